@@ -1,0 +1,18 @@
+package dev.mailroom.contracts;
+
+import java.util.UUID;
+
+/**
+ * Body of {@value MessageTypes#DISPATCH_V1} on {@value QueueNames#DISPATCHING}: everything a
+ * dispatcher needs to send, because dispatchers have no database.
+ *
+ * @param attempt  1 for the first try; part of the ids of the activities the dispatcher reports
+ * @param provider the per-message override, or null for the dispatcher's default
+ */
+public record DispatchCommand(
+        UUID messageId,
+        String organizationId,
+        int attempt,
+        String provider,
+        Email email) {
+}

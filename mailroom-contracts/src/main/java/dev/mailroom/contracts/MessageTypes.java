@@ -1,0 +1,26 @@
+package dev.mailroom.contracts;
+
+import java.util.Map;
+
+/**
+ * Versioned type names carried in the AMQP {@code type} property. A consumer reads the type
+ * first and only then the body, so a v2 can live beside v1 during a rolling upgrade.
+ */
+public final class MessageTypes {
+    public static final String SUBMIT_V1 = "mailroom.mailbox.submit.v1";
+    public static final String DISPATCH_V1 = "mailroom.dispatching.dispatch.v1";
+    public static final String ACTIVITY_V1 = "mailroom.tracking.activity.v1";
+
+    private static final Map<String, Class<?>> BODIES = Map.of(
+            SUBMIT_V1, SubmitMessage.class,
+            DISPATCH_V1, DispatchCommand.class,
+            ACTIVITY_V1, ActivityReport.class);
+
+    private MessageTypes() {
+    }
+
+    /** The record a type name's body maps to, or null for a type we do not know. */
+    public static Class<?> bodyOf(String type) {
+        return type == null ? null : BODIES.get(type);
+    }
+}

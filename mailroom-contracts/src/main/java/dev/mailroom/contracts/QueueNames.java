@@ -1,0 +1,11 @@
+package dev.mailroom.contracts;
+
+/** The queues of the Contract (AMQP 0-9-1, default exchange, routing key = queue name). */
+public final class QueueNames {
+    public static final String MAILBOX = "mailroom.mailbox";
+    public static final String DISPATCHING = "mailroom.dispatching";
+    public static final String TRACKING = "mailroom.tracking";
+
+    private QueueNames() {
+    }
+}

@@ -1,0 +1,89 @@
+package dev.mailroom.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The golden files are the wire format other programs are written against: reading them must
+ * give the expected records, and writing those records must give the same JSON back.
+ */
+class GoldenJsonTest {
+
+    @Test
+    void submitMessageReadsAndWritesItsGoldenFile() throws IOException {
+        byte[] golden = golden("submit.v1.json");
+        SubmitMessage message = ContractJson.read(golden, SubmitMessage.class);
+
+        assertThat(message.id()).isEqualTo(UUID.fromString("0b6f4c3e-6a43-4c8e-9f0e-2f1b8f0b9a11"));
+        assertThat(message.sendAt()).isEqualTo(Instant.parse("2026-11-28T11:00:00Z"));
+        assertThat(message.email().to()).containsExactly(new Recipient("ada@example.org", "Ada", "user-42"));
+        assertThat(message.email().bcc()).extracting(Recipient::email).containsExactly("audit@example.com");
+        assertThat(message.email().attachments().get(0).content()).isEqualTo("aGVsbG8=");
+        assertThat(message.provider()).isEqualTo("smtp");
+        assertSameJson(ContractJson.write(message), golden);
+    }
+
+    @Test
+    void dispatchCommandReadsAndWritesItsGoldenFile() throws IOException {
+        byte[] golden = golden("dispatch.v1.json");
+        DispatchCommand command = ContractJson.read(golden, DispatchCommand.class);
+
+        assertThat(command.attempt()).isEqualTo(1);
+        assertThat(command.email().subject()).isEqualTo("Welcome");
+        assertThat(command.email().to().get(0).memberId()).isEqualTo("user-42");
+        assertSameJson(ContractJson.write(command), golden);
+    }
+
+    @Test
+    void activityReportReadsAndWritesItsGoldenFile() throws IOException {
+        byte[] golden = golden("activity.v1.json");
+        ActivityReport report = ContractJson.read(golden, ActivityReport.class);
+
+        assertThat(report.status()).isEqualTo(MessageStatus.BOUNCED);
+        assertThat(report.occurredAt()).isEqualTo(Instant.parse("2026-11-28T10:15:31.250Z"));
+        assertThat(report.details()).containsEntry("bounceType", "hard");
+        assertSameJson(ContractJson.write(report), golden);
+    }
+
+    @Test
+    void typeNamesMapToTheirRecords() {
+        assertThat(MessageTypes.bodyOf("mailroom.mailbox.submit.v1")).isEqualTo(SubmitMessage.class);
+        assertThat(MessageTypes.bodyOf("mailroom.dispatching.dispatch.v1")).isEqualTo(DispatchCommand.class);
+        assertThat(MessageTypes.bodyOf("mailroom.tracking.activity.v1")).isEqualTo(ActivityReport.class);
+        assertThat(MessageTypes.bodyOf("mailroom.mailbox.submit.v0")).isNull();
+    }
+
+    @Test
+    void unknownPropertiesFromANewerProducerAreIgnored() {
+        byte[] body = "{\"id\":\"0b6f4c3e-6a43-4c8e-9f0e-2f1b8f0b9a11\",\"futureField\":1}".getBytes();
+        assertThat(ContractJson.read(body, SubmitMessage.class).id()).isNotNull();
+    }
+
+    @Test
+    void garbageIsReportedAsAMalformedMessage() {
+        assertThatThrownBy(() -> ContractJson.read("{not json".getBytes(), SubmitMessage.class))
+                .isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("SubmitMessage");
+        assertThatThrownBy(() -> ContractJson.read("{\"status\":\"EXPLODED\"}".getBytes(), ActivityReport.class))
+                .isInstanceOf(MalformedMessageException.class);
+    }
+
+    private static void assertSameJson(byte[] written, byte[] golden) {
+        JsonNode actual = ContractJson.mapper().readTree(written);
+        JsonNode expected = ContractJson.mapper().readTree(golden);
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    private static byte[] golden(String name) throws IOException {
+        try (InputStream in = GoldenJsonTest.class.getResourceAsStream("/golden/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.mailroom.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class IdsTest {
+
+    @Test
+    void theSameFactAlwaysGetsTheSameId() {
+        UUID message = UUID.randomUUID();
+        assertThat(Ids.activity(message, MessageStatus.QUEUED, 1)).isEqualTo(Ids.activity(message, MessageStatus.QUEUED, 1));
+        assertThat(Ids.providerEvent("sendgrid", "evt-1")).isEqualTo(Ids.providerEvent("sendgrid", "evt-1"));
+    }
+
+    @Test
+    void differentFactsGetDifferentIds() {
+        UUID message = UUID.randomUUID();
+        assertThat(Ids.activity(message, MessageStatus.QUEUED, 1)).isNotEqualTo(Ids.activity(message, MessageStatus.QUEUED, 2));
+        assertThat(Ids.of("ab", "c")).isNotEqualTo(Ids.of("a", "bc"));
+        assertThat(Ids.idempotentMessage("org-a", "k")).isNotEqualTo(Ids.idempotentMessage("org-b", "k"));
+    }
+}
