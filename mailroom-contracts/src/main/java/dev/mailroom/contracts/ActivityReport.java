@@ -15,6 +15,9 @@ import java.util.UUID;
  * @param providerMessageId the provider's id for the message, recorded at dispatch
  * @param providerEvent     the provider's own name for the event ("delivered", "bounce", ...)
  * @param details           useful extras: bounce type and reason, clicked URL, user agent, ...
+ * @param attempt           for reports of the dispatcher: which dispatch attempt this was
+ * @param retryAt           for a dispatcher's DEFERRED: not before when the operator may dispatch
+ *                          again (the provider's Retry-After); null otherwise
  */
 public record ActivityReport(
         UUID id,
@@ -25,9 +28,17 @@ public record ActivityReport(
         Instant occurredAt,
         String recipient,
         String providerEvent,
-        Map<String, Object> details) {
+        Map<String, Object> details,
+        Integer attempt,
+        Instant retryAt) {
 
     public ActivityReport {
         details = details == null ? Map.of() : Map.copyOf(details);
+    }
+
+    /** A provider-reported event (webhook): no attempt, no retry. */
+    public static ActivityReport event(UUID id, UUID messageId, String providerMessageId, String provider, MessageStatus status,
+                                       Instant occurredAt, String recipient, String providerEvent, Map<String, Object> details) {
+        return new ActivityReport(id, messageId, providerMessageId, provider, status, occurredAt, recipient, providerEvent, details, null, null);
     }
 }

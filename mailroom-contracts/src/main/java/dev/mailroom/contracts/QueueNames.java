@@ -5,6 +5,11 @@ public final class QueueNames {
     public static final String MAILBOX = "mailroom.mailbox";
     public static final String DISPATCHING = "mailroom.dispatching";
     public static final String TRACKING = "mailroom.tracking";
+    /**
+     * Where a component without a database (dispatcher, webhook sink) parks a queue message it
+     * cannot read; the operator stores each in its dead-letter table. Headers say why.
+     */
+    public static final String PARKED = "mailroom.parked";
 
     private QueueNames() {
     }

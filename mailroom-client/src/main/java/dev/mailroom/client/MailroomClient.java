@@ -1,0 +1,175 @@
+package dev.mailroom.client;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.Return;
+import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.contracts.Email;
+import dev.mailroom.contracts.EmailRules;
+import dev.mailroom.contracts.MessageTypes;
+import dev.mailroom.contracts.QueueNames;
+import dev.mailroom.contracts.SubmitMessage;
+import dev.mailroom.contracts.Violation;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Posts emails straight to Mailroom's mailbox queue over AMQP, the way an application that
+ * already runs next to the broker avoids an HTTP hop. Each submission is published persistent,
+ * mandatory (an unroutable publish is an error, not a silent drop) and confirmed by the broker
+ * before {@link #submit} returns. Thread-safe; one instance per application is enough.
+ *
+ * <pre>{@code
+ * try (MailroomClient client = MailroomClient.connect("amqp://guest:guest@localhost:5673")) {
+ *     UUID id = client.submit(email);
+ * }
+ * }</pre>
+ */
+public final class MailroomClient implements AutoCloseable {
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Connection connection;
+    private final Channel channel;
+    private final String organizationId;
+    private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
+
+    private record Pending(UUID id, CompletableFuture<UUID> result) {
+    }
+
+    private MailroomClient(Connection connection, String organizationId) throws IOException {
+        this.connection = connection;
+        this.organizationId = organizationId;
+        this.channel = connection.createChannel();
+        channel.confirmSelect();
+        channel.addConfirmListener((seq, multiple) -> settle(seq, multiple, null),
+                (seq, multiple) -> settle(seq, multiple, "the broker refused (nack) the message"));
+        channel.addReturnListener(this::onReturn);
+        channel.addShutdownListener(cause -> failAll("the AMQP channel closed: " + cause.getMessage()));
+    }
+
+    /** Connects to the broker Mailroom uses, e.g. {@code amqp://user:pass@host:5672/vhost}. */
+    public static MailroomClient connect(String amqpUri) throws IOException {
+        return connect(amqpUri, "default");
+    }
+
+    public static MailroomClient connect(String amqpUri, String organizationId) throws IOException {
+        ConnectionFactory factory = new ConnectionFactory();
+        try {
+            factory.setUri(amqpUri);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("not an AMQP URI (amqp://user:pass@host:port/vhost): " + amqpUri, e);
+        }
+        try {
+            return new MailroomClient(factory.newConnection("mailroom-client"), organizationId);
+        } catch (TimeoutException e) {
+            throw new IOException("timed out connecting to " + factory.getHost() + ":" + factory.getPort(), e);
+        }
+    }
+
+    /** Submits an email to be sent now with the default provider; returns its id once the broker has it. */
+    public UUID submit(Email email) throws IOException {
+        return await(submitAsync(email, null, null));
+    }
+
+    /** Submits with a send time ({@code null}: now) and a provider override ({@code null}: default). */
+    public UUID submit(Email email, Instant sendAt, String provider) throws IOException {
+        return await(submitAsync(email, sendAt, provider));
+    }
+
+    /**
+     * Publishes without waiting; the future completes with the message id when the broker
+     * confirms, or exceptionally when it refuses, returns it as unroutable, or the channel closes.
+     * Invalid emails are refused at once with {@link InvalidEmailException}.
+     */
+    public CompletableFuture<UUID> submitAsync(Email email, Instant sendAt, String provider) {
+        List<Violation> problems = EmailRules.check(email);
+        if (!problems.isEmpty()) {
+            return CompletableFuture.failedFuture(new InvalidEmailException(problems));
+        }
+        UUID id = UUID.randomUUID();
+        SubmitMessage message = new SubmitMessage(id, organizationId, Instant.now(), email, sendAt, provider);
+        byte[] body = ContractJson.write(message);
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                .messageId(id.toString())
+                .type(MessageTypes.SUBMIT_V1)
+                .contentType("application/json")
+                .deliveryMode(2)
+                .timestamp(new java.util.Date())
+                .build();
+        CompletableFuture<UUID> result = new CompletableFuture<>();
+        // Sequence number and publish must pair up, so publishing is serialized on the channel.
+        synchronized (channel) {
+            long seq = channel.getNextPublishSeqNo();
+            pending.put(seq, new Pending(id, result));
+            try {
+                channel.basicPublish("", QueueNames.MAILBOX, true, props, body);
+            } catch (IOException | RuntimeException e) {
+                pending.remove(seq);
+                result.completeExceptionally(e);
+            }
+        }
+        return result;
+    }
+
+    private void settle(long seq, boolean multiple, String refusal) {
+        Map<Long, Pending> settled = multiple ? pending.headMap(seq, true) : subMapOf(seq);
+        for (Pending p : List.copyOf(settled.values())) {
+            if (refusal == null) {
+                p.result().complete(p.id());
+            } else {
+                p.result().completeExceptionally(new IOException(refusal + " for message " + p.id()));
+            }
+        }
+        settled.clear();
+    }
+
+    private Map<Long, Pending> subMapOf(long seq) {
+        return pending.subMap(seq, true, seq, true);
+    }
+
+    /** A returned message arrives before its confirm; fail it now so the confirm cannot succeed it. */
+    private void onReturn(Return returned) {
+        String messageId = returned.getProperties().getMessageId();
+        pending.values().stream().filter(p -> p.id().toString().equals(messageId)).findFirst().ifPresent(p ->
+                p.result().completeExceptionally(new IOException("message " + messageId + " was unroutable ("
+                        + returned.getReplyText() + "): is Mailroom running and has it declared " + QueueNames.MAILBOX + "?")));
+    }
+
+    private void failAll(String reason) {
+        pending.values().forEach(p -> p.result().completeExceptionally(new IOException(reason)));
+        pending.clear();
+    }
+
+    private static UUID await(CompletableFuture<UUID> future) throws IOException {
+        try {
+            return future.get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the broker's confirm", e);
+        } catch (TimeoutException e) {
+            throw new IOException("no broker confirm within " + DEFAULT_TIMEOUT, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof InvalidEmailException invalid) {
+                throw invalid;
+            }
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        connection.close();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.mailroom.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Mailroom's own settings (see the README's configuration table). Provider settings live with
+ * each provider's package.
+ *
+ * @param publicUrl  where the API and webhook sink are reached; null means this process's own port
+ * @param dataDir    where the embedded broker and database keep their files
+ * @param api        API keys
+ * @param webhooks   webhook sink limits
+ * @param operator   batching and retry policy of the operator
+ * @param dispatcher batching and concurrency of the dispatcher
+ */
+@ConfigurationProperties("mailroom")
+public record MailroomProperties(
+        String publicUrl,
+        @DefaultValue("mailroom-data") Path dataDir,
+        @DefaultValue Api api,
+        @DefaultValue Webhooks webhooks,
+        @DefaultValue Operator operator,
+        @DefaultValue Dispatcher dispatcher) {
+
+    /** @param bootstrapKey an API key with every right on the default organization */
+    public record Api(String bootstrapKey) {
+    }
+
+    /** @param tolerance how old a signed webhook timestamp may be */
+    public record Webhooks(@DefaultValue("PT5M") Duration tolerance, @DefaultValue("5242880") int maxBodyBytes) {
+    }
+
+    /**
+     * @param maxAttempts  dispatch attempts before a message is FAILED
+     * @param retryBackoff the first retry delay; doubled per attempt, with jitter
+     */
+    public record Operator(
+            @DefaultValue("200") int batchSize,
+            @DefaultValue("2") int consumers,
+            @DefaultValue("5") int maxAttempts,
+            @DefaultValue("PT2S") Duration retryBackoff,
+            @DefaultValue("PT1S") Duration releaseInterval) {
+    }
+
+    public record Dispatcher(
+            @DefaultValue("50") int batchSize,
+            @DefaultValue("2") int consumers,
+            @DefaultValue("32") int concurrency) {
+    }
+}

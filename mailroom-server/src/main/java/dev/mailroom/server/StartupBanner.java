@@ -1,0 +1,40 @@
+package dev.mailroom.server;
+
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/** Tells the person who just started Mailroom where it is and how to use it. */
+@Component
+class StartupBanner {
+    private static final Logger log = LoggerFactory.getLogger(StartupBanner.class);
+    private final Environment env;
+    private final PublicUrl publicUrl;
+    private final java.util.List<ApiKeyHint> keyHints;
+
+    StartupBanner(Environment env, PublicUrl publicUrl, java.util.List<ApiKeyHint> keyHints) {
+        this.env = env;
+        this.publicUrl = publicUrl;
+        this.keyHints = keyHints;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void printWelcome() {
+        Set<Role> roles = Role.parse(env.getProperty(Role.PROPERTY));
+        StringBuilder text = new StringBuilder("\n\n  Mailroom is ready (roles: ").append(roles).append(")\n");
+        text.append("  URL:      ").append(publicUrl.get()).append('\n');
+        if (roles.contains(Role.API)) {
+            String key = keyHints.stream().map(ApiKeyHint::apiKeyForDisplay).findFirst().orElse("?");
+            text.append("  API key:  ").append(key).append('\n');
+        }
+        text.append("  AMQP:     amqp://").append(env.getProperty("spring.rabbitmq.host")).append(':')
+                .append(env.getProperty("spring.rabbitmq.port"))
+                .append("true".equals(env.getProperty("mailroom.embedded.broker")) ? " (embedded broker, user guest/guest)" : "")
+                .append('\n');
+        log.info(text.toString());
+    }
+}

@@ -1,0 +1,55 @@
+package dev.mailroom.server.api;
+
+import dev.mailroom.server.messaging.PublishFailedException;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+/** Turns the API's failures into problem+json (RFC 9457) a person can act on. */
+@RestControllerAdvice(assignableTypes = MessagesController.class)
+class ApiExceptionHandler {
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(InvalidRequestException.class)
+    ProblemDetail invalid(InvalidRequestException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage());
+        problem.setTitle("Invalid email");
+        List<Map<String, String>> errors = e.violations().stream()
+                .map(v -> Map.of("field", v.field(), "message", v.message())).toList();
+        problem.setProperty("errors", errors);
+        return problem;
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ProblemDetail unreadable(HttpMessageNotReadableException e) {
+        Throwable cause = e.getMostSpecificCause();
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "the body is not valid JSON for an email: " + (cause == null ? e.getMessage() : cause.getMessage()));
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail mismatch(MethodArgumentTypeMismatchException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "parameter '" + e.getName() + "' has an invalid value '" + e.getValue() + "'"
+                        + (e.getRequiredType() == java.time.Instant.class ? " (use an ISO-8601 instant such as 2026-01-31T12:00:00Z)" : ""));
+    }
+
+    @ExceptionHandler(MessageNotFoundException.class)
+    ProblemDetail notFound(MessageNotFoundException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    @ExceptionHandler(PublishFailedException.class)
+    ProblemDetail unavailable(PublishFailedException e) {
+        log.warn("Submission not accepted: {}", e.getMessage());
+        return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "the message broker did not take the email; nothing was queued, please retry");
+    }
+}

@@ -1,0 +1,157 @@
+package dev.mailroom.server.api;
+
+import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.contracts.Email;
+import dev.mailroom.contracts.MessageStatus;
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import dev.mailroom.server.api.MessageViews.ActivityView;
+import dev.mailroom.server.api.MessageViews.MessageDetail;
+import dev.mailroom.server.api.MessageViews.MessageSummary;
+import dev.mailroom.server.api.MessageViews.Page;
+import dev.mailroom.server.api.MessageViews.RecipientView;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+
+/** Read-only queries behind the API; every one is scoped to the caller's organization. */
+@Repository
+@ConditionalOnRole(Role.API)
+class MessageQueries {
+    private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {
+    };
+    private final NamedParameterJdbcTemplate named;
+
+    MessageQueries(JdbcTemplate jdbc) {
+        this.named = new NamedParameterJdbcTemplate(jdbc);
+    }
+
+    Optional<MessageDetail> find(String organizationId, UUID id) {
+        MapSqlParameterSource params = new MapSqlParameterSource("id", id).addValue("org", organizationId);
+        List<MessageDetail> found = named.query("SELECT * FROM messages WHERE id = :id AND organization_id = :org", params, (rs, i) -> {
+            Email email = ContractJson.read(rs.getString("content").getBytes(StandardCharsets.UTF_8), Email.class);
+            return new MessageDetail(id, rs.getString("status"), rs.getString("from_email"), rs.getString("subject"),
+                    recipientsOf(List.of(id)).getOrDefault(id, List.of()), email.tags(), email.metadata(), rs.getString("provider"),
+                    rs.getString("provider_message_id"), rs.getInt("attempts"), instant(rs, "send_at"), instant(rs, "submitted_at"),
+                    instant(rs, "created_at"), instant(rs, "updated_at"), activitiesOf(id));
+        });
+        return found.stream().findFirst();
+    }
+
+    Page list(MessageFilter filter) {
+        StringBuilder sql = new StringBuilder("SELECT m.id, m.status, m.from_email, m.subject, m.provider, m.created_at, m.updated_at"
+                + " FROM messages m WHERE m.organization_id = :org");
+        MapSqlParameterSource params = new MapSqlParameterSource("org", filter.organizationId());
+        if (filter.recipient() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM message_recipients r WHERE r.message_id = m.id AND r.email = :recipient)");
+            params.addValue("recipient", filter.recipient());
+        }
+        if (filter.memberId() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM message_recipients r WHERE r.message_id = m.id AND r.member_id = :member)");
+            params.addValue("member", filter.memberId());
+        }
+        if (filter.status() != null) {
+            sql.append(" AND m.status = :status");
+            params.addValue("status", filter.status().name());
+        }
+        if (filter.tag() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM message_tags t WHERE t.message_id = m.id AND t.tag = :tag)");
+            params.addValue("tag", filter.tag());
+        }
+        if (filter.since() != null) {
+            sql.append(" AND m.created_at >= :since");
+            params.addValue("since", utc(filter.since()));
+        }
+        if (filter.until() != null) {
+            sql.append(" AND m.created_at < :until");
+            params.addValue("until", utc(filter.until()));
+        }
+        if (filter.after() != null) {
+            sql.append(" AND (m.created_at < :afterAt OR (m.created_at = :afterAt AND m.id < :afterId))");
+            params.addValue("afterAt", utc(filter.after().createdAt())).addValue("afterId", filter.after().id());
+        }
+        sql.append(" ORDER BY m.created_at DESC, m.id DESC LIMIT :limit");
+        params.addValue("limit", filter.limit() + 1);
+
+        List<MessageSummary> rows = named.query(sql.toString(), params, (rs, i) -> new MessageSummary(rs.getObject("id", UUID.class),
+                rs.getString("status"), rs.getString("from_email"), rs.getString("subject"), null, null, rs.getString("provider"),
+                instant(rs, "created_at"), instant(rs, "updated_at")));
+        boolean more = rows.size() > filter.limit();
+        List<MessageSummary> page = more ? rows.subList(0, filter.limit()) : rows;
+        List<UUID> ids = page.stream().map(MessageSummary::id).toList();
+        Map<UUID, List<RecipientView>> recipients = recipientsOf(ids);
+        Map<UUID, List<String>> tags = tagsOf(ids);
+        List<MessageSummary> items = page.stream().map(m -> new MessageSummary(m.id(), m.status(), m.from(), m.subject(),
+                recipients.getOrDefault(m.id(), List.of()), tags.getOrDefault(m.id(), List.of()), m.provider(), m.createdAt(),
+                m.updatedAt())).toList();
+        String next = more ? new PageCursor(page.get(page.size() - 1).createdAt(), page.get(page.size() - 1).id()).encode() : null;
+        return new Page(items, next);
+    }
+
+    private Map<UUID, List<RecipientView>> recipientsOf(List<UUID> ids) {
+        Map<UUID, List<RecipientView>> byMessage = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return byMessage;
+        }
+        named.query("SELECT message_id, kind, email, name, member_id FROM message_recipients WHERE message_id IN (:ids)"
+                + " ORDER BY message_id, position", new MapSqlParameterSource("ids", ids), rs -> {
+                    byMessage.computeIfAbsent(rs.getObject("message_id", UUID.class), k -> new ArrayList<>())
+                            .add(new RecipientView(rs.getString("kind"), rs.getString("email"), rs.getString("name"), rs.getString("member_id")));
+                });
+        return byMessage;
+    }
+
+    private Map<UUID, List<String>> tagsOf(List<UUID> ids) {
+        Map<UUID, List<String>> byMessage = new HashMap<>();
+        if (ids.isEmpty()) {
+            return byMessage;
+        }
+        named.query("SELECT message_id, tag FROM message_tags WHERE message_id IN (:ids) ORDER BY tag",
+                new MapSqlParameterSource("ids", ids), rs -> {
+                    byMessage.computeIfAbsent(rs.getObject("message_id", UUID.class), k -> new ArrayList<>()).add(rs.getString("tag"));
+                });
+        return byMessage;
+    }
+
+    private List<ActivityView> activitiesOf(UUID id) {
+        // recorded_at breaks ties between events of the same instant in the order they arrived.
+        return named.query("SELECT status, occurred_at, recipient, provider, provider_event, details FROM activities"
+                        + " WHERE message_id = :id ORDER BY occurred_at, recorded_at", new MapSqlParameterSource("id", id),
+                (rs, i) -> new ActivityView(rs.getString("status"), instant(rs, "occurred_at"), rs.getString("recipient"),
+                        rs.getString("provider"), rs.getString("provider_event"), details(rs.getString("details"))))
+                .stream()
+                // Same instant (ACCEPTED and SCHEDULED are recorded together): pipeline order.
+                .sorted(Comparator.comparing(ActivityView::occurredAt)
+                        .thenComparing(a -> MessageStatus.valueOf(a.status()).precedence()))
+                .toList();
+    }
+
+    private static Map<String, Object> details(String json) {
+        return json == null ? null : ContractJson.mapper().readValue(json, DETAILS);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.mailroom.server.api;
+
+import dev.mailroom.contracts.EmailRules;
+import dev.mailroom.contracts.Ids;
+import dev.mailroom.contracts.MessageStatus;
+import dev.mailroom.contracts.SubmitMessage;
+import dev.mailroom.contracts.Violation;
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import dev.mailroom.server.api.MessageViews.MessageDetail;
+import dev.mailroom.server.api.MessageViews.Page;
+import dev.mailroom.server.api.MessageViews.Submitted;
+import dev.mailroom.server.providers.ProviderNames;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The messages API of the Contract. Submissions go to the mailbox; reads come from the database. */
+@RestController
+@RequestMapping("/api/v1/messages")
+@ConditionalOnRole(Role.API)
+class MessagesController {
+    private static final int DEFAULT_LIMIT = 50;
+    private static final int MAX_LIMIT = 200;
+
+    private final SubmissionPublisher submissions;
+    private final MessageQueries queries;
+    private final Clock clock;
+
+    MessagesController(SubmissionPublisher submissions, MessageQueries queries, Clock clock) {
+        this.submissions = submissions;
+        this.queries = queries;
+        this.clock = clock;
+    }
+
+    @PostMapping
+    ResponseEntity<Submitted> submit(@RequestAttribute(ApiAuthenticationFilter.ORGANIZATION) String organization,
+                                     @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                                     @RequestBody SubmissionRequest request) {
+        List<Violation> problems = new ArrayList<>(EmailRules.check(request.email()));
+        if (request.provider() != null && !ProviderNames.isKnown(request.provider())) {
+            problems.add(new Violation("provider", "unknown provider '" + request.provider() + "'; use one of " + ProviderNames.ALL));
+        }
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+            problems.add(new Violation("Idempotency-Key", "must be 1-255 characters"));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        // The same Idempotency-Key always names the same message, so a retried POST is recorded once.
+        UUID id = idempotencyKey == null ? UUID.randomUUID() : Ids.idempotentMessage(organization, idempotencyKey);
+        submissions.submit(new SubmitMessage(id, organization, clock.instant(), request.email(), request.sendAt(), request.provider()));
+        URI location = URI.create("/api/v1/messages/" + id);
+        return ResponseEntity.accepted().location(location).body(new Submitted(id, MessageStatus.SUBMITTED.name(), location.toString()));
+    }
+
+    @GetMapping("/{id}")
+    ResponseEntity<MessageDetail> get(@RequestAttribute(ApiAuthenticationFilter.ORGANIZATION) String organization, @PathVariable UUID id) {
+        return queries.find(organization, id).map(ResponseEntity::ok)
+                .orElseThrow(() -> new MessageNotFoundException(id));
+    }
+
+    @GetMapping
+    Page list(@RequestAttribute(ApiAuthenticationFilter.ORGANIZATION) String organization,
+              @RequestParam(required = false) String recipient,
+              @RequestParam(required = false) String memberId,
+              @RequestParam(required = false) String status,
+              @RequestParam(required = false) String tag,
+              @RequestParam(required = false) Instant since,
+              @RequestParam(required = false) Instant until,
+              @RequestParam(required = false) Integer limit,
+              @RequestParam(required = false) String cursor) {
+        List<Violation> problems = new ArrayList<>();
+        MessageStatus statusFilter = null;
+        if (status != null) {
+            try {
+                statusFilter = MessageStatus.valueOf(status.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problems.add(new Violation("status", "unknown status '" + status + "'; use one of " + List.of(MessageStatus.values())));
+            }
+        }
+        int pageSize = limit == null ? DEFAULT_LIMIT : limit;
+        if (pageSize < 1 || pageSize > MAX_LIMIT) {
+            problems.add(new Violation("limit", "must be between 1 and " + MAX_LIMIT));
+        }
+        PageCursor after = null;
+        if (cursor != null) {
+            try {
+                after = PageCursor.decode(cursor);
+            } catch (IllegalArgumentException e) {
+                problems.add(new Violation("cursor", e.getMessage()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        return queries.list(new MessageFilter(organization, blankToNull(recipient), blankToNull(memberId), statusFilter,
+                blankToNull(tag), since, until, pageSize, after));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

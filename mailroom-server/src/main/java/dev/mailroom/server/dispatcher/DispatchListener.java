@@ -1,0 +1,48 @@
+package dev.mailroom.server.dispatcher;
+
+import dev.mailroom.contracts.DispatchCommand;
+import dev.mailroom.contracts.MalformedMessageException;
+import dev.mailroom.contracts.MessageTypes;
+import dev.mailroom.contracts.QueueNames;
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import dev.mailroom.server.messaging.BatchListenerFactories;
+import dev.mailroom.server.messaging.Parking;
+import dev.mailroom.server.messaging.QueueBodies;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.stereotype.Component;
+
+/** Consumes dispatch commands in batches; unreadable ones are parked for the operator to store. */
+@Component
+@ConditionalOnRole(Role.DISPATCHER)
+class DispatchListener {
+    private final Dispatcher dispatcher;
+    private final Parking parking;
+
+    DispatchListener(Dispatcher dispatcher, Parking parking) {
+        this.dispatcher = dispatcher;
+        this.parking = parking;
+    }
+
+    @RabbitListener(id = "dispatching", queues = QueueNames.DISPATCHING, containerFactory = BatchListenerFactories.DISPATCHER)
+    void onBatch(List<Message> messages) {
+        List<DispatchCommand> commands = new ArrayList<>(messages.size());
+        for (Message message : messages) {
+            try {
+                DispatchCommand command = QueueBodies.read(message, MessageTypes.DISPATCH_V1, DispatchCommand.class);
+                if (command.messageId() == null || command.email() == null) {
+                    throw new MalformedMessageException("a dispatch command needs a messageId and an email");
+                }
+                commands.add(command);
+            } catch (MalformedMessageException e) {
+                parking.park(QueueNames.DISPATCHING, message, e.getMessage());
+            }
+        }
+        if (!commands.isEmpty()) {
+            dispatcher.dispatch(commands);
+        }
+    }
+}

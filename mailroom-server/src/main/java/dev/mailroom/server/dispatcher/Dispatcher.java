@@ -1,0 +1,113 @@
+package dev.mailroom.server.dispatcher;
+
+import dev.mailroom.contracts.ActivityReport;
+import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.contracts.DispatchCommand;
+import dev.mailroom.contracts.Ids;
+import dev.mailroom.contracts.MessageStatus;
+import dev.mailroom.contracts.MessageTypes;
+import dev.mailroom.contracts.QueueNames;
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.MailroomProperties;
+import dev.mailroom.server.Role;
+import dev.mailroom.server.messaging.ConfirmedPublisher;
+import dev.mailroom.server.messaging.OutgoingMessage;
+import dev.mailroom.server.providers.DeliveryOutcome;
+import dev.mailroom.server.providers.EmailSender;
+import dev.mailroom.server.providers.OutboundEmail;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Sends a batch of dispatch commands, several at a time, and reports each outcome on the tracking
+ * queue: DISPATCHED with the provider's id, DEFERRED with when to retry, or FAILED with the
+ * reason. The reports are confirmed by the broker before the batch is acknowledged, so a crash
+ * means a resend (bounded by the prefetch), never a lost outcome.
+ */
+@Service
+@ConditionalOnRole(Role.DISPATCHER)
+class Dispatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final ProviderRegistry providers;
+    private final ConfirmedPublisher publisher;
+    private final Clock clock;
+    private final ExecutorService sends;
+
+    Dispatcher(ProviderRegistry providers, ConfirmedPublisher publisher, Clock clock, MailroomProperties properties) {
+        this.providers = providers;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.sends = Executors.newFixedThreadPool(properties.dispatcher().concurrency(), r -> {
+            Thread t = new Thread(r, "dispatch-send");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void dispatch(List<DispatchCommand> commands) {
+        List<CompletableFuture<ActivityReport>> outcomes = commands.stream()
+                .map(c -> CompletableFuture.supplyAsync(() -> sendOne(c), sends))
+                .toList();
+        List<OutgoingMessage> reports = outcomes.stream().map(CompletableFuture::join)
+                .map(r -> new OutgoingMessage(QueueNames.TRACKING, r.id().toString(), MessageTypes.ACTIVITY_V1, ContractJson.write(r)))
+                .toList();
+        publisher.publishAll(reports);
+    }
+
+    private ActivityReport sendOne(DispatchCommand command) {
+        String providerName = providers.nameFor(command.provider());
+        Optional<EmailSender> sender = providers.choose(command.provider());
+        DeliveryOutcome outcome;
+        if (sender.isEmpty()) {
+            outcome = new DeliveryOutcome.Rejected("provider '" + providerName + "' is not configured on this dispatcher");
+        } else {
+            try {
+                outcome = sender.get().send(new OutboundEmail(command.messageId(), command.attempt(), command.email()));
+            } catch (RuntimeException e) {
+                // A bug in a sender; retrying keeps the message alive until it is fixed or attempts run out.
+                log.error("Provider {} threw while sending message {}", providerName, command.messageId(), e);
+                outcome = new DeliveryOutcome.RetryLater("internal error in provider " + providerName + ": " + e, null);
+            }
+        }
+        return report(command, providerName, outcome);
+    }
+
+    private ActivityReport report(DispatchCommand command, String provider, DeliveryOutcome outcome) {
+        int attempt = command.attempt();
+        Map<String, Object> details = new HashMap<>();
+        details.put("attempt", attempt);
+        // Java 17: no pattern matching for switch yet, so the sealed outcomes are tested in turn.
+        if (outcome instanceof DeliveryOutcome.Accepted accepted) {
+            return new ActivityReport(Ids.activity(command.messageId(), MessageStatus.DISPATCHED, attempt), command.messageId(),
+                    accepted.providerMessageId(), provider, MessageStatus.DISPATCHED, clock.instant(), null, null, details, attempt, null);
+        }
+        if (outcome instanceof DeliveryOutcome.RetryLater later) {
+            details.put("reason", later.reason());
+            if (later.notBefore() != null) {
+                details.put("retryAfter", later.notBefore().toString());
+            }
+            return new ActivityReport(Ids.activity(command.messageId(), MessageStatus.DEFERRED, attempt), command.messageId(), null,
+                    provider, MessageStatus.DEFERRED, clock.instant(), null, null, details, attempt,
+                    later.notBefore() == null ? clock.instant() : later.notBefore());
+        }
+        DeliveryOutcome.Rejected rejected = (DeliveryOutcome.Rejected) outcome;
+        details.put("reason", rejected.reason());
+        return new ActivityReport(Ids.activity(command.messageId(), MessageStatus.FAILED, attempt), command.messageId(), null,
+                provider, MessageStatus.FAILED, clock.instant(), null, null, details, attempt, null);
+    }
+
+    @Override
+    public void close() {
+        sends.shutdownNow();
+    }
+}

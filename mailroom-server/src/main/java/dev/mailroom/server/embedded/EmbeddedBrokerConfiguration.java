@@ -1,0 +1,41 @@
+package dev.mailroom.server.embedded;
+
+import dev.mailroom.server.MailroomProperties;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/** Starts the embedded broker before anything connects to it. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = EmbeddedDefaults.EMBEDDED_BROKER, havingValue = "true")
+class EmbeddedBrokerConfiguration {
+    static final String BROKER_BEAN = "embeddedQpidBroker";
+
+    @Bean(name = BROKER_BEAN, destroyMethod = "close")
+    EmbeddedQpidBroker embeddedQpidBroker(MailroomProperties properties, Environment env) {
+        int port = env.getRequiredProperty("spring.rabbitmq.port", Integer.class);
+        return new EmbeddedQpidBroker(properties.dataDir().toAbsolutePath().resolve("broker"), port);
+    }
+
+    /** The connection factory must wait for the broker, and must be closed before it stops. */
+    @Bean
+    static BeanFactoryPostProcessor connectionFactoryWaitsForEmbeddedBroker() {
+        return beanFactory -> {
+            for (String name : beanFactory.getBeanNamesForType(org.springframework.amqp.rabbit.connection.ConnectionFactory.class, true, false)) {
+                BeanDefinition definition = beanFactory.getBeanDefinition(name);
+                String[] dependsOn = definition.getDependsOn();
+                String[] merged = dependsOn == null ? new String[] {BROKER_BEAN} : append(dependsOn, BROKER_BEAN);
+                definition.setDependsOn(merged);
+            }
+        };
+    }
+
+    private static String[] append(String[] values, String value) {
+        String[] merged = java.util.Arrays.copyOf(values, values.length + 1);
+        merged[values.length] = value;
+        return merged;
+    }
+}

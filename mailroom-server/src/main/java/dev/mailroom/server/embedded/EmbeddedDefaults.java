@@ -1,0 +1,73 @@
+package dev.mailroom.server.embedded;
+
+import dev.mailroom.server.Role;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Makes the zero-configuration run work: when no broker ({@code spring.rabbitmq.host} or
+ * {@code addresses}) is configured, points Spring AMQP at the embedded Qpid broker; when no
+ * database ({@code spring.datasource.url}) is configured, points it at an H2 file database in
+ * PostgreSQL mode under {@code mailroom.data-dir}. Processes whose roles need no database (a
+ * dispatcher or webhook sink alone) get none at all. Everything set here is a default: any
+ * property the user sets wins.
+ */
+class EmbeddedDefaults implements EnvironmentPostProcessor {
+    static final String EMBEDDED_BROKER = "mailroom.embedded.broker";
+    static final String BROKER_KIND = "mailroom.broker.kind";
+    static final String AMQP_PORT = "mailroom.embedded.amqp-port";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
+        Set<Role> roles = Role.parse(env.getProperty(Role.PROPERTY));
+        Map<String, Object> defaults = new HashMap<>();
+        Path dataDir = Path.of(env.getProperty("mailroom.data-dir", "mailroom-data")).toAbsolutePath();
+
+        boolean brokerConfigured = env.containsProperty("spring.rabbitmq.host") || env.containsProperty("spring.rabbitmq.addresses");
+        if (brokerConfigured) {
+            defaults.put(EMBEDDED_BROKER, "false");
+            defaults.put(BROKER_KIND, "rabbitmq");
+        } else {
+            int port = env.getProperty(AMQP_PORT, Integer.class, 5673);
+            defaults.put(EMBEDDED_BROKER, "true");
+            defaults.put(BROKER_KIND, "qpid");
+            defaults.put("spring.rabbitmq.host", "127.0.0.1");
+            defaults.put("spring.rabbitmq.port", port == 0 ? freePort() : port);
+            defaults.put("spring.rabbitmq.username", "guest");
+            defaults.put("spring.rabbitmq.password", "guest");
+        }
+
+        if (!Role.needsDatabase(roles)) {
+            defaults.put("spring.autoconfigure.exclude",
+                    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
+            defaults.put("management.endpoint.health.group.readiness.include", "readinessState,rabbit");
+        } else if (!env.containsProperty("spring.datasource.url")) {
+            defaults.put("spring.datasource.url", "jdbc:h2:file:" + dataDir.resolve("db").resolve("mailroom")
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+            defaults.put("spring.datasource.username", "sa");
+            defaults.put("spring.datasource.password", "");
+        }
+        // Only the operator writes the database, schema migrations included.
+        defaults.put("spring.flyway.enabled", Boolean.toString(roles.contains(Role.OPERATOR)));
+
+        // Added last: lowest precedence, so anything the user configured wins.
+        env.getPropertySources().addLast(new MapPropertySource("mailroomEmbeddedDefaults", defaults));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port for the embedded broker", e);
+        }
+    }
+}

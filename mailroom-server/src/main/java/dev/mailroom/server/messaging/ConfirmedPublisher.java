@@ -1,0 +1,87 @@
+package dev.mailroom.server.messaging;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes and waits for the broker: a publish counts only once the broker has confirmed it
+ * and did not return it as unroutable (mandatory). Batches are published first and confirmed
+ * together, so a batch costs one round trip rather than one per message.
+ */
+@Component
+public class ConfirmedPublisher {
+    private final RabbitTemplate rabbit;
+    private final long confirmTimeoutMillis;
+
+    ConfirmedPublisher(RabbitTemplate rabbit, @Value("${mailroom.broker.confirm-timeout:PT15S}") java.time.Duration confirmTimeout) {
+        this.rabbit = rabbit;
+        this.rabbit.setMandatory(true);
+        this.confirmTimeoutMillis = confirmTimeout.toMillis();
+    }
+
+    public void publish(OutgoingMessage message) {
+        publishAll(List.of(message));
+    }
+
+    /**
+     * Publishes every message and returns once all are confirmed.
+     *
+     * @throws PublishFailedException if any was not confirmed; some others may have been, which
+     *                                is safe because every consumer is idempotent on message_id
+     */
+    public void publishAll(List<OutgoingMessage> messages) {
+        List<CorrelationData> pending = new ArrayList<>(messages.size());
+        try {
+            for (OutgoingMessage m : messages) {
+                CorrelationData correlation = new CorrelationData(m.messageId());
+                rabbit.send("", m.queue(), toAmqp(m), correlation);
+                pending.add(correlation);
+            }
+        } catch (AmqpException e) {
+            throw new PublishFailedException("cannot publish to the broker: " + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(confirmTimeoutMillis);
+        for (CorrelationData correlation : pending) {
+            awaitConfirm(correlation, deadline);
+        }
+    }
+
+    private static void awaitConfirm(CorrelationData correlation, long deadlineNanos) {
+        try {
+            CorrelationData.Confirm confirm = correlation.getFuture().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (!confirm.ack()) {
+                throw new PublishFailedException("the broker refused message " + correlation.getId() + ": " + confirm.reason());
+            }
+            if (correlation.getReturned() != null) {
+                throw new PublishFailedException("message " + correlation.getId() + " was unroutable: "
+                        + correlation.getReturned().getReplyText() + " (routing key " + correlation.getReturned().getRoutingKey() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishFailedException("interrupted waiting for the broker's confirm", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new PublishFailedException("no confirm from the broker for message " + correlation.getId(), e);
+        }
+    }
+
+    private static Message toAmqp(OutgoingMessage m) {
+        MessageProperties props = new MessageProperties();
+        props.setMessageId(m.messageId());
+        props.setType(m.type());
+        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        m.headers().forEach(props::setHeader);
+        return new Message(m.body(), props);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.mailroom.server.operator;
+
+import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.contracts.Email;
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import dev.mailroom.server.messaging.ConfirmedPublisher;
+import dev.mailroom.server.messaging.OutgoingMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The operator owns time: scheduled sends and retries are rows with a due time, and this
+ * releases the due ones to the dispatchers. Rows are locked with {@code FOR UPDATE SKIP LOCKED}
+ * for the whole release, so several operators never release the same message, and a release
+ * that fails (broker down) rolls back and is tried again on the next tick.
+ */
+@Component
+@ConditionalOnRole(Role.OPERATOR)
+class DueDispatchReleaser {
+    private static final Logger log = LoggerFactory.getLogger(DueDispatchReleaser.class);
+    private static final int BATCH = 200;
+
+    private final OperatorStore store;
+    private final ConfirmedPublisher publisher;
+    private final MessageIntake intake;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    DueDispatchReleaser(OperatorStore store, ConfirmedPublisher publisher, MessageIntake intake, TransactionTemplate tx, Clock clock) {
+        this.store = store;
+        this.publisher = publisher;
+        this.intake = intake;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    @Scheduled(fixedDelayString = "${mailroom.operator.release-interval:PT1S}")
+    void releaseDue() {
+        try {
+            int released;
+            do {
+                released = releaseBatch();
+            } while (released == BATCH);
+        } catch (RuntimeException e) {
+            log.warn("Releasing due dispatches failed; will try again: {}", e.getMessage());
+        }
+    }
+
+    private int releaseBatch() {
+        Integer count = tx.execute(status -> {
+            Instant now = clock.instant();
+            List<DueDispatch> due = store.lockDue(now, BATCH);
+            if (due.isEmpty()) {
+                return 0;
+            }
+            Map<UUID, Integer> attempts = new HashMap<>();
+            List<OutgoingMessage> commands = due.stream().map(d -> {
+                attempts.put(d.id(), d.nextAttempt());
+                Email email = ContractJson.read(d.contentJson().getBytes(StandardCharsets.UTF_8), Email.class);
+                return DispatchCommands.of(d.id(), d.organizationId(), d.nextAttempt(), d.requestedProvider(), email);
+            }).toList();
+            publisher.publishAll(commands);
+            // Joins this transaction: the rows stay locked until QUEUED is recorded.
+            intake.recordQueued(attempts, clock.instant());
+            return due.size();
+        });
+        return count == null ? 0 : count;
+    }
+}

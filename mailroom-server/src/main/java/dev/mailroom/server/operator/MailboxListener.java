@@ -1,0 +1,58 @@
+package dev.mailroom.server.operator;
+
+import dev.mailroom.contracts.EmailRules;
+import dev.mailroom.contracts.MalformedMessageException;
+import dev.mailroom.contracts.MessageTypes;
+import dev.mailroom.contracts.QueueNames;
+import dev.mailroom.contracts.SubmitMessage;
+import dev.mailroom.contracts.Violation;
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import dev.mailroom.server.messaging.BatchListenerFactories;
+import dev.mailroom.server.messaging.QueueBodies;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.stereotype.Component;
+
+/** Consumes the mailbox in batches; unreadable or invalid submissions are parked, not looped. */
+@Component
+@ConditionalOnRole(Role.OPERATOR)
+class MailboxListener {
+    private final MessageIntake intake;
+    private final DeadLetters deadLetters;
+
+    MailboxListener(MessageIntake intake, DeadLetters deadLetters) {
+        this.intake = intake;
+        this.deadLetters = deadLetters;
+    }
+
+    @RabbitListener(id = "mailbox", queues = QueueNames.MAILBOX, containerFactory = BatchListenerFactories.OPERATOR)
+    void onBatch(List<Message> messages) {
+        List<SubmitMessage> submissions = new ArrayList<>(messages.size());
+        for (Message message : messages) {
+            try {
+                SubmitMessage submission = QueueBodies.read(message, MessageTypes.SUBMIT_V1, SubmitMessage.class);
+                submissions.add(validated(submission));
+            } catch (MalformedMessageException e) {
+                deadLetters.park(QueueNames.MAILBOX, message, e.getMessage());
+            }
+        }
+        OperatorFailures.pauseOnFailure(() -> intake.accept(submissions));
+    }
+
+    /** The API and client check the rules already; this guards against other producers. */
+    private static SubmitMessage validated(SubmitMessage submission) {
+        if (submission.id() == null || submission.organizationId() == null) {
+            throw new MalformedMessageException("a submission needs an id and an organizationId");
+        }
+        List<Violation> problems = EmailRules.check(submission.email());
+        if (!problems.isEmpty()) {
+            throw new MalformedMessageException("invalid email: " + problems.stream()
+                    .map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; ")));
+        }
+        return submission;
+    }
+}

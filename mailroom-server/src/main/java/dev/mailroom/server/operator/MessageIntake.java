@@ -1,0 +1,87 @@
+package dev.mailroom.server.operator;
+
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import dev.mailroom.contracts.ActivityReport;
+import dev.mailroom.contracts.MessageStatus;
+import dev.mailroom.contracts.SubmitMessage;
+import dev.mailroom.server.messaging.ConfirmedPublisher;
+import dev.mailroom.server.messaging.OutgoingMessage;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Takes a batch of submissions from the mailbox through three steps:
+ * <ol>
+ *   <li>record: one transaction stores the messages, recipients and ACCEPTED;</li>
+ *   <li>hand over: publish a dispatch command per message and wait for the broker's confirms;</li>
+ *   <li>record QUEUED.</li>
+ * </ol>
+ * The caller acknowledges the mailbox messages only after this returns. A crash anywhere
+ * redelivers the batch: step 1 then changes nothing, and step 2 is repeated only for messages
+ * still at ACCEPTED, so a message that reached QUEUED is not dispatched twice.
+ */
+@Service
+@ConditionalOnRole(Role.OPERATOR)
+class MessageIntake {
+    private final OperatorStore store;
+    private final ConfirmedPublisher publisher;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    MessageIntake(OperatorStore store, ConfirmedPublisher publisher, TransactionTemplate tx, Clock clock) {
+        this.store = store;
+        this.publisher = publisher;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    void accept(List<SubmitMessage> batch) {
+        // The same id twice in one batch (a client retry) is one message.
+        Map<UUID, SubmitMessage> byId = new LinkedHashMap<>();
+        batch.forEach(s -> byId.putIfAbsent(s.id(), s));
+        Instant now = clock.instant();
+
+        Map<UUID, MessageStatus> statuses = tx.execute(status -> {
+            store.insertSubmissions(List.copyOf(byId.values()), now);
+            return store.statusesOf(byId.keySet());
+        });
+
+        List<OutgoingMessage> commands = new ArrayList<>();
+        Map<UUID, Integer> attempts = new HashMap<>();
+        for (SubmitMessage s : byId.values()) {
+            if (statuses.get(s.id()) == MessageStatus.ACCEPTED) {
+                commands.add(DispatchCommands.of(s.id(), s.organizationId(), 1, s.provider(), s.email()));
+                attempts.put(s.id(), 1);
+            }
+        }
+        if (commands.isEmpty()) {
+            return;
+        }
+        publisher.publishAll(commands);
+        recordQueued(attempts, clock.instant());
+    }
+
+    /** After the broker confirmed the dispatch commands: QUEUED in the timeline and the status. */
+    void recordQueued(Map<UUID, Integer> attempts, Instant now) {
+        tx.executeWithoutResult(status -> {
+            List<ActivityReport> queued = new ArrayList<>();
+            Map<UUID, MessageStatus> raise = new HashMap<>();
+            attempts.forEach((id, attempt) -> {
+                queued.add(OperatorStore.pipelineActivity(id, MessageStatus.QUEUED, attempt, now, Map.of("attempt", attempt)));
+                raise.put(id, MessageStatus.QUEUED);
+            });
+            store.insertActivities(queued, now);
+            store.markQueued(attempts, now);
+            store.raiseStatuses(raise, now);
+        });
+    }
+}

@@ -1,0 +1,178 @@
+package dev.mailroom.server.operator;
+
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import dev.mailroom.contracts.ActivityReport;
+import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.contracts.Ids;
+import dev.mailroom.contracts.MessageStatus;
+import dev.mailroom.contracts.Recipient;
+import dev.mailroom.contracts.SubmitMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Every write Mailroom makes to its database, all idempotent: inserts collide on deterministic
+ * keys ({@code ON CONFLICT DO NOTHING}) and status updates only ever raise a message's status
+ * rank. Callers own the transactions; every method here works in batches.
+ */
+@Repository
+@ConditionalOnRole(Role.OPERATOR)
+class OperatorStore {
+    private final JdbcTemplate jdbc;
+    private final NamedParameterJdbcTemplate named;
+
+    OperatorStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+        this.named = new NamedParameterJdbcTemplate(jdbc);
+    }
+
+    /** Stores new messages with their recipients, tags and first activity; known ids are skipped. */
+    void insertSubmissions(List<SubmitMessage> submissions, Instant now) {
+        List<Object[]> messages = new ArrayList<>();
+        List<Object[]> recipients = new ArrayList<>();
+        List<Object[]> tags = new ArrayList<>();
+        List<ActivityReport> activities = new ArrayList<>();
+        for (SubmitMessage s : submissions) {
+            boolean scheduled = s.sendAt() != null && s.sendAt().isAfter(now);
+            MessageStatus status = scheduled ? MessageStatus.SCHEDULED : MessageStatus.ACCEPTED;
+            messages.add(new Object[] {s.id(), s.organizationId(), s.email().from().email(), s.email().subject(),
+                    new String(ContractJson.write(s.email()), java.nio.charset.StandardCharsets.UTF_8), s.provider(),
+                    status.name(), status.precedence(), scheduled ? Timestamps.of(s.sendAt()) : null,
+                    Timestamps.of(s.sendAt()), Timestamps.of(s.submittedAt() == null ? now : s.submittedAt()),
+                    Timestamps.of(now), Timestamps.of(now)});
+            int position = 0;
+            for (String kind : List.of("to", "cc", "bcc")) {
+                List<Recipient> list = switch (kind) {
+                    case "to" -> s.email().to();
+                    case "cc" -> s.email().cc();
+                    default -> s.email().bcc();
+                };
+                for (Recipient r : list) {
+                    recipients.add(new Object[] {s.id(), position++, kind, r.email(), r.name(), r.memberId()});
+                }
+            }
+            s.email().tags().stream().distinct().forEach(tag -> tags.add(new Object[] {s.id(), tag}));
+            activities.add(pipelineActivity(s.id(), MessageStatus.ACCEPTED, 0, now, null));
+            if (scheduled) {
+                activities.add(pipelineActivity(s.id(), MessageStatus.SCHEDULED, 0, now, Map.of("sendAt", s.sendAt().toString())));
+            }
+        }
+        jdbc.batchUpdate("INSERT INTO messages (id, organization_id, from_email, subject, content, requested_provider, status, status_rank,"
+                + " next_attempt_at, send_at, submitted_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                + " ON CONFLICT DO NOTHING", messages);
+        jdbc.batchUpdate("INSERT INTO message_recipients (message_id, position, kind, email, name, member_id) VALUES (?,?,?,?,?,?)"
+                + " ON CONFLICT DO NOTHING", recipients);
+        jdbc.batchUpdate("INSERT INTO message_tags (message_id, tag) VALUES (?,?) ON CONFLICT DO NOTHING", tags);
+        insertActivities(activities, now);
+    }
+
+    /** The current status of each of the given messages that exists. */
+    Map<UUID, MessageStatus> statusesOf(Collection<UUID> ids) {
+        Map<UUID, MessageStatus> statuses = new HashMap<>();
+        if (ids.isEmpty()) {
+            return statuses;
+        }
+        named.query("SELECT id, status FROM messages WHERE id IN (:ids)", new MapSqlParameterSource("ids", ids),
+                rs -> {
+                    statuses.put(rs.getObject("id", UUID.class), MessageStatus.valueOf(rs.getString("status")));
+                });
+        return statuses;
+    }
+
+    /** Our message ids for provider message ids recorded at dispatch. */
+    Map<String, UUID> messagesByProviderId(Collection<String> providerMessageIds) {
+        Map<String, UUID> found = new HashMap<>();
+        if (providerMessageIds.isEmpty()) {
+            return found;
+        }
+        named.query("SELECT id, provider_message_id FROM messages WHERE provider_message_id IN (:ids)",
+                new MapSqlParameterSource("ids", providerMessageIds),
+                rs -> {
+                    found.put(rs.getString("provider_message_id"), rs.getObject("id", UUID.class));
+                });
+        return found;
+    }
+
+    void insertActivities(List<ActivityReport> reports, Instant now) {
+        List<Object[]> rows = new ArrayList<>(reports.size());
+        for (ActivityReport r : reports) {
+            rows.add(new Object[] {r.id(), r.messageId(), r.status().name(), Timestamps.of(r.occurredAt() == null ? now : r.occurredAt()),
+                    Timestamps.of(now), r.recipient(), r.provider(), r.providerMessageId(), r.providerEvent(),
+                    r.details().isEmpty() ? null : new String(ContractJson.write(r.details()), java.nio.charset.StandardCharsets.UTF_8)});
+        }
+        jdbc.batchUpdate("INSERT INTO activities (id, message_id, status, occurred_at, recorded_at, recipient, provider,"
+                + " provider_message_id, provider_event, details) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING", rows);
+    }
+
+    /** Raises each message's status to the given one unless it already has a higher rank. */
+    void raiseStatuses(Map<UUID, MessageStatus> statuses, Instant now) {
+        List<Object[]> rows = new ArrayList<>(statuses.size());
+        statuses.forEach((id, status) -> rows.add(new Object[] {status.name(), status.precedence(), Timestamps.of(now), id, status.precedence()}));
+        jdbc.batchUpdate("UPDATE messages SET status = ?, status_rank = ?, updated_at = ? WHERE id = ? AND status_rank < ?", rows);
+    }
+
+    /** Records which provider took the message and under what id, for matching its later events. */
+    void recordDispatch(UUID messageId, String provider, String providerMessageId) {
+        jdbc.update("UPDATE messages SET provider = ?, provider_message_id = ? WHERE id = ?", provider, providerMessageId, messageId);
+    }
+
+    /**
+     * Attaches provider events that arrived before the dispatch was recorded to their message.
+     *
+     * @return the statuses of the events adopted
+     */
+    List<MessageStatus> adoptUnmatchedEvents(UUID messageId, String providerMessageId) {
+        List<MessageStatus> adopted = jdbc.query("SELECT status FROM activities WHERE message_id IS NULL AND provider_message_id = ?",
+                (rs, i) -> MessageStatus.valueOf(rs.getString(1)), providerMessageId);
+        if (!adopted.isEmpty()) {
+            jdbc.update("UPDATE activities SET message_id = ? WHERE message_id IS NULL AND provider_message_id = ?", messageId, providerMessageId);
+        }
+        return adopted;
+    }
+
+    /** Marks dispatch attempts as handed to the queue: clears the due time, counts the attempt. */
+    void markQueued(Map<UUID, Integer> attempts, Instant now) {
+        List<Object[]> rows = new ArrayList<>(attempts.size());
+        attempts.forEach((id, attempt) -> rows.add(new Object[] {attempt, Timestamps.of(now), id, attempt}));
+        jdbc.batchUpdate("UPDATE messages SET next_attempt_at = NULL, attempts = ?, updated_at = ? WHERE id = ? AND attempts < ?", rows);
+    }
+
+    /** Sets when the operator dispatches a deferred message again, unless a newer attempt already ran. */
+    void scheduleRetry(UUID messageId, int attempt, Instant when) {
+        jdbc.update("UPDATE messages SET next_attempt_at = ? WHERE id = ? AND attempts = ?", Timestamps.of(when), messageId, attempt);
+    }
+
+    /**
+     * Locks up to {@code limit} messages whose dispatch is due. Must run in a transaction; other
+     * operators skip the locked rows, so each due message is released by one operator.
+     */
+    List<DueDispatch> lockDue(Instant now, int limit) {
+        return jdbc.query("SELECT id, organization_id, requested_provider, content, attempts FROM messages"
+                        + " WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED",
+                (rs, i) -> new DueDispatch(rs.getObject("id", UUID.class), rs.getString("organization_id"),
+                        rs.getString("requested_provider"), rs.getString("content"), rs.getInt("attempts") + 1),
+                Timestamps.of(now), limit);
+    }
+
+    void park(String queue, String type, String messageId, String reason, byte[] body, Instant now) {
+        UUID id = Ids.of("dead-letter", queue, messageId == null ? java.util.Base64.getEncoder().encodeToString(body) : messageId);
+        jdbc.update("INSERT INTO dead_letters (id, queue, message_type, message_id, reason, body_base64, parked_at)"
+                        + " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                id, queue, type, messageId, reason, java.util.Base64.getEncoder().encodeToString(body), Timestamps.of(now));
+    }
+
+    static ActivityReport pipelineActivity(UUID messageId, MessageStatus status, int attempt, Instant at, Map<String, Object> details) {
+        return new ActivityReport(Ids.activity(messageId, status, attempt), messageId, null, null, status, at, null,
+                null, details, attempt == 0 ? null : attempt, null);
+    }
+}
