@@ -4,7 +4,6 @@ import dev.mailroom.server.Role;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +11,8 @@ import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
+import java.nio.file.Path;
 
 /**
  * Makes the zero-configuration run work: when no broker ({@code spring.rabbitmq.host} or
@@ -30,7 +31,6 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
         Set<Role> roles = Role.parse(env.getProperty(Role.PROPERTY));
         Map<String, Object> defaults = new HashMap<>();
-        Path dataDir = Path.of(env.getProperty("mailroom.data-dir", "mailroom-data")).toAbsolutePath();
 
         boolean brokerConfigured = env.containsProperty("spring.rabbitmq.host") || env.containsProperty("spring.rabbitmq.addresses");
         if (brokerConfigured) {
@@ -51,8 +51,9 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
                     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
             defaults.put("management.endpoint.health.group.readiness.include", "readinessState,rabbit");
         } else if (!env.containsProperty("spring.datasource.url")) {
-            defaults.put("spring.datasource.url", "jdbc:h2:file:" + dataDir.resolve("db").resolve("mailroom")
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+            // Computed when read, not now: mailroom.data-dir may still be set by a property
+            // source added later (tests register a fresh directory per run that way).
+            env.getPropertySources().addLast(new EmbeddedDatabaseUrl(env));
             defaults.put("spring.datasource.username", "sa");
             defaults.put("spring.datasource.password", "");
         }
@@ -61,6 +62,27 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
 
         // Added last: lowest precedence, so anything the user configured wins.
         env.getPropertySources().addLast(new MapPropertySource("mailroomEmbeddedDefaults", defaults));
+    }
+
+    /** {@code spring.datasource.url} of the embedded H2 database, under the data directory. */
+    private static final class EmbeddedDatabaseUrl extends PropertySource<Object> {
+        // Not the source: Boot walks into property sources whose source is an Environment.
+        private final ConfigurableEnvironment env;
+
+        EmbeddedDatabaseUrl(ConfigurableEnvironment env) {
+            super("mailroomEmbeddedDatabase", new Object());
+            this.env = env;
+        }
+
+        @Override
+        public Object getProperty(String name) {
+            if (!"spring.datasource.url".equals(name)) {
+                return null;
+            }
+            Path dataDir = Path.of(env.getProperty("mailroom.data-dir", "mailroom-data")).toAbsolutePath();
+            return "jdbc:h2:file:" + dataDir.resolve("db").resolve("mailroom")
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        }
     }
 
     private static int freePort() {
