@@ -1,0 +1,223 @@
+package dev.mailroom.server.pipeline;
+
+import static dev.mailroom.server.support.Timelines.awaitStatus;
+import static dev.mailroom.server.support.Timelines.statuses;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mailroom.client.InvalidEmailException;
+import dev.mailroom.client.MailroomClient;
+import dev.mailroom.contracts.ActivityReport;
+import dev.mailroom.contracts.Address;
+import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.contracts.Email;
+import dev.mailroom.contracts.Ids;
+import dev.mailroom.contracts.MessageStatus;
+import dev.mailroom.contracts.MessageTypes;
+import dev.mailroom.contracts.QueueNames;
+import dev.mailroom.contracts.Recipient;
+import dev.mailroom.server.support.ApiClient;
+import dev.mailroom.server.support.EndToEndTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The operator's guarantees seen from outside: duplicates and redeliveries leave one row, late
+ * events never move a status backwards, unreadable queue messages are parked, retries run and end.
+ * Messages come in through the Java client over AMQP, as an application next to the broker sends.
+ */
+@EndToEndTest
+class TrackingEndToEndTest {
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    RabbitTemplate rabbit;
+    @Autowired
+    Environment env;
+    ApiClient api;
+    MailroomClient client;
+
+    @BeforeEach
+    void connect() throws Exception {
+        api = new ApiClient(port);
+        client = MailroomClient.connect("amqp://" + env.getProperty("spring.rabbitmq.username") + ":"
+                + env.getProperty("spring.rabbitmq.password") + "@" + env.getProperty("spring.rabbitmq.host") + ":"
+                + env.getProperty("spring.rabbitmq.port"));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        client.close();
+    }
+
+    private static Email email(String to) {
+        return new Email(new Address("app@example.com", "App"), List.of(new Recipient(to, null, "member-" + to)), null, null, null,
+                "Hello", "Hi there", null, null, List.of("client"), null, null);
+    }
+
+    @Test
+    void theJavaClientSubmitsOverAmqpAndTheEmailIsDelivered() throws Exception {
+        UUID id = client.submit(email("ada@example.org"));
+
+        JsonNode message = awaitStatus(api, id.toString(), "DELIVERED");
+        assertThat(statuses(message)).containsExactly("ACCEPTED", "QUEUED", "DISPATCHED", "DELIVERED");
+    }
+
+    @Test
+    void theJavaClientRefusesAnInvalidEmailBeforeSendingAnything() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.submit(email("not an address")))
+                .isInstanceOf(InvalidEmailException.class)
+                .hasMessageContaining("to[0].email");
+    }
+
+    @Test
+    void aDuplicatedReportIsStoredOnce() throws Exception {
+        UUID id = client.submit(email("ada@example.org"));
+        awaitStatus(api, id.toString(), "DELIVERED");
+        ActivityReport opened = ActivityReport.event(Ids.providerEvent("sandbox", "dup-" + id), id, null, "sandbox",
+                MessageStatus.OPENED, Instant.now(), "ada@example.org", "opened", Map.of());
+
+        publishReport(opened);
+        publishReport(opened);
+        publishReport(opened);
+
+        awaitStatus(api, id.toString(), "OPENED");
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> countActivities(id, "OPENED") == 1);
+        assertThat(countActivities(id, "OPENED")).isEqualTo(1);
+    }
+
+    @Test
+    void aLateDeliveredDoesNotMoveAnOpenedMessageBackwards() throws Exception {
+        UUID id = client.submit(email("open+late@example.org"));
+        awaitStatus(api, id.toString(), "OPENED");
+        ActivityReport lateDelivery = ActivityReport.event(Ids.providerEvent("sandbox", "late-" + id), id, null, "sandbox",
+                MessageStatus.DELIVERED, Instant.now(), "open+late@example.org", "delivered", Map.of());
+
+        publishReport(lateDelivery);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> countActivities(id, "DELIVERED") == 2);
+        assertThat(api.message(id.toString()).get("status").asString()).isEqualTo("OPENED");
+    }
+
+    @Test
+    void anEventForAnUnknownMessageIsKeptUnmatched() throws Exception {
+        String providerId = "unknown-" + UUID.randomUUID();
+        ActivityReport stray = ActivityReport.event(Ids.providerEvent("sandbox", providerId), null, providerId, "sandbox",
+                MessageStatus.DELIVERED, Instant.now(), "who@example.org", "delivered", Map.of());
+
+        publishReport(stray);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM activities WHERE provider_message_id = ? AND message_id IS NULL", Integer.class, providerId) == 1);
+    }
+
+    @Test
+    void anEventKnownOnlyByTheProviderIdIsMatchedToItsMessage() throws Exception {
+        UUID id = client.submit(email("ada@example.org"));
+        JsonNode delivered = awaitStatus(api, id.toString(), "DELIVERED");
+        String providerId = delivered.get("providerMessageId").asString();
+        ActivityReport clicked = ActivityReport.event(Ids.providerEvent("sandbox", "byid-" + id), null, providerId, "sandbox",
+                MessageStatus.CLICKED, Instant.now(), "ada@example.org", "clicked", Map.of("url", "https://example.com/x"));
+
+        publishReport(clicked);
+
+        assertThat(statuses(awaitStatus(api, id.toString(), "CLICKED"))).endsWith("CLICKED");
+    }
+
+    @Test
+    void anUnreadableMailboxMessageIsParkedAndTheRestFlows() throws Exception {
+        String poisonId = "poison-" + UUID.randomUUID();
+        MessageProperties props = new MessageProperties();
+        props.setMessageId(poisonId);
+        props.setType(MessageTypes.SUBMIT_V1);
+        rabbit.send("", QueueNames.MAILBOX, new Message("{this is not json".getBytes(), props));
+        UUID healthy = client.submit(email("ada@example.org"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM dead_letters WHERE message_id = ?", Integer.class, poisonId) == 1);
+        String reason = jdbc.queryForObject("SELECT reason FROM dead_letters WHERE message_id = ?", String.class, poisonId);
+        assertThat(reason).contains("SubmitMessage");
+        awaitStatus(api, healthy.toString(), "DELIVERED");
+    }
+
+    @Test
+    void anUnreadableDispatchCommandIsParkedByTheDispatcherAndStoredByTheOperator() {
+        String poisonId = "poison-dispatch-" + UUID.randomUUID();
+        MessageProperties props = new MessageProperties();
+        props.setMessageId(poisonId);
+        props.setType("mailroom.dispatching.dispatch.v99");
+        rabbit.send("", QueueNames.DISPATCHING, new Message("{}".getBytes(), props));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM dead_letters WHERE message_id = ? AND queue = ?", Integer.class, poisonId, QueueNames.DISPATCHING) == 1);
+    }
+
+    @Test
+    void aDeferredSendIsRetriedUntilTheProviderAcceptsIt() throws Exception {
+        UUID id = client.submit(email("retry2@example.org"), null, "scripted");
+
+        JsonNode message = awaitStatus(api, id.toString(), "DISPATCHED");
+
+        assertThat(statuses(message)).containsExactly("ACCEPTED", "QUEUED", "DEFERRED", "QUEUED", "DEFERRED", "QUEUED", "DISPATCHED");
+        assertThat(message.get("attempts").asInt()).isEqualTo(3);
+        assertThat(message.get("providerMessageId").asString()).endsWith("-3");
+    }
+
+    @Test
+    void aSendThatKeepsBeingDeferredFailsAfterTheLastAttempt() throws Exception {
+        UUID id = client.submit(email("always-retry@example.org"), null, "scripted");
+
+        JsonNode message = awaitStatus(api, id.toString(), "FAILED");
+
+        assertThat(statuses(message)).containsExactly("ACCEPTED", "QUEUED", "DEFERRED", "QUEUED", "DEFERRED", "QUEUED", "DEFERRED", "FAILED");
+        JsonNode failed = message.get("activities").get(7);
+        assertThat(failed.get("details").get("reason").asString()).contains("gave up after 3 attempts").contains("503 try later");
+    }
+
+    @Test
+    void aRejectedSendFailsAtOnceWithTheProvidersReason() throws Exception {
+        UUID id = client.submit(email("reject@example.org"), null, "scripted");
+
+        JsonNode message = awaitStatus(api, id.toString(), "FAILED");
+
+        assertThat(statuses(message)).containsExactly("ACCEPTED", "QUEUED", "FAILED");
+        assertThat(message.get("activities").get(2).get("details").get("reason").asString()).isEqualTo("550 mailbox does not exist");
+    }
+
+    @Test
+    void anUnknownProviderOverrideFailsTheMessageWithAClearReason() throws Exception {
+        UUID id = client.submit(email("ada@example.org"), null, "no-such-provider");
+
+        JsonNode message = awaitStatus(api, id.toString(), "FAILED");
+
+        assertThat(message.get("activities").get(2).get("details").get("reason").asString())
+                .contains("no-such-provider").contains("not configured");
+    }
+
+    private void publishReport(ActivityReport report) {
+        MessageProperties props = new MessageProperties();
+        props.setMessageId(report.id().toString());
+        props.setType(MessageTypes.ACTIVITY_V1);
+        rabbit.send("", QueueNames.TRACKING, new Message(ContractJson.write(report), props));
+    }
+
+    private int countActivities(UUID id, String status) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM activities WHERE message_id = ? AND status = ?", Integer.class, id, status);
+    }
+}
