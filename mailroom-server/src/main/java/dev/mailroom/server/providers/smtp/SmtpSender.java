@@ -1,0 +1,276 @@
+package dev.mailroom.server.providers.smtp;
+
+import dev.mailroom.contracts.Address;
+import dev.mailroom.contracts.Attachment;
+import dev.mailroom.contracts.Email;
+import dev.mailroom.contracts.EmailRules;
+import dev.mailroom.contracts.Recipient;
+import dev.mailroom.contracts.Violation;
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import dev.mailroom.server.providers.DeliveryOutcome;
+import dev.mailroom.server.providers.EmailSender;
+import dev.mailroom.server.providers.OutboundEmail;
+import jakarta.activation.DataHandler;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.ByteArrayDataSource;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.mail.javamail.MimeMessageHelper;
+import org.springframework.stereotype.Component;
+
+/**
+ * Hands emails to an SMTP relay. Jakarta Mail is used directly (not Spring's JavaMailSender) so
+ * that the relay's reply codes reach us: they decide between retrying and rejecting.
+ *
+ * <p>Each send opens its own connection. The dispatcher sends concurrently, a Transport is not
+ * thread-safe, and a fresh connection keeps one failed conversation from poisoning the next.
+ */
+@Component
+@ConditionalOnRole(Role.DISPATCHER)
+@ConditionalOnProperty(name = "mailroom.providers.smtp.host")
+class SmtpSender implements EmailSender {
+    static final String MAILROOM_ID_HEADER = "X-Mailroom-Id";
+    private static final Logger log = LoggerFactory.getLogger(SmtpSender.class);
+    private static final String CHARSET = StandardCharsets.UTF_8.name();
+
+    private final SmtpProperties properties;
+    private final Clock clock;
+    /** Built once: a Session only holds settings and is safe to share between threads. */
+    private final Session session;
+
+    SmtpSender(SmtpProperties properties, Clock clock) {
+        if (properties.host() == null || properties.host().isBlank()) {
+            throw new IllegalArgumentException("mailroom.providers.smtp.host is required for the smtp provider");
+        }
+        this.properties = properties;
+        this.clock = clock;
+        this.session = Session.getInstance(sessionProperties(properties));
+    }
+
+    private static Properties sessionProperties(SmtpProperties p) {
+        Properties props = new Properties();
+        props.setProperty("mail.transport.protocol", "smtp");
+        props.setProperty("mail.smtp.host", p.host());
+        props.setProperty("mail.smtp.port", Integer.toString(p.port()));
+        props.setProperty("mail.smtp.connectiontimeout", Long.toString(p.connectTimeout().toMillis()));
+        props.setProperty("mail.smtp.timeout", Long.toString(p.readTimeout().toMillis()));
+        // Without a write timeout a relay that stops reading mid-DATA would hold a dispatcher
+        // thread forever. (Angus runs one timer thread per connection for it.)
+        props.setProperty("mail.smtp.writetimeout", Long.toString(p.readTimeout().toMillis()));
+        props.setProperty("mail.smtp.auth", Boolean.toString(p.authenticates()));
+        if (p.starttls()) {
+            props.setProperty("mail.smtp.starttls.enable", "true");
+            // "required": a relay (or someone in between) that does not offer STARTTLS gets
+            // nothing, rather than our credentials and the email in clear text.
+            props.setProperty("mail.smtp.starttls.required", "true");
+            props.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+        }
+        // All or nothing: if the relay refuses one recipient, nobody gets the email and the
+        // outcome is one clear verdict, instead of an "accepted" that silently lost a recipient.
+        props.setProperty("mail.smtp.sendpartial", "false");
+        return props;
+    }
+
+    @Override
+    public String name() {
+        return "smtp";
+    }
+
+    @Override
+    public DeliveryOutcome send(OutboundEmail outbound) {
+        // The operator checks these rules at intake. Checking again costs little, and keeps a
+        // malformed queue message from writing CR/LF into headers on the wire (header injection).
+        List<Violation> problems = EmailRules.check(outbound.email());
+        if (!problems.isEmpty()) {
+            return rejected(outbound, "invalid email: " + problems.stream()
+                    .map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; ")));
+        }
+        MimeMessage message;
+        try {
+            message = build(outbound);
+        } catch (MessagingException | UnsupportedEncodingException | IllegalArgumentException e) {
+            // The email cannot be written as MIME (an unparsable address or content type); no
+            // relay will ever take it, so sending it again would not help.
+            return rejected(outbound, "cannot build the email: " + SmtpFailures.oneLine(e.getMessage()));
+        }
+        String providerId;
+        try {
+            providerId = message.getMessageID();
+            transmit(message);
+        } catch (MessagingException e) {
+            DeliveryOutcome outcome = SmtpFailures.outcome(e, relay(), properties.password());
+            // Only the reason, which is redacted: the exception is not logged, so nothing the
+            // mail library put in it can carry the password into the log.
+            log.warn("SMTP send of message {} (attempt {}) not accepted: {}", outbound.messageId(), outbound.attempt(), reasonOf(outcome));
+            return outcome;
+        }
+        return new DeliveryOutcome.Accepted(providerId);
+    }
+
+    private void transmit(MimeMessage message) throws MessagingException {
+        Transport transport = session.getTransport("smtp");
+        try {
+            transport.connect(properties.host(), properties.port(),
+                    properties.authenticates() ? properties.username() : null,
+                    properties.authenticates() ? properties.password() : null);
+            // getAllRecipients includes Bcc: they are envelope recipients; the SMTP transport
+            // leaves the Bcc header itself out of what it writes.
+            transport.sendMessage(message, message.getAllRecipients());
+        } finally {
+            try {
+                transport.close();
+            } catch (MessagingException e) {
+                // The relay already answered the DATA section; a failed QUIT changes nothing.
+                log.debug("Closing the SMTP connection to {} failed: {}", relay(), SmtpFailures.oneLine(e.getMessage()));
+            }
+        }
+    }
+
+    /** The MIME message for an email that passed {@link EmailRules}. */
+    private MimeMessage build(OutboundEmail outbound) throws MessagingException, UnsupportedEncodingException {
+        Email email = outbound.email();
+        boolean hasText = email.text() != null && !email.text().isBlank();
+        boolean hasHtml = email.html() != null && !email.html().isBlank();
+        boolean multipart = !email.attachments().isEmpty() || (hasText && hasHtml);
+        MimeMessage message = new MailroomMimeMessage(session, messageIdFor(outbound));
+        // MIXED, not Spring's default MIXED_RELATED: we have no inline parts, so the related
+        // level would only add nesting. text+html still become one multipart/alternative.
+        MimeMessageHelper helper = multipart
+                ? new MimeMessageHelper(message, MimeMessageHelper.MULTIPART_MODE_MIXED, CHARSET)
+                : new MimeMessageHelper(message, CHARSET);
+
+        helper.setFrom(address(email.from().email(), email.from().name()));
+        for (Recipient r : email.to()) {
+            helper.addTo(address(r.email(), r.name()));
+        }
+        for (Recipient r : email.cc()) {
+            helper.addCc(address(r.email(), r.name()));
+        }
+        for (Recipient r : email.bcc()) {
+            helper.addBcc(address(r.email(), r.name()));
+        }
+        if (email.replyTo() != null) {
+            Address replyTo = email.replyTo();
+            helper.setReplyTo(address(replyTo.email(), replyTo.name()));
+        }
+        helper.setSubject(email.subject());
+        helper.setSentDate(Date.from(clock.instant()));
+        if (hasText && hasHtml) {
+            helper.setText(email.text(), email.html());
+        } else if (hasHtml) {
+            helper.setText(email.html(), true);
+        } else {
+            helper.setText(email.text(), false);
+        }
+        for (Attachment a : email.attachments()) {
+            String type = a.contentType() == null || a.contentType().isBlank() ? "application/octet-stream" : a.contentType();
+            // Parsed here so that a malformed type is a rejection now, not a failure mid-send.
+            ContentType parsed = new ContentType(type);
+            // Same leniency as EmailRules: MIME-style line breaks inside the base64 are fine.
+            byte[] bytes = Base64.getDecoder().decode(a.content().replaceAll("[\\r\\n ]", ""));
+            helper.getRootMimeMultipart().addBodyPart(attachmentPart(a.filename(), bytes, parsed.toString()));
+        }
+        for (Map.Entry<String, String> header : email.headers().entrySet()) {
+            // Non-ASCII values become RFC 2047 encoded words; long ones are folded.
+            String value = MimeUtility.encodeText(header.getValue(), CHARSET, null);
+            message.addHeader(header.getKey(), MimeUtility.fold(header.getKey().length() + 2, value));
+        }
+        // Correlation (Contract): the relay does not report events, but bounces and replies
+        // quote the original headers, and this ties them back to our message.
+        message.setHeader(MAILROOM_ID_HEADER, outbound.messageId().toString());
+        message.saveChanges();
+        return message;
+    }
+
+    /**
+     * {@code <mailroom id@sender's domain>}. The same for every attempt: a retry is the same
+     * email, so a duplicate that at-least-once delivery lets through (an accepted send we did not
+     * hear back from) carries the same Message-ID, which mail systems and clients use to
+     * recognise duplicates. The sender's domain, not a made-up one, because spam filters look at
+     * Message-ID domains.
+     */
+    private static String messageIdFor(OutboundEmail outbound) {
+        String from = outbound.email().from() == null ? null : outbound.email().from().email();
+        int at = from == null ? -1 : from.lastIndexOf('@');
+        String domain = at < 0 || at == from.length() - 1 ? "mailroom" : from.substring(at + 1).toLowerCase(Locale.ROOT);
+        return "<" + outbound.messageId() + "@" + domain + ">";
+    }
+
+    /**
+     * Always base64, unlike Spring's {@code addAttachment}: Jakarta Mail would send a text/*
+     * attachment as 7bit text, and SMTP then turns its LF line ends into CRLF. The application
+     * gave us bytes; the recipient gets exactly those bytes.
+     */
+    private static MimeBodyPart attachmentPart(String filename, byte[] bytes, String contentType) throws MessagingException {
+        MimeBodyPart part = new MimeBodyPart();
+        part.setDataHandler(new DataHandler(new ByteArrayDataSource(bytes, contentType)));
+        part.setDisposition(Part.ATTACHMENT);
+        // Non-ASCII names are written as RFC 2231 parameters (mail.mime.encodeparameters).
+        part.setFileName(filename);
+        part.setHeader("Content-Transfer-Encoding", "base64");
+        return part;
+    }
+
+    private static InternetAddress address(String email, String name) throws MessagingException, UnsupportedEncodingException {
+        // Strict parsing: a malformed address fails here (AddressException), before any connection.
+        InternetAddress address = new InternetAddress(email, true);
+        if (name != null && !name.isBlank()) {
+            address.setPersonal(name, CHARSET);
+        }
+        return address;
+    }
+
+    private DeliveryOutcome rejected(OutboundEmail outbound, String reason) {
+        log.warn("SMTP send of message {} (attempt {}) rejected before sending: {}", outbound.messageId(), outbound.attempt(), reason);
+        return new DeliveryOutcome.Rejected(reason);
+    }
+
+    private String relay() {
+        return properties.host() + ":" + properties.port();
+    }
+
+    private static String reasonOf(DeliveryOutcome outcome) {
+        if (outcome instanceof DeliveryOutcome.Rejected rejected) {
+            return "rejected: " + rejected.reason();
+        }
+        if (outcome instanceof DeliveryOutcome.RetryLater later) {
+            return "retry later: " + later.reason();
+        }
+        return outcome.toString();
+    }
+
+    /** Our Message-ID instead of the one Jakarta Mail would make up in {@code saveChanges()}. */
+    private static final class MailroomMimeMessage extends MimeMessage {
+        private final String messageId;
+
+        MailroomMimeMessage(Session session, String messageId) {
+            super(session);
+            this.messageId = messageId;
+        }
+
+        @Override
+        protected void updateMessageID() throws MessagingException {
+            setHeader("Message-ID", messageId);
+        }
+    }
+}
