@@ -24,7 +24,9 @@ import org.springframework.context.annotation.Import;
         "mailroom.providers.sandbox.event-delay=PT0.05S",
         "mailroom.operator.retry-backoff=PT0.1S",
         "mailroom.operator.max-attempts=3",
-        "mailroom.operator.release-interval=PT0.2S"
+        "mailroom.operator.release-interval=PT0.2S",
+        // The smtp provider's relay is GreenMail; TestProviders registers its port.
+        "mailroom.providers.smtp.host=127.0.0.1"
 })
 @Import(TestProviders.class)
 public @interface EndToEndTest {

@@ -1,5 +1,7 @@
 package dev.mailroom.server.support;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.EmailSender;
 import dev.mailroom.server.providers.OutboundEmail;
@@ -16,6 +18,19 @@ public class TestProviders {
     @Bean
     static DynamicPropertyRegistrar testDataDirectory() {
         return registry -> registry.add("mailroom.data-dir", TestDataDir.PATH::toString);
+    }
+
+    /** A real SMTP server for the smtp provider, on a free port. */
+    @Bean(destroyMethod = "stop")
+    static GreenMail greenMail() {
+        GreenMail greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        greenMail.start();
+        return greenMail;
+    }
+
+    @Bean
+    static DynamicPropertyRegistrar smtpRelayPort(GreenMail greenMail) {
+        return registry -> registry.add("mailroom.providers.smtp.port", () -> greenMail.getSmtp().getPort());
     }
 
     /**
