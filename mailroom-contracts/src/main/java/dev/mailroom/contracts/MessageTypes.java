@@ -8,11 +8,13 @@ import java.util.Map;
  */
 public final class MessageTypes {
     public static final String SUBMIT_V1 = "mailroom.mailbox.submit.v1";
+    public static final String CANCEL_V1 = "mailroom.mailbox.cancel.v1";
     public static final String DISPATCH_V1 = "mailroom.dispatching.dispatch.v1";
     public static final String ACTIVITY_V1 = "mailroom.tracking.activity.v1";
 
     private static final Map<String, Class<?>> BODIES = Map.of(
             SUBMIT_V1, SubmitMessage.class,
+            CANCEL_V1, CancelMessage.class,
             DISPATCH_V1, DispatchCommand.class,
             ACTIVITY_V1, ActivityReport.class);
 

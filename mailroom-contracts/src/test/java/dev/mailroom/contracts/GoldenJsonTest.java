@@ -53,10 +53,32 @@ class GoldenJsonTest {
     }
 
     @Test
+    void cancelMessageReadsAndWritesItsGoldenFile() throws IOException {
+        byte[] golden = golden("cancel.v1.json");
+        CancelMessage cancel = ContractJson.read(golden, CancelMessage.class);
+
+        assertThat(cancel.messageId()).isEqualTo(UUID.fromString("0b6f4c3e-6a43-4c8e-9f0e-2f1b8f0b9a11"));
+        assertThat(cancel.requestedAt()).isEqualTo(Instant.parse("2026-11-28T10:20:00Z"));
+        assertSameJson(ContractJson.write(cancel), golden);
+    }
+
+    @Test
+    void aDispatcherReportCarriesItsAttemptAndRetryTime() throws IOException {
+        byte[] golden = golden("activity-deferred.v1.json");
+        ActivityReport report = ContractJson.read(golden, ActivityReport.class);
+
+        assertThat(report.status()).isEqualTo(MessageStatus.DEFERRED);
+        assertThat(report.attempt()).isEqualTo(2);
+        assertThat(report.retryAt()).isEqualTo(Instant.parse("2026-11-28T10:16:30Z"));
+        assertSameJson(ContractJson.write(report), golden);
+    }
+
+    @Test
     void typeNamesMapToTheirRecords() {
         assertThat(MessageTypes.bodyOf("mailroom.mailbox.submit.v1")).isEqualTo(SubmitMessage.class);
         assertThat(MessageTypes.bodyOf("mailroom.dispatching.dispatch.v1")).isEqualTo(DispatchCommand.class);
         assertThat(MessageTypes.bodyOf("mailroom.tracking.activity.v1")).isEqualTo(ActivityReport.class);
+        assertThat(MessageTypes.bodyOf("mailroom.mailbox.cancel.v1")).isEqualTo(CancelMessage.class);
         assertThat(MessageTypes.bodyOf("mailroom.mailbox.submit.v0")).isNull();
     }
 

@@ -1,5 +1,6 @@
 package dev.mailroom.server.api;
 
+import dev.mailroom.contracts.CancelMessage;
 import dev.mailroom.contracts.EmailRules;
 import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.MessageStatus;
@@ -72,6 +73,20 @@ class MessagesController {
     ResponseEntity<MessageDetail> get(@RequestAttribute(ApiAuthenticationFilter.ORGANIZATION) String organization, @PathVariable UUID id) {
         return queries.find(organization, id).map(ResponseEntity::ok)
                 .orElseThrow(() -> new MessageNotFoundException(id));
+    }
+
+    /** Cancels a scheduled message; 409 when it is no longer waiting for its send time. */
+    @PostMapping("/{id}/cancel")
+    ResponseEntity<Submitted> cancel(@RequestAttribute(ApiAuthenticationFilter.ORGANIZATION) String organization, @PathVariable UUID id) {
+        MessageDetail message = queries.find(organization, id).orElseThrow(() -> new MessageNotFoundException(id));
+        if (MessageStatus.CANCELED.name().equals(message.status())) {
+            return ResponseEntity.ok(new Submitted(id, message.status(), "/api/v1/messages/" + id));
+        }
+        if (!MessageStatus.SCHEDULED.name().equals(message.status())) {
+            throw new NotCancelableException(id, message.status());
+        }
+        submissions.cancel(new CancelMessage(id, organization, clock.instant()));
+        return ResponseEntity.accepted().body(new Submitted(id, message.status(), "/api/v1/messages/" + id));
     }
 
     @GetMapping

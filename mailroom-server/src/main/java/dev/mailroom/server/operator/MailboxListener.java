@@ -1,5 +1,6 @@
 package dev.mailroom.server.operator;
 
+import dev.mailroom.contracts.CancelMessage;
 import dev.mailroom.contracts.EmailRules;
 import dev.mailroom.contracts.MalformedMessageException;
 import dev.mailroom.contracts.MessageTypes;
@@ -32,15 +33,32 @@ class MailboxListener {
     @RabbitListener(id = "mailbox", queues = QueueNames.MAILBOX, containerFactory = BatchListenerFactories.OPERATOR)
     void onBatch(List<Message> messages) {
         List<SubmitMessage> submissions = new ArrayList<>(messages.size());
+        List<CancelMessage> cancels = new ArrayList<>();
         for (Message message : messages) {
             try {
-                SubmitMessage submission = QueueBodies.read(message, MessageTypes.SUBMIT_V1, SubmitMessage.class);
-                submissions.add(validated(submission));
+                if (MessageTypes.CANCEL_V1.equals(message.getMessageProperties().getType())) {
+                    cancels.add(validated(QueueBodies.read(message, MessageTypes.CANCEL_V1, CancelMessage.class)));
+                } else {
+                    submissions.add(validated(QueueBodies.read(message, MessageTypes.SUBMIT_V1, SubmitMessage.class)));
+                }
             } catch (MalformedMessageException e) {
                 deadLetters.park(QueueNames.MAILBOX, message, e.getMessage());
             }
         }
-        OperatorFailures.pauseOnFailure(() -> intake.accept(submissions));
+        // Submissions first: a cancel may follow its own submission in the same batch.
+        OperatorFailures.pauseOnFailure(() -> {
+            intake.accept(submissions);
+            if (!cancels.isEmpty()) {
+                intake.cancel(cancels);
+            }
+        });
+    }
+
+    private static CancelMessage validated(CancelMessage cancel) {
+        if (cancel.messageId() == null || cancel.organizationId() == null) {
+            throw new MalformedMessageException("a cancel needs a messageId and an organizationId");
+        }
+        return cancel;
     }
 
     /** The API and client check the rules already; this guards against other producers. */

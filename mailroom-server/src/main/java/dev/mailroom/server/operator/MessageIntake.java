@@ -3,6 +3,7 @@ package dev.mailroom.server.operator;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.contracts.ActivityReport;
+import dev.mailroom.contracts.CancelMessage;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
@@ -15,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -32,6 +35,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 @ConditionalOnRole(Role.OPERATOR)
 class MessageIntake {
+    private static final Logger log = LoggerFactory.getLogger(MessageIntake.class);
     private final OperatorStore store;
     private final ConfirmedPublisher publisher;
     private final TransactionTemplate tx;
@@ -45,6 +49,9 @@ class MessageIntake {
     }
 
     void accept(List<SubmitMessage> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
         // The same id twice in one batch (a client retry) is one message.
         Map<UUID, SubmitMessage> byId = new LinkedHashMap<>();
         batch.forEach(s -> byId.putIfAbsent(s.id(), s));
@@ -68,6 +75,20 @@ class MessageIntake {
         }
         publisher.publishAll(commands);
         recordQueued(attempts, clock.instant());
+    }
+
+    /** Cancels scheduled messages; a cancel for a message already released changes nothing. */
+    void cancel(List<CancelMessage> cancels) {
+        Instant now = clock.instant();
+        tx.executeWithoutResult(status -> {
+            for (CancelMessage c : cancels) {
+                if (store.cancelScheduled(c.messageId(), c.organizationId(), now)) {
+                    store.insertActivities(List.of(OperatorStore.pipelineActivity(c.messageId(), MessageStatus.CANCELED, 0, now, null)), now);
+                } else {
+                    log.info("Cancel of message {} ignored: it is not (or no longer) scheduled", c.messageId());
+                }
+            }
+        });
     }
 
     /** After the broker confirmed the dispatch commands: QUEUED in the timeline and the status. */

@@ -147,6 +147,20 @@ class OperatorStore {
         jdbc.batchUpdate("UPDATE messages SET next_attempt_at = NULL, attempts = ?, updated_at = ? WHERE id = ? AND attempts < ?", rows);
     }
 
+    /**
+     * Cancels a message that is still waiting for its send time. The row lock taken by a
+     * concurrent release makes this wait, and the status check then sees QUEUED: a message is
+     * either canceled or sent, never both.
+     *
+     * @return true when the message was canceled
+     */
+    boolean cancelScheduled(UUID messageId, String organizationId, Instant now) {
+        return jdbc.update("UPDATE messages SET status = ?, status_rank = ?, next_attempt_at = NULL, updated_at = ?"
+                        + " WHERE id = ? AND organization_id = ? AND status = ?",
+                MessageStatus.CANCELED.name(), MessageStatus.CANCELED.precedence(), Timestamps.of(now), messageId, organizationId,
+                MessageStatus.SCHEDULED.name()) == 1;
+    }
+
     /** Sets when the operator dispatches a deferred message again, unless a newer attempt already ran. */
     void scheduleRetry(UUID messageId, int attempt, Instant when) {
         jdbc.update("UPDATE messages SET next_attempt_at = ? WHERE id = ? AND attempts = ?", Timestamps.of(when), messageId, attempt);

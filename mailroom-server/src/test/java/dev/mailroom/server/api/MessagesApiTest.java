@@ -188,6 +188,31 @@ class MessagesApiTest {
         assertThat(fields).containsExactlyInAnyOrder("status", "limit", "cursor");
     }
 
+    @Test
+    void aScheduledMessageCanBeCanceledAndIsNeverSent() {
+        String id = api.submit(ApiClient.email("ada@example.org", "{\"sendAt\":\"" + Instant.now().plusSeconds(30) + "\"}"));
+        awaitStatus(api, id, "SCHEDULED");
+
+        Response response = api.post("/api/v1/messages/" + id + "/cancel", "");
+
+        assertThat(response.status()).isEqualTo(202);
+        JsonNode canceled = awaitStatus(api, id, "CANCELED");
+        assertThat(dev.mailroom.server.support.Timelines.statuses(canceled)).containsExactly("ACCEPTED", "SCHEDULED", "CANCELED");
+        assertThat(jdbc.queryForObject("SELECT next_attempt_at IS NULL FROM messages WHERE id = ?", Boolean.class, UUID.fromString(id))).isTrue();
+    }
+
+    @Test
+    void aMessageAlreadySentCannotBeCanceled() {
+        String id = api.submit(ApiClient.email("ada@example.org"));
+        awaitStatus(api, id, "DELIVERED");
+
+        Response response = api.post("/api/v1/messages/" + id + "/cancel", "");
+
+        assertThat(response.status()).isEqualTo(409);
+        assertThat(response.json().get("detail").asString()).contains("DELIVERED").contains("SCHEDULED");
+        assertThat(api.post("/api/v1/messages/" + UUID.randomUUID() + "/cancel", "").status()).isEqualTo(404);
+    }
+
     private List<String> ids(String path) {
         Response response = api.get(path);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
