@@ -26,7 +26,21 @@ import org.springframework.context.annotation.Import;
         "mailroom.operator.max-attempts=3",
         "mailroom.operator.release-interval=PT0.2S",
         // The smtp provider's relay is GreenMail; TestProviders registers its port.
-        "mailroom.providers.smtp.host=127.0.0.1"
+        "mailroom.providers.smtp.host=127.0.0.1",
+        // The HTTP providers talk to fakes (TestProviders registers their base URLs) with these keys.
+        "mailroom.providers.sendgrid.api-key=SG.test-key",
+        "mailroom.providers.postmark.server-token=postmark-test-token",
+        "mailroom.providers.postmark.webhook-username=postmark",
+        "mailroom.providers.postmark.webhook-password=postmark-webhook-secret",
+        "mailroom.providers.ses.region=us-east-1",
+        "mailroom.providers.ses.access-key-id=AKIDEXAMPLETEST",
+        "mailroom.providers.ses.secret-access-key=ses-test-secret",
+        "mailroom.providers.ses.configuration-set=mailroom",
+        "mailroom.providers.mailgun.api-key=key-test",
+        "mailroom.providers.mailgun.domain=mg.example.com",
+        "mailroom.providers.mailgun.webhook-signing-key=mailgun-signing-key",
+        "mailroom.providers.resend.api-key=re_test_key",
+        "mailroom.providers.resend.webhook-secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 })
 @Import(TestProviders.class)
 public @interface EndToEndTest {

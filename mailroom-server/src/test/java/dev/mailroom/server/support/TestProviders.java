@@ -1,5 +1,7 @@
 package dev.mailroom.server.support;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.mailroom.server.providers.DeliveryOutcome;
@@ -15,9 +17,11 @@ import org.springframework.test.context.DynamicPropertyRegistrar;
 @TestConfiguration(proxyBeanMethods = false)
 public class TestProviders {
 
+    /** A fresh data directory per application context: the embedded database is a locked file. */
     @Bean
     static DynamicPropertyRegistrar testDataDirectory() {
-        return registry -> registry.add("mailroom.data-dir", TestDataDir.PATH::toString);
+        String dir = TestDataDir.create().toString();
+        return registry -> registry.add("mailroom.data-dir", () -> dir);
     }
 
     /** A real SMTP server for the smtp provider, on a free port. */
@@ -31,6 +35,30 @@ public class TestProviders {
     @Bean
     static DynamicPropertyRegistrar smtpRelayPort(GreenMail greenMail) {
         return registry -> registry.add("mailroom.providers.smtp.port", () -> greenMail.getSmtp().getPort());
+    }
+
+    /**
+     * One HTTP fake for the providers' APIs; each provider lives under its own path prefix
+     * ({@code /sendgrid}, {@code /postmark}, ...), so its tests stub and verify only their own
+     * requests. Tests reset nothing globally: they match on the message id they sent.
+     */
+    @Bean(destroyMethod = "stop")
+    static WireMockServer providerFakes() {
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        server.start();
+        return server;
+    }
+
+    @Bean
+    static DynamicPropertyRegistrar providerBaseUrls(WireMockServer providerFakes) {
+        return registry -> {
+            String base = "http://127.0.0.1:" + providerFakes.port();
+            registry.add("mailroom.providers.sendgrid.base-url", () -> base + "/sendgrid");
+            registry.add("mailroom.providers.postmark.base-url", () -> base + "/postmark");
+            registry.add("mailroom.providers.mailgun.base-url", () -> base + "/mailgun");
+            registry.add("mailroom.providers.resend.base-url", () -> base + "/resend");
+            registry.add("mailroom.providers.ses.endpoint", () -> base + "/ses");
+        };
     }
 
     /**

@@ -1,0 +1,70 @@
+package dev.mailroom.server.providers;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The rules every HTTP provider shares for turning a failed call into an outcome: 408, 429 and
+ * 5xx mean "try later" (never before the provider's Retry-After), any other 4xx means the
+ * provider refused this email for good, and a call that never got an answer (connection
+ * refused, timeout) means "try later". Providers only supply the reason in their own words.
+ */
+public final class HttpOutcomes {
+    private static final int MAX_REASON = 500;
+
+    private HttpOutcomes() {
+    }
+
+    /**
+     * @param provider         the provider's name, for the reason
+     * @param status           the HTTP status of a non-2xx answer
+     * @param retryAfterHeader the Retry-After header, or null
+     * @param reason           the provider's own error message, extracted from its body
+     */
+    public static DeliveryOutcome failure(String provider, int status, String retryAfterHeader, String reason, Instant now) {
+        String text = provider + " answered " + status + (reason == null || reason.isBlank() ? "" : ": " + truncate(reason));
+        if (isRetryable(status)) {
+            return new DeliveryOutcome.RetryLater(text, retryAfter(retryAfterHeader, now));
+        }
+        return new DeliveryOutcome.Rejected(text);
+    }
+
+    /** The call got no answer: the provider may never have seen it, so it is safe and right to retry. */
+    public static DeliveryOutcome unreachable(String provider, Exception e) {
+        return new DeliveryOutcome.RetryLater(provider + " unreachable: " + truncate(String.valueOf(e.getMessage())), null);
+    }
+
+    public static boolean isRetryable(int status) {
+        return status == 408 || status == 429 || status >= 500;
+    }
+
+    /**
+     * Reads Retry-After as delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
+     *
+     * @return the instant, or null when absent or unreadable
+     */
+    public static Instant retryAfter(String header, Instant now) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String value = header.trim();
+        try {
+            long seconds = Long.parseLong(value);
+            return seconds < 0 ? null : now.plus(Duration.ofSeconds(seconds));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
+    }
+
+    private static String truncate(String s) {
+        String oneLine = s.replaceAll("\\s+", " ").trim();
+        return oneLine.length() <= MAX_REASON ? oneLine : oneLine.substring(0, MAX_REASON) + "…";
+    }
+}

@@ -1,0 +1,27 @@
+package dev.mailroom.server.providers;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+
+/**
+ * One HTTP client for all provider APIs (connection pooling, HTTP/2 where offered) with bounded
+ * timeouts: a provider that hangs costs a retry, not a dispatcher thread forever.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ProviderHttpClients {
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A builder per use: each provider sets its own base URL and credentials on it. */
+    @Bean
+    RestClient.Builder providerRestClient() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
+        factory.setReadTimeout(READ_TIMEOUT);
+        return RestClient.builder().requestFactory(factory);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.mailroom.server.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class HttpOutcomesTest {
+    private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+
+    @Test
+    void tooManyRequestsIsRetriedNotBeforeRetryAfterSeconds() {
+        DeliveryOutcome outcome = HttpOutcomes.failure("sendgrid", 429, "30", "too many requests", NOW);
+        assertThat(outcome).isEqualTo(new DeliveryOutcome.RetryLater("sendgrid answered 429: too many requests", NOW.plusSeconds(30)));
+    }
+
+    @Test
+    void retryAfterMayBeAnHttpDate() {
+        assertThat(HttpOutcomes.retryAfter("Sat, 28 Nov 2026 12:05:00 GMT", NOW)).isEqualTo(Instant.parse("2026-11-28T12:05:00Z"));
+        assertThat(HttpOutcomes.retryAfter("soon", NOW)).isNull();
+        assertThat(HttpOutcomes.retryAfter(null, NOW)).isNull();
+    }
+
+    @Test
+    void serverErrorsAndTimeoutsAreRetried() {
+        assertThat(HttpOutcomes.failure("postmark", 503, null, null, NOW)).isInstanceOf(DeliveryOutcome.RetryLater.class);
+        assertThat(HttpOutcomes.failure("postmark", 500, null, null, NOW)).isInstanceOf(DeliveryOutcome.RetryLater.class);
+        assertThat(HttpOutcomes.failure("postmark", 408, null, null, NOW)).isInstanceOf(DeliveryOutcome.RetryLater.class);
+    }
+
+    @Test
+    void otherClientErrorsAreRejectedWithTheProvidersReason() {
+        assertThat(HttpOutcomes.failure("resend", 422, null, "invalid_from_address", NOW))
+                .isEqualTo(new DeliveryOutcome.Rejected("resend answered 422: invalid_from_address"));
+    }
+
+    @Test
+    void longReasonsAreCutToOneLine() {
+        String reason = ((DeliveryOutcome.Rejected) HttpOutcomes.failure("x", 400, null, "a\n".repeat(1000), NOW)).reason();
+        assertThat(reason).doesNotContain("\n").hasSizeLessThan(520);
+    }
+}
