@@ -10,6 +10,8 @@ public final class QueueNames {
      * cannot read; the operator stores each in its dead-letter table. Headers say why.
      */
     public static final String PARKED = "mailroom.parked";
+    /** Fanout exchange of {@link SettingsSnapshot}s; each dispatcher binds its own temporary queue. */
+    public static final String SETTINGS_EXCHANGE = "mailroom.settings";
 
     private QueueNames() {
     }

@@ -74,6 +74,19 @@ class GoldenJsonTest {
     }
 
     @Test
+    void settingMessagesReadAndWriteTheirGoldenFiles() throws IOException {
+        byte[] change = golden("setting.v1.json");
+        assertThat(ContractJson.read(change, SettingChange.class).value()).isEqualTo("postmark");
+        assertSameJson(ContractJson.write(ContractJson.read(change, SettingChange.class)), change);
+
+        byte[] snapshot = golden("settings-snapshot.v1.json");
+        SettingsSnapshot read = ContractJson.read(snapshot, SettingsSnapshot.class);
+        assertThat(read.version()).isEqualTo(7);
+        assertThat(read.values()).containsEntry(SettingNames.DEFAULT_PROVIDER, "postmark");
+        assertSameJson(ContractJson.write(read), snapshot);
+    }
+
+    @Test
     void typeNamesMapToTheirRecords() {
         assertThat(MessageTypes.bodyOf("mailroom.mailbox.submit.v1")).isEqualTo(SubmitMessage.class);
         assertThat(MessageTypes.bodyOf("mailroom.dispatching.dispatch.v1")).isEqualTo(DispatchCommand.class);

@@ -45,9 +45,31 @@ public record MailroomProperties(
             @DefaultValue("PT1S") Duration releaseInterval) {
     }
 
+    /**
+     * @param rateLimits     sends per second allowed per provider name, per dispatcher process
+     * @param circuitBreaker when a provider counts as failing, so the failover list takes over
+     */
     public record Dispatcher(
             @DefaultValue("50") int batchSize,
             @DefaultValue("2") int consumers,
-            @DefaultValue("32") int concurrency) {
+            @DefaultValue("32") int concurrency,
+            java.util.Map<String, Integer> rateLimits,
+            @DefaultValue CircuitBreaker circuitBreaker) {
+
+        public Dispatcher {
+            rateLimits = rateLimits == null ? java.util.Map.of() : java.util.Map.copyOf(rateLimits);
+        }
+    }
+
+    /**
+     * @param failureRate  percentage of retryable failures among the last {@code window} sends that opens the breaker
+     * @param minimumCalls sends needed before the rate is judged
+     * @param openFor      how long an open breaker sends nothing before trying the provider again
+     */
+    public record CircuitBreaker(
+            @DefaultValue("50") int failureRate,
+            @DefaultValue("20") int window,
+            @DefaultValue("10") int minimumCalls,
+            @DefaultValue("PT30S") Duration openFor) {
     }
 }

@@ -21,6 +21,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @ConditionalOnRole(Role.API)
 class ApiAuthenticationFilter extends OncePerRequestFilter {
     static final String ORGANIZATION = "mailroom.organization";
+    static final String ADMIN = "mailroom.admin";
     /** Above EmailRules.MAX_CONTENT_BYTES once base64 and JSON overhead are added. */
     static final long MAX_BODY_BYTES = 15L * 1024 * 1024;
 
@@ -40,8 +41,8 @@ class ApiAuthenticationFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        Optional<String> organization = keys.organizationFor(token);
-        if (organization.isEmpty()) {
+        Optional<ApiKeys.Caller> caller = keys.callerFor(token);
+        if (caller.isEmpty()) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             Problems.write(response, 401, token == null
                     ? "missing API key: send the header 'Authorization: Bearer <api key>'"
@@ -52,7 +53,8 @@ class ApiAuthenticationFilter extends OncePerRequestFilter {
             Problems.write(response, 413, "request bodies are limited to " + MAX_BODY_BYTES + " bytes");
             return;
         }
-        request.setAttribute(ORGANIZATION, organization.get());
+        request.setAttribute(ORGANIZATION, caller.get().organizationId());
+        request.setAttribute(ADMIN, caller.get().admin());
         chain.doFilter(request, response);
     }
 }

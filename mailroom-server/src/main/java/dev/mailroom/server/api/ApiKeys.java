@@ -44,12 +44,16 @@ class ApiKeys implements ApiKeyHint {
         }
     }
 
-    /** The organization a bearer token belongs to, if it is a valid key. */
-    Optional<String> organizationFor(String token) {
+    /** Who a valid key belongs to; {@code admin} may change run-time settings. */
+    record Caller(String organizationId, boolean admin) {
+    }
+
+    /** The caller a bearer token identifies, if it is a valid key. The bootstrap key is an admin key. */
+    Optional<Caller> callerFor(String token) {
         if (token == null || token.isBlank()) {
             return Optional.empty();
         }
-        return MessageDigest.isEqual(digest(token), bootstrapDigest) ? Optional.of(DEFAULT_ORGANIZATION) : Optional.empty();
+        return MessageDigest.isEqual(digest(token), bootstrapDigest) ? Optional.of(new Caller(DEFAULT_ORGANIZATION, true)) : Optional.empty();
     }
 
     /** The generated key, to print at start-up; empty when the key was configured (we do not echo secrets). */

@@ -13,13 +13,11 @@ import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
 import dev.mailroom.server.messaging.OutgoingMessage;
 import dev.mailroom.server.providers.DeliveryOutcome;
-import dev.mailroom.server.providers.EmailSender;
 import dev.mailroom.server.providers.OutboundEmail;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,13 +36,13 @@ import org.springframework.stereotype.Service;
 class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
-    private final ProviderRegistry providers;
+    private final ProviderRouter router;
     private final ConfirmedPublisher publisher;
     private final Clock clock;
     private final ExecutorService sends;
 
-    Dispatcher(ProviderRegistry providers, ConfirmedPublisher publisher, Clock clock, MailroomProperties properties) {
-        this.providers = providers;
+    Dispatcher(ProviderRouter router, ConfirmedPublisher publisher, Clock clock, MailroomProperties properties) {
+        this.router = router;
         this.publisher = publisher;
         this.clock = clock;
         this.sends = Executors.newFixedThreadPool(properties.dispatcher().concurrency(), r -> {
@@ -65,21 +63,15 @@ class Dispatcher implements AutoCloseable {
     }
 
     private ActivityReport sendOne(DispatchCommand command) {
-        String providerName = providers.nameFor(command.provider());
-        Optional<EmailSender> sender = providers.choose(command.provider());
-        DeliveryOutcome outcome;
-        if (sender.isEmpty()) {
-            outcome = new DeliveryOutcome.Rejected("provider '" + providerName + "' is not configured on this dispatcher");
-        } else {
-            try {
-                outcome = sender.get().send(new OutboundEmail(command.messageId(), command.attempt(), command.email()));
-            } catch (RuntimeException e) {
-                // A bug in a sender; retrying keeps the message alive until it is fixed or attempts run out.
-                log.error("Provider {} threw while sending message {}", providerName, command.messageId(), e);
-                outcome = new DeliveryOutcome.RetryLater("internal error in provider " + providerName + ": " + e, null);
-            }
+        ProviderRouter.Routed routed;
+        try {
+            routed = router.send(command.provider(), new OutboundEmail(command.messageId(), command.attempt(), command.email()));
+        } catch (RuntimeException e) {
+            // A bug in a sender; retrying keeps the message alive until it is fixed or attempts run out.
+            log.error("Sending message {} threw", command.messageId(), e);
+            routed = new ProviderRouter.Routed(command.provider(), new DeliveryOutcome.RetryLater("internal error while sending: " + e, null));
         }
-        return report(command, providerName, outcome);
+        return report(command, routed.provider(), routed.outcome());
     }
 
     private ActivityReport report(DispatchCommand command, String provider, DeliveryOutcome outcome) {

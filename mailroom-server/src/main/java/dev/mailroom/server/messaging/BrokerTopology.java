@@ -8,6 +8,7 @@ import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.beans.factory.annotation.Value;
@@ -45,6 +46,7 @@ class BrokerTopology {
             declarables.add(builder.build());
         }
         declarables.add(QueueBuilder.durable(QueueNames.PARKED).build());
+        declarables.add(new FanoutExchange(QueueNames.SETTINGS_EXCHANGE, true, false));
         return new Declarables(declarables);
     }
 }

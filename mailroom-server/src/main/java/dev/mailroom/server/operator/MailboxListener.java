@@ -5,6 +5,7 @@ import dev.mailroom.contracts.EmailRules;
 import dev.mailroom.contracts.MalformedMessageException;
 import dev.mailroom.contracts.MessageTypes;
 import dev.mailroom.contracts.QueueNames;
+import dev.mailroom.contracts.SettingChange;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
@@ -18,26 +19,35 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
 
-/** Consumes the mailbox in batches; unreadable or invalid submissions are parked, not looped. */
+/**
+ * Consumes the mailbox in batches: submissions, cancels and setting changes. Unreadable or
+ * invalid messages are parked, not looped.
+ */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
 class MailboxListener {
     private final MessageIntake intake;
     private final DeadLetters deadLetters;
+    private final SettingsKeeper settings;
 
-    MailboxListener(MessageIntake intake, DeadLetters deadLetters) {
+    MailboxListener(MessageIntake intake, DeadLetters deadLetters, SettingsKeeper settings) {
         this.intake = intake;
         this.deadLetters = deadLetters;
+        this.settings = settings;
     }
 
     @RabbitListener(id = "mailbox", queues = QueueNames.MAILBOX, containerFactory = BatchListenerFactories.OPERATOR)
     void onBatch(List<Message> messages) {
         List<SubmitMessage> submissions = new ArrayList<>(messages.size());
         List<CancelMessage> cancels = new ArrayList<>();
+        List<SettingChange> settingChanges = new ArrayList<>();
         for (Message message : messages) {
             try {
-                if (MessageTypes.CANCEL_V1.equals(message.getMessageProperties().getType())) {
+                String type = message.getMessageProperties().getType();
+                if (MessageTypes.CANCEL_V1.equals(type)) {
                     cancels.add(validated(QueueBodies.read(message, MessageTypes.CANCEL_V1, CancelMessage.class)));
+                } else if (MessageTypes.SETTING_V1.equals(type)) {
+                    settingChanges.add(settings.validated(QueueBodies.read(message, MessageTypes.SETTING_V1, SettingChange.class)));
                 } else {
                     submissions.add(validated(QueueBodies.read(message, MessageTypes.SUBMIT_V1, SubmitMessage.class)));
                 }
@@ -50,6 +60,9 @@ class MailboxListener {
             intake.accept(submissions);
             if (!cancels.isEmpty()) {
                 intake.cancel(cancels);
+            }
+            if (!settingChanges.isEmpty()) {
+                settings.apply(settingChanges);
             }
         });
     }

@@ -161,6 +161,29 @@ class OperatorStore {
                 MessageStatus.SCHEDULED.name()) == 1;
     }
 
+    /** Stores a setting with the next version number; returns that version. */
+    long saveSetting(String name, String value, Instant now) {
+        Long current = jdbc.queryForObject("SELECT COALESCE(MAX(version), 0) FROM settings", Long.class);
+        long version = (current == null ? 0 : current) + 1;
+        int updated = jdbc.update("UPDATE settings SET setting_value = ?, version = ?, updated_at = ? WHERE name = ?",
+                value, version, Timestamps.of(now), name);
+        if (updated == 0) {
+            jdbc.update("INSERT INTO settings (name, setting_value, version, updated_at) VALUES (?,?,?,?)", name, value, version, Timestamps.of(now));
+        }
+        return version;
+    }
+
+    /** Every stored setting and the highest version, as one snapshot. */
+    dev.mailroom.contracts.SettingsSnapshot readSettings(Instant now) {
+        Map<String, String> values = new HashMap<>();
+        long[] version = {0};
+        jdbc.query("SELECT name, setting_value, version FROM settings", rs -> {
+            values.put(rs.getString("name"), rs.getString("setting_value"));
+            version[0] = Math.max(version[0], rs.getLong("version"));
+        });
+        return new dev.mailroom.contracts.SettingsSnapshot(version[0], values, now);
+    }
+
     /** Sets when the operator dispatches a deferred message again, unless a newer attempt already ran. */
     void scheduleRetry(UUID messageId, int attempt, Instant when) {
         jdbc.update("UPDATE messages SET next_attempt_at = ? WHERE id = ? AND attempts = ?", Timestamps.of(when), messageId, attempt);

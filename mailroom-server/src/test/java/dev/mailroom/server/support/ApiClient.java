@@ -45,6 +45,13 @@ public final class ApiClient {
         return send(request.build());
     }
 
+    public Response put(String path, String body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + TEST_KEY).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
+        return send(request);
+    }
+
     public Response get(String path) {
         return getWith(path, "Authorization", "Bearer " + TEST_KEY);
     }

@@ -1,0 +1,78 @@
+package dev.mailroom.server.api;
+
+import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.contracts.MessageTypes;
+import dev.mailroom.contracts.QueueNames;
+import dev.mailroom.contracts.SettingChange;
+import dev.mailroom.contracts.SettingNames;
+import dev.mailroom.contracts.Violation;
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import dev.mailroom.server.messaging.ConfirmedPublisher;
+import dev.mailroom.server.messaging.OutgoingMessage;
+import dev.mailroom.server.providers.ProviderNames;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * Run-time settings. A change goes through the mailbox to the operator (the only writer), which
+ * stores it and broadcasts it to every dispatcher; they follow within seconds, no restart.
+ */
+@RestController
+@RequestMapping("/api/v1/settings")
+@ConditionalOnRole(Role.API)
+class SettingsController {
+    private final ConfirmedPublisher publisher;
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final String configuredDefault;
+
+    SettingsController(ConfirmedPublisher publisher, JdbcTemplate jdbc, Clock clock,
+                       @Value("${mailroom.providers.default:sandbox}") String configuredDefault) {
+        this.publisher = publisher;
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.configuredDefault = configuredDefault;
+    }
+
+    record DefaultProviderRequest(String provider) {
+    }
+
+    @GetMapping
+    Map<String, Object> current() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        List<String> stored = jdbc.queryForList("SELECT setting_value FROM settings WHERE name = ?", String.class, SettingNames.DEFAULT_PROVIDER);
+        settings.put("defaultProvider", stored.isEmpty() ? configuredDefault : stored.get(0));
+        settings.put("providers", ProviderNames.ALL);
+        return settings;
+    }
+
+    @PutMapping("/default-provider")
+    ResponseEntity<Map<String, Object>> changeDefaultProvider(@RequestAttribute(ApiAuthenticationFilter.ADMIN) boolean admin,
+                                                              @RequestBody DefaultProviderRequest request) {
+        if (!admin) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "changing settings needs an admin API key");
+        }
+        if (request == null || request.provider() == null || !ProviderNames.isKnown(request.provider())) {
+            throw new InvalidRequestException(List.of(new Violation("provider", "must be one of " + ProviderNames.ALL)));
+        }
+        SettingChange change = new SettingChange(SettingNames.DEFAULT_PROVIDER, request.provider(), clock.instant());
+        publisher.publish(new OutgoingMessage(QueueNames.MAILBOX, "setting:" + UUID.randomUUID(), MessageTypes.SETTING_V1,
+                ContractJson.write(change)));
+        return ResponseEntity.accepted().body(Map.of("defaultProvider", request.provider()));
+    }
+}

@@ -1,0 +1,126 @@
+package dev.mailroom.server.dispatcher;
+
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.MailroomProperties;
+import dev.mailroom.server.Role;
+import dev.mailroom.server.providers.DeliveryOutcome;
+import dev.mailroom.server.providers.EmailSender;
+import dev.mailroom.server.providers.OutboundEmail;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Decides which provider sends a message, and sends it there:
+ * <ul>
+ *   <li>a message that names a provider goes to that provider, and only there;</li>
+ *   <li>any other goes to the current default provider, unless its circuit breaker is open, in
+ *       which case the next provider of {@code mailroom.providers.failover} whose breaker is
+ *       closed takes over;</li>
+ *   <li>a provider's rate limit makes a send wait briefly for a permit, else defers it.</li>
+ * </ul>
+ */
+@Component
+@ConditionalOnRole(Role.DISPATCHER)
+class ProviderRouter {
+    /** The outcome and the provider that produced it (which may be a failover provider). */
+    record Routed(String provider, DeliveryOutcome outcome) {
+    }
+
+    private final Map<String, EmailSender> senders;
+    private final DefaultProvider defaultProvider;
+    private final List<String> failover;
+    private final ProviderGuards guards;
+    private final Clock clock;
+
+    ProviderRouter(List<EmailSender> senders, DefaultProvider defaultProvider,
+                   @Value("${mailroom.providers.failover:}") List<String> failover, MailroomProperties properties, Clock clock) {
+        this.senders = senders.stream().collect(Collectors.toUnmodifiableMap(EmailSender::name, Function.identity()));
+        this.defaultProvider = defaultProvider;
+        this.failover = failover.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        this.guards = new ProviderGuards(properties.dispatcher());
+        this.clock = clock;
+        List<String> unknown = new ArrayList<>(this.failover);
+        unknown.removeAll(this.senders.keySet());
+        if (!unknown.isEmpty()) {
+            throw new IllegalStateException("mailroom.providers.failover names providers not configured here: " + unknown
+                    + "; configured: " + this.senders.keySet());
+        }
+    }
+
+    Routed send(String requested, OutboundEmail email) {
+        boolean pinned = requested != null && !requested.isBlank();
+        String first = pinned ? requested : defaultProvider.name();
+        Set<String> candidates = new LinkedHashSet<>();
+        candidates.add(first);
+        if (!pinned) {
+            candidates.addAll(failover);
+        }
+        String openOne = null;
+        for (String name : candidates) {
+            EmailSender sender = senders.get(name);
+            if (sender == null) {
+                if (name.equals(first) && pinned) {
+                    return new Routed(name, new DeliveryOutcome.Rejected("provider '" + name + "' is not configured on this dispatcher;"
+                            + " configured: " + senders.keySet()));
+                }
+                continue;
+            }
+            CircuitBreaker breaker = guards.breaker(name);
+            if (!breaker.tryAcquirePermission()) {
+                openOne = openOne == null ? name : openOne;
+                continue;
+            }
+            return new Routed(name, sendGuarded(sender, breaker, email));
+        }
+        if (openOne != null) {
+            // Try again once the breaker lets a trial send through.
+            return new Routed(openOne, new DeliveryOutcome.RetryLater("provider '" + openOne + "' is failing (circuit open)"
+                    + (pinned ? "" : " and no failover provider is available"), clock.instant().plus(guards.openFor())));
+        }
+        return new Routed(first, new DeliveryOutcome.RetryLater("the default provider '" + first + "' is not configured on this"
+                + " dispatcher and no failover provider is; configured: " + senders.keySet(), null));
+    }
+
+    private DeliveryOutcome sendGuarded(EmailSender sender, CircuitBreaker breaker, OutboundEmail email) {
+        Optional<RateLimiter> limiter = guards.limiter(sender.name());
+        if (limiter.isPresent() && !limiter.get().acquirePermission()) {
+            breaker.releasePermission();
+            return new DeliveryOutcome.RetryLater("send-rate limit of provider '" + sender.name() + "' reached", clock.instant().plusSeconds(1));
+        }
+        long start = System.nanoTime();
+        DeliveryOutcome outcome;
+        try {
+            outcome = sender.send(email);
+        } catch (RuntimeException e) {
+            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            throw e;
+        }
+        long took = System.nanoTime() - start;
+        if (outcome instanceof DeliveryOutcome.RetryLater later) {
+            // Only "try later" says the provider is in trouble; a refusal means it is up and answering.
+            breaker.onError(took, TimeUnit.NANOSECONDS, new ProviderTroubleException(later.reason()));
+        } else {
+            breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+        }
+        return outcome;
+    }
+
+    /** Marks a "try later" answer as a failure for the circuit breaker's statistics. */
+    static final class ProviderTroubleException extends RuntimeException {
+        ProviderTroubleException(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.mailroom.server.dispatcher;
+
+import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.contracts.MalformedMessageException;
+import dev.mailroom.contracts.MessageTypes;
+import dev.mailroom.contracts.QueueNames;
+import dev.mailroom.contracts.SettingsSnapshot;
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.AnonymousQueue;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.FanoutExchange;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Every dispatcher process listens to the settings broadcasts on a queue of its own (server-named,
+ * exclusive, gone when the process is), so each one hears every change.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnRole(Role.DISPATCHER)
+class SettingsListener {
+    private static final Logger log = LoggerFactory.getLogger(SettingsListener.class);
+    private final DefaultProvider defaultProvider;
+
+    SettingsListener(DefaultProvider defaultProvider) {
+        this.defaultProvider = defaultProvider;
+    }
+
+    // Static: the listener's own queue expression must not need the listener bean first.
+    @Bean
+    static AnonymousQueue dispatcherSettingsQueue() {
+        return new AnonymousQueue();
+    }
+
+    @Bean
+    static Binding dispatcherSettingsBinding(AnonymousQueue dispatcherSettingsQueue) {
+        return BindingBuilder.bind(dispatcherSettingsQueue).to(new FanoutExchange(QueueNames.SETTINGS_EXCHANGE, true, false));
+    }
+
+    @RabbitListener(id = "settings", queues = "#{dispatcherSettingsQueue.name}")
+    void onSnapshot(Message message) {
+        if (!MessageTypes.SETTINGS_V1.equals(message.getMessageProperties().getType())) {
+            log.warn("Ignoring a settings message of type {}", message.getMessageProperties().getType());
+            return;
+        }
+        try {
+            defaultProvider.follow(ContractJson.read(message.getBody(), SettingsSnapshot.class));
+        } catch (MalformedMessageException e) {
+            // Snapshots are repeated every few seconds; an unreadable one is dropped, not parked.
+            log.warn("Ignoring an unreadable settings snapshot: {}", e.getMessage());
+        }
+    }
+}

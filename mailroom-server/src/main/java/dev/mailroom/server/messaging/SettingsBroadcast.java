@@ -1,0 +1,37 @@
+package dev.mailroom.server.messaging;
+
+import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.contracts.MessageTypes;
+import dev.mailroom.contracts.QueueNames;
+import dev.mailroom.contracts.SettingsSnapshot;
+import com.rabbitmq.client.AMQP;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes settings snapshots on the fanout exchange. Not mandatory and not confirmed: with no
+ * dispatcher listening nobody needs it, and a lost snapshot is repeated within seconds.
+ */
+@Component
+public class SettingsBroadcast {
+    private final RabbitTemplate rabbit;
+
+    SettingsBroadcast(RabbitTemplate rabbit) {
+        this.rabbit = rabbit;
+    }
+
+    public void publish(SettingsSnapshot snapshot) {
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                .type(MessageTypes.SETTINGS_V1)
+                .contentType("application/json")
+                .messageId("settings:" + snapshot.version())
+                .deliveryMode(1)
+                .build();
+        byte[] body = ContractJson.write(snapshot);
+        // A plain, non-mandatory publish on the channel: the template's mandatory flag is for the queues.
+        rabbit.execute(channel -> {
+            channel.basicPublish(QueueNames.SETTINGS_EXCHANGE, "", false, props, body);
+            return null;
+        });
+    }
+}

@@ -1,0 +1,150 @@
+package dev.mailroom.server.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailroom.contracts.Address;
+import dev.mailroom.contracts.Email;
+import dev.mailroom.contracts.Recipient;
+import dev.mailroom.contracts.SettingNames;
+import dev.mailroom.contracts.SettingsSnapshot;
+import dev.mailroom.server.MailroomProperties;
+import dev.mailroom.server.providers.DeliveryOutcome;
+import dev.mailroom.server.providers.EmailSender;
+import dev.mailroom.server.providers.OutboundEmail;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ProviderRouterTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
+    private static final OutboundEmail EMAIL = new OutboundEmail(UUID.randomUUID(), 1, new Email(Address.of("app@example.com"),
+            List.of(Recipient.of("ada@example.org")), null, null, null, "Hi", "x", null, null, null, null, null));
+
+    /** A provider whose answer the test sets, counting its sends. */
+    static final class ScriptedProvider implements EmailSender {
+        final String name;
+        DeliveryOutcome answer;
+        final AtomicInteger sends = new AtomicInteger();
+
+        ScriptedProvider(String name, DeliveryOutcome answer) {
+            this.name = name;
+            this.answer = answer;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public DeliveryOutcome send(OutboundEmail email) {
+            sends.incrementAndGet();
+            return answer;
+        }
+    }
+
+    private final ScriptedProvider primary = new ScriptedProvider("sendgrid", new DeliveryOutcome.RetryLater("503", null));
+    private final ScriptedProvider backup = new ScriptedProvider("postmark", new DeliveryOutcome.Accepted("pm-1"));
+    private final DefaultProvider defaultProvider = new DefaultProvider("sendgrid");
+
+    private ProviderRouter router(List<String> failover, Map<String, Integer> rateLimits) {
+        MailroomProperties.Dispatcher dispatcher = new MailroomProperties.Dispatcher(50, 1, 4, rateLimits,
+                new MailroomProperties.CircuitBreaker(50, 10, 4, Duration.ofMinutes(1)));
+        MailroomProperties properties = new MailroomProperties(null, Path.of("x"), null, null, null, dispatcher);
+        return new ProviderRouter(List.of(primary, backup), defaultProvider, failover, properties, CLOCK);
+    }
+
+    @Test
+    void theDefaultProviderSendsWhileItIsHealthy() {
+        primary.answer = new DeliveryOutcome.Accepted("sg-1");
+        ProviderRouter.Routed routed = router(List.of("postmark"), Map.of()).send(null, EMAIL);
+
+        assertThat(routed).isEqualTo(new ProviderRouter.Routed("sendgrid", new DeliveryOutcome.Accepted("sg-1")));
+        assertThat(backup.sends).hasValue(0);
+    }
+
+    @Test
+    void whenTheDefaultKeepsFailingTheNextFailoverProviderTakesOver() {
+        ProviderRouter router = router(List.of("postmark"), Map.of());
+        for (int i = 0; i < 4; i++) {
+            assertThat(router.send(null, EMAIL).provider()).isEqualTo("sendgrid");
+        }
+
+        ProviderRouter.Routed routed = router.send(null, EMAIL);
+
+        assertThat(routed).isEqualTo(new ProviderRouter.Routed("postmark", new DeliveryOutcome.Accepted("pm-1")));
+        assertThat(primary.sends).hasValue(4);
+    }
+
+    @Test
+    void refusalsDoNotCountAsTrouble() {
+        primary.answer = new DeliveryOutcome.Rejected("400 bad address");
+        ProviderRouter router = router(List.of("postmark"), Map.of());
+        for (int i = 0; i < 10; i++) {
+            router.send(null, EMAIL);
+        }
+        assertThat(router.send(null, EMAIL).provider()).isEqualTo("sendgrid");
+    }
+
+    @Test
+    void aMessageThatNamesItsProviderNeverFailsOver() {
+        ProviderRouter router = router(List.of("postmark"), Map.of());
+        for (int i = 0; i < 4; i++) {
+            router.send("sendgrid", EMAIL);
+        }
+
+        ProviderRouter.Routed routed = router.send("sendgrid", EMAIL);
+
+        assertThat(routed.provider()).isEqualTo("sendgrid");
+        assertThat(routed.outcome()).isEqualTo(new DeliveryOutcome.RetryLater("provider 'sendgrid' is failing (circuit open)",
+                CLOCK.instant().plus(Duration.ofMinutes(1))));
+        assertThat(backup.sends).hasValue(0);
+        assertThat(primary.sends).hasValue(4);
+    }
+
+    @Test
+    void aNamedProviderThatIsNotConfiguredIsRefused() {
+        ProviderRouter.Routed routed = router(List.of(), Map.of()).send("mailgun", EMAIL);
+        assertThat(routed.outcome()).isInstanceOf(DeliveryOutcome.Rejected.class);
+        assertThat(((DeliveryOutcome.Rejected) routed.outcome()).reason()).contains("mailgun").contains("not configured");
+    }
+
+    @Test
+    void theDefaultFollowsTheNewestSettingsBroadcast() {
+        ProviderRouter router = router(List.of(), Map.of());
+        defaultProvider.follow(new SettingsSnapshot(2, Map.of(SettingNames.DEFAULT_PROVIDER, "postmark"), CLOCK.instant()));
+        defaultProvider.follow(new SettingsSnapshot(1, Map.of(SettingNames.DEFAULT_PROVIDER, "sendgrid"), CLOCK.instant()));
+
+        assertThat(router.send(null, EMAIL).provider()).isEqualTo("postmark");
+    }
+
+    @Test
+    void beyondTheRateLimitASendIsDeferredWithoutCallingTheProvider() {
+        primary.answer = new DeliveryOutcome.Accepted("sg");
+        ProviderRouter router = router(List.of(), Map.of("sendgrid", 2));
+        long deferred = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < 6; i++) {
+            if (router.send(null, EMAIL).outcome() instanceof DeliveryOutcome.RetryLater) {
+                deferred++;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // At 2 per second, 6 sends either wait for permits (about 2 s) or are deferred.
+        assertThat(primary.sends.get()).isLessThanOrEqualTo(2 + (int) Math.ceil(seconds * 2) + 1);
+        assertThat(primary.sends.get() + deferred).isEqualTo(6);
+    }
+
+    @Test
+    void aFailoverListNamingAnUnconfiguredProviderStopsTheStart() {
+        assertThatThrownBy(() -> router(List.of("ses"), Map.of())).hasMessageContaining("ses");
+    }
+}
