@@ -49,7 +49,6 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
         if (!Role.needsDatabase(roles)) {
             defaults.put("spring.autoconfigure.exclude",
                     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
-            defaults.put("management.endpoint.health.group.readiness.include", "readinessState,rabbit");
         } else if (!env.containsProperty("spring.datasource.url")) {
             // Computed when read, not now: mailroom.data-dir may still be set by a property
             // source added later (tests register a fresh directory per run that way).
@@ -59,6 +58,10 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
         }
         // Only the operator writes the database, schema migrations included.
         defaults.put("spring.flyway.enabled", Boolean.toString(roles.contains(Role.OPERATOR)));
+        // Readiness waits for the database only where there is one: a group naming a missing
+        // contributor fails the start-up (a dispatcher or webhook sink alone has no DataSource).
+        defaults.put("management.endpoint.health.group.readiness.include",
+                Role.needsDatabase(roles) ? "readinessState,rabbit,db" : "readinessState,rabbit");
 
         // Added last: lowest precedence, so anything the user configured wins.
         env.getPropertySources().addLast(new MapPropertySource("mailroomEmbeddedDefaults", defaults));

@@ -41,6 +41,7 @@ class ActivityRecorder {
 
     private void recordInTransaction(List<ActivityReport> batch, Instant now) {
         List<ActivityReport> reports = matchToMessages(batch);
+        store.lockMessages(reports.stream().map(ActivityReport::messageId).filter(java.util.Objects::nonNull).distinct().toList());
         List<ActivityReport> derived = new ArrayList<>();
         Map<UUID, MessageStatus> best = new HashMap<>();
 

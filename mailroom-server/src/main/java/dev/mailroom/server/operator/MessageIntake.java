@@ -94,6 +94,7 @@ class MessageIntake {
     /** After the broker confirmed the dispatch commands: QUEUED in the timeline and the status. */
     void recordQueued(Map<UUID, Integer> attempts, Instant now) {
         tx.executeWithoutResult(status -> {
+            store.lockMessages(attempts.keySet());
             List<ActivityReport> queued = new ArrayList<>();
             Map<UUID, MessageStatus> raise = new HashMap<>();
             attempts.forEach((id, attempt) -> {

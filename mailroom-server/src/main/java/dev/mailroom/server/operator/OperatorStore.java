@@ -89,6 +89,20 @@ class OperatorStore {
         return statuses;
     }
 
+    /**
+     * Locks the rows of the given messages, in id order. Every transaction that updates several
+     * messages calls this first, so all of them take their row locks in the same order and two
+     * operators (or two consumers of one) cannot deadlock on overlapping batches.
+     */
+    void lockMessages(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        named.query("SELECT id FROM messages WHERE id IN (:ids) ORDER BY id FOR UPDATE",
+                new MapSqlParameterSource("ids", ids), rs -> {
+                });
+    }
+
     /** Our message ids for provider message ids recorded at dispatch. */
     Map<String, UUID> messagesByProviderId(Collection<String> providerMessageIds) {
         Map<String, UUID> found = new HashMap<>();
