@@ -70,9 +70,10 @@ class DueDispatchReleaser {
                 Email email = ContractJson.read(d.contentJson().getBytes(StandardCharsets.UTF_8), Email.class);
                 return DispatchCommands.of(d.id(), d.organizationId(), d.nextAttempt(), d.requestedProvider(), email);
             }).toList();
+            Instant queuedAt = clock.instant();
             publisher.publishAll(commands);
             // Joins this transaction: the rows stay locked until QUEUED is recorded.
-            intake.recordQueued(attempts, clock.instant());
+            intake.recordQueued(attempts, queuedAt);
             return due.size();
         });
         return count == null ? 0 : count;

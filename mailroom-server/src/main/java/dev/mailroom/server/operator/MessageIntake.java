@@ -16,8 +16,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -40,6 +47,10 @@ class MessageIntake {
     private final ConfirmedPublisher publisher;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final RetryTemplate queuedRetries = new RetryTemplate(RetryPolicy.builder()
+            .includes(TransientDataAccessException.class, DataAccessResourceFailureException.class,
+                    CannotAcquireLockException.class, PessimisticLockingFailureException.class)
+            .maxRetries(5).delay(Duration.ofMillis(100)).multiplier(2).maxDelay(Duration.ofSeconds(2)).build());
 
     MessageIntake(OperatorStore store, ConfirmedPublisher publisher, TransactionTemplate tx, Clock clock) {
         this.store = store;
@@ -73,8 +84,13 @@ class MessageIntake {
         if (commands.isEmpty()) {
             return;
         }
+        // QUEUED happened when the commands were handed over, not when we got round to writing it:
+        // a dispatcher may have sent (and reported) before this batch's confirms all arrived.
+        Instant queuedAt = clock.instant();
         publisher.publishAll(commands);
-        recordQueued(attempts, clock.instant());
+        // The commands are out: failing now would redeliver the batch and send these emails twice,
+        // so a passing database hiccup (deadlock, lost connection) is retried here first.
+        queuedRetries.invoke(() -> recordQueued(attempts, queuedAt));
     }
 
     /** Cancels scheduled messages; a cancel for a message already released changes nothing. */
