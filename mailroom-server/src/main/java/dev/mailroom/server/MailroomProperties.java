@@ -3,6 +3,7 @@ package dev.mailroom.server;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -56,8 +57,14 @@ public record MailroomProperties(
             java.util.Map<String, Integer> rateLimits,
             @DefaultValue CircuitBreaker circuitBreaker) {
 
+        @ConstructorBinding
         public Dispatcher {
             rateLimits = rateLimits == null ? java.util.Map.of() : java.util.Map.copyOf(rateLimits);
+        }
+
+        /** No rate limits and the default circuit breaker. */
+        public Dispatcher(int batchSize, int consumers, int concurrency) {
+            this(batchSize, consumers, concurrency, java.util.Map.of(), new CircuitBreaker(50, 20, 10, Duration.ofSeconds(30)));
         }
     }
 

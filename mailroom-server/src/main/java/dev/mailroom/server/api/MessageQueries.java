@@ -28,6 +28,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Isolation;
+import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.type.TypeReference;
 
 /** Read-only queries behind the API; every one is scoped to the caller's organization. */
@@ -42,6 +44,8 @@ class MessageQueries {
         this.named = new NamedParameterJdbcTemplate(jdbc);
     }
 
+    /** One snapshot for the row, recipients and activities, so the parts never disagree. */
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     Optional<MessageDetail> find(String organizationId, UUID id) {
         MapSqlParameterSource params = new MapSqlParameterSource("id", id).addValue("org", organizationId);
         List<MessageDetail> found = named.query("SELECT * FROM messages WHERE id = :id AND organization_id = :org", params, (rs, i) -> {
@@ -54,6 +58,7 @@ class MessageQueries {
         return found.stream().findFirst();
     }
 
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     Page list(MessageFilter filter) {
         StringBuilder sql = new StringBuilder("SELECT m.id, m.status, m.from_email, m.subject, m.provider, m.created_at, m.updated_at"
                 + " FROM messages m WHERE m.organization_id = :org");
