@@ -9,11 +9,12 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.core.AnonymousQueue;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+import java.util.UUID;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,13 +34,15 @@ class SettingsListener {
     }
 
     // Static: the listener's own queue expression must not need the listener bean first.
+    // A plain exclusive auto-delete queue, not AnonymousQueue: that one carries an
+    // x-queue-leader-locator argument which RabbitMQ 3.10 refuses for classic queues.
     @Bean
-    static AnonymousQueue dispatcherSettingsQueue() {
-        return new AnonymousQueue();
+    static Queue dispatcherSettingsQueue() {
+        return new Queue("mailroom.settings." + UUID.randomUUID(), false, true, true);
     }
 
     @Bean
-    static Binding dispatcherSettingsBinding(AnonymousQueue dispatcherSettingsQueue) {
+    static Binding dispatcherSettingsBinding(Queue dispatcherSettingsQueue) {
         return BindingBuilder.bind(dispatcherSettingsQueue).to(new FanoutExchange(QueueNames.SETTINGS_EXCHANGE, true, false));
     }
 
