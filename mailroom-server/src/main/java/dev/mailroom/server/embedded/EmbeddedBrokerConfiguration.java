@@ -4,6 +4,7 @@ import dev.mailroom.server.MailroomProperties;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -18,6 +19,38 @@ class EmbeddedBrokerConfiguration {
     EmbeddedQpidBroker embeddedQpidBroker(MailroomProperties properties, Environment env) {
         int port = env.getRequiredProperty("spring.rabbitmq.port", Integer.class);
         return new EmbeddedQpidBroker(properties.dataDir().toAbsolutePath().resolve("broker"), port);
+    }
+
+    /**
+     * Stops the broker in the very last lifecycle phase, after the listener containers (which
+     * finish or return their in-flight batches) and the web server (which drains its requests).
+     */
+    @Bean
+    SmartLifecycle embeddedBrokerStopsLast(EmbeddedQpidBroker broker) {
+        return new SmartLifecycle() {
+            private volatile boolean running = true;
+
+            @Override
+            public void start() {
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+                broker.close();
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return Integer.MIN_VALUE;
+            }
+        };
     }
 
     /** The connection factory must wait for the broker, and must be closed before it stops. */

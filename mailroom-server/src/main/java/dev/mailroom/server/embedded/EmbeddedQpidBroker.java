@@ -6,7 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.lang.reflect.Field;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.qpid.server.SystemLauncher;
+import org.apache.qpid.server.SystemLauncherListener;
+import org.apache.qpid.server.model.Broker;
+import org.apache.qpid.server.model.SystemConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +23,15 @@ import org.slf4j.LoggerFactory;
 class EmbeddedQpidBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedQpidBroker.class);
 
-    private final SystemLauncher launcher = new SystemLauncher();
+    private final AtomicReference<SystemConfig<?>> systemConfig = new AtomicReference<>();
+    private final SystemLauncher launcher = new SystemLauncher(new SystemLauncherListener.DefaultSystemLauncherListener() {
+        @Override
+        public void onContainerResolve(SystemConfig<?> config) {
+            systemConfig.set(config);
+        }
+    });
     private final int port;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     EmbeddedQpidBroker(Path workDir, int port) {
         this.port = port;
@@ -42,12 +54,29 @@ class EmbeddedQpidBroker implements AutoCloseable {
                     // Lets the same declarations as on RabbitMQ pass (queue arguments it does not know).
                     "queue.behaviourOnUnknownDeclareArgument", "IGNORE"));
             launcher.startup(attributes);
+            removeBrokerShutdownHook();
             log.info("Embedded AMQP broker (Qpid Broker-J) listening on 127.0.0.1:{}", port);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the embedded broker's directory " + workDir, e);
         } catch (Exception e) {
             throw new IllegalStateException("the embedded broker did not start on port " + port
                     + " (is another program using it? set mailroom.embedded.amqp-port)", e);
+        }
+    }
+
+    /**
+     * Qpid registers a JVM shutdown hook that stops the broker at once on SIGTERM, in parallel
+     * with Spring's own shutdown, so consumers still finishing their batches lose the broker
+     * under them. Spring stops the broker instead, after everything that uses it.
+     */
+    private void removeBrokerShutdownHook() {
+        try {
+            Object broker = systemConfig.get().getContainer(Broker.class);
+            Field hookField = broker.getClass().getDeclaredField("_shutdownHook");
+            hookField.setAccessible(true);
+            Runtime.getRuntime().removeShutdownHook((Thread) hookField.get(broker));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.debug("Could not remove Qpid's shutdown hook; the broker may stop before the consumers on SIGTERM", e);
         }
     }
 
@@ -77,8 +106,11 @@ class EmbeddedQpidBroker implements AutoCloseable {
                 """;
     }
 
+    /** Idempotent: called by the last lifecycle phase and again when the bean is destroyed. */
     @Override
     public void close() {
-        launcher.shutdown();
+        if (closed.compareAndSet(false, true)) {
+            launcher.shutdown();
+        }
     }
 }

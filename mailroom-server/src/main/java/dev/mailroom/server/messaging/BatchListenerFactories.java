@@ -20,6 +20,7 @@ public class BatchListenerFactories {
 
     /** How long a consumer waits to fill a batch: the latency a quiet system pays per hop. */
     private static final long FILL_WAIT_MILLIS = 10;
+    private static final long SHUTDOWN_TIMEOUT_MILLIS = 20_000;
 
     @Bean(OPERATOR)
     SimpleRabbitListenerContainerFactory operatorBatchFactory(ConnectionFactory connectionFactory, MailroomProperties properties) {
@@ -43,6 +44,9 @@ public class BatchListenerFactories {
         factory.setConcurrentConsumers(consumers);
         factory.setDefaultRequeueRejected(true);
         factory.setMissingQueuesFatal(false);
+        // On shutdown a consumer finishes the batch in hand (commit, publish, ack) before the
+        // channel closes; what it has not started goes back to the queue.
+        factory.setContainerCustomizer(container -> container.setShutdownTimeout(SHUTDOWN_TIMEOUT_MILLIS));
         return factory;
     }
 }
