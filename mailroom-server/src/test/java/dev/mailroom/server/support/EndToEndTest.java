@@ -29,6 +29,7 @@ import org.springframework.context.annotation.Import;
         "mailroom.providers.smtp.host=127.0.0.1",
         // The HTTP providers talk to fakes (TestProviders registers their base URLs) with these keys.
         "mailroom.providers.sendgrid.api-key=SG.test-key",
+        "mailroom.providers.sendgrid.webhook-public-key=MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEzPf+9Y5SRsKoSZajnEKjdIuJTHONvRutFrVSQwUszYNS55kqRsRr1PkXYstyqZ1hhEXBQJTTdzrK8GpYwIDf4Q==",
         "mailroom.providers.postmark.server-token=postmark-test-token",
         "mailroom.providers.postmark.webhook-username=postmark",
         "mailroom.providers.postmark.webhook-password=postmark-webhook-secret",
