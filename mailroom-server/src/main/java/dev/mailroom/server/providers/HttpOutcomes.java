@@ -34,7 +34,20 @@ public final class HttpOutcomes {
 
     /** The call got no answer: the provider may never have seen it, so it is safe and right to retry. */
     public static DeliveryOutcome unreachable(String provider, Exception e) {
-        return new DeliveryOutcome.RetryLater(provider + " unreachable: " + truncate(String.valueOf(e.getMessage())), null);
+        return new DeliveryOutcome.RetryLater(provider + " unreachable: " + truncate(describe(e)), null);
+    }
+
+    /** The innermost cause that says something: the JDK's connection errors often have no message of their own. */
+    static String describe(Throwable e) {
+        String text = e.getClass().getSimpleName();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                text = t.getClass().getSimpleName() + ": " + t.getMessage();
+            } else if (t.getCause() == null) {
+                text = t.getClass().getSimpleName();
+            }
+        }
+        return text;
     }
 
     public static boolean isRetryable(int status) {

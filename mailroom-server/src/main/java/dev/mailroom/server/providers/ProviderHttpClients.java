@@ -19,7 +19,10 @@ public class ProviderHttpClients {
     /** A builder per use: each provider sets its own base URL and credentials on it. */
     @Bean
     RestClient.Builder providerRestClient() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+        // HTTP/1.1: the providers' APIs all speak it, and the JDK's h2c upgrade on plain-HTTP base
+        // URLs (fakes, proxies) resets streamed request bodies.
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
         JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
         factory.setReadTimeout(READ_TIMEOUT);
         return RestClient.builder().requestFactory(factory);

@@ -35,6 +35,14 @@ class HttpOutcomesTest {
     }
 
     @Test
+    void anUnreachableProviderIsDescribedByTheCauseThatSaysSomething() {
+        Exception e = new RuntimeException(null, new java.net.ConnectException(null));
+        assertThat(HttpOutcomes.unreachable("mailgun", e)).isEqualTo(new DeliveryOutcome.RetryLater("mailgun unreachable: ConnectException", null));
+        Exception named = new RuntimeException("I/O error", new java.net.ConnectException("Connection refused"));
+        assertThat(((DeliveryOutcome.RetryLater) HttpOutcomes.unreachable("x", named)).reason()).endsWith("ConnectException: Connection refused");
+    }
+
+    @Test
     void longReasonsAreCutToOneLine() {
         String reason = ((DeliveryOutcome.Rejected) HttpOutcomes.failure("x", 400, null, "a\n".repeat(1000), NOW)).reason();
         assertThat(reason).doesNotContain("\n").hasSizeLessThan(520);
