@@ -14,6 +14,11 @@ final class SesEventFixtures {
 
     /** The common {@code mail} object; {@code mailroomId} null leaves our tag out (as identity notifications do). */
     static String mail(String mailroomId, String... destination) {
+        return mailWithId(SES_ID, mailroomId, destination);
+    }
+
+    /** The {@code mail} object of the email SES accepted as {@code sesMessageId}. */
+    static String mailWithId(String sesMessageId, String mailroomId, String... destination) {
         StringBuilder to = new StringBuilder();
         for (String d : destination) {
             to.append(to.length() == 0 ? "" : ",").append('"').append(d).append('"');
@@ -27,7 +32,7 @@ final class SesEventFixtures {
                  "commonHeaders":{"from":["Example App <app@example.com>"],"messageId":"%s","subject":"Hello"},
                  "tags":{"ses:configuration-set":["mailroom"],"ses:source-ip":["192.0.2.0"],"ses:from-domain":["example.com"],
                          "ses:caller-identity":["mailroom"]%s}}
-                """.formatted(SES_ID, to, SES_ID, ourTag);
+                """.formatted(sesMessageId, to, sesMessageId, ourTag);
     }
 
     static String send(String mail) {
