@@ -37,6 +37,7 @@ import org.springframework.context.annotation.Import;
         "mailroom.providers.ses.access-key-id=AKIDEXAMPLETEST",
         "mailroom.providers.ses.secret-access-key=ses-test-secret",
         "mailroom.providers.ses.configuration-set=mailroom",
+        "mailroom.providers.ses.certificate-cache-dir=src/test/resources/ses-certificates",
         "mailroom.providers.mailgun.api-key=key-test",
         "mailroom.providers.mailgun.domain=mg.example.com",
         "mailroom.providers.mailgun.webhook-signing-key=mailgun-signing-key",

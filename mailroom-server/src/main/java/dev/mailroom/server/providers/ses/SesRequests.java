@@ -1,0 +1,226 @@
+package dev.mailroom.server.providers.ses;
+
+import dev.mailroom.contracts.Attachment;
+import dev.mailroom.contracts.Email;
+import dev.mailroom.contracts.Recipient;
+import dev.mailroom.server.providers.OutboundEmail;
+import jakarta.activation.DataHandler;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.ByteArrayDataSource;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.springframework.mail.javamail.MimeMessageHelper;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.sesv2.model.Body;
+import software.amazon.awssdk.services.sesv2.model.Content;
+import software.amazon.awssdk.services.sesv2.model.Destination;
+import software.amazon.awssdk.services.sesv2.model.EmailContent;
+import software.amazon.awssdk.services.sesv2.model.Message;
+import software.amazon.awssdk.services.sesv2.model.MessageTag;
+import software.amazon.awssdk.services.sesv2.model.RawMessage;
+import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
+
+/**
+ * Turns an email into an SESv2 {@code SendEmail} request.
+ *
+ * <p>Content: {@code Simple} for the common email (subject, text and/or html), where SES writes
+ * the MIME itself; {@code Raw} (a MIME message written here with Jakarta Mail) as soon as the
+ * email has attachments or custom headers. Raw gives exact control over what the recipient gets:
+ * attachment bytes always base64, non-ASCII header values as RFC 2047 encoded words, and none of
+ * the per-field restrictions SES puts on Simple headers. Keeping Simple for the rest keeps the
+ * everyday request small and readable in SES's own logs and in the tests.
+ */
+final class SesRequests {
+    /** The message tag that carries our id (Contract "Correlation"). */
+    static final String MAILROOM_ID_TAG = "mailroom_id";
+    private static final String CHARSET = StandardCharsets.UTF_8.name();
+    /** SES tag names and values: letters, digits, underscore and dash, at most 256 characters. */
+    private static final int MAX_TAG_LENGTH = 256;
+    /** A Session only holds settings; one is enough to write MIME, nothing is ever sent through it. */
+    private static final Session MIME_SESSION = Session.getInstance(new Properties());
+
+    private SesRequests() {
+    }
+
+    static SendEmailRequest sendEmail(OutboundEmail outbound, String configurationSet, Instant now)
+            throws MessagingException, UnsupportedEncodingException {
+        Email email = outbound.email();
+        SendEmailRequest.Builder request = SendEmailRequest.builder()
+                .fromEmailAddress(mailbox(email.from().email(), email.from().name()))
+                .destination(Destination.builder()
+                        .toAddresses(mailboxes(email.to()))
+                        .ccAddresses(mailboxes(email.cc()))
+                        .bccAddresses(mailboxes(email.bcc()))
+                        .build())
+                .emailTags(tags(outbound))
+                .content(needsRaw(email) ? raw(email, now) : simple(email));
+        if (email.replyTo() != null) {
+            request.replyToAddresses(mailbox(email.replyTo().email(), email.replyTo().name()));
+        }
+        if (configurationSet != null) {
+            // Without it SES publishes no events for this email: no webhooks, no tracking.
+            request.configurationSetName(configurationSet);
+        }
+        return request.build();
+    }
+
+    static boolean needsRaw(Email email) {
+        return !email.attachments().isEmpty() || !email.headers().isEmpty();
+    }
+
+    /** {@code mailroom_id} first, then the email's tags as {@code <tag>=true} (SES tags are name/value pairs). */
+    static List<MessageTag> tags(OutboundEmail outbound) {
+        List<MessageTag> tags = new ArrayList<>();
+        tags.add(MessageTag.builder().name(MAILROOM_ID_TAG).value(outbound.messageId().toString()).build());
+        Set<String> names = new LinkedHashSet<>();
+        names.add(MAILROOM_ID_TAG);
+        for (String tag : outbound.email().tags()) {
+            String name = sanitiseTag(tag);
+            // Two tags that differ only in '.' or ':' become one name; ours is never overwritten.
+            if (!name.isEmpty() && names.add(name)) {
+                tags.add(MessageTag.builder().name(name).value("true").build());
+            }
+        }
+        return tags;
+    }
+
+    /** Our tags allow {@code . :}, SES's do not: every other character becomes {@code _}. */
+    static String sanitiseTag(String tag) {
+        if (tag == null) {
+            return "";
+        }
+        String clean = tag.replaceAll("[^A-Za-z0-9_-]", "_");
+        return clean.length() <= MAX_TAG_LENGTH ? clean : clean.substring(0, MAX_TAG_LENGTH);
+    }
+
+    private static EmailContent simple(Email email) {
+        Body.Builder body = Body.builder();
+        if (!isBlank(email.text())) {
+            body.text(utf8(email.text()));
+        }
+        if (!isBlank(email.html())) {
+            body.html(utf8(email.html()));
+        }
+        return EmailContent.builder()
+                .simple(Message.builder().subject(utf8(email.subject())).body(body.build()).build())
+                .build();
+    }
+
+    private static EmailContent raw(Email email, Instant now) throws MessagingException, UnsupportedEncodingException {
+        boolean hasText = !isBlank(email.text());
+        boolean hasHtml = !isBlank(email.html());
+        boolean multipart = !email.attachments().isEmpty() || (hasText && hasHtml);
+        MimeMessage message = new MimeMessage(MIME_SESSION);
+        // MIXED: there are no inline parts, so Spring's default related level would only add nesting.
+        MimeMessageHelper helper = multipart
+                ? new MimeMessageHelper(message, MimeMessageHelper.MULTIPART_MODE_MIXED, CHARSET)
+                : new MimeMessageHelper(message, CHARSET);
+        helper.setFrom(address(email.from().email(), email.from().name()));
+        for (Recipient r : email.to()) {
+            helper.addTo(address(r.email(), r.name()));
+        }
+        for (Recipient r : email.cc()) {
+            helper.addCc(address(r.email(), r.name()));
+        }
+        // Bcc recipients are only in Destination (the envelope): a Bcc header in the MIME would
+        // show them to everyone.
+        if (email.replyTo() != null) {
+            helper.setReplyTo(address(email.replyTo().email(), email.replyTo().name()));
+        }
+        helper.setSubject(email.subject());
+        helper.setSentDate(Date.from(now));
+        if (hasText && hasHtml) {
+            helper.setText(email.text(), email.html());
+        } else if (hasHtml) {
+            helper.setText(email.html(), true);
+        } else {
+            helper.setText(email.text(), false);
+        }
+        for (Attachment a : email.attachments()) {
+            String type = isBlank(a.contentType()) ? "application/octet-stream" : a.contentType();
+            // Parsed here so that a malformed type is a rejection now, not a failure at SES.
+            ContentType parsed = new ContentType(type);
+            // Same leniency as EmailRules: MIME-style line breaks inside the base64 are fine.
+            byte[] bytes = Base64.getDecoder().decode(a.content().replaceAll("[\\r\\n ]", ""));
+            helper.getRootMimeMultipart().addBodyPart(attachment(a.filename(), bytes, parsed.toString()));
+        }
+        for (Map.Entry<String, String> header : email.headers().entrySet()) {
+            // EmailRules already refused CR/LF and reserved names; non-ASCII becomes encoded words.
+            String value = MimeUtility.encodeText(header.getValue(), CHARSET, null);
+            message.addHeader(header.getKey(), MimeUtility.fold(header.getKey().length() + 2, value));
+        }
+        message.saveChanges();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            message.writeTo(out);
+        } catch (IOException e) {
+            throw new MessagingException("cannot write the MIME message", e);
+        }
+        // The SDK base64-encodes Raw.Data in the JSON body.
+        return EmailContent.builder().raw(RawMessage.builder().data(SdkBytes.fromByteArray(out.toByteArray())).build()).build();
+    }
+
+    /**
+     * Always base64: Jakarta Mail would send a text/* attachment as 7bit text, and its line ends
+     * could change on the way. The application gave bytes; the recipient gets exactly those.
+     */
+    private static MimeBodyPart attachment(String filename, byte[] bytes, String contentType) throws MessagingException {
+        MimeBodyPart part = new MimeBodyPart();
+        part.setDataHandler(new DataHandler(new ByteArrayDataSource(bytes, contentType)));
+        part.setDisposition(Part.ATTACHMENT);
+        part.setFileName(filename);
+        part.setHeader("Content-Transfer-Encoding", "base64");
+        return part;
+    }
+
+    private static List<String> mailboxes(List<Recipient> recipients) throws UnsupportedEncodingException, MessagingException {
+        List<String> result = new ArrayList<>();
+        for (Recipient r : recipients) {
+            result.add(mailbox(r.email(), r.name()));
+        }
+        return result;
+    }
+
+    /**
+     * {@code "Name" <address>} as SES wants it: a display name with non-ASCII characters must be
+     * an RFC 2047 encoded word, which {@link InternetAddress#toString()} writes.
+     */
+    static String mailbox(String email, String name) throws UnsupportedEncodingException, MessagingException {
+        return address(email, name).toString();
+    }
+
+    private static InternetAddress address(String email, String name) throws UnsupportedEncodingException, MessagingException {
+        // Strict parsing: a malformed address fails here, before any call to SES.
+        InternetAddress address = new InternetAddress(email, true);
+        if (!isBlank(name)) {
+            address.setPersonal(name, CHARSET);
+        }
+        return address;
+    }
+
+    private static Content utf8(String data) {
+        return Content.builder().data(data).charset(CHARSET).build();
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}
