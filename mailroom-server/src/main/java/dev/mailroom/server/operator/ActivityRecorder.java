@@ -45,12 +45,15 @@ class ActivityRecorder {
         List<ActivityReport> all = new ArrayList<>(reports.size());
         Map<UUID, MessageStatus> best = new HashMap<>();
 
+        List<OperatorStore.Dispatch> dispatches = reports.stream()
+                .filter(r -> r.status() == MessageStatus.DISPATCHED && r.messageId() != null && r.providerMessageId() != null)
+                .map(r -> new OperatorStore.Dispatch(r.messageId(), r.provider(), r.providerMessageId()))
+                .toList();
+        if (!dispatches.isEmpty()) {
+            store.recordDispatches(dispatches);
+            store.adoptUnmatchedEvents(dispatches).forEach((messageId, statuses) -> statuses.forEach(s -> raise(best, messageId, s)));
+        }
         for (ActivityReport r : reports) {
-            if (r.status() == MessageStatus.DISPATCHED && r.messageId() != null && r.providerMessageId() != null) {
-                store.recordDispatch(r.messageId(), r.provider(), r.providerMessageId());
-                store.adoptUnmatchedEvents(r.messageId(), r.providerMessageId())
-                        .forEach(adopted -> raise(best, r.messageId(), adopted));
-            }
             if (r.retryAt() != null && r.messageId() != null && r.attempt() != null) {
                 all.addAll(planRetry(r, now));
             } else {

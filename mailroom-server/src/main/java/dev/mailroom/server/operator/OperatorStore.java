@@ -142,21 +142,36 @@ class OperatorStore {
         jdbc.batchUpdate("UPDATE messages SET status = ?, status_rank = ?, updated_at = ? WHERE id = ? AND status_rank < ?", rows);
     }
 
-    /** Records which provider took the message and under what id, for matching its later events. */
-    void recordDispatch(UUID messageId, String provider, String providerMessageId) {
-        jdbc.update("UPDATE messages SET provider = ?, provider_message_id = ? WHERE id = ?", provider, providerMessageId, messageId);
+    /** A dispatch a provider accepted: which provider, and its id for the message. */
+    record Dispatch(UUID messageId, String provider, String providerMessageId) {
+    }
+
+    /** Records which provider took each message and under what id, for matching its later events. */
+    void recordDispatches(List<Dispatch> dispatches) {
+        jdbc.batchUpdate("UPDATE messages SET provider = ?, provider_message_id = ? WHERE id = ?",
+                dispatches.stream().map(d -> new Object[] {d.provider(), d.providerMessageId(), d.messageId()}).toList());
     }
 
     /**
-     * Attaches provider events that arrived before the dispatch was recorded to their message.
+     * Attaches provider events that arrived before their dispatch was recorded (known then only by
+     * the provider's id) to their messages.
      *
-     * @return the statuses of the events adopted
+     * @return per message, the statuses of the events adopted
      */
-    List<MessageStatus> adoptUnmatchedEvents(UUID messageId, String providerMessageId) {
-        List<MessageStatus> adopted = jdbc.query("SELECT status FROM activities WHERE message_id IS NULL AND provider_message_id = ?",
-                (rs, i) -> MessageStatus.valueOf(rs.getString(1)), providerMessageId);
+    Map<UUID, List<MessageStatus>> adoptUnmatchedEvents(List<Dispatch> dispatches) {
+        Map<String, UUID> byProviderId = new HashMap<>();
+        dispatches.forEach(d -> byProviderId.put(d.providerMessageId(), d.messageId()));
+        Map<UUID, List<MessageStatus>> adopted = new HashMap<>();
+        named.query("SELECT provider_message_id, status FROM activities WHERE message_id IS NULL AND provider_message_id IN (:ids)",
+                new MapSqlParameterSource("ids", byProviderId.keySet()), rs -> {
+                    UUID messageId = byProviderId.get(rs.getString("provider_message_id"));
+                    adopted.computeIfAbsent(messageId, k -> new ArrayList<>()).add(MessageStatus.valueOf(rs.getString("status")));
+                });
         if (!adopted.isEmpty()) {
-            jdbc.update("UPDATE activities SET message_id = ? WHERE message_id IS NULL AND provider_message_id = ?", messageId, providerMessageId);
+            List<Object[]> rows = new ArrayList<>();
+            dispatches.stream().filter(d -> adopted.containsKey(d.messageId()))
+                    .forEach(d -> rows.add(new Object[] {d.messageId(), d.providerMessageId()}));
+            jdbc.batchUpdate("UPDATE activities SET message_id = ? WHERE message_id IS NULL AND provider_message_id = ?", rows);
         }
         return adopted;
     }
