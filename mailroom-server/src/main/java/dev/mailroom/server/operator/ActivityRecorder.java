@@ -4,6 +4,7 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.MessageStatus;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +28,10 @@ class ActivityRecorder {
     private final RetryPolicy retries;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final MeterRegistry meters;
 
-    ActivityRecorder(OperatorStore store, RetryPolicy retries, TransactionTemplate tx, Clock clock) {
+    ActivityRecorder(OperatorStore store, RetryPolicy retries, TransactionTemplate tx, Clock clock, MeterRegistry meters) {
+        this.meters = meters;
         this.store = store;
         this.retries = retries;
         this.tx = tx;
@@ -67,6 +70,7 @@ class ActivityRecorder {
             }
         }
         store.raiseStatuses(best, now);
+        all.forEach(r -> meters.counter("mailroom.operator.activity.reports", "status", r.status().name()).increment());
     }
 
     /** Fills in our message id for events that carry only the provider's id, where we know it. */
