@@ -47,12 +47,18 @@ class MemberQueries {
     }
 
     /**
-     * Members with the most recent email first. {@code search} matches a part of the member id,
-     * of any address they were sent to, or of any name they were given, ignoring case.
+     * Members with the most recent email first. {@code memberId} is an exact id; {@code search}
+     * matches a part of the member id, of any address they were sent to, or of any name they
+     * were given, ignoring case. Null means no filter.
      */
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
-    MemberPage list(String organizationId, String search, int limit, MemberCursor after) {
+    MemberPage list(String organizationId, String memberId, String search, int limit, MemberCursor after) {
         MapSqlParameterSource params = new MapSqlParameterSource("org", organizationId);
+        String where = "";
+        if (memberId != null) {
+            where = " AND r.member_id = :member";
+            params.addValue("member", memberId);
+        }
         List<String> having = new ArrayList<>();
         if (search != null) {
             // In HAVING, not WHERE: a member found by one address still counts all their emails.
@@ -64,7 +70,7 @@ class MemberQueries {
             having.add("(MAX(m.created_at) < :afterAt OR (MAX(m.created_at) = :afterAt AND r.member_id > :afterId))");
             params.addValue("afterAt", utc(after.lastMessageAt())).addValue("afterId", after.memberId());
         }
-        String sql = "SELECT r.member_id, COUNT(DISTINCT m.id) AS messages, MAX(m.created_at) AS last_at" + MEMBER_ROWS
+        String sql = "SELECT r.member_id, COUNT(DISTINCT m.id) AS messages, MAX(m.created_at) AS last_at" + MEMBER_ROWS + where
                 + " GROUP BY r.member_id" + (having.isEmpty() ? "" : " HAVING " + String.join(" AND ", having))
                 + " ORDER BY last_at DESC, r.member_id LIMIT :limit";
         params.addValue("limit", limit + 1);

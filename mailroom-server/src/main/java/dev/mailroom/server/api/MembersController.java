@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
  * The organization's members (the {@code memberId}s its emails named), each with their addresses,
  * email count, newest email and a count per current status: "did my user get it?" at a glance.
  * A member's emails themselves are {@code GET /api/v1/messages?memberId=}.
+ * {@code GET /api/v1/members?memberId=&search=&limit=&cursor=}; {@code GET /api/v1/members/{memberId}}.
  */
 @RestController
 @RequestMapping("/api/v1/members")
@@ -35,6 +36,7 @@ class MembersController {
 
     @GetMapping
     MemberPage list(@RequestAttribute(ApiAuthenticationFilter.ORGANIZATION) String organization,
+                    @RequestParam(required = false) String memberId,
                     @RequestParam(required = false) String search,
                     @RequestParam(required = false) Integer limit,
                     @RequestParam(required = false) String cursor) {
@@ -58,9 +60,10 @@ class MembersController {
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        return queries.list(organization, text, pageSize, after);
+        return queries.list(organization, memberId == null || memberId.isEmpty() ? null : memberId, text, pageSize, after);
     }
 
+    /** One member; ids with a '/' cannot travel in a path, {@code ?memberId=} takes any id. */
     @GetMapping("/{memberId}")
     MemberSummary get(@RequestAttribute(ApiAuthenticationFilter.ORGANIZATION) String organization, @PathVariable String memberId) {
         return queries.find(organization, memberId).orElseThrow(() -> new MemberNotFoundException(memberId));

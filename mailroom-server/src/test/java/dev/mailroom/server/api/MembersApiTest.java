@@ -145,6 +145,16 @@ class MembersApiTest {
     }
 
     @Test
+    void theMemberIdFilterFindsExactlyOneMemberWhateverTheirIdHolds() {
+        String member = "users/" + UUID.randomUUID() + "?&%";
+        awaitStatus(api, api.submit(to(member, "ada@example.org", null, "{}")), "DELIVERED");
+        awaitStatus(api, api.submit(to(member + "-not", "ada@example.org", null, "{}")), "DELIVERED");
+
+        assertThat(memberIds("/api/v1/members?memberId=" + encode(member))).containsExactly(member);
+        assertThat(memberIds("/api/v1/members?memberId=" + encode("users/"))).isEmpty();
+    }
+
+    @Test
     void anUnknownMemberIsNotFound() {
         Response response = api.get("/api/v1/members/nobody-" + UUID.randomUUID());
 
