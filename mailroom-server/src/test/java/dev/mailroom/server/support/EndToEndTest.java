@@ -25,6 +25,10 @@ import org.springframework.context.annotation.Import;
         "mailroom.operator.retry-backoff=PT0.1S",
         "mailroom.operator.max-attempts=3",
         "mailroom.operator.release-interval=PT0.2S",
+        // Tests make the scripted provider defer on purpose, many times in one shared context; its
+        // circuit breaker must not open across tests (ProviderRouterTest covers the breaker).
+        "mailroom.dispatcher.circuit-breaker.minimum-calls=1000",
+        "mailroom.dispatcher.circuit-breaker.window=1000",
         // The smtp provider's relay is GreenMail; TestProviders registers its port.
         "mailroom.providers.smtp.host=127.0.0.1",
         // The HTTP providers talk to fakes (TestProviders registers their base URLs) with these keys.
