@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.DelayQueue;
@@ -78,7 +79,14 @@ public final class FakeSendGrid implements AutoCloseable {
         public final Map<String, Integer> acceptedPerMessage = new ConcurrentHashMap<>();
         /** When a 429 was answered per mailroom_id, to check that Retry-After was respected. */
         public final Map<String, Long> lastRefusedAtMillis = new ConcurrentHashMap<>();
+        /** Sends (accepted or not) of a mailroom_id that came sooner after its last 429 than the Retry-After allowed. */
         public final LongAdder retriedTooEarly = new LongAdder();
+        /** Refused sends (503 and 429) per mailroom_id: each should cost the message one more dispatch attempt. */
+        public final Map<String, Integer> refusedPerMessage = new ConcurrentHashMap<>();
+        /** Event kinds scheduled per mailroom_id ("delivered", "open", "click"), to know each message's expected final status. */
+        public final Map<String, Set<String>> eventKindsPerMessage = new ConcurrentHashMap<>();
+        /** Events scheduled a second time (the duplicateRate knob). */
+        public final LongAdder eventsDuplicated = new LongAdder();
 
         public long duplicateSends() {
             return acceptedPerMessage.values().stream().mapToLong(n -> n - 1L).sum();
@@ -156,22 +164,24 @@ public final class FakeSendGrid implements AutoCloseable {
             JsonNode personalization = mail.path("personalizations").path(0);
             String mailroomId = mail.path("custom_args").path("mailroom_id").asString(
                     personalization.path("custom_args").path("mailroom_id").asString(""));
+            Long refusedAt = stats.lastRefusedAtMillis.get(mailroomId);
+            if (refusedAt != null && System.currentTimeMillis() - refusedAt < options.retryAfterSeconds() * 1000L) {
+                stats.retriedTooEarly.increment();
+            }
             double roll = ThreadLocalRandom.current().nextDouble();
             if (roll < options.fail503Rate()) {
                 stats.sendsRefused503.increment();
+                stats.refusedPerMessage.merge(mailroomId, 1, Integer::sum);
                 reply(exchange, 503, "{\"errors\":[{\"message\":\"service unavailable (fake)\"}]}");
                 return;
             }
             if (roll < options.fail503Rate() + options.fail429Rate()) {
                 stats.sendsRefused429.increment();
+                stats.refusedPerMessage.merge(mailroomId, 1, Integer::sum);
                 stats.lastRefusedAtMillis.put(mailroomId, System.currentTimeMillis());
                 exchange.getResponseHeaders().add("Retry-After", Integer.toString(options.retryAfterSeconds()));
                 reply(exchange, 429, "{\"errors\":[{\"field\":null,\"message\":\"too many requests\"}]}");
                 return;
-            }
-            Long refusedAt = stats.lastRefusedAtMillis.get(mailroomId);
-            if (refusedAt != null && System.currentTimeMillis() - refusedAt < options.retryAfterSeconds() * 1000L) {
-                stats.retriedTooEarly.increment();
             }
             String messageId = "fake" + Long.toString(ids.incrementAndGet(), 36) + UUID.randomUUID().toString().substring(0, 8);
             stats.sendsAccepted.increment();
@@ -204,6 +214,7 @@ public final class FakeSendGrid implements AutoCloseable {
                 kinds.add("click");
             }
         }
+        stats.eventKindsPerMessage.computeIfAbsent(mailroomId, k -> ConcurrentHashMap.newKeySet()).addAll(kinds);
         long timestamp = System.currentTimeMillis() / 1000;
         for (String kind : kinds) {
             ObjectNode event = JSON.createObjectNode();
@@ -223,6 +234,7 @@ public final class FakeSendGrid implements AutoCloseable {
             }
             pending.add(new PendingEvent(event, due));
             if (random.nextDouble() < options.duplicateRate()) {
+                stats.eventsDuplicated.increment();
                 pending.add(new PendingEvent(event.deepCopy(), due + TimeUnit.MILLISECONDS.toNanos(random.nextInt(200))));
             }
         }
