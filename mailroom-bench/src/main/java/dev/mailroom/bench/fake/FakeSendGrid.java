@@ -59,11 +59,27 @@ public final class FakeSendGrid implements AutoCloseable {
      * @param eventDelay      how long after the send the events become due
      * @param batchSize       events per webhook call (SendGrid batches; at most this many)
      * @param webhookUrl      Mailroom's {@code .../webhooks/sendgrid}
+     * @param sendLatency     how long each send takes to be answered, like a real provider's round trip
+     *                        (so that a dispatcher killed mid-batch really has sends in flight)
      */
     public record Options(double fail503Rate, double fail429Rate, int retryAfterSeconds, double openRate, double clickRate,
-                          double duplicateRate, boolean shuffle, Duration eventDelay, int batchSize, String webhookUrl) {
+                          double duplicateRate, boolean shuffle, Duration eventDelay, int batchSize, String webhookUrl,
+                          Duration sendLatency) {
+        /** Answers at once. */
+        public Options(double fail503Rate, double fail429Rate, int retryAfterSeconds, double openRate, double clickRate,
+                       double duplicateRate, boolean shuffle, Duration eventDelay, int batchSize, String webhookUrl) {
+            this(fail503Rate, fail429Rate, retryAfterSeconds, openRate, clickRate, duplicateRate, shuffle, eventDelay, batchSize, webhookUrl,
+                    Duration.ZERO);
+        }
+
         public static Options defaults(String webhookUrl) {
             return new Options(0, 0, 1, 1.0, 1.0, 0, false, Duration.ofMillis(50), 100, webhookUrl);
+        }
+
+        /** These options with another webhook URL. */
+        public Options withWebhookUrl(String url) {
+            return new Options(fail503Rate, fail429Rate, retryAfterSeconds, openRate, clickRate, duplicateRate, shuffle, eventDelay, batchSize,
+                    url, sendLatency);
         }
     }
 
@@ -108,7 +124,7 @@ public final class FakeSendGrid implements AutoCloseable {
     private final Options options;
     private final Stats stats = new Stats();
     private final HttpServer server;
-    private final ExecutorService requestThreads = Executors.newFixedThreadPool(8);
+    private final ExecutorService requestThreads;
     private final DelayQueue<PendingEvent> pending = new DelayQueue<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -119,6 +135,8 @@ public final class FakeSendGrid implements AutoCloseable {
 
     private FakeSendGrid(int port, Options options) throws IOException {
         this.options = options;
+        // A send that waits out its latency holds its thread: enough of them for two dispatchers' concurrency.
+        this.requestThreads = Executors.newFixedThreadPool(options.sendLatency().isZero() ? 8 : 72);
         this.keys = generateKeys();
         // Small requests are answered ~40 ms late without TCP_NODELAY (JDK default).
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -168,6 +186,9 @@ public final class FakeSendGrid implements AutoCloseable {
             if (refusedAt != null && System.currentTimeMillis() - refusedAt < options.retryAfterSeconds() * 1000L) {
                 stats.retriedTooEarly.increment();
             }
+            if (!options.sendLatency().isZero()) {
+                Thread.sleep(options.sendLatency().toMillis());
+            }
             double roll = ThreadLocalRandom.current().nextDouble();
             if (roll < options.fail503Rate()) {
                 stats.sendsRefused503.increment();
@@ -193,6 +214,8 @@ public final class FakeSendGrid implements AutoCloseable {
             exchange.sendResponseHeaders(202, -1);
         } catch (RuntimeException e) {
             reply(exchange, 400, "{\"errors\":[{\"message\":\"" + e.getClass().getSimpleName() + "\"}]}");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -36,8 +36,11 @@ abstract class FaultScenario {
     /** Runs the scenario; figures and failed assertions go to {@code run.result}. */
     abstract void run(ScenarioRun run, int messages) throws Exception;
 
+    /** A provider's answer time in these scenarios: sends are in flight for a while, as with a real one. */
+    static final Duration SEND_LATENCY = Duration.ofMillis(30);
+
     /** A provider that accepts everything: every send delivered, 20% opened, half of those clicked (fewer webhooks than 1:1:1). */
     static FakeSendGrid.Options healthyProvider() {
-        return new FakeSendGrid.Options(0, 0, 1, 0.2, 0.5, 0, false, Duration.ofMillis(50), 100, "");
+        return new FakeSendGrid.Options(0, 0, 1, 0.2, 0.5, 0, false, Duration.ofMillis(50), 100, "", SEND_LATENCY);
     }
 }

@@ -40,6 +40,8 @@ public final class FaultSuite {
     }
 
     public static int run(String[] args) throws Exception {
+        // The client's connection drops when RabbitMQ restarts, on purpose: no stack traces for that.
+        System.setProperty("org.slf4j.simpleLogger.log.com.rabbitmq.client", "error");
         PrintStream out = System.out;
         SuiteOptions options;
         try {

@@ -29,6 +29,12 @@ final class KillScenario extends FaultScenario {
         return new KillScenario(2, "operator-kills", "kill -9 an operator N times", 5_000, "operator");
     }
 
+    /** Emails per second that make {@code messages} last through {@code kills} kill-and-restart cycles and a few seconds more. */
+    static double rateFor(int messages, int kills, double restartSeconds) {
+        double seconds = kills * (restartSeconds + WORKING_BEFORE_KILL.toSeconds()) + 5;
+        return Math.max(20, Math.min(1000, messages / seconds));
+    }
+
     @Override
     void run(ScenarioRun run, int messages) throws Exception {
         SuiteOptions options = run.suite.options();
@@ -52,10 +58,13 @@ final class KillScenario extends FaultScenario {
                     400L * kills);
         }
 
-        double cycle = run.slowestStart(victims) + WORKING_BEFORE_KILL.toSeconds() + 1;
-        double rate = Math.max(20, messages / (kills * cycle + 5));
-        run.submit(messages, rate);
+        // Pace the submissions to last as long as the kills: a restart takes about as long as a
+        // start on its own (the cluster's start, all processes at once, is slower); re-paced
+        // after each restart from the restarts measured so far.
+        double restartEstimate = Math.min(run.slowestStart(victims), 15);
+        run.submit(messages, rateFor(messages, kills, restartEstimate));
         Thread.sleep(3000);
+        double restartsTotal = 0;
 
         int afterSubmissions = 0;
         MailroomProcess victim = victims.get(0);
@@ -68,7 +77,13 @@ final class KillScenario extends FaultScenario {
             run.killAndRestart(victim, " — kill " + k + " of " + kills);
             long restartedAt = System.nanoTime();
             victim.awaitReady(ScenarioRun.START_TIMEOUT);
-            run.log("%s ready again after %.1f s", victim.name(), ScenarioRun.seconds(restartedAt));
+            double restart = ScenarioRun.seconds(restartedAt);
+            restartsTotal += restart;
+            int left = messages - run.submitter.started();
+            if (k < kills && left > 0) {
+                run.submitter.setRate(rateFor(left, kills - k, restartsTotal / k));
+            }
+            run.log("%s ready again after %.1f s; submitting at %.0f/s", victim.name(), restart, run.submitter.rate());
             victim = victims.get((victims.indexOf(victim) + 1) % victims.size());
         }
         long faultEnd = System.nanoTime();

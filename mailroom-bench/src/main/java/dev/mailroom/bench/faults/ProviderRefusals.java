@@ -30,7 +30,7 @@ final class ProviderRefusals extends FaultScenario {
 
     @Override
     void run(ScenarioRun run, int messages) throws Exception {
-        FakeSendGrid.Options refusing = new FakeSendGrid.Options(0.30, 0.10, 1, 0.2, 0.5, 0, false, Duration.ofMillis(50), 100, "");
+        FakeSendGrid.Options refusing = new FakeSendGrid.Options(0.30, 0.10, 1, 0.2, 0.5, 0, false, Duration.ofMillis(50), 100, "", SEND_LATENCY);
         run.startCluster(refusing, List.of(
                 "--mailroom.operator.max-attempts=" + MAX_ATTEMPTS,
                 "--mailroom.operator.retry-backoff=PT0.05S",

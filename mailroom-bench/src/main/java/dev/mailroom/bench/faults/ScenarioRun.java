@@ -87,9 +87,7 @@ final class ScenarioRun implements AutoCloseable {
         long purged = suite.rabbit().purge(ALL_QUEUES);
         int apiPort = MailroomCluster.freePort();
         String apiUrl = "http://127.0.0.1:" + apiPort;
-        FakeSendGrid.Options o = fakeOptions;
-        fake = FakeSendGrid.start(0, new FakeSendGrid.Options(o.fail503Rate(), o.fail429Rate(), o.retryAfterSeconds(), o.openRate(),
-                o.clickRate(), o.duplicateRate(), o.shuffle(), o.eventDelay(), o.batchSize(), apiUrl + "/webhooks/sendgrid"));
+        fake = FakeSendGrid.start(0, fakeOptions.withWebhookUrl(apiUrl + "/webhooks/sendgrid"));
         SuiteOptions options = suite.options();
         List<String> common = new ArrayList<>(List.of(
                 "--mailroom.providers.default=sendgrid",

@@ -38,7 +38,10 @@ final class Submitter implements AutoCloseable {
     private final String amqpUri;
     private final String tag;
     private final int messages;
-    private final double ratePerSecond;
+    /** Pacing: email {@code anchorIndex} is due at {@code anchorNanos}, the next ones at {@code rate} per second after it. */
+    private double ratePerSecond;
+    private long anchorNanos;
+    private int anchorIndex;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final BlockingQueue<Integer> retries = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<UUID> confirmed = new ConcurrentLinkedQueue<>();
@@ -53,6 +56,8 @@ final class Submitter implements AutoCloseable {
     private volatile long finishedNanos;
     private volatile String lastFailure;
     private volatile boolean stopped;
+    /** The next email never submitted yet. */
+    private volatile int nextIndex;
 
     /**
      * @param ratePerSecond emails per second; 0 or less: as fast as confirms allow
@@ -69,7 +74,26 @@ final class Submitter implements AutoCloseable {
     void start() throws IOException {
         client = MailroomClient.connect(amqpUri);
         startNanos = System.nanoTime();
+        synchronized (this) {
+            anchorNanos = startNanos;
+        }
         thread.start();
+    }
+
+    /** Changes the pace from now on: the emails not submitted yet go out at {@code perSecond}. */
+    synchronized void setRate(double perSecond) {
+        anchorNanos = System.nanoTime();
+        anchorIndex = nextIndex;
+        ratePerSecond = perSecond;
+    }
+
+    /** Emails submitted at least once so far. */
+    int started() {
+        return nextIndex;
+    }
+
+    synchronized double rate() {
+        return ratePerSecond;
     }
 
     int messages() {
@@ -120,16 +144,17 @@ final class Submitter implements AutoCloseable {
     }
 
     private void submitAll() {
-        int next = 0;
         try {
             while (!stopped && confirmedCount.get() < messages) {
+                int next = nextIndex;
                 Integer retry = retries.poll();
                 int index;
                 if (retry != null) {
                     index = retry;
                     Thread.sleep(RETRY_PAUSE.toMillis());
                 } else if (next < messages) {
-                    index = next++;
+                    index = next;
+                    nextIndex = next + 1;
                     pace(index);
                 } else {
                     // Everything is out: wait for confirms, or for a failure to submit again.
@@ -209,10 +234,13 @@ final class Submitter implements AutoCloseable {
     }
 
     private void pace(int index) throws InterruptedException {
-        if (ratePerSecond <= 0) {
-            return;
+        long due;
+        synchronized (this) {
+            if (ratePerSecond <= 0) {
+                return;
+            }
+            due = anchorNanos + (long) ((index - anchorIndex) * 1e9 / ratePerSecond);
         }
-        long due = startNanos + (long) (index * 1e9 / ratePerSecond);
         long wait = due - System.nanoTime();
         if (wait > 0) {
             TimeUnit.NANOSECONDS.sleep(wait);

@@ -28,7 +28,7 @@ final class WebhookChaos extends FaultScenario {
 
     @Override
     void run(ScenarioRun run, int messages) throws Exception {
-        FakeSendGrid.Options chaotic = new FakeSendGrid.Options(0, 0, 1, 0.6, 0.5, 0.20, true, Duration.ofMillis(200), 100, "");
+        FakeSendGrid.Options chaotic = new FakeSendGrid.Options(0, 0, 1, 0.6, 0.5, 0.20, true, Duration.ofMillis(200), 100, "", SEND_LATENCY);
         run.startCluster(chaotic, List.of());
         run.submit(messages, 200);
         run.submitter.awaitFinished(Duration.ofMinutes(2));
