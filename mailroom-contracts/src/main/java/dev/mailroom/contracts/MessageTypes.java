@@ -10,6 +10,7 @@ public final class MessageTypes {
     public static final String SUBMIT_V1 = "mailroom.mailbox.submit.v1";
     public static final String CANCEL_V1 = "mailroom.mailbox.cancel.v1";
     public static final String SETTING_V1 = "mailroom.mailbox.setting.v1";
+    public static final String DEAD_LETTER_V1 = "mailroom.mailbox.dead-letter.v1";
     public static final String SETTINGS_V1 = "mailroom.settings.snapshot.v1";
     public static final String DISPATCH_V1 = "mailroom.dispatching.dispatch.v1";
     public static final String ACTIVITY_V1 = "mailroom.tracking.activity.v1";
@@ -18,6 +19,7 @@ public final class MessageTypes {
             SUBMIT_V1, SubmitMessage.class,
             CANCEL_V1, CancelMessage.class,
             SETTING_V1, SettingChange.class,
+            DEAD_LETTER_V1, DeadLetterAction.class,
             SETTINGS_V1, SettingsSnapshot.class,
             DISPATCH_V1, DispatchCommand.class,
             ACTIVITY_V1, ActivityReport.class);

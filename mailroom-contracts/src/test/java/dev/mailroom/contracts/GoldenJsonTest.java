@@ -87,6 +87,14 @@ class GoldenJsonTest {
     }
 
     @Test
+    void deadLetterActionReadsAndWritesItsGoldenFile() throws IOException {
+        byte[] golden = golden("dead-letter.v1.json");
+        DeadLetterAction action = ContractJson.read(golden, DeadLetterAction.class);
+        assertThat(action.action()).isEqualTo(DeadLetterAction.REPLAY);
+        assertSameJson(ContractJson.write(action), golden);
+    }
+
+    @Test
     void typeNamesMapToTheirRecords() {
         assertThat(MessageTypes.bodyOf("mailroom.mailbox.submit.v1")).isEqualTo(SubmitMessage.class);
         assertThat(MessageTypes.bodyOf("mailroom.dispatching.dispatch.v1")).isEqualTo(DispatchCommand.class);

@@ -35,15 +35,28 @@ public record MailroomProperties(
     }
 
     /**
-     * @param maxAttempts  dispatch attempts before a message is FAILED
-     * @param retryBackoff the first retry delay; doubled per attempt, with jitter
+     * @param maxAttempts          dispatch attempts before a message is FAILED
+     * @param retryBackoff         the first retry delay; doubled per attempt, with jitter
+     * @param maxRetryAge          no retry is planned for a message submitted longer ago than this
+     * @param requeueAcceptedAfter an ACCEPTED message not yet QUEUED after this long is queued
+     *                             again (the operator died between its commit and its publish)
      */
     public record Operator(
             @DefaultValue("200") int batchSize,
             @DefaultValue("2") int consumers,
             @DefaultValue("5") int maxAttempts,
             @DefaultValue("PT2S") Duration retryBackoff,
-            @DefaultValue("PT1S") Duration releaseInterval) {
+            @DefaultValue("PT1S") Duration releaseInterval,
+            @DefaultValue("PT24H") Duration maxRetryAge,
+            @DefaultValue("PT30S") Duration requeueAcceptedAfter) {
+
+        @ConstructorBinding
+        public Operator {
+        }
+
+        public Operator(int batchSize, int consumers, int maxAttempts, Duration retryBackoff, Duration releaseInterval) {
+            this(batchSize, consumers, maxAttempts, retryBackoff, releaseInterval, Duration.ofHours(24), Duration.ofSeconds(30));
+        }
     }
 
     /**

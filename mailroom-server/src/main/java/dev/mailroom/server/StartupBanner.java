@@ -30,6 +30,7 @@ class StartupBanner {
         if (roles.contains(Role.API)) {
             String key = keyHints.stream().map(ApiKeyHint::apiKeyForDisplay).findFirst().orElse("?");
             text.append("  API key:  ").append(key).append('\n');
+            text.append("  Dashboard: ").append(publicUrl.get()).append("/dashboard/").append('\n');
         }
         text.append("  AMQP:     amqp://").append(env.getProperty("spring.rabbitmq.host")).append(':')
                 .append(env.getProperty("spring.rabbitmq.port"))

@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /** Turns the API's failures into problem+json (RFC 9457) a person can act on. */
-@RestControllerAdvice(assignableTypes = {MessagesController.class, SettingsController.class})
+@RestControllerAdvice(assignableTypes = {MessagesController.class, MembersController.class, SettingsController.class})
 class ApiExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
@@ -43,6 +43,11 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(MessageNotFoundException.class)
     ProblemDetail notFound(MessageNotFoundException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    @ExceptionHandler(MemberNotFoundException.class)
+    ProblemDetail memberNotFound(MemberNotFoundException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
     }
 

@@ -14,6 +14,7 @@ import dev.mailroom.server.messaging.ConfirmedPublisher;
 import dev.mailroom.server.messaging.OutgoingMessage;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.OutboundEmail;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -40,9 +41,11 @@ class Dispatcher implements AutoCloseable {
     private final ConfirmedPublisher publisher;
     private final Clock clock;
     private final ExecutorService sends;
+    private final MeterRegistry meters;
 
-    Dispatcher(ProviderRouter router, ConfirmedPublisher publisher, Clock clock, MailroomProperties properties) {
+    Dispatcher(ProviderRouter router, ConfirmedPublisher publisher, Clock clock, MailroomProperties properties, MeterRegistry meters) {
         this.router = router;
+        this.meters = meters;
         this.publisher = publisher;
         this.clock = clock;
         this.sends = Executors.newFixedThreadPool(properties.dispatcher().concurrency(), r -> {
@@ -71,6 +74,8 @@ class Dispatcher implements AutoCloseable {
             log.error("Sending message {} threw", command.messageId(), e);
             routed = new ProviderRouter.Routed(command.provider(), new DeliveryOutcome.RetryLater("internal error while sending: " + e, null));
         }
+        meters.counter("mailroom.dispatch.outcomes", "provider", String.valueOf(routed.provider()),
+                "outcome", routed.outcome().getClass().getSimpleName()).increment();
         return report(command, routed.provider(), routed.outcome());
     }
 

@@ -4,6 +4,7 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.MessageStatus;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +28,10 @@ class ActivityRecorder {
     private final RetryPolicy retries;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final MeterRegistry meters;
 
-    ActivityRecorder(OperatorStore store, RetryPolicy retries, TransactionTemplate tx, Clock clock) {
+    ActivityRecorder(OperatorStore store, RetryPolicy retries, TransactionTemplate tx, Clock clock, MeterRegistry meters) {
+        this.meters = meters;
         this.store = store;
         this.retries = retries;
         this.tx = tx;
@@ -42,21 +45,24 @@ class ActivityRecorder {
     private void recordInTransaction(List<ActivityReport> batch, Instant now) {
         List<ActivityReport> reports = matchToMessages(batch);
         store.lockMessages(reports.stream().map(ActivityReport::messageId).filter(java.util.Objects::nonNull).distinct().toList());
-        List<ActivityReport> derived = new ArrayList<>();
+        List<ActivityReport> all = new ArrayList<>(reports.size());
         Map<UUID, MessageStatus> best = new HashMap<>();
 
+        List<OperatorStore.Dispatch> dispatches = reports.stream()
+                .filter(r -> r.status() == MessageStatus.DISPATCHED && r.messageId() != null && r.providerMessageId() != null)
+                .map(r -> new OperatorStore.Dispatch(r.messageId(), r.provider(), r.providerMessageId()))
+                .toList();
+        if (!dispatches.isEmpty()) {
+            store.recordDispatches(dispatches);
+            store.adoptUnmatchedEvents(dispatches).forEach((messageId, statuses) -> statuses.forEach(s -> raise(best, messageId, s)));
+        }
         for (ActivityReport r : reports) {
-            if (r.status() == MessageStatus.DISPATCHED && r.messageId() != null && r.providerMessageId() != null) {
-                store.recordDispatch(r.messageId(), r.provider(), r.providerMessageId());
-                store.adoptUnmatchedEvents(r.messageId(), r.providerMessageId())
-                        .forEach(adopted -> raise(best, r.messageId(), adopted));
-            }
             if (r.retryAt() != null && r.messageId() != null && r.attempt() != null) {
-                derived.addAll(planRetry(r, now));
+                all.addAll(planRetry(r, now));
+            } else {
+                all.add(r);
             }
         }
-        List<ActivityReport> all = new ArrayList<>(reports);
-        all.addAll(derived);
         store.insertActivities(all, now);
         for (ActivityReport r : all) {
             if (r.messageId() != null) {
@@ -64,6 +70,7 @@ class ActivityRecorder {
             }
         }
         store.raiseStatuses(best, now);
+        all.forEach(r -> meters.counter("mailroom.operator.activity.reports", "status", r.status().name()).increment());
     }
 
     /** Fills in our message id for events that carry only the provider's id, where we know it. */
@@ -79,15 +86,30 @@ class ActivityRecorder {
                         r.occurredAt(), r.recipient(), r.providerEvent(), r.details(), r.attempt(), r.retryAt())).toList();
     }
 
+    /**
+     * A dispatcher's DEFERRED: schedules the next attempt (and says when in the timeline), or
+     * gives up with FAILED once the attempts or the age limit are used up.
+     */
     private List<ActivityReport> planRetry(ActivityReport deferred, Instant now) {
         int attempt = deferred.attempt();
-        if (retries.mayRetry(attempt)) {
-            store.scheduleRetry(deferred.messageId(), attempt, retries.nextAttemptAt(attempt, now, deferred.retryAt()));
-            return List.of();
-        }
         Object reason = deferred.details().getOrDefault("reason", "the provider kept deferring");
-        return List.of(OperatorStore.pipelineActivity(deferred.messageId(), MessageStatus.FAILED, attempt, now,
-                Map.of("reason", "gave up after " + attempt + " attempts: " + reason, "attempts", attempt)));
+        boolean tooOld = store.submittedAt(deferred.messageId()).map(at -> at.plus(retries.maxAge()).isBefore(now)).orElse(false);
+        if (retries.mayRetry(attempt) && !tooOld) {
+            Instant next = retries.nextAttemptAt(attempt, now, deferred.retryAt());
+            store.scheduleRetry(deferred.messageId(), attempt, next);
+            Map<String, Object> details = new HashMap<>(deferred.details());
+            details.put("nextAttemptAt", next.toString());
+            return List.of(withDetails(deferred, details));
+        }
+        String why = tooOld ? "gave up after " + attempt + " attempts, the message is older than " + retries.maxAge()
+                : "gave up after " + attempt + " attempts";
+        return List.of(deferred, OperatorStore.pipelineActivity(deferred.messageId(), MessageStatus.FAILED, attempt, now,
+                Map.of("reason", why + ": " + reason, "attempts", attempt)));
+    }
+
+    private static ActivityReport withDetails(ActivityReport r, Map<String, Object> details) {
+        return new ActivityReport(r.id(), r.messageId(), r.providerMessageId(), r.provider(), r.status(), r.occurredAt(), r.recipient(),
+                r.providerEvent(), details, r.attempt(), r.retryAt());
     }
 
     private static void raise(Map<UUID, MessageStatus> best, UUID messageId, MessageStatus status) {

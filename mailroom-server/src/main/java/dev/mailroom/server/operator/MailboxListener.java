@@ -1,6 +1,7 @@
 package dev.mailroom.server.operator;
 
 import dev.mailroom.contracts.CancelMessage;
+import dev.mailroom.contracts.DeadLetterAction;
 import dev.mailroom.contracts.EmailRules;
 import dev.mailroom.contracts.MalformedMessageException;
 import dev.mailroom.contracts.MessageTypes;
@@ -20,7 +21,7 @@ import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes the mailbox in batches: submissions, cancels and setting changes. Unreadable or
+ * Consumes the mailbox in batches: submissions, cancels, setting changes and dead-letter actions. Unreadable or
  * invalid messages are parked, not looped.
  */
 @Component
@@ -29,11 +30,13 @@ class MailboxListener {
     private final MessageIntake intake;
     private final DeadLetters deadLetters;
     private final SettingsKeeper settings;
+    private final DeadLetterResolver resolver;
 
-    MailboxListener(MessageIntake intake, DeadLetters deadLetters, SettingsKeeper settings) {
+    MailboxListener(MessageIntake intake, DeadLetters deadLetters, SettingsKeeper settings, DeadLetterResolver resolver) {
         this.intake = intake;
         this.deadLetters = deadLetters;
         this.settings = settings;
+        this.resolver = resolver;
     }
 
     @RabbitListener(id = "mailbox", queues = QueueNames.MAILBOX, containerFactory = BatchListenerFactories.OPERATOR)
@@ -41,11 +44,15 @@ class MailboxListener {
         List<SubmitMessage> submissions = new ArrayList<>(messages.size());
         List<CancelMessage> cancels = new ArrayList<>();
         List<SettingChange> settingChanges = new ArrayList<>();
+        List<DeadLetterAction> deadLetterActions = new ArrayList<>();
         for (Message message : messages) {
             try {
                 String type = message.getMessageProperties().getType();
                 if (MessageTypes.CANCEL_V1.equals(type)) {
                     cancels.add(validated(QueueBodies.read(message, MessageTypes.CANCEL_V1, CancelMessage.class)));
+                } else if (MessageTypes.DEAD_LETTER_V1.equals(type)) {
+                    deadLetterActions.add(DeadLetterResolver.validated(
+                            QueueBodies.read(message, MessageTypes.DEAD_LETTER_V1, DeadLetterAction.class)));
                 } else if (MessageTypes.SETTING_V1.equals(type)) {
                     settingChanges.add(settings.validated(QueueBodies.read(message, MessageTypes.SETTING_V1, SettingChange.class)));
                 } else {
@@ -63,6 +70,9 @@ class MailboxListener {
             }
             if (!settingChanges.isEmpty()) {
                 settings.apply(settingChanges);
+            }
+            if (!deadLetterActions.isEmpty()) {
+                resolver.resolve(deadLetterActions);
             }
         });
     }

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,12 +49,16 @@ class MessageIntake {
     private final ConfirmedPublisher publisher;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final Counter accepted;
+    private final Counter queued;
     private final RetryTemplate queuedRetries = new RetryTemplate(RetryPolicy.builder()
             .includes(TransientDataAccessException.class, DataAccessResourceFailureException.class,
                     CannotAcquireLockException.class, PessimisticLockingFailureException.class)
             .maxRetries(5).delay(Duration.ofMillis(100)).multiplier(2).maxDelay(Duration.ofSeconds(2)).build());
 
-    MessageIntake(OperatorStore store, ConfirmedPublisher publisher, TransactionTemplate tx, Clock clock) {
+    MessageIntake(OperatorStore store, ConfirmedPublisher publisher, TransactionTemplate tx, Clock clock, MeterRegistry meters) {
+        this.accepted = meters.counter("mailroom.operator.accepted");
+        this.queued = meters.counter("mailroom.operator.queued");
         this.store = store;
         this.publisher = publisher;
         this.tx = tx;
@@ -72,6 +78,7 @@ class MessageIntake {
             store.insertSubmissions(List.copyOf(byId.values()), now);
             return store.statusesOf(byId.keySet());
         });
+        accepted.increment(byId.size());
 
         List<OutgoingMessage> commands = new ArrayList<>();
         Map<UUID, Integer> attempts = new HashMap<>();
@@ -88,6 +95,7 @@ class MessageIntake {
         // a dispatcher may have sent (and reported) before this batch's confirms all arrived.
         Instant queuedAt = clock.instant();
         publisher.publishAll(commands);
+        queued.increment(commands.size());
         // The commands are out: failing now would redeliver the batch and send these emails twice,
         // so a passing database hiccup (deadlock, lost connection) is retried here first.
         queuedRetries.invoke(() -> recordQueued(attempts, queuedAt));

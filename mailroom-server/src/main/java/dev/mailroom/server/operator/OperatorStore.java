@@ -30,10 +30,17 @@ import org.springframework.stereotype.Repository;
 class OperatorStore {
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
+    /**
+     * An ACCEPTED message is due for dispatch this long after it was stored, unless recording
+     * QUEUED cleared the due time first. That is the outbox: if the operator died between its
+     * commit and its publish, the releaser finds the message and queues it.
+     */
+    private final java.time.Duration stuckAfter;
 
-    OperatorStore(JdbcTemplate jdbc) {
+    OperatorStore(JdbcTemplate jdbc, dev.mailroom.server.MailroomProperties properties) {
         this.jdbc = jdbc;
         this.named = new NamedParameterJdbcTemplate(jdbc);
+        this.stuckAfter = properties.operator().requeueAcceptedAfter();
     }
 
     /** Stores new messages with their recipients, tags and first activity; known ids are skipped. */
@@ -47,7 +54,7 @@ class OperatorStore {
             MessageStatus status = scheduled ? MessageStatus.SCHEDULED : MessageStatus.ACCEPTED;
             messages.add(new Object[] {s.id(), s.organizationId(), s.email().from().email(), s.email().subject(),
                     new String(ContractJson.write(s.email()), java.nio.charset.StandardCharsets.UTF_8), s.provider(),
-                    status.name(), status.precedence(), scheduled ? Timestamps.of(s.sendAt()) : null,
+                    status.name(), status.precedence(), Timestamps.of(scheduled ? s.sendAt() : now.plus(stuckAfter)),
                     Timestamps.of(s.sendAt()), Timestamps.of(s.submittedAt() == null ? now : s.submittedAt()),
                     Timestamps.of(now), Timestamps.of(now)});
             int position = 0;
@@ -135,21 +142,36 @@ class OperatorStore {
         jdbc.batchUpdate("UPDATE messages SET status = ?, status_rank = ?, updated_at = ? WHERE id = ? AND status_rank < ?", rows);
     }
 
-    /** Records which provider took the message and under what id, for matching its later events. */
-    void recordDispatch(UUID messageId, String provider, String providerMessageId) {
-        jdbc.update("UPDATE messages SET provider = ?, provider_message_id = ? WHERE id = ?", provider, providerMessageId, messageId);
+    /** A dispatch a provider accepted: which provider, and its id for the message. */
+    record Dispatch(UUID messageId, String provider, String providerMessageId) {
+    }
+
+    /** Records which provider took each message and under what id, for matching its later events. */
+    void recordDispatches(List<Dispatch> dispatches) {
+        jdbc.batchUpdate("UPDATE messages SET provider = ?, provider_message_id = ? WHERE id = ?",
+                dispatches.stream().map(d -> new Object[] {d.provider(), d.providerMessageId(), d.messageId()}).toList());
     }
 
     /**
-     * Attaches provider events that arrived before the dispatch was recorded to their message.
+     * Attaches provider events that arrived before their dispatch was recorded (known then only by
+     * the provider's id) to their messages.
      *
-     * @return the statuses of the events adopted
+     * @return per message, the statuses of the events adopted
      */
-    List<MessageStatus> adoptUnmatchedEvents(UUID messageId, String providerMessageId) {
-        List<MessageStatus> adopted = jdbc.query("SELECT status FROM activities WHERE message_id IS NULL AND provider_message_id = ?",
-                (rs, i) -> MessageStatus.valueOf(rs.getString(1)), providerMessageId);
+    Map<UUID, List<MessageStatus>> adoptUnmatchedEvents(List<Dispatch> dispatches) {
+        Map<String, UUID> byProviderId = new HashMap<>();
+        dispatches.forEach(d -> byProviderId.put(d.providerMessageId(), d.messageId()));
+        Map<UUID, List<MessageStatus>> adopted = new HashMap<>();
+        named.query("SELECT provider_message_id, status FROM activities WHERE message_id IS NULL AND provider_message_id IN (:ids)",
+                new MapSqlParameterSource("ids", byProviderId.keySet()), rs -> {
+                    UUID messageId = byProviderId.get(rs.getString("provider_message_id"));
+                    adopted.computeIfAbsent(messageId, k -> new ArrayList<>()).add(MessageStatus.valueOf(rs.getString("status")));
+                });
         if (!adopted.isEmpty()) {
-            jdbc.update("UPDATE activities SET message_id = ? WHERE message_id IS NULL AND provider_message_id = ?", messageId, providerMessageId);
+            List<Object[]> rows = new ArrayList<>();
+            dispatches.stream().filter(d -> adopted.containsKey(d.messageId()))
+                    .forEach(d -> rows.add(new Object[] {d.messageId(), d.providerMessageId()}));
+            jdbc.batchUpdate("UPDATE activities SET message_id = ? WHERE message_id IS NULL AND provider_message_id = ?", rows);
         }
         return adopted;
     }
@@ -215,11 +237,37 @@ class OperatorStore {
                 Timestamps.of(now), limit);
     }
 
+    /**
+     * Parks a queue message. The same message parked again (a redelivery) is one row; parked again
+     * after it was resolved (a replay that failed the same way), its row is opened again.
+     */
     void park(String queue, String type, String messageId, String reason, byte[] body, Instant now) {
-        UUID id = Ids.of("dead-letter", queue, messageId == null ? java.util.Base64.getEncoder().encodeToString(body) : messageId);
+        String bodyBase64 = java.util.Base64.getEncoder().encodeToString(body);
+        UUID id = Ids.of("dead-letter", queue, messageId == null ? bodyBase64 : messageId);
         jdbc.update("INSERT INTO dead_letters (id, queue, message_type, message_id, reason, body_base64, parked_at)"
                         + " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-                id, queue, type, messageId, reason, java.util.Base64.getEncoder().encodeToString(body), Timestamps.of(now));
+                id, queue, type, messageId, reason, bodyBase64, Timestamps.of(now));
+        jdbc.update("UPDATE dead_letters SET resolved_at = NULL, resolution = NULL, reason = ?, parked_at = ?"
+                + " WHERE id = ? AND resolved_at IS NOT NULL", reason, Timestamps.of(now), id);
+    }
+
+    /** An open (unresolved) dead letter, locked for resolving; empty when unknown or already resolved. */
+    java.util.Optional<ParkedMessage> lockOpenDeadLetter(UUID id) {
+        return jdbc.query("SELECT id, queue, message_type, message_id, body_base64 FROM dead_letters"
+                        + " WHERE id = ? AND resolved_at IS NULL FOR UPDATE",
+                (rs, i) -> new ParkedMessage(rs.getObject("id", UUID.class), rs.getString("queue"), rs.getString("message_type"),
+                        rs.getString("message_id"), java.util.Base64.getDecoder().decode(rs.getString("body_base64"))), id)
+                .stream().findFirst();
+    }
+
+    void resolveDeadLetter(UUID id, String resolution, Instant now) {
+        jdbc.update("UPDATE dead_letters SET resolved_at = ?, resolution = ? WHERE id = ?", Timestamps.of(now), resolution, id);
+    }
+
+    /** When the message was submitted, for the retry age limit. */
+    java.util.Optional<Instant> submittedAt(UUID messageId) {
+        return jdbc.query("SELECT submitted_at FROM messages WHERE id = ?",
+                (rs, i) -> rs.getObject(1, java.time.OffsetDateTime.class).toInstant(), messageId).stream().findFirst();
     }
 
     static ActivityReport pipelineActivity(UUID messageId, MessageStatus status, int attempt, Instant at, Map<String, Object> details) {

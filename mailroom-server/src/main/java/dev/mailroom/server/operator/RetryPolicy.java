@@ -19,10 +19,17 @@ class RetryPolicy {
     private static final Duration MAX_DELAY = Duration.ofHours(1);
     private final int maxAttempts;
     private final Duration firstDelay;
+    private final Duration maxAge;
 
     RetryPolicy(MailroomProperties properties) {
         this.maxAttempts = properties.operator().maxAttempts();
         this.firstDelay = properties.operator().retryBackoff();
+        this.maxAge = properties.operator().maxRetryAge();
+    }
+
+    /** No retry is planned for a message submitted longer ago than this. */
+    Duration maxAge() {
+        return maxAge;
     }
 
     boolean mayRetry(int attemptsSoFar) {

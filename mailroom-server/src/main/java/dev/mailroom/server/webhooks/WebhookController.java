@@ -13,6 +13,7 @@ import dev.mailroom.server.messaging.PublishFailedException;
 import dev.mailroom.server.providers.WebhookReceiver;
 import dev.mailroom.server.providers.WebhookRejectedException;
 import dev.mailroom.server.providers.WebhookRequest;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,8 +45,10 @@ class WebhookController {
     private final Map<String, WebhookReceiver> receivers;
     private final ConfirmedPublisher publisher;
     private final int maxBodyBytes;
+    private final MeterRegistry meters;
 
-    WebhookController(List<WebhookReceiver> receivers, ConfirmedPublisher publisher, MailroomProperties properties) {
+    WebhookController(List<WebhookReceiver> receivers, ConfirmedPublisher publisher, MailroomProperties properties, MeterRegistry meters) {
+        this.meters = meters;
         this.receivers = receivers.stream().collect(Collectors.toUnmodifiableMap(WebhookReceiver::provider, Function.identity()));
         this.publisher = publisher;
         this.maxBodyBytes = properties.webhooks().maxBodyBytes();
@@ -66,6 +69,7 @@ class WebhookController {
             reports = receiver.receive(new WebhookRequest(body, headersOf(request)));
         } catch (WebhookRejectedException e) {
             log.info("Rejected {} webhook ({}): {}", provider, e.status(), e.getMessage());
+            meters.counter("mailroom.webhooks.rejected", "provider", provider, "status", Integer.toString(e.status())).increment();
             return problem(HttpStatus.valueOf(e.status()), e.getMessage());
         }
         try {
@@ -76,6 +80,7 @@ class WebhookController {
             log.warn("Could not queue {} webhook events: {}", provider, e.getMessage());
             return problem(HttpStatus.SERVICE_UNAVAILABLE, "the events could not be queued; please retry");
         }
+        meters.counter("mailroom.webhooks.events", "provider", provider).increment(reports.size());
         return ResponseEntity.ok(Map.of("received", reports.size()));
     }
 

@@ -138,6 +138,19 @@ class PipelineEndToEndTest {
                 Integer.class, UUID.fromString(first))).isEqualTo(1);
     }
 
+    @Test
+    void thePipelineIsVisibleInThePrometheusMetrics() {
+        String id = api.submit(ApiClient.email("ada@example.org"));
+        awaitStatus(api, id, "DELIVERED");
+
+        String metrics = api.getWith("/actuator/prometheus").body();
+
+        assertThat(metrics).containsPattern("mailroom_operator_accepted_total \\d+")
+                .containsPattern("mailroom_dispatch_outcomes_total\\{outcome=\"Accepted\",provider=\"sandbox\"} \\d+")
+                .containsPattern("mailroom_webhooks_events_total\\{provider=\"sandbox\"} \\d+")
+                .containsPattern("mailroom_operator_activity_reports_total\\{status=\"DELIVERED\"} \\d+");
+    }
+
     private JsonNode awaitMessageWithEvents(String id, int providerEvents) {
         return dev.mailroom.server.support.Timelines.awaitMessage(api, id, m -> {
             int count = 0;

@@ -141,6 +141,25 @@ class TrackingEndToEndTest {
     }
 
     @Test
+    void anEventThatArrivesBeforeItsDispatchIsAdoptedWhenTheDispatchIsRecorded() throws Exception {
+        UUID id = UUID.randomUUID();
+        String providerId = "scripted-" + id + "-1";
+        publishReport(ActivityReport.event(Ids.providerEvent("scripted", "early-" + id), null, providerId, "scripted",
+                MessageStatus.OPENED, Instant.now(), "ada@example.org", "open", Map.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM activities WHERE provider_message_id = ? AND message_id IS NULL", Integer.class, providerId) == 1);
+
+        MessageProperties props = new MessageProperties();
+        props.setMessageId(id.toString());
+        props.setType(MessageTypes.SUBMIT_V1);
+        rabbit.send("", QueueNames.MAILBOX, new Message(ContractJson.write(new dev.mailroom.contracts.SubmitMessage(id, "default",
+                Instant.now(), email("ada@example.org"), null, "scripted")), props));
+
+        JsonNode message = awaitStatus(api, id.toString(), "OPENED");
+        assertThat(statuses(message)).contains("DISPATCHED", "OPENED");
+    }
+
+    @Test
     void anUnreadableMailboxMessageIsParkedAndTheRestFlows() throws Exception {
         String poisonId = "poison-" + UUID.randomUUID();
         MessageProperties props = new MessageProperties();

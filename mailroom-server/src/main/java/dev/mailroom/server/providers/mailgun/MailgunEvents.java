@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.mailgun;
 
+import dev.mailroom.server.providers.ProviderText;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.MessageStatus;
@@ -164,15 +165,7 @@ final class MailgunEvents {
 
     /** Our id from {@code user-variables.mailroom_id}; null when absent or not ours (then the message id matches). */
     static UUID mailroomId(JsonNode data) {
-        String value = text(data.path("user-variables").get(MailgunSender.MAILROOM_ID));
-        if (value == null) {
-            return null;
-        }
-        try {
-            return UUID.fromString(value.strip());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return ProviderText.mailroomIdOrNull(text(data.path("user-variables").get(MailgunSender.MAILROOM_ID)));
     }
 
     /** Unix seconds with a fraction ({@code 1534108637.153125}), as a number or a string. */

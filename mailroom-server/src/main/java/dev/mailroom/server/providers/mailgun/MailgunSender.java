@@ -1,6 +1,10 @@
 package dev.mailroom.server.providers.mailgun;
 
-import dev.mailroom.contracts.Address;
+import static dev.mailroom.server.providers.ProviderText.abbreviate;
+import static dev.mailroom.server.providers.ProviderText.mailbox;
+import static dev.mailroom.server.providers.ProviderText.readOrNull;
+import static dev.mailroom.server.providers.ProviderText.text;
+
 import dev.mailroom.contracts.Attachment;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.Recipient;
@@ -35,7 +39,6 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -234,38 +237,5 @@ class MailgunSender implements EmailSender {
         for (Recipient r : recipients) {
             form.add(field, mailbox(r.email(), r.name()));
         }
-    }
-
-    private static String mailbox(Address address) {
-        return mailbox(address.email(), address.name());
-    }
-
-    /** {@code "Name" <address>}; the name always quoted, so a comma in it cannot split the list. */
-    static String mailbox(String email, String name) {
-        if (name == null || name.isBlank()) {
-            return email;
-        }
-        return "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\" <" + email + ">";
-    }
-
-    private static JsonNode readOrNull(byte[] body) {
-        if (body == null || body.length == 0) {
-            return null;
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? node : null;
-        } catch (JacksonException e) {
-            return null;
-        }
-    }
-
-    private static String text(JsonNode node) {
-        return node != null && (node.isString() || node.isNumber()) ? node.asString() : null;
-    }
-
-    private static String abbreviate(byte[] body) {
-        String s = body == null ? "" : new String(body, StandardCharsets.UTF_8).strip();
-        return s.length() <= 300 ? s : s.substring(0, 300) + "…";
     }
 }

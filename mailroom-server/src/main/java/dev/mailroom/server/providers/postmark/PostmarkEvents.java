@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.postmark;
 
+import dev.mailroom.server.providers.ProviderText;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.MessageStatus;
@@ -217,15 +218,7 @@ final class PostmarkEvents {
 
     /** Our id from {@code Metadata.mailroom_id}; null when absent or not ours (then MessageID matches). */
     static UUID mailroomId(JsonNode record) {
-        String value = text(record.path("Metadata").get(PostmarkSender.MAILROOM_ID));
-        if (value == null) {
-            return null;
-        }
-        try {
-            return UUID.fromString(value.strip());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return ProviderText.mailroomIdOrNull(text(record.path("Metadata").get(PostmarkSender.MAILROOM_ID)));
     }
 
     /** Postmark writes ISO 8601 with an offset and up to 7 fraction digits ("2014-08-01T13:28:10.2735393-04:00"). */

@@ -1,6 +1,10 @@
 package dev.mailroom.server.providers.postmark;
 
-import dev.mailroom.contracts.Address;
+import static dev.mailroom.server.providers.ProviderText.abbreviate;
+import static dev.mailroom.server.providers.ProviderText.mailbox;
+import static dev.mailroom.server.providers.ProviderText.readOrNull;
+import static dev.mailroom.server.providers.ProviderText.text;
+
 import dev.mailroom.contracts.Attachment;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.Recipient;
@@ -12,7 +16,6 @@ import dev.mailroom.server.providers.HttpOutcomes;
 import dev.mailroom.server.providers.OutboundEmail;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +29,6 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -177,41 +179,5 @@ class PostmarkSender implements EmailSender {
         if (!recipients.isEmpty()) {
             root.put(field, recipients.stream().map(r -> mailbox(r.email(), r.name())).collect(Collectors.joining(", ")));
         }
-    }
-
-    private static String mailbox(Address address) {
-        return mailbox(address.email(), address.name());
-    }
-
-    /**
-     * {@code "Name" <address>}. The name is always a quoted string, so commas, dots or angle
-     * brackets in it cannot split a comma-separated list or change the address.
-     */
-    static String mailbox(String email, String name) {
-        if (name == null || name.isBlank()) {
-            return email;
-        }
-        return "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\" <" + email + ">";
-    }
-
-    private static JsonNode readOrNull(byte[] body) {
-        if (body == null || body.length == 0) {
-            return null;
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? node : null;
-        } catch (JacksonException e) {
-            return null;
-        }
-    }
-
-    private static String text(JsonNode node) {
-        return node != null && (node.isString() || node.isNumber()) ? node.asString() : null;
-    }
-
-    private static String abbreviate(byte[] body) {
-        String s = body == null ? "" : new String(body, StandardCharsets.UTF_8).strip();
-        return s.length() <= 300 ? s : s.substring(0, 300) + "…";
     }
 }

@@ -1,0 +1,14 @@
+package dev.mailroom.contracts;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Body of {@value MessageTypes#DEAD_LETTER_V1} on {@value QueueNames#MAILBOX}: an administrator
+ * resolves a parked message — {@code replay} puts its exact bytes back on its queue,
+ * {@code discard} closes it. Through the mailbox, because only the operator writes.
+ */
+public record DeadLetterAction(UUID deadLetterId, String action, Instant requestedAt) {
+    public static final String REPLAY = "replay";
+    public static final String DISCARD = "discard";
+}

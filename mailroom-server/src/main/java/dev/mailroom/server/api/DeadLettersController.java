@@ -1,0 +1,104 @@
+package dev.mailroom.server.api;
+
+import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.contracts.DeadLetterAction;
+import dev.mailroom.contracts.MessageTypes;
+import dev.mailroom.contracts.QueueNames;
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import dev.mailroom.server.messaging.ConfirmedPublisher;
+import dev.mailroom.server.messaging.OutgoingMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * Parked messages (admin key): list the open ones, replay one onto its queue, or discard it.
+ * Decisions go through the mailbox to the operator, which carries them out.
+ */
+@RestController
+@RequestMapping("/api/v1/dead-letters")
+@ConditionalOnRole(Role.API)
+class DeadLettersController {
+    private static final int PREVIEW_BYTES = 500;
+
+    private final JdbcTemplate jdbc;
+    private final ConfirmedPublisher publisher;
+    private final Clock clock;
+
+    DeadLettersController(JdbcTemplate jdbc, ConfirmedPublisher publisher, Clock clock) {
+        this.jdbc = jdbc;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    @GetMapping
+    Map<String, Object> list(@RequestAttribute(ApiAuthenticationFilter.ADMIN) boolean admin,
+                             @RequestParam(defaultValue = "50") int limit) {
+        requireAdmin(admin);
+        List<Map<String, Object>> items = jdbc.query("SELECT id, queue, message_type, message_id, reason, body_base64, parked_at"
+                        + " FROM dead_letters WHERE resolved_at IS NULL ORDER BY parked_at DESC LIMIT ?",
+                (rs, i) -> {
+                    Map<String, Object> item = new LinkedHashMap<>();
+                    item.put("id", rs.getObject("id", UUID.class));
+                    item.put("queue", rs.getString("queue"));
+                    item.put("type", rs.getString("message_type"));
+                    item.put("messageId", rs.getString("message_id"));
+                    item.put("reason", rs.getString("reason"));
+                    item.put("parkedAt", rs.getObject("parked_at", OffsetDateTime.class).toInstant());
+                    item.put("bodyPreview", preview(rs.getString("body_base64")));
+                    return item;
+                }, Math.max(1, Math.min(limit, 500)));
+        return Map.of("items", items);
+    }
+
+    @PostMapping("/{id}/replay")
+    ResponseEntity<Map<String, Object>> replay(@RequestAttribute(ApiAuthenticationFilter.ADMIN) boolean admin, @PathVariable UUID id) {
+        return decide(admin, id, DeadLetterAction.REPLAY);
+    }
+
+    @PostMapping("/{id}/discard")
+    ResponseEntity<Map<String, Object>> discard(@RequestAttribute(ApiAuthenticationFilter.ADMIN) boolean admin, @PathVariable UUID id) {
+        return decide(admin, id, DeadLetterAction.DISCARD);
+    }
+
+    private ResponseEntity<Map<String, Object>> decide(boolean admin, UUID id, String action) {
+        requireAdmin(admin);
+        Integer open = jdbc.queryForObject("SELECT COUNT(*) FROM dead_letters WHERE id = ? AND resolved_at IS NULL", Integer.class, id);
+        if (open == null || open == 0) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no open dead letter " + id);
+        }
+        DeadLetterAction decision = new DeadLetterAction(id, action, clock.instant());
+        publisher.publish(new OutgoingMessage(QueueNames.MAILBOX, "dead-letter:" + id + ":" + action, MessageTypes.DEAD_LETTER_V1,
+                ContractJson.write(decision)));
+        return ResponseEntity.accepted().body(Map.of("id", id, "action", action));
+    }
+
+    private static void requireAdmin(boolean admin) {
+        if (!admin) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "dead letters need an admin API key");
+        }
+    }
+
+    private static String preview(String base64) {
+        byte[] body = Base64.getDecoder().decode(base64);
+        String text = new String(body, 0, Math.min(body.length, PREVIEW_BYTES), StandardCharsets.UTF_8);
+        return body.length > PREVIEW_BYTES ? text + "…" : text;
+    }
+}

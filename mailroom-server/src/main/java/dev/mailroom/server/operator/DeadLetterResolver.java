@@ -1,0 +1,64 @@
+package dev.mailroom.server.operator;
+
+import dev.mailroom.contracts.DeadLetterAction;
+import dev.mailroom.contracts.MalformedMessageException;
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import dev.mailroom.server.messaging.ConfirmedPublisher;
+import dev.mailroom.server.messaging.OutgoingMessage;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Carries out an administrator's decision on a parked message. A replay publishes the original
+ * bytes (same type, same message id, so consumers stay idempotent) to the original queue with a
+ * broker confirm, and only then marks the row resolved, in the same transaction that locked it.
+ */
+@Component
+@ConditionalOnRole(Role.OPERATOR)
+class DeadLetterResolver {
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterResolver.class);
+
+    private final OperatorStore store;
+    private final ConfirmedPublisher publisher;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    DeadLetterResolver(OperatorStore store, ConfirmedPublisher publisher, TransactionTemplate tx, Clock clock) {
+        this.store = store;
+        this.publisher = publisher;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    static DeadLetterAction validated(DeadLetterAction action) {
+        if (action.deadLetterId() == null
+                || !(DeadLetterAction.REPLAY.equals(action.action()) || DeadLetterAction.DISCARD.equals(action.action()))) {
+            throw new MalformedMessageException("a dead-letter action needs an id and 'replay' or 'discard'");
+        }
+        return action;
+    }
+
+    void resolve(List<DeadLetterAction> actions) {
+        for (DeadLetterAction action : actions) {
+            tx.executeWithoutResult(status -> {
+                Optional<ParkedMessage> parked = store.lockOpenDeadLetter(action.deadLetterId());
+                if (parked.isEmpty()) {
+                    log.info("Dead letter {} is unknown or already resolved; {} ignored", action.deadLetterId(), action.action());
+                    return;
+                }
+                ParkedMessage p = parked.get();
+                if (DeadLetterAction.REPLAY.equals(action.action())) {
+                    publisher.publish(new OutgoingMessage(p.queue(), p.messageId() == null ? p.id().toString() : p.messageId(), p.type(), p.body()));
+                }
+                store.resolveDeadLetter(p.id(), action.action().equals(DeadLetterAction.REPLAY) ? "replayed" : "discarded", clock.instant());
+                log.info("Dead letter {} from {}: {}", p.id(), p.queue(), action.action());
+            });
+        }
+    }
+}
