@@ -1,5 +1,6 @@
 package dev.mailroom.bench.faults;
 
+import dev.mailroom.bench.cluster.LedgerQueries;
 import dev.mailroom.bench.cluster.LedgerReport;
 import dev.mailroom.bench.cluster.RabbitMqNode;
 import dev.mailroom.contracts.ActivityReport;
@@ -32,8 +33,9 @@ import java.util.stream.Collectors;
  * emails flow — unparseable bodies, wrong or missing types, wrong field types, missing fields,
  * and valid JSON that the database refuses (a value longer than its column). Each must be
  * parked (a row in {@code dead_letters}, or the broker's {@code <queue>.dlq} after the delivery
- * limit), and nothing else may be: the ordinary emails must all arrive, and no ordinary message
- * may end up in a dead-letter queue beside a poison one.
+ * limit, which the operator then moves into {@code dead_letters} too), and nothing else may be:
+ * the ordinary emails must all arrive, and no ordinary message may be dead-lettered beside a
+ * poison one (in a .dlq or in {@code dead_letters}).
  */
 final class PoisonMessages extends FaultScenario {
     private static final Duration BEFORE_POISON = Duration.ofSeconds(3);
@@ -71,7 +73,8 @@ final class PoisonMessages extends FaultScenario {
         LedgerReport ledger = run.ledger();
         run.recordLedger(ledger, drain);
 
-        // Parking again after the drain: late ones count too; and anything else in a .dlq is collateral damage.
+        // Parking again after the drain: late ones count too. Anything else parked since the start,
+        // in a .dlq or (moved there by the operator) in dead_letters, is collateral damage.
         Map<String, String> fates = fates(run, poisons);
         Set<String> poisonIds = poisons.stream().map(Poison::messageId).collect(Collectors.toSet());
         Map<String, Integer> collateral = new LinkedHashMap<>();
@@ -84,6 +87,13 @@ final class PoisonMessages extends FaultScenario {
             }
             if (others > 0) {
                 collateral.put(dlq, others);
+            }
+        }
+        try (Connection db = run.suite.infrastructure().openDatabase()) {
+            for (LedgerQueries.DeadLetter d : LedgerQueries.deadLettersSince(db, run.startedAt)) {
+                if (!poisonIds.contains(d.messageId())) {
+                    collateral.merge("dead_letters (" + d.queue() + ": " + d.reason() + ")", 1, Integer::sum);
+                }
             }
         }
         for (Poison p : poisons) {
