@@ -38,7 +38,7 @@ import java.util.stream.Collectors;
  * poison one (in a .dlq or in {@code dead_letters}).
  */
 final class PoisonMessages extends FaultScenario {
-    private static final Duration BEFORE_POISON = Duration.ofSeconds(3);
+    private static final Duration BEFORE_POISON = Duration.ofSeconds(10);
     private static final Duration PARK_TIMEOUT = Duration.ofSeconds(90);
 
     /** One poison message: where it goes, with which AMQP type (null: none) and body. */
@@ -52,8 +52,12 @@ final class PoisonMessages extends FaultScenario {
     @Override
     void run(ScenarioRun run, int messages) throws Exception {
         run.startCluster(healthyProvider(), List.of());
-        run.submit(messages, messages / 10.0);
-        Thread.sleep(BEFORE_POISON.toMillis());
+        // As fast as the broker confirms: the poison lands among a backlog, in full batches.
+        run.submit(messages, 0);
+        long deadline = System.nanoTime() + BEFORE_POISON.toNanos();
+        while (run.submitter.confirmedCount() < messages * 3 / 10 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
 
         List<Poison> poisons = poisons(run.tag);
         RabbitMqNode rabbit = run.suite.rabbit();
