@@ -162,7 +162,9 @@ final class ScenarioRun implements AutoCloseable {
     Drain awaitDrained(long faultEndNanos) throws InterruptedException {
         Duration timeout = suite.options().drainTimeout();
         long lastProgress = 0;
-        long deadline = Long.MAX_VALUE;
+        // Until the submissions end, only this bound holds: a broker that never comes back must not hang the suite.
+        long deadline = System.nanoTime() + 3 * timeout.toNanos();
+        boolean submissionsEnded = false;
         long allTerminalAt = 0;
         Map<String, Long> previous = null;
         int unchangedPolls = 0;
@@ -176,7 +178,8 @@ final class ScenarioRun implements AutoCloseable {
                             .map(p -> p.name() + " (exit " + p.exitCode() + ")").toList());
                     return new Drain(false, Double.NaN, counts);
                 }
-                if (submitter.finished() && deadline == Long.MAX_VALUE) {
+                if (submitter.finished() && !submissionsEnded) {
+                    submissionsEnded = true;
                     deadline = Math.max(System.nanoTime(), faultEndNanos) + timeout.toNanos();
                 }
                 List<UUID> ids = submitter.confirmedIds();
@@ -222,7 +225,10 @@ final class ScenarioRun implements AutoCloseable {
                 }
                 if (System.nanoTime() > deadline) {
                     log("NOT drained within %d s: %s; queues %s", timeout.toSeconds(), counts, depths);
-                    result.failures.add("did not drain within " + timeout.toSeconds() + " s of the end of the fault and the submissions");
+                    result.failures.add(submissionsEnded
+                            ? "did not drain within " + timeout.toSeconds() + " s of the end of the fault and the submissions"
+                            : "submissions did not end: " + submitter.confirmedCount() + "/" + submitter.messages() + " confirmed, last"
+                            + " failure " + submitter.lastFailure());
                     return new Drain(false, Double.NaN, counts);
                 }
                 Thread.sleep(1000);
