@@ -29,9 +29,13 @@ final class BrokerRestart extends FaultScenario {
         Duration down;
         try {
             down = run.suite.rabbit().restart(Duration.ofSeconds(120));
-        } finally {
+        } catch (RuntimeException | InterruptedException e) {
+            // Whatever went wrong, the broker must not stay down (if this fails too, the guard tries again at exit).
+            run.suite.rabbit().start(Duration.ofSeconds(120));
             OutageGuard.rabbitUp();
+            throw e;
         }
+        OutageGuard.rabbitUp();
         run.log("RabbitMQ is back after %.1f s; waiting for every process to be ready again", down.toMillis() / 1000.0);
         long back = System.nanoTime();
         for (MailroomProcess p : run.cluster.processes()) {

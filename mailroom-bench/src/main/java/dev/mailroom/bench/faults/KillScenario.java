@@ -42,12 +42,12 @@ final class KillScenario extends FaultScenario {
         run.startCluster(healthyProvider(), List.of());
         List<MailroomProcess> victims = role.equals("dispatcher") ? run.dispatchers : run.operators;
 
-        // Documented bound (README, "Duplicate sends are bounded"): a dispatcher that dies after
-        // sending but before its reports were confirmed has at most its unacknowledged commands
-        // sent again: prefetch (2 x batch size) per consumer.
-        long prefetch = 2L * options.dispatcherBatchSize();
-        long perKill = prefetch * options.dispatcherConsumers();
         if (role.equals("dispatcher")) {
+            // Documented bound (README, "Duplicate sends are bounded"): a dispatcher that dies after
+            // sending but before its reports were confirmed has at most its unacknowledged commands
+            // sent again: prefetch (2 x batch size) per consumer.
+            long prefetch = 2L * options.dispatcherBatchSize();
+            long perKill = prefetch * options.dispatcherConsumers();
             run.result.duplicateSendBound = perKill * kills;
             run.result.note("duplicate-send bound: prefetch %d (2 x batch size %d) x %d consumers x %d dispatchers killed = %d",
                     prefetch, options.dispatcherBatchSize(), options.dispatcherConsumers(), kills, perKill * kills);
