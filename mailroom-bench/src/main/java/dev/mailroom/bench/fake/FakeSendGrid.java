@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.DelayQueue;
@@ -58,11 +59,27 @@ public final class FakeSendGrid implements AutoCloseable {
      * @param eventDelay      how long after the send the events become due
      * @param batchSize       events per webhook call (SendGrid batches; at most this many)
      * @param webhookUrl      Mailroom's {@code .../webhooks/sendgrid}
+     * @param sendLatency     how long each send takes to be answered, like a real provider's round trip
+     *                        (so that a dispatcher killed mid-batch really has sends in flight)
      */
     public record Options(double fail503Rate, double fail429Rate, int retryAfterSeconds, double openRate, double clickRate,
-                          double duplicateRate, boolean shuffle, Duration eventDelay, int batchSize, String webhookUrl) {
+                          double duplicateRate, boolean shuffle, Duration eventDelay, int batchSize, String webhookUrl,
+                          Duration sendLatency) {
+        /** Answers at once. */
+        public Options(double fail503Rate, double fail429Rate, int retryAfterSeconds, double openRate, double clickRate,
+                       double duplicateRate, boolean shuffle, Duration eventDelay, int batchSize, String webhookUrl) {
+            this(fail503Rate, fail429Rate, retryAfterSeconds, openRate, clickRate, duplicateRate, shuffle, eventDelay, batchSize, webhookUrl,
+                    Duration.ZERO);
+        }
+
         public static Options defaults(String webhookUrl) {
             return new Options(0, 0, 1, 1.0, 1.0, 0, false, Duration.ofMillis(50), 100, webhookUrl);
+        }
+
+        /** These options with another webhook URL. */
+        public Options withWebhookUrl(String url) {
+            return new Options(fail503Rate, fail429Rate, retryAfterSeconds, openRate, clickRate, duplicateRate, shuffle, eventDelay, batchSize,
+                    url, sendLatency);
         }
     }
 
@@ -78,7 +95,14 @@ public final class FakeSendGrid implements AutoCloseable {
         public final Map<String, Integer> acceptedPerMessage = new ConcurrentHashMap<>();
         /** When a 429 was answered per mailroom_id, to check that Retry-After was respected. */
         public final Map<String, Long> lastRefusedAtMillis = new ConcurrentHashMap<>();
+        /** Sends (accepted or not) of a mailroom_id that came sooner after its last 429 than the Retry-After allowed. */
         public final LongAdder retriedTooEarly = new LongAdder();
+        /** Refused sends (503 and 429) per mailroom_id: each should cost the message one more dispatch attempt. */
+        public final Map<String, Integer> refusedPerMessage = new ConcurrentHashMap<>();
+        /** Event kinds scheduled per mailroom_id ("delivered", "open", "click"), to know each message's expected final status. */
+        public final Map<String, Set<String>> eventKindsPerMessage = new ConcurrentHashMap<>();
+        /** Events scheduled a second time (the duplicateRate knob). */
+        public final LongAdder eventsDuplicated = new LongAdder();
 
         public long duplicateSends() {
             return acceptedPerMessage.values().stream().mapToLong(n -> n - 1L).sum();
@@ -100,7 +124,7 @@ public final class FakeSendGrid implements AutoCloseable {
     private final Options options;
     private final Stats stats = new Stats();
     private final HttpServer server;
-    private final ExecutorService requestThreads = Executors.newFixedThreadPool(8);
+    private final ExecutorService requestThreads;
     private final DelayQueue<PendingEvent> pending = new DelayQueue<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -111,6 +135,8 @@ public final class FakeSendGrid implements AutoCloseable {
 
     private FakeSendGrid(int port, Options options) throws IOException {
         this.options = options;
+        // A send that waits out its latency holds its thread: enough of them for two dispatchers' concurrency.
+        this.requestThreads = Executors.newFixedThreadPool(options.sendLatency().isZero() ? 8 : 72);
         this.keys = generateKeys();
         // Small requests are answered ~40 ms late without TCP_NODELAY (JDK default).
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -156,22 +182,27 @@ public final class FakeSendGrid implements AutoCloseable {
             JsonNode personalization = mail.path("personalizations").path(0);
             String mailroomId = mail.path("custom_args").path("mailroom_id").asString(
                     personalization.path("custom_args").path("mailroom_id").asString(""));
+            Long refusedAt = stats.lastRefusedAtMillis.get(mailroomId);
+            if (refusedAt != null && System.currentTimeMillis() - refusedAt < options.retryAfterSeconds() * 1000L) {
+                stats.retriedTooEarly.increment();
+            }
+            if (!options.sendLatency().isZero()) {
+                Thread.sleep(options.sendLatency().toMillis());
+            }
             double roll = ThreadLocalRandom.current().nextDouble();
             if (roll < options.fail503Rate()) {
                 stats.sendsRefused503.increment();
+                stats.refusedPerMessage.merge(mailroomId, 1, Integer::sum);
                 reply(exchange, 503, "{\"errors\":[{\"message\":\"service unavailable (fake)\"}]}");
                 return;
             }
             if (roll < options.fail503Rate() + options.fail429Rate()) {
                 stats.sendsRefused429.increment();
+                stats.refusedPerMessage.merge(mailroomId, 1, Integer::sum);
                 stats.lastRefusedAtMillis.put(mailroomId, System.currentTimeMillis());
                 exchange.getResponseHeaders().add("Retry-After", Integer.toString(options.retryAfterSeconds()));
                 reply(exchange, 429, "{\"errors\":[{\"field\":null,\"message\":\"too many requests\"}]}");
                 return;
-            }
-            Long refusedAt = stats.lastRefusedAtMillis.get(mailroomId);
-            if (refusedAt != null && System.currentTimeMillis() - refusedAt < options.retryAfterSeconds() * 1000L) {
-                stats.retriedTooEarly.increment();
             }
             String messageId = "fake" + Long.toString(ids.incrementAndGet(), 36) + UUID.randomUUID().toString().substring(0, 8);
             stats.sendsAccepted.increment();
@@ -183,6 +214,8 @@ public final class FakeSendGrid implements AutoCloseable {
             exchange.sendResponseHeaders(202, -1);
         } catch (RuntimeException e) {
             reply(exchange, 400, "{\"errors\":[{\"message\":\"" + e.getClass().getSimpleName() + "\"}]}");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -204,6 +237,7 @@ public final class FakeSendGrid implements AutoCloseable {
                 kinds.add("click");
             }
         }
+        stats.eventKindsPerMessage.computeIfAbsent(mailroomId, k -> ConcurrentHashMap.newKeySet()).addAll(kinds);
         long timestamp = System.currentTimeMillis() / 1000;
         for (String kind : kinds) {
             ObjectNode event = JSON.createObjectNode();
@@ -223,6 +257,7 @@ public final class FakeSendGrid implements AutoCloseable {
             }
             pending.add(new PendingEvent(event, due));
             if (random.nextDouble() < options.duplicateRate()) {
+                stats.eventsDuplicated.increment();
                 pending.add(new PendingEvent(event.deepCopy(), due + TimeUnit.MILLISECONDS.toNanos(random.nextInt(200))));
             }
         }

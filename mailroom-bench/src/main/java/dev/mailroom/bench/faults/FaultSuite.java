@@ -1,12 +1,113 @@
 package dev.mailroom.bench.faults;
 
-/** Placeholder until the fault-injection suite lands (issue 4). */
+import dev.mailroom.bench.cluster.Infrastructure;
+import dev.mailroom.bench.cluster.PostgresServer;
+import dev.mailroom.bench.cluster.RabbitMqNode;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code faults}: the fault-injection suite (issue 4). Each scenario starts Mailroom as separate
+ * processes of the real jar (two operators, two dispatchers, one {@code api,webhooks}) against
+ * RabbitMQ and PostgreSQL, with {@link dev.mailroom.bench.fake.FakeSendGrid} as the default
+ * provider, submits emails through the Java client, injects its fault, waits for the backlog to
+ * drain and checks the ledger ({@link dev.mailroom.bench.cluster.LedgerCheck}). Prints a table;
+ * exits 1 if any scenario failed.
+ *
+ * <p>It works in a virtual host and a database of its own (created if missing), so that it
+ * neither purges anybody's queues nor sees their messages; the RabbitMQ restart and the
+ * PostgreSQL outage do affect everything on the machine.
+ */
 public final class FaultSuite {
+    private static final int TAIL_LINES = 40;
+    private static final Map<Integer, Supplier<FaultScenario>> SCENARIOS = Map.of(
+            1, KillScenario::dispatchers,
+            2, KillScenario::operators,
+            3, BrokerRestart::new,
+            4, DatabaseOutage::new,
+            5, ProviderRefusals::new,
+            6, PoisonMessages::new,
+            7, WebhookChaos::new);
+
     private FaultSuite() {
     }
 
-    public static int run(String[] args) {
-        System.err.println("the fault suite is not built yet");
-        return 2;
+    public static int run(String[] args) throws Exception {
+        // The client's connection drops when RabbitMQ restarts, on purpose: no stack traces for that.
+        System.setProperty("org.slf4j.simpleLogger.log.com.rabbitmq.client", "error");
+        PrintStream out = System.out;
+        SuiteOptions options;
+        try {
+            options = SuiteOptions.parse(args, benchJarDirectory());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(SuiteOptions.USAGE);
+            return 2;
+        }
+        if (options.help()) {
+            out.println(SuiteOptions.USAGE);
+            return 0;
+        }
+        if (!Files.isRegularFile(options.mailroomJar())) {
+            System.err.println("no Mailroom jar at " + options.mailroomJar()
+                    + "; build it: ./mvnw -q -pl mailroom-server,mailroom-bench -am -DskipTests package");
+            return 2;
+        }
+        Infrastructure infrastructure = Infrastructure.fromEnvironment().withVhost(options.vhost()).withDatabase(options.database());
+        RabbitMqNode rabbit = new RabbitMqNode(infrastructure);
+        PostgresServer postgres = new PostgresServer(infrastructure, options.pgVersion(), options.pgCluster());
+        rabbit.ensureVhost();
+        postgres.ensureDatabase();
+        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("MMddHHmmss"));
+        SuiteContext suite = new SuiteContext(options, infrastructure, rabbit, postgres, runId, out);
+
+        out.printf("Fault-injection suite %s: scenarios %s, RabbitMQ %s:%d vhost '%s', PostgreSQL %s, Mailroom %s, logs under %s%n", runId,
+                options.scenarios(), infrastructure.rabbitHost(), infrastructure.rabbitPort(), infrastructure.vhost(),
+                infrastructure.jdbcUrl(), options.mailroomJar(), options.workDir());
+        List<ScenarioResult> results = new ArrayList<>();
+        long suiteStart = System.nanoTime();
+        for (int number : options.scenarios()) {
+            FaultScenario scenario = SCENARIOS.get(number).get();
+            int messages = options.messages() != null ? options.messages() : scenario.defaultMessages();
+            out.printf("%n=== Scenario %d: %s (%d emails) ===%n", number, scenario.title(), messages);
+            long start = System.nanoTime();
+            ScenarioRun run = new ScenarioRun(suite, number, scenario.slug(), scenario.title());
+            try {
+                scenario.run(run, messages);
+            } catch (Exception | AssertionError e) {
+                run.result.failures.add("aborted: " + e);
+                e.printStackTrace(out);
+            } finally {
+                run.noteLogLevels();
+                if (!run.result.passed()) {
+                    run.printLogTails(TAIL_LINES);
+                }
+                run.close();
+            }
+            run.result.totalSeconds = ScenarioRun.seconds(start);
+            results.add(run.result);
+            out.printf("=== Scenario %d: %s in %.0f s%s%n", number, run.result.passed() ? "PASS" : "FAIL", run.result.totalSeconds,
+                    run.result.passed() ? "" : ": " + run.result.failures);
+        }
+        ResultTable.print(out, results);
+        out.printf("Suite took %.0f s%n", ScenarioRun.seconds(suiteStart));
+        return results.stream().allMatch(ScenarioResult::passed) ? 0 : 1;
+    }
+
+    /** The directory of the running bench jar (mailroom-bench/target), or the working directory's when run from classes. */
+    private static Path benchJarDirectory() {
+        try {
+            Path location = Path.of(FaultSuite.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return location.getParent();
+        } catch (Exception e) {
+            return Path.of("mailroom-bench", "target").toAbsolutePath();
+        }
     }
 }

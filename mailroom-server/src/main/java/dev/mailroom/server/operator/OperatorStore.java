@@ -220,9 +220,15 @@ class OperatorStore {
         return new dev.mailroom.contracts.SettingsSnapshot(version[0], values, now);
     }
 
-    /** Sets when the operator dispatches a deferred message again, unless a newer attempt already ran. */
+    /**
+     * Sets when the operator dispatches a deferred message again, unless a newer attempt already ran.
+     * The dispatcher's report can arrive before the QUEUED of its own attempt is recorded (the
+     * intake records QUEUED after the broker confirmed the command): the attempt is counted here
+     * then, so that {@link #markQueued}, coming second, leaves this due time alone.
+     */
     void scheduleRetry(UUID messageId, int attempt, Instant when) {
-        jdbc.update("UPDATE messages SET next_attempt_at = ? WHERE id = ? AND attempts = ?", Timestamps.of(when), messageId, attempt);
+        jdbc.update("UPDATE messages SET next_attempt_at = ?, attempts = ? WHERE id = ? AND attempts <= ?", Timestamps.of(when), attempt,
+                messageId, attempt);
     }
 
     /**

@@ -1,0 +1,86 @@
+package dev.mailroom.bench.cluster;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * The local PostgreSQL cluster, administered as root with Debian's {@code pg_ctlcluster} (which
+ * switches to the postgres user), and the database the suite works in.
+ */
+public final class PostgresServer {
+    private static final Duration CTL_TIMEOUT = Duration.ofSeconds(90);
+    /** SQLState of "database does not exist". */
+    private static final String INVALID_CATALOG = "3D000";
+
+    private final Infrastructure infrastructure;
+    private final String version;
+    private final String cluster;
+
+    public PostgresServer(Infrastructure infrastructure, String version, String cluster) {
+        this.infrastructure = infrastructure;
+        this.version = version;
+        this.cluster = cluster;
+    }
+
+    public String describe() {
+        return "PostgreSQL " + version + "/" + cluster;
+    }
+
+    public void stop() {
+        Shell.Result result = Shell.run(CTL_TIMEOUT, "pg_ctlcluster", version, cluster, "stop");
+        if (!result.ok()) {
+            throw new IllegalStateException("pg_ctlcluster " + version + " " + cluster + " stop failed: " + result.output());
+        }
+    }
+
+    /** Starts the cluster unless it runs, and waits until the suite's database accepts connections. */
+    public void start(Duration timeout) throws InterruptedException {
+        if (!isRunning()) {
+            Shell.Result result = Shell.run(CTL_TIMEOUT, "pg_ctlcluster", version, cluster, "start");
+            if (!result.ok() && !isRunning()) {
+                throw new IllegalStateException("pg_ctlcluster " + version + " " + cluster + " start failed: " + result.output());
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!canConnect()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(describe() + " does not accept connections within " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    public boolean isRunning() {
+        return Shell.run(Duration.ofSeconds(20), "pg_ctlcluster", version, cluster, "status").ok();
+    }
+
+    public boolean canConnect() {
+        try (Connection ignored = infrastructure.openDatabase()) {
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Creates the database (owned by the configured user) if it does not exist, as the postgres superuser. */
+    public void ensureDatabase() {
+        try (Connection ignored = infrastructure.openDatabase()) {
+            return;
+        } catch (SQLException e) {
+            if (!INVALID_CATALOG.equals(e.getSQLState())) {
+                throw new IllegalStateException("cannot connect to " + infrastructure.jdbcUrl() + ": " + e.getMessage(), e);
+            }
+        }
+        String database = infrastructure.database();
+        if (!database.matches("[A-Za-z0-9_]+") || !infrastructure.dbUser().matches("[A-Za-z0-9_]+")) {
+            throw new IllegalArgumentException("database and user names must be letters, digits and _: " + database);
+        }
+        Shell.Result result = Shell.run(CTL_TIMEOUT, "runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                "-d", "postgres", "-c", "CREATE DATABASE \"" + database + "\" OWNER \"" + infrastructure.dbUser() + "\"");
+        if (!result.ok()) {
+            throw new IllegalStateException("could not create database " + database + " (run as root, or create it yourself): "
+                    + result.output());
+        }
+    }
+}

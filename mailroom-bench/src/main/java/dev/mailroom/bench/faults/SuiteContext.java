@@ -1,0 +1,11 @@
+package dev.mailroom.bench.faults;
+
+import dev.mailroom.bench.cluster.Infrastructure;
+import dev.mailroom.bench.cluster.PostgresServer;
+import dev.mailroom.bench.cluster.RabbitMqNode;
+import java.io.PrintStream;
+
+/** What every scenario shares: the options, the services and where to print. */
+record SuiteContext(SuiteOptions options, Infrastructure infrastructure, RabbitMqNode rabbit, PostgresServer postgres, String runId,
+                    PrintStream out) {
+}

@@ -1,0 +1,113 @@
+package dev.mailroom.bench.faults;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The command line of {@code faults}; every option has a default that fits the suite in about ten minutes here. */
+record SuiteOptions(List<Integer> scenarios, Integer messages, int kills, Duration databaseOutage, Duration drainTimeout,
+                    String vhost, String database, Path mailroomJar, Path workDir, String pgVersion, String pgCluster,
+                    int dispatcherBatchSize, int dispatcherConsumers, boolean help) {
+
+    static final String USAGE = String.join("\n",
+            "usage: java -jar mailroom-bench.jar faults [options]",
+            "",
+            "Runs Mailroom as separate processes against RabbitMQ and PostgreSQL (SPRING_RABBITMQ_*, SPRING_DATASOURCE_*;",
+            "defaults: user/password mailroom on 127.0.0.1), injects faults, and checks the ledger. Needs root (it restarts",
+            "RabbitMQ and stops PostgreSQL). Exits 0 only if every scenario passes.",
+            "",
+            "  --scenario N[,N...]       scenarios to run (1-7; default: all)",
+            "  --messages N              emails per scenario (default per scenario: 10000, 5000, 3000, 3000, 1000, 1000, 2000)",
+            "  --kills N                 kill -9s in scenarios 1 and 2 (default 5)",
+            "  --db-outage-seconds N     how long PostgreSQL is stopped in scenario 4 (default 60)",
+            "  --drain-timeout-seconds N how long a scenario may take to drain after its fault (default 180)",
+            "  --vhost NAME              RabbitMQ virtual host to work in, created if missing (default mailroom-faults)",
+            "  --database NAME           PostgreSQL database to work in, created if missing (default mailroom_faults)",
+            "  --mailroom-jar PATH       the server jar (default: mailroom-server/target/mailroom.jar beside this jar's module)",
+            "  --work-dir PATH           logs and data (default: mailroom-bench/target/faults)",
+            "  --pg-version V --pg-cluster C   the cluster pg_ctlcluster stops and starts (default 15 main)",
+            "  --dispatcher-batch-size N --dispatcher-consumers N   dispatcher settings (default 50 and 2;",
+            "                            they set the duplicate-send bound of scenario 1)");
+
+    static SuiteOptions parse(String[] args, Path benchJarDir) {
+        Map<String, String> values = new LinkedHashMap<>();
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                help = true;
+                continue;
+            }
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("--" + name + " needs a value");
+            }
+            values.put(name, value);
+        }
+        Path moduleTarget = benchJarDir;
+        Path defaultJar = moduleTarget.resolve("../../mailroom-server/target/mailroom.jar").normalize();
+        SuiteOptions options = new SuiteOptions(
+                scenarios(values.remove("scenario")),
+                values.containsKey("messages") ? positive("messages", values.remove("messages")) : null,
+                positive("kills", values.getOrDefault("kills", "5")),
+                Duration.ofSeconds(positive("db-outage-seconds", values.getOrDefault("db-outage-seconds", "60"))),
+                Duration.ofSeconds(positive("drain-timeout-seconds", values.getOrDefault("drain-timeout-seconds", "180"))),
+                values.getOrDefault("vhost", "mailroom-faults"),
+                values.getOrDefault("database", "mailroom_faults"),
+                Path.of(values.getOrDefault("mailroom-jar", defaultJar.toString())).toAbsolutePath(),
+                Path.of(values.getOrDefault("work-dir", moduleTarget.resolve("faults").toString())).toAbsolutePath(),
+                values.getOrDefault("pg-version", "15"),
+                values.getOrDefault("pg-cluster", "main"),
+                positive("dispatcher-batch-size", values.getOrDefault("dispatcher-batch-size", "50")),
+                positive("dispatcher-consumers", values.getOrDefault("dispatcher-consumers", "2")),
+                help);
+        List.of("kills", "db-outage-seconds", "drain-timeout-seconds", "vhost", "database", "mailroom-jar", "work-dir", "pg-version",
+                "pg-cluster", "dispatcher-batch-size", "dispatcher-consumers").forEach(values::remove);
+        if (!values.isEmpty()) {
+            throw new IllegalArgumentException("unknown option(s): " + values.keySet());
+        }
+        return options;
+    }
+
+    private static List<Integer> scenarios(String value) {
+        List<Integer> all = List.of(1, 2, 3, 4, 5, 6, 7);
+        if (value == null || value.equals("all")) {
+            return all;
+        }
+        List<Integer> chosen = new ArrayList<>();
+        for (String part : value.split(",")) {
+            int n = Integer.parseInt(part.trim());
+            if (!all.contains(n)) {
+                throw new IllegalArgumentException("no scenario " + n + " (1-7)");
+            }
+            chosen.add(n);
+        }
+        return chosen;
+    }
+
+    private static int positive(String name, String value) {
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a whole number, got '" + value + "'");
+        }
+        if (n <= 0) {
+            throw new IllegalArgumentException("--" + name + " must be positive, got " + n);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.mailroom.bench.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SuiteOptionsTest {
+    private static final Path TARGET = Path.of("/repo/mailroom-bench/target");
+
+    @Test
+    void defaultsRunEveryScenarioBesideTheBuiltJars() {
+        SuiteOptions options = SuiteOptions.parse(new String[0], TARGET);
+
+        assertThat(options.scenarios()).containsExactly(1, 2, 3, 4, 5, 6, 7);
+        assertThat(options.messages()).isNull();
+        assertThat(options.kills()).isEqualTo(5);
+        assertThat(options.databaseOutage()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(options.mailroomJar()).isEqualTo(Path.of("/repo/mailroom-server/target/mailroom.jar"));
+        assertThat(options.workDir()).isEqualTo(Path.of("/repo/mailroom-bench/target/faults"));
+        assertThat(options.vhost()).isEqualTo("mailroom-faults");
+        assertThat(options.database()).isEqualTo("mailroom_faults");
+    }
+
+    @Test
+    void choosesScenariosAndCountsInEitherSpelling() {
+        SuiteOptions options = SuiteOptions.parse(new String[] {"--scenario", "5,1", "--messages=200", "--kills", "2"}, TARGET);
+
+        assertThat(options.scenarios()).containsExactly(5, 1);
+        assertThat(options.messages()).isEqualTo(200);
+        assertThat(options.kills()).isEqualTo(2);
+    }
+
+    @Test
+    void refusesWhatItDoesNotKnow() {
+        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--scenario", "8"}, TARGET)).hasMessageContaining("no scenario 8");
+        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--mesages", "5"}, TARGET)).hasMessageContaining("mesages");
+        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--kills", "0"}, TARGET)).hasMessageContaining("positive");
+        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--messages"}, TARGET)).hasMessageContaining("needs a value");
+    }
+}
