@@ -81,6 +81,7 @@ class MailboxListener {
         if (cancel.messageId() == null || cancel.organizationId() == null) {
             throw new MalformedMessageException("a cancel needs a messageId and an organizationId");
         }
+        FieldLimits.check("organizationId", cancel.organizationId(), 64);
         return cancel;
     }
 
@@ -89,6 +90,8 @@ class MailboxListener {
         if (submission.id() == null || submission.organizationId() == null) {
             throw new MalformedMessageException("a submission needs an id and an organizationId");
         }
+        FieldLimits.check("organizationId", submission.organizationId(), 64);
+        FieldLimits.check("provider", submission.provider(), 32);
         List<Violation> problems = EmailRules.check(submission.email());
         if (!problems.isEmpty()) {
             throw new MalformedMessageException("invalid email: " + problems.stream()

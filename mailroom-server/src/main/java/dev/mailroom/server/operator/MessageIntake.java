@@ -18,15 +18,8 @@ import java.util.Map;
 import java.util.UUID;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.retry.RetryPolicy;
-import org.springframework.core.retry.RetryTemplate;
-import org.springframework.dao.CannotAcquireLockException;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.PessimisticLockingFailureException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -51,10 +44,6 @@ class MessageIntake {
     private final Clock clock;
     private final Counter accepted;
     private final Counter queued;
-    private final RetryTemplate queuedRetries = new RetryTemplate(RetryPolicy.builder()
-            .includes(TransientDataAccessException.class, DataAccessResourceFailureException.class,
-                    CannotAcquireLockException.class, PessimisticLockingFailureException.class)
-            .maxRetries(5).delay(Duration.ofMillis(100)).multiplier(2).maxDelay(Duration.ofSeconds(2)).build());
 
     MessageIntake(OperatorStore store, ConfirmedPublisher publisher, TransactionTemplate tx, Clock clock, MeterRegistry meters) {
         this.accepted = meters.counter("mailroom.operator.accepted");
@@ -97,8 +86,8 @@ class MessageIntake {
         publisher.publishAll(commands);
         queued.increment(commands.size());
         // The commands are out: failing now would redeliver the batch and send these emails twice,
-        // so a passing database hiccup (deadlock, lost connection) is retried here first.
-        queuedRetries.invoke(() -> recordQueued(attempts, queuedAt));
+        // so a database that is away (deadlock, lost connection, outage) is waited out right here.
+        OperatorFailures.pauseOnFailure(() -> recordQueued(attempts, queuedAt));
     }
 
     /** Cancels scheduled messages; a cancel for a message already released changes nothing. */

@@ -35,6 +35,12 @@ class TrackingListener {
                 if (report.id() == null || report.status() == null) {
                     throw new MalformedMessageException("an activity report needs an id and a status");
                 }
+                // Values the columns cannot hold are poison too: refused here, one message parked,
+                // rather than a whole batch failing in the database again and again.
+                FieldLimits.check("provider", report.provider(), 32);
+                FieldLimits.check("providerEvent", report.providerEvent(), 64);
+                FieldLimits.check("providerMessageId", report.providerMessageId(), 255);
+                FieldLimits.check("recipient", report.recipient(), 320);
                 reports.add(report);
             } catch (MalformedMessageException e) {
                 deadLetters.park(QueueNames.TRACKING, message, e.getMessage());

@@ -176,6 +176,25 @@ class TrackingEndToEndTest {
     }
 
     @Test
+    void aReportWithAValueTooLongForTheDatabaseIsParkedAloneAndTheRestIsRecorded() throws Exception {
+        UUID id = client.submit(email("ada@example.org"));
+        awaitStatus(api, id.toString(), "DELIVERED");
+        ActivityReport tooLong = ActivityReport.event(Ids.providerEvent("sandbox", "long-" + id), id, null, "sandbox",
+                MessageStatus.OPENED, Instant.now(), "ada@example.org", "x".repeat(100), Map.of());
+        ActivityReport fine = ActivityReport.event(Ids.providerEvent("sandbox", "fine-" + id), id, null, "sandbox",
+                MessageStatus.CLICKED, Instant.now(), "ada@example.org", "clicked", Map.of());
+
+        publishReport(tooLong);
+        publishReport(fine);
+
+        awaitStatus(api, id.toString(), "CLICKED");
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM dead_letters WHERE message_id = ? AND reason LIKE 'providerEvent is 100 characters%'",
+                Integer.class, tooLong.id().toString()) == 1);
+        assertThat(countActivities(id, "OPENED")).isZero();
+    }
+
+    @Test
     void anUnreadableDispatchCommandIsParkedByTheDispatcherAndStoredByTheOperator() {
         String poisonId = "poison-dispatch-" + UUID.randomUUID();
         MessageProperties props = new MessageProperties();
