@@ -1,0 +1,121 @@
+package dev.mailroom.bench.load;
+
+import dev.mailroom.bench.report.BenchReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedMethod;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Where a Mailroom JVM spent its CPU, from the execution samples of its Flight Recording: the
+ * hottest methods (the frame on top of the stack) and the share by area — which library the top
+ * frame belongs to (JDBC driver, AMQP client, JSON, crypto, Spring, Tomcat, Mailroom itself...).
+ */
+final class JfrHotMethods {
+    private static final int TOP = 15;
+    /** Package prefixes, first match wins, so specific ones come before general ones. */
+    private static final Map<String, String> AREAS = areas();
+
+    private JfrHotMethods() {
+    }
+
+    static BenchReport.HotMethods summarize(String process, Path jfr) throws IOException {
+        Map<String, Long> frames = new HashMap<>();
+        Map<String, Long> areas = new HashMap<>();
+        long samples = 0;
+        if (!Files.exists(jfr)) {
+            return new BenchReport.HotMethods(process, 0, List.of(), List.of());
+        }
+        try (RecordingFile recording = new RecordingFile(jfr)) {
+            while (recording.hasMoreEvents()) {
+                RecordedEvent event = recording.readEvent();
+                if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+                    continue;
+                }
+                RecordedStackTrace stack = event.getStackTrace();
+                if (stack == null || stack.getFrames().isEmpty()) {
+                    continue;
+                }
+                samples++;
+                RecordedFrame top = stack.getFrames().get(0);
+                RecordedMethod method = top.getMethod();
+                String type = method.getType().getName();
+                frames.merge(shortType(type) + "." + method.getName(), 1L, Long::sum);
+                areas.merge(areaOf(stack), 1L, Long::sum);
+            }
+        }
+        return new BenchReport.HotMethods(process, samples, top(frames, samples), top(areas, samples));
+    }
+
+    /**
+     * The area of a sample: the library of its top frame; JDK frames are attributed to the first
+     * library frame below them (a HashMap.get called by the JDBC driver is the driver's time),
+     * unless the JDK's own work is the point (crypto, networking).
+     */
+    private static String areaOf(RecordedStackTrace stack) {
+        for (RecordedFrame frame : stack.getFrames()) {
+            String type = frame.getMethod().getType().getName();
+            for (Map.Entry<String, String> area : AREAS.entrySet()) {
+                if (type.startsWith(area.getKey())) {
+                    return area.getValue();
+                }
+            }
+        }
+        return "JDK (other)";
+    }
+
+    private static Map<String, String> areas() {
+        Map<String, String> areas = new LinkedHashMap<>();
+        areas.put("sun.security.", "crypto (JDK)");
+        areas.put("sun.nio.", "network I/O (JDK)");
+        areas.put("java.net.", "network I/O (JDK)");
+        areas.put("jdk.internal.net.http.", "HTTP client (JDK)");
+        areas.put("sun.net.", "network I/O (JDK)");
+        areas.put("java.util.zip.", "zip (JDK)");
+        areas.put("org.postgresql.", "PostgreSQL JDBC");
+        areas.put("com.zaxxer.hikari.", "Hikari pool");
+        areas.put("org.h2.", "H2 database");
+        areas.put("org.flywaydb.", "Flyway");
+        areas.put("com.rabbitmq.", "AMQP client");
+        areas.put("org.apache.qpid.", "Qpid broker (embedded)");
+        areas.put("tools.jackson.", "JSON (Jackson)");
+        areas.put("com.fasterxml.jackson.", "JSON (Jackson)");
+        areas.put("org.springframework.amqp.", "Spring AMQP");
+        areas.put("org.springframework.jdbc.", "Spring JDBC");
+        areas.put("org.springframework.transaction.", "Spring transactions");
+        areas.put("org.springframework.web.", "Spring MVC");
+        areas.put("org.springframework.", "Spring (other)");
+        areas.put("org.apache.catalina.", "Tomcat");
+        areas.put("org.apache.coyote.", "Tomcat");
+        areas.put("org.apache.tomcat.", "Tomcat");
+        areas.put("io.micrometer.", "Micrometer");
+        areas.put("ch.qos.logback.", "logging");
+        areas.put("org.slf4j.", "logging");
+        areas.put("io.github.resilience4j.", "Resilience4j");
+        areas.put("dev.mailroom.", "Mailroom");
+        return areas;
+    }
+
+    private static List<BenchReport.Share> top(Map<String, Long> counts, long total) {
+        return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())).limit(TOP)
+                .map(e -> new BenchReport.Share(e.getKey(), Math.round(1000.0 * e.getValue() / Math.max(1, total)) / 10.0)).toList();
+    }
+
+    private static String shortType(String type) {
+        String[] parts = type.split("\\.");
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < parts.length - 1; i++) {
+            s.append(parts[i].charAt(0)).append('.');
+        }
+        return s.append(parts[parts.length - 1]).toString();
+    }
+}
