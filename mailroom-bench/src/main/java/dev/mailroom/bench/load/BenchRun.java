@@ -39,6 +39,7 @@ final class BenchRun {
     private final Instant startedAt = Instant.now();
     private final Path runDir;
     private final List<String> notes = new ArrayList<>();
+    private double busyBeforeRun;
 
     BenchRun(BenchOptions options, PrintStream out) throws IOException {
         this.o = options;
@@ -49,6 +50,11 @@ final class BenchRun {
 
     BenchReport run() throws Exception {
         out.println("Mailroom benchmark " + runId + ": " + o.mode() + ", setup " + o.setup() + "; logs and profiles in " + runDir);
+        busyBeforeRun = ProcessSampler.machineBusyOver(Duration.ofSeconds(3));
+        out.printf("  the machine is %.0f%% busy before the run (100%% = one core of %d)%n", busyBeforeRun, Runtime.getRuntime().availableProcessors());
+        if (busyBeforeRun > 20) {
+            notes.add(String.format("Before the benchmark started anything, the machine was already %.0f%% busy (others' work).", busyBeforeRun));
+        }
         try (MailroomUnderTest mailroom = MailroomUnderTest.start(o, runDir)) {
             for (MailroomProcesses.Started s : mailroom.processes.all()) {
                 out.println("  started " + s.name() + " (" + s.roles() + ") pid " + s.pid() + " on " + s.baseUrl());
@@ -122,7 +128,7 @@ final class BenchRun {
             DatabaseCounters.Snapshot before = DatabaseCounters.read(mailroom.database);
             long eventsBefore = sandbox ? 0 : fake.stats().eventsPosted.sum();
             if (o.profile()) {
-                mailroom.processes.startProfiling();
+                mailroom.processes.startProfiling(runDir);
             }
             BenchEmails emails = new BenchEmails(runId, "bench", o.bodyBytes(), sandbox);
             progress.phase("load");
@@ -274,7 +280,7 @@ final class BenchRun {
             }
             long recordedBefore = sendGridActivities(mailroom.database);
             if (o.profile()) {
-                mailroom.processes.startProfiling();
+                mailroom.processes.startProfiling(runDir);
             }
             progress.phase("load");
             LongAdder measured = new LongAdder();
@@ -347,7 +353,7 @@ final class BenchRun {
             ProcessSampler.Sample sample = samples.stream().filter(s -> Math.floorDiv(s.atMicros() - start, 1_000_000L) == t)
                     .reduce((a, b) -> b).orElse(null);
             series.add(new BenchReport.Second(t, 0, 0, 0, events, -1, -1, -1, -1,
-                    sample == null ? Map.of() : sample.cpuPercent(), Map.of("tracking", tick.tracking())));
+                    sample == null ? Map.of() : PipelineAnalysis.cpuWithMachine(sample), Map.of("tracking", tick.tracking())));
         }
         return series;
     }
@@ -391,10 +397,10 @@ final class BenchRun {
         }
     }
 
-    private static BenchReport.Machine machine(ProcessSampler sampler, long from, long to) {
+    private BenchReport.Machine machine(ProcessSampler sampler, long from, long to) {
         return new BenchReport.Machine(Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version"), System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                round(sampler.machineBusyAverage(from, to)), round(sampler.machineStealAverage(from, to)));
+                round(busyBeforeRun), round(sampler.machineBusyAverage(from, to)), round(sampler.machineStealAverage(from, to)));
     }
 
     private List<BenchReport.StartedProcess> started(MailroomUnderTest mailroom) {

@@ -28,17 +28,42 @@ final class JfrHotMethods {
     private JfrHotMethods() {
     }
 
+    private static final java.util.Set<String> WAITS = java.util.Set.of("jdk.ThreadPark", "jdk.JavaMonitorWait", "jdk.JavaMonitorEnter",
+            "jdk.SocketRead");
+
+    /**
+     * The JDK's "profile" settings with waits (park, monitor, socket read) recorded from 1 ms
+     * rather than 10: a pipeline stage's waits for a confirm or a commit are often a few ms.
+     */
+    static Path writeSettings(Path runDir) throws IOException {
+        String profile = Files.readString(Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc"));
+        String settings = profile.replace("control=\"locking-threshold\">10 ms", "control=\"locking-threshold\">1 ms")
+                .replace("control=\"socket-threshold\">10 ms", "control=\"socket-threshold\">1 ms");
+        return Files.writeString(runDir.resolve("bench.jfc"), settings);
+    }
+
     static BenchReport.HotMethods summarize(String process, Path jfr) throws IOException {
         Map<String, Long> frames = new HashMap<>();
         Map<String, Long> areas = new HashMap<>();
+        Map<String, double[]> waits = new HashMap<>();
         long samples = 0;
         if (!Files.exists(jfr)) {
-            return new BenchReport.HotMethods(process, 0, List.of(), List.of());
+            return new BenchReport.HotMethods(process, 0, List.of(), List.of(), List.of());
         }
         try (RecordingFile recording = new RecordingFile(jfr)) {
             while (recording.hasMoreEvents()) {
                 RecordedEvent event = recording.readEvent();
-                if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+                String name = event.getEventType().getName();
+                if (WAITS.contains(name)) {
+                    String where = waitingIn(event.getStackTrace());
+                    if (where != null) {
+                        double[] sum = waits.computeIfAbsent(where, k -> new double[2]);
+                        sum[0] += event.getDuration().toNanos() / 1e9;
+                        sum[1]++;
+                    }
+                    continue;
+                }
+                if (!name.equals("jdk.ExecutionSample")) {
                     continue;
                 }
                 RecordedStackTrace stack = event.getStackTrace();
@@ -53,7 +78,37 @@ final class JfrHotMethods {
                 areas.merge(areaOf(stack), 1L, Long::sum);
             }
         }
-        return new BenchReport.HotMethods(process, samples, top(frames, samples), top(areas, samples));
+        List<BenchReport.Wait> topWaits = waits.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0]))
+                .limit(TOP).map(e -> new BenchReport.Wait(e.getKey(), Math.round(e.getValue()[0] * 10) / 10.0, (long) e.getValue()[1])).toList();
+        return new BenchReport.HotMethods(process, samples, top(frames, samples), top(areas, samples), topWaits);
+    }
+
+    /**
+     * "Mailroom method -> what it waited in" for a wait inside Mailroom's work; null for a thread
+     * idling outside it (a pool waiting for tasks, a consumer waiting for messages).
+     */
+    private static String waitingIn(RecordedStackTrace stack) {
+        if (stack == null) {
+            return null;
+        }
+        // From the top of the stack down to the first Mailroom frame: remember the outermost
+        // library frame (the call Mailroom made), else the outermost JDK frame.
+        String library = null;
+        String jdk = null;
+        for (RecordedFrame frame : stack.getFrames()) {
+            String type = frame.getMethod().getType().getName();
+            String method = shortType(type) + "." + frame.getMethod().getName();
+            if (type.startsWith("dev.mailroom.")) {
+                String callee = library != null ? library : jdk;
+                return callee == null ? method : method + " -> " + callee;
+            }
+            if (type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun.")) {
+                jdk = method;
+            } else {
+                library = method;
+            }
+        }
+        return null;
     }
 
     /**

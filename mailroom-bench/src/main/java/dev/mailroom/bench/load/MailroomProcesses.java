@@ -86,6 +86,10 @@ final class MailroomProcesses implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
+        if (jfr != null) {
+            // Deep enough to reach Mailroom's frames under Spring's and the HTTP client's.
+            command.add("-XX:FlightRecorderOptions=stackdepth=128");
+        }
         command.add("-jar");
         command.add(jar.toString());
         command.add("--mailroom.roles=" + plan.roles());
@@ -123,14 +127,16 @@ final class MailroomProcesses implements AutoCloseable {
     }
 
     /**
-     * Starts a Flight Recording (the JDK's "profile" settings: execution samples every 10-20 ms)
+     * Starts a Flight Recording (the JDK's "profile" settings: execution samples every 10-20 ms;
+     * waits recorded from 1 ms instead of 10)
      * in every process that has a recording file, through jcmd, so that the profile covers the
      * measured load only, not start-up.
      */
-    void startProfiling() throws IOException, InterruptedException {
+    void startProfiling(Path runDir) throws IOException, InterruptedException {
+        Path settings = JfrHotMethods.writeSettings(runDir);
         for (Started s : all()) {
             if (s.jfr() != null) {
-                jcmd(s, "JFR.start", "name=bench", "settings=profile", "filename=" + s.jfr());
+                jcmd(s, "JFR.start", "name=bench", "settings=" + settings, "filename=" + s.jfr());
             }
         }
     }

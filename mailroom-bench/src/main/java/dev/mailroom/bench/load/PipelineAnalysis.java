@@ -146,7 +146,7 @@ final class PipelineAnalysis {
                     trackedPer.getOrDefault(sec, 0L), events,
                     percentileMs(dispatchLatency.get(sec), 50), percentileMs(dispatchLatency.get(sec), 99),
                     percentileMs(deliverLatency.get(sec), 50), percentileMs(deliverLatency.get(sec), 99),
-                    sample == null ? Map.of() : roundAll(sample.cpuPercent()), queued));
+                    sample == null ? Map.of() : cpuWithMachine(sample), queued));
         }
         return series;
     }
@@ -171,11 +171,15 @@ final class PipelineAnalysis {
         return Percentiles.ms(Percentiles.at(sorted, p));
     }
 
-    private static Map<String, Double> roundAll(Map<String, Double> values) {
+    /** Each process's CPU and, last, the whole machine's: the gap between them is everyone else on it. */
+    static Map<String, Double> cpuWithMachine(ProcessSampler.Sample sample) {
         Map<String, Double> rounded = new java.util.LinkedHashMap<>();
-        values.forEach((k, v) -> rounded.put(k, round(v)));
+        sample.cpuPercent().forEach((k, v) -> rounded.put(k, round(v)));
+        rounded.put(MACHINE, round(sample.machineBusyPercent()));
         return rounded;
     }
+
+    static final String MACHINE = "machine (all)";
 
     static double round(double v) {
         return Math.round(v * 10) / 10.0;

@@ -272,6 +272,15 @@ final class ProcessSampler implements AutoCloseable {
         }
     }
 
+    /** The whole machine's CPU use over a short while (100% = one core), e.g. before the run starts anything. */
+    static double machineBusyOver(Duration duration) throws InterruptedException {
+        long[] before = machineTicks();
+        Thread.sleep(duration.toMillis());
+        long[] after = machineTicks();
+        long total = after[0] - before[0];
+        return total <= 0 ? 0 : 100.0 * (after[1] - before[1]) / total * Runtime.getRuntime().availableProcessors();
+    }
+
     /** {total, busy, steal} jiffies of the whole machine, from the first line of /proc/stat. */
     private static long[] machineTicks() {
         try {

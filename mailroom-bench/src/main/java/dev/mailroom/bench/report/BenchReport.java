@@ -33,7 +33,9 @@ public record BenchReport(
                          int eventDelayMillis, int webhookBatch, int webhookPosters, int bodyBytes) {
     }
 
-    public record Machine(int cores, String java, String os, double busyPercentDuringLoad, double stealPercentDuringLoad) {
+    /** @param busyPercentBeforeRun the machine's CPU use just before the benchmark started anything: others' work */
+    public record Machine(int cores, String java, String os, double busyPercentBeforeRun, double busyPercentDuringLoad,
+                          double stealPercentDuringLoad) {
     }
 
     public record StartedProcess(String name, String roles, long pid, String log) {
@@ -92,7 +94,14 @@ public record BenchReport(
     public record Target(String target, String measured, String verdict) {
     }
 
-    public record HotMethods(String process, long samples, List<Share> topFrames, List<Share> byArea) {
+    /**
+     * @param waits where threads doing Mailroom's work waited (parked, monitor, socket read; waits of 1 ms or more),
+     *              by the innermost Mailroom frame and what it called, in seconds summed over threads
+     */
+    public record HotMethods(String process, long samples, List<Share> topFrames, List<Share> byArea, List<Wait> waits) {
+    }
+
+    public record Wait(String where, double seconds, long count) {
     }
 
     public record Share(String name, double percent) {

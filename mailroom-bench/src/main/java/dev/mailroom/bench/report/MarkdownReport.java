@@ -47,8 +47,9 @@ public final class MarkdownReport {
             costs(r.costs());
         }
         section("Processes");
-        line(String.format(Locale.ROOT, "CPU during the measured load (100%% = one core). The whole machine was %.0f%% busy of %d00%%, steal %.1f%%.",
-                r.machine().busyPercentDuringLoad(), r.machine().cores(), r.machine().stealPercentDuringLoad()));
+        line(String.format(Locale.ROOT, "CPU during the measured load (100%% = one core). The whole machine was %.0f%% busy of %d00%%, steal %.1f%%"
+                        + " (before the run started anything: %.0f%%).",
+                r.machine().busyPercentDuringLoad(), r.machine().cores(), r.machine().stealPercentDuringLoad(), r.machine().busyPercentBeforeRun()));
         line("");
         table(List.of("process", "avg CPU %", "max CPU %", "peak RSS MiB", "peak heap used MiB", "GC pauses (s / count)"),
                 r.usage().stream().map(u -> List.of(u.name(), f1(u.avgCpuPercent()), f1(u.maxCpuPercent()), f1(u.peakRssMiB()),
@@ -68,6 +69,13 @@ public final class MarkdownReport {
             line("Hottest methods (top frame):");
             line("");
             table(List.of("method", "% of samples"), h.topFrames().stream().map(s -> List.of("`" + s.name() + "`", f1(s.percent()))).toList());
+            if (!h.waits().isEmpty()) {
+                line("");
+                line("Where threads doing Mailroom's work waited (parked, monitors, socket reads of 1 ms or more; seconds summed over threads):");
+                line("");
+                table(List.of("Mailroom frame -> what it waited in", "seconds", "waits"), h.waits().stream()
+                        .map(w -> List.of("`" + w.where() + "`", f1(w.seconds()), Long.toString(w.count()))).toList());
+            }
         }
         section("Configuration");
         table(List.of("setting", "value"), List.of(

@@ -29,6 +29,10 @@ public final class SvgChart {
 
     private final StringBuilder svg = new StringBuilder();
     private int panels;
+    /** The same time axis on every panel: the whole run. */
+    private double maxX = 1;
+    /** Where the load stopped (seconds), marked on every panel; negative when unknown. */
+    private double loadEnd = -1;
 
     private SvgChart() {
     }
@@ -36,6 +40,8 @@ public final class SvgChart {
     public static String render(BenchReport report) {
         SvgChart chart = new SvgChart();
         List<BenchReport.Second> series = report.series();
+        chart.maxX = Math.max(1, series.stream().mapToInt(BenchReport.Second::t).max().orElse(1));
+        chart.loadEnd = report.pipeline() != null ? report.pipeline().loadSeconds() : report.ingest() != null ? report.ingest().seconds() : -1;
         boolean ingest = report.pipeline() == null;
         int panelCount = ingest ? 2 : 3;
         int height = TOP + panelCount * (PANEL_HEIGHT + GAP);
@@ -63,7 +69,7 @@ public final class SvgChart {
         series.forEach(s -> processes.addAll(s.cpuPercent().keySet()));
         List<Line> cpu = new ArrayList<>();
         for (String p : processes) {
-            cpu.add(line(p, series, s -> s.cpuPercent().getOrDefault(p, -1.0), false));
+            cpu.add(line(p, series, s -> s.cpuPercent().getOrDefault(p, -1.0), p.startsWith("machine")));
         }
         chart.panel("CPU per process (100% = one core; the machine has " + report.machine().cores() + ")", "% CPU", cpu);
         chart.svg.append("</svg>\n");
@@ -84,7 +90,6 @@ public final class SvgChart {
     private void panel(String title, String unit, List<Line> lines) {
         int top = TOP + panels++ * (PANEL_HEIGHT + GAP) + 20;
         int plotWidth = WIDTH - LEFT - RIGHT;
-        double maxX = Math.max(1, lines.stream().flatMap(l -> l.points().stream()).mapToDouble(p -> p[0]).max().orElse(1));
         double maxY = niceCeiling(lines.stream().flatMap(l -> l.points().stream()).mapToDouble(p -> p[1]).max().orElse(1));
         text(LEFT, top - 8, 13, title);
         svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>%n",
@@ -103,6 +108,12 @@ public final class SvgChart {
         }
         svg.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" fill=\"#555\" transform=\"rotate(-90 14 %d)\" text-anchor=\"middle\">%s</text>%n",
                 top + PANEL_HEIGHT / 2, top + PANEL_HEIGHT / 2, unit));
+        if (loadEnd > 0 && loadEnd <= maxX) {
+            double px = LEFT + plotWidth * loadEnd / maxX;
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#888\" stroke-dasharray=\"2 3\"/>%n",
+                    px, top, px, top + PANEL_HEIGHT));
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"#888\" font-size=\"10\">load ends</text>%n", px + 3, top + 12));
+        }
         Map<String, String> legend = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             Line line = lines.get(i);
