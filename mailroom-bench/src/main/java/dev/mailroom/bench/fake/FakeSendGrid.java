@@ -112,6 +112,7 @@ public final class FakeSendGrid implements AutoCloseable {
     private final List<Thread> posters = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean running = true;
+    private volatile long lingerNanos;
 
     private FakeSendGrid(int port, Options options, int posterThreads, KeyPair keys) throws IOException {
         this.options = options;
@@ -159,6 +160,16 @@ public final class FakeSendGrid implements AutoCloseable {
     /** Base64 DER public key to configure as {@code mailroom.providers.sendgrid.webhook-public-key}. */
     public String publicKey() {
         return Base64.getEncoder().encodeToString(keys.getPublic().getEncoded());
+    }
+
+    /**
+     * Makes each poster wait up to {@code linger} after the first due event for more, so calls
+     * carry full batches when events come fast, as SendGrid's do (it batches for up to 30 s).
+     * Without it, a call carries whatever happens to be due, often a handful of events.
+     */
+    public FakeSendGrid withBatchLinger(Duration linger) {
+        this.lingerNanos = linger.toNanos();
+        return this;
     }
 
     public Stats stats() {
@@ -260,6 +271,11 @@ public final class FakeSendGrid implements AutoCloseable {
                 }
                 List<PendingEvent> batch = new ArrayList<>(List.of(first));
                 pending.drainTo(batch, options.batchSize() - 1);
+                long lingerUntil = System.nanoTime() + lingerNanos;
+                while (batch.size() < options.batchSize() && running && System.nanoTime() < lingerUntil) {
+                    Thread.sleep(5);
+                    pending.drainTo(batch, options.batchSize() - batch.size());
+                }
                 if (options.shuffle()) {
                     Collections.shuffle(batch);
                 }
