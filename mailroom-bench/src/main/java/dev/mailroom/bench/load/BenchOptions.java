@@ -41,6 +41,7 @@ record BenchOptions(
         Duration eventDelay,
         int webhookBatch,
         int webhookPosters,
+        Duration webhookLinger,
         int bodyBytes,
         Duration ceilingDuration,
         boolean profile,
@@ -134,6 +135,7 @@ record BenchOptions(
               --event-delay-ms N         delay from send to events (default 50)
               --webhook-batch N          events per webhook call, at most (default 100)
               --webhook-posters N        webhook calls in flight (default 4)
+              --webhook-linger-ms N      wait up to N ms to fill a webhook batch, as SendGrid batches (default 100; 0 = post what is due)
               --body-bytes N             text size of each email (default 1000)
               --max-backlog N            for --rate max: emails submitted but not yet sent, at most (default 5000)
               --rest-concurrency N       requests in flight for --submit rest (default 32)
@@ -205,6 +207,7 @@ record BenchOptions(
                 Duration.ofMillis(r.number("event-delay-ms", 50)),
                 (int) r.number("webhook-batch", 100),
                 (int) r.number("webhook-posters", 4),
+                Duration.ofMillis(r.number("webhook-linger-ms", 100)),
                 (int) r.number("body-bytes", 1000),
                 Duration.ofSeconds(r.number("ceiling-seconds", 10)),
                 r.flag("profile"),

@@ -127,6 +127,7 @@ final class BenchRun {
             }
             DatabaseCounters.Snapshot before = DatabaseCounters.read(mailroom.database);
             long eventsBefore = sandbox ? 0 : fake.stats().eventsPosted.sum();
+            long callsBefore = sandbox ? 0 : fake.stats().webhookCalls.sum();
             if (o.profile()) {
                 mailroom.processes.startProfiling(runDir);
             }
@@ -146,6 +147,7 @@ final class BenchRun {
             Thread.sleep(STATS_FLUSH.toMillis());
             DatabaseCounters.Snapshot after = DatabaseCounters.read(mailroom.database);
             long eventsPosted = sandbox ? -1 : fake.stats().eventsPosted.sum() - eventsBefore;
+            long webhookCalls = sandbox ? -1 : fake.stats().webhookCalls.sum() - callsBefore;
             Map<String, Long> peakRss = sampler.peakRss();
             progress.close();
             sampler.close();
@@ -154,7 +156,7 @@ final class BenchRun {
             List<Timelines.Timeline> timelines = Timelines.read(mailroom.database, emails.from());
             ToIntFunction<UUID> expected = expectedEvents(fake);
             PipelineAnalysis analysis = new PipelineAnalysis(timelines, log, expected, load.startMicros(), load.endMicros());
-            BenchReport.Pipeline pipeline = analysis.pipeline(load, progress.ticks());
+            BenchReport.Pipeline pipeline = analysis.pipeline(load, progress.ticks(), eventsPosted, webhookCalls);
             List<BenchReport.Second> series = analysis.series(progress.ticks(), sampler.samples());
             BenchReport.Costs costs = costs(mailroom.database, emails.from(), before, after, eventsPosted);
             BenchReport.Fractions fractions = fractions(ceilings, costs, pipeline.sustainedTrackedPerSecond());
@@ -411,7 +413,7 @@ final class BenchRun {
         return new BenchReport.Config(o.setup().name(), o.submitVia().name(), o.asFastAsPossible() ? "max" : Integer.toString(o.rate()),
                 (int) o.duration().toSeconds(), o.count(), (int) o.warmup().toSeconds(), o.operators(), o.dispatchers(), o.heap(),
                 o.serverArgs(), o.jvmArgs(), mailroom.broker.describe(), mailroom.database.describe(), o.provider(), o.openRate(), o.clickRate(),
-                (int) o.eventDelay().toMillis(), o.webhookBatch(), o.webhookPosters(), o.bodyBytes());
+                (int) o.eventDelay().toMillis(), o.webhookBatch(), o.webhookPosters(), (int) o.webhookLinger().toMillis(), o.bodyBytes());
     }
 
     /** The targets, each judged only where this run measured it. */

@@ -92,7 +92,7 @@ final class MailroomUnderTest implements AutoCloseable {
             first.add(api);
         }
 
-        FakeSendGrid fake = FakeSendGrid.start(0, fakeOptions(o, api.baseUrl()), o.webhookPosters());
+        FakeSendGrid fake = FakeSendGrid.start(0, fakeOptions(o, api.baseUrl()), o.webhookPosters()).withBatchLinger(o.webhookLinger());
         String apiKey = "bench-" + UUID.randomUUID();
         List<String> args = new ArrayList<>(infraArgs);
         args.add("--mailroom.api.bootstrap-key=" + apiKey);
@@ -139,7 +139,8 @@ final class MailroomUnderTest implements AutoCloseable {
             if (o.apiUrl() == null) {
                 throw new IllegalArgumentException("the sendgrid fake posts its webhooks to the running Mailroom: give --api-url");
             }
-            fake = FakeSendGrid.start(o.fakePort(), fakeOptions(o, o.apiUrl()), o.webhookPosters(), FakeKeys.loadOrCreate(o.fakeKeyFile()));
+            fake = FakeSendGrid.start(o.fakePort(), fakeOptions(o, o.apiUrl()), o.webhookPosters(), FakeKeys.loadOrCreate(o.fakeKeyFile()))
+                    .withBatchLinger(o.webhookLinger());
             System.out.println("The running Mailroom must send through this fake provider:");
             System.out.println("  --mailroom.providers.default=sendgrid --mailroom.providers.sendgrid.api-key=SG.bench");
             System.out.println("  --mailroom.providers.sendgrid.base-url=" + fake.baseUrl());

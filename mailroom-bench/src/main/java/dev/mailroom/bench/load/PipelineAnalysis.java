@@ -46,7 +46,8 @@ final class PipelineAnalysis {
         return t.activities() >= PIPELINE_ACTIVITIES + expectedEvents.applyAsInt(t.id()) && t.deliveredRecorded() > 0;
     }
 
-    BenchReport.Pipeline pipeline(LoadGenerator.Outcome load, List<Tick> ticks) {
+    /** @param eventsPosted,webhookCalls by the fake provider over the load and drain (-1: not known, e.g. the sandbox) */
+    BenchReport.Pipeline pipeline(LoadGenerator.Outcome load, List<Tick> ticks, long eventsPosted, long webhookCalls) {
         long[] tracked = timelines.stream().filter(this::fullyTracked).mapToLong(Timelines.Timeline::lastRecorded).sorted().toArray();
         double loadSeconds = (loadEnd - loadStart) / 1e6;
         // The first seconds fill the pipeline; the sustained rate is what comes out after them.
@@ -66,7 +67,8 @@ final class PipelineAnalysis {
         double events = eventsPerSecond(ticks);
         return new BenchReport.Pipeline(submittedCount, log.failed.sum(), log.lastFailure, timelines.size(), tracked.length,
                 round(loadSeconds), round(offered), round(windowSeconds), round(sustained), peak, backlog, round(drain), keptUp,
-                load.behindScheduleMaxMillis(), round(events), latencies());
+                load.behindScheduleMaxMillis(), round(events), webhookCalls,
+                webhookCalls > 0 ? round((double) eventsPosted / webhookCalls) : -1, latencies());
     }
 
     private double eventsPerSecond(List<Tick> ticks) {

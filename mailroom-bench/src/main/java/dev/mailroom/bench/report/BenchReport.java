@@ -30,7 +30,7 @@ public record BenchReport(
     public record Config(String setup, String submitVia, String rate, int durationSeconds, long count, int warmupSeconds,
                          int operators, int dispatchers, String heap, List<String> serverArgs, List<String> jvmArgs,
                          String broker, String database, String provider, double openRate, double clickRate,
-                         int eventDelayMillis, int webhookBatch, int webhookPosters, int bodyBytes) {
+                         int eventDelayMillis, int webhookBatch, int webhookPosters, int webhookLingerMillis, int bodyBytes) {
     }
 
     /** @param busyPercentBeforeRun the machine's CPU use just before the benchmark started anything: others' work */
@@ -57,7 +57,8 @@ public record BenchReport(
     public record Pipeline(long submitted, long submitFailures, String lastSubmitFailure, long recorded, long fullyTracked,
                            double loadSeconds, double offeredPerSecond, double windowSeconds, double sustainedTrackedPerSecond,
                            double peakTrackedPerSecond, long backlogAtLoadEnd, double drainSeconds, boolean keptUp,
-                           long generatorBehindMaxMillis, double webhookEventsPerSecond, List<Latency> latencies) {
+                           long generatorBehindMaxMillis, double webhookEventsPerSecond, long webhookCalls, double eventsPerWebhookCall,
+                           List<Latency> latencies) {
     }
 
     /** Latency of one step, measured from the moment the benchmark submitted the email. */

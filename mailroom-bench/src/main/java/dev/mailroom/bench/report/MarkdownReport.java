@@ -83,8 +83,9 @@ public final class MarkdownReport {
                 List.of("load", c.submitVia() + ", rate " + c.rate() + ", " + c.durationSeconds() + " s, at most " + c.count() + " emails, "
                         + c.warmupSeconds() + " s warm-up"),
                 List.of("emails", "1 recipient, " + c.bodyBytes() + "-byte text, 1 tag"),
-                List.of("fake provider", String.format(Locale.ROOT, "open rate %.2f, click rate %.2f, events %d ms after the send, batches of <= %d, %d webhook calls in flight",
-                        c.openRate(), c.clickRate(), c.eventDelayMillis(), c.webhookBatch(), c.webhookPosters())),
+                List.of("fake provider", String.format(Locale.ROOT, "open rate %.2f, click rate %.2f, events %d ms after the send, batches of <= %d"
+                                + " (lingering up to %d ms to fill them), %d webhook calls in flight",
+                        c.openRate(), c.clickRate(), c.eventDelayMillis(), c.webhookBatch(), c.webhookLingerMillis(), c.webhookPosters())),
                 List.of("heap", "-Xmx" + c.heap()),
                 List.of("server args", c.serverArgs().isEmpty() ? "—" : "`" + String.join(" ", c.serverArgs()) + "`"),
                 List.of("JVM args", c.jvmArgs().isEmpty() ? "—" : "`" + String.join(" ", c.jvmArgs()) + "`"),
@@ -107,7 +108,8 @@ public final class MarkdownReport {
                 List.of("untracked when the load stopped", String.format(Locale.ROOT, "%,d emails; the last was tracked %.1f s later", p.backlogAtLoadEnd(), p.drainSeconds())),
                 List.of("kept up with the offered rate", p.keptUp() ? "yes" : "**no**"),
                 List.of("load generator behind schedule (max)", p.generatorBehindMaxMillis() + " ms"),
-                List.of("webhook events accepted during the load", f1(p.webhookEventsPerSecond()) + " events/s")));
+                List.of("webhook events accepted during the load", f1(p.webhookEventsPerSecond()) + " events/s"
+                        + (p.webhookCalls() > 0 ? String.format(Locale.ROOT, " (%.1f events per webhook call)", p.eventsPerWebhookCall()) : ""))));
         section("Latency");
         line("From the moment the benchmark submitted each email to when Mailroom recorded each step (database `recorded_at`;"
                 + " DISPATCHED also by its `occurred_at`, when the provider answered). DELIVERED includes the fake provider's event delay and"
