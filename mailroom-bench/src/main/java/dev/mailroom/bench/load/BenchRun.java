@@ -61,6 +61,21 @@ final class BenchRun {
             }
             BenchReport.Ceilings ceilings = ceilings(mailroom);
             return o.mode() == BenchOptions.Mode.INGEST ? ingest(mailroom, ceilings) : pipeline(mailroom, ceilings);
+        } finally {
+            // The embedded broker's and databases' files are big and of no use afterwards; logs and profiles stay.
+            deleteTree(runDir.resolve("data"));
+            deleteTree(runDir.resolve("ceiling-h2"));
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Left in the temporary directory: harmless.
         }
     }
 
@@ -269,14 +284,15 @@ final class BenchRun {
         List<ProcessSampler.Watched> watched = mailroom.processes.all().stream()
                 .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.baseUrl())).toList();
         WebhookFlood flood = new WebhookFlood(mailroom.fake, mailroom.apiUrl, o.webhookBatch());
-        LongAdder accepted = new LongAdder();
+        LongAdder warmupEvents = new LongAdder();
+        LongAdder measured = new LongAdder();
         try (QueueDepths queues = new QueueDepths(mailroom.broker);
              ProcessSampler sampler = new ProcessSampler(watched, !o.onEmbeddedInfrastructure());
-             ProgressMonitor progress = new ProgressMonitor(out, "events", accepted::sum, null, queues, sampler)) {
+             ProgressMonitor progress = new ProgressMonitor(out, "events", () -> warmupEvents.sum() + measured.sum(), null, queues, sampler)) {
             sampler.start();
             progress.start("warm-up");
             if (!o.warmup().isZero()) {
-                flood.run(o.ingestConcurrency(), Long.MAX_VALUE, o.warmup(), accepted);
+                flood.run(o.ingestConcurrency(), Long.MAX_VALUE, o.warmup(), warmupEvents);
                 progress.phase("settle");
                 awaitQueuesEmpty(queues, Duration.ofSeconds(60));
             }
@@ -285,9 +301,7 @@ final class BenchRun {
                 mailroom.processes.startProfiling(runDir);
             }
             progress.phase("load");
-            LongAdder measured = new LongAdder();
             WebhookFlood.Result result = flood.run(o.ingestConcurrency(), o.count(), o.duration(), measured);
-            accepted.add(measured.sum());
             progress.phase("drain");
             boolean drained = awaitQueuesEmpty(queues, o.drainTimeout());
             long drainEnd = Clocks.nowMicros();

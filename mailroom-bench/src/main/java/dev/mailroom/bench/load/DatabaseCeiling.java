@@ -36,7 +36,8 @@ final class DatabaseCeiling {
     static Database target(Database mailroomDb, Path runDir) {
         if (mailroomDb.postgres()) {
             String url = mailroomDb.url();
-            return new Database(url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true", mailroomDb.user(), mailroomDb.password());
+            String rewriting = url.contains("reWriteBatchedInserts=") ? url : url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+            return new Database(rewriting, mailroomDb.user(), mailroomDb.password());
         }
         return new Database("jdbc:h2:file:" + runDir.resolve("ceiling-h2").resolve("ceiling").toAbsolutePath()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
