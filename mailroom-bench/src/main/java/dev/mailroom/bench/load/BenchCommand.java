@@ -33,6 +33,9 @@ public final class BenchCommand {
             return 0;
         } catch (Exception e) {
             System.err.println("The benchmark failed: " + e.getMessage());
+            if (String.valueOf(e.getMessage()).contains("refused") || e instanceof java.net.ConnectException) {
+                System.err.println("Are RabbitMQ and PostgreSQL running? `bash .ci/run services` starts them (see the README's benchmark section).");
+            }
             e.printStackTrace();
             return 1;
         }

@@ -136,7 +136,7 @@ final class BenchRun {
                 long warmCount = o.asFastAsPossible() ? Long.MAX_VALUE : Math.max(1, (long) o.rate() * o.warmup().toSeconds());
                 new LoadGenerator(submitter, warm, warmupLog).run(o.rate(), Math.min(warmCount, o.count()), o.warmup(), o.maxBacklog(), queues::total);
                 progress.phase("settle");
-                if (!awaitTracked(mailroom, warm.from(), warmupLog, Duration.ofSeconds(60))) {
+                if (!awaitTracked(mailroom, queues, warm.from(), warmupLog, Duration.ofSeconds(60))) {
                     notes.add("The warm-up's emails were not all tracked within 60 s; the measured load started anyway.");
                 }
             }
@@ -150,7 +150,7 @@ final class BenchRun {
             progress.phase("load");
             LoadGenerator.Outcome load = new LoadGenerator(submitter, emails, log).run(o.rate(), o.count(), o.duration(), o.maxBacklog(), queues::total);
             progress.phase("drain");
-            boolean drained = awaitTracked(mailroom, emails.from(), log, o.drainTimeout());
+            boolean drained = awaitTracked(mailroom, queues, emails.from(), log, o.drainTimeout());
             if (!drained) {
                 notes.add("Not every email was fully tracked within the drain timeout of " + o.drainTimeout().toSeconds() + " s.");
             }
@@ -203,8 +203,12 @@ final class BenchRun {
         return id -> fake.stats().eventsScheduledPerMessage.getOrDefault(id.toString(), 0);
     }
 
-    /** Waits until every submitted email of a phase has all its activities recorded (one database count a second). */
-    private boolean awaitTracked(MailroomUnderTest mailroom, String from, SubmissionLog log, Duration timeout)
+    /**
+     * Waits until every submitted email of a phase has all its activities recorded. The database
+     * is asked only once the queues are empty and every email was sent, so the check itself does
+     * not load the database while Mailroom still works through a backlog.
+     */
+    private boolean awaitTracked(MailroomUnderTest mailroom, QueueDepths queues, String from, SubmissionLog log, Duration timeout)
             throws InterruptedException, SQLException {
         long deadline = System.nanoTime() + timeout.toNanos();
         ToIntFunction<UUID> expected = expectedEvents(mailroom.fake);
@@ -212,7 +216,8 @@ final class BenchRun {
             long messages = log.confirmed.sum();
             boolean allSent = mailroom.fake == null
                     || log.ids().stream().allMatch(id -> mailroom.fake.stats().acceptedPerMessage.containsKey(id.toString()));
-            if (allSent) {
+            boolean quiet = queues.totalNow() == 0 && (mailroom.fake == null || mailroom.fake.pendingEvents() == 0);
+            if (allSent && quiet) {
                 long expectedActivities = PipelineAnalysis.PIPELINE_ACTIVITIES * messages
                         + log.ids().stream().mapToLong(expected::applyAsInt).sum();
                 long[] counts = Timelines.counts(mailroom.database, from);
@@ -220,7 +225,7 @@ final class BenchRun {
                     return true;
                 }
             }
-            Thread.sleep(1000);
+            Thread.sleep(500);
         }
         return false;
     }
