@@ -175,7 +175,8 @@ final class BenchRun {
             List<BenchReport.Second> series = analysis.series(progress.ticks(), sampler.samples());
             BenchReport.Costs costs = costs(mailroom.database, emails.from(), before, after, eventsPosted);
             BenchReport.Fractions fractions = fractions(ceilings, costs, pipeline.sustainedTrackedPerSecond());
-            List<BenchReport.Usage> usage = usage(sampler, load.startMicros(), load.endMicros(), peakRss);
+            List<BenchReport.Usage> usage = usage(sampler, load.startMicros(), load.endMicros(), peakRss,
+                    sampler.cpuSeconds(load.startMicros(), drainEnd), pipeline.fullyTracked());
             machineNotes(sampler, usage, load.startMicros(), load.endMicros());
             BenchReport.Machine machine = machine(sampler, load.startMicros(), load.endMicros());
             List<BenchReport.HotMethods> profiles = stopAndProfile(mailroom);
@@ -325,7 +326,8 @@ final class BenchRun {
                     round(result.seconds()), round(result.events() / result.seconds()), Percentiles.of("webhook call", result.callMicros()),
                     round(recorded / recordedSeconds), recorded, round((drainEnd - result.endMicros()) / 1e6));
             List<BenchReport.Second> series = ingestSeries(progress.ticks(), sampler.samples(), result.startMicros());
-            List<BenchReport.Usage> usage = usage(sampler, result.startMicros(), result.endMicros(), peakRss);
+            List<BenchReport.Usage> usage = usage(sampler, result.startMicros(), result.endMicros(), peakRss,
+                    sampler.cpuSeconds(result.startMicros(), drainEnd), recorded);
             machineNotes(sampler, usage, result.startMicros(), result.endMicros());
             BenchReport.Machine machine = machine(sampler, result.startMicros(), result.endMicros());
             if (ceilings != null) {
@@ -394,9 +396,12 @@ final class BenchRun {
         return profiles;
     }
 
-    private static List<BenchReport.Usage> usage(ProcessSampler sampler, long from, long to, Map<String, Long> peakRss) {
+    /** @param units emails tracked (or events recorded) while {@code cpuSeconds} were spent */
+    private static List<BenchReport.Usage> usage(ProcessSampler sampler, long from, long to, Map<String, Long> peakRss,
+                                                 Map<String, Double> cpuSeconds, long units) {
         return sampler.usage(from, to, peakRss).stream().map(u -> new BenchReport.Usage(u.name(), round(u.avgCpuPercent()),
-                round(u.maxCpuPercent()), round(u.peakRssBytes() / 1048576.0), u.peakHeapUsedBytes() < 0 ? -1 : round(u.peakHeapUsedBytes() / 1048576.0),
+                round(u.maxCpuPercent()), units <= 0 ? -1 : round2(1000 * cpuSeconds.getOrDefault(u.name(), 0.0) / units),
+                round(u.peakRssBytes() / 1048576.0), u.peakHeapUsedBytes() < 0 ? -1 : round(u.peakHeapUsedBytes() / 1048576.0),
                 round2(u.gcPauseSeconds()), u.gcPauses())).toList();
     }
 

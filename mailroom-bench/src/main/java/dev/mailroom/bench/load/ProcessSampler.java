@@ -144,6 +144,21 @@ final class ProcessSampler implements AutoCloseable {
         return groups;
     }
 
+    /** CPU seconds each process used between two moments (sum of the per-second samples). */
+    Map<String, Double> cpuSeconds(long fromMicros, long toMicros) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        long previous = fromMicros;
+        for (Sample s : samples) {
+            if (s.atMicros() <= fromMicros || s.atMicros() > toMicros) {
+                continue;
+            }
+            double interval = (s.atMicros() - previous) / 1e6;
+            previous = s.atMicros();
+            s.cpuPercent().forEach((name, percent) -> seconds.merge(name, percent / 100 * Math.min(interval, 2.0), Double::sum));
+        }
+        return seconds;
+    }
+
     List<Usage> usage(long fromMicros, long toMicros, Map<String, Long> peakRssByName) {
         List<Usage> usage = new ArrayList<>();
         List<Sample> window = samples.stream().filter(s -> s.atMicros() > fromMicros && s.atMicros() <= toMicros).toList();

@@ -73,8 +73,12 @@ public record BenchReport(
                          Latency callLatency, double recordedEventsPerSecond, long recordedEvents, double drainSeconds) {
     }
 
-    public record Usage(String name, double avgCpuPercent, double maxCpuPercent, double peakRssMiB, double peakHeapUsedMiB,
-                        double gcPauseSeconds, long gcPauses) {
+    /**
+     * @param cpuMillisPerUnit CPU time from the start of the load until everything was tracked, per email (or per event
+     *                         for ingest): what one email costs each process, whatever the backlog did meanwhile
+     */
+    public record Usage(String name, double avgCpuPercent, double maxCpuPercent, double cpuMillisPerUnit, double peakRssMiB,
+                        double peakHeapUsedMiB, double gcPauseSeconds, long gcPauses) {
     }
 
     /** What one email costs the infrastructure, measured in this run. */

@@ -47,12 +47,17 @@ public final class MarkdownReport {
             costs(r.costs());
         }
         section("Processes");
-        line(String.format(Locale.ROOT, "CPU during the measured load (100%% = one core). The whole machine was %.0f%% busy of %d00%%, steal %.1f%%"
+        line(String.format(Locale.ROOT, "CPU during the measured load (100%% = one core); CPU per %s from the start of the load until"
+                        + " the last was tracked, total %.2f ms.", r.ingest() != null ? "event" : "email",
+                r.usage().stream().mapToDouble(u -> Math.max(0, u.cpuMillisPerUnit())).sum()));
+        line(String.format(Locale.ROOT, " The whole machine was %.0f%% busy of %d00%%, steal %.1f%%"
                         + " (before the run started anything: %.0f%%).",
                 r.machine().busyPercentDuringLoad(), r.machine().cores(), r.machine().stealPercentDuringLoad(), r.machine().busyPercentBeforeRun()));
         line("");
-        table(List.of("process", "avg CPU %", "max CPU %", "peak RSS MiB", "peak heap used MiB", "GC pauses (s / count)"),
-                r.usage().stream().map(u -> List.of(u.name(), f1(u.avgCpuPercent()), f1(u.maxCpuPercent()), f1(u.peakRssMiB()),
+        String unit = r.ingest() != null ? "event" : "email";
+        table(List.of("process", "avg CPU %", "max CPU %", "CPU ms per " + unit, "peak RSS MiB", "peak heap used MiB", "GC pauses (s / count)"),
+                r.usage().stream().map(u -> List.of(u.name(), f1(u.avgCpuPercent()), f1(u.maxCpuPercent()),
+                        u.cpuMillisPerUnit() < 0 ? "—" : f2(u.cpuMillisPerUnit()), f1(u.peakRssMiB()),
                         u.peakHeapUsedMiB() < 0 ? "—" : f1(u.peakHeapUsedMiB()),
                         u.gcPauses() < 0 ? "—" : String.format(Locale.ROOT, "%.2f / %d", u.gcPauseSeconds(), u.gcPauses()))).toList());
         if (!r.processes().isEmpty()) {
