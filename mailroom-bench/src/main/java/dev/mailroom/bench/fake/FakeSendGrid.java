@@ -103,6 +103,10 @@ public final class FakeSendGrid implements AutoCloseable {
         public final Map<String, Set<String>> eventKindsPerMessage = new ConcurrentHashMap<>();
         /** Events scheduled a second time (the duplicateRate knob). */
         public final LongAdder eventsDuplicated = new LongAdder();
+        /** Distinct events scheduled (duplicates not counted): what Mailroom should end up recording. */
+        public final LongAdder eventsScheduled = new LongAdder();
+        /** Distinct events scheduled per mailroom_id, so a benchmark knows when a message is fully tracked. */
+        public final Map<String, Integer> eventsScheduledPerMessage = new ConcurrentHashMap<>();
 
         public long duplicateSends() {
             return acceptedPerMessage.values().stream().mapToLong(n -> n - 1L).sum();
@@ -129,28 +133,45 @@ public final class FakeSendGrid implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final KeyPair keys;
-    private final Thread poster;
+    private final List<Thread> posters = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean running = true;
+    private volatile long lingerNanos;
 
-    private FakeSendGrid(int port, Options options) throws IOException {
+    private FakeSendGrid(int port, Options options, int posterThreads, KeyPair keys) throws IOException {
         this.options = options;
         // A send that waits out its latency holds its thread: enough of them for two dispatchers' concurrency.
         this.requestThreads = Executors.newFixedThreadPool(options.sendLatency().isZero() ? 8 : 72);
-        this.keys = generateKeys();
+        this.keys = keys;
         // Small requests are answered ~40 ms late without TCP_NODELAY (JDK default).
         System.setProperty("sun.net.httpserver.nodelay", "true");
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
         server.createContext("/v3/mail/send", this::onSend);
         server.setExecutor(requestThreads);
         server.start();
-        this.poster = new Thread(this::postEvents, "fake-sendgrid-webhooks");
-        poster.setDaemon(true);
-        poster.start();
+        for (int i = 0; i < Math.max(1, posterThreads); i++) {
+            Thread poster = new Thread(this::postEvents, "fake-sendgrid-webhooks-" + i);
+            poster.setDaemon(true);
+            poster.start();
+            posters.add(poster);
+        }
     }
 
     public static FakeSendGrid start(int port, Options options) throws IOException {
-        return new FakeSendGrid(port, options);
+        return new FakeSendGrid(port, options, 1, generateKeys());
+    }
+
+    /**
+     * With several webhook calls in flight: one poster waits for each answer (Mailroom answers
+     * only after the broker confirmed the events), which caps the events per second it can post.
+     */
+    public static FakeSendGrid start(int port, Options options, int posterThreads) throws IOException {
+        return new FakeSendGrid(port, options, posterThreads, generateKeys());
+    }
+
+    /** With a given signing key, e.g. one a Mailroom started earlier is already configured with. */
+    public static FakeSendGrid start(int port, Options options, int posterThreads, KeyPair keys) throws IOException {
+        return new FakeSendGrid(port, options, posterThreads, keys);
     }
 
     public int port() {
@@ -165,6 +186,16 @@ public final class FakeSendGrid implements AutoCloseable {
     /** Base64 DER public key to configure as {@code mailroom.providers.sendgrid.webhook-public-key}. */
     public String publicKey() {
         return Base64.getEncoder().encodeToString(keys.getPublic().getEncoded());
+    }
+
+    /**
+     * Makes each poster wait up to {@code linger} after the first due event for more, so calls
+     * carry full batches when events come fast, as SendGrid's do (it batches for up to 30 s).
+     * Without it, a call carries whatever happens to be due, often a handful of events.
+     */
+    public FakeSendGrid withBatchLinger(Duration linger) {
+        this.lingerNanos = linger.toNanos();
+        return this;
     }
 
     public Stats stats() {
@@ -239,6 +270,8 @@ public final class FakeSendGrid implements AutoCloseable {
         }
         stats.eventKindsPerMessage.computeIfAbsent(mailroomId, k -> ConcurrentHashMap.newKeySet()).addAll(kinds);
         long timestamp = System.currentTimeMillis() / 1000;
+        stats.eventsScheduled.add(kinds.size());
+        stats.eventsScheduledPerMessage.merge(mailroomId, kinds.size(), Integer::sum);
         for (String kind : kinds) {
             ObjectNode event = JSON.createObjectNode();
             event.put("email", recipient);
@@ -263,7 +296,7 @@ public final class FakeSendGrid implements AutoCloseable {
         }
     }
 
-    /** Drains due events into signed batches, one webhook call at a time, retrying failures like SendGrid. */
+    /** Drains due events into signed batches, one webhook call at a time per poster thread, retrying failures like SendGrid. */
     private void postEvents() {
         while (running) {
             try {
@@ -273,6 +306,11 @@ public final class FakeSendGrid implements AutoCloseable {
                 }
                 List<PendingEvent> batch = new ArrayList<>(List.of(first));
                 pending.drainTo(batch, options.batchSize() - 1);
+                long lingerUntil = System.nanoTime() + lingerNanos;
+                while (batch.size() < options.batchSize() && running && System.nanoTime() < lingerUntil) {
+                    Thread.sleep(5);
+                    pending.drainTo(batch, options.batchSize() - batch.size());
+                }
                 if (options.shuffle()) {
                     Collections.shuffle(batch);
                 }
@@ -322,7 +360,8 @@ public final class FakeSendGrid implements AutoCloseable {
         return false;
     }
 
-    private String sign(String timestamp, byte[] body) {
+    /** The base64 ECDSA signature SendGrid would send for this timestamp and exact body. */
+    public String sign(String timestamp, byte[] body) {
         try {
             Signature signature = Signature.getInstance("SHA256withECDSA");
             signature.initSign(keys.getPrivate());
@@ -334,7 +373,7 @@ public final class FakeSendGrid implements AutoCloseable {
         }
     }
 
-    private static KeyPair generateKeys() {
+    public static KeyPair generateKeys() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -358,6 +397,6 @@ public final class FakeSendGrid implements AutoCloseable {
         running = false;
         server.stop(0);
         requestThreads.shutdownNow();
-        poster.interrupt();
+        posters.forEach(Thread::interrupt);
     }
 }

@@ -1,0 +1,303 @@
+package dev.mailroom.bench.load;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything a benchmark run is told on its command line. Every run is bounded: a duration and
+ * a count, whichever comes first, and a drain timeout after the load.
+ */
+record BenchOptions(
+        Setup setup,
+        Mode mode,
+        SubmitVia submitVia,
+        int rate,
+        Duration duration,
+        long count,
+        Duration warmup,
+        Duration drainTimeout,
+        int operators,
+        int dispatchers,
+        String heap,
+        List<String> serverArgs,
+        List<String> jvmArgs,
+        Path jar,
+        String amqpUri,
+        String jdbcUrl,
+        String dbUser,
+        String dbPassword,
+        String apiUrl,
+        String apiKey,
+        String provider,
+        int fakePort,
+        Path fakeKeyFile,
+        double openRate,
+        double clickRate,
+        Duration eventDelay,
+        int webhookBatch,
+        int webhookPosters,
+        Duration webhookLinger,
+        int bodyBytes,
+        Duration ceilingDuration,
+        boolean profile,
+        Path resultsDir,
+        long maxBacklog,
+        int restConcurrency,
+        int ingestConcurrency,
+        String label) {
+
+    /** Where the Mailroom under test comes from. */
+    enum Setup {
+        /** One process, every role, embedded Qpid broker and H2 (zero configuration). */
+        EMBEDDED,
+        /** One process, every role, on RabbitMQ and PostgreSQL. */
+        SINGLE,
+        /** Operators, dispatchers and an api+webhooks process, each its own JVM, on RabbitMQ and PostgreSQL. */
+        SPLIT,
+        /** A Mailroom someone else started. */
+        RUNNING
+    }
+
+    enum Mode {
+        /** Emails through the whole pipeline, tracked to their last event. */
+        PIPELINE,
+        /** Signed SendGrid event batches posted to the webhook sink as fast as it answers. */
+        INGEST
+    }
+
+    enum SubmitVia {
+        AMQP, REST
+    }
+
+    /** {@link #rate} meaning "as fast as Mailroom takes them". */
+    static final int MAX_RATE = -1;
+    static final long COUNT_CAP = 2_000_000;
+
+    boolean asFastAsPossible() {
+        return rate == MAX_RATE;
+    }
+
+    boolean startsMailroom() {
+        return setup != Setup.RUNNING;
+    }
+
+    boolean onEmbeddedInfrastructure() {
+        return setup == Setup.EMBEDDED;
+    }
+
+    static final String USAGE = """
+            usage: java -jar mailroom-bench.jar bench [options]
+
+            What to measure
+              --mode pipeline|ingest     pipeline: emails through every step (default); ingest: webhook batches only
+              --setup split|single|embedded|running
+                                         split: operator(s), dispatcher(s), api+webhooks as separate JVMs on RabbitMQ +
+                                         PostgreSQL (default); single: one JVM, all roles, on RabbitMQ + PostgreSQL;
+                                         embedded: one JVM on its embedded Qpid + H2; running: a Mailroom already running
+              --submit amqp|rest         through mailroom-client on the mailbox queue (default) or POST /api/v1/messages
+              --rate N|max               emails/s (default 500); max: as fast as Mailroom takes them (backlog-capped)
+              --duration S               seconds of load (default 30)
+              --count N                  at most N emails, or events for ingest (default rate x duration; else 2,000,000)
+              --warmup S                 seconds of unmeasured load first, for the JITs (default 5; 0 = none)
+              --drain-timeout S          how long to wait for the last emails to be fully tracked (default 60)
+              --ceiling-seconds S        length of each infrastructure-ceiling loop (default 10; 0 = skip)
+              --profile                  record a JFR profile of every Mailroom process; hot methods in the report
+              --label TEXT               a note for the report
+
+            Mailroom processes (setups it starts)
+              --jar PATH                 default mailroom-server/target/mailroom.jar
+              --operators N              operator processes in split (default 1)
+              --dispatchers N            dispatcher processes in split (default 1)
+              --heap SIZE                -Xmx of each process (default 512m)
+              --server-arg ARG           passed to every Mailroom process (repeatable), e.g. --server-arg=--mailroom.operator.batch-size=500
+              --jvm-arg ARG              passed to every Mailroom JVM (repeatable)
+
+            Infrastructure
+              --amqp-uri URI             default amqp://mailroom:mailroom@127.0.0.1:5672/mailroom-bench (a vhost of its own)
+              --jdbc-url URL             default jdbc:postgresql://127.0.0.1:5432/mailroom_bench
+              --db-user U --db-password P   default mailroom / mailroom
+              Setups that start Mailroom reset the schema of that database and purge the vhost's queues first,
+              so they refuse a database whose name does not contain "bench".
+
+            An already running Mailroom (--setup running)
+              --api-url URL --api-key KEY   its REST API (for --submit rest and health)
+              --provider sendgrid|sandbox   sendgrid (default): Mailroom must use this fake (printed at start);
+                                            sandbox: its built-in provider, recipients click+N@ (3 events each)
+              --fake-port N --fake-key-file PATH   where the fake listens and its signing key (created if missing)
+
+            Fake provider and load shape
+              --open-rate R --click-rate R   share of emails opened, and of those clicked (default 1.0 and 1.0: 3 events each)
+              --event-delay-ms N         delay from send to events (default 50)
+              --webhook-batch N          events per webhook call, at most (default 100)
+              --webhook-posters N        webhook calls in flight (default 4)
+              --webhook-linger-ms N      wait up to N ms to fill a webhook batch, as SendGrid batches (default 100; 0 = post what is due)
+              --body-bytes N             text size of each email (default 1000)
+              --max-backlog N            for --rate max: emails submitted but not yet sent, at most (default 5000)
+              --rest-concurrency N       requests in flight for --submit rest (default 32)
+              --ingest-concurrency N     webhook calls in flight for --mode ingest (default 8)
+              --results DIR              default mailroom-bench/results
+            """;
+
+    private static final Set<String> FLAGS = Set.of("profile", "help");
+
+    static BenchOptions parse(String[] args) {
+        Map<String, List<String>> values = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (FLAGS.contains(name)) {
+                value = "true";
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("--" + name + " needs a value");
+            }
+            values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        Reader r = new Reader(values);
+        if (r.flag("help")) {
+            throw new IllegalArgumentException("");
+        }
+        Setup setup = Setup.valueOf(r.text("setup", "split").toUpperCase());
+        Mode mode = Mode.valueOf(r.text("mode", "pipeline").toUpperCase());
+        String rateText = r.text("rate", "500");
+        int rate = rateText.equals("max") ? MAX_RATE : Integer.parseInt(rateText);
+        if (rate == 0 || rate < MAX_RATE) {
+            throw new IllegalArgumentException("--rate must be positive or 'max'");
+        }
+        Duration duration = Duration.ofSeconds(r.number("duration", 30));
+        // For ingest the count is of events; for max rate the duration is the bound that matters.
+        long defaultCount = rate == MAX_RATE || mode == Mode.INGEST ? COUNT_CAP : Math.min(COUNT_CAP, (long) rate * duration.toSeconds());
+        long count = Math.min(COUNT_CAP, r.number("count", defaultCount));
+        BenchOptions options = new BenchOptions(setup, mode,
+                SubmitVia.valueOf(r.text("submit", "amqp").toUpperCase()),
+                rate, duration, count,
+                Duration.ofSeconds(r.number("warmup", 5)),
+                Duration.ofSeconds(r.number("drain-timeout", 60)),
+                (int) r.number("operators", 1),
+                (int) r.number("dispatchers", 1),
+                r.text("heap", "512m"),
+                r.all("server-arg"),
+                r.all("jvm-arg"),
+                Path.of(r.text("jar", "mailroom-server/target/mailroom.jar")),
+                r.text("amqp-uri", "amqp://mailroom:mailroom@127.0.0.1:5672/mailroom-bench"),
+                r.text("jdbc-url", "jdbc:postgresql://127.0.0.1:5432/mailroom_bench"),
+                r.text("db-user", "mailroom"),
+                r.text("db-password", "mailroom"),
+                r.text("api-url", null),
+                r.text("api-key", null),
+                r.text("provider", "sendgrid"),
+                (int) r.number("fake-port", 0),
+                r.text("fake-key-file", null) == null ? null : Path.of(r.text("fake-key-file", null)),
+                r.decimal("open-rate", 1.0),
+                r.decimal("click-rate", 1.0),
+                Duration.ofMillis(r.number("event-delay-ms", 50)),
+                (int) r.number("webhook-batch", 100),
+                (int) r.number("webhook-posters", 4),
+                Duration.ofMillis(r.number("webhook-linger-ms", 100)),
+                (int) r.number("body-bytes", 1000),
+                Duration.ofSeconds(r.number("ceiling-seconds", 10)),
+                r.flag("profile"),
+                Path.of(r.text("results", "mailroom-bench/results")),
+                r.number("max-backlog", 5000),
+                (int) r.number("rest-concurrency", 32),
+                (int) r.number("ingest-concurrency", 8),
+                r.text("label", ""));
+        r.rejectUnknown();
+        options.check();
+        return options;
+    }
+
+    private void check() {
+        if (setup == Setup.RUNNING) {
+            if (submitVia == SubmitVia.REST && (apiUrl == null || apiKey == null)) {
+                throw new IllegalArgumentException("--setup running with --submit rest needs --api-url and --api-key");
+            }
+            if (provider.equals("sendgrid") && (fakePort == 0 || fakeKeyFile == null)) {
+                throw new IllegalArgumentException("--setup running with the sendgrid fake needs --fake-port and --fake-key-file"
+                        + " (the Mailroom must be configured with that fake's base URL and public key)");
+            }
+            if (mode == Mode.INGEST && apiUrl == null) {
+                throw new IllegalArgumentException("--mode ingest on a running Mailroom needs --api-url (its webhook sink)");
+            }
+        }
+        if (!provider.equals("sendgrid") && !provider.equals("sandbox")) {
+            throw new IllegalArgumentException("--provider must be sendgrid or sandbox");
+        }
+        if (!provider.equals("sendgrid") && setup != Setup.RUNNING) {
+            throw new IllegalArgumentException("setups the benchmark starts always use the sendgrid fake");
+        }
+        if (mode == Mode.INGEST && !provider.equals("sendgrid")) {
+            throw new IllegalArgumentException("--mode ingest posts SendGrid batches; use --provider sendgrid");
+        }
+        if (webhookBatch < 1 || webhookBatch > 100) {
+            throw new IllegalArgumentException("--webhook-batch must be 1..100");
+        }
+        if (duration.isZero() || duration.isNegative() || duration.toMinutes() > 60) {
+            throw new IllegalArgumentException("--duration must be 1..3600 seconds");
+        }
+        if (drainTimeout.toMinutes() > 30) {
+            throw new IllegalArgumentException("--drain-timeout is at most 1800 seconds");
+        }
+    }
+
+    /** Reads named values once each, so that a misspelt option is an error rather than ignored. */
+    private static final class Reader {
+        private final Map<String, List<String>> values;
+        private final Set<String> read = new java.util.HashSet<>();
+
+        Reader(Map<String, List<String>> values) {
+            this.values = values;
+        }
+
+        String text(String name, String fallback) {
+            read.add(name);
+            List<String> v = values.get(name);
+            return v == null ? fallback : v.get(v.size() - 1);
+        }
+
+        long number(String name, long fallback) {
+            String v = text(name, null);
+            try {
+                return v == null ? fallback : Long.parseLong(v.replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + " must be a whole number, not '" + v + "'");
+            }
+        }
+
+        double decimal(String name, double fallback) {
+            String v = text(name, null);
+            return v == null ? fallback : Double.parseDouble(v);
+        }
+
+        boolean flag(String name) {
+            return Boolean.parseBoolean(text(name, "false"));
+        }
+
+        List<String> all(String name) {
+            read.add(name);
+            return List.copyOf(values.getOrDefault(name, List.of()));
+        }
+
+        void rejectUnknown() {
+            for (String name : values.keySet()) {
+                if (!read.contains(name)) {
+                    throw new IllegalArgumentException("unknown option --" + name);
+                }
+            }
+        }
+    }
+}

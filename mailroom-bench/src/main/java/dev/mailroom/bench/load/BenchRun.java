@@ -1,0 +1,512 @@
+package dev.mailroom.bench.load;
+
+import dev.mailroom.bench.fake.FakeSendGrid;
+import dev.mailroom.bench.report.BenchReport;
+import dev.mailroom.contracts.ActivityReport;
+import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.contracts.MessageStatus;
+import dev.mailroom.contracts.SubmitMessage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToIntFunction;
+
+/**
+ * One benchmark run from start to report: start (or find) Mailroom and the fake provider,
+ * measure the infrastructure ceilings, warm up, load, drain, read back what Mailroom recorded,
+ * stop everything it started, and put the figures together.
+ */
+final class BenchRun {
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    /** PostgreSQL backends publish their statistics at most once a second; give them time before the last reading. */
+    private static final Duration STATS_FLUSH = Duration.ofMillis(2_500);
+
+    private final BenchOptions o;
+    private final PrintStream out;
+    private final String runId;
+    private final Instant startedAt = Instant.now();
+    private final Path runDir;
+    private final List<String> notes = new ArrayList<>();
+    private double busyBeforeRun;
+
+    BenchRun(BenchOptions options, PrintStream out) throws IOException {
+        this.o = options;
+        this.out = out;
+        this.runId = RUN_ID.format(startedAt);
+        this.runDir = Files.createTempDirectory("mailroom-bench-" + runId + "-");
+    }
+
+    BenchReport run() throws Exception {
+        out.println("Mailroom benchmark " + runId + ": " + o.mode() + ", setup " + o.setup() + "; logs and profiles in " + runDir);
+        busyBeforeRun = ProcessSampler.machineBusyOver(Duration.ofSeconds(3));
+        out.printf("  the machine is %.0f%% busy before the run (100%% = one core of %d)%n", busyBeforeRun, Runtime.getRuntime().availableProcessors());
+        if (busyBeforeRun > 20) {
+            notes.add(String.format("Before the benchmark started anything, the machine was already %.0f%% busy (others' work).", busyBeforeRun));
+        }
+        try (MailroomUnderTest mailroom = MailroomUnderTest.start(o, runDir)) {
+            for (MailroomProcesses.Started s : mailroom.processes.all()) {
+                out.println("  started " + s.name() + " (" + s.roles() + ") pid " + s.pid() + " on " + s.baseUrl());
+            }
+            BenchReport.Ceilings ceilings = ceilings(mailroom);
+            return o.mode() == BenchOptions.Mode.INGEST ? ingest(mailroom, ceilings) : pipeline(mailroom, ceilings);
+        } finally {
+            // The embedded broker's and databases' files are big and of no use afterwards; logs and profiles stay.
+            deleteTree(runDir.resolve("data"));
+            deleteTree(runDir.resolve("ceiling-h2"));
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Left in the temporary directory: harmless.
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Ceilings
+
+    private BenchReport.Ceilings ceilings(MailroomUnderTest mailroom) throws Exception {
+        if (o.ceilingDuration().isZero()) {
+            return null;
+        }
+        int size = meanQueueMessageBytes();
+        out.printf("Infrastructure ceilings (Mailroom idle), %d s each...%n", o.ceilingDuration().toSeconds());
+        AmqpCeiling.Result amqp = AmqpCeiling.measure(mailroom.broker, size, o.ceilingDuration());
+        out.printf("  AMQP publish-confirm-consume: %,.0f messages/s (%s)%n", amqp.messagesPerSecond(), amqp.how());
+        Database target = DatabaseCeiling.target(mailroom.database, runDir);
+        DatabaseCeiling.Result db = DatabaseCeiling.measure(target, o.ceilingDuration());
+        out.printf("  database batched inserts:     %,.0f rows/s (%s)%n", db.rowsPerSecond(), db.how());
+        return new BenchReport.Ceilings(round(amqp.messagesPerSecond()), amqp.how(), round(db.rowsPerSecond()), db.how());
+    }
+
+    /**
+     * The mean size of the queue messages one email causes: its submission and dispatch command
+     * (both carry the whole email), the dispatcher's report and one report per provider event.
+     */
+    private int meanQueueMessageBytes() {
+        BenchEmails emails = new BenchEmails(runId, "size", o.bodyBytes(), false);
+        int submit = ContractJson.write(new SubmitMessage(UUID.randomUUID(), "default", Instant.now(), emails.nth(1), null, null)).length;
+        int dispatch = ContractJson.write(new dev.mailroom.contracts.DispatchCommand(UUID.randomUUID(), "default", 1, null, emails.nth(1))).length;
+        int report = ContractJson.write(ActivityReport.event(UUID.randomUUID(), UUID.randomUUID(), "fake1a2b3c4d5e6f", "sendgrid",
+                MessageStatus.DELIVERED, Instant.now(), "user1@bench.example", "delivered", Map.of("smtpResponse", "250 2.0.0 OK (fake)"))).length;
+        double events = eventsPerEmail();
+        return (int) Math.round((submit + dispatch + report * (1 + events)) / (3 + events));
+    }
+
+    private double eventsPerEmail() {
+        return o.provider().equals("sandbox") ? 3 : 1 + o.openRate() + o.openRate() * o.clickRate();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Pipeline
+
+    private BenchReport pipeline(MailroomUnderTest mailroom, BenchReport.Ceilings ceilings) throws Exception {
+        FakeSendGrid fake = mailroom.fake;
+        boolean sandbox = fake == null;
+        List<ProcessSampler.Watched> watched = mailroom.processes.all().stream()
+                .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.baseUrl())).toList();
+        SubmissionLog warmupLog = new SubmissionLog();
+        SubmissionLog log = new SubmissionLog();
+        LongAdderView confirmed = new LongAdderView(warmupLog, log);
+        try (QueueDepths queues = new QueueDepths(mailroom.broker);
+             ProcessSampler sampler = new ProcessSampler(watched, !o.onEmbeddedInfrastructure());
+             ProgressMonitor progress = new ProgressMonitor(out, "submitted", confirmed::sum, fake, queues, sampler);
+             Submitter submitter = submitter(mailroom)) {
+            sampler.start();
+            progress.start("warm-up");
+            if (!o.warmup().isZero()) {
+                BenchEmails warm = new BenchEmails(runId, "warmup", o.bodyBytes(), sandbox);
+                long warmCount = o.asFastAsPossible() ? Long.MAX_VALUE : Math.max(1, (long) o.rate() * o.warmup().toSeconds());
+                new LoadGenerator(submitter, warm, warmupLog).run(o.rate(), Math.min(warmCount, o.count()), o.warmup(), o.maxBacklog(), queues::total);
+                progress.phase("settle");
+                if (!awaitTracked(mailroom, queues, warm.from(), warmupLog, Duration.ofSeconds(60))) {
+                    notes.add("The warm-up's emails were not all tracked within 60 s; the measured load started anyway.");
+                }
+            }
+            DatabaseCounters.Snapshot before = DatabaseCounters.read(mailroom.database);
+            long eventsBefore = sandbox ? 0 : fake.stats().eventsPosted.sum();
+            long callsBefore = sandbox ? 0 : fake.stats().webhookCalls.sum();
+            if (o.profile()) {
+                mailroom.processes.startProfiling(runDir);
+            }
+            BenchEmails emails = new BenchEmails(runId, "bench", o.bodyBytes(), sandbox);
+            progress.phase("load");
+            LoadGenerator.Outcome load = new LoadGenerator(submitter, emails, log).run(o.rate(), o.count(), o.duration(), o.maxBacklog(), queues::total);
+            progress.phase("drain");
+            boolean drained = awaitTracked(mailroom, queues, emails.from(), log, o.drainTimeout());
+            if (!drained) {
+                notes.add("Not every email was fully tracked within the drain timeout of " + o.drainTimeout().toSeconds() + " s.");
+            }
+            long drainEnd = Clocks.nowMicros();
+            if (o.profile()) {
+                mailroom.processes.stopProfiling();
+            }
+            progress.phase("report");
+            Thread.sleep(STATS_FLUSH.toMillis());
+            DatabaseCounters.Snapshot after = DatabaseCounters.read(mailroom.database);
+            long eventsPosted = sandbox ? -1 : fake.stats().eventsPosted.sum() - eventsBefore;
+            long webhookCalls = sandbox ? -1 : fake.stats().webhookCalls.sum() - callsBefore;
+            Map<String, Long> peakRss = sampler.peakRss();
+            progress.close();
+            sampler.close();
+
+            out.println("Reading the recorded timelines...");
+            List<Timelines.Timeline> timelines = Timelines.read(mailroom.database, emails.from());
+            ToIntFunction<UUID> expected = expectedEvents(fake);
+            PipelineAnalysis analysis = new PipelineAnalysis(timelines, log, expected, load.startMicros(), load.endMicros());
+            BenchReport.Pipeline pipeline = analysis.pipeline(load, progress.ticks(), eventsPosted, webhookCalls);
+            List<BenchReport.Second> series = analysis.series(progress.ticks(), sampler.samples());
+            BenchReport.Costs costs = costs(mailroom.database, emails.from(), before, after, eventsPosted);
+            BenchReport.Fractions fractions = fractions(ceilings, costs, pipeline.sustainedTrackedPerSecond());
+            List<BenchReport.Usage> usage = usage(sampler, load.startMicros(), load.endMicros(), peakRss,
+                    sampler.cpuSeconds(load.startMicros(), drainEnd), pipeline.fullyTracked());
+            machineNotes(sampler, usage, load.startMicros(), load.endMicros());
+            BenchReport.Machine machine = machine(sampler, load.startMicros(), load.endMicros());
+            List<BenchReport.HotMethods> profiles = stopAndProfile(mailroom);
+            if (drainEnd - load.endMicros() > 0 && pipeline.fullyTracked() < pipeline.submitted()) {
+                notes.add(String.format("%,d of %,d submitted emails were not fully tracked at the end.", pipeline.submitted() - pipeline.fullyTracked(),
+                        pipeline.submitted()));
+            }
+            return new BenchReport(runId, startedAt.toString(), o.label(), "pipeline", config(mailroom), machine, started(mailroom), ceilings,
+                    pipeline, null, usage, costs, fractions, targets(pipeline, null, usage, fractions), profiles, series, List.copyOf(notes));
+        }
+    }
+
+    private Submitter submitter(MailroomUnderTest mailroom) throws IOException {
+        if (o.submitVia() == BenchOptions.SubmitVia.REST) {
+            return new RestSubmitter(mailroom.apiUrl, mailroom.apiKey, o.restConcurrency());
+        }
+        return new AmqpSubmitter(mailroom.broker);
+    }
+
+    /** What each message should end up with: the events the fake provider scheduled for it (the sandbox: always 3). */
+    private static ToIntFunction<UUID> expectedEvents(FakeSendGrid fake) {
+        if (fake == null) {
+            return id -> 3;
+        }
+        return id -> fake.stats().eventsScheduledPerMessage.getOrDefault(id.toString(), 0);
+    }
+
+    /**
+     * Waits until every submitted email of a phase has all its activities recorded. The database
+     * is asked only once the queues are empty and every email was sent, so the check itself does
+     * not load the database while Mailroom still works through a backlog.
+     */
+    private boolean awaitTracked(MailroomUnderTest mailroom, QueueDepths queues, String from, SubmissionLog log, Duration timeout)
+            throws InterruptedException, SQLException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ToIntFunction<UUID> expected = expectedEvents(mailroom.fake);
+        while (System.nanoTime() < deadline) {
+            long messages = log.confirmed.sum();
+            boolean allSent = mailroom.fake == null
+                    || log.ids().stream().allMatch(id -> mailroom.fake.stats().acceptedPerMessage.containsKey(id.toString()));
+            boolean quiet = queues.totalNow() == 0 && (mailroom.fake == null || mailroom.fake.pendingEvents() == 0);
+            if (allSent && quiet) {
+                long expectedActivities = PipelineAnalysis.PIPELINE_ACTIVITIES * messages
+                        + log.ids().stream().mapToLong(expected::applyAsInt).sum();
+                long[] counts = Timelines.counts(mailroom.database, from);
+                if (counts[0] >= messages && counts[1] >= expectedActivities) {
+                    return true;
+                }
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
+    private BenchReport.Costs costs(Database db, String from, DatabaseCounters.Snapshot before, DatabaseCounters.Snapshot after, long eventsPosted)
+            throws SQLException {
+        Map<String, Long> recorded = DatabaseCounters.recordedRows(db, from);
+        double emails = Math.max(1, recorded.getOrDefault("messages", 0L));
+        long queued = recorded.getOrDefault("activities:QUEUED", 0L);
+        long reports = recorded.getOrDefault("activities:DISPATCHED", 0L) + recorded.getOrDefault("activities:DEFERRED", 0L)
+                + recorded.getOrDefault("activities:FAILED", 0L);
+        long events = eventsPosted >= 0 ? eventsPosted : recorded.entrySet().stream()
+                .filter(e -> e.getKey().matches("activities:(DELIVERED|OPENED|CLICKED|BOUNCED|COMPLAINED|DROPPED|UNSUBSCRIBED)"))
+                .mapToLong(Map.Entry::getValue).sum();
+        Map<String, Double> queues = new LinkedHashMap<>();
+        queues.put("mailbox", round2(recorded.getOrDefault("messages", 0L) / emails));
+        queues.put("dispatching", round2(queued / emails));
+        queues.put("tracking", round2((reports + events) / emails));
+        double queueMessages = queues.values().stream().mapToDouble(Double::doubleValue).sum();
+        if (before != null && after != null) {
+            Map<String, long[]> writes = DatabaseCounters.writesBetween(before, after);
+            long inserted = writes.values().stream().mapToLong(d -> d[0]).sum();
+            long updated = writes.values().stream().mapToLong(d -> d[1]).sum();
+            Map<String, Double> tidy = new LinkedHashMap<>();
+            writes.forEach((table, d) -> {
+                if (d[0] + d[1] > 0) {
+                    tidy.put(table, round2((d[0] + d[1]) / emails));
+                }
+            });
+            long commits = after.commits() - before.commits();
+            long wal = DatabaseCounters.walBytesSince(db, before.walLsn());
+            return new BenchReport.Costs(round2(inserted / emails), round2(updated / emails), round2((inserted + updated) / emails),
+                    round2(commits / emails), round2(wal / 1024.0 / emails), round2(queueMessages), queues, tidy,
+                    "Rows and commits from PostgreSQL's statistics (pg_stat_user_tables, pg_stat_database) over the measured load and drain;"
+                            + " rows by table are inserts + updates. WAL is server-wide. Queue messages per email are counted from what was"
+                            + " recorded (submissions, QUEUED, dispatcher reports) and the webhook events the fake provider posted.");
+        }
+        long inserted = recorded.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Double> tidy = new LinkedHashMap<>();
+        recorded.forEach((k, v) -> tidy.put(k, round2(v / emails)));
+        return new BenchReport.Costs(round2(inserted / emails), -1, round2(inserted / emails), -1, -1, round2(queueMessages), queues, tidy,
+                "H2 keeps no write statistics: rows are those this run's messages have (inserts only; status updates not counted)."
+                        + " Queue messages per email are counted from what was recorded and the events the fake provider posted.");
+    }
+
+    private static BenchReport.Fractions fractions(BenchReport.Ceilings ceilings, BenchReport.Costs costs, double mailroomPerSecond) {
+        if (ceilings == null || costs == null || costs.queueMessagesPerEmail() <= 0 || costs.rowWritesPerEmail() <= 0) {
+            return null;
+        }
+        double broker = ceilings.amqpMessagesPerSecond() / costs.queueMessagesPerEmail();
+        double database = ceilings.dbRowsPerSecond() / costs.rowWritesPerEmail();
+        double together = 1 / (1 / broker + 1 / database);
+        return new BenchReport.Fractions(round(broker), round(database), round(together), mailroomPerSecond,
+                round2(mailroomPerSecond / Math.min(broker, database)), round2(mailroomPerSecond / together));
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Ingest
+
+    private BenchReport ingest(MailroomUnderTest mailroom, BenchReport.Ceilings ceilings) throws Exception {
+        List<ProcessSampler.Watched> watched = mailroom.processes.all().stream()
+                .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.baseUrl())).toList();
+        WebhookFlood flood = new WebhookFlood(mailroom.fake, mailroom.apiUrl, o.webhookBatch());
+        LongAdder warmupEvents = new LongAdder();
+        LongAdder measured = new LongAdder();
+        try (QueueDepths queues = new QueueDepths(mailroom.broker);
+             ProcessSampler sampler = new ProcessSampler(watched, !o.onEmbeddedInfrastructure());
+             ProgressMonitor progress = new ProgressMonitor(out, "events", () -> warmupEvents.sum() + measured.sum(), null, queues, sampler)) {
+            sampler.start();
+            progress.start("warm-up");
+            if (!o.warmup().isZero()) {
+                flood.run(o.ingestConcurrency(), Long.MAX_VALUE, o.warmup(), warmupEvents);
+                progress.phase("settle");
+                awaitQueuesEmpty(queues, Duration.ofSeconds(60));
+            }
+            long recordedBefore = sendGridActivities(mailroom.database);
+            if (o.profile()) {
+                mailroom.processes.startProfiling(runDir);
+            }
+            progress.phase("load");
+            WebhookFlood.Result result = flood.run(o.ingestConcurrency(), o.count(), o.duration(), measured);
+            progress.phase("drain");
+            boolean drained = awaitQueuesEmpty(queues, o.drainTimeout());
+            long drainEnd = Clocks.nowMicros();
+            if (!drained) {
+                notes.add("The tracking queue was not empty within the drain timeout: the operators could not keep up.");
+            }
+            if (o.profile()) {
+                mailroom.processes.stopProfiling();
+            }
+            Map<String, Long> peakRss = sampler.peakRss();
+            progress.close();
+            sampler.close();
+            long recorded = sendGridActivities(mailroom.database) - recordedBefore;
+            double recordedSeconds = (drainEnd - result.startMicros()) / 1e6;
+            BenchReport.Ingest ingest = new BenchReport.Ingest(result.events(), result.calls(), result.failedCalls(), result.lastFailure(),
+                    round(result.seconds()), round(result.events() / result.seconds()), Percentiles.of("webhook call", result.callMicros()),
+                    round(recorded / recordedSeconds), recorded, round((drainEnd - result.endMicros()) / 1e6));
+            List<BenchReport.Second> series = ingestSeries(progress.ticks(), sampler.samples(), result.startMicros());
+            List<BenchReport.Usage> usage = usage(sampler, result.startMicros(), result.endMicros(), peakRss,
+                    sampler.cpuSeconds(result.startMicros(), drainEnd), recorded);
+            machineNotes(sampler, usage, result.startMicros(), result.endMicros());
+            BenchReport.Machine machine = machine(sampler, result.startMicros(), result.endMicros());
+            if (ceilings != null) {
+                notes.add(String.format("Each accepted event is one persistent, confirmed message on the tracking queue: the AMQP ceiling of"
+                        + " %,.0f messages/s bounds ingest; the sink reached %.0f%% of it.", ceilings.amqpMessagesPerSecond(),
+                        100 * ingest.acceptedEventsPerSecond() / ceilings.amqpMessagesPerSecond()));
+            }
+            List<BenchReport.HotMethods> profiles = stopAndProfile(mailroom);
+            return new BenchReport(runId, startedAt.toString(), o.label(), "ingest", config(mailroom), machine, started(mailroom), ceilings,
+                    null, ingest, usage, null, null, targets(null, ingest, usage, null), profiles, series, List.copyOf(notes));
+        }
+    }
+
+    /** Polls until the three queues are empty twice in a row (a batch in a consumer's hands is not counted as waiting). */
+    private static boolean awaitQueuesEmpty(QueueDepths queues, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int emptyInARow = 0;
+        while (System.nanoTime() < deadline) {
+            emptyInARow = queues.totalNow() == 0 ? emptyInARow + 1 : 0;
+            if (emptyInARow >= 3) {
+                return true;
+            }
+            Thread.sleep(250);
+        }
+        return false;
+    }
+
+    private static long sendGridActivities(Database db) throws SQLException {
+        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM activities WHERE provider = 'sendgrid' AND provider_event IS NOT NULL")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<BenchReport.Second> ingestSeries(List<PipelineAnalysis.Tick> ticks, List<ProcessSampler.Sample> samples, long start) {
+        List<BenchReport.Second> series = new ArrayList<>();
+        long previous = -1;
+        for (PipelineAnalysis.Tick tick : ticks) {
+            int t = (int) Math.floorDiv(tick.atMicros() - start, 1_000_000L);
+            long events = previous < 0 ? 0 : tick.confirmed() - previous;
+            previous = tick.confirmed();
+            if (t < 0) {
+                continue;
+            }
+            ProcessSampler.Sample sample = samples.stream().filter(s -> Math.floorDiv(s.atMicros() - start, 1_000_000L) == t)
+                    .reduce((a, b) -> b).orElse(null);
+            series.add(new BenchReport.Second(t, 0, 0, 0, events, -1, -1, -1, -1,
+                    sample == null ? Map.of() : PipelineAnalysis.cpuWithMachine(sample), Map.of("tracking", tick.tracking())));
+        }
+        return series;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Shared
+
+    private List<BenchReport.HotMethods> stopAndProfile(MailroomUnderTest mailroom) throws IOException {
+        List<MailroomProcesses.Started> started = mailroom.processes.all();
+        mailroom.close();
+        List<BenchReport.HotMethods> profiles = new ArrayList<>();
+        if (o.profile()) {
+            for (MailroomProcesses.Started s : started) {
+                profiles.add(JfrHotMethods.summarize(s.name(), s.jfr()));
+            }
+        }
+        return profiles;
+    }
+
+    /** @param units emails tracked (or events recorded) while {@code cpuSeconds} were spent */
+    private static List<BenchReport.Usage> usage(ProcessSampler sampler, long from, long to, Map<String, Long> peakRss,
+                                                 Map<String, Double> cpuSeconds, long units) {
+        return sampler.usage(from, to, peakRss).stream().map(u -> new BenchReport.Usage(u.name(), round(u.avgCpuPercent()),
+                round(u.maxCpuPercent()), units <= 0 ? -1 : round2(1000 * cpuSeconds.getOrDefault(u.name(), 0.0) / units),
+                round(u.peakRssBytes() / 1048576.0), u.peakHeapUsedBytes() < 0 ? -1 : round(u.peakHeapUsedBytes() / 1048576.0),
+                round2(u.gcPauseSeconds()), u.gcPauses())).toList();
+    }
+
+    private void machineNotes(ProcessSampler sampler, List<BenchReport.Usage> usage, long from, long to) {
+        double busy = sampler.machineBusyAverage(from, to);
+        double ours = usage.stream().mapToDouble(BenchReport.Usage::avgCpuPercent).sum();
+        double cores = Runtime.getRuntime().availableProcessors() * 100.0;
+        if (busy - ours > 15) {
+            notes.add(String.format("Something else used about %.0f%% CPU on this machine during the load (machine busy %.0f%%, the processes"
+                    + " watched here %.0f%%): figures are lower than on a quiet machine.", busy - ours, busy, ours));
+        }
+        if (busy > 0.9 * cores) {
+            notes.add(String.format("The machine's CPUs were saturated during the load (%.0f%% of %.0f%%): throughput is bound by CPU,"
+                    + " see the processes table for who used it.", busy, cores));
+        }
+        double steal = sampler.machineStealAverage(from, to);
+        if (steal > 5) {
+            notes.add(String.format("The hypervisor stole %.0f%% CPU during the load.", steal));
+        }
+    }
+
+    private BenchReport.Machine machine(ProcessSampler sampler, long from, long to) {
+        return new BenchReport.Machine(Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.version"), System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                round(busyBeforeRun), round(sampler.machineBusyAverage(from, to)), round(sampler.machineStealAverage(from, to)));
+    }
+
+    private List<BenchReport.StartedProcess> started(MailroomUnderTest mailroom) {
+        return mailroom.processes.all().stream().map(s -> new BenchReport.StartedProcess(s.name(), s.roles(), s.pid(), s.log().toString())).toList();
+    }
+
+    private BenchReport.Config config(MailroomUnderTest mailroom) {
+        return new BenchReport.Config(o.setup().name(), o.submitVia().name(), o.asFastAsPossible() ? "max" : Integer.toString(o.rate()),
+                (int) o.duration().toSeconds(), o.count(), (int) o.warmup().toSeconds(), o.operators(), o.dispatchers(), o.heap(),
+                o.serverArgs(), o.jvmArgs(), mailroom.broker.describe(), mailroom.database.describe(), o.provider(), o.openRate(), o.clickRate(),
+                (int) o.eventDelay().toMillis(), o.webhookBatch(), o.webhookPosters(), (int) o.webhookLinger().toMillis(), o.bodyBytes());
+    }
+
+    /** The targets, each judged only where this run measured it. */
+    private List<BenchReport.Target> targets(BenchReport.Pipeline p, BenchReport.Ingest ingest, List<BenchReport.Usage> usage,
+                                             BenchReport.Fractions fractions) {
+        List<BenchReport.Target> targets = new ArrayList<>();
+        boolean external = !o.onEmbeddedInfrastructure();
+        boolean threeEvents = o.provider().equals("sandbox") || (o.openRate() >= 1 && o.clickRate() >= 1);
+        if (p != null) {
+            String measured = String.format("%.1f emails/s fully tracked over %d s (%s), %s", p.sustainedTrackedPerSecond(),
+                    o.duration().toSeconds(), o.setup(), p.keptUp() ? "kept up" : "fell behind");
+            String verdict;
+            if (!external || !threeEvents) {
+                verdict = "not tested (needs RabbitMQ + PostgreSQL and 3 events per email)";
+            } else if (p.offeredPerSecond() < 1000 * 0.98) {
+                verdict = p.keptUp() ? "not tested (offered only " + Math.round(p.offeredPerSecond()) + "/s)" : "not met";
+            } else {
+                verdict = p.sustainedTrackedPerSecond() >= 1000 && p.keptUp()
+                        ? (o.duration().toSeconds() >= 60 ? "met" : "met for " + o.duration().toSeconds() + " s (target: 60 s)") : "not met";
+            }
+            targets.add(new BenchReport.Target(">= 1,000 emails/s sustained for 60 s, fully tracked, 3 provider events each, RabbitMQ + PostgreSQL",
+                    measured, verdict));
+            if (fractions != null) {
+                targets.add(new BenchReport.Target(">= 60% of the same-run infrastructure ceiling", String.format("%.0f%% of the lower ceiling (%,.0f emails/s)",
+                        100 * fractions.fractionOfLowerCeiling(), Math.min(fractions.brokerAllowsPerSecond(), fractions.databaseAllowsPerSecond())),
+                        !o.asFastAsPossible() ? "not tested (only a --rate max run measures the most Mailroom can do)"
+                                : fractions.fractionOfLowerCeiling() >= 0.6 ? "met" : "not met"));
+            }
+            BenchReport.Latency dispatched = p.latencies().stream().filter(l -> l.step().startsWith("submit -> DISPATCHED recorded")).findFirst().orElse(null);
+            BenchReport.Latency answered = p.latencies().stream().filter(l -> l.step().startsWith("submit -> DISPATCHED (")).findFirst().orElse(null);
+            if (dispatched != null) {
+                boolean at500 = !o.asFastAsPossible() && Math.abs(o.rate() - 500) <= 50 && external;
+                targets.add(new BenchReport.Target("p99 submit -> DISPATCHED < 250 ms at 500 emails/s",
+                        String.format("p99 %.1f ms recorded (%.1f ms when the provider answered) at %s emails/s", dispatched.p99(),
+                                answered == null ? -1 : answered.p99(), o.asFastAsPossible() ? "max" : Integer.toString(o.rate())),
+                        !at500 ? "not tested (needs --rate 500 on RabbitMQ + PostgreSQL)" : dispatched.p99() < 250 ? "met" : "not met"));
+            }
+        }
+        if (ingest != null) {
+            targets.add(new BenchReport.Target("webhook ingest >= 10,000 events/s (2xx only after confirm)",
+                    String.format("%,.0f events/s", ingest.acceptedEventsPerSecond()), ingest.acceptedEventsPerSecond() >= 10_000 ? "met" : "not met"));
+        }
+        double peakHeap = usage.stream().mapToDouble(BenchReport.Usage::peakHeapUsedMiB).max().orElse(-1);
+        if (peakHeap > 0) {
+            boolean capped = heapMiB(o.heap()) <= 512;
+            targets.add(new BenchReport.Target("heap <= 512 MB per process", String.format("-Xmx%s; peak heap used %.0f MiB (sampled every 2 s)",
+                    o.heap(), peakHeap), capped && peakHeap <= 512 ? "met" : peakHeap <= 512 ? "met (sampled; -Xmx above 512m)" : "not met"));
+        }
+        return targets;
+    }
+
+    private static double heapMiB(String heap) {
+        String h = heap.toLowerCase();
+        double n = Double.parseDouble(h.replaceAll("[^0-9.]", ""));
+        return h.endsWith("g") ? n * 1024 : h.endsWith("k") ? n / 1024 : h.endsWith("m") ? n : n / 1048576;
+    }
+
+    static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    /** Confirmed submissions of the warm-up and the measured load, for the progress line. */
+    private record LongAdderView(SubmissionLog a, SubmissionLog b) {
+        long sum() {
+            return a.confirmed.sum() + b.confirmed.sum();
+        }
+    }
+}

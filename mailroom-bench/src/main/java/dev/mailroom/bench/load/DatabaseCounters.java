@@ -1,0 +1,101 @@
+package dev.mailroom.bench.load;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * PostgreSQL's own counters, read before and after the measured load: rows inserted, updated and
+ * deleted per table, transactions committed in the database, and WAL written (the last is
+ * server-wide, so anyone else's writes during the run count too). H2 has no such counters.
+ */
+final class DatabaseCounters {
+    /** One reading. */
+    record Snapshot(Map<String, long[]> tableWrites, long commits, String walLsn) {
+    }
+
+    private DatabaseCounters() {
+    }
+
+    static Snapshot read(Database db) throws SQLException {
+        if (!db.postgres()) {
+            return null;
+        }
+        Map<String, long[]> tables = new LinkedHashMap<>();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables ORDER BY relname")) {
+                while (rs.next()) {
+                    tables.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+                }
+            }
+            long commits;
+            try (ResultSet rs = s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+                rs.next();
+                commits = rs.getLong(1);
+            }
+            String lsn;
+            try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                rs.next();
+                lsn = rs.getString(1);
+            }
+            return new Snapshot(tables, commits, lsn);
+        }
+    }
+
+    /** WAL bytes written since the given position. */
+    static long walBytesSince(Database db, String lsn) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn)")) {
+            s.setString(1, lsn);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** {inserted, updated, deleted} per table between two readings. */
+    static Map<String, long[]> writesBetween(Snapshot before, Snapshot after) {
+        Map<String, long[]> delta = new LinkedHashMap<>();
+        after.tableWrites().forEach((table, a) -> {
+            long[] b = before.tableWrites().getOrDefault(table, new long[3]);
+            delta.put(table, new long[] {a[0] - b[0], a[1] - b[1], a[2] - b[2]});
+        });
+        return delta;
+    }
+
+    /** Activities of a run's messages by status, and its messages, recipients and tags: the rows it inserted. */
+    static Map<String, Long> recordedRows(Database db, String fromEmail) throws SQLException {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        try (Connection c = db.connect()) {
+            rows.put("messages", count(c, "SELECT COUNT(*) FROM messages WHERE from_email = ?", fromEmail));
+            rows.put("message_recipients", count(c, "SELECT COUNT(*) FROM message_recipients r JOIN messages m ON m.id = r.message_id"
+                    + " WHERE m.from_email = ?", fromEmail));
+            rows.put("message_tags", count(c, "SELECT COUNT(*) FROM message_tags t JOIN messages m ON m.id = t.message_id"
+                    + " WHERE m.from_email = ?", fromEmail));
+            try (PreparedStatement s = c.prepareStatement("SELECT a.status, COUNT(*) FROM activities a JOIN messages m ON m.id = a.message_id"
+                    + " WHERE m.from_email = ? GROUP BY a.status")) {
+                s.setString(1, fromEmail);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put("activities:" + rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static long count(Connection c, String sql, String fromEmail) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, fromEmail);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
