@@ -51,6 +51,10 @@ final class BenchRun {
     BenchReport run() throws Exception {
         out.println("Mailroom benchmark " + runId + ": " + o.mode() + ", setup " + o.setup() + "; logs and profiles in " + runDir);
         busyBeforeRun = ProcessSampler.machineBusyOver(Duration.ofSeconds(3));
+        if (o.profile()) {
+            notes.add("Profiled run: the flight recordings (waits from 1 ms, thread events) cost CPU of their own; compare CPU and"
+                    + " throughput with unprofiled runs only.");
+        }
         out.printf("  the machine is %.0f%% busy before the run (100%% = one core of %d)%n", busyBeforeRun, Runtime.getRuntime().availableProcessors());
         if (busyBeforeRun > 20) {
             notes.add(String.format("Before the benchmark started anything, the machine was already %.0f%% busy (others' work).", busyBeforeRun));
