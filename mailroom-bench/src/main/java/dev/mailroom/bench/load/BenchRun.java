@@ -124,13 +124,12 @@ final class BenchRun {
     private BenchReport pipeline(MailroomUnderTest mailroom, BenchReport.Ceilings ceilings) throws Exception {
         FakeSendGrid fake = mailroom.fake;
         boolean sandbox = fake == null;
-        List<ProcessSampler.Watched> watched = mailroom.processes.all().stream()
-                .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.baseUrl())).toList();
+        List<ProcessSampler.Watched> watched = watched(mailroom);
         SubmissionLog warmupLog = new SubmissionLog();
         SubmissionLog log = new SubmissionLog();
         LongAdderView confirmed = new LongAdderView(warmupLog, log);
         try (QueueDepths queues = new QueueDepths(mailroom.broker);
-             ProcessSampler sampler = new ProcessSampler(watched, !o.onEmbeddedInfrastructure());
+             ProcessSampler sampler = new ProcessSampler(watched, mailroom.broker.rabbit(), mailroom.database.postgres());
              ProgressMonitor progress = new ProgressMonitor(out, "submitted", confirmed::sum, fake, queues, sampler);
              Submitter submitter = submitter(mailroom)) {
             sampler.start();
@@ -175,7 +174,7 @@ final class BenchRun {
             List<Timelines.Timeline> timelines = Timelines.read(mailroom.database, emails.from());
             ToIntFunction<UUID> expected = expectedEvents(fake);
             PipelineAnalysis analysis = new PipelineAnalysis(timelines, log, expected, load.startMicros(), load.endMicros());
-            BenchReport.Pipeline pipeline = analysis.pipeline(load, progress.ticks(), eventsPosted, webhookCalls);
+            BenchReport.Pipeline pipeline = analysis.pipeline(load, progress.ticks(), eventsPosted, webhookCalls, !sandbox);
             List<BenchReport.Second> series = analysis.series(progress.ticks(), sampler.samples());
             BenchReport.Costs costs = costs(mailroom.database, emails.from(), before, after, eventsPosted);
             BenchReport.Fractions fractions = fractions(ceilings, costs, pipeline.sustainedTrackedPerSecond());
@@ -191,6 +190,20 @@ final class BenchRun {
             return new BenchReport(runId, startedAt.toString(), o.label(), "pipeline", config(mailroom), machine, started(mailroom), ceilings,
                     pipeline, null, usage, costs, fractions, targets(pipeline, null, usage, fractions), profiles, series, List.copyOf(notes));
         }
+    }
+
+    /** The processes the run started, and those named with --watch (a Mailroom someone else started). */
+    private List<ProcessSampler.Watched> watched(MailroomUnderTest mailroom) {
+        List<ProcessSampler.Watched> watched = new ArrayList<>(mailroom.processes.all().stream()
+                .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.baseUrl())).toList());
+        for (String spec : o.watch()) {
+            String[] parts = spec.split("=", 3);
+            watched.add(new ProcessSampler.Watched(parts[0], Long.parseLong(parts[1]), parts.length > 2 ? parts[2] : null));
+        }
+        if (watched.isEmpty()) {
+            notes.add("No Mailroom process was watched (a running Mailroom: name its processes with --watch name=pid[=url]).");
+        }
+        return watched;
     }
 
     private Submitter submitter(MailroomUnderTest mailroom) throws IOException {
@@ -291,13 +304,12 @@ final class BenchRun {
     // Ingest
 
     private BenchReport ingest(MailroomUnderTest mailroom, BenchReport.Ceilings ceilings) throws Exception {
-        List<ProcessSampler.Watched> watched = mailroom.processes.all().stream()
-                .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.baseUrl())).toList();
+        List<ProcessSampler.Watched> watched = watched(mailroom);
         WebhookFlood flood = new WebhookFlood(mailroom.fake, mailroom.apiUrl, o.webhookBatch());
         LongAdder warmupEvents = new LongAdder();
         LongAdder measured = new LongAdder();
         try (QueueDepths queues = new QueueDepths(mailroom.broker);
-             ProcessSampler sampler = new ProcessSampler(watched, !o.onEmbeddedInfrastructure());
+             ProcessSampler sampler = new ProcessSampler(watched, mailroom.broker.rabbit(), mailroom.database.postgres());
              ProgressMonitor progress = new ProgressMonitor(out, "events", () -> warmupEvents.sum() + measured.sum(), null, queues, sampler)) {
             sampler.start();
             progress.start("warm-up");
