@@ -48,14 +48,14 @@ public record MailroomProperties(
             @DefaultValue("PT2S") Duration retryBackoff,
             @DefaultValue("PT1S") Duration releaseInterval,
             @DefaultValue("PT24H") Duration maxRetryAge,
-            @DefaultValue("PT30S") Duration requeueAcceptedAfter) {
+            @DefaultValue("PT5M") Duration requeueAcceptedAfter) {
 
         @ConstructorBinding
         public Operator {
         }
 
         public Operator(int batchSize, int consumers, int maxAttempts, Duration retryBackoff, Duration releaseInterval) {
-            this(batchSize, consumers, maxAttempts, retryBackoff, releaseInterval, Duration.ofHours(24), Duration.ofSeconds(30));
+            this(batchSize, consumers, maxAttempts, retryBackoff, releaseInterval, Duration.ofHours(24), Duration.ofMinutes(5));
         }
     }
 

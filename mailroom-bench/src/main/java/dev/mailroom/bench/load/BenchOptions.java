@@ -36,6 +36,7 @@ record BenchOptions(
         String provider,
         int fakePort,
         Path fakeKeyFile,
+        List<String> watch,
         double openRate,
         double clickRate,
         Duration eventDelay,
@@ -129,6 +130,7 @@ record BenchOptions(
               --provider sendgrid|sandbox   sendgrid (default): Mailroom must use this fake (printed at start);
                                             sandbox: its built-in provider, recipients click+N@ (3 events each)
               --fake-port N --fake-key-file PATH   where the fake listens and its signing key (created if missing)
+              --watch NAME=PID[=URL]        sample that process's CPU and memory (and heap from URL/actuator/prometheus); repeatable
 
             Fake provider and load shape
               --open-rate R --click-rate R   share of emails opened, and of those clicked (default 1.0 and 1.0: 3 events each)
@@ -202,6 +204,7 @@ record BenchOptions(
                 r.text("provider", "sendgrid"),
                 (int) r.number("fake-port", 0),
                 r.text("fake-key-file", null) == null ? null : Path.of(r.text("fake-key-file", null)),
+                r.all("watch"),
                 r.decimal("open-rate", 1.0),
                 r.decimal("click-rate", 1.0),
                 Duration.ofMillis(r.number("event-delay-ms", 50)),
@@ -232,6 +235,11 @@ record BenchOptions(
             }
             if (mode == Mode.INGEST && apiUrl == null) {
                 throw new IllegalArgumentException("--mode ingest on a running Mailroom needs --api-url (its webhook sink)");
+            }
+        }
+        for (String spec : watch) {
+            if (!spec.matches("[^=]+=\\d+(=http://.+)?")) {
+                throw new IllegalArgumentException("--watch takes NAME=PID or NAME=PID=http://host:port, not '" + spec + "'");
             }
         }
         if (!provider.equals("sendgrid") && !provider.equals("sandbox")) {

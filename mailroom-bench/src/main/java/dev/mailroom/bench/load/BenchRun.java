@@ -51,6 +51,10 @@ final class BenchRun {
     BenchReport run() throws Exception {
         out.println("Mailroom benchmark " + runId + ": " + o.mode() + ", setup " + o.setup() + "; logs and profiles in " + runDir);
         busyBeforeRun = ProcessSampler.machineBusyOver(Duration.ofSeconds(3));
+        if (o.profile()) {
+            notes.add("Profiled run: the flight recordings (waits from 1 ms, thread events) cost CPU of their own; compare CPU and"
+                    + " throughput with unprofiled runs only.");
+        }
         out.printf("  the machine is %.0f%% busy before the run (100%% = one core of %d)%n", busyBeforeRun, Runtime.getRuntime().availableProcessors());
         if (busyBeforeRun > 20) {
             notes.add(String.format("Before the benchmark started anything, the machine was already %.0f%% busy (others' work).", busyBeforeRun));
@@ -120,13 +124,12 @@ final class BenchRun {
     private BenchReport pipeline(MailroomUnderTest mailroom, BenchReport.Ceilings ceilings) throws Exception {
         FakeSendGrid fake = mailroom.fake;
         boolean sandbox = fake == null;
-        List<ProcessSampler.Watched> watched = mailroom.processes.all().stream()
-                .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.baseUrl())).toList();
+        List<ProcessSampler.Watched> watched = watched(mailroom);
         SubmissionLog warmupLog = new SubmissionLog();
         SubmissionLog log = new SubmissionLog();
         LongAdderView confirmed = new LongAdderView(warmupLog, log);
         try (QueueDepths queues = new QueueDepths(mailroom.broker);
-             ProcessSampler sampler = new ProcessSampler(watched, !o.onEmbeddedInfrastructure());
+             ProcessSampler sampler = new ProcessSampler(watched, mailroom.broker.rabbit(), mailroom.database.postgres());
              ProgressMonitor progress = new ProgressMonitor(out, "submitted", confirmed::sum, fake, queues, sampler);
              Submitter submitter = submitter(mailroom)) {
             sampler.start();
@@ -171,7 +174,7 @@ final class BenchRun {
             List<Timelines.Timeline> timelines = Timelines.read(mailroom.database, emails.from());
             ToIntFunction<UUID> expected = expectedEvents(fake);
             PipelineAnalysis analysis = new PipelineAnalysis(timelines, log, expected, load.startMicros(), load.endMicros());
-            BenchReport.Pipeline pipeline = analysis.pipeline(load, progress.ticks(), eventsPosted, webhookCalls);
+            BenchReport.Pipeline pipeline = analysis.pipeline(load, progress.ticks(), eventsPosted, webhookCalls, !sandbox);
             List<BenchReport.Second> series = analysis.series(progress.ticks(), sampler.samples());
             BenchReport.Costs costs = costs(mailroom.database, emails.from(), before, after, eventsPosted);
             BenchReport.Fractions fractions = fractions(ceilings, costs, pipeline.sustainedTrackedPerSecond());
@@ -187,6 +190,20 @@ final class BenchRun {
             return new BenchReport(runId, startedAt.toString(), o.label(), "pipeline", config(mailroom), machine, started(mailroom), ceilings,
                     pipeline, null, usage, costs, fractions, targets(pipeline, null, usage, fractions), profiles, series, List.copyOf(notes));
         }
+    }
+
+    /** The processes the run started, and those named with --watch (a Mailroom someone else started). */
+    private List<ProcessSampler.Watched> watched(MailroomUnderTest mailroom) {
+        List<ProcessSampler.Watched> watched = new ArrayList<>(mailroom.processes.all().stream()
+                .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.baseUrl())).toList());
+        for (String spec : o.watch()) {
+            String[] parts = spec.split("=", 3);
+            watched.add(new ProcessSampler.Watched(parts[0], Long.parseLong(parts[1]), parts.length > 2 ? parts[2] : null));
+        }
+        if (watched.isEmpty()) {
+            notes.add("No Mailroom process was watched (a running Mailroom: name its processes with --watch name=pid[=url]).");
+        }
+        return watched;
     }
 
     private Submitter submitter(MailroomUnderTest mailroom) throws IOException {
@@ -287,13 +304,12 @@ final class BenchRun {
     // Ingest
 
     private BenchReport ingest(MailroomUnderTest mailroom, BenchReport.Ceilings ceilings) throws Exception {
-        List<ProcessSampler.Watched> watched = mailroom.processes.all().stream()
-                .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.baseUrl())).toList();
+        List<ProcessSampler.Watched> watched = watched(mailroom);
         WebhookFlood flood = new WebhookFlood(mailroom.fake, mailroom.apiUrl, o.webhookBatch());
         LongAdder warmupEvents = new LongAdder();
         LongAdder measured = new LongAdder();
         try (QueueDepths queues = new QueueDepths(mailroom.broker);
-             ProcessSampler sampler = new ProcessSampler(watched, !o.onEmbeddedInfrastructure());
+             ProcessSampler sampler = new ProcessSampler(watched, mailroom.broker.rabbit(), mailroom.database.postgres());
              ProgressMonitor progress = new ProgressMonitor(out, "events", () -> warmupEvents.sum() + measured.sum(), null, queues, sampler)) {
             sampler.start();
             progress.start("warm-up");

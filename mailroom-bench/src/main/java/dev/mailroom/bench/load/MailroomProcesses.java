@@ -94,6 +94,8 @@ final class MailroomProcesses implements AutoCloseable {
         command.add(jar.toString());
         command.add("--mailroom.roles=" + plan.roles());
         command.add("--server.port=" + port);
+        // Loopback only: nothing a benchmark starts is reachable from outside the machine.
+        command.add("--server.address=127.0.0.1");
         command.add("--mailroom.data-dir=" + runDir.resolve("data").resolve(plan.name()));
         command.addAll(plan.args());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

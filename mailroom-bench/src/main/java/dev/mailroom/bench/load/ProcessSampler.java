@@ -44,7 +44,8 @@ final class ProcessSampler implements AutoCloseable {
     }
 
     private final List<Watched> jvms;
-    private final boolean infrastructureProcesses;
+    private final boolean rabbitMq;
+    private final boolean postgres;
     private final long clockTicks = clockTicksPerSecond();
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
     private final Map<String, double[]> gcAtStart = new HashMap<>();
@@ -53,9 +54,11 @@ final class ProcessSampler implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    ProcessSampler(List<Watched> jvms, boolean infrastructureProcesses) {
+    /** @param rabbitMq,postgres whether to watch this machine's RabbitMQ and PostgreSQL processes (when Mailroom uses them) */
+    ProcessSampler(List<Watched> jvms, boolean rabbitMq, boolean postgres) {
         this.jvms = List.copyOf(jvms);
-        this.infrastructureProcesses = infrastructureProcesses;
+        this.rabbitMq = rabbitMq;
+        this.postgres = postgres;
         this.thread = new Thread(this::loop, "process-sampler");
         thread.setDaemon(true);
     }
@@ -137,8 +140,10 @@ final class ProcessSampler implements AutoCloseable {
             groups.put(w.name(), List.of(w.pid()));
         }
         groups.put(BENCH, List.of(ProcessHandle.current().pid()));
-        if (infrastructureProcesses) {
+        if (rabbitMq) {
             groups.put(RABBITMQ, pidsNamed(Set.of("beam.smp")));
+        }
+        if (postgres) {
             groups.put(POSTGRES, pidsNamed(Set.of("postgres")));
         }
         return groups;

@@ -113,7 +113,8 @@ public final class MarkdownReport {
                 List.of("untracked when the load stopped", String.format(Locale.ROOT, "%,d emails; the last was tracked %.1f s later", p.backlogAtLoadEnd(), p.drainSeconds())),
                 List.of("kept up with the offered rate", p.keptUp() ? "yes" : "**no**"),
                 List.of("load generator behind schedule (max)", p.generatorBehindMaxMillis() + " ms"),
-                List.of("webhook events accepted during the load", f1(p.webhookEventsPerSecond()) + " events/s"
+                List.of("webhook events accepted during the load", p.webhookEventsPerSecond() < 0 ? "not measured (the sandbox posts its own webhooks)"
+                        : f1(p.webhookEventsPerSecond()) + " events/s"
                         + (p.webhookCalls() > 0 ? String.format(Locale.ROOT, " (%.1f events per webhook call)", p.eventsPerWebhookCall()) : ""))));
         section("Latency");
         line("From the moment the benchmark submitted each email to when Mailroom recorded each step (database `recorded_at`;"

@@ -47,6 +47,13 @@ class BenchOptionsTest {
     }
 
     @Test
+    void watchedProcessesAreNamedPidsWithAnOptionalMetricsUrl() {
+        BenchOptions o = BenchOptions.parse(new String[] {"--watch", "api=1234=http://127.0.0.1:8080", "--watch=operator=99"});
+        assertThat(o.watch()).containsExactly("api=1234=http://127.0.0.1:8080", "operator=99");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--watch", "api"})).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void unboundedRunsAreRefused() {
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--duration", "7200"})).isInstanceOf(IllegalArgumentException.class);
     }

@@ -31,7 +31,8 @@ class OperatorStore {
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
     /**
-     * An ACCEPTED message is due for dispatch this long after it was stored, unless recording
+     * An ACCEPTED message is due for dispatch this long after it was stored (default 5 min: longer than a
+     * database outage, during which the intake holds its batch and records QUEUED afterwards), unless recording
      * QUEUED cleared the due time first. That is the outbox: if the operator died between its
      * commit and its publish, the releaser finds the message and queues it.
      */
