@@ -267,6 +267,7 @@ final class BenchRun {
             Map<String, long[]> writes = DatabaseCounters.writesBetween(before, after);
             long inserted = writes.values().stream().mapToLong(d -> d[0]).sum();
             long updated = writes.values().stream().mapToLong(d -> d[1]).sum();
+            long hot = writes.values().stream().mapToLong(d -> d[3]).sum();
             Map<String, Double> tidy = new LinkedHashMap<>();
             writes.forEach((table, d) -> {
                 if (d[0] + d[1] > 0) {
@@ -275,7 +276,8 @@ final class BenchRun {
             });
             long commits = after.commits() - before.commits();
             long wal = DatabaseCounters.walBytesSince(db, before.walLsn());
-            return new BenchReport.Costs(round2(inserted / emails), round2(updated / emails), round2((inserted + updated) / emails),
+            return new BenchReport.Costs(round2(inserted / emails), round2(updated / emails), updated == 0 ? -1 : round2((double) hot / updated),
+                    round2((inserted + updated) / emails),
                     round2(commits / emails), round2(wal / 1024.0 / emails), round2(queueMessages), queues, tidy,
                     "Rows and commits from PostgreSQL's statistics (pg_stat_user_tables, pg_stat_database) over the measured load and drain;"
                             + " rows by table are inserts + updates. WAL is server-wide. Queue messages per email are counted from what was"
@@ -284,7 +286,7 @@ final class BenchRun {
         long inserted = recorded.values().stream().mapToLong(Long::longValue).sum();
         Map<String, Double> tidy = new LinkedHashMap<>();
         recorded.forEach((k, v) -> tidy.put(k, round2(v / emails)));
-        return new BenchReport.Costs(round2(inserted / emails), -1, round2(inserted / emails), -1, -1, round2(queueMessages), queues, tidy,
+        return new BenchReport.Costs(round2(inserted / emails), -1, -1, round2(inserted / emails), -1, -1, round2(queueMessages), queues, tidy,
                 "H2 keeps no write statistics: rows are those this run's messages have (inserts only; status updates not counted)."
                         + " Queue messages per email are counted from what was recorded and the events the fake provider posted.");
     }

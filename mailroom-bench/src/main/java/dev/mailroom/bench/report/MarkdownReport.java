@@ -159,7 +159,8 @@ public final class MarkdownReport {
         table(List.of("figure", "per email"), List.of(
                 List.of("queue messages", f2(c.queueMessagesPerEmail()) + " (" + join(c.queueMessagesByQueue()) + ")"),
                 List.of("rows inserted", f2(c.rowsInsertedPerEmail()) + (c.rowsByTable().isEmpty() ? "" : " (" + join(c.rowsByTable()) + ")")),
-                List.of("rows updated", c.rowsUpdatedPerEmail() < 0 ? "not measured" : f2(c.rowsUpdatedPerEmail())),
+                List.of("rows updated", c.rowsUpdatedPerEmail() < 0 ? "not measured" : f2(c.rowsUpdatedPerEmail())
+                        + (c.hotUpdateShare() < 0 ? "" : String.format(Locale.ROOT, " (%.0f%% in place, HOT)", 100 * c.hotUpdateShare()))),
                 List.of("row writes (inserted + updated)", f2(c.rowWritesPerEmail())),
                 List.of("database commits", c.commitsPerEmail() < 0 ? "not measured" : f2(c.commitsPerEmail())),
                 List.of("WAL written", c.walKiBPerEmail() < 0 ? "not measured" : f2(c.walKiBPerEmail()) + " KiB")));
