@@ -27,7 +27,8 @@ final class DatabaseCounters {
         }
         Map<String, long[]> tables = new LinkedHashMap<>();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del, n_tup_hot_upd FROM pg_stat_user_tables ORDER BY relname")) {
+            try (ResultSet rs = s.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del, n_tup_hot_upd"
+                    + " FROM pg_stat_user_tables ORDER BY relname")) {
                 while (rs.next()) {
                     tables.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)});
                 }
