@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -55,7 +54,8 @@ final class BenchRun {
             notes.add("Profiled run: the flight recordings (waits from 1 ms, thread events) cost CPU of their own; compare CPU and"
                     + " throughput with unprofiled runs only.");
         }
-        out.printf("  the machine is %.0f%% busy before the run (100%% = one core of %d)%n", busyBeforeRun, Runtime.getRuntime().availableProcessors());
+        out.printf("  the machine is %.0f%% busy before the run (100%% = one core of %d)%n", busyBeforeRun,
+                Runtime.getRuntime().availableProcessors());
         if (busyBeforeRun > 20) {
             notes.add(String.format("Before the benchmark started anything, the machine was already %.0f%% busy (others' work).", busyBeforeRun));
         }
@@ -97,7 +97,7 @@ final class BenchRun {
         Database target = DatabaseCeiling.target(mailroom.database, runDir);
         DatabaseCeiling.Result db = DatabaseCeiling.measure(target, o.ceilingDuration());
         out.printf("  database batched inserts:     %,.0f rows/s (%s)%n", db.rowsPerSecond(), db.how());
-        return new BenchReport.Ceilings(round(amqp.messagesPerSecond()), amqp.how(), round(db.rowsPerSecond()), db.how());
+        return new BenchReport.Ceilings(Round.one(amqp.messagesPerSecond()), amqp.how(), Round.one(db.rowsPerSecond()), db.how());
     }
 
     /**
@@ -127,7 +127,7 @@ final class BenchRun {
         List<ProcessSampler.Watched> watched = watched(mailroom);
         SubmissionLog warmupLog = new SubmissionLog();
         SubmissionLog log = new SubmissionLog();
-        LongAdderView confirmed = new LongAdderView(warmupLog, log);
+        ConfirmedInBothPhases confirmed = new ConfirmedInBothPhases(warmupLog, log);
         try (QueueDepths queues = new QueueDepths(mailroom.broker);
              ProcessSampler sampler = new ProcessSampler(watched, mailroom.broker.rabbit(), mailroom.database.postgres());
              ProgressMonitor progress = new ProgressMonitor(out, "submitted", confirmed::sum, fake, queues, sampler);
@@ -137,7 +137,8 @@ final class BenchRun {
             if (!o.warmup().isZero()) {
                 BenchEmails warm = new BenchEmails(runId, "warmup", o.bodyBytes(), sandbox);
                 long warmCount = o.asFastAsPossible() ? Long.MAX_VALUE : Math.max(1, (long) o.rate() * o.warmup().toSeconds());
-                new LoadGenerator(submitter, warm, warmupLog).run(o.rate(), Math.min(warmCount, o.count()), o.warmup(), o.maxBacklog(), queues::total);
+                new LoadGenerator(submitter, warm, warmupLog).run(o.rate(), Math.min(warmCount, o.count()), o.warmup(), o.maxBacklog(),
+                        queues::total);
                 progress.phase("settle");
                 if (!awaitTracked(mailroom, queues, warm.from(), warmupLog, Duration.ofSeconds(60))) {
                     notes.add("The warm-up's emails were not all tracked within 60 s; the measured load started anyway.");
@@ -151,7 +152,8 @@ final class BenchRun {
             }
             BenchEmails emails = new BenchEmails(runId, "bench", o.bodyBytes(), sandbox);
             progress.phase("load");
-            LoadGenerator.Outcome load = new LoadGenerator(submitter, emails, log).run(o.rate(), o.count(), o.duration(), o.maxBacklog(), queues::total);
+            LoadGenerator.Outcome load = new LoadGenerator(submitter, emails, log).run(o.rate(), o.count(), o.duration(), o.maxBacklog(),
+                    queues::total);
             progress.phase("drain");
             boolean drained = awaitTracked(mailroom, queues, emails.from(), log, o.drainTimeout());
             if (!drained) {
@@ -176,19 +178,21 @@ final class BenchRun {
             PipelineAnalysis analysis = new PipelineAnalysis(timelines, log, expected, load.startMicros(), load.endMicros());
             BenchReport.Pipeline pipeline = analysis.pipeline(load, progress.ticks(), eventsPosted, webhookCalls, !sandbox);
             List<BenchReport.Second> series = analysis.series(progress.ticks(), sampler.samples());
-            BenchReport.Costs costs = costs(mailroom.database, emails.from(), before, after, eventsPosted);
-            BenchReport.Fractions fractions = fractions(ceilings, costs, pipeline.sustainedTrackedPerSecond());
+            BenchReport.Costs costs = EmailCosts.measure(mailroom.database, emails.from(), before, after, eventsPosted);
+            BenchReport.Fractions fractions = EmailCosts.fractions(ceilings, costs, pipeline.sustainedTrackedPerSecond());
             List<BenchReport.Usage> usage = usage(sampler, load.startMicros(), load.endMicros(), peakRss,
                     sampler.cpuSeconds(load.startMicros(), drainEnd), pipeline.fullyTracked());
             machineNotes(sampler, usage, load.startMicros(), load.endMicros());
             BenchReport.Machine machine = machine(sampler, load.startMicros(), load.endMicros());
             List<BenchReport.HotMethods> profiles = stopAndProfile(mailroom);
             if (drainEnd - load.endMicros() > 0 && pipeline.fullyTracked() < pipeline.submitted()) {
-                notes.add(String.format("%,d of %,d submitted emails were not fully tracked at the end.", pipeline.submitted() - pipeline.fullyTracked(),
+                notes.add(String.format("%,d of %,d submitted emails were not fully tracked at the end.",
+                        pipeline.submitted() - pipeline.fullyTracked(),
                         pipeline.submitted()));
             }
             return new BenchReport(runId, startedAt.toString(), o.label(), "pipeline", config(mailroom), machine, started(mailroom), ceilings,
-                    pipeline, null, usage, costs, fractions, targets(pipeline, null, usage, fractions), profiles, series, List.copyOf(notes));
+                    pipeline, null, usage, costs, fractions, new Verdicts(o).of(pipeline, null, usage, fractions), profiles, series,
+                            List.copyOf(notes));
         }
     }
 
@@ -248,57 +252,6 @@ final class BenchRun {
         return false;
     }
 
-    private BenchReport.Costs costs(Database db, String from, DatabaseCounters.Snapshot before, DatabaseCounters.Snapshot after, long eventsPosted)
-            throws SQLException {
-        Map<String, Long> recorded = DatabaseCounters.recordedRows(db, from);
-        double emails = Math.max(1, recorded.getOrDefault("messages", 0L));
-        long queued = recorded.getOrDefault("activities:QUEUED", 0L);
-        long reports = recorded.getOrDefault("activities:DISPATCHED", 0L) + recorded.getOrDefault("activities:DEFERRED", 0L)
-                + recorded.getOrDefault("activities:FAILED", 0L);
-        long events = eventsPosted >= 0 ? eventsPosted : recorded.entrySet().stream()
-                .filter(e -> e.getKey().matches("activities:(DELIVERED|OPENED|CLICKED|BOUNCED|COMPLAINED|DROPPED|UNSUBSCRIBED)"))
-                .mapToLong(Map.Entry::getValue).sum();
-        Map<String, Double> queues = new LinkedHashMap<>();
-        queues.put("mailbox", round2(recorded.getOrDefault("messages", 0L) / emails));
-        queues.put("dispatching", round2(queued / emails));
-        queues.put("tracking", round2((reports + events) / emails));
-        double queueMessages = queues.values().stream().mapToDouble(Double::doubleValue).sum();
-        if (before != null && after != null) {
-            Map<String, long[]> writes = DatabaseCounters.writesBetween(before, after);
-            long inserted = writes.values().stream().mapToLong(d -> d[0]).sum();
-            long updated = writes.values().stream().mapToLong(d -> d[1]).sum();
-            Map<String, Double> tidy = new LinkedHashMap<>();
-            writes.forEach((table, d) -> {
-                if (d[0] + d[1] > 0) {
-                    tidy.put(table, round2((d[0] + d[1]) / emails));
-                }
-            });
-            long commits = after.commits() - before.commits();
-            long wal = DatabaseCounters.walBytesSince(db, before.walLsn());
-            return new BenchReport.Costs(round2(inserted / emails), round2(updated / emails), round2((inserted + updated) / emails),
-                    round2(commits / emails), round2(wal / 1024.0 / emails), round2(queueMessages), queues, tidy,
-                    "Rows and commits from PostgreSQL's statistics (pg_stat_user_tables, pg_stat_database) over the measured load and drain;"
-                            + " rows by table are inserts + updates. WAL is server-wide. Queue messages per email are counted from what was"
-                            + " recorded (submissions, QUEUED, dispatcher reports) and the webhook events the fake provider posted.");
-        }
-        long inserted = recorded.values().stream().mapToLong(Long::longValue).sum();
-        Map<String, Double> tidy = new LinkedHashMap<>();
-        recorded.forEach((k, v) -> tidy.put(k, round2(v / emails)));
-        return new BenchReport.Costs(round2(inserted / emails), -1, round2(inserted / emails), -1, -1, round2(queueMessages), queues, tidy,
-                "H2 keeps no write statistics: rows are those this run's messages have (inserts only; status updates not counted)."
-                        + " Queue messages per email are counted from what was recorded and the events the fake provider posted.");
-    }
-
-    private static BenchReport.Fractions fractions(BenchReport.Ceilings ceilings, BenchReport.Costs costs, double mailroomPerSecond) {
-        if (ceilings == null || costs == null || costs.queueMessagesPerEmail() <= 0 || costs.rowWritesPerEmail() <= 0) {
-            return null;
-        }
-        double broker = ceilings.amqpMessagesPerSecond() / costs.queueMessagesPerEmail();
-        double database = ceilings.dbRowsPerSecond() / costs.rowWritesPerEmail();
-        double together = 1 / (1 / broker + 1 / database);
-        return new BenchReport.Fractions(round(broker), round(database), round(together), mailroomPerSecond,
-                round2(mailroomPerSecond / Math.min(broker, database)), round2(mailroomPerSecond / together));
-    }
 
     // ------------------------------------------------------------------------------------------
     // Ingest
@@ -339,8 +292,8 @@ final class BenchRun {
             long recorded = sendGridActivities(mailroom.database) - recordedBefore;
             double recordedSeconds = (drainEnd - result.startMicros()) / 1e6;
             BenchReport.Ingest ingest = new BenchReport.Ingest(result.events(), result.calls(), result.failedCalls(), result.lastFailure(),
-                    round(result.seconds()), round(result.events() / result.seconds()), Percentiles.of("webhook call", result.callMicros()),
-                    round(recorded / recordedSeconds), recorded, round((drainEnd - result.endMicros()) / 1e6));
+                    Round.one(result.seconds()), Round.one(result.events() / result.seconds()), Percentiles.of("webhook call", result.callMicros()),
+                    Round.one(recorded / recordedSeconds), recorded, Round.one((drainEnd - result.endMicros()) / 1e6));
             List<BenchReport.Second> series = ingestSeries(progress.ticks(), sampler.samples(), result.startMicros());
             List<BenchReport.Usage> usage = usage(sampler, result.startMicros(), result.endMicros(), peakRss,
                     sampler.cpuSeconds(result.startMicros(), drainEnd), recorded);
@@ -353,7 +306,7 @@ final class BenchRun {
             }
             List<BenchReport.HotMethods> profiles = stopAndProfile(mailroom);
             return new BenchReport(runId, startedAt.toString(), o.label(), "ingest", config(mailroom), machine, started(mailroom), ceilings,
-                    null, ingest, usage, null, null, targets(null, ingest, usage, null), profiles, series, List.copyOf(notes));
+                    null, ingest, usage, null, null, new Verdicts(o).of(null, ingest, usage, null), profiles, series, List.copyOf(notes));
         }
     }
 
@@ -415,10 +368,10 @@ final class BenchRun {
     /** @param units emails tracked (or events recorded) while {@code cpuSeconds} were spent */
     private static List<BenchReport.Usage> usage(ProcessSampler sampler, long from, long to, Map<String, Long> peakRss,
                                                  Map<String, Double> cpuSeconds, long units) {
-        return sampler.usage(from, to, peakRss).stream().map(u -> new BenchReport.Usage(u.name(), round(u.avgCpuPercent()),
-                round(u.maxCpuPercent()), units <= 0 ? -1 : round2(1000 * cpuSeconds.getOrDefault(u.name(), 0.0) / units),
-                round(u.peakRssBytes() / 1048576.0), u.peakHeapUsedBytes() < 0 ? -1 : round(u.peakHeapUsedBytes() / 1048576.0),
-                round2(u.gcPauseSeconds()), u.gcPauses())).toList();
+        return sampler.usage(from, to, peakRss).stream().map(u -> new BenchReport.Usage(u.name(), Round.one(u.avgCpuPercent()),
+                Round.one(u.maxCpuPercent()), units <= 0 ? -1 : Round.two(1000 * cpuSeconds.getOrDefault(u.name(), 0.0) / units),
+                Round.one(u.peakRssBytes() / 1048576.0), u.peakHeapUsedBytes() < 0 ? -1 : Round.one(u.peakHeapUsedBytes() / 1048576.0),
+                Round.two(u.gcPauseSeconds()), u.gcPauses())).toList();
     }
 
     private void machineNotes(ProcessSampler sampler, List<BenchReport.Usage> usage, long from, long to) {
@@ -442,7 +395,7 @@ final class BenchRun {
     private BenchReport.Machine machine(ProcessSampler sampler, long from, long to) {
         return new BenchReport.Machine(Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version"), System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                round(busyBeforeRun), round(sampler.machineBusyAverage(from, to)), round(sampler.machineStealAverage(from, to)));
+                Round.one(busyBeforeRun), Round.one(sampler.machineBusyAverage(from, to)), Round.one(sampler.machineStealAverage(from, to)));
     }
 
     private List<BenchReport.StartedProcess> started(MailroomUnderTest mailroom) {
@@ -456,73 +409,12 @@ final class BenchRun {
                 (int) o.eventDelay().toMillis(), o.webhookBatch(), o.webhookPosters(), (int) o.webhookLinger().toMillis(), o.bodyBytes());
     }
 
-    /** The targets, each judged only where this run measured it. */
-    private List<BenchReport.Target> targets(BenchReport.Pipeline p, BenchReport.Ingest ingest, List<BenchReport.Usage> usage,
-                                             BenchReport.Fractions fractions) {
-        List<BenchReport.Target> targets = new ArrayList<>();
-        boolean external = !o.onEmbeddedInfrastructure();
-        boolean threeEvents = o.provider().equals("sandbox") || (o.openRate() >= 1 && o.clickRate() >= 1);
-        if (p != null) {
-            String measured = String.format("%.1f emails/s fully tracked over %d s (%s), %s", p.sustainedTrackedPerSecond(),
-                    o.duration().toSeconds(), o.setup(), p.keptUp() ? "kept up" : "fell behind");
-            String verdict;
-            if (!external || !threeEvents) {
-                verdict = "not tested (needs RabbitMQ + PostgreSQL and 3 events per email)";
-            } else if (p.offeredPerSecond() < 1000 * 0.98) {
-                verdict = p.keptUp() ? "not tested (offered only " + Math.round(p.offeredPerSecond()) + "/s)" : "not met";
-            } else {
-                verdict = p.sustainedTrackedPerSecond() >= 1000 && p.keptUp()
-                        ? (o.duration().toSeconds() >= 60 ? "met" : "met for " + o.duration().toSeconds() + " s (target: 60 s)") : "not met";
-            }
-            targets.add(new BenchReport.Target(">= 1,000 emails/s sustained for 60 s, fully tracked, 3 provider events each, RabbitMQ + PostgreSQL",
-                    measured, verdict));
-            if (fractions != null) {
-                targets.add(new BenchReport.Target(">= 60% of the same-run infrastructure ceiling", String.format("%.0f%% of the lower ceiling (%,.0f emails/s)",
-                        100 * fractions.fractionOfLowerCeiling(), Math.min(fractions.brokerAllowsPerSecond(), fractions.databaseAllowsPerSecond())),
-                        !o.asFastAsPossible() ? "not tested (only a --rate max run measures the most Mailroom can do)"
-                                : fractions.fractionOfLowerCeiling() >= 0.6 ? "met" : "not met"));
-            }
-            BenchReport.Latency dispatched = p.latencies().stream().filter(l -> l.step().startsWith("submit -> DISPATCHED recorded")).findFirst().orElse(null);
-            BenchReport.Latency answered = p.latencies().stream().filter(l -> l.step().startsWith("submit -> DISPATCHED (")).findFirst().orElse(null);
-            if (dispatched != null) {
-                boolean at500 = !o.asFastAsPossible() && Math.abs(o.rate() - 500) <= 50 && external;
-                targets.add(new BenchReport.Target("p99 submit -> DISPATCHED < 250 ms at 500 emails/s",
-                        String.format("p99 %.1f ms recorded (%.1f ms when the provider answered) at %s emails/s", dispatched.p99(),
-                                answered == null ? -1 : answered.p99(), o.asFastAsPossible() ? "max" : Integer.toString(o.rate())),
-                        !at500 ? "not tested (needs --rate 500 on RabbitMQ + PostgreSQL)" : dispatched.p99() < 250 ? "met" : "not met"));
-            }
-        }
-        if (ingest != null) {
-            targets.add(new BenchReport.Target("webhook ingest >= 10,000 events/s (2xx only after confirm)",
-                    String.format("%,.0f events/s", ingest.acceptedEventsPerSecond()), ingest.acceptedEventsPerSecond() >= 10_000 ? "met" : "not met"));
-        }
-        double peakHeap = usage.stream().mapToDouble(BenchReport.Usage::peakHeapUsedMiB).max().orElse(-1);
-        if (peakHeap > 0) {
-            boolean capped = heapMiB(o.heap()) <= 512;
-            targets.add(new BenchReport.Target("heap <= 512 MB per process", String.format("-Xmx%s; peak heap used %.0f MiB (sampled every 2 s)",
-                    o.heap(), peakHeap), capped && peakHeap <= 512 ? "met" : peakHeap <= 512 ? "met (sampled; -Xmx above 512m)" : "not met"));
-        }
-        return targets;
-    }
 
-    private static double heapMiB(String heap) {
-        String h = heap.toLowerCase();
-        double n = Double.parseDouble(h.replaceAll("[^0-9.]", ""));
-        return h.endsWith("g") ? n * 1024 : h.endsWith("k") ? n / 1024 : h.endsWith("m") ? n : n / 1048576;
-    }
-
-    static double round(double v) {
-        return Math.round(v * 10) / 10.0;
-    }
-
-    static double round2(double v) {
-        return Math.round(v * 100) / 100.0;
-    }
 
     /** Confirmed submissions of the warm-up and the measured load, for the progress line. */
-    private record LongAdderView(SubmissionLog a, SubmissionLog b) {
+    private record ConfirmedInBothPhases(SubmissionLog warmup, SubmissionLog measured) {
         long sum() {
-            return a.confirmed.sum() + b.confirmed.sum();
+            return warmup.confirmed.sum() + measured.confirmed.sum();
         }
     }
 }

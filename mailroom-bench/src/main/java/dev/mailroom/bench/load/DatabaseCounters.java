@@ -27,9 +27,10 @@ final class DatabaseCounters {
         }
         Map<String, long[]> tables = new LinkedHashMap<>();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables ORDER BY relname")) {
+            try (ResultSet rs = s.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del, n_tup_hot_upd"
+                    + " FROM pg_stat_user_tables ORDER BY relname")) {
                 while (rs.next()) {
-                    tables.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+                    tables.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)});
                 }
             }
             long commits;
@@ -57,12 +58,12 @@ final class DatabaseCounters {
         }
     }
 
-    /** {inserted, updated, deleted} per table between two readings. */
+    /** {inserted, updated, deleted, updated in place (HOT)} per table between two readings. */
     static Map<String, long[]> writesBetween(Snapshot before, Snapshot after) {
         Map<String, long[]> delta = new LinkedHashMap<>();
         after.tableWrites().forEach((table, a) -> {
-            long[] b = before.tableWrites().getOrDefault(table, new long[3]);
-            delta.put(table, new long[] {a[0] - b[0], a[1] - b[1], a[2] - b[2]});
+            long[] b = before.tableWrites().getOrDefault(table, new long[4]);
+            delta.put(table, new long[] {a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3]});
         });
         return delta;
     }

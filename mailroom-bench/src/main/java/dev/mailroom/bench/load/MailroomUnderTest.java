@@ -104,6 +104,10 @@ final class MailroomUnderTest implements AutoCloseable {
         args.addAll(o.serverArgs());
         List<String> jvmArgs = new ArrayList<>();
         jvmArgs.add("-Xmx" + o.heap());
+        if (embedded) {
+            // H2's auto-server (for the benchmark's reads) would otherwise listen on every interface.
+            jvmArgs.add("-Dh2.bindAddress=127.0.0.1");
+        }
         jvmArgs.addAll(o.jvmArgs());
 
         MailroomProcesses processes = new MailroomProcesses();

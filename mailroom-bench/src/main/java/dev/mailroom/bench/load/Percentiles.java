@@ -14,7 +14,8 @@ final class Percentiles {
         }
         long[] sorted = micros.clone();
         Arrays.sort(sorted);
-        return new BenchReport.Latency(step, sorted.length, ms(at(sorted, 50)), ms(at(sorted, 95)), ms(at(sorted, 99)), ms(sorted[sorted.length - 1]));
+        return new BenchReport.Latency(step, sorted.length, ms(at(sorted, 50)), ms(at(sorted, 95)), ms(at(sorted, 99)),
+                ms(sorted[sorted.length - 1]));
     }
 
     static long at(long[] sorted, double percentile) {

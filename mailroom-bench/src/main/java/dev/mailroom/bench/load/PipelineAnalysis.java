@@ -67,9 +67,9 @@ final class PipelineAnalysis {
         // The sandbox posts its own webhooks inside Mailroom: nothing the benchmark can count.
         double events = fakeProvider ? eventsPerSecond(ticks) : -1;
         return new BenchReport.Pipeline(submittedCount, log.failed.sum(), log.lastFailure, timelines.size(), tracked.length,
-                round(loadSeconds), round(offered), round(windowSeconds), round(sustained), peak, backlog, round(drain), keptUp,
-                load.behindScheduleMaxMillis(), round(events), webhookCalls,
-                webhookCalls > 0 ? round((double) eventsPosted / webhookCalls) : -1, latencies());
+                Round.one(loadSeconds), Round.one(offered), Round.one(windowSeconds), Round.one(sustained), peak, backlog, Round.one(drain), keptUp,
+                load.behindScheduleMaxMillis(), Round.one(events), webhookCalls,
+                webhookCalls > 0 ? Round.one((double) eventsPosted / webhookCalls) : -1, latencies());
     }
 
     private double eventsPerSecond(List<Tick> ticks) {
@@ -96,7 +96,8 @@ final class PipelineAnalysis {
             add(steps, n, 4, t.deliveredRecorded(), submitted);
             add(steps, n, 5, fullyTracked(t) ? t.lastRecorded() : 0, submitted);
         }
-        String[] names = {"submit -> confirmed by broker/API (client side)", "submit -> ACCEPTED recorded", "submit -> DISPATCHED (provider answered)",
+        String[] names = {"submit -> confirmed by broker/API (client side)", "submit -> ACCEPTED recorded",
+                "submit -> DISPATCHED (provider answered)",
                 "submit -> DISPATCHED recorded", "submit -> DELIVERED recorded", "submit -> fully tracked"};
         List<BenchReport.Latency> result = new ArrayList<>();
         for (int i = 0; i < names.length; i++) {
@@ -177,14 +178,11 @@ final class PipelineAnalysis {
     /** Each process's CPU and, last, the whole machine's: the gap between them is everyone else on it. */
     static Map<String, Double> cpuWithMachine(ProcessSampler.Sample sample) {
         Map<String, Double> rounded = new java.util.LinkedHashMap<>();
-        sample.cpuPercent().forEach((k, v) -> rounded.put(k, round(v)));
-        rounded.put(MACHINE, round(sample.machineBusyPercent()));
+        sample.cpuPercent().forEach((k, v) -> rounded.put(k, Round.one(v)));
+        rounded.put(MACHINE, Round.one(sample.machineBusyPercent()));
         return rounded;
     }
 
     static final String MACHINE = "machine (all)";
 
-    static double round(double v) {
-        return Math.round(v * 10) / 10.0;
-    }
 }

@@ -69,14 +69,16 @@ final class ProgressMonitor implements AutoCloseable {
             if (fake != null) {
                 line.append(String.format(" | sent %,6d/s  events %,6d/s", sends - lastSends, events - lastEvents));
             }
-            line.append(String.format(" | waiting: mailbox %,d dispatching %,d tracking %,d", queues.mailbox(), queues.dispatching(), queues.tracking()));
+            line.append(String.format(" | waiting: mailbox %,d dispatching %,d tracking %,d", queues.mailbox(), queues.dispatching(),
+                    queues.tracking()));
             ProcessSampler.Sample sample = sampler.latest();
             if (sample != null) {
                 line.append(" | cpu%");
                 for (Map.Entry<String, Double> cpu : sample.cpuPercent().entrySet()) {
                     line.append(' ').append(cpu.getKey()).append(' ').append(Math.round(cpu.getValue()));
                 }
-                line.append(String.format(" (machine %d, steal %d)", Math.round(sample.machineBusyPercent()), Math.round(sample.machineStealPercent())));
+                line.append(String.format(" (machine %d, steal %d)", Math.round(sample.machineBusyPercent()),
+                        Math.round(sample.machineStealPercent())));
             }
             out.println(line);
             lastConfirmed = c;

@@ -82,7 +82,9 @@ public record BenchReport(
     }
 
     /** What one email costs the infrastructure, measured in this run. */
-    public record Costs(double rowsInsertedPerEmail, double rowsUpdatedPerEmail, double rowWritesPerEmail, double commitsPerEmail,
+    /** @param hotUpdateShare share of the updates PostgreSQL made in place (HOT: no index entries, no new row elsewhere); -1 unknown */
+    public record Costs(double rowsInsertedPerEmail, double rowsUpdatedPerEmail, double hotUpdateShare, double rowWritesPerEmail,
+            double commitsPerEmail,
                         double walKiBPerEmail, double queueMessagesPerEmail, Map<String, Double> queueMessagesByQueue,
                         Map<String, Double> rowsByTable, String how) {
     }

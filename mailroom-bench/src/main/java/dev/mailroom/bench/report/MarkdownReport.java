@@ -84,7 +84,8 @@ public final class MarkdownReport {
         }
         section("Configuration");
         table(List.of("setting", "value"), List.of(
-                List.of("setup", c.setup() + (c.setup().equals("SPLIT") ? " (" + c.operators() + " operator, " + c.dispatchers() + " dispatcher, 1 api+webhooks)" : "")),
+                List.of("setup", c.setup() + (c.setup().equals("SPLIT")
+                        ? " (" + c.operators() + " operator, " + c.dispatchers() + " dispatcher, 1 api+webhooks)" : "")),
                 List.of("load", c.submitVia() + ", rate " + c.rate() + ", " + c.durationSeconds() + " s, at most " + c.count() + " emails, "
                         + c.warmupSeconds() + " s warm-up"),
                 List.of("emails", "1 recipient, " + c.bodyBytes() + "-byte text, 1 tag"),
@@ -105,15 +106,19 @@ public final class MarkdownReport {
     private void pipeline(BenchReport.Pipeline p) {
         section("Throughput");
         table(List.of("figure", "value"), List.of(
-                List.of("emails submitted (confirmed)", String.format(Locale.ROOT, "%,d in %.1f s = %.1f/s offered", p.submitted(), p.loadSeconds(), p.offeredPerSecond())),
+                List.of("emails submitted (confirmed)", String.format(Locale.ROOT, "%,d in %.1f s = %.1f/s offered", p.submitted(),
+                        p.loadSeconds(), p.offeredPerSecond())),
                 List.of("submit failures", p.submitFailures() + (p.lastSubmitFailure() == null ? "" : " (last: " + p.lastSubmitFailure() + ")")),
                 List.of("recorded by Mailroom / fully tracked", String.format(Locale.ROOT, "%,d / %,d", p.recorded(), p.fullyTracked())),
-                List.of("**sustained, fully tracked**", String.format(Locale.ROOT, "**%.1f emails/s** (over the last %.1f s of the load)", p.sustainedTrackedPerSecond(), p.windowSeconds())),
+                List.of("**sustained, fully tracked**", String.format(Locale.ROOT, "**%.1f emails/s** (over the last %.1f s of the load)",
+                        p.sustainedTrackedPerSecond(), p.windowSeconds())),
                 List.of("peak second, fully tracked", p.peakTrackedPerSecond() + " emails"),
-                List.of("untracked when the load stopped", String.format(Locale.ROOT, "%,d emails; the last was tracked %.1f s later", p.backlogAtLoadEnd(), p.drainSeconds())),
+                List.of("untracked when the load stopped", String.format(Locale.ROOT, "%,d emails; the last was tracked %.1f s later",
+                        p.backlogAtLoadEnd(), p.drainSeconds())),
                 List.of("kept up with the offered rate", p.keptUp() ? "yes" : "**no**"),
                 List.of("load generator behind schedule (max)", p.generatorBehindMaxMillis() + " ms"),
-                List.of("webhook events accepted during the load", p.webhookEventsPerSecond() < 0 ? "not measured (the sandbox posts its own webhooks)"
+                List.of("webhook events accepted during the load",
+                        p.webhookEventsPerSecond() < 0 ? "not measured (the sandbox posts its own webhooks)"
                         : f1(p.webhookEventsPerSecond()) + " events/s"
                         + (p.webhookCalls() > 0 ? String.format(Locale.ROOT, " (%.1f events per webhook call)", p.eventsPerWebhookCall()) : ""))));
         section("Latency");
@@ -130,10 +135,12 @@ public final class MarkdownReport {
         table(List.of("figure", "value"), List.of(
                 List.of("**events accepted (2xx after broker confirm)**", String.format(Locale.ROOT, "**%,.0f events/s** (%,d events in %.1f s)",
                         i.acceptedEventsPerSecond(), i.events(), i.seconds())),
-                List.of("webhook calls / failed", i.calls() + " / " + i.failedCalls() + (i.lastFailure() == null ? "" : " (last: " + i.lastFailure() + ")")),
+                List.of("webhook calls / failed",
+                        i.calls() + " / " + i.failedCalls() + (i.lastFailure() == null ? "" : " (last: " + i.lastFailure() + ")")),
                 List.of("call latency p50 / p95 / p99 / max", String.format(Locale.ROOT, "%.1f / %.1f / %.1f / %.1f ms", i.callLatency().p50(),
                         i.callLatency().p95(), i.callLatency().p99(), i.callLatency().max())),
-                List.of("recorded by the operators", String.format(Locale.ROOT, "%,d events, %,.0f events/s from the first call until the tracking queue was empty"
+                List.of("recorded by the operators", String.format(Locale.ROOT,
+                        "%,d events, %,.0f events/s from the first call until the tracking queue was empty"
                         + " (%.1f s after the last call)", i.recordedEvents(), i.recordedEventsPerSecond(), i.drainSeconds()))));
     }
 
@@ -159,7 +166,8 @@ public final class MarkdownReport {
         table(List.of("figure", "per email"), List.of(
                 List.of("queue messages", f2(c.queueMessagesPerEmail()) + " (" + join(c.queueMessagesByQueue()) + ")"),
                 List.of("rows inserted", f2(c.rowsInsertedPerEmail()) + (c.rowsByTable().isEmpty() ? "" : " (" + join(c.rowsByTable()) + ")")),
-                List.of("rows updated", c.rowsUpdatedPerEmail() < 0 ? "not measured" : f2(c.rowsUpdatedPerEmail())),
+                List.of("rows updated", c.rowsUpdatedPerEmail() < 0 ? "not measured" : f2(c.rowsUpdatedPerEmail())
+                        + (c.hotUpdateShare() < 0 ? "" : String.format(Locale.ROOT, " (%.0f%% in place, HOT)", 100 * c.hotUpdateShare()))),
                 List.of("row writes (inserted + updated)", f2(c.rowWritesPerEmail())),
                 List.of("database commits", c.commitsPerEmail() < 0 ? "not measured" : f2(c.commitsPerEmail())),
                 List.of("WAL written", c.walKiBPerEmail() < 0 ? "not measured" : f2(c.walKiBPerEmail()) + " KiB")));

@@ -45,7 +45,8 @@ public final class SvgChart {
         boolean ingest = report.pipeline() == null;
         int panelCount = ingest ? 2 : 3;
         int height = TOP + panelCount * (PANEL_HEIGHT + GAP);
-        chart.svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n",
+        chart.svg.append(String.format(Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n",
                 WIDTH, height));
         chart.svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
         chart.text(LEFT, 22, 15, "Mailroom benchmark " + report.runId() + " (" + report.config().setup() + ", "
@@ -97,8 +98,10 @@ public final class SvgChart {
         for (int i = 0; i <= 4; i++) {
             double v = maxY * i / 4;
             double y = top + PANEL_HEIGHT - PANEL_HEIGHT * i / 4.0;
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>%n", LEFT, y, LEFT + plotWidth, y));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">%s</text>%n", LEFT - 6, y + 4, label(v)));
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>%n", LEFT, y,
+                    LEFT + plotWidth, y));
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">%s</text>%n", LEFT - 6, y + 4,
+                    label(v)));
         }
         int step = (int) Math.max(1, niceCeiling(maxX / 10));
         for (int x = 0; x <= maxX; x += step) {
@@ -106,7 +109,8 @@ public final class SvgChart {
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%ds</text>%n", px,
                     top + PANEL_HEIGHT + 15, x));
         }
-        svg.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" fill=\"#555\" transform=\"rotate(-90 14 %d)\" text-anchor=\"middle\">%s</text>%n",
+        svg.append(String.format(Locale.ROOT,
+                "<text x=\"14\" y=\"%d\" fill=\"#555\" transform=\"rotate(-90 14 %d)\" text-anchor=\"middle\">%s</text>%n",
                 top + PANEL_HEIGHT / 2, top + PANEL_HEIGHT / 2, unit));
         if (loadEnd > 0 && loadEnd <= maxX) {
             double px = LEFT + plotWidth * loadEnd / maxX;

@@ -1,0 +1,71 @@
+package dev.mailroom.bench.load;
+
+import dev.mailroom.bench.report.BenchReport;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one email cost the infrastructure in a run — queue messages, rows written, commits, WAL —
+ * and how many emails per second the same-run ceilings would allow at that cost.
+ */
+final class EmailCosts {
+    private EmailCosts() {
+    }
+
+    static BenchReport.Costs measure(Database db, String from, DatabaseCounters.Snapshot before, DatabaseCounters.Snapshot after, long eventsPosted)
+            throws SQLException {
+        Map<String, Long> recorded = DatabaseCounters.recordedRows(db, from);
+        double emails = Math.max(1, recorded.getOrDefault("messages", 0L));
+        long queued = recorded.getOrDefault("activities:QUEUED", 0L);
+        long reports = recorded.getOrDefault("activities:DISPATCHED", 0L) + recorded.getOrDefault("activities:DEFERRED", 0L)
+                + recorded.getOrDefault("activities:FAILED", 0L);
+        long events = eventsPosted >= 0 ? eventsPosted : recorded.entrySet().stream()
+                .filter(e -> e.getKey().matches("activities:(DELIVERED|OPENED|CLICKED|BOUNCED|COMPLAINED|DROPPED|UNSUBSCRIBED)"))
+                .mapToLong(Map.Entry::getValue).sum();
+        Map<String, Double> queues = new LinkedHashMap<>();
+        queues.put("mailbox", Round.two(recorded.getOrDefault("messages", 0L) / emails));
+        queues.put("dispatching", Round.two(queued / emails));
+        queues.put("tracking", Round.two((reports + events) / emails));
+        double queueMessages = queues.values().stream().mapToDouble(Double::doubleValue).sum();
+        if (before != null && after != null) {
+            Map<String, long[]> writes = DatabaseCounters.writesBetween(before, after);
+            long inserted = writes.values().stream().mapToLong(d -> d[0]).sum();
+            long updated = writes.values().stream().mapToLong(d -> d[1]).sum();
+            long hot = writes.values().stream().mapToLong(d -> d[3]).sum();
+            Map<String, Double> tidy = new LinkedHashMap<>();
+            writes.forEach((table, d) -> {
+                if (d[0] + d[1] > 0) {
+                    tidy.put(table, Round.two((d[0] + d[1]) / emails));
+                }
+            });
+            long commits = after.commits() - before.commits();
+            long wal = DatabaseCounters.walBytesSince(db, before.walLsn());
+            return new BenchReport.Costs(Round.two(inserted / emails), Round.two(updated / emails),
+                    updated == 0 ? -1 : Round.two((double) hot / updated),
+                    Round.two((inserted + updated) / emails),
+                    Round.two(commits / emails), Round.two(wal / 1024.0 / emails), Round.two(queueMessages), queues, tidy,
+                    "Rows and commits from PostgreSQL's statistics (pg_stat_user_tables, pg_stat_database) over the measured load and drain;"
+                            + " rows by table are inserts + updates. WAL is server-wide. Queue messages per email are counted from what was"
+                            + " recorded (submissions, QUEUED, dispatcher reports) and the webhook events the fake provider posted.");
+        }
+        long inserted = recorded.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Double> tidy = new LinkedHashMap<>();
+        recorded.forEach((k, v) -> tidy.put(k, Round.two(v / emails)));
+        return new BenchReport.Costs(Round.two(inserted / emails), -1, -1, Round.two(inserted / emails), -1, -1, Round.two(queueMessages),
+                queues, tidy,
+                "H2 keeps no write statistics: rows are those this run's messages have (inserts only; status updates not counted)."
+                        + " Queue messages per email are counted from what was recorded and the events the fake provider posted.");
+    }
+
+    static BenchReport.Fractions fractions(BenchReport.Ceilings ceilings, BenchReport.Costs costs, double mailroomPerSecond) {
+        if (ceilings == null || costs == null || costs.queueMessagesPerEmail() <= 0 || costs.rowWritesPerEmail() <= 0) {
+            return null;
+        }
+        double broker = ceilings.amqpMessagesPerSecond() / costs.queueMessagesPerEmail();
+        double database = ceilings.dbRowsPerSecond() / costs.rowWritesPerEmail();
+        double together = 1 / (1 / broker + 1 / database);
+        return new BenchReport.Fractions(Round.one(broker), Round.one(database), Round.one(together), mailroomPerSecond,
+                Round.two(mailroomPerSecond / Math.min(broker, database)), Round.two(mailroomPerSecond / together));
+    }
+}

@@ -1,0 +1,71 @@
+package dev.mailroom.bench.load;
+
+import dev.mailroom.bench.report.BenchReport;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Issue 5's targets, each judged only where the run measured it ("not tested" otherwise). */
+final class Verdicts {
+    private final BenchOptions o;
+
+    Verdicts(BenchOptions options) {
+        this.o = options;
+    }
+
+    List<BenchReport.Target> of(BenchReport.Pipeline p, BenchReport.Ingest ingest, List<BenchReport.Usage> usage,
+                                BenchReport.Fractions fractions) {
+        List<BenchReport.Target> targets = new ArrayList<>();
+        boolean external = !o.onEmbeddedInfrastructure();
+        boolean threeEvents = o.provider().equals("sandbox") || (o.openRate() >= 1 && o.clickRate() >= 1);
+        if (p != null) {
+            String measured = String.format("%.1f emails/s fully tracked over %d s (%s), %s", p.sustainedTrackedPerSecond(),
+                    o.duration().toSeconds(), o.setup(), p.keptUp() ? "kept up" : "fell behind");
+            String verdict;
+            if (!external || !threeEvents) {
+                verdict = "not tested (needs RabbitMQ + PostgreSQL and 3 events per email)";
+            } else if (p.offeredPerSecond() < 1000 * 0.98) {
+                verdict = p.keptUp() ? "not tested (offered only " + Math.round(p.offeredPerSecond()) + "/s)" : "not met";
+            } else {
+                verdict = p.sustainedTrackedPerSecond() >= 1000 && p.keptUp()
+                        ? (o.duration().toSeconds() >= 60 ? "met" : "met for " + o.duration().toSeconds() + " s (target: 60 s)") : "not met";
+            }
+            targets.add(new BenchReport.Target(">= 1,000 emails/s sustained for 60 s, fully tracked, 3 provider events each, RabbitMQ + PostgreSQL",
+                    measured, verdict));
+            if (fractions != null) {
+                targets.add(new BenchReport.Target(">= 60% of the same-run infrastructure ceiling",
+                        String.format("%.0f%% of the lower ceiling (%,.0f emails/s)",
+                        100 * fractions.fractionOfLowerCeiling(), Math.min(fractions.brokerAllowsPerSecond(), fractions.databaseAllowsPerSecond())),
+                        !o.asFastAsPossible() ? "not tested (only a --rate max run measures the most Mailroom can do)"
+                                : fractions.fractionOfLowerCeiling() >= 0.6 ? "met" : "not met"));
+            }
+            BenchReport.Latency dispatched = p.latencies().stream().filter(l -> l.step().startsWith("submit -> DISPATCHED recorded"))
+                    .findFirst().orElse(null);
+            BenchReport.Latency answered = p.latencies().stream().filter(l -> l.step().startsWith("submit -> DISPATCHED (")).findFirst().orElse(null);
+            if (dispatched != null) {
+                boolean at500 = !o.asFastAsPossible() && Math.abs(o.rate() - 500) <= 50 && external;
+                targets.add(new BenchReport.Target("p99 submit -> DISPATCHED < 250 ms at 500 emails/s",
+                        String.format("p99 %.1f ms recorded (%.1f ms when the provider answered) at %s emails/s", dispatched.p99(),
+                                answered == null ? -1 : answered.p99(), o.asFastAsPossible() ? "max" : Integer.toString(o.rate())),
+                        !at500 ? "not tested (needs --rate 500 on RabbitMQ + PostgreSQL)" : dispatched.p99() < 250 ? "met" : "not met"));
+            }
+        }
+        if (ingest != null) {
+            targets.add(new BenchReport.Target("webhook ingest >= 10,000 events/s (2xx only after confirm)",
+                    String.format("%,.0f events/s", ingest.acceptedEventsPerSecond()),
+                            ingest.acceptedEventsPerSecond() >= 10_000 ? "met" : "not met"));
+        }
+        double peakHeap = usage.stream().mapToDouble(BenchReport.Usage::peakHeapUsedMiB).max().orElse(-1);
+        if (peakHeap > 0) {
+            boolean capped = heapMiB(o.heap()) <= 512;
+            targets.add(new BenchReport.Target("heap <= 512 MB per process", String.format("-Xmx%s; peak heap used %.0f MiB (sampled every 2 s)",
+                    o.heap(), peakHeap), capped && peakHeap <= 512 ? "met" : peakHeap <= 512 ? "met (sampled; -Xmx above 512m)" : "not met"));
+        }
+        return targets;
+    }
+
+    private static double heapMiB(String heap) {
+        String h = heap.toLowerCase();
+        double n = Double.parseDouble(h.replaceAll("[^0-9.]", ""));
+        return h.endsWith("g") ? n * 1024 : h.endsWith("k") ? n / 1024 : h.endsWith("m") ? n : n / 1048576;
+    }
+}
