@@ -38,6 +38,7 @@ public record MailroomProperties(
      * @param maxAttempts          dispatch attempts before a message is FAILED
      * @param retryBackoff         the first retry delay; doubled per attempt, with jitter
      * @param maxRetryAge          no retry is planned for a message submitted longer ago than this
+     * @param maxRetryDelay        the back-off between two attempts grows no longer than this
      * @param requeueAcceptedAfter an ACCEPTED message not yet QUEUED after this long is queued
      *                             again (the operator died between its commit and its publish)
      */
@@ -48,14 +49,16 @@ public record MailroomProperties(
             @DefaultValue("PT2S") Duration retryBackoff,
             @DefaultValue("PT1S") Duration releaseInterval,
             @DefaultValue("PT24H") Duration maxRetryAge,
-            @DefaultValue("PT5M") Duration requeueAcceptedAfter) {
+            @DefaultValue("PT5M") Duration requeueAcceptedAfter,
+            @DefaultValue("PT1H") Duration maxRetryDelay) {
 
         @ConstructorBinding
         public Operator {
         }
 
         public Operator(int batchSize, int consumers, int maxAttempts, Duration retryBackoff, Duration releaseInterval) {
-            this(batchSize, consumers, maxAttempts, retryBackoff, releaseInterval, Duration.ofHours(24), Duration.ofMinutes(5));
+            this(batchSize, consumers, maxAttempts, retryBackoff, releaseInterval, Duration.ofHours(24), Duration.ofMinutes(5),
+                    Duration.ofHours(1));
         }
     }
 

@@ -34,6 +34,9 @@ final class ProviderRefusals extends FaultScenario {
         run.startCluster(refusing, List.of(
                 "--mailroom.operator.max-attempts=" + MAX_ATTEMPTS,
                 "--mailroom.operator.retry-backoff=PT0.05S",
+                // Without a cap, a message refused ten times in a row backs off for minutes: an
+                // unlucky tail that outlasts the drain wait (seen once in CI).
+                "--mailroom.operator.max-retry-delay=PT2S",
                 "--mailroom.operator.release-interval=PT0.2S",
                 "--mailroom.dispatcher.circuit-breaker.failure-rate=100"));
         run.submit(messages, 200);

@@ -16,15 +16,16 @@ import org.springframework.stereotype.Component;
 @Component
 @ConditionalOnRole(Role.OPERATOR)
 class RetryPolicy {
-    private static final Duration MAX_DELAY = Duration.ofHours(1);
     private final int maxAttempts;
     private final Duration firstDelay;
     private final Duration maxAge;
+    private final Duration maxDelay;
 
     RetryPolicy(MailroomProperties properties) {
         this.maxAttempts = properties.operator().maxAttempts();
         this.firstDelay = properties.operator().retryBackoff();
         this.maxAge = properties.operator().maxRetryAge();
+        this.maxDelay = properties.operator().maxRetryDelay();
     }
 
     /** No retry is planned for a message submitted longer ago than this. */
@@ -42,7 +43,7 @@ class RetryPolicy {
 
     Instant nextAttemptAt(int attemptsSoFar, Instant now, Instant notBefore) {
         long base = firstDelay.toMillis() << Math.min(20, Math.max(0, attemptsSoFar - 1));
-        long capped = Math.min(base, MAX_DELAY.toMillis());
+        long capped = Math.min(base, maxDelay.toMillis());
         long jittered = capped + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
         Instant backoff = now.plusMillis(jittered);
         return notBefore != null && notBefore.isAfter(backoff) ? notBefore : backoff;
