@@ -14,6 +14,8 @@ public final class MessageTypes {
     public static final String SETTINGS_V1 = "mailroom.settings.snapshot.v1";
     public static final String DISPATCH_V1 = "mailroom.dispatching.dispatch.v1";
     public static final String ACTIVITY_V1 = "mailroom.tracking.activity.v1";
+    /** Several activity reports in one message ({@link ActivityBatch}); consumers take both forms. */
+    public static final String ACTIVITIES_V1 = "mailroom.tracking.activities.v1";
 
     private static final Map<String, Class<?>> BODIES = Map.of(
             SUBMIT_V1, SubmitMessage.class,
@@ -22,7 +24,8 @@ public final class MessageTypes {
             DEAD_LETTER_V1, DeadLetterAction.class,
             SETTINGS_V1, SettingsSnapshot.class,
             DISPATCH_V1, DispatchCommand.class,
-            ACTIVITY_V1, ActivityReport.class);
+            ACTIVITY_V1, ActivityReport.class,
+            ACTIVITIES_V1, ActivityBatch.class);
 
     private MessageTypes() {
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -50,6 +51,27 @@ class GoldenJsonTest {
         assertThat(report.occurredAt()).isEqualTo(Instant.parse("2026-11-28T10:15:31.250Z"));
         assertThat(report.details()).containsEntry("bounceType", "hard");
         assertSameJson(ContractJson.write(report), golden);
+    }
+
+    @Test
+    void activityBatchReadsAndWritesItsGoldenFile() throws IOException {
+        byte[] golden = golden("activities.v1.json");
+        ActivityBatch batch = ContractJson.read(golden, ActivityBatch.class);
+
+        assertThat(batch.activities()).extracting(ActivityReport::status).containsExactly(MessageStatus.DELIVERED, MessageStatus.OPENED);
+        assertThat(batch.activities().get(1).messageId()).isNull();
+        assertThat(batch.activities().get(1).providerMessageId()).isEqualTo("sg-7f3a");
+        assertSameJson(ContractJson.write(batch), golden);
+    }
+
+    @Test
+    void anActivityBatchIsNamedByItsReportsSoARepublishKeepsItsMessageId() throws IOException {
+        ActivityBatch batch = ContractJson.read(golden("activities.v1.json"), ActivityBatch.class);
+        ActivityBatch same = new ActivityBatch(List.copyOf(batch.activities()));
+        ActivityBatch firstOnly = new ActivityBatch(batch.activities().subList(0, 1));
+
+        assertThat(same.messageId()).isEqualTo(batch.messageId());
+        assertThat(firstOnly.messageId()).isNotEqualTo(batch.messageId());
     }
 
     @Test
@@ -99,6 +121,7 @@ class GoldenJsonTest {
         assertThat(MessageTypes.bodyOf("mailroom.mailbox.submit.v1")).isEqualTo(SubmitMessage.class);
         assertThat(MessageTypes.bodyOf("mailroom.dispatching.dispatch.v1")).isEqualTo(DispatchCommand.class);
         assertThat(MessageTypes.bodyOf("mailroom.tracking.activity.v1")).isEqualTo(ActivityReport.class);
+        assertThat(MessageTypes.bodyOf("mailroom.tracking.activities.v1")).isEqualTo(ActivityBatch.class);
         assertThat(MessageTypes.bodyOf("mailroom.mailbox.cancel.v1")).isEqualTo(CancelMessage.class);
         assertThat(MessageTypes.bodyOf("mailroom.mailbox.submit.v0")).isNull();
     }

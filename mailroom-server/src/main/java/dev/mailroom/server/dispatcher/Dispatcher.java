@@ -1,17 +1,14 @@
 package dev.mailroom.server.dispatcher;
 
 import dev.mailroom.contracts.ActivityReport;
-import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.DispatchCommand;
 import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.MessageStatus;
-import dev.mailroom.contracts.MessageTypes;
-import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
-import dev.mailroom.server.messaging.OutgoingMessage;
+import dev.mailroom.server.messaging.TrackingMessages;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.OutboundEmail;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,10 +56,7 @@ class Dispatcher implements AutoCloseable {
         List<CompletableFuture<ActivityReport>> outcomes = commands.stream()
                 .map(c -> CompletableFuture.supplyAsync(() -> sendOne(c), sends))
                 .toList();
-        List<OutgoingMessage> reports = outcomes.stream().map(CompletableFuture::join)
-                .map(r -> new OutgoingMessage(QueueNames.TRACKING, r.id().toString(), MessageTypes.ACTIVITY_V1, ContractJson.write(r)))
-                .toList();
-        publisher.publishAll(reports);
+        publisher.publishAll(TrackingMessages.of(outcomes.stream().map(CompletableFuture::join).toList()));
     }
 
     private ActivityReport sendOne(DispatchCommand command) {

@@ -38,22 +38,32 @@ class ActivityRecorder {
         this.clock = clock;
     }
 
+    /**
+     * Bounds one transaction: its row locks, and the IN lists of its queries (PostgreSQL takes at
+     * most 32,767 parameters per statement). A queue batch of webhook batches can hold thousands of
+     * reports; it is recorded in chunks, each idempotent, so a redelivery after a partial success
+     * only repeats what was already there.
+     */
+    static final int MAX_REPORTS_PER_TRANSACTION = 1000;
+
     void record(List<ActivityReport> batch) {
-        tx.executeWithoutResult(status -> recordInTransaction(batch, clock.instant()));
+        for (int from = 0; from < batch.size(); from += MAX_REPORTS_PER_TRANSACTION) {
+            List<ActivityReport> chunk = batch.subList(from, Math.min(batch.size(), from + MAX_REPORTS_PER_TRANSACTION));
+            tx.executeWithoutResult(status -> recordInTransaction(chunk, clock.instant()));
+        }
     }
 
     private void recordInTransaction(List<ActivityReport> batch, Instant now) {
-        List<ActivityReport> reports = matchToMessages(batch);
+        List<OperatorStore.Dispatch> dispatches = batch.stream()
+                .filter(r -> r.status() == MessageStatus.DISPATCHED && r.messageId() != null && r.providerMessageId() != null)
+                .map(r -> new OperatorStore.Dispatch(r.messageId(), r.provider(), r.providerMessageId()))
+                .toList();
+        List<ActivityReport> reports = matchToMessages(batch, dispatches);
         store.lockMessages(reports.stream().map(ActivityReport::messageId).filter(java.util.Objects::nonNull).distinct().toList());
         List<ActivityReport> all = new ArrayList<>(reports.size());
         Map<UUID, MessageStatus> best = new HashMap<>();
 
-        List<OperatorStore.Dispatch> dispatches = reports.stream()
-                .filter(r -> r.status() == MessageStatus.DISPATCHED && r.messageId() != null && r.providerMessageId() != null)
-                .map(r -> new OperatorStore.Dispatch(r.messageId(), r.provider(), r.providerMessageId()))
-                .toList();
         if (!dispatches.isEmpty()) {
-            store.recordDispatches(dispatches);
             store.adoptUnmatchedEvents(dispatches).forEach((messageId, statuses) -> statuses.forEach(s -> raise(best, messageId, s)));
         }
         for (ActivityReport r : reports) {
@@ -69,18 +79,22 @@ class ActivityRecorder {
                 raise(best, r.messageId(), r.status());
             }
         }
-        store.raiseStatuses(best, now);
+        store.raiseStatuses(best, dispatches, now);
         all.forEach(r -> meters.counter("mailroom.operator.activity.reports", "status", r.status().name()).increment());
     }
 
-    /** Fills in our message id for events that carry only the provider's id, where we know it. */
-    private List<ActivityReport> matchToMessages(List<ActivityReport> batch) {
+    /**
+     * Fills in our message id for events that carry only the provider's id, where we know it: from
+     * a dispatch recorded earlier, or from a dispatch report in this same batch.
+     */
+    private List<ActivityReport> matchToMessages(List<ActivityReport> batch, List<OperatorStore.Dispatch> dispatches) {
         List<String> unknown = batch.stream().filter(r -> r.messageId() == null && r.providerMessageId() != null)
                 .map(ActivityReport::providerMessageId).distinct().toList();
         if (unknown.isEmpty()) {
             return batch;
         }
-        Map<String, UUID> matches = store.messagesByProviderId(unknown);
+        Map<String, UUID> matches = new HashMap<>(store.messagesByProviderId(unknown));
+        dispatches.forEach(d -> matches.put(d.providerMessageId(), d.messageId()));
         return batch.stream().map(r -> r.messageId() != null || !matches.containsKey(r.providerMessageId()) ? r
                 : new ActivityReport(r.id(), matches.get(r.providerMessageId()), r.providerMessageId(), r.provider(), r.status(),
                         r.occurredAt(), r.recipient(), r.providerEvent(), r.details(), r.attempt(), r.retryAt())).toList();

@@ -109,14 +109,10 @@ class MessageIntake {
         tx.executeWithoutResult(status -> {
             store.lockMessages(attempts.keySet());
             List<ActivityReport> queued = new ArrayList<>();
-            Map<UUID, MessageStatus> raise = new HashMap<>();
-            attempts.forEach((id, attempt) -> {
-                queued.add(OperatorStore.pipelineActivity(id, MessageStatus.QUEUED, attempt, now, Map.of("attempt", attempt)));
-                raise.put(id, MessageStatus.QUEUED);
-            });
+            attempts.forEach((id, attempt) ->
+                    queued.add(OperatorStore.pipelineActivity(id, MessageStatus.QUEUED, attempt, now, Map.of("attempt", attempt))));
             store.insertActivities(queued, now);
             store.markQueued(attempts, now);
-            store.raiseStatuses(raise, now);
         });
     }
 }

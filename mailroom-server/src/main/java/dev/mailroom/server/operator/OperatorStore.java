@@ -136,21 +136,48 @@ class OperatorStore {
                 + " provider_message_id, provider_event, details) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING", rows);
     }
 
-    /** Raises each message's status to the given one unless it already has a higher rank. */
-    void raiseStatuses(Map<UUID, MessageStatus> statuses, Instant now) {
-        List<Object[]> rows = new ArrayList<>(statuses.size());
-        statuses.forEach((id, status) -> rows.add(new Object[] {status.name(), status.precedence(), Timestamps.of(now), id, status.precedence()}));
-        jdbc.batchUpdate("UPDATE messages SET status = ?, status_rank = ?, updated_at = ? WHERE id = ? AND status_rank < ?", rows);
-    }
-
     /** A dispatch a provider accepted: which provider, and its id for the message. */
     record Dispatch(UUID messageId, String provider, String providerMessageId) {
     }
 
-    /** Records which provider took each message and under what id, for matching its later events. */
-    void recordDispatches(List<Dispatch> dispatches) {
-        jdbc.batchUpdate("UPDATE messages SET provider = ?, provider_message_id = ? WHERE id = ?",
-                dispatches.stream().map(d -> new Object[] {d.provider(), d.providerMessageId(), d.messageId()}).toList());
+    private static final String RAISE_STATUS = "UPDATE messages SET status = ?, status_rank = ?, updated_at = ? WHERE id = ? AND status_rank < ?";
+    private static final String RAISE_STATUS_AND_RECORD_DISPATCH = "UPDATE messages SET provider = ?, provider_message_id = ?,"
+            + " status = CASE WHEN status_rank < ? THEN ? ELSE status END,"
+            + " status_rank = CASE WHEN status_rank < ? THEN ? ELSE status_rank END, updated_at = ? WHERE id = ?";
+
+    /** Raises each message's status to the given one unless it already has a higher rank. */
+    void raiseStatuses(Map<UUID, MessageStatus> statuses, Instant now) {
+        raiseStatuses(statuses, List.of(), now);
+    }
+
+    /**
+     * Raises each message's status to the given one unless it already has a higher rank, and
+     * records which provider took each dispatched message and under what id (for matching its
+     * later events): one UPDATE per message, each message row written once per batch.
+     */
+    void raiseStatuses(Map<UUID, MessageStatus> statuses, List<Dispatch> dispatches, Instant now) {
+        Map<UUID, Dispatch> dispatched = new HashMap<>();
+        dispatches.forEach(d -> dispatched.put(d.messageId(), d));
+        List<Object[]> raises = new ArrayList<>(statuses.size());
+        List<Object[]> raisesWithDispatch = new ArrayList<>(dispatched.size());
+        statuses.forEach((id, status) -> {
+            Dispatch d = dispatched.remove(id);
+            if (d == null) {
+                raises.add(new Object[] {status.name(), status.precedence(), Timestamps.of(now), id, status.precedence()});
+            } else {
+                raisesWithDispatch.add(new Object[] {d.provider(), d.providerMessageId(), status.precedence(), status.name(),
+                        status.precedence(), status.precedence(), Timestamps.of(now), id});
+            }
+        });
+        // A dispatch whose message is not raised here (its status is already higher) still records the provider's id.
+        dispatched.values().forEach(d -> raisesWithDispatch.add(new Object[] {d.provider(), d.providerMessageId(), 0, "", 0, 0,
+                Timestamps.of(now), d.messageId()}));
+        if (!raises.isEmpty()) {
+            jdbc.batchUpdate(RAISE_STATUS, raises);
+        }
+        if (!raisesWithDispatch.isEmpty()) {
+            jdbc.batchUpdate(RAISE_STATUS_AND_RECORD_DISPATCH, raisesWithDispatch);
+        }
     }
 
     /**
@@ -177,11 +204,21 @@ class OperatorStore {
         return adopted;
     }
 
-    /** Marks dispatch attempts as handed to the queue: clears the due time, counts the attempt. */
+    /**
+     * Marks dispatch attempts as handed to the queue: clears the due time and counts the attempt
+     * (unless a report of that attempt counted it already), and raises the status to QUEUED by
+     * precedence. One UPDATE per message, for what used to take two.
+     */
     void markQueued(Map<UUID, Integer> attempts, Instant now) {
+        int queued = MessageStatus.QUEUED.precedence();
         List<Object[]> rows = new ArrayList<>(attempts.size());
-        attempts.forEach((id, attempt) -> rows.add(new Object[] {attempt, Timestamps.of(now), id, attempt}));
-        jdbc.batchUpdate("UPDATE messages SET next_attempt_at = NULL, attempts = ?, updated_at = ? WHERE id = ? AND attempts < ?", rows);
+        attempts.forEach((id, attempt) -> rows.add(new Object[] {attempt, attempt, attempt, queued, MessageStatus.QUEUED.name(), queued,
+                queued, Timestamps.of(now), id, attempt, queued}));
+        jdbc.batchUpdate("UPDATE messages SET next_attempt_at = CASE WHEN attempts < ? THEN NULL ELSE next_attempt_at END,"
+                + " attempts = CASE WHEN attempts < ? THEN ? ELSE attempts END,"
+                + " status = CASE WHEN status_rank < ? THEN ? ELSE status END,"
+                + " status_rank = CASE WHEN status_rank < ? THEN ? ELSE status_rank END, updated_at = ?"
+                + " WHERE id = ? AND (attempts < ? OR status_rank < ?)", rows);
     }
 
     /**

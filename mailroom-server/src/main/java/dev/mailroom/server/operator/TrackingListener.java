@@ -1,6 +1,8 @@
 package dev.mailroom.server.operator;
 
+import dev.mailroom.contracts.ActivityBatch;
 import dev.mailroom.contracts.ActivityReport;
+import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.MalformedMessageException;
 import dev.mailroom.contracts.MessageTypes;
 import dev.mailroom.contracts.QueueNames;
@@ -11,10 +13,16 @@ import dev.mailroom.server.messaging.QueueBodies;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
 
-/** Consumes activity reports in batches: one transaction and one multi-ack per batch. */
+/**
+ * Consumes activity reports in batches: one transaction and one multi-ack per batch. A queue
+ * message holds one report ({@value MessageTypes#ACTIVITY_V1}) or several
+ * ({@value MessageTypes#ACTIVITIES_V1}); a report that cannot be stored is parked on its own, so
+ * one bad event does not hold back the others that came with it.
+ */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
 class TrackingListener {
@@ -31,17 +39,14 @@ class TrackingListener {
         List<ActivityReport> reports = new ArrayList<>(messages.size());
         for (Message message : messages) {
             try {
-                ActivityReport report = QueueBodies.read(message, MessageTypes.ACTIVITY_V1, ActivityReport.class);
-                if (report.id() == null || report.status() == null) {
-                    throw new MalformedMessageException("an activity report needs an id and a status");
+                if (MessageTypes.ACTIVITIES_V1.equals(message.getMessageProperties().getType())) {
+                    List<ActivityReport> batch = QueueBodies.read(message, MessageTypes.ACTIVITIES_V1, ActivityBatch.class).activities();
+                    for (int i = 0; i < batch.size(); i++) {
+                        addChecked(batch.get(i), reports, message, i);
+                    }
+                } else {
+                    reports.add(checked(QueueBodies.read(message, MessageTypes.ACTIVITY_V1, ActivityReport.class)));
                 }
-                // Values the columns cannot hold are poison too: refused here, one message parked,
-                // rather than a whole batch failing in the database again and again.
-                FieldLimits.check("provider", report.provider(), 32);
-                FieldLimits.check("providerEvent", report.providerEvent(), 64);
-                FieldLimits.check("providerMessageId", report.providerMessageId(), 255);
-                FieldLimits.check("recipient", report.recipient(), 320);
-                reports.add(report);
             } catch (MalformedMessageException e) {
                 deadLetters.park(QueueNames.TRACKING, message, e.getMessage());
             }
@@ -49,5 +54,32 @@ class TrackingListener {
         if (!reports.isEmpty()) {
             OperatorFailures.pauseOnFailure(() -> recorder.record(reports));
         }
+    }
+
+    /** Adds a report of a batch, or parks it alone (as a one-report message) if it cannot be stored. */
+    private void addChecked(ActivityReport report, List<ActivityReport> reports, Message batch, int index) {
+        try {
+            reports.add(checked(report));
+        } catch (MalformedMessageException e) {
+            MessageProperties props = new MessageProperties();
+            props.setMessageId(batch.getMessageProperties().getMessageId() + "#" + index);
+            props.setType(MessageTypes.ACTIVITY_V1);
+            props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+            deadLetters.park(QueueNames.TRACKING, new Message(ContractJson.write(report), props),
+                    "report " + index + " of batch " + batch.getMessageProperties().getMessageId() + ": " + e.getMessage());
+        }
+    }
+
+    private static ActivityReport checked(ActivityReport report) {
+        if (report == null || report.id() == null || report.status() == null) {
+            throw new MalformedMessageException("an activity report needs an id and a status");
+        }
+        // Values the columns cannot hold are poison too: refused here, one message parked,
+        // rather than a whole batch failing in the database again and again.
+        FieldLimits.check("provider", report.provider(), 32);
+        FieldLimits.check("providerEvent", report.providerEvent(), 64);
+        FieldLimits.check("providerMessageId", report.providerMessageId(), 255);
+        FieldLimits.check("recipient", report.recipient(), 320);
+        return report;
     }
 }

@@ -1,14 +1,11 @@
 package dev.mailroom.server.webhooks;
 
 import dev.mailroom.contracts.ActivityReport;
-import dev.mailroom.contracts.ContractJson;
-import dev.mailroom.contracts.MessageTypes;
-import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
-import dev.mailroom.server.messaging.OutgoingMessage;
+import dev.mailroom.server.messaging.TrackingMessages;
 import dev.mailroom.server.messaging.PublishFailedException;
 import dev.mailroom.server.providers.WebhookReceiver;
 import dev.mailroom.server.providers.WebhookRejectedException;
@@ -73,9 +70,9 @@ class WebhookController {
             return problem(HttpStatus.valueOf(e.status()), e.getMessage());
         }
         try {
-            publisher.publishAll(reports.stream()
-                    .map(r -> new OutgoingMessage(QueueNames.TRACKING, r.id().toString(), MessageTypes.ACTIVITY_V1, ContractJson.write(r)))
-                    .toList());
+            if (!reports.isEmpty()) {
+                publisher.publishAll(TrackingMessages.of(reports));
+            }
         } catch (PublishFailedException e) {
             log.warn("Could not queue {} webhook events: {}", provider, e.getMessage());
             return problem(HttpStatus.SERVICE_UNAVAILABLE, "the events could not be queued; please retry");

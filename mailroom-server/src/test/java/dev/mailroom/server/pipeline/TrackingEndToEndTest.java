@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.client.InvalidEmailException;
 import dev.mailroom.client.MailroomClient;
+import dev.mailroom.contracts.ActivityBatch;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.Address;
 import dev.mailroom.contracts.ContractJson;
@@ -195,6 +196,48 @@ class TrackingEndToEndTest {
     }
 
     @Test
+    void aBatchOfReportsIsRecordedAndItsOneBadReportParkedAlone() throws Exception {
+        UUID id = client.submit(email("ada@example.org"));
+        awaitStatus(api, id.toString(), "DELIVERED");
+        ActivityReport opened = ActivityReport.event(Ids.providerEvent("sandbox", "batch-open-" + id), id, null, "sandbox",
+                MessageStatus.OPENED, Instant.now(), "ada@example.org", "open", Map.of());
+        ActivityReport tooLong = ActivityReport.event(Ids.providerEvent("sandbox", "batch-long-" + id), id, null, "sandbox",
+                MessageStatus.COMPLAINED, Instant.now(), "ada@example.org", "x".repeat(100), Map.of());
+        ActivityReport clicked = ActivityReport.event(Ids.providerEvent("sandbox", "batch-click-" + id), id, null, "sandbox",
+                MessageStatus.CLICKED, Instant.now(), "ada@example.org", "click", Map.of());
+        ActivityBatch batch = new ActivityBatch(List.of(opened, tooLong, clicked));
+
+        publishBatch(batch);
+        publishBatch(batch);
+
+        awaitStatus(api, id.toString(), "CLICKED");
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM dead_letters WHERE message_id = ? AND message_type = ? AND reason LIKE '%providerEvent is 100 characters%'",
+                Integer.class, batch.messageId() + "#1", MessageTypes.ACTIVITY_V1) == 1);
+        assertThat(countActivities(id, "OPENED")).isEqualTo(1);
+        assertThat(countActivities(id, "CLICKED")).isEqualTo(1);
+        assertThat(countActivities(id, "COMPLAINED")).isZero();
+    }
+
+    @Test
+    void anEventKnownOnlyByTheProvidersIdIsMatchedToADispatchReportedInTheSameBatch() throws Exception {
+        UUID messageId = client.submit(email("grace@example.org"));
+        awaitStatus(api, messageId.toString(), "DELIVERED");
+        // A later dispatch of it, and a bounce that names only the provider's id for that dispatch, travel together.
+        String providerId = "same-batch-" + messageId;
+        ActivityReport dispatched = new ActivityReport(Ids.activity(messageId, MessageStatus.DISPATCHED, 9), messageId, providerId, "sandbox",
+                MessageStatus.DISPATCHED, Instant.now(), null, null, Map.of("attempt", 9), 9, null);
+        ActivityReport bounced = ActivityReport.event(Ids.providerEvent("sandbox", "bounce-" + providerId), null, providerId, "sandbox",
+                MessageStatus.BOUNCED, Instant.now(), "x@example.org", "bounce", Map.of());
+
+        publishBatch(new ActivityBatch(List.of(dispatched, bounced)));
+
+        awaitStatus(api, messageId.toString(), "BOUNCED");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM activities WHERE message_id IS NULL AND provider_message_id = ?",
+                Integer.class, providerId)).isZero();
+    }
+
+    @Test
     void anUnreadableDispatchCommandIsParkedByTheDispatcherAndStoredByTheOperator() {
         String poisonId = "poison-dispatch-" + UUID.randomUUID();
         MessageProperties props = new MessageProperties();
@@ -253,6 +296,13 @@ class TrackingEndToEndTest {
         props.setMessageId(report.id().toString());
         props.setType(MessageTypes.ACTIVITY_V1);
         rabbit.send("", QueueNames.TRACKING, new Message(ContractJson.write(report), props));
+    }
+
+    private void publishBatch(ActivityBatch batch) {
+        MessageProperties props = new MessageProperties();
+        props.setMessageId(batch.messageId());
+        props.setType(MessageTypes.ACTIVITIES_V1);
+        rabbit.send("", QueueNames.TRACKING, new Message(ContractJson.write(batch), props));
     }
 
     private int countActivities(UUID id, String status) {
