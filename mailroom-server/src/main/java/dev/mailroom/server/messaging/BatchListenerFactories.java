@@ -18,8 +18,14 @@ public class BatchListenerFactories {
     public static final String OPERATOR = "operatorBatchFactory";
     public static final String DISPATCHER = "dispatcherBatchFactory";
 
-    /** How long a consumer waits to fill a batch: the latency a quiet system pays per hop. */
+    /** How long a consumer waits for the next message before it processes a partial batch. */
     private static final long FILL_WAIT_MILLIS = 10;
+    /**
+     * How long a consumer gathers one batch at most: the latency a hop adds. Without this bound, a
+     * steady trickle (a message every few ms, each sooner than {@link #FILL_WAIT_MILLIS}) keeps a
+     * batch of 200 filling for most of a second.
+     */
+    private static final long BATCH_WAIT_MILLIS = 20;
     private static final long SHUTDOWN_TIMEOUT_MILLIS = 20_000;
 
     @Bean(OPERATOR)
@@ -41,6 +47,7 @@ public class BatchListenerFactories {
         factory.setBatchSize(batchSize);
         factory.setPrefetchCount(batchSize * 2);
         factory.setReceiveTimeout(FILL_WAIT_MILLIS);
+        factory.setBatchReceiveTimeout(BATCH_WAIT_MILLIS);
         factory.setConcurrentConsumers(consumers);
         factory.setDefaultRequeueRejected(true);
         factory.setMissingQueuesFatal(false);
