@@ -2,6 +2,7 @@ package dev.mailroom.bench.load;
 
 import dev.mailroom.bench.fake.FakeSendGrid;
 import dev.mailroom.bench.report.BenchReport;
+import dev.mailroom.contracts.ActivityBatch;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.MessageStatus;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -101,17 +103,57 @@ final class BenchRun {
     }
 
     /**
-     * The mean size of the queue messages one email causes: its submission and dispatch command
-     * (both carry the whole email), the dispatcher's report and one report per provider event.
+     * The mean size of the queue messages the load causes, for the AMQP ceiling. Per email: its
+     * submission and its dispatch command (each carries the whole email), and its share of the
+     * tracking messages. Reports produced together travel as one tracking message: a dispatcher
+     * batch's outcomes (up to D, its batch size) and one webhook call's events (up to W,
+     * {@code --webhook-batch}; the sandbox posts each event alone). So an email causes about
+     * 2 + 1/D + E/W messages (E events per email): two email-sized ones and small shares of big
+     * batches. The mean is all those bytes over all those messages, with full batches (the
+     * configured maximums, which a loaded pipeline nearly fills). One mean size for all is a
+     * simplification — the broker's cost is mostly per message, so it is close enough — and
+     * the messages per email themselves are counted in the run. In ingest mode every message is
+     * one webhook call's batch.
      */
     private int meanQueueMessageBytes() {
+        ActivityReport report = ActivityReport.event(UUID.randomUUID(), UUID.randomUUID(), "fake1a2b3c4d5e6f", "sendgrid",
+                MessageStatus.DELIVERED, Instant.now(), "user1@bench.example", "delivered", Map.of("smtpResponse", "250 2.0.0 OK (fake)"));
+        if (o.mode() == BenchOptions.Mode.INGEST) {
+            return trackingMessageBytes(report, o.webhookBatch());
+        }
         BenchEmails emails = new BenchEmails(runId, "size", o.bodyBytes(), false);
         int submit = ContractJson.write(new SubmitMessage(UUID.randomUUID(), "default", Instant.now(), emails.nth(1), null, null)).length;
         int dispatch = ContractJson.write(new dev.mailroom.contracts.DispatchCommand(UUID.randomUUID(), "default", 1, null, emails.nth(1))).length;
-        int report = ContractJson.write(ActivityReport.event(UUID.randomUUID(), UUID.randomUUID(), "fake1a2b3c4d5e6f", "sendgrid",
-                MessageStatus.DELIVERED, Instant.now(), "user1@bench.example", "delivered", Map.of("smtpResponse", "250 2.0.0 OK (fake)"))).length;
+        int perDispatch = dispatcherBatchSize();
+        int perCall = o.provider().equals("sandbox") ? 1 : o.webhookBatch();
         double events = eventsPerEmail();
-        return (int) Math.round((submit + dispatch + report * (1 + events)) / (3 + events));
+        double bytes = submit + dispatch + (double) trackingMessageBytes(report, perDispatch) / perDispatch
+                + events * trackingMessageBytes(report, perCall) / perCall;
+        double messages = 2 + 1.0 / perDispatch + events / perCall;
+        return (int) Math.round(bytes / messages);
+    }
+
+    /** One tracking message of n reports: a single report in its own form, more as one activities batch. */
+    static int trackingMessageBytes(ActivityReport report, int n) {
+        return n == 1 ? ContractJson.write(report).length : ContractJson.write(new ActivityBatch(Collections.nCopies(n, report))).length;
+    }
+
+    /**
+     * The dispatcher's batch size: Mailroom's default (50) unless given with --server-arg; at most
+     * 500, as a tracking message carries at most 500 reports.
+     */
+    private int dispatcherBatchSize() {
+        int size = 50;
+        for (String arg : o.serverArgs()) {
+            if (arg.startsWith("--mailroom.dispatcher.batch-size=")) {
+                try {
+                    size = Integer.parseInt(arg.substring(arg.indexOf('=') + 1).trim());
+                } catch (NumberFormatException e) {
+                    // Mailroom will refuse it anyway.
+                }
+            }
+        }
+        return Math.max(1, Math.min(500, size));
     }
 
     private double eventsPerEmail() {

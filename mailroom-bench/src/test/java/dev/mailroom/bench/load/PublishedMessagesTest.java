@@ -132,4 +132,16 @@ class PublishedMessagesTest {
         assertThat(perEmail).containsExactly(entry("mailbox", 1.0), entry("dispatching", 1.0), entry("tracking", 0.05),
                 entry("retry", 0.02));
     }
+
+    @Test
+    void aTrackingMessageOfManyReportsIsOneBatchNotManyMessages() {
+        var report = dev.mailroom.contracts.ActivityReport.event(java.util.UUID.randomUUID(), java.util.UUID.randomUUID(), "fake1",
+                "sendgrid", dev.mailroom.contracts.MessageStatus.DELIVERED, java.time.Instant.now(), "user1@bench.example", "delivered",
+                Map.of());
+        int one = BenchRun.trackingMessageBytes(report, 1);
+        int hundred = BenchRun.trackingMessageBytes(report, 100);
+
+        // The reports, their separators and the {"activities":[...]} wrapper.
+        assertThat(hundred).isBetween(100 * one + 99, 100 * one + 200);
+    }
 }
