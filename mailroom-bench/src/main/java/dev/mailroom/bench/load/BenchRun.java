@@ -320,6 +320,8 @@ final class BenchRun {
                 awaitQueuesEmpty(queues, Duration.ofSeconds(60));
             }
             long recordedBefore = sendGridActivities(mailroom.database);
+            PublishedMessages publishes = new PublishedMessages(watched);
+            PublishedMessages.Reading publishedBefore = publishes.read();
             if (o.profile()) {
                 mailroom.processes.startProfiling(runDir);
             }
@@ -328,6 +330,7 @@ final class BenchRun {
             progress.phase("drain");
             boolean drained = awaitQueuesEmpty(queues, o.drainTimeout());
             long drainEnd = Clocks.nowMicros();
+            PublishedMessages.Count published = PublishedMessages.between(publishedBefore, publishes.read(), 0);
             if (!drained) {
                 notes.add("The tracking queue was not empty within the drain timeout: the operators could not keep up.");
             }
@@ -348,9 +351,13 @@ final class BenchRun {
             machineNotes(sampler, usage, result.startMicros(), result.endMicros());
             BenchReport.Machine machine = machine(sampler, result.startMicros(), result.endMicros());
             if (ceilings != null) {
-                notes.add(String.format("Each accepted event is one persistent, confirmed message on the tracking queue: the AMQP ceiling of"
-                        + " %,.0f messages/s bounds ingest; the sink reached %.0f%% of it.", ceilings.amqpMessagesPerSecond(),
-                        100 * ingest.acceptedEventsPerSecond() / ceilings.amqpMessagesPerSecond()));
+                // One webhook call's events travel as one persistent, confirmed tracking message (at most 500 reports each).
+                long messages = published.counted() ? published.byQueue().get(PublishedMessages.TRACKING) : result.calls() - result.failedCalls();
+                double perSecond = messages / result.seconds();
+                notes.add(String.format("The events of one webhook call travel as one persistent, confirmed message on the tracking queue"
+                        + " (%s): %,d messages, %,.0f/s during the load, %.0f%% of the AMQP ceiling of %,.0f messages/s of that size.",
+                        published.counted() ? "counted by Mailroom" : "one per accepted call; not counted because " + published.how(),
+                        messages, perSecond, 100 * perSecond / ceilings.amqpMessagesPerSecond(), ceilings.amqpMessagesPerSecond()));
             }
             List<BenchReport.HotMethods> profiles = stopAndProfile(mailroom);
             return new BenchReport(runId, startedAt.toString(), o.label(), "ingest", config(mailroom), machine, started(mailroom), ceilings,
