@@ -48,7 +48,8 @@ class MessageQueries {
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     Optional<MessageDetail> find(String organizationId, UUID id) {
         MapSqlParameterSource params = new MapSqlParameterSource("id", id).addValue("org", organizationId);
-        List<MessageDetail> found = named.query("SELECT * FROM messages WHERE id = :id AND organization_id = :org", params, (rs, i) -> {
+        List<MessageDetail> found = named.query("SELECT m.*, c.content FROM messages m JOIN message_contents c ON c.message_id = m.id"
+                + " WHERE m.id = :id AND m.organization_id = :org", params, (rs, i) -> {
             Email email = ContractJson.read(rs.getString("content").getBytes(StandardCharsets.UTF_8), Email.class);
             return new MessageDetail(id, rs.getString("status"), rs.getString("from_email"), rs.getString("subject"),
                     recipientsOf(List.of(id)).getOrDefault(id, List.of()), email.tags(), email.metadata(), rs.getString("provider"),

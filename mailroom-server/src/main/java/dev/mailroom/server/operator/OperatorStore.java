@@ -47,17 +47,18 @@ class OperatorStore {
     /** Stores new messages with their recipients, tags and first activity; known ids are skipped. */
     void insertSubmissions(List<SubmitMessage> submissions, Instant now) {
         List<Object[]> messages = new ArrayList<>();
+        List<Object[]> contents = new ArrayList<>();
         List<Object[]> recipients = new ArrayList<>();
         List<Object[]> tags = new ArrayList<>();
         List<ActivityReport> activities = new ArrayList<>();
         for (SubmitMessage s : submissions) {
             boolean scheduled = s.sendAt() != null && s.sendAt().isAfter(now);
             MessageStatus status = scheduled ? MessageStatus.SCHEDULED : MessageStatus.ACCEPTED;
-            messages.add(new Object[] {s.id(), s.organizationId(), s.email().from().email(), s.email().subject(),
-                    new String(ContractJson.write(s.email()), java.nio.charset.StandardCharsets.UTF_8), s.provider(),
+            messages.add(new Object[] {s.id(), s.organizationId(), s.email().from().email(), s.email().subject(), s.provider(),
                     status.name(), status.precedence(), Timestamps.of(scheduled ? s.sendAt() : now.plus(stuckAfter)),
                     Timestamps.of(s.sendAt()), Timestamps.of(s.submittedAt() == null ? now : s.submittedAt()),
                     Timestamps.of(now), Timestamps.of(now)});
+            contents.add(new Object[] {s.id(), new String(ContractJson.write(s.email()), java.nio.charset.StandardCharsets.UTF_8)});
             int position = 0;
             for (String kind : List.of("to", "cc", "bcc")) {
                 List<Recipient> list = switch (kind) {
@@ -75,9 +76,10 @@ class OperatorStore {
                 activities.add(pipelineActivity(s.id(), MessageStatus.SCHEDULED, 0, now, Map.of("sendAt", s.sendAt().toString())));
             }
         }
-        jdbc.batchUpdate("INSERT INTO messages (id, organization_id, from_email, subject, content, requested_provider, status, status_rank,"
-                + " next_attempt_at, send_at, submitted_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        jdbc.batchUpdate("INSERT INTO messages (id, organization_id, from_email, subject, requested_provider, status, status_rank,"
+                + " next_attempt_at, send_at, submitted_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
                 + " ON CONFLICT DO NOTHING", messages);
+        jdbc.batchUpdate("INSERT INTO message_contents (message_id, content) VALUES (?,?) ON CONFLICT DO NOTHING", contents);
         jdbc.batchUpdate("INSERT INTO message_recipients (message_id, position, kind, email, name, member_id) VALUES (?,?,?,?,?,?)"
                 + " ON CONFLICT DO NOTHING", recipients);
         jdbc.batchUpdate("INSERT INTO message_tags (message_id, tag) VALUES (?,?) ON CONFLICT DO NOTHING", tags);
@@ -274,11 +276,27 @@ class OperatorStore {
      * operators skip the locked rows, so each due message is released by one operator.
      */
     List<DueDispatch> lockDue(Instant now, int limit) {
-        return jdbc.query("SELECT id, organization_id, requested_provider, content, attempts FROM messages"
+        record Due(UUID id, String organizationId, String requestedProvider, int nextAttempt) {
+        }
+        List<Due> due = jdbc.query("SELECT id, organization_id, requested_provider, attempts FROM messages"
                         + " WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED",
-                (rs, i) -> new DueDispatch(rs.getObject("id", UUID.class), rs.getString("organization_id"),
-                        rs.getString("requested_provider"), rs.getString("content"), rs.getInt("attempts") + 1),
+                (rs, i) -> new Due(rs.getObject("id", UUID.class), rs.getString("organization_id"),
+                        rs.getString("requested_provider"), rs.getInt("attempts") + 1),
                 Timestamps.of(now), limit);
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        Map<UUID, String> contents = new HashMap<>();
+        named.query("SELECT message_id, content FROM message_contents WHERE message_id IN (:ids)",
+                new MapSqlParameterSource("ids", due.stream().map(Due::id).toList()),
+                rs -> {
+                    contents.put(rs.getObject("message_id", UUID.class), rs.getString("content"));
+                });
+        // Written in one transaction with its message, the content is always there; the filter only
+        // keeps a hand-made row without one from stopping every release.
+        return due.stream().filter(d -> contents.containsKey(d.id()))
+                .map(d -> new DueDispatch(d.id(), d.organizationId(), d.requestedProvider(), contents.get(d.id()), d.nextAttempt()))
+                .toList();
     }
 
     /**

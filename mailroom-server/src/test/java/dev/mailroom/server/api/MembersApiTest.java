@@ -130,8 +130,9 @@ class MembersApiTest {
         // The same member id in another organization's email (written as the operator would).
         UUID theirs = UUID.randomUUID();
         Timestamp now = Timestamp.from(Instant.now());
-        jdbc.update("INSERT INTO messages (id, organization_id, from_email, subject, content, status, status_rank, submitted_at,"
-                + " created_at, updated_at) VALUES (?, 'other-org', 'x@example.com', 'Theirs', '{}', 'BOUNCED', 90, ?, ?, ?)", theirs, now, now, now);
+        jdbc.update("INSERT INTO messages (id, organization_id, from_email, subject, status, status_rank, submitted_at,"
+                + " created_at, updated_at) VALUES (?, 'other-org', 'x@example.com', 'Theirs', 'BOUNCED', 90, ?, ?, ?)", theirs, now, now, now);
+        jdbc.update("INSERT INTO message_contents (message_id, content) VALUES (?, '{}')", theirs);
         jdbc.update("INSERT INTO message_recipients (message_id, position, kind, email, name, member_id) VALUES (?, 0, 'to', ?, 'Eve', ?)",
                 theirs, "eve@other.example.org", member);
 
