@@ -104,8 +104,8 @@ record BenchOptions(
               --rate N|max               emails/s (default 500); max: as fast as Mailroom takes them (backlog-capped)
               --duration S               seconds of load (default 30)
               --count N                  at most N emails, or events for ingest (default rate x duration; else 2,000,000)
-              --warmup S                 seconds of unmeasured load first, for the JITs (default 30: on 2 cores, four JVMs
-                                         compile for about that long, and latency until then says more about C2 than Mailroom)
+              --warmup S                 seconds of unmeasured load first, for the JITs (default 60: on 2 cores, four JVMs
+                                         compile for 40 s or more, and latency until then says more about C2 than about Mailroom)
               --drain-timeout S          how long to wait for the last emails to be fully tracked (default 60)
               --ceiling-seconds S        length of each infrastructure-ceiling loop (default 10; 0 = skip)
               --profile                  record a JFR profile of every Mailroom process; hot methods in the report
@@ -188,7 +188,7 @@ record BenchOptions(
         BenchOptions options = new BenchOptions(setup, mode,
                 SubmitVia.valueOf(r.text("submit", "amqp").toUpperCase()),
                 rate, duration, count,
-                Duration.ofSeconds(r.number("warmup", 30)),
+                Duration.ofSeconds(r.number("warmup", 60)),
                 Duration.ofSeconds(r.number("drain-timeout", 60)),
                 (int) r.number("operators", 1),
                 (int) r.number("dispatchers", 1),

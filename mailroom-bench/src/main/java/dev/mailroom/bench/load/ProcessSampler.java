@@ -1,10 +1,6 @@
 package dev.mailroom.bench.load;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +46,6 @@ final class ProcessSampler implements AutoCloseable {
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
     private final Map<String, double[]> gcAtStart = new HashMap<>();
     private final Map<String, double[]> gcLatest = new HashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -222,19 +217,7 @@ final class ProcessSampler implements AutoCloseable {
     }
 
     private String scrape(Watched w) {
-        if (w.metricsBaseUrl() == null) {
-            return null;
-        }
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(w.metricsBaseUrl() + "/actuator/prometheus"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? response.body() : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return w.metricsBaseUrl() == null ? null : PrometheusText.scrape(w.metricsBaseUrl(), Duration.ofSeconds(2));
     }
 
     static double sumOf(String prometheusText, String prefix, String mustContain) {

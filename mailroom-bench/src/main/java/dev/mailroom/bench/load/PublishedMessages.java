@@ -1,10 +1,5 @@
 package dev.mailroom.bench.load;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +45,6 @@ final class PublishedMessages {
     }
 
     private final List<ProcessSampler.Watched> processes;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     PublishedMessages(List<ProcessSampler.Watched> processes) {
         this.processes = List.copyOf(processes);
@@ -75,16 +69,7 @@ final class PublishedMessages {
     }
 
     private String scrape(String baseUrl) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? response.body() : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return PrometheusText.scrape(baseUrl, Duration.ofSeconds(5));
     }
 
     /** The counter's value per queue in one process's Prometheus text (series differing in other labels are added). */

@@ -40,11 +40,13 @@ public class ProviderHttpClients {
                 .setMaxConnTotal(CONNECTIONS_PER_HOST * 4)
                 .build();
         // No redirects (an API that redirects a send is misconfigured), and no automatic retries:
-        // whether to send again is the operator's decision, made with back-off and counted.
+        // whether to send again is the operator's decision, made with back-off and counted. No
+        // cookies either: provider APIs authenticate each request by its headers.
         return HttpClients.custom()
                 .setConnectionManager(connections)
                 .disableRedirectHandling()
                 .disableAutomaticRetries()
+                .disableCookieManagement()
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .build();
     }
