@@ -425,8 +425,13 @@ final class BenchRun {
                                                  Map<String, Double> cpuSeconds, long units) {
         return sampler.usage(from, to, peakRss).stream().map(u -> new BenchReport.Usage(u.name(), Round.one(u.avgCpuPercent()),
                 Round.one(u.maxCpuPercent()), units <= 0 ? -1 : Round.two(1000 * cpuSeconds.getOrDefault(u.name(), 0.0) / units),
-                Round.one(u.peakRssBytes() / 1048576.0), u.peakHeapUsedBytes() < 0 ? -1 : Round.one(u.peakHeapUsedBytes() / 1048576.0),
-                Round.two(u.gcPauseSeconds()), u.gcPauses())).toList();
+                Round.one(u.peakRssBytes() / 1048576.0), mib(u.peakHeapUsedBytes()), mib(u.heapFloors().firstThirdBytes()),
+                mib(u.heapFloors().lastThirdBytes()), Round.two(u.gcPauseSeconds()), u.gcPauses())).toList();
+    }
+
+    /** Bytes as MiB with one decimal; -1 (not measured) stays -1. */
+    private static double mib(long bytes) {
+        return bytes < 0 ? -1 : Round.one(bytes / 1048576.0);
     }
 
     private void machineNotes(ProcessSampler sampler, List<BenchReport.Usage> usage, long from, long to) {

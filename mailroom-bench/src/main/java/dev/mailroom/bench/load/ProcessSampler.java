@@ -29,14 +29,27 @@ final class ProcessSampler implements AutoCloseable {
     record Watched(String name, long pid, String metricsBaseUrl) {
     }
 
-    /** One second of the run. */
+    /** One second of the run; heap used only for the JVMs scraped in that second (every other one). */
     record Sample(long atMicros, Map<String, Double> cpuPercent, Map<String, Long> rssBytes, Map<String, Long> heapUsedBytes,
                   double machineBusyPercent, double machineStealPercent) {
     }
 
-    /** What one process (or group) did over a window. */
+    /**
+     * What one process (or group) did over a window.
+     *
+     * @param heapFloors the lowest heap used in the window's first and last third (-1 where not sampled)
+     */
     record Usage(String name, double avgCpuPercent, double maxCpuPercent, long peakRssBytes, long peakHeapUsedBytes,
-                 double gcPauseSeconds, long gcPauses) {
+                 HeapFloors heapFloors, double gcPauseSeconds, long gcPauses) {
+    }
+
+    /**
+     * The lowest heap-used sample of a JVM in the first and in the last third of a window. After a
+     * young collection heap used drops to about the live set, so the lowest sample tracks what the
+     * JVM retains, whatever the garbage in between; -1 where a third holds no sample.
+     */
+    record HeapFloors(long firstThirdBytes, long lastThirdBytes) {
+        static final HeapFloors NONE = new HeapFloors(-1, -1);
     }
 
     private final List<Watched> jvms;
@@ -79,7 +92,6 @@ final class ProcessSampler implements AutoCloseable {
         long[] lastMachine = machineTicks();
         long lastNanos = System.nanoTime();
         int round = 0;
-        Map<String, Long> heap = new HashMap<>();
         // First pass only sets the baselines.
         groups().forEach((name, pids) -> pids.forEach(pid -> lastTicks.put(pid, cpuTicks(pid))));
         while (running) {
@@ -109,11 +121,14 @@ final class ProcessSampler implements AutoCloseable {
                 cpu.put(name, 100.0 * ticks / clockTicks / seconds);
                 rss.put(name, memory);
             });
-            // Prometheus every other second: scraping costs the JVM a little too.
+            // Prometheus every other second: scraping costs the JVM a little too. Only fresh readings go
+            // into the sample, so a second without one (or a failed scrape) is not taken for a reading.
+            Map<String, Long> heap = new HashMap<>();
             if (round++ % 2 == 0) {
                 for (Watched w : jvms) {
                     long used = heapUsed(w);
-                    if (used >= 0) {
+                    // -1: no answer; 0: an answer without heap figures. Neither is a reading.
+                    if (used > 0) {
                         heap.put(w.name(), used);
                     }
                     gcLatest.put(w.name(), gcTotals(w));
@@ -170,13 +185,32 @@ final class ProcessSampler implements AutoCloseable {
             double max = window.stream().mapToDouble(s -> s.cpuPercent().getOrDefault(name, 0.0)).max().orElse(0);
             long rss = peakRssByName.getOrDefault(name, window.stream().mapToLong(s -> s.rssBytes().getOrDefault(name, 0L)).max().orElse(0));
             long heap = samples.stream().mapToLong(s -> s.heapUsedBytes().getOrDefault(name, -1L)).max().orElse(-1);
+            HeapFloors floors = heapFloors(window, name, fromMicros, toMicros);
             double[] gc0 = gcAtStart.get(name);
             double[] gc1 = gcLatest.get(name);
             double gcSeconds = gc0 == null || gc1 == null ? -1 : gc1[0] - gc0[0];
             long gcCount = gc0 == null || gc1 == null ? -1 : (long) (gc1[1] - gc0[1]);
-            usage.add(new Usage(name, avg, max, rss, heap, gcSeconds, gcCount));
+            usage.add(new Usage(name, avg, max, rss, heap, floors, gcSeconds, gcCount));
         }
         return usage;
+    }
+
+    /**
+     * The heap floors of one JVM over the window ({@code fromMicros}, {@code toMicros}]: the lowest
+     * heap used it reported in the window's first third and in its last third.
+     */
+    static HeapFloors heapFloors(List<Sample> samples, String name, long fromMicros, long toMicros) {
+        if (toMicros <= fromMicros) {
+            return HeapFloors.NONE;
+        }
+        long third = (toMicros - fromMicros) / 3;
+        return new HeapFloors(lowestHeap(samples, name, fromMicros, fromMicros + third),
+                lowestHeap(samples, name, toMicros - third, toMicros));
+    }
+
+    private static long lowestHeap(List<Sample> samples, String name, long fromMicros, long toMicros) {
+        return samples.stream().filter(s -> s.atMicros() > fromMicros && s.atMicros() <= toMicros)
+                .map(s -> s.heapUsedBytes().get(name)).filter(h -> h != null).mapToLong(Long::longValue).min().orElse(-1);
     }
 
     /** VmHWM (peak resident memory) of each Mailroom JVM and of the benchmark, read now, before they exit. */

@@ -76,9 +76,13 @@ public record BenchReport(
     /**
      * @param cpuMillisPerUnit CPU time from the start of the load until everything was tracked, per email (or per event
      *                         for ingest): what one email costs each process, whatever the backlog did meanwhile
+     * @param heapFloorFirstThirdMiB the lowest heap used sampled in the first third of the load (about the live set
+     *                               after a young collection): what the JVM retained then
+     * @param heapFloorLastThirdMiB  the same in the last third of the load; above the first, the JVM kept more memory
      */
     public record Usage(String name, double avgCpuPercent, double maxCpuPercent, double cpuMillisPerUnit, double peakRssMiB,
-                        double peakHeapUsedMiB, double gcPauseSeconds, long gcPauses) {
+                        double peakHeapUsedMiB, double heapFloorFirstThirdMiB, double heapFloorLastThirdMiB,
+                        double gcPauseSeconds, long gcPauses) {
     }
 
     /** What one email costs the infrastructure, measured in this run. */

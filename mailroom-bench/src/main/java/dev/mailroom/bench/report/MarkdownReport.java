@@ -53,12 +53,17 @@ public final class MarkdownReport {
         line(String.format(Locale.ROOT, " The whole machine was %.0f%% busy of %d00%%, steal %.1f%%"
                         + " (before the run started anything: %.0f%%).",
                 r.machine().busyPercentDuringLoad(), r.machine().cores(), r.machine().stealPercentDuringLoad(), r.machine().busyPercentBeforeRun()));
+        line(" Heap (sampled every 2 s): the floor is the lowest heap used in the first and in the last third of the load, about"
+                + " what the JVM retained.");
         line("");
         String unit = r.ingest() != null ? "event" : "email";
-        table(List.of("process", "avg CPU %", "max CPU %", "CPU ms per " + unit, "peak RSS MiB", "peak heap used MiB", "GC pauses (s / count)"),
+        table(List.of("process", "avg CPU %", "max CPU %", "CPU ms per " + unit, "peak RSS MiB", "peak heap used MiB",
+                        "heap floor MiB (first / last third of the load)", "GC pauses (s / count)"),
                 r.usage().stream().map(u -> List.of(u.name(), f1(u.avgCpuPercent()), f1(u.maxCpuPercent()),
                         u.cpuMillisPerUnit() < 0 ? "—" : f2(u.cpuMillisPerUnit()), f1(u.peakRssMiB()),
                         u.peakHeapUsedMiB() < 0 ? "—" : f1(u.peakHeapUsedMiB()),
+                        u.heapFloorFirstThirdMiB() < 0 && u.heapFloorLastThirdMiB() < 0 ? "—"
+                                : orDash(u.heapFloorFirstThirdMiB()) + " / " + orDash(u.heapFloorLastThirdMiB()),
                         u.gcPauses() < 0 ? "—" : String.format(Locale.ROOT, "%.2f / %d", u.gcPauseSeconds(), u.gcPauses()))).toList());
         if (!r.processes().isEmpty()) {
             line("");
@@ -193,6 +198,10 @@ public final class MarkdownReport {
 
     private void line(String s) {
         md.append(s).append('\n');
+    }
+
+    private static String orDash(double v) {
+        return v < 0 ? "—" : f1(v);
     }
 
     private static String f1(double v) {
