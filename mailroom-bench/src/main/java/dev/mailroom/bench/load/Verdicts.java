@@ -6,6 +6,14 @@ import java.util.List;
 
 /** Issue 5's targets, each judged only where the run measured it ("not tested" otherwise). */
 final class Verdicts {
+    /**
+     * "No growth over a 10-minute run": shorter loads do not judge it. A load bound by its count (by
+     * default rate x duration) ends at its last submission, up to one interval short of the
+     * duration, hence the second of slack.
+     */
+    static final double GROWTH_RUN_SECONDS = 600;
+    private static final double GROWTH_RUN_SLACK_SECONDS = 1;
+    private static final String NEEDS_LONGER_RUN = "not tested (needs --duration 600)";
     private final BenchOptions o;
 
     Verdicts(BenchOptions options) {
@@ -59,8 +67,41 @@ final class Verdicts {
             boolean capped = heapMiB(o.heap()) <= 512;
             targets.add(new BenchReport.Target("heap <= 512 MB per process", String.format("-Xmx%s; peak heap used %.0f MiB (sampled every 2 s)",
                     o.heap(), peakHeap), capped && peakHeap <= 512 ? "met" : peakHeap <= 512 ? "met (sampled; -Xmx above 512m)" : "not met"));
+            double loadSeconds = p != null ? p.loadSeconds() : ingest != null ? ingest.seconds() : -1;
+            targets.add(heapGrowth(usage, loadSeconds));
         }
         return targets;
+    }
+
+    /**
+     * No heap growth: every JVM's heap floor (lowest heap used sampled) in the last third of the
+     * load is at most its floor in the first third + max(32 MiB, 20% of it). Judged only on a load
+     * of at least 600 s: over a shorter one, warming caches and pools look like growth and a slow
+     * leak does not show.
+     */
+    private static BenchReport.Target heapGrowth(List<BenchReport.Usage> usage, double loadSeconds) {
+        boolean longEnough = loadSeconds >= GROWTH_RUN_SECONDS - GROWTH_RUN_SLACK_SECONDS;
+        List<BenchReport.Usage> jvms = usage.stream().filter(u -> u.heapFloorFirstThirdMiB() >= 0 && u.heapFloorLastThirdMiB() >= 0).toList();
+        String target = "no heap growth over a 10-minute run (per process)";
+        if (jvms.isEmpty()) {
+            return new BenchReport.Target(target, String.format("no heap sample in both the first and the last third of the %.0f s load",
+                    loadSeconds), longEnough ? "not tested (no heap samples)" : NEEDS_LONGER_RUN);
+        }
+        boolean grew = false;
+        List<String> figures = new ArrayList<>();
+        for (BenchReport.Usage u : jvms) {
+            double limit = growthLimitMiB(u.heapFloorFirstThirdMiB());
+            grew |= u.heapFloorLastThirdMiB() > limit;
+            figures.add(String.format("%s %.1f -> %.1f MiB (limit %.1f)", u.name(), u.heapFloorFirstThirdMiB(), u.heapFloorLastThirdMiB(), limit));
+        }
+        String measured = String.format("heap floor (lowest sample), first -> last third of the %.0f s load: %s", loadSeconds,
+                String.join(", ", figures));
+        return new BenchReport.Target(target, measured, !longEnough ? NEEDS_LONGER_RUN : grew ? "not met" : "met");
+    }
+
+    /** The most a last-third heap floor may be: the first-third floor + max(32 MiB, 20% of it). */
+    static double growthLimitMiB(double firstThirdFloorMiB) {
+        return firstThirdFloorMiB + Math.max(32, 0.2 * firstThirdFloorMiB);
     }
 
     private static double heapMiB(String heap) {
