@@ -30,6 +30,24 @@ public class ProviderHttpClients {
 
     @Bean(destroyMethod = "close")
     CloseableHttpClient providerHttpClient() {
+        return newHttpClient();
+    }
+
+    /** A builder per use: each provider sets its own base URL and credentials on it. */
+    @Bean
+    RestClient.Builder providerRestClient(CloseableHttpClient providerHttpClient) {
+        return restClientOn(providerHttpClient);
+    }
+
+    /**
+     * A builder on a client of its own, configured as in production: for tests, so that they run
+     * the senders over the same HTTP behaviour (no automatic retries, no redirects) as Mailroom.
+     */
+    public static RestClient.Builder newRestClientBuilder() {
+        return restClientOn(newHttpClient());
+    }
+
+    private static CloseableHttpClient newHttpClient() {
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(CONNECT_TIMEOUT))
@@ -51,9 +69,7 @@ public class ProviderHttpClients {
                 .build();
     }
 
-    /** A builder per use: each provider sets its own base URL and credentials on it. */
-    @Bean
-    RestClient.Builder providerRestClient(CloseableHttpClient providerHttpClient) {
+    private static RestClient.Builder restClientOn(CloseableHttpClient providerHttpClient) {
         HttpComponentsClientHttpRequestFactory factory = new HttpComponentsClientHttpRequestFactory(providerHttpClient);
         factory.setConnectionRequestTimeout(CONNECT_TIMEOUT);
         factory.setReadTimeout(READ_TIMEOUT);

@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.mailgun;
 
+import dev.mailroom.server.providers.ProviderHttpClients;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
@@ -34,7 +35,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.client.RestClient;
 
 /** The sender against a fake Mailgun that records the multipart form and answers as Mailgun does. */
 class MailgunSenderTest {
@@ -59,7 +59,7 @@ class MailgunSenderTest {
     }
 
     private static MailgunSender senderFor(String baseUrl) {
-        return new MailgunSender(new MailgunProperties(KEY, "mg.example.com", baseUrl, null), RestClient.builder(),
+        return new MailgunSender(new MailgunProperties(KEY, "mg.example.com", baseUrl, null), ProviderHttpClients.newRestClientBuilder(),
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -216,7 +216,7 @@ class MailgunSenderTest {
     void theSenderNeedsADomainAndTheSettingsNeverPrintTheirSecrets() {
         MailgunProperties noDomain = new MailgunProperties(KEY, " ", null, "signing-secret");
 
-        assertThatThrownBy(() -> new MailgunSender(noDomain, RestClient.builder(), Clock.systemUTC()))
+        assertThatThrownBy(() -> new MailgunSender(noDomain, ProviderHttpClients.newRestClientBuilder(), Clock.systemUTC()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("domain");
         assertThat(noDomain.toString()).doesNotContain(KEY).doesNotContain("signing-secret");
         assertThat(noDomain.baseUrl()).isEqualTo("https://api.mailgun.net");

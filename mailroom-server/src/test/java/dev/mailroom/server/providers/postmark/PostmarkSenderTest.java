@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.postmark;
 
+import dev.mailroom.server.providers.ProviderHttpClients;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -29,7 +30,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.client.RestClient;
 
 /** The sender against a fake Postmark that checks the request and answers as Postmark does. */
 class PostmarkSenderTest {
@@ -53,7 +53,7 @@ class PostmarkSenderTest {
     }
 
     private static PostmarkSender senderFor(String baseUrl) {
-        return new PostmarkSender(new PostmarkProperties(TOKEN, baseUrl, null, null, null), RestClient.builder(),
+        return new PostmarkSender(new PostmarkProperties(TOKEN, baseUrl, null, null, null), ProviderHttpClients.newRestClientBuilder(),
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
 

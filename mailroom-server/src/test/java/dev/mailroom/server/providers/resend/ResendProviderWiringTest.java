@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.resend;
 
+import dev.mailroom.server.providers.ProviderHttpClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.server.MailroomProperties;
@@ -33,7 +34,7 @@ class ResendProviderWiringTest {
 
         @Bean
         RestClient.Builder providerRestClient() {
-            return RestClient.builder();
+            return ProviderHttpClients.newRestClientBuilder();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.resend;
 
+import dev.mailroom.server.providers.ProviderHttpClients;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -45,7 +46,7 @@ class ResendSenderTest {
     void start() {
         resend = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         resend.start();
-        sender = senderFor("http://127.0.0.1:" + resend.port() + "/resend/", RestClient.builder());
+        sender = senderFor("http://127.0.0.1:" + resend.port() + "/resend/", ProviderHttpClients.newRestClientBuilder());
     }
 
     @AfterEach
@@ -222,7 +223,7 @@ class ResendSenderTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        ResendSender nowhere = senderFor("http://127.0.0.1:" + port, RestClient.builder());
+        ResendSender nowhere = senderFor("http://127.0.0.1:" + port, ProviderHttpClients.newRestClientBuilder());
 
         DeliveryOutcome outcome = nowhere.send(new OutboundEmail(ID, 1, simpleEmail()));
 

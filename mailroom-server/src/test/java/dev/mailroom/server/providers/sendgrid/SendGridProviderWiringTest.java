@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.sendgrid;
 
+import dev.mailroom.server.providers.ProviderHttpClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.server.MailroomProperties;
@@ -31,7 +32,7 @@ class SendGridProviderWiringTest {
 
         @Bean
         RestClient.Builder providerRestClient() {
-            return RestClient.builder();
+            return ProviderHttpClients.newRestClientBuilder();
         }
     }
 

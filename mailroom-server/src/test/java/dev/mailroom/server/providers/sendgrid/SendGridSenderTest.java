@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.sendgrid;
 
+import dev.mailroom.server.providers.ProviderHttpClients;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -26,7 +27,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.client.RestClient;
 
 /** The sender against a fake SendGrid API (WireMock), mounted under a path prefix like a proxy would. */
 class SendGridSenderTest {
@@ -50,7 +50,7 @@ class SendGridSenderTest {
     }
 
     private static SendGridSender sender(String baseUrl) {
-        return new SendGridSender(new SendGridProperties("SG.unit-key", baseUrl, null), RestClient.builder(), Clock.fixed(NOW, ZoneOffset.UTC));
+        return new SendGridSender(new SendGridProperties("SG.unit-key", baseUrl, null), ProviderHttpClients.newRestClientBuilder(), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private static Email simple(String to) {
@@ -187,6 +187,9 @@ class SendGridSenderTest {
 
         assertThat(sender.send(new OutboundEmail(ID, 1, simple("ada@example.org"))))
                 .isEqualTo(new DeliveryOutcome.RetryLater("sendgrid answered 429: too many requests", NOW.plusSeconds(30)));
+        // The HTTP client does not retry by itself (Apache's default would, after Retry-After):
+        // when to send again is the operator's decision.
+        fake.verify(1, postRequestedFor(urlEqualTo(PATH)));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.ses;
 
+import dev.mailroom.server.providers.ProviderHttpClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.server.MailroomProperties;
@@ -28,7 +29,7 @@ class SesProviderWiringTest {
 
         @Bean
         RestClient.Builder restClient() {
-            return RestClient.builder();
+            return ProviderHttpClients.newRestClientBuilder();
         }
     }
 

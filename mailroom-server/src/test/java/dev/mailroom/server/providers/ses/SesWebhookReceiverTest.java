@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.ses;
 
+import dev.mailroom.server.providers.ProviderHttpClients;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -33,7 +34,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.client.RestClient;
 
 /**
  * {@code /webhooks/ses}: SNS-delivered SES events, signed with the test key, become activities
@@ -79,7 +79,7 @@ class SesWebhookReceiverTest {
 
     static SesWebhookReceiver receiver(List<String> topicArns, SnsEndpoints endpoints) {
         SesProperties properties = new SesProperties("us-east-1", null, null, null, "mailroom", SnsTestSigner.CACHE_DIR, topicArns);
-        return new SesWebhookReceiver(properties, mailroomProperties(), RestClient.builder(), Clock.fixed(NOW, ZoneOffset.UTC), endpoints);
+        return new SesWebhookReceiver(properties, mailroomProperties(), ProviderHttpClients.newRestClientBuilder(), Clock.fixed(NOW, ZoneOffset.UTC), endpoints);
     }
 
     static MailroomProperties mailroomProperties() {
@@ -388,7 +388,7 @@ class SesWebhookReceiverTest {
         // AWS's published vector verifies, but "Hello world" is no SES event.
         SesWebhookReceiver atVectorTime = new SesWebhookReceiver(
                 new SesProperties("us-east-1", null, null, null, null, SnsTestSigner.CACHE_DIR, null), mailroomProperties(),
-                RestClient.builder(), Clock.fixed(Instant.parse("2022-07-28T21:24:30Z"), ZoneOffset.UTC), SnsEndpoints.AWS);
+                ProviderHttpClients.newRestClientBuilder(), Clock.fixed(Instant.parse("2022-07-28T21:24:30Z"), ZoneOffset.UTC), SnsEndpoints.AWS);
 
         assertStatus(() -> atVectorTime.receive(new WebhookRequest(SnsSignatureTest.vector("php-signature-v2.json"), Map.of())), 400);
         assertStatus(() -> notify("not an event"), 400);

@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.ses;
 
+import dev.mailroom.server.providers.ProviderHttpClients;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.web.client.RestClient;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -68,12 +68,12 @@ class SnsSignatureTest {
 
     /** Production rules, certificates only from the committed cache directory: nothing is downloaded. */
     private static SnsSignatureVerifier offline() {
-        return new SnsSignatureVerifier(new SnsCertificates(CACHE_DIR, RestClient.builder().build(), SnsEndpoints.AWS), TOLERANCE);
+        return new SnsSignatureVerifier(new SnsCertificates(CACHE_DIR, ProviderHttpClients.newRestClientBuilder().build(), SnsEndpoints.AWS), TOLERANCE);
     }
 
     /** Certificates from the local fake certificate host (any http://127.0.0.1 URL ending .pem), no cache directory. */
     private static SnsSignatureVerifier downloading() {
-        return new SnsSignatureVerifier(new SnsCertificates(null, RestClient.builder().build(), LOCAL_HOSTS), TOLERANCE);
+        return new SnsSignatureVerifier(new SnsCertificates(null, ProviderHttpClients.newRestClientBuilder().build(), LOCAL_HOSTS), TOLERANCE);
     }
 
     static final SnsEndpoints LOCAL_HOSTS = new SnsEndpoints() {
@@ -243,7 +243,7 @@ class SnsSignatureTest {
 
     @Test
     void theCacheDirectoryIsUsedBeforeAnyDownload() {
-        SnsSignatureVerifier verifier = new SnsSignatureVerifier(new SnsCertificates(CACHE_DIR, RestClient.builder().build(), LOCAL_HOSTS), TOLERANCE);
+        SnsSignatureVerifier verifier = new SnsSignatureVerifier(new SnsCertificates(CACHE_DIR, ProviderHttpClients.newRestClientBuilder().build(), LOCAL_HOSTS), TOLERANCE);
         Map<String, String> fields = SnsTestSigner.notification("{}", NOW);
         fields.put("SigningCertURL", "http://127.0.0.1:" + certificateHost.port() + "/cached/" + SnsTestSigner.CERT_FILE);
         SnsMessage message = SnsMessage.parse(signer.sign(fields));
