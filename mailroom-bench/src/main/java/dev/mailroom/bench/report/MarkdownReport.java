@@ -3,6 +3,7 @@ package dev.mailroom.bench.report;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The run as a page a person reads: the verdicts first, then the figures that explain them. */
 public final class MarkdownReport {
@@ -142,7 +143,8 @@ public final class MarkdownReport {
         section("Ledger (DESIGN §2)");
         line("The fault suite's ledger check, after the drain, over " + l.emails() + String.format(Locale.ROOT,
                 " (%,d + %,d): each recorded once and in a terminal status, no fact recorded twice, no email sent twice"
-                        + " (DESIGN §2, items 1-3; items 4-6, status precedence, bad input and tenants, are not part of this check).", l.warmupEmails(), l.measuredEmails()));
+                        + " (DESIGN §2, items 1-3; items 4-6, status precedence, bad input and tenants, are not part of this check).",
+                l.warmupEmails(), l.measuredEmails()));
         line("");
         if (!l.checked()) {
             line("**Not checked:** " + l.notChecked() + ".");
@@ -159,7 +161,7 @@ public final class MarkdownReport {
                         l.duplicateSends()) : "not counted (the sandbox provider keeps no count of sends)"),
                 List.of("repeated deliveries recorded", String.format(Locale.ROOT, "%,d (DELIVERED under a second provider message id)",
                         l.repeatedDeliveries())),
-                List.of("final statuses", l.statusCounts().isEmpty() ? "—" : String.join(", ", l.statusCounts().entrySet().stream()
+                List.of("final statuses", l.statusCounts().isEmpty() ? "—" : String.join(", ", new TreeMap<>(l.statusCounts()).entrySet().stream()
                         .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%,d", e.getValue())).toList()))));
         line("");
         line(String.format(Locale.ROOT, "Read and judged in %.1f s.", l.seconds()));
