@@ -217,6 +217,11 @@ final class BenchRun {
             progress.close();
             sampler.close();
 
+            // After the database's last counter reading: the check's own reads are not the run's cost. Before Mailroom
+            // stops: the embedded H2 is read through the auto-server of the Mailroom holding it.
+            out.printf("Ledger check (DESIGN §2) over %,d confirmed emails...%n", warmupLog.size() + log.size());
+            BenchReport.Ledger ledger = BenchLedger.check(mailroom.database, warmupLog, log, BenchLedger.sendsPerMessage(fake), drained);
+            out.println("  " + ledgerLine(ledger));
             out.println("Reading the recorded timelines...");
             List<Timelines.Timeline> timelines = Timelines.read(mailroom.database, emails.from());
             ToIntFunction<UUID> expected = expectedEvents(fake);
@@ -239,9 +244,18 @@ final class BenchRun {
                         pipeline.submitted()));
             }
             return new BenchReport(runId, startedAt.toString(), o.label(), "pipeline", config(mailroom), machine, started(mailroom), ceilings,
-                    pipeline, null, usage, costs, fractions, new Verdicts(o).of(pipeline, null, usage, fractions), profiles, series,
-                            List.copyOf(notes));
+                    pipeline, null, ledger, usage, costs, fractions, new Verdicts(o).of(pipeline, null, usage, fractions, ledger), profiles,
+                    series, List.copyOf(notes));
         }
+    }
+
+    private static String ledgerLine(BenchReport.Ledger l) {
+        if (!l.checked()) {
+            return "not checked: " + l.notChecked();
+        }
+        return String.format("%.1f s: %,d recorded, %,d lost, %,d duplicate rows, %s", l.seconds(), l.present(), l.lost(),
+                l.duplicateMessageRows() + l.duplicateActivityRows(), l.sendsCounted() ? l.duplicateSends() + " duplicate sends"
+                        : "duplicate sends not counted (sandbox)");
     }
 
     /** The processes the run started, and those named with --watch (a Mailroom someone else started). */
@@ -361,7 +375,7 @@ final class BenchRun {
             }
             List<BenchReport.HotMethods> profiles = stopAndProfile(mailroom);
             return new BenchReport(runId, startedAt.toString(), o.label(), "ingest", config(mailroom), machine, started(mailroom), ceilings,
-                    null, ingest, usage, null, null, new Verdicts(o).of(null, ingest, usage, null), profiles, series, List.copyOf(notes));
+                    null, ingest, null, usage, null, null, new Verdicts(o).of(null, ingest, usage, null), profiles, series, List.copyOf(notes));
         }
     }
 

@@ -22,6 +22,12 @@ final class Verdicts {
 
     List<BenchReport.Target> of(BenchReport.Pipeline p, BenchReport.Ingest ingest, List<BenchReport.Usage> usage,
                                 BenchReport.Fractions fractions) {
+        return of(p, ingest, usage, fractions, null);
+    }
+
+    /** @param ledger the ledger check of a pipeline run; null: no row (ingest submits no email) */
+    List<BenchReport.Target> of(BenchReport.Pipeline p, BenchReport.Ingest ingest, List<BenchReport.Usage> usage,
+                                BenchReport.Fractions fractions, BenchReport.Ledger ledger) {
         List<BenchReport.Target> targets = new ArrayList<>();
         boolean external = !o.onEmbeddedInfrastructure();
         boolean threeEvents = o.provider().equals("sandbox") || (o.openRate() >= 1 && o.clickRate() >= 1);
@@ -61,6 +67,9 @@ final class Verdicts {
                         !at500 ? "not tested (needs --rate 500 on RabbitMQ + PostgreSQL)" : dispatched.p99() < 250 ? "met" : "not met"));
             }
         }
+        if (ledger != null) {
+            targets.add(ledger(ledger));
+        }
         if (ingest != null) {
             targets.add(new BenchReport.Target("webhook ingest >= 10,000 events/s (2xx only after confirm)",
                     String.format("%,.0f events/s", ingest.acceptedEventsPerSecond()),
@@ -75,6 +84,40 @@ final class Verdicts {
             targets.add(heapGrowth(usage, loadSeconds));
         }
         return targets;
+    }
+
+    static final String LEDGER_TARGET = "DESIGN §2 guarantees hold at this speed (ledger check)";
+
+    /**
+     * The fault suite's ledger check on the run's emails: nothing lost (every confirmed email
+     * recorded once and terminal), nothing recorded twice, and no duplicate send (DESIGN §2.3 allows
+     * them only for emails in flight at a crash; nothing crashes in a benchmark). Duplicates fail
+     * it whenever they are found. An email not terminal after a drain that timed out may only be
+     * late, so loss is then not judged; after a completed drain it is lost.
+     */
+    static BenchReport.Target ledger(BenchReport.Ledger l) {
+        if (!l.checked()) {
+            return new BenchReport.Target(LEDGER_TARGET, String.format("%,d confirmed emails not checked", l.submitted()),
+                    "not checked (" + l.notChecked() + ")");
+        }
+        String sends = l.sendsCounted() ? String.format("%,d duplicate sends (fake provider's count)", l.duplicateSends())
+                : "duplicate sends not counted (sandbox provider)";
+        String measured = String.format("%,d confirmed emails (%,d warm-up + %,d measured): %,d recorded, %,d lost (%,d missing, %,d not terminal),"
+                        + " %,d duplicate message rows, %,d duplicate activity rows, %s", l.submitted(), l.warmupEmails(), l.measuredEmails(),
+                l.present(), l.lost(), l.missing(), l.notTerminal(), l.duplicateMessageRows(), l.duplicateActivityRows(), sends);
+        boolean duplicates = l.duplicateMessageRows() + l.duplicateActivityRows() > 0 || l.duplicateSends() > 0;
+        String verdict;
+        if (duplicates || (l.lost() > 0 && l.drained())) {
+            verdict = "not met";
+        } else if (l.lost() > 0) {
+            verdict = String.format("not checked (the drain timed out with %,d emails missing or not terminal: late or lost, not told apart;"
+                    + " nothing recorded twice)", l.lost());
+        } else if (l.submitted() == 0) {
+            verdict = "not checked (no email was confirmed)";
+        } else {
+            verdict = l.sendsCounted() ? "met" : "met (duplicate sends not counted: sandbox provider)";
+        }
+        return new BenchReport.Target(LEDGER_TARGET, measured, verdict);
     }
 
     /**

@@ -19,6 +19,7 @@ public record BenchReport(
         Ceilings ceilings,
         Pipeline pipeline,
         Ingest ingest,
+        Ledger ledger,
         List<Usage> usage,
         Costs costs,
         Fractions fractions,
@@ -59,6 +60,41 @@ public record BenchReport(
                            double peakTrackedPerSecond, long backlogAtLoadEnd, double drainSeconds, boolean keptUp,
                            long generatorBehindMaxMillis, double webhookEventsPerSecond, long webhookCalls, double eventsPerWebhookCall,
                            List<Latency> latencies) {
+    }
+
+    /**
+     * The fault suite's ledger check (DESIGN §2, items 1-3) over the run's confirmed emails, after
+     * the drain; null in ingest mode. Counts are -1 where nothing was checked.
+     *
+     * @param notChecked            why the check did not run (the database could not be read...), null when it ran
+     * @param emails                which emails were checked, in words
+     * @param warmupEmails          confirmed submissions of the warm-up among them
+     * @param measuredEmails        confirmed submissions of the measured load among them
+     * @param submitted             emails checked: warmupEmails + measuredEmails
+     * @param present               of those, with a row in {@code messages}
+     * @param lost                  missing + notTerminal
+     * @param duplicateMessageRows  ids with more than one row in {@code messages}
+     * @param duplicateActivityRows activity rows beyond the first of each fact stored more than once
+     * @param duplicateSends        sends the fake provider accepted beyond the first per email; -1 when not
+     *                              counted (the sandbox provider has no such count)
+     * @param repeatedDeliveries    DELIVERED rows beyond the first per (email, recipient), under another
+     *                              provider message id: the database's view of duplicate sends
+     * @param statusCounts          final status of the checked emails → count
+     * @param problems              the first few problems, with example ids
+     * @param drained               whether every measured email was fully tracked within the drain timeout;
+     *                              when not, an email not yet terminal may be late rather than lost
+     * @param seconds               how long reading and judging the rows took
+     */
+    public record Ledger(String notChecked, String emails, long warmupEmails, long measuredEmails, long submitted, long present, long lost,
+                         long missing, long notTerminal, long duplicateMessageRows, long duplicateActivityRows, long duplicateSends,
+                         long repeatedDeliveries, Map<String, Long> statusCounts, List<String> problems, boolean drained, double seconds) {
+        public boolean checked() {
+            return notChecked == null;
+        }
+
+        public boolean sendsCounted() {
+            return duplicateSends >= 0;
+        }
     }
 
     /** Latency of one step, measured from the moment the benchmark submitted the email. */

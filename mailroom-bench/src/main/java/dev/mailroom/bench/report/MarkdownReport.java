@@ -3,6 +3,7 @@ package dev.mailroom.bench.report;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The run as a page a person reads: the verdicts first, then the figures that explain them. */
 public final class MarkdownReport {
@@ -36,6 +37,9 @@ public final class MarkdownReport {
         }
         if (r.pipeline() != null) {
             pipeline(r.pipeline());
+        }
+        if (r.ledger() != null) {
+            ledger(r.ledger());
         }
         if (r.ingest() != null) {
             ingest(r.ingest());
@@ -133,6 +137,40 @@ public final class MarkdownReport {
         line("");
         table(List.of("step", "emails", "p50 ms", "p95 ms", "p99 ms", "max ms"), p.latencies().stream().map(l -> List.of(l.step(),
                 Long.toString(l.count()), f1(l.p50()), f1(l.p95()), f1(l.p99()), f1(l.max()))).toList());
+    }
+
+    private void ledger(BenchReport.Ledger l) {
+        section("Ledger (DESIGN §2)");
+        line("The fault suite's ledger check, after the drain, over " + l.emails() + String.format(Locale.ROOT,
+                " (%,d + %,d): each recorded once and in a terminal status, no fact recorded twice, no email sent twice"
+                        + " (DESIGN §2, items 1-3; items 4-6, status precedence, bad input and tenants, are not part of this check).",
+                l.warmupEmails(), l.measuredEmails()));
+        line("");
+        if (!l.checked()) {
+            line("**Not checked:** " + l.notChecked() + ".");
+            return;
+        }
+        table(List.of("figure", "emails"), List.of(
+                List.of("submitted (confirmed)", String.format(Locale.ROOT, "%,d", l.submitted())),
+                List.of("present in messages", String.format(Locale.ROOT, "%,d", l.present())),
+                List.of("lost (missing / not terminal)", String.format(Locale.ROOT, "%,d (%,d / %,d)%s", l.lost(), l.missing(), l.notTerminal(),
+                        l.lost() > 0 && !l.drained() ? " — the drain timed out: late or lost, not told apart" : "")),
+                List.of("duplicate message rows", String.format(Locale.ROOT, "%,d", l.duplicateMessageRows())),
+                List.of("duplicate activity rows", String.format(Locale.ROOT, "%,d", l.duplicateActivityRows())),
+                List.of("duplicate sends", l.sendsCounted() ? String.format(Locale.ROOT, "%,d (the fake provider's accepted sends per email)",
+                        l.duplicateSends()) : "not counted (the sandbox provider keeps no count of sends)"),
+                List.of("repeated deliveries recorded", String.format(Locale.ROOT, "%,d (DELIVERED under a second provider message id)",
+                        l.repeatedDeliveries())),
+                List.of("final statuses", l.statusCounts().isEmpty() ? "—" : String.join(", ", new TreeMap<>(l.statusCounts()).entrySet().stream()
+                        .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%,d", e.getValue())).toList()))));
+        line("");
+        line(String.format(Locale.ROOT, "Read and judged in %.1f s.", l.seconds()));
+        if (!l.problems().isEmpty()) {
+            line("");
+            line("Problems:");
+            line("");
+            l.problems().forEach(p -> line("- " + p));
+        }
     }
 
     private void ingest(BenchReport.Ingest i) {

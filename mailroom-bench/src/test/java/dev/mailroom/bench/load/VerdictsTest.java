@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.bench.report.BenchReport;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class VerdictsTest {
@@ -82,6 +83,62 @@ class VerdictsTest {
         assertThat(Verdicts.growthLimitMiB(50)).isEqualTo(82);
         assertThat(Verdicts.growthLimitMiB(160)).isEqualTo(192);
         assertThat(Verdicts.growthLimitMiB(400)).isEqualTo(480);
+    }
+
+    @Test
+    void aCleanLedgerIsMetAndItsRowComesWithThePipelinesTargets() {
+        BenchReport.Ledger clean = ledger(0, 0, 0, 0, 0, 0, true);
+        List<BenchReport.Target> targets = verdicts.of(pipeline(60), null, List.of(), null, clean);
+
+        BenchReport.Target row = target(targets, Verdicts.LEDGER_TARGET);
+        assertThat(row.verdict()).isEqualTo("met");
+        assertThat(row.measured()).contains("1,000 confirmed emails (200 warm-up + 800 measured)").contains("0 lost")
+                .contains("0 duplicate sends (fake provider's count)");
+        assertThat(verdicts.of(pipeline(60), null, List.of(), null)).noneMatch(t -> t.target().equals(Verdicts.LEDGER_TARGET));
+    }
+
+    @Test
+    void anyDuplicateRowOrSendIsNotMetEvenWhenTheDrainTimedOut() {
+        assertThat(Verdicts.ledger(ledger(0, 0, 1, 0, 0, 0, true)).verdict()).isEqualTo("not met");
+        assertThat(Verdicts.ledger(ledger(0, 0, 0, 1, 0, 0, true)).verdict()).isEqualTo("not met");
+        assertThat(Verdicts.ledger(ledger(0, 0, 0, 0, 1, 0, true)).verdict()).isEqualTo("not met");
+        assertThat(Verdicts.ledger(ledger(0, 5, 0, 2, 0, 0, false)).verdict()).isEqualTo("not met");
+    }
+
+    @Test
+    void emailsNotTerminalAfterACompletedDrainAreLostButAfterATimedOutDrainMayOnlyBeLate() {
+        BenchReport.Target drained = Verdicts.ledger(ledger(2, 3, 0, 0, 0, 0, true));
+        assertThat(drained.verdict()).isEqualTo("not met");
+        assertThat(drained.measured()).contains("5 lost (2 missing, 3 not terminal)");
+
+        BenchReport.Target timedOut = Verdicts.ledger(ledger(2, 3, 0, 0, 0, 0, false));
+        assertThat(timedOut.verdict()).startsWith("not checked (the drain timed out with 5 emails missing or not terminal")
+                .contains("late or lost");
+    }
+
+    @Test
+    void withTheSandboxDuplicateSendsAreNotCountedAndTheVerdictSaysSo() {
+        BenchReport.Target row = Verdicts.ledger(ledger(0, 0, 0, 0, -1, 0, true));
+        assertThat(row.verdict()).isEqualTo("met (duplicate sends not counted: sandbox provider)");
+        assertThat(row.measured()).contains("duplicate sends not counted (sandbox provider)");
+    }
+
+    @Test
+    void aLedgerThatCouldNotBeReadIsNotChecked() {
+        BenchReport.Ledger l = BenchLedger.notChecked("embedded database, could not read it: refused", 10, 20, true);
+        BenchReport.Target row = Verdicts.ledger(l);
+        assertThat(row.verdict()).isEqualTo("not checked (embedded database, could not read it: refused)");
+        assertThat(row.measured()).contains("30 confirmed emails not checked");
+        assertThat(Verdicts.ledger(ledger(0, 0, 0, 0, 0, -1000, true)).verdict()).isEqualTo("not checked (no email was confirmed)");
+    }
+
+    /** 200 warm-up + 800 measured emails, all present unless missing; submittedDelta shifts the count (to reach 0). */
+    private static BenchReport.Ledger ledger(long missing, long notTerminal, long duplicateMessageRows, long duplicateActivityRows,
+                                             long duplicateSends, long submittedDelta, boolean drained) {
+        long submitted = 1000 + submittedDelta;
+        return new BenchReport.Ledger(null, BenchLedger.EMAILS, 200, 800 + submittedDelta, submitted, submitted - missing,
+                missing + notTerminal, missing, notTerminal, duplicateMessageRows, duplicateActivityRows, duplicateSends, 0, Map.of(),
+                List.of(), drained, 0.5);
     }
 
     private static BenchReport.Target target(List<BenchReport.Target> targets, String name) {
