@@ -1,33 +1,23 @@
 package dev.mailroom.server.providers.ses;
 
-import dev.mailroom.contracts.Attachment;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.Recipient;
+import dev.mailroom.server.providers.MimeContent;
 import dev.mailroom.server.providers.OutboundEmail;
-import jakarta.activation.DataHandler;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Part;
 import jakarta.mail.Session;
-import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeUtility;
-import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.springframework.mail.javamail.MimeMessageHelper;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sesv2.model.Body;
 import software.amazon.awssdk.services.sesv2.model.Content;
@@ -125,48 +115,10 @@ final class SesRequests {
     }
 
     private static EmailContent raw(Email email, Instant now) throws MessagingException, UnsupportedEncodingException {
-        boolean hasText = !isBlank(email.text());
-        boolean hasHtml = !isBlank(email.html());
-        boolean multipart = !email.attachments().isEmpty() || (hasText && hasHtml);
         MimeMessage message = new MimeMessage(MIME_SESSION);
-        // MIXED: there are no inline parts, so Spring's default related level would only add nesting.
-        MimeMessageHelper helper = multipart
-                ? new MimeMessageHelper(message, MimeMessageHelper.MULTIPART_MODE_MIXED, CHARSET)
-                : new MimeMessageHelper(message, CHARSET);
-        helper.setFrom(address(email.from().email(), email.from().name()));
-        for (Recipient r : email.to()) {
-            helper.addTo(address(r.email(), r.name()));
-        }
-        for (Recipient r : email.cc()) {
-            helper.addCc(address(r.email(), r.name()));
-        }
         // Bcc recipients are only in Destination (the envelope): a Bcc header in the MIME would
         // show them to everyone.
-        if (email.replyTo() != null) {
-            helper.setReplyTo(address(email.replyTo().email(), email.replyTo().name()));
-        }
-        helper.setSubject(email.subject());
-        helper.setSentDate(Date.from(now));
-        if (hasText && hasHtml) {
-            helper.setText(email.text(), email.html());
-        } else if (hasHtml) {
-            helper.setText(email.html(), true);
-        } else {
-            helper.setText(email.text(), false);
-        }
-        for (Attachment a : email.attachments()) {
-            String type = isBlank(a.contentType()) ? "application/octet-stream" : a.contentType();
-            // Parsed here so that a malformed type is a rejection now, not a failure at SES.
-            ContentType parsed = new ContentType(type);
-            // Same leniency as EmailRules: MIME-style line breaks inside the base64 are fine.
-            byte[] bytes = Base64.getDecoder().decode(a.content().replaceAll("[\\r\\n ]", ""));
-            helper.getRootMimeMultipart().addBodyPart(attachment(a.filename(), bytes, parsed.toString()));
-        }
-        for (Map.Entry<String, String> header : email.headers().entrySet()) {
-            // EmailRules already refused CR/LF and reserved names; non-ASCII becomes encoded words.
-            String value = MimeUtility.encodeText(header.getValue(), CHARSET, null);
-            message.addHeader(header.getKey(), MimeUtility.fold(header.getKey().length() + 2, value));
-        }
+        MimeContent.write(message, email, now, false);
         message.saveChanges();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
@@ -176,19 +128,6 @@ final class SesRequests {
         }
         // The SDK base64-encodes Raw.Data in the JSON body.
         return EmailContent.builder().raw(RawMessage.builder().data(SdkBytes.fromByteArray(out.toByteArray())).build()).build();
-    }
-
-    /**
-     * Always base64: Jakarta Mail would send a text/* attachment as 7bit text, and its line ends
-     * could change on the way. The application gave bytes; the recipient gets exactly those.
-     */
-    private static MimeBodyPart attachment(String filename, byte[] bytes, String contentType) throws MessagingException {
-        MimeBodyPart part = new MimeBodyPart();
-        part.setDataHandler(new DataHandler(new ByteArrayDataSource(bytes, contentType)));
-        part.setDisposition(Part.ATTACHMENT);
-        part.setFileName(filename);
-        part.setHeader("Content-Transfer-Encoding", "base64");
-        return part;
     }
 
     private static List<String> mailboxes(List<Recipient> recipients) throws UnsupportedEncodingException, MessagingException {
@@ -204,16 +143,7 @@ final class SesRequests {
      * an RFC 2047 encoded word, which {@link InternetAddress#toString()} writes.
      */
     static String mailbox(String email, String name) throws UnsupportedEncodingException, MessagingException {
-        return address(email, name).toString();
-    }
-
-    private static InternetAddress address(String email, String name) throws UnsupportedEncodingException, MessagingException {
-        // Strict parsing: a malformed address fails here, before any call to SES.
-        InternetAddress address = new InternetAddress(email, true);
-        if (!isBlank(name)) {
-            address.setPersonal(name, CHARSET);
-        }
-        return address;
+        return MimeContent.address(email, name).toString();
     }
 
     private static Content utf8(String data) {

@@ -1,41 +1,26 @@
 package dev.mailroom.server.providers.smtp;
 
-import dev.mailroom.contracts.Address;
-import dev.mailroom.contracts.Attachment;
-import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.EmailRules;
-import dev.mailroom.contracts.Recipient;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.EmailSender;
+import dev.mailroom.server.providers.MimeContent;
 import dev.mailroom.server.providers.OutboundEmail;
-import jakarta.activation.DataHandler;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
-import jakarta.mail.internet.ContentType;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeUtility;
-import jakarta.mail.util.ByteArrayDataSource;
 import java.io.UnsupportedEncodingException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Component;
 
 /**
@@ -51,7 +36,6 @@ import org.springframework.stereotype.Component;
 class SmtpSender implements EmailSender {
     static final String MAILROOM_ID_HEADER = "X-Mailroom-Id";
     private static final Logger log = LoggerFactory.getLogger(SmtpSender.class);
-    private static final String CHARSET = StandardCharsets.UTF_8.name();
 
     private final SmtpProperties properties;
     private final Clock clock;
@@ -148,53 +132,8 @@ class SmtpSender implements EmailSender {
 
     /** The MIME message for an email that passed {@link EmailRules}. */
     private MimeMessage build(OutboundEmail outbound) throws MessagingException, UnsupportedEncodingException {
-        Email email = outbound.email();
-        boolean hasText = email.text() != null && !email.text().isBlank();
-        boolean hasHtml = email.html() != null && !email.html().isBlank();
-        boolean multipart = !email.attachments().isEmpty() || (hasText && hasHtml);
         MimeMessage message = new MailroomMimeMessage(session, messageIdFor(outbound));
-        // MIXED, not Spring's default MIXED_RELATED: we have no inline parts, so the related
-        // level would only add nesting. text+html still become one multipart/alternative.
-        MimeMessageHelper helper = multipart
-                ? new MimeMessageHelper(message, MimeMessageHelper.MULTIPART_MODE_MIXED, CHARSET)
-                : new MimeMessageHelper(message, CHARSET);
-
-        helper.setFrom(address(email.from().email(), email.from().name()));
-        for (Recipient r : email.to()) {
-            helper.addTo(address(r.email(), r.name()));
-        }
-        for (Recipient r : email.cc()) {
-            helper.addCc(address(r.email(), r.name()));
-        }
-        for (Recipient r : email.bcc()) {
-            helper.addBcc(address(r.email(), r.name()));
-        }
-        if (email.replyTo() != null) {
-            Address replyTo = email.replyTo();
-            helper.setReplyTo(address(replyTo.email(), replyTo.name()));
-        }
-        helper.setSubject(email.subject());
-        helper.setSentDate(Date.from(clock.instant()));
-        if (hasText && hasHtml) {
-            helper.setText(email.text(), email.html());
-        } else if (hasHtml) {
-            helper.setText(email.html(), true);
-        } else {
-            helper.setText(email.text(), false);
-        }
-        for (Attachment a : email.attachments()) {
-            String type = a.contentType() == null || a.contentType().isBlank() ? "application/octet-stream" : a.contentType();
-            // Parsed here so that a malformed type is a rejection now, not a failure mid-send.
-            ContentType parsed = new ContentType(type);
-            // Same leniency as EmailRules: MIME-style line breaks inside the base64 are fine.
-            byte[] bytes = Base64.getDecoder().decode(a.content().replaceAll("[\\r\\n ]", ""));
-            helper.getRootMimeMultipart().addBodyPart(attachmentPart(a.filename(), bytes, parsed.toString()));
-        }
-        for (Map.Entry<String, String> header : email.headers().entrySet()) {
-            // Non-ASCII values become RFC 2047 encoded words; long ones are folded.
-            String value = MimeUtility.encodeText(header.getValue(), CHARSET, null);
-            message.addHeader(header.getKey(), MimeUtility.fold(header.getKey().length() + 2, value));
-        }
+        MimeContent.write(message, outbound.email(), clock.instant(), true);
         // Correlation (Contract): the relay does not report events, but bounces and replies
         // quote the original headers, and this ties them back to our message.
         message.setHeader(MAILROOM_ID_HEADER, outbound.messageId().toString());
@@ -214,30 +153,6 @@ class SmtpSender implements EmailSender {
         int at = from == null ? -1 : from.lastIndexOf('@');
         String domain = at < 0 || at == from.length() - 1 ? "mailroom" : from.substring(at + 1).toLowerCase(Locale.ROOT);
         return "<" + outbound.messageId() + "@" + domain + ">";
-    }
-
-    /**
-     * Always base64, unlike Spring's {@code addAttachment}: Jakarta Mail would send a text/*
-     * attachment as 7bit text, and SMTP then turns its LF line ends into CRLF. The application
-     * gave us bytes; the recipient gets exactly those bytes.
-     */
-    private static MimeBodyPart attachmentPart(String filename, byte[] bytes, String contentType) throws MessagingException {
-        MimeBodyPart part = new MimeBodyPart();
-        part.setDataHandler(new DataHandler(new ByteArrayDataSource(bytes, contentType)));
-        part.setDisposition(Part.ATTACHMENT);
-        // Non-ASCII names are written as RFC 2231 parameters (mail.mime.encodeparameters).
-        part.setFileName(filename);
-        part.setHeader("Content-Transfer-Encoding", "base64");
-        return part;
-    }
-
-    private static InternetAddress address(String email, String name) throws MessagingException, UnsupportedEncodingException {
-        // Strict parsing: a malformed address fails here (AddressException), before any connection.
-        InternetAddress address = new InternetAddress(email, true);
-        if (name != null && !name.isBlank()) {
-            address.setPersonal(name, CHARSET);
-        }
-        return address;
     }
 
     private DeliveryOutcome rejected(OutboundEmail outbound, String reason) {
