@@ -91,8 +91,7 @@ class TrackingEndToEndTest {
     void aDuplicatedReportIsStoredOnce() throws Exception {
         UUID id = client.submit(email("ada@example.org"));
         awaitStatus(api, id.toString(), "DELIVERED");
-        ActivityReport opened = ActivityReport.event(Ids.providerEvent("sandbox", "dup-" + id), id, null, "sandbox",
-                MessageStatus.OPENED, Instant.now(), "ada@example.org", "opened", Map.of());
+        ActivityReport opened = adaEvent("dup-" + id, id, MessageStatus.OPENED, "opened");
 
         publishReport(opened);
         publishReport(opened);
@@ -180,10 +179,8 @@ class TrackingEndToEndTest {
     void aReportWithAValueTooLongForTheDatabaseIsParkedAloneAndTheRestIsRecorded() throws Exception {
         UUID id = client.submit(email("ada@example.org"));
         awaitStatus(api, id.toString(), "DELIVERED");
-        ActivityReport tooLong = ActivityReport.event(Ids.providerEvent("sandbox", "long-" + id), id, null, "sandbox",
-                MessageStatus.OPENED, Instant.now(), "ada@example.org", "x".repeat(100), Map.of());
-        ActivityReport fine = ActivityReport.event(Ids.providerEvent("sandbox", "fine-" + id), id, null, "sandbox",
-                MessageStatus.CLICKED, Instant.now(), "ada@example.org", "clicked", Map.of());
+        ActivityReport tooLong = adaEvent("long-" + id, id, MessageStatus.OPENED, "x".repeat(100));
+        ActivityReport fine = adaEvent("fine-" + id, id, MessageStatus.CLICKED, "clicked");
 
         publishReport(tooLong);
         publishReport(fine);
@@ -199,12 +196,9 @@ class TrackingEndToEndTest {
     void aBatchOfReportsIsRecordedAndItsOneBadReportParkedAlone() throws Exception {
         UUID id = client.submit(email("ada@example.org"));
         awaitStatus(api, id.toString(), "DELIVERED");
-        ActivityReport opened = ActivityReport.event(Ids.providerEvent("sandbox", "batch-open-" + id), id, null, "sandbox",
-                MessageStatus.OPENED, Instant.now(), "ada@example.org", "open", Map.of());
-        ActivityReport tooLong = ActivityReport.event(Ids.providerEvent("sandbox", "batch-long-" + id), id, null, "sandbox",
-                MessageStatus.COMPLAINED, Instant.now(), "ada@example.org", "x".repeat(100), Map.of());
-        ActivityReport clicked = ActivityReport.event(Ids.providerEvent("sandbox", "batch-click-" + id), id, null, "sandbox",
-                MessageStatus.CLICKED, Instant.now(), "ada@example.org", "click", Map.of());
+        ActivityReport opened = adaEvent("batch-open-" + id, id, MessageStatus.OPENED, "open");
+        ActivityReport tooLong = adaEvent("batch-long-" + id, id, MessageStatus.COMPLAINED, "x".repeat(100));
+        ActivityReport clicked = adaEvent("batch-click-" + id, id, MessageStatus.CLICKED, "click");
         ActivityBatch batch = new ActivityBatch(List.of(opened, tooLong, clicked));
 
         publishBatch(batch);
@@ -296,6 +290,12 @@ class TrackingEndToEndTest {
         props.setMessageId(report.id().toString());
         props.setType(MessageTypes.ACTIVITY_V1);
         rabbit.send("", QueueNames.TRACKING, new Message(ContractJson.write(report), props));
+    }
+
+    /** An event the sandbox reported for ada@example.org, known by our message id. */
+    private static ActivityReport adaEvent(String eventId, UUID messageId, MessageStatus status, String providerEvent) {
+        return ActivityReport.event(Ids.providerEvent("sandbox", eventId), messageId, null, "sandbox", status, Instant.now(),
+                "ada@example.org", providerEvent, Map.of());
     }
 
     private void publishBatch(ActivityBatch batch) {
