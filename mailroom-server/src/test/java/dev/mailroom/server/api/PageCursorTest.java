@@ -24,4 +24,16 @@ class PageCursorTest {
     void aForgedCursorIsRefusedWithAnActionableMessage() {
         assertThatThrownBy(() -> PageCursor.decode("bm9wZQ")).hasMessageContaining("nextCursor");
     }
+
+    @Test
+    void aMemberCursorKeepsAMemberIdWithColons() {
+        MemberCursor cursor = new MemberCursor(Instant.parse("2026-11-28T10:15:30.123456Z"), "tenant:42:user");
+        assertThat(MemberCursor.decode(cursor.encode())).isEqualTo(cursor);
+    }
+
+    @Test
+    void aMemberCursorIsNotAMessageCursor() {
+        String memberCursor = new MemberCursor(Instant.now(), "user-42").encode();
+        assertThatThrownBy(() -> PageCursor.decode(memberCursor)).hasMessageContaining("nextCursor");
+    }
 }
