@@ -1,6 +1,5 @@
 package dev.mailroom.bench.faults;
 
-import dev.mailroom.bench.cluster.LedgerReport;
 import dev.mailroom.bench.cluster.MailroomProcess;
 import java.time.Duration;
 import java.util.List;
@@ -44,9 +43,7 @@ final class BrokerRestart extends FaultScenario {
         run.log("every process ready %.1f s after the broker came back", ScenarioRun.seconds(back));
         long faultEnd = System.nanoTime();
 
-        ScenarioRun.Drain drain = run.awaitDrained(faultEnd);
-        LedgerReport ledger = run.ledger();
-        run.recordLedger(ledger, drain);
+        run.drainAndRecordLedger(faultEnd);
         run.result.note("broker unavailable %.1f s; %d submits unconfirmed and resubmitted; %d orphans (unconfirmed, yet recorded: sent in"
                         + " addition, outside the ledger)", down.toMillis() / 1000.0, run.submitter.unconfirmed(), run.orphans());
     }

@@ -1,7 +1,6 @@
 package dev.mailroom.bench.faults;
 
 import dev.mailroom.bench.cluster.LedgerQueries;
-import dev.mailroom.bench.cluster.LedgerReport;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -46,9 +45,7 @@ final class DatabaseOutage extends FaultScenario {
         run.log("PostgreSQL is back; backlog %s", backlog);
         long faultEnd = System.nanoTime();
 
-        ScenarioRun.Drain drain = run.awaitDrained(faultEnd);
-        LedgerReport ledger = run.ledger();
-        run.recordLedger(ledger, drain);
+        run.drainAndRecordLedger(faultEnd);
         List<LedgerQueries.DeadLetter> parked;
         try (Connection db = run.suite.infrastructure().openDatabase()) {
             parked = LedgerQueries.deadLettersSince(db, run.startedAt);

@@ -91,9 +91,7 @@ final class KillScenario extends FaultScenario {
             run.result.note("%d of %d kills came after the last submission (the backlog was still draining)", afterSubmissions, kills);
         }
 
-        ScenarioRun.Drain drain = run.awaitDrained(faultEnd);
-        LedgerReport ledger = run.ledger();
-        run.recordLedger(ledger, drain);
+        LedgerReport ledger = run.drainAndRecordLedger(faultEnd);
         run.result.check(ledger.duplicatedMessageRows().isEmpty() && ledger.missing().isEmpty(),
                 "not exactly one messages row per confirmed id");
         if (run.result.duplicateSendBound != null) {

@@ -1,7 +1,6 @@
 package dev.mailroom.bench.faults;
 
 import dev.mailroom.bench.cluster.LedgerQueries;
-import dev.mailroom.bench.cluster.LedgerReport;
 import dev.mailroom.bench.cluster.RabbitMqNode;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.Address;
@@ -73,9 +72,7 @@ final class PoisonMessages extends FaultScenario {
         run.submitter.awaitFinished(Duration.ofMinutes(2));
         long faultEnd = System.nanoTime();
 
-        ScenarioRun.Drain drain = run.awaitDrained(faultEnd);
-        LedgerReport ledger = run.ledger();
-        run.recordLedger(ledger, drain);
+        run.drainAndRecordLedger(faultEnd);
 
         // Parking again after the drain: late ones count too. Anything else parked since the start,
         // in a .dlq or (moved there by the operator) in dead_letters, is collateral damage.

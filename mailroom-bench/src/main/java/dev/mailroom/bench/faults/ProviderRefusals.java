@@ -43,9 +43,7 @@ final class ProviderRefusals extends FaultScenario {
         run.submitter.awaitFinished(Duration.ofMinutes(2));
         long faultEnd = System.nanoTime();
 
-        ScenarioRun.Drain drain = run.awaitDrained(faultEnd);
-        LedgerReport ledger = run.ledger();
-        run.recordLedger(ledger, drain);
+        LedgerReport ledger = run.drainAndRecordLedger(faultEnd);
 
         FakeSendGrid.Stats stats = run.fake.stats();
         Map<String, Integer> refusals = stats.refusedPerMessage;

@@ -259,6 +259,14 @@ final class ScenarioRun implements AutoCloseable {
         }
     }
 
+    /** The ending every scenario shares: wait for the drain, then check the ledger and record it. */
+    LedgerReport drainAndRecordLedger(long faultEndNanos) throws InterruptedException, SQLException {
+        Drain drain = awaitDrained(faultEndNanos);
+        LedgerReport ledger = ledger();
+        recordLedger(ledger, drain);
+        return ledger;
+    }
+
     /** The figures every scenario reports, and the assertions every scenario makes: nothing lost, nothing recorded twice. */
     void recordLedger(LedgerReport ledger, Drain drain) {
         result.sent = ledger.submitted();

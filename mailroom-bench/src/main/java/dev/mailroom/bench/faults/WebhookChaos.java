@@ -1,7 +1,6 @@
 package dev.mailroom.bench.faults;
 
 import dev.mailroom.bench.cluster.LedgerQueries;
-import dev.mailroom.bench.cluster.LedgerReport;
 import dev.mailroom.bench.cluster.LedgerRows.ActivityRow;
 import dev.mailroom.bench.cluster.LedgerRows.MessageRow;
 import dev.mailroom.bench.fake.FakeSendGrid;
@@ -34,9 +33,7 @@ final class WebhookChaos extends FaultScenario {
         run.submitter.awaitFinished(Duration.ofMinutes(2));
         long faultEnd = System.nanoTime();
 
-        ScenarioRun.Drain drain = run.awaitDrained(faultEnd);
-        LedgerReport ledger = run.ledger();
-        run.recordLedger(ledger, drain);
+        run.drainAndRecordLedger(faultEnd);
 
         FakeSendGrid.Stats stats = run.fake.stats();
         List<UUID> ids = run.submitter.confirmedIds();
