@@ -1,11 +1,13 @@
 package dev.mailroom.bench.faults;
 
+import dev.mailroom.bench.CommandLineOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The command line of {@code faults}; every option has a default that fits the suite in about ten minutes here. */
 record SuiteOptions(List<Integer> scenarios, Integer messages, int kills, Duration databaseOutage, Duration drainTimeout,
@@ -33,30 +35,11 @@ record SuiteOptions(List<Integer> scenarios, Integer messages, int kills, Durati
             "                            they set the duplicate-send bound of scenario 1)");
 
     static SuiteOptions parse(String[] args, Path benchJarDir) {
+        // "-h" is the one short option: the same as --help.
+        String[] given = java.util.Arrays.stream(args).map(a -> a.equals("-h") ? "--help" : a).toArray(String[]::new);
         Map<String, String> values = new LinkedHashMap<>();
-        boolean help = false;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                help = true;
-                continue;
-            }
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            String value;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException("--" + name + " needs a value");
-            }
-            values.put(name, value);
-        }
+        CommandLineOptions.parse(given, Set.of("help")).forEach((name, all) -> values.put(name, all.get(all.size() - 1)));
+        boolean help = values.remove("help") != null;
         Path moduleTarget = benchJarDir;
         Path defaultJar = moduleTarget.resolve("../../mailroom-server/target/mailroom.jar").normalize();
         SuiteOptions options = new SuiteOptions(

@@ -1,9 +1,8 @@
 package dev.mailroom.bench.load;
 
+import dev.mailroom.bench.CommandLineOptions;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -149,27 +148,7 @@ record BenchOptions(
     private static final Set<String> FLAGS = Set.of("profile", "help");
 
     static BenchOptions parse(String[] args) {
-        Map<String, List<String>> values = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            String value;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            } else if (FLAGS.contains(name)) {
-                value = "true";
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException("--" + name + " needs a value");
-            }
-            values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        }
+        Map<String, List<String>> values = CommandLineOptions.parse(args, FLAGS);
         Reader r = new Reader(values);
         if (r.flag("help")) {
             throw new IllegalArgumentException("");
