@@ -147,11 +147,6 @@ class OperatorStore {
             + " status = CASE WHEN status_rank < ? THEN ? ELSE status END,"
             + " status_rank = CASE WHEN status_rank < ? THEN ? ELSE status_rank END, updated_at = ? WHERE id = ?";
 
-    /** Raises each message's status to the given one unless it already has a higher rank. */
-    void raiseStatuses(Map<UUID, MessageStatus> statuses, Instant now) {
-        raiseStatuses(statuses, List.of(), now);
-    }
-
     /**
      * Raises each message's status to the given one unless it already has a higher rank, and
      * records which provider took each dispatched message and under what id (for matching its
@@ -171,7 +166,8 @@ class OperatorStore {
                         status.precedence(), status.precedence(), Timestamps.of(now), id});
             }
         });
-        // A dispatch whose message is not raised here (its status is already higher) still records the provider's id.
+        // A dispatch whose message has no status to raise in this batch still records the provider's id
+        // (the CASEs then keep the status: no rank is below 0).
         dispatched.values().forEach(d -> raisesWithDispatch.add(new Object[] {d.provider(), d.providerMessageId(), 0, "", 0, 0,
                 Timestamps.of(now), d.messageId()}));
         if (!raises.isEmpty()) {
