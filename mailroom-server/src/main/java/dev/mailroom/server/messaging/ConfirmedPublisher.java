@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
@@ -66,10 +67,10 @@ public class ConfirmedPublisher {
         for (CorrelationData correlation : pending) {
             awaitConfirm(correlation, deadline);
         }
-        // Queue messages per email is a cost the benchmark reports; counted once confirmed.
-        for (OutgoingMessage m : messages) {
-            meters.counter("mailroom.broker.published", "queue", m.queue()).increment();
-        }
+        // Queue messages per email is a cost the benchmark reports; counted once confirmed, one
+        // meter lookup per queue of the batch rather than per message (this is the hot path).
+        messages.stream().collect(Collectors.groupingBy(OutgoingMessage::queue, Collectors.counting()))
+                .forEach((queue, count) -> meters.counter("mailroom.broker.published", "queue", queue).increment(count));
     }
 
     private static void awaitConfirm(CorrelationData correlation, long deadlineNanos) {

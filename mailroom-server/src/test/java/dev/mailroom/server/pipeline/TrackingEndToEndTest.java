@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,8 @@ class TrackingEndToEndTest {
     RabbitTemplate rabbit;
     @Autowired
     Environment env;
+    @Autowired
+    MeterRegistry meters;
     ApiClient api;
     MailroomClient client;
 
@@ -85,6 +88,24 @@ class TrackingEndToEndTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.submit(email("not an address")))
                 .isInstanceOf(InvalidEmailException.class)
                 .hasMessageContaining("to[0].email");
+    }
+
+    @Test
+    void confirmedPublishesAreCountedPerQueue() throws Exception {
+        double dispatching = published(QueueNames.DISPATCHING);
+        double tracking = published(QueueNames.TRACKING);
+
+        UUID id = client.submit(email("ada@example.org"));
+        awaitStatus(api, id.toString(), "DELIVERED");
+
+        assertThat(published(QueueNames.DISPATCHING)).isGreaterThanOrEqualTo(dispatching + 1);
+        // At least the dispatcher's report and the sandbox's delivered event.
+        assertThat(published(QueueNames.TRACKING)).isGreaterThanOrEqualTo(tracking + 2);
+    }
+
+    private double published(String queue) {
+        io.micrometer.core.instrument.Counter counter = meters.find("mailroom.broker.published").tag("queue", queue).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test
