@@ -44,19 +44,43 @@ class MessageQueries {
         this.named = new NamedParameterJdbcTemplate(jdbc);
     }
 
-    /** One snapshot for the row, recipients and activities, so the parts never disagree. */
-    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    /**
+     * The message row and its timeline are read in ONE statement: a statement sees one committed
+     * state on PostgreSQL and H2 alike, while two statements do not on H2, even in a REPEATABLE READ
+     * transaction (rows inserted since are visible to the second). Read apart, a DISPATCHED
+     * activity could show beside a message row read before that dispatch was recorded, its
+     * provider still null. The content, recipients and tags never change once stored.
+     */
+    @Transactional(readOnly = true)
     Optional<MessageDetail> find(String organizationId, UUID id) {
         MapSqlParameterSource params = new MapSqlParameterSource("id", id).addValue("org", organizationId);
-        List<MessageDetail> found = named.query("SELECT m.*, c.content FROM messages m JOIN message_contents c ON c.message_id = m.id"
-                + " WHERE m.id = :id AND m.organization_id = :org", params, (rs, i) -> {
-            Email email = ContractJson.read(rs.getString("content").getBytes(StandardCharsets.UTF_8), Email.class);
-            return new MessageDetail(id, rs.getString("status"), rs.getString("from_email"), rs.getString("subject"),
-                    recipientsOf(List.of(id)).getOrDefault(id, List.of()), email.tags(), email.metadata(), rs.getString("provider"),
-                    rs.getString("provider_message_id"), rs.getInt("attempts"), instant(rs, "send_at"), instant(rs, "submitted_at"),
-                    instant(rs, "created_at"), instant(rs, "updated_at"), activitiesOf(id));
+        MessageDetail[] row = new MessageDetail[1];
+        List<ActivityView> activities = new ArrayList<>();
+        named.query("SELECT m.status, m.from_email, m.subject, m.provider, m.provider_message_id, m.attempts, m.send_at,"
+                + " m.submitted_at, m.created_at, m.updated_at, a.status AS activity_status, a.occurred_at, a.recipient,"
+                + " a.provider AS activity_provider, a.provider_event, a.details"
+                + " FROM messages m LEFT JOIN activities a ON a.message_id = m.id"
+                + " WHERE m.id = :id AND m.organization_id = :org ORDER BY a.occurred_at, a.recorded_at", params, rs -> {
+            if (row[0] == null) {
+                row[0] = new MessageDetail(id, rs.getString("status"), rs.getString("from_email"), rs.getString("subject"),
+                        null, null, null, rs.getString("provider"), rs.getString("provider_message_id"), rs.getInt("attempts"),
+                        instant(rs, "send_at"), instant(rs, "submitted_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                        null);
+            }
+            if (rs.getString("activity_status") != null) {
+                activities.add(new ActivityView(rs.getString("activity_status"), instant(rs, "occurred_at"), rs.getString("recipient"),
+                        rs.getString("activity_provider"), rs.getString("provider_event"), details(rs.getString("details"))));
+            }
         });
-        return found.stream().findFirst();
+        if (row[0] == null) {
+            return Optional.empty();
+        }
+        MessageDetail m = row[0];
+        String content = named.queryForObject("SELECT content FROM message_contents WHERE message_id = :id", params, String.class);
+        Email email = ContractJson.read(content.getBytes(StandardCharsets.UTF_8), Email.class);
+        return Optional.of(new MessageDetail(id, m.status(), m.from(), m.subject(), recipientsOf(List.of(id)).getOrDefault(id, List.of()),
+                email.tags(), email.metadata(), m.provider(), m.providerMessageId(), m.attempts(), m.sendAt(), m.submittedAt(),
+                m.createdAt(), m.updatedAt(), inPipelineOrder(activities)));
     }
 
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
@@ -135,14 +159,10 @@ class MessageQueries {
         return byMessage;
     }
 
-    private List<ActivityView> activitiesOf(UUID id) {
-        // recorded_at breaks ties between events of the same instant in the order they arrived.
-        return named.query("SELECT status, occurred_at, recipient, provider, provider_event, details FROM activities"
-                        + " WHERE message_id = :id ORDER BY occurred_at, recorded_at", new MapSqlParameterSource("id", id),
-                (rs, i) -> new ActivityView(rs.getString("status"), instant(rs, "occurred_at"), rs.getString("recipient"),
-                        rs.getString("provider"), rs.getString("provider_event"), details(rs.getString("details"))))
-                .stream()
-                // Same instant (ACCEPTED and SCHEDULED are recorded together): pipeline order.
+    private static List<ActivityView> inPipelineOrder(List<ActivityView> activities) {
+        // recorded_at (in the query) breaks ties between events of the same instant in the order they arrived;
+        // ACCEPTED and SCHEDULED are recorded at the same instant: pipeline order.
+        return activities.stream()
                 .sorted(Comparator.comparing(ActivityView::occurredAt)
                         .thenComparing(a -> MessageStatus.valueOf(a.status()).precedence()))
                 .toList();
