@@ -4,15 +4,11 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.ApiKeyHint;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.mailroom.server.PrivateFiles;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,16 +27,23 @@ class ApiKeys implements ApiKeyHint {
     private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
 
     private final byte[] bootstrapDigest;
-    private final String generatedKey;
+    private final String display;
 
     ApiKeys(MailroomProperties properties) {
         String configured = properties.api().bootstrapKey();
         if (configured != null && !configured.isBlank()) {
-            this.generatedKey = null;
+            this.display = "(the configured mailroom.api.bootstrap-key)";
             this.bootstrapDigest = digest(configured);
         } else {
-            this.generatedKey = loadOrGenerate(properties.dataDir().toAbsolutePath().resolve("api-key"));
-            this.bootstrapDigest = digest(generatedKey);
+            Path file = properties.dataDir().toAbsolutePath().resolve("api-key");
+            PrivateFiles.Secret key = PrivateFiles.readOrCreateSecret(file, "mr_", "set mailroom.api.bootstrap-key instead");
+            // The whole key is shown once, when it is made; later starts show who it is, not what.
+            this.display = key.created() ? key.value() + "   (shown once; also kept in " + file + ")"
+                    : key.value().substring(0, Math.min(7, key.value().length())) + "…   (the key is in " + file + ")";
+            if (key.created()) {
+                log.info("Generated an API key in {}", file);
+            }
+            this.bootstrapDigest = digest(key.value());
         }
     }
 
@@ -56,31 +59,9 @@ class ApiKeys implements ApiKeyHint {
         return MessageDigest.isEqual(digest(token), bootstrapDigest) ? Optional.of(new Caller(DEFAULT_ORGANIZATION, true)) : Optional.empty();
     }
 
-    /** The generated key, to print at start-up; empty when the key was configured (we do not echo secrets). */
-    Optional<String> generatedKey() {
-        return Optional.ofNullable(generatedKey);
-    }
-
     @Override
     public String apiKeyForDisplay() {
-        return generatedKey != null ? generatedKey : "(the configured mailroom.api.bootstrap-key)";
-    }
-
-    private static String loadOrGenerate(Path file) {
-        try {
-            if (Files.exists(file)) {
-                return Files.readString(file, StandardCharsets.UTF_8).trim();
-            }
-            byte[] random = new byte[24];
-            new SecureRandom().nextBytes(random);
-            String key = "mr_" + HexFormat.of().formatHex(random);
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
-            log.info("Generated an API key in {}", file);
-            return key;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the API key file " + file + "; set mailroom.api.bootstrap-key instead", e);
-        }
+        return display;
     }
 
     private static byte[] digest(String key) {

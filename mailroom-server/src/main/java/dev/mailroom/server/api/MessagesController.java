@@ -11,7 +11,7 @@ import dev.mailroom.server.Role;
 import dev.mailroom.server.api.MessageViews.MessageDetail;
 import dev.mailroom.server.api.MessageViews.Page;
 import dev.mailroom.server.api.MessageViews.Submitted;
-import dev.mailroom.server.providers.ProviderNames;
+import dev.mailroom.server.providers.EnabledProviders;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,10 +40,12 @@ class MessagesController {
 
     private final SubmissionPublisher submissions;
     private final MessageQueries queries;
+    private final EnabledProviders providers;
     private final Clock clock;
 
-    MessagesController(SubmissionPublisher submissions, MessageQueries queries, Clock clock) {
+    MessagesController(SubmissionPublisher submissions, MessageQueries queries, EnabledProviders providers, Clock clock) {
         this.submissions = submissions;
+        this.providers = providers;
         this.queries = queries;
         this.clock = clock;
     }
@@ -53,8 +55,9 @@ class MessagesController {
                                      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
                                      @RequestBody SubmissionRequest request) {
         List<Violation> problems = new ArrayList<>(EmailRules.check(request.email()));
-        if (request.provider() != null && !ProviderNames.isKnown(request.provider())) {
-            problems.add(new Violation("provider", "unknown provider '" + request.provider() + "'; use one of " + ProviderNames.ALL));
+        String providerProblem = request.provider() == null ? null : providers.problemWith(request.provider());
+        if (providerProblem != null) {
+            problems.add(new Violation("provider", providerProblem));
         }
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             problems.add(new Violation("Idempotency-Key", "must be 1-255 characters"));

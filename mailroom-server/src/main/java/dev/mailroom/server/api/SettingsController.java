@@ -10,13 +10,12 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
 import dev.mailroom.server.messaging.OutgoingMessage;
-import dev.mailroom.server.providers.ProviderNames;
+import dev.mailroom.server.providers.EnabledProviders;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,14 +38,13 @@ class SettingsController {
     private final ConfirmedPublisher publisher;
     private final JdbcTemplate jdbc;
     private final Clock clock;
-    private final String configuredDefault;
+    private final EnabledProviders providers;
 
-    SettingsController(ConfirmedPublisher publisher, JdbcTemplate jdbc, Clock clock,
-                       @Value("${mailroom.providers.default:sandbox}") String configuredDefault) {
+    SettingsController(ConfirmedPublisher publisher, JdbcTemplate jdbc, Clock clock, EnabledProviders providers) {
         this.publisher = publisher;
         this.jdbc = jdbc;
         this.clock = clock;
-        this.configuredDefault = configuredDefault;
+        this.providers = providers;
     }
 
     record DefaultProviderRequest(String provider) {
@@ -56,8 +54,8 @@ class SettingsController {
     Map<String, Object> current() {
         Map<String, Object> settings = new LinkedHashMap<>();
         List<String> stored = jdbc.queryForList("SELECT setting_value FROM settings WHERE name = ?", String.class, SettingNames.DEFAULT_PROVIDER);
-        settings.put("defaultProvider", stored.isEmpty() ? configuredDefault : stored.get(0));
-        settings.put("providers", ProviderNames.ALL);
+        settings.put("defaultProvider", stored.isEmpty() ? providers.defaultProvider() : stored.get(0));
+        settings.put("providers", providers.names());
         return settings;
     }
 
@@ -67,8 +65,12 @@ class SettingsController {
         if (!admin) {
             throw new ResponseStatusException(HttpStatus.FORBIDDEN, "changing settings needs an admin API key");
         }
-        if (request == null || request.provider() == null || !ProviderNames.isKnown(request.provider())) {
-            throw new InvalidRequestException(List.of(new Violation("provider", "must be one of " + ProviderNames.ALL)));
+        if (request == null || request.provider() == null) {
+            throw new InvalidRequestException(List.of(new Violation("provider", "is required; one of " + providers.names())));
+        }
+        String problem = providers.problemWith(request.provider());
+        if (problem != null) {
+            throw new InvalidRequestException(List.of(new Violation("provider", problem)));
         }
         SettingChange change = new SettingChange(SettingNames.DEFAULT_PROVIDER, request.provider(), clock.instant());
         publisher.publish(new OutgoingMessage(QueueNames.MAILBOX, "setting:" + UUID.randomUUID(), MessageTypes.SETTING_V1,

@@ -7,11 +7,12 @@ import dev.mailroom.server.Role;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import dev.mailroom.server.providers.EnabledProviders;
 import org.springframework.stereotype.Component;
 
 /**
- * The provider for messages that name none: {@code mailroom.providers.default} at start, then
+ * The provider for messages that name none: {@code mailroom.providers.default} at start (or, unset,
+ * the sandbox where it is enabled, else the first provider configured), then
  * whatever the operators' settings broadcasts say (changed at run time through the API).
  */
 @Component
@@ -24,8 +25,8 @@ class DefaultProvider {
 
     private final AtomicReference<Current> current;
 
-    DefaultProvider(@Value("${mailroom.providers.default:sandbox}") String configured) {
-        this.current = new AtomicReference<>(new Current(configured, 0));
+    DefaultProvider(EnabledProviders providers) {
+        this.current = new AtomicReference<>(new Current(providers.defaultProvider(), 0));
     }
 
     String name() {

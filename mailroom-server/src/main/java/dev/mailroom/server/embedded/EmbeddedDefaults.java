@@ -32,6 +32,7 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
         Set<Role> roles = Role.parse(env.getProperty(Role.PROPERTY));
         Map<String, Object> defaults = new HashMap<>();
 
+        boolean databaseConfigured = env.containsProperty("spring.datasource.url");
         boolean brokerConfigured = env.containsProperty("spring.rabbitmq.host") || env.containsProperty("spring.rabbitmq.addresses");
         if (brokerConfigured) {
             defaults.put(EMBEDDED_BROKER, "false");
@@ -60,6 +61,11 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
         // batched inserts are most of its database work.
         if (env.getProperty("spring.datasource.url", "").startsWith("jdbc:postgresql:")) {
             defaults.put("spring.datasource.hikari.data-source-properties.reWriteBatchedInserts", "true");
+        }
+        // The sandbox reports every email delivered without sending it: on only in the newcomer's
+        // run, where neither broker nor database is configured, never silently in a deployment.
+        if (!brokerConfigured && !databaseConfigured) {
+            defaults.put("mailroom.providers.sandbox.enabled", "true");
         }
         // Only the operator writes the database, schema migrations included.
         defaults.put("spring.flyway.enabled", Boolean.toString(roles.contains(Role.OPERATOR)));

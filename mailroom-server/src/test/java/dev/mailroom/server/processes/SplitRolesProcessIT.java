@@ -61,6 +61,7 @@ import tools.jackson.databind.JsonNode;
  * submitted.
  */
 class SplitRolesProcessIT {
+    private static final String SANDBOX_SECRET = "whsec_sandbox_" + java.util.UUID.randomUUID();
     private static final boolean EXTERNAL = "true".equalsIgnoreCase(System.getenv("MAILROOM_IT_EXTERNAL"));
     private static final int MESSAGES = 2_000;
     private static final int CLICK_EVERY = 100;
@@ -340,6 +341,10 @@ class SplitRolesProcessIT {
         command.add("--server.port=" + port);
         command.add("--mailroom.roles=" + roles);
         command.add("--mailroom.data-dir=" + workDir.resolve(name + "-data"));
+        // On RabbitMQ + PostgreSQL the sandbox is off unless enabled; processes with data
+        // directories of their own share its webhook secret only by configuration.
+        command.add("--mailroom.providers.sandbox.enabled=true");
+        command.add("--mailroom.providers.sandbox.webhook-secret=" + SANDBOX_SECRET);
         command.addAll(external.rabbitArgs());
         if (!roles.equals("dispatcher")) {
             command.addAll(external.databaseArgs());

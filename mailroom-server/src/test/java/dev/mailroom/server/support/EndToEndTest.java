@@ -21,6 +21,9 @@ import org.springframework.context.annotation.Import;
 @SpringBootTest(classes = MailroomApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "mailroom.embedded.amqp-port=0",
         "mailroom.api.bootstrap-key=" + ApiClient.TEST_KEY,
+        // The suite runs on RabbitMQ + PostgreSQL too, where the sandbox is off unless enabled.
+        "mailroom.providers.sandbox.enabled=true",
+        "mailroom.providers.sandbox.webhook-secret=" + ApiClient.TEST_SANDBOX_SECRET,
         "mailroom.providers.sandbox.event-delay=PT0.05S",
         "mailroom.operator.retry-backoff=PT0.1S",
         "mailroom.operator.max-attempts=3",

@@ -26,7 +26,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 @EndToEndTest
 class SandboxWebhookTest {
-    private static final String SECRET = "mailroom-sandbox-secret";
+    private static final String SECRET = ApiClient.TEST_SANDBOX_SECRET;
 
     @LocalServerPort
     int port;

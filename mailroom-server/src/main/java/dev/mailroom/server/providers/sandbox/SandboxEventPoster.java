@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,6 +29,7 @@ import org.springframework.stereotype.Component;
  * a send. Failed posts are retried with back-off, as providers retry their webhooks.
  */
 @Component
+@ConditionalOnBooleanProperty("mailroom.providers.sandbox.enabled")
 @ConditionalOnRole(Role.DISPATCHER)
 class SandboxEventPoster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SandboxEventPoster.class);
@@ -40,11 +42,13 @@ class SandboxEventPoster implements AutoCloseable {
     });
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final SandboxProperties properties;
+    private final SandboxSecret secret;
     private final PublicUrl publicUrl;
     private final Clock clock;
 
-    SandboxEventPoster(SandboxProperties properties, PublicUrl publicUrl, Clock clock) {
+    SandboxEventPoster(SandboxProperties properties, SandboxSecret secret, PublicUrl publicUrl, Clock clock) {
         this.properties = properties;
+        this.secret = secret;
         this.publicUrl = publicUrl;
         this.clock = clock;
     }
@@ -73,7 +77,7 @@ class SandboxEventPoster implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(URI.create(publicUrl.get() + "/webhooks/sandbox"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
-                .header(SandboxSignature.HEADER, SandboxSignature.sign(properties.webhookSecret(), now, body))
+                .header(SandboxSignature.HEADER, SandboxSignature.sign(secret.value(), now, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {

@@ -5,11 +5,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * @param webhookSecret HMAC key of the sandbox's webhooks; dispatchers and webhook sinks must share it
+ * @param enabled       whether the sandbox sends and takes webhooks at all; off unless set (the
+ *                      zero-configuration embedded run sets it): it reports every email delivered
+ *                      without sending it, so it must never be on by accident in a deployment
+ * @param webhookSecret HMAC key of the sandbox's webhooks; dispatchers and webhook sinks must share it.
+ *                      Unset: generated at first start and kept in the data directory
  * @param eventDelay    how long after dispatch the sandbox reports its first event
  */
 @ConfigurationProperties("mailroom.providers.sandbox")
 record SandboxProperties(
-        @DefaultValue("mailroom-sandbox-secret") String webhookSecret,
+        @DefaultValue("false") boolean enabled,
+        String webhookSecret,
         @DefaultValue("PT0.2S") Duration eventDelay) {
 }

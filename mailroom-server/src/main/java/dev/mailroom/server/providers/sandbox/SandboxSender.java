@@ -8,6 +8,7 @@ import dev.mailroom.server.providers.EmailSender;
 import dev.mailroom.server.providers.OutboundEmail;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,6 +16,7 @@ import org.springframework.stereotype.Component;
  * events back through the signed webhook, as a real provider would.
  */
 @Component
+@ConditionalOnBooleanProperty("mailroom.providers.sandbox.enabled")
 @ConditionalOnRole(Role.DISPATCHER)
 class SandboxSender implements EmailSender {
     private final SandboxEventPoster poster;

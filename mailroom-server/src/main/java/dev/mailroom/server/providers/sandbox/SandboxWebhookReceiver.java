@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 
 /** Verifies and reads the sandbox's own webhooks. */
 @Component
+@ConditionalOnBooleanProperty("mailroom.providers.sandbox.enabled")
 @ConditionalOnRole(Role.WEBHOOKS)
 class SandboxWebhookReceiver implements WebhookReceiver {
     private static final Map<String, MessageStatus> STATUSES = Map.of(
@@ -30,12 +32,12 @@ class SandboxWebhookReceiver implements WebhookReceiver {
             "bounced", MessageStatus.BOUNCED,
             "complained", MessageStatus.COMPLAINED);
 
-    private final SandboxProperties properties;
+    private final SandboxSecret secret;
     private final MailroomProperties mailroom;
     private final Clock clock;
 
-    SandboxWebhookReceiver(SandboxProperties properties, MailroomProperties mailroom, Clock clock) {
-        this.properties = properties;
+    SandboxWebhookReceiver(SandboxSecret secret, MailroomProperties mailroom, Clock clock) {
+        this.secret = secret;
         this.mailroom = mailroom;
         this.clock = clock;
     }
@@ -47,7 +49,7 @@ class SandboxWebhookReceiver implements WebhookReceiver {
 
     @Override
     public List<ActivityReport> receive(WebhookRequest request) {
-        String problem = SandboxSignature.problemWith(request.header(SandboxSignature.HEADER), properties.webhookSecret(),
+        String problem = SandboxSignature.problemWith(request.header(SandboxSignature.HEADER), secret.value(),
                 request.body(), clock.instant(), mailroom.webhooks().tolerance());
         if (problem != null) {
             throw WebhookRejectedException.unauthenticated(problem);

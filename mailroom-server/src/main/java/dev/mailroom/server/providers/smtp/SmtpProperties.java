@@ -2,6 +2,7 @@ package dev.mailroom.server.providers.smtp;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -18,6 +19,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param readTimeout    how long to wait for each reply (also used for writes). The final reply
  *                       after DATA is where relays run their content checks, so this is longer
  *                       than the connect timeout
+ * @param allowPlaintextLogin send the username and password over a connection without STARTTLS
+ *                       (a relay on the same host or a private network): refused unless set, so a
+ *                       missing {@code starttls} cannot put credentials on the wire in clear
  */
 @ConfigurationProperties("mailroom.providers.smtp")
 record SmtpProperties(
@@ -27,14 +31,26 @@ record SmtpProperties(
         String password,
         @DefaultValue("false") boolean starttls,
         @DefaultValue("10s") Duration connectTimeout,
-        @DefaultValue("30s") Duration readTimeout) {
+        @DefaultValue("30s") Duration readTimeout,
+        @DefaultValue("false") boolean allowPlaintextLogin) {
 
+    @ConstructorBinding
     SmtpProperties {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("mailroom.providers.smtp.port must be 1-65535, got " + port);
         }
         connectTimeout = positive("connect-timeout", connectTimeout, Duration.ofSeconds(10));
         readTimeout = positive("read-timeout", readTimeout, Duration.ofSeconds(30));
+        if (username != null && !username.isBlank() && !starttls && !allowPlaintextLogin) {
+            throw new IllegalArgumentException("mailroom.providers.smtp.username is set but mailroom.providers.smtp.starttls is not:"
+                    + " the password would cross the network in clear. Set mailroom.providers.smtp.starttls=true (port 587),"
+                    + " or mailroom.providers.smtp.allow-plaintext-login=true for a relay on this host or a trusted network");
+        }
+    }
+
+    SmtpProperties(String host, int port, String username, String password, boolean starttls, Duration connectTimeout,
+                   Duration readTimeout) {
+        this(host, port, username, password, starttls, connectTimeout, readTimeout, false);
     }
 
     private static Duration positive(String name, Duration value, Duration fallback) {
@@ -58,6 +74,6 @@ record SmtpProperties(
     public String toString() {
         return "SmtpProperties[host=" + host + ", port=" + port + ", username=" + username
                 + ", password=" + (password == null ? "null" : "****") + ", starttls=" + starttls
-                + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + "]";
+                + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", allowPlaintextLogin=" + allowPlaintextLogin + "]";
     }
 }

@@ -60,4 +60,18 @@ class SmtpPropertiesTest {
         assertThatThrownBy(() -> new SmtpProperties("smtp.example", 25, null, null, false, Duration.ZERO, null))
                 .hasMessageContaining("connect-timeout");
     }
+
+    @Test
+    void credentialsWithoutStarttlsAreRefusedAtStartUnlessPlaintextLoginIsAllowedExplicitly() {
+        Map<String, String> clear = Map.of("mailroom.providers.smtp.host", "relay.example",
+                "mailroom.providers.smtp.username", "mailer", "mailroom.providers.smtp.password", "pw");
+
+        assertThatThrownBy(() -> bind(clear)).hasStackTraceContaining("mailroom.providers.smtp.starttls=true")
+                .hasStackTraceContaining("allow-plaintext-login");
+
+        Map<String, String> allowed = new java.util.HashMap<>(clear);
+        allowed.put("mailroom.providers.smtp.allow-plaintext-login", "true");
+        assertThat(bind(allowed).allowPlaintextLogin()).isTrue();
+        assertThat(bind(allowed).authenticates()).isTrue();
+    }
 }

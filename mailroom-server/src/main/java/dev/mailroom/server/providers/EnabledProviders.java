@@ -1,0 +1,81 @@
+package dev.mailroom.server.providers;
+
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Which providers this installation sends through. Every provider is off unless configured: a
+ * provider is enabled by its credentials (the property its sender needs) or by an explicit
+ * {@code mailroom.providers.<name>.enabled=true} — the latter for processes that take
+ * submissions but do not send (an API process need not hold the providers' secrets). The sandbox,
+ * which sends nothing and reports made-up events, is enabled only explicitly; the
+ * zero-configuration embedded run sets that switch (see {@code embedded.EmbeddedDefaults}).
+ *
+ * <p>Every process reads the same configuration, so the API refuses (422) what no dispatcher
+ * would send, and a dispatcher answers FAILED for a provider it has not got.
+ */
+@Component
+public class EnabledProviders {
+    public static final String SANDBOX = "sandbox";
+
+    /** The property that holds each provider's credentials (or relay), as its sender's condition reads it. */
+    private static final Map<String, String> CONFIGURED_BY = Map.of(
+            "smtp", "mailroom.providers.smtp.host",
+            "sendgrid", "mailroom.providers.sendgrid.api-key",
+            "postmark", "mailroom.providers.postmark.server-token",
+            "ses", "mailroom.providers.ses.region",
+            "mailgun", "mailroom.providers.mailgun.api-key",
+            "resend", "mailroom.providers.resend.api-key");
+
+    private final List<String> enabled;
+    private final String defaultProvider;
+
+    public EnabledProviders(Environment env) {
+        this.enabled = ProviderNames.ALL.stream().filter(name -> isEnabled(env, name)).toList();
+        String configured = env.getProperty("mailroom.providers.default");
+        if (configured != null && !configured.isBlank()) {
+            this.defaultProvider = configured.trim();
+        } else {
+            // Nothing set: the sandbox where it runs, else the first provider configured.
+            this.defaultProvider = enabled.contains(SANDBOX) || enabled.isEmpty() ? SANDBOX : enabled.get(0);
+        }
+    }
+
+    static boolean isEnabled(Environment env, String name) {
+        String flag = env.getProperty("mailroom.providers." + name + ".enabled");
+        if (flag != null) {
+            return Boolean.parseBoolean(flag.trim());
+        }
+        String property = CONFIGURED_BY.get(name);
+        // Like @ConditionalOnProperty without a value: present and not "false".
+        return property != null && env.containsProperty(property) && !"false".equalsIgnoreCase(env.getProperty(property));
+    }
+
+    public boolean isEnabled(String name) {
+        return enabled.contains(name);
+    }
+
+    /** The enabled providers, in the Contract's order. */
+    public List<String> names() {
+        return enabled;
+    }
+
+    /** The provider for messages that name none, until an admin changes it at run time. */
+    public String defaultProvider() {
+        return defaultProvider;
+    }
+
+    /** Why a provider named by a caller cannot be used here, or null when it can. */
+    public String problemWith(String name) {
+        if (!ProviderNames.isKnown(name)) {
+            return "unknown provider '" + name + "'; use one of " + enabled;
+        }
+        if (!isEnabled(name)) {
+            return "provider '" + name + "' is not enabled on this Mailroom; enabled: " + enabled
+                    + " (configure its credentials, or set mailroom.providers." + name + ".enabled=true)";
+        }
+        return null;
+    }
+}
