@@ -74,11 +74,15 @@ class SesWebhookReceiverTest {
     @BeforeEach
     void newReceiver() {
         sns.resetAll();
-        receiver = receiver(List.of(), LOCAL_SUBSCRIBE);
+        receiver = receiver(List.of(SnsTestSigner.TOPIC), LOCAL_SUBSCRIBE);
     }
 
     static SesWebhookReceiver receiver(List<String> topicArns, SnsEndpoints endpoints) {
-        SesProperties properties = new SesProperties("us-east-1", null, null, null, "mailroom", SnsTestSigner.CACHE_DIR, topicArns);
+        return receiver(topicArns, false, endpoints);
+    }
+
+    static SesWebhookReceiver receiver(List<String> topicArns, boolean acceptAnyTopic, SnsEndpoints endpoints) {
+        SesProperties properties = new SesProperties("us-east-1", null, null, null, "mailroom", SnsTestSigner.CACHE_DIR, topicArns, acceptAnyTopic);
         return new SesWebhookReceiver(properties, mailroomProperties(), ProviderHttpClients.newRestClientBuilder(), Clock.fixed(NOW, ZoneOffset.UTC), endpoints);
     }
 
@@ -319,7 +323,7 @@ class SesWebhookReceiverTest {
 
     @Test
     void aSubscribeUrlOffTheSigningSnsHostIsNotFetched() {
-        SesWebhookReceiver production = receiver(List.of(), SnsEndpoints.AWS);
+        SesWebhookReceiver production = receiver(List.of(SnsTestSigner.TOPIC), SnsEndpoints.AWS);
         String subscribeUrl = "http://127.0.0.1:" + sns.port() + "/?Action=ConfirmSubscription&TopicArn=" + SnsTestSigner.TOPIC;
 
         List<ActivityReport> reports = production.receive(new WebhookRequest(
@@ -387,7 +391,7 @@ class SesWebhookReceiverTest {
     void aVerifiedMessageThatIsNotAnSesEventIsMalformed() throws Exception {
         // AWS's published vector verifies, but "Hello world" is no SES event.
         SesWebhookReceiver atVectorTime = new SesWebhookReceiver(
-                new SesProperties("us-east-1", null, null, null, null, SnsTestSigner.CACHE_DIR, null), mailroomProperties(),
+                new SesProperties("us-east-1", null, null, null, null, SnsTestSigner.CACHE_DIR, null, true), mailroomProperties(),
                 ProviderHttpClients.newRestClientBuilder(), Clock.fixed(Instant.parse("2022-07-28T21:24:30Z"), ZoneOffset.UTC), SnsEndpoints.AWS);
 
         assertStatus(() -> atVectorTime.receive(new WebhookRequest(SnsSignatureTest.vector("php-signature-v2.json"), Map.of())), 400);
