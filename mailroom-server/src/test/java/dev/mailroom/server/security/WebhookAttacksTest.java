@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.EndToEndTest;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,6 +60,8 @@ class WebhookAttacksTest {
     MailroomProperties properties;
     @Autowired
     Environment environment;
+    @Autowired
+    MeterRegistry meters;
     ApiClient api;
 
     @BeforeEach
@@ -131,6 +134,11 @@ class WebhookAttacksTest {
         assertThat(Long.parseLong(blocked.header("retry-after"))).isPositive();
         assertThat(blocked.header("content-type")).startsWith("application/problem+json");
         assertThat(Raw.post(guesser, port, "/webhooks/sandbox", "{}".getBytes(), false).status()).isEqualTo(429);
+
+        assertThat(meters.get("mailroom.webhooks.rejected").tags("provider", "postmark", "status", "429", "reason", "throttled")
+                .counter().count()).isPositive();
+        assertThat(meters.get("mailroom.webhooks.rejected").tags("provider", "postmark", "status", "401", "reason", "unauthenticated")
+                .counter().count()).isGreaterThanOrEqualTo(max);
 
         // ...while another source with the right credentials is served (400: authenticated, but {} is no Postmark record).
         ApiClient.Response other = api.postRaw("/webhooks/postmark", "{}".getBytes(), "Authorization", POSTMARK_AUTH,

@@ -4,6 +4,7 @@ import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
+import dev.mailroom.server.providers.LogSafe;
 import dev.mailroom.server.providers.WebhookReceiver;
 import dev.mailroom.server.providers.WebhookRejectedException;
 import dev.mailroom.server.providers.WebhookRequest;
@@ -94,7 +95,7 @@ class SesWebhookReceiver implements WebhookReceiver {
                 return List.of();
             case SnsMessage.UNSUBSCRIBE_CONFIRMATION:
                 // Someone unsubscribed this endpoint; re-subscribing is an operator's decision.
-                log.warn("SNS topic {} unsubscribed /webhooks/ses: no more SES events arrive from it", message.topicArn());
+                log.warn("SNS topic {} unsubscribed /webhooks/ses: no more SES events arrive from it", LogSafe.escape(message.topicArn()));
                 return List.of();
             default:
                 return SesEvents.reports(message);
@@ -117,23 +118,23 @@ class SesWebhookReceiver implements WebhookReceiver {
         try {
             subscribeUrl = URI.create(message.subscribeUrl());
         } catch (IllegalArgumentException e) {
-            log.warn("SNS subscription to topic {} not confirmed: SubscribeURL is not a URL", message.topicArn());
+            log.warn("SNS subscription to topic {} not confirmed: SubscribeURL is not a URL", LogSafe.escape(message.topicArn()));
             return;
         }
         if (!endpoints.trustsSubscribeUrl(subscribeUrl, URI.create(message.signingCertUrl()))) {
             log.warn("SNS subscription to topic {} not confirmed: SubscribeURL host {} is not the SNS host that signed the message",
-                    message.topicArn(), subscribeUrl.getHost());
+                    LogSafe.escape(message.topicArn()), LogSafe.escape(subscribeUrl.getHost()));
             return;
         }
         try {
             int status = http.get().uri(subscribeUrl).exchange((req, response) -> response.getStatusCode().value());
             if (status / 100 == 2) {
-                log.info("Confirmed the SNS subscription of /webhooks/ses to topic {}", message.topicArn());
+                log.info("Confirmed the SNS subscription of /webhooks/ses to topic {}", LogSafe.escape(message.topicArn()));
             } else {
-                log.warn("SNS subscription to topic {} not confirmed: SubscribeURL answered {}", message.topicArn(), status);
+                log.warn("SNS subscription to topic {} not confirmed: SubscribeURL answered {}", LogSafe.escape(message.topicArn()), status);
             }
         } catch (RestClientException e) {
-            log.warn("SNS subscription to topic {} not confirmed: {}", message.topicArn(), e.getMessage());
+            log.warn("SNS subscription to topic {} not confirmed: {}", LogSafe.escape(message.topicArn()), LogSafe.escape(e.getMessage()));
         }
     }
 }
