@@ -51,8 +51,24 @@ final class FailedAuthThrottle {
     void recordFailure(String remoteAddress) {
         String key = sourceKey(remoteAddress);
         if (sources.get(key, k -> new Failures()).fail(clock.millis(), config)) {
-            log.warn("Webhook calls from {} refused for {}: {} failed authentications within {}", LogSafe.escape(key),
-                    config.blockFor(), config.max(), config.window());
+            log.warn("Webhook calls from {} refused for {}: {} failed authentications within {}{}", LogSafe.escape(key),
+                    config.blockFor(), config.max(), config.window(), isProxyLike(remoteAddress)
+                            ? ". If this address is your reverse proxy, every provider behind it is refused too: set "
+                            + "server.forward-headers-strategy=native so that each client counts on its own" : "");
+        }
+    }
+
+    /** Loopback or private: where a reverse proxy usually sits, rarely a provider. */
+    private static boolean isProxyLike(String remoteAddress) {
+        // Only IP literals are parsed: getByName would look a name up in DNS.
+        if (remoteAddress == null || !(remoteAddress.matches("[0-9.]+") || remoteAddress.indexOf(':') >= 0)) {
+            return false;
+        }
+        try {
+            InetAddress address = InetAddress.getByName(remoteAddress);
+            return address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress();
+        } catch (UnknownHostException | RuntimeException e) {
+            return false;
         }
     }
 
