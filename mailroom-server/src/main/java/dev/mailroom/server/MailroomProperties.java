@@ -30,8 +30,68 @@ public record MailroomProperties(
     public record Api(String bootstrapKey) {
     }
 
-    /** @param tolerance how old a signed webhook timestamp may be */
-    public record Webhooks(@DefaultValue("PT5M") Duration tolerance, @DefaultValue("5242880") int maxBodyBytes) {
+    /**
+     * Limits of the webhook sink ({@code POST /webhooks/{provider}}).
+     *
+     * @param tolerance           how old a signed webhook timestamp may be
+     * @param maxBodyBytes        the largest body one call may carry (413 beyond it, chunked or not)
+     * @param maxConcurrentCalls  calls of one provider in progress at once (429 beyond it)
+     * @param maxCallsPerSecond   calls of one provider per second (429 beyond it)
+     * @param maxInFlightBytes    request bytes held in memory by all webhook calls together (503 beyond it)
+     * @param maxEventAge         an event time older than this (before the call arrived) is replaced by
+     *                            the time of arrival, the provider's own value kept in the details
+     * @param maxEventAhead       the same for event times more than this ahead of the time of arrival
+     * @param authFailures        when one source address is refused for a while after failed authentications
+     */
+    public record Webhooks(
+            @DefaultValue("PT5M") Duration tolerance,
+            @DefaultValue("5242880") int maxBodyBytes,
+            @DefaultValue("64") int maxConcurrentCalls,
+            @DefaultValue("5000") int maxCallsPerSecond,
+            @DefaultValue("67108864") long maxInFlightBytes,
+            @DefaultValue("P30D") Duration maxEventAge,
+            @DefaultValue("PT15M") Duration maxEventAhead,
+            @DefaultValue AuthFailures authFailures) {
+
+        @ConstructorBinding
+        public Webhooks {
+            if (maxBodyBytes < 1 || maxConcurrentCalls < 1 || maxCallsPerSecond < 1) {
+                throw new IllegalArgumentException("mailroom.webhooks.max-body-bytes, max-concurrent-calls and max-calls-per-second must be positive");
+            }
+            if (maxInFlightBytes < maxBodyBytes) {
+                throw new IllegalArgumentException("mailroom.webhooks.max-in-flight-bytes (" + maxInFlightBytes
+                        + ") must be at least max-body-bytes (" + maxBodyBytes + "), or no call of the largest size could ever be read");
+            }
+            if (maxEventAge.isNegative() || maxEventAhead.isNegative()) {
+                throw new IllegalArgumentException("mailroom.webhooks.max-event-age and max-event-ahead must not be negative");
+            }
+        }
+
+        /** The default limits with this tolerance and body size. */
+        public Webhooks(Duration tolerance, int maxBodyBytes) {
+            this(tolerance, maxBodyBytes, 64, 5000, Math.max(67_108_864L, maxBodyBytes), Duration.ofDays(30), Duration.ofMinutes(15),
+                    new AuthFailures(10, Duration.ofMinutes(1), Duration.ofMinutes(5), 100_000));
+        }
+    }
+
+    /**
+     * Failed webhook authentications (401s) per source address: after {@code max} of them within
+     * {@code window}, every webhook call from that address answers 429 for {@code blockFor}.
+     * Successes never count, and never reset another address's count.
+     *
+     * @param maxSources addresses remembered at once (least recently seen forgotten first)
+     */
+    public record AuthFailures(
+            @DefaultValue("10") int max,
+            @DefaultValue("PT1M") Duration window,
+            @DefaultValue("PT5M") Duration blockFor,
+            @DefaultValue("100000") int maxSources) {
+
+        public AuthFailures {
+            if (max < 1 || maxSources < 1 || window.isNegative() || window.isZero() || blockFor.isNegative() || blockFor.isZero()) {
+                throw new IllegalArgumentException("mailroom.webhooks.auth-failures.max, window, block-for and max-sources must be positive");
+            }
+        }
     }
 
     /**

@@ -45,6 +45,9 @@ import org.springframework.context.annotation.Import;
         "mailroom.providers.ses.secret-access-key=ses-test-secret",
         "mailroom.providers.ses.configuration-set=mailroom",
         "mailroom.providers.ses.certificate-cache-dir=src/test/resources/ses-certificates",
+        "mailroom.providers.ses.topic-arns=arn:aws:sns:us-east-1:123456789012:mailroom-ses-events",
+        // Every test posts from 127.0.0.1 and many post forged webhooks on purpose: not blocked for it (WebhookAttacksTest uses other addresses).
+        "mailroom.webhooks.auth-failures.max=1000",
         "mailroom.providers.mailgun.api-key=key-test",
         "mailroom.providers.mailgun.domain=mg.example.com",
         "mailroom.providers.mailgun.webhook-signing-key=mailgun-signing-key",

@@ -3,6 +3,7 @@ package dev.mailroom.server.providers.postmark;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
+import dev.mailroom.server.providers.LogSafe;
 import dev.mailroom.server.providers.WebhookReceiver;
 import dev.mailroom.server.providers.WebhookRejectedException;
 import dev.mailroom.server.providers.WebhookRequest;
@@ -75,7 +76,7 @@ class PostmarkWebhookReceiver implements WebhookReceiver {
         }
         ActivityReport report = PostmarkEvents.read(record, request.header(TRACE_HEADER), clock.instant());
         if (report.details().containsKey("unmapped")) {
-            log.warn("Kept a Postmark {} record that Mailroom does not map to a status yet", recordType);
+            log.warn("Kept a Postmark {} record that Mailroom does not map to a status yet", LogSafe.escape(recordType));
         }
         return List.of(report);
     }

@@ -3,6 +3,7 @@ package dev.mailroom.server.providers.ses;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.MessageStatus;
+import dev.mailroom.server.providers.LogSafe;
 import dev.mailroom.server.providers.WebhookRejectedException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -62,7 +63,9 @@ final class SesEvents {
         }
         JsonNode mail = event.get("mail");
         if ("AmazonSnsSubscriptionSucceeded".equals(type)) {
-            log.info("SES confirmed notifications to SNS topic {}: {}", notification.topicArn(), SnsMessage.text(event, "message"));
+            // The Message is the topic owner's text: with accept-any-topic, anyone's.
+            log.info("SES confirmed notifications to SNS topic {}: {}", LogSafe.escape(notification.topicArn()),
+                    LogSafe.escape(SnsMessage.text(event, "message")));
             return List.of();
         }
         if (mail == null || !mail.isObject()) {
@@ -92,7 +95,7 @@ final class SesEvents {
                 return subscription(e, event.path("subscription"));
             default:
                 log.warn("Ignoring SES event of unknown type '{}' (SNS message {}); SES may have added it after this version",
-                        type, notification.messageId());
+                        LogSafe.escape(type), LogSafe.escape(notification.messageId()));
                 return List.of();
         }
     }

@@ -21,10 +21,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param certificateCacheDir SNS signing certificates, each file named by the last path segment
  *                            of its {@code SigningCertURL}; trusted as placed there and used
  *                            before any download (offline use, tests)
- * @param topicArns           when set, the only SNS topics whose messages are accepted and whose
- *                            subscriptions are confirmed. Unset accepts any topic: anyone with an
- *                            AWS account can then subscribe this endpoint to their own topic and
- *                            post genuinely SNS-signed events, so set it in production
+ * @param topicArns           the only SNS topics whose messages are accepted and whose
+ *                            subscriptions are confirmed. Unset, {@code /webhooks/ses} refuses
+ *                            every message (403) unless {@code acceptAnyTopic} is set
+ * @param acceptAnyTopic      accept (and confirm subscriptions of) any SNS topic when
+ *                            {@code topicArns} is unset. Anyone with an AWS account can then
+ *                            subscribe this endpoint to their own topic and post genuinely
+ *                            SNS-signed events: for trials only, never in production
  */
 @ConfigurationProperties("mailroom.providers.ses")
 record SesProperties(
@@ -34,7 +37,8 @@ record SesProperties(
         String secretAccessKey,
         String configurationSet,
         String certificateCacheDir,
-        List<String> topicArns) {
+        List<String> topicArns,
+        boolean acceptAnyTopic) {
 
     SesProperties {
         // Blank means unset: an empty environment variable must not become an empty credential.
@@ -78,6 +82,6 @@ record SesProperties(
     public String toString() {
         return "SesProperties[region=" + region + ", endpoint=" + endpoint + ", accessKeyId=" + accessKeyId
                 + ", secretAccessKey=" + (secretAccessKey == null ? "null" : "****") + ", configurationSet=" + configurationSet
-                + ", certificateCacheDir=" + certificateCacheDir + ", topicArns=" + topicArns + "]";
+                + ", certificateCacheDir=" + certificateCacheDir + ", topicArns=" + topicArns + ", acceptAnyTopic=" + acceptAnyTopic + "]";
     }
 }

@@ -1,5 +1,7 @@
 package dev.mailroom.server.providers.ses;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mailroom.server.providers.WebhookRejectedException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,11 +43,22 @@ final class SnsCertificates {
     /** SNS signs with a handful of certificates at a time; more than this means someone is probing. */
     private static final int MAX_CACHED = 64;
     private static final int MAX_CERTIFICATE_BYTES = 64 * 1024;
+    /** A URL that answered 4xx or served no SNS certificate: SNS never signs with it, no hurry to ask again. */
+    static final Duration REFUSED_FOR = Duration.ofMinutes(10);
+    /** A URL that could not be fetched (5xx, network): SNS retries its message, so try again soon. */
+    static final Duration UNAVAILABLE_FOR = Duration.ofSeconds(30);
+    private static final int MAX_FAILURES_REMEMBERED = 1_000;
 
     private final Path cacheDir;
     private final RestClient http;
     private final SnsEndpoints endpoints;
     private final Map<String, X509Certificate> memory = new ConcurrentHashMap<>();
+    /**
+     * URLs whose download failed, not tried again for a while (bounded: an attacker can name
+     * any number of URLs on SNS hosts, but cannot make us fetch each one on every call).
+     */
+    private final Cache<String, FailedFetch> failures = Caffeine.newBuilder().maximumSize(MAX_FAILURES_REMEMBERED)
+            .expireAfterWrite(REFUSED_FOR).build();
 
     SnsCertificates(Path cacheDir, RestClient http, SnsEndpoints endpoints) {
         this.cacheDir = cacheDir;
@@ -73,8 +87,21 @@ final class SnsCertificates {
         }
         X509Certificate certificate = fromCacheDir(url);
         if (certificate == null) {
-            certificate = download(url);
-            requireSnsSubject(certificate);
+            FailedFetch failed = failures.getIfPresent(signingCertUrl);
+            long now = System.currentTimeMillis();
+            if (failed != null && now < failed.untilMillis()) {
+                throw failed.again();
+            }
+            try {
+                certificate = download(url);
+                requireSnsSubject(certificate);
+            } catch (WebhookRejectedException e) {
+                failures.put(signingCertUrl, new FailedFetch(e.getMessage(), true, now + REFUSED_FOR.toMillis()));
+                throw e;
+            } catch (SnsCertificateUnavailableException e) {
+                failures.put(signingCertUrl, new FailedFetch(e.getMessage(), false, now + UNAVAILABLE_FOR.toMillis()));
+                throw e;
+            }
         }
         if (memory.size() >= MAX_CACHED) {
             memory.clear();
@@ -166,6 +193,14 @@ final class SnsCertificates {
 
     private static X509Certificate parse(byte[] pem) throws CertificateException {
         return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem));
+    }
+
+    /** A failed download as remembered: the same answer again, without fetching. */
+    private record FailedFetch(String reason, boolean refused, long untilMillis) {
+        RuntimeException again() {
+            String message = reason + " (failed recently; not fetched again yet)";
+            return refused ? WebhookRejectedException.unauthenticated(message) : new SnsCertificateUnavailableException(message);
+        }
     }
 
     /** The certificate could not be fetched now; nothing is wrong with the message. */

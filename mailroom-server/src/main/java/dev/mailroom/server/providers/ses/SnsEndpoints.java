@@ -15,8 +15,14 @@ import java.util.regex.Pattern;
  */
 interface SnsEndpoints {
 
-    /** {@code sns.<region>.amazonaws.com}, and {@code .com.cn} for the China regions (as AWS's PHP validator). */
-    Pattern SNS_HOST = Pattern.compile("^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$");
+    /**
+     * {@code sns.<region>.amazonaws.com}, and {@code .com.cn} for the China regions. The region
+     * must look like one ({@code us-east-1}, {@code us-gov-west-1}, {@code cn-north-1}): AWS's
+     * own validators take any label there, which also admits S3 website and legacy bucket hosts
+     * such as {@code sns.s3-external-1.amazonaws.com} or {@code sns.s3.amazonaws.com}, where
+     * whoever owns a bucket named {@code sns} serves the files.
+     */
+    Pattern SNS_HOST = Pattern.compile("^sns\\.[a-z]{2}(-[a-z]+)+-[0-9]+\\.amazonaws\\.com(\\.cn)?$");
 
     boolean trustsCertificateUrl(URI signingCertUrl);
 

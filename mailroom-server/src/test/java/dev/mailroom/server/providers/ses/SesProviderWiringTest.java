@@ -70,4 +70,12 @@ class SesProviderWiringTest {
                 .run(context -> assertThat(context.getBean(SesProperties.class).topicArns())
                         .containsExactly("arn:aws:sns:eu-west-1:123456789012:a", "arn:aws:sns:eu-west-1:123456789012:b"));
     }
+
+    @Test
+    void acceptAnyTopicIsOffUnlessSetExplicitly() {
+        runner.withPropertyValues("mailroom.providers.ses.region=eu-west-1")
+                .run(context -> assertThat(context.getBean(SesProperties.class).acceptAnyTopic()).isFalse());
+        runner.withPropertyValues("mailroom.providers.ses.region=eu-west-1", "mailroom.providers.ses.accept-any-topic=true")
+                .run(context -> assertThat(context.getBean(SesProperties.class).acceptAnyTopic()).isTrue());
+    }
 }

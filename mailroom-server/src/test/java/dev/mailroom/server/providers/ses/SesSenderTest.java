@@ -80,7 +80,7 @@ class SesSenderTest {
     }
 
     static SesProperties properties(String endpoint) {
-        return new SesProperties("us-east-1", endpoint, "AKIDEXAMPLETEST", "ses-test-secret", "mailroom", null, null);
+        return new SesProperties("us-east-1", endpoint, "AKIDEXAMPLETEST", "ses-test-secret", "mailroom", null, null, false);
     }
 
     @Test

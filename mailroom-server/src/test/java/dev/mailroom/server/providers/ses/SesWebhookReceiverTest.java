@@ -74,11 +74,15 @@ class SesWebhookReceiverTest {
     @BeforeEach
     void newReceiver() {
         sns.resetAll();
-        receiver = receiver(List.of(), LOCAL_SUBSCRIBE);
+        receiver = receiver(List.of(SnsTestSigner.TOPIC), LOCAL_SUBSCRIBE);
     }
 
     static SesWebhookReceiver receiver(List<String> topicArns, SnsEndpoints endpoints) {
-        SesProperties properties = new SesProperties("us-east-1", null, null, null, "mailroom", SnsTestSigner.CACHE_DIR, topicArns);
+        return receiver(topicArns, false, endpoints);
+    }
+
+    static SesWebhookReceiver receiver(List<String> topicArns, boolean acceptAnyTopic, SnsEndpoints endpoints) {
+        SesProperties properties = new SesProperties("us-east-1", null, null, null, "mailroom", SnsTestSigner.CACHE_DIR, topicArns, acceptAnyTopic);
         return new SesWebhookReceiver(properties, mailroomProperties(), ProviderHttpClients.newRestClientBuilder(), Clock.fixed(NOW, ZoneOffset.UTC), endpoints);
     }
 
@@ -319,7 +323,7 @@ class SesWebhookReceiverTest {
 
     @Test
     void aSubscribeUrlOffTheSigningSnsHostIsNotFetched() {
-        SesWebhookReceiver production = receiver(List.of(), SnsEndpoints.AWS);
+        SesWebhookReceiver production = receiver(List.of(SnsTestSigner.TOPIC), SnsEndpoints.AWS);
         String subscribeUrl = "http://127.0.0.1:" + sns.port() + "/?Action=ConfirmSubscription&TopicArn=" + SnsTestSigner.TOPIC;
 
         List<ActivityReport> reports = production.receive(new WebhookRequest(
@@ -367,6 +371,53 @@ class SesWebhookReceiverTest {
     }
 
     @Test
+    void withoutTopicArnsEveryMessageIsForbiddenAndNoSubscriptionIsConfirmed() {
+        SesWebhookReceiver unconfigured = receiver(List.of(), LOCAL_SUBSCRIBE);
+        String subscribeUrl = "http://127.0.0.1:" + sns.port() + "/?Action=ConfirmSubscription&TopicArn=" + SnsTestSigner.TOPIC;
+        byte[] confirmation = signer.sign(SnsTestSigner.subscriptionConfirmation(subscribeUrl, NOW));
+        byte[] notification = signer.sign(SnsTestSigner.notification(SesEventFixtures.send(mail(mailroomId, "ada@example.org")), NOW));
+
+        for (byte[] body : List.of(confirmation, notification, "not even json".getBytes())) {
+            assertThatThrownBy(() -> unconfigured.receive(new WebhookRequest(body, Map.of())))
+                    .isInstanceOf(WebhookRejectedException.class).hasMessageContaining("mailroom.providers.ses.topic-arns")
+                    .hasMessageContaining("accept-any-topic")
+                    .satisfies(e -> assertThat(((WebhookRejectedException) e).status()).isEqualTo(403));
+        }
+        sns.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void acceptAnyTopicTakesSignedMessagesOfAnyTopic() {
+        SesWebhookReceiver open = receiver(List.of(), true, LOCAL_SUBSCRIBE);
+        Map<String, String> theirs = SnsTestSigner.notification(SesEventFixtures.send(mail(mailroomId, "ada@example.org")), NOW);
+        theirs.put("TopicArn", "arn:aws:sns:us-east-1:210987654321:someone-else");
+
+        assertThat(open.receive(new WebhookRequest(signer.sign(theirs), Map.of()))).hasSize(1);
+    }
+
+    @Test
+    void aMessageOfAnotherTopicIsRefusedBeforeAnyCertificateIsFetched() {
+        SnsEndpoints localCertificates = new SnsEndpoints() {
+            @Override
+            public boolean trustsCertificateUrl(URI url) {
+                return "127.0.0.1".equals(url.getHost());
+            }
+
+            @Override
+            public boolean trustsSubscribeUrl(URI subscribeUrl, URI signingCertUrl) {
+                return false;
+            }
+        };
+        SesWebhookReceiver pinned = receiver(List.of(SnsTestSigner.TOPIC), localCertificates);
+        Map<String, String> theirs = SnsTestSigner.notification(SesEventFixtures.send(mail(mailroomId, "ada@example.org")), NOW);
+        theirs.put("TopicArn", "arn:aws:sns:us-east-1:210987654321:someone-else");
+        theirs.put("SigningCertURL", "http://127.0.0.1:" + sns.port() + "/SimpleNotificationService-unknown.pem");
+
+        assertStatus(() -> pinned.receive(new WebhookRequest(signer.sign(theirs), Map.of())), 401);
+        sns.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
     void aBodyThatIsNotAnSnsMessageIsMalformed() {
         assertStatus(() -> receiver.receive(new WebhookRequest("not json".getBytes(), Map.of())), 400);
         assertStatus(() -> receiver.receive(new WebhookRequest("[1,2]".getBytes(), Map.of())), 400);
@@ -387,7 +438,7 @@ class SesWebhookReceiverTest {
     void aVerifiedMessageThatIsNotAnSesEventIsMalformed() throws Exception {
         // AWS's published vector verifies, but "Hello world" is no SES event.
         SesWebhookReceiver atVectorTime = new SesWebhookReceiver(
-                new SesProperties("us-east-1", null, null, null, null, SnsTestSigner.CACHE_DIR, null), mailroomProperties(),
+                new SesProperties("us-east-1", null, null, null, null, SnsTestSigner.CACHE_DIR, null, true), mailroomProperties(),
                 ProviderHttpClients.newRestClientBuilder(), Clock.fixed(Instant.parse("2022-07-28T21:24:30Z"), ZoneOffset.UTC), SnsEndpoints.AWS);
 
         assertStatus(() -> atVectorTime.receive(new WebhookRequest(SnsSignatureTest.vector("php-signature-v2.json"), Map.of())), 400);

@@ -206,6 +206,13 @@ class SnsSignatureTest {
             "https://sns.us-east-1.amazonaws.com.evil.example/SimpleNotificationService-mailroom-test.pem",
             "https://s3.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
             "https://my-bucket.s3.us-east-1.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
+            // Bucket-shaped: S3 serves a bucket named "sns" (or anything) under these hosts.
+            "https://sns.s3.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
+            "https://sns.s3-external-1.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
+            "https://sns.s3-website-us-east-1.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
+            "https://sns.s3-us-west-2.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
+            "https://sns.my-bucket.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
+            "https://sns.us-east-1.amazonaws.com.cn.evil.example/SimpleNotificationService-mailroom-test.pem",
             "https://sns.us-east-1.amazonaws.com:8443/SimpleNotificationService-mailroom-test.pem",
             "https://attacker@sns.us-east-1.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
             "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-mailroom-test.crt",
@@ -219,10 +226,33 @@ class SnsSignatureTest {
         assertUnauthenticated(() -> offline().verify(message, NOW), "not an SNS certificate URL");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"sns.us-east-1.amazonaws.com", "sns.eu-central-1.amazonaws.com", "sns.ap-southeast-2.amazonaws.com",
+            "sns.il-central-1.amazonaws.com", "sns.us-gov-west-1.amazonaws.com", "sns.cn-north-1.amazonaws.com.cn",
+            "sns.cn-northwest-1.amazonaws.com.cn", "SNS.US-EAST-1.AMAZONAWS.COM"})
+    void theRegionalSnsHostsOfEveryPartitionAreSnsHosts(String host) {
+        assertThat(SnsEndpoints.AWS.trustsCertificateUrl(URI.create("https://" + host + "/SimpleNotificationService-1.pem"))).isTrue();
+    }
+
     @Test
-    void theChinaRegionsSnsHostsAreSnsHosts() {
-        assertThat(SnsEndpoints.AWS.trustsCertificateUrl(URI.create("https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-1.pem"))).isTrue();
-        assertThat(SnsEndpoints.AWS.trustsCertificateUrl(URI.create("https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-1.pem"))).isTrue();
+    void aCertificateUrlThatFailedIsNotFetchedAgainForAWhile() {
+        certificateHost.stubFor(get(urlEqualTo("/gone/SimpleNotificationService-y.pem")).willReturn(aResponse().withStatus(404)));
+        certificateHost.stubFor(get(urlEqualTo("/flaky/SimpleNotificationService-y.pem")).willReturn(aResponse().withStatus(503)));
+        Map<String, String> fields = SnsTestSigner.notification("{}", NOW);
+        fields.put("SigningCertURL", "http://127.0.0.1:" + certificateHost.port() + "/gone/SimpleNotificationService-y.pem");
+        SnsMessage gone = SnsMessage.parse(signer.sign(fields));
+        fields.put("SigningCertURL", "http://127.0.0.1:" + certificateHost.port() + "/flaky/SimpleNotificationService-y.pem");
+        SnsMessage flaky = SnsMessage.parse(signer.sign(fields));
+        SnsSignatureVerifier verifier = downloading();
+
+        for (int i = 0; i < 5; i++) {
+            assertUnauthenticated(() -> verifier.verify(gone, NOW), "404");
+            assertThatThrownBy(() -> verifier.verify(flaky, NOW)).isInstanceOf(SnsCertificates.SnsCertificateUnavailableException.class)
+                    .hasMessageContaining("503");
+        }
+
+        certificateHost.verify(1, getRequestedFor(urlEqualTo("/gone/SimpleNotificationService-y.pem")));
+        certificateHost.verify(1, getRequestedFor(urlEqualTo("/flaky/SimpleNotificationService-y.pem")));
     }
 
     @Test
