@@ -15,7 +15,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
@@ -73,11 +72,13 @@ class RequestBodyLimit extends OncePerRequestFilter {
         }
     }
 
+    /**
+     * Not flushed: the server sends the whole answer, with its length, when the request ends and
+     * before it drops the rest of the body (Tomcat closes the connection after a 413), so a client
+     * still sending reads a complete answer.
+     */
     private void refuse(HttpServletResponse response) throws IOException {
-        // The rest of the body is not wanted: closing the connection saves reading it.
-        response.setHeader(HttpHeaders.CONNECTION, "close");
         Problems.write(response, 413, TooLarge.detail(maxBytes));
-        response.flushBuffer();
     }
 
     private static boolean causedByTooLarge(Throwable e) {

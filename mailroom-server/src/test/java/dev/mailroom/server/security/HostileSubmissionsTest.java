@@ -20,11 +20,17 @@ import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.ApiClient.Response;
 import dev.mailroom.server.support.EndToEndTest;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,6 +89,24 @@ class HostileSubmissionsTest {
         assertThat(response.status()).as(response.body()).isEqualTo(413);
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.body()).contains("limited to " + LIMIT + " bytes");
+    }
+
+    @Test
+    void anOrdinaryClientStreamingABodyOverTheLimitReadsA413() throws Exception {
+        // The JDK client sends a body of unknown length chunked, and reads the answer to its end.
+        long size = LIMIT + 512 * 1024;
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/messages"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + ApiClient.TEST_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(
+                        new ByteArrayInputStream(EMAIL_PREFIX.getBytes(StandardCharsets.UTF_8)), new Filler(size))))
+                .build();
+
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     }
 
     @Test
@@ -340,6 +364,35 @@ class HostileSubmissionsTest {
     }
 
     record RawResponse(int status, String contentType, String body) {
+    }
+
+    /** {@code size} bytes of 'a', made as they are read. */
+    static final class Filler extends InputStream {
+        private long left;
+
+        Filler(long size) {
+            this.left = size;
+        }
+
+        @Override
+        public int read() {
+            if (left <= 0) {
+                return -1;
+            }
+            left--;
+            return 'a';
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = (int) Math.min(length, left);
+            Arrays.fill(buffer, offset, offset + n, (byte) 'a');
+            left -= n;
+            return n;
+        }
     }
 
     /**
