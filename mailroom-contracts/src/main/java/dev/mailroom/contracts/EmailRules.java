@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
  * Mailroom or a provider sets, and every count and size is capped so that one email cannot
  * exhaust memory, a database column or a provider's own limits.
  *
- * <p>The caps sit at or below what SendGrid, Postmark, SES, Mailgun and Resend accept (50
- * recipients is Postmark's and SES's limit; 10 MB is Postmark's message size; 10,000 bytes is
- * SendGrid's limit on {@code custom_args}, where metadata goes).
+ * <p>The caps are chosen at or below what the providers' documentation describes (about 50
+ * recipients per message for Postmark and SES, messages of 10 MB and more, SendGrid's
+ * {@code custom_args} under 10,000 bytes, where metadata goes), so that an email Mailroom accepts
+ * is not refused later by the provider for its size. They are documented in the README.
  */
 public final class EmailRules {
     public static final int MAX_RECIPIENTS = 50;
