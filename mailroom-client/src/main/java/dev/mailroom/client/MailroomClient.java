@@ -44,6 +44,7 @@ public final class MailroomClient implements AutoCloseable {
     private final Channel channel;
     private final String organizationId;
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
+    private volatile Duration maxScheduleAhead = EmailRules.DEFAULT_MAX_SCHEDULE_AHEAD;
 
     private record Pending(UUID id, CompletableFuture<UUID> result) {
     }
@@ -78,6 +79,18 @@ public final class MailroomClient implements AutoCloseable {
         }
     }
 
+    /**
+     * How far ahead a {@code sendAt} may be; set it to the server's
+     * {@code mailroom.limits.max-schedule-ahead} when that is not the default (365 days). A later
+     * {@code sendAt} is refused with {@link InvalidEmailException}, as the server would refuse it.
+     */
+    public void setMaxScheduleAhead(Duration maxScheduleAhead) {
+        if (maxScheduleAhead == null || maxScheduleAhead.isNegative()) {
+            throw new IllegalArgumentException("maxScheduleAhead must be zero or positive");
+        }
+        this.maxScheduleAhead = maxScheduleAhead;
+    }
+
     /** Submits an email to be sent now with the default provider; returns its id once the broker has it. */
     public UUID submit(Email email) throws IOException {
         return await(submitAsync(email, null, null));
@@ -91,15 +104,18 @@ public final class MailroomClient implements AutoCloseable {
     /**
      * Publishes without waiting; the future completes with the message id when the broker
      * confirms, or exceptionally when it refuses, returns it as unroutable, or the channel closes.
-     * Invalid emails are refused at once with {@link InvalidEmailException}.
+     * Invalid emails, and a {@code sendAt} beyond the schedule horizon, are refused at once with
+     * {@link InvalidEmailException}.
      */
     public CompletableFuture<UUID> submitAsync(Email email, Instant sendAt, String provider) {
-        List<Violation> problems = EmailRules.check(email);
+        UUID id = UUID.randomUUID();
+        Instant now = Instant.now();
+        SubmitMessage message = new SubmitMessage(id, organizationId, now, email, sendAt, provider);
+        // The operator checks the same rules; refusing here says why at once, instead of a FAILED later.
+        List<Violation> problems = EmailRules.check(message, now, maxScheduleAhead);
         if (!problems.isEmpty()) {
             return CompletableFuture.failedFuture(new InvalidEmailException(problems));
         }
-        UUID id = UUID.randomUUID();
-        SubmitMessage message = new SubmitMessage(id, organizationId, Instant.now(), email, sendAt, provider);
         byte[] body = ContractJson.write(message);
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .messageId(id.toString())

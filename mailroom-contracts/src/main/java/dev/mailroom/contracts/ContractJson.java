@@ -2,6 +2,8 @@ package dev.mailroom.contracts;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -11,7 +13,23 @@ import tools.jackson.databind.json.JsonMapper;
  * consumer; a breaking change gets a new type name instead (see {@link MessageTypes}).
  */
 public final class ContractJson {
-    private static final JsonMapper MAPPER = JsonMapper.builder()
+    /**
+     * What one queue message may be. The largest valid one is a submission of
+     * {@link EmailRules#MAX_CONTENT_BYTES} (base64 attachments grow by a third, escaped text by up
+     * to double); the deepest is a few levels. Anything beyond is refused while it is parsed, as
+     * a {@link MalformedMessageException} (parked, never retried), before it can cost the reader
+     * memory or CPU: a string of hundreds of megabytes, a nesting of thousands of levels, or a
+     * number of thousands of digits (whose parsing is quadratic).
+     */
+    static final StreamReadConstraints READ_CONSTRAINTS = StreamReadConstraints.builder()
+            .maxDocumentLength(32L * 1024 * 1024)
+            .maxStringLength(16 * 1024 * 1024)
+            .maxNestingDepth(64)
+            .maxNumberLength(100)
+            .maxNameLength(4096)
+            .build();
+
+    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(READ_CONSTRAINTS).build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))

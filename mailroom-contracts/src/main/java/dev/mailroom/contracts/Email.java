@@ -1,5 +1,8 @@
 package dev.mailroom.contracts;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,14 +21,28 @@ public record Email(
         Map<String, String> metadata,
         List<Attachment> attachments) {
 
+    /**
+     * Copies are unmodifiable but keep null elements and values ({@code "to": [null]},
+     * {@code "headers": {"X-A": null}}): {@link EmailRules} names them as violations, where
+     * {@code List.copyOf} would throw before any rule could say what is wrong.
+     */
     public Email {
-        to = to == null ? List.of() : List.copyOf(to);
-        cc = cc == null ? List.of() : List.copyOf(cc);
-        bcc = bcc == null ? List.of() : List.copyOf(bcc);
-        headers = headers == null ? Map.of() : Map.copyOf(headers);
-        tags = tags == null ? List.of() : List.copyOf(tags);
-        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
-        attachments = attachments == null ? List.of() : List.copyOf(attachments);
+        to = copy(to);
+        cc = copy(cc);
+        bcc = copy(bcc);
+        headers = copy(headers);
+        tags = copy(tags);
+        metadata = copy(metadata);
+        attachments = copy(attachments);
+    }
+
+    private static <T> List<T> copy(List<T> list) {
+        return list == null || list.isEmpty() ? List.of() : Collections.unmodifiableList(new ArrayList<>(list));
+    }
+
+    /** Insertion order is kept, so the email's headers keep the order the application gave. */
+    private static Map<String, String> copy(Map<String, String> map) {
+        return map == null || map.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 
     /** Every recipient, in to, cc, bcc order. */

@@ -7,6 +7,7 @@ import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.InputLimits;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.api.MessageViews.MessageDetail;
 import dev.mailroom.server.api.MessageViews.Page;
@@ -42,19 +43,25 @@ class MessagesController {
     private final MessageQueries queries;
     private final EnabledProviders providers;
     private final Clock clock;
+    private final InputLimits limits;
 
-    MessagesController(SubmissionPublisher submissions, MessageQueries queries, EnabledProviders providers, Clock clock) {
+    MessagesController(SubmissionPublisher submissions, MessageQueries queries, EnabledProviders providers, Clock clock,
+                       InputLimits limits) {
         this.submissions = submissions;
         this.providers = providers;
         this.queries = queries;
         this.clock = clock;
+        this.limits = limits;
     }
 
     @PostMapping
     ResponseEntity<Submitted> submit(@RequestAttribute(ApiAuthenticationFilter.ORGANIZATION) String organization,
                                      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
                                      @RequestBody SubmissionRequest request) {
+        Instant now = clock.instant();
         List<Violation> problems = new ArrayList<>(EmailRules.check(request.email()));
+        // A past sendAt means now; a far one (or one no database can store) is refused here, not in a batch.
+        problems.addAll(EmailRules.checkSendAt(request.sendAt(), now, limits.maxScheduleAhead()));
         String providerProblem = request.provider() == null ? null : providers.problemWith(request.provider());
         if (providerProblem != null) {
             problems.add(new Violation("provider", providerProblem));
@@ -67,7 +74,7 @@ class MessagesController {
         }
         // The same Idempotency-Key always names the same message, so a retried POST is recorded once.
         UUID id = idempotencyKey == null ? UUID.randomUUID() : Ids.idempotentMessage(organization, idempotencyKey);
-        submissions.submit(new SubmitMessage(id, organization, clock.instant(), request.email(), request.sendAt(), request.provider()));
+        submissions.submit(new SubmitMessage(id, organization, now, request.email(), request.sendAt(), request.provider()));
         URI location = URI.create("/api/v1/messages/" + id);
         return ResponseEntity.accepted().location(location).body(new Submitted(id, MessageStatus.SUBMITTED.name(), location.toString()));
     }

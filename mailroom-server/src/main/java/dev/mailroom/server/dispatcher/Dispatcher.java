@@ -2,8 +2,10 @@ package dev.mailroom.server.dispatcher;
 
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.DispatchCommand;
+import dev.mailroom.contracts.EmailRules;
 import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.MessageStatus;
+import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
@@ -33,6 +35,7 @@ import org.springframework.stereotype.Service;
 @ConditionalOnRole(Role.DISPATCHER)
 class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final int MAX_REASON_LENGTH = 1000;
 
     private final ProviderRouter router;
     private final ConfirmedPublisher publisher;
@@ -61,6 +64,26 @@ class Dispatcher implements AutoCloseable {
 
     private ActivityReport sendOne(DispatchCommand command) {
         ProviderRouter.Routed routed;
+        // Anyone who can publish on the dispatching queue could skip the API's and the operator's
+        // checks: the rules are checked again here, once for every provider, and an email that
+        // breaks them is FAILED with the reason instead of sent.
+        List<Violation> problems = EmailRules.check(command.email());
+        if (!problems.isEmpty()) {
+            String summary = Violation.summary(problems);
+            // Bounded: the reason is stored with the FAILED activity.
+            String reason = "invalid email: " + (summary.length() > MAX_REASON_LENGTH ? summary.substring(0, MAX_REASON_LENGTH) + "…" : summary);
+            log.warn("Dispatch command for message {} refused: {}", command.messageId(), reason);
+            routed = new ProviderRouter.Routed(command.provider(), new DeliveryOutcome.Rejected(reason));
+        } else {
+            routed = send(command);
+        }
+        meters.counter("mailroom.dispatch.outcomes", "provider", String.valueOf(routed.provider()),
+                "outcome", routed.outcome().getClass().getSimpleName()).increment();
+        return report(command, routed.provider(), routed.outcome());
+    }
+
+    private ProviderRouter.Routed send(DispatchCommand command) {
+        ProviderRouter.Routed routed;
         try {
             routed = router.send(command.provider(), new OutboundEmail(command.messageId(), command.attempt(), command.email()));
         } catch (RuntimeException e) {
@@ -68,9 +91,7 @@ class Dispatcher implements AutoCloseable {
             log.error("Sending message {} threw", command.messageId(), e);
             routed = new ProviderRouter.Routed(command.provider(), new DeliveryOutcome.RetryLater("internal error while sending: " + e, null));
         }
-        meters.counter("mailroom.dispatch.outcomes", "provider", String.valueOf(routed.provider()),
-                "outcome", routed.outcome().getClass().getSimpleName()).increment();
-        return report(command, routed.provider(), routed.outcome());
+        return routed;
     }
 
     private ActivityReport report(DispatchCommand command, String provider, DeliveryOutcome outcome) {

@@ -66,7 +66,8 @@ public final class HttpOutcomes {
         String value = header.trim();
         try {
             long seconds = Long.parseLong(value);
-            return seconds < 0 ? null : now.plus(Duration.ofSeconds(seconds));
+            // Compared before adding: now + 10^18 s is past Instant.MAX and would throw.
+            return seconds < 0 || seconds > Duration.between(now, Instant.MAX).getSeconds() ? null : now.plusSeconds(seconds);
         } catch (NumberFormatException notSeconds) {
             try {
                 return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();

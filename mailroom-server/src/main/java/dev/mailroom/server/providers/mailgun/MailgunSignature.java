@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.mailgun;
 
+import dev.mailroom.server.providers.SignedTimestamps;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -45,8 +46,8 @@ final class MailgunSignature {
         if (!MessageDigest.isEqual(mac(signingKey, timestamp, token), given)) {
             return "signature does not match";
         }
-        long age = now.getEpochSecond() - seconds;
-        if (Math.abs(age) > tolerance.toSeconds()) {
+        long age = SignedTimestamps.age(seconds, now);
+        if (!SignedTimestamps.isWithin(seconds, now, tolerance)) {
             return "timestamp is " + age + "s old; at most " + tolerance.toSeconds() + "s is accepted";
         }
         return null;

@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.resend;
 
+import dev.mailroom.server.providers.SignedTimestamps;
 import dev.mailroom.server.providers.WebhookRejectedException;
 import dev.mailroom.server.providers.WebhookRequest;
 import java.nio.charset.StandardCharsets;
@@ -78,8 +79,8 @@ final class SvixSignature {
         } catch (NumberFormatException e) {
             throw WebhookRejectedException.unauthenticated(names[1] + " must be unix seconds");
         }
-        long age = now.getEpochSecond() - timestamp;
-        if (Math.abs(age) > tolerance.toSeconds()) {
+        long age = SignedTimestamps.age(timestamp, now);
+        if (!SignedTimestamps.isWithin(timestamp, now, tolerance)) {
             throw WebhookRejectedException.unauthenticated(
                     "timestamp is " + age + "s from now; at most " + tolerance.toSeconds() + "s is accepted");
         }

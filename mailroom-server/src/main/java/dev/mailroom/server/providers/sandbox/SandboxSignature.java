@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.sandbox;
 
+import dev.mailroom.server.providers.SignedTimestamps;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -53,8 +54,8 @@ final class SandboxSignature {
         if (t == null || given == null) {
             return HEADER + " must be t=<unix seconds>,v1=<hex hmac>";
         }
-        long age = now.getEpochSecond() - t;
-        if (Math.abs(age) > tolerance.toSeconds()) {
+        long age = SignedTimestamps.age(t, now);
+        if (!SignedTimestamps.isWithin(t, now, tolerance)) {
             return "timestamp is " + age + "s old; at most " + tolerance.toSeconds() + "s is accepted";
         }
         // Constant-time comparison: the time taken must not reveal how much of a guess was right.

@@ -12,6 +12,7 @@ import dev.mailroom.server.providers.OutboundEmail;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,7 +147,8 @@ class SendGridSender implements EmailSender {
             }
             Instant at = value < 1_000_000_000L ? now.plusSeconds(value) : Instant.ofEpochSecond(value);
             return at.isBefore(now) ? null : at;
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | DateTimeException e) {
+            // DateTimeException: a reset beyond Instant.MAX; unreadable, like any other bad value.
             return null;
         }
     }

@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.sendgrid;
 
+import dev.mailroom.server.providers.SignedTimestamps;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -66,8 +67,8 @@ final class SendGridSignature {
         } catch (NumberFormatException e) {
             return TIMESTAMP_HEADER + " must be unix seconds";
         }
-        long age = now.getEpochSecond() - t;
-        if (Math.abs(age) > tolerance.toSeconds()) {
+        long age = SignedTimestamps.age(t, now);
+        if (!SignedTimestamps.isWithin(t, now, tolerance)) {
             return "timestamp is " + age + "s old; at most " + tolerance.toSeconds() + "s is accepted";
         }
         byte[] signature;

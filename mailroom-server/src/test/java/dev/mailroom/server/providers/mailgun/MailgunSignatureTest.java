@@ -71,4 +71,15 @@ class MailgunSignatureTest {
         assertThat(MailgunSignature.problemWith(TIMESTAMP, TOKEN, SIGNATURE, KEY, before, TOLERANCE)).contains("-");
         assertThat(MailgunSignature.problemWith(TIMESTAMP, TOKEN, SIGNATURE, KEY, before.plusSeconds(1), TOLERANCE)).isNull();
     }
+
+    @Test
+    void aCorrectlySignedTimestampWhoseAgeOverflowsIsRefused() {
+        // now - t wraps to Long.MIN_VALUE, whose absolute value is negative: it once passed as fresh.
+        String overflowing = Long.toString(THEN.getEpochSecond() + Long.MIN_VALUE);
+        String signature = MailgunSignature.sign(KEY, overflowing, TOKEN);
+
+        assertThat(MailgunSignature.problemWith(overflowing, TOKEN, signature, KEY, THEN, TOLERANCE)).contains("old");
+        String max = Long.toString(Long.MAX_VALUE);
+        assertThat(MailgunSignature.problemWith(max, TOKEN, MailgunSignature.sign(KEY, max, TOKEN), KEY, THEN, TOLERANCE)).contains("old");
+    }
 }

@@ -151,4 +151,19 @@ class SvixSignatureTest {
                 .hasMessageContaining("webhook-secret")
                 .hasMessageNotContaining("not base64 at all");
     }
+
+    @Test
+    void refusesACorrectlySignedTimestampWhoseAgeOverflows() throws Exception {
+        // now - t wraps to Long.MIN_VALUE, whose absolute value is negative: it once passed as fresh.
+        long t = VECTOR_TIMESTAMP + Long.MIN_VALUE;
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(VECTOR_SECRET.substring("whsec_".length())), "HmacSHA256"));
+        mac.update((VECTOR_ID + "." + t + ".").getBytes(StandardCharsets.UTF_8));
+        String signature = "v1," + java.util.Base64.getEncoder().encodeToString(mac.doFinal(VECTOR_BODY));
+        WebhookRequest overflowing = request(VECTOR_BODY, "svix-id", VECTOR_ID, "svix-timestamp", Long.toString(t), "svix-signature", signature);
+
+        assertThat(rejection(() -> svix.verify(overflowing, AT_VECTOR, TOLERANCE))).contains("timestamp is");
+        WebhookRequest max = request(VECTOR_BODY, "svix-id", VECTOR_ID, "svix-timestamp", Long.toString(Long.MAX_VALUE), "svix-signature", signature);
+        assertThat(rejection(() -> svix.verify(max, AT_VECTOR, TOLERANCE))).contains("timestamp is");
+    }
 }

@@ -35,4 +35,18 @@ class SandboxSignatureTest {
         assertThat(SandboxSignature.problemWith("v1=00", "s3cret", BODY, NOW, TOLERANCE)).contains("must be");
         assertThat(SandboxSignature.problemWith("", "s3cret", BODY, NOW, TOLERANCE)).contains("missing");
     }
+
+    @Test
+    void aCorrectlySignedTimestampWhoseAgeOverflowsIsRefused() throws Exception {
+        // now - t wraps to Long.MIN_VALUE, whose absolute value is negative: it once passed as fresh.
+        long t = NOW.getEpochSecond() + Long.MIN_VALUE;
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("s3cret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
+        String header = "t=" + t + ",v1=" + java.util.HexFormat.of().formatHex(mac.doFinal(BODY));
+
+        assertThat(SandboxSignature.problemWith(header, "s3cret", BODY, NOW, TOLERANCE)).contains("old");
+        assertThat(SandboxSignature.problemWith("t=" + Long.MIN_VALUE + ",v1=00", "s3cret", BODY, NOW, TOLERANCE)).contains("old");
+        assertThat(SandboxSignature.problemWith("t=" + Long.MAX_VALUE + ",v1=00", "s3cret", BODY, NOW, TOLERANCE)).contains("old");
+    }
 }

@@ -236,6 +236,7 @@ class SendGridSenderTest {
         assertThat(SendGridSender.rateLimitReset(Long.toString(NOW.getEpochSecond() - 60), NOW)).isNull();
         assertThat(SendGridSender.rateLimitReset("soon", NOW)).isNull();
         assertThat(SendGridSender.rateLimitReset(null, NOW)).isNull();
+        assertThat(SendGridSender.rateLimitReset(Long.toString(Long.MAX_VALUE), NOW)).as("beyond Instant.MAX: unreadable, not thrown").isNull();
     }
 
     @Test

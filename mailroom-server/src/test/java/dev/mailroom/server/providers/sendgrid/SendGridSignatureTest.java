@@ -125,4 +125,15 @@ class SendGridSignatureTest {
         String other = Base64.getEncoder().encodeToString(p384.generateKeyPair().getPublic().getEncoded());
         assertThatThrownBy(() -> SendGridSignature.fromVerificationKey(other)).hasMessageContaining("P-256");
     }
+
+    @Test
+    void aCorrectlySignedTimestampWhoseAgeOverflowsIsRefused() {
+        // now - t wraps to Long.MIN_VALUE, whose absolute value is negative: it once passed as fresh.
+        SendGridSignature ours = SendGridSignature.fromVerificationKey(SendGridTestKeys.PUBLIC_KEY);
+        for (long t : new long[] {VECTOR_TIME.getEpochSecond() + Long.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE}) {
+            String timestamp = Long.toString(t);
+            assertThat(ours.problemWith(SendGridTestKeys.sign(timestamp, PAYLOAD), timestamp, PAYLOAD, VECTOR_TIME, TOLERANCE))
+                    .as("t=%d", t).contains("timestamp is");
+        }
+    }
 }
