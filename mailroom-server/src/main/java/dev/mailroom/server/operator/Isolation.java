@@ -45,7 +45,7 @@ final class Isolation {
             if (OperatorFailures.isInfrastructure(e)) {
                 throw e;
             }
-            log.warn("A batch of {} failed ({}); isolating the message(s) that cause it", items.size(), summary(e));
+            log.warn("A batch of {} failed ({}); isolating the message(s) that cause it", items.size(), DeadLetters.loggable(summary(e)));
             bisect(items, work, culprit, e);
         }
     }

@@ -103,15 +103,41 @@ final class StorableValues {
         if (r.attempt() != null && (r.attempt() < 0 || r.attempt() > 1_000_000)) {
             throw new MalformedMessageException("attempt " + r.attempt() + " is not a dispatch attempt");
         }
+        if (!hasNul(r.details())) {
+            return r;
+        }
         @SuppressWarnings("unchecked")
         Map<String, Object> details = (Map<String, Object>) withoutNul(r.details());
-        return details.equals(r.details()) ? r : new ActivityReport(r.id(), r.messageId(), r.providerMessageId(), r.provider(), r.status(),
+        return new ActivityReport(r.id(), r.messageId(), r.providerMessageId(), r.provider(), r.status(),
                 r.occurredAt(), r.recipient(), r.providerEvent(), details, r.attempt(), r.retryAt());
     }
 
     /** The text without NUL characters (null stays null). */
     static String withoutNul(String s) {
         return s == null || s.indexOf('\0') < 0 ? s : s.replace("\0", "");
+    }
+
+    /** Whether a JSON value (map, list, text, number...) holds a NUL in any key or text: the common case, no copy, when not. */
+    private static boolean hasNul(Object value) {
+        if (value instanceof String s) {
+            return s.indexOf('\0') >= 0;
+        }
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (hasNul(e.getKey()) || hasNul(e.getValue())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (value instanceof List<?> list) {
+            for (Object v : list) {
+                if (hasNul(v)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A JSON value (map, list, text, number...) with NUL stripped from every key and text in it. */

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -67,6 +68,31 @@ class RefusedByTheDatabaseTest {
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM messages WHERE id IN (?, ?)", Integer.class, tooLong.id(), farAway.id())).isZero();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM activities WHERE message_id = ? AND status = 'QUEUED'", Integer.class,
                 batch.get(0).id())).as("QUEUED recorded once").isEqualTo(1);
+    }
+
+    @Test
+    void whatOnlyPostgreSqlRefusesIsHandedBackThereAndStoredElsewhere() {
+        boolean postgres = "PostgreSQL".equals(jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName()));
+        String providerId = "refused-pg-" + UUID.randomUUID();
+        List<ActivityReport> reports = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            reports.add(ActivityReport.event(Ids.providerEvent("sandbox", providerId + "-" + i), null, providerId, "sandbox",
+                    MessageStatus.DELIVERED, Instant.now(), "ada@example.org", "delivered", Map.of()));
+        }
+        // PostgreSQL refuses NUL in text and stores no year after 294276.
+        ActivityReport nul = ActivityReport.event(UUID.randomUUID(), null, providerId, "sandbox", MessageStatus.OPENED, Instant.now(),
+                "ada\0@example.org", "open", Map.of());
+        ActivityReport year300000 = ActivityReport.event(UUID.randomUUID(), null, providerId, "sandbox", MessageStatus.CLICKED,
+                Instant.parse("+300000-01-01T00:00:00Z"), "ada@example.org", "click", Map.of());
+        reports.add(3, nul);
+        reports.add(17, year300000);
+        List<ActivityReport> refused = new ArrayList<>();
+
+        Isolation.run(reports, recorder::recordTogether, (r, e) -> refused.add(r));
+
+        assertThat(refused).containsExactlyInAnyOrderElementsOf(postgres ? List.of(nul, year300000) : List.of());
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM activities WHERE provider_message_id = ?", Integer.class, providerId))
+                .isEqualTo(postgres ? 20 : 22);
     }
 
     @Test
