@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,11 +41,21 @@ class DeadLetters {
     /** reason is TEXT; a bound keeps one bad message from storing (and the API from listing) megabytes of it. */
     static final int MAX_REASON = 4000;
 
-    private final OperatorStore store;
+    /** Where the rows go: {@link OperatorStore#park}. */
+    interface Rows {
+        void park(UUID id, String queue, String type, String messageId, String reason, String bodyBase64, Instant now);
+    }
+
+    private final Rows store;
     private final Clock clock;
 
+    @Autowired
     DeadLetters(OperatorStore store, Clock clock) {
-        this.store = store;
+        this(store::park, clock);
+    }
+
+    DeadLetters(Rows rows, Clock clock) {
+        this.store = rows;
         this.clock = clock;
     }
 
