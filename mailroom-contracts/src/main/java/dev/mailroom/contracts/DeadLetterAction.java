@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Body of {@value MessageTypes#DEAD_LETTER_V1} on {@value QueueNames#MAILBOX}: an administrator
+ * Body of {@value MessageTypes#DEAD_LETTER_V1} on {@value QueueNames#CONTROL}: an administrator
  * resolves a parked message — {@code replay} puts its exact bytes back on its queue,
  * {@code discard} closes it. Through the mailbox, because only the operator writes.
  */

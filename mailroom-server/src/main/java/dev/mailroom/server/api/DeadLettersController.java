@@ -30,7 +30,8 @@ import org.springframework.web.server.ResponseStatusException;
 
 /**
  * Parked messages (admin key): list the open ones, replay one onto its queue, or discard it.
- * Decisions go through the mailbox to the operator, which carries them out.
+ * Decisions go through the control queue (not the mailbox, where any application publishes) to
+ * the operator, which carries them out.
  */
 @RestController
 @RequestMapping("/api/v1/dead-letters")
@@ -85,7 +86,7 @@ class DeadLettersController {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no open dead letter " + id);
         }
         DeadLetterAction decision = new DeadLetterAction(id, action, clock.instant());
-        publisher.publish(new OutgoingMessage(QueueNames.MAILBOX, "dead-letter:" + id + ":" + action, MessageTypes.DEAD_LETTER_V1,
+        publisher.publish(new OutgoingMessage(QueueNames.CONTROL, "dead-letter:" + id + ":" + action, MessageTypes.DEAD_LETTER_V1,
                 ContractJson.write(decision)));
         return ResponseEntity.accepted().body(Map.of("id", id, "action", action));
     }

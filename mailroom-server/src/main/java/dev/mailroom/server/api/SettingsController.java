@@ -28,7 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * Run-time settings. A change goes through the mailbox to the operator (the only writer), which
+ * Run-time settings. A change goes through the control queue to the operator (the only writer), which
  * stores it and broadcasts it to every dispatcher; they follow within seconds, no restart.
  */
 @RestController
@@ -73,7 +73,7 @@ class SettingsController {
             throw new InvalidRequestException(List.of(new Violation("provider", problem)));
         }
         SettingChange change = new SettingChange(SettingNames.DEFAULT_PROVIDER, request.provider(), clock.instant());
-        publisher.publish(new OutgoingMessage(QueueNames.MAILBOX, "setting:" + UUID.randomUUID(), MessageTypes.SETTING_V1,
+        publisher.publish(new OutgoingMessage(QueueNames.CONTROL, "setting:" + UUID.randomUUID(), MessageTypes.SETTING_V1,
                 ContractJson.write(change)));
         return ResponseEntity.accepted().body(Map.of("defaultProvider", request.provider()));
     }

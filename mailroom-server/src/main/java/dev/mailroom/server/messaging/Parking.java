@@ -2,6 +2,7 @@ package dev.mailroom.server.messaging;
 
 import dev.mailroom.contracts.QueueNames;
 import java.util.Map;
+import java.util.UUID;
 import org.springframework.amqp.core.Message;
 import org.springframework.stereotype.Component;
 
@@ -14,6 +15,8 @@ import org.springframework.stereotype.Component;
 public class Parking {
     public static final String REASON_HEADER = "x-mailroom-parked-reason";
     public static final String ORIGINAL_QUEUE_HEADER = "x-mailroom-original-queue";
+    /** A reason quotes what was wrong; a bound keeps it a header, not a second body. */
+    private static final int MAX_REASON = 2000;
 
     private final ConfirmedPublisher publisher;
 
@@ -23,8 +26,13 @@ public class Parking {
 
     public void park(String fromQueue, Message original, String reason) {
         String messageId = original.getMessageProperties().getMessageId();
-        publisher.publish(new OutgoingMessage(QueueNames.PARKED, messageId == null ? "unknown" : messageId,
-                original.getMessageProperties().getType(), original.getBody(),
-                Map.of(REASON_HEADER, reason, ORIGINAL_QUEUE_HEADER, fromQueue)));
+        byte[] body = original.getBody() == null ? new byte[0] : original.getBody();
+        // Without an id of its own, the parked copy is named by its content: two different messages
+        // without ids stay two dead letters (one shared name would store only the first).
+        String parkedId = messageId == null ? "no-id:" + UUID.nameUUIDFromBytes(body) : messageId;
+        String why = reason == null || reason.isBlank() ? "no reason given" : reason;
+        publisher.publish(new OutgoingMessage(QueueNames.PARKED, parkedId, original.getMessageProperties().getType(), body,
+                Map.of(REASON_HEADER, why.length() <= MAX_REASON ? why : why.substring(0, MAX_REASON) + "…",
+                        ORIGINAL_QUEUE_HEADER, fromQueue == null ? "unknown" : fromQueue)));
     }
 }

@@ -48,9 +48,13 @@ class ActivityRecorder {
 
     void record(List<ActivityReport> batch) {
         for (int from = 0; from < batch.size(); from += MAX_REPORTS_PER_TRANSACTION) {
-            List<ActivityReport> chunk = batch.subList(from, Math.min(batch.size(), from + MAX_REPORTS_PER_TRANSACTION));
-            tx.executeWithoutResult(status -> recordInTransaction(chunk, clock.instant()));
+            recordTogether(batch.subList(from, Math.min(batch.size(), from + MAX_REPORTS_PER_TRANSACTION)));
         }
+    }
+
+    /** Records at most {@link #MAX_REPORTS_PER_TRANSACTION} reports in one transaction: all or none. */
+    void recordTogether(List<ActivityReport> reports) {
+        tx.executeWithoutResult(status -> recordInTransaction(reports, clock.instant()));
     }
 
     private void recordInTransaction(List<ActivityReport> batch, Instant now) {

@@ -27,7 +27,8 @@ class BrokerDeadLetterListener {
     }
 
     @RabbitListener(id = "broker-dead-letters", containerFactory = BatchListenerFactories.OPERATOR,
-            queues = {QueueNames.MAILBOX + ".dlq", QueueNames.DISPATCHING + ".dlq", QueueNames.TRACKING + ".dlq"})
+            queues = {QueueNames.MAILBOX + ".dlq", QueueNames.DISPATCHING + ".dlq", QueueNames.TRACKING + ".dlq",
+                    QueueNames.CONTROL + ".dlq"})
     void onBatch(List<Message> messages) {
         for (Message message : messages) {
             String queue = message.getMessageProperties().getConsumerQueue();

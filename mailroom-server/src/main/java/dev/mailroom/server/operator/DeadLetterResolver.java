@@ -2,6 +2,7 @@ package dev.mailroom.server.operator;
 
 import dev.mailroom.contracts.DeadLetterAction;
 import dev.mailroom.contracts.MalformedMessageException;
+import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
@@ -9,6 +10,7 @@ import dev.mailroom.server.messaging.OutgoingMessage;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -23,6 +25,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @ConditionalOnRole(Role.OPERATOR)
 class DeadLetterResolver {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterResolver.class);
+
+    /** Where a replay may go: the queues whose consumers read what was parked from them. */
+    static final Set<String> REPLAYABLE_QUEUES = Set.of(QueueNames.MAILBOX, QueueNames.DISPATCHING, QueueNames.TRACKING, QueueNames.CONTROL);
 
     private final OperatorStore store;
     private final ConfirmedPublisher publisher;
@@ -53,8 +58,16 @@ class DeadLetterResolver {
                     return;
                 }
                 ParkedMessage p = parked.get();
+                if (DeadLetterAction.REPLAY.equals(action.action()) && !REPLAYABLE_QUEUES.contains(p.queue())) {
+                    // The queue of a row parked through mailroom.parked comes from a header any producer sets.
+                    log.warn("Dead letter {} was parked from '{}', which is not a queue Mailroom replays onto; the replay is ignored and"
+                            + " the dead letter stays open (discard it instead)", p.id(), DeadLetters.loggable(p.queue()));
+                    return;
+                }
                 if (DeadLetterAction.REPLAY.equals(action.action())) {
-                    publisher.publish(new OutgoingMessage(p.queue(), p.messageId() == null ? p.id().toString() : p.messageId(), p.type(), p.body()));
+                    // An AMQP message id is at most 255 bytes; a stored one cut to its column may be longer in UTF-8.
+                    boolean keepsId = p.messageId() != null && p.messageId().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255;
+                    publisher.publish(new OutgoingMessage(p.queue(), keepsId ? p.messageId() : p.id().toString(), p.type(), p.body()));
                 }
                 store.resolveDeadLetter(p.id(), action.action().equals(DeadLetterAction.REPLAY) ? "replayed" : "discarded", clock.instant());
                 log.info("Dead letter {} from {}: {}", p.id(), p.queue(), action.action());

@@ -1,29 +1,135 @@
 package dev.mailroom.server.operator;
 
+import dev.mailroom.contracts.Ids;
+import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-/** Parks a queue message that cannot be processed in the dead-letter table, with the reason. */
+/**
+ * Parks a queue message that cannot be processed in the dead-letter table, with the reason.
+ *
+ * <p>Parking must not fail: it is what stops a poison message from looping. Every value a
+ * producer controls (queue name from a header, AMQP type and message id, a reason that may quote
+ * the bad value) is made to fit its column here: NUL removed, and a value longer than its column
+ * cut and ended with a hash of the whole, so two long ids stay two ids. The row's own id is made
+ * from the values as they arrived, so a redelivery of the same message is still one row. A
+ * database outage is waited out like everywhere else in the operator; should a row still be
+ * refused, a minimal one (ASCII names, no type) is stored instead.
+ */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
 class DeadLetters {
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
-    private final OperatorStore store;
+    /** The column sizes of dead_letters (V1__messages_and_activities.sql). */
+    static final int QUEUE_COLUMN = 64;
+    static final int TYPE_COLUMN = 128;
+    static final int MESSAGE_ID_COLUMN = 128;
+    /** reason is TEXT; a bound keeps one bad message from storing (and the API from listing) megabytes of it. */
+    static final int MAX_REASON = 4000;
+
+    /** Where the rows go: {@link OperatorStore#park}. */
+    interface Rows {
+        void park(UUID id, String queue, String type, String messageId, String reason, String bodyBase64, Instant now);
+    }
+
+    private final Rows store;
     private final Clock clock;
 
+    @Autowired
     DeadLetters(OperatorStore store, Clock clock) {
-        this.store = store;
+        this(store::park, clock);
+    }
+
+    DeadLetters(Rows rows, Clock clock) {
+        this.store = rows;
         this.clock = clock;
     }
 
     void park(String queue, Message message, String reason) {
-        String messageId = message.getMessageProperties().getMessageId();
-        log.warn("Parking message {} from {}: {}", messageId, queue, reason);
-        store.park(queue, message.getMessageProperties().getType(), messageId, reason, message.getBody(), clock.instant());
+        MessageProperties props = message.getMessageProperties();
+        park(queue, props.getType(), props.getMessageId(), reason, message.getBody());
+    }
+
+    void park(String queue, String type, String messageId, String reason, byte[] body) {
+        String bodyBase64 = Base64.getEncoder().encodeToString(body == null ? new byte[0] : body);
+        String from = queue == null ? QueueNames.PARKED : queue;
+        UUID id = Ids.of("dead-letter", from, messageId == null ? bodyBase64 : messageId);
+        String storedQueue = fit(from, QUEUE_COLUMN);
+        String storedId = fit(messageId, MESSAGE_ID_COLUMN);
+        String storedReason = reason(reason);
+        log.warn("Parking message {} from {}: {}", loggable(storedId), loggable(storedQueue), loggable(storedReason));
+        try {
+            OperatorFailures.waitOutOutages(() -> store.park(id, storedQueue, fit(type, TYPE_COLUMN), storedId, storedReason, bodyBase64,
+                    clock.instant()));
+        } catch (RuntimeException e) {
+            if (OperatorFailures.isInfrastructure(e)) {
+                throw e;
+            }
+            log.error("Dead letter {} refused as it is ({}); storing a minimal row instead", id, Isolation.summary(e));
+            String minimalReason = reason("could not be parked with its own queue name, type and id (" + Isolation.summary(e) + "); "
+                    + (reason == null ? "" : reason)).replaceAll("[^\\x20-\\x7e]", "?");
+            OperatorFailures.waitOutOutages(() -> store.park(id, ascii(storedQueue), null, messageId == null ? null : "sha256:" + sha256(messageId)
+                    .substring(0, 32), minimalReason, bodyBase64, clock.instant()));
+        }
+    }
+
+    /**
+     * The value without NUL, at most {@code max} characters: a longer one keeps its beginning and
+     * ends with "…" and 16 hex digits of the SHA-256 of the whole value.
+     */
+    static String fit(String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        String clean = StorableValues.withoutNul(value);
+        if (clean.length() <= max) {
+            return clean;
+        }
+        int keep = max - 17;
+        if (Character.isHighSurrogate(clean.charAt(keep - 1))) {
+            keep--;
+        }
+        return clean.substring(0, keep) + "…" + sha256(value).substring(0, 16);
+    }
+
+    private static String reason(String reason) {
+        String clean = StorableValues.withoutNul(reason == null || reason.isBlank() ? "no reason given" : reason);
+        return clean.length() <= MAX_REASON ? clean : clean.substring(0, MAX_REASON) + "…";
+    }
+
+    private static String ascii(String value) {
+        String clean = value.replaceAll("[^A-Za-z0-9._-]", "_");
+        return clean.isEmpty() ? QueueNames.PARKED : clean;
+    }
+
+    /** For a log line: no line breaks or other control characters (they could forge log lines), and short. */
+    static String loggable(String value) {
+        if (value == null) {
+            return null;
+        }
+        String clean = value.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() <= 500 ? clean : clean.substring(0, 500) + "…";
+    }
+
+    private static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 }

@@ -1,12 +1,10 @@
 package dev.mailroom.server.operator;
 
 import dev.mailroom.contracts.CancelMessage;
-import dev.mailroom.contracts.DeadLetterAction;
 import dev.mailroom.contracts.EmailRules;
 import dev.mailroom.contracts.MalformedMessageException;
 import dev.mailroom.contracts.MessageTypes;
 import dev.mailroom.contracts.QueueNames;
-import dev.mailroom.contracts.SettingChange;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
@@ -14,67 +12,74 @@ import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.BatchListenerFactories;
 import dev.mailroom.server.messaging.QueueBodies;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes the mailbox in batches: submissions, cancels, setting changes and dead-letter actions. Unreadable or
- * invalid messages are parked, not looped.
+ * Consumes the mailbox in batches: submissions and cancels, which any application may publish.
+ * Unreadable or invalid messages are parked, not looped; so is a message the database refuses
+ * (found by {@link Isolation}), alone, while the rest of its batch goes through. Setting changes
+ * and dead-letter actions are Mailroom's own and travel on {@value QueueNames#CONTROL}
+ * ({@link ControlListener}): found here, they are parked and change nothing.
  */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
 class MailboxListener {
+    static final String CONTROL_REFUSED = "control messages are not accepted on the mailbox: setting changes and dead-letter"
+            + " actions travel on " + QueueNames.CONTROL + ", published by Mailroom's own API";
+
     private final MessageIntake intake;
     private final DeadLetters deadLetters;
-    private final SettingsKeeper settings;
-    private final DeadLetterResolver resolver;
 
-    MailboxListener(MessageIntake intake, DeadLetters deadLetters, SettingsKeeper settings, DeadLetterResolver resolver) {
+    MailboxListener(MessageIntake intake, DeadLetters deadLetters) {
         this.intake = intake;
         this.deadLetters = deadLetters;
-        this.settings = settings;
-        this.resolver = resolver;
     }
 
     @RabbitListener(id = "mailbox", queues = QueueNames.MAILBOX, containerFactory = BatchListenerFactories.OPERATOR)
     void onBatch(List<Message> messages) {
         List<SubmitMessage> submissions = new ArrayList<>(messages.size());
         List<CancelMessage> cancels = new ArrayList<>();
-        List<SettingChange> settingChanges = new ArrayList<>();
-        List<DeadLetterAction> deadLetterActions = new ArrayList<>();
+        // Which queue message each record came from, to park that very message if the database refuses it.
+        Map<Object, Message> origins = new IdentityHashMap<>();
         for (Message message : messages) {
             try {
                 String type = message.getMessageProperties().getType();
                 if (MessageTypes.CANCEL_V1.equals(type)) {
-                    cancels.add(validated(QueueBodies.read(message, MessageTypes.CANCEL_V1, CancelMessage.class)));
-                } else if (MessageTypes.DEAD_LETTER_V1.equals(type)) {
-                    deadLetterActions.add(DeadLetterResolver.validated(
-                            QueueBodies.read(message, MessageTypes.DEAD_LETTER_V1, DeadLetterAction.class)));
-                } else if (MessageTypes.SETTING_V1.equals(type)) {
-                    settingChanges.add(settings.validated(QueueBodies.read(message, MessageTypes.SETTING_V1, SettingChange.class)));
+                    CancelMessage cancel = validated(QueueBodies.read(message, MessageTypes.CANCEL_V1, CancelMessage.class));
+                    cancels.add(cancel);
+                    origins.put(cancel, message);
+                } else if (MessageTypes.SETTING_V1.equals(type) || MessageTypes.DEAD_LETTER_V1.equals(type)) {
+                    deadLetters.park(QueueNames.MAILBOX, message, CONTROL_REFUSED);
                 } else {
-                    submissions.add(validated(QueueBodies.read(message, MessageTypes.SUBMIT_V1, SubmitMessage.class)));
+                    SubmitMessage submission = validated(QueueBodies.read(message, MessageTypes.SUBMIT_V1, SubmitMessage.class));
+                    submissions.add(submission);
+                    origins.put(submission, message);
                 }
-            } catch (MalformedMessageException e) {
-                deadLetters.park(QueueNames.MAILBOX, message, e.getMessage());
+            } catch (RuntimeException e) {
+                if (OperatorFailures.isInfrastructure(e)) {
+                    throw e;
+                }
+                // Reading and checking touch nothing but the message: whatever fails here is its own doing.
+                deadLetters.park(QueueNames.MAILBOX, message, e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
             }
         }
         // Submissions first: a cancel may follow its own submission in the same batch.
         OperatorFailures.pauseOnFailure(() -> {
-            intake.accept(submissions);
+            intake.accept(submissions, (s, e) -> refused(origins.get(s), e));
             if (!cancels.isEmpty()) {
-                intake.cancel(cancels);
-            }
-            if (!settingChanges.isEmpty()) {
-                settings.apply(settingChanges);
-            }
-            if (!deadLetterActions.isEmpty()) {
-                resolver.resolve(deadLetterActions);
+                intake.cancel(cancels, (c, e) -> refused(origins.get(c), e));
             }
         });
+    }
+
+    private void refused(Message message, RuntimeException failure) {
+        deadLetters.park(QueueNames.MAILBOX, message, "the database refused it: " + Isolation.summary(failure));
     }
 
     private static CancelMessage validated(CancelMessage cancel) {
@@ -82,6 +87,7 @@ class MailboxListener {
             throw new MalformedMessageException("a cancel needs a messageId and an organizationId");
         }
         FieldLimits.check("organizationId", cancel.organizationId(), 64);
+        StorableValues.checkText("organizationId", cancel.organizationId());
         return cancel;
     }
 
@@ -92,6 +98,7 @@ class MailboxListener {
         }
         FieldLimits.check("organizationId", submission.organizationId(), 64);
         FieldLimits.check("provider", submission.provider(), 32);
+        StorableValues.checkSubmission(submission);
         List<Violation> problems = EmailRules.check(submission.email());
         if (!problems.isEmpty()) {
             throw new MalformedMessageException("invalid email: " + problems.stream()

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -33,6 +34,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The caller acknowledges the mailbox messages only after this returns. A crash anywhere
  * redelivers the batch: step 1 then changes nothing, and step 2 is repeated only for messages
  * still at ACCEPTED, so a message that reached QUEUED is not dispatched twice.
+ *
+ * <p>A submission the database refuses in step 1 is found ({@link Isolation}) and handed to the
+ * caller to park, before anything is published; the others go on through steps 2 and 3 in the
+ * same pass, so the batch is not redelivered and nothing is published twice because of it. Step
+ * 3 writes only ids, attempt numbers and the time, nothing a submission chose: a failure there is
+ * not one message's, and gives the batch back as before.
  */
 @Service
 @ConditionalOnRole(Role.OPERATOR)
@@ -54,7 +61,7 @@ class MessageIntake {
         this.clock = clock;
     }
 
-    void accept(List<SubmitMessage> batch) {
+    void accept(List<SubmitMessage> batch, BiConsumer<SubmitMessage, RuntimeException> refused) {
         if (batch.isEmpty()) {
             return;
         }
@@ -63,11 +70,12 @@ class MessageIntake {
         batch.forEach(s -> byId.putIfAbsent(s.id(), s));
         Instant now = clock.instant();
 
-        Map<UUID, MessageStatus> statuses = tx.execute(status -> {
-            store.insertSubmissions(List.copyOf(byId.values()), now);
-            return store.statusesOf(byId.keySet());
-        });
-        accepted.increment(byId.size());
+        Map<UUID, MessageStatus> statuses = new HashMap<>();
+        Isolation.run(List.copyOf(byId.values()), part -> statuses.putAll(tx.execute(status -> {
+            store.insertSubmissions(part, now);
+            return store.statusesOf(part.stream().map(SubmitMessage::id).toList());
+        })), refused);
+        accepted.increment(statuses.size());
 
         List<OutgoingMessage> commands = new ArrayList<>();
         Map<UUID, Integer> attempts = new HashMap<>();
@@ -90,18 +98,21 @@ class MessageIntake {
         OperatorFailures.pauseOnFailure(() -> recordQueued(attempts, queuedAt));
     }
 
-    /** Cancels scheduled messages; a cancel for a message already released changes nothing. */
-    void cancel(List<CancelMessage> cancels) {
+    /**
+     * Cancels scheduled messages; a cancel for a message already released changes nothing. A
+     * cancel the database refuses is handed to {@code refused}; the others are carried out.
+     */
+    void cancel(List<CancelMessage> cancels, BiConsumer<CancelMessage, RuntimeException> refused) {
         Instant now = clock.instant();
-        tx.executeWithoutResult(status -> {
-            for (CancelMessage c : cancels) {
+        Isolation.run(cancels, part -> tx.executeWithoutResult(status -> {
+            for (CancelMessage c : part) {
                 if (store.cancelScheduled(c.messageId(), c.organizationId(), now)) {
                     store.insertActivities(List.of(OperatorStore.pipelineActivity(c.messageId(), MessageStatus.CANCELED, 0, now, null)), now);
                 } else {
                     log.info("Cancel of message {} ignored: it is not (or no longer) scheduled", c.messageId());
                 }
             }
-        });
+        }), refused);
     }
 
     /** After the broker confirmed the dispatch commands: QUEUED in the timeline and the status. */

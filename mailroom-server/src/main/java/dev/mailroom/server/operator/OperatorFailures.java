@@ -1,7 +1,10 @@
 package dev.mailroom.server.operator;
 
+import dev.mailroom.server.messaging.PublishFailedException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
@@ -15,8 +18,11 @@ import org.springframework.transaction.CannotCreateTransactionException;
  * answers. Giving it back to the broker instead would count a delivery each time, and a quorum
  * queue dead-letters a message after its delivery limit: an outage must not park good mail.
  *
- * <p>Anything else (a bug, a broker failure) returns the batch to the queue after a short pause,
- * so that a persistent failure is not a hot loop.
+ * <p>A broker failure (a publish not confirmed) returns the batch to the queue after a short
+ * pause, so that a persistent failure is not a hot loop. Anything else is the batch's own doing
+ * (a value the database refuses, a bug a message's content provokes): the consumers find the
+ * message(s) responsible with {@link Isolation} and park only those, so one message never
+ * holds back the others of its batch.
  */
 final class OperatorFailures {
     private static final Logger log = LoggerFactory.getLogger(OperatorFailures.class);
@@ -26,33 +32,76 @@ final class OperatorFailures {
     private OperatorFailures() {
     }
 
+    /**
+     * Runs the work; a failure that is not the database being away is rethrown after a short
+     * pause, for the caller to give the batch back to the broker.
+     */
     static void pauseOnFailure(Runnable work) {
+        try {
+            waitOutOutages(work);
+        } catch (RuntimeException e) {
+            if (!isDatabaseAway(e)) {
+                log.warn("Batch failed, returning it to the queue: {}", e.toString());
+                sleep(FIRST_PAUSE_MILLIS);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Runs the work, waiting out a database that is away (retried with back-off, the batch held);
+     * any other failure is rethrown at once. Rethrows the outage itself only when the thread is
+     * interrupted (shutting down).
+     */
+    static void waitOutOutages(Runnable work) {
+        waitOutOutages(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    static <T> T waitOutOutages(Supplier<T> work) {
         long pause = FIRST_PAUSE_MILLIS;
         int attempt = 1;
         while (true) {
             try {
-                work.run();
+                T result = work.get();
                 if (attempt > 1) {
-                    log.info("Database is back; the batch went through after {} attempts", attempt);
+                    log.info("Database is back; the work went through after {} attempts", attempt);
                 }
-                return;
+                return result;
             } catch (RuntimeException e) {
-                boolean databaseAway = isDatabaseAway(e);
-                if (databaseAway) {
-                    if (attempt == 1 || attempt % 10 == 0) {
-                        log.warn("Database unavailable (attempt {}); holding the batch and retrying: {}", attempt, e.getMessage());
-                    }
-                } else {
-                    log.warn("Batch failed, returning it to the queue: {}", e.toString());
+                if (!isDatabaseAway(e) || Thread.currentThread().isInterrupted()) {
+                    throw e;
                 }
-                sleep(databaseAway ? pause : FIRST_PAUSE_MILLIS);
-                if (!databaseAway || Thread.currentThread().isInterrupted()) {
+                if (attempt == 1 || attempt % 10 == 0) {
+                    log.warn("Database unavailable (attempt {}); holding the batch and retrying: {}", attempt, e.getMessage());
+                }
+                sleep(pause);
+                if (Thread.currentThread().isInterrupted()) {
                     throw e;
                 }
                 pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
                 attempt++;
             }
         }
+    }
+
+    /**
+     * True when the failure is the infrastructure's, not the batch's: the database away, the
+     * broker refusing or not confirming a publish, or the thread interrupted. Such a batch is
+     * waited out or given back whole; no message in it is to blame.
+     */
+    static boolean isInfrastructure(Throwable e) {
+        if (Thread.currentThread().isInterrupted() || isDatabaseAway(e)) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PublishFailedException || t instanceof AmqpException || t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isDatabaseAway(Throwable e) {

@@ -296,12 +296,11 @@ class OperatorStore {
     }
 
     /**
-     * Parks a queue message. The same message parked again (a redelivery) is one row; parked again
-     * after it was resolved (a replay that failed the same way), its row is opened again.
+     * Parks a queue message under the given row id (see {@link DeadLetters}, which makes every value
+     * fit its column). The same message parked again (a redelivery) is one row; parked again after
+     * it was resolved (a replay that failed the same way), its row is opened again.
      */
-    void park(String queue, String type, String messageId, String reason, byte[] body, Instant now) {
-        String bodyBase64 = java.util.Base64.getEncoder().encodeToString(body);
-        UUID id = Ids.of("dead-letter", queue, messageId == null ? bodyBase64 : messageId);
+    void park(UUID id, String queue, String type, String messageId, String reason, String bodyBase64, Instant now) {
         jdbc.update("INSERT INTO dead_letters (id, queue, message_type, message_id, reason, body_base64, parked_at)"
                         + " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                 id, queue, type, messageId, reason, bodyBase64, Timestamps.of(now));

@@ -5,15 +5,28 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.BatchListenerFactories;
 import dev.mailroom.server.messaging.Parking;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
 
-/** Stores what dispatchers and webhook sinks parked (they have no database) in the dead-letter table. */
+/**
+ * Stores what dispatchers and webhook sinks parked (they have no database) in the dead-letter
+ * table. Anyone with access to the broker can publish here, so the headers are not trusted to be
+ * short, textual or present: {@link DeadLetters} makes them fit. Storing cannot fail but for a
+ * database outage, which is waited out with the batch held; should a row be refused all the same,
+ * the batch goes back, and on RabbitMQ the queue's delivery limit then moves the message to
+ * {@code mailroom.parked.dlq} rather than letting it loop.
+ */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
 class ParkedListener {
+    /** A header longer than the AMQP converter's limit arrives as a stream: read this much of it. */
+    private static final int MAX_HEADER_BYTES = 8192;
+
     private final DeadLetters deadLetters;
 
     ParkedListener(DeadLetters deadLetters) {
@@ -22,11 +35,30 @@ class ParkedListener {
 
     @RabbitListener(id = "parked", queues = QueueNames.PARKED, containerFactory = BatchListenerFactories.OPERATOR)
     void onBatch(List<Message> messages) {
-        for (Message message : messages) {
-            Object from = message.getMessageProperties().getHeaders().get(Parking.ORIGINAL_QUEUE_HEADER);
-            Object reason = message.getMessageProperties().getHeaders().get(Parking.REASON_HEADER);
-            OperatorFailures.pauseOnFailure(() -> deadLetters.park(from == null ? QueueNames.PARKED : from.toString(), message,
-                    reason == null ? "parked without a reason" : reason.toString()));
+        OperatorFailures.pauseOnFailure(() -> {
+            for (Message message : messages) {
+                String from = headerText(message.getMessageProperties().getHeaders().get(Parking.ORIGINAL_QUEUE_HEADER));
+                String reason = headerText(message.getMessageProperties().getHeaders().get(Parking.REASON_HEADER));
+                deadLetters.park(from == null || from.isBlank() ? QueueNames.PARKED : from, message,
+                        reason == null ? "parked without a reason" : reason);
+            }
+        });
+    }
+
+    private static String headerText(Object value) {
+        if (value == null) {
+            return null;
         }
+        if (value instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        if (value instanceof InputStream stream) {
+            try {
+                return new String(stream.readNBytes(MAX_HEADER_BYTES), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(unreadable header)";
+            }
+        }
+        return value.toString();
     }
 }

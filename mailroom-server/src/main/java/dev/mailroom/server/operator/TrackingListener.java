@@ -21,7 +21,9 @@ import org.springframework.stereotype.Component;
  * Consumes activity reports in batches: one transaction and one multi-ack per batch. A queue
  * message holds one report ({@value MessageTypes#ACTIVITY_V1}) or several
  * ({@value MessageTypes#ACTIVITIES_V1}); a report that cannot be stored is parked on its own, so
- * one bad event does not hold back the others that came with it.
+ * one bad event does not hold back the others that came with it. What can be known beforehand
+ * (column sizes, times, NUL) is checked before the database; a report the database refuses all
+ * the same is found by {@link Isolation} and parked alone, and the rest is recorded.
  */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
@@ -34,9 +36,13 @@ class TrackingListener {
         this.deadLetters = deadLetters;
     }
 
+    /** A report and where it came from: the whole queue message (index -1) or one report of a batch message. */
+    private record Pending(ActivityReport report, Message origin, int index) {
+    }
+
     @RabbitListener(id = "tracking", queues = QueueNames.TRACKING, containerFactory = BatchListenerFactories.OPERATOR)
     void onBatch(List<Message> messages) {
-        List<ActivityReport> reports = new ArrayList<>(messages.size());
+        List<Pending> reports = new ArrayList<>(messages.size());
         for (Message message : messages) {
             try {
                 if (MessageTypes.ACTIVITIES_V1.equals(message.getMessageProperties().getType())) {
@@ -45,29 +51,51 @@ class TrackingListener {
                         addChecked(batch.get(i), reports, message, i);
                     }
                 } else {
-                    reports.add(checked(QueueBodies.read(message, MessageTypes.ACTIVITY_V1, ActivityReport.class)));
+                    reports.add(new Pending(checked(QueueBodies.read(message, MessageTypes.ACTIVITY_V1, ActivityReport.class)), message, -1));
                 }
-            } catch (MalformedMessageException e) {
-                deadLetters.park(QueueNames.TRACKING, message, e.getMessage());
+            } catch (RuntimeException e) {
+                if (OperatorFailures.isInfrastructure(e)) {
+                    throw e;
+                }
+                deadLetters.park(QueueNames.TRACKING, message, e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
             }
         }
-        if (!reports.isEmpty()) {
-            OperatorFailures.pauseOnFailure(() -> recorder.record(reports));
+        if (reports.isEmpty()) {
+            return;
         }
+        OperatorFailures.pauseOnFailure(() -> {
+            for (int from = 0; from < reports.size(); from += ActivityRecorder.MAX_REPORTS_PER_TRANSACTION) {
+                List<Pending> chunk = reports.subList(from, Math.min(reports.size(), from + ActivityRecorder.MAX_REPORTS_PER_TRANSACTION));
+                Isolation.run(chunk, part -> recorder.recordTogether(part.stream().map(Pending::report).toList()),
+                        (p, e) -> park(p, "the database refused it: " + Isolation.summary(e)));
+            }
+        });
     }
 
     /** Adds a report of a batch, or parks it alone (as a one-report message) if it cannot be stored. */
-    private void addChecked(ActivityReport report, List<ActivityReport> reports, Message batch, int index) {
+    private void addChecked(ActivityReport report, List<Pending> reports, Message batch, int index) {
         try {
-            reports.add(checked(report));
-        } catch (MalformedMessageException e) {
-            MessageProperties props = new MessageProperties();
-            props.setMessageId(batch.getMessageProperties().getMessageId() + "#" + index);
-            props.setType(MessageTypes.ACTIVITY_V1);
-            props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-            deadLetters.park(QueueNames.TRACKING, new Message(ContractJson.write(report), props),
-                    "report " + index + " of batch " + batch.getMessageProperties().getMessageId() + ": " + e.getMessage());
+            reports.add(new Pending(checked(report), batch, index));
+        } catch (RuntimeException e) {
+            if (OperatorFailures.isInfrastructure(e)) {
+                throw e;
+            }
+            park(new Pending(report, batch, index), e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
         }
+    }
+
+    private void park(Pending p, String reason) {
+        if (p.index() < 0) {
+            deadLetters.park(QueueNames.TRACKING, p.origin(), reason);
+            return;
+        }
+        String batchId = p.origin().getMessageProperties().getMessageId();
+        MessageProperties props = new MessageProperties();
+        props.setMessageId(batchId + "#" + p.index());
+        props.setType(MessageTypes.ACTIVITY_V1);
+        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        deadLetters.park(QueueNames.TRACKING, new Message(ContractJson.write(p.report()), props),
+                "report " + p.index() + " of batch " + batchId + ": " + reason);
     }
 
     private static ActivityReport checked(ActivityReport report) {
@@ -80,6 +108,6 @@ class TrackingListener {
         FieldLimits.check("providerEvent", report.providerEvent(), 64);
         FieldLimits.check("providerMessageId", report.providerMessageId(), 255);
         FieldLimits.check("recipient", report.recipient(), 320);
-        return report;
+        return StorableValues.storableReport(report);
     }
 }

@@ -1,0 +1,73 @@
+package dev.mailroom.server.operator;
+
+import dev.mailroom.contracts.DeadLetterAction;
+import dev.mailroom.contracts.MalformedMessageException;
+import dev.mailroom.contracts.MessageTypes;
+import dev.mailroom.contracts.QueueNames;
+import dev.mailroom.contracts.SettingChange;
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import dev.mailroom.server.messaging.BatchListenerFactories;
+import dev.mailroom.server.messaging.QueueBodies;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Consumes {@value QueueNames#CONTROL}: setting changes and dead-letter actions, which only
+ * Mailroom's own API publishes (an administrator's decisions). They used to share the mailbox with
+ * every application's mail; there any producer could change the default provider or replay a
+ * parked message. Unreadable or invalid control messages are parked like any other.
+ */
+@Component
+@ConditionalOnRole(Role.OPERATOR)
+class ControlListener {
+    private final DeadLetters deadLetters;
+    private final SettingsKeeper settings;
+    private final DeadLetterResolver resolver;
+
+    ControlListener(DeadLetters deadLetters, SettingsKeeper settings, DeadLetterResolver resolver) {
+        this.deadLetters = deadLetters;
+        this.settings = settings;
+        this.resolver = resolver;
+    }
+
+    @RabbitListener(id = "control", queues = QueueNames.CONTROL, containerFactory = BatchListenerFactories.OPERATOR)
+    void onBatch(List<Message> messages) {
+        List<SettingChange> settingChanges = new ArrayList<>();
+        List<DeadLetterAction> deadLetterActions = new ArrayList<>();
+        Map<Object, Message> origins = new IdentityHashMap<>();
+        for (Message message : messages) {
+            try {
+                String type = message.getMessageProperties().getType();
+                if (MessageTypes.DEAD_LETTER_V1.equals(type)) {
+                    DeadLetterAction action = DeadLetterResolver.validated(
+                            QueueBodies.read(message, MessageTypes.DEAD_LETTER_V1, DeadLetterAction.class));
+                    deadLetterActions.add(action);
+                    origins.put(action, message);
+                } else {
+                    SettingChange change = settings.validated(QueueBodies.read(message, MessageTypes.SETTING_V1, SettingChange.class));
+                    settingChanges.add(change);
+                    origins.put(change, message);
+                }
+            } catch (RuntimeException e) {
+                if (OperatorFailures.isInfrastructure(e)) {
+                    throw e;
+                }
+                deadLetters.park(QueueNames.CONTROL, message, e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
+            }
+        }
+        OperatorFailures.pauseOnFailure(() -> {
+            Isolation.run(settingChanges, settings::apply, (c, e) -> refused(origins.get(c), e));
+            Isolation.run(deadLetterActions, resolver::resolve, (a, e) -> refused(origins.get(a), e));
+        });
+    }
+
+    private void refused(Message message, RuntimeException failure) {
+        deadLetters.park(QueueNames.CONTROL, message, "the database refused it: " + Isolation.summary(failure));
+    }
+}
