@@ -8,9 +8,12 @@ import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.InputLimits;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.BatchListenerFactories;
 import dev.mailroom.server.messaging.QueueBodies;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -35,10 +38,14 @@ class MailboxListener {
 
     private final MessageIntake intake;
     private final DeadLetters deadLetters;
+    private final InputLimits limits;
+    private final Clock clock;
 
-    MailboxListener(MessageIntake intake, DeadLetters deadLetters) {
+    MailboxListener(MessageIntake intake, DeadLetters deadLetters, InputLimits limits, Clock clock) {
         this.intake = intake;
         this.deadLetters = deadLetters;
+        this.limits = limits;
+        this.clock = clock;
     }
 
     @RabbitListener(id = "mailbox", queues = QueueNames.MAILBOX, containerFactory = BatchListenerFactories.OPERATOR)
@@ -92,14 +99,17 @@ class MailboxListener {
     }
 
     /** The API and client check the rules already; this guards against other producers. */
-    private static SubmitMessage validated(SubmitMessage submission) {
+    private SubmitMessage validated(SubmitMessage submission) {
         if (submission.id() == null || submission.organizationId() == null) {
             throw new MalformedMessageException("a submission needs an id and an organizationId");
         }
         FieldLimits.check("organizationId", submission.organizationId(), 64);
         FieldLimits.check("provider", submission.provider(), 32);
         StorableValues.checkSubmission(submission);
-        List<Violation> problems = EmailRules.check(submission.email());
+        // The horizon counts from the submission, as the API counted it: a message redelivered a
+        // day later is still the one the API accepted.
+        Instant submitted = submission.submittedAt() != null ? submission.submittedAt() : clock.instant();
+        List<Violation> problems = EmailRules.check(submission, submitted, limits.maxScheduleAhead());
         if (!problems.isEmpty()) {
             throw new MalformedMessageException("invalid email: " + problems.stream()
                     .map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; ")));

@@ -86,11 +86,16 @@ class SandboxEventPoster implements AutoCloseable {
                 return;
             }
             String why = error != null ? error.toString() : "HTTP " + response.statusCode();
-            if (attempt >= MAX_POST_ATTEMPTS || (response != null && response.statusCode() / 100 == 4)) {
+            // Like a real provider: a refusal (4xx) is final, but "too many" (429) and "too slow" (408)
+            // are retried, no sooner than the sink's Retry-After.
+            int status = response == null ? 0 : response.statusCode();
+            if (attempt >= MAX_POST_ATTEMPTS || (status / 100 == 4 && status != 429 && status != 408)) {
                 log.warn("Sandbox gave up reporting step {} of message {}: {}", step, messageId, why);
                 return;
             }
-            long backoff = 500L << attempt;
+            long retryAfterMillis = response == null ? 0
+                    : Math.min(60_000, Math.max(0, response.headers().firstValueAsLong("Retry-After").orElse(0)) * 1000);
+            long backoff = Math.max(retryAfterMillis, 500L << attempt);
             scheduler.schedule(() -> post(messageId, sandboxId, recipients, plans, step, attempt + 1), backoff, TimeUnit.MILLISECONDS);
         });
     }
