@@ -14,7 +14,8 @@ import java.util.List;
  */
 final class ServiceReset {
     static final List<String> MAILROOM_QUEUES = List.of("mailroom.mailbox", "mailroom.dispatching", "mailroom.tracking",
-            "mailroom.mailbox.dlq", "mailroom.dispatching.dlq", "mailroom.tracking.dlq", "mailroom.parked");
+            "mailroom.mailbox.dlq", "mailroom.dispatching.dlq", "mailroom.tracking.dlq", "mailroom.parked", "mailroom.parked.dlq",
+            "mailroom.control", "mailroom.control.dlq");
 
     private ServiceReset() {
     }
