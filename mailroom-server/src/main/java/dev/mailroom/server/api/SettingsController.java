@@ -20,9 +20,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -62,13 +62,13 @@ class SettingsController {
     }
 
     @PutMapping("/default-provider")
-    ResponseEntity<Map<String, Object>> changeDefaultProvider(@RequestAttribute(ApiAuthenticationFilter.ADMIN) boolean admin,
+    ResponseEntity<Map<String, Object>> changeDefaultProvider(@AuthenticationPrincipal ApiKeys.Caller caller,
                                                               @RequestBody DefaultProviderRequest request) {
-        if (!admin) {
+        if (!caller.admin()) {
             throw new ResponseStatusException(HttpStatus.FORBIDDEN, "changing settings needs an admin API key");
         }
         if (request == null || request.provider() == null || !ProviderNames.isKnown(request.provider())) {
-            throw new InvalidRequestException(List.of(new Violation("provider", "must be one of " + ProviderNames.ALL)));
+            throw new InvalidRequestException(InvalidRequestException.INVALID_SETTING, List.of(new Violation("provider", "must be one of " + ProviderNames.ALL)));
         }
         SettingChange change = new SettingChange(SettingNames.DEFAULT_PROVIDER, request.provider(), clock.instant());
         publisher.publish(new OutgoingMessage(QueueNames.MAILBOX, "setting:" + UUID.randomUUID(), MessageTypes.SETTING_V1,
