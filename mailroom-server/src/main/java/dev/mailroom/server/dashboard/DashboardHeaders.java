@@ -1,8 +1,10 @@
 package dev.mailroom.server.dashboard;
 
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
@@ -26,7 +28,17 @@ public final class DashboardHeaders {
     public static void configure(HeadersConfigurer<HttpSecurity> headers) {
         headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                 .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))
-                .frameOptions(HeadersConfigurer.FrameOptionsConfig::deny);
+                .frameOptions(HeadersConfigurer.FrameOptionsConfig::deny)
+                .addObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
+                    @Override
+                    public <O extends HeaderWriterFilter> O postProcess(O filter) {
+                        // Before the request is handled, not when the response commits: a forward
+                        // (/dashboard/ to its index.html) answering HEAD commits without a body, out
+                        // of the filter's sight, and would go out without them.
+                        filter.setShouldWriteHeadersEagerly(true);
+                        return filter;
+                    }
+                });
     }
 
     /** The same headers on an answer written before the chain's header support runs (a path the firewall refuses). */
