@@ -6,6 +6,8 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -20,6 +22,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
  * was wrong. Covers every controller of this package (the webhook sink answers for itself).
  */
 @RestControllerAdvice(basePackageClasses = ApiExceptionHandler.class)
+// Before Spring Boot's generic problem handler, which would otherwise answer a type mismatch itself.
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class ApiExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
