@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -89,6 +91,15 @@ class HttpSecurityConfiguration {
             ProblemResponses.write(response, 400, "Invalid request path", rejected.getMessage()
                     + "; spell the path plainly: no ';', encoded '/', '.' or '%', '//', '\\', '.' or '..' segments");
         };
+    }
+
+    /**
+     * Tomcat's own error answers as problem+json ({@link ProblemErrorReportValve}). Added after
+     * Spring Boot's error report valve (this customizer runs later), so it is the inner one and answers first.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
+        return factory -> factory.addContextCustomizers(context -> context.getParent().getPipeline().addValve(new ProblemErrorReportValve()));
     }
 
     /**

@@ -145,20 +145,24 @@ class RouteAuthorizationTest {
         assertThat(tried).isGreaterThan(500);
     }
 
-    /** 401 problem+json with the Bearer challenge, or the firewall's 400 problem, or Tomcat's own 400 for a target it cannot parse. */
+    /**
+     * 401 problem+json with the Bearer challenge, or 400 "Invalid request path" (from the firewall,
+     * or from Tomcat for a target it will not decode): never an answer of the handler.
+     */
     static void refused(SoftAssertions softly, Answer answer, String what) {
         softly.assertThat(answer.status()).as(what).isIn(400, 401);
+        softly.assertThat(answer.isProblem()).as(what).isTrue();
         if (answer.status() == 401) {
-            softly.assertThat(answer.isProblem()).as(what).isTrue();
             softly.assertThat(answer.header("www-authenticate")).as(what).isEqualTo("Bearer");
         } else if (answer.isProblem()) {
             softly.assertThat(answer.json().path("title").asString()).as(what).isEqualTo("Invalid request path");
         }
     }
 
-    /** The metrics token is a valid token but no API key: 403, or the firewall's 400. */
+    /** The metrics token is a valid token but no API key: 403, or 400 "Invalid request path". */
     static void refusedToTheMetricsToken(SoftAssertions softly, Answer answer, String what) {
         softly.assertThat(answer.status()).as(what).isIn(400, 403);
+        softly.assertThat(answer.isProblem()).as(what).isTrue();
         if (answer.isProblem() && answer.status() == 400) {
             softly.assertThat(answer.json().path("title").asString()).as(what).isEqualTo("Invalid request path");
         }
@@ -237,7 +241,8 @@ class RouteAuthorizationTest {
                 "/dashboard/dashboard.css", "/dashboard/favicon.svg", "/%64ashboard/index.html", "/dashboard/%69ndex.html",
                 "/Dashboard/", "/DASHBOARD/index.html", "/dashboard/index.html/", "/dashboard//index.html", "//dashboard/",
                 "/dashboard/./index.html", "/dashboard/x/../index.html", "/dashboard/index.html;x", "/dashboard;x/index.html",
-                "/dashboard/%2e/index.html", "/dashboard/missing.js", "/dashboard/index.html?x=%3Cscript%3E",
+                "/dashboard/%2e/index.html", "/dashboard%2Findex.html", "/dashboard/index.html%00", "/dashboard%5Cindex.html",
+                "/dashboard/%c0%afindex.html", "/dashboard/missing.js", "/dashboard/index.html?x=%3Cscript%3E",
                 "http://127.0.0.1:" + port + "/dashboard/");
         SoftAssertions softly = new SoftAssertions();
         for (String target : spellings) {
