@@ -89,7 +89,7 @@ class HttpSecurityConfiguration {
         return (request, response, rejected) -> {
             DashboardHeaders.writeTo(response);
             ProblemResponses.write(response, 400, "Invalid request path", rejected.getMessage()
-                    + "; spell the path plainly: no ';', encoded '/', '.' or '%', '//', '\\', '.' or '..' segments");
+                    + "; spell the path plainly: no ';', no encoded '/', '\\', '.' or '%', no '//' and no '.' or '..' segments");
         };
     }
 
