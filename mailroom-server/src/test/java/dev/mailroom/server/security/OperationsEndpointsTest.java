@@ -10,17 +10,13 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * The operations endpoints on the main port: probes and info are public (status only), health
- * details and metrics need the admin API key or the metrics token. (Same configuration as
- * {@link RouteAuthorizationTest}: one application context for both.)
+ * details and metrics need the admin API key or the metrics token. (The shared end-to-end
+ * Mailroom has a metrics token and a second, non-admin, key.)
  */
 @EndToEndTest
-@Import(NonAdminTestKey.class)
-@TestPropertySource(properties = "mailroom.management.metrics-token=" + RouteAuthorizationTest.METRICS_TOKEN)
 class OperationsEndpointsTest {
     static final String METRICS = "Bearer " + RouteAuthorizationTest.METRICS_TOKEN;
 

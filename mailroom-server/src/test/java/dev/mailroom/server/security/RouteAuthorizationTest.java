@@ -17,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -30,10 +28,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * {@code WWW-Authenticate: Bearer}) or 400 from the firewall, never an answer of the handler.
  */
 @EndToEndTest
-@Import(NonAdminTestKey.class)
-@TestPropertySource(properties = "mailroom.management.metrics-token=" + RouteAuthorizationTest.METRICS_TOKEN)
 class RouteAuthorizationTest {
-    static final String METRICS_TOKEN = "test-metrics-token-0123456789";
+    static final String METRICS_TOKEN = ApiClient.TEST_METRICS_TOKEN;
     static final String ADMIN = "Bearer " + ApiClient.TEST_KEY;
     static final String SOME_ID = "0b6f8c4e-8d1a-4b5e-9c33-2f1d7a9e5b10";
 

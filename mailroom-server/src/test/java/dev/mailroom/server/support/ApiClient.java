@@ -15,6 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** Talks to a running Mailroom over real HTTP, as an application would. */
 public final class ApiClient {
     public static final String TEST_KEY = "test-api-key-0123456789";
+    /** mailroom.management.metrics-token of the end-to-end tests' Mailroom. */
+    public static final String TEST_METRICS_TOKEN = "test-metrics-token-0123456789";
     public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
