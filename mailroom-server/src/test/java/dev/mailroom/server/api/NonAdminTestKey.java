@@ -10,7 +10,8 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 
 /**
  * A second API key, on the default organization but without the admin right, for tests of what
- * only an admin key may do (Mailroom itself issues only the admin bootstrap key for now).
+ * only an admin key may do (Mailroom itself issues only the admin bootstrap key for now). Part of
+ * the shared end-to-end Mailroom ({@code EndToEndTest}), so such tests need no context of their own.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class NonAdminTestKey {
