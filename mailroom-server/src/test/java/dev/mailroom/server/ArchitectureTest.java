@@ -42,6 +42,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void theSecurityChainDependsOnNoRole() {
+        // It guards every process, whatever its roles; the API lends it its keys through BearerTokens.
+        noClasses().that().resideInAPackage("..server.security..")
+                .should().dependOnClassesThat().resideInAnyPackage("..server.api..", "..server.webhooks..", "..server.operator..",
+                        "..server.dispatcher..")
+                .check(CLASSES);
+    }
+
+    @Test
     void aProviderPackageDependsOnNoOtherProvider() {
         String[] providers = {"sandbox", "smtp", "sendgrid", "postmark", "ses", "mailgun", "resend"};
         for (String provider : providers) {

@@ -95,6 +95,8 @@ final class ScenarioRun implements AutoCloseable {
                 "--mailroom.providers.sendgrid.base-url=" + fake.baseUrl(),
                 "--mailroom.providers.sendgrid.webhook-public-key=" + fake.publicKey(),
                 "--mailroom.public-url=" + apiUrl,
+                // Metrics need a token; the suite does not scrape them, but every process is set up as a deployment would be.
+                "--mailroom.management.metrics-token=faults-metrics-" + UUID.randomUUID(),
                 "--mailroom.dispatcher.batch-size=" + options.dispatcherBatchSize(),
                 "--mailroom.dispatcher.consumers=" + options.dispatcherConsumers()));
         common.addAll(extraArgs);

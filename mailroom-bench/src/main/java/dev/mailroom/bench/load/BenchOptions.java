@@ -32,6 +32,7 @@ record BenchOptions(
         String dbPassword,
         String apiUrl,
         String apiKey,
+        String metricsToken,
         String provider,
         int fakePort,
         Path fakeKeyFile,
@@ -131,6 +132,8 @@ record BenchOptions(
                                             sandbox: its built-in provider, recipients click+N@ (3 events each)
               --fake-port N --fake-key-file PATH   where the fake listens and its signing key (created if missing)
               --watch NAME=PID[=URL]        sample that process's CPU and memory (and heap from URL/actuator/prometheus); repeatable
+              --metrics-token TOKEN         sent to the --watch URLs: their mailroom.management.metrics-token (default: --api-key,
+                                            which opens the metrics of a process with the API role only)
 
             Fake provider and load shape
               --open-rate R --click-rate R   share of emails opened, and of those clicked (default 1.0 and 1.0: 3 events each)
@@ -181,6 +184,7 @@ record BenchOptions(
                 r.text("db-password", "mailroom"),
                 r.text("api-url", null),
                 r.text("api-key", null),
+                r.text("metrics-token", null),
                 r.text("provider", "sendgrid"),
                 (int) r.number("fake-port", 0),
                 r.text("fake-key-file", null) == null ? null : Path.of(r.text("fake-key-file", null)),

@@ -261,10 +261,11 @@ final class BenchRun {
     /** The processes the run started, and those named with --watch (a Mailroom someone else started). */
     private List<ProcessSampler.Watched> watched(MailroomUnderTest mailroom) {
         List<ProcessSampler.Watched> watched = new ArrayList<>(mailroom.processes.all().stream()
-                .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.baseUrl())).toList());
+                .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.baseUrl(), mailroom.metricsToken)).toList());
         for (String spec : o.watch()) {
             String[] parts = spec.split("=", 3);
-            watched.add(new ProcessSampler.Watched(parts[0], Long.parseLong(parts[1]), parts.length > 2 ? parts[2] : null));
+            watched.add(new ProcessSampler.Watched(parts[0], Long.parseLong(parts[1]), parts.length > 2 ? parts[2] : null,
+                    mailroom.metricsToken));
         }
         if (watched.isEmpty()) {
             notes.add("No Mailroom process was watched (a running Mailroom: name its processes with --watch name=pid[=url]).");

@@ -23,18 +23,21 @@ final class MailroomUnderTest implements AutoCloseable {
     final Database database;
     final String apiUrl;
     final String apiKey;
+    /** Sent when scraping the processes' metrics; every process the benchmark starts gets it. */
+    final String metricsToken;
     /** Null when the Mailroom sends through its sandbox provider. */
     final FakeSendGrid fake;
     final MailroomProcesses processes;
     private boolean closed;
 
     private MailroomUnderTest(BenchOptions.Setup setup, Broker broker, Database database, String apiUrl, String apiKey,
-                              FakeSendGrid fake, MailroomProcesses processes) {
+                              String metricsToken, FakeSendGrid fake, MailroomProcesses processes) {
         this.setup = setup;
         this.broker = broker;
         this.database = database;
         this.apiUrl = apiUrl;
         this.apiKey = apiKey;
+        this.metricsToken = metricsToken;
         this.fake = fake;
         this.processes = processes;
     }
@@ -96,6 +99,9 @@ final class MailroomUnderTest implements AutoCloseable {
         String apiKey = "bench-" + UUID.randomUUID();
         List<String> args = new ArrayList<>(infraArgs);
         args.add("--mailroom.api.bootstrap-key=" + apiKey);
+        // Metrics are closed without a token, and operators and dispatchers have no API key.
+        String metricsToken = "bench-metrics-" + UUID.randomUUID();
+        args.add("--mailroom.management.metrics-token=" + metricsToken);
         args.add("--mailroom.public-url=" + api.baseUrl());
         args.add("--mailroom.providers.default=sendgrid");
         args.add("--mailroom.providers.sendgrid.api-key=SG.bench");
@@ -111,7 +117,8 @@ final class MailroomUnderTest implements AutoCloseable {
         jvmArgs.addAll(o.jvmArgs());
 
         MailroomProcesses processes = new MailroomProcesses();
-        MailroomUnderTest mailroom = new MailroomUnderTest(o.setup(), broker, database, api.baseUrl(), apiKey, fake, processes);
+        MailroomUnderTest mailroom = new MailroomUnderTest(o.setup(), broker, database, api.baseUrl(), apiKey, metricsToken, fake,
+                processes);
         try {
             processes.startAll(withArgs(first, args), o.jar(), jvmArgs, env, runDir, o.profile());
             processes.startAll(withArgs(then, args), o.jar(), jvmArgs, env, runDir, o.profile());
@@ -150,7 +157,8 @@ final class MailroomUnderTest implements AutoCloseable {
             System.out.println("  --mailroom.providers.sendgrid.base-url=" + fake.baseUrl());
             System.out.println("  --mailroom.providers.sendgrid.webhook-public-key=" + fake.publicKey());
         }
-        return new MailroomUnderTest(BenchOptions.Setup.RUNNING, broker, database, o.apiUrl(), o.apiKey(), fake, new MailroomProcesses());
+        return new MailroomUnderTest(BenchOptions.Setup.RUNNING, broker, database, o.apiUrl(), o.apiKey(),
+                o.metricsToken() != null ? o.metricsToken() : o.apiKey(), fake, new MailroomProcesses());
     }
 
     private static FakeSendGrid.Options fakeOptions(BenchOptions o, String mailroomBaseUrl) {

@@ -25,8 +25,8 @@ final class ProcessSampler implements AutoCloseable {
     static final String POSTGRES = "postgres";
     private static final long INTERVAL_MILLIS = 1000;
 
-    /** A watched process: a Mailroom JVM (with its base URL) or a group of processes found by name. */
-    record Watched(String name, long pid, String metricsBaseUrl) {
+    /** A watched process: a Mailroom JVM (with its base URL and the token its metrics need) or a group of processes found by name. */
+    record Watched(String name, long pid, String metricsBaseUrl, String metricsToken) {
     }
 
     /** One second of the run; heap used only for the JVMs scraped in that second (every other one). */
@@ -251,7 +251,7 @@ final class ProcessSampler implements AutoCloseable {
     }
 
     private String scrape(Watched w) {
-        return w.metricsBaseUrl() == null ? null : PrometheusText.scrape(w.metricsBaseUrl(), Duration.ofSeconds(2));
+        return w.metricsBaseUrl() == null ? null : PrometheusText.scrape(w.metricsBaseUrl(), w.metricsToken(), Duration.ofSeconds(2));
     }
 
     static double sumOf(String prometheusText, String prefix, String mustContain) {

@@ -58,7 +58,7 @@ final class PublishedMessages {
             if (w.metricsBaseUrl() == null) {
                 continue;
             }
-            String text = scrape(w.metricsBaseUrl());
+            String text = PrometheusText.scrape(w.metricsBaseUrl(), w.metricsToken(), Duration.ofSeconds(5));
             if (text == null) {
                 unreadable.add(w.name());
             } else {
@@ -66,10 +66,6 @@ final class PublishedMessages {
             }
         }
         return new Reading(byProcess, unreadable);
-    }
-
-    private String scrape(String baseUrl) {
-        return PrometheusText.scrape(baseUrl, Duration.ofSeconds(5));
     }
 
     /** The counter's value per queue in one process's Prometheus text (series differing in other labels are added). */

@@ -101,7 +101,7 @@ class PublishedMessagesTest {
 
     @Test
     void countsNothingWithoutAMetricsUrl() {
-        PublishedMessages none = new PublishedMessages(List.of(new ProcessSampler.Watched("mailroom", 1, null)));
+        PublishedMessages none = new PublishedMessages(List.of(new ProcessSampler.Watched("mailroom", 1, null, null)));
         PublishedMessages.Reading reading = none.read();
 
         PublishedMessages.Count count = PublishedMessages.between(reading, reading, 5_000);

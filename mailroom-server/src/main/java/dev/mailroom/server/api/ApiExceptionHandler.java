@@ -5,22 +5,33 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-/** Turns the API's failures into problem+json (RFC 9457) a person can act on. */
-@RestControllerAdvice(assignableTypes = {MessagesController.class, MembersController.class, SettingsController.class})
+/**
+ * Turns the API's failures into problem+json (RFC 9457) a person can act on, each titled by what
+ * was wrong. Covers every controller of this package (the webhook sink answers for itself).
+ */
+@RestControllerAdvice(basePackageClasses = ApiExceptionHandler.class)
+// Before Spring Boot's generic problem handler, which would otherwise answer a type mismatch itself;
+// after RequestBodyLimit.Advice, so that a body cut at the limit is 413, not an unreadable 400.
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class ApiExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
     @ExceptionHandler(InvalidRequestException.class)
     ProblemDetail invalid(InvalidRequestException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage());
-        problem.setTitle("Invalid email");
+        problem.setTitle(e.title());
         List<Map<String, String>> errors = e.violations().stream()
                 .map(v -> Map.of("field", v.field(), "message", v.message())).toList();
         problem.setProperty("errors", errors);
@@ -30,15 +41,23 @@ class ApiExceptionHandler {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(HttpMessageNotReadableException e) {
         Throwable cause = e.getMostSpecificCause();
-        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "the body is not valid JSON for an email: " + (cause == null ? e.getMessage() : cause.getMessage()));
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "the body is not valid JSON for this request: " + (cause == null ? e.getMessage() : cause.getMessage()));
+        problem.setTitle("Unreadable body");
+        return problem;
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail mismatch(MethodArgumentTypeMismatchException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "parameter '" + e.getName() + "' has an invalid value '" + e.getValue() + "'"
+        MethodParameter parameter = e.getParameter();
+        String where = parameter.hasParameterAnnotation(PathVariable.class) ? "path"
+                : parameter.hasParameterAnnotation(RequestHeader.class) ? "header" : "query parameter";
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                where + " '" + e.getName() + "' has an invalid value '" + e.getValue() + "'"
                         + (e.getRequiredType() == java.time.Instant.class ? " (use an ISO-8601 instant such as 2026-01-31T12:00:00Z)" : ""));
+        problem.setTitle("path".equals(where) ? "Invalid path" : "header".equals(where) ? "Invalid header" : "Invalid query parameter");
+        problem.setProperty("errors", List.of(Map.of("field", e.getName(), "message", "has an invalid value")));
+        return problem;
     }
 
     @ExceptionHandler(MessageNotFoundException.class)

@@ -5,11 +5,9 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.api.MemberViews.MemberPage;
 import dev.mailroom.server.api.MemberViews.MemberSummary;
-import java.util.ArrayList;
-import java.util.List;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -35,37 +33,25 @@ class MembersController {
     }
 
     @GetMapping
-    MemberPage list(@RequestAttribute(ApiAuthenticationFilter.ORGANIZATION) String organization,
+    MemberPage list(@AuthenticationPrincipal ApiKeys.Caller caller,
                     @RequestParam(required = false) String memberId,
                     @RequestParam(required = false) String search,
-                    @RequestParam(required = false) Integer limit,
+                    @RequestParam(required = false) String limit,
                     @RequestParam(required = false) String cursor) {
-        List<Violation> problems = new ArrayList<>();
+        QueryParameters query = new QueryParameters();
         String text = search == null || search.isBlank() ? null : search.trim();
         if (text != null && text.length() > MAX_SEARCH) {
-            problems.add(new Violation("search", "must be at most " + MAX_SEARCH + " characters"));
+            query.add(new Violation("search", "must be at most " + MAX_SEARCH + " characters"));
         }
-        int pageSize = limit == null ? DEFAULT_LIMIT : limit;
-        if (pageSize < 1 || pageSize > MAX_LIMIT) {
-            problems.add(new Violation("limit", "must be between 1 and " + MAX_LIMIT));
-        }
-        MemberCursor after = null;
-        if (cursor != null) {
-            try {
-                after = MemberCursor.decode(cursor);
-            } catch (IllegalArgumentException e) {
-                problems.add(new Violation("cursor", e.getMessage()));
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException(problems);
-        }
-        return queries.list(organization, memberId == null || memberId.isEmpty() ? null : memberId, text, pageSize, after);
+        int pageSize = query.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
+        MemberCursor after = query.cursor(cursor, MemberCursor::decode);
+        query.validate();
+        return queries.list(caller.organizationId(), memberId == null || memberId.isEmpty() ? null : memberId, text, pageSize, after);
     }
 
     /** One member; ids with a '/' cannot travel in a path, {@code ?memberId=} takes any id. */
     @GetMapping("/{memberId}")
-    MemberSummary get(@RequestAttribute(ApiAuthenticationFilter.ORGANIZATION) String organization, @PathVariable String memberId) {
-        return queries.find(organization, memberId).orElseThrow(() -> new MemberNotFoundException(memberId));
+    MemberSummary get(@AuthenticationPrincipal ApiKeys.Caller caller, @PathVariable String memberId) {
+        return queries.find(caller.organizationId(), memberId).orElseThrow(() -> new MemberNotFoundException(memberId));
     }
 }

@@ -21,10 +21,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -55,7 +55,7 @@ class MessagesController {
     }
 
     @PostMapping
-    ResponseEntity<Submitted> submit(@RequestAttribute(ApiAuthenticationFilter.ORGANIZATION) String organization,
+    ResponseEntity<Submitted> submit(@AuthenticationPrincipal ApiKeys.Caller caller,
                                      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
                                      @RequestBody SubmissionRequest request) {
         Instant now = clock.instant();
@@ -70,71 +70,61 @@ class MessagesController {
             problems.add(new Violation("Idempotency-Key", "must be 1-255 characters"));
         }
         if (!problems.isEmpty()) {
-            throw new InvalidRequestException(problems);
+            throw new InvalidRequestException(InvalidRequestException.INVALID_EMAIL, problems);
         }
         // The same Idempotency-Key always names the same message, so a retried POST is recorded once.
-        UUID id = idempotencyKey == null ? UUID.randomUUID() : Ids.idempotentMessage(organization, idempotencyKey);
-        submissions.submit(new SubmitMessage(id, organization, now, request.email(), request.sendAt(), request.provider()));
+        UUID id = idempotencyKey == null ? UUID.randomUUID() : Ids.idempotentMessage(caller.organizationId(), idempotencyKey);
+        submissions.submit(new SubmitMessage(id, caller.organizationId(), now, request.email(), request.sendAt(), request.provider()));
         URI location = URI.create("/api/v1/messages/" + id);
         return ResponseEntity.accepted().location(location).body(new Submitted(id, MessageStatus.SUBMITTED.name(), location.toString()));
     }
 
     @GetMapping("/{id}")
-    ResponseEntity<MessageDetail> get(@RequestAttribute(ApiAuthenticationFilter.ORGANIZATION) String organization, @PathVariable UUID id) {
-        return queries.find(organization, id).map(ResponseEntity::ok)
+    ResponseEntity<MessageDetail> get(@AuthenticationPrincipal ApiKeys.Caller caller, @PathVariable UUID id) {
+        return queries.find(caller.organizationId(), id).map(ResponseEntity::ok)
                 .orElseThrow(() -> new MessageNotFoundException(id));
     }
 
     /** Cancels a scheduled message; 409 when it is no longer waiting for its send time. */
     @PostMapping("/{id}/cancel")
-    ResponseEntity<Submitted> cancel(@RequestAttribute(ApiAuthenticationFilter.ORGANIZATION) String organization, @PathVariable UUID id) {
-        MessageDetail message = queries.find(organization, id).orElseThrow(() -> new MessageNotFoundException(id));
+    ResponseEntity<Submitted> cancel(@AuthenticationPrincipal ApiKeys.Caller caller, @PathVariable UUID id) {
+        MessageDetail message = queries.find(caller.organizationId(), id).orElseThrow(() -> new MessageNotFoundException(id));
         if (MessageStatus.CANCELED.name().equals(message.status())) {
             return ResponseEntity.ok(new Submitted(id, message.status(), "/api/v1/messages/" + id));
         }
         if (!MessageStatus.SCHEDULED.name().equals(message.status())) {
             throw new NotCancelableException(id, message.status());
         }
-        submissions.cancel(new CancelMessage(id, organization, clock.instant()));
+        submissions.cancel(new CancelMessage(id, caller.organizationId(), clock.instant()));
         return ResponseEntity.accepted().body(new Submitted(id, message.status(), "/api/v1/messages/" + id));
     }
 
     @GetMapping
-    Page list(@RequestAttribute(ApiAuthenticationFilter.ORGANIZATION) String organization,
+    Page list(@AuthenticationPrincipal ApiKeys.Caller caller,
               @RequestParam(required = false) String recipient,
               @RequestParam(required = false) String memberId,
               @RequestParam(required = false) String status,
               @RequestParam(required = false) String tag,
-              @RequestParam(required = false) Instant since,
-              @RequestParam(required = false) Instant until,
-              @RequestParam(required = false) Integer limit,
+              @RequestParam(required = false) String since,
+              @RequestParam(required = false) String until,
+              @RequestParam(required = false) String limit,
               @RequestParam(required = false) String cursor) {
-        List<Violation> problems = new ArrayList<>();
+        QueryParameters query = new QueryParameters();
         MessageStatus statusFilter = null;
         if (status != null) {
             try {
                 statusFilter = MessageStatus.valueOf(status.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                problems.add(new Violation("status", "unknown status '" + status + "'; use one of " + List.of(MessageStatus.values())));
+                query.add(new Violation("status", "unknown status '" + status + "'; use one of " + List.of(MessageStatus.values())));
             }
         }
-        int pageSize = limit == null ? DEFAULT_LIMIT : limit;
-        if (pageSize < 1 || pageSize > MAX_LIMIT) {
-            problems.add(new Violation("limit", "must be between 1 and " + MAX_LIMIT));
-        }
-        PageCursor after = null;
-        if (cursor != null) {
-            try {
-                after = PageCursor.decode(cursor);
-            } catch (IllegalArgumentException e) {
-                problems.add(new Violation("cursor", e.getMessage()));
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException(problems);
-        }
-        return queries.list(new MessageFilter(organization, blankToNull(recipient), blankToNull(memberId), statusFilter,
-                blankToNull(tag), since, until, pageSize, after));
+        Instant from = query.instant("since", since);
+        Instant to = query.instant("until", until);
+        int pageSize = query.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
+        PageCursor after = query.cursor(cursor, PageCursor::decode);
+        query.validate();
+        return queries.list(new MessageFilter(caller.organizationId(), blankToNull(recipient), blankToNull(memberId), statusFilter,
+                blankToNull(tag), from, to, pageSize, after));
     }
 
     private static String blankToNull(String s) {

@@ -1,6 +1,7 @@
 package dev.mailroom.server.api;
 
 import dev.mailroom.server.InputLimits;
+import dev.mailroom.server.security.ProblemResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -78,7 +79,7 @@ class RequestBodyLimit extends OncePerRequestFilter {
      * still sending reads a complete answer.
      */
     private void refuse(HttpServletResponse response) throws IOException {
-        Problems.write(response, 413, TooLarge.detail(maxBytes));
+        ProblemResponses.write(response, 413, TooLarge.detail(maxBytes));
     }
 
     private static boolean causedByTooLarge(Throwable e) {

@@ -19,9 +19,9 @@ import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -60,17 +60,18 @@ class SettingsController {
     }
 
     @PutMapping("/default-provider")
-    ResponseEntity<Map<String, Object>> changeDefaultProvider(@RequestAttribute(ApiAuthenticationFilter.ADMIN) boolean admin,
+    ResponseEntity<Map<String, Object>> changeDefaultProvider(@AuthenticationPrincipal ApiKeys.Caller caller,
                                                               @RequestBody DefaultProviderRequest request) {
-        if (!admin) {
+        if (!caller.admin()) {
             throw new ResponseStatusException(HttpStatus.FORBIDDEN, "changing settings needs an admin API key");
         }
         if (request == null || request.provider() == null) {
-            throw new InvalidRequestException(List.of(new Violation("provider", "is required; one of " + providers.names())));
+            throw new InvalidRequestException(InvalidRequestException.INVALID_SETTING,
+                    List.of(new Violation("provider", "is required; one of " + providers.names())));
         }
         String problem = providers.problemWith(request.provider());
         if (problem != null) {
-            throw new InvalidRequestException(List.of(new Violation("provider", problem)));
+            throw new InvalidRequestException(InvalidRequestException.INVALID_SETTING, List.of(new Violation("provider", problem)));
         }
         SettingChange change = new SettingChange(SettingNames.DEFAULT_PROVIDER, request.provider(), clock.instant());
         publisher.publish(new OutgoingMessage(QueueNames.CONTROL, "setting:" + UUID.randomUUID(), MessageTypes.SETTING_V1,

@@ -143,7 +143,8 @@ class PipelineEndToEndTest {
         String id = api.submit(ApiClient.email("ada@example.org"));
         awaitStatus(api, id, "DELIVERED");
 
-        String metrics = api.getWith("/actuator/prometheus").body();
+        // Metrics need the admin key (or mailroom.management.metrics-token).
+        String metrics = api.get("/actuator/prometheus").body();
 
         assertThat(metrics).containsPattern("mailroom_operator_accepted_total \\d+")
                 .containsPattern("mailroom_dispatch_outcomes_total\\{outcome=\"Accepted\",provider=\"sandbox\"} \\d+")

@@ -17,6 +17,8 @@ public final class ApiClient {
     public static final String TEST_KEY = "test-api-key-0123456789";
     /** The sandbox webhook secret of the end-to-end suite (EndToEndTest). */
     public static final String TEST_SANDBOX_SECRET = "whsec_sandbox_test_0123456789";
+    /** mailroom.management.metrics-token of the end-to-end tests' Mailroom. */
+    public static final String TEST_METRICS_TOKEN = "test-metrics-token-0123456789";
     public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -1,6 +1,7 @@
 package dev.mailroom.server.support;
 
 import dev.mailroom.server.MailroomApplication;
+import dev.mailroom.server.api.NonAdminTestKey;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -24,6 +25,7 @@ import org.springframework.context.annotation.Import;
         // The suite runs on RabbitMQ + PostgreSQL too, where the sandbox is off unless enabled.
         "mailroom.providers.sandbox.enabled=true",
         "mailroom.providers.sandbox.webhook-secret=" + ApiClient.TEST_SANDBOX_SECRET,
+        "mailroom.management.metrics-token=" + ApiClient.TEST_METRICS_TOKEN,
         "mailroom.providers.sandbox.event-delay=PT0.05S",
         "mailroom.operator.retry-backoff=PT0.1S",
         "mailroom.operator.max-attempts=3",
@@ -54,6 +56,6 @@ import org.springframework.context.annotation.Import;
         "mailroom.providers.resend.api-key=re_test_key",
         "mailroom.providers.resend.webhook-secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 })
-@Import(TestProviders.class)
+@Import({TestProviders.class, NonAdminTestKey.class})
 public @interface EndToEndTest {
 }
