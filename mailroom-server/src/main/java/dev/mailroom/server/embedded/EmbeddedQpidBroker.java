@@ -111,7 +111,7 @@ class EmbeddedQpidBroker implements AutoCloseable {
             }
         } catch (Exception e) {
             closeQuietly();
-            throw new EmbeddedBrokerStartException(explain(e), e);
+            throw explain(e);
         }
         removeBrokerShutdownHook();
         // Derby created its files with the process's umask; the directories above them are 0700.
@@ -119,21 +119,23 @@ class EmbeddedQpidBroker implements AutoCloseable {
         log.info("Embedded AMQP broker (Qpid Broker-J) listening on 127.0.0.1:{}, store {}", port, storeDir);
     }
 
-    /** The start failed: says why in words that name what to change. */
-    private String explain(Exception e) {
+    /** The start failed: says why, and what to change. */
+    private EmbeddedBrokerStartException explain(Exception e) {
         if (causedBy(e, DERBY_ALREADY_BOOTED)) {
-            return "The embedded AMQP broker cannot open its store " + storeDir
-                    + ": another process is using it (is another Mailroom running with the same mailroom.data-dir?)."
-                    + " Stop that process, or give this one a data directory of its own (mailroom.data-dir).";
+            return new EmbeddedBrokerStartException("The embedded AMQP broker cannot open its store " + storeDir
+                    + ": another process is using it (another Mailroom with the same mailroom.data-dir?).",
+                    "Stop that process, or give this Mailroom a data directory of its own (mailroom.data-dir).", e);
         }
         if (!canBind(port)) {
-            return "The embedded AMQP broker cannot listen on 127.0.0.1:" + port
-                    + ": the port is in use (another Mailroom, or another program)."
-                    + " Set mailroom.embedded.amqp-port to a free port (0 picks any free port),"
-                    + " or set spring.rabbitmq.host to use a broker of your own.";
+            return new EmbeddedBrokerStartException("The embedded AMQP broker cannot listen on 127.0.0.1:" + port
+                    + ": the port is in use (by another Mailroom, or another program).",
+                    "Set mailroom.embedded.amqp-port to a free port (0 picks any free port),"
+                            + " or set spring.rabbitmq.host to use a broker of your own.", e);
         }
-        return "The embedded AMQP broker (port " + port + ", store " + storeDir + ") did not start: " + e.getMessage()
-                + ". Set mailroom.embedded.amqp-port or mailroom.data-dir if another Mailroom uses them.";
+        return new EmbeddedBrokerStartException("The embedded AMQP broker (127.0.0.1:" + port + ", store " + storeDir
+                + ") did not start: " + e.getMessage(),
+                "See the log above for the broker's own error. If another Mailroom runs on this machine, give this one"
+                        + " its own mailroom.embedded.amqp-port and mailroom.data-dir.", e);
     }
 
     private static boolean causedBy(Throwable e, String sqlState) {
@@ -257,8 +259,21 @@ class EmbeddedQpidBroker implements AutoCloseable {
 
     /** The embedded broker could not start; the message says what to change. */
     static final class EmbeddedBrokerStartException extends IllegalStateException {
-        EmbeddedBrokerStartException(String message, Throwable cause) {
-            super(message, cause);
+        private final String description;
+        private final String action;
+
+        EmbeddedBrokerStartException(String description, String action, Throwable cause) {
+            super(description + " " + action, cause);
+            this.description = description;
+            this.action = action;
+        }
+
+        String description() {
+            return description;
+        }
+
+        String action() {
+            return action;
         }
     }
 }
