@@ -1,7 +1,6 @@
 package dev.mailroom.server.embedded;
 
 import dev.mailroom.server.DataDirectory;
-import dev.mailroom.server.MailroomProperties;
 import java.nio.file.Path;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -18,11 +17,11 @@ class EmbeddedBrokerConfiguration {
     static final String BROKER_BEAN = "embeddedQpidBroker";
 
     @Bean(name = BROKER_BEAN, destroyMethod = "close")
-    EmbeddedQpidBroker embeddedQpidBroker(MailroomProperties properties, Environment env) {
+    EmbeddedQpidBroker embeddedQpidBroker(Environment env) {
         int port = env.getRequiredProperty("spring.rabbitmq.port", Integer.class);
         // The broker accepts exactly the credentials Mailroom's own connections use: the generated
         // ones of this installation, unless spring.rabbitmq.username/password are set.
-        Path dataDir = DataDirectory.ensurePrivate(properties.dataDir());
+        Path dataDir = DataDirectory.ensurePrivate(EmbeddedDefaults.dataDir(env));
         return new EmbeddedQpidBroker(dataDir.resolve("broker"), port,
                 env.getRequiredProperty("spring.rabbitmq.username"), env.getRequiredProperty("spring.rabbitmq.password"));
     }

@@ -1,7 +1,6 @@
 package dev.mailroom.server.embedded;
 
 import dev.mailroom.server.DataDirectory;
-import dev.mailroom.server.MailroomProperties;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -11,6 +10,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 
 /**
  * The data directory of the embedded run is private to the user running Mailroom: created 0700
@@ -28,8 +28,8 @@ class EmbeddedDataDirectoryConfiguration {
     }
 
     @Bean(DIRECTORY_BEAN)
-    EmbeddedDataDirectory embeddedDataDirectory(MailroomProperties properties) {
-        Path dataDir = DataDirectory.ensurePrivate(properties.dataDir());
+    EmbeddedDataDirectory embeddedDataDirectory(Environment env) {
+        Path dataDir = DataDirectory.ensurePrivate(EmbeddedDefaults.dataDir(env));
         DataDirectory.ensurePrivate(dataDir.resolve("db"));
         return new EmbeddedDataDirectory(dataDir);
     }

@@ -14,6 +14,7 @@ import java.util.Set;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import java.nio.file.Path;
@@ -118,7 +119,7 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
         }
 
         private Path passwordFile() {
-            return Path.of(env.getProperty(DATA_DIR, DEFAULT_DATA_DIR)).toAbsolutePath().resolve("broker").resolve("amqp-password");
+            return dataDir(env).resolve("broker").resolve("amqp-password");
         }
     }
 
@@ -137,13 +138,22 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
             if (!"spring.datasource.url".equals(name)) {
                 return null;
             }
-            Path dataDir = Path.of(env.getProperty(DATA_DIR, DEFAULT_DATA_DIR)).toAbsolutePath();
+            Path dataDir = dataDir(env);
             // WRITE_DELAY=0: H2 writes each commit to its file before the commit returns. With its
             // default (500 ms) a kill -9 loses commits already answered, after the operator had
             // acknowledged their queue messages: accepted emails would vanish.
             return "jdbc:h2:file:" + dataDir.resolve("db").resolve("mailroom")
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
         }
+    }
+
+    /**
+     * The data directory as the environment has it now. Read when the embedded broker and
+     * database are created, like their URL and password: a test registers its fresh directory
+     * after {@code MailroomProperties} may already have been bound with the default one.
+     */
+    static Path dataDir(Environment env) {
+        return Path.of(env.getProperty(DATA_DIR, DEFAULT_DATA_DIR)).toAbsolutePath();
     }
 
     private static int freePort() {
