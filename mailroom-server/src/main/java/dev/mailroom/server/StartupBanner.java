@@ -34,7 +34,8 @@ class StartupBanner {
         }
         text.append("  AMQP:     amqp://").append(env.getProperty("spring.rabbitmq.host")).append(':')
                 .append(env.getProperty("spring.rabbitmq.port"))
-                .append("true".equals(env.getProperty("mailroom.embedded.broker")) ? " (embedded broker, user guest/guest)" : "")
+                .append("true".equals(env.getProperty("mailroom.embedded.broker")) ? " (embedded broker, user " + env.getProperty("spring.rabbitmq.username")
+                        + ", password in " + env.getProperty("mailroom.embedded.amqp-password-location", "spring.rabbitmq.password") + ")" : "")
                 .append('\n');
         log.info(text.toString());
     }

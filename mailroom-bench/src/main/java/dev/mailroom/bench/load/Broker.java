@@ -24,8 +24,18 @@ record Broker(String host, int port, String user, String password, String vhost,
                 userInfo.length > 1 ? decode(userInfo[1]) : "", vhost, true);
     }
 
+    /**
+     * The embedded broker of a Mailroom the benchmark starts: Mailroom is given these credentials
+     * ({@link #embeddedArgs()}), since its own are generated per installation.
+     */
     static Broker embedded(int port) {
-        return new Broker("127.0.0.1", port, "guest", "guest", "/", false);
+        return new Broker("127.0.0.1", port, "bench", "bench-" + java.util.UUID.randomUUID(), "/", false);
+    }
+
+    /** Mailroom's arguments for an embedded broker with this port and these credentials. */
+    java.util.List<String> embeddedArgs() {
+        return java.util.List.of("--mailroom.embedded.amqp-port=" + port, "--spring.rabbitmq.username=" + user,
+                "--spring.rabbitmq.password=" + password);
     }
 
     /** For mailroom-client: no trailing slash, the vhost only when it is not the default one. */

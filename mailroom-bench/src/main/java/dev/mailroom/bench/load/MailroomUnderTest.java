@@ -56,9 +56,9 @@ final class MailroomUnderTest implements AutoCloseable {
             broker = Broker.embedded(MailroomProcesses.freePort());
             // AUTO_SERVER lets the benchmark read the timelines while Mailroom holds the file open.
             String url = "jdbc:h2:file:" + runDir.resolve("data").resolve("mailroom").resolve("db").resolve("mailroom").toAbsolutePath()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;AUTO_SERVER=TRUE";
             database = new Database(url, "sa", "");
-            infraArgs.add("--mailroom.embedded.amqp-port=" + broker.port());
+            infraArgs.addAll(broker.embeddedArgs());
             infraArgs.add("--spring.datasource.url=" + url);
             infraArgs.add("--spring.datasource.username=sa");
             infraArgs.add("--spring.datasource.password=");

@@ -1,6 +1,7 @@
 package dev.mailroom.server.embedded;
 
-import dev.mailroom.server.MailroomProperties;
+import dev.mailroom.server.DataDirectory;
+import java.nio.file.Path;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -16,9 +17,13 @@ class EmbeddedBrokerConfiguration {
     static final String BROKER_BEAN = "embeddedQpidBroker";
 
     @Bean(name = BROKER_BEAN, destroyMethod = "close")
-    EmbeddedQpidBroker embeddedQpidBroker(MailroomProperties properties, Environment env) {
+    EmbeddedQpidBroker embeddedQpidBroker(Environment env) {
         int port = env.getRequiredProperty("spring.rabbitmq.port", Integer.class);
-        return new EmbeddedQpidBroker(properties.dataDir().toAbsolutePath().resolve("broker"), port);
+        // The broker accepts exactly the credentials Mailroom's own connections use: the generated
+        // ones of this installation, unless spring.rabbitmq.username/password are set.
+        Path dataDir = DataDirectory.ensurePrivate(EmbeddedDefaults.dataDir(env));
+        return new EmbeddedQpidBroker(dataDir.resolve("broker"), port,
+                env.getRequiredProperty("spring.rabbitmq.username"), env.getRequiredProperty("spring.rabbitmq.password"));
     }
 
     /**
@@ -66,7 +71,7 @@ class EmbeddedBrokerConfiguration {
         };
     }
 
-    private static String[] append(String[] values, String value) {
+    static String[] append(String[] values, String value) {
         String[] merged = java.util.Arrays.copyOf(values, values.length + 1);
         merged[values.length] = value;
         return merged;
