@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 public final class DataDirectory {
     private static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private DataDirectory() {
     }
@@ -87,22 +88,55 @@ public final class DataDirectory {
 
     /**
      * The content of {@code file} without surrounding white space; when there is no such file,
-     * {@code generator}'s value, first written there with {@link #writePrivateFile}. An existing
-     * file is made 0600 (an older version may have written it readable by others).
+     * {@code generator}'s value, first written there owner-only. An existing file is made 0600
+     * (an older version may have written it readable by others).
      */
     public static String readOrCreatePrivateFile(Path file, Supplier<String> generator) {
+        return readOrCreateSecret(file, generator).value();
+    }
+
+    /** @param created whether this call generated it (and so may show it, once) */
+    public record Secret(String value, boolean created) {
+    }
+
+    /**
+     * Like {@link #readOrCreatePrivateFile}, and says whether the value was made now. The new file
+     * is written whole under a temporary name and then linked into place, which fails if the name
+     * exists: two processes of one installation starting together agree on one value.
+     */
+    public static Secret readOrCreateSecret(Path file, Supplier<String> generator) {
         Path absolute = file.toAbsolutePath();
+        Path dir = ensurePrivate(absolute.getParent());
         try {
-            if (Files.exists(absolute)) {
-                setPermissions(absolute, PRIVATE_FILE);
-                return Files.readString(absolute, StandardCharsets.UTF_8).strip();
+            if (!Files.exists(absolute)) {
+                String value = generator.get().strip();
+                Path temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp", privateFileAttributes(dir));
+                try {
+                    Files.writeString(temp, value + "\n", StandardCharsets.UTF_8);
+                    Files.createLink(absolute, temp);
+                    return new Secret(value, true);
+                } catch (FileAlreadyExistsException raced) {
+                    // Another process of this installation wrote it first: use theirs.
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
             }
+            setPermissions(absolute, PRIVATE_FILE);
+            String value = Files.readString(absolute, StandardCharsets.UTF_8).strip();
+            if (value.isEmpty()) {
+                throw new IllegalStateException(absolute + " is empty: delete it to have a new one generated");
+            }
+            return new Secret(value, false);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + absolute, e);
+            throw new UncheckedIOException("cannot read or create " + absolute, e);
         }
-        String value = generator.get().strip();
-        writePrivateFile(absolute, value + "\n");
-        return value;
+    }
+
+    /** {@code prefix} and 48 random hex digits (192 bits). */
+    public static String randomSecret(String prefix) {
+        byte[] random = new byte[24];
+        RANDOM.nextBytes(random);
+        return prefix + java.util.HexFormat.of().formatHex(random);
     }
 
     /**

@@ -4,7 +4,7 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.ApiKeyHint;
-import dev.mailroom.server.PrivateFiles;
+import dev.mailroom.server.DataDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -36,7 +36,7 @@ class ApiKeys implements ApiKeyHint {
             this.bootstrapDigest = digest(configured);
         } else {
             Path file = properties.dataDir().toAbsolutePath().resolve("api-key");
-            PrivateFiles.Secret key = PrivateFiles.readOrCreateSecret(file, "mr_", "set mailroom.api.bootstrap-key instead");
+            DataDirectory.Secret key = DataDirectory.readOrCreateSecret(file, () -> DataDirectory.randomSecret("mr_"));
             // The whole key is shown once, when it is made; later starts show who it is, not what.
             this.display = key.created() ? key.value() + "   (shown once; also kept in " + file + ")"
                     : key.value().substring(0, Math.min(7, key.value().length())) + "…   (the key is in " + file + ")";

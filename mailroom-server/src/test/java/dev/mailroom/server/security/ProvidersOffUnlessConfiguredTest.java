@@ -33,7 +33,7 @@ class ProvidersOffUnlessConfiguredTest {
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("mailroom.data-dir", TestDataDir::create);
+        registry.add("mailroom.data-dir", () -> TestDataDir.create().toString());
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.mailroom.server.providers.sandbox;
 
 import dev.mailroom.server.MailroomProperties;
-import dev.mailroom.server.PrivateFiles;
+import dev.mailroom.server.DataDirectory;
 import java.nio.file.Path;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.stereotype.Component;
@@ -22,8 +22,7 @@ class SandboxSecret {
             this.secret = configured;
         } else {
             Path file = mailroom.dataDir().toAbsolutePath().resolve("sandbox-webhook-secret");
-            this.secret = PrivateFiles.readOrCreateSecret(file, "whsec_sandbox_",
-                    "set mailroom.providers.sandbox.webhook-secret instead").value();
+            this.secret = DataDirectory.readOrCreatePrivateFile(file, () -> DataDirectory.randomSecret("whsec_sandbox_"));
         }
     }
 

@@ -8,7 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PrivateFilesTest {
+class DataDirectorySecretTest {
     @TempDir
     Path temp;
 
@@ -16,8 +16,8 @@ class PrivateFilesTest {
     void aGeneratedSecretIsKeptOwnerOnlyAndTheSameOnEveryLaterStart() throws Exception {
         Path file = temp.resolve("data").resolve("secret");
 
-        PrivateFiles.Secret first = PrivateFiles.readOrCreateSecret(file, "mr_", "set it");
-        PrivateFiles.Secret again = PrivateFiles.readOrCreateSecret(file, "mr_", "set it");
+        DataDirectory.Secret first = DataDirectory.readOrCreateSecret(file, () -> DataDirectory.randomSecret("mr_"));
+        DataDirectory.Secret again = DataDirectory.readOrCreateSecret(file, () -> DataDirectory.randomSecret("mr_"));
 
         assertThat(first.created()).isTrue();
         assertThat(first.value()).startsWith("mr_").hasSize(3 + 48);
