@@ -32,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  * before {@link #submit} returns. Thread-safe; one instance per application is enough.
  *
  * <pre>{@code
- * try (MailroomClient client = MailroomClient.connect("amqp://guest:guest@localhost:5673")) {
+ * try (MailroomClient client = MailroomClient.connect("amqp://mailroom:" + password + "@localhost:5673")) {
  *     UUID id = client.submit(email);
  * }
  * }</pre>
