@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
  * Keeps one message from failing its batch. The batch's work runs once, in one piece (the fast
  * path: one transaction per batch). If it fails for a reason that is not the infrastructure's
  * ({@link OperatorFailures#isInfrastructure}), some item of the batch provokes it: the batch is
- * halved and each half run again, down to the single items that still fail, which are handed to
- * the caller to park. Every other item is done. With k bad items among n, that is at most about
+ * halved and each half run again, down to the single items that still fail, alone and once more
+ * after that, which are handed to the caller to park. Every other item is done. With k bad items among n, that is at most about
  * 2k·log2(n) extra runs, and none at all for a healthy batch.
  *
  * <p>The work must be all-or-nothing per run (one transaction) and idempotent, so that running a
@@ -52,7 +52,17 @@ final class Isolation {
 
     private static <T> void bisect(List<T> items, Consumer<List<T>> work, BiConsumer<T, RuntimeException> culprit, RuntimeException failure) {
         if (items.size() == 1) {
-            culprit.accept(items.get(0), failure);
+            // One more run on its own before it is blamed: poison fails every time, while a
+            // failure that was the moment's (a connection lost mid-commit that did not look like
+            // an outage) passes now. Good mail is never parked for one bad moment.
+            try {
+                OperatorFailures.waitOutOutages(() -> work.accept(items));
+            } catch (RuntimeException again) {
+                if (OperatorFailures.isInfrastructure(again)) {
+                    throw again;
+                }
+                culprit.accept(items.get(0), again);
+            }
             return;
         }
         int half = items.size() / 2;

@@ -1,6 +1,10 @@
 package dev.mailroom.server.operator;
 
 import dev.mailroom.server.messaging.PublishFailedException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +13,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * How a batch consumer reacts when its work fails.
@@ -104,10 +109,38 @@ final class OperatorFailures {
         return false;
     }
 
+    /**
+     * The database (or the connection to it) is away, not refusing what was sent: Spring's
+     * transient and resource-failure translations, a transaction that could not begin, commit or
+     * roll back (TransactionSystemException: a connection closed under it; unless the database named
+ * the data as the reason, SQLState class 22 or 23), and the drivers' own
+     * connection failures (SQLState class 08, PostgreSQL's 57P shutdowns, 53 out of resources).
+     */
     static boolean isDatabaseAway(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TransientDataAccessException || t instanceof DataAccessResourceFailureException
-                    || t instanceof RecoverableDataAccessException || t instanceof CannotCreateTransactionException) {
+                    || t instanceof RecoverableDataAccessException || t instanceof CannotCreateTransactionException
+                    || (t instanceof TransactionSystemException && !isDataError(t)) || t instanceof SQLTransientConnectionException
+                    || t instanceof SQLRecoverableException || t instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")) {
+                    return true;
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isDataError(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
                 return true;
             }
         }

@@ -1,5 +1,7 @@
 package dev.mailroom.server.embedded;
 
+import dev.mailroom.server.support.TestSockets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,9 +32,9 @@ class EmbeddedQpidBrokerTest {
     @Test
     void persistentMessagesOnADurableQueueAreStillThereAfterTheBrokerRestartsOnTheSameStore() throws Exception {
         Path workDir = TestDataDir.create().resolve("broker");
-        int port = freePort();
+        int port = TestSockets.freePort();
         try (EmbeddedQpidBroker broker = new EmbeddedQpidBroker(workDir, port, USER, PASSWORD);
-             Connection connection = connect(port, USER, PASSWORD)) {
+             Connection connection = TestSockets.amqp(port, USER, PASSWORD, "embedded-broker-test")) {
             Channel channel = connection.createChannel();
             channel.queueDeclare("kept", true, false, false, null);
             channel.confirmSelect();
@@ -43,9 +45,9 @@ class EmbeddedQpidBrokerTest {
             channel.waitForConfirmsOrDie(10_000);
         }
 
-        int restartPort = freePort();
+        int restartPort = TestSockets.freePort();
         try (EmbeddedQpidBroker broker = new EmbeddedQpidBroker(workDir, restartPort, USER, PASSWORD);
-             Connection connection = connect(restartPort, USER, PASSWORD)) {
+             Connection connection = TestSockets.amqp(restartPort, USER, PASSWORD, "embedded-broker-test")) {
             Channel channel = connection.createChannel();
             List<String> bodies = new ArrayList<>();
             for (GetResponse r = channel.basicGet("kept", true); r != null; r = channel.basicGet("kept", true)) {
@@ -57,12 +59,12 @@ class EmbeddedQpidBrokerTest {
 
     @Test
     void aConnectionWithOtherCredentialsIsRefused() throws Exception {
-        int port = freePort();
+        int port = TestSockets.freePort();
         try (EmbeddedQpidBroker broker = new EmbeddedQpidBroker(TestDataDir.create().resolve("broker"), port, USER, PASSWORD)) {
-            assertThatThrownBy(() -> connect(port, "guest", "guest")).isInstanceOf(PossibleAuthenticationFailureException.class);
-            assertThatThrownBy(() -> connect(port, USER, "guest")).isInstanceOf(PossibleAuthenticationFailureException.class);
-            assertThatThrownBy(() -> connect(port, USER, PASSWORD + "x")).isInstanceOf(PossibleAuthenticationFailureException.class);
-            try (Connection ok = connect(port, USER, PASSWORD)) {
+            assertThatThrownBy(() -> TestSockets.amqp(port, "guest", "guest", "embedded-broker-test")).isInstanceOf(PossibleAuthenticationFailureException.class);
+            assertThatThrownBy(() -> TestSockets.amqp(port, USER, "guest", "embedded-broker-test")).isInstanceOf(PossibleAuthenticationFailureException.class);
+            assertThatThrownBy(() -> TestSockets.amqp(port, USER, PASSWORD + "x", "embedded-broker-test")).isInstanceOf(PossibleAuthenticationFailureException.class);
+            try (Connection ok = TestSockets.amqp(port, USER, PASSWORD, "embedded-broker-test")) {
                 assertThat(ok.isOpen()).isTrue();
             }
         }
@@ -83,7 +85,7 @@ class EmbeddedQpidBrokerTest {
     @Test
     void theStoreAndTheConfigurationHoldingThePasswordAreReadableByTheOwnerOnly() throws Exception {
         Path workDir = TestDataDir.create().resolve("broker");
-        try (EmbeddedQpidBroker broker = new EmbeddedQpidBroker(workDir, freePort(), USER, PASSWORD)) {
+        try (EmbeddedQpidBroker broker = new EmbeddedQpidBroker(workDir, TestSockets.freePort(), USER, PASSWORD)) {
             assertThat(Files.readString(workDir.resolve("broker-config.json"))).contains(PASSWORD);
             List<String> notPrivate = new ArrayList<>();
             try (Stream<Path> paths = Files.walk(workDir)) {
@@ -105,22 +107,6 @@ class EmbeddedQpidBrokerTest {
             return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
         } catch (IOException e) {
             return "gone";
-        }
-    }
-
-    static Connection connect(int port, String user, String password) throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost("127.0.0.1");
-        factory.setPort(port);
-        factory.setUsername(user);
-        factory.setPassword(password);
-        factory.setAutomaticRecoveryEnabled(false);
-        return factory.newConnection("embedded-broker-test");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -12,7 +12,6 @@ import dev.mailroom.contracts.Recipient;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.EndToEndTest;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +59,11 @@ class DeferredBeforeQueuedTest {
                 Instant.now().plusMillis(100))));
         intake.recordQueued(Map.of(id, 1), queuedAt);
 
-        Timestamp due = jdbc.queryForObject("SELECT next_attempt_at FROM messages WHERE id = ?", Timestamp.class, id);
-        assertThat(due).as("the retry's due time").isNotNull();
+        // The retry is due in ~0.1 s and the releaser looks every 0.2 s: by now it may already have
+        // released (and cleared) it. Either is a planned retry; only "not due and not released" is the bug.
+        boolean planned = jdbc.queryForObject("SELECT next_attempt_at IS NOT NULL OR attempts >= 2 FROM messages WHERE id = ?",
+                Boolean.class, id);
+        assertThat(planned).as("the retry is due, or already released").isTrue();
         JsonNode message = awaitStatus(new ApiClient(port), id.toString(), "DELIVERED");
         assertThat(message.get("attempts").asInt()).isEqualTo(2);
     }

@@ -1,5 +1,7 @@
 package dev.mailroom.server.security;
 
+import dev.mailroom.server.support.TestSockets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -39,7 +41,7 @@ class EmbeddedInstallationsIsolationTest {
 
     @Test
     void aSecondMailroomOnTheSameBrokerPortStopsItsStartNamingThePortInsteadOfUsingTheFirstOnesBroker() throws Exception {
-        int amqpPort = freePort();
+        int amqpPort = TestSockets.freePort();
         Path first = TestDataDir.create();
         Path second = TestDataDir.create();
         running.add(start(first, amqpPort, "operator"));
@@ -53,9 +55,9 @@ class EmbeddedInstallationsIsolationTest {
         String firstPassword = password(first);
         String secondPassword = password(second);
         assertThat(firstPassword).isNotEqualTo(secondPassword).isNotEqualTo("guest").hasSizeGreaterThanOrEqualTo(32);
-        assertThatThrownBy(() -> connect(amqpPort, "guest", "guest")).isInstanceOf(PossibleAuthenticationFailureException.class);
-        assertThatThrownBy(() -> connect(amqpPort, "mailroom", secondPassword)).isInstanceOf(PossibleAuthenticationFailureException.class);
-        try (Connection own = connect(amqpPort, "mailroom", firstPassword)) {
+        assertThatThrownBy(() -> TestSockets.amqp(amqpPort, "guest", "guest", "isolation-test")).isInstanceOf(PossibleAuthenticationFailureException.class);
+        assertThatThrownBy(() -> TestSockets.amqp(amqpPort, "mailroom", secondPassword, "isolation-test")).isInstanceOf(PossibleAuthenticationFailureException.class);
+        try (Connection own = TestSockets.amqp(amqpPort, "mailroom", firstPassword, "isolation-test")) {
             assertThat(own.isOpen()).isTrue();
         }
     }
@@ -63,7 +65,7 @@ class EmbeddedInstallationsIsolationTest {
     @Test
     void theDataDirectoryAndEveryFileInItAreReadableByTheOwnerOnly() throws Exception {
         Path dataDir = TestDataDir.create().resolve("fresh");
-        running.add(start(dataDir, freePort(), "operator"));
+        running.add(start(dataDir, TestSockets.freePort(), "operator"));
 
         List<String> notPrivate = new ArrayList<>();
         try (Stream<Path> paths = Files.walk(dataDir)) {
@@ -109,22 +111,6 @@ class EmbeddedInstallationsIsolationTest {
             return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
         } catch (IOException e) {
             return "gone";
-        }
-    }
-
-    private static Connection connect(int port, String user, String password) throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost("127.0.0.1");
-        factory.setPort(port);
-        factory.setUsername(user);
-        factory.setPassword(password);
-        factory.setAutomaticRecoveryEnabled(false);
-        return factory.newConnection("isolation-test");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

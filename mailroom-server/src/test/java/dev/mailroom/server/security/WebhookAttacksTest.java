@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.TestSockets;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -201,7 +202,7 @@ class WebhookAttacksTest {
         awaitStatus(api, id, "DELIVERED");
         byte[] body = sandboxEvent(id, "opened", "ada@example.org", Instant.now().toString(), Map.of());
 
-        Raw response = Raw.post("127.0.0.1", port, "/webhooks/sandbox", body, true, "X-Mailroom-Signature", sandboxSignature(body));
+        Raw response = Raw.post("127.0.0.1", port, "/webhooks/sandbox", body, true, "X-Mailroom-Signature", TestSockets.sandboxSignature(ApiClient.TEST_SANDBOX_SECRET, Instant.now().getEpochSecond(), body));
 
         assertThat(response.status()).isEqualTo(200);
         awaitStatus(api, id, "OPENED");
@@ -218,7 +219,7 @@ class WebhookAttacksTest {
         byte[] body = sandboxEvent(id, "clicked", "ada\u0000@example.org", farFuture, Map.of("user\u0000Agent", "Mozilla\u0000/5.0"));
 
         ApiClient.Response response = api.postRaw("/webhooks/sandbox", body, "Content-Type", "application/json",
-                "X-Mailroom-Signature", sandboxSignature(body));
+                "X-Mailroom-Signature", TestSockets.sandboxSignature(ApiClient.TEST_SANDBOX_SECRET, Instant.now().getEpochSecond(), body));
 
         assertThat(response.status()).isEqualTo(200);
         JsonNode message = awaitActivity(api, id, "CLICKED");
@@ -279,20 +280,6 @@ class WebhookAttacksTest {
         e.put("timestamp", timestamp);
         e.put("details", details);
         return ApiClient.JSON.writeValueAsBytes(Map.of("events", List.of(e)));
-    }
-
-    /** Signed as the sandbox signs (HMAC-SHA256 over "t.body"), computed here independently. */
-    private String sandboxSignature(byte[] body) {
-        String secret = environment.getProperty("mailroom.providers.sandbox.webhook-secret", "mailroom-sandbox-secret");
-        long t = Instant.now().getEpochSecond();
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
-            return "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** One HTTP/1.1 exchange over a plain socket from a chosen loopback address, chunked on request. */

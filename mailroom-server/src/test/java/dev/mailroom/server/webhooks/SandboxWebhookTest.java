@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.ApiClient.Response;
 import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.TestSockets;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +46,7 @@ class SandboxWebhookTest {
         awaitStatus(api, id, "DELIVERED");
         byte[] body = event(UUID.randomUUID().toString(), "clicked", id);
 
-        Response response = post(body, signature(SECRET, Instant.now().getEpochSecond(), body));
+        Response response = post(body, TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().get("received").asInt()).isEqualTo(1);
@@ -59,8 +60,8 @@ class SandboxWebhookTest {
         String eventId = UUID.randomUUID().toString();
         byte[] body = event(eventId, "opened", id);
 
-        assertThat(post(body, signature(SECRET, Instant.now().getEpochSecond(), body)).status()).isEqualTo(200);
-        assertThat(post(body, signature(SECRET, Instant.now().getEpochSecond(), body)).status()).isEqualTo(200);
+        assertThat(post(body, TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body)).status()).isEqualTo(200);
+        assertThat(post(body, TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body)).status()).isEqualTo(200);
 
         awaitStatus(api, id, "OPENED");
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> jdbc.queryForObject(
@@ -70,7 +71,7 @@ class SandboxWebhookTest {
     @Test
     void aChangedByteIsRefused() {
         byte[] body = event("e1", "delivered", UUID.randomUUID().toString());
-        String signature = signature(SECRET, Instant.now().getEpochSecond(), body);
+        String signature = TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body);
         body[body.length - 3] ^= 1;
 
         assertUnauthorized(post(body, signature), "does not match");
@@ -80,7 +81,7 @@ class SandboxWebhookTest {
     void aChangedTimestampIsRefused() {
         byte[] body = event("e2", "delivered", UUID.randomUUID().toString());
         long t = Instant.now().getEpochSecond();
-        String mac = signature(SECRET, t, body).split("v1=")[1];
+        String mac = TestSockets.sandboxSignature(SECRET, t, body).split("v1=")[1];
 
         assertUnauthorized(post(body, "t=" + (t + 1) + ",v1=" + mac), "does not match");
     }
@@ -89,7 +90,7 @@ class SandboxWebhookTest {
     void aWrongKeyIsRefused() {
         byte[] body = event("e3", "delivered", UUID.randomUUID().toString());
 
-        assertUnauthorized(post(body, signature("someone-elses-secret", Instant.now().getEpochSecond(), body)), "does not match");
+        assertUnauthorized(post(body, TestSockets.sandboxSignature("someone-elses-secret", Instant.now().getEpochSecond(), body)), "does not match");
     }
 
     @Test
@@ -104,14 +105,14 @@ class SandboxWebhookTest {
         byte[] body = event("e5", "delivered", UUID.randomUUID().toString());
         long tenMinutesAgo = Instant.now().minusSeconds(600).getEpochSecond();
 
-        assertUnauthorized(post(body, signature(SECRET, tenMinutesAgo, body)), "old");
+        assertUnauthorized(post(body, TestSockets.sandboxSignature(SECRET, tenMinutesAgo, body)), "old");
     }
 
     @Test
     void aCorrectlySignedButMalformedBodyIsABadRequest() {
         byte[] body = "{\"events\": [{\"id\": \"x\", \"event\": \"teleported\"}]}".getBytes(StandardCharsets.UTF_8);
 
-        Response response = post(body, signature(SECRET, Instant.now().getEpochSecond(), body));
+        Response response = post(body, TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");
@@ -129,7 +130,7 @@ class SandboxWebhookTest {
         byte[] body = new byte[6 * 1024 * 1024];
         java.util.Arrays.fill(body, (byte) ' ');
 
-        Response response = post(body, signature(SECRET, Instant.now().getEpochSecond(), body));
+        Response response = post(body, TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body));
 
         assertThat(response.status()).isEqualTo(413);
     }
@@ -149,16 +150,5 @@ class SandboxWebhookTest {
         return ("{\"events\":[{\"id\":\"" + eventId + "\",\"event\":\"" + event + "\",\"mailroom_id\":\"" + mailroomId
                 + "\",\"message_id\":\"sandbox-test\",\"recipient\":\"ada@example.org\",\"timestamp\":\"" + Instant.now() + "\"}]}")
                 .getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String signature(String secret, long t, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
-            return "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
