@@ -1,5 +1,6 @@
 package dev.mailroom.server.operator;
 
+import dev.mailroom.server.LogSafe;
 import dev.mailroom.contracts.DeadLetterAction;
 import dev.mailroom.contracts.MalformedMessageException;
 import dev.mailroom.contracts.QueueNames;
@@ -61,7 +62,7 @@ class DeadLetterResolver {
                 if (DeadLetterAction.REPLAY.equals(action.action()) && !REPLAYABLE_QUEUES.contains(p.queue())) {
                     // The queue of a row parked through mailroom.parked comes from a header any producer sets.
                     log.warn("Dead letter {} was parked from '{}', which is not a queue Mailroom replays onto; the replay is ignored and"
-                            + " the dead letter stays open (discard it instead)", p.id(), DeadLetters.loggable(p.queue()));
+                            + " the dead letter stays open (discard it instead)", p.id(), LogSafe.escape(p.queue()));
                     return;
                 }
                 if (DeadLetterAction.REPLAY.equals(action.action())) {

@@ -1,5 +1,6 @@
 package dev.mailroom.server.operator;
 
+import dev.mailroom.server.LogSafe;
 import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.server.ConditionalOnRole;
@@ -71,7 +72,7 @@ class DeadLetters {
         String storedQueue = fit(from, QUEUE_COLUMN);
         String storedId = fit(messageId, MESSAGE_ID_COLUMN);
         String storedReason = reason(reason);
-        log.warn("Parking message {} from {}: {}", loggable(storedId), loggable(storedQueue), loggable(storedReason));
+        log.warn("Parking message {} from {}: {}", LogSafe.escape(storedId), LogSafe.escape(storedQueue), LogSafe.escape(storedReason));
         try {
             OperatorFailures.waitOutOutages(() -> store.park(id, storedQueue, fit(type, TYPE_COLUMN), storedId, storedReason, bodyBase64,
                     clock.instant()));
@@ -114,15 +115,6 @@ class DeadLetters {
     private static String ascii(String value) {
         String clean = value.replaceAll("[^A-Za-z0-9._-]", "_");
         return clean.isEmpty() ? QueueNames.PARKED : clean;
-    }
-
-    /** For a log line: no line breaks or other control characters (they could forge log lines), and short. */
-    static String loggable(String value) {
-        if (value == null) {
-            return null;
-        }
-        String clean = value.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() <= 500 ? clean : clean.substring(0, 500) + "…";
     }
 
     private static String sha256(String value) {

@@ -1,5 +1,6 @@
 package dev.mailroom.server.operator;
 
+import dev.mailroom.server.LogSafe;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -45,7 +46,7 @@ final class Isolation {
             if (OperatorFailures.isInfrastructure(e)) {
                 throw e;
             }
-            log.warn("A batch of {} failed ({}); isolating the message(s) that cause it", items.size(), DeadLetters.loggable(summary(e)));
+            log.warn("A batch of {} failed ({}); isolating the message(s) that cause it", items.size(), LogSafe.escape(summary(e)));
             bisect(items, work, culprit, e);
         }
     }

@@ -3,7 +3,7 @@ package dev.mailroom.server.webhooks;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mailroom.server.MailroomProperties;
-import dev.mailroom.server.providers.LogSafe;
+import dev.mailroom.server.LogSafe;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -7,7 +7,7 @@ import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
 import dev.mailroom.server.messaging.PublishFailedException;
 import dev.mailroom.server.messaging.TrackingMessages;
-import dev.mailroom.server.providers.LogSafe;
+import dev.mailroom.server.LogSafe;
 import dev.mailroom.server.providers.WebhookReceiver;
 import dev.mailroom.server.providers.WebhookRejectedException;
 import dev.mailroom.server.providers.WebhookRequest;

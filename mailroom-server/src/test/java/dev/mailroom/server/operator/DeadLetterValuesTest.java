@@ -1,5 +1,6 @@
 package dev.mailroom.server.operator;
 
+import dev.mailroom.server.LogSafe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,6 @@ class DeadLetterValuesTest {
 
     @Test
     void aLoggedValueCannotForgeALogLine() {
-        assertThat(DeadLetters.loggable("poison\r\n2026-01-01 INFO all good")).doesNotContain("\r", "\n");
+        assertThat(LogSafe.escape("poison\r\n2026-01-01 INFO all good")).doesNotContain("\r", "\n");
     }
 }

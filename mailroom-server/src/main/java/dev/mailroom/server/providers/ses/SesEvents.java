@@ -3,7 +3,7 @@ package dev.mailroom.server.providers.ses;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.MessageStatus;
-import dev.mailroom.server.providers.LogSafe;
+import dev.mailroom.server.LogSafe;
 import dev.mailroom.server.providers.WebhookRejectedException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -4,7 +4,7 @@ import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
-import dev.mailroom.server.providers.LogSafe;
+import dev.mailroom.server.LogSafe;
 import dev.mailroom.server.providers.WebhookReceiver;
 import dev.mailroom.server.providers.WebhookRejectedException;
 import dev.mailroom.server.providers.WebhookRequest;

@@ -1,4 +1,4 @@
-package dev.mailroom.server.providers;
+package dev.mailroom.server;
 
 /**
  * Text from a request (a path segment, a header, a reason that quotes the body) made safe to put
