@@ -79,6 +79,9 @@ public record MailroomProperties(
      * {@code window}, every webhook call from that address answers 429 for {@code blockFor}.
      * Successes never count, and never reset another address's count.
      *
+     * @param max        failed authentications from one address that block it
+     * @param window     the time over which failures are counted
+     * @param blockFor   how long a blocked address is answered 429
      * @param maxSources addresses remembered at once (least recently seen forgotten first)
      */
     public record AuthFailures(
@@ -95,8 +98,11 @@ public record MailroomProperties(
     }
 
     /**
+     * @param batchSize            queue messages the operator takes and commits together
+     * @param consumers            mailbox and tracking consumers per operator process
      * @param maxAttempts          dispatch attempts before a message is FAILED
      * @param retryBackoff         the first retry delay; doubled per attempt, with jitter
+     * @param releaseInterval      how often due messages (scheduled, retries, unpublished) are released
      * @param maxRetryAge          no retry is planned for a message submitted longer ago than this
      * @param maxRetryDelay        the back-off between two attempts grows no longer than this
      * @param requeueAcceptedAfter an ACCEPTED message not yet QUEUED after this long is queued
@@ -123,6 +129,9 @@ public record MailroomProperties(
     }
 
     /**
+     * @param batchSize      dispatch commands one consumer takes at once
+     * @param consumers      dispatching-queue consumers per dispatcher process
+     * @param concurrency    provider calls in progress at once per dispatcher process
      * @param rateLimits     sends per second allowed per provider name, per dispatcher process
      * @param circuitBreaker when a provider counts as failing, so the failover list takes over
      */
@@ -146,6 +155,7 @@ public record MailroomProperties(
 
     /**
      * @param failureRate  percentage of retryable failures among the last {@code window} sends that opens the breaker
+     * @param window       how many of the latest sends the failure rate is computed over
      * @param minimumCalls sends needed before the rate is judged
      * @param openFor      how long an open breaker sends nothing before trying the provider again
      */
