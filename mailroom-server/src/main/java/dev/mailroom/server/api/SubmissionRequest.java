@@ -1,31 +1,12 @@
 package dev.mailroom.server.api;
 
-import dev.mailroom.contracts.Address;
-import dev.mailroom.contracts.Attachment;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.mailroom.contracts.Email;
-import dev.mailroom.contracts.Recipient;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 
-/** The body of {@code POST /api/v1/messages}, as in the Contract. */
-record SubmissionRequest(
-        Address from,
-        List<Recipient> to,
-        List<Recipient> cc,
-        List<Recipient> bcc,
-        Address replyTo,
-        String subject,
-        String text,
-        String html,
-        Map<String, String> headers,
-        List<String> tags,
-        Map<String, String> metadata,
-        List<Attachment> attachments,
-        Instant sendAt,
-        String provider) {
-
-    Email email() {
-        return new Email(from, to, cc, bcc, replyTo, subject, text, html, headers, tags, metadata, attachments);
-    }
+/**
+ * The body of {@code POST /api/v1/messages}, as in the Contract: the {@link Email}'s fields at the
+ * top level, beside when to send it and through which provider.
+ */
+record SubmissionRequest(@JsonUnwrapped Email email, Instant sendAt, String provider) {
 }
