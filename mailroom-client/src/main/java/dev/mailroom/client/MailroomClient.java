@@ -8,8 +8,7 @@ import com.rabbitmq.client.Return;
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.EmailRules;
-import dev.mailroom.contracts.MessageTypes;
-import dev.mailroom.contracts.QueueNames;
+import dev.mailroom.contracts.Envelope;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.contracts.Violation;
 import java.io.IOException;
@@ -117,9 +116,11 @@ public final class MailroomClient implements AutoCloseable {
             return CompletableFuture.failedFuture(new InvalidEmailException(problems));
         }
         byte[] body = ContractJson.write(message);
+        // Queue, type and message_id as the contract declares them for a submission (its envelope).
+        Envelope<SubmitMessage> envelope = message.envelope();
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
-                .messageId(id.toString())
-                .type(MessageTypes.SUBMIT_V1)
+                .messageId(message.amqpMessageId())
+                .type(envelope.type())
                 .contentType("application/json")
                 .deliveryMode(2)
                 .timestamp(new java.util.Date())
@@ -130,7 +131,7 @@ public final class MailroomClient implements AutoCloseable {
             long seq = channel.getNextPublishSeqNo();
             pending.put(seq, new Pending(id, result));
             try {
-                channel.basicPublish("", QueueNames.MAILBOX, true, props, body);
+                channel.basicPublish(envelope.exchange(), envelope.routingKey(), true, props, body);
             } catch (IOException | RuntimeException e) {
                 pending.remove(seq);
                 result.completeExceptionally(e);
@@ -160,7 +161,7 @@ public final class MailroomClient implements AutoCloseable {
         String messageId = returned.getProperties().getMessageId();
         pending.values().stream().filter(p -> p.id().toString().equals(messageId)).findFirst().ifPresent(p ->
                 p.result().completeExceptionally(new IOException("message " + messageId + " was unroutable ("
-                        + returned.getReplyText() + "): is Mailroom running and has it declared " + QueueNames.MAILBOX + "?")));
+                        + returned.getReplyText() + "): is Mailroom running and has it declared " + SubmitMessage.ENVELOPE.queue() + "?")));
     }
 
     private void failAll(String reason) {

@@ -14,5 +14,18 @@ public record DispatchCommand(
         String organizationId,
         int attempt,
         String provider,
-        Email email) {
+        Email email) implements QueueMessage {
+    public static final Envelope<DispatchCommand> ENVELOPE = Envelope.onQueue(QueueNames.DISPATCHING, MessageTypes.DISPATCH_V1,
+            DispatchCommand.class);
+
+    @Override
+    public Envelope<DispatchCommand> envelope() {
+        return ENVELOPE;
+    }
+
+    /** {@code <message id>:<attempt>}: a redelivered command is the same attempt, a retry is not. */
+    @Override
+    public String amqpMessageId() {
+        return messageId + ":" + attempt;
+    }
 }

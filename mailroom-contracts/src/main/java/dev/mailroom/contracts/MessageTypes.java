@@ -1,10 +1,15 @@
 package dev.mailroom.contracts;
 
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Versioned type names carried in the AMQP {@code type} property. A consumer reads the type
- * first and only then the body, so a v2 can live beside v1 during a rolling upgrade.
+ * first and only then the body, so a v2 can live beside v1 during a rolling upgrade. Which record,
+ * queue and message id go with each name, each record declares ({@link QueueMessage#envelope()});
+ * the lookups here are derived from those declarations.
  */
 public final class MessageTypes {
     public static final String SUBMIT_V1 = "mailroom.mailbox.submit.v1";
@@ -22,21 +27,36 @@ public final class MessageTypes {
     /** Several activity reports in one message ({@link ActivityBatch}); consumers take both forms. */
     public static final String ACTIVITIES_V1 = "mailroom.tracking.activities.v1";
 
-    private static final Map<String, Class<?>> BODIES = Map.of(
-            SUBMIT_V1, SubmitMessage.class,
-            CANCEL_V1, CancelMessage.class,
-            SETTING_V1, SettingChange.class,
-            DEAD_LETTER_V1, DeadLetterAction.class,
-            SETTINGS_V1, SettingsSnapshot.class,
-            DISPATCH_V1, DispatchCommand.class,
-            ACTIVITY_V1, ActivityReport.class,
-            ACTIVITIES_V1, ActivityBatch.class);
+    /** Every queue message's envelope: one per {@link QueueMessage} record. */
+    private static final List<Envelope<?>> ENVELOPES = List.of(
+            SubmitMessage.ENVELOPE,
+            CancelMessage.ENVELOPE,
+            SettingChange.ENVELOPE,
+            DeadLetterAction.ENVELOPE,
+            SettingsSnapshot.ENVELOPE,
+            DispatchCommand.ENVELOPE,
+            ActivityReport.ENVELOPE,
+            ActivityBatch.ENVELOPE);
+
+    private static final Map<String, Envelope<?>> BY_TYPE = ENVELOPES.stream()
+            .collect(Collectors.toUnmodifiableMap(Envelope::type, Function.identity()));
 
     private MessageTypes() {
     }
 
+    /** The envelopes of all queue messages, as their records declare them. */
+    public static List<Envelope<?>> envelopes() {
+        return ENVELOPES;
+    }
+
+    /** The envelope a type name belongs to, or null for a type we do not know. */
+    public static Envelope<?> envelopeOf(String type) {
+        return type == null ? null : BY_TYPE.get(type);
+    }
+
     /** The record a type name's body maps to, or null for a type we do not know. */
     public static Class<?> bodyOf(String type) {
-        return type == null ? null : BODIES.get(type);
+        Envelope<?> envelope = envelopeOf(type);
+        return envelope == null ? null : envelope.body();
     }
 }

@@ -10,8 +10,22 @@ import java.util.Map;
  *
  * @param version rises with every change; a dispatcher ignores a snapshot older than the one it has
  */
-public record SettingsSnapshot(long version, Map<String, String> values, Instant at) {
+public record SettingsSnapshot(long version, Map<String, String> values, Instant at) implements QueueMessage {
+    public static final Envelope<SettingsSnapshot> ENVELOPE = Envelope.onFanout(QueueNames.SETTINGS_EXCHANGE, MessageTypes.SETTINGS_V1,
+            SettingsSnapshot.class);
+
     public SettingsSnapshot {
         values = values == null ? Map.of() : Map.copyOf(values);
+    }
+
+    @Override
+    public Envelope<SettingsSnapshot> envelope() {
+        return ENVELOPE;
+    }
+
+    /** {@code settings:<version>}: the same version broadcast again is the same snapshot. */
+    @Override
+    public String amqpMessageId() {
+        return "settings:" + version;
     }
 }

@@ -17,5 +17,17 @@ public record SubmitMessage(
         Instant submittedAt,
         Email email,
         Instant sendAt,
-        String provider) {
+        String provider) implements QueueMessage {
+    public static final Envelope<SubmitMessage> ENVELOPE = Envelope.onQueue(QueueNames.MAILBOX, MessageTypes.SUBMIT_V1, SubmitMessage.class);
+
+    @Override
+    public Envelope<SubmitMessage> envelope() {
+        return ENVELOPE;
+    }
+
+    /** The submission's own id: the same submission published twice records one message. */
+    @Override
+    public String amqpMessageId() {
+        return id.toString();
+    }
 }

@@ -1,13 +1,9 @@
 package dev.mailroom.server.api;
 
-import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.DeadLetterAction;
-import dev.mailroom.contracts.MessageTypes;
-import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
-import dev.mailroom.server.messaging.OutgoingMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -86,8 +82,7 @@ class DeadLettersController {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no open dead letter " + id);
         }
         DeadLetterAction decision = new DeadLetterAction(id, action, clock.instant());
-        publisher.publish(new OutgoingMessage(QueueNames.CONTROL, "dead-letter:" + id + ":" + action, MessageTypes.DEAD_LETTER_V1,
-                ContractJson.write(decision)));
+        publisher.publish(decision);
         return ResponseEntity.accepted().body(Map.of("id", id, "action", action));
     }
 

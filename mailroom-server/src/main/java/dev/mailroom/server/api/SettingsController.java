@@ -1,21 +1,16 @@
 package dev.mailroom.server.api;
 
-import dev.mailroom.contracts.ContractJson;
-import dev.mailroom.contracts.MessageTypes;
-import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.SettingChange;
 import dev.mailroom.contracts.SettingNames;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
-import dev.mailroom.server.messaging.OutgoingMessage;
 import dev.mailroom.server.providers.EnabledProviders;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -74,8 +69,7 @@ class SettingsController {
             throw new InvalidRequestException(InvalidRequestException.INVALID_SETTING, List.of(new Violation("provider", problem)));
         }
         SettingChange change = new SettingChange(SettingNames.DEFAULT_PROVIDER, request.provider(), clock.instant());
-        publisher.publish(new OutgoingMessage(QueueNames.CONTROL, "setting:" + UUID.randomUUID(), MessageTypes.SETTING_V1,
-                ContractJson.write(change)));
+        publisher.publish(change);
         return ResponseEntity.accepted().body(Map.of("defaultProvider", request.provider()));
     }
 }

@@ -2,7 +2,6 @@ package dev.mailroom.server.dispatcher;
 
 import dev.mailroom.contracts.DispatchCommand;
 import dev.mailroom.contracts.MalformedMessageException;
-import dev.mailroom.contracts.MessageTypes;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
@@ -32,7 +31,7 @@ class DispatchListener {
         List<DispatchCommand> commands = new ArrayList<>(messages.size());
         for (Message message : messages) {
             try {
-                DispatchCommand command = QueueBodies.read(message, MessageTypes.DISPATCH_V1, DispatchCommand.class);
+                DispatchCommand command = QueueBodies.read(message, DispatchCommand.ENVELOPE);
                 if (command.messageId() == null || command.email() == null) {
                     throw new MalformedMessageException("a dispatch command needs a messageId and an email");
                 }

@@ -3,8 +3,6 @@ package dev.mailroom.server.dispatcher;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.DispatchCommand;
 import dev.mailroom.contracts.EmailRules;
-import dev.mailroom.contracts.Ids;
-import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.MailroomProperties;
@@ -100,22 +98,19 @@ class Dispatcher implements AutoCloseable {
         details.put("attempt", attempt);
         // Java 17: no pattern matching for switch yet, so the sealed outcomes are tested in turn.
         if (outcome instanceof DeliveryOutcome.Accepted accepted) {
-            return new ActivityReport(Ids.activity(command.messageId(), MessageStatus.DISPATCHED, attempt), command.messageId(),
-                    accepted.providerMessageId(), provider, MessageStatus.DISPATCHED, clock.instant(), null, null, details, attempt, null);
+            return ActivityReport.dispatched(command.messageId(), attempt, provider, accepted.providerMessageId(), clock.instant(), details);
         }
         if (outcome instanceof DeliveryOutcome.RetryLater later) {
             details.put("reason", later.reason());
             if (later.notBefore() != null) {
                 details.put("retryAfter", later.notBefore().toString());
             }
-            return new ActivityReport(Ids.activity(command.messageId(), MessageStatus.DEFERRED, attempt), command.messageId(), null,
-                    provider, MessageStatus.DEFERRED, clock.instant(), null, null, details, attempt,
-                    later.notBefore() == null ? clock.instant() : later.notBefore());
+            return ActivityReport.deferred(command.messageId(), attempt, provider, clock.instant(),
+                    later.notBefore() == null ? clock.instant() : later.notBefore(), details);
         }
         DeliveryOutcome.Rejected rejected = (DeliveryOutcome.Rejected) outcome;
         details.put("reason", rejected.reason());
-        return new ActivityReport(Ids.activity(command.messageId(), MessageStatus.FAILED, attempt), command.messageId(), null,
-                provider, MessageStatus.FAILED, clock.instant(), null, null, details, attempt, null);
+        return ActivityReport.failed(command.messageId(), attempt, provider, clock.instant(), details);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.mailroom.server.dispatcher;
 
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.MalformedMessageException;
-import dev.mailroom.contracts.MessageTypes;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.SettingsSnapshot;
 import dev.mailroom.server.ConditionalOnRole;
@@ -48,12 +47,12 @@ class SettingsListener {
 
     @RabbitListener(id = "settings", queues = "#{dispatcherSettingsQueue.name}")
     void onSnapshot(Message message) {
-        if (!MessageTypes.SETTINGS_V1.equals(message.getMessageProperties().getType())) {
+        if (!SettingsSnapshot.ENVELOPE.type().equals(message.getMessageProperties().getType())) {
             log.warn("Ignoring a settings message of type {}", message.getMessageProperties().getType());
             return;
         }
         try {
-            defaultProvider.follow(ContractJson.read(message.getBody(), SettingsSnapshot.class));
+            defaultProvider.follow(ContractJson.read(message.getBody(), SettingsSnapshot.ENVELOPE.body()));
         } catch (MalformedMessageException e) {
             // Snapshots are repeated every few seconds; an unreadable one is dropped, not parked.
             log.warn("Ignoring an unreadable settings snapshot: {}", e.getMessage());

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import dev.mailroom.contracts.QueueMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
@@ -35,17 +36,37 @@ public class ConfirmedPublisher {
         this.confirmTimeoutMillis = confirmTimeout.toMillis();
     }
 
-    public void publish(OutgoingMessage message) {
+    /** Publishes one message under its own envelope (queue, type, message id) and returns once it is confirmed. */
+    public void publish(QueueMessage message) {
         publishAll(List.of(message));
     }
 
     /**
-     * Publishes every message and returns once all are confirmed.
+     * Publishes every message under its own envelope and returns once all are confirmed.
      *
      * @throws PublishFailedException if any was not confirmed; some others may have been, which
      *                                is safe because every consumer is idempotent on message_id
      */
-    public void publishAll(List<OutgoingMessage> messages) {
+    public void publishAll(List<? extends QueueMessage> messages) {
+        List<OutgoingMessage> wire = new ArrayList<>(messages.size());
+        for (QueueMessage m : messages) {
+            wire.add(OutgoingMessage.of(m));
+        }
+        send(wire);
+    }
+
+    /**
+     * Publishes bytes as they are, under the given queue, type and id: only for a message that is
+     * not (or no longer known to be) a readable contract record, such as an unreadable original
+     * being parked or a parked message being replayed.
+     *
+     * @throws PublishFailedException if it was not confirmed
+     */
+    public void publishRaw(OutgoingMessage message) {
+        send(List.of(message));
+    }
+
+    private void send(List<OutgoingMessage> messages) {
         List<CorrelationData> pending = new ArrayList<>(messages.size());
         try {
             // One channel for the whole batch. Sent one by one through the template, each message

@@ -1,9 +1,13 @@
 package dev.mailroom.server.messaging;
 
+import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.contracts.QueueMessage;
 import java.util.Map;
 
 /**
- * A queue message about to be published.
+ * A queue message as it goes on the wire. Made from a {@link QueueMessage} ({@link #of}), which
+ * declares its own queue, type and message id; built by hand only where exact bytes must be sent
+ * again as they came (parking an unreadable original, replaying a parked message).
  *
  * @param messageId the AMQP message_id: the consumer's idempotency key
  * @param type      a versioned type name from {@link dev.mailroom.contracts.MessageTypes}
@@ -13,5 +17,14 @@ import java.util.Map;
 public record OutgoingMessage(String queue, String messageId, String type, byte[] body, Map<String, Object> headers) {
     public OutgoingMessage(String queue, String messageId, String type, byte[] body) {
         this(queue, messageId, type, body, Map.of());
+    }
+
+    /**
+     * The message's own envelope and its JSON.
+     *
+     * @throws IllegalStateException for a broadcast (settings snapshot), which goes to an exchange, not a queue
+     */
+    public static OutgoingMessage of(QueueMessage message) {
+        return new OutgoingMessage(message.envelope().queue(), message.amqpMessageId(), message.type(), ContractJson.write(message));
     }
 }

@@ -31,7 +31,8 @@ public class Parking {
         // without ids stay two dead letters (one shared name would store only the first).
         String parkedId = messageId == null ? "no-id:" + UUID.nameUUIDFromBytes(body) : messageId;
         String why = reason == null || reason.isBlank() ? "no reason given" : reason;
-        publisher.publish(new OutgoingMessage(QueueNames.PARKED, parkedId, original.getMessageProperties().getType(), body,
+        // Raw: the original's own bytes and type, whatever they are (it may not be readable at all).
+        publisher.publishRaw(new OutgoingMessage(QueueNames.PARKED, parkedId, original.getMessageProperties().getType(), body,
                 Map.of(REASON_HEADER, why.length() <= MAX_REASON ? why : why.substring(0, MAX_REASON) + "…",
                         ORIGINAL_QUEUE_HEADER, fromQueue == null ? "unknown" : fromQueue)));
     }

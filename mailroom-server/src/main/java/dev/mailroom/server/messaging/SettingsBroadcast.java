@@ -1,8 +1,6 @@
 package dev.mailroom.server.messaging;
 
 import dev.mailroom.contracts.ContractJson;
-import dev.mailroom.contracts.MessageTypes;
-import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.SettingsSnapshot;
 import com.rabbitmq.client.AMQP;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -22,15 +20,15 @@ public class SettingsBroadcast {
 
     public void publish(SettingsSnapshot snapshot) {
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
-                .type(MessageTypes.SETTINGS_V1)
+                .type(snapshot.type())
                 .contentType("application/json")
-                .messageId("settings:" + snapshot.version())
+                .messageId(snapshot.amqpMessageId())
                 .deliveryMode(1)
                 .build();
         byte[] body = ContractJson.write(snapshot);
         // A plain, non-mandatory publish on the channel: the template's mandatory flag is for the queues.
         rabbit.execute(channel -> {
-            channel.basicPublish(QueueNames.SETTINGS_EXCHANGE, "", false, props, body);
+            channel.basicPublish(snapshot.envelope().exchange(), snapshot.envelope().routingKey(), false, props, body);
             return null;
         });
     }

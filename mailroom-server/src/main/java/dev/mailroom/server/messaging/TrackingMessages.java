@@ -2,9 +2,7 @@ package dev.mailroom.server.messaging;
 
 import dev.mailroom.contracts.ActivityBatch;
 import dev.mailroom.contracts.ActivityReport;
-import dev.mailroom.contracts.ContractJson;
-import dev.mailroom.contracts.MessageTypes;
-import dev.mailroom.contracts.QueueNames;
+import dev.mailroom.contracts.QueueMessage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,15 +19,14 @@ public final class TrackingMessages {
     private TrackingMessages() {
     }
 
-    public static List<OutgoingMessage> of(List<ActivityReport> reports) {
+    /** The queue messages to publish: the report itself, or {@link ActivityBatch}es of at most {@value #MAX_REPORTS_PER_MESSAGE}. */
+    public static List<QueueMessage> of(List<ActivityReport> reports) {
         if (reports.size() == 1) {
-            ActivityReport only = reports.get(0);
-            return List.of(new OutgoingMessage(QueueNames.TRACKING, only.id().toString(), MessageTypes.ACTIVITY_V1, ContractJson.write(only)));
+            return List.of(reports.get(0));
         }
-        List<OutgoingMessage> messages = new ArrayList<>();
+        List<QueueMessage> messages = new ArrayList<>();
         for (int from = 0; from < reports.size(); from += MAX_REPORTS_PER_MESSAGE) {
-            ActivityBatch batch = new ActivityBatch(reports.subList(from, Math.min(reports.size(), from + MAX_REPORTS_PER_MESSAGE)));
-            messages.add(new OutgoingMessage(QueueNames.TRACKING, batch.messageId(), MessageTypes.ACTIVITIES_V1, ContractJson.write(batch)));
+            messages.add(new ActivityBatch(reports.subList(from, Math.min(reports.size(), from + MAX_REPORTS_PER_MESSAGE))));
         }
         return messages;
     }

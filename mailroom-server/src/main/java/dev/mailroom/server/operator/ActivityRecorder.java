@@ -100,8 +100,7 @@ class ActivityRecorder {
         Map<String, UUID> matches = new HashMap<>(store.messagesByProviderId(unknown));
         dispatches.forEach(d -> matches.put(d.providerMessageId(), d.messageId()));
         return batch.stream().map(r -> r.messageId() != null || !matches.containsKey(r.providerMessageId()) ? r
-                : new ActivityReport(r.id(), matches.get(r.providerMessageId()), r.providerMessageId(), r.provider(), r.status(),
-                        r.occurredAt(), r.recipient(), r.providerEvent(), r.details(), r.attempt(), r.retryAt())).toList();
+                : r.withMessageId(matches.get(r.providerMessageId()))).toList();
     }
 
     /**
@@ -117,17 +116,12 @@ class ActivityRecorder {
             store.scheduleRetry(deferred.messageId(), attempt, next);
             Map<String, Object> details = new HashMap<>(deferred.details());
             details.put("nextAttemptAt", next.toString());
-            return List.of(withDetails(deferred, details));
+            return List.of(deferred.withDetails(details));
         }
         String why = tooOld ? "gave up after " + attempt + " attempts, the message is older than " + retries.maxAge()
                 : "gave up after " + attempt + " attempts";
         return List.of(deferred, OperatorStore.pipelineActivity(deferred.messageId(), MessageStatus.FAILED, attempt, now,
                 Map.of("reason", why + ": " + reason, "attempts", attempt)));
-    }
-
-    private static ActivityReport withDetails(ActivityReport r, Map<String, Object> details) {
-        return new ActivityReport(r.id(), r.messageId(), r.providerMessageId(), r.provider(), r.status(), r.occurredAt(), r.recipient(),
-                r.providerEvent(), details, r.attempt(), r.retryAt());
     }
 
     private static void raise(Map<UUID, MessageStatus> best, UUID messageId, MessageStatus status) {

@@ -2,7 +2,6 @@ package dev.mailroom.server.operator;
 
 import dev.mailroom.contracts.DeadLetterAction;
 import dev.mailroom.contracts.MalformedMessageException;
-import dev.mailroom.contracts.MessageTypes;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.SettingChange;
 import dev.mailroom.server.ConditionalOnRole;
@@ -43,14 +42,13 @@ class ControlListener {
         Map<Object, Message> origins = new IdentityHashMap<>();
         for (Message message : messages) {
             try {
-                String type = message.getMessageProperties().getType();
-                if (MessageTypes.DEAD_LETTER_V1.equals(type)) {
-                    DeadLetterAction action = DeadLetterResolver.validated(
-                            QueueBodies.read(message, MessageTypes.DEAD_LETTER_V1, DeadLetterAction.class));
+                if (QueueBodies.envelopeOf(message) == DeadLetterAction.ENVELOPE) {
+                    DeadLetterAction action = DeadLetterResolver.validated(QueueBodies.read(message, DeadLetterAction.ENVELOPE));
                     deadLetterActions.add(action);
                     origins.put(action, message);
                 } else {
-                    SettingChange change = settings.validated(QueueBodies.read(message, MessageTypes.SETTING_V1, SettingChange.class));
+                    // A setting change; any other type is refused here as "unexpected message type" and parked.
+                    SettingChange change = settings.validated(QueueBodies.read(message, SettingChange.ENVELOPE));
                     settingChanges.add(change);
                     origins.put(change, message);
                 }

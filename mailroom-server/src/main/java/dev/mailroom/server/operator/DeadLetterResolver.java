@@ -68,7 +68,8 @@ class DeadLetterResolver {
                 if (DeadLetterAction.REPLAY.equals(action.action())) {
                     // An AMQP message id is at most 255 bytes; a stored one cut to its column may be longer in UTF-8.
                     boolean keepsId = p.messageId() != null && p.messageId().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255;
-                    publisher.publish(new OutgoingMessage(p.queue(), keepsId ? p.messageId() : p.id().toString(), p.type(), p.body()));
+                    // Raw: the parked bytes exactly as they came, not a record read and written again.
+                    publisher.publishRaw(new OutgoingMessage(p.queue(), keepsId ? p.messageId() : p.id().toString(), p.type(), p.body()));
                 }
                 store.resolveDeadLetter(p.id(), action.action().equals(DeadLetterAction.REPLAY) ? "replayed" : "discarded", clock.instant());
                 log.info("Dead letter {} from {}: {}", p.id(), p.queue(), action.action());

@@ -1,11 +1,11 @@
 package dev.mailroom.server.operator;
 
 import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.contracts.DispatchCommand;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
-import dev.mailroom.server.messaging.OutgoingMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -65,10 +65,10 @@ class DueDispatchReleaser {
                 return 0;
             }
             Map<UUID, Integer> attempts = new HashMap<>();
-            List<OutgoingMessage> commands = due.stream().map(d -> {
+            List<DispatchCommand> commands = due.stream().map(d -> {
                 attempts.put(d.id(), d.nextAttempt());
                 Email email = ContractJson.read(d.contentJson().getBytes(StandardCharsets.UTF_8), Email.class);
-                return DispatchCommands.of(d.id(), d.organizationId(), d.nextAttempt(), d.requestedProvider(), email);
+                return new DispatchCommand(d.id(), d.organizationId(), d.nextAttempt(), d.requestedProvider(), email);
             }).toList();
             Instant queuedAt = clock.instant();
             publisher.publishAll(commands);

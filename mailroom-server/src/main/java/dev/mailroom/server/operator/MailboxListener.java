@@ -3,7 +3,7 @@ package dev.mailroom.server.operator;
 import dev.mailroom.contracts.CancelMessage;
 import dev.mailroom.contracts.EmailRules;
 import dev.mailroom.contracts.MalformedMessageException;
-import dev.mailroom.contracts.MessageTypes;
+import dev.mailroom.contracts.Envelope;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.contracts.Violation;
@@ -56,15 +56,17 @@ class MailboxListener {
         Map<Object, Message> origins = new IdentityHashMap<>();
         for (Message message : messages) {
             try {
-                String type = message.getMessageProperties().getType();
-                if (MessageTypes.CANCEL_V1.equals(type)) {
-                    CancelMessage cancel = validated(QueueBodies.read(message, MessageTypes.CANCEL_V1, CancelMessage.class));
+                // Routed by the envelope the contract declares for the message's type.
+                Envelope<?> envelope = QueueBodies.envelopeOf(message);
+                if (envelope == CancelMessage.ENVELOPE) {
+                    CancelMessage cancel = validated(QueueBodies.read(message, CancelMessage.ENVELOPE));
                     cancels.add(cancel);
                     origins.put(cancel, message);
-                } else if (MessageTypes.SETTING_V1.equals(type) || MessageTypes.DEAD_LETTER_V1.equals(type)) {
+                } else if (envelope != null && envelope.travelsOn(QueueNames.CONTROL)) {
                     deadLetters.park(QueueNames.MAILBOX, message, CONTROL_REFUSED);
                 } else {
-                    SubmitMessage submission = validated(QueueBodies.read(message, MessageTypes.SUBMIT_V1, SubmitMessage.class));
+                    // A submission; any other type is refused here as "unexpected message type" and parked.
+                    SubmitMessage submission = validated(QueueBodies.read(message, SubmitMessage.ENVELOPE));
                     submissions.add(submission);
                     origins.put(submission, message);
                 }

@@ -4,10 +4,10 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.CancelMessage;
+import dev.mailroom.contracts.DispatchCommand;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
-import dev.mailroom.server.messaging.OutgoingMessage;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,11 +77,11 @@ class MessageIntake {
         })), refused);
         accepted.increment(statuses.size());
 
-        List<OutgoingMessage> commands = new ArrayList<>();
+        List<DispatchCommand> commands = new ArrayList<>();
         Map<UUID, Integer> attempts = new HashMap<>();
         for (SubmitMessage s : byId.values()) {
             if (statuses.get(s.id()) == MessageStatus.ACCEPTED) {
-                commands.add(DispatchCommands.of(s.id(), s.organizationId(), 1, s.provider(), s.email()));
+                commands.add(new DispatchCommand(s.id(), s.organizationId(), 1, s.provider(), s.email()));
                 attempts.put(s.id(), 1);
             }
         }

@@ -4,7 +4,6 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.ContractJson;
-import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.contracts.SubmitMessage;
@@ -328,7 +327,6 @@ class OperatorStore {
     }
 
     static ActivityReport pipelineActivity(UUID messageId, MessageStatus status, int attempt, Instant at, Map<String, Object> details) {
-        return new ActivityReport(Ids.activity(messageId, status, attempt), messageId, null, null, status, at, null,
-                null, details, attempt == 0 ? null : attempt, null);
+        return ActivityReport.pipeline(messageId, status, attempt, at, details);
     }
 }

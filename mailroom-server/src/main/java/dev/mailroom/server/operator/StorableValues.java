@@ -108,8 +108,7 @@ final class StorableValues {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> details = (Map<String, Object>) withoutNul(r.details());
-        return new ActivityReport(r.id(), r.messageId(), r.providerMessageId(), r.provider(), r.status(),
-                r.occurredAt(), r.recipient(), r.providerEvent(), details, r.attempt(), r.retryAt());
+        return r.withDetails(details);
     }
 
     /** The text without NUL characters (null stays null). */

@@ -45,13 +45,13 @@ class TrackingListener {
         List<Pending> reports = new ArrayList<>(messages.size());
         for (Message message : messages) {
             try {
-                if (MessageTypes.ACTIVITIES_V1.equals(message.getMessageProperties().getType())) {
-                    List<ActivityReport> batch = QueueBodies.read(message, MessageTypes.ACTIVITIES_V1, ActivityBatch.class).activities();
+                if (QueueBodies.envelopeOf(message) == ActivityBatch.ENVELOPE) {
+                    List<ActivityReport> batch = QueueBodies.read(message, ActivityBatch.ENVELOPE).activities();
                     for (int i = 0; i < batch.size(); i++) {
                         addChecked(batch.get(i), reports, message, i);
                     }
                 } else {
-                    reports.add(new Pending(checked(QueueBodies.read(message, MessageTypes.ACTIVITY_V1, ActivityReport.class)), message, -1));
+                    reports.add(new Pending(checked(QueueBodies.read(message, ActivityReport.ENVELOPE)), message, -1));
                 }
             } catch (RuntimeException e) {
                 if (OperatorFailures.isInfrastructure(e)) {
@@ -92,7 +92,7 @@ class TrackingListener {
         String batchId = p.origin().getMessageProperties().getMessageId();
         MessageProperties props = new MessageProperties();
         props.setMessageId(batchId + "#" + p.index());
-        props.setType(MessageTypes.ACTIVITY_V1);
+        props.setType(p.report().type());
         props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         deadLetters.park(QueueNames.TRACKING, new Message(ContractJson.write(p.report()), props),
                 "report " + p.index() + " of batch " + batchId + ": " + reason);
@@ -104,10 +104,10 @@ class TrackingListener {
         }
         // Values the columns cannot hold are poison too: refused here, one message parked,
         // rather than a whole batch failing in the database again and again.
-        FieldLimits.check("provider", report.provider(), 32);
-        FieldLimits.check("providerEvent", report.providerEvent(), 64);
-        FieldLimits.check("providerMessageId", report.providerMessageId(), 255);
-        FieldLimits.check("recipient", report.recipient(), 320);
+        FieldLimits.check("provider", report.provider(), ActivityReport.MAX_PROVIDER);
+        FieldLimits.check("providerEvent", report.providerEvent(), ActivityReport.MAX_PROVIDER_EVENT);
+        FieldLimits.check("providerMessageId", report.providerMessageId(), ActivityReport.MAX_PROVIDER_MESSAGE_ID);
+        FieldLimits.check("recipient", report.recipient(), ActivityReport.MAX_RECIPIENT);
         return StorableValues.storableReport(report);
     }
 }

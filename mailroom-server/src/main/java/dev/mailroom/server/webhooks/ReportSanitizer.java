@@ -26,18 +26,14 @@ import tools.jackson.databind.JsonNode;
  *   <li><b>Strings</b>: NUL removed (PostgreSQL text cannot hold it), unpaired UTF-16 surrogates
  *       replaced by U+FFFD (no encoder can write them), in every string including detail keys and
  *       nested values.</li>
- *   <li><b>Lengths</b>: cut to the columns' sizes (provider 32, providerEvent 64,
- *       providerMessageId 255, recipient 320 characters, as the operator checks them), detail keys
+ *   <li><b>Lengths</b>: cut to the columns' sizes ({@link ActivityReport#MAX_PROVIDER} and the
+ *       others beside it, which the operator checks too), detail keys
  *       to {@value #MAX_DETAIL_KEY} and detail strings to {@value #MAX_DETAIL_VALUE} characters;
  *       details nested deeper than {@value #MAX_DEPTH} levels are replaced by a note.</li>
  * </ul>
  */
 final class ReportSanitizer {
     static final String ORIGINAL_TIME = "providerOccurredAt";
-    static final int MAX_PROVIDER = 32;
-    static final int MAX_PROVIDER_EVENT = 64;
-    static final int MAX_PROVIDER_MESSAGE_ID = 255;
-    static final int MAX_RECIPIENT = 320;
     static final int MAX_DETAIL_KEY = 128;
     static final int MAX_DETAIL_VALUE = 2048;
     static final int MAX_DEPTH = 8;
@@ -68,9 +64,14 @@ final class ReportSanitizer {
             }
             occurredAt = receivedAt;
         }
-        return new ActivityReport(r.id(), r.messageId(), text(r.providerMessageId(), MAX_PROVIDER_MESSAGE_ID), text(r.provider(), MAX_PROVIDER),
-                r.status(), occurredAt, text(r.recipient(), MAX_RECIPIENT), text(r.providerEvent(), MAX_PROVIDER_EVENT),
-                withoutNullValues(details), r.attempt(), r.retryAt());
+        return r.toBuilder()
+                .providerMessageId(text(r.providerMessageId(), ActivityReport.MAX_PROVIDER_MESSAGE_ID))
+                .provider(text(r.provider(), ActivityReport.MAX_PROVIDER))
+                .occurredAt(occurredAt)
+                .recipient(text(r.recipient(), ActivityReport.MAX_RECIPIENT))
+                .providerEvent(text(r.providerEvent(), ActivityReport.MAX_PROVIDER_EVENT))
+                .details(withoutNullValues(details))
+                .build();
     }
 
     /** NUL removed, lone surrogates replaced, at most {@code max} characters (never half a surrogate pair); null stays null. */

@@ -8,6 +8,7 @@ import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.MessageTypes;
+import dev.mailroom.contracts.QueueMessage;
 import dev.mailroom.contracts.QueueNames;
 import java.time.Instant;
 import java.util.List;
@@ -28,9 +29,14 @@ class TrackingMessagesTest {
         return IntStream.range(0, count).mapToObj(TrackingMessagesTest::event).toList();
     }
 
+    /** What the publisher sends for these messages: queue, message_id, type and body. */
+    private static List<OutgoingMessage> onTheWire(List<QueueMessage> messages) {
+        return messages.stream().map(OutgoingMessage::of).toList();
+    }
+
     @Test
     void oneReportTravelsInTheOneReportFormUnderItsOwnId() {
-        List<OutgoingMessage> messages = TrackingMessages.of(events(1));
+        List<OutgoingMessage> messages = onTheWire(TrackingMessages.of(events(1)));
 
         assertThat(messages).hasSize(1);
         assertThat(messages.get(0).type()).isEqualTo(MessageTypes.ACTIVITY_V1);
@@ -40,7 +46,7 @@ class TrackingMessagesTest {
 
     @Test
     void reportsProducedTogetherTravelAsOneBatchMessage() {
-        List<OutgoingMessage> messages = TrackingMessages.of(events(100));
+        List<OutgoingMessage> messages = onTheWire(TrackingMessages.of(events(100)));
 
         assertThat(messages).hasSize(1);
         OutgoingMessage only = messages.get(0);
@@ -53,7 +59,7 @@ class TrackingMessagesTest {
 
     @Test
     void aLargeBatchIsSplitSoNoMessageCarriesMoreThanTheLimit() {
-        List<OutgoingMessage> messages = TrackingMessages.of(events(2 * TrackingMessages.MAX_REPORTS_PER_MESSAGE + 1));
+        List<OutgoingMessage> messages = onTheWire(TrackingMessages.of(events(2 * TrackingMessages.MAX_REPORTS_PER_MESSAGE + 1)));
 
         List<Integer> sizes = messages.stream().map(m -> ContractJson.read(m.body(), ActivityBatch.class).activities().size()).toList();
         assertThat(sizes).containsExactly(TrackingMessages.MAX_REPORTS_PER_MESSAGE, TrackingMessages.MAX_REPORTS_PER_MESSAGE, 1);
