@@ -37,16 +37,18 @@ public final class MailroomProcess {
     private final String roles;
     private final int port;
     private final List<String> command;
+    private final Path directory;
     private final Path log;
     private volatile Process process;
     private volatile Instant startedAt;
     private int starts;
 
-    MailroomProcess(String name, String roles, int port, List<String> command, Path log) {
+    MailroomProcess(String name, String roles, int port, List<String> command, Path directory, Path log) {
         this.name = name;
         this.roles = roles;
         this.port = port;
         this.command = List.copyOf(command);
+        this.directory = directory;
         this.log = log;
     }
 
@@ -70,6 +72,11 @@ public final class MailroomProcess {
         return log;
     }
 
+    /** The command line it is started with (every start the same). */
+    public List<String> command() {
+        return command;
+    }
+
     /** How many times this process was started (1 after the first start). */
     public synchronized int starts() {
         return starts;
@@ -81,10 +88,11 @@ public final class MailroomProcess {
         }
         starts++;
         Files.createDirectories(log.getParent());
+        Files.createDirectories(directory);
         Files.writeString(log, String.format("%n===== mailroom-bench: start #%d of %s at %s =====%n", starts, name, Instant.now()),
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(log.getParent().toFile())
+                .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // Exactly the configuration on the command line, not whatever this JVM's environment holds
@@ -107,6 +115,14 @@ public final class MailroomProcess {
         p.destroyForcibly();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException(name + " (pid " + p.pid() + ") survived SIGKILL for 30 s");
+        }
+    }
+
+    /** SIGTERM (Spring's graceful shutdown) without waiting: lets several processes finish their batches at once. */
+    void signalStop() {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.destroy();
         }
     }
 

@@ -56,7 +56,7 @@ public final class PostgresServer {
     }
 
     public boolean canConnect() {
-        try (Connection ignored = infrastructure.openDatabase()) {
+        try (Connection ignored = infrastructure.database().connect()) {
             return true;
         } catch (SQLException e) {
             return false;
@@ -65,19 +65,19 @@ public final class PostgresServer {
 
     /** Creates the database (owned by the configured user) if it does not exist, as the postgres superuser. */
     public void ensureDatabase() {
-        try (Connection ignored = infrastructure.openDatabase()) {
+        try (Connection ignored = infrastructure.database().connect()) {
             return;
         } catch (SQLException e) {
             if (!INVALID_CATALOG.equals(e.getSQLState())) {
-                throw new IllegalStateException("cannot connect to " + infrastructure.jdbcUrl() + ": " + e.getMessage(), e);
+                throw new IllegalStateException("cannot connect to " + infrastructure.database().url() + ": " + e.getMessage(), e);
             }
         }
-        String database = infrastructure.database();
-        if (!database.matches("[A-Za-z0-9_]+") || !infrastructure.dbUser().matches("[A-Za-z0-9_]+")) {
+        String database = infrastructure.database().name();
+        if (!database.matches("[A-Za-z0-9_]+") || !infrastructure.database().user().matches("[A-Za-z0-9_]+")) {
             throw new IllegalArgumentException("database and user names must be letters, digits and _: " + database);
         }
         Shell.Result result = Shell.run(CTL_TIMEOUT, "runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                "-d", "postgres", "-c", "CREATE DATABASE \"" + database + "\" OWNER \"" + infrastructure.dbUser() + "\"");
+                "-d", "postgres", "-c", "CREATE DATABASE \"" + database + "\" OWNER \"" + infrastructure.database().user() + "\"");
         if (!result.ok()) {
             throw new IllegalStateException("could not create database " + database + " (run as root, or create it yourself): "
                     + result.output());

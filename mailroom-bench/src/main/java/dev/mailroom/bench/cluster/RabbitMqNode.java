@@ -32,7 +32,7 @@ public final class RabbitMqNode {
 
     /** Creates the virtual host (if missing) and gives the user every right on it. */
     public void ensureVhost() {
-        String vhost = infrastructure.vhost();
+        String vhost = infrastructure.broker().vhost();
         if ("/".equals(vhost)) {
             return;
         }
@@ -46,7 +46,7 @@ public final class RabbitMqNode {
                 throw new IllegalStateException("rabbitmqctl add_vhost " + vhost + " failed: " + added.output());
             }
         }
-        Shell.Result permitted = ctl("-q", "set_permissions", "-p", vhost, infrastructure.rabbitUser(), ".*", ".*", ".*");
+        Shell.Result permitted = ctl("-q", "set_permissions", "-p", vhost, infrastructure.broker().user(), ".*", ".*", ".*");
         if (!permitted.ok()) {
             throw new IllegalStateException("rabbitmqctl set_permissions failed: " + permitted.output());
         }
@@ -119,12 +119,7 @@ public final class RabbitMqNode {
 
     /** A plain connection to the virtual host (no automatic recovery: look-ups are short). */
     public Connection connect() throws IOException, TimeoutException {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(infrastructure.rabbitHost());
-        factory.setPort(infrastructure.rabbitPort());
-        factory.setUsername(infrastructure.rabbitUser());
-        factory.setPassword(infrastructure.rabbitPassword());
-        factory.setVirtualHost(infrastructure.vhost());
+        ConnectionFactory factory = infrastructure.broker().connectionFactory();
         factory.setAutomaticRecoveryEnabled(false);
         factory.setConnectionTimeout(5000);
         return factory.newConnection("mailroom-bench-admin");

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Scenario 3: the RabbitMQ node is stopped and started again (the whole Erlang VM) while emails
  * are being submitted and processed. The client resubmits what the broker did not confirm (see
- * {@link Submitter}); every process must reconnect by itself, and every confirmed email arrive.
+ * {@link ConfirmedSubmissions}); every process must reconnect by itself, and every confirmed email arrive.
  */
 final class BrokerRestart extends FaultScenario {
     private static final Duration BEFORE_RESTART = Duration.ofSeconds(8);

@@ -47,7 +47,7 @@ final class DatabaseOutage extends FaultScenario {
 
         run.drainAndRecordLedger(faultEnd);
         List<LedgerQueries.DeadLetter> parked;
-        try (Connection db = run.suite.infrastructure().openDatabase()) {
+        try (Connection db = run.suite.infrastructure().database().connect()) {
             parked = LedgerQueries.deadLettersSince(db, run.startedAt);
         }
         Map<String, Long> dlq = run.depths(ScenarioRun.DEAD_LETTER_QUEUES);

@@ -60,7 +60,7 @@ public final class FaultSuite {
                     + "; build it: ./mvnw -q -pl mailroom-server,mailroom-bench -am -DskipTests package");
             return 2;
         }
-        Infrastructure infrastructure = Infrastructure.fromEnvironment().withVhost(options.vhost()).withDatabase(options.database());
+        Infrastructure infrastructure = Infrastructure.fromEnvironment().isolatedIn(options.vhost(), options.database());
         RabbitMqNode rabbit = new RabbitMqNode(infrastructure);
         PostgresServer postgres = new PostgresServer(infrastructure, options.pgVersion(), options.pgCluster());
         rabbit.ensureVhost();
@@ -69,8 +69,8 @@ public final class FaultSuite {
         SuiteContext suite = new SuiteContext(options, infrastructure, rabbit, postgres, runId, out);
 
         out.printf("Fault-injection suite %s: scenarios %s, RabbitMQ %s:%d vhost '%s', PostgreSQL %s, Mailroom %s, logs under %s%n", runId,
-                options.scenarios(), infrastructure.rabbitHost(), infrastructure.rabbitPort(), infrastructure.vhost(),
-                infrastructure.jdbcUrl(), options.mailroomJar(), options.workDir());
+                options.scenarios(), infrastructure.broker().host(), infrastructure.broker().port(), infrastructure.broker().vhost(),
+                infrastructure.database().url(), options.mailroomJar(), options.workDir());
         List<ScenarioResult> results = new ArrayList<>();
         long suiteStart = System.nanoTime();
         for (int number : options.scenarios()) {

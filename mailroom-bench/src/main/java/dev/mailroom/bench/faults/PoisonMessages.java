@@ -2,6 +2,7 @@ package dev.mailroom.bench.faults;
 
 import dev.mailroom.bench.cluster.LedgerQueries;
 import dev.mailroom.bench.cluster.RabbitMqNode;
+import dev.mailroom.bench.submit.AmqpSubmitter;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.Address;
 import dev.mailroom.contracts.ContractJson;
@@ -11,7 +12,6 @@ import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.MessageTypes;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.Recipient;
-import dev.mailroom.contracts.SubmitMessage;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -90,7 +90,7 @@ final class PoisonMessages extends FaultScenario {
                 collateral.put(dlq, others);
             }
         }
-        try (Connection db = run.suite.infrastructure().openDatabase()) {
+        try (Connection db = run.suite.infrastructure().database().connect()) {
             for (LedgerQueries.DeadLetter d : LedgerQueries.deadLettersSince(db, run.startedAt)) {
                 if (!poisonIds.contains(d.messageId())) {
                     collateral.merge("dead_letters (" + d.queue() + ": " + d.reason() + ")", 1, Integer::sum);
@@ -127,7 +127,7 @@ final class PoisonMessages extends FaultScenario {
     private static Map<String, String> fates(ScenarioRun run, List<Poison> poisons) throws Exception {
         Map<String, String> fates = new LinkedHashMap<>();
         List<String> ids = poisons.stream().map(Poison::messageId).toList();
-        try (Connection db = run.suite.infrastructure().openDatabase();
+        try (Connection db = run.suite.infrastructure().database().connect();
              PreparedStatement st = db.prepareStatement("SELECT message_id, queue, reason FROM dead_letters WHERE message_id = ANY(?)")) {
             Array array = db.createArrayOf("varchar", ids.toArray());
             st.setArray(1, array);
@@ -154,7 +154,7 @@ final class PoisonMessages extends FaultScenario {
     static List<Poison> poisons(String tag) {
         Email email = new Email(Address.of("faults@example.org"), List.of(Recipient.of("poison@example.org")), null, null, null,
                 "Poison", "Poison", null, null, List.of(tag), null, null);
-        byte[] validSubmit = ContractJson.write(new SubmitMessage(UUID.randomUUID(), "default", Instant.now(), email, null, null));
+        byte[] validSubmit = ContractJson.write(AmqpSubmitter.submitMessage(UUID.randomUUID(), "default", email));
         byte[] validDispatch = ContractJson.write(new DispatchCommand(UUID.randomUUID(), "default", 1, null, email));
         byte[] validActivity = ContractJson.write(ActivityReport.event(UUID.randomUUID(), UUID.randomUUID(), "p-1", "sendgrid",
                 MessageStatus.DELIVERED, Instant.now(), "poison@example.org", "delivered", Map.of()));
@@ -169,8 +169,8 @@ final class PoisonMessages extends FaultScenario {
         mailbox.add(MessageTypes.DISPATCH_V1, validDispatch, "a dispatch command (wrong type for the queue)");
         mailbox.add(MessageTypes.SUBMIT_V1, "{\"id\":\"not-a-uuid\",\"organizationId\":\"default\"}", "a field of the wrong type");
         mailbox.add(MessageTypes.SUBMIT_V1, "{\"id\":\"" + UUID.randomUUID() + "\",\"organizationId\":\"default\"}", "no email");
-        mailbox.add(MessageTypes.SUBMIT_V1, ContractJson.write(new SubmitMessage(UUID.randomUUID(), "o".repeat(100), Instant.now(), email,
-                null, null)), "valid JSON the database refuses (organizationId of 100 characters)");
+        mailbox.add(MessageTypes.SUBMIT_V1, ContractJson.write(AmqpSubmitter.submitMessage(UUID.randomUUID(), "o".repeat(100), email)),
+                "valid JSON the database refuses (organizationId of 100 characters)");
 
         PoisonList dispatching = new PoisonList(all, QueueNames.DISPATCHING, tag);
         dispatching.add(MessageTypes.DISPATCH_V1, "{this is not json", "unparseable JSON");

@@ -48,7 +48,7 @@ final class ProviderRefusals extends FaultScenario {
         FakeSendGrid.Stats stats = run.fake.stats();
         Map<String, Integer> refusals = stats.refusedPerMessage;
         List<MessageRow> rows;
-        try (Connection db = run.suite.infrastructure().openDatabase()) {
+        try (Connection db = run.suite.infrastructure().database().connect()) {
             rows = LedgerQueries.messages(db, run.submitter.confirmedIds());
         }
         long refused = 0;

@@ -56,7 +56,7 @@ final class ScenarioRun implements AutoCloseable {
     MailroomProcess api;
     final List<MailroomProcess> operators = new ArrayList<>();
     final List<MailroomProcess> dispatchers = new ArrayList<>();
-    Submitter submitter;
+    ConfirmedSubmissions submitter;
     /** Seconds each process took to become ready when the cluster started (all at once: an upper estimate of a restart). */
     final Map<String, Double> startSeconds = new LinkedHashMap<>();
 
@@ -107,25 +107,7 @@ final class ScenarioRun implements AutoCloseable {
         api = cluster.add("api-webhooks", "api,webhooks", apiPort, List.of("--mailroom.api.bootstrap-key=faults-" + UUID.randomUUID()));
         dispatchers.add(cluster.add("dispatcher-1", "dispatcher", List.of()));
         dispatchers.add(cluster.add("dispatcher-2", "dispatcher", List.of()));
-        long start = System.nanoTime();
-        cluster.startAll();
-        List<MailroomProcess> pending = new ArrayList<>(cluster.processes());
-        while (!pending.isEmpty()) {
-            for (MailroomProcess p : List.copyOf(pending)) {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException(p.name() + " exited with code " + p.exitCode() + " while starting; see " + p.log());
-                }
-                if (p.isReady()) {
-                    startSeconds.put(p.name(), seconds(start));
-                    pending.remove(p);
-                }
-            }
-            if (seconds(start) > START_TIMEOUT.toSeconds()) {
-                throw new IllegalStateException("not ready within " + START_TIMEOUT.toSeconds() + " s: "
-                        + pending.stream().map(MailroomProcess::name).toList());
-            }
-            Thread.sleep(200);
-        }
+        startSeconds.putAll(cluster.startAll(START_TIMEOUT));
         log("%d queued messages purged; fake SendGrid on %s; ready after %s s: %s", purged, fake.baseUrl(),
                 startSeconds.values().stream().max(Double::compare).map(s -> String.format("%.1f", s)).orElse("?"),
                 cluster.processes().stream().map(p -> p.name() + " pid " + p.pid()).collect(Collectors.joining(", ")));
@@ -137,7 +119,7 @@ final class ScenarioRun implements AutoCloseable {
     }
 
     void submit(int messages, double ratePerSecond) throws IOException {
-        submitter = new Submitter(suite.infrastructure().amqpUri(), tag, messages, ratePerSecond);
+        submitter = new ConfirmedSubmissions(suite.infrastructure().broker(), tag, messages, ratePerSecond);
         submitter.start();
         log("submitting %d emails through the Java client at %s, tagged %s", messages,
                 ratePerSecond > 0 ? String.format("%.0f/s", ratePerSecond) : "full speed", tag);
@@ -189,7 +171,7 @@ final class ScenarioRun implements AutoCloseable {
                 String dbState;
                 try {
                     if (db == null || db.isClosed()) {
-                        db = suite.infrastructure().openDatabase();
+                        db = suite.infrastructure().database().connect();
                     }
                     counts = LedgerQueries.statusCounts(db, ids);
                     dbState = counts.toString();
@@ -257,7 +239,7 @@ final class ScenarioRun implements AutoCloseable {
     }
 
     LedgerReport ledger() throws SQLException {
-        try (Connection db = suite.infrastructure().openDatabase()) {
+        try (Connection db = suite.infrastructure().database().connect()) {
             return LedgerQueries.check(db, submitter.confirmedIds(), fake.stats().acceptedPerMessage);
         }
     }
@@ -296,7 +278,7 @@ final class ScenarioRun implements AutoCloseable {
     long orphans() throws SQLException {
         Set<UUID> confirmed = new HashSet<>(submitter.confirmedIds());
         long orphans = 0;
-        try (Connection db = suite.infrastructure().openDatabase();
+        try (Connection db = suite.infrastructure().database().connect();
              PreparedStatement st = db.prepareStatement("SELECT message_id FROM message_tags WHERE tag = ?")) {
             st.setString(1, tag);
             try (ResultSet rs = st.executeQuery()) {

@@ -39,7 +39,7 @@ final class WebhookChaos extends FaultScenario {
         List<UUID> ids = run.submitter.confirmedIds();
         List<MessageRow> rows;
         List<ActivityRow> activities;
-        try (Connection db = run.suite.infrastructure().openDatabase()) {
+        try (Connection db = run.suite.infrastructure().database().connect()) {
             rows = LedgerQueries.messages(db, ids);
             activities = LedgerQueries.activities(db, ids);
         }

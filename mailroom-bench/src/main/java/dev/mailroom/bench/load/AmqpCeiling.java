@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import dev.mailroom.bench.cluster.Broker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ final class AmqpCeiling {
         try (Connection publishing = broker.connect("mailroom-bench-ceiling-publish");
              Connection consuming = broker.connect("mailroom-bench-ceiling-consume")) {
             try (Channel admin = publishing.createChannel()) {
-                Map<String, Object> args = broker.rabbit() ? Map.of("x-queue-type", "quorum") : Map.of();
+                Map<String, Object> args = broker.rabbitMq() ? Map.of("x-queue-type", "quorum") : Map.of();
                 admin.queueDeclare(QUEUE, true, false, false, args);
                 admin.queuePurge(QUEUE);
             } catch (TimeoutException e) {
@@ -101,7 +102,7 @@ final class AmqpCeiling {
             }
             String how = String.format("%d-byte messages, persistent + mandatory, confirmed per %d, %s; %d publishers, %d consumers"
                             + " (prefetch %d, ack per %d); %.0f s after %d s warm-up", messageBytes, CONFIRM_BATCH,
-                    broker.rabbit() ? "quorum queue" : "durable queue", PUBLISHERS, CONSUMERS, PREFETCH, ACK_EVERY, seconds, WARMUP.toSeconds());
+                    broker.rabbitMq() ? "quorum queue" : "durable queue", PUBLISHERS, CONSUMERS, PREFETCH, ACK_EVERY, seconds, WARMUP.toSeconds());
             return new Result((consumedAfter - consumedBefore) / seconds, how);
         }
     }

@@ -1,5 +1,6 @@
 package dev.mailroom.bench.load;
 
+import dev.mailroom.bench.cluster.Database;
 import dev.mailroom.bench.cluster.LedgerQueries;
 import dev.mailroom.bench.cluster.LedgerReport;
 import dev.mailroom.bench.fake.FakeSendGrid;

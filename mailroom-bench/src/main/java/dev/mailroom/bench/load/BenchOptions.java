@@ -1,6 +1,7 @@
 package dev.mailroom.bench.load;
 
 import dev.mailroom.bench.CommandLineOptions;
+import dev.mailroom.bench.cluster.Infrastructure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -89,6 +90,11 @@ record BenchOptions(
 
     boolean onEmbeddedInfrastructure() {
         return setup == Setup.EMBEDDED;
+    }
+
+    /** RabbitMQ and PostgreSQL as --amqp-uri, --jdbc-url, --db-user and --db-password give them. */
+    Infrastructure infrastructure() {
+        return Infrastructure.of(amqpUri, jdbcUrl, dbUser, dbPassword);
     }
 
     static final String USAGE = """

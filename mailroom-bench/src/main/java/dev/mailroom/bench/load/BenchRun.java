@@ -1,12 +1,16 @@
 package dev.mailroom.bench.load;
 
+import dev.mailroom.bench.cluster.Database;
+import dev.mailroom.bench.cluster.MailroomProcess;
 import dev.mailroom.bench.fake.FakeSendGrid;
 import dev.mailroom.bench.report.BenchReport;
+import dev.mailroom.bench.submit.AmqpSubmitter;
+import dev.mailroom.bench.submit.RestSubmitter;
+import dev.mailroom.bench.submit.Submitter;
 import dev.mailroom.contracts.ActivityBatch;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.MessageStatus;
-import dev.mailroom.contracts.SubmitMessage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -62,8 +66,8 @@ final class BenchRun {
             notes.add(String.format("Before the benchmark started anything, the machine was already %.0f%% busy (others' work).", busyBeforeRun));
         }
         try (MailroomUnderTest mailroom = MailroomUnderTest.start(o, runDir)) {
-            for (MailroomProcesses.Started s : mailroom.processes.all()) {
-                out.println("  started " + s.name() + " (" + s.roles() + ") pid " + s.pid() + " on " + s.baseUrl());
+            for (MailroomProcess s : mailroom.processes()) {
+                out.println("  started " + s.name() + " (" + s.roles() + ") pid " + s.pid() + " on " + s.url());
             }
             BenchReport.Ceilings ceilings = ceilings(mailroom);
             return o.mode() == BenchOptions.Mode.INGEST ? ingest(mailroom, ceilings) : pipeline(mailroom, ceilings);
@@ -94,9 +98,9 @@ final class BenchRun {
         }
         int size = meanQueueMessageBytes();
         out.printf("Infrastructure ceilings (Mailroom idle), %d s each...%n", o.ceilingDuration().toSeconds());
-        AmqpCeiling.Result amqp = AmqpCeiling.measure(mailroom.broker, size, o.ceilingDuration());
+        AmqpCeiling.Result amqp = AmqpCeiling.measure(mailroom.broker(), size, o.ceilingDuration());
         out.printf("  AMQP publish-confirm-consume: %,.0f messages/s (%s)%n", amqp.messagesPerSecond(), amqp.how());
-        Database target = DatabaseCeiling.target(mailroom.database, runDir);
+        Database target = DatabaseCeiling.target(mailroom.database(), runDir);
         DatabaseCeiling.Result db = DatabaseCeiling.measure(target, o.ceilingDuration());
         out.printf("  database batched inserts:     %,.0f rows/s (%s)%n", db.rowsPerSecond(), db.how());
         return new BenchReport.Ceilings(Round.one(amqp.messagesPerSecond()), amqp.how(), Round.one(db.rowsPerSecond()), db.how());
@@ -122,7 +126,7 @@ final class BenchRun {
             return trackingMessageBytes(report, o.webhookBatch());
         }
         BenchEmails emails = new BenchEmails(runId, "size", o.bodyBytes(), false);
-        int submit = ContractJson.write(new SubmitMessage(UUID.randomUUID(), "default", Instant.now(), emails.nth(1), null, null)).length;
+        int submit = ContractJson.write(AmqpSubmitter.submitMessage(UUID.randomUUID(), "default", emails.nth(1))).length;
         int dispatch = ContractJson.write(new dev.mailroom.contracts.DispatchCommand(UUID.randomUUID(), "default", 1, null, emails.nth(1))).length;
         int perDispatch = dispatcherBatchSize();
         int perCall = o.provider().equals("sandbox") ? 1 : o.webhookBatch();
@@ -170,8 +174,8 @@ final class BenchRun {
         SubmissionLog warmupLog = new SubmissionLog();
         SubmissionLog log = new SubmissionLog();
         ConfirmedInBothPhases confirmed = new ConfirmedInBothPhases(warmupLog, log);
-        try (QueueDepths queues = new QueueDepths(mailroom.broker);
-             ProcessSampler sampler = new ProcessSampler(watched, mailroom.broker.rabbit(), mailroom.database.postgres());
+        try (QueueDepths queues = new QueueDepths(mailroom.broker());
+             ProcessSampler sampler = new ProcessSampler(watched, mailroom.broker().rabbitMq(), mailroom.database().postgres());
              ProgressMonitor progress = new ProgressMonitor(out, "submitted", confirmed::sum, fake, queues, sampler);
              Submitter submitter = submitter(mailroom)) {
             sampler.start();
@@ -186,11 +190,11 @@ final class BenchRun {
                     notes.add("The warm-up's emails were not all tracked within 60 s; the measured load started anyway.");
                 }
             }
-            DatabaseCounters.Snapshot before = DatabaseCounters.read(mailroom.database);
+            DatabaseCounters.Snapshot before = DatabaseCounters.read(mailroom.database());
             long eventsBefore = sandbox ? 0 : fake.stats().eventsPosted.sum();
             long callsBefore = sandbox ? 0 : fake.stats().webhookCalls.sum();
             if (o.profile()) {
-                mailroom.processes.startProfiling(runDir);
+                FlightRecordings.start(mailroom.processes(), runDir);
             }
             BenchEmails emails = new BenchEmails(runId, "bench", o.bodyBytes(), sandbox);
             PublishedMessages publishes = new PublishedMessages(watched);
@@ -206,11 +210,11 @@ final class BenchRun {
             long drainEnd = Clocks.nowMicros();
             PublishedMessages.Reading publishedAfter = publishes.read();
             if (o.profile()) {
-                mailroom.processes.stopProfiling();
+                FlightRecordings.stop(mailroom.processes());
             }
             progress.phase("report");
             Thread.sleep(STATS_FLUSH.toMillis());
-            DatabaseCounters.Snapshot after = DatabaseCounters.read(mailroom.database);
+            DatabaseCounters.Snapshot after = DatabaseCounters.read(mailroom.database());
             long eventsPosted = sandbox ? -1 : fake.stats().eventsPosted.sum() - eventsBefore;
             long webhookCalls = sandbox ? -1 : fake.stats().webhookCalls.sum() - callsBefore;
             Map<String, Long> peakRss = sampler.peakRss();
@@ -220,10 +224,10 @@ final class BenchRun {
             // After the database's last counter reading: the check's own reads are not the run's cost. Before Mailroom
             // stops: the embedded H2 is read through the auto-server of the Mailroom holding it.
             out.printf("Ledger check (DESIGN §2) over %,d confirmed emails...%n", warmupLog.size() + log.size());
-            BenchReport.Ledger ledger = BenchLedger.check(mailroom.database, warmupLog, log, BenchLedger.sendsPerMessage(fake), drained);
+            BenchReport.Ledger ledger = BenchLedger.check(mailroom.database(), warmupLog, log, BenchLedger.sendsPerMessage(fake), drained);
             out.println("  " + ledgerLine(ledger));
             out.println("Reading the recorded timelines...");
-            List<Timelines.Timeline> timelines = Timelines.read(mailroom.database, emails.from());
+            List<Timelines.Timeline> timelines = Timelines.read(mailroom.database(), emails.from());
             ToIntFunction<UUID> expected = expectedEvents(fake);
             PipelineAnalysis analysis = new PipelineAnalysis(timelines, log, expected, load.startMicros(), load.endMicros());
             BenchReport.Pipeline pipeline = analysis.pipeline(load, progress.ticks(), eventsPosted, webhookCalls, !sandbox);
@@ -231,7 +235,7 @@ final class BenchRun {
             // Over REST the api publishes the submissions and counts them; the benchmark's own AMQP client is not counted by Mailroom.
             long ownMailboxMessages = o.submitVia() == BenchOptions.SubmitVia.REST ? 0 : log.confirmed.sum();
             PublishedMessages.Count published = PublishedMessages.between(publishedBefore, publishedAfter, ownMailboxMessages);
-            BenchReport.Costs costs = EmailCosts.measure(mailroom.database, emails.from(), before, after, eventsPosted, published);
+            BenchReport.Costs costs = EmailCosts.measure(mailroom.database(), emails.from(), before, after, eventsPosted, published);
             BenchReport.Fractions fractions = EmailCosts.fractions(ceilings, costs, pipeline.sustainedTrackedPerSecond());
             List<BenchReport.Usage> usage = usage(sampler, load.startMicros(), load.endMicros(), peakRss,
                     sampler.cpuSeconds(load.startMicros(), drainEnd), pipeline.fullyTracked());
@@ -260,8 +264,8 @@ final class BenchRun {
 
     /** The processes the run started, and those named with --watch (a Mailroom someone else started). */
     private List<ProcessSampler.Watched> watched(MailroomUnderTest mailroom) {
-        List<ProcessSampler.Watched> watched = new ArrayList<>(mailroom.processes.all().stream()
-                .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.baseUrl(), mailroom.metricsToken)).toList());
+        List<ProcessSampler.Watched> watched = new ArrayList<>(mailroom.processes().stream()
+                .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.url(), mailroom.metricsToken)).toList());
         for (String spec : o.watch()) {
             String[] parts = spec.split("=", 3);
             watched.add(new ProcessSampler.Watched(parts[0], Long.parseLong(parts[1]), parts.length > 2 ? parts[2] : null,
@@ -277,7 +281,8 @@ final class BenchRun {
         if (o.submitVia() == BenchOptions.SubmitVia.REST) {
             return new RestSubmitter(mailroom.apiUrl, mailroom.apiKey, o.restConcurrency());
         }
-        return new AmqpSubmitter(mailroom.broker);
+        // Unconfirmed publishes on the client's one channel; enough to hide the confirm round trip.
+        return new AmqpSubmitter(mailroom.broker(), 2_000);
     }
 
     /** What each message should end up with: the events the fake provider scheduled for it (the sandbox: always 3). */
@@ -305,7 +310,7 @@ final class BenchRun {
             if (allSent && quiet) {
                 long expectedActivities = PipelineAnalysis.PIPELINE_ACTIVITIES * messages
                         + log.ids().stream().mapToLong(expected::applyAsInt).sum();
-                long[] counts = Timelines.counts(mailroom.database, from);
+                long[] counts = Timelines.counts(mailroom.database(), from);
                 if (counts[0] >= messages && counts[1] >= expectedActivities) {
                     return true;
                 }
@@ -324,8 +329,8 @@ final class BenchRun {
         WebhookFlood flood = new WebhookFlood(mailroom.fake, mailroom.apiUrl, o.webhookBatch());
         LongAdder warmupEvents = new LongAdder();
         LongAdder measured = new LongAdder();
-        try (QueueDepths queues = new QueueDepths(mailroom.broker);
-             ProcessSampler sampler = new ProcessSampler(watched, mailroom.broker.rabbit(), mailroom.database.postgres());
+        try (QueueDepths queues = new QueueDepths(mailroom.broker());
+             ProcessSampler sampler = new ProcessSampler(watched, mailroom.broker().rabbitMq(), mailroom.database().postgres());
              ProgressMonitor progress = new ProgressMonitor(out, "events", () -> warmupEvents.sum() + measured.sum(), null, queues, sampler)) {
             sampler.start();
             progress.start("warm-up");
@@ -334,11 +339,11 @@ final class BenchRun {
                 progress.phase("settle");
                 awaitQueuesEmpty(queues, Duration.ofSeconds(60));
             }
-            long recordedBefore = sendGridActivities(mailroom.database);
+            long recordedBefore = sendGridActivities(mailroom.database());
             PublishedMessages publishes = new PublishedMessages(watched);
             PublishedMessages.Reading publishedBefore = publishes.read();
             if (o.profile()) {
-                mailroom.processes.startProfiling(runDir);
+                FlightRecordings.start(mailroom.processes(), runDir);
             }
             progress.phase("load");
             WebhookFlood.Result result = flood.run(o.ingestConcurrency(), o.count(), o.duration(), measured);
@@ -350,12 +355,12 @@ final class BenchRun {
                 notes.add("The tracking queue was not empty within the drain timeout: the operators could not keep up.");
             }
             if (o.profile()) {
-                mailroom.processes.stopProfiling();
+                FlightRecordings.stop(mailroom.processes());
             }
             Map<String, Long> peakRss = sampler.peakRss();
             progress.close();
             sampler.close();
-            long recorded = sendGridActivities(mailroom.database) - recordedBefore;
+            long recorded = sendGridActivities(mailroom.database()) - recordedBefore;
             double recordedSeconds = (drainEnd - result.startMicros()) / 1e6;
             BenchReport.Ingest ingest = new BenchReport.Ingest(result.events(), result.calls(), result.failedCalls(), result.lastFailure(),
                     Round.one(result.seconds()), Round.one(result.events() / result.seconds()), Percentiles.of("webhook call", result.callMicros()),
@@ -424,12 +429,12 @@ final class BenchRun {
     // Shared
 
     private List<BenchReport.HotMethods> stopAndProfile(MailroomUnderTest mailroom) throws IOException {
-        List<MailroomProcesses.Started> started = mailroom.processes.all();
+        List<MailroomProcess> started = mailroom.processes();
         mailroom.close();
         List<BenchReport.HotMethods> profiles = new ArrayList<>();
         if (o.profile()) {
-            for (MailroomProcesses.Started s : started) {
-                profiles.add(JfrHotMethods.summarize(s.name(), s.jfr()));
+            for (MailroomProcess s : started) {
+                profiles.add(JfrHotMethods.summarize(s.name(), FlightRecordings.file(runDir, s.name())));
             }
         }
         return profiles;
@@ -474,13 +479,13 @@ final class BenchRun {
     }
 
     private List<BenchReport.StartedProcess> started(MailroomUnderTest mailroom) {
-        return mailroom.processes.all().stream().map(s -> new BenchReport.StartedProcess(s.name(), s.roles(), s.pid(), s.log().toString())).toList();
+        return mailroom.processes().stream().map(s -> new BenchReport.StartedProcess(s.name(), s.roles(), s.pid(), s.log().toString())).toList();
     }
 
     private BenchReport.Config config(MailroomUnderTest mailroom) {
         return new BenchReport.Config(o.setup().name(), o.submitVia().name(), o.asFastAsPossible() ? "max" : Integer.toString(o.rate()),
                 (int) o.duration().toSeconds(), o.count(), (int) o.warmup().toSeconds(), o.operators(), o.dispatchers(), o.heap(),
-                o.serverArgs(), o.jvmArgs(), mailroom.broker.describe(), mailroom.database.describe(), o.provider(), o.openRate(), o.clickRate(),
+                o.serverArgs(), o.jvmArgs(), mailroom.broker().describe(), mailroom.database().describe(), o.provider(), o.openRate(), o.clickRate(),
                 (int) o.eventDelay().toMillis(), o.webhookBatch(), o.webhookPosters(), (int) o.webhookLinger().toMillis(), o.bodyBytes());
     }
 

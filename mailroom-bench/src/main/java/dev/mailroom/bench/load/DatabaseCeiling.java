@@ -1,5 +1,6 @@
 package dev.mailroom.bench.load;
 
+import dev.mailroom.bench.cluster.Database;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

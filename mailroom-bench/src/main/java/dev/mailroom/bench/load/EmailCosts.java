@@ -1,5 +1,6 @@
 package dev.mailroom.bench.load;
 
+import dev.mailroom.bench.cluster.Database;
 import dev.mailroom.bench.report.BenchReport;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.mailroom.bench.load;
 
+import dev.mailroom.bench.submit.Submitter;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;

@@ -1,13 +1,17 @@
 package dev.mailroom.bench.load;
 
+import dev.mailroom.bench.cluster.Broker;
+import dev.mailroom.bench.cluster.Database;
+import dev.mailroom.bench.cluster.Infrastructure;
+import dev.mailroom.bench.cluster.MailroomCluster;
+import dev.mailroom.bench.cluster.MailroomProcess;
 import dev.mailroom.bench.fake.FakeSendGrid;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -17,92 +21,71 @@ import java.util.UUID;
  */
 final class MailroomUnderTest implements AutoCloseable {
     private static final String ALL_ROLES = "api,webhooks,operator,dispatcher";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
     final BenchOptions.Setup setup;
-    final Broker broker;
-    final Database database;
+    final Infrastructure infrastructure;
     final String apiUrl;
     final String apiKey;
     /** Sent when scraping the processes' metrics; every process the benchmark starts gets it. */
     final String metricsToken;
     /** Null when the Mailroom sends through its sandbox provider. */
     final FakeSendGrid fake;
-    final MailroomProcesses processes;
+    /** Null when the Mailroom was already running. */
+    private final MailroomCluster cluster;
     private boolean closed;
 
-    private MailroomUnderTest(BenchOptions.Setup setup, Broker broker, Database database, String apiUrl, String apiKey,
-                              String metricsToken, FakeSendGrid fake, MailroomProcesses processes) {
+    private MailroomUnderTest(BenchOptions.Setup setup, Infrastructure infrastructure, String apiUrl, String apiKey,
+                              String metricsToken, FakeSendGrid fake, MailroomCluster cluster) {
         this.setup = setup;
-        this.broker = broker;
-        this.database = database;
+        this.infrastructure = infrastructure;
         this.apiUrl = apiUrl;
         this.apiKey = apiKey;
         this.metricsToken = metricsToken;
         this.fake = fake;
-        this.processes = processes;
+        this.cluster = cluster;
     }
 
     static MailroomUnderTest start(BenchOptions o, Path runDir) throws IOException, InterruptedException, SQLException {
         return o.startsMailroom() ? startOwn(o, runDir) : attach(o);
     }
 
+    Broker broker() {
+        return infrastructure.broker();
+    }
+
+    Database database() {
+        return infrastructure.database();
+    }
+
+    /** The processes the benchmark started, in the order they were started (none for a running Mailroom). */
+    List<MailroomProcess> processes() {
+        return cluster == null ? List.of() : cluster.processes();
+    }
+
     private static MailroomUnderTest startOwn(BenchOptions o, Path runDir) throws IOException, InterruptedException, SQLException {
-        boolean embedded = o.onEmbeddedInfrastructure();
-        Broker broker;
-        Database database;
-        List<String> infraArgs = new ArrayList<>();
-        Map<String, String> env = new HashMap<>();
-        if (embedded) {
-            broker = Broker.embedded(MailroomProcesses.freePort());
-            // AUTO_SERVER lets the benchmark read the timelines while Mailroom holds the file open.
-            String url = "jdbc:h2:file:" + runDir.resolve("data").resolve("mailroom").resolve("db").resolve("mailroom").toAbsolutePath()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;AUTO_SERVER=TRUE";
-            database = new Database(url, "sa", "");
-            infraArgs.addAll(broker.embeddedArgs());
-            infraArgs.add("--spring.datasource.url=" + url);
-            infraArgs.add("--spring.datasource.username=sa");
-            infraArgs.add("--spring.datasource.password=");
+        boolean split = o.setup() == BenchOptions.Setup.SPLIT;
+        String apiName = split ? "api" : "mailroom";
+        Infrastructure infrastructure;
+        if (o.onEmbeddedInfrastructure()) {
+            // One process, every role: the database is the H2 file under its data directory.
+            infrastructure = Infrastructure.embedded(MailroomCluster.freePort(), MailroomCluster.dataDir(runDir, apiName));
         } else {
-            broker = Broker.rabbitMq(o.amqpUri());
-            database = new Database(o.jdbcUrl(), o.dbUser(), o.dbPassword());
-            ServiceReset.resetDatabase(database);
-            ServiceReset.deleteQueues(broker);
-            env.put("SPRING_RABBITMQ_HOST", broker.host());
-            env.put("SPRING_RABBITMQ_PORT", Integer.toString(broker.port()));
-            env.put("SPRING_RABBITMQ_USERNAME", broker.user());
-            env.put("SPRING_RABBITMQ_PASSWORD", broker.password());
-            env.put("SPRING_RABBITMQ_VIRTUAL_HOST", broker.vhost());
-            env.put("SPRING_DATASOURCE_URL", database.url());
-            env.put("SPRING_DATASOURCE_USERNAME", database.user());
-            env.put("SPRING_DATASOURCE_PASSWORD", database.password());
+            infrastructure = o.infrastructure();
+            ServiceReset.resetDatabase(infrastructure.database());
+            ServiceReset.deleteQueues(infrastructure.broker());
         }
+        int apiPort = MailroomCluster.freePort();
+        String apiUrl = "http://127.0.0.1:" + apiPort;
 
-        List<MailroomProcesses.Plan> first = new ArrayList<>();
-        List<MailroomProcesses.Plan> then = new ArrayList<>();
-        MailroomProcesses.Plan api;
-        if (o.setup() == BenchOptions.Setup.SPLIT) {
-            api = new MailroomProcesses.Plan("api", "api,webhooks", List.of());
-            // The first operator migrates the schema; the others start once it is there.
-            for (int i = 1; i <= o.operators(); i++) {
-                (i == 1 ? first : then).add(new MailroomProcesses.Plan("operator-" + i, "operator", List.of()));
-            }
-            for (int i = 1; i <= o.dispatchers(); i++) {
-                then.add(new MailroomProcesses.Plan("dispatcher-" + i, "dispatcher", List.of()));
-            }
-            then.add(api);
-        } else {
-            api = new MailroomProcesses.Plan("mailroom", ALL_ROLES, List.of());
-            first.add(api);
-        }
-
-        FakeSendGrid fake = FakeSendGrid.start(0, fakeOptions(o, api.baseUrl()), o.webhookPosters()).withBatchLinger(o.webhookLinger());
+        FakeSendGrid fake = FakeSendGrid.start(0, fakeOptions(o, apiUrl), o.webhookPosters()).withBatchLinger(o.webhookLinger());
         String apiKey = "bench-" + UUID.randomUUID();
-        List<String> args = new ArrayList<>(infraArgs);
+        List<String> args = new ArrayList<>();
         args.add("--mailroom.api.bootstrap-key=" + apiKey);
         // Metrics are closed without a token, and operators and dispatchers have no API key.
         String metricsToken = "bench-metrics-" + UUID.randomUUID();
         args.add("--mailroom.management.metrics-token=" + metricsToken);
-        args.add("--mailroom.public-url=" + api.baseUrl());
+        args.add("--mailroom.public-url=" + apiUrl);
         args.add("--mailroom.providers.default=sendgrid");
         args.add("--mailroom.providers.sendgrid.api-key=SG.bench");
         args.add("--mailroom.providers.sendgrid.base-url=" + fake.baseUrl());
@@ -110,18 +93,33 @@ final class MailroomUnderTest implements AutoCloseable {
         args.addAll(o.serverArgs());
         List<String> jvmArgs = new ArrayList<>();
         jvmArgs.add("-Xmx" + o.heap());
-        if (embedded) {
+        if (infrastructure.isEmbedded()) {
             // H2's auto-server (for the benchmark's reads) would otherwise listen on every interface.
             jvmArgs.add("-Dh2.bindAddress=127.0.0.1");
         }
         jvmArgs.addAll(o.jvmArgs());
+        if (o.profile()) {
+            jvmArgs.add(FlightRecordings.JVM_OPTION);
+        }
 
-        MailroomProcesses processes = new MailroomProcesses();
-        MailroomUnderTest mailroom = new MailroomUnderTest(o.setup(), broker, database, api.baseUrl(), apiKey, metricsToken, fake,
-                processes);
+        MailroomCluster cluster = new MailroomCluster(o.jar(), runDir, infrastructure, jvmArgs, args);
+        MailroomUnderTest mailroom = new MailroomUnderTest(o.setup(), infrastructure, apiUrl, apiKey, metricsToken, fake, cluster);
         try {
-            processes.startAll(withArgs(first, args), o.jar(), jvmArgs, env, runDir, o.profile());
-            processes.startAll(withArgs(then, args), o.jar(), jvmArgs, env, runDir, o.profile());
+            if (split) {
+                // The first operator migrates the schema; the others start once it is there.
+                cluster.add("operator-1", "operator", List.of());
+                cluster.startAll(READY_TIMEOUT);
+                for (int i = 2; i <= o.operators(); i++) {
+                    cluster.add("operator-" + i, "operator", List.of());
+                }
+                for (int i = 1; i <= o.dispatchers(); i++) {
+                    cluster.add("dispatcher-" + i, "dispatcher", List.of());
+                }
+                cluster.add(apiName, "api,webhooks", apiPort, List.of());
+            } else {
+                cluster.add(apiName, ALL_ROLES, apiPort, List.of());
+            }
+            cluster.startAll(READY_TIMEOUT);
         } catch (IOException | InterruptedException | RuntimeException e) {
             mailroom.close();
             throw e;
@@ -129,22 +127,14 @@ final class MailroomUnderTest implements AutoCloseable {
         return mailroom;
     }
 
-    private static List<MailroomProcesses.Plan> withArgs(List<MailroomProcesses.Plan> plans, List<String> args) {
-        return plans.stream().map(p -> {
-            List<String> all = new ArrayList<>(args);
-            all.addAll(p.args());
-            return new MailroomProcesses.Plan(p.name(), p.roles(), p.port(), all);
-        }).toList();
-    }
-
     private static MailroomUnderTest attach(BenchOptions o) throws IOException {
-        Broker broker = Broker.rabbitMq(o.amqpUri());
-        try (com.rabbitmq.client.Connection c = broker.connect("mailroom-bench-probe")) {
+        Infrastructure given = o.infrastructure();
+        boolean rabbit;
+        try (com.rabbitmq.client.Connection c = given.broker().connect("mailroom-bench-probe")) {
             Object product = c.getServerProperties().get("product");
-            boolean rabbit = product != null && product.toString().toLowerCase().contains("rabbit");
-            broker = new Broker(broker.host(), broker.port(), broker.user(), broker.password(), broker.vhost(), rabbit);
+            rabbit = product != null && product.toString().toLowerCase().contains("rabbit");
         }
-        Database database = new Database(o.jdbcUrl(), o.dbUser(), o.dbPassword());
+        Infrastructure infrastructure = new Infrastructure(given.broker().withRabbitMq(rabbit), given.database());
         FakeSendGrid fake = null;
         if (o.provider().equals("sendgrid")) {
             if (o.apiUrl() == null) {
@@ -157,8 +147,8 @@ final class MailroomUnderTest implements AutoCloseable {
             System.out.println("  --mailroom.providers.sendgrid.base-url=" + fake.baseUrl());
             System.out.println("  --mailroom.providers.sendgrid.webhook-public-key=" + fake.publicKey());
         }
-        return new MailroomUnderTest(BenchOptions.Setup.RUNNING, broker, database, o.apiUrl(), o.apiKey(),
-                o.metricsToken() != null ? o.metricsToken() : o.apiKey(), fake, new MailroomProcesses());
+        return new MailroomUnderTest(BenchOptions.Setup.RUNNING, infrastructure, o.apiUrl(), o.apiKey(),
+                o.metricsToken() != null ? o.metricsToken() : o.apiKey(), fake, null);
     }
 
     private static FakeSendGrid.Options fakeOptions(BenchOptions o, String mailroomBaseUrl) {
@@ -173,7 +163,9 @@ final class MailroomUnderTest implements AutoCloseable {
             return;
         }
         closed = true;
-        processes.close();
+        if (cluster != null) {
+            cluster.close();
+        }
         if (fake != null) {
             fake.close();
         }

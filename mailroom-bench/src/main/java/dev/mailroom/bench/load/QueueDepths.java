@@ -2,6 +2,7 @@ package dev.mailroom.bench.load;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import dev.mailroom.bench.cluster.Broker;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;

@@ -2,6 +2,8 @@ package dev.mailroom.bench.load;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import dev.mailroom.bench.cluster.Broker;
+import dev.mailroom.bench.cluster.Database;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -28,7 +28,7 @@ class LedgerQueriesTest {
         UUID duplicated = UUID.randomUUID();
         UUID lost = UUID.randomUUID();
         UUID notOurs = UUID.randomUUID();
-        try (Connection db = Infrastructure.fromEnvironment().openDatabase(); Statement ddl = db.createStatement()) {
+        try (Connection db = Infrastructure.fromEnvironment().database().connect(); Statement ddl = db.createStatement()) {
             ddl.execute("CREATE SCHEMA " + schema);
             try {
                 ddl.execute("SET search_path TO " + schema);

@@ -2,6 +2,7 @@ package dev.mailroom.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailroom.bench.cluster.Database;
 import dev.mailroom.bench.cluster.LedgerCheck;
 import dev.mailroom.bench.cluster.LedgerReport;
 import dev.mailroom.bench.cluster.LedgerRows.ActivityRow;

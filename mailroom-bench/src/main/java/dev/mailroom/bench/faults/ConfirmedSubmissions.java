@@ -1,6 +1,7 @@
 package dev.mailroom.bench.faults;
 
-import dev.mailroom.client.MailroomClient;
+import dev.mailroom.bench.cluster.Broker;
+import dev.mailroom.bench.submit.AmqpSubmitter;
 import dev.mailroom.contracts.Address;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.Recipient;
@@ -20,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Submits N emails through {@link MailroomClient} (AMQP, publisher confirms) on a thread of its
- * own, at a steady rate, with a bounded number awaiting their confirm.
+ * Submits N emails through the bench's {@link AmqpSubmitter} (AMQP, publisher confirms) on a
+ * thread of its own, at a steady rate, with a bounded number awaiting their confirm.
  *
  * <p><b>Only a confirmed submit counts as submitted.</b> A submit the broker did not confirm
  * (refused, unroutable, connection lost, no confirm within 30 s) was not accepted: it is counted
@@ -30,12 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * (an "orphan", sent in addition) is not in the ledger, which holds Mailroom to what it confirmed.
  * Every email carries the run's tag, so orphans can be counted afterwards.
  */
-final class Submitter implements AutoCloseable {
+final class ConfirmedSubmissions implements AutoCloseable {
     private static final int MAX_IN_FLIGHT = 500;
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
 
-    private final String amqpUri;
+    private final Broker broker;
     private final String tag;
     private final int messages;
     /** Pacing: email {@code anchorIndex} is due at {@code anchorNanos}, the next ones at {@code rate} per second after it. */
@@ -47,11 +47,8 @@ final class Submitter implements AutoCloseable {
     private final ConcurrentLinkedQueue<UUID> confirmed = new ConcurrentLinkedQueue<>();
     private final AtomicInteger confirmedCount = new AtomicInteger();
     private final AtomicLong unconfirmed = new AtomicLong();
-    private final AtomicLong reconnects = new AtomicLong();
-    private final AtomicLong lastSuccessNanos = new AtomicLong(System.nanoTime());
-    private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final Thread thread;
-    private volatile MailroomClient client;
+    private volatile AmqpSubmitter submitter;
     private volatile long startNanos;
     private volatile long finishedNanos;
     private volatile String lastFailure;
@@ -62,8 +59,8 @@ final class Submitter implements AutoCloseable {
     /**
      * @param ratePerSecond emails per second; 0 or less: as fast as confirms allow
      */
-    Submitter(String amqpUri, String tag, int messages, double ratePerSecond) {
-        this.amqpUri = amqpUri;
+    ConfirmedSubmissions(Broker broker, String tag, int messages, double ratePerSecond) {
+        this.broker = broker;
         this.tag = tag;
         this.messages = messages;
         this.ratePerSecond = ratePerSecond;
@@ -72,7 +69,7 @@ final class Submitter implements AutoCloseable {
     }
 
     void start() throws IOException {
-        client = MailroomClient.connect(amqpUri);
+        submitter = new AmqpSubmitter(broker, MAX_IN_FLIGHT);
         startNanos = System.nanoTime();
         synchronized (this) {
             anchorNanos = startNanos;
@@ -126,7 +123,8 @@ final class Submitter implements AutoCloseable {
     }
 
     long reconnects() {
-        return reconnects.get();
+        AmqpSubmitter s = submitter;
+        return s == null ? 0 : s.reconnects();
     }
 
     String lastFailure() {
@@ -176,61 +174,23 @@ final class Submitter implements AutoCloseable {
     }
 
     private void submit(int index) {
-        reconnectIfDead();
-        MailroomClient current = client;
         CompletableFuture<UUID> future;
-        if (current == null) {
-            future = CompletableFuture.failedFuture(new IOException("not connected"));
-        } else {
-            try {
-                future = current.submitAsync(email(index), null, null).orTimeout(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RuntimeException e) {
-                future = CompletableFuture.failedFuture(e);
-            }
+        try {
+            future = submitter.submit(email(index));
+        } catch (RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
         }
         future.whenComplete((id, failure) -> {
             inFlight.release();
             if (failure == null) {
                 confirmed.add(id);
                 confirmedCount.incrementAndGet();
-                lastSuccessNanos.set(System.nanoTime());
-                consecutiveFailures.set(0);
             } else {
                 unconfirmed.incrementAndGet();
-                consecutiveFailures.incrementAndGet();
                 lastFailure = failure.toString();
                 retries.add(index);
             }
         });
-    }
-
-    /**
-     * The client's connection recovers by itself after a broker restart; should it not (recovery
-     * gave up), a new client is connected once submits have failed for a while.
-     */
-    private void reconnectIfDead() {
-        boolean failingForAWhile = consecutiveFailures.get() >= 20
-                && System.nanoTime() - lastSuccessNanos.get() > TimeUnit.SECONDS.toNanos(15);
-        if (!failingForAWhile && client != null) {
-            return;
-        }
-        MailroomClient old = client;
-        client = null;
-        if (old != null) {
-            try {
-                old.close();
-            } catch (IOException | RuntimeException ignored) {
-                // Already broken: that is why it is replaced.
-            }
-        }
-        try {
-            client = MailroomClient.connect(amqpUri);
-            reconnects.incrementAndGet();
-            consecutiveFailures.set(0);
-            lastSuccessNanos.set(System.nanoTime());
-        } catch (IOException | RuntimeException e) {
-            lastFailure = "reconnect: " + e;
-        }
     }
 
     private void pace(int index) throws InterruptedException {
@@ -257,13 +217,9 @@ final class Submitter implements AutoCloseable {
     public void close() {
         stopped = true;
         thread.interrupt();
-        MailroomClient current = client;
+        AmqpSubmitter current = submitter;
         if (current != null) {
-            try {
-                current.close();
-            } catch (IOException | RuntimeException ignored) {
-                // Closing after a broker restart may find the connection gone already.
-            }
+            current.close();
         }
     }
 }

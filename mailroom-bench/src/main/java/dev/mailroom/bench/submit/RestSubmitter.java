@@ -1,4 +1,4 @@
-package dev.mailroom.bench.load;
+package dev.mailroom.bench.submit;
 
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.Email;
@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Submits through {@code POST /api/v1/messages}; the API answers 202 once the broker confirmed. */
-final class RestSubmitter implements Submitter {
+public final class RestSubmitter implements Submitter {
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -23,7 +23,7 @@ final class RestSubmitter implements Submitter {
     private final String apiKey;
     private final int concurrency;
 
-    RestSubmitter(String apiUrl, String apiKey, int concurrency) {
+    public RestSubmitter(String apiUrl, String apiKey, int concurrency) {
         this.messages = URI.create(apiUrl + "/api/v1/messages");
         this.apiKey = apiKey;
         this.concurrency = concurrency;

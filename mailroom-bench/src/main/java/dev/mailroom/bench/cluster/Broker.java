@@ -1,0 +1,105 @@
+package dev.mailroom.bench.cluster;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The AMQP broker under Mailroom: RabbitMQ (quorum queues) or Mailroom's embedded Qpid (plain
+ * durable queues), where it is, and how a Mailroom process and the bench's own connections reach it.
+ *
+ * @param vhost    the virtual host; {@code "/"} is the default one
+ * @param rabbitMq false for Mailroom's embedded broker
+ */
+public record Broker(String host, int port, String user, String password, String vhost, boolean rabbitMq) {
+
+    /** A RabbitMQ at {@code amqp://user:password@host:port[/vhost]} (guest/guest and port 5672 when left out). */
+    public static Broker rabbitMq(String amqpUri) {
+        URI uri = URI.create(amqpUri);
+        String[] userInfo = uri.getRawUserInfo() == null ? new String[] {"guest", "guest"} : uri.getRawUserInfo().split(":", 2);
+        String path = uri.getRawPath();
+        String vhost = path == null || path.isEmpty() || path.equals("/") ? "/" : decode(path.substring(1));
+        return new Broker(uri.getHost(), uri.getPort() < 0 ? 5672 : uri.getPort(), decode(userInfo[0]),
+                userInfo.length > 1 ? decode(userInfo[1]) : "", vhost, true);
+    }
+
+    /**
+     * The embedded broker of a Mailroom the bench starts on {@code port}: Mailroom is given these
+     * credentials ({@link #mailroomArgs()}), since its own are generated per installation.
+     */
+    public static Broker embedded(int port) {
+        return new Broker("127.0.0.1", port, "bench", "bench-" + UUID.randomUUID(), "/", false);
+    }
+
+    /** The same broker, another virtual host: its queues are not anybody else's. */
+    public Broker withVhost(String otherVhost) {
+        return new Broker(host, port, user, password, otherVhost, rabbitMq);
+    }
+
+    /** The same broker, which is (or is not) RabbitMQ: known only once connected, for a Mailroom someone else started. */
+    public Broker withRabbitMq(boolean isRabbitMq) {
+        return new Broker(host, port, user, password, vhost, isRabbitMq);
+    }
+
+    /** For the Java client: {@code amqp://user:pass@host:port[/vhost]} (no trailing slash: that would mean the vhost ""). */
+    public String uri() {
+        String base = "amqp://" + encode(user) + ":" + encode(password) + "@" + host + ":" + port;
+        return "/".equals(vhost) ? base : base + "/" + encode(vhost);
+    }
+
+    /** The arguments that point a Mailroom process at this broker (or, embedded, make it run this one). */
+    public List<String> mailroomArgs() {
+        if (!rabbitMq) {
+            return List.of("--mailroom.embedded.amqp-port=" + port, "--spring.rabbitmq.username=" + user,
+                    "--spring.rabbitmq.password=" + password);
+        }
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.rabbitmq.host=" + host,
+                "--spring.rabbitmq.port=" + port,
+                "--spring.rabbitmq.username=" + user,
+                "--spring.rabbitmq.password=" + password));
+        if (!"/".equals(vhost)) {
+            args.add("--spring.rabbitmq.virtual-host=" + vhost);
+        }
+        return args;
+    }
+
+    /** A factory for this broker and virtual host, with the client's defaults otherwise. */
+    public ConnectionFactory connectionFactory() {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(host);
+        factory.setPort(port);
+        factory.setUsername(user);
+        factory.setPassword(password);
+        factory.setVirtualHost(vhost);
+        return factory;
+    }
+
+    public Connection connect(String connectionName) throws IOException {
+        try {
+            return connectionFactory().newConnection(connectionName);
+        } catch (TimeoutException e) {
+            throw new IOException("timed out connecting to AMQP " + host + ":" + port, e);
+        }
+    }
+
+    public String describe() {
+        return rabbitMq ? "RabbitMQ " + host + ":" + port + " vhost " + vhost : "embedded Qpid " + host + ":" + port;
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+}
