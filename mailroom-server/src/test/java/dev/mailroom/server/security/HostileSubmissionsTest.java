@@ -270,6 +270,8 @@ class HostileSubmissionsTest {
                     .isInstanceOfSatisfying(InvalidEmailException.class,
                             e -> assertThat(e.violations()).extracting(Violation::field).containsExactly("sendAt"));
             assertThatThrownBy(() -> client.submit(valid, Instant.MAX, null)).isInstanceOf(InvalidEmailException.class);
+            assertThatThrownBy(() -> client.submit(valid, null, "sendgird")).isInstanceOfSatisfying(InvalidEmailException.class,
+                    e -> assertThat(e.violations()).extracting(Violation::field).containsExactly("provider"));
         }
     }
 
