@@ -15,7 +15,6 @@ import dev.mailroom.contracts.Violation;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -113,9 +112,7 @@ public final class MailroomClient implements AutoCloseable {
         Instant now = Instant.now();
         SubmitMessage message = new SubmitMessage(id, organizationId, now, email, sendAt, provider);
         // The operator checks the same rules; refusing here says why at once, instead of a FAILED later.
-        List<Violation> problems = new ArrayList<>(EmailRules.check(message, now, maxScheduleAhead));
-        // Only a name of the Contract; whether that provider is enabled, only the server knows.
-        problems.addAll(EmailRules.checkProvider(provider));
+        List<Violation> problems = EmailRules.check(message, now, maxScheduleAhead);
         if (!problems.isEmpty()) {
             return CompletableFuture.failedFuture(new InvalidEmailException(problems));
         }

@@ -153,18 +153,6 @@ public final class EmailRules {
         return problems;
     }
 
-    /**
-     * A submission's {@code provider} override: none (null) or a provider of the Contract. Whether
-     * that provider is enabled on a given Mailroom only the server can say.
-     */
-    public static List<Violation> checkProvider(String provider) {
-        if (provider == null || ProviderNames.isKnown(provider)) {
-            return List.of();
-        }
-        return List.of(new Violation("provider", "unknown provider '" + provider + "'; use one of " + ProviderNames.all()
-                + ", or leave it out for the default"));
-    }
-
     /** {@link #checkSendAt(Instant, Instant, Duration)} with {@link #DEFAULT_MAX_SCHEDULE_AHEAD}. */
     public static List<Violation> checkSendAt(Instant sendAt, Instant now) {
         return checkSendAt(sendAt, now, DEFAULT_MAX_SCHEDULE_AHEAD);

@@ -253,22 +253,4 @@ class EmailRulesTest {
         assertThat(EmailRules.check(far, now, EmailRules.DEFAULT_MAX_SCHEDULE_AHEAD)).extracting(Violation::field).containsExactly("sendAt");
         assertThat(EmailRules.check(oddlySubmitted, now, EmailRules.DEFAULT_MAX_SCHEDULE_AHEAD)).extracting(Violation::field).containsExactly("submittedAt");
     }
-
-    @Test
-    void aProviderOverrideMustBeAProviderOfTheContract() {
-        assertThat(EmailRules.checkProvider(null)).isEmpty();
-        assertThat(EmailRules.checkProvider(ProviderNames.SES)).isEmpty();
-        assertThat(EmailRules.checkProvider("sendgird")).singleElement().satisfies(v -> {
-            assertThat(v.field()).isEqualTo("provider");
-            assertThat(v.message()).contains("'sendgird'").contains(ProviderNames.all().toString());
-        });
-    }
-
-    @Test
-    void theContractListsEveryProviderOnceInItsOrder() {
-        assertThat(ProviderNames.all()).containsExactly("sandbox", "smtp", "sendgrid", "postmark", "ses", "mailgun", "resend");
-        assertThat(ProviderNames.isKnown("smtp")).isTrue();
-        assertThat(ProviderNames.isKnown("SMTP")).isFalse();
-        assertThat(ProviderNames.isKnown(null)).isFalse();
-    }
 }

@@ -270,8 +270,6 @@ class HostileSubmissionsTest {
                     .isInstanceOfSatisfying(InvalidEmailException.class,
                             e -> assertThat(e.violations()).extracting(Violation::field).containsExactly("sendAt"));
             assertThatThrownBy(() -> client.submit(valid, Instant.MAX, null)).isInstanceOf(InvalidEmailException.class);
-            assertThatThrownBy(() -> client.submit(valid, null, "sendgird")).isInstanceOfSatisfying(InvalidEmailException.class,
-                    e -> assertThat(e.violations()).extracting(Violation::field).containsExactly("provider"));
         }
     }
 
