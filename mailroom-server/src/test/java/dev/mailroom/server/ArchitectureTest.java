@@ -116,6 +116,7 @@ class ArchitectureTest {
             assertThat(name).as("the name declared by providers." + provider).isEqualTo(provider);
             declared.add(name);
         }
-        assertThat(declared).isEqualTo(new TreeSet<>(ProviderNames.all()));
+        assertThat(declared).as("names the provider packages declare, against dev.mailroom.contracts.ProviderNames")
+                .isEqualTo(new TreeSet<>(ProviderNames.all()));
     }
 }
