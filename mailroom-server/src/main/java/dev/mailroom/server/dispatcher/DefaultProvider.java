@@ -3,11 +3,11 @@ package dev.mailroom.server.dispatcher;
 import dev.mailroom.contracts.SettingNames;
 import dev.mailroom.contracts.SettingsSnapshot;
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.EnabledProviders;
 import dev.mailroom.server.Role;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.mailroom.server.providers.EnabledProviders;
 import org.springframework.stereotype.Component;
 
 /**

@@ -64,7 +64,8 @@ class Dispatcher implements AutoCloseable {
         ProviderRouter.Routed routed;
         // Anyone who can publish on the dispatching queue could skip the API's and the operator's
         // checks: the rules are checked again here, once for every provider, and an email that
-        // breaks them is FAILED with the reason instead of sent.
+        // breaks them is FAILED with the reason instead of sent. This is the only check before a
+        // sender: senders rely on it (no CR/LF in headers, valid addresses) and do not repeat it.
         List<Violation> problems = EmailRules.check(command.email());
         if (!problems.isEmpty()) {
             String summary = Violation.summary(problems);

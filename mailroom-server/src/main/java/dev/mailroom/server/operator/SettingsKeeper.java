@@ -1,13 +1,13 @@
 package dev.mailroom.server.operator;
 
 import dev.mailroom.contracts.MalformedMessageException;
+import dev.mailroom.contracts.ProviderNames;
 import dev.mailroom.contracts.SettingChange;
 import dev.mailroom.contracts.SettingNames;
 import dev.mailroom.contracts.SettingsSnapshot;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.SettingsBroadcast;
-import dev.mailroom.server.providers.ProviderNames;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;

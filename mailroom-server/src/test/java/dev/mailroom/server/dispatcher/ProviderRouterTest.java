@@ -8,9 +8,9 @@ import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.contracts.SettingNames;
 import dev.mailroom.contracts.SettingsSnapshot;
+import dev.mailroom.server.EnabledProviders;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.providers.DeliveryOutcome;
-import dev.mailroom.server.providers.EnabledProviders;
 import dev.mailroom.server.providers.EmailSender;
 import dev.mailroom.server.providers.OutboundEmail;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ class ProviderRouterTest {
     private final ScriptedProvider primary = new ScriptedProvider("sendgrid", new DeliveryOutcome.RetryLater("503", null));
     private final ScriptedProvider backup = new ScriptedProvider("postmark", new DeliveryOutcome.Accepted("pm-1"));
     private final DefaultProvider defaultProvider = new DefaultProvider(new EnabledProviders(
-            new org.springframework.mock.env.MockEnvironment().withProperty("mailroom.providers.default", "sendgrid")));
+            new org.springframework.mock.env.MockEnvironment().withProperty("mailroom.providers.default", "sendgrid"), List.of()));
 
     private ProviderRouter router(List<String> failover, Map<String, Integer> rateLimits) {
         MailroomProperties.Dispatcher dispatcher = new MailroomProperties.Dispatcher(50, 1, 4, rateLimits,

@@ -8,6 +8,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * A whole Mailroom (all roles) on a random port, shared by every end-to-end test class: one
@@ -22,7 +23,9 @@ import org.springframework.context.annotation.Import;
 @SpringBootTest(classes = MailroomApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "mailroom.embedded.amqp-port=0",
         "mailroom.api.bootstrap-key=" + ApiClient.TEST_KEY,
-        // The suite runs on RabbitMQ + PostgreSQL too, where the sandbox is off unless enabled.
+        // The suite runs on RabbitMQ + PostgreSQL too, where the sandbox is off unless enabled. The
+        // sandbox is the suite's default provider (many tests sign its webhooks with ApiClient's secret),
+        // so its settings stay here; every other provider's come from its own test package.
         "mailroom.providers.sandbox.enabled=true",
         "mailroom.providers.sandbox.webhook-secret=" + ApiClient.TEST_SANDBOX_SECRET,
         "mailroom.management.metrics-token=" + ApiClient.TEST_METRICS_TOKEN,
@@ -34,28 +37,11 @@ import org.springframework.context.annotation.Import;
         // circuit breaker must not open across tests (ProviderRouterTest covers the breaker).
         "mailroom.dispatcher.circuit-breaker.minimum-calls=1000",
         "mailroom.dispatcher.circuit-breaker.window=1000",
-        // The smtp provider's relay is GreenMail; TestProviders registers its port.
-        "mailroom.providers.smtp.host=127.0.0.1",
-        // The HTTP providers talk to fakes (TestProviders registers their base URLs) with these keys.
-        "mailroom.providers.sendgrid.api-key=SG.test-key",
-        "mailroom.providers.sendgrid.webhook-public-key=MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEzPf+9Y5SRsKoSZajnEKjdIuJTHONvRutFrVSQwUszYNS55kqRsRr1PkXYstyqZ1hhEXBQJTTdzrK8GpYwIDf4Q==",
-        "mailroom.providers.postmark.server-token=postmark-test-token",
-        "mailroom.providers.postmark.webhook-username=postmark",
-        "mailroom.providers.postmark.webhook-password=postmark-webhook-secret",
-        "mailroom.providers.ses.region=us-east-1",
-        "mailroom.providers.ses.access-key-id=AKIDEXAMPLETEST",
-        "mailroom.providers.ses.secret-access-key=ses-test-secret",
-        "mailroom.providers.ses.configuration-set=mailroom",
-        "mailroom.providers.ses.certificate-cache-dir=src/test/resources/ses-certificates",
-        "mailroom.providers.ses.topic-arns=arn:aws:sns:us-east-1:123456789012:mailroom-ses-events",
         // Every test posts from 127.0.0.1 and many post forged webhooks on purpose: not blocked for it (WebhookAttacksTest uses other addresses).
-        "mailroom.webhooks.auth-failures.max=1000",
-        "mailroom.providers.mailgun.api-key=key-test",
-        "mailroom.providers.mailgun.domain=mg.example.com",
-        "mailroom.providers.mailgun.webhook-signing-key=mailgun-signing-key",
-        "mailroom.providers.resend.api-key=re_test_key",
-        "mailroom.providers.resend.webhook-secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        "mailroom.webhooks.auth-failures.max=1000"
 })
-@Import({TestProviders.class, NonAdminTestKey.class})
+// Each provider's credentials and fakes come from its own test package (ProviderFixtures).
+@TestPropertySource(locations = ProviderFixtures.PROPERTIES)
+@Import({TestProviders.class, AllProviderFixtures.class, NonAdminTestKey.class})
 public @interface EndToEndTest {
 }

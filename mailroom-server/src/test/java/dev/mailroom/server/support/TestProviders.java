@@ -2,8 +2,6 @@ package dev.mailroom.server.support;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.EmailSender;
 import dev.mailroom.server.providers.OutboundEmail;
@@ -13,7 +11,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistrar;
 
-/** Test wiring shared by the end-to-end suite: a scripted provider and the data directory. */
+/** Test wiring shared by the end-to-end suite: a scripted provider, the providers' HTTP fake and the data directory. */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestProviders {
 
@@ -24,41 +22,17 @@ public class TestProviders {
         return registry -> registry.add("mailroom.data-dir", () -> dir);
     }
 
-    /** A real SMTP server for the smtp provider, on a free port. */
-    @Bean(destroyMethod = "stop")
-    static GreenMail greenMail() {
-        GreenMail greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        greenMail.start();
-        return greenMail;
-    }
-
-    @Bean
-    static DynamicPropertyRegistrar smtpRelayPort(GreenMail greenMail) {
-        return registry -> registry.add("mailroom.providers.smtp.port", () -> greenMail.getSmtp().getPort());
-    }
-
     /**
      * One HTTP fake for the providers' APIs; each provider lives under its own path prefix
-     * ({@code /sendgrid}, {@code /postmark}, ...), so its tests stub and verify only their own
-     * requests. Tests reset nothing globally: they match on the message id they sent.
+     * ({@code /sendgrid}, {@code /postmark}, ...), which its {@link ProviderFixtures} point it at,
+     * so its tests stub and verify only their own requests. Tests reset nothing globally: they
+     * match on the message id they sent.
      */
     @Bean(destroyMethod = "stop")
     static WireMockServer providerFakes() {
         WireMockServer server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         server.start();
         return server;
-    }
-
-    @Bean
-    static DynamicPropertyRegistrar providerBaseUrls(WireMockServer providerFakes) {
-        return registry -> {
-            String base = "http://127.0.0.1:" + providerFakes.port();
-            registry.add("mailroom.providers.sendgrid.base-url", () -> base + "/sendgrid");
-            registry.add("mailroom.providers.postmark.base-url", () -> base + "/postmark");
-            registry.add("mailroom.providers.mailgun.base-url", () -> base + "/mailgun");
-            registry.add("mailroom.providers.resend.base-url", () -> base + "/resend");
-            registry.add("mailroom.providers.ses.endpoint", () -> base + "/ses");
-        };
     }
 
     /**

@@ -1,9 +1,9 @@
 package dev.mailroom.server.providers.mailgun;
 
-import dev.mailroom.server.providers.ProviderText;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.MessageStatus;
+import dev.mailroom.server.providers.support.ProviderText;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.DateTimeException;
@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
  * status never moves a message's status.
  */
 final class MailgunEvents {
-    static final String PROVIDER = "mailgun";
+    static final String PROVIDER = MailgunProvider.NAME;
     static final MessageStatus INFORMATIONAL = MessageStatus.DISPATCHED;
     private static final String SUPPRESSED = "suppress-";
 

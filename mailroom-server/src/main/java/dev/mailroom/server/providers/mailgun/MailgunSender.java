@@ -1,9 +1,9 @@
 package dev.mailroom.server.providers.mailgun;
 
-import static dev.mailroom.server.providers.ProviderText.abbreviate;
-import static dev.mailroom.server.providers.ProviderText.mailbox;
-import static dev.mailroom.server.providers.ProviderText.readOrNull;
-import static dev.mailroom.server.providers.ProviderText.text;
+import static dev.mailroom.server.providers.support.ProviderText.abbreviate;
+import static dev.mailroom.server.providers.support.ProviderText.mailbox;
+import static dev.mailroom.server.providers.support.ProviderText.readOrNull;
+import static dev.mailroom.server.providers.support.ProviderText.text;
 
 import dev.mailroom.contracts.Attachment;
 import dev.mailroom.contracts.Email;
@@ -12,8 +12,8 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.EmailSender;
-import dev.mailroom.server.providers.HttpOutcomes;
 import dev.mailroom.server.providers.OutboundEmail;
+import dev.mailroom.server.providers.support.HttpOutcomes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -54,9 +54,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 @ConditionalOnRole(Role.DISPATCHER)
-@ConditionalOnProperty(name = "mailroom.providers.mailgun.api-key")
+@ConditionalOnProperty(name = MailgunProvider.ENABLED_BY)
 class MailgunSender implements EmailSender {
-    static final String NAME = "mailgun";
     static final String MAILROOM_ID = "mailroom_id";
     private static final Logger log = LoggerFactory.getLogger(MailgunSender.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -84,7 +83,7 @@ class MailgunSender implements EmailSender {
 
     @Override
     public String name() {
-        return NAME;
+        return MailgunProvider.NAME;
     }
 
     @Override
@@ -205,7 +204,7 @@ class MailgunSender implements EmailSender {
             return new DeliveryOutcome.Accepted(id);
         }
         String message = json != null && text(json.get("message")) != null ? text(json.get("message")) : abbreviate(body);
-        return HttpOutcomes.failure(NAME, status, retryAfter, message, clock.instant());
+        return HttpOutcomes.failure(MailgunProvider.NAME, status, retryAfter, message, clock.instant());
     }
 
     /**
@@ -230,7 +229,7 @@ class MailgunSender implements EmailSender {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return HttpOutcomes.unreachable(NAME, new IOException("POST " + endpoint + " got no answer: " + root));
+        return HttpOutcomes.unreachable(MailgunProvider.NAME, new IOException("POST " + endpoint + " got no answer: " + root));
     }
 
     private static void addRecipients(MultiValueMap<String, Object> form, String field, List<Recipient> recipients) {

@@ -57,7 +57,7 @@ class MailgunWebhookReceiver implements WebhookReceiver {
 
     @Override
     public String provider() {
-        return MailgunEvents.PROVIDER;
+        return MailgunProvider.NAME;
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.mailroom.server.providers.postmark;
 
-import dev.mailroom.server.providers.ProviderText;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.MessageStatus;
+import dev.mailroom.server.providers.support.ProviderText;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
  * on was dispatched already, so this status never moves a message's status.
  */
 final class PostmarkEvents {
-    static final String PROVIDER = "postmark";
+    static final String PROVIDER = PostmarkProvider.NAME;
     static final MessageStatus INFORMATIONAL = MessageStatus.DISPATCHED;
 
     /** What a bounce {@code Type} means for the message; {@code bounceType} only for BOUNCED/DEFERRED. */

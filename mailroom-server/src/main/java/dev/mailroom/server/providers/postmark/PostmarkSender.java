@@ -1,9 +1,9 @@
 package dev.mailroom.server.providers.postmark;
 
-import static dev.mailroom.server.providers.ProviderText.abbreviate;
-import static dev.mailroom.server.providers.ProviderText.mailbox;
-import static dev.mailroom.server.providers.ProviderText.readOrNull;
-import static dev.mailroom.server.providers.ProviderText.text;
+import static dev.mailroom.server.providers.support.ProviderText.abbreviate;
+import static dev.mailroom.server.providers.support.ProviderText.mailbox;
+import static dev.mailroom.server.providers.support.ProviderText.readOrNull;
+import static dev.mailroom.server.providers.support.ProviderText.text;
 
 import dev.mailroom.contracts.Attachment;
 import dev.mailroom.contracts.Email;
@@ -12,8 +12,8 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.EmailSender;
-import dev.mailroom.server.providers.HttpOutcomes;
 import dev.mailroom.server.providers.OutboundEmail;
+import dev.mailroom.server.providers.support.HttpOutcomes;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -45,9 +45,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 @ConditionalOnRole(Role.DISPATCHER)
-@ConditionalOnProperty(name = "mailroom.providers.postmark.server-token")
+@ConditionalOnProperty(name = PostmarkProvider.ENABLED_BY)
 class PostmarkSender implements EmailSender {
-    static final String NAME = "postmark";
     static final String TOKEN_HEADER = "X-Postmark-Server-Token";
     static final String MAILROOM_ID = "mailroom_id";
     private static final Logger log = LoggerFactory.getLogger(PostmarkSender.class);
@@ -75,7 +74,7 @@ class PostmarkSender implements EmailSender {
 
     @Override
     public String name() {
-        return NAME;
+        return PostmarkProvider.NAME;
     }
 
     @Override
@@ -159,7 +158,7 @@ class PostmarkSender implements EmailSender {
         Integer errorCode = json != null && json.path("ErrorCode").isIntegralNumber() ? json.get("ErrorCode").asInt() : null;
         String message = json == null ? abbreviate(body) : text(json.get("Message"));
         String reason = errorCode == null ? message : "ErrorCode " + errorCode + (message == null ? "" : ": " + message);
-        DeliveryOutcome outcome = HttpOutcomes.failure(NAME, status, retryAfter, reason, clock.instant());
+        DeliveryOutcome outcome = HttpOutcomes.failure(PostmarkProvider.NAME, status, retryAfter, reason, clock.instant());
         if (outcome instanceof DeliveryOutcome.Rejected rejected && errorCode != null && TRANSIENT_ERROR_CODES.contains(errorCode)) {
             return new DeliveryOutcome.RetryLater(rejected.reason(), HttpOutcomes.retryAfter(retryAfter, clock.instant()));
         }
@@ -172,7 +171,7 @@ class PostmarkSender implements EmailSender {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return HttpOutcomes.unreachable(NAME, new IOException("POST " + endpoint + " got no answer: " + root));
+        return HttpOutcomes.unreachable(PostmarkProvider.NAME, new IOException("POST " + endpoint + " got no answer: " + root));
     }
 
     private static void putAddresses(ObjectNode root, String field, List<Recipient> recipients) {

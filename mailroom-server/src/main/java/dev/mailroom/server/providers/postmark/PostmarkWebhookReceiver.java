@@ -49,7 +49,7 @@ class PostmarkWebhookReceiver implements WebhookReceiver {
 
     @Override
     public String provider() {
-        return PostmarkEvents.PROVIDER;
+        return PostmarkProvider.NAME;
     }
 
     @Override

@@ -51,7 +51,7 @@ import tools.jackson.databind.JsonNode;
  * pinned on the first, who may not be the one who opened or bounced.
  */
 final class ResendEvents {
-    static final String PROVIDER = "resend";
+    static final String PROVIDER = ResendProvider.NAME;
     private static final Map<String, MessageStatus> STATUSES = Map.ofEntries(
             Map.entry("email.sent", MessageStatus.DISPATCHED),
             Map.entry("email.scheduled", MessageStatus.SCHEDULED),

@@ -1,20 +1,16 @@
 package dev.mailroom.server.providers.resend;
 
 import dev.mailroom.contracts.ContractJson;
-import dev.mailroom.contracts.EmailRules;
-import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.EmailSender;
-import dev.mailroom.server.providers.HttpOutcomes;
 import dev.mailroom.server.providers.OutboundEmail;
+import dev.mailroom.server.providers.support.HttpOutcomes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -35,9 +31,8 @@ import tools.jackson.databind.JsonNode;
  */
 @Component
 @ConditionalOnRole(Role.DISPATCHER)
-@ConditionalOnProperty(name = "mailroom.providers.resend.api-key")
+@ConditionalOnProperty(name = ResendProvider.ENABLED_BY)
 class ResendSender implements EmailSender {
-    static final String NAME = "resend";
     private static final Logger log = LoggerFactory.getLogger(ResendSender.class);
     /** Resend's 409 for a key whose first request is still being processed: not a refusal. */
     private static final String CONCURRENT_IDEMPOTENT_REQUESTS = "concurrent_idempotent_requests";
@@ -61,18 +56,11 @@ class ResendSender implements EmailSender {
 
     @Override
     public String name() {
-        return NAME;
+        return ResendProvider.NAME;
     }
 
     @Override
     public DeliveryOutcome send(OutboundEmail outbound) {
-        // The operator checks these at intake; checking again keeps a malformed queue message from
-        // reaching Resend, which would only refuse it with a less helpful reason.
-        List<Violation> problems = EmailRules.check(outbound.email());
-        if (!problems.isEmpty()) {
-            return new DeliveryOutcome.Rejected("invalid email: " + problems.stream()
-                    .map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; ")));
-        }
         byte[] body = ResendPayload.body(outbound);
         try {
             DeliveryOutcome outcome = http.post().uri(emailsUrl)
@@ -90,7 +78,7 @@ class ResendSender implements EmailSender {
         } catch (RestClientException e) {
             // No answer (refused, reset, timed out): Resend may or may not have the email, and the
             // idempotency key makes the retry safe either way.
-            return HttpOutcomes.unreachable(NAME, e);
+            return HttpOutcomes.unreachable(ResendProvider.NAME, e);
         }
     }
 
@@ -118,7 +106,7 @@ class ResendSender implements EmailSender {
             // The first attempt is still in flight at Resend: its answer will be ours once it ends.
             return new DeliveryOutcome.RetryLater("resend answered 409: " + reason, HttpOutcomes.retryAfter(retryAfter, now));
         }
-        return HttpOutcomes.failure(NAME, status.value(), retryAfter, reason, now);
+        return HttpOutcomes.failure(ResendProvider.NAME, status.value(), retryAfter, reason, now);
     }
 
     /** {@code name: message} from Resend's error body, else the start of whatever it sent. */

@@ -42,7 +42,7 @@ class ResendWebhookReceiver implements WebhookReceiver {
 
     @Override
     public String provider() {
-        return ResendEvents.PROVIDER;
+        return ResendProvider.NAME;
     }
 
     @Override

@@ -1,8 +1,8 @@
 package dev.mailroom.server.providers.resend;
 
-import dev.mailroom.server.providers.SignedTimestamps;
 import dev.mailroom.server.providers.WebhookRejectedException;
 import dev.mailroom.server.providers.WebhookRequest;
+import dev.mailroom.server.providers.support.SignedTimestamps;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;

@@ -69,7 +69,7 @@ class SandboxEventPoster implements AutoCloseable {
         for (int i = 0; i < recipients.size(); i++) {
             if (step < plans.get(i).size()) {
                 SandboxScenario.Step s = plans.get(i).get(step);
-                String eventId = Ids.of("sandbox", sandboxId, recipients.get(i), Integer.toString(step), s.event()).toString();
+                String eventId = Ids.of(SandboxProvider.NAME, sandboxId, recipients.get(i), Integer.toString(step), s.event()).toString();
                 events.add(new SandboxWebhook.Event(eventId, s.event(), messageId.toString(), sandboxId, recipients.get(i), now, s.details()));
             }
         }

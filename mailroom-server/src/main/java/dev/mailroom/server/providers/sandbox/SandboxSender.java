@@ -27,7 +27,7 @@ class SandboxSender implements EmailSender {
 
     @Override
     public String name() {
-        return "sandbox";
+        return SandboxProvider.NAME;
     }
 
     @Override

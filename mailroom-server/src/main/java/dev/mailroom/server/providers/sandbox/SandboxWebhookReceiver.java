@@ -44,7 +44,7 @@ class SandboxWebhookReceiver implements WebhookReceiver {
 
     @Override
     public String provider() {
-        return "sandbox";
+        return SandboxProvider.NAME;
     }
 
     @Override
@@ -69,7 +69,7 @@ class SandboxWebhookReceiver implements WebhookReceiver {
             if (status == null || e.id() == null) {
                 throw WebhookRejectedException.malformed("every event needs an id and an event of " + STATUSES.keySet());
             }
-            reports.add(ActivityReport.event(Ids.providerEvent("sandbox", e.id()), parseId(e.mailroomId()), e.messageId(), "sandbox",
+            reports.add(ActivityReport.event(Ids.providerEvent(SandboxProvider.NAME, e.id()), parseId(e.mailroomId()), e.messageId(), SandboxProvider.NAME,
                     status, e.timestamp() == null ? clock.instant() : e.timestamp(), e.recipient(), e.event(), e.details()));
         }
         return reports;

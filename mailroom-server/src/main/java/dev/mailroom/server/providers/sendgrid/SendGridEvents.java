@@ -51,7 +51,7 @@ import tools.jackson.databind.JsonNode;
  * the id recorded at dispatch. Deduplication: {@code sg_event_id}.
  */
 final class SendGridEvents {
-    static final String PROVIDER = "sendgrid";
+    static final String PROVIDER = SendGridProvider.NAME;
     private static final Logger log = LoggerFactory.getLogger(SendGridEvents.class);
     private static final Map<String, MessageStatus> STATUSES = Map.of(
             "processed", MessageStatus.DISPATCHED,

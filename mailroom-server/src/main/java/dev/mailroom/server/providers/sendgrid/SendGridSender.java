@@ -1,14 +1,12 @@
 package dev.mailroom.server.providers.sendgrid;
 
 import dev.mailroom.contracts.ContractJson;
-import dev.mailroom.contracts.EmailRules;
-import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.EmailSender;
-import dev.mailroom.server.providers.HttpOutcomes;
 import dev.mailroom.server.providers.OutboundEmail;
+import dev.mailroom.server.providers.support.HttpOutcomes;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -16,7 +14,6 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -40,7 +37,7 @@ import tools.jackson.databind.JsonNode;
  */
 @Component
 @ConditionalOnRole(Role.DISPATCHER)
-@ConditionalOnProperty(name = "mailroom.providers.sendgrid.api-key")
+@ConditionalOnProperty(name = SendGridProvider.ENABLED_BY)
 class SendGridSender implements EmailSender {
     static final String SEND_PATH = "/v3/mail/send";
     static final String MESSAGE_ID_HEADER = "X-Message-Id";
@@ -67,17 +64,11 @@ class SendGridSender implements EmailSender {
 
     @Override
     public String name() {
-        return SendGridEvents.PROVIDER;
+        return SendGridProvider.NAME;
     }
 
     @Override
     public DeliveryOutcome send(OutboundEmail outbound) {
-        // Checked at intake already; checked again so a malformed queue message never reaches SendGrid.
-        List<Violation> problems = EmailRules.check(outbound.email());
-        if (!problems.isEmpty()) {
-            return rejected(outbound, "invalid email: " + problems.stream()
-                    .map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; ")));
-        }
         byte[] body;
         try {
             body = ContractJson.write(SendGridMail.of(outbound));
@@ -121,7 +112,7 @@ class SendGridSender implements EmailSender {
 
     /** The outcome of a non-2xx answer, with SendGrid's error messages as the reason. */
     static DeliveryOutcome failure(int status, HttpHeaders headers, byte[] body, Instant now) {
-        DeliveryOutcome outcome = HttpOutcomes.failure(SendGridEvents.PROVIDER, status, headers.getFirst(HttpHeaders.RETRY_AFTER),
+        DeliveryOutcome outcome = HttpOutcomes.failure(SendGridProvider.NAME, status, headers.getFirst(HttpHeaders.RETRY_AFTER),
                 reason(body), now);
         if (outcome instanceof DeliveryOutcome.RetryLater later && later.notBefore() == null) {
             Instant reset = rateLimitReset(headers.getFirst(RATE_LIMIT_RESET_HEADER), now);

@@ -1,6 +1,6 @@
 package dev.mailroom.server.providers.sendgrid;
 
-import dev.mailroom.server.providers.SignedTimestamps;
+import dev.mailroom.server.providers.support.SignedTimestamps;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;

@@ -35,7 +35,7 @@ class SendGridWebhookReceiver implements WebhookReceiver {
 
     @Override
     public String provider() {
-        return SendGridEvents.PROVIDER;
+        return SendGridProvider.NAME;
     }
 
     @Override

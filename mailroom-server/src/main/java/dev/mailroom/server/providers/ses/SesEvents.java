@@ -38,7 +38,7 @@ import tools.jackson.databind.JsonNode;
  * identity notifications are set up) records nothing either.
  */
 final class SesEvents {
-    static final String PROVIDER = SesFailures.PROVIDER;
+    static final String PROVIDER = SesProvider.NAME;
     private static final Logger log = LoggerFactory.getLogger(SesEvents.class);
 
     private SesEvents() {

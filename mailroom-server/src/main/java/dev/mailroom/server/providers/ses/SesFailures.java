@@ -1,7 +1,7 @@
 package dev.mailroom.server.providers.ses;
 
 import dev.mailroom.server.providers.DeliveryOutcome;
-import dev.mailroom.server.providers.HttpOutcomes;
+import dev.mailroom.server.providers.support.HttpOutcomes;
 import java.time.Instant;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -26,7 +26,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * would only delay the same verdict and hide the reason behind "gave up after n attempts".
  */
 final class SesFailures {
-    static final String PROVIDER = "ses";
+    static final String PROVIDER = SesProvider.NAME;
     private static final Set<String> RETRYABLE_CODES = Set.of("LimitExceededException", "TooManyRequestsException");
 
     private SesFailures() {

@@ -2,8 +2,8 @@ package dev.mailroom.server.providers.ses;
 
 import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.Recipient;
-import dev.mailroom.server.providers.MimeContent;
 import dev.mailroom.server.providers.OutboundEmail;
+import dev.mailroom.server.providers.support.MimeContent;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;

@@ -1,19 +1,15 @@
 package dev.mailroom.server.providers.ses;
 
-import dev.mailroom.contracts.EmailRules;
-import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.EmailSender;
 import dev.mailroom.server.providers.OutboundEmail;
-import dev.mailroom.server.providers.ProviderHttpClients;
+import dev.mailroom.server.providers.support.ProviderHttpClients;
 import jakarta.mail.MessagingException;
 import java.io.UnsupportedEncodingException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -42,7 +38,7 @@ import software.amazon.awssdk.services.sesv2.model.SendEmailResponse;
  */
 @Component
 @ConditionalOnRole(Role.DISPATCHER)
-@ConditionalOnProperty(name = "mailroom.providers.ses.region")
+@ConditionalOnProperty(name = SesProvider.ENABLED_BY)
 class SesSender implements EmailSender, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SesSender.class);
     /** Above the HTTP timeouts, so that one slow call ends in a timeout the SDK reports as such. */
@@ -86,18 +82,11 @@ class SesSender implements EmailSender, AutoCloseable {
 
     @Override
     public String name() {
-        return SesFailures.PROVIDER;
+        return SesProvider.NAME;
     }
 
     @Override
     public DeliveryOutcome send(OutboundEmail outbound) {
-        // The operator checked these rules at intake; checking again keeps a malformed queue
-        // message from reaching SES (or from writing CR/LF into a raw MIME header).
-        List<Violation> problems = EmailRules.check(outbound.email());
-        if (!problems.isEmpty()) {
-            return rejected(outbound, "invalid email: " + problems.stream()
-                    .map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; ")));
-        }
         SendEmailRequest request;
         try {
             request = SesRequests.sendEmail(outbound, properties.configurationSet(), clock.instant());

@@ -35,7 +35,7 @@ import org.springframework.web.client.RestClientException;
  */
 @Component
 @ConditionalOnRole(Role.WEBHOOKS)
-@ConditionalOnProperty(name = "mailroom.providers.ses.region")
+@ConditionalOnProperty(name = SesProvider.ENABLED_BY)
 class SesWebhookReceiver implements WebhookReceiver {
     private static final Logger log = LoggerFactory.getLogger(SesWebhookReceiver.class);
 
@@ -71,7 +71,7 @@ class SesWebhookReceiver implements WebhookReceiver {
 
     @Override
     public String provider() {
-        return SesEvents.PROVIDER;
+        return SesProvider.NAME;
     }
 
     @Override

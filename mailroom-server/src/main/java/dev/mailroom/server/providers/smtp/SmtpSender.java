@@ -1,23 +1,19 @@
 package dev.mailroom.server.providers.smtp;
 
-import dev.mailroom.contracts.EmailRules;
-import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.EmailSender;
-import dev.mailroom.server.providers.MimeContent;
 import dev.mailroom.server.providers.OutboundEmail;
+import dev.mailroom.server.providers.support.MimeContent;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import java.io.UnsupportedEncodingException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -32,7 +28,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnRole(Role.DISPATCHER)
-@ConditionalOnProperty(name = "mailroom.providers.smtp.host")
+@ConditionalOnProperty(name = SmtpProvider.ENABLED_BY)
 class SmtpSender implements EmailSender {
     static final String MAILROOM_ID_HEADER = "X-Mailroom-Id";
     private static final Logger log = LoggerFactory.getLogger(SmtpSender.class);
@@ -77,18 +73,11 @@ class SmtpSender implements EmailSender {
 
     @Override
     public String name() {
-        return "smtp";
+        return SmtpProvider.NAME;
     }
 
     @Override
     public DeliveryOutcome send(OutboundEmail outbound) {
-        // The operator checks these rules at intake. Checking again costs little, and keeps a
-        // malformed queue message from writing CR/LF into headers on the wire (header injection).
-        List<Violation> problems = EmailRules.check(outbound.email());
-        if (!problems.isEmpty()) {
-            return rejected(outbound, "invalid email: " + problems.stream()
-                    .map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; ")));
-        }
         MimeMessage message;
         try {
             message = build(outbound);
@@ -130,7 +119,7 @@ class SmtpSender implements EmailSender {
         }
     }
 
-    /** The MIME message for an email that passed {@link EmailRules}. */
+    /** The MIME message for an email that passed {@code EmailRules} (the dispatcher checked it). */
     private MimeMessage build(OutboundEmail outbound) throws MessagingException, UnsupportedEncodingException {
         MimeMessage message = new MailroomMimeMessage(session, messageIdFor(outbound));
         MimeContent.write(message, outbound.email(), clock.instant(), true);

@@ -1,6 +1,5 @@
 package dev.mailroom.server.providers.postmark;
 
-import dev.mailroom.server.providers.ProviderHttpClients;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -17,6 +16,7 @@ import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.OutboundEmail;
+import dev.mailroom.server.providers.support.ProviderHttpClients;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;

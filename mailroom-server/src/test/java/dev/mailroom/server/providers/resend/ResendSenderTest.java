@@ -1,6 +1,5 @@
 package dev.mailroom.server.providers.resend;
 
-import dev.mailroom.server.providers.ProviderHttpClients;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -18,6 +17,7 @@ import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.OutboundEmail;
+import dev.mailroom.server.providers.support.ProviderHttpClients;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -240,15 +240,6 @@ class ResendSenderTest {
         ResendSender impatient = senderFor("http://127.0.0.1:" + resend.port() + "/resend", RestClient.builder().requestFactory(factory));
 
         assertThat(impatient.send(new OutboundEmail(ID, 1, simpleEmail()))).isInstanceOf(DeliveryOutcome.RetryLater.class);
-    }
-
-    @Test
-    void anInvalidEmailIsRejectedWithoutCallingResend() {
-        Email noSubject = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null,
-                " ", "Hi", null, null, null, null, null);
-
-        assertThat(sender.send(new OutboundEmail(ID, 1, noSubject))).isInstanceOf(DeliveryOutcome.Rejected.class);
-        assertThat(resend.getAllServeEvents()).isEmpty();
     }
 
     @Test

@@ -1,11 +1,11 @@
 package dev.mailroom.server.providers.sendgrid;
 
-import dev.mailroom.server.providers.ProviderHttpClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.providers.EmailSender;
 import dev.mailroom.server.providers.WebhookReceiver;
+import dev.mailroom.server.providers.support.ProviderHttpClients;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

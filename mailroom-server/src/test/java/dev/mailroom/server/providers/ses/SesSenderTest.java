@@ -230,18 +230,6 @@ class SesSenderTest {
     }
 
     @Test
-    void anInvalidEmailIsRefusedWithoutCallingSes() {
-        acceptAll();
-        Email noRecipient = new Email(Address.of("app@example.com"), List.of(), List.of(), List.of(), null, "Hi", "text", null,
-                Map.of(), List.of(), Map.of(), List.of());
-
-        DeliveryOutcome outcome = sender.send(outbound(noRecipient));
-
-        assertThat(outcome).isInstanceOf(DeliveryOutcome.Rejected.class);
-        ses.verify(0, postRequestedFor(urlEqualTo(PATH)));
-    }
-
-    @Test
     void theSecretKeyNeverAppearsInTheSettingsOrTheRequest() {
         acceptAll();
         sender.send(outbound(simpleEmail()));

@@ -1,6 +1,5 @@
 package dev.mailroom.server.providers.ses;
 
-import dev.mailroom.server.providers.ProviderHttpClients;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -21,6 +20,7 @@ import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.providers.WebhookRejectedException;
 import dev.mailroom.server.providers.WebhookRequest;
+import dev.mailroom.server.providers.support.ProviderHttpClients;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,6 +1,5 @@
 package dev.mailroom.server.providers.ses;
 
-import dev.mailroom.server.providers.ProviderHttpClients;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -12,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.mailroom.server.providers.WebhookRejectedException;
+import dev.mailroom.server.providers.support.ProviderHttpClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

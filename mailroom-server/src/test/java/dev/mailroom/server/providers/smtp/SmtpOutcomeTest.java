@@ -173,31 +173,6 @@ class SmtpOutcomeTest {
     }
 
     @Test
-    void anInvalidAddressIsRejectedWithoutContactingTheRelay() throws Exception {
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("not an address")), null, null, null,
-                "Welcome", "Hello", null, null, null, null, null);
-        try (ScriptedSmtpServer relay = ScriptedSmtpServer.replying(Map.of())) {
-            DeliveryOutcome outcome = sender(relay.port()).send(outbound(email));
-
-            assertThat(outcome).isInstanceOf(DeliveryOutcome.Rejected.class);
-            assertThat(reason(outcome)).contains("to[0].email");
-            assertThat(relay.commands()).isEmpty();
-        }
-    }
-
-    @Test
-    void aHeaderWithALineBreakIsRejectedInsteadOfInjected() throws Exception {
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null,
-                "Welcome", "Hello", null, Map.of("X-Note", "hi\r\nBcc: victim@example.net"), null, null, null);
-        try (ScriptedSmtpServer relay = ScriptedSmtpServer.replying(Map.of())) {
-            DeliveryOutcome outcome = sender(relay.port()).send(outbound(email));
-
-            assertThat(outcome).isInstanceOf(DeliveryOutcome.Rejected.class);
-            assertThat(relay.commands()).isEmpty();
-        }
-    }
-
-    @Test
     void anUnparsableAttachmentContentTypeIsRejectedBeforeSending() throws Exception {
         Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null,
                 "Welcome", "Hello", null, null, null, null, List.of(new Attachment("a.pdf", "application/pdf; name", "AAAA")));

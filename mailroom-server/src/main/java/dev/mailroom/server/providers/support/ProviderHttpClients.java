@@ -1,4 +1,4 @@
-package dev.mailroom.server.providers;
+package dev.mailroom.server.providers.support;
 
 import java.time.Duration;
 import org.apache.hc.client5.http.config.ConnectionConfig;

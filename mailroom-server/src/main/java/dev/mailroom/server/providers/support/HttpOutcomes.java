@@ -1,5 +1,6 @@
-package dev.mailroom.server.providers;
+package dev.mailroom.server.providers.support;
 
+import dev.mailroom.server.providers.DeliveryOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;

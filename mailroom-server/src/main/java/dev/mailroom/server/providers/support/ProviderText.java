@@ -1,4 +1,4 @@
-package dev.mailroom.server.providers;
+package dev.mailroom.server.providers.support;
 
 import dev.mailroom.contracts.Address;
 import java.nio.charset.StandardCharsets;

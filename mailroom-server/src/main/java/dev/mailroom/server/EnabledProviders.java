@@ -1,7 +1,10 @@
-package dev.mailroom.server.providers;
+package dev.mailroom.server;
 
+import dev.mailroom.contracts.ProviderNames;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -11,44 +14,44 @@ import org.springframework.stereotype.Component;
  * {@code mailroom.providers.<name>.enabled=true} — the latter for processes that take
  * submissions but do not send (an API process need not hold the providers' secrets). The sandbox,
  * which sends nothing and reports made-up events, is enabled only explicitly; the
- * zero-configuration embedded run sets that switch (see {@code embedded.EmbeddedDefaults}).
+ * zero-configuration embedded run sets that switch (see {@code embedded.EmbeddedDefaults}). Each
+ * provider package says what enables it ({@link ProviderDescriptor}); the Contract's
+ * {@link ProviderNames} gives the order.
  *
  * <p>Every process reads the same configuration, so the API refuses (422) what no dispatcher
  * would send, and a dispatcher answers FAILED for a provider it has not got.
  */
 @Component
 public class EnabledProviders {
-    public static final String SANDBOX = "sandbox";
-
-    /** The property that holds each provider's credentials (or relay), as its sender's condition reads it. */
-    private static final Map<String, String> CONFIGURED_BY = Map.of(
-            "smtp", "mailroom.providers.smtp.host",
-            "sendgrid", "mailroom.providers.sendgrid.api-key",
-            "postmark", "mailroom.providers.postmark.server-token",
-            "ses", "mailroom.providers.ses.region",
-            "mailgun", "mailroom.providers.mailgun.api-key",
-            "resend", "mailroom.providers.resend.api-key");
-
     private final List<String> enabled;
     private final String defaultProvider;
 
-    public EnabledProviders(Environment env) {
-        this.enabled = ProviderNames.ALL.stream().filter(name -> isEnabled(env, name)).toList();
+    public EnabledProviders(Environment env, List<ProviderDescriptor> providers) {
+        Map<String, ProviderDescriptor> byName = providers.stream()
+                .collect(Collectors.toMap(ProviderDescriptor::name, Function.identity()));
+        List<String> unknown = byName.keySet().stream().filter(name -> !ProviderNames.isKnown(name)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            // A new provider package whose name was not added to the Contract: say so at start.
+            throw new IllegalStateException("provider packages declare names missing from dev.mailroom.contracts.ProviderNames: " + unknown);
+        }
+        this.enabled = ProviderNames.all().stream()
+                .filter(name -> byName.containsKey(name) && isEnabled(env, byName.get(name)))
+                .toList();
         String configured = env.getProperty("mailroom.providers.default");
         if (configured != null && !configured.isBlank()) {
             this.defaultProvider = configured.trim();
         } else {
             // Nothing set: the sandbox where it runs, else the first provider configured.
-            this.defaultProvider = enabled.contains(SANDBOX) || enabled.isEmpty() ? SANDBOX : enabled.get(0);
+            this.defaultProvider = enabled.contains(ProviderNames.SANDBOX) || enabled.isEmpty() ? ProviderNames.SANDBOX : enabled.get(0);
         }
     }
 
-    static boolean isEnabled(Environment env, String name) {
-        String flag = env.getProperty("mailroom.providers." + name + ".enabled");
+    static boolean isEnabled(Environment env, ProviderDescriptor provider) {
+        String flag = env.getProperty("mailroom.providers." + provider.name() + ".enabled");
         if (flag != null) {
             return Boolean.parseBoolean(flag.trim());
         }
-        String property = CONFIGURED_BY.get(name);
+        String property = provider.enabledBy();
         // Like @ConditionalOnProperty without a value: present and not "false".
         return property != null && env.containsProperty(property) && !"false".equalsIgnoreCase(env.getProperty(property));
     }

@@ -1,4 +1,4 @@
-package dev.mailroom.server.providers;
+package dev.mailroom.server.providers.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.mailroom.server.providers;
+package dev.mailroom.server.providers.support;
 
 import dev.mailroom.contracts.Attachment;
 import dev.mailroom.contracts.Email;

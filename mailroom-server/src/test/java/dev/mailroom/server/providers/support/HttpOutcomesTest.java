@@ -1,7 +1,8 @@
-package dev.mailroom.server.providers;
+package dev.mailroom.server.providers.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailroom.server.providers.DeliveryOutcome;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,23 @@
+package dev.mailroom.server.providers.smtp;
+
+import dev.mailroom.contracts.ProviderNames;
+import dev.mailroom.server.ProviderDescriptor;
+import org.springframework.stereotype.Component;
+
+/** SMTP as this package serves it: its name, used by its sender and receiver, and what enables it. */
+@Component
+final class SmtpProvider implements ProviderDescriptor {
+    static final String NAME = ProviderNames.SMTP;
+    /** Its sender's credential: present, the provider is enabled (the sender's condition reads the same). */
+    static final String ENABLED_BY = "mailroom.providers.smtp.host";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String enabledBy() {
+        return ENABLED_BY;
+    }
+}
