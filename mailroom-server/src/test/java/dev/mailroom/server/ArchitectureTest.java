@@ -3,6 +3,8 @@ package dev.mailroom.server;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -53,6 +55,54 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("..server.api..")
                 .should().dependOnClassesThat().haveSimpleName("TransactionTemplate")
                 .check(CLASSES);
+    }
+
+    /**
+     * The packages whose code may write the database: the operator today. When account data arrives
+     * (organizations, users, keys), its one package is added here as the only other writer, of its
+     * own tables only. Flyway's migrations are Flyway's calls, not ours: Boot runs them, and only in a
+     * process with the operator role (EmbeddedDefaults sets spring.flyway.enabled).
+     */
+    private static final String[] WRITERS = {"..server.operator.."};
+
+    /** Every way the code could write through JDBC: a call or a method reference to any of them counts. */
+    private static final DescribedPredicate<JavaAccess<?>> JDBC_WRITE = access(org.springframework.jdbc.core.JdbcOperations.class,
+            "update", "batchUpdate", "execute", "call")
+            .or(access(org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations.class, "update", "batchUpdate", "execute"))
+            .or(access(org.springframework.jdbc.core.simple.JdbcClient.StatementSpec.class, "update"))
+            .or(access(java.sql.Statement.class, "execute", "executeUpdate", "executeLargeUpdate", "executeBatch", "executeLargeBatch"))
+            .or(anyAccessTo(org.springframework.jdbc.core.simple.SimpleJdbcInsertOperations.class))
+            .or(anyAccessTo(org.springframework.jdbc.core.simple.SimpleJdbcCallOperations.class))
+            .or(anyAccessTo(org.springframework.jdbc.object.SqlUpdate.class))
+            .or(anyAccessTo(org.springframework.jdbc.datasource.init.DatabasePopulator.class));
+
+    @Test
+    void nothingOutsideTheWritersCallsAJdbcWrite() {
+        noClasses().that().resideOutsideOfPackages(WRITERS)
+                .should().accessTargetWhere(JDBC_WRITE)
+                .because("only the operator writes the database (DESIGN §1); the API reads through its *Queries classes")
+                .check(CLASSES);
+    }
+
+    @Test
+    void controllersDoNotDependOnSpringJdbc() {
+        noClasses().that().resideInAPackage("..server.api..")
+                .and().areMetaAnnotatedWith(org.springframework.stereotype.Controller.class)
+                .or().areMetaAnnotatedWith(org.springframework.web.bind.annotation.ControllerAdvice.class)
+                .or().resideInAPackage("..server.dashboard..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework.jdbc..", "java.sql..", "javax.sql..")
+                .because("a controller reads through a query class of its package, never SQL of its own")
+                .check(CLASSES);
+    }
+
+    private static DescribedPredicate<JavaAccess<?>> access(Class<?> type, String... names) {
+        Set<String> methods = Set.of(names);
+        return DescribedPredicate.describe(type.getSimpleName() + "." + String.join("/", names),
+                a -> a.getTargetOwner().isAssignableTo(type) && methods.contains(a.getName()));
+    }
+
+    private static DescribedPredicate<JavaAccess<?>> anyAccessTo(Class<?> type) {
+        return DescribedPredicate.describe("any use of " + type.getSimpleName(), a -> a.getTargetOwner().isAssignableTo(type));
     }
 
     @Test

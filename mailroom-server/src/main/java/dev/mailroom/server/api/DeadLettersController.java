@@ -4,17 +4,12 @@ import dev.mailroom.contracts.DeadLetterAction;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -33,14 +28,12 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping("/api/v1/dead-letters")
 @ConditionalOnRole(Role.API)
 class DeadLettersController {
-    private static final int PREVIEW_BYTES = 500;
-
-    private final JdbcTemplate jdbc;
+    private final DeadLetterQueries queries;
     private final ConfirmedPublisher publisher;
     private final Clock clock;
 
-    DeadLettersController(JdbcTemplate jdbc, ConfirmedPublisher publisher, Clock clock) {
-        this.jdbc = jdbc;
+    DeadLettersController(DeadLetterQueries queries, ConfirmedPublisher publisher, Clock clock) {
+        this.queries = queries;
         this.publisher = publisher;
         this.clock = clock;
     }
@@ -49,19 +42,7 @@ class DeadLettersController {
     Map<String, Object> list(@AuthenticationPrincipal ApiKeys.Caller caller,
                              @RequestParam(defaultValue = "50") int limit) {
         requireAdmin(caller);
-        List<Map<String, Object>> items = jdbc.query("SELECT id, queue, message_type, message_id, reason, body_base64, parked_at"
-                        + " FROM dead_letters WHERE resolved_at IS NULL ORDER BY parked_at DESC LIMIT ?",
-                (rs, i) -> {
-                    Map<String, Object> item = new LinkedHashMap<>();
-                    item.put("id", rs.getObject("id", UUID.class));
-                    item.put("queue", rs.getString("queue"));
-                    item.put("type", rs.getString("message_type"));
-                    item.put("messageId", rs.getString("message_id"));
-                    item.put("reason", rs.getString("reason"));
-                    item.put("parkedAt", rs.getObject("parked_at", OffsetDateTime.class).toInstant());
-                    item.put("bodyPreview", preview(rs.getString("body_base64")));
-                    return item;
-                }, Math.max(1, Math.min(limit, 500)));
+        List<Map<String, Object>> items = queries.open(Math.max(1, Math.min(limit, 500)));
         return Map.of("items", items);
     }
 
@@ -77,8 +58,7 @@ class DeadLettersController {
 
     private ResponseEntity<Map<String, Object>> decide(ApiKeys.Caller caller, UUID id, String action) {
         requireAdmin(caller);
-        Integer open = jdbc.queryForObject("SELECT COUNT(*) FROM dead_letters WHERE id = ? AND resolved_at IS NULL", Integer.class, id);
-        if (open == null || open == 0) {
+        if (!queries.isOpen(id)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no open dead letter " + id);
         }
         DeadLetterAction decision = new DeadLetterAction(id, action, clock.instant());
@@ -91,11 +71,5 @@ class DeadLettersController {
         if (!caller.admin()) {
             throw new ResponseStatusException(HttpStatus.FORBIDDEN, "dead letters need an admin API key");
         }
-    }
-
-    private static String preview(String base64) {
-        byte[] body = Base64.getDecoder().decode(base64);
-        String text = new String(body, 0, Math.min(body.length, PREVIEW_BYTES), StandardCharsets.UTF_8);
-        return body.length > PREVIEW_BYTES ? text + "…" : text;
     }
 }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -31,13 +30,13 @@ import org.springframework.web.server.ResponseStatusException;
 @ConditionalOnRole(Role.API)
 class SettingsController {
     private final ConfirmedPublisher publisher;
-    private final JdbcTemplate jdbc;
+    private final SettingsQueries queries;
     private final Clock clock;
     private final EnabledProviders providers;
 
-    SettingsController(ConfirmedPublisher publisher, JdbcTemplate jdbc, Clock clock, EnabledProviders providers) {
+    SettingsController(ConfirmedPublisher publisher, SettingsQueries queries, Clock clock, EnabledProviders providers) {
         this.publisher = publisher;
-        this.jdbc = jdbc;
+        this.queries = queries;
         this.clock = clock;
         this.providers = providers;
     }
@@ -48,8 +47,7 @@ class SettingsController {
     @GetMapping
     Map<String, Object> current() {
         Map<String, Object> settings = new LinkedHashMap<>();
-        List<String> stored = jdbc.queryForList("SELECT setting_value FROM settings WHERE name = ?", String.class, SettingNames.DEFAULT_PROVIDER);
-        settings.put("defaultProvider", stored.isEmpty() ? providers.defaultProvider() : stored.get(0));
+        settings.put("defaultProvider", queries.storedDefaultProvider().orElseGet(providers::defaultProvider));
         settings.put("providers", providers.names());
         return settings;
     }

@@ -24,13 +24,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 @ConditionalOnRole(Role.OPERATOR)
 class ActivityRecorder {
-    private final OperatorStore store;
+    private final MessageStore store;
     private final RetryPolicy retries;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final MeterRegistry meters;
 
-    ActivityRecorder(OperatorStore store, RetryPolicy retries, TransactionTemplate tx, Clock clock, MeterRegistry meters) {
+    ActivityRecorder(MessageStore store, RetryPolicy retries, TransactionTemplate tx, Clock clock, MeterRegistry meters) {
         this.meters = meters;
         this.store = store;
         this.retries = retries;
@@ -58,9 +58,9 @@ class ActivityRecorder {
     }
 
     private void recordInTransaction(List<ActivityReport> batch, Instant now) {
-        List<OperatorStore.Dispatch> dispatches = batch.stream()
+        List<MessageStore.Dispatch> dispatches = batch.stream()
                 .filter(r -> r.status() == MessageStatus.DISPATCHED && r.messageId() != null && r.providerMessageId() != null)
-                .map(r -> new OperatorStore.Dispatch(r.messageId(), r.provider(), r.providerMessageId()))
+                .map(r -> new MessageStore.Dispatch(r.messageId(), r.provider(), r.providerMessageId()))
                 .toList();
         List<ActivityReport> reports = matchToMessages(batch, dispatches);
         store.lockMessages(reports.stream().map(ActivityReport::messageId).filter(java.util.Objects::nonNull).distinct().toList());
@@ -91,7 +91,7 @@ class ActivityRecorder {
      * Fills in our message id for events that carry only the provider's id, where we know it: from
      * a dispatch recorded earlier, or from a dispatch report in this same batch.
      */
-    private List<ActivityReport> matchToMessages(List<ActivityReport> batch, List<OperatorStore.Dispatch> dispatches) {
+    private List<ActivityReport> matchToMessages(List<ActivityReport> batch, List<MessageStore.Dispatch> dispatches) {
         List<String> unknown = batch.stream().filter(r -> r.messageId() == null && r.providerMessageId() != null)
                 .map(ActivityReport::providerMessageId).distinct().toList();
         if (unknown.isEmpty()) {
@@ -120,7 +120,7 @@ class ActivityRecorder {
         }
         String why = tooOld ? "gave up after " + attempt + " attempts, the message is older than " + retries.maxAge()
                 : "gave up after " + attempt + " attempts";
-        return List.of(deferred, OperatorStore.pipelineActivity(deferred.messageId(), MessageStatus.FAILED, attempt, now,
+        return List.of(deferred, MessageStore.pipelineActivity(deferred.messageId(), MessageStatus.FAILED, attempt, now,
                 Map.of("reason", why + ": " + reason, "attempts", attempt)));
     }
 

@@ -30,12 +30,12 @@ class DeadLetterResolver {
     /** Where a replay may go: the queues whose consumers read what was parked from them. */
     static final Set<String> REPLAYABLE_QUEUES = Set.of(QueueNames.MAILBOX, QueueNames.DISPATCHING, QueueNames.TRACKING, QueueNames.CONTROL);
 
-    private final OperatorStore store;
+    private final DeadLetterStore store;
     private final ConfirmedPublisher publisher;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    DeadLetterResolver(OperatorStore store, ConfirmedPublisher publisher, TransactionTemplate tx, Clock clock) {
+    DeadLetterResolver(DeadLetterStore store, ConfirmedPublisher publisher, TransactionTemplate tx, Clock clock) {
         this.store = store;
         this.publisher = publisher;
         this.tx = tx;

@@ -42,7 +42,7 @@ class DeadLetters {
     /** reason is TEXT; a bound keeps one bad message from storing (and the API from listing) megabytes of it. */
     static final int MAX_REASON = 4000;
 
-    /** Where the rows go: {@link OperatorStore#park}. */
+    /** Where the rows go: {@link DeadLetterStore#park}. */
     interface Rows {
         void park(UUID id, String queue, String type, String messageId, String reason, String bodyBase64, Instant now);
     }
@@ -51,7 +51,7 @@ class DeadLetters {
     private final Clock clock;
 
     @Autowired
-    DeadLetters(OperatorStore store, Clock clock) {
+    DeadLetters(DeadLetterStore store, Clock clock) {
         this(store::park, clock);
     }
 

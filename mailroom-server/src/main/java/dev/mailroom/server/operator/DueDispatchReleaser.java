@@ -31,13 +31,13 @@ class DueDispatchReleaser {
     private static final Logger log = LoggerFactory.getLogger(DueDispatchReleaser.class);
     private static final int BATCH = 200;
 
-    private final OperatorStore store;
+    private final MessageStore store;
     private final ConfirmedPublisher publisher;
     private final MessageIntake intake;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    DueDispatchReleaser(OperatorStore store, ConfirmedPublisher publisher, MessageIntake intake, TransactionTemplate tx, Clock clock) {
+    DueDispatchReleaser(MessageStore store, ConfirmedPublisher publisher, MessageIntake intake, TransactionTemplate tx, Clock clock) {
         this.store = store;
         this.publisher = publisher;
         this.intake = intake;

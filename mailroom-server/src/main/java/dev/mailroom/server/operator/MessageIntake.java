@@ -45,14 +45,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 @ConditionalOnRole(Role.OPERATOR)
 class MessageIntake {
     private static final Logger log = LoggerFactory.getLogger(MessageIntake.class);
-    private final OperatorStore store;
+    private final MessageStore store;
     private final ConfirmedPublisher publisher;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Counter accepted;
     private final Counter queued;
 
-    MessageIntake(OperatorStore store, ConfirmedPublisher publisher, TransactionTemplate tx, Clock clock, MeterRegistry meters) {
+    MessageIntake(MessageStore store, ConfirmedPublisher publisher, TransactionTemplate tx, Clock clock, MeterRegistry meters) {
         this.accepted = meters.counter("mailroom.operator.accepted");
         this.queued = meters.counter("mailroom.operator.queued");
         this.store = store;
@@ -107,7 +107,7 @@ class MessageIntake {
         Isolation.run(cancels, part -> tx.executeWithoutResult(status -> {
             for (CancelMessage c : part) {
                 if (store.cancelScheduled(c.messageId(), c.organizationId(), now)) {
-                    store.insertActivities(List.of(OperatorStore.pipelineActivity(c.messageId(), MessageStatus.CANCELED, 0, now, null)), now);
+                    store.insertActivities(List.of(MessageStore.pipelineActivity(c.messageId(), MessageStatus.CANCELED, 0, now, null)), now);
                 } else {
                     log.info("Cancel of message {} ignored: it is not (or no longer) scheduled", c.messageId());
                 }
@@ -121,7 +121,7 @@ class MessageIntake {
             store.lockMessages(attempts.keySet());
             List<ActivityReport> queued = new ArrayList<>();
             attempts.forEach((id, attempt) ->
-                    queued.add(OperatorStore.pipelineActivity(id, MessageStatus.QUEUED, attempt, now, Map.of("attempt", attempt))));
+                    queued.add(MessageStore.pipelineActivity(id, MessageStatus.QUEUED, attempt, now, Map.of("attempt", attempt))));
             store.insertActivities(queued, now);
             store.markQueued(attempts, now);
         });

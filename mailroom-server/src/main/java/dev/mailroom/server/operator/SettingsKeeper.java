@@ -26,12 +26,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 class SettingsKeeper {
     private static final Logger log = LoggerFactory.getLogger(SettingsKeeper.class);
 
-    private final OperatorStore store;
+    private final SettingsStore store;
     private final SettingsBroadcast broadcast;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    SettingsKeeper(OperatorStore store, SettingsBroadcast broadcast, TransactionTemplate tx, Clock clock) {
+    SettingsKeeper(SettingsStore store, SettingsBroadcast broadcast, TransactionTemplate tx, Clock clock) {
         this.store = store;
         this.broadcast = broadcast;
         this.tx = tx;

@@ -34,7 +34,7 @@ class DeferredBeforeQueuedTest {
     @LocalServerPort
     int port;
     @Autowired
-    OperatorStore store;
+    MessageStore store;
     @Autowired
     ActivityRecorder recorder;
     @Autowired

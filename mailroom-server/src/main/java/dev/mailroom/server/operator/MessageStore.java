@@ -20,13 +20,14 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * Every write Mailroom makes to its database, all idempotent: inserts collide on deterministic
- * keys ({@code ON CONFLICT DO NOTHING}) and status updates only ever raise a message's status
- * rank. Callers own the transactions; every method here works in batches.
+ * The operator's writes to messages (with their contents, recipients and tags) and their activities,
+ * all idempotent: inserts collide on deterministic keys ({@code ON CONFLICT DO NOTHING}) and status
+ * updates only ever raise a message's status rank. Callers own the transactions; every method here
+ * works in batches. Settings are in {@link SettingsStore}, parked messages in {@link DeadLetterStore}.
  */
 @Repository
 @ConditionalOnRole(Role.OPERATOR)
-class OperatorStore {
+class MessageStore {
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
     /**
@@ -37,7 +38,7 @@ class OperatorStore {
      */
     private final java.time.Duration stuckAfter;
 
-    OperatorStore(JdbcTemplate jdbc, dev.mailroom.server.MailroomProperties properties) {
+    MessageStore(JdbcTemplate jdbc, dev.mailroom.server.MailroomProperties properties) {
         this.jdbc = jdbc;
         this.named = new NamedParameterJdbcTemplate(jdbc);
         this.stuckAfter = properties.operator().requeueAcceptedAfter();
@@ -232,29 +233,6 @@ class OperatorStore {
                 MessageStatus.SCHEDULED.name()) == 1;
     }
 
-    /** Stores a setting with the next version number; returns that version. */
-    long saveSetting(String name, String value, Instant now) {
-        Long current = jdbc.queryForObject("SELECT COALESCE(MAX(version), 0) FROM settings", Long.class);
-        long version = (current == null ? 0 : current) + 1;
-        int updated = jdbc.update("UPDATE settings SET setting_value = ?, version = ?, updated_at = ? WHERE name = ?",
-                value, version, Timestamps.of(now), name);
-        if (updated == 0) {
-            jdbc.update("INSERT INTO settings (name, setting_value, version, updated_at) VALUES (?,?,?,?)", name, value, version, Timestamps.of(now));
-        }
-        return version;
-    }
-
-    /** Every stored setting and the highest version, as one snapshot. */
-    dev.mailroom.contracts.SettingsSnapshot readSettings(Instant now) {
-        Map<String, String> values = new HashMap<>();
-        long[] version = {0};
-        jdbc.query("SELECT name, setting_value, version FROM settings", rs -> {
-            values.put(rs.getString("name"), rs.getString("setting_value"));
-            version[0] = Math.max(version[0], rs.getLong("version"));
-        });
-        return new dev.mailroom.contracts.SettingsSnapshot(version[0], values, now);
-    }
-
     /**
      * Sets when the operator dispatches a deferred message again, unless a newer attempt already ran.
      * The dispatcher's report can arrive before the QUEUED of its own attempt is recorded (the
@@ -292,32 +270,6 @@ class OperatorStore {
         return due.stream().filter(d -> contents.containsKey(d.id()))
                 .map(d -> new DueDispatch(d.id(), d.organizationId(), d.requestedProvider(), contents.get(d.id()), d.nextAttempt()))
                 .toList();
-    }
-
-    /**
-     * Parks a queue message under the given row id (see {@link DeadLetters}, which makes every value
-     * fit its column). The same message parked again (a redelivery) is one row; parked again after
-     * it was resolved (a replay that failed the same way), its row is opened again.
-     */
-    void park(UUID id, String queue, String type, String messageId, String reason, String bodyBase64, Instant now) {
-        jdbc.update("INSERT INTO dead_letters (id, queue, message_type, message_id, reason, body_base64, parked_at)"
-                        + " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-                id, queue, type, messageId, reason, bodyBase64, Timestamps.of(now));
-        jdbc.update("UPDATE dead_letters SET resolved_at = NULL, resolution = NULL, reason = ?, parked_at = ?"
-                + " WHERE id = ? AND resolved_at IS NOT NULL", reason, Timestamps.of(now), id);
-    }
-
-    /** An open (unresolved) dead letter, locked for resolving; empty when unknown or already resolved. */
-    java.util.Optional<ParkedMessage> lockOpenDeadLetter(UUID id) {
-        return jdbc.query("SELECT id, queue, message_type, message_id, body_base64 FROM dead_letters"
-                        + " WHERE id = ? AND resolved_at IS NULL FOR UPDATE",
-                (rs, i) -> new ParkedMessage(rs.getObject("id", UUID.class), rs.getString("queue"), rs.getString("message_type"),
-                        rs.getString("message_id"), java.util.Base64.getDecoder().decode(rs.getString("body_base64"))), id)
-                .stream().findFirst();
-    }
-
-    void resolveDeadLetter(UUID id, String resolution, Instant now) {
-        jdbc.update("UPDATE dead_letters SET resolved_at = ?, resolution = ? WHERE id = ?", Timestamps.of(now), resolution, id);
     }
 
     /** When the message was submitted, for the retry age limit. */
