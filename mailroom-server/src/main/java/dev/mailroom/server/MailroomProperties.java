@@ -2,9 +2,11 @@ package dev.mailroom.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.Name;
 
 /**
  * Mailroom's own settings (see the README's configuration table). Provider settings live with
@@ -16,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param webhooks   webhook sink limits
  * @param operator   batching and retry policy of the operator
  * @param dispatcher batching and concurrency of the dispatcher
+ * @param broker     how queue messages are published and bounded on the broker
+ * @param providers  which provider sends when a message names none, and which take over when it fails
  */
 @ConfigurationProperties("mailroom")
 public record MailroomProperties(
@@ -24,7 +28,54 @@ public record MailroomProperties(
         @DefaultValue Api api,
         @DefaultValue Webhooks webhooks,
         @DefaultValue Operator operator,
-        @DefaultValue Dispatcher dispatcher) {
+        @DefaultValue Dispatcher dispatcher,
+        @DefaultValue Broker broker,
+        @DefaultValue Providers providers) {
+
+    @ConstructorBinding
+    public MailroomProperties {
+    }
+
+    /** The defaults for the broker and the providers. */
+    public MailroomProperties(String publicUrl, Path dataDir, Api api, Webhooks webhooks, Operator operator, Dispatcher dispatcher) {
+        this(publicUrl, dataDir, api, webhooks, operator, dispatcher, new Broker("rabbitmq", Duration.ofSeconds(15), 10),
+                new Providers(null, List.of()));
+    }
+
+    /**
+     * @param kind           {@code rabbitmq}, or {@code qpid} for the embedded broker (set at start from
+     *                       whether {@code spring.rabbitmq.host} is configured; not meant to be set by hand)
+     * @param confirmTimeout how long a publish waits for the broker's confirm before it counts as failed
+     * @param deliveryLimit  deliveries of one queue message before RabbitMQ moves it to the queue's
+     *                       {@code .dlq} (quorum queues; a message that crashes its consumer every time)
+     */
+    public record Broker(
+            @DefaultValue("rabbitmq") String kind,
+            @DefaultValue("PT15S") Duration confirmTimeout,
+            @DefaultValue("10") int deliveryLimit) {
+
+        /** Whether the broker is RabbitMQ (quorum queues, delivery limits, dead-letter exchange). */
+        public boolean isRabbitMq() {
+            return "rabbitmq".equals(kind);
+        }
+    }
+
+    /**
+     * Provider choice; each provider's own settings are under {@code mailroom.providers.<name>}.
+     *
+     * @param defaultProvider the provider of a message that names none (default: the sandbox where it
+     *                        runs, else the first provider configured); changeable at run time by the API
+     * @param failover        providers tried in this order when the chosen one's circuit breaker is open
+     */
+    public record Providers(
+            @Name("default") String defaultProvider,
+            List<String> failover) {
+
+        public Providers {
+            failover = failover == null ? List.of()
+                    : failover.stream().map(String::trim).filter(name -> !name.isEmpty()).toList();
+        }
+    }
 
     /** @param bootstrapKey an API key with every right on the default organization */
     public record Api(String bootstrapKey) {

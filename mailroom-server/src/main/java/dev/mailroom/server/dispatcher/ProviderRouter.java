@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,11 +43,10 @@ class ProviderRouter {
     private final ProviderGuards guards;
     private final Clock clock;
 
-    ProviderRouter(List<EmailSender> senders, DefaultProvider defaultProvider,
-                   @Value("${mailroom.providers.failover:}") List<String> failover, MailroomProperties properties, Clock clock) {
+    ProviderRouter(List<EmailSender> senders, DefaultProvider defaultProvider, MailroomProperties properties, Clock clock) {
         this.senders = senders.stream().collect(Collectors.toUnmodifiableMap(EmailSender::name, Function.identity()));
         this.defaultProvider = defaultProvider;
-        this.failover = failover.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        this.failover = properties.providers().failover();
         this.guards = new ProviderGuards(properties.dispatcher());
         this.clock = clock;
         List<String> unknown = new ArrayList<>(this.failover);

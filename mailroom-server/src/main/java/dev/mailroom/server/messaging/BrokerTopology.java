@@ -1,5 +1,6 @@
 package dev.mailroom.server.messaging;
 
+import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.contracts.QueueNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,6 @@ import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -39,9 +39,9 @@ class BrokerTopology {
     static final int PARKED_MAX_LENGTH = 100_000;
 
     @Bean
-    Declarables mailroomQueues(@Value("${mailroom.broker.kind}") String brokerKind,
-                               @Value("${mailroom.broker.delivery-limit:10}") int deliveryLimit) {
-        boolean rabbit = "rabbitmq".equals(brokerKind);
+    Declarables mailroomQueues(MailroomProperties properties) {
+        boolean rabbit = properties.broker().isRabbitMq();
+        int deliveryLimit = properties.broker().deliveryLimit();
         List<Declarable> declarables = new ArrayList<>();
         DirectExchange deadLetters = new DirectExchange(DEAD_LETTER_EXCHANGE, true, false);
         if (rabbit) {

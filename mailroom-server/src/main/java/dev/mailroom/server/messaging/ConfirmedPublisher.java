@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.contracts.QueueMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.amqp.AmqpException;
@@ -14,7 +15,6 @@ import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,12 +28,11 @@ public class ConfirmedPublisher {
     private final long confirmTimeoutMillis;
     private final MeterRegistry meters;
 
-    ConfirmedPublisher(RabbitTemplate rabbit, @Value("${mailroom.broker.confirm-timeout:PT15S}") java.time.Duration confirmTimeout,
-                       MeterRegistry meters) {
+    ConfirmedPublisher(RabbitTemplate rabbit, MailroomProperties properties, MeterRegistry meters) {
         this.rabbit = rabbit;
         this.meters = meters;
         this.rabbit.setMandatory(true);
-        this.confirmTimeoutMillis = confirmTimeout.toMillis();
+        this.confirmTimeoutMillis = properties.broker().confirmTimeout().toMillis();
     }
 
     /** Publishes one message under its own envelope (queue, type, message id) and returns once it is confirmed. */

@@ -60,8 +60,9 @@ class ProviderRouterTest {
     private ProviderRouter router(List<String> failover, Map<String, Integer> rateLimits) {
         MailroomProperties.Dispatcher dispatcher = new MailroomProperties.Dispatcher(50, 1, 4, rateLimits,
                 new MailroomProperties.CircuitBreaker(50, 10, 4, Duration.ofMinutes(1)));
-        MailroomProperties properties = new MailroomProperties(null, Path.of("x"), null, null, null, dispatcher);
-        return new ProviderRouter(List.of(primary, backup), defaultProvider, failover, properties, CLOCK);
+        MailroomProperties properties = new MailroomProperties(null, Path.of("x"), null, null, null, dispatcher,
+                new MailroomProperties.Broker("rabbitmq", Duration.ofSeconds(15), 10), new MailroomProperties.Providers(null, failover));
+        return new ProviderRouter(List.of(primary, backup), defaultProvider, properties, CLOCK);
     }
 
     @Test

@@ -1,0 +1,47 @@
+package dev.mailroom.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/** The settings that were read one by one with @Value bind into the typed properties, defaults included. */
+class MailroomPropertiesBindingTest {
+
+    private static MailroomProperties bind(Map<String, String> properties) {
+        return new Binder(new MapConfigurationPropertySource(properties))
+                .bindOrCreate("mailroom", MailroomProperties.class);
+    }
+
+    @Test
+    void brokerAndProviderSettingsHaveTheirDocumentedDefaults() {
+        MailroomProperties properties = bind(Map.of());
+
+        assertThat(properties.broker().kind()).isEqualTo("rabbitmq");
+        assertThat(properties.broker().confirmTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(properties.broker().deliveryLimit()).isEqualTo(10);
+        assertThat(properties.providers().defaultProvider()).isNull();
+        assertThat(properties.providers().failover()).isEmpty();
+    }
+
+    @Test
+    void theDefaultProviderAndACommaSeparatedFailoverListBind() {
+        MailroomProperties properties = bind(Map.of(
+                "mailroom.providers.default", "postmark",
+                "mailroom.providers.failover", " sendgrid , ses,,",
+                "mailroom.providers.sendgrid.api-key", "a provider's own settings are not ours",
+                "mailroom.broker.kind", "qpid",
+                "mailroom.broker.confirm-timeout", "PT3S",
+                "mailroom.broker.delivery-limit", "4"));
+
+        assertThat(properties.providers().defaultProvider()).isEqualTo("postmark");
+        assertThat(properties.providers().failover()).isEqualTo(List.of("sendgrid", "ses"));
+        assertThat(properties.broker().isRabbitMq()).isFalse();
+        assertThat(properties.broker().confirmTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(properties.broker().deliveryLimit()).isEqualTo(4);
+    }
+}
