@@ -39,7 +39,7 @@ public record ActivityReport(
 
     /*
      * The sizes of the activities table's columns, in characters: a longer value cannot be stored.
-     * The webhook sink cuts a provider's values to them; the operator parks a report beyond them.
+     * The webhook sink cuts a provider's values to them; the operator dead-letters a report beyond them.
      */
     public static final int MAX_PROVIDER = 32;
     public static final int MAX_PROVIDER_EVENT = 64;

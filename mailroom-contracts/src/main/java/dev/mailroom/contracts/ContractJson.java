@@ -17,7 +17,7 @@ public final class ContractJson {
      * What one queue message may be. The largest valid one is a submission of
      * {@link EmailRules#MAX_CONTENT_BYTES} (base64 attachments grow by a third, escaped text by up
      * to double); the deepest is a few levels. Anything beyond is refused while it is parsed, as
-     * a {@link MalformedMessageException} (parked, never retried), before it can cost the reader
+     * a {@link MalformedMessageException} (dead-lettered, never retried), before it can cost the reader
      * memory or CPU: a string of hundreds of megabytes, a nesting of thousands of levels, or a
      * number of thousands of digits (whose parsing is quadratic).
      */

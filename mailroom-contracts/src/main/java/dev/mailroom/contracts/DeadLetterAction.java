@@ -5,7 +5,7 @@ import java.util.UUID;
 
 /**
  * Body of {@value MessageTypes#DEAD_LETTER_V1} on {@value QueueNames#CONTROL}: an administrator
- * resolves a parked message — {@code replay} puts its exact bytes back on its queue,
+ * resolves a dead-lettered message — {@code replay} puts its exact bytes back on its queue,
  * {@code discard} closes it. Through the mailbox, because only the operator writes.
  */
 public record DeadLetterAction(UUID deadLetterId, String action, Instant requestedAt) implements QueueMessage {

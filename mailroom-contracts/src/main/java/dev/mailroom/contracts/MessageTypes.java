@@ -16,10 +16,10 @@ public final class MessageTypes {
     public static final String CANCEL_V1 = "mailroom.mailbox.cancel.v1";
     /**
      * A setting change, on {@value QueueNames#CONTROL} (the name is older than that queue and kept
-     * as it is: it names the message, not the route). Parked when found on the mailbox.
+     * as it is: it names the message, not the route). Dead-lettered when found on the mailbox.
      */
     public static final String SETTING_V1 = "mailroom.mailbox.setting.v1";
-    /** A dead-letter action, on {@value QueueNames#CONTROL}; parked when found on the mailbox. */
+    /** A dead-letter action, on {@value QueueNames#CONTROL}; dead-lettered when found on the mailbox. */
     public static final String DEAD_LETTER_V1 = "mailroom.mailbox.dead-letter.v1";
     public static final String SETTINGS_V1 = "mailroom.settings.snapshot.v1";
     public static final String DISPATCH_V1 = "mailroom.dispatching.dispatch.v1";

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A queue message beyond the read limits is a poison message ({@link MalformedMessageException},
- * parked by its consumer) and never costs the reader its memory or a retry loop; the largest
+ * dead-lettered by its consumer) and never costs the reader its memory or a retry loop; the largest
  * valid message still reads.
  */
 class ContractJsonLimitsTest {

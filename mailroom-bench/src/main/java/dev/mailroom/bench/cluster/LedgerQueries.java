@@ -84,14 +84,14 @@ public final class LedgerQueries {
     }
 
     /** A row of {@code dead_letters}. */
-    public record DeadLetter(String queue, String messageType, String messageId, String reason, Instant parkedAt) {
+    public record DeadLetter(String queue, String messageType, String messageId, String reason, Instant createdAt) {
     }
 
-    /** Dead letters parked at or after {@code since}, oldest first. */
+    /** Dead letters dead-lettered at or after {@code since}, oldest first. */
     public static List<DeadLetter> deadLettersSince(Connection db, Instant since) throws SQLException {
         List<DeadLetter> rows = new ArrayList<>();
-        try (PreparedStatement st = db.prepareStatement("SELECT queue, message_type, message_id, reason, parked_at FROM dead_letters"
-                + " WHERE parked_at >= ? ORDER BY parked_at")) {
+        try (PreparedStatement st = db.prepareStatement("SELECT queue, message_type, message_id, reason, created_at FROM dead_letters"
+                + " WHERE created_at >= ? ORDER BY created_at")) {
             st.setTimestamp(1, Timestamp.from(since));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {

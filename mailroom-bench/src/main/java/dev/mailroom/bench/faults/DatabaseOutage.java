@@ -46,16 +46,16 @@ final class DatabaseOutage extends FaultScenario {
         long faultEnd = System.nanoTime();
 
         run.drainAndRecordLedger(faultEnd);
-        List<LedgerQueries.DeadLetter> parked;
+        List<LedgerQueries.DeadLetter> deadLetters;
         try (Connection db = run.suite.infrastructure().database().connect()) {
-            parked = LedgerQueries.deadLettersSince(db, run.startedAt);
+            deadLetters = LedgerQueries.deadLettersSince(db, run.startedAt);
         }
         Map<String, Long> dlq = run.depths(ScenarioRun.DEAD_LETTER_QUEUES);
         long inDlq = dlq.values().stream().mapToLong(Long::longValue).sum();
         run.result.note("backlog when the database came back: %s; dead_letters rows since the start: %d; .dlq queues: %s", backlog,
-                parked.size(), dlq);
-        run.result.check(parked.isEmpty(), parked.size() + " rows dead-lettered during the outage, e.g. "
-                + parked.subList(0, Math.min(3, parked.size())));
+                deadLetters.size(), dlq);
+        run.result.check(deadLetters.isEmpty(), deadLetters.size() + " rows dead-lettered during the outage, e.g. "
+                + deadLetters.subList(0, Math.min(3, deadLetters.size())));
         run.result.check(inDlq == 0, inDlq + " messages in the RabbitMQ dead-letter queues: " + dlq);
     }
 }

@@ -31,14 +31,14 @@ import java.util.stream.Collectors;
  * Scenario 6: poison messages published straight onto each of the three queues while ordinary
  * emails flow — unparseable bodies, wrong or missing types, wrong field types, missing fields,
  * and valid JSON that the database refuses (a value longer than its column). Each must be
- * parked (a row in {@code dead_letters}, or the broker's {@code <queue>.dlq} after the delivery
+ * dead-lettered (a row in {@code dead_letters}, or the broker's {@code <queue>.dlq} after the delivery
  * limit, which the operator then moves into {@code dead_letters} too), and nothing else may be:
  * the ordinary emails must all arrive, and no ordinary message may be dead-lettered beside a
  * poison one (in a .dlq or in {@code dead_letters}).
  */
 final class PoisonMessages extends FaultScenario {
     private static final Duration BEFORE_POISON = Duration.ofSeconds(10);
-    private static final Duration PARK_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(90);
 
     /** One poison message: where it goes, with which AMQP type (null: none) and body. */
     record Poison(String queue, String type, String messageId, byte[] body, String what) {
@@ -67,14 +67,14 @@ final class PoisonMessages extends FaultScenario {
                 .collect(Collectors.groupingBy(Poison::queue, LinkedHashMap::new, Collectors.counting())));
         long poisonedAt = System.nanoTime();
 
-        int parkedInTime = awaitParked(run, poisons).size();
-        run.log("%d of %d poison messages parked after %.1f s", parkedInTime, poisons.size(), ScenarioRun.seconds(poisonedAt));
+        int deadLetteredInTime = awaitDeadLettered(run, poisons).size();
+        run.log("%d of %d poison messages dead-lettered after %.1f s", deadLetteredInTime, poisons.size(), ScenarioRun.seconds(poisonedAt));
         run.submitter.awaitFinished(Duration.ofMinutes(2));
         long faultEnd = System.nanoTime();
 
         run.drainAndRecordLedger(faultEnd);
 
-        // Parking again after the drain: late ones count too. Anything else parked since the start,
+        // Dead-lettering again after the drain: late ones count too. Anything else dead-lettered since the start,
         // in a .dlq or (moved there by the operator) in dead_letters, is collateral damage.
         Map<String, String> fates = fates(run, poisons);
         Set<String> poisonIds = poisons.stream().map(Poison::messageId).collect(Collectors.toSet());
@@ -100,18 +100,18 @@ final class PoisonMessages extends FaultScenario {
         for (Poison p : poisons) {
             run.result.note("poison on %s, %s: %s", p.queue(), p.what(), fates.getOrDefault(p.messageId(), "NOT PARKED"));
         }
-        List<String> unparked = poisons.stream().filter(p -> !fates.containsKey(p.messageId()))
+        List<String> notDeadLettered = poisons.stream().filter(p -> !fates.containsKey(p.messageId()))
                 .map(p -> p.queue() + ": " + p.what()).toList();
-        run.result.check(unparked.isEmpty(), unparked.size() + " poison messages not parked within " + PARK_TIMEOUT.toSeconds()
-                + " s: " + unparked);
+        run.result.check(notDeadLettered.isEmpty(), notDeadLettered.size() + " poison messages not dead-lettered within " + DEAD_LETTER_TIMEOUT.toSeconds()
+                + " s: " + notDeadLettered);
         run.result.check(collateral.isEmpty(), "ordinary messages dead-lettered beside the poison: " + collateral);
         Map<String, Long> work = run.depths(ScenarioRun.WORK_QUEUES);
         run.result.check(work.values().stream().allMatch(d -> d == 0), "work queues not empty at the end: " + work);
     }
 
-    /** Waits until every poison is parked somewhere, or the timeout. */
-    private static Map<String, String> awaitParked(ScenarioRun run, List<Poison> poisons) throws Exception {
-        long deadline = System.nanoTime() + PARK_TIMEOUT.toNanos();
+    /** Waits until every poison is dead-lettered somewhere, or the timeout. */
+    private static Map<String, String> awaitDeadLettered(ScenarioRun run, List<Poison> poisons) throws Exception {
+        long deadline = System.nanoTime() + DEAD_LETTER_TIMEOUT.toNanos();
         Map<String, String> fates = Map.of();
         while (System.nanoTime() < deadline) {
             fates = fates(run, poisons);
@@ -123,7 +123,7 @@ final class PoisonMessages extends FaultScenario {
         return fates;
     }
 
-    /** Poison message id → where it is parked ({@code dead_letters} with the reason, and/or a .dlq). */
+    /** Poison message id → where it is dead-lettered ({@code dead_letters} with the reason, and/or a .dlq). */
     private static Map<String, String> fates(ScenarioRun run, List<Poison> poisons) throws Exception {
         Map<String, String> fates = new LinkedHashMap<>();
         List<String> ids = poisons.stream().map(Poison::messageId).toList();

@@ -36,7 +36,7 @@ import java.util.stream.Stream;
 final class ScenarioRun implements AutoCloseable {
     static final List<String> WORK_QUEUES = List.of(QueueNames.MAILBOX, QueueNames.DISPATCHING, QueueNames.TRACKING);
     static final List<String> DEAD_LETTER_QUEUES = WORK_QUEUES.stream().map(q -> q + ".dlq").toList();
-    private static final List<String> ALL_QUEUES = Stream.of(WORK_QUEUES, List.of(QueueNames.PARKED, QueueNames.PARKED + ".dlq",
+    private static final List<String> ALL_QUEUES = Stream.of(WORK_QUEUES, List.of(QueueNames.DEAD_LETTERS, QueueNames.DEAD_LETTERS + ".dlq",
                     QueueNames.CONTROL, QueueNames.CONTROL + ".dlq"), DEAD_LETTER_QUEUES)
             .flatMap(List::stream).toList();
     static final Duration START_TIMEOUT = Duration.ofSeconds(150);

@@ -63,7 +63,7 @@ final class EmailCosts {
                         + queueHow);
     }
 
-    /** Messages per email by queue: mailbox, dispatching and tracking always, any other queue (e.g. parked) when it carried some. */
+    /** Messages per email by queue: mailbox, dispatching and tracking always, any other queue (e.g. dead-lettered) when it carried some. */
     static Map<String, Double> perEmail(Map<String, Long> byQueue, double emails) {
         Map<String, Double> queues = new LinkedHashMap<>();
         for (String queue : List.of(PublishedMessages.MAILBOX, PublishedMessages.DISPATCHING, PublishedMessages.TRACKING)) {

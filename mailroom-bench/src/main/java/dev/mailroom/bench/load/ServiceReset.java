@@ -16,7 +16,7 @@ import java.util.List;
  */
 final class ServiceReset {
     static final List<String> MAILROOM_QUEUES = List.of("mailroom.mailbox", "mailroom.dispatching", "mailroom.tracking",
-            "mailroom.mailbox.dlq", "mailroom.dispatching.dlq", "mailroom.tracking.dlq", "mailroom.parked", "mailroom.parked.dlq",
+            "mailroom.mailbox.dlq", "mailroom.dispatching.dlq", "mailroom.tracking.dlq", "mailroom.dead-letters", "mailroom.dead-letters.dlq",
             "mailroom.control", "mailroom.control.dlq");
 
     private ServiceReset() {

@@ -13,14 +13,14 @@ class PublishedMessagesTest {
             # HELP mailroom_broker_published_total
             # TYPE mailroom_broker_published_total counter
             mailroom_broker_published_total{application="mailroom",queue="mailroom.dispatching",} 1200.0
-            mailroom_broker_published_total{application="mailroom",queue="mailroom.parked",} 3.0
+            mailroom_broker_published_total{application="mailroom",queue="mailroom.dead-letters",} 3.0
             mailroom_broker_published_seconds_max{queue="mailroom.dispatching",} 0.5
             jvm_memory_used_bytes{area="heap",id="G1 Old Gen",} 2.5E7
             """;
     private static final String OPERATOR_END = """
             # TYPE mailroom_broker_published_total counter
             mailroom_broker_published_total{application="mailroom",queue="mailroom.dispatching",} 11200.0
-            mailroom_broker_published_total{application="mailroom",queue="mailroom.parked",} 3.0
+            mailroom_broker_published_total{application="mailroom",queue="mailroom.dead-letters",} 3.0
             """;
     private static final String DISPATCHER_START = """
             mailroom_broker_published_total{queue="mailroom.tracking"} 25 1732800000000
@@ -35,7 +35,7 @@ class PublishedMessagesTest {
     @Test
     void readsTheCounterPerQueueFromPrometheusText() {
         assertThat(PublishedMessages.parse(OPERATOR_START))
-                .containsOnly(entry("mailroom.dispatching", 1200.0), entry("mailroom.parked", 3.0));
+                .containsOnly(entry("mailroom.dispatching", 1200.0), entry("mailroom.dead-letters", 3.0));
         assertThat(PublishedMessages.parse(DISPATCHER_END)).containsOnly(entry("mailroom.tracking", 225.0));
     }
 
@@ -68,7 +68,7 @@ class PublishedMessagesTest {
                 entry("mailroom.mailbox", 10_000L),
                 entry("mailroom.dispatching", 10_000L),
                 entry("mailroom.tracking", 200L + 300L),
-                entry("mailroom.parked", 0L));
+                entry("mailroom.dead-letters", 0L));
         assertThat(count.how()).contains("mailroom_broker_published_total").contains("benchmark's own confirmed submissions");
     }
 
@@ -127,7 +127,7 @@ class PublishedMessagesTest {
     void perEmailNamesQueuesShortAndShowsOthersOnlyWhenUsed() {
         Map<String, Double> perEmail = EmailCosts.perEmail(Map.of(
                 "mailroom.mailbox", 1000L, "mailroom.dispatching", 1000L, "mailroom.tracking", 50L,
-                "mailroom.parked", 0L, "mailroom.retry", 20L), 1000);
+                "mailroom.dead-letters", 0L, "mailroom.retry", 20L), 1000);
 
         assertThat(perEmail).containsExactly(entry("mailbox", 1.0), entry("dispatching", 1.0), entry("tracking", 0.05),
                 entry("retry", 0.02));

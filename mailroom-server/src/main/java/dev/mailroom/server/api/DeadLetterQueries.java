@@ -12,7 +12,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** Read-only queries on parked messages; the operator alone writes them (through the control queue). */
+/** Read-only queries on dead-lettered messages; the operator alone writes them (through the control queue). */
 @Repository
 @ConditionalOnRole(Role.API)
 class DeadLetterQueries {
@@ -26,8 +26,8 @@ class DeadLetterQueries {
 
     /** The open (unresolved) dead letters, newest first, each with the start of its body as text. */
     List<Map<String, Object>> open(int limit) {
-        return jdbc.query("SELECT id, queue, message_type, message_id, reason, body_base64, parked_at"
-                        + " FROM dead_letters WHERE resolved_at IS NULL ORDER BY parked_at DESC LIMIT ?",
+        return jdbc.query("SELECT id, queue, message_type, message_id, reason, body_base64, created_at"
+                        + " FROM dead_letters WHERE resolved_at IS NULL ORDER BY created_at DESC LIMIT ?",
                 (rs, i) -> {
                     Map<String, Object> item = new LinkedHashMap<>();
                     item.put("id", rs.getObject("id", UUID.class));
@@ -35,7 +35,7 @@ class DeadLetterQueries {
                     item.put("type", rs.getString("message_type"));
                     item.put("messageId", rs.getString("message_id"));
                     item.put("reason", rs.getString("reason"));
-                    item.put("parkedAt", rs.getObject("parked_at", OffsetDateTime.class).toInstant());
+                    item.put("createdAt", rs.getObject("created_at", OffsetDateTime.class).toInstant());
                     item.put("bodyPreview", preview(rs.getString("body_base64")));
                     return item;
                 }, limit);

@@ -20,7 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * Parked messages (admin key): list the open ones, replay one onto its queue, or discard it.
+ * Dead-lettered messages (admin key): list the open ones, replay one onto its queue, or discard it.
  * Decisions go through the control queue (not the mailbox, where any application publishes) to
  * the operator, which carries them out.
  */

@@ -6,7 +6,7 @@ import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.BatchListenerFactories;
-import dev.mailroom.server.messaging.Parking;
+import dev.mailroom.server.messaging.DeadLetterQueue;
 import dev.mailroom.server.messaging.QueueBodies;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,16 +14,16 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
 
-/** Consumes dispatch commands in batches; unreadable ones are parked for the operator to store. */
+/** Consumes dispatch commands in batches; unreadable ones are dead-lettered for the operator to store. */
 @Component
 @ConditionalOnRole(Role.DISPATCHER)
 class DispatchListener {
     private final Dispatcher dispatcher;
-    private final Parking parking;
+    private final DeadLetterQueue deadLetterQueue;
 
-    DispatchListener(Dispatcher dispatcher, Parking parking) {
+    DispatchListener(Dispatcher dispatcher, DeadLetterQueue deadLetterQueue) {
         this.dispatcher = dispatcher;
-        this.parking = parking;
+        this.deadLetterQueue = deadLetterQueue;
     }
 
     @RabbitListener(id = "dispatching", queues = QueueNames.DISPATCHING, containerFactory = BatchListenerFactories.DISPATCHER)
@@ -37,7 +37,7 @@ class DispatchListener {
                 }
                 commands.add(command);
             } catch (MalformedMessageException e) {
-                parking.park(QueueNames.DISPATCHING, message, e.getMessage());
+                deadLetterQueue.send(QueueNames.DISPATCHING, message, e.getMessage());
             }
         }
         if (!commands.isEmpty()) {

@@ -54,7 +54,7 @@ class SettingsListener {
         try {
             defaultProvider.follow(ContractJson.read(message.getBody(), SettingsSnapshot.ENVELOPE.body()));
         } catch (MalformedMessageException e) {
-            // Snapshots are repeated every few seconds; an unreadable one is dropped, not parked.
+            // Snapshots are repeated every few seconds; an unreadable one is dropped, not dead-lettered.
             log.warn("Ignoring an unreadable settings snapshot: {}", e.getMessage());
         }
     }

@@ -18,17 +18,17 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The queues of the Contract. On RabbitMQ the work queues (mailbox, dispatching, tracking and
  * Mailroom's own control queue) are quorum queues with a delivery limit and a dead-letter queue
- * each, so a message that keeps failing is parked rather than looped; the operator moves what
+ * each, so a message that keeps failing is dead-lettered rather than looped; the operator moves what
  * lands in those {@code .dlq} queues into its dead-letter table.
  *
- * <p>{@value QueueNames#PARKED} is where processes without a database park poison for the
+ * <p>{@value QueueNames#PARKED} is where processes without a database dead-letter poison for the
  * operator to store. It is a quorum queue too, with the same delivery limit and a dead-letter
- * queue of its own, {@code mailroom.parked.dlq}, which nobody consumes: the last resort for a
+ * queue of its own, {@code mailroom.dead-letters.dlq}, which nobody consumes: the last resort for a
  * message the operator cannot store, kept for a person to inspect instead of looping. It is also
- * bounded ({@value #PARKED_MAX_LENGTH} messages) with {@code reject-publish}: past the bound the
- * broker refuses (nacks) a park, the parking dispatcher does not acknowledge its own message, and
+ * bounded ({@value #DEAD_LETTERS_MAX_LENGTH} messages) with {@code reject-publish}: past the bound the
+ * broker refuses (nacks) a dead-letter, the dead-lettering dispatcher does not acknowledge its own message, and
  * that message reaches its queue's delivery limit and {@code .dlq}, from where the operator
- * stores it. So a flood of poison cannot grow the parked queue without end, and nothing is
+ * stores it. So a flood of poison cannot grow the dead-lettered queue without end, and nothing is
  * dropped ({@code drop-head} would drop the oldest; a length limit without reject would too).
  *
  * <p>The embedded Qpid broker gets plain durable queues: it does not know those arguments.
@@ -36,7 +36,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class BrokerTopology {
     static final String DEAD_LETTER_EXCHANGE = "mailroom.dead-letter";
-    static final int PARKED_MAX_LENGTH = 100_000;
+    static final int DEAD_LETTERS_MAX_LENGTH = 100_000;
 
     @Bean
     Declarables mailroomQueues(MailroomProperties properties) {
@@ -47,26 +47,20 @@ class BrokerTopology {
         if (rabbit) {
             declarables.add(deadLetters);
         }
-        for (String name : List.of(QueueNames.MAILBOX, QueueNames.DISPATCHING, QueueNames.TRACKING, QueueNames.CONTROL, QueueNames.PARKED)) {
+        for (String name : List.of(QueueNames.MAILBOX, QueueNames.DISPATCHING, QueueNames.TRACKING, QueueNames.CONTROL, QueueNames.DEAD_LETTERS)) {
             QueueBuilder builder = QueueBuilder.durable(name);
             if (rabbit) {
                 builder.quorum().deliveryLimit(deliveryLimit)
                         .deadLetterExchange(DEAD_LETTER_EXCHANGE).deadLetterRoutingKey(name + ".dlq");
-                if (QueueNames.PARKED.equals(name)) {
-                    builder.maxLength(PARKED_MAX_LENGTH).overflow(QueueBuilder.Overflow.rejectPublish);
+                if (QueueNames.DEAD_LETTERS.equals(name)) {
+                    builder.maxLength(DEAD_LETTERS_MAX_LENGTH).overflow(QueueBuilder.Overflow.rejectPublish);
                 }
-                Queue parked = QueueBuilder.durable(name + ".dlq").quorum().build();
-                declarables.add(parked);
-                Binding binding = BindingBuilder.bind(parked).to(deadLetters).with(name + ".dlq");
+                Queue dlq = QueueBuilder.durable(name + ".dlq").quorum().build();
+                declarables.add(dlq);
+                Binding binding = BindingBuilder.bind(dlq).to(deadLetters).with(name + ".dlq");
                 declarables.add(binding);
             }
             Queue queue = builder.build();
-            if (QueueNames.PARKED.equals(name)) {
-                // Installations from before the parked queue had these arguments have it as a classic
-                // queue, which the broker will not redeclare with others: it keeps working as it was
-                // (a warning at each start says so) until it is deleted once, empty (see the README).
-                queue.setIgnoreDeclarationExceptions(true);
-            }
             declarables.add(queue);
         }
         declarables.add(new FanoutExchange(QueueNames.SETTINGS_EXCHANGE, true, false));

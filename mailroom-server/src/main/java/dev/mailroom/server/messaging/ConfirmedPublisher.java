@@ -57,7 +57,7 @@ public class ConfirmedPublisher {
     /**
      * Publishes bytes as they are, under the given queue, type and id: only for a message that is
      * not (or no longer known to be) a readable contract record, such as an unreadable original
-     * being parked or a parked message being replayed.
+     * being dead-lettered or a dead-lettered message being replayed.
      *
      * @throws PublishFailedException if it was not confirmed
      */

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * A queue message as it goes on the wire. Made from a {@link QueueMessage} ({@link #of}), which
  * declares its own queue, type and message id; built by hand only where exact bytes must be sent
- * again as they came (parking an unreadable original, replaying a parked message).
+ * again as they came (dead-lettering an unreadable original, replaying a dead-lettered message).
  *
  * @param messageId the AMQP message_id: the consumer's idempotency key
  * @param type      a versioned type name from {@link dev.mailroom.contracts.MessageTypes}

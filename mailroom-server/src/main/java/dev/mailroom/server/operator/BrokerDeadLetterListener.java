@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 /**
  * On RabbitMQ, a message that reached its queue's delivery limit (it kept failing) is
  * dead-lettered by the broker to {@code <queue>.dlq}; the operator moves it into the
- * dead-letter table, where the admin API lists, replays or discards it like any parked message.
+ * dead-letter table, where the admin API lists, replays or discards it like any dead-lettered message.
  */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
@@ -33,7 +33,7 @@ class BrokerDeadLetterListener {
         for (Message message : messages) {
             String queue = message.getMessageProperties().getConsumerQueue();
             String original = queue != null && queue.endsWith(".dlq") ? queue.substring(0, queue.length() - 4) : String.valueOf(queue);
-            OperatorFailures.pauseOnFailure(() -> deadLetters.park(original, message, reasonOf(message)));
+            OperatorFailures.pauseOnFailure(() -> deadLetters.add(original, message, reasonOf(message)));
         }
     }
 

@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * Consumes {@value QueueNames#CONTROL}: setting changes and dead-letter actions, which only
  * Mailroom's own API publishes (an administrator's decisions). They used to share the mailbox with
  * every application's mail; there any producer could change the default provider or replay a
- * parked message. Unreadable or invalid control messages are parked like any other.
+ * dead-lettered message. Unreadable or invalid control messages are dead-lettered like any other.
  */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
@@ -47,7 +47,7 @@ class ControlListener {
                     deadLetterActions.add(action);
                     origins.put(action, message);
                 } else {
-                    // A setting change; any other type is refused here as "unexpected message type" and parked.
+                    // A setting change; any other type is refused here as "unexpected message type" and dead-lettered.
                     SettingChange change = settings.validated(QueueBodies.read(message, SettingChange.ENVELOPE));
                     settingChanges.add(change);
                     origins.put(change, message);
@@ -56,7 +56,7 @@ class ControlListener {
                 if (OperatorFailures.isInfrastructure(e)) {
                     throw e;
                 }
-                deadLetters.park(QueueNames.CONTROL, message, e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
+                deadLetters.add(QueueNames.CONTROL, message, e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
             }
         }
         OperatorFailures.pauseOnFailure(() -> {
@@ -66,6 +66,6 @@ class ControlListener {
     }
 
     private void refused(Message message, RuntimeException failure) {
-        deadLetters.park(QueueNames.CONTROL, message, "the database refused it: " + Isolation.summary(failure));
+        deadLetters.add(QueueNames.CONTROL, message, "the database refused it: " + Isolation.summary(failure));
     }
 }

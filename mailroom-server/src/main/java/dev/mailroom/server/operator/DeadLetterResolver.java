@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Carries out an administrator's decision on a parked message. A replay publishes the original
+ * Carries out an administrator's decision on a dead-lettered message. A replay publishes the original
  * bytes (same type, same message id, so consumers stay idempotent) to the original queue with a
  * broker confirm, and only then marks the row resolved, in the same transaction that locked it.
  */
@@ -27,7 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class DeadLetterResolver {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterResolver.class);
 
-    /** Where a replay may go: the queues whose consumers read what was parked from them. */
+    /** Where a replay may go: the queues whose consumers read what was dead-lettered from them. */
     static final Set<String> REPLAYABLE_QUEUES = Set.of(QueueNames.MAILBOX, QueueNames.DISPATCHING, QueueNames.TRACKING, QueueNames.CONTROL);
 
     private final DeadLetterStore store;
@@ -53,22 +53,22 @@ class DeadLetterResolver {
     void resolve(List<DeadLetterAction> actions) {
         for (DeadLetterAction action : actions) {
             tx.executeWithoutResult(status -> {
-                Optional<ParkedMessage> parked = store.lockOpenDeadLetter(action.deadLetterId());
-                if (parked.isEmpty()) {
+                Optional<DeadLetter> deadLettered = store.lockOpenDeadLetter(action.deadLetterId());
+                if (deadLettered.isEmpty()) {
                     log.info("Dead letter {} is unknown or already resolved; {} ignored", action.deadLetterId(), action.action());
                     return;
                 }
-                ParkedMessage p = parked.get();
+                DeadLetter p = deadLettered.get();
                 if (DeadLetterAction.REPLAY.equals(action.action()) && !REPLAYABLE_QUEUES.contains(p.queue())) {
-                    // The queue of a row parked through mailroom.parked comes from a header any producer sets.
-                    log.warn("Dead letter {} was parked from '{}', which is not a queue Mailroom replays onto; the replay is ignored and"
+                    // The queue of a row dead-lettered through mailroom.dead-letters comes from a header any producer sets.
+                    log.warn("Dead letter {} was dead-lettered from '{}', which is not a queue Mailroom replays onto; the replay is ignored and"
                             + " the dead letter stays open (discard it instead)", p.id(), LogSafe.escape(p.queue()));
                     return;
                 }
                 if (DeadLetterAction.REPLAY.equals(action.action())) {
                     // An AMQP message id is at most 255 bytes; a stored one cut to its column may be longer in UTF-8.
                     boolean keepsId = p.messageId() != null && p.messageId().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255;
-                    // Raw: the parked bytes exactly as they came, not a record read and written again.
+                    // Raw: the dead-lettered bytes exactly as they came, not a record read and written again.
                     publisher.publishRaw(new OutgoingMessage(p.queue(), keepsId ? p.messageId() : p.id().toString(), p.type(), p.body()));
                 }
                 store.resolveDeadLetter(p.id(), action.action().equals(DeadLetterAction.REPLAY) ? "replayed" : "discarded", clock.instant());

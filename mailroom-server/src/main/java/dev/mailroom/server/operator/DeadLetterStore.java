@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** The operator's writes to parked messages (the {@code dead_letters} table); callers own the transactions. */
+/** The operator's writes to dead-lettered messages (the {@code dead_letters} table); callers own the transactions. */
 @Repository
 @ConditionalOnRole(Role.OPERATOR)
 class DeadLetterStore {
@@ -18,23 +18,23 @@ class DeadLetterStore {
     }
 
     /**
-     * Parks a queue message under the given row id (see {@link DeadLetters}, which makes every value
-     * fit its column). The same message parked again (a redelivery) is one row; parked again after
+     * Dead-letters a queue message under the given row id (see {@link DeadLetters}, which makes every value
+     * fit its column). The same message dead-lettered again (a redelivery) is one row; dead-lettered again after
      * it was resolved (a replay that failed the same way), its row is opened again.
      */
-    void park(UUID id, String queue, String type, String messageId, String reason, String bodyBase64, Instant now) {
-        jdbc.update("INSERT INTO dead_letters (id, queue, message_type, message_id, reason, body_base64, parked_at)"
+    void insert(UUID id, String queue, String type, String messageId, String reason, String bodyBase64, Instant now) {
+        jdbc.update("INSERT INTO dead_letters (id, queue, message_type, message_id, reason, body_base64, created_at)"
                         + " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                 id, queue, type, messageId, reason, bodyBase64, Timestamps.of(now));
-        jdbc.update("UPDATE dead_letters SET resolved_at = NULL, resolution = NULL, reason = ?, parked_at = ?"
+        jdbc.update("UPDATE dead_letters SET resolved_at = NULL, resolution = NULL, reason = ?, created_at = ?"
                 + " WHERE id = ? AND resolved_at IS NOT NULL", reason, Timestamps.of(now), id);
     }
 
     /** An open (unresolved) dead letter, locked for resolving; empty when unknown or already resolved. */
-    java.util.Optional<ParkedMessage> lockOpenDeadLetter(UUID id) {
+    java.util.Optional<DeadLetter> lockOpenDeadLetter(UUID id) {
         return jdbc.query("SELECT id, queue, message_type, message_id, body_base64 FROM dead_letters"
                         + " WHERE id = ? AND resolved_at IS NULL FOR UPDATE",
-                (rs, i) -> new ParkedMessage(rs.getObject("id", UUID.class), rs.getString("queue"), rs.getString("message_type"),
+                (rs, i) -> new DeadLetter(rs.getObject("id", UUID.class), rs.getString("queue"), rs.getString("message_type"),
                         rs.getString("message_id"), java.util.Base64.getDecoder().decode(rs.getString("body_base64"))), id)
                 .stream().findFirst();
     }

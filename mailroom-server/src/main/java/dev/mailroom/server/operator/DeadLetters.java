@@ -21,9 +21,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Parks a queue message that cannot be processed in the dead-letter table, with the reason.
+ * Dead-letters a queue message that cannot be processed in the dead-letter table, with the reason.
  *
- * <p>Parking must not fail: it is what stops a poison message from looping. Every value a
+ * <p>Dead-lettering must not fail: it is what stops a poison message from looping. Every value a
  * producer controls (queue name from a header, AMQP type and message id, a reason that may quote
  * the bad value) is made to fit its column here: NUL removed, and a value longer than its column
  * cut and ended with a hash of the whole, so two long ids stay two ids. The row's own id is made
@@ -42,9 +42,9 @@ class DeadLetters {
     /** reason is TEXT; a bound keeps one bad message from storing (and the API from listing) megabytes of it. */
     static final int MAX_REASON = 4000;
 
-    /** Where the rows go: {@link DeadLetterStore#park}. */
+    /** Where the rows go: {@link DeadLetterStore#insert}. */
     interface Rows {
-        void park(UUID id, String queue, String type, String messageId, String reason, String bodyBase64, Instant now);
+        void insert(UUID id, String queue, String type, String messageId, String reason, String bodyBase64, Instant now);
     }
 
     private final Rows store;
@@ -52,7 +52,7 @@ class DeadLetters {
 
     @Autowired
     DeadLetters(DeadLetterStore store, Clock clock) {
-        this(store::park, clock);
+        this(store::insert, clock);
     }
 
     DeadLetters(Rows rows, Clock clock) {
@@ -60,30 +60,30 @@ class DeadLetters {
         this.clock = clock;
     }
 
-    void park(String queue, Message message, String reason) {
+    void add(String queue, Message message, String reason) {
         MessageProperties props = message.getMessageProperties();
-        park(queue, props.getType(), props.getMessageId(), reason, message.getBody());
+        add(queue, props.getType(), props.getMessageId(), reason, message.getBody());
     }
 
-    void park(String queue, String type, String messageId, String reason, byte[] body) {
+    void add(String queue, String type, String messageId, String reason, byte[] body) {
         String bodyBase64 = Base64.getEncoder().encodeToString(body == null ? new byte[0] : body);
-        String from = queue == null ? QueueNames.PARKED : queue;
+        String from = queue == null ? QueueNames.DEAD_LETTERS : queue;
         UUID id = Ids.of("dead-letter", from, messageId == null ? bodyBase64 : messageId);
         String storedQueue = fit(from, QUEUE_COLUMN);
         String storedId = fit(messageId, MESSAGE_ID_COLUMN);
         String storedReason = reason(reason);
-        log.warn("Parking message {} from {}: {}", LogSafe.escape(storedId), LogSafe.escape(storedQueue), LogSafe.escape(storedReason));
+        log.warn("Dead-lettering message {} from {}: {}", LogSafe.escape(storedId), LogSafe.escape(storedQueue), LogSafe.escape(storedReason));
         try {
-            OperatorFailures.waitOutOutages(() -> store.park(id, storedQueue, fit(type, TYPE_COLUMN), storedId, storedReason, bodyBase64,
+            OperatorFailures.waitOutOutages(() -> store.insert(id, storedQueue, fit(type, TYPE_COLUMN), storedId, storedReason, bodyBase64,
                     clock.instant()));
         } catch (RuntimeException e) {
             if (OperatorFailures.isInfrastructure(e)) {
                 throw e;
             }
             log.error("Dead letter {} refused as it is ({}); storing a minimal row instead", id, Isolation.summary(e));
-            String minimalReason = reason("could not be parked with its own queue name, type and id (" + Isolation.summary(e) + "); "
+            String minimalReason = reason("could not be dead-lettered with its own queue name, type and id (" + Isolation.summary(e) + "); "
                     + (reason == null ? "" : reason)).replaceAll("[^\\x20-\\x7e]", "?");
-            OperatorFailures.waitOutOutages(() -> store.park(id, ascii(storedQueue), null, messageId == null ? null : "sha256:" + sha256(messageId)
+            OperatorFailures.waitOutOutages(() -> store.insert(id, ascii(storedQueue), null, messageId == null ? null : "sha256:" + sha256(messageId)
                     .substring(0, 32), minimalReason, bodyBase64, clock.instant()));
         }
     }
@@ -114,7 +114,7 @@ class DeadLetters {
 
     private static String ascii(String value) {
         String clean = value.replaceAll("[^A-Za-z0-9._-]", "_");
-        return clean.isEmpty() ? QueueNames.PARKED : clean;
+        return clean.isEmpty() ? QueueNames.DEAD_LETTERS : clean;
     }
 
     private static String sha256(String value) {

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * path: one transaction per batch). If it fails for a reason that is not the infrastructure's
  * ({@link OperatorFailures#isInfrastructure}), some item of the batch provokes it: the batch is
  * halved and each half run again, down to the single items that still fail, alone and once more
- * after that, which are handed to the caller to park. Every other item is done. With k bad items among n, that is at most about
+ * after that, which are handed to the caller to dead-letter. Every other item is done. With k bad items among n, that is at most about
  * 2k·log2(n) extra runs, and none at all for a healthy batch.
  *
  * <p>The work must be all-or-nothing per run (one transaction) and idempotent, so that running a
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A database outage during any of these runs is waited out in place, as everywhere else.
  * The price of this rule: a failure that is nobody's fault but is not recognised as an outage
- * (a bug that fails every message) parks the messages instead of looping them; parked messages
+ * (a bug that fails every message) dead-letters the messages instead of looping them; dead-lettered messages
  * are kept with their reason and can be replayed, looped ones stall everyone's mail.
  */
 final class Isolation {
@@ -55,7 +55,7 @@ final class Isolation {
         if (items.size() == 1) {
             // One more run on its own before it is blamed: poison fails every time, while a
             // failure that was the moment's (a connection lost mid-commit that did not look like
-            // an outage) passes now. Good mail is never parked for one bad moment.
+            // an outage) passes now. Good mail is never dead-lettered for one bad moment.
             try {
                 OperatorFailures.waitOutOutages(() -> work.accept(items));
             } catch (RuntimeException again) {

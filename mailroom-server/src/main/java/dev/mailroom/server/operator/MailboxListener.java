@@ -25,10 +25,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Consumes the mailbox in batches: submissions and cancels, which any application may publish.
- * Unreadable or invalid messages are parked, not looped; so is a message the database refuses
+ * Unreadable or invalid messages are dead-lettered, not looped; so is a message the database refuses
  * (found by {@link Isolation}), alone, while the rest of its batch goes through. Setting changes
  * and dead-letter actions are Mailroom's own and travel on {@value QueueNames#CONTROL}
- * ({@link ControlListener}): found here, they are parked and change nothing.
+ * ({@link ControlListener}): found here, they are dead-lettered and change nothing.
  */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
@@ -52,7 +52,7 @@ class MailboxListener {
     void onBatch(List<Message> messages) {
         List<SubmitMessage> submissions = new ArrayList<>(messages.size());
         List<CancelMessage> cancels = new ArrayList<>();
-        // Which queue message each record came from, to park that very message if the database refuses it.
+        // Which queue message each record came from, to dead-letter that very message if the database refuses it.
         Map<Object, Message> origins = new IdentityHashMap<>();
         for (Message message : messages) {
             try {
@@ -63,9 +63,9 @@ class MailboxListener {
                     cancels.add(cancel);
                     origins.put(cancel, message);
                 } else if (envelope != null && envelope.travelsOn(QueueNames.CONTROL)) {
-                    deadLetters.park(QueueNames.MAILBOX, message, CONTROL_REFUSED);
+                    deadLetters.add(QueueNames.MAILBOX, message, CONTROL_REFUSED);
                 } else {
-                    // A submission; any other type is refused here as "unexpected message type" and parked.
+                    // A submission; any other type is refused here as "unexpected message type" and dead-lettered.
                     SubmitMessage submission = validated(QueueBodies.read(message, SubmitMessage.ENVELOPE));
                     submissions.add(submission);
                     origins.put(submission, message);
@@ -75,7 +75,7 @@ class MailboxListener {
                     throw e;
                 }
                 // Reading and checking touch nothing but the message: whatever fails here is its own doing.
-                deadLetters.park(QueueNames.MAILBOX, message, e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
+                deadLetters.add(QueueNames.MAILBOX, message, e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
             }
         }
         // Submissions first: a cancel may follow its own submission in the same batch.
@@ -88,7 +88,7 @@ class MailboxListener {
     }
 
     private void refused(Message message, RuntimeException failure) {
-        deadLetters.park(QueueNames.MAILBOX, message, "the database refused it: " + Isolation.summary(failure));
+        deadLetters.add(QueueNames.MAILBOX, message, "the database refused it: " + Isolation.summary(failure));
     }
 
     private static CancelMessage validated(CancelMessage cancel) {

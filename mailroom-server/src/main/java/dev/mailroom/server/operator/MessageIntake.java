@@ -36,7 +36,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * still at ACCEPTED, so a message that reached QUEUED is not dispatched twice.
  *
  * <p>A submission the database refuses in step 1 is found ({@link Isolation}) and handed to the
- * caller to park, before anything is published; the others go on through steps 2 and 3 in the
+ * caller to dead-letter, before anything is published; the others go on through steps 2 and 3 in the
  * same pass, so the batch is not redelivered and nothing is published twice because of it. Step
  * 3 writes only ids, attempt numbers and the time, nothing a submission chose: a failure there is
  * not one message's, and gives the batch back as before.

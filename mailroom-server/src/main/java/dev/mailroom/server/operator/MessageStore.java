@@ -23,7 +23,7 @@ import org.springframework.stereotype.Repository;
  * The operator's writes to messages (with their contents, recipients and tags) and their activities,
  * all idempotent: inserts collide on deterministic keys ({@code ON CONFLICT DO NOTHING}) and status
  * updates only ever raise a message's status rank. Callers own the transactions; every method here
- * works in batches. Settings are in {@link SettingsStore}, parked messages in {@link DeadLetterStore}.
+ * works in batches. Settings are in {@link SettingsStore}, dead letters in {@link DeadLetterStore}.
  */
 @Repository
 @ConditionalOnRole(Role.OPERATOR)

@@ -21,12 +21,12 @@ import org.springframework.transaction.TransactionSystemException;
  * <p>The database being away (down, restarting, connections refused, a deadlock) is waited out
  * in place: the batch stays unacknowledged and is retried with back-off until the database
  * answers. Giving it back to the broker instead would count a delivery each time, and a quorum
- * queue dead-letters a message after its delivery limit: an outage must not park good mail.
+ * queue dead-letters a message after its delivery limit: an outage must not dead-letter good mail.
  *
  * <p>A broker failure (a publish not confirmed) returns the batch to the queue after a short
  * pause, so that a persistent failure is not a hot loop. Anything else is the batch's own doing
  * (a value the database refuses, a bug a message's content provokes): the consumers find the
- * message(s) responsible with {@link Isolation} and park only those, so one message never
+ * message(s) responsible with {@link Isolation} and dead-letter only those, so one message never
  * holds back the others of its batch.
  */
 final class OperatorFailures {

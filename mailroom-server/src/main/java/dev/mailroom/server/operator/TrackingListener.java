@@ -20,10 +20,10 @@ import org.springframework.stereotype.Component;
 /**
  * Consumes activity reports in batches: one transaction and one multi-ack per batch. A queue
  * message holds one report ({@value MessageTypes#ACTIVITY_V1}) or several
- * ({@value MessageTypes#ACTIVITIES_V1}); a report that cannot be stored is parked on its own, so
+ * ({@value MessageTypes#ACTIVITIES_V1}); a report that cannot be stored is dead-lettered on its own, so
  * one bad event does not hold back the others that came with it. What can be known beforehand
  * (column sizes, times, NUL) is checked before the database; a report the database refuses all
- * the same is found by {@link Isolation} and parked alone, and the rest is recorded.
+ * the same is found by {@link Isolation} and dead-lettered alone, and the rest is recorded.
  */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
@@ -57,7 +57,7 @@ class TrackingListener {
                 if (OperatorFailures.isInfrastructure(e)) {
                     throw e;
                 }
-                deadLetters.park(QueueNames.TRACKING, message, e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
+                deadLetters.add(QueueNames.TRACKING, message, e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
             }
         }
         if (reports.isEmpty()) {
@@ -67,12 +67,12 @@ class TrackingListener {
             for (int from = 0; from < reports.size(); from += ActivityRecorder.MAX_REPORTS_PER_TRANSACTION) {
                 List<Pending> chunk = reports.subList(from, Math.min(reports.size(), from + ActivityRecorder.MAX_REPORTS_PER_TRANSACTION));
                 Isolation.run(chunk, part -> recorder.recordTogether(part.stream().map(Pending::report).toList()),
-                        (p, e) -> park(p, "the database refused it: " + Isolation.summary(e)));
+                        (p, e) -> deadLetter(p, "the database refused it: " + Isolation.summary(e)));
             }
         });
     }
 
-    /** Adds a report of a batch, or parks it alone (as a one-report message) if it cannot be stored. */
+    /** Adds a report of a batch, or dead-letters it alone (as a one-report message) if it cannot be stored. */
     private void addChecked(ActivityReport report, List<Pending> reports, Message batch, int index) {
         try {
             reports.add(new Pending(checked(report), batch, index));
@@ -80,13 +80,13 @@ class TrackingListener {
             if (OperatorFailures.isInfrastructure(e)) {
                 throw e;
             }
-            park(new Pending(report, batch, index), e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
+            deadLetter(new Pending(report, batch, index), e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
         }
     }
 
-    private void park(Pending p, String reason) {
+    private void deadLetter(Pending p, String reason) {
         if (p.index() < 0) {
-            deadLetters.park(QueueNames.TRACKING, p.origin(), reason);
+            deadLetters.add(QueueNames.TRACKING, p.origin(), reason);
             return;
         }
         String batchId = p.origin().getMessageProperties().getMessageId();
@@ -94,7 +94,7 @@ class TrackingListener {
         props.setMessageId(batchId + "#" + p.index());
         props.setType(p.report().type());
         props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-        deadLetters.park(QueueNames.TRACKING, new Message(ContractJson.write(p.report()), props),
+        deadLetters.add(QueueNames.TRACKING, new Message(ContractJson.write(p.report()), props),
                 "report " + p.index() + " of batch " + batchId + ": " + reason);
     }
 
@@ -102,7 +102,7 @@ class TrackingListener {
         if (report == null || report.id() == null || report.status() == null) {
             throw new MalformedMessageException("an activity report needs an id and a status");
         }
-        // Values the columns cannot hold are poison too: refused here, one message parked,
+        // Values the columns cannot hold are poison too: refused here, one message dead-lettered,
         // rather than a whole batch failing in the database again and again.
         FieldLimits.check("provider", report.provider(), ActivityReport.MAX_PROVIDER);
         FieldLimits.check("providerEvent", report.providerEvent(), ActivityReport.MAX_PROVIDER_EVENT);

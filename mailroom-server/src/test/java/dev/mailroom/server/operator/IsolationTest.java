@@ -67,7 +67,7 @@ class IsolationTest {
     }
 
     @Test
-    void aBatchOfOnlyPoisonIsParkedItemByItemNotLooped() {
+    void aBatchOfOnlyPoisonIsDeadLetteredItemByItemNotLooped() {
         AllOrNothing work = new AllOrNothing(Set.of(1, 2, 3));
         List<Integer> culprits = new ArrayList<>();
 
@@ -78,7 +78,7 @@ class IsolationTest {
     }
 
     @Test
-    void aMessageThatFailsOnlyOnceIsNotParked() {
+    void aMessageThatFailsOnlyOnceIsNotDeadLettered() {
         // A failure of the moment that does not look like an outage (a connection dropped mid-commit):
         // the message fails alone once, then passes.
         AtomicInteger failuresLeft = new AtomicInteger(3);

@@ -12,7 +12,7 @@ import dev.mailroom.contracts.MessageTypes;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.contracts.SubmitMessage;
-import dev.mailroom.server.messaging.Parking;
+import dev.mailroom.server.messaging.DeadLetterQueue;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.EndToEndTest;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
-/** Nothing accepted is lost: stuck messages are queued again, parked ones can be replayed, retries end. */
+/** Nothing accepted is lost: stuck messages are queued again, dead-lettered ones can be replayed, retries end. */
 @EndToEndTest
 class RecoveryEndToEndTest {
     @LocalServerPort
@@ -74,18 +74,18 @@ class RecoveryEndToEndTest {
     }
 
     @Test
-    void aParkedMessageIsListedAndCanBeDiscarded() {
+    void aDeadLetteredMessageIsListedAndCanBeDiscarded() {
         String poisonId = "poison-" + UUID.randomUUID();
         MessageProperties props = new MessageProperties();
         props.setMessageId(poisonId);
         props.setType(MessageTypes.SUBMIT_V1);
         rabbit.send("", QueueNames.MAILBOX, new Message("not json at all".getBytes(StandardCharsets.UTF_8), props));
 
-        JsonNode parked = awaitDeadLetter(poisonId);
-        assertThat(parked.get("queue").asString()).isEqualTo(QueueNames.MAILBOX);
-        assertThat(parked.get("bodyPreview").asString()).isEqualTo("not json at all");
+        JsonNode deadLettered = awaitDeadLetter(poisonId);
+        assertThat(deadLettered.get("queue").asString()).isEqualTo(QueueNames.MAILBOX);
+        assertThat(deadLettered.get("bodyPreview").asString()).isEqualTo("not json at all");
 
-        ApiClient.Response response = api.post("/api/v1/dead-letters/" + parked.get("id").asString() + "/discard", "");
+        ApiClient.Response response = api.post("/api/v1/dead-letters/" + deadLettered.get("id").asString() + "/discard", "");
 
         assertThat(response.status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> findDeadLetter(poisonId) == null);
@@ -93,20 +93,20 @@ class RecoveryEndToEndTest {
     }
 
     @Test
-    void aParkedMessageThatIsValidCanBeReplayedAndIsThenDelivered() {
-        // What a dispatcher or webhook sink parks through mailroom.parked, here a good submission
-        // parked during an incident.
+    void aDeadLetteredMessageThatIsValidCanBeReplayedAndIsThenDelivered() {
+        // What a dispatcher or webhook sink dead-letters through mailroom.dead-letters, here a good submission
+        // dead-lettered during an incident.
         UUID id = UUID.randomUUID();
         SubmitMessage submission = new SubmitMessage(id, "default", Instant.now(), email("ada@example.org"), null, null);
         MessageProperties props = new MessageProperties();
         props.setMessageId(id.toString());
         props.setType(MessageTypes.SUBMIT_V1);
-        props.setHeader(Parking.ORIGINAL_QUEUE_HEADER, QueueNames.MAILBOX);
-        props.setHeader(Parking.REASON_HEADER, "parked during an incident");
-        rabbit.send("", QueueNames.PARKED, new Message(ContractJson.write(submission), props));
-        JsonNode parked = awaitDeadLetter(id.toString());
+        props.setHeader(DeadLetterQueue.ORIGINAL_QUEUE_HEADER, QueueNames.MAILBOX);
+        props.setHeader(DeadLetterQueue.REASON_HEADER, "dead-lettered during an incident");
+        rabbit.send("", QueueNames.DEAD_LETTERS, new Message(ContractJson.write(submission), props));
+        JsonNode deadLettered = awaitDeadLetter(id.toString());
 
-        ApiClient.Response response = api.post("/api/v1/dead-letters/" + parked.get("id").asString() + "/replay", "");
+        ApiClient.Response response = api.post("/api/v1/dead-letters/" + deadLettered.get("id").asString() + "/replay", "");
 
         assertThat(response.status()).isEqualTo(202);
         awaitStatus(api, id.toString(), "DELIVERED");

@@ -39,7 +39,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The operator's guarantees seen from outside: duplicates and redeliveries leave one row, late
- * events never move a status backwards, unreadable queue messages are parked, retries run and end.
+ * events never move a status backwards, unreadable queue messages are dead-lettered, retries run and end.
  * Messages come in through the Java client over AMQP, as an application next to the broker sends.
  */
 @EndToEndTest
@@ -181,7 +181,7 @@ class TrackingEndToEndTest {
     }
 
     @Test
-    void anUnreadableMailboxMessageIsParkedAndTheRestFlows() throws Exception {
+    void anUnreadableMailboxMessageIsDeadLetteredAndTheRestFlows() throws Exception {
         String poisonId = "poison-" + UUID.randomUUID();
         MessageProperties props = new MessageProperties();
         props.setMessageId(poisonId);
@@ -197,7 +197,7 @@ class TrackingEndToEndTest {
     }
 
     @Test
-    void aReportWithAValueTooLongForTheDatabaseIsParkedAloneAndTheRestIsRecorded() throws Exception {
+    void aReportWithAValueTooLongForTheDatabaseIsDeadLetteredAloneAndTheRestIsRecorded() throws Exception {
         UUID id = client.submit(email("ada@example.org"));
         awaitStatus(api, id.toString(), "DELIVERED");
         ActivityReport tooLong = adaEvent("long-" + id, id, MessageStatus.OPENED, "x".repeat(100));
@@ -214,7 +214,7 @@ class TrackingEndToEndTest {
     }
 
     @Test
-    void aBatchOfReportsIsRecordedAndItsOneBadReportParkedAlone() throws Exception {
+    void aBatchOfReportsIsRecordedAndItsOneBadReportDeadLetteredAlone() throws Exception {
         UUID id = client.submit(email("ada@example.org"));
         awaitStatus(api, id.toString(), "DELIVERED");
         ActivityReport opened = adaEvent("batch-open-" + id, id, MessageStatus.OPENED, "open");
@@ -253,7 +253,7 @@ class TrackingEndToEndTest {
     }
 
     @Test
-    void anUnreadableDispatchCommandIsParkedByTheDispatcherAndStoredByTheOperator() {
+    void anUnreadableDispatchCommandIsDeadLetteredByTheDispatcherAndStoredByTheOperator() {
         String poisonId = "poison-dispatch-" + UUID.randomUUID();
         MessageProperties props = new MessageProperties();
         props.setMessageId(poisonId);

@@ -56,7 +56,7 @@ import tools.jackson.databind.JsonNode;
  * arrive, JSON built to exhaust the parser, emails that try to set what Mailroom or a provider
  * controls, send times no database can hold, a dispatch command published straight onto the
  * dispatching queue, and webhook timestamps chosen to overflow. Each is refused with a clear
- * answer (413, 400, 422, 401, a FAILED activity or a parked message), never a 500 and never sent.
+ * answer (413, 400, 422, 401, a FAILED activity or a dead-lettered message), never a 500 and never sent.
  */
 @EndToEndTest
 class HostileSubmissionsTest {
@@ -303,7 +303,7 @@ class HostileSubmissionsTest {
     }
 
     @Test
-    void aQueueMessageBeyondTheJsonLimitsIsParkedOnce() {
+    void aQueueMessageBeyondTheJsonLimitsIsDeadLetteredOnce() {
         String messageId = "deep-" + UUID.randomUUID();
         MessageProperties props = new MessageProperties();
         props.setMessageId(messageId);
@@ -311,14 +311,14 @@ class HostileSubmissionsTest {
         String body = "{\"id\":\"" + UUID.randomUUID() + "\",\"organizationId\":\"default\",\"extra\":" + "[".repeat(100) + "]".repeat(100) + "}";
         rabbit.send("", QueueNames.MAILBOX, new Message(body.getBytes(StandardCharsets.UTF_8), props));
 
-        List<JsonNode> parked = new ArrayList<>();
+        List<JsonNode> deadLettered = new ArrayList<>();
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            parked.clear();
-            parked.addAll(deadLetters(messageId));
-            return !parked.isEmpty();
+            deadLettered.clear();
+            deadLettered.addAll(deadLetters(messageId));
+            return !deadLettered.isEmpty();
         });
-        assertThat(parked).hasSize(1);
-        assertThat(parked.get(0).get("reason").asString()).contains("nesting depth");
+        assertThat(deadLettered).hasSize(1);
+        assertThat(deadLettered.get(0).get("reason").asString()).contains("nesting depth");
     }
 
     @Test

@@ -26,7 +26,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The mailbox is where every application publishes. A setting change or a dead-letter action
- * published there (by any AMQP client) is parked with its reason and changes nothing: only
+ * published there (by any AMQP client) is dead-lettered with its reason and changes nothing: only
  * Mailroom's own API sends those, on mailroom.control.
  */
 @EndToEndTest
@@ -45,7 +45,7 @@ class MailboxControlRefusalTest {
     }
 
     @Test
-    void aSettingChangePublishedOnTheMailboxIsParkedAndChangesNothing() {
+    void aSettingChangePublishedOnTheMailboxIsDeadLetteredAndChangesNothing() {
         String before = api.get("/api/v1/settings").json().get("defaultProvider").asString();
         String target = "sandbox".equals(before) ? "smtp" : "sandbox";
         long versionBefore = settingsVersion();
@@ -53,24 +53,24 @@ class MailboxControlRefusalTest {
 
         publishOnTheMailbox(id, MessageTypes.SETTING_V1, ContractJson.write(new SettingChange(SettingNames.DEFAULT_PROVIDER, target, Instant.now())));
 
-        String reason = awaitParked(id);
+        String reason = awaitDeadLettered(id);
         assertThat(reason).contains("control messages are not accepted on the mailbox");
         assertThat(settingsVersion()).as("settings version").isEqualTo(versionBefore);
         assertThat(api.get("/api/v1/settings").json().get("defaultProvider").asString()).isEqualTo(before);
     }
 
     @Test
-    void aDeadLetterActionPublishedOnTheMailboxIsParkedAndResolvesNothing() {
+    void aDeadLetterActionPublishedOnTheMailboxIsDeadLetteredAndResolvesNothing() {
         String victim = "victim-" + UUID.randomUUID();
         publishOnTheMailbox(victim, MessageTypes.SUBMIT_V1, "not json".getBytes(StandardCharsets.UTF_8));
-        awaitParked(victim);
+        awaitDeadLettered(victim);
         UUID victimRow = jdbc.queryForObject("SELECT id FROM dead_letters WHERE message_id = ?", UUID.class, victim);
         String id = "discard-by-a-client-" + UUID.randomUUID();
 
         publishOnTheMailbox(id, MessageTypes.DEAD_LETTER_V1,
                 ContractJson.write(new DeadLetterAction(victimRow, DeadLetterAction.DISCARD, Instant.now())));
 
-        assertThat(awaitParked(id)).contains("control messages are not accepted on the mailbox");
+        assertThat(awaitDeadLettered(id)).contains("control messages are not accepted on the mailbox");
         assertThat(jdbc.queryForObject("SELECT resolved_at IS NULL FROM dead_letters WHERE id = ?", Boolean.class, victimRow))
                 .as("the dead letter is still open").isTrue();
     }
@@ -79,7 +79,7 @@ class MailboxControlRefusalTest {
     void theAdminApiStillResolvesDeadLettersThroughTheControlQueue() {
         String victim = "victim-" + UUID.randomUUID();
         publishOnTheMailbox(victim, MessageTypes.SUBMIT_V1, "not json".getBytes(StandardCharsets.UTF_8));
-        awaitParked(victim);
+        awaitDeadLettered(victim);
         UUID victimRow = jdbc.queryForObject("SELECT id FROM dead_letters WHERE message_id = ?", UUID.class, victim);
 
         assertThat(api.post("/api/v1/dead-letters/" + victimRow + "/discard", "").status()).isEqualTo(202);
@@ -87,7 +87,7 @@ class MailboxControlRefusalTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> "discarded".equals(
                 jdbc.queryForObject("SELECT resolution FROM dead_letters WHERE id = ?", String.class, victimRow)));
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM dead_letters WHERE queue = ? AND message_id LIKE 'dead-letter:%'", Integer.class,
-                QueueNames.MAILBOX)).as("the API's own actions are not parked as control messages on the mailbox").isZero();
+                QueueNames.MAILBOX)).as("the API's own actions are not dead-lettered as control messages on the mailbox").isZero();
     }
 
     private long settingsVersion() {
@@ -102,7 +102,7 @@ class MailboxControlRefusalTest {
         rabbit.send("", QueueNames.MAILBOX, new Message(body, props));
     }
 
-    private String awaitParked(String messageId) {
+    private String awaitDeadLettered(String messageId) {
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
                 "SELECT COUNT(*) FROM dead_letters WHERE message_id = ? AND queue = ?", Integer.class, messageId, QueueNames.MAILBOX) == 1);
         return jdbc.queryForObject("SELECT reason FROM dead_letters WHERE message_id = ?", String.class, messageId);

@@ -14,7 +14,7 @@ import dev.mailroom.contracts.MessageTypes;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.contracts.SubmitMessage;
-import dev.mailroom.server.messaging.Parking;
+import dev.mailroom.server.messaging.DeadLetterQueue;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.EndToEndTest;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +52,7 @@ import tools.jackson.databind.node.ObjectNode;
  * A producer with access to the broker publishes poison straight onto the queues, in among 200
  * ordinary messages: values Java reads but the database cannot hold (dates a billion years away
  * either way, or just beyond what PostgreSQL stores), NUL in text, over-long ids and types,
- * malformed JSON, unknown types. Each poison is parked once, with its reason; every ordinary
+ * malformed JSON, unknown types. Each poison is dead-lettered once, with its reason; every ordinary
  * message reaches its status; nothing is delivered to the operator twice (no batch is given back,
  * nothing loops). The queues' consumers are stopped while the messages are published, so that
  * they meet in the same consumer batch (up to 200) when it starts again.
@@ -98,14 +98,14 @@ class PoisonBatchIsolationTest {
     @BeforeEach
     void connect() {
         api = new ApiClient(port);
-        for (String id : List.of("mailbox", "tracking", "parked")) {
+        for (String id : List.of("mailbox", "tracking", "dead-letters")) {
             container(id).addAfterReceivePostProcessors(counter);
         }
     }
 
     @AfterEach
     void stopCounting() {
-        for (String id : List.of("mailbox", "tracking", "parked")) {
+        for (String id : List.of("mailbox", "tracking", "dead-letters")) {
             container(id).removeAfterReceivePostProcessor(counter);
             if (!container(id).isRunning()) {
                 container(id).start();
@@ -114,7 +114,7 @@ class PoisonBatchIsolationTest {
     }
 
     @Test
-    void poisonInABatchOfTheMailboxAndOfTheTrackingQueueIsParkedOnceAndTheOrdinaryMessagesGoThrough() {
+    void poisonInABatchOfTheMailboxAndOfTheTrackingQueueIsDeadLetteredOnceAndTheOrdinaryMessagesGoThrough() {
         List<UUID> ordinary = new ArrayList<>();
         for (int i = 0; i < ORDINARY; i++) {
             ordinary.add(UUID.randomUUID());
@@ -129,7 +129,7 @@ class PoisonBatchIsolationTest {
         });
 
         awaitAll(ordinary, "DELIVERED");
-        mailboxPoison.forEach(this::awaitParkedOnce);
+        mailboxPoison.forEach(this::awaitDeadLetteredOnce);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM messages WHERE organization_id LIKE 'poison%'", Integer.class))
                 .as("no poison submission was recorded").isZero();
 
@@ -148,10 +148,10 @@ class PoisonBatchIsolationTest {
         });
 
         awaitAll(ordinary, "OPENED");
-        trackingPoison.forEach(this::awaitParkedOnce);
-        awaitParkedOnce(new Poison(QueueNames.TRACKING, batchId + "#1", null, null, Map.of(), "report 1 of the mixed batch"));
+        trackingPoison.forEach(this::awaitDeadLetteredOnce);
+        awaitDeadLetteredOnce(new Poison(QueueNames.TRACKING, batchId + "#1", null, null, Map.of(), "report 1 of the mixed batch"));
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM dead_letters WHERE message_id LIKE ?", Integer.class, batchId + "%"))
-                .as("only the bad report of the mixed batch is parked").isEqualTo(1);
+                .as("only the bad report of the mixed batch is dead-lettered").isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT details FROM activities WHERE id = ?", String.class, nulInDetails.id()))
                 .as("NUL is stripped from an event's details, the event kept").contains("Mozilla/5.0").doesNotContain("\\u0000", "\0");
 
@@ -168,35 +168,35 @@ class PoisonBatchIsolationTest {
     }
 
     @Test
-    void whatIsParkedThroughTheParkedQueueIsStoredOnceHoweverLongOrOddItsIdTypeAndHeaders() {
-        String longId = "poison-parked-" + UUID.randomUUID() + "-" + "i".repeat(200);
-        Poison odd = new Poison(QueueNames.PARKED, longId, "t\0" + "y".repeat(200), "{odd".getBytes(StandardCharsets.UTF_8),
-                Map.of(Parking.ORIGINAL_QUEUE_HEADER, "q\0" + "q".repeat(300), Parking.REASON_HEADER, "r\0" + "x".repeat(10_000)),
+    void whatIsDeadLetteredThroughTheDeadLetteredQueueIsStoredOnceHoweverLongOrOddItsIdTypeAndHeaders() {
+        String longId = "poison-dl-" + UUID.randomUUID() + "-" + "i".repeat(200);
+        Poison odd = new Poison(QueueNames.DEAD_LETTERS, longId, "t\0" + "y".repeat(200), "{odd".getBytes(StandardCharsets.UTF_8),
+                Map.of(DeadLetterQueue.ORIGINAL_QUEUE_HEADER, "q\0" + "q".repeat(300), DeadLetterQueue.REASON_HEADER, "r\0" + "x".repeat(10_000)),
                 "every value longer than its column, with NUL");
-        Poison nulId = new Poison(QueueNames.PARKED, "poison-parked-nul-\0-" + UUID.randomUUID(), MessageTypes.SUBMIT_V1,
-                "{}".getBytes(StandardCharsets.UTF_8), Map.of(Parking.ORIGINAL_QUEUE_HEADER, QueueNames.DISPATCHING), "NUL in the id");
+        Poison nulId = new Poison(QueueNames.DEAD_LETTERS, "poison-dl-nul-\0-" + UUID.randomUUID(), MessageTypes.SUBMIT_V1,
+                "{}".getBytes(StandardCharsets.UTF_8), Map.of(DeadLetterQueue.ORIGINAL_QUEUE_HEADER, QueueNames.DISPATCHING), "NUL in the id");
         byte[] anonymousBody = ("no id, no headers " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
 
-        publishTogether("parked", QueueNames.PARKED, publish -> {
+        publishTogether("dead-letters", QueueNames.DEAD_LETTERS, publish -> {
             publish.accept(amqp(odd));
             publish.accept(amqp(nulId));
             publish.accept(new Message(anonymousBody, new MessageProperties()));
         });
 
-        awaitParkedOnce(odd);
-        awaitParkedOnce(nulId);
+        awaitDeadLetteredOnce(odd);
+        awaitDeadLetteredOnce(nulId);
         String body64 = Base64.getEncoder().encodeToString(anonymousBody);
         await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
                 "SELECT COUNT(*) FROM dead_letters WHERE body_base64 = ?", Integer.class, body64) == 1);
         assertThat(jdbc.queryForObject("SELECT queue FROM dead_letters WHERE body_base64 = ?", String.class, body64))
-                .isEqualTo(QueueNames.PARKED);
+                .isEqualTo(QueueNames.DEAD_LETTERS);
         Map<String, Object> row = jdbc.queryForMap("SELECT queue, message_type, message_id, reason FROM dead_letters WHERE message_id LIKE ?",
                 odd.storedIdPrefix() + "%");
         assertThat((String) row.get("queue")).hasSizeLessThanOrEqualTo(64).startsWith("qqq").doesNotContain("\0");
         assertThat((String) row.get("message_type")).hasSizeLessThanOrEqualTo(128).startsWith("tyyy");
         assertThat((String) row.get("message_id")).hasSizeLessThanOrEqualTo(128);
         assertThat((String) row.get("reason")).startsWith("rxxx").doesNotContain("\0");
-        awaitEmpty(QueueNames.PARKED);
+        awaitEmpty(QueueNames.DEAD_LETTERS);
         assertThat(deliveries.get(longId)).hasValue(1);
     }
 
@@ -315,16 +315,16 @@ class PoisonBatchIsolationTest {
         return (AbstractMessageListenerContainer) listeners.getListenerContainer(id);
     }
 
-    private void awaitParkedOnce(Poison p) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> parkedRows(p) >= 1);
-        assertThat(parkedRows(p)).as("dead letters for %s (%s)", p.what(), p.storedIdPrefix()).isEqualTo(1);
+    private void awaitDeadLetteredOnce(Poison p) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLetterRows(p) >= 1);
+        assertThat(deadLetterRows(p)).as("dead letters for %s (%s)", p.what(), p.storedIdPrefix()).isEqualTo(1);
         String queue = jdbc.queryForObject("SELECT queue FROM dead_letters WHERE message_id LIKE ?", String.class, p.storedIdPrefix() + "%");
-        if (!QueueNames.PARKED.equals(p.queue())) {
-            assertThat(queue).as("the queue %s was parked from", p.what()).isEqualTo(p.queue());
+        if (!QueueNames.DEAD_LETTERS.equals(p.queue())) {
+            assertThat(queue).as("the queue %s was dead-lettered from", p.what()).isEqualTo(p.queue());
         }
     }
 
-    private int parkedRows(Poison p) {
+    private int deadLetterRows(Poison p) {
         return jdbc.queryForObject("SELECT COUNT(*) FROM dead_letters WHERE message_id LIKE ?", Integer.class, p.storedIdPrefix() + "%");
     }
 
