@@ -98,7 +98,7 @@ final class PoisonMessages extends FaultScenario {
             }
         }
         for (Poison p : poisons) {
-            run.result.note("poison on %s, %s: %s", p.queue(), p.what(), fates.getOrDefault(p.messageId(), "NOT PARKED"));
+            run.result.note("poison on %s, %s: %s", p.queue(), p.what(), fates.getOrDefault(p.messageId(), "NOT DEAD-LETTERED"));
         }
         List<String> notDeadLettered = poisons.stream().filter(p -> !fates.containsKey(p.messageId()))
                 .map(p -> p.queue() + ": " + p.what()).toList();

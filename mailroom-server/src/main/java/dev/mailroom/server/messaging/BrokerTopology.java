@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Configuration;
  * each, so a message that keeps failing is dead-lettered rather than looped; the operator moves what
  * lands in those {@code .dlq} queues into its dead-letter table.
  *
- * <p>{@value QueueNames#PARKED} is where processes without a database dead-letter poison for the
+ * <p>{@value QueueNames#DEAD_LETTERS} is where processes without a database dead-letter poison for the
  * operator to store. It is a quorum queue too, with the same delivery limit and a dead-letter
  * queue of its own, {@code mailroom.dead-letters.dlq}, which nobody consumes: the last resort for a
  * message the operator cannot store, kept for a person to inspect instead of looping. It is also

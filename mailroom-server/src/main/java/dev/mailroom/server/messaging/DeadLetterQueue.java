@@ -7,7 +7,7 @@ import org.springframework.amqp.core.Message;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends a queue message that cannot be processed to {@value QueueNames#PARKED}, with the reason,
+ * Sends a queue message that cannot be processed to {@value QueueNames#DEAD_LETTERS}, with the reason,
  * for components that have no database to dead-letter it in themselves. The publish is confirmed like
  * every other: the original is acknowledged only once its dead-lettered copy is safe.
  */
