@@ -8,8 +8,7 @@ import java.util.Set;
 
 /** The option syntax every command of mailroom-bench shares: {@code --name value}, {@code --name=value}, {@code --flag}. */
 public final class CommandLineOptions {
-    private CommandLineOptions() {
-    }
+    private CommandLineOptions() {}
 
     /**
      * @param flags names that take no value (given alone they mean "true")

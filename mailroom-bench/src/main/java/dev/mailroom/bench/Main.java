@@ -11,12 +11,12 @@ import java.util.Arrays;
  * </ul>
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: java -jar mailroom-bench.jar bench|faults|fake-sendgrid [options]  (--help for each)");
+            System.err.println(
+                    "usage: java -jar mailroom-bench.jar bench|faults|fake-sendgrid [options]  (--help for each)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);

@@ -9,7 +9,8 @@ public class InvalidEmailException extends IllegalArgumentException {
     private final transient List<Violation> violations;
 
     public InvalidEmailException(List<Violation> violations) {
-        super("invalid email: " + violations.stream().map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; ")));
+        super("invalid email: "
+                + violations.stream().map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; ")));
         this.violations = List.copyOf(violations);
     }
 

@@ -45,15 +45,15 @@ public final class MailroomClient implements AutoCloseable {
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
     private volatile Duration maxScheduleAhead = EmailRules.DEFAULT_MAX_SCHEDULE_AHEAD;
 
-    private record Pending(UUID id, CompletableFuture<UUID> result) {
-    }
+    private record Pending(UUID id, CompletableFuture<UUID> result) {}
 
     private MailroomClient(Connection connection, String organizationId) throws IOException {
         this.connection = connection;
         this.organizationId = organizationId;
         this.channel = connection.createChannel();
         channel.confirmSelect();
-        channel.addConfirmListener((seq, multiple) -> settle(seq, multiple, null),
+        channel.addConfirmListener(
+                (seq, multiple) -> settle(seq, multiple, null),
                 (seq, multiple) -> settle(seq, multiple, "the broker refused (nack) the message"));
         channel.addReturnListener(this::onReturn);
         channel.addShutdownListener(cause -> failAll("the AMQP channel closed: " + cause.getMessage()));
@@ -159,9 +159,13 @@ public final class MailroomClient implements AutoCloseable {
     /** A returned message arrives before its confirm; fail it now so the confirm cannot succeed it. */
     private void onReturn(Return returned) {
         String messageId = returned.getProperties().getMessageId();
-        pending.values().stream().filter(p -> p.id().toString().equals(messageId)).findFirst().ifPresent(p ->
-                p.result().completeExceptionally(new IOException("message " + messageId + " was unroutable ("
-                        + returned.getReplyText() + "): is Mailroom running and has it declared " + SubmitMessage.ENVELOPE.queue() + "?")));
+        pending.values().stream()
+                .filter(p -> p.id().toString().equals(messageId))
+                .findFirst()
+                .ifPresent(p -> p.result()
+                        .completeExceptionally(new IOException("message " + messageId + " was unroutable ("
+                                + returned.getReplyText() + "): is Mailroom running and has it declared "
+                                + SubmitMessage.ENVELOPE.queue() + "?")));
     }
 
     private void failAll(String reason) {

@@ -12,7 +12,8 @@ import java.util.UUID;
  * @param activities the reports, in the order they were produced
  */
 public record ActivityBatch(List<ActivityReport> activities) implements QueueMessage {
-    public static final Envelope<ActivityBatch> ENVELOPE = Envelope.onQueue(QueueNames.TRACKING, MessageTypes.ACTIVITIES_V1, ActivityBatch.class);
+    public static final Envelope<ActivityBatch> ENVELOPE =
+            Envelope.onQueue(QueueNames.TRACKING, MessageTypes.ACTIVITIES_V1, ActivityBatch.class);
 
     public ActivityBatch {
         activities = activities == null ? List.of() : List.copyOf(activities);

@@ -33,9 +33,11 @@ public record ActivityReport(
         String providerEvent,
         Map<String, Object> details,
         Integer attempt,
-        Instant retryAt) implements QueueMessage {
+        Instant retryAt)
+        implements QueueMessage {
 
-    public static final Envelope<ActivityReport> ENVELOPE = Envelope.onQueue(QueueNames.TRACKING, MessageTypes.ACTIVITY_V1, ActivityReport.class);
+    public static final Envelope<ActivityReport> ENVELOPE =
+            Envelope.onQueue(QueueNames.TRACKING, MessageTypes.ACTIVITY_V1, ActivityReport.class);
 
     /*
      * The sizes of the activities table's columns, in characters: a longer value cannot be stored.
@@ -51,9 +53,28 @@ public record ActivityReport(
     }
 
     /** A provider-reported event (webhook): no attempt, no retry. */
-    public static ActivityReport event(UUID id, UUID messageId, String providerMessageId, String provider, MessageStatus status,
-                                       Instant occurredAt, String recipient, String providerEvent, Map<String, Object> details) {
-        return new ActivityReport(id, messageId, providerMessageId, provider, status, occurredAt, recipient, providerEvent, details, null, null);
+    public static ActivityReport event(
+            UUID id,
+            UUID messageId,
+            String providerMessageId,
+            String provider,
+            MessageStatus status,
+            Instant occurredAt,
+            String recipient,
+            String providerEvent,
+            Map<String, Object> details) {
+        return new ActivityReport(
+                id,
+                messageId,
+                providerMessageId,
+                provider,
+                status,
+                occurredAt,
+                recipient,
+                providerEvent,
+                details,
+                null,
+                null);
     }
 
     /**
@@ -62,32 +83,67 @@ public record ActivityReport(
      *
      * @param attempt the dispatch attempt it belongs to, or 0 for none (then no {@code attempt})
      */
-    public static ActivityReport pipeline(UUID messageId, MessageStatus status, int attempt, Instant at, Map<String, Object> details) {
-        return new ActivityReport(Ids.activity(messageId, status, attempt), messageId, null, null, status, at, null,
-                null, details, attempt == 0 ? null : attempt, null);
+    public static ActivityReport pipeline(
+            UUID messageId, MessageStatus status, int attempt, Instant at, Map<String, Object> details) {
+        return new ActivityReport(
+                Ids.activity(messageId, status, attempt),
+                messageId,
+                null,
+                null,
+                status,
+                at,
+                null,
+                null,
+                details,
+                attempt == 0 ? null : attempt,
+                null);
     }
 
     /** A dispatcher's DISPATCHED: {@code provider} accepted attempt {@code attempt} under its own id. */
-    public static ActivityReport dispatched(UUID messageId, int attempt, String provider, String providerMessageId, Instant at,
-                                            Map<String, Object> details) {
-        return dispatcherReport(messageId, MessageStatus.DISPATCHED, attempt, provider, providerMessageId, at, details, null);
+    public static ActivityReport dispatched(
+            UUID messageId,
+            int attempt,
+            String provider,
+            String providerMessageId,
+            Instant at,
+            Map<String, Object> details) {
+        return dispatcherReport(
+                messageId, MessageStatus.DISPATCHED, attempt, provider, providerMessageId, at, details, null);
     }
 
     /** A dispatcher's DEFERRED: {@code provider} asked to try again, not before {@code retryAt}. */
-    public static ActivityReport deferred(UUID messageId, int attempt, String provider, Instant at, Instant retryAt,
-                                          Map<String, Object> details) {
+    public static ActivityReport deferred(
+            UUID messageId, int attempt, String provider, Instant at, Instant retryAt, Map<String, Object> details) {
         return dispatcherReport(messageId, MessageStatus.DEFERRED, attempt, provider, null, at, details, retryAt);
     }
 
     /** A dispatcher's FAILED: {@code provider} refused the message for good. */
-    public static ActivityReport failed(UUID messageId, int attempt, String provider, Instant at, Map<String, Object> details) {
+    public static ActivityReport failed(
+            UUID messageId, int attempt, String provider, Instant at, Map<String, Object> details) {
         return dispatcherReport(messageId, MessageStatus.FAILED, attempt, provider, null, at, details, null);
     }
 
-    private static ActivityReport dispatcherReport(UUID messageId, MessageStatus status, int attempt, String provider,
-                                                   String providerMessageId, Instant at, Map<String, Object> details, Instant retryAt) {
-        return new ActivityReport(Ids.activity(messageId, status, attempt), messageId, providerMessageId, provider, status, at, null,
-                null, details, attempt, retryAt);
+    private static ActivityReport dispatcherReport(
+            UUID messageId,
+            MessageStatus status,
+            int attempt,
+            String provider,
+            String providerMessageId,
+            Instant at,
+            Map<String, Object> details,
+            Instant retryAt) {
+        return new ActivityReport(
+                Ids.activity(messageId, status, attempt),
+                messageId,
+                providerMessageId,
+                provider,
+                status,
+                at,
+                null,
+                null,
+                details,
+                attempt,
+                retryAt);
     }
 
     /** This report, matched to our message {@code messageId}. */
@@ -180,8 +236,18 @@ public record ActivityReport(
         }
 
         public ActivityReport build() {
-            return new ActivityReport(id, messageId, providerMessageId, provider, status, occurredAt, recipient, providerEvent, details,
-                    attempt, retryAt);
+            return new ActivityReport(
+                    id,
+                    messageId,
+                    providerMessageId,
+                    provider,
+                    status,
+                    occurredAt,
+                    recipient,
+                    providerEvent,
+                    details,
+                    attempt,
+                    retryAt);
         }
     }
 }

@@ -9,7 +9,8 @@ import java.util.UUID;
  * already released to the dispatchers is not affected.
  */
 public record CancelMessage(UUID messageId, String organizationId, Instant requestedAt) implements QueueMessage {
-    public static final Envelope<CancelMessage> ENVELOPE = Envelope.onQueue(QueueNames.MAILBOX, MessageTypes.CANCEL_V1, CancelMessage.class);
+    public static final Envelope<CancelMessage> ENVELOPE =
+            Envelope.onQueue(QueueNames.MAILBOX, MessageTypes.CANCEL_V1, CancelMessage.class);
 
     @Override
     public Envelope<CancelMessage> envelope() {

@@ -29,14 +29,15 @@ public final class ContractJson {
             .maxNameLength(4096)
             .build();
 
-    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(READ_CONSTRAINTS).build())
+    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(READ_CONSTRAINTS)
+                    .build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
             .build();
 
-    private ContractJson() {
-    }
+    private ContractJson() {}
 
     public static JsonMapper mapper() {
         return MAPPER;
@@ -59,7 +60,8 @@ public final class ContractJson {
             }
             return value;
         } catch (JacksonException e) {
-            throw new MalformedMessageException("not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+            throw new MalformedMessageException(
+                    "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
     }
 }

@@ -11,8 +11,8 @@ import java.util.UUID;
 public record DeadLetterAction(UUID deadLetterId, String action, Instant requestedAt) implements QueueMessage {
     public static final String REPLAY = "replay";
     public static final String DISCARD = "discard";
-    public static final Envelope<DeadLetterAction> ENVELOPE = Envelope.onQueue(QueueNames.CONTROL, MessageTypes.DEAD_LETTER_V1,
-            DeadLetterAction.class);
+    public static final Envelope<DeadLetterAction> ENVELOPE =
+            Envelope.onQueue(QueueNames.CONTROL, MessageTypes.DEAD_LETTER_V1, DeadLetterAction.class);
 
     @Override
     public Envelope<DeadLetterAction> envelope() {

@@ -9,14 +9,10 @@ import java.util.UUID;
  * @param attempt  1 for the first try; part of the ids of the activities the dispatcher reports
  * @param provider the per-message override, or null for the dispatcher's default
  */
-public record DispatchCommand(
-        UUID messageId,
-        String organizationId,
-        int attempt,
-        String provider,
-        Email email) implements QueueMessage {
-    public static final Envelope<DispatchCommand> ENVELOPE = Envelope.onQueue(QueueNames.DISPATCHING, MessageTypes.DISPATCH_V1,
-            DispatchCommand.class);
+public record DispatchCommand(UUID messageId, String organizationId, int attempt, String provider, Email email)
+        implements QueueMessage {
+    public static final Envelope<DispatchCommand> ENVELOPE =
+            Envelope.onQueue(QueueNames.DISPATCHING, MessageTypes.DISPATCH_V1, DispatchCommand.class);
 
     @Override
     public Envelope<DispatchCommand> envelope() {

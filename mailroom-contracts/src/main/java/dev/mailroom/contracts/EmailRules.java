@@ -29,17 +29,20 @@ public final class EmailRules {
     public static final int MAX_SUBJECT_LENGTH = 998;
     /** Text + html + decoded attachments; most providers refuse more than about 20-30 MB. */
     public static final long MAX_CONTENT_BYTES = 10L * 1024 * 1024;
+
     public static final int MAX_NAME_LENGTH = 256;
     public static final int MAX_MEMBER_ID_LENGTH = 128;
     public static final int MAX_HEADERS = 50;
     /** RFC 5322 lines are at most 998 characters; a longer value would have to be folded. */
     public static final int MAX_HEADER_VALUE_LENGTH = 998;
+
     public static final int MAX_TAGS = 20;
     public static final int MAX_METADATA_ENTRIES = 50;
     public static final int MAX_METADATA_KEY_LENGTH = 128;
     public static final int MAX_METADATA_VALUE_LENGTH = 1000;
     /** Keys and values together, in UTF-8 bytes. */
     public static final int MAX_METADATA_BYTES = 10_000;
+
     public static final int MAX_ATTACHMENTS = 20;
     public static final long MAX_ATTACHMENT_BYTES = MAX_CONTENT_BYTES;
     public static final int MAX_FILENAME_LENGTH = 255;
@@ -53,6 +56,7 @@ public final class EmailRules {
      * window are refused at the edge instead of failing deep in a batch.
      */
     public static final Instant EARLIEST_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+
     public static final Instant LATEST_INSTANT = Instant.parse("9999-12-31T23:59:59Z");
 
     /** A pragmatic address check: one @, a local part and a dotted domain, no spaces or controls. */
@@ -60,15 +64,30 @@ public final class EmailRules {
             "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
     /** RFC 5322 field name: printable US-ASCII except ':' (ftext), at most 76 so name and ": " fit a line. */
     private static final Pattern HEADER_NAME = Pattern.compile("^[!-9;-~]{1,76}$");
+
     private static final Pattern TAG = Pattern.compile("^[A-Za-z0-9_.:-]{1,64}$");
     /** type/subtype (RFC 6838 restricted names), then optional parameters without control characters. */
     private static final Pattern CONTENT_TYPE = Pattern.compile(
             "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(?:\\s*;[^\\x00-\\x1f\\x7f]*)?$");
     /** Headers Mailroom, MIME or the provider sets; an application must not override them. */
     private static final Set<String> RESERVED_HEADERS = Set.of(
-            "from", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id", "mime-version", "sender", "return-path",
+            "from",
+            "to",
+            "cc",
+            "bcc",
+            "reply-to",
+            "subject",
+            "date",
+            "message-id",
+            "mime-version",
+            "sender",
+            "return-path",
             // Trace and authentication headers: only relays and signers add them.
-            "received", "received-spf", "dkim-signature", "domainkey-signature", "authentication-results",
+            "received",
+            "received-spf",
+            "dkim-signature",
+            "domainkey-signature",
+            "authentication-results",
             // SendGrid's SMTP control header.
             "x-smtpapi");
     /**
@@ -76,11 +95,10 @@ public final class EmailRules {
      * trace headers, Mailroom's correlation header, and the control headers of SES, Mailgun and
      * Postmark.
      */
-    private static final List<String> RESERVED_HEADER_PREFIXES = List.of(
-            "content-", "resent-", "arc-", "x-mailroom-", "x-ses-", "x-mailgun-", "x-pm-");
+    private static final List<String> RESERVED_HEADER_PREFIXES =
+            List.of("content-", "resent-", "arc-", "x-mailroom-", "x-ses-", "x-mailgun-", "x-pm-");
 
-    private EmailRules() {
-    }
+    private EmailRules() {}
 
     public static List<Violation> check(Email email) {
         List<Violation> problems = new ArrayList<>();
@@ -94,14 +112,21 @@ public final class EmailRules {
             checkAddress(problems, "from", email.from().email(), email.from().name());
         }
         if (email.replyTo() != null) {
-            checkAddress(problems, "replyTo", email.replyTo().email(), email.replyTo().name());
+            checkAddress(
+                    problems,
+                    "replyTo",
+                    email.replyTo().email(),
+                    email.replyTo().name());
         }
         int recipients = email.to().size() + email.cc().size() + email.bcc().size();
         if (recipients == 0) {
             problems.add(new Violation("to", "at least one recipient is required in to, cc or bcc"));
         } else if (recipients > MAX_RECIPIENTS) {
             // Checked before each recipient: a list of a million is refused without a million violations.
-            problems.add(new Violation("to", "at most " + MAX_RECIPIENTS + " recipients per email (got " + recipients + "); split it into several emails"));
+            problems.add(new Violation(
+                    "to",
+                    "at most " + MAX_RECIPIENTS + " recipients per email (got " + recipients
+                            + "); split it into several emails"));
         } else {
             checkRecipients(problems, "to", email.to());
             checkRecipients(problems, "cc", email.cc());
@@ -127,14 +152,21 @@ public final class EmailRules {
         checkMetadata(problems, email.metadata());
         long size = utf8Length(email.text()) + utf8Length(email.html());
         if (email.attachments().size() > MAX_ATTACHMENTS) {
-            problems.add(new Violation("attachments", "at most " + MAX_ATTACHMENTS + " attachments per email (got " + email.attachments().size() + ")"));
+            problems.add(new Violation(
+                    "attachments",
+                    "at most " + MAX_ATTACHMENTS + " attachments per email (got "
+                            + email.attachments().size() + ")"));
         } else {
             for (int i = 0; i < email.attachments().size(); i++) {
-                size += checkAttachment(problems, "attachments[" + i + "]", email.attachments().get(i));
+                size += checkAttachment(
+                        problems, "attachments[" + i + "]", email.attachments().get(i));
             }
         }
         if (size > MAX_CONTENT_BYTES) {
-            problems.add(new Violation("attachments", "the email is " + size + " bytes; at most " + MAX_CONTENT_BYTES + " bytes of text, html and attachments are accepted"));
+            problems.add(new Violation(
+                    "attachments",
+                    "the email is " + size + " bytes; at most " + MAX_CONTENT_BYTES
+                            + " bytes of text, html and attachments are accepted"));
         }
         return problems;
     }
@@ -148,7 +180,8 @@ public final class EmailRules {
         List<Violation> problems = new ArrayList<>(check(submission.email()));
         problems.addAll(checkSendAt(submission.sendAt(), now, maxScheduleAhead));
         if (submission.submittedAt() != null && !isStorable(submission.submittedAt())) {
-            problems.add(new Violation("submittedAt", "must be between " + EARLIEST_INSTANT + " and " + LATEST_INSTANT));
+            problems.add(
+                    new Violation("submittedAt", "must be between " + EARLIEST_INSTANT + " and " + LATEST_INSTANT));
         }
         return problems;
     }
@@ -169,12 +202,15 @@ public final class EmailRules {
             return List.of();
         }
         if (sendAt.isBefore(EARLIEST_INSTANT)) {
-            return List.of(new Violation("sendAt", "must not be before " + EARLIEST_INSTANT + " (a past time means: send now)"));
+            return List.of(new Violation(
+                    "sendAt", "must not be before " + EARLIEST_INSTANT + " (a past time means: send now)"));
         }
         Instant latest = latestSendAt(now, maxScheduleAhead);
         if (sendAt.isAfter(latest)) {
-            return List.of(new Violation("sendAt", "must be at most " + describe(maxScheduleAhead) + " ahead (no later than "
-                    + latest + "); got " + sendAt));
+            return List.of(new Violation(
+                    "sendAt",
+                    "must be at most " + describe(maxScheduleAhead) + " ahead (no later than " + latest + "); got "
+                            + sendAt));
         }
         return List.of();
     }
@@ -220,43 +256,58 @@ public final class EmailRules {
                 continue;
             }
             checkAddress(problems, field + "[" + i + "]", r.email(), r.name());
-            if (r.memberId() != null && (r.memberId().isBlank() || r.memberId().length() > MAX_MEMBER_ID_LENGTH || hasLineBreak(r.memberId()))) {
-                problems.add(new Violation(field + "[" + i + "].memberId", "must be 1-" + MAX_MEMBER_ID_LENGTH + " characters on one line"));
+            if (r.memberId() != null
+                    && (r.memberId().isBlank()
+                            || r.memberId().length() > MAX_MEMBER_ID_LENGTH
+                            || hasLineBreak(r.memberId()))) {
+                problems.add(new Violation(
+                        field + "[" + i + "].memberId",
+                        "must be 1-" + MAX_MEMBER_ID_LENGTH + " characters on one line"));
             }
         }
     }
 
     private static void checkAddress(List<Violation> problems, String field, String address, String name) {
         if (!isValidAddress(address)) {
-            problems.add(new Violation(field + ".email", "'" + printable(address) + "' is not a valid email address (expected local@domain.tld)"));
+            problems.add(new Violation(
+                    field + ".email",
+                    "'" + printable(address) + "' is not a valid email address (expected local@domain.tld)"));
         }
         if (name != null && (hasLineBreak(name) || name.length() > MAX_NAME_LENGTH)) {
-            problems.add(new Violation(field + ".name", "must be one line of at most " + MAX_NAME_LENGTH + " characters"));
+            problems.add(
+                    new Violation(field + ".name", "must be one line of at most " + MAX_NAME_LENGTH + " characters"));
         }
     }
 
     private static void checkHeaders(List<Violation> problems, Map<String, String> headers) {
         if (headers.size() > MAX_HEADERS) {
-            problems.add(new Violation("headers", "at most " + MAX_HEADERS + " headers per email (got " + headers.size() + ")"));
+            problems.add(new Violation(
+                    "headers", "at most " + MAX_HEADERS + " headers per email (got " + headers.size() + ")"));
             return;
         }
         Set<String> seen = new HashSet<>();
         headers.forEach((name, value) -> {
             String field = "headers." + printable(name);
             if (name == null || !HEADER_NAME.matcher(name).matches()) {
-                problems.add(new Violation(field, "header names are 1-76 printable ASCII characters without ':' or spaces (RFC 5322)"));
+                problems.add(new Violation(
+                        field, "header names are 1-76 printable ASCII characters without ':' or spaces (RFC 5322)"));
                 return;
             }
             if (isReservedHeader(name)) {
-                problems.add(new Violation(field, "is set by Mailroom, MIME or the provider; use the matching body field, or leave it out"));
+                problems.add(new Violation(
+                        field,
+                        "is set by Mailroom, MIME or the provider; use the matching body field, or leave it out"));
             }
             if (!seen.add(name.toLowerCase(Locale.ROOT))) {
                 problems.add(new Violation(field, "is given twice: header names are case-insensitive"));
             }
             if (value == null || hasControl(value)) {
-                problems.add(new Violation(field, "header values must be one line of text: remove CR, LF, NUL and other control characters"));
+                problems.add(new Violation(
+                        field,
+                        "header values must be one line of text: remove CR, LF, NUL and other control characters"));
             } else if (value.length() > MAX_HEADER_VALUE_LENGTH) {
-                problems.add(new Violation(field, "header values are at most " + MAX_HEADER_VALUE_LENGTH + " characters"));
+                problems.add(
+                        new Violation(field, "header values are at most " + MAX_HEADER_VALUE_LENGTH + " characters"));
             }
         });
     }
@@ -276,7 +327,9 @@ public final class EmailRules {
 
     private static void checkMetadata(List<Violation> problems, Map<String, String> metadata) {
         if (metadata.size() > MAX_METADATA_ENTRIES) {
-            problems.add(new Violation("metadata", "at most " + MAX_METADATA_ENTRIES + " entries per email (got " + metadata.size() + ")"));
+            problems.add(new Violation(
+                    "metadata",
+                    "at most " + MAX_METADATA_ENTRIES + " entries per email (got " + metadata.size() + ")"));
             return;
         }
         long bytes = 0;
@@ -285,17 +338,22 @@ public final class EmailRules {
             String value = entry.getValue();
             String field = "metadata." + printable(key);
             if (key == null || key.isBlank() || key.length() > MAX_METADATA_KEY_LENGTH || hasControl(key)) {
-                problems.add(new Violation(field, "keys must be 1-" + MAX_METADATA_KEY_LENGTH + " characters without control characters"));
+                problems.add(new Violation(
+                        field, "keys must be 1-" + MAX_METADATA_KEY_LENGTH + " characters without control characters"));
             }
             if (value == null) {
                 problems.add(new Violation(field, "must be a string (give \"\" for none)"));
             } else if (value.length() > MAX_METADATA_VALUE_LENGTH || value.indexOf('\0') >= 0) {
-                problems.add(new Violation(field, "values must be at most " + MAX_METADATA_VALUE_LENGTH + " characters, without NUL"));
+                problems.add(new Violation(
+                        field, "values must be at most " + MAX_METADATA_VALUE_LENGTH + " characters, without NUL"));
             }
             bytes += utf8Length(key) + utf8Length(value);
         }
         if (bytes > MAX_METADATA_BYTES) {
-            problems.add(new Violation("metadata", "keys and values are " + bytes + " bytes together; at most " + MAX_METADATA_BYTES + " are accepted"));
+            problems.add(new Violation(
+                    "metadata",
+                    "keys and values are " + bytes + " bytes together; at most " + MAX_METADATA_BYTES
+                            + " are accepted"));
         }
     }
 
@@ -304,13 +362,23 @@ public final class EmailRules {
             problems.add(new Violation(field, "must be an object {filename, contentType, content}"));
             return 0;
         }
-        if (isBlank(a.filename()) || a.filename().length() > MAX_FILENAME_LENGTH || hasControl(a.filename())
-                || a.filename().indexOf('/') >= 0 || a.filename().indexOf('\\') >= 0) {
-            problems.add(new Violation(field + ".filename", "is required: a name (not a path) of at most " + MAX_FILENAME_LENGTH
-                    + " characters, without '/', '\\' or control characters"));
+        if (isBlank(a.filename())
+                || a.filename().length() > MAX_FILENAME_LENGTH
+                || hasControl(a.filename())
+                || a.filename().indexOf('/') >= 0
+                || a.filename().indexOf('\\') >= 0) {
+            problems.add(new Violation(
+                    field + ".filename",
+                    "is required: a name (not a path) of at most " + MAX_FILENAME_LENGTH
+                            + " characters, without '/', '\\' or control characters"));
         }
-        if (a.contentType() != null && (a.contentType().length() > MAX_CONTENT_TYPE_LENGTH || !CONTENT_TYPE.matcher(a.contentType()).matches())) {
-            problems.add(new Violation(field + ".contentType", "must be a MIME type such as application/pdf (at most " + MAX_CONTENT_TYPE_LENGTH + " characters)"));
+        if (a.contentType() != null
+                && (a.contentType().length() > MAX_CONTENT_TYPE_LENGTH
+                        || !CONTENT_TYPE.matcher(a.contentType()).matches())) {
+            problems.add(new Violation(
+                    field + ".contentType",
+                    "must be a MIME type such as application/pdf (at most " + MAX_CONTENT_TYPE_LENGTH
+                            + " characters)"));
         }
         if (a.content() == null) {
             problems.add(new Violation(field + ".content", "is required (base64)"));
@@ -318,7 +386,9 @@ public final class EmailRules {
         }
         // Base64 is 4 characters per 3 bytes: far too long a text is refused before it is decoded.
         if (a.content().length() / 4 * 3 > MAX_ATTACHMENT_BYTES + MAX_ATTACHMENT_BYTES / 10) {
-            problems.add(new Violation(field + ".content", "is over " + MAX_ATTACHMENT_BYTES + " bytes; attachments are at most that large"));
+            problems.add(new Violation(
+                    field + ".content",
+                    "is over " + MAX_ATTACHMENT_BYTES + " bytes; attachments are at most that large"));
             return MAX_ATTACHMENT_BYTES + 1;
         }
         long decoded;
@@ -334,7 +404,9 @@ public final class EmailRules {
             return 0;
         }
         if (decoded > MAX_ATTACHMENT_BYTES) {
-            problems.add(new Violation(field + ".content", "is " + decoded + " bytes; attachments are at most " + MAX_ATTACHMENT_BYTES + " bytes"));
+            problems.add(new Violation(
+                    field + ".content",
+                    "is " + decoded + " bytes; attachments are at most " + MAX_ATTACHMENT_BYTES + " bytes"));
         }
         return decoded;
     }
@@ -376,7 +448,9 @@ public final class EmailRules {
                 bytes += 1;
             } else if (c < 0x800) {
                 bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
                 bytes += 4;
                 i++;
             } else {

@@ -45,7 +45,8 @@ public record Envelope<T extends QueueMessage>(String type, Class<T> body, Strin
      */
     public String queue() {
         if (!exchange.isEmpty()) {
-            throw new IllegalStateException(type + " is broadcast on the exchange " + exchange + ", not sent to a queue");
+            throw new IllegalStateException(
+                    type + " is broadcast on the exchange " + exchange + ", not sent to a queue");
         }
         return routingKey;
     }

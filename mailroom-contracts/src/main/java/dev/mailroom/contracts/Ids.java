@@ -8,8 +8,7 @@ import java.util.UUID;
  * a redelivery or a duplicate provider event collides on the primary key and changes nothing.
  */
 public final class Ids {
-    private Ids() {
-    }
+    private Ids() {}
 
     /** A name-based UUID of the given parts (separated so that ("ab","c") differs from ("a","bc")). */
     public static UUID of(String... parts) {

@@ -21,6 +21,7 @@ public final class MessageTypes {
     public static final String SETTING_V1 = "mailroom.mailbox.setting.v1";
     /** A dead-letter action, on {@value QueueNames#CONTROL}; dead-lettered when found on the mailbox. */
     public static final String DEAD_LETTER_V1 = "mailroom.mailbox.dead-letter.v1";
+
     public static final String SETTINGS_V1 = "mailroom.settings.snapshot.v1";
     public static final String DISPATCH_V1 = "mailroom.dispatching.dispatch.v1";
     public static final String ACTIVITY_V1 = "mailroom.tracking.activity.v1";
@@ -38,11 +39,10 @@ public final class MessageTypes {
             ActivityReport.ENVELOPE,
             ActivityBatch.ENVELOPE);
 
-    private static final Map<String, Envelope<?>> BY_TYPE = ENVELOPES.stream()
-            .collect(Collectors.toUnmodifiableMap(Envelope::type, Function.identity()));
+    private static final Map<String, Envelope<?>> BY_TYPE =
+            ENVELOPES.stream().collect(Collectors.toUnmodifiableMap(Envelope::type, Function.identity()));
 
-    private MessageTypes() {
-    }
+    private MessageTypes() {}
 
     /** The envelopes of all queue messages, as their records declare them. */
     public static List<Envelope<?>> envelopes() {

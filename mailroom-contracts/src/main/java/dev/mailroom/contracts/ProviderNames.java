@@ -18,8 +18,7 @@ public final class ProviderNames {
 
     private static final List<String> ALL = List.of(SANDBOX, SMTP, SENDGRID, POSTMARK, SES, MAILGUN, RESEND);
 
-    private ProviderNames() {
-    }
+    private ProviderNames() {}
 
     /** Every provider, in the Contract's order (the order settings and error messages list them in). */
     public static List<String> all() {

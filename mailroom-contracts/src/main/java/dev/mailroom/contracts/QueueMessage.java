@@ -11,8 +11,14 @@ package dev.mailroom.contracts;
  * and its envelope in {@link MessageTypes}' list, and a golden test of its id.
  */
 public sealed interface QueueMessage
-        permits SubmitMessage, CancelMessage, SettingChange, DeadLetterAction, DispatchCommand, ActivityReport, ActivityBatch,
-        SettingsSnapshot {
+        permits SubmitMessage,
+                CancelMessage,
+                SettingChange,
+                DeadLetterAction,
+                DispatchCommand,
+                ActivityReport,
+                ActivityBatch,
+                SettingsSnapshot {
 
     /** Where this message travels and under which type name: the same for every message of its record. */
     Envelope<? extends QueueMessage> envelope();

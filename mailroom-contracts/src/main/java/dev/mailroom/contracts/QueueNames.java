@@ -21,6 +21,5 @@ public final class QueueNames {
     /** Fanout exchange of {@link SettingsSnapshot}s; each dispatcher binds its own temporary queue. */
     public static final String SETTINGS_EXCHANGE = "mailroom.settings";
 
-    private QueueNames() {
-    }
+    private QueueNames() {}
 }

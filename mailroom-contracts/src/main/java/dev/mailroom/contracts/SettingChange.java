@@ -9,7 +9,8 @@ import java.util.UUID;
  * writer, which stores it and broadcasts the new {@link SettingsSnapshot}.
  */
 public record SettingChange(String name, String value, Instant requestedAt) implements QueueMessage {
-    public static final Envelope<SettingChange> ENVELOPE = Envelope.onQueue(QueueNames.CONTROL, MessageTypes.SETTING_V1, SettingChange.class);
+    public static final Envelope<SettingChange> ENVELOPE =
+            Envelope.onQueue(QueueNames.CONTROL, MessageTypes.SETTING_V1, SettingChange.class);
 
     @Override
     public Envelope<SettingChange> envelope() {

@@ -5,6 +5,5 @@ public final class SettingNames {
     /** The provider of messages that name none. */
     public static final String DEFAULT_PROVIDER = "default-provider";
 
-    private SettingNames() {
-    }
+    private SettingNames() {}
 }

@@ -11,8 +11,8 @@ import java.util.Map;
  * @param version rises with every change; a dispatcher ignores a snapshot older than the one it has
  */
 public record SettingsSnapshot(long version, Map<String, String> values, Instant at) implements QueueMessage {
-    public static final Envelope<SettingsSnapshot> ENVELOPE = Envelope.onFanout(QueueNames.SETTINGS_EXCHANGE, MessageTypes.SETTINGS_V1,
-            SettingsSnapshot.class);
+    public static final Envelope<SettingsSnapshot> ENVELOPE =
+            Envelope.onFanout(QueueNames.SETTINGS_EXCHANGE, MessageTypes.SETTINGS_V1, SettingsSnapshot.class);
 
     public SettingsSnapshot {
         values = values == null ? Map.of() : Map.copyOf(values);

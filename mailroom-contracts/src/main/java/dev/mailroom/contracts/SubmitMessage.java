@@ -12,13 +12,10 @@ import java.util.UUID;
  * @param provider a provider name overriding the default, or null
  */
 public record SubmitMessage(
-        UUID id,
-        String organizationId,
-        Instant submittedAt,
-        Email email,
-        Instant sendAt,
-        String provider) implements QueueMessage {
-    public static final Envelope<SubmitMessage> ENVELOPE = Envelope.onQueue(QueueNames.MAILBOX, MessageTypes.SUBMIT_V1, SubmitMessage.class);
+        UUID id, String organizationId, Instant submittedAt, Email email, Instant sendAt, String provider)
+        implements QueueMessage {
+    public static final Envelope<SubmitMessage> ENVELOPE =
+            Envelope.onQueue(QueueNames.MAILBOX, MessageTypes.SUBMIT_V1, SubmitMessage.class);
 
     @Override
     public Envelope<SubmitMessage> envelope() {

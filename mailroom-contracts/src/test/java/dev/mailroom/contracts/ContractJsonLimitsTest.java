@@ -50,9 +50,21 @@ class ContractJsonLimitsTest {
     @Test
     void theLargestValidSubmissionStillReads() {
         String content = Base64.getEncoder().encodeToString(new byte[(int) EmailRules.MAX_CONTENT_BYTES - 100]);
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null,
-                "Hi", "x", null, null, null, null, List.of(new Attachment("big.bin", "application/octet-stream", content)));
-        byte[] body = ContractJson.write(new SubmitMessage(java.util.UUID.randomUUID(), "default", null, email, null, null));
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                null,
+                null,
+                "Hi",
+                "x",
+                null,
+                null,
+                null,
+                null,
+                List.of(new Attachment("big.bin", "application/octet-stream", content)));
+        byte[] body =
+                ContractJson.write(new SubmitMessage(java.util.UUID.randomUUID(), "default", null, email, null, null));
 
         SubmitMessage read = ContractJson.read(body, SubmitMessage.class);
 

@@ -14,60 +14,105 @@ import org.junit.jupiter.api.Test;
 class EmailRulesTest {
 
     private static Email email(String to, String subject, Map<String, String> headers) {
-        return new Email(Address.of("app@example.com"), List.of(Recipient.of(to)), null, null, null,
-                subject, "hello", null, headers, null, null, null);
+        return new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of(to)),
+                null,
+                null,
+                null,
+                subject,
+                "hello",
+                null,
+                headers,
+                null,
+                null,
+                null);
     }
 
     @Test
     void aPlainEmailPasses() {
-        assertThat(EmailRules.check(email("ada@example.org", "Hi", Map.of("X-Campaign", "w1")))).isEmpty();
+        assertThat(EmailRules.check(email("ada@example.org", "Hi", Map.of("X-Campaign", "w1"))))
+                .isEmpty();
     }
 
     @Test
     void anInvalidAddressIsNamedWithItsField() {
         assertThat(EmailRules.check(email("not-an-address", "Hi", Map.of())))
-                .extracting(Violation::field).containsExactly("to[0].email");
+                .extracting(Violation::field)
+                .containsExactly("to[0].email");
     }
 
     @Test
     void lineBreaksInHeadersAndSubjectAreRefused() {
         assertThat(EmailRules.check(email("ada@example.org", "Hi\r\nBcc: victim@example.com", Map.of())))
-                .extracting(Violation::field).containsExactly("subject");
+                .extracting(Violation::field)
+                .containsExactly("subject");
         assertThat(EmailRules.check(email("ada@example.org", "Hi", Map.of("X-Evil", "a\nBcc: x@example.com"))))
-                .extracting(Violation::field).containsExactly("headers.X-Evil");
+                .extracting(Violation::field)
+                .containsExactly("headers.X-Evil");
         assertThat(EmailRules.check(email("ada@example.org\r\nBcc: x@example.com", "Hi", Map.of())))
-                .extracting(Violation::field).contains("to[0].email");
+                .extracting(Violation::field)
+                .contains("to[0].email");
     }
 
     @Test
     void reservedHeadersAreRefused() {
         assertThat(EmailRules.check(email("ada@example.org", "Hi", Map.of("Bcc", "x@example.com"))))
-                .extracting(Violation::field).containsExactly("headers.Bcc");
+                .extracting(Violation::field)
+                .containsExactly("headers.Bcc");
     }
 
     @Test
     void anEmailNeedsARecipientAndABody() {
-        Email empty = new Email(Address.of("app@example.com"), null, null, null, null, "Hi", null, null, null, null, null, null);
+        Email empty = new Email(
+                Address.of("app@example.com"), null, null, null, null, "Hi", null, null, null, null, null, null);
         assertThat(EmailRules.check(empty)).extracting(Violation::field).containsExactlyInAnyOrder("to", "text");
     }
 
     @Test
     void tooManyRecipientsAreRefused() {
         List<Recipient> many = Collections.nCopies(EmailRules.MAX_RECIPIENTS + 1, Recipient.of("a@example.org"));
-        Email email = new Email(Address.of("app@example.com"), many, null, null, null, "Hi", "x", null, null, null, null, null);
+        Email email = new Email(
+                Address.of("app@example.com"), many, null, null, null, "Hi", "x", null, null, null, null, null);
         assertThat(EmailRules.check(email)).extracting(Violation::field).containsExactly("to");
     }
 
     @Test
     void badBase64AttachmentIsRefused() {
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("a@example.org")), null, null, null, "Hi", "x", null,
-                null, null, null, List.of(new Attachment("a.txt", "text/plain", "%%%")));
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("a@example.org")),
+                null,
+                null,
+                null,
+                "Hi",
+                "x",
+                null,
+                null,
+                null,
+                null,
+                List.of(new Attachment("a.txt", "text/plain", "%%%")));
         assertThat(EmailRules.check(email)).extracting(Violation::field).containsExactly("attachments[0].content");
     }
 
-    private static Email withExtras(Map<String, String> headers, List<String> tags, Map<String, String> metadata, List<Attachment> attachments) {
-        return new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null,
-                "Hi", "hello", null, headers, tags, metadata, attachments);
+    private static Email withExtras(
+            Map<String, String> headers,
+            List<String> tags,
+            Map<String, String> metadata,
+            List<Attachment> attachments) {
+        return new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                null,
+                null,
+                "Hi",
+                "hello",
+                null,
+                headers,
+                tags,
+                metadata,
+                attachments);
     }
 
     private static List<String> fields(Email email) {
@@ -79,37 +124,80 @@ class EmailRulesTest {
         try (InputStream in = getClass().getResourceAsStream("/golden/submit.v1.json")) {
             SubmitMessage golden = ContractJson.read(in.readAllBytes(), SubmitMessage.class);
             assertThat(EmailRules.check(golden.email())).isEmpty();
-            assertThat(EmailRules.check(golden, golden.submittedAt(), EmailRules.DEFAULT_MAX_SCHEDULE_AHEAD)).isEmpty();
+            assertThat(EmailRules.check(golden, golden.submittedAt(), EmailRules.DEFAULT_MAX_SCHEDULE_AHEAD))
+                    .isEmpty();
         }
     }
 
     @Test
     void headersThatMailroomMimeOrAProviderControlsAreRefusedWhateverTheirCase() {
-        List<String> reserved = List.of("DKIM-Signature", "dkim-signature", "Received", "RECEIVED", "Resent-From", "resent-message-id",
-                "Content-Type", "Content-Disposition", "content-id", "Content-Transfer-Encoding", "X-SES-CONFIGURATION-SET",
-                "x-ses-message-tags", "X-Mailgun-Variables", "X-Mailgun-Tag", "X-SMTPAPI", "x-smtpapi", "X-PM-Message-Stream",
-                "X-PM-Tag", "X-Mailroom-Id", "X-Mailroom-Anything", "Return-Path", "Sender", "Message-ID", "MIME-Version",
-                "ARC-Seal", "Authentication-Results");
+        List<String> reserved = List.of(
+                "DKIM-Signature",
+                "dkim-signature",
+                "Received",
+                "RECEIVED",
+                "Resent-From",
+                "resent-message-id",
+                "Content-Type",
+                "Content-Disposition",
+                "content-id",
+                "Content-Transfer-Encoding",
+                "X-SES-CONFIGURATION-SET",
+                "x-ses-message-tags",
+                "X-Mailgun-Variables",
+                "X-Mailgun-Tag",
+                "X-SMTPAPI",
+                "x-smtpapi",
+                "X-PM-Message-Stream",
+                "X-PM-Tag",
+                "X-Mailroom-Id",
+                "X-Mailroom-Anything",
+                "Return-Path",
+                "Sender",
+                "Message-ID",
+                "MIME-Version",
+                "ARC-Seal",
+                "Authentication-Results");
         for (String name : reserved) {
-            assertThat(fields(withExtras(Map.of(name, "x"), null, null, null))).as(name).containsExactly("headers." + name);
+            assertThat(fields(withExtras(Map.of(name, "x"), null, null, null)))
+                    .as(name)
+                    .containsExactly("headers." + name);
         }
-        assertThat(fields(withExtras(Map.of("X-Campaign", "w1", "List-Unsubscribe", "<mailto:u@example.com>", "X-Sesame", "open",
-                "In-Reply-To", "<a@example.com>"), null, null, null))).isEmpty();
+        assertThat(fields(withExtras(
+                        Map.of(
+                                "X-Campaign",
+                                "w1",
+                                "List-Unsubscribe",
+                                "<mailto:u@example.com>",
+                                "X-Sesame",
+                                "open",
+                                "In-Reply-To",
+                                "<a@example.com>"),
+                        null,
+                        null,
+                        null)))
+                .isEmpty();
     }
 
     @Test
     void headerNamesMustBeRfc5322FieldNamesAndValuesOneLineOfText() {
         assertThat(fields(withExtras(Map.of("X Space", "x"), null, null, null))).containsExactly("headers.X Space");
-        assertThat(fields(withExtras(Map.of("X-Colon:", "x"), null, null, null))).containsExactly("headers.X-Colon:");
-        assertThat(fields(withExtras(Map.of("X-\u00e9t\u00e9", "x"), null, null, null))).hasSize(1);
+        assertThat(fields(withExtras(Map.of("X-Colon:", "x"), null, null, null)))
+                .containsExactly("headers.X-Colon:");
+        assertThat(fields(withExtras(Map.of("X-\u00e9t\u00e9", "x"), null, null, null)))
+                .hasSize(1);
         assertThat(fields(withExtras(Map.of("X-Nul\0", "x"), null, null, null))).containsExactly("headers.X-Nul\\0");
-        assertThat(fields(withExtras(Map.of("X-" + "a".repeat(75), "x"), null, null, null))).hasSize(1);
+        assertThat(fields(withExtras(Map.of("X-" + "a".repeat(75), "x"), null, null, null)))
+                .hasSize(1);
         assertThat(fields(withExtras(Map.of("X-A", "a\0b"), null, null, null))).containsExactly("headers.X-A");
-        assertThat(fields(withExtras(Map.of("X-A", "a\u000bb"), null, null, null))).containsExactly("headers.X-A");
-        assertThat(fields(withExtras(Map.of("X-A", "a\rb"), null, null, null))).containsExactly("headers.X-A");
-        assertThat(fields(withExtras(Map.of("X-A", "x".repeat(EmailRules.MAX_HEADER_VALUE_LENGTH + 1)), null, null, null)))
+        assertThat(fields(withExtras(Map.of("X-A", "a\u000bb"), null, null, null)))
                 .containsExactly("headers.X-A");
-        assertThat(fields(withExtras(Map.of("X-A", "tab\tand \u00fcnicode"), null, null, null))).isEmpty();
+        assertThat(fields(withExtras(Map.of("X-A", "a\rb"), null, null, null))).containsExactly("headers.X-A");
+        assertThat(fields(withExtras(
+                        Map.of("X-A", "x".repeat(EmailRules.MAX_HEADER_VALUE_LENGTH + 1)), null, null, null)))
+                .containsExactly("headers.X-A");
+        assertThat(fields(withExtras(Map.of("X-A", "tab\tand \u00fcnicode"), null, null, null)))
+                .isEmpty();
     }
 
     @Test
@@ -133,9 +221,22 @@ class EmailRulesTest {
         List<Recipient> to = new java.util.ArrayList<>();
         to.add(null);
 
-        Email email = new Email(Address.of("app@example.com"), to, null, null, null, "Hi", "x", null, headers, tags, metadata, attachments);
+        Email email = new Email(
+                Address.of("app@example.com"),
+                to,
+                null,
+                null,
+                null,
+                "Hi",
+                "x",
+                null,
+                headers,
+                tags,
+                metadata,
+                attachments);
 
-        assertThat(fields(email)).containsExactlyInAnyOrder("to[0]", "headers.X-A", "tags[0]", "metadata.plan", "attachments[0]");
+        assertThat(fields(email))
+                .containsExactlyInAnyOrder("to[0]", "headers.X-A", "tags[0]", "metadata.plan", "attachments[0]");
     }
 
     @Test
@@ -149,21 +250,31 @@ class EmailRulesTest {
             metadata.put("k" + i, "v");
         }
         List<String> tags = Collections.nCopies(EmailRules.MAX_TAGS + 1, "t");
-        List<Attachment> attachments = Collections.nCopies(EmailRules.MAX_ATTACHMENTS + 1, new Attachment("a.txt", "text/plain", "aGk="));
+        List<Attachment> attachments =
+                Collections.nCopies(EmailRules.MAX_ATTACHMENTS + 1, new Attachment("a.txt", "text/plain", "aGk="));
 
         assertThat(fields(withExtras(headers, null, null, null))).containsExactly("headers");
         assertThat(fields(withExtras(null, tags, null, null))).containsExactly("tags");
         assertThat(fields(withExtras(null, null, metadata, null))).containsExactly("metadata");
         assertThat(fields(withExtras(null, null, null, attachments))).containsExactly("attachments");
-        assertThat(fields(withExtras(null, Collections.nCopies(EmailRules.MAX_TAGS, "t"), null,
-                Collections.nCopies(EmailRules.MAX_ATTACHMENTS, new Attachment("a.txt", "text/plain", "aGk="))))).isEmpty();
+        assertThat(fields(withExtras(
+                        null,
+                        Collections.nCopies(EmailRules.MAX_TAGS, "t"),
+                        null,
+                        Collections.nCopies(
+                                EmailRules.MAX_ATTACHMENTS, new Attachment("a.txt", "text/plain", "aGk=")))))
+                .isEmpty();
     }
 
     @Test
     void metadataKeysValuesAndTotalSizeAreCapped() {
-        assertThat(fields(withExtras(null, null, Map.of("k".repeat(EmailRules.MAX_METADATA_KEY_LENGTH + 1), "v"), null)))
-                .singleElement().asString().startsWith("metadata.kkk");
-        assertThat(fields(withExtras(null, null, Map.of("foo", "v".repeat(EmailRules.MAX_METADATA_VALUE_LENGTH + 1)), null)))
+        assertThat(fields(withExtras(
+                        null, null, Map.of("k".repeat(EmailRules.MAX_METADATA_KEY_LENGTH + 1), "v"), null)))
+                .singleElement()
+                .asString()
+                .startsWith("metadata.kkk");
+        assertThat(fields(withExtras(
+                        null, null, Map.of("foo", "v".repeat(EmailRules.MAX_METADATA_VALUE_LENGTH + 1)), null)))
                 .containsExactly("metadata.foo");
         assertThat(fields(withExtras(null, null, Map.of("foo", "a\0b"), null))).containsExactly("metadata.foo");
         assertThat(fields(withExtras(null, null, Map.of("fo\no", "v"), null))).containsExactly("metadata.fo\\no");
@@ -176,7 +287,8 @@ class EmailRulesTest {
 
     @Test
     void attachmentsAreCheckedOneByOne() {
-        String tooBig = java.util.Base64.getEncoder().encodeToString(new byte[(int) EmailRules.MAX_ATTACHMENT_BYTES + 3]);
+        String tooBig =
+                java.util.Base64.getEncoder().encodeToString(new byte[(int) EmailRules.MAX_ATTACHMENT_BYTES + 3]);
         List<Attachment> attachments = List.of(
                 new Attachment("ok.txt", "text/plain; charset=utf-8", "aGk="),
                 new Attachment("big.bin", "application/octet-stream", tooBig),
@@ -187,9 +299,16 @@ class EmailRulesTest {
                 new Attachment("y.txt", "not a type", "aGk="),
                 new Attachment("z.txt", "text/" + "p".repeat(300), "aGk="));
 
-        assertThat(fields(withExtras(null, null, null, attachments))).containsExactlyInAnyOrder(
-                "attachments[1].content", "attachments", "attachments[2].filename", "attachments[3].filename",
-                "attachments[4].filename", "attachments[5].contentType", "attachments[6].contentType", "attachments[7].contentType");
+        assertThat(fields(withExtras(null, null, null, attachments)))
+                .containsExactlyInAnyOrder(
+                        "attachments[1].content",
+                        "attachments",
+                        "attachments[2].filename",
+                        "attachments[3].filename",
+                        "attachments[4].filename",
+                        "attachments[5].contentType",
+                        "attachments[6].contentType",
+                        "attachments[7].contentType");
     }
 
     @Test
@@ -201,8 +320,19 @@ class EmailRulesTest {
 
     @Test
     void nulInTextOrHtmlIsRefused() {
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("a@example.org")), null, null, null, "Hi",
-                "a\0b", "<p>\0</p>", null, null, null, null);
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("a@example.org")),
+                null,
+                null,
+                null,
+                "Hi",
+                "a\0b",
+                "<p>\0</p>",
+                null,
+                null,
+                null,
+                null);
         assertThat(fields(email)).containsExactlyInAnyOrder("text", "html");
     }
 
@@ -219,18 +349,29 @@ class EmailRulesTest {
         Instant now = Instant.parse("2026-12-06T03:00:00Z");
         assertThat(EmailRules.checkSendAt(null, now)).isEmpty();
         assertThat(EmailRules.checkSendAt(now.minusSeconds(3600), now)).isEmpty();
-        assertThat(EmailRules.checkSendAt(Instant.parse("0001-01-01T00:00:00Z"), now)).isEmpty();
+        assertThat(EmailRules.checkSendAt(Instant.parse("0001-01-01T00:00:00Z"), now))
+                .isEmpty();
         assertThat(EmailRules.checkSendAt(now.plus(Duration.ofDays(365)), now)).isEmpty();
     }
 
     @Test
     void sendAtBeyondTheHorizonOrOutsideWhatCanBeStoredIsRefused() {
         Instant now = Instant.parse("2026-12-06T03:00:00Z");
-        assertThat(EmailRules.checkSendAt(now.plus(Duration.ofDays(365)).plusSeconds(1), now)).extracting(Violation::field).containsExactly("sendAt");
-        assertThat(EmailRules.checkSendAt(now.plus(Duration.ofDays(2)), now, Duration.ofDays(1))).extracting(Violation::field).containsExactly("sendAt");
-        assertThat(EmailRules.checkSendAt(Instant.MAX, now)).extracting(Violation::field).containsExactly("sendAt");
-        assertThat(EmailRules.checkSendAt(Instant.MIN, now)).extracting(Violation::field).containsExactly("sendAt");
-        assertThat(EmailRules.checkSendAt(Instant.parse("-0001-12-31T23:59:59Z"), now)).extracting(Violation::field).containsExactly("sendAt");
+        assertThat(EmailRules.checkSendAt(now.plus(Duration.ofDays(365)).plusSeconds(1), now))
+                .extracting(Violation::field)
+                .containsExactly("sendAt");
+        assertThat(EmailRules.checkSendAt(now.plus(Duration.ofDays(2)), now, Duration.ofDays(1)))
+                .extracting(Violation::field)
+                .containsExactly("sendAt");
+        assertThat(EmailRules.checkSendAt(Instant.MAX, now))
+                .extracting(Violation::field)
+                .containsExactly("sendAt");
+        assertThat(EmailRules.checkSendAt(Instant.MIN, now))
+                .extracting(Violation::field)
+                .containsExactly("sendAt");
+        assertThat(EmailRules.checkSendAt(Instant.parse("-0001-12-31T23:59:59Z"), now))
+                .extracting(Violation::field)
+                .containsExactly("sendAt");
     }
 
     @Test
@@ -238,19 +379,30 @@ class EmailRulesTest {
         Instant now = Instant.parse("2026-12-06T03:00:00Z");
         Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
 
-        assertThat(EmailRules.checkSendAt(Instant.parse("9999-01-01T00:00:00Z"), now, forever)).isEmpty();
-        assertThat(EmailRules.checkSendAt(Instant.parse("+10000-01-01T00:00:00Z"), now, forever)).extracting(Violation::field).containsExactly("sendAt");
-        assertThat(EmailRules.checkSendAt(Instant.MAX, Instant.MAX, forever)).extracting(Violation::field).containsExactly("sendAt");
+        assertThat(EmailRules.checkSendAt(Instant.parse("9999-01-01T00:00:00Z"), now, forever))
+                .isEmpty();
+        assertThat(EmailRules.checkSendAt(Instant.parse("+10000-01-01T00:00:00Z"), now, forever))
+                .extracting(Violation::field)
+                .containsExactly("sendAt");
+        assertThat(EmailRules.checkSendAt(Instant.MAX, Instant.MAX, forever))
+                .extracting(Violation::field)
+                .containsExactly("sendAt");
     }
 
     @Test
     void aSubmissionIsCheckedWithItsTimes() {
         Instant now = Instant.parse("2026-12-06T03:00:00Z");
         Email ok = email("ada@example.org", "Hi", Map.of());
-        SubmitMessage far = new SubmitMessage(java.util.UUID.randomUUID(), "default", now, ok, Instant.parse("+1000000000-01-01T00:00:00Z"), null);
-        SubmitMessage oddlySubmitted = new SubmitMessage(java.util.UUID.randomUUID(), "default", Instant.MIN, ok, null, null);
+        SubmitMessage far = new SubmitMessage(
+                java.util.UUID.randomUUID(), "default", now, ok, Instant.parse("+1000000000-01-01T00:00:00Z"), null);
+        SubmitMessage oddlySubmitted =
+                new SubmitMessage(java.util.UUID.randomUUID(), "default", Instant.MIN, ok, null, null);
 
-        assertThat(EmailRules.check(far, now, EmailRules.DEFAULT_MAX_SCHEDULE_AHEAD)).extracting(Violation::field).containsExactly("sendAt");
-        assertThat(EmailRules.check(oddlySubmitted, now, EmailRules.DEFAULT_MAX_SCHEDULE_AHEAD)).extracting(Violation::field).containsExactly("submittedAt");
+        assertThat(EmailRules.check(far, now, EmailRules.DEFAULT_MAX_SCHEDULE_AHEAD))
+                .extracting(Violation::field)
+                .containsExactly("sendAt");
+        assertThat(EmailRules.check(oddlySubmitted, now, EmailRules.DEFAULT_MAX_SCHEDULE_AHEAD))
+                .extracting(Violation::field)
+                .containsExactly("submittedAt");
     }
 }

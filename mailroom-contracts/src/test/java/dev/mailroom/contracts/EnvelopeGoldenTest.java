@@ -20,21 +20,29 @@ class EnvelopeGoldenTest {
     void aSubmissionGoesToTheMailboxUnderItsOwnId() throws IOException {
         SubmitMessage message = ContractJson.read(golden("submit.v1.json"), SubmitMessage.class);
 
-        assertEnvelope(message, "mailroom.mailbox", "mailroom.mailbox.submit.v1", "0b6f4c3e-6a43-4c8e-9f0e-2f1b8f0b9a11");
+        assertEnvelope(
+                message, "mailroom.mailbox", "mailroom.mailbox.submit.v1", "0b6f4c3e-6a43-4c8e-9f0e-2f1b8f0b9a11");
     }
 
     @Test
     void aCancelGoesToTheMailboxNamedByTheMessageItCancels() throws IOException {
         CancelMessage cancel = ContractJson.read(golden("cancel.v1.json"), CancelMessage.class);
 
-        assertEnvelope(cancel, "mailroom.mailbox", "mailroom.mailbox.cancel.v1", "cancel:0b6f4c3e-6a43-4c8e-9f0e-2f1b8f0b9a11");
+        assertEnvelope(
+                cancel,
+                "mailroom.mailbox",
+                "mailroom.mailbox.cancel.v1",
+                "cancel:0b6f4c3e-6a43-4c8e-9f0e-2f1b8f0b9a11");
     }
 
     @Test
     void aDeadLetterActionGoesToTheControlQueueNamedByItsDeadLetterAndAction() throws IOException {
         DeadLetterAction action = ContractJson.read(golden("dead-letter.v1.json"), DeadLetterAction.class);
 
-        assertEnvelope(action, "mailroom.control", "mailroom.mailbox.dead-letter.v1",
+        assertEnvelope(
+                action,
+                "mailroom.control",
+                "mailroom.mailbox.dead-letter.v1",
                 "dead-letter:9d1c2b7e-3f0a-3c55-8e21-4b6a0c9d7e10:replay");
     }
 
@@ -53,14 +61,19 @@ class EnvelopeGoldenTest {
     void aDispatchCommandGoesToTheDispatchingQueueNamedByMessageAndAttempt() throws IOException {
         DispatchCommand command = ContractJson.read(golden("dispatch.v1.json"), DispatchCommand.class);
 
-        assertEnvelope(command, "mailroom.dispatching", "mailroom.dispatching.dispatch.v1", "0b6f4c3e-6a43-4c8e-9f0e-2f1b8f0b9a11:1");
+        assertEnvelope(
+                command,
+                "mailroom.dispatching",
+                "mailroom.dispatching.dispatch.v1",
+                "0b6f4c3e-6a43-4c8e-9f0e-2f1b8f0b9a11:1");
     }
 
     @Test
     void anActivityReportGoesToTheTrackingQueueUnderItsOwnId() throws IOException {
         ActivityReport report = ContractJson.read(golden("activity.v1.json"), ActivityReport.class);
 
-        assertEnvelope(report, "mailroom.tracking", "mailroom.tracking.activity.v1", "6c1f1b9e-0d57-3c1e-8b6e-6a9a2d2f3c44");
+        assertEnvelope(
+                report, "mailroom.tracking", "mailroom.tracking.activity.v1", "6c1f1b9e-0d57-3c1e-8b6e-6a9a2d2f3c44");
     }
 
     @Test
@@ -68,7 +81,8 @@ class EnvelopeGoldenTest {
         ActivityBatch batch = ContractJson.read(golden("activities.v1.json"), ActivityBatch.class);
 
         // UUID.nameUUIDFromBytes("activity-batch\u001f6c1f1b9e-…\u001f1d0c5a8e-…"), computed outside Java.
-        assertEnvelope(batch, "mailroom.tracking", "mailroom.tracking.activities.v1", "eaa7ddd8-7a8e-350d-8c8a-df44326d9d46");
+        assertEnvelope(
+                batch, "mailroom.tracking", "mailroom.tracking.activities.v1", "eaa7ddd8-7a8e-350d-8c8a-df44326d9d46");
         assertThat(batch.messageId()).isEqualTo(batch.amqpMessageId());
     }
 
@@ -80,13 +94,16 @@ class EnvelopeGoldenTest {
         assertThat(snapshot.envelope().routingKey()).isEmpty();
         assertThat(snapshot.type()).isEqualTo("mailroom.settings.snapshot.v1");
         assertThat(snapshot.amqpMessageId()).isEqualTo("settings:7");
-        assertThatThrownBy(() -> snapshot.envelope().queue()).as("a broadcast has no one queue").isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> snapshot.envelope().queue())
+                .as("a broadcast has no one queue")
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void everyQueueMessageRecordDeclaresOneEnvelopeThatTheTypeNamesLeadBackTo() {
         List<Class<?>> records = Arrays.asList(QueueMessage.class.getPermittedSubclasses());
-        List<Class<?>> declared = MessageTypes.envelopes().stream().<Class<?>>map(Envelope::body).toList();
+        List<Class<?>> declared =
+                MessageTypes.envelopes().stream().<Class<?>>map(Envelope::body).toList();
 
         assertThat(declared).containsExactlyInAnyOrderElementsOf(records);
         assertThat(MessageTypes.envelopes()).extracting(Envelope::type).doesNotHaveDuplicates();
@@ -100,9 +117,13 @@ class EnvelopeGoldenTest {
 
     @Test
     void onlySettingChangesAndDeadLetterActionsTravelOnTheControlQueue() {
-        assertThat(MessageTypes.envelopes()).filteredOn(e -> e.travelsOn(QueueNames.CONTROL)).extracting(Envelope::type)
+        assertThat(MessageTypes.envelopes())
+                .filteredOn(e -> e.travelsOn(QueueNames.CONTROL))
+                .extracting(Envelope::type)
                 .containsExactlyInAnyOrder(MessageTypes.SETTING_V1, MessageTypes.DEAD_LETTER_V1);
-        assertThat(MessageTypes.envelopes()).filteredOn(e -> e.travelsOn(QueueNames.MAILBOX)).extracting(Envelope::type)
+        assertThat(MessageTypes.envelopes())
+                .filteredOn(e -> e.travelsOn(QueueNames.MAILBOX))
+                .extracting(Envelope::type)
                 .containsExactlyInAnyOrder(MessageTypes.SUBMIT_V1, MessageTypes.CANCEL_V1);
     }
 

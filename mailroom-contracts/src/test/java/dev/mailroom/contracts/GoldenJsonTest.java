@@ -58,7 +58,9 @@ class GoldenJsonTest {
         byte[] golden = golden("activities.v1.json");
         ActivityBatch batch = ContractJson.read(golden, ActivityBatch.class);
 
-        assertThat(batch.activities()).extracting(ActivityReport::status).containsExactly(MessageStatus.DELIVERED, MessageStatus.OPENED);
+        assertThat(batch.activities())
+                .extracting(ActivityReport::status)
+                .containsExactly(MessageStatus.DELIVERED, MessageStatus.OPENED);
         assertThat(batch.activities().get(1).messageId()).isNull();
         assertThat(batch.activities().get(1).providerMessageId()).isEqualTo("sg-7f3a");
         assertSameJson(ContractJson.write(batch), golden);

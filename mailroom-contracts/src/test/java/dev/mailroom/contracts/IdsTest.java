@@ -10,14 +10,16 @@ class IdsTest {
     @Test
     void theSameFactAlwaysGetsTheSameId() {
         UUID message = UUID.randomUUID();
-        assertThat(Ids.activity(message, MessageStatus.QUEUED, 1)).isEqualTo(Ids.activity(message, MessageStatus.QUEUED, 1));
+        assertThat(Ids.activity(message, MessageStatus.QUEUED, 1))
+                .isEqualTo(Ids.activity(message, MessageStatus.QUEUED, 1));
         assertThat(Ids.providerEvent("sendgrid", "evt-1")).isEqualTo(Ids.providerEvent("sendgrid", "evt-1"));
     }
 
     @Test
     void differentFactsGetDifferentIds() {
         UUID message = UUID.randomUUID();
-        assertThat(Ids.activity(message, MessageStatus.QUEUED, 1)).isNotEqualTo(Ids.activity(message, MessageStatus.QUEUED, 2));
+        assertThat(Ids.activity(message, MessageStatus.QUEUED, 1))
+                .isNotEqualTo(Ids.activity(message, MessageStatus.QUEUED, 2));
         assertThat(Ids.of("ab", "c")).isNotEqualTo(Ids.of("a", "bc"));
         assertThat(Ids.idempotentMessage("org-a", "k")).isNotEqualTo(Ids.idempotentMessage("org-b", "k"));
     }

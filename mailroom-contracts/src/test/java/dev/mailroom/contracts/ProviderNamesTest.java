@@ -10,7 +10,8 @@ class ProviderNamesTest {
     void theContractKeepsEveryProviderItEverNamedEachOnceAsAPathSegment() {
         // New providers may join (ArchitectureTest checks the list against the provider packages);
         // none of the Contract's may leave, and each name is a plain lower-case path segment.
-        assertThat(ProviderNames.all()).containsSubsequence("sandbox", "smtp", "sendgrid", "postmark", "ses", "mailgun", "resend")
+        assertThat(ProviderNames.all())
+                .containsSubsequence("sandbox", "smtp", "sendgrid", "postmark", "ses", "mailgun", "resend")
                 .doesNotHaveDuplicates()
                 .allMatch(name -> name.matches("[a-z0-9-]+"));
     }

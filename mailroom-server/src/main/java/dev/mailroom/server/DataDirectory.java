@@ -30,8 +30,7 @@ public final class DataDirectory {
     private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
-    private DataDirectory() {
-    }
+    private DataDirectory() {}
 
     /**
      * Creates {@code dir} (and missing parents) if needed and makes it 0700, whoever created it:
@@ -52,7 +51,8 @@ public final class DataDirectory {
             setPermissions(absolute, PRIVATE_DIRECTORY);
             return absolute;
         } catch (FileAlreadyExistsException e) {
-            throw new UncheckedIOException("cannot use " + absolute + " as a directory: a file of that name is in the way", e);
+            throw new UncheckedIOException(
+                    "cannot use " + absolute + " as a directory: a file of that name is in the way", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the private directory " + absolute, e);
         }
@@ -96,8 +96,7 @@ public final class DataDirectory {
     }
 
     /** @param created whether this call generated it (and so may show it, once) */
-    public record Secret(String value, boolean created) {
-    }
+    public record Secret(String value, boolean created) {}
 
     /**
      * Like {@link #readOrCreatePrivateFile}, and says whether the value was made now. The new file
@@ -164,7 +163,9 @@ public final class DataDirectory {
     }
 
     private static FileAttribute<?>[] privateFileAttributes(Path dir) {
-        return isPosix(dir) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PRIVATE_FILE)} : new FileAttribute<?>[0];
+        return isPosix(dir)
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PRIVATE_FILE)}
+                : new FileAttribute<?>[0];
     }
 
     private static void setPermissions(Path path, Set<PosixFilePermission> permissions) throws IOException {

@@ -27,12 +27,16 @@ public class EnabledProviders {
     private final String defaultProvider;
 
     public EnabledProviders(Environment env, List<ProviderDescriptor> providers) {
-        Map<String, ProviderDescriptor> byName = providers.stream()
-                .collect(Collectors.toMap(ProviderDescriptor::name, Function.identity()));
-        List<String> unknown = byName.keySet().stream().filter(name -> !ProviderNames.isKnown(name)).sorted().toList();
+        Map<String, ProviderDescriptor> byName =
+                providers.stream().collect(Collectors.toMap(ProviderDescriptor::name, Function.identity()));
+        List<String> unknown = byName.keySet().stream()
+                .filter(name -> !ProviderNames.isKnown(name))
+                .sorted()
+                .toList();
         if (!unknown.isEmpty()) {
             // A new provider package whose name was not added to the Contract: say so at start.
-            throw new IllegalStateException("provider packages declare names missing from dev.mailroom.contracts.ProviderNames: " + unknown);
+            throw new IllegalStateException(
+                    "provider packages declare names missing from dev.mailroom.contracts.ProviderNames: " + unknown);
         }
         this.enabled = ProviderNames.all().stream()
                 .filter(name -> byName.containsKey(name) && isEnabled(env, byName.get(name)))
@@ -42,7 +46,9 @@ public class EnabledProviders {
             this.defaultProvider = configured.trim();
         } else {
             // Nothing set: the sandbox where it runs, else the first provider configured.
-            this.defaultProvider = enabled.contains(ProviderNames.SANDBOX) || enabled.isEmpty() ? ProviderNames.SANDBOX : enabled.get(0);
+            this.defaultProvider = enabled.contains(ProviderNames.SANDBOX) || enabled.isEmpty()
+                    ? ProviderNames.SANDBOX
+                    : enabled.get(0);
         }
     }
 
@@ -53,7 +59,9 @@ public class EnabledProviders {
         }
         String property = provider.enabledBy();
         // Like @ConditionalOnProperty without a value: present and not "false".
-        return property != null && env.containsProperty(property) && !"false".equalsIgnoreCase(env.getProperty(property));
+        return property != null
+                && env.containsProperty(property)
+                && !"false".equalsIgnoreCase(env.getProperty(property));
     }
 
     public boolean isEnabled(String name) {

@@ -9,8 +9,7 @@ package dev.mailroom.server;
 public final class LogSafe {
     static final int MAX_CHARS = 500;
 
-    private LogSafe() {
-    }
+    private LogSafe() {}
 
     /** {@code String.valueOf(value)} with CR, LF, every other control character and U+2028/U+2029 escaped. */
     public static String escape(Object value) {
@@ -23,7 +22,10 @@ public final class LogSafe {
                 case '\r' -> "\\r";
                 case '\n' -> "\\n";
                 case '\t' -> "\\t";
-                default -> Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? String.format("\\u%04x", (int) c) : null;
+                default ->
+                    Character.isISOControl(c) || c == '\u2028' || c == '\u2029'
+                            ? String.format("\\u%04x", (int) c)
+                            : null;
             };
             if (escaped != null && out == null) {
                 out = new StringBuilder(end + 16).append(s, 0, i);

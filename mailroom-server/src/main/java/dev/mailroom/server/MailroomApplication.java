@@ -17,7 +17,9 @@ public class MailroomApplication {
         // async steps then start a new thread per task (the JDK HTTP client's completions among
         // them). Set before anything touches the pool; an explicit -D setting wins.
         if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
-            System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
+            System.setProperty(
+                    COMMON_POOL_PARALLELISM,
+                    Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
         }
         SpringApplication.run(MailroomApplication.class, args);
     }

@@ -33,12 +33,19 @@ public record MailroomProperties(
         @DefaultValue Providers providers) {
 
     @ConstructorBinding
-    public MailroomProperties {
-    }
+    public MailroomProperties {}
 
     /** The defaults for the broker and the providers. */
-    public MailroomProperties(String publicUrl, Path dataDir, Api api, Webhooks webhooks, Operator operator, Dispatcher dispatcher) {
-        this(publicUrl, dataDir, api, webhooks, operator, dispatcher, new Broker("rabbitmq", Duration.ofSeconds(15), 10),
+    public MailroomProperties(
+            String publicUrl, Path dataDir, Api api, Webhooks webhooks, Operator operator, Dispatcher dispatcher) {
+        this(
+                publicUrl,
+                dataDir,
+                api,
+                webhooks,
+                operator,
+                dispatcher,
+                new Broker("rabbitmq", Duration.ofSeconds(15), 10),
                 new Providers(null, List.of()));
     }
 
@@ -67,19 +74,20 @@ public record MailroomProperties(
      *                        runs, else the first provider configured); changeable at run time by the API
      * @param failover        providers tried in this order when the chosen one's circuit breaker is open
      */
-    public record Providers(
-            @Name("default") String defaultProvider,
-            List<String> failover) {
+    public record Providers(@Name("default") String defaultProvider, List<String> failover) {
 
         public Providers {
-            failover = failover == null ? List.of()
-                    : failover.stream().map(String::trim).filter(name -> !name.isEmpty()).toList();
+            failover = failover == null
+                    ? List.of()
+                    : failover.stream()
+                            .map(String::trim)
+                            .filter(name -> !name.isEmpty())
+                            .toList();
         }
     }
 
     /** @param bootstrapKey an API key with every right on the default organization */
-    public record Api(String bootstrapKey) {
-    }
+    public record Api(String bootstrapKey) {}
 
     /**
      * Limits of the webhook sink ({@code POST /webhooks/{provider}}).
@@ -107,20 +115,30 @@ public record MailroomProperties(
         @ConstructorBinding
         public Webhooks {
             if (maxBodyBytes < 1 || maxConcurrentCalls < 1 || maxCallsPerSecond < 1) {
-                throw new IllegalArgumentException("mailroom.webhooks.max-body-bytes, max-concurrent-calls and max-calls-per-second must be positive");
+                throw new IllegalArgumentException(
+                        "mailroom.webhooks.max-body-bytes, max-concurrent-calls and max-calls-per-second must be positive");
             }
             if (maxInFlightBytes < maxBodyBytes) {
                 throw new IllegalArgumentException("mailroom.webhooks.max-in-flight-bytes (" + maxInFlightBytes
-                        + ") must be at least max-body-bytes (" + maxBodyBytes + "), or no call of the largest size could ever be read");
+                        + ") must be at least max-body-bytes (" + maxBodyBytes
+                        + "), or no call of the largest size could ever be read");
             }
             if (maxEventAge.isNegative() || maxEventAhead.isNegative()) {
-                throw new IllegalArgumentException("mailroom.webhooks.max-event-age and max-event-ahead must not be negative");
+                throw new IllegalArgumentException(
+                        "mailroom.webhooks.max-event-age and max-event-ahead must not be negative");
             }
         }
 
         /** The default limits with this tolerance and body size. */
         public Webhooks(Duration tolerance, int maxBodyBytes) {
-            this(tolerance, maxBodyBytes, 64, 5000, Math.max(67_108_864L, maxBodyBytes), Duration.ofDays(30), Duration.ofMinutes(15),
+            this(
+                    tolerance,
+                    maxBodyBytes,
+                    64,
+                    5000,
+                    Math.max(67_108_864L, maxBodyBytes),
+                    Duration.ofDays(30),
+                    Duration.ofMinutes(15),
                     new AuthFailures(10, Duration.ofMinutes(1), Duration.ofMinutes(5), 100_000));
         }
     }
@@ -142,8 +160,14 @@ public record MailroomProperties(
             @DefaultValue("100000") int maxSources) {
 
         public AuthFailures {
-            if (max < 1 || maxSources < 1 || window.isNegative() || window.isZero() || blockFor.isNegative() || blockFor.isZero()) {
-                throw new IllegalArgumentException("mailroom.webhooks.auth-failures.max, window, block-for and max-sources must be positive");
+            if (max < 1
+                    || maxSources < 1
+                    || window.isNegative()
+                    || window.isZero()
+                    || blockFor.isNegative()
+                    || blockFor.isZero()) {
+                throw new IllegalArgumentException(
+                        "mailroom.webhooks.auth-failures.max, window, block-for and max-sources must be positive");
             }
         }
     }
@@ -170,11 +194,18 @@ public record MailroomProperties(
             @DefaultValue("PT1H") Duration maxRetryDelay) {
 
         @ConstructorBinding
-        public Operator {
-        }
+        public Operator {}
 
-        public Operator(int batchSize, int consumers, int maxAttempts, Duration retryBackoff, Duration releaseInterval) {
-            this(batchSize, consumers, maxAttempts, retryBackoff, releaseInterval, Duration.ofHours(24), Duration.ofMinutes(5),
+        public Operator(
+                int batchSize, int consumers, int maxAttempts, Duration retryBackoff, Duration releaseInterval) {
+            this(
+                    batchSize,
+                    consumers,
+                    maxAttempts,
+                    retryBackoff,
+                    releaseInterval,
+                    Duration.ofHours(24),
+                    Duration.ofMinutes(5),
                     Duration.ofHours(1));
         }
     }
@@ -200,7 +231,12 @@ public record MailroomProperties(
 
         /** No rate limits and the default circuit breaker. */
         public Dispatcher(int batchSize, int consumers, int concurrency) {
-            this(batchSize, consumers, concurrency, java.util.Map.of(), new CircuitBreaker(50, 20, 10, Duration.ofSeconds(30)));
+            this(
+                    batchSize,
+                    consumers,
+                    concurrency,
+                    java.util.Map.of(),
+                    new CircuitBreaker(50, 20, 10, Duration.ofSeconds(30)));
         }
     }
 
@@ -214,6 +250,5 @@ public record MailroomProperties(
             @DefaultValue("50") int failureRate,
             @DefaultValue("20") int window,
             @DefaultValue("10") int minimumCalls,
-            @DefaultValue("PT30S") Duration openFor) {
-    }
+            @DefaultValue("PT30S") Duration openFor) {}
 }

@@ -30,11 +30,14 @@ class ReadOnlyDatabase {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String name) {
-                // After initialization: the pool's properties are bound by then, and it opens no connection before its first use.
+                // After initialization: the pool's properties are bound by then, and it opens no connection before its
+                // first use.
                 if (!operator && bean instanceof HikariDataSource pool) {
                     readOnly(pool);
                 } else if (!operator && bean instanceof DataSource) {
-                    log.warn("DataSource '{}' is not a Hikari pool: it is not made read-only in this process without the operator role", name);
+                    log.warn(
+                            "DataSource '{}' is not a Hikari pool: it is not made read-only in this process without the operator role",
+                            name);
                 }
                 return bean;
             }

@@ -8,7 +8,10 @@ import java.util.stream.Collectors;
 
 /** The parts of Mailroom one process can run; {@code mailroom.roles} picks them (default: all). */
 public enum Role {
-    API, WEBHOOKS, OPERATOR, DISPATCHER;
+    API,
+    WEBHOOKS,
+    OPERATOR,
+    DISPATCHER;
 
     public static final String PROPERTY = "mailroom.roles";
 
@@ -31,7 +34,9 @@ public enum Role {
                 roles.add(Role.valueOf(name.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown role '" + name + "' in " + PROPERTY + "; use any of "
-                        + Arrays.stream(values()).map(r -> r.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(",")));
+                        + Arrays.stream(values())
+                                .map(r -> r.name().toLowerCase(Locale.ROOT))
+                                .collect(Collectors.joining(",")));
             }
         }
         return roles;

@@ -25,17 +25,33 @@ class StartupBanner {
     @EventListener(ApplicationReadyEvent.class)
     void printWelcome() {
         Set<Role> roles = Role.parse(env.getProperty(Role.PROPERTY));
-        StringBuilder text = new StringBuilder("\n\n  Mailroom is ready (roles: ").append(roles).append(")\n");
+        StringBuilder text = new StringBuilder("\n\n  Mailroom is ready (roles: ")
+                .append(roles)
+                .append(")\n");
         text.append("  URL:      ").append(publicUrl.get()).append('\n');
         if (roles.contains(Role.API)) {
-            String key = keyHints.stream().map(ApiKeyHint::apiKeyForDisplay).findFirst().orElse("?");
+            String key = keyHints.stream()
+                    .map(ApiKeyHint::apiKeyForDisplay)
+                    .findFirst()
+                    .orElse("?");
             text.append("  API key:  ").append(key).append('\n');
-            text.append("  Dashboard: ").append(publicUrl.get()).append("/dashboard/").append('\n');
+            text.append("  Dashboard: ")
+                    .append(publicUrl.get())
+                    .append("/dashboard/")
+                    .append('\n');
         }
-        text.append("  AMQP:     amqp://").append(env.getProperty("spring.rabbitmq.host")).append(':')
+        text.append("  AMQP:     amqp://")
+                .append(env.getProperty("spring.rabbitmq.host"))
+                .append(':')
                 .append(env.getProperty("spring.rabbitmq.port"))
-                .append("true".equals(env.getProperty("mailroom.embedded.broker")) ? " (embedded broker, user " + env.getProperty("spring.rabbitmq.username")
-                        + ", password in " + env.getProperty("mailroom.embedded.amqp-password-location", "spring.rabbitmq.password") + ")" : "")
+                .append(
+                        "true".equals(env.getProperty("mailroom.embedded.broker"))
+                                ? " (embedded broker, user " + env.getProperty("spring.rabbitmq.username")
+                                        + ", password in "
+                                        + env.getProperty(
+                                                "mailroom.embedded.amqp-password-location", "spring.rabbitmq.password")
+                                        + ")"
+                                : "")
                 .append('\n');
         log.info(text.toString());
     }

@@ -24,13 +24,16 @@ class ArchitectureTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.mailroom.server");
-    private static final String[] DATABASE = {"java.sql..", "javax.sql..", "org.springframework.jdbc..", "org.springframework.transaction.."};
+    private static final String[] DATABASE = {
+        "java.sql..", "javax.sql..", "org.springframework.jdbc..", "org.springframework.transaction.."
+    };
     private static final String PROVIDERS = "dev.mailroom.server.providers";
     /** What the provider packages share; not a provider itself. */
     private static final String SUPPORT = "support";
     /** The role packages, named as {@code mailroom.roles} names the roles. */
     private static final List<String> ROLES = Arrays.stream(Role.values())
-            .map(role -> "dev.mailroom.server." + role.name().toLowerCase(Locale.ROOT) + "..").toList();
+            .map(role -> "dev.mailroom.server." + role.name().toLowerCase(Locale.ROOT) + "..")
+            .toList();
     /** The provider packages, as found in the code: every package under {@code providers} but the shared support. */
     private static final Set<String> PROVIDER_PACKAGES = CLASSES.stream()
             .map(JavaClass::getPackageName)
@@ -41,19 +44,32 @@ class ArchitectureTest {
 
     @Test
     void dispatchersWebhookSinksAndProvidersNeverTouchTheDatabase() {
-        noClasses().that().resideInAnyPackage("..server.dispatcher..", "..server.webhooks..", "..server.providers..", "..server.messaging..")
-                .should().dependOnClassesThat().resideInAnyPackage(DATABASE)
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "..server.dispatcher..", "..server.webhooks..", "..server.providers..", "..server.messaging..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(DATABASE)
                 .check(CLASSES);
     }
 
     @Test
     void onlyTheOperatorWritesTheDatabase() {
         // The API reads through its own queries; it must not reach the operator's store.
-        noClasses().that().resideOutsideOfPackage("..server.operator..")
-                .should().dependOnClassesThat().resideInAPackage("..server.operator..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("..server.operator..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("..server.operator..")
                 .check(CLASSES);
-        noClasses().that().resideInAPackage("..server.api..")
-                .should().dependOnClassesThat().haveSimpleName("TransactionTemplate")
+        noClasses()
+                .that()
+                .resideInAPackage("..server.api..")
+                .should()
+                .dependOnClassesThat()
+                .haveSimpleName("TransactionTemplate")
                 .check(CLASSES);
     }
 
@@ -66,11 +82,21 @@ class ArchitectureTest {
     private static final String[] WRITERS = {"..server.operator.."};
 
     /** Every way the code could write through JDBC: a call or a method reference to any of them counts. */
-    private static final DescribedPredicate<JavaAccess<?>> JDBC_WRITE = access(org.springframework.jdbc.core.JdbcOperations.class,
-            "update", "batchUpdate", "execute", "call")
-            .or(access(org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations.class, "update", "batchUpdate", "execute"))
+    private static final DescribedPredicate<JavaAccess<?>> JDBC_WRITE = access(
+                    org.springframework.jdbc.core.JdbcOperations.class, "update", "batchUpdate", "execute", "call")
+            .or(access(
+                    org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations.class,
+                    "update",
+                    "batchUpdate",
+                    "execute"))
             .or(access(org.springframework.jdbc.core.simple.JdbcClient.StatementSpec.class, "update"))
-            .or(access(java.sql.Statement.class, "execute", "executeUpdate", "executeLargeUpdate", "executeBatch", "executeLargeBatch"))
+            .or(access(
+                    java.sql.Statement.class,
+                    "execute",
+                    "executeUpdate",
+                    "executeLargeUpdate",
+                    "executeBatch",
+                    "executeLargeBatch"))
             .or(anyAccessTo(org.springframework.jdbc.core.simple.SimpleJdbcInsertOperations.class))
             .or(anyAccessTo(org.springframework.jdbc.core.simple.SimpleJdbcCallOperations.class))
             .or(anyAccessTo(org.springframework.jdbc.object.SqlUpdate.class))
@@ -78,31 +104,44 @@ class ArchitectureTest {
 
     @Test
     void nothingOutsideTheWritersCallsAJdbcWrite() {
-        noClasses().that().resideOutsideOfPackages(WRITERS)
-                .should().accessTargetWhere(JDBC_WRITE)
-                .because("only the operator writes the database (DESIGN §1); the API reads through its *Queries classes")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(WRITERS)
+                .should()
+                .accessTargetWhere(JDBC_WRITE)
+                .because(
+                        "only the operator writes the database (DESIGN §1); the API reads through its *Queries classes")
                 .check(CLASSES);
     }
 
     @Test
     void controllersDoNotDependOnSpringJdbc() {
-        noClasses().that().resideInAPackage("..server.api..")
-                .and().areMetaAnnotatedWith(org.springframework.stereotype.Controller.class)
-                .or().areMetaAnnotatedWith(org.springframework.web.bind.annotation.ControllerAdvice.class)
-                .or().resideInAPackage("..server.dashboard..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.springframework.jdbc..", "java.sql..", "javax.sql..")
+        noClasses()
+                .that()
+                .resideInAPackage("..server.api..")
+                .and()
+                .areMetaAnnotatedWith(org.springframework.stereotype.Controller.class)
+                .or()
+                .areMetaAnnotatedWith(org.springframework.web.bind.annotation.ControllerAdvice.class)
+                .or()
+                .resideInAPackage("..server.dashboard..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework.jdbc..", "java.sql..", "javax.sql..")
                 .because("a controller reads through a query class of its package, never SQL of its own")
                 .check(CLASSES);
     }
 
     private static DescribedPredicate<JavaAccess<?>> access(Class<?> type, String... names) {
         Set<String> methods = Set.of(names);
-        return DescribedPredicate.describe(type.getSimpleName() + "." + String.join("/", names),
+        return DescribedPredicate.describe(
+                type.getSimpleName() + "." + String.join("/", names),
                 a -> a.getTargetOwner().isAssignableTo(type) && methods.contains(a.getName()));
     }
 
     private static DescribedPredicate<JavaAccess<?>> anyAccessTo(Class<?> type) {
-        return DescribedPredicate.describe("any use of " + type.getSimpleName(), a -> a.getTargetOwner().isAssignableTo(type));
+        return DescribedPredicate.describe(
+                "any use of " + type.getSimpleName(), a -> a.getTargetOwner().isAssignableTo(type));
     }
 
     @Test
@@ -110,28 +149,45 @@ class ArchitectureTest {
         for (String role : ROLES) {
             String rolePackage = role.substring(0, role.length() - 2);
             assertThat(CLASSES.stream().filter(c -> c.getPackageName().equals(rolePackage)))
-                    .as("classes of role package " + rolePackage).isNotEmpty();
+                    .as("classes of role package " + rolePackage)
+                    .isNotEmpty();
             String[] others = ROLES.stream().filter(r -> !r.equals(role)).toArray(String[]::new);
-            noClasses().that().resideInAPackage(role).should().dependOnClassesThat().resideInAnyPackage(others).check(CLASSES);
+            noClasses()
+                    .that()
+                    .resideInAPackage(role)
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(others)
+                    .check(CLASSES);
         }
     }
 
     @Test
     void theSecurityChainDependsOnNoRole() {
         // It guards every process, whatever its roles; the API lends it its keys through BearerTokens.
-        noClasses().that().resideInAPackage("..server.security..")
-                .should().dependOnClassesThat().resideInAnyPackage(ROLES.toArray(String[]::new))
+        noClasses()
+                .that()
+                .resideInAPackage("..server.security..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROLES.toArray(String[]::new))
                 .check(CLASSES);
     }
 
     @Test
     void aProviderPackageDependsOnNoOtherProviderAndNothingOutsideItDependsOnIt() {
         // DESIGN §4: adding a provider touches its package (and its name in the Contract), nothing else.
-        assertThat(PROVIDER_PACKAGES).as("provider packages found under " + PROVIDERS).isNotEmpty();
+        assertThat(PROVIDER_PACKAGES)
+                .as("provider packages found under " + PROVIDERS)
+                .isNotEmpty();
         for (String provider : PROVIDER_PACKAGES) {
             String own = PROVIDERS + "." + provider + "..";
-            noClasses().that().resideOutsideOfPackage(own)
-                    .should().dependOnClassesThat().resideInAPackage(own)
+            noClasses()
+                    .that()
+                    .resideOutsideOfPackage(own)
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage(own)
                     .as("nothing outside providers." + provider + " depends on it")
                     .check(CLASSES);
         }
@@ -141,13 +197,22 @@ class ArchitectureTest {
     void onlyTheDispatcherAndTheWebhookSinkUseTheProviders() {
         // The API and the operator know providers by name only (the Contract's ProviderNames, and
         // EnabledProviders for what this installation has).
-        noClasses().that().resideOutsideOfPackages(PROVIDERS + "..", "..server.dispatcher..", "..server.webhooks..")
-                .should().dependOnClassesThat().resideInAPackage(PROVIDERS + "..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(PROVIDERS + "..", "..server.dispatcher..", "..server.webhooks..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(PROVIDERS + "..")
                 .check(CLASSES);
         // The provider interface and the shared helpers lean on no provider.
-        noClasses().that().resideInAnyPackage(PROVIDERS, PROVIDERS + "." + SUPPORT + "..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        PROVIDER_PACKAGES.stream().map(p -> PROVIDERS + "." + p + "..").toArray(String[]::new))
+        noClasses()
+                .that()
+                .resideInAnyPackage(PROVIDERS, PROVIDERS + "." + SUPPORT + "..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(PROVIDER_PACKAGES.stream()
+                        .map(p -> PROVIDERS + "." + p + "..")
+                        .toArray(String[]::new))
                 .check(CLASSES);
     }
 
@@ -159,14 +224,17 @@ class ArchitectureTest {
                     .filter(c -> c.getPackageName().equals(PROVIDERS + "." + provider))
                     .filter(c -> c.isAssignableTo(ProviderDescriptor.class) && !c.isInterface())
                     .toList();
-            assertThat(descriptors).as("ProviderDescriptor classes in providers." + provider).hasSize(1);
+            assertThat(descriptors)
+                    .as("ProviderDescriptor classes in providers." + provider)
+                    .hasSize(1);
             Constructor<?> constructor = descriptors.get(0).reflect().getDeclaredConstructor();
             constructor.setAccessible(true);
             String name = ((ProviderDescriptor) constructor.newInstance()).name();
             assertThat(name).as("the name declared by providers." + provider).isEqualTo(provider);
             declared.add(name);
         }
-        assertThat(declared).as("names the provider packages declare, against dev.mailroom.contracts.ProviderNames")
+        assertThat(declared)
+                .as("names the provider packages declare, against dev.mailroom.contracts.ProviderNames")
                 .isEqualTo(new TreeSet<>(ProviderNames.all()));
     }
 }

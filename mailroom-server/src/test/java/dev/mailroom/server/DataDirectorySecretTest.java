@@ -23,8 +23,10 @@ class DataDirectorySecretTest {
         assertThat(first.value()).startsWith("mr_").hasSize(3 + 48);
         assertThat(again.created()).isFalse();
         assertThat(again.value()).isEqualTo(first.value());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                .isEqualTo("rwx------");
         try (var leftovers = Files.list(file.getParent())) {
             assertThat(leftovers).containsExactly(file);
         }

@@ -61,17 +61,27 @@ class EnabledProvidersTest {
 
     @Test
     void theDefaultIsTheConfiguredOneElseTheSandboxWhereOnElseTheFirstConfigured() {
-        assertThat(enabled(new MockEnvironment().withProperty("mailroom.providers.sandbox.enabled", "true")
-                .withProperty("mailroom.providers.smtp.host", "relay")).defaultProvider()).isEqualTo("sandbox");
-        assertThat(enabled(new MockEnvironment().withProperty("mailroom.providers.smtp.host", "relay")
-                .withProperty("mailroom.providers.ses.region", "eu-west-1")).defaultProvider()).isEqualTo("smtp");
-        assertThat(enabled(new MockEnvironment().withProperty("mailroom.providers.smtp.host", "relay")
-                .withProperty("mailroom.providers.default", "ses")).defaultProvider()).isEqualTo("ses");
+        assertThat(enabled(new MockEnvironment()
+                                .withProperty("mailroom.providers.sandbox.enabled", "true")
+                                .withProperty("mailroom.providers.smtp.host", "relay"))
+                        .defaultProvider())
+                .isEqualTo("sandbox");
+        assertThat(enabled(new MockEnvironment()
+                                .withProperty("mailroom.providers.smtp.host", "relay")
+                                .withProperty("mailroom.providers.ses.region", "eu-west-1"))
+                        .defaultProvider())
+                .isEqualTo("smtp");
+        assertThat(enabled(new MockEnvironment()
+                                .withProperty("mailroom.providers.smtp.host", "relay")
+                                .withProperty("mailroom.providers.default", "ses"))
+                        .defaultProvider())
+                .isEqualTo("ses");
     }
 
     @Test
     void aProviderOfTheContractWithoutItsPackageHereIsNeverEnabled() {
-        EnabledProviders providers = new EnabledProviders(new MockEnvironment().withProperty("mailroom.providers.postmark.enabled", "true"),
+        EnabledProviders providers = new EnabledProviders(
+                new MockEnvironment().withProperty("mailroom.providers.postmark.enabled", "true"),
                 List.of(provider("smtp", "mailroom.providers.smtp.host")));
 
         assertThat(providers.names()).isEmpty();
@@ -81,6 +91,8 @@ class EnabledProvidersTest {
     @Test
     void aProviderPackageWhoseNameIsNotInTheContractStopsTheStart() {
         assertThatThrownBy(() -> new EnabledProviders(new MockEnvironment(), List.of(provider("carrier-pigeon", null))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("carrier-pigeon").hasMessageContaining("ProviderNames");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("carrier-pigeon")
+                .hasMessageContaining("ProviderNames");
     }
 }

@@ -32,6 +32,7 @@ class ReadOnlyPoolTest {
     private static final boolean EXTERNAL = "true".equalsIgnoreCase(System.getenv("MAILROOM_IT_EXTERNAL"));
     /** PostgreSQL's SQLSTATE for a write in a read-only transaction (read_only_sql_transaction). */
     private static final String READ_ONLY_SQL_TRANSACTION = "25006";
+
     private static final String PROBE_TABLE = "mailroom_read_only_probe";
 
     private final List<ConfigurableApplicationContext> running = new ArrayList<>();
@@ -44,40 +45,56 @@ class ReadOnlyPoolTest {
     @Test
     void aProcessWithoutTheOperatorRoleOpensItsPoolReadOnly() {
         HikariDataSource pool = pool(start("api", List.of()));
-        assertThat(pool.isReadOnly()).as("the pool of an api-only process is read-only").isTrue();
+        assertThat(pool.isReadOnly())
+                .as("the pool of an api-only process is read-only")
+                .isTrue();
     }
 
     @Test
     void theOperatorsPoolWrites() {
         HikariDataSource pool = pool(start("api,operator", List.of()));
-        assertThat(pool.isReadOnly()).as("the pool of a process with the operator role is read-only").isFalse();
+        assertThat(pool.isReadOnly())
+                .as("the pool of a process with the operator role is read-only")
+                .isFalse();
     }
 
     @Test
     void postgreSqlRefusesEveryWriteOfAProcessWithoutTheOperatorRole() throws SQLException {
         String url = System.getenv("SPRING_DATASOURCE_URL");
-        assumeTrue(EXTERNAL && url != null && url.startsWith("jdbc:postgresql:"),
+        assumeTrue(
+                EXTERNAL && url != null && url.startsWith("jdbc:postgresql:"),
                 "needs PostgreSQL: set MAILROOM_IT_EXTERNAL=true and SPRING_DATASOURCE_* (see .ci/run)");
         String user = System.getenv("SPRING_DATASOURCE_USERNAME");
         String password = System.getenv("SPRING_DATASOURCE_PASSWORD");
         try (Connection own = DriverManager.getConnection(url, user, password)) {
             own.createStatement().execute("CREATE TABLE IF NOT EXISTS " + PROBE_TABLE + " (id INT)");
             // One connection in the pool: every write below borrows the connection the read-only transaction gave back.
-            ConfigurableApplicationContext api = start("api,webhooks", List.of("--spring.datasource.url=" + url,
-                    "--spring.datasource.username=" + user, "--spring.datasource.password=" + password,
-                    "--spring.datasource.hikari.maximum-pool-size=1"));
+            ConfigurableApplicationContext api = start(
+                    "api,webhooks",
+                    List.of(
+                            "--spring.datasource.url=" + url,
+                            "--spring.datasource.username=" + user,
+                            "--spring.datasource.password=" + password,
+                            "--spring.datasource.hikari.maximum-pool-size=1"));
             JdbcTemplate jdbc = new JdbcTemplate(pool(api));
             TransactionTemplate tx = new TransactionTemplate(api.getBean(PlatformTransactionManager.class));
             TransactionTemplate readOnlyTx = new TransactionTemplate(api.getBean(PlatformTransactionManager.class));
             readOnlyTx.setReadOnly(true);
 
-            assertRefused(() -> jdbc.update("INSERT INTO " + PROBE_TABLE + " (id) VALUES (1)"), "an insert outside a transaction");
-            assertRefused(() -> tx.executeWithoutResult(s -> jdbc.update("INSERT INTO " + PROBE_TABLE + " (id) VALUES (2)")),
+            assertRefused(
+                    () -> jdbc.update("INSERT INTO " + PROBE_TABLE + " (id) VALUES (1)"),
+                    "an insert outside a transaction");
+            assertRefused(
+                    () -> tx.executeWithoutResult(s -> jdbc.update("INSERT INTO " + PROBE_TABLE + " (id) VALUES (2)")),
                     "an insert in a transaction");
-            // Spring sets a connection back to read-write after a read-only transaction; the pool must make it read-only again.
-            Integer before = readOnlyTx.execute(s -> jdbc.queryForObject("SELECT COUNT(*) FROM " + PROBE_TABLE, Integer.class));
+            // Spring sets a connection back to read-write after a read-only transaction; the pool must make it
+            // read-only again.
+            Integer before =
+                    readOnlyTx.execute(s -> jdbc.queryForObject("SELECT COUNT(*) FROM " + PROBE_TABLE, Integer.class));
             assertThat(before).isZero();
-            assertRefused(() -> jdbc.update("INSERT INTO " + PROBE_TABLE + " (id) VALUES (3)"), "an insert after a read-only transaction");
+            assertRefused(
+                    () -> jdbc.update("INSERT INTO " + PROBE_TABLE + " (id) VALUES (3)"),
+                    "an insert after a read-only transaction");
             assertRefused(() -> jdbc.execute("DROP TABLE " + PROBE_TABLE), "a DROP TABLE");
 
             try (var rows = own.createStatement().executeQuery("SELECT COUNT(*) FROM " + PROBE_TABLE)) {
@@ -113,10 +130,14 @@ class ReadOnlyPoolTest {
         // On the embedded broker, whatever SPRING_* of a CI run says: this test is about the database alone.
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-        List<String> args = new ArrayList<>(List.of("--mailroom.roles=" + roles, "--mailroom.data-dir=" + TestDataDir.create(),
-                "--mailroom.embedded.amqp-port=0", "--server.port=0"));
+        List<String> args = new ArrayList<>(List.of(
+                "--mailroom.roles=" + roles,
+                "--mailroom.data-dir=" + TestDataDir.create(),
+                "--mailroom.embedded.amqp-port=0",
+                "--server.port=0"));
         args.addAll(more);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(MailroomApplication.class).environment(environment)
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(MailroomApplication.class)
+                .environment(environment)
                 .run(args.toArray(String[]::new));
         running.add(context);
         return context;

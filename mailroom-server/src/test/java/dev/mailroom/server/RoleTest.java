@@ -23,12 +23,14 @@ class RoleTest {
     void anUnknownRoleIsNamedWithTheValidOnes() {
         assertThatThrownBy(() -> Role.parse("api,mailman"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("mailman").hasMessageContaining("api,webhooks,operator,dispatcher");
+                .hasMessageContaining("mailman")
+                .hasMessageContaining("api,webhooks,operator,dispatcher");
     }
 
     @Test
     void onlyTheOperatorAndTheApiNeedTheDatabase() {
-        assertThat(Role.needsDatabase(EnumSet.of(Role.DISPATCHER, Role.WEBHOOKS))).isFalse();
+        assertThat(Role.needsDatabase(EnumSet.of(Role.DISPATCHER, Role.WEBHOOKS)))
+                .isFalse();
         assertThat(Role.needsDatabase(EnumSet.of(Role.API))).isTrue();
         assertThat(Role.needsDatabase(EnumSet.of(Role.OPERATOR))).isTrue();
     }

@@ -24,11 +24,18 @@ public record Broker(String host, int port, String user, String password, String
     /** A RabbitMQ at {@code amqp://user:password@host:port[/vhost]} (guest/guest and port 5672 when left out). */
     public static Broker rabbitMq(String amqpUri) {
         URI uri = URI.create(amqpUri);
-        String[] userInfo = uri.getRawUserInfo() == null ? new String[] {"guest", "guest"} : uri.getRawUserInfo().split(":", 2);
+        String[] userInfo = uri.getRawUserInfo() == null
+                ? new String[] {"guest", "guest"}
+                : uri.getRawUserInfo().split(":", 2);
         String path = uri.getRawPath();
         String vhost = path == null || path.isEmpty() || path.equals("/") ? "/" : decode(path.substring(1));
-        return new Broker(uri.getHost(), uri.getPort() < 0 ? 5672 : uri.getPort(), decode(userInfo[0]),
-                userInfo.length > 1 ? decode(userInfo[1]) : "", vhost, true);
+        return new Broker(
+                uri.getHost(),
+                uri.getPort() < 0 ? 5672 : uri.getPort(),
+                decode(userInfo[0]),
+                userInfo.length > 1 ? decode(userInfo[1]) : "",
+                vhost,
+                true);
     }
 
     /**
@@ -58,7 +65,9 @@ public record Broker(String host, int port, String user, String password, String
     /** The arguments that point a Mailroom process at this broker (or, embedded, make it run this one). */
     public List<String> mailroomArgs() {
         if (!rabbitMq) {
-            return List.of("--mailroom.embedded.amqp-port=" + port, "--spring.rabbitmq.username=" + user,
+            return List.of(
+                    "--mailroom.embedded.amqp-port=" + port,
+                    "--spring.rabbitmq.username=" + user,
                     "--spring.rabbitmq.password=" + password);
         }
         List<String> args = new ArrayList<>(List.of(

@@ -19,8 +19,11 @@ public record Database(String url, String user, String password) {
      * gives it. AUTO_SERVER lets the bench read it while Mailroom holds the file open.
      */
     public static Database embeddedH2(Path dataDir) {
-        return new Database("jdbc:h2:file:" + dataDir.resolve("db").resolve("mailroom").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;AUTO_SERVER=TRUE", "sa", "");
+        return new Database(
+                "jdbc:h2:file:" + dataDir.resolve("db").resolve("mailroom").toAbsolutePath()
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;AUTO_SERVER=TRUE",
+                "sa",
+                "");
     }
 
     public boolean postgres() {
@@ -54,12 +57,14 @@ public record Database(String url, String user, String password) {
             return new Database(url + "/" + database, user, password);
         }
         int query = url.indexOf('?', slash);
-        return new Database(url.substring(0, slash + 1) + database + (query < 0 ? "" : url.substring(query)), user, password);
+        return new Database(
+                url.substring(0, slash + 1) + database + (query < 0 ? "" : url.substring(query)), user, password);
     }
 
     /** The arguments that point a Mailroom process at this database. */
     public List<String> mailroomArgs() {
-        return List.of("--spring.datasource.url=" + url,
+        return List.of(
+                "--spring.datasource.url=" + url,
                 "--spring.datasource.username=" + user,
                 "--spring.datasource.password=" + password);
     }

@@ -23,13 +23,15 @@ public record Infrastructure(Broker broker, Database database) {
 
     static Infrastructure fromEnvironment(Map<String, String> env) {
         return new Infrastructure(
-                new Broker(get(env, "SPRING_RABBITMQ_HOST", "127.0.0.1"),
+                new Broker(
+                        get(env, "SPRING_RABBITMQ_HOST", "127.0.0.1"),
                         Integer.parseInt(get(env, "SPRING_RABBITMQ_PORT", "5672")),
                         get(env, "SPRING_RABBITMQ_USERNAME", "mailroom"),
                         get(env, "SPRING_RABBITMQ_PASSWORD", "mailroom"),
                         get(env, "SPRING_RABBITMQ_VIRTUAL_HOST", "/"),
                         true),
-                new Database(get(env, "SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:5432/mailroom"),
+                new Database(
+                        get(env, "SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:5432/mailroom"),
                         get(env, "SPRING_DATASOURCE_USERNAME", "mailroom"),
                         get(env, "SPRING_DATASOURCE_PASSWORD", "mailroom")));
     }

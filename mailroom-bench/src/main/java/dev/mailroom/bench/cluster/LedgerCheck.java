@@ -39,14 +39,14 @@ import java.util.UUID;
  */
 public final class LedgerCheck {
     /** Statuses after which nothing more happens to a message in these runs. */
-    public static final Set<String> TERMINAL = Set.of("DELIVERED", "OPENED", "CLICKED", "BOUNCED", "DROPPED", "COMPLAINED",
-            "UNSUBSCRIBED", "FAILED", "CANCELED");
+    public static final Set<String> TERMINAL = Set.of(
+            "DELIVERED", "OPENED", "CLICKED", "BOUNCED", "DROPPED", "COMPLAINED", "UNSUBSCRIBED", "FAILED", "CANCELED");
+
     public static final Set<String> DELIVERED_OR_LATER = Set.of("DELIVERED", "OPENED", "CLICKED");
     private static final Set<String> ONCE_PER_MESSAGE = Set.of("ACCEPTED", "SCHEDULED", "CANCELED", "FAILED");
     private static final Set<String> ONCE_PER_ATTEMPT = Set.of("QUEUED", "DISPATCHED", "DEFERRED");
 
-    private LedgerCheck() {
-    }
+    private LedgerCheck() {}
 
     /**
      * @param submitted      the ids whose submission was confirmed (and only those: an unconfirmed
@@ -55,8 +55,11 @@ public final class LedgerCheck {
      * @param activities     rows of {@code activities} for those ids
      * @param sendsPerMessage the provider's accepted sends per {@code mailroom_id} (FakeSendGrid's count)
      */
-    public static LedgerReport evaluate(Collection<UUID> submitted, List<MessageRow> messages, List<ActivityRow> activities,
-                                        Map<String, Integer> sendsPerMessage) {
+    public static LedgerReport evaluate(
+            Collection<UUID> submitted,
+            List<MessageRow> messages,
+            List<ActivityRow> activities,
+            Map<String, Integer> sendsPerMessage) {
         Set<UUID> ids = new LinkedHashSet<>(submitted);
         Map<UUID, List<MessageRow>> rowsById = new HashMap<>();
         for (MessageRow m : messages) {
@@ -96,7 +99,8 @@ public final class LedgerCheck {
             }
             facts.computeIfAbsent(a.messageId(), k -> new HashMap<>()).merge(factOf(a), 1, Integer::sum);
             if ("DELIVERED".equals(a.status()) && a.providerEvent() != null) {
-                deliveriesByRecipient.computeIfAbsent(a.messageId() + " " + a.recipient(), k -> new HashSet<>())
+                deliveriesByRecipient
+                        .computeIfAbsent(a.messageId() + " " + a.recipient(), k -> new HashSet<>())
                         .add(String.valueOf(a.providerMessageId()));
             }
         }
@@ -106,8 +110,11 @@ public final class LedgerCheck {
                 duplicates.add(new LedgerReport.DuplicateFact(messageId, fact, n));
             }
         }));
-        duplicates.sort(Comparator.comparing(LedgerReport.DuplicateFact::messageId).thenComparing(LedgerReport.DuplicateFact::fact));
-        long repeatedDeliveries = deliveriesByRecipient.values().stream().mapToLong(p -> p.size() - 1L).sum();
+        duplicates.sort(Comparator.comparing(LedgerReport.DuplicateFact::messageId)
+                .thenComparing(LedgerReport.DuplicateFact::fact));
+        long repeatedDeliveries = deliveriesByRecipient.values().stream()
+                .mapToLong(p -> p.size() - 1L)
+                .sum();
 
         long duplicateSends = 0;
         for (UUID id : ids) {
@@ -116,14 +123,24 @@ public final class LedgerCheck {
                 duplicateSends += sends - 1;
             }
         }
-        return new LedgerReport(ids.size(), rowsById.size(), missing, duplicatedMessageRows, notTerminal, statusCounts, delivered,
-                duplicates, duplicateSends, repeatedDeliveries);
+        return new LedgerReport(
+                ids.size(),
+                rowsById.size(),
+                missing,
+                duplicatedMessageRows,
+                notTerminal,
+                statusCounts,
+                delivered,
+                duplicates,
+                duplicateSends,
+                repeatedDeliveries);
     }
 
     /** The fact an activity row states (see the class comment); rows of one message with equal facts are duplicates. */
     static String factOf(ActivityRow a) {
         if (a.providerEvent() != null) {
-            return a.status() + " event '" + a.providerEvent() + "' for " + a.recipient() + " (provider id " + a.providerMessageId() + ")";
+            return a.status() + " event '" + a.providerEvent() + "' for " + a.recipient() + " (provider id "
+                    + a.providerMessageId() + ")";
         }
         if (ONCE_PER_MESSAGE.contains(a.status())) {
             return a.status();

@@ -27,18 +27,19 @@ public final class LedgerQueries {
     private static final int CHUNK = 5_000;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private LedgerQueries() {
-    }
+    private LedgerQueries() {}
 
     /** Runs the whole check: loads the rows of {@code submitted} and judges them. */
-    public static LedgerReport check(Connection db, Collection<UUID> submitted, Map<String, Integer> sendsPerMessage) throws SQLException {
+    public static LedgerReport check(Connection db, Collection<UUID> submitted, Map<String, Integer> sendsPerMessage)
+            throws SQLException {
         return LedgerCheck.evaluate(submitted, messages(db, submitted), activities(db, submitted), sendsPerMessage);
     }
 
     public static List<MessageRow> messages(Connection db, Collection<UUID> ids) throws SQLException {
         List<MessageRow> rows = new ArrayList<>();
         for (List<UUID> chunk : chunks(ids)) {
-            try (PreparedStatement st = db.prepareStatement("SELECT id, status, attempts FROM messages WHERE id = ANY(?)")) {
+            try (PreparedStatement st =
+                    db.prepareStatement("SELECT id, status, attempts FROM messages WHERE id = ANY(?)")) {
                 st.setArray(1, uuidArray(db, chunk));
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -53,13 +54,20 @@ public final class LedgerQueries {
     public static List<ActivityRow> activities(Connection db, Collection<UUID> ids) throws SQLException {
         List<ActivityRow> rows = new ArrayList<>();
         for (List<UUID> chunk : chunks(ids)) {
-            try (PreparedStatement st = db.prepareStatement("SELECT id, message_id, status, recipient, provider_message_id, provider_event,"
-                    + " details FROM activities WHERE message_id = ANY(?)")) {
+            try (PreparedStatement st =
+                    db.prepareStatement("SELECT id, message_id, status, recipient, provider_message_id, provider_event,"
+                            + " details FROM activities WHERE message_id = ANY(?)")) {
                 st.setArray(1, uuidArray(db, chunk));
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(new ActivityRow(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getString(6), attemptOf(rs.getString(7))));
+                        rows.add(new ActivityRow(
+                                rs.getObject(1, UUID.class),
+                                rs.getObject(2, UUID.class),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getString(5),
+                                rs.getString(6),
+                                attemptOf(rs.getString(7))));
                     }
                 }
             }
@@ -71,7 +79,8 @@ public final class LedgerQueries {
     public static Map<String, Long> statusCounts(Connection db, Collection<UUID> ids) throws SQLException {
         Map<String, Long> counts = new TreeMap<>();
         for (List<UUID> chunk : chunks(ids)) {
-            try (PreparedStatement st = db.prepareStatement("SELECT status, COUNT(*) FROM messages WHERE id = ANY(?) GROUP BY status")) {
+            try (PreparedStatement st =
+                    db.prepareStatement("SELECT status, COUNT(*) FROM messages WHERE id = ANY(?) GROUP BY status")) {
                 st.setArray(1, uuidArray(db, chunk));
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -84,18 +93,22 @@ public final class LedgerQueries {
     }
 
     /** A row of {@code dead_letters}. */
-    public record DeadLetter(String queue, String messageType, String messageId, String reason, Instant createdAt) {
-    }
+    public record DeadLetter(String queue, String messageType, String messageId, String reason, Instant createdAt) {}
 
     /** Dead letters dead-lettered at or after {@code since}, oldest first. */
     public static List<DeadLetter> deadLettersSince(Connection db, Instant since) throws SQLException {
         List<DeadLetter> rows = new ArrayList<>();
-        try (PreparedStatement st = db.prepareStatement("SELECT queue, message_type, message_id, reason, created_at FROM dead_letters"
-                + " WHERE created_at >= ? ORDER BY created_at")) {
+        try (PreparedStatement st =
+                db.prepareStatement("SELECT queue, message_type, message_id, reason, created_at FROM dead_letters"
+                        + " WHERE created_at >= ? ORDER BY created_at")) {
             st.setTimestamp(1, Timestamp.from(since));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new DeadLetter(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    rows.add(new DeadLetter(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
                             rs.getTimestamp(5).toInstant()));
                 }
             }

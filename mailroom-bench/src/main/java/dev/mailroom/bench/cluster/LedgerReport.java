@@ -20,13 +20,20 @@ import java.util.UUID;
  * @param repeatedDeliveries    DELIVERED rows beyond the first per (message, recipient), each under
  *                              another provider message id: the database's view of duplicate sends
  */
-public record LedgerReport(int submitted, int present, List<UUID> missing, List<UUID> duplicatedMessageRows, List<UUID> notTerminal,
-                           Map<String, Long> statusCounts, long delivered, List<DuplicateFact> duplicateFacts, long duplicateSends,
-                           long repeatedDeliveries) {
+public record LedgerReport(
+        int submitted,
+        int present,
+        List<UUID> missing,
+        List<UUID> duplicatedMessageRows,
+        List<UUID> notTerminal,
+        Map<String, Long> statusCounts,
+        long delivered,
+        List<DuplicateFact> duplicateFacts,
+        long duplicateSends,
+        long repeatedDeliveries) {
 
     /** One fact of one message stored in {@code rows} rows. */
-    public record DuplicateFact(UUID messageId, String fact, int rows) {
-    }
+    public record DuplicateFact(UUID messageId, String fact, int rows) {}
 
     /** Missing or stuck. */
     public int lost() {
@@ -50,7 +57,8 @@ public record LedgerReport(int submitted, int present, List<UUID> missing, List<
             problems.add(missing.size() + " confirmed ids never recorded in messages, e.g. " + sample(missing));
         }
         if (!duplicatedMessageRows.isEmpty()) {
-            problems.add(duplicatedMessageRows.size() + " ids with more than one messages row, e.g. " + sample(duplicatedMessageRows));
+            problems.add(duplicatedMessageRows.size() + " ids with more than one messages row, e.g. "
+                    + sample(duplicatedMessageRows));
         }
         if (!notTerminal.isEmpty()) {
             problems.add(notTerminal.size() + " messages not in a terminal status, e.g. " + sample(notTerminal));

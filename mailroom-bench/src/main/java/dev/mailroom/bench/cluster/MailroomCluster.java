@@ -27,10 +27,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class MailroomCluster implements AutoCloseable {
     /** Small heaps and C1 only: several JVMs share two cores with the broker and the database. */
-    public static final List<String> SMALL_JVM = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Xss512k");
+    public static final List<String> SMALL_JVM =
+            List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
     /** How long a process may take to finish its batches after SIGTERM before it is killed. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
     private static final int TAIL_LINES = 30;
 
     private final Path jar;
@@ -40,7 +41,8 @@ public final class MailroomCluster implements AutoCloseable {
     private final List<String> commonArgs;
     private final List<MailroomProcess> processes = new CopyOnWriteArrayList<>();
 
-    public MailroomCluster(Path jar, Path workDir, Infrastructure infrastructure, List<String> jvmOptions, List<String> commonArgs) {
+    public MailroomCluster(
+            Path jar, Path workDir, Infrastructure infrastructure, List<String> jvmOptions, List<String> commonArgs) {
         this.jar = jar.toAbsolutePath();
         this.workDir = workDir.toAbsolutePath();
         this.infrastructure = infrastructure;
@@ -70,7 +72,12 @@ public final class MailroomCluster implements AutoCloseable {
         if (processes.stream().anyMatch(p -> p.name().equals(name))) {
             throw new IllegalArgumentException("a process named " + name + " is already in the cluster");
         }
-        MailroomProcess process = new MailroomProcess(name, roles, port, command(name, roles, port, extraArgs), workDir,
+        MailroomProcess process = new MailroomProcess(
+                name,
+                roles,
+                port,
+                command(name, roles, port, extraArgs),
+                workDir,
                 workDir.resolve("logs").resolve(name + ".log"));
         processes.add(process);
         return process;
@@ -99,7 +106,9 @@ public final class MailroomCluster implements AutoCloseable {
 
     /** The processes whose roles include {@code role}, in the order they were added. */
     public List<MailroomProcess> withRole(String role) {
-        return processes.stream().filter(p -> List.of(p.roles().split(",")).contains(role)).toList();
+        return processes.stream()
+                .filter(p -> List.of(p.roles().split(",")).contains(role))
+                .toList();
     }
 
     /**
@@ -122,8 +131,9 @@ public final class MailroomCluster implements AutoCloseable {
         while (!pending.isEmpty()) {
             for (MailroomProcess p : List.copyOf(pending)) {
                 if (!p.isAlive()) {
-                    throw new IllegalStateException(p.name() + " exited with code " + p.exitCode() + " while starting; its log "
-                            + p.log() + " ends with:\n" + String.join("\n", p.tail(TAIL_LINES)));
+                    throw new IllegalStateException(
+                            p.name() + " exited with code " + p.exitCode() + " while starting; its log " + p.log()
+                                    + " ends with:\n" + String.join("\n", p.tail(TAIL_LINES)));
                 }
                 if (p.isReady()) {
                     readyAfter.put(p.name(), (System.nanoTime() - start) / 1e9);
@@ -135,7 +145,9 @@ public final class MailroomCluster implements AutoCloseable {
             }
             if (System.nanoTime() - start > timeout.toNanos()) {
                 throw new IllegalStateException("not ready within " + timeout.toSeconds() + " s: "
-                        + pending.stream().map(p -> p.name() + " (see " + p.log() + ")").toList());
+                        + pending.stream()
+                                .map(p -> p.name() + " (see " + p.log() + ")")
+                                .toList());
             }
             Thread.sleep(200);
         }
@@ -149,7 +161,9 @@ public final class MailroomCluster implements AutoCloseable {
 
     public void printLogTails(PrintStream out, int lines) {
         for (MailroomProcess p : processes) {
-            out.printf("%n----- last %d lines of %s (%s) -----%n", lines, p.log(), p.isAlive() ? "running" : "exited " + p.exitCode());
+            out.printf(
+                    "%n----- last %d lines of %s (%s) -----%n",
+                    lines, p.log(), p.isAlive() ? "running" : "exited " + p.exitCode());
             p.tail(lines).forEach(out::println);
         }
         out.println("----- end of logs -----");

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MailroomProcess {
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(MailroomProcess::killAllLive, "kill-mailroom-children"));
@@ -89,8 +90,12 @@ public final class MailroomProcess {
         starts++;
         Files.createDirectories(log.getParent());
         Files.createDirectories(directory);
-        Files.writeString(log, String.format("%n===== mailroom-bench: start #%d of %s at %s =====%n", starts, name, Instant.now()),
-                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                log,
+                String.format("%n===== mailroom-bench: start #%d of %s at %s =====%n", starts, name, Instant.now()),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
@@ -164,8 +169,12 @@ public final class MailroomProcess {
             return false;
         }
         try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/actuator/health/readiness"))
-                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url() + "/actuator/health/readiness"))
+                            .timeout(Duration.ofSeconds(3))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException | RuntimeException e) {
             return false;
@@ -184,7 +193,8 @@ public final class MailroomProcess {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!isReady()) {
             if (!isAlive()) {
-                throw new IllegalStateException(name + " exited with code " + exitCode() + " while starting; see " + log);
+                throw new IllegalStateException(
+                        name + " exited with code " + exitCode() + " while starting; see " + log);
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(name + " not ready within " + timeout.toSeconds() + " s; see " + log);

@@ -30,7 +30,8 @@ public final class PostgresServer {
     public void stop() {
         Shell.Result result = Shell.run(CTL_TIMEOUT, "pg_ctlcluster", version, cluster, "stop");
         if (!result.ok()) {
-            throw new IllegalStateException("pg_ctlcluster " + version + " " + cluster + " stop failed: " + result.output());
+            throw new IllegalStateException(
+                    "pg_ctlcluster " + version + " " + cluster + " stop failed: " + result.output());
         }
     }
 
@@ -39,20 +40,23 @@ public final class PostgresServer {
         if (!isRunning()) {
             Shell.Result result = Shell.run(CTL_TIMEOUT, "pg_ctlcluster", version, cluster, "start");
             if (!result.ok() && !isRunning()) {
-                throw new IllegalStateException("pg_ctlcluster " + version + " " + cluster + " start failed: " + result.output());
+                throw new IllegalStateException(
+                        "pg_ctlcluster " + version + " " + cluster + " start failed: " + result.output());
             }
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!canConnect()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(describe() + " does not accept connections within " + timeout.toSeconds() + " s");
+                throw new IllegalStateException(
+                        describe() + " does not accept connections within " + timeout.toSeconds() + " s");
             }
             Thread.sleep(250);
         }
     }
 
     public boolean isRunning() {
-        return Shell.run(Duration.ofSeconds(20), "pg_ctlcluster", version, cluster, "status").ok();
+        return Shell.run(Duration.ofSeconds(20), "pg_ctlcluster", version, cluster, "status")
+                .ok();
     }
 
     public boolean canConnect() {
@@ -69,18 +73,34 @@ public final class PostgresServer {
             return;
         } catch (SQLException e) {
             if (!INVALID_CATALOG.equals(e.getSQLState())) {
-                throw new IllegalStateException("cannot connect to " + infrastructure.database().url() + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot connect to " + infrastructure.database().url() + ": " + e.getMessage(), e);
             }
         }
         String database = infrastructure.database().name();
-        if (!database.matches("[A-Za-z0-9_]+") || !infrastructure.database().user().matches("[A-Za-z0-9_]+")) {
+        if (!database.matches("[A-Za-z0-9_]+")
+                || !infrastructure.database().user().matches("[A-Za-z0-9_]+")) {
             throw new IllegalArgumentException("database and user names must be letters, digits and _: " + database);
         }
-        Shell.Result result = Shell.run(CTL_TIMEOUT, "runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                "-d", "postgres", "-c", "CREATE DATABASE \"" + database + "\" OWNER \"" + infrastructure.database().user() + "\"");
+        Shell.Result result = Shell.run(
+                CTL_TIMEOUT,
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                "psql",
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                "postgres",
+                "-c",
+                "CREATE DATABASE \"" + database + "\" OWNER \""
+                        + infrastructure.database().user() + "\"");
         if (!result.ok()) {
-            throw new IllegalStateException("could not create database " + database + " (run as root, or create it yourself): "
-                    + result.output());
+            throw new IllegalStateException("could not create database " + database
+                    + " (run as root, or create it yourself): " + result.output());
         }
     }
 }

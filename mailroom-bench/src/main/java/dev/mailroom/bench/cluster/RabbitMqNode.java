@@ -46,7 +46,8 @@ public final class RabbitMqNode {
                 throw new IllegalStateException("rabbitmqctl add_vhost " + vhost + " failed: " + added.output());
             }
         }
-        Shell.Result permitted = ctl("-q", "set_permissions", "-p", vhost, infrastructure.broker().user(), ".*", ".*", ".*");
+        Shell.Result permitted = ctl(
+                "-q", "set_permissions", "-p", vhost, infrastructure.broker().user(), ".*", ".*", ".*");
         if (!permitted.ok()) {
             throw new IllegalStateException("rabbitmqctl set_permissions failed: " + permitted.output());
         }
@@ -67,7 +68,8 @@ public final class RabbitMqNode {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (vmRunning()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the RabbitMQ VM did not exit within " + timeout.toSeconds() + " s of rabbitmqctl stop");
+                throw new IllegalStateException(
+                        "the RabbitMQ VM did not exit within " + timeout.toSeconds() + " s of rabbitmqctl stop");
             }
             Thread.sleep(200);
         }
@@ -78,11 +80,14 @@ public final class RabbitMqNode {
     /** Starts the node unless its VM is running (or booting), then waits for it to have booted. */
     public void start(Duration timeout) throws InterruptedException {
         if (!vmRunning()) {
-            Shell.Result started = Shell.run(CTL_TIMEOUT, Map.of(
-                    "ERL_EPMD_ADDRESS", "127.0.0.1",
-                    "RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1",
-                    "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}"),
-                    "rabbitmq-server", "-detached");
+            Shell.Result started = Shell.run(
+                    CTL_TIMEOUT,
+                    Map.of(
+                            "ERL_EPMD_ADDRESS", "127.0.0.1",
+                            "RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1",
+                            "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}"),
+                    "rabbitmq-server",
+                    "-detached");
             if (!started.ok()) {
                 throw new IllegalStateException("rabbitmq-server -detached failed: " + started.output());
             }
@@ -94,7 +99,9 @@ public final class RabbitMqNode {
     public void awaitStartup(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            if (Shell.run(Duration.ofSeconds(30), LOOPBACK_ENV, "rabbitmqctl", "-q", "await_startup").ok() && canConnect()) {
+            if (Shell.run(Duration.ofSeconds(30), LOOPBACK_ENV, "rabbitmqctl", "-q", "await_startup")
+                            .ok()
+                    && canConnect()) {
                 return;
             }
             if (System.nanoTime() > deadline) {
@@ -106,7 +113,8 @@ public final class RabbitMqNode {
 
     /** Whether the node's Erlang VM (run by the rabbitmq user) exists, booting or stopping included. */
     public static boolean vmRunning() {
-        return Shell.run(Duration.ofSeconds(10), "pgrep", "-u", "rabbitmq", "-x", "beam.smp").ok();
+        return Shell.run(Duration.ofSeconds(10), "pgrep", "-u", "rabbitmq", "-x", "beam.smp")
+                .ok();
     }
 
     public boolean canConnect() {
@@ -164,8 +172,7 @@ public final class RabbitMqNode {
     }
 
     /** A message seen in a queue by {@link #peek}. */
-    public record Peeked(String messageId, String type, Map<String, Object> headers, byte[] body) {
-    }
+    public record Peeked(String messageId, String type, Map<String, Object> headers, byte[] body) {}
 
     /**
      * Reads up to {@code limit} messages of a queue without removing them: each is fetched
@@ -183,8 +190,11 @@ public final class RabbitMqNode {
                         break;
                     }
                     AMQP.BasicProperties props = response.getProps();
-                    seen.add(new Peeked(props.getMessageId(), props.getType(),
-                            props.getHeaders() == null ? Map.of() : props.getHeaders(), response.getBody()));
+                    seen.add(new Peeked(
+                            props.getMessageId(),
+                            props.getType(),
+                            props.getHeaders() == null ? Map.of() : props.getHeaders(),
+                            response.getBody()));
                 }
             } catch (IOException missing) {
                 return seen;
@@ -196,12 +206,15 @@ public final class RabbitMqNode {
     }
 
     /** Publishes a raw message to a queue (default exchange), persistent and confirmed. */
-    public void publish(String queue, String type, String messageId, byte[] body) throws IOException, TimeoutException, InterruptedException {
+    public void publish(String queue, String type, String messageId, byte[] body)
+            throws IOException, TimeoutException, InterruptedException {
         try (Connection connection = connect()) {
             Channel channel = connection.createChannel();
             try {
                 channel.confirmSelect();
-                AMQP.BasicProperties.Builder props = new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(messageId)
+                AMQP.BasicProperties.Builder props = new AMQP.BasicProperties.Builder()
+                        .deliveryMode(2)
+                        .messageId(messageId)
                         .contentType("application/json");
                 if (type != null) {
                     props.type(type);

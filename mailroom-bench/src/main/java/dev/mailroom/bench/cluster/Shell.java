@@ -17,8 +17,7 @@ public final class Shell {
         }
     }
 
-    private Shell() {
-    }
+    private Shell() {}
 
     public static Result run(Duration timeout, String... command) {
         return run(timeout, Map.of(), command);
@@ -26,7 +25,8 @@ public final class Shell {
 
     /** Runs {@code command} with {@code extraEnv} added to this process's environment, from {@code /} (readable by every user). */
     public static Result run(Duration timeout, Map<String, String> extraEnv, String... command) {
-        ProcessBuilder builder = new ProcessBuilder(List.of(command)).redirectErrorStream(true).directory(new java.io.File("/"));
+        ProcessBuilder builder =
+                new ProcessBuilder(List.of(command)).redirectErrorStream(true).directory(new java.io.File("/"));
         builder.environment().putAll(extraEnv);
         Process process;
         try {

@@ -62,13 +62,41 @@ public final class FakeSendGrid implements AutoCloseable {
      * @param sendLatency     how long each send takes to be answered, like a real provider's round trip
      *                        (so that a dispatcher killed mid-batch really has sends in flight)
      */
-    public record Options(double fail503Rate, double fail429Rate, int retryAfterSeconds, double openRate, double clickRate,
-                          double duplicateRate, boolean shuffle, Duration eventDelay, int batchSize, String webhookUrl,
-                          Duration sendLatency) {
+    public record Options(
+            double fail503Rate,
+            double fail429Rate,
+            int retryAfterSeconds,
+            double openRate,
+            double clickRate,
+            double duplicateRate,
+            boolean shuffle,
+            Duration eventDelay,
+            int batchSize,
+            String webhookUrl,
+            Duration sendLatency) {
         /** Answers at once. */
-        public Options(double fail503Rate, double fail429Rate, int retryAfterSeconds, double openRate, double clickRate,
-                       double duplicateRate, boolean shuffle, Duration eventDelay, int batchSize, String webhookUrl) {
-            this(fail503Rate, fail429Rate, retryAfterSeconds, openRate, clickRate, duplicateRate, shuffle, eventDelay, batchSize, webhookUrl,
+        public Options(
+                double fail503Rate,
+                double fail429Rate,
+                int retryAfterSeconds,
+                double openRate,
+                double clickRate,
+                double duplicateRate,
+                boolean shuffle,
+                Duration eventDelay,
+                int batchSize,
+                String webhookUrl) {
+            this(
+                    fail503Rate,
+                    fail429Rate,
+                    retryAfterSeconds,
+                    openRate,
+                    clickRate,
+                    duplicateRate,
+                    shuffle,
+                    eventDelay,
+                    batchSize,
+                    webhookUrl,
                     Duration.ZERO);
         }
 
@@ -78,8 +106,18 @@ public final class FakeSendGrid implements AutoCloseable {
 
         /** These options with another webhook URL. */
         public Options withWebhookUrl(String url) {
-            return new Options(fail503Rate, fail429Rate, retryAfterSeconds, openRate, clickRate, duplicateRate, shuffle, eventDelay, batchSize,
-                    url, sendLatency);
+            return new Options(
+                    fail503Rate,
+                    fail429Rate,
+                    retryAfterSeconds,
+                    openRate,
+                    clickRate,
+                    duplicateRate,
+                    shuffle,
+                    eventDelay,
+                    batchSize,
+                    url,
+                    sendLatency);
         }
     }
 
@@ -130,8 +168,10 @@ public final class FakeSendGrid implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService requestThreads;
     private final DelayQueue<PendingEvent> pending = new DelayQueue<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final KeyPair keys;
     private final List<Thread> posters = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong();
@@ -208,11 +248,16 @@ public final class FakeSendGrid implements AutoCloseable {
     }
 
     private void onSend(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream in = exchange.getRequestBody()) {
+        try (exchange;
+                InputStream in = exchange.getRequestBody()) {
             JsonNode mail = JSON.readTree(in.readAllBytes());
             JsonNode personalization = mail.path("personalizations").path(0);
-            String mailroomId = mail.path("custom_args").path("mailroom_id").asString(
-                    personalization.path("custom_args").path("mailroom_id").asString(""));
+            String mailroomId = mail.path("custom_args")
+                    .path("mailroom_id")
+                    .asString(personalization
+                            .path("custom_args")
+                            .path("mailroom_id")
+                            .asString(""));
             Long refusedAt = stats.lastRefusedAtMillis.get(mailroomId);
             if (refusedAt != null && System.currentTimeMillis() - refusedAt < options.retryAfterSeconds() * 1000L) {
                 stats.retriedTooEarly.increment();
@@ -235,7 +280,8 @@ public final class FakeSendGrid implements AutoCloseable {
                 reply(exchange, 429, "{\"errors\":[{\"field\":null,\"message\":\"too many requests\"}]}");
                 return;
             }
-            String messageId = "fake" + Long.toString(ids.incrementAndGet(), 36) + UUID.randomUUID().toString().substring(0, 8);
+            String messageId = "fake" + Long.toString(ids.incrementAndGet(), 36)
+                    + UUID.randomUUID().toString().substring(0, 8);
             stats.sendsAccepted.increment();
             stats.acceptedPerMessage.merge(mailroomId, 1, Integer::sum);
             for (String recipient : recipients(personalization)) {
@@ -268,7 +314,9 @@ public final class FakeSendGrid implements AutoCloseable {
                 kinds.add("click");
             }
         }
-        stats.eventKindsPerMessage.computeIfAbsent(mailroomId, k -> ConcurrentHashMap.newKeySet()).addAll(kinds);
+        stats.eventKindsPerMessage
+                .computeIfAbsent(mailroomId, k -> ConcurrentHashMap.newKeySet())
+                .addAll(kinds);
         long timestamp = System.currentTimeMillis() / 1000;
         stats.eventsScheduled.add(kinds.size());
         stats.eventsScheduledPerMessage.merge(mailroomId, kinds.size(), Integer::sum);
@@ -291,7 +339,8 @@ public final class FakeSendGrid implements AutoCloseable {
             pending.add(new PendingEvent(event, due));
             if (random.nextDouble() < options.duplicateRate()) {
                 stats.eventsDuplicated.increment();
-                pending.add(new PendingEvent(event.deepCopy(), due + TimeUnit.MILLISECONDS.toNanos(random.nextInt(200))));
+                pending.add(
+                        new PendingEvent(event.deepCopy(), due + TimeUnit.MILLISECONDS.toNanos(random.nextInt(200))));
             }
         }
     }

@@ -4,12 +4,12 @@ import java.time.Duration;
 
 /** {@code fake-sendgrid <port> <webhook url>}: runs the fake provider until killed, printing its key. */
 public final class FakeSendGridCommand {
-    private FakeSendGridCommand() {
-    }
+    private FakeSendGridCommand() {}
 
     public static int run(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: fake-sendgrid <port> <mailroom webhook url, e.g. http://127.0.0.1:8080/webhooks/sendgrid>");
+            System.err.println(
+                    "usage: fake-sendgrid <port> <mailroom webhook url, e.g. http://127.0.0.1:8080/webhooks/sendgrid>");
             return 2;
         }
         FakeSendGrid fake = FakeSendGrid.start(Integer.parseInt(args[0]), FakeSendGrid.Options.defaults(args[1]));
@@ -18,8 +18,9 @@ public final class FakeSendGridCommand {
         while (true) {
             Thread.sleep(Duration.ofSeconds(10).toMillis());
             FakeSendGrid.Stats s = fake.stats();
-            System.out.printf("sends=%d events=%d webhookFailures=%d pending=%d%n", s.sendsAccepted.sum(), s.eventsPosted.sum(),
-                    s.webhookFailures.sum(), fake.pendingEvents());
+            System.out.printf(
+                    "sends=%d events=%d webhookFailures=%d pending=%d%n",
+                    s.sendsAccepted.sum(), s.eventsPosted.sum(), s.webhookFailures.sum(), fake.pendingEvents());
         }
     }
 }

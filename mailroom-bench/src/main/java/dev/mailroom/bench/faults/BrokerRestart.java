@@ -22,8 +22,9 @@ final class BrokerRestart extends FaultScenario {
         run.submit(messages, messages / 30.0);
         Thread.sleep(BEFORE_RESTART.toMillis());
 
-        run.log("restarting RabbitMQ (rabbitmqctl stop, rabbitmq-server -detached) at %d/%d confirmed", run.submitter.confirmedCount(),
-                messages);
+        run.log(
+                "restarting RabbitMQ (rabbitmqctl stop, rabbitmq-server -detached) at %d/%d confirmed",
+                run.submitter.confirmedCount(), messages);
         OutageGuard.rabbitDown(run.suite.rabbit());
         Duration down;
         try {
@@ -44,7 +45,9 @@ final class BrokerRestart extends FaultScenario {
         long faultEnd = System.nanoTime();
 
         run.drainAndRecordLedger(faultEnd);
-        run.result.note("broker unavailable %.1f s; %d submits unconfirmed and resubmitted; %d orphans (unconfirmed, yet recorded: sent in"
-                        + " addition, outside the ledger)", down.toMillis() / 1000.0, run.submitter.unconfirmed(), run.orphans());
+        run.result.note(
+                "broker unavailable %.1f s; %d submits unconfirmed and resubmitted; %d orphans (unconfirmed, yet recorded: sent in"
+                        + " addition, outside the ledger)",
+                down.toMillis() / 1000.0, run.submitter.unconfirmed(), run.orphans());
     }
 }

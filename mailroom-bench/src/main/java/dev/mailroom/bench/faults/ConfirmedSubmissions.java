@@ -40,6 +40,7 @@ final class ConfirmedSubmissions implements AutoCloseable {
     private final int messages;
     /** Pacing: email {@code anchorIndex} is due at {@code anchorNanos}, the next ones at {@code rate} per second after it. */
     private double ratePerSecond;
+
     private long anchorNanos;
     private int anchorIndex;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
@@ -208,9 +209,19 @@ final class ConfirmedSubmissions implements AutoCloseable {
     }
 
     private Email email(int index) {
-        return new Email(Address.of("faults@example.org"), List.of(Recipient.of("r" + index + "@example.org")), null, null, null,
-                "Fault suite " + tag + " #" + index, "Message " + index + " of the fault-injection suite.", null, null,
-                List.of(tag), Map.of("index", Integer.toString(index)), null);
+        return new Email(
+                Address.of("faults@example.org"),
+                List.of(Recipient.of("r" + index + "@example.org")),
+                null,
+                null,
+                null,
+                "Fault suite " + tag + " #" + index,
+                "Message " + index + " of the fault-injection suite.",
+                null,
+                null,
+                List.of(tag),
+                Map.of("index", Integer.toString(index)),
+                null);
     }
 
     @Override

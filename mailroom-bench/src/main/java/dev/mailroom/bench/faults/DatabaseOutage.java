@@ -25,8 +25,9 @@ final class DatabaseOutage extends FaultScenario {
         run.submit(messages, messages / 30.0);
         Thread.sleep(BEFORE_OUTAGE.toMillis());
 
-        run.log("stopping %s for %d s at %d/%d confirmed", run.suite.postgres().describe(), outage.toSeconds(),
-                run.submitter.confirmedCount(), messages);
+        run.log(
+                "stopping %s for %d s at %d/%d confirmed",
+                run.suite.postgres().describe(), outage.toSeconds(), run.submitter.confirmedCount(), messages);
         OutageGuard.postgresDown(run.suite.postgres());
         Map<String, Long> backlog;
         try {
@@ -34,8 +35,9 @@ final class DatabaseOutage extends FaultScenario {
             long stoppedAt = System.nanoTime();
             while (ScenarioRun.seconds(stoppedAt) < outage.toSeconds()) {
                 Thread.sleep(5000);
-                run.log("database down; confirmed %d/%d; queues %s", run.submitter.confirmedCount(), messages,
-                        run.depths(ScenarioRun.WORK_QUEUES));
+                run.log(
+                        "database down; confirmed %d/%d; queues %s",
+                        run.submitter.confirmedCount(), messages, run.depths(ScenarioRun.WORK_QUEUES));
             }
             backlog = run.depths(ScenarioRun.WORK_QUEUES);
         } finally {
@@ -52,10 +54,13 @@ final class DatabaseOutage extends FaultScenario {
         }
         Map<String, Long> dlq = run.depths(ScenarioRun.DEAD_LETTER_QUEUES);
         long inDlq = dlq.values().stream().mapToLong(Long::longValue).sum();
-        run.result.note("backlog when the database came back: %s; dead_letters rows since the start: %d; .dlq queues: %s", backlog,
-                deadLetters.size(), dlq);
-        run.result.check(deadLetters.isEmpty(), deadLetters.size() + " rows dead-lettered during the outage, e.g. "
-                + deadLetters.subList(0, Math.min(3, deadLetters.size())));
+        run.result.note(
+                "backlog when the database came back: %s; dead_letters rows since the start: %d; .dlq queues: %s",
+                backlog, deadLetters.size(), dlq);
+        run.result.check(
+                deadLetters.isEmpty(),
+                deadLetters.size() + " rows dead-lettered during the outage, e.g. "
+                        + deadLetters.subList(0, Math.min(3, deadLetters.size())));
         run.result.check(inDlq == 0, inDlq + " messages in the RabbitMQ dead-letter queues: " + dlq);
     }
 }

@@ -36,8 +36,7 @@ public final class FaultSuite {
             6, PoisonMessages::new,
             7, WebhookChaos::new);
 
-    private FaultSuite() {
-    }
+    private FaultSuite() {}
 
     public static int run(String[] args) throws Exception {
         // The client's connection drops when RabbitMQ restarts, on purpose: no stack traces for that.
@@ -60,7 +59,8 @@ public final class FaultSuite {
                     + "; build it: ./mvnw -q -pl mailroom-server,mailroom-bench -am -DskipTests package");
             return 2;
         }
-        Infrastructure infrastructure = Infrastructure.fromEnvironment().isolatedIn(options.vhost(), options.database());
+        Infrastructure infrastructure =
+                Infrastructure.fromEnvironment().isolatedIn(options.vhost(), options.database());
         RabbitMqNode rabbit = new RabbitMqNode(infrastructure);
         PostgresServer postgres = new PostgresServer(infrastructure, options.pgVersion(), options.pgCluster());
         rabbit.ensureVhost();
@@ -68,9 +68,16 @@ public final class FaultSuite {
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("MMddHHmmss"));
         SuiteContext suite = new SuiteContext(options, infrastructure, rabbit, postgres, runId, out);
 
-        out.printf("Fault-injection suite %s: scenarios %s, RabbitMQ %s:%d vhost '%s', PostgreSQL %s, Mailroom %s, logs under %s%n", runId,
-                options.scenarios(), infrastructure.broker().host(), infrastructure.broker().port(), infrastructure.broker().vhost(),
-                infrastructure.database().url(), options.mailroomJar(), options.workDir());
+        out.printf(
+                "Fault-injection suite %s: scenarios %s, RabbitMQ %s:%d vhost '%s', PostgreSQL %s, Mailroom %s, logs under %s%n",
+                runId,
+                options.scenarios(),
+                infrastructure.broker().host(),
+                infrastructure.broker().port(),
+                infrastructure.broker().vhost(),
+                infrastructure.database().url(),
+                options.mailroomJar(),
+                options.workDir());
         List<ScenarioResult> results = new ArrayList<>();
         long suiteStart = System.nanoTime();
         for (int number : options.scenarios()) {
@@ -93,7 +100,11 @@ public final class FaultSuite {
             }
             run.result.totalSeconds = ScenarioRun.seconds(start);
             results.add(run.result);
-            out.printf("=== Scenario %d: %s in %.0f s%s%n", number, run.result.passed() ? "PASS" : "FAIL", run.result.totalSeconds,
+            out.printf(
+                    "=== Scenario %d: %s in %.0f s%s%n",
+                    number,
+                    run.result.passed() ? "PASS" : "FAIL",
+                    run.result.totalSeconds,
                     run.result.passed() ? "" : ": " + run.result.failures);
         }
         ResultTable.print(out, results);
@@ -104,7 +115,11 @@ public final class FaultSuite {
     /** The directory of the running bench jar (mailroom-bench/target), or the working directory's when run from classes. */
     private static Path benchJarDirectory() {
         try {
-            Path location = Path.of(FaultSuite.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path location = Path.of(FaultSuite.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return location.getParent();
         } catch (Exception e) {
             return Path.of("mailroom-bench", "target").toAbsolutePath();

@@ -14,6 +14,7 @@ import java.util.List;
 final class KillScenario extends FaultScenario {
     /** A victim must have been ready this long, so that it holds a full prefetch when it dies. */
     private static final Duration WORKING_BEFORE_KILL = Duration.ofSeconds(2);
+
     private final String role;
 
     private KillScenario(int number, String slug, String title, int defaultMessages, String role) {
@@ -49,12 +50,14 @@ final class KillScenario extends FaultScenario {
             long prefetch = 2L * options.dispatcherBatchSize();
             long perKill = prefetch * options.dispatcherConsumers();
             run.result.duplicateSendBound = perKill * kills;
-            run.result.note("duplicate-send bound: prefetch %d (2 x batch size %d) x %d consumers x %d dispatchers killed = %d",
+            run.result.note(
+                    "duplicate-send bound: prefetch %d (2 x batch size %d) x %d consumers x %d dispatchers killed = %d",
                     prefetch, options.dispatcherBatchSize(), options.dispatcherConsumers(), kills, perKill * kills);
         } else {
             // Not asserted: a killed operator re-dispatches what it had published but not yet
             // recorded as QUEUED, at most its unacknowledged mailbox batches (batch size 200 x 2 consumers).
-            run.result.note("operator kills: at most 2 x 200 (consumers x batch size) re-dispatched per kill = %d, not asserted",
+            run.result.note(
+                    "operator kills: at most 2 x 200 (consumers x batch size) re-dispatched per kill = %d, not asserted",
                     400L * kills);
         }
 
@@ -88,14 +91,18 @@ final class KillScenario extends FaultScenario {
         }
         long faultEnd = System.nanoTime();
         if (afterSubmissions > 0) {
-            run.result.note("%d of %d kills came after the last submission (the backlog was still draining)", afterSubmissions, kills);
+            run.result.note(
+                    "%d of %d kills came after the last submission (the backlog was still draining)",
+                    afterSubmissions, kills);
         }
 
         LedgerReport ledger = run.drainAndRecordLedger(faultEnd);
-        run.result.check(ledger.duplicatedMessageRows().isEmpty() && ledger.missing().isEmpty(),
+        run.result.check(
+                ledger.duplicatedMessageRows().isEmpty() && ledger.missing().isEmpty(),
                 "not exactly one messages row per confirmed id");
         if (run.result.duplicateSendBound != null) {
-            run.result.check(ledger.duplicateSends() <= run.result.duplicateSendBound,
+            run.result.check(
+                    ledger.duplicateSends() <= run.result.duplicateSendBound,
                     ledger.duplicateSends() + " duplicate sends exceed the bound " + run.result.duplicateSendBound);
         }
     }

@@ -16,8 +16,7 @@ final class OutageGuard {
         Runtime.getRuntime().addShutdownHook(new Thread(OutageGuard::restoreAll, "restore-services"));
     }
 
-    private OutageGuard() {
-    }
+    private OutageGuard() {}
 
     static void postgresDown(PostgresServer postgres) {
         stoppedPostgres = postgres;

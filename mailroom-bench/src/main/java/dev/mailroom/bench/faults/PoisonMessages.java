@@ -41,8 +41,7 @@ final class PoisonMessages extends FaultScenario {
     private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(90);
 
     /** One poison message: where it goes, with which AMQP type (null: none) and body. */
-    record Poison(String queue, String type, String messageId, byte[] body, String what) {
-    }
+    record Poison(String queue, String type, String messageId, byte[] body, String what) {}
 
     PoisonMessages() {
         super(6, "poison-messages", "poison messages on every queue", 1_000);
@@ -63,12 +62,17 @@ final class PoisonMessages extends FaultScenario {
         for (Poison p : poisons) {
             rabbit.publish(p.queue(), p.type(), p.messageId(), p.body());
         }
-        run.log("published %d poison messages: %s", poisons.size(), poisons.stream()
-                .collect(Collectors.groupingBy(Poison::queue, LinkedHashMap::new, Collectors.counting())));
+        run.log(
+                "published %d poison messages: %s",
+                poisons.size(),
+                poisons.stream()
+                        .collect(Collectors.groupingBy(Poison::queue, LinkedHashMap::new, Collectors.counting())));
         long poisonedAt = System.nanoTime();
 
         int deadLetteredInTime = awaitDeadLettered(run, poisons).size();
-        run.log("%d of %d poison messages dead-lettered after %.1f s", deadLetteredInTime, poisons.size(), ScenarioRun.seconds(poisonedAt));
+        run.log(
+                "%d of %d poison messages dead-lettered after %.1f s",
+                deadLetteredInTime, poisons.size(), ScenarioRun.seconds(poisonedAt));
         run.submitter.awaitFinished(Duration.ofMinutes(2));
         long faultEnd = System.nanoTime();
 
@@ -98,12 +102,18 @@ final class PoisonMessages extends FaultScenario {
             }
         }
         for (Poison p : poisons) {
-            run.result.note("poison on %s, %s: %s", p.queue(), p.what(), fates.getOrDefault(p.messageId(), "NOT DEAD-LETTERED"));
+            run.result.note(
+                    "poison on %s, %s: %s",
+                    p.queue(), p.what(), fates.getOrDefault(p.messageId(), "NOT DEAD-LETTERED"));
         }
-        List<String> notDeadLettered = poisons.stream().filter(p -> !fates.containsKey(p.messageId()))
-                .map(p -> p.queue() + ": " + p.what()).toList();
-        run.result.check(notDeadLettered.isEmpty(), notDeadLettered.size() + " poison messages not dead-lettered within " + DEAD_LETTER_TIMEOUT.toSeconds()
-                + " s: " + notDeadLettered);
+        List<String> notDeadLettered = poisons.stream()
+                .filter(p -> !fates.containsKey(p.messageId()))
+                .map(p -> p.queue() + ": " + p.what())
+                .toList();
+        run.result.check(
+                notDeadLettered.isEmpty(),
+                notDeadLettered.size() + " poison messages not dead-lettered within " + DEAD_LETTER_TIMEOUT.toSeconds()
+                        + " s: " + notDeadLettered);
         run.result.check(collateral.isEmpty(), "ordinary messages dead-lettered beside the poison: " + collateral);
         Map<String, Long> work = run.depths(ScenarioRun.WORK_QUEUES);
         run.result.check(work.values().stream().allMatch(d -> d == 0), "work queues not empty at the end: " + work);
@@ -128,14 +138,17 @@ final class PoisonMessages extends FaultScenario {
         Map<String, String> fates = new LinkedHashMap<>();
         List<String> ids = poisons.stream().map(Poison::messageId).toList();
         try (Connection db = run.suite.infrastructure().database().connect();
-             PreparedStatement st = db.prepareStatement("SELECT message_id, queue, reason FROM dead_letters WHERE message_id = ANY(?)")) {
+                PreparedStatement st = db.prepareStatement(
+                        "SELECT message_id, queue, reason FROM dead_letters WHERE message_id = ANY(?)")) {
             Array array = db.createArrayOf("varchar", ids.toArray());
             st.setArray(1, array);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     String reason = rs.getString(3);
-                    fates.put(rs.getString(1), "dead_letters (queue " + rs.getString(2) + "): "
-                            + (reason.length() > 120 ? reason.substring(0, 120) + "…" : reason));
+                    fates.put(
+                            rs.getString(1),
+                            "dead_letters (queue " + rs.getString(2) + "): "
+                                    + (reason.length() > 120 ? reason.substring(0, 120) + "…" : reason));
                 }
             }
         }
@@ -143,7 +156,9 @@ final class PoisonMessages extends FaultScenario {
             for (RabbitMqNode.Peeked m : run.suite.rabbit().peek(dlq, 50_000)) {
                 if (ids.contains(m.messageId())) {
                     Object count = m.headers().get("x-delivery-count");
-                    fates.merge(m.messageId(), dlq + (count == null ? "" : " after " + count + " redeliveries"),
+                    fates.merge(
+                            m.messageId(),
+                            dlq + (count == null ? "" : " after " + count + " redeliveries"),
                             (a, b) -> a + "; and " + b);
                 }
             }
@@ -152,12 +167,31 @@ final class PoisonMessages extends FaultScenario {
     }
 
     static List<Poison> poisons(String tag) {
-        Email email = new Email(Address.of("faults@example.org"), List.of(Recipient.of("poison@example.org")), null, null, null,
-                "Poison", "Poison", null, null, List.of(tag), null, null);
+        Email email = new Email(
+                Address.of("faults@example.org"),
+                List.of(Recipient.of("poison@example.org")),
+                null,
+                null,
+                null,
+                "Poison",
+                "Poison",
+                null,
+                null,
+                List.of(tag),
+                null,
+                null);
         byte[] validSubmit = ContractJson.write(AmqpSubmitter.submitMessage(UUID.randomUUID(), "default", email));
         byte[] validDispatch = ContractJson.write(new DispatchCommand(UUID.randomUUID(), "default", 1, null, email));
-        byte[] validActivity = ContractJson.write(ActivityReport.event(UUID.randomUUID(), UUID.randomUUID(), "p-1", "sendgrid",
-                MessageStatus.DELIVERED, Instant.now(), "poison@example.org", "delivered", Map.of()));
+        byte[] validActivity = ContractJson.write(ActivityReport.event(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                "p-1",
+                "sendgrid",
+                MessageStatus.DELIVERED,
+                Instant.now(),
+                "poison@example.org",
+                "delivered",
+                Map.of()));
         byte[] garbage = {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0x80, '{', '"'};
         List<Poison> all = new ArrayList<>();
         PoisonList mailbox = new PoisonList(all, QueueNames.MAILBOX, tag);
@@ -167,9 +201,17 @@ final class PoisonMessages extends FaultScenario {
         mailbox.add("mailroom.mailbox.bogus.v9", "{}", "unknown type");
         mailbox.add(null, validSubmit, "a valid submission without a type");
         mailbox.add(MessageTypes.DISPATCH_V1, validDispatch, "a dispatch command (wrong type for the queue)");
-        mailbox.add(MessageTypes.SUBMIT_V1, "{\"id\":\"not-a-uuid\",\"organizationId\":\"default\"}", "a field of the wrong type");
-        mailbox.add(MessageTypes.SUBMIT_V1, "{\"id\":\"" + UUID.randomUUID() + "\",\"organizationId\":\"default\"}", "no email");
-        mailbox.add(MessageTypes.SUBMIT_V1, ContractJson.write(AmqpSubmitter.submitMessage(UUID.randomUUID(), "o".repeat(100), email)),
+        mailbox.add(
+                MessageTypes.SUBMIT_V1,
+                "{\"id\":\"not-a-uuid\",\"organizationId\":\"default\"}",
+                "a field of the wrong type");
+        mailbox.add(
+                MessageTypes.SUBMIT_V1,
+                "{\"id\":\"" + UUID.randomUUID() + "\",\"organizationId\":\"default\"}",
+                "no email");
+        mailbox.add(
+                MessageTypes.SUBMIT_V1,
+                ContractJson.write(AmqpSubmitter.submitMessage(UUID.randomUUID(), "o".repeat(100), email)),
                 "valid JSON the database refuses (organizationId of 100 characters)");
 
         PoisonList dispatching = new PoisonList(all, QueueNames.DISPATCHING, tag);
@@ -178,7 +220,9 @@ final class PoisonMessages extends FaultScenario {
         dispatching.add(null, "", "no type, empty body");
         dispatching.add(MessageTypes.ACTIVITY_V1, validActivity, "an activity report (wrong type for the queue)");
         dispatching.add(MessageTypes.DISPATCH_V1, "{\"messageId\":null,\"attempt\":1}", "no message id, no email");
-        dispatching.add(MessageTypes.DISPATCH_V1, "{\"messageId\":\"" + UUID.randomUUID() + "\",\"attempt\":\"first\"}",
+        dispatching.add(
+                MessageTypes.DISPATCH_V1,
+                "{\"messageId\":\"" + UUID.randomUUID() + "\",\"attempt\":\"first\"}",
                 "a field of the wrong type");
 
         PoisonList tracking = new PoisonList(all, QueueNames.TRACKING, tag);
@@ -187,9 +231,22 @@ final class PoisonMessages extends FaultScenario {
         tracking.add(MessageTypes.SUBMIT_V1, validSubmit, "a submission (wrong type for the queue)");
         tracking.add(null, "[]", "no type, a JSON array");
         tracking.add(MessageTypes.ACTIVITY_V1, "{\"id\":null,\"status\":\"DELIVERED\"}", "no id");
-        tracking.add(MessageTypes.ACTIVITY_V1, "{\"id\":\"" + UUID.randomUUID() + "\",\"status\":\"NOT_A_STATUS\"}", "an unknown status");
-        tracking.add(MessageTypes.ACTIVITY_V1, ContractJson.write(ActivityReport.event(UUID.randomUUID(), UUID.randomUUID(), "p-2",
-                "sendgrid", MessageStatus.DELIVERED, Instant.now(), "poison@example.org", "e".repeat(100), Map.of())),
+        tracking.add(
+                MessageTypes.ACTIVITY_V1,
+                "{\"id\":\"" + UUID.randomUUID() + "\",\"status\":\"NOT_A_STATUS\"}",
+                "an unknown status");
+        tracking.add(
+                MessageTypes.ACTIVITY_V1,
+                ContractJson.write(ActivityReport.event(
+                        UUID.randomUUID(),
+                        UUID.randomUUID(),
+                        "p-2",
+                        "sendgrid",
+                        MessageStatus.DELIVERED,
+                        Instant.now(),
+                        "poison@example.org",
+                        "e".repeat(100),
+                        Map.of())),
                 "valid JSON the database refuses (provider event of 100 characters)");
         return all;
     }

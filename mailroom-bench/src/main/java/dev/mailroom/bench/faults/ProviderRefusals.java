@@ -30,15 +30,18 @@ final class ProviderRefusals extends FaultScenario {
 
     @Override
     void run(ScenarioRun run, int messages) throws Exception {
-        FakeSendGrid.Options refusing = new FakeSendGrid.Options(0.30, 0.10, 1, 0.2, 0.5, 0, false, Duration.ofMillis(50), 100, "", SEND_LATENCY);
-        run.startCluster(refusing, List.of(
-                "--mailroom.operator.max-attempts=" + MAX_ATTEMPTS,
-                "--mailroom.operator.retry-backoff=PT0.05S",
-                // Without a cap, a message refused ten times in a row backs off for minutes: an
-                // unlucky tail that outlasts the drain wait (seen once in CI).
-                "--mailroom.operator.max-retry-delay=PT2S",
-                "--mailroom.operator.release-interval=PT0.2S",
-                "--mailroom.dispatcher.circuit-breaker.failure-rate=100"));
+        FakeSendGrid.Options refusing = new FakeSendGrid.Options(
+                0.30, 0.10, 1, 0.2, 0.5, 0, false, Duration.ofMillis(50), 100, "", SEND_LATENCY);
+        run.startCluster(
+                refusing,
+                List.of(
+                        "--mailroom.operator.max-attempts=" + MAX_ATTEMPTS,
+                        "--mailroom.operator.retry-backoff=PT0.05S",
+                        // Without a cap, a message refused ten times in a row backs off for minutes: an
+                        // unlucky tail that outlasts the drain wait (seen once in CI).
+                        "--mailroom.operator.max-retry-delay=PT2S",
+                        "--mailroom.operator.release-interval=PT0.2S",
+                        "--mailroom.dispatcher.circuit-breaker.failure-rate=100"));
         run.submit(messages, 200);
         run.submitter.awaitFinished(Duration.ofMinutes(2));
         long faultEnd = System.nanoTime();
@@ -72,14 +75,25 @@ final class ProviderRefusals extends FaultScenario {
                 attemptsExtra++;
             }
         }
-        run.result.note("provider: %d accepted, %d answered 503, %d answered 429; %d sends retried sooner than Retry-After",
-                stats.sendsAccepted.sum(), stats.sendsRefused503.sum(), stats.sendsRefused429.sum(), stats.retriedTooEarly.sum());
-        run.result.note("%d messages refused at least once, %d of them with attempts > 1; attempts = refusals + 1 for all but %d"
-                + " (fewer) and %d (more); most attempts of one message: %d", refused, retried, attemptsShort, attemptsExtra, maxAttempts);
-        run.result.check(ledger.delivered() == ledger.submitted(), (ledger.submitted() - ledger.delivered()) + " messages not delivered");
+        run.result.note(
+                "provider: %d accepted, %d answered 503, %d answered 429; %d sends retried sooner than Retry-After",
+                stats.sendsAccepted.sum(),
+                stats.sendsRefused503.sum(),
+                stats.sendsRefused429.sum(),
+                stats.retriedTooEarly.sum());
+        run.result.note(
+                "%d messages refused at least once, %d of them with attempts > 1; attempts = refusals + 1 for all but %d"
+                        + " (fewer) and %d (more); most attempts of one message: %d",
+                refused, retried, attemptsShort, attemptsExtra, maxAttempts);
+        run.result.check(
+                ledger.delivered() == ledger.submitted(),
+                (ledger.submitted() - ledger.delivered()) + " messages not delivered");
         run.result.check(refused > 0, "the provider refused nothing: the scenario tested nothing");
         run.result.check(retried == refused, (refused - retried) + " refused messages have attempts <= 1");
-        run.result.check(attemptsShort == 0, attemptsShort + " messages have fewer attempts recorded than refusals + 1");
-        run.result.check(stats.retriedTooEarly.sum() == 0, stats.retriedTooEarly.sum() + " sends came sooner than the Retry-After allowed");
+        run.result.check(
+                attemptsShort == 0, attemptsShort + " messages have fewer attempts recorded than refusals + 1");
+        run.result.check(
+                stats.retriedTooEarly.sum() == 0,
+                stats.retriedTooEarly.sum() + " sends came sooner than the Retry-After allowed");
     }
 }

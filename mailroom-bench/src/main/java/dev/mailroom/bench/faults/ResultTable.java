@@ -7,18 +7,47 @@ import java.util.List;
 final class ResultTable {
     private static final String ROW = "%-2s %-36s %7s %9s %5s %9s %15s %8s %8s  %s%n";
 
-    private ResultTable() {
-    }
+    private ResultTable() {}
 
     static void print(PrintStream out, List<ScenarioResult> results) {
         out.println();
-        out.printf(ROW, "#", "scenario", "sent", "delivered", "lost", "dup rows", "dup sends (max)", "drain s", "total s", "result");
-        out.printf(ROW, "--", "-".repeat(36), "-".repeat(7), "-".repeat(9), "-".repeat(5), "-".repeat(9), "-".repeat(15), "-".repeat(8),
-                "-".repeat(8), "------");
+        out.printf(
+                ROW,
+                "#",
+                "scenario",
+                "sent",
+                "delivered",
+                "lost",
+                "dup rows",
+                "dup sends (max)",
+                "drain s",
+                "total s",
+                "result");
+        out.printf(
+                ROW,
+                "--",
+                "-".repeat(36),
+                "-".repeat(7),
+                "-".repeat(9),
+                "-".repeat(5),
+                "-".repeat(9),
+                "-".repeat(15),
+                "-".repeat(8),
+                "-".repeat(8),
+                "------");
         for (ScenarioResult r : results) {
             String sends = r.duplicateSends + (r.duplicateSendBound == null ? "" : " (" + r.duplicateSendBound + ")");
-            out.printf(ROW, r.number, r.title, r.sent, r.delivered, r.lost, r.duplicateRows, sends,
-                    Double.isNaN(r.drainSeconds) ? "-" : String.format("%.1f", r.drainSeconds), String.format("%.0f", r.totalSeconds),
+            out.printf(
+                    ROW,
+                    r.number,
+                    r.title,
+                    r.sent,
+                    r.delivered,
+                    r.lost,
+                    r.duplicateRows,
+                    sends,
+                    Double.isNaN(r.drainSeconds) ? "-" : String.format("%.1f", r.drainSeconds),
+                    String.format("%.0f", r.totalSeconds),
                     r.passed() ? "PASS" : "FAIL");
         }
         for (ScenarioResult r : results) {

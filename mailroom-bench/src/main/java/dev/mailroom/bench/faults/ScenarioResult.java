@@ -16,6 +16,7 @@ final class ScenarioResult {
     Long duplicateSendBound;
     /** Seconds from the end of the fault (and of the submissions) until everything was terminal; NaN if it never drained. */
     double drainSeconds = Double.NaN;
+
     double totalSeconds;
     final List<String> notes = new ArrayList<>();
     final List<String> failures = new ArrayList<>();

@@ -35,10 +35,18 @@ import java.util.stream.Stream;
  */
 final class ScenarioRun implements AutoCloseable {
     static final List<String> WORK_QUEUES = List.of(QueueNames.MAILBOX, QueueNames.DISPATCHING, QueueNames.TRACKING);
-    static final List<String> DEAD_LETTER_QUEUES = WORK_QUEUES.stream().map(q -> q + ".dlq").toList();
-    private static final List<String> ALL_QUEUES = Stream.of(WORK_QUEUES, List.of(QueueNames.DEAD_LETTERS, QueueNames.DEAD_LETTERS + ".dlq",
-                    QueueNames.CONTROL, QueueNames.CONTROL + ".dlq"), DEAD_LETTER_QUEUES)
-            .flatMap(List::stream).toList();
+    static final List<String> DEAD_LETTER_QUEUES =
+            WORK_QUEUES.stream().map(q -> q + ".dlq").toList();
+    private static final List<String> ALL_QUEUES = Stream.of(
+                    WORK_QUEUES,
+                    List.of(
+                            QueueNames.DEAD_LETTERS,
+                            QueueNames.DEAD_LETTERS + ".dlq",
+                            QueueNames.CONTROL,
+                            QueueNames.CONTROL + ".dlq"),
+                    DEAD_LETTER_QUEUES)
+            .flatMap(List::stream)
+            .toList();
     static final Duration START_TIMEOUT = Duration.ofSeconds(150);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
@@ -47,6 +55,7 @@ final class ScenarioRun implements AutoCloseable {
     final Path dir;
     /** Carried by every email of this run, so that its messages can be found by tag. */
     final String tag;
+
     final Instant startedAt = Instant.now();
     private final long t0 = System.nanoTime();
     private final int number;
@@ -96,47 +105,65 @@ final class ScenarioRun implements AutoCloseable {
                 "--mailroom.providers.sendgrid.base-url=" + fake.baseUrl(),
                 "--mailroom.providers.sendgrid.webhook-public-key=" + fake.publicKey(),
                 "--mailroom.public-url=" + apiUrl,
-                // Metrics need a token; the suite does not scrape them, but every process is set up as a deployment would be.
+                // Metrics need a token; the suite does not scrape them, but every process is set up as a deployment
+                // would be.
                 "--mailroom.management.metrics-token=faults-metrics-" + UUID.randomUUID(),
                 "--mailroom.dispatcher.batch-size=" + options.dispatcherBatchSize(),
                 "--mailroom.dispatcher.consumers=" + options.dispatcherConsumers()));
         common.addAll(extraArgs);
-        cluster = new MailroomCluster(options.mailroomJar(), dir, suite.infrastructure(), MailroomCluster.SMALL_JVM, common);
+        cluster = new MailroomCluster(
+                options.mailroomJar(), dir, suite.infrastructure(), MailroomCluster.SMALL_JVM, common);
         operators.add(cluster.add("operator-1", "operator", List.of()));
         operators.add(cluster.add("operator-2", "operator", List.of()));
-        api = cluster.add("api-webhooks", "api,webhooks", apiPort, List.of("--mailroom.api.bootstrap-key=faults-" + UUID.randomUUID()));
+        api = cluster.add(
+                "api-webhooks",
+                "api,webhooks",
+                apiPort,
+                List.of("--mailroom.api.bootstrap-key=faults-" + UUID.randomUUID()));
         dispatchers.add(cluster.add("dispatcher-1", "dispatcher", List.of()));
         dispatchers.add(cluster.add("dispatcher-2", "dispatcher", List.of()));
         startSeconds.putAll(cluster.startAll(START_TIMEOUT));
-        log("%d queued messages purged; fake SendGrid on %s; ready after %s s: %s", purged, fake.baseUrl(),
-                startSeconds.values().stream().max(Double::compare).map(s -> String.format("%.1f", s)).orElse("?"),
-                cluster.processes().stream().map(p -> p.name() + " pid " + p.pid()).collect(Collectors.joining(", ")));
+        log(
+                "%d queued messages purged; fake SendGrid on %s; ready after %s s: %s",
+                purged,
+                fake.baseUrl(),
+                startSeconds.values().stream()
+                        .max(Double::compare)
+                        .map(s -> String.format("%.1f", s))
+                        .orElse("?"),
+                cluster.processes().stream()
+                        .map(p -> p.name() + " pid " + p.pid())
+                        .collect(Collectors.joining(", ")));
     }
 
     /** The slowest start-up among {@code processes} when the cluster started. */
     double slowestStart(List<MailroomProcess> processes) {
-        return processes.stream().mapToDouble(p -> startSeconds.getOrDefault(p.name(), 20.0)).max().orElse(20.0);
+        return processes.stream()
+                .mapToDouble(p -> startSeconds.getOrDefault(p.name(), 20.0))
+                .max()
+                .orElse(20.0);
     }
 
     void submit(int messages, double ratePerSecond) throws IOException {
         submitter = new ConfirmedSubmissions(suite.infrastructure().broker(), tag, messages, ratePerSecond);
         submitter.start();
-        log("submitting %d emails through the Java client at %s, tagged %s", messages,
-                ratePerSecond > 0 ? String.format("%.0f/s", ratePerSecond) : "full speed", tag);
+        log(
+                "submitting %d emails through the Java client at %s, tagged %s",
+                messages, ratePerSecond > 0 ? String.format("%.0f/s", ratePerSecond) : "full speed", tag);
     }
 
     /** {@code kill -9}, then the same command line again at once. */
     void killAndRestart(MailroomProcess process, String why) throws Exception {
         long pid = process.pid();
         process.kill9();
-        log("kill -9 %s (pid %d)%s; %d/%d confirmed so far; restarting it", process.name(), pid, why, submitter.confirmedCount(),
-                submitter.messages());
+        log(
+                "kill -9 %s (pid %d)%s; %d/%d confirmed so far; restarting it",
+                process.name(), pid, why, submitter.confirmedCount(), submitter.messages());
         process.start();
     }
 
     /** What {@link #awaitDrained} saw. */
-    record Drain(boolean drained, double drainSeconds, Map<String, Long> statuses) {
-    }
+    record Drain(boolean drained, double drainSeconds, Map<String, Long> statuses) {}
 
     /**
      * Waits for the submitter to finish, then until every confirmed id is in a terminal status,
@@ -159,8 +186,10 @@ final class ScenarioRun implements AutoCloseable {
             while (true) {
                 List<MailroomProcess> died = cluster.exited();
                 if (!died.isEmpty()) {
-                    result.failures.add("process(es) exited unexpectedly: " + died.stream()
-                            .map(p -> p.name() + " (exit " + p.exitCode() + ")").toList());
+                    result.failures.add("process(es) exited unexpectedly: "
+                            + died.stream()
+                                    .map(p -> p.name() + " (exit " + p.exitCode() + ")")
+                                    .toList());
                     return new Drain(false, Double.NaN, counts);
                 }
                 if (submitter.finished() && !submissionsEnded) {
@@ -181,8 +210,10 @@ final class ScenarioRun implements AutoCloseable {
                     dbState = "database unreachable";
                     counts = Map.of();
                 }
-                long terminal = counts.entrySet().stream().filter(e -> LedgerCheck.TERMINAL.contains(e.getKey()))
-                        .mapToLong(Map.Entry::getValue).sum();
+                long terminal = counts.entrySet().stream()
+                        .filter(e -> LedgerCheck.TERMINAL.contains(e.getKey()))
+                        .mapToLong(Map.Entry::getValue)
+                        .sum();
                 Map<String, Long> depths = depths(WORK_QUEUES);
                 boolean allTerminal = submitter.finished() && terminal == ids.size() && !counts.isEmpty();
                 if (allTerminal && allTerminalAt == 0) {
@@ -191,7 +222,8 @@ final class ScenarioRun implements AutoCloseable {
                 if (!allTerminal) {
                     allTerminalAt = 0;
                 }
-                boolean quiet = fake.pendingEvents() == 0 && depths.values().stream().allMatch(d -> d == 0);
+                boolean quiet =
+                        fake.pendingEvents() == 0 && depths.values().stream().allMatch(d -> d == 0);
                 unchangedPolls = counts.equals(previous) ? unchangedPolls + 1 : 0;
                 // Two unchanged polls: a webhook batch in flight when the fake's queue emptied has been recorded.
                 if (allTerminal && quiet && unchangedPolls >= 2) {
@@ -203,17 +235,27 @@ final class ScenarioRun implements AutoCloseable {
                 if (System.nanoTime() - lastProgress > PROGRESS_EVERY.toNanos()) {
                     lastProgress = System.nanoTime();
                     FakeSendGrid.Stats s = fake.stats();
-                    log("confirmed %d/%d (unconfirmed %d) | %s | queues %s | provider: %d sent, %d refused, %d events posted, %d pending",
-                            submitter.confirmedCount(), submitter.messages(), submitter.unconfirmed(), dbState, depths,
-                            s.sendsAccepted.sum(), s.sendsRefused503.sum() + s.sendsRefused429.sum(), s.eventsPosted.sum(),
+                    log(
+                            "confirmed %d/%d (unconfirmed %d) | %s | queues %s | provider: %d sent, %d refused, %d events posted, %d pending",
+                            submitter.confirmedCount(),
+                            submitter.messages(),
+                            submitter.unconfirmed(),
+                            dbState,
+                            depths,
+                            s.sendsAccepted.sum(),
+                            s.sendsRefused503.sum() + s.sendsRefused429.sum(),
+                            s.eventsPosted.sum(),
                             fake.pendingEvents());
                 }
                 if (System.nanoTime() > deadline) {
                     log("NOT drained within %d s: %s; queues %s", timeout.toSeconds(), counts, depths);
-                    result.failures.add(submissionsEnded
-                            ? "did not drain within " + timeout.toSeconds() + " s of the end of the fault and the submissions"
-                            : "submissions did not end: " + submitter.confirmedCount() + "/" + submitter.messages() + " confirmed, last"
-                            + " failure " + submitter.lastFailure());
+                    result.failures.add(
+                            submissionsEnded
+                                    ? "did not drain within " + timeout.toSeconds()
+                                            + " s of the end of the fault and the submissions"
+                                    : "submissions did not end: " + submitter.confirmedCount() + "/"
+                                            + submitter.messages() + " confirmed, last" + " failure "
+                                            + submitter.lastFailure());
                     return new Drain(false, Double.NaN, counts);
                 }
                 Thread.sleep(1000);
@@ -260,15 +302,19 @@ final class ScenarioRun implements AutoCloseable {
         result.duplicateRows = ledger.duplicateRows();
         result.duplicateSends = ledger.duplicateSends();
         result.drainSeconds = drain.drainSeconds();
-        result.check(ledger.submitted() == submitter.messages(), "only " + ledger.submitted() + " of " + submitter.messages()
-                + " submissions were confirmed");
+        result.check(
+                ledger.submitted() == submitter.messages(),
+                "only " + ledger.submitted() + " of " + submitter.messages() + " submissions were confirmed");
         result.check(ledger.lost() == 0, ledger.lost() + " lost (missing or not terminal)");
         result.check(ledger.duplicateRows() == 0, ledger.duplicateRows() + " duplicate rows");
-        result.failures.addAll(ledger.problems().stream().map(p -> "ledger: " + p).toList());
-        result.note("final statuses %s; repeated deliveries in the database (its view of duplicate sends): %d", ledger.statusCounts(),
-                ledger.repeatedDeliveries());
+        result.failures.addAll(
+                ledger.problems().stream().map(p -> "ledger: " + p).toList());
+        result.note(
+                "final statuses %s; repeated deliveries in the database (its view of duplicate sends): %d",
+                ledger.statusCounts(), ledger.repeatedDeliveries());
         if (submitter.unconfirmed() > 0) {
-            result.note("%d submits were not confirmed and were submitted again (%d client reconnects); last failure: %s",
+            result.note(
+                    "%d submits were not confirmed and were submitted again (%d client reconnects); last failure: %s",
                     submitter.unconfirmed(), submitter.reconnects(), submitter.lastFailure());
         }
         result.note("logs: %s", dir);
@@ -279,7 +325,7 @@ final class ScenarioRun implements AutoCloseable {
         Set<UUID> confirmed = new HashSet<>(submitter.confirmedIds());
         long orphans = 0;
         try (Connection db = suite.infrastructure().database().connect();
-             PreparedStatement st = db.prepareStatement("SELECT message_id FROM message_tags WHERE tag = ?")) {
+                PreparedStatement st = db.prepareStatement("SELECT message_id FROM message_tags WHERE tag = ?")) {
             st.setString(1, tag);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {

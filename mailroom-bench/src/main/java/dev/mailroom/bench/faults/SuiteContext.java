@@ -6,6 +6,10 @@ import dev.mailroom.bench.cluster.RabbitMqNode;
 import java.io.PrintStream;
 
 /** What every scenario shares: the options, the services and where to print. */
-record SuiteContext(SuiteOptions options, Infrastructure infrastructure, RabbitMqNode rabbit, PostgresServer postgres, String runId,
-                    PrintStream out) {
-}
+record SuiteContext(
+        SuiteOptions options,
+        Infrastructure infrastructure,
+        RabbitMqNode rabbit,
+        PostgresServer postgres,
+        String runId,
+        PrintStream out) {}

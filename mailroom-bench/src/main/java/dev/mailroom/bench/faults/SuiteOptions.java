@@ -10,11 +10,24 @@ import java.util.Map;
 import java.util.Set;
 
 /** The command line of {@code faults}; every option has a default that fits the suite in about ten minutes here. */
-record SuiteOptions(List<Integer> scenarios, Integer messages, int kills, Duration databaseOutage, Duration drainTimeout,
-                    String vhost, String database, Path mailroomJar, Path workDir, String pgVersion, String pgCluster,
-                    int dispatcherBatchSize, int dispatcherConsumers, boolean help) {
+record SuiteOptions(
+        List<Integer> scenarios,
+        Integer messages,
+        int kills,
+        Duration databaseOutage,
+        Duration drainTimeout,
+        String vhost,
+        String database,
+        Path mailroomJar,
+        Path workDir,
+        String pgVersion,
+        String pgCluster,
+        int dispatcherBatchSize,
+        int dispatcherConsumers,
+        boolean help) {
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "usage: java -jar mailroom-bench.jar faults [options]",
             "",
             "Runs Mailroom as separate processes against RabbitMQ and PostgreSQL (SPRING_RABBITMQ_*, SPRING_DATASOURCE_*;",
@@ -36,29 +49,49 @@ record SuiteOptions(List<Integer> scenarios, Integer messages, int kills, Durati
 
     static SuiteOptions parse(String[] args, Path benchJarDir) {
         // "-h" is the one short option: the same as --help.
-        String[] given = java.util.Arrays.stream(args).map(a -> a.equals("-h") ? "--help" : a).toArray(String[]::new);
+        String[] given = java.util.Arrays.stream(args)
+                .map(a -> a.equals("-h") ? "--help" : a)
+                .toArray(String[]::new);
         Map<String, String> values = new LinkedHashMap<>();
-        CommandLineOptions.parse(given, Set.of("help")).forEach((name, all) -> values.put(name, all.get(all.size() - 1)));
+        CommandLineOptions.parse(given, Set.of("help"))
+                .forEach((name, all) -> values.put(name, all.get(all.size() - 1)));
         boolean help = values.remove("help") != null;
         Path moduleTarget = benchJarDir;
-        Path defaultJar = moduleTarget.resolve("../../mailroom-server/target/mailroom.jar").normalize();
+        Path defaultJar = moduleTarget
+                .resolve("../../mailroom-server/target/mailroom.jar")
+                .normalize();
         SuiteOptions options = new SuiteOptions(
                 scenarios(values.remove("scenario")),
                 values.containsKey("messages") ? positive("messages", values.remove("messages")) : null,
                 positive("kills", values.getOrDefault("kills", "5")),
                 Duration.ofSeconds(positive("db-outage-seconds", values.getOrDefault("db-outage-seconds", "60"))),
-                Duration.ofSeconds(positive("drain-timeout-seconds", values.getOrDefault("drain-timeout-seconds", "180"))),
+                Duration.ofSeconds(
+                        positive("drain-timeout-seconds", values.getOrDefault("drain-timeout-seconds", "180"))),
                 values.getOrDefault("vhost", "mailroom-faults"),
                 values.getOrDefault("database", "mailroom_faults"),
-                Path.of(values.getOrDefault("mailroom-jar", defaultJar.toString())).toAbsolutePath(),
-                Path.of(values.getOrDefault("work-dir", moduleTarget.resolve("faults").toString())).toAbsolutePath(),
+                Path.of(values.getOrDefault("mailroom-jar", defaultJar.toString()))
+                        .toAbsolutePath(),
+                Path.of(values.getOrDefault(
+                                "work-dir", moduleTarget.resolve("faults").toString()))
+                        .toAbsolutePath(),
                 values.getOrDefault("pg-version", "15"),
                 values.getOrDefault("pg-cluster", "main"),
                 positive("dispatcher-batch-size", values.getOrDefault("dispatcher-batch-size", "50")),
                 positive("dispatcher-consumers", values.getOrDefault("dispatcher-consumers", "2")),
                 help);
-        List.of("kills", "db-outage-seconds", "drain-timeout-seconds", "vhost", "database", "mailroom-jar", "work-dir", "pg-version",
-                "pg-cluster", "dispatcher-batch-size", "dispatcher-consumers").forEach(values::remove);
+        List.of(
+                        "kills",
+                        "db-outage-seconds",
+                        "drain-timeout-seconds",
+                        "vhost",
+                        "database",
+                        "mailroom-jar",
+                        "work-dir",
+                        "pg-version",
+                        "pg-cluster",
+                        "dispatcher-batch-size",
+                        "dispatcher-consumers")
+                .forEach(values::remove);
         if (!values.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s): " + values.keySet());
         }

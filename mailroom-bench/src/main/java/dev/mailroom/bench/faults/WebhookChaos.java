@@ -27,7 +27,8 @@ final class WebhookChaos extends FaultScenario {
 
     @Override
     void run(ScenarioRun run, int messages) throws Exception {
-        FakeSendGrid.Options chaotic = new FakeSendGrid.Options(0, 0, 1, 0.6, 0.5, 0.20, true, Duration.ofMillis(200), 100, "", SEND_LATENCY);
+        FakeSendGrid.Options chaotic =
+                new FakeSendGrid.Options(0, 0, 1, 0.6, 0.5, 0.20, true, Duration.ofMillis(200), 100, "", SEND_LATENCY);
         run.startCluster(chaotic, List.of());
         run.submit(messages, 200);
         run.submitter.awaitFinished(Duration.ofMinutes(2));
@@ -46,18 +47,22 @@ final class WebhookChaos extends FaultScenario {
         Map<UUID, Set<String>> recordedEvents = new HashMap<>();
         for (ActivityRow a : activities) {
             if (a.providerEvent() != null) {
-                recordedEvents.computeIfAbsent(a.messageId(), k -> new HashSet<>()).add(a.providerEvent());
+                recordedEvents
+                        .computeIfAbsent(a.messageId(), k -> new HashSet<>())
+                        .add(a.providerEvent());
             }
         }
         List<String> wrongStatus = new ArrayList<>();
         long missingEvents = 0;
         Map<String, Long> expectedCounts = new HashMap<>();
         for (MessageRow row : rows) {
-            Set<String> planned = stats.eventKindsPerMessage.getOrDefault(row.id().toString(), Set.of());
+            Set<String> planned =
+                    stats.eventKindsPerMessage.getOrDefault(row.id().toString(), Set.of());
             String expected = expectedStatus(planned);
             expectedCounts.merge(expected, 1L, Long::sum);
             if (!expected.equals(row.status())) {
-                wrongStatus.add(row.id() + " is " + row.status() + ", expected " + expected + " (events " + planned + ")");
+                wrongStatus.add(
+                        row.id() + " is " + row.status() + ", expected " + expected + " (events " + planned + ")");
             }
             Set<String> recorded = recordedEvents.getOrDefault(row.id(), Set.of());
             for (String kind : planned) {
@@ -66,13 +71,20 @@ final class WebhookChaos extends FaultScenario {
                 }
             }
         }
-        run.result.note("provider posted %d events, %d of them a second time, in shuffled batches (%d webhook calls, %d failed)",
-                stats.eventsPosted.sum(), stats.eventsDuplicated.sum(), stats.webhookCalls.sum(), stats.webhookFailures.sum());
-        run.result.note("expected final statuses %s; %d messages in another status; %d events not recorded", expectedCounts,
-                wrongStatus.size(), missingEvents);
+        run.result.note(
+                "provider posted %d events, %d of them a second time, in shuffled batches (%d webhook calls, %d failed)",
+                stats.eventsPosted.sum(),
+                stats.eventsDuplicated.sum(),
+                stats.webhookCalls.sum(),
+                stats.webhookFailures.sum());
+        run.result.note(
+                "expected final statuses %s; %d messages in another status; %d events not recorded",
+                expectedCounts, wrongStatus.size(), missingEvents);
         run.result.check(stats.eventsDuplicated.sum() > 0, "no event was duplicated: the scenario tested nothing");
-        run.result.check(wrongStatus.isEmpty(), wrongStatus.size() + " messages in the wrong final status, e.g. "
-                + wrongStatus.subList(0, Math.min(3, wrongStatus.size())));
+        run.result.check(
+                wrongStatus.isEmpty(),
+                wrongStatus.size() + " messages in the wrong final status, e.g. "
+                        + wrongStatus.subList(0, Math.min(3, wrongStatus.size())));
         run.result.check(missingEvents == 0, missingEvents + " provider events posted but not recorded");
     }
 

@@ -33,11 +33,9 @@ final class AmqpCeiling {
     private static final long MAX_QUEUED = 20_000;
     private static final Duration WARMUP = Duration.ofSeconds(2);
 
-    record Result(double messagesPerSecond, String how) {
-    }
+    record Result(double messagesPerSecond, String how) {}
 
-    private AmqpCeiling() {
-    }
+    private AmqpCeiling() {}
 
     static Result measure(Broker broker, int messageBytes, Duration duration) throws IOException, InterruptedException {
         AtomicLong published = new AtomicLong();
@@ -45,7 +43,7 @@ final class AmqpCeiling {
         byte[] body = new byte[messageBytes];
         ThreadLocalRandom.current().nextBytes(body);
         try (Connection publishing = broker.connect("mailroom-bench-ceiling-publish");
-             Connection consuming = broker.connect("mailroom-bench-ceiling-consume")) {
+                Connection consuming = broker.connect("mailroom-bench-ceiling-consume")) {
             try (Channel admin = publishing.createChannel()) {
                 Map<String, Object> args = broker.rabbitMq() ? Map.of("x-queue-type", "quorum") : Map.of();
                 admin.queueDeclare(QUEUE, true, false, false, args);
@@ -60,7 +58,9 @@ final class AmqpCeiling {
                     private int unacked;
 
                     @Override
-                    public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] bytes) throws IOException {
+                    public void handleDelivery(
+                            String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] bytes)
+                            throws IOException {
                         consumed.incrementAndGet();
                         if (++unacked >= ACK_EVERY) {
                             getChannel().basicAck(envelope.getDeliveryTag(), true);
@@ -73,13 +73,15 @@ final class AmqpCeiling {
             List<Thread> publishers = new ArrayList<>();
             List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
             for (int i = 0; i < PUBLISHERS; i++) {
-                Thread t = new Thread(() -> {
-                    try {
-                        publish(publishing, body, deadline, published, consumed);
-                    } catch (Exception e) {
-                        failures.add(e);
-                    }
-                }, "ceiling-publisher-" + i);
+                Thread t = new Thread(
+                        () -> {
+                            try {
+                                publish(publishing, body, deadline, published, consumed);
+                            } catch (Exception e) {
+                                failures.add(e);
+                            }
+                        },
+                        "ceiling-publisher-" + i);
                 t.start();
                 publishers.add(t);
             }
@@ -100,14 +102,24 @@ final class AmqpCeiling {
             } catch (TimeoutException e) {
                 throw new IOException(e);
             }
-            String how = String.format("%d-byte messages, persistent + mandatory, confirmed per %d, %s; %d publishers, %d consumers"
-                            + " (prefetch %d, ack per %d); %.0f s after %d s warm-up", messageBytes, CONFIRM_BATCH,
-                    broker.rabbitMq() ? "quorum queue" : "durable queue", PUBLISHERS, CONSUMERS, PREFETCH, ACK_EVERY, seconds, WARMUP.toSeconds());
+            String how = String.format(
+                    "%d-byte messages, persistent + mandatory, confirmed per %d, %s; %d publishers, %d consumers"
+                            + " (prefetch %d, ack per %d); %.0f s after %d s warm-up",
+                    messageBytes,
+                    CONFIRM_BATCH,
+                    broker.rabbitMq() ? "quorum queue" : "durable queue",
+                    PUBLISHERS,
+                    CONSUMERS,
+                    PREFETCH,
+                    ACK_EVERY,
+                    seconds,
+                    WARMUP.toSeconds());
             return new Result((consumedAfter - consumedBefore) / seconds, how);
         }
     }
 
-    private static void publish(Connection connection, byte[] body, long deadline, AtomicLong published, AtomicLong consumed)
+    private static void publish(
+            Connection connection, byte[] body, long deadline, AtomicLong published, AtomicLong consumed)
             throws IOException, InterruptedException, TimeoutException {
         try (Channel channel = connection.createChannel()) {
             channel.confirmSelect();
@@ -117,8 +129,12 @@ final class AmqpCeiling {
                     continue;
                 }
                 for (int i = 0; i < CONFIRM_BATCH; i++) {
-                    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).contentType("application/json")
-                            .messageId(UUID.randomUUID().toString()).type("mailroom-bench.ceiling.v1").build();
+                    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                            .deliveryMode(2)
+                            .contentType("application/json")
+                            .messageId(UUID.randomUUID().toString())
+                            .type("mailroom-bench.ceiling.v1")
+                            .build();
                     channel.basicPublish("", QUEUE, true, props, body);
                 }
                 channel.waitForConfirmsOrDie(30_000);

@@ -8,8 +8,7 @@ import java.util.List;
 
 /** {@code bench [options]}: runs one benchmark and writes its report (see {@link BenchOptions#USAGE}). */
 public final class BenchCommand {
-    private BenchCommand() {
-    }
+    private BenchCommand() {}
 
     public static int run(String[] args) {
         BenchOptions options;
@@ -27,14 +26,16 @@ public final class BenchCommand {
             BenchReport report = new BenchRun(options, System.out).run();
             List<Path> files = ReportFiles.write(report, options.resultsDir());
             System.out.println();
-            System.out.print(MarkdownReport.render(report, files.get(2).getFileName().toString()));
+            System.out.print(
+                    MarkdownReport.render(report, files.get(2).getFileName().toString()));
             System.out.println();
             System.out.println("Report: " + files.get(0) + " (and .json, .svg)");
             return 0;
         } catch (Exception e) {
             System.err.println("The benchmark failed: " + e.getMessage());
             if (String.valueOf(e.getMessage()).contains("refused") || e instanceof java.net.ConnectException) {
-                System.err.println("Are RabbitMQ and PostgreSQL running? `bash .ci/run services` starts them (see the README's benchmark section).");
+                System.err.println(
+                        "Are RabbitMQ and PostgreSQL running? `bash .ci/run services` starts them (see the README's benchmark section).");
             }
             e.printStackTrace();
             return 1;

@@ -33,8 +33,19 @@ final class BenchEmails {
     Email nth(long n) {
         // The sandbox provider decides by the local part: click+… is delivered, opened and clicked.
         String to = (sandbox ? "click+" : "user") + n + "@bench.example";
-        return new Email(new Address(from, "Mailroom bench"), List.of(new Recipient(to, "Reader " + n, "member-" + (n % 10_000))),
-                null, null, null, "Benchmark email " + n, text, null, null, List.of("bench"), Map.of("n", Long.toString(n)), null);
+        return new Email(
+                new Address(from, "Mailroom bench"),
+                List.of(new Recipient(to, "Reader " + n, "member-" + (n % 10_000))),
+                null,
+                null,
+                null,
+                "Benchmark email " + n,
+                text,
+                null,
+                null,
+                List.of("bench"),
+                Map.of("n", Long.toString(n)),
+                null);
     }
 
     private static String filler(int bytes) {

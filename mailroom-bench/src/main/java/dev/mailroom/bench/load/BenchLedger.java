@@ -23,10 +23,10 @@ import java.util.UUID;
 final class BenchLedger {
     /** Problems listed in the report, at most (the rest are counted). */
     static final int PROBLEMS_SHOWN = 8;
+
     static final String EMAILS = "every confirmed email of the warm-up and of the measured load";
 
-    private BenchLedger() {
-    }
+    private BenchLedger() {}
 
     /**
      * The ids checked: the confirmed submissions of both phases. A submission that failed or was
@@ -51,40 +51,91 @@ final class BenchLedger {
      * @param sendsPerMessage accepted sends per {@code mailroom_id} (see {@link #sendsPerMessage}); null: duplicate
      *                        sends are not counted
      */
-    static BenchReport.Ledger check(Database database, SubmissionLog warmup, SubmissionLog measured, Map<String, Integer> sendsPerMessage,
-                                    boolean drained) {
+    static BenchReport.Ledger check(
+            Database database,
+            SubmissionLog warmup,
+            SubmissionLog measured,
+            Map<String, Integer> sendsPerMessage,
+            boolean drained) {
         Set<UUID> ids = idsToCheck(warmup, measured);
         long start = System.nanoTime();
         try (Connection db = database.connect()) {
             LedgerReport report = LedgerQueries.check(db, ids, sendsPerMessage == null ? Map.of() : sendsPerMessage);
-            return of(report, warmup.size(), measured.size(), sendsPerMessage != null, drained, (System.nanoTime() - start) / 1e9);
+            return of(
+                    report,
+                    warmup.size(),
+                    measured.size(),
+                    sendsPerMessage != null,
+                    drained,
+                    (System.nanoTime() - start) / 1e9);
         } catch (SQLException | RuntimeException e) {
-            String why = database.postgres() ? "could not read the database: " : "embedded database, could not read it: ";
+            String why =
+                    database.postgres() ? "could not read the database: " : "embedded database, could not read it: ";
             return notChecked(why + e.getMessage(), warmup.size(), measured.size(), drained);
         }
     }
 
     /** The report's figures from what the check found. */
-    static BenchReport.Ledger of(LedgerReport r, long warmupEmails, long measuredEmails, boolean sendsCounted, boolean drained,
-                                 double seconds) {
+    static BenchReport.Ledger of(
+            LedgerReport r,
+            long warmupEmails,
+            long measuredEmails,
+            boolean sendsCounted,
+            boolean drained,
+            double seconds) {
         List<String> problems = new ArrayList<>(r.problems());
         if (sendsCounted && r.duplicateSends() > 0) {
-            problems.add(0, r.duplicateSends() + " sends accepted by the fake provider beyond the first of their email (no process crashed"
-                    + " in this run: DESIGN §2.3 allows none)");
+            problems.add(
+                    0,
+                    r.duplicateSends()
+                            + " sends accepted by the fake provider beyond the first of their email (no process crashed"
+                            + " in this run: DESIGN §2.3 allows none)");
         }
         if (problems.size() > PROBLEMS_SHOWN) {
             int more = problems.size() - (PROBLEMS_SHOWN - 1);
             problems = new ArrayList<>(problems.subList(0, PROBLEMS_SHOWN - 1));
             problems.add("... and " + more + " more");
         }
-        long duplicateActivityRows = r.duplicateRows() - r.duplicatedMessageRows().size();
-        return new BenchReport.Ledger(null, EMAILS, warmupEmails, measuredEmails, r.submitted(), r.present(), r.lost(), r.missing().size(),
-                r.notTerminal().size(), r.duplicatedMessageRows().size(), duplicateActivityRows, sendsCounted ? r.duplicateSends() : -1,
-                r.repeatedDeliveries(), r.statusCounts(), List.copyOf(problems), drained, Round.two(seconds));
+        long duplicateActivityRows =
+                r.duplicateRows() - r.duplicatedMessageRows().size();
+        return new BenchReport.Ledger(
+                null,
+                EMAILS,
+                warmupEmails,
+                measuredEmails,
+                r.submitted(),
+                r.present(),
+                r.lost(),
+                r.missing().size(),
+                r.notTerminal().size(),
+                r.duplicatedMessageRows().size(),
+                duplicateActivityRows,
+                sendsCounted ? r.duplicateSends() : -1,
+                r.repeatedDeliveries(),
+                r.statusCounts(),
+                List.copyOf(problems),
+                drained,
+                Round.two(seconds));
     }
 
     static BenchReport.Ledger notChecked(String why, long warmupEmails, long measuredEmails, boolean drained) {
-        return new BenchReport.Ledger(why, EMAILS, warmupEmails, measuredEmails, warmupEmails + measuredEmails, -1, -1, -1, -1, -1, -1, -1, -1,
-                Map.of(), List.of(), drained, 0);
+        return new BenchReport.Ledger(
+                why,
+                EMAILS,
+                warmupEmails,
+                measuredEmails,
+                warmupEmails + measuredEmails,
+                -1,
+                -1,
+                -1,
+                -1,
+                -1,
+                -1,
+                -1,
+                -1,
+                Map.of(),
+                List.of(),
+                drained,
+                0);
     }
 }

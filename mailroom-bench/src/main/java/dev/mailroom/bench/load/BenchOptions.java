@@ -73,11 +73,13 @@ record BenchOptions(
     }
 
     enum SubmitVia {
-        AMQP, REST
+        AMQP,
+        REST
     }
 
     /** {@link #rate} meaning "as fast as Mailroom takes them". */
     static final int MAX_RATE = -1;
+
     static final long COUNT_CAP = 2_000_000;
 
     boolean asFastAsPossible() {
@@ -171,11 +173,17 @@ record BenchOptions(
         }
         Duration duration = Duration.ofSeconds(r.number("duration", 30));
         // For ingest the count is of events; for max rate the duration is the bound that matters.
-        long defaultCount = rate == MAX_RATE || mode == Mode.INGEST ? COUNT_CAP : Math.min(COUNT_CAP, (long) rate * duration.toSeconds());
+        long defaultCount = rate == MAX_RATE || mode == Mode.INGEST
+                ? COUNT_CAP
+                : Math.min(COUNT_CAP, (long) rate * duration.toSeconds());
         long count = Math.min(COUNT_CAP, r.number("count", defaultCount));
-        BenchOptions options = new BenchOptions(setup, mode,
+        BenchOptions options = new BenchOptions(
+                setup,
+                mode,
                 SubmitVia.valueOf(r.text("submit", "amqp").toUpperCase()),
-                rate, duration, count,
+                rate,
+                duration,
+                count,
                 Duration.ofSeconds(r.number("warmup", 60)),
                 Duration.ofSeconds(r.number("drain-timeout", 60)),
                 (int) r.number("operators", 1),
@@ -220,16 +228,19 @@ record BenchOptions(
                 throw new IllegalArgumentException("--setup running with --submit rest needs --api-url and --api-key");
             }
             if (provider.equals("sendgrid") && (fakePort == 0 || fakeKeyFile == null)) {
-                throw new IllegalArgumentException("--setup running with the sendgrid fake needs --fake-port and --fake-key-file"
-                        + " (the Mailroom must be configured with that fake's base URL and public key)");
+                throw new IllegalArgumentException(
+                        "--setup running with the sendgrid fake needs --fake-port and --fake-key-file"
+                                + " (the Mailroom must be configured with that fake's base URL and public key)");
             }
             if (mode == Mode.INGEST && apiUrl == null) {
-                throw new IllegalArgumentException("--mode ingest on a running Mailroom needs --api-url (its webhook sink)");
+                throw new IllegalArgumentException(
+                        "--mode ingest on a running Mailroom needs --api-url (its webhook sink)");
             }
         }
         for (String spec : watch) {
             if (!spec.matches("[^=]+=\\d+(=http://.+)?")) {
-                throw new IllegalArgumentException("--watch takes NAME=PID or NAME=PID=http://host:port, not '" + spec + "'");
+                throw new IllegalArgumentException(
+                        "--watch takes NAME=PID or NAME=PID=http://host:port, not '" + spec + "'");
             }
         }
         if (!provider.equals("sendgrid") && !provider.equals("sandbox")) {

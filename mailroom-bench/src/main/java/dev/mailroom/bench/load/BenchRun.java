@@ -34,7 +34,8 @@ import java.util.function.ToIntFunction;
  * stop everything it started, and put the figures together.
  */
 final class BenchRun {
-    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RUN_ID =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     /** PostgreSQL backends publish their statistics at most once a second; give them time before the last reading. */
     private static final Duration STATS_FLUSH = Duration.ofMillis(2_500);
 
@@ -54,16 +55,21 @@ final class BenchRun {
     }
 
     BenchReport run() throws Exception {
-        out.println("Mailroom benchmark " + runId + ": " + o.mode() + ", setup " + o.setup() + "; logs and profiles in " + runDir);
+        out.println("Mailroom benchmark " + runId + ": " + o.mode() + ", setup " + o.setup() + "; logs and profiles in "
+                + runDir);
         busyBeforeRun = ProcessSampler.machineBusyOver(Duration.ofSeconds(3));
         if (o.profile()) {
-            notes.add("Profiled run: the flight recordings (waits from 1 ms, thread events) cost CPU of their own; compare CPU and"
-                    + " throughput with unprofiled runs only.");
+            notes.add(
+                    "Profiled run: the flight recordings (waits from 1 ms, thread events) cost CPU of their own; compare CPU and"
+                            + " throughput with unprofiled runs only.");
         }
-        out.printf("  the machine is %.0f%% busy before the run (100%% = one core of %d)%n", busyBeforeRun,
-                Runtime.getRuntime().availableProcessors());
+        out.printf(
+                "  the machine is %.0f%% busy before the run (100%% = one core of %d)%n",
+                busyBeforeRun, Runtime.getRuntime().availableProcessors());
         if (busyBeforeRun > 20) {
-            notes.add(String.format("Before the benchmark started anything, the machine was already %.0f%% busy (others' work).", busyBeforeRun));
+            notes.add(String.format(
+                    "Before the benchmark started anything, the machine was already %.0f%% busy (others' work).",
+                    busyBeforeRun));
         }
         try (MailroomUnderTest mailroom = MailroomUnderTest.start(o, runDir)) {
             for (MailroomProcess s : mailroom.processes()) {
@@ -83,7 +89,8 @@ final class BenchRun {
             return;
         }
         try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // Left in the temporary directory: harmless.
         }
@@ -97,13 +104,16 @@ final class BenchRun {
             return null;
         }
         int size = meanQueueMessageBytes();
-        out.printf("Infrastructure ceilings (Mailroom idle), %d s each...%n", o.ceilingDuration().toSeconds());
+        out.printf(
+                "Infrastructure ceilings (Mailroom idle), %d s each...%n",
+                o.ceilingDuration().toSeconds());
         AmqpCeiling.Result amqp = AmqpCeiling.measure(mailroom.broker(), size, o.ceilingDuration());
         out.printf("  AMQP publish-confirm-consume: %,.0f messages/s (%s)%n", amqp.messagesPerSecond(), amqp.how());
         Database target = DatabaseCeiling.target(mailroom.database(), runDir);
         DatabaseCeiling.Result db = DatabaseCeiling.measure(target, o.ceilingDuration());
         out.printf("  database batched inserts:     %,.0f rows/s (%s)%n", db.rowsPerSecond(), db.how());
-        return new BenchReport.Ceilings(Round.one(amqp.messagesPerSecond()), amqp.how(), Round.one(db.rowsPerSecond()), db.how());
+        return new BenchReport.Ceilings(
+                Round.one(amqp.messagesPerSecond()), amqp.how(), Round.one(db.rowsPerSecond()), db.how());
     }
 
     /**
@@ -120,18 +130,31 @@ final class BenchRun {
      * one webhook call's batch.
      */
     private int meanQueueMessageBytes() {
-        ActivityReport report = ActivityReport.event(UUID.randomUUID(), UUID.randomUUID(), "fake1a2b3c4d5e6f", "sendgrid",
-                MessageStatus.DELIVERED, Instant.now(), "user1@bench.example", "delivered", Map.of("smtpResponse", "250 2.0.0 OK (fake)"));
+        ActivityReport report = ActivityReport.event(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                "fake1a2b3c4d5e6f",
+                "sendgrid",
+                MessageStatus.DELIVERED,
+                Instant.now(),
+                "user1@bench.example",
+                "delivered",
+                Map.of("smtpResponse", "250 2.0.0 OK (fake)"));
         if (o.mode() == BenchOptions.Mode.INGEST) {
             return trackingMessageBytes(report, o.webhookBatch());
         }
         BenchEmails emails = new BenchEmails(runId, "size", o.bodyBytes(), false);
-        int submit = ContractJson.write(AmqpSubmitter.submitMessage(UUID.randomUUID(), "default", emails.nth(1))).length;
-        int dispatch = ContractJson.write(new dev.mailroom.contracts.DispatchCommand(UUID.randomUUID(), "default", 1, null, emails.nth(1))).length;
+        int submit =
+                ContractJson.write(AmqpSubmitter.submitMessage(UUID.randomUUID(), "default", emails.nth(1))).length;
+        int dispatch = ContractJson.write(new dev.mailroom.contracts.DispatchCommand(
+                        UUID.randomUUID(), "default", 1, null, emails.nth(1)))
+                .length;
         int perDispatch = dispatcherBatchSize();
         int perCall = o.provider().equals("sandbox") ? 1 : o.webhookBatch();
         double events = eventsPerEmail();
-        double bytes = submit + dispatch + (double) trackingMessageBytes(report, perDispatch) / perDispatch
+        double bytes = submit
+                + dispatch
+                + (double) trackingMessageBytes(report, perDispatch) / perDispatch
                 + events * trackingMessageBytes(report, perCall) / perCall;
         double messages = 2 + 1.0 / perDispatch + events / perCall;
         return (int) Math.round(bytes / messages);
@@ -139,7 +162,9 @@ final class BenchRun {
 
     /** One tracking message of n reports: a single report in its own form, more as one activities batch. */
     static int trackingMessageBytes(ActivityReport report, int n) {
-        return n == 1 ? ContractJson.write(report).length : ContractJson.write(new ActivityBatch(Collections.nCopies(n, report))).length;
+        return n == 1
+                ? ContractJson.write(report).length
+                : ContractJson.write(new ActivityBatch(Collections.nCopies(n, report))).length;
     }
 
     /**
@@ -175,19 +200,26 @@ final class BenchRun {
         SubmissionLog log = new SubmissionLog();
         ConfirmedInBothPhases confirmed = new ConfirmedInBothPhases(warmupLog, log);
         try (QueueDepths queues = new QueueDepths(mailroom.broker());
-             ProcessSampler sampler = new ProcessSampler(watched, mailroom.broker().rabbitMq(), mailroom.database().postgres());
-             ProgressMonitor progress = new ProgressMonitor(out, "submitted", confirmed::sum, fake, queues, sampler);
-             Submitter submitter = submitter(mailroom)) {
+                ProcessSampler sampler = new ProcessSampler(
+                        watched,
+                        mailroom.broker().rabbitMq(),
+                        mailroom.database().postgres());
+                ProgressMonitor progress =
+                        new ProgressMonitor(out, "submitted", confirmed::sum, fake, queues, sampler);
+                Submitter submitter = submitter(mailroom)) {
             sampler.start();
             progress.start("warm-up");
             if (!o.warmup().isZero()) {
                 BenchEmails warm = new BenchEmails(runId, "warmup", o.bodyBytes(), sandbox);
-                long warmCount = o.asFastAsPossible() ? Long.MAX_VALUE : Math.max(1, (long) o.rate() * o.warmup().toSeconds());
-                new LoadGenerator(submitter, warm, warmupLog).run(o.rate(), Math.min(warmCount, o.count()), o.warmup(), o.maxBacklog(),
-                        queues::total);
+                long warmCount = o.asFastAsPossible()
+                        ? Long.MAX_VALUE
+                        : Math.max(1, (long) o.rate() * o.warmup().toSeconds());
+                new LoadGenerator(submitter, warm, warmupLog)
+                        .run(o.rate(), Math.min(warmCount, o.count()), o.warmup(), o.maxBacklog(), queues::total);
                 progress.phase("settle");
                 if (!awaitTracked(mailroom, queues, warm.from(), warmupLog, Duration.ofSeconds(60))) {
-                    notes.add("The warm-up's emails were not all tracked within 60 s; the measured load started anyway.");
+                    notes.add(
+                            "The warm-up's emails were not all tracked within 60 s; the measured load started anyway.");
                 }
             }
             DatabaseCounters.Snapshot before = DatabaseCounters.read(mailroom.database());
@@ -200,12 +232,13 @@ final class BenchRun {
             PublishedMessages publishes = new PublishedMessages(watched);
             PublishedMessages.Reading publishedBefore = publishes.read();
             progress.phase("load");
-            LoadGenerator.Outcome load = new LoadGenerator(submitter, emails, log).run(o.rate(), o.count(), o.duration(), o.maxBacklog(),
-                    queues::total);
+            LoadGenerator.Outcome load = new LoadGenerator(submitter, emails, log)
+                    .run(o.rate(), o.count(), o.duration(), o.maxBacklog(), queues::total);
             progress.phase("drain");
             boolean drained = awaitTracked(mailroom, queues, emails.from(), log, o.drainTimeout());
             if (!drained) {
-                notes.add("Not every email was fully tracked within the drain timeout of " + o.drainTimeout().toSeconds() + " s.");
+                notes.add("Not every email was fully tracked within the drain timeout of "
+                        + o.drainTimeout().toSeconds() + " s.");
             }
             long drainEnd = Clocks.nowMicros();
             PublishedMessages.Reading publishedAfter = publishes.read();
@@ -224,32 +257,60 @@ final class BenchRun {
             // After the database's last counter reading: the check's own reads are not the run's cost. Before Mailroom
             // stops: the embedded H2 is read through the auto-server of the Mailroom holding it.
             out.printf("Ledger check (DESIGN §2) over %,d confirmed emails...%n", warmupLog.size() + log.size());
-            BenchReport.Ledger ledger = BenchLedger.check(mailroom.database(), warmupLog, log, BenchLedger.sendsPerMessage(fake), drained);
+            BenchReport.Ledger ledger =
+                    BenchLedger.check(mailroom.database(), warmupLog, log, BenchLedger.sendsPerMessage(fake), drained);
             out.println("  " + ledgerLine(ledger));
             out.println("Reading the recorded timelines...");
             List<Timelines.Timeline> timelines = Timelines.read(mailroom.database(), emails.from());
             ToIntFunction<UUID> expected = expectedEvents(fake);
-            PipelineAnalysis analysis = new PipelineAnalysis(timelines, log, expected, load.startMicros(), load.endMicros());
-            BenchReport.Pipeline pipeline = analysis.pipeline(load, progress.ticks(), eventsPosted, webhookCalls, !sandbox);
+            PipelineAnalysis analysis =
+                    new PipelineAnalysis(timelines, log, expected, load.startMicros(), load.endMicros());
+            BenchReport.Pipeline pipeline =
+                    analysis.pipeline(load, progress.ticks(), eventsPosted, webhookCalls, !sandbox);
             List<BenchReport.Second> series = analysis.series(progress.ticks(), sampler.samples());
-            // Over REST the api publishes the submissions and counts them; the benchmark's own AMQP client is not counted by Mailroom.
+            // Over REST the api publishes the submissions and counts them; the benchmark's own AMQP client is not
+            // counted by Mailroom.
             long ownMailboxMessages = o.submitVia() == BenchOptions.SubmitVia.REST ? 0 : log.confirmed.sum();
-            PublishedMessages.Count published = PublishedMessages.between(publishedBefore, publishedAfter, ownMailboxMessages);
-            BenchReport.Costs costs = EmailCosts.measure(mailroom.database(), emails.from(), before, after, eventsPosted, published);
-            BenchReport.Fractions fractions = EmailCosts.fractions(ceilings, costs, pipeline.sustainedTrackedPerSecond());
-            List<BenchReport.Usage> usage = usage(sampler, load.startMicros(), load.endMicros(), peakRss,
-                    sampler.cpuSeconds(load.startMicros(), drainEnd), pipeline.fullyTracked());
+            PublishedMessages.Count published =
+                    PublishedMessages.between(publishedBefore, publishedAfter, ownMailboxMessages);
+            BenchReport.Costs costs =
+                    EmailCosts.measure(mailroom.database(), emails.from(), before, after, eventsPosted, published);
+            BenchReport.Fractions fractions =
+                    EmailCosts.fractions(ceilings, costs, pipeline.sustainedTrackedPerSecond());
+            List<BenchReport.Usage> usage = usage(
+                    sampler,
+                    load.startMicros(),
+                    load.endMicros(),
+                    peakRss,
+                    sampler.cpuSeconds(load.startMicros(), drainEnd),
+                    pipeline.fullyTracked());
             machineNotes(sampler, usage, load.startMicros(), load.endMicros());
             BenchReport.Machine machine = machine(sampler, load.startMicros(), load.endMicros());
             List<BenchReport.HotMethods> profiles = stopAndProfile(mailroom);
             if (drainEnd - load.endMicros() > 0 && pipeline.fullyTracked() < pipeline.submitted()) {
-                notes.add(String.format("%,d of %,d submitted emails were not fully tracked at the end.",
-                        pipeline.submitted() - pipeline.fullyTracked(),
-                        pipeline.submitted()));
+                notes.add(String.format(
+                        "%,d of %,d submitted emails were not fully tracked at the end.",
+                        pipeline.submitted() - pipeline.fullyTracked(), pipeline.submitted()));
             }
-            return new BenchReport(runId, startedAt.toString(), o.label(), "pipeline", config(mailroom), machine, started(mailroom), ceilings,
-                    pipeline, null, ledger, usage, costs, fractions, new Verdicts(o).of(pipeline, null, usage, fractions, ledger), profiles,
-                    series, List.copyOf(notes));
+            return new BenchReport(
+                    runId,
+                    startedAt.toString(),
+                    o.label(),
+                    "pipeline",
+                    config(mailroom),
+                    machine,
+                    started(mailroom),
+                    ceilings,
+                    pipeline,
+                    null,
+                    ledger,
+                    usage,
+                    costs,
+                    fractions,
+                    new Verdicts(o).of(pipeline, null, usage, fractions, ledger),
+                    profiles,
+                    series,
+                    List.copyOf(notes));
         }
     }
 
@@ -257,22 +318,28 @@ final class BenchRun {
         if (!l.checked()) {
             return "not checked: " + l.notChecked();
         }
-        return String.format("%.1f s: %,d recorded, %,d lost, %,d duplicate rows, %s", l.seconds(), l.present(), l.lost(),
-                l.duplicateMessageRows() + l.duplicateActivityRows(), l.sendsCounted() ? l.duplicateSends() + " duplicate sends"
-                        : "duplicate sends not counted (sandbox)");
+        return String.format(
+                "%.1f s: %,d recorded, %,d lost, %,d duplicate rows, %s",
+                l.seconds(),
+                l.present(),
+                l.lost(),
+                l.duplicateMessageRows() + l.duplicateActivityRows(),
+                l.sendsCounted() ? l.duplicateSends() + " duplicate sends" : "duplicate sends not counted (sandbox)");
     }
 
     /** The processes the run started, and those named with --watch (a Mailroom someone else started). */
     private List<ProcessSampler.Watched> watched(MailroomUnderTest mailroom) {
         List<ProcessSampler.Watched> watched = new ArrayList<>(mailroom.processes().stream()
-                .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.url(), mailroom.metricsToken)).toList());
+                .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.url(), mailroom.metricsToken))
+                .toList());
         for (String spec : o.watch()) {
             String[] parts = spec.split("=", 3);
-            watched.add(new ProcessSampler.Watched(parts[0], Long.parseLong(parts[1]), parts.length > 2 ? parts[2] : null,
-                    mailroom.metricsToken));
+            watched.add(new ProcessSampler.Watched(
+                    parts[0], Long.parseLong(parts[1]), parts.length > 2 ? parts[2] : null, mailroom.metricsToken));
         }
         if (watched.isEmpty()) {
-            notes.add("No Mailroom process was watched (a running Mailroom: name its processes with --watch name=pid[=url]).");
+            notes.add(
+                    "No Mailroom process was watched (a running Mailroom: name its processes with --watch name=pid[=url]).");
         }
         return watched;
     }
@@ -298,14 +365,17 @@ final class BenchRun {
      * is asked only once the queues are empty and every email was sent, so the check itself does
      * not load the database while Mailroom still works through a backlog.
      */
-    private boolean awaitTracked(MailroomUnderTest mailroom, QueueDepths queues, String from, SubmissionLog log, Duration timeout)
+    private boolean awaitTracked(
+            MailroomUnderTest mailroom, QueueDepths queues, String from, SubmissionLog log, Duration timeout)
             throws InterruptedException, SQLException {
         long deadline = System.nanoTime() + timeout.toNanos();
         ToIntFunction<UUID> expected = expectedEvents(mailroom.fake);
         while (System.nanoTime() < deadline) {
             long messages = log.confirmed.sum();
             boolean allSent = mailroom.fake == null
-                    || log.ids().stream().allMatch(id -> mailroom.fake.stats().acceptedPerMessage.containsKey(id.toString()));
+                    || log.ids().stream()
+                            .allMatch(id ->
+                                    mailroom.fake.stats().acceptedPerMessage.containsKey(id.toString()));
             boolean quiet = queues.totalNow() == 0 && (mailroom.fake == null || mailroom.fake.pendingEvents() == 0);
             if (allSent && quiet) {
                 long expectedActivities = PipelineAnalysis.PIPELINE_ACTIVITIES * messages
@@ -320,7 +390,6 @@ final class BenchRun {
         return false;
     }
 
-
     // ------------------------------------------------------------------------------------------
     // Ingest
 
@@ -330,8 +399,12 @@ final class BenchRun {
         LongAdder warmupEvents = new LongAdder();
         LongAdder measured = new LongAdder();
         try (QueueDepths queues = new QueueDepths(mailroom.broker());
-             ProcessSampler sampler = new ProcessSampler(watched, mailroom.broker().rabbitMq(), mailroom.database().postgres());
-             ProgressMonitor progress = new ProgressMonitor(out, "events", () -> warmupEvents.sum() + measured.sum(), null, queues, sampler)) {
+                ProcessSampler sampler = new ProcessSampler(
+                        watched,
+                        mailroom.broker().rabbitMq(),
+                        mailroom.database().postgres());
+                ProgressMonitor progress = new ProgressMonitor(
+                        out, "events", () -> warmupEvents.sum() + measured.sum(), null, queues, sampler)) {
             sampler.start();
             progress.start("warm-up");
             if (!o.warmup().isZero()) {
@@ -352,7 +425,8 @@ final class BenchRun {
             long drainEnd = Clocks.nowMicros();
             PublishedMessages.Count published = PublishedMessages.between(publishedBefore, publishes.read(), 0);
             if (!drained) {
-                notes.add("The tracking queue was not empty within the drain timeout: the operators could not keep up.");
+                notes.add(
+                        "The tracking queue was not empty within the drain timeout: the operators could not keep up.");
             }
             if (o.profile()) {
                 FlightRecordings.stop(mailroom.processes());
@@ -362,26 +436,65 @@ final class BenchRun {
             sampler.close();
             long recorded = sendGridActivities(mailroom.database()) - recordedBefore;
             double recordedSeconds = (drainEnd - result.startMicros()) / 1e6;
-            BenchReport.Ingest ingest = new BenchReport.Ingest(result.events(), result.calls(), result.failedCalls(), result.lastFailure(),
-                    Round.one(result.seconds()), Round.one(result.events() / result.seconds()), Percentiles.of("webhook call", result.callMicros()),
-                    Round.one(recorded / recordedSeconds), recorded, Round.one((drainEnd - result.endMicros()) / 1e6));
+            BenchReport.Ingest ingest = new BenchReport.Ingest(
+                    result.events(),
+                    result.calls(),
+                    result.failedCalls(),
+                    result.lastFailure(),
+                    Round.one(result.seconds()),
+                    Round.one(result.events() / result.seconds()),
+                    Percentiles.of("webhook call", result.callMicros()),
+                    Round.one(recorded / recordedSeconds),
+                    recorded,
+                    Round.one((drainEnd - result.endMicros()) / 1e6));
             List<BenchReport.Second> series = ingestSeries(progress.ticks(), sampler.samples(), result.startMicros());
-            List<BenchReport.Usage> usage = usage(sampler, result.startMicros(), result.endMicros(), peakRss,
-                    sampler.cpuSeconds(result.startMicros(), drainEnd), recorded);
+            List<BenchReport.Usage> usage = usage(
+                    sampler,
+                    result.startMicros(),
+                    result.endMicros(),
+                    peakRss,
+                    sampler.cpuSeconds(result.startMicros(), drainEnd),
+                    recorded);
             machineNotes(sampler, usage, result.startMicros(), result.endMicros());
             BenchReport.Machine machine = machine(sampler, result.startMicros(), result.endMicros());
             if (ceilings != null) {
-                // One webhook call's events travel as one persistent, confirmed tracking message (at most 500 reports each).
-                long messages = published.counted() ? published.byQueue().get(PublishedMessages.TRACKING) : result.calls() - result.failedCalls();
+                // One webhook call's events travel as one persistent, confirmed tracking message (at most 500 reports
+                // each).
+                long messages = published.counted()
+                        ? published.byQueue().get(PublishedMessages.TRACKING)
+                        : result.calls() - result.failedCalls();
                 double perSecond = messages / result.seconds();
-                notes.add(String.format("The events of one webhook call travel as one persistent, confirmed message on the tracking queue"
-                        + " (%s): %,d messages, %,.0f/s during the load, %.0f%% of the AMQP ceiling of %,.0f messages/s of that size.",
-                        published.counted() ? "counted by Mailroom" : "one per accepted call; not counted because " + published.how(),
-                        messages, perSecond, 100 * perSecond / ceilings.amqpMessagesPerSecond(), ceilings.amqpMessagesPerSecond()));
+                notes.add(String.format(
+                        "The events of one webhook call travel as one persistent, confirmed message on the tracking queue"
+                                + " (%s): %,d messages, %,.0f/s during the load, %.0f%% of the AMQP ceiling of %,.0f messages/s of that size.",
+                        published.counted()
+                                ? "counted by Mailroom"
+                                : "one per accepted call; not counted because " + published.how(),
+                        messages,
+                        perSecond,
+                        100 * perSecond / ceilings.amqpMessagesPerSecond(),
+                        ceilings.amqpMessagesPerSecond()));
             }
             List<BenchReport.HotMethods> profiles = stopAndProfile(mailroom);
-            return new BenchReport(runId, startedAt.toString(), o.label(), "ingest", config(mailroom), machine, started(mailroom), ceilings,
-                    null, ingest, null, usage, null, null, new Verdicts(o).of(null, ingest, usage, null), profiles, series, List.copyOf(notes));
+            return new BenchReport(
+                    runId,
+                    startedAt.toString(),
+                    o.label(),
+                    "ingest",
+                    config(mailroom),
+                    machine,
+                    started(mailroom),
+                    ceilings,
+                    null,
+                    ingest,
+                    null,
+                    usage,
+                    null,
+                    null,
+                    new Verdicts(o).of(null, ingest, usage, null),
+                    profiles,
+                    series,
+                    List.copyOf(notes));
         }
     }
 
@@ -400,14 +513,17 @@ final class BenchRun {
     }
 
     private static long sendGridActivities(Database db) throws SQLException {
-        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM activities WHERE provider = 'sendgrid' AND provider_event IS NOT NULL")) {
+        try (java.sql.Connection c = db.connect();
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery(
+                        "SELECT COUNT(*) FROM activities WHERE provider = 'sendgrid' AND provider_event IS NOT NULL")) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    private static List<BenchReport.Second> ingestSeries(List<PipelineAnalysis.Tick> ticks, List<ProcessSampler.Sample> samples, long start) {
+    private static List<BenchReport.Second> ingestSeries(
+            List<PipelineAnalysis.Tick> ticks, List<ProcessSampler.Sample> samples, long start) {
         List<BenchReport.Second> series = new ArrayList<>();
         long previous = -1;
         for (PipelineAnalysis.Tick tick : ticks) {
@@ -417,10 +533,22 @@ final class BenchRun {
             if (t < 0) {
                 continue;
             }
-            ProcessSampler.Sample sample = samples.stream().filter(s -> Math.floorDiv(s.atMicros() - start, 1_000_000L) == t)
-                    .reduce((a, b) -> b).orElse(null);
-            series.add(new BenchReport.Second(t, 0, 0, 0, events, -1, -1, -1, -1,
-                    sample == null ? Map.of() : PipelineAnalysis.cpuWithMachine(sample), Map.of("tracking", tick.tracking())));
+            ProcessSampler.Sample sample = samples.stream()
+                    .filter(s -> Math.floorDiv(s.atMicros() - start, 1_000_000L) == t)
+                    .reduce((a, b) -> b)
+                    .orElse(null);
+            series.add(new BenchReport.Second(
+                    t,
+                    0,
+                    0,
+                    0,
+                    events,
+                    -1,
+                    -1,
+                    -1,
+                    -1,
+                    sample == null ? Map.of() : PipelineAnalysis.cpuWithMachine(sample),
+                    Map.of("tracking", tick.tracking())));
         }
         return series;
     }
@@ -441,12 +569,26 @@ final class BenchRun {
     }
 
     /** @param units emails tracked (or events recorded) while {@code cpuSeconds} were spent */
-    private static List<BenchReport.Usage> usage(ProcessSampler sampler, long from, long to, Map<String, Long> peakRss,
-                                                 Map<String, Double> cpuSeconds, long units) {
-        return sampler.usage(from, to, peakRss).stream().map(u -> new BenchReport.Usage(u.name(), Round.one(u.avgCpuPercent()),
-                Round.one(u.maxCpuPercent()), units <= 0 ? -1 : Round.two(1000 * cpuSeconds.getOrDefault(u.name(), 0.0) / units),
-                Round.one(u.peakRssBytes() / 1048576.0), mib(u.peakHeapUsedBytes()), mib(u.heapFloors().firstThirdBytes()),
-                mib(u.heapFloors().lastThirdBytes()), Round.two(u.gcPauseSeconds()), u.gcPauses())).toList();
+    private static List<BenchReport.Usage> usage(
+            ProcessSampler sampler,
+            long from,
+            long to,
+            Map<String, Long> peakRss,
+            Map<String, Double> cpuSeconds,
+            long units) {
+        return sampler.usage(from, to, peakRss).stream()
+                .map(u -> new BenchReport.Usage(
+                        u.name(),
+                        Round.one(u.avgCpuPercent()),
+                        Round.one(u.maxCpuPercent()),
+                        units <= 0 ? -1 : Round.two(1000 * cpuSeconds.getOrDefault(u.name(), 0.0) / units),
+                        Round.one(u.peakRssBytes() / 1048576.0),
+                        mib(u.peakHeapUsedBytes()),
+                        mib(u.heapFloors().firstThirdBytes()),
+                        mib(u.heapFloors().lastThirdBytes()),
+                        Round.two(u.gcPauseSeconds()),
+                        u.gcPauses()))
+                .toList();
     }
 
     /** Bytes as MiB with one decimal; -1 (not measured) stays -1. */
@@ -456,15 +598,20 @@ final class BenchRun {
 
     private void machineNotes(ProcessSampler sampler, List<BenchReport.Usage> usage, long from, long to) {
         double busy = sampler.machineBusyAverage(from, to);
-        double ours = usage.stream().mapToDouble(BenchReport.Usage::avgCpuPercent).sum();
+        double ours =
+                usage.stream().mapToDouble(BenchReport.Usage::avgCpuPercent).sum();
         double cores = Runtime.getRuntime().availableProcessors() * 100.0;
         if (busy - ours > 15) {
-            notes.add(String.format("Something else used about %.0f%% CPU on this machine during the load (machine busy %.0f%%, the processes"
-                    + " watched here %.0f%%): figures are lower than on a quiet machine.", busy - ours, busy, ours));
+            notes.add(String.format(
+                    "Something else used about %.0f%% CPU on this machine during the load (machine busy %.0f%%, the processes"
+                            + " watched here %.0f%%): figures are lower than on a quiet machine.",
+                    busy - ours, busy, ours));
         }
         if (busy > 0.9 * cores) {
-            notes.add(String.format("The machine's CPUs were saturated during the load (%.0f%% of %.0f%%): throughput is bound by CPU,"
-                    + " see the processes table for who used it.", busy, cores));
+            notes.add(String.format(
+                    "The machine's CPUs were saturated during the load (%.0f%% of %.0f%%): throughput is bound by CPU,"
+                            + " see the processes table for who used it.",
+                    busy, cores));
         }
         double steal = sampler.machineStealAverage(from, to);
         if (steal > 5) {
@@ -473,23 +620,46 @@ final class BenchRun {
     }
 
     private BenchReport.Machine machine(ProcessSampler sampler, long from, long to) {
-        return new BenchReport.Machine(Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " "
-                + System.getProperty("java.version"), System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                Round.one(busyBeforeRun), Round.one(sampler.machineBusyAverage(from, to)), Round.one(sampler.machineStealAverage(from, to)));
+        return new BenchReport.Machine(
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                Round.one(busyBeforeRun),
+                Round.one(sampler.machineBusyAverage(from, to)),
+                Round.one(sampler.machineStealAverage(from, to)));
     }
 
     private List<BenchReport.StartedProcess> started(MailroomUnderTest mailroom) {
-        return mailroom.processes().stream().map(s -> new BenchReport.StartedProcess(s.name(), s.roles(), s.pid(), s.log().toString())).toList();
+        return mailroom.processes().stream()
+                .map(s -> new BenchReport.StartedProcess(
+                        s.name(), s.roles(), s.pid(), s.log().toString()))
+                .toList();
     }
 
     private BenchReport.Config config(MailroomUnderTest mailroom) {
-        return new BenchReport.Config(o.setup().name(), o.submitVia().name(), o.asFastAsPossible() ? "max" : Integer.toString(o.rate()),
-                (int) o.duration().toSeconds(), o.count(), (int) o.warmup().toSeconds(), o.operators(), o.dispatchers(), o.heap(),
-                o.serverArgs(), o.jvmArgs(), mailroom.broker().describe(), mailroom.database().describe(), o.provider(), o.openRate(), o.clickRate(),
-                (int) o.eventDelay().toMillis(), o.webhookBatch(), o.webhookPosters(), (int) o.webhookLinger().toMillis(), o.bodyBytes());
+        return new BenchReport.Config(
+                o.setup().name(),
+                o.submitVia().name(),
+                o.asFastAsPossible() ? "max" : Integer.toString(o.rate()),
+                (int) o.duration().toSeconds(),
+                o.count(),
+                (int) o.warmup().toSeconds(),
+                o.operators(),
+                o.dispatchers(),
+                o.heap(),
+                o.serverArgs(),
+                o.jvmArgs(),
+                mailroom.broker().describe(),
+                mailroom.database().describe(),
+                o.provider(),
+                o.openRate(),
+                o.clickRate(),
+                (int) o.eventDelay().toMillis(),
+                o.webhookBatch(),
+                o.webhookPosters(),
+                (int) o.webhookLinger().toMillis(),
+                o.bodyBytes());
     }
-
-
 
     /** Confirmed submissions of the warm-up and the measured load, for the progress line. */
     private record ConfirmedInBothPhases(SubmissionLog warmup, SubmissionLog measured) {

@@ -4,8 +4,7 @@ import java.time.Instant;
 
 /** Wall-clock microseconds, the resolution of PostgreSQL's timestamps (and of Instant.now() on Linux). */
 final class Clocks {
-    private Clocks() {
-    }
+    private Clocks() {}
 
     static long nowMicros() {
         return micros(Instant.now());

@@ -27,29 +27,35 @@ final class DatabaseCeiling {
     private static final int BATCH = 200;
     private static final Duration WARMUP = Duration.ofSeconds(2);
 
-    record Result(double rowsPerSecond, String how) {
-    }
+    record Result(double rowsPerSecond, String how) {}
 
-    private DatabaseCeiling() {
-    }
+    private DatabaseCeiling() {}
 
     /** The database to measure: PostgreSQL with batch rewriting on, or a fresh H2 file for the embedded setup. */
     static Database target(Database mailroomDb, Path runDir) {
         if (mailroomDb.postgres()) {
             String url = mailroomDb.url();
-            String rewriting = url.contains("reWriteBatchedInserts=") ? url : url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+            String rewriting = url.contains("reWriteBatchedInserts=")
+                    ? url
+                    : url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
             return new Database(rewriting, mailroomDb.user(), mailroomDb.password());
         }
-        return new Database("jdbc:h2:file:" + runDir.resolve("ceiling-h2").resolve("ceiling").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
+        return new Database(
+                "jdbc:h2:file:"
+                        + runDir.resolve("ceiling-h2").resolve("ceiling").toAbsolutePath()
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
+                "sa",
+                "");
     }
 
     static Result measure(Database db, Duration duration) throws SQLException, InterruptedException {
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.connect();
+                Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + TABLE);
-            s.execute("CREATE TABLE " + TABLE + " (id UUID PRIMARY KEY, message_id UUID, status VARCHAR(16) NOT NULL,"
-                    + " occurred_at TIMESTAMP WITH TIME ZONE NOT NULL, recorded_at TIMESTAMP WITH TIME ZONE NOT NULL, recipient VARCHAR(320),"
-                    + " provider VARCHAR(32), provider_message_id VARCHAR(255), provider_event VARCHAR(64), details TEXT)");
+            s.execute(
+                    "CREATE TABLE " + TABLE + " (id UUID PRIMARY KEY, message_id UUID, status VARCHAR(16) NOT NULL,"
+                            + " occurred_at TIMESTAMP WITH TIME ZONE NOT NULL, recorded_at TIMESTAMP WITH TIME ZONE NOT NULL, recipient VARCHAR(320),"
+                            + " provider VARCHAR(32), provider_message_id VARCHAR(255), provider_event VARCHAR(64), details TEXT)");
             s.execute("CREATE INDEX " + TABLE + "_by_message ON " + TABLE + " (message_id, occurred_at)");
             s.execute("CREATE INDEX " + TABLE + "_by_provider_message_id ON " + TABLE + " (provider_message_id)");
         }
@@ -58,13 +64,15 @@ final class DatabaseCeiling {
         List<Exception> failures = new CopyOnWriteArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < THREADS; i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    insert(db, deadline, rows);
-                } catch (Exception e) {
-                    failures.add(e);
-                }
-            }, "ceiling-inserter-" + i);
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            insert(db, deadline, rows);
+                        } catch (Exception e) {
+                            failures.add(e);
+                        }
+                    },
+                    "ceiling-inserter-" + i);
             t.start();
             threads.add(t);
         }
@@ -77,22 +85,29 @@ final class DatabaseCeiling {
         for (Thread t : threads) {
             t.join(30_000);
         }
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.connect();
+                Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + TABLE);
         }
         if (!failures.isEmpty()) {
             throw new SQLException("the database ceiling loop failed: " + failures.get(0), failures.get(0));
         }
-        String how = String.format("activities-shaped rows (PK + 2 indexes, ON CONFLICT DO NOTHING), JDBC batches of %d, %s, commit per batch;"
-                + " %d connections; %.0f s after %d s warm-up", BATCH, db.postgres() ? "reWriteBatchedInserts=true" : "H2 in-process",
-                THREADS, seconds, WARMUP.toSeconds());
+        String how = String.format(
+                "activities-shaped rows (PK + 2 indexes, ON CONFLICT DO NOTHING), JDBC batches of %d, %s, commit per batch;"
+                        + " %d connections; %.0f s after %d s warm-up",
+                BATCH,
+                db.postgres() ? "reWriteBatchedInserts=true" : "H2 in-process",
+                THREADS,
+                seconds,
+                WARMUP.toSeconds());
         return new Result((after - before) / seconds, how);
     }
 
     private static void insert(Database db, long deadline, AtomicLong rows) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("INSERT INTO " + TABLE
-                + " (id, message_id, status, occurred_at, recorded_at, recipient, provider, provider_message_id, provider_event, details)"
-                + " VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")) {
+        try (Connection c = db.connect();
+                PreparedStatement s = c.prepareStatement("INSERT INTO " + TABLE
+                        + " (id, message_id, status, occurred_at, recorded_at, recipient, provider, provider_message_id, provider_event, details)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")) {
             c.setAutoCommit(false);
             while (System.nanoTime() < deadline) {
                 Timestamp now = new Timestamp(System.currentTimeMillis());

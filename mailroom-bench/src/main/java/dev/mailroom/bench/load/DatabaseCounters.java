@@ -16,26 +16,27 @@ import java.util.Map;
  */
 final class DatabaseCounters {
     /** One reading. */
-    record Snapshot(Map<String, long[]> tableWrites, long commits, String walLsn) {
-    }
+    record Snapshot(Map<String, long[]> tableWrites, long commits, String walLsn) {}
 
-    private DatabaseCounters() {
-    }
+    private DatabaseCounters() {}
 
     static Snapshot read(Database db) throws SQLException {
         if (!db.postgres()) {
             return null;
         }
         Map<String, long[]> tables = new LinkedHashMap<>();
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.connect();
+                Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del, n_tup_hot_upd"
                     + " FROM pg_stat_user_tables ORDER BY relname")) {
                 while (rs.next()) {
-                    tables.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)});
+                    tables.put(
+                            rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)});
                 }
             }
             long commits;
-            try (ResultSet rs = s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
                 rs.next();
                 commits = rs.getLong(1);
             }
@@ -50,7 +51,8 @@ final class DatabaseCounters {
 
     /** WAL bytes written since the given position. */
     static long walBytesSince(Database db, String lsn) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn)")) {
+        try (Connection c = db.connect();
+                PreparedStatement s = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn)")) {
             s.setString(1, lsn);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
@@ -74,12 +76,23 @@ final class DatabaseCounters {
         Map<String, Long> rows = new LinkedHashMap<>();
         try (Connection c = db.connect()) {
             rows.put("messages", count(c, "SELECT COUNT(*) FROM messages WHERE from_email = ?", fromEmail));
-            rows.put("message_recipients", count(c, "SELECT COUNT(*) FROM message_recipients r JOIN messages m ON m.id = r.message_id"
-                    + " WHERE m.from_email = ?", fromEmail));
-            rows.put("message_tags", count(c, "SELECT COUNT(*) FROM message_tags t JOIN messages m ON m.id = t.message_id"
-                    + " WHERE m.from_email = ?", fromEmail));
-            try (PreparedStatement s = c.prepareStatement("SELECT a.status, COUNT(*) FROM activities a JOIN messages m ON m.id = a.message_id"
-                    + " WHERE m.from_email = ? GROUP BY a.status")) {
+            rows.put(
+                    "message_recipients",
+                    count(
+                            c,
+                            "SELECT COUNT(*) FROM message_recipients r JOIN messages m ON m.id = r.message_id"
+                                    + " WHERE m.from_email = ?",
+                            fromEmail));
+            rows.put(
+                    "message_tags",
+                    count(
+                            c,
+                            "SELECT COUNT(*) FROM message_tags t JOIN messages m ON m.id = t.message_id"
+                                    + " WHERE m.from_email = ?",
+                            fromEmail));
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT a.status, COUNT(*) FROM activities a JOIN messages m ON m.id = a.message_id"
+                            + " WHERE m.from_email = ? GROUP BY a.status")) {
                 s.setString(1, fromEmail);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {

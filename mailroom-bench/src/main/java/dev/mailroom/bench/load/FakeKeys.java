@@ -18,23 +18,29 @@ import java.util.List;
  * File: two base64 lines, the private key (PKCS#8) and the public key (X.509).
  */
 final class FakeKeys {
-    private FakeKeys() {
-    }
+    private FakeKeys() {}
 
     static KeyPair loadOrCreate(Path file) throws IOException {
         if (Files.exists(file)) {
             List<String> lines = Files.readAllLines(file);
             try {
                 KeyFactory ec = KeyFactory.getInstance("EC");
-                return new KeyPair(ec.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(lines.get(1).trim()))),
-                        ec.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(lines.get(0).trim()))));
+                return new KeyPair(
+                        ec.generatePublic(new X509EncodedKeySpec(
+                                Base64.getDecoder().decode(lines.get(1).trim()))),
+                        ec.generatePrivate(new PKCS8EncodedKeySpec(
+                                Base64.getDecoder().decode(lines.get(0).trim()))));
             } catch (GeneralSecurityException | RuntimeException e) {
                 throw new IOException("cannot read the fake provider's key from " + file + ": " + e.getMessage(), e);
             }
         }
         KeyPair keys = FakeSendGrid.generateKeys();
         Base64.Encoder b64 = Base64.getEncoder();
-        Files.write(file, List.of(b64.encodeToString(keys.getPrivate().getEncoded()), b64.encodeToString(keys.getPublic().getEncoded())));
+        Files.write(
+                file,
+                List.of(
+                        b64.encodeToString(keys.getPrivate().getEncoded()),
+                        b64.encodeToString(keys.getPublic().getEncoded())));
         return keys;
     }
 }

@@ -16,8 +16,7 @@ final class FlightRecordings {
     /** Deep enough to reach Mailroom's frames under Spring's and the HTTP client's. */
     static final String JVM_OPTION = "-XX:FlightRecorderOptions=stackdepth=128";
 
-    private FlightRecordings() {
-    }
+    private FlightRecordings() {}
 
     static Path file(Path runDir, String process) {
         return runDir.resolve(process + ".jfr");

@@ -25,11 +25,10 @@ final class JfrHotMethods {
     /** Package prefixes, first match wins, so specific ones come before general ones. */
     private static final Map<String, String> AREAS = areas();
 
-    private JfrHotMethods() {
-    }
+    private JfrHotMethods() {}
 
-    private static final java.util.Set<String> WAITS = java.util.Set.of("jdk.ThreadPark", "jdk.JavaMonitorWait", "jdk.JavaMonitorEnter",
-            "jdk.SocketRead");
+    private static final java.util.Set<String> WAITS =
+            java.util.Set.of("jdk.ThreadPark", "jdk.JavaMonitorWait", "jdk.JavaMonitorEnter", "jdk.SocketRead");
 
     /**
      * The JDK's "profile" settings with waits (park, monitor, socket read) recorded from 1 ms
@@ -78,8 +77,12 @@ final class JfrHotMethods {
                 areas.merge(areaOf(stack), 1L, Long::sum);
             }
         }
-        List<BenchReport.Wait> topWaits = waits.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0]))
-                .limit(TOP).map(e -> new BenchReport.Wait(e.getKey(), Math.round(e.getValue()[0] * 10) / 10.0, (long) e.getValue()[1])).toList();
+        List<BenchReport.Wait> topWaits = waits.entrySet().stream()
+                .sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0]))
+                .limit(TOP)
+                .map(e -> new BenchReport.Wait(
+                        e.getKey(), Math.round(e.getValue()[0] * 10) / 10.0, (long) e.getValue()[1]))
+                .toList();
         return new BenchReport.HotMethods(process, samples, top(frames, samples), top(areas, samples), topWaits);
     }
 
@@ -167,8 +170,12 @@ final class JfrHotMethods {
     }
 
     private static List<BenchReport.Share> top(Map<String, Long> counts, long total) {
-        return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())).limit(TOP)
-                .map(e -> new BenchReport.Share(e.getKey(), Math.round(1000.0 * e.getValue() / Math.max(1, total)) / 10.0)).toList();
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+                .limit(TOP)
+                .map(e -> new BenchReport.Share(
+                        e.getKey(), Math.round(1000.0 * e.getValue() / Math.max(1, total)) / 10.0))
+                .toList();
     }
 
     private static String shortType(String type) {

@@ -36,7 +36,8 @@ final class LoadGenerator {
      * @param rate    emails per second, or {@link BenchOptions#MAX_RATE}
      * @param backlog for the max rate: queue messages waiting in Mailroom now
      */
-    Outcome run(int rate, long count, Duration duration, long maxBacklog, LongSupplier backlog) throws InterruptedException {
+    Outcome run(int rate, long count, Duration duration, long maxBacklog, LongSupplier backlog)
+            throws InterruptedException {
         Semaphore inFlight = new Semaphore(submitter.maxInFlight());
         long startNanos = System.nanoTime();
         long startMicros = Clocks.nowMicros();

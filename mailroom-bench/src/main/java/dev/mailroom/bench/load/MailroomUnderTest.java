@@ -33,10 +33,17 @@ final class MailroomUnderTest implements AutoCloseable {
     final FakeSendGrid fake;
     /** Null when the Mailroom was already running. */
     private final MailroomCluster cluster;
+
     private boolean closed;
 
-    private MailroomUnderTest(BenchOptions.Setup setup, Infrastructure infrastructure, String apiUrl, String apiKey,
-                              String metricsToken, FakeSendGrid fake, MailroomCluster cluster) {
+    private MailroomUnderTest(
+            BenchOptions.Setup setup,
+            Infrastructure infrastructure,
+            String apiUrl,
+            String apiKey,
+            String metricsToken,
+            FakeSendGrid fake,
+            MailroomCluster cluster) {
         this.setup = setup;
         this.infrastructure = infrastructure;
         this.apiUrl = apiUrl;
@@ -63,13 +70,15 @@ final class MailroomUnderTest implements AutoCloseable {
         return cluster == null ? List.of() : cluster.processes();
     }
 
-    private static MailroomUnderTest startOwn(BenchOptions o, Path runDir) throws IOException, InterruptedException, SQLException {
+    private static MailroomUnderTest startOwn(BenchOptions o, Path runDir)
+            throws IOException, InterruptedException, SQLException {
         boolean split = o.setup() == BenchOptions.Setup.SPLIT;
         String apiName = split ? "api" : "mailroom";
         Infrastructure infrastructure;
         if (o.onEmbeddedInfrastructure()) {
             // One process, every role: the database is the H2 file under its data directory.
-            infrastructure = Infrastructure.embedded(MailroomCluster.freePort(), MailroomCluster.dataDir(runDir, apiName));
+            infrastructure =
+                    Infrastructure.embedded(MailroomCluster.freePort(), MailroomCluster.dataDir(runDir, apiName));
         } else {
             infrastructure = o.infrastructure();
             ServiceReset.resetDatabase(infrastructure.database());
@@ -78,7 +87,8 @@ final class MailroomUnderTest implements AutoCloseable {
         int apiPort = MailroomCluster.freePort();
         String apiUrl = "http://127.0.0.1:" + apiPort;
 
-        FakeSendGrid fake = FakeSendGrid.start(0, fakeOptions(o, apiUrl), o.webhookPosters()).withBatchLinger(o.webhookLinger());
+        FakeSendGrid fake = FakeSendGrid.start(0, fakeOptions(o, apiUrl), o.webhookPosters())
+                .withBatchLinger(o.webhookLinger());
         String apiKey = "bench-" + UUID.randomUUID();
         List<String> args = new ArrayList<>();
         args.add("--mailroom.api.bootstrap-key=" + apiKey);
@@ -103,7 +113,8 @@ final class MailroomUnderTest implements AutoCloseable {
         }
 
         MailroomCluster cluster = new MailroomCluster(o.jar(), runDir, infrastructure, jvmArgs, args);
-        MailroomUnderTest mailroom = new MailroomUnderTest(o.setup(), infrastructure, apiUrl, apiKey, metricsToken, fake, cluster);
+        MailroomUnderTest mailroom =
+                new MailroomUnderTest(o.setup(), infrastructure, apiUrl, apiKey, metricsToken, fake, cluster);
         try {
             if (split) {
                 // The first operator migrates the schema; the others start once it is there.
@@ -138,21 +149,42 @@ final class MailroomUnderTest implements AutoCloseable {
         FakeSendGrid fake = null;
         if (o.provider().equals("sendgrid")) {
             if (o.apiUrl() == null) {
-                throw new IllegalArgumentException("the sendgrid fake posts its webhooks to the running Mailroom: give --api-url");
+                throw new IllegalArgumentException(
+                        "the sendgrid fake posts its webhooks to the running Mailroom: give --api-url");
             }
-            fake = FakeSendGrid.start(o.fakePort(), fakeOptions(o, o.apiUrl()), o.webhookPosters(), FakeKeys.loadOrCreate(o.fakeKeyFile()))
+            fake = FakeSendGrid.start(
+                            o.fakePort(),
+                            fakeOptions(o, o.apiUrl()),
+                            o.webhookPosters(),
+                            FakeKeys.loadOrCreate(o.fakeKeyFile()))
                     .withBatchLinger(o.webhookLinger());
             System.out.println("The running Mailroom must send through this fake provider:");
-            System.out.println("  --mailroom.providers.default=sendgrid --mailroom.providers.sendgrid.api-key=SG.bench");
+            System.out.println(
+                    "  --mailroom.providers.default=sendgrid --mailroom.providers.sendgrid.api-key=SG.bench");
             System.out.println("  --mailroom.providers.sendgrid.base-url=" + fake.baseUrl());
             System.out.println("  --mailroom.providers.sendgrid.webhook-public-key=" + fake.publicKey());
         }
-        return new MailroomUnderTest(BenchOptions.Setup.RUNNING, infrastructure, o.apiUrl(), o.apiKey(),
-                o.metricsToken() != null ? o.metricsToken() : o.apiKey(), fake, null);
+        return new MailroomUnderTest(
+                BenchOptions.Setup.RUNNING,
+                infrastructure,
+                o.apiUrl(),
+                o.apiKey(),
+                o.metricsToken() != null ? o.metricsToken() : o.apiKey(),
+                fake,
+                null);
     }
 
     private static FakeSendGrid.Options fakeOptions(BenchOptions o, String mailroomBaseUrl) {
-        return new FakeSendGrid.Options(0, 0, 1, o.openRate(), o.clickRate(), 0, false, o.eventDelay(), o.webhookBatch(),
+        return new FakeSendGrid.Options(
+                0,
+                0,
+                1,
+                o.openRate(),
+                o.clickRate(),
+                0,
+                false,
+                o.eventDelay(),
+                o.webhookBatch(),
                 mailroomBaseUrl + "/webhooks/sendgrid");
     }
 

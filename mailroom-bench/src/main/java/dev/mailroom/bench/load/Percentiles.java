@@ -5,8 +5,7 @@ import java.util.Arrays;
 
 /** Nearest-rank percentiles of latencies given in microseconds, reported in milliseconds. */
 final class Percentiles {
-    private Percentiles() {
-    }
+    private Percentiles() {}
 
     static BenchReport.Latency of(String step, long[] micros) {
         if (micros.length == 0) {
@@ -14,7 +13,12 @@ final class Percentiles {
         }
         long[] sorted = micros.clone();
         Arrays.sort(sorted);
-        return new BenchReport.Latency(step, sorted.length, ms(at(sorted, 50)), ms(at(sorted, 95)), ms(at(sorted, 99)),
+        return new BenchReport.Latency(
+                step,
+                sorted.length,
+                ms(at(sorted, 50)),
+                ms(at(sorted, 95)),
+                ms(at(sorted, 99)),
                 ms(sorted[sorted.length - 1]));
     }
 

@@ -19,8 +19,14 @@ final class PipelineAnalysis {
     static final int PIPELINE_ACTIVITIES = 3;
 
     /** Per-second figures the progress loop saw live (not in the database). */
-    record Tick(long atMicros, long confirmed, long sent, long eventsPosted, long mailbox, long dispatching, long tracking) {
-    }
+    record Tick(
+            long atMicros,
+            long confirmed,
+            long sent,
+            long eventsPosted,
+            long mailbox,
+            long dispatching,
+            long tracking) {}
 
     private final List<Timelines.Timeline> timelines;
     private final SubmissionLog log;
@@ -28,8 +34,12 @@ final class PipelineAnalysis {
     private final long loadStart;
     private final long loadEnd;
 
-    PipelineAnalysis(List<Timelines.Timeline> timelines, SubmissionLog log, ToIntFunction<UUID> expectedEvents, long loadStartMicros,
-                     long loadEndMicros) {
+    PipelineAnalysis(
+            List<Timelines.Timeline> timelines,
+            SubmissionLog log,
+            ToIntFunction<UUID> expectedEvents,
+            long loadStartMicros,
+            long loadEndMicros) {
         this.timelines = timelines;
         this.log = log;
         this.expectedEvents = expectedEvents;
@@ -47,33 +57,61 @@ final class PipelineAnalysis {
     }
 
     /** @param eventsPosted,webhookCalls by the fake provider over the load and drain (-1: not known, e.g. the sandbox) */
-    BenchReport.Pipeline pipeline(LoadGenerator.Outcome load, List<Tick> ticks, long eventsPosted, long webhookCalls, boolean fakeProvider) {
-        long[] tracked = timelines.stream().filter(this::fullyTracked).mapToLong(Timelines.Timeline::lastRecorded).sorted().toArray();
+    BenchReport.Pipeline pipeline(
+            LoadGenerator.Outcome load, List<Tick> ticks, long eventsPosted, long webhookCalls, boolean fakeProvider) {
+        long[] tracked = timelines.stream()
+                .filter(this::fullyTracked)
+                .mapToLong(Timelines.Timeline::lastRecorded)
+                .sorted()
+                .toArray();
         double loadSeconds = (loadEnd - loadStart) / 1e6;
         // The first seconds fill the pipeline; the sustained rate is what comes out after them.
         long settle = (long) Math.min(5e6, (loadEnd - loadStart) * 0.2);
         long windowStart = loadStart + settle;
         double windowSeconds = (loadEnd - windowStart) / 1e6;
-        long inWindow = Arrays.stream(tracked).filter(t -> t > windowStart && t <= loadEnd).count();
+        long inWindow = Arrays.stream(tracked)
+                .filter(t -> t > windowStart && t <= loadEnd)
+                .count();
         long trackedByLoadEnd = Arrays.stream(tracked).filter(t -> t <= loadEnd).count();
         long submittedCount = log.confirmed.sum();
         long backlog = submittedCount - trackedByLoadEnd;
         double drain = tracked.length == 0 ? -1 : Math.max(0, (tracked[tracked.length - 1] - loadEnd) / 1e6);
         double offered = submittedCount / Math.max(loadSeconds, 1e-9);
         double sustained = inWindow / Math.max(windowSeconds, 1e-9);
-        long peak = perSecond(tracked).values().stream().mapToLong(Long::longValue).max().orElse(0);
-        // Kept up: at the end of the load, no more than ~2 s of emails (or 1 s of latency at this rate) were still untracked.
+        long peak = perSecond(tracked).values().stream()
+                .mapToLong(Long::longValue)
+                .max()
+                .orElse(0);
+        // Kept up: at the end of the load, no more than ~2 s of emails (or 1 s of latency at this rate) were still
+        // untracked.
         boolean keptUp = tracked.length == submittedCount && backlog <= Math.max(2 * offered, 50);
         // The sandbox posts its own webhooks inside Mailroom: nothing the benchmark can count.
         double events = fakeProvider ? eventsPerSecond(ticks) : -1;
-        return new BenchReport.Pipeline(submittedCount, log.failed.sum(), log.lastFailure, timelines.size(), tracked.length,
-                Round.one(loadSeconds), Round.one(offered), Round.one(windowSeconds), Round.one(sustained), peak, backlog, Round.one(drain), keptUp,
-                load.behindScheduleMaxMillis(), Round.one(events), webhookCalls,
-                webhookCalls > 0 ? Round.one((double) eventsPosted / webhookCalls) : -1, latencies());
+        return new BenchReport.Pipeline(
+                submittedCount,
+                log.failed.sum(),
+                log.lastFailure,
+                timelines.size(),
+                tracked.length,
+                Round.one(loadSeconds),
+                Round.one(offered),
+                Round.one(windowSeconds),
+                Round.one(sustained),
+                peak,
+                backlog,
+                Round.one(drain),
+                keptUp,
+                load.behindScheduleMaxMillis(),
+                Round.one(events),
+                webhookCalls,
+                webhookCalls > 0 ? Round.one((double) eventsPosted / webhookCalls) : -1,
+                latencies());
     }
 
     private double eventsPerSecond(List<Tick> ticks) {
-        List<Tick> during = ticks.stream().filter(t -> t.atMicros() >= loadStart && t.atMicros() <= loadEnd).toList();
+        List<Tick> during = ticks.stream()
+                .filter(t -> t.atMicros() >= loadStart && t.atMicros() <= loadEnd)
+                .toList();
         if (during.size() < 2) {
             return 0;
         }
@@ -83,8 +121,13 @@ final class PipelineAnalysis {
     }
 
     private List<BenchReport.Latency> latencies() {
-        List<long[]> steps = List.of(new long[timelines.size()], new long[timelines.size()], new long[timelines.size()],
-                new long[timelines.size()], new long[timelines.size()], new long[timelines.size()]);
+        List<long[]> steps = List.of(
+                new long[timelines.size()],
+                new long[timelines.size()],
+                new long[timelines.size()],
+                new long[timelines.size()],
+                new long[timelines.size()],
+                new long[timelines.size()]);
         int[] n = new int[steps.size()];
         for (Timelines.Timeline t : timelines) {
             long submitted = submittedAt(t);
@@ -96,9 +139,14 @@ final class PipelineAnalysis {
             add(steps, n, 4, t.deliveredRecorded(), submitted);
             add(steps, n, 5, fullyTracked(t) ? t.lastRecorded() : 0, submitted);
         }
-        String[] names = {"submit -> confirmed by broker/API (client side)", "submit -> ACCEPTED recorded",
-                "submit -> DISPATCHED (provider answered)",
-                "submit -> DISPATCHED recorded", "submit -> DELIVERED recorded", "submit -> fully tracked"};
+        String[] names = {
+            "submit -> confirmed by broker/API (client side)",
+            "submit -> ACCEPTED recorded",
+            "submit -> DISPATCHED (provider answered)",
+            "submit -> DISPATCHED recorded",
+            "submit -> DELIVERED recorded",
+            "submit -> fully tracked"
+        };
         List<BenchReport.Latency> result = new ArrayList<>();
         for (int i = 0; i < names.length; i++) {
             result.add(Percentiles.of(names[i], Arrays.copyOf(steps.get(i), n[i])));
@@ -115,8 +163,14 @@ final class PipelineAnalysis {
     /** Per second from the start of the load: what was submitted, dispatched and tracked, and latencies by submit second. */
     List<BenchReport.Second> series(List<Tick> ticks, List<ProcessSampler.Sample> samples) {
         long[] submitted = timelines.stream().mapToLong(this::submittedAt).toArray();
-        long[] dispatched = timelines.stream().mapToLong(Timelines.Timeline::dispatchedRecorded).filter(t -> t > 0).toArray();
-        long[] tracked = timelines.stream().filter(this::fullyTracked).mapToLong(Timelines.Timeline::lastRecorded).toArray();
+        long[] dispatched = timelines.stream()
+                .mapToLong(Timelines.Timeline::dispatchedRecorded)
+                .filter(t -> t > 0)
+                .toArray();
+        long[] tracked = timelines.stream()
+                .filter(this::fullyTracked)
+                .mapToLong(Timelines.Timeline::lastRecorded)
+                .toArray();
         Map<Integer, Long> submittedPer = perSecond(submitted);
         Map<Integer, Long> dispatchedPer = perSecond(dispatched);
         Map<Integer, Long> trackedPer = perSecond(tracked);
@@ -137,20 +191,34 @@ final class PipelineAnalysis {
         long previousEvents = -1;
         for (int sec = 0; sec <= last; sec++) {
             final int s = sec;
-            Tick tick = ticks.stream().filter(t -> second(t.atMicros()) == s).reduce((a, b) -> b).orElse(null);
+            Tick tick = ticks.stream()
+                    .filter(t -> second(t.atMicros()) == s)
+                    .reduce((a, b) -> b)
+                    .orElse(null);
             long events = 0;
             if (tick != null) {
                 events = previousEvents < 0 ? 0 : tick.eventsPosted() - previousEvents;
                 previousEvents = tick.eventsPosted();
             }
-            ProcessSampler.Sample sample = samples.stream().filter(x -> second(x.atMicros()) == s).reduce((a, b) -> b).orElse(null);
-            Map<String, Long> queued = tick == null ? Map.of()
+            ProcessSampler.Sample sample = samples.stream()
+                    .filter(x -> second(x.atMicros()) == s)
+                    .reduce((a, b) -> b)
+                    .orElse(null);
+            Map<String, Long> queued = tick == null
+                    ? Map.of()
                     : Map.of("mailbox", tick.mailbox(), "dispatching", tick.dispatching(), "tracking", tick.tracking());
-            series.add(new BenchReport.Second(sec, submittedPer.getOrDefault(sec, 0L), dispatchedPer.getOrDefault(sec, 0L),
-                    trackedPer.getOrDefault(sec, 0L), events,
-                    percentileMs(dispatchLatency.get(sec), 50), percentileMs(dispatchLatency.get(sec), 99),
-                    percentileMs(deliverLatency.get(sec), 50), percentileMs(deliverLatency.get(sec), 99),
-                    sample == null ? Map.of() : cpuWithMachine(sample), queued));
+            series.add(new BenchReport.Second(
+                    sec,
+                    submittedPer.getOrDefault(sec, 0L),
+                    dispatchedPer.getOrDefault(sec, 0L),
+                    trackedPer.getOrDefault(sec, 0L),
+                    events,
+                    percentileMs(dispatchLatency.get(sec), 50),
+                    percentileMs(dispatchLatency.get(sec), 99),
+                    percentileMs(deliverLatency.get(sec), 50),
+                    percentileMs(deliverLatency.get(sec), 99),
+                    sample == null ? Map.of() : cpuWithMachine(sample),
+                    queued));
         }
         return series;
     }
@@ -184,5 +252,4 @@ final class PipelineAnalysis {
     }
 
     static final String MACHINE = "machine (all)";
-
 }

@@ -26,22 +26,31 @@ final class ProcessSampler implements AutoCloseable {
     private static final long INTERVAL_MILLIS = 1000;
 
     /** A watched process: a Mailroom JVM (with its base URL and the token its metrics need) or a group of processes found by name. */
-    record Watched(String name, long pid, String metricsBaseUrl, String metricsToken) {
-    }
+    record Watched(String name, long pid, String metricsBaseUrl, String metricsToken) {}
 
     /** One second of the run; heap used only for the JVMs scraped in that second (every other one). */
-    record Sample(long atMicros, Map<String, Double> cpuPercent, Map<String, Long> rssBytes, Map<String, Long> heapUsedBytes,
-                  double machineBusyPercent, double machineStealPercent) {
-    }
+    record Sample(
+            long atMicros,
+            Map<String, Double> cpuPercent,
+            Map<String, Long> rssBytes,
+            Map<String, Long> heapUsedBytes,
+            double machineBusyPercent,
+            double machineStealPercent) {}
 
     /**
      * What one process (or group) did over a window.
      *
      * @param heapFloors the lowest heap used in the window's first and last third (-1 where not sampled)
      */
-    record Usage(String name, double avgCpuPercent, double maxCpuPercent, long peakRssBytes, long peakHeapUsedBytes,
-                 HeapFloors heapFloors, double gcPauseSeconds, long gcPauses) {
-    }
+    record Usage(
+            String name,
+            double avgCpuPercent,
+            double maxCpuPercent,
+            long peakRssBytes,
+            long peakHeapUsedBytes,
+            HeapFloors heapFloors,
+            double gcPauseSeconds,
+            long gcPauses) {}
 
     /**
      * The lowest heap-used sample of a JVM in the first and in the last third of a window. After a
@@ -136,8 +145,18 @@ final class ProcessSampler implements AutoCloseable {
             }
             long[] machine = machineTicks();
             long total = machine[0] - lastMachine[0];
-            double busy = total <= 0 ? 0 : 100.0 * (machine[1] - lastMachine[1]) / total * Runtime.getRuntime().availableProcessors();
-            double steal = total <= 0 ? 0 : 100.0 * (machine[2] - lastMachine[2]) / total * Runtime.getRuntime().availableProcessors();
+            double busy = total <= 0
+                    ? 0
+                    : 100.0
+                            * (machine[1] - lastMachine[1])
+                            / total
+                            * Runtime.getRuntime().availableProcessors();
+            double steal = total <= 0
+                    ? 0
+                    : 100.0
+                            * (machine[2] - lastMachine[2])
+                            / total
+                            * Runtime.getRuntime().availableProcessors();
             lastMachine = machine;
             samples.add(new Sample(Clocks.nowMicros(), cpu, rss, Map.copyOf(heap), busy, steal));
         }
@@ -169,22 +188,40 @@ final class ProcessSampler implements AutoCloseable {
             }
             double interval = (s.atMicros() - previous) / 1e6;
             previous = s.atMicros();
-            s.cpuPercent().forEach((name, percent) -> seconds.merge(name, percent / 100 * Math.min(interval, 2.0), Double::sum));
+            s.cpuPercent()
+                    .forEach((name, percent) ->
+                            seconds.merge(name, percent / 100 * Math.min(interval, 2.0), Double::sum));
         }
         return seconds;
     }
 
     List<Usage> usage(long fromMicros, long toMicros, Map<String, Long> peakRssByName) {
         List<Usage> usage = new ArrayList<>();
-        List<Sample> window = samples.stream().filter(s -> s.atMicros() > fromMicros && s.atMicros() <= toMicros).toList();
+        List<Sample> window = samples.stream()
+                .filter(s -> s.atMicros() > fromMicros && s.atMicros() <= toMicros)
+                .toList();
         if (window.isEmpty()) {
             return usage;
         }
         for (String name : window.get(window.size() - 1).cpuPercent().keySet()) {
-            double avg = window.stream().mapToDouble(s -> s.cpuPercent().getOrDefault(name, 0.0)).average().orElse(0);
-            double max = window.stream().mapToDouble(s -> s.cpuPercent().getOrDefault(name, 0.0)).max().orElse(0);
-            long rss = peakRssByName.getOrDefault(name, window.stream().mapToLong(s -> s.rssBytes().getOrDefault(name, 0L)).max().orElse(0));
-            long heap = samples.stream().mapToLong(s -> s.heapUsedBytes().getOrDefault(name, -1L)).max().orElse(-1);
+            double avg = window.stream()
+                    .mapToDouble(s -> s.cpuPercent().getOrDefault(name, 0.0))
+                    .average()
+                    .orElse(0);
+            double max = window.stream()
+                    .mapToDouble(s -> s.cpuPercent().getOrDefault(name, 0.0))
+                    .max()
+                    .orElse(0);
+            long rss = peakRssByName.getOrDefault(
+                    name,
+                    window.stream()
+                            .mapToLong(s -> s.rssBytes().getOrDefault(name, 0L))
+                            .max()
+                            .orElse(0));
+            long heap = samples.stream()
+                    .mapToLong(s -> s.heapUsedBytes().getOrDefault(name, -1L))
+                    .max()
+                    .orElse(-1);
             HeapFloors floors = heapFloors(window, name, fromMicros, toMicros);
             double[] gc0 = gcAtStart.get(name);
             double[] gc1 = gcLatest.get(name);
@@ -204,13 +241,19 @@ final class ProcessSampler implements AutoCloseable {
             return HeapFloors.NONE;
         }
         long third = (toMicros - fromMicros) / 3;
-        return new HeapFloors(lowestHeap(samples, name, fromMicros, fromMicros + third),
+        return new HeapFloors(
+                lowestHeap(samples, name, fromMicros, fromMicros + third),
                 lowestHeap(samples, name, toMicros - third, toMicros));
     }
 
     private static long lowestHeap(List<Sample> samples, String name, long fromMicros, long toMicros) {
-        return samples.stream().filter(s -> s.atMicros() > fromMicros && s.atMicros() <= toMicros)
-                .map(s -> s.heapUsedBytes().get(name)).filter(h -> h != null).mapToLong(Long::longValue).min().orElse(-1);
+        return samples.stream()
+                .filter(s -> s.atMicros() > fromMicros && s.atMicros() <= toMicros)
+                .map(s -> s.heapUsedBytes().get(name))
+                .filter(h -> h != null)
+                .mapToLong(Long::longValue)
+                .min()
+                .orElse(-1);
     }
 
     /** VmHWM (peak resident memory) of each Mailroom JVM and of the benchmark, read now, before they exit. */
@@ -224,13 +267,19 @@ final class ProcessSampler implements AutoCloseable {
     }
 
     double machineBusyAverage(long fromMicros, long toMicros) {
-        return samples.stream().filter(s -> s.atMicros() > fromMicros && s.atMicros() <= toMicros)
-                .mapToDouble(Sample::machineBusyPercent).average().orElse(0);
+        return samples.stream()
+                .filter(s -> s.atMicros() > fromMicros && s.atMicros() <= toMicros)
+                .mapToDouble(Sample::machineBusyPercent)
+                .average()
+                .orElse(0);
     }
 
     double machineStealAverage(long fromMicros, long toMicros) {
-        return samples.stream().filter(s -> s.atMicros() > fromMicros && s.atMicros() <= toMicros)
-                .mapToDouble(Sample::machineStealPercent).average().orElse(0);
+        return samples.stream()
+                .filter(s -> s.atMicros() > fromMicros && s.atMicros() <= toMicros)
+                .mapToDouble(Sample::machineStealPercent)
+                .average()
+                .orElse(0);
     }
 
     private long heapUsed(Watched w) {
@@ -247,11 +296,15 @@ final class ProcessSampler implements AutoCloseable {
         if (text == null) {
             return null;
         }
-        return new double[] {sumOf(text, "jvm_gc_pause_seconds_sum{", ""), sumOf(text, "jvm_gc_pause_seconds_count{", "")};
+        return new double[] {
+            sumOf(text, "jvm_gc_pause_seconds_sum{", ""), sumOf(text, "jvm_gc_pause_seconds_count{", "")
+        };
     }
 
     private String scrape(Watched w) {
-        return w.metricsBaseUrl() == null ? null : PrometheusText.scrape(w.metricsBaseUrl(), w.metricsToken(), Duration.ofSeconds(2));
+        return w.metricsBaseUrl() == null
+                ? null
+                : PrometheusText.scrape(w.metricsBaseUrl(), w.metricsToken(), Duration.ofSeconds(2));
     }
 
     static double sumOf(String prometheusText, String prefix, String mustContain) {
@@ -296,14 +349,18 @@ final class ProcessSampler implements AutoCloseable {
 
     private static List<Long> pidsNamed(Set<String> names) {
         try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-            return entries.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
-                    .map(Long::parseLong).filter(pid -> {
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(n -> n.chars().allMatch(Character::isDigit))
+                    .map(Long::parseLong)
+                    .filter(pid -> {
                         try {
-                            return names.contains(Files.readString(Path.of("/proc", Long.toString(pid), "comm")).trim());
+                            return names.contains(Files.readString(Path.of("/proc", Long.toString(pid), "comm"))
+                                    .trim());
                         } catch (IOException e) {
                             return false;
                         }
-                    }).toList();
+                    })
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }
@@ -315,7 +372,9 @@ final class ProcessSampler implements AutoCloseable {
         Thread.sleep(duration.toMillis());
         long[] after = machineTicks();
         long total = after[0] - before[0];
-        return total <= 0 ? 0 : 100.0 * (after[1] - before[1]) / total * Runtime.getRuntime().availableProcessors();
+        return total <= 0
+                ? 0
+                : 100.0 * (after[1] - before[1]) / total * Runtime.getRuntime().availableProcessors();
     }
 
     /** {total, busy, steal} jiffies of the whole machine, from the first line of /proc/stat. */
@@ -339,7 +398,9 @@ final class ProcessSampler implements AutoCloseable {
 
     private static long clockTicksPerSecond() {
         try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("getconf", "CLK_TCK")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             p.waitFor();
             return Long.parseLong(out);

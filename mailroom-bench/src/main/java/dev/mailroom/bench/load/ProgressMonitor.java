@@ -26,7 +26,13 @@ final class ProgressMonitor implements AutoCloseable {
     private final long startNanos = System.nanoTime();
 
     /** @param counting what {@code confirmed} counts, e.g. "submitted" emails or "events" accepted */
-    ProgressMonitor(PrintStream out, String counting, LongSupplier confirmed, FakeSendGrid fake, QueueDepths queues, ProcessSampler sampler) {
+    ProgressMonitor(
+            PrintStream out,
+            String counting,
+            LongSupplier confirmed,
+            FakeSendGrid fake,
+            QueueDepths queues,
+            ProcessSampler sampler) {
         this.out = out;
         this.counting = counting;
         this.confirmed = confirmed;
@@ -63,22 +69,26 @@ final class ProgressMonitor implements AutoCloseable {
             long c = confirmed.getAsLong();
             long sends = fake == null ? 0 : fake.stats().sendsAccepted.sum();
             long events = fake == null ? 0 : fake.stats().eventsPosted.sum();
-            ticks.add(new PipelineAnalysis.Tick(Clocks.nowMicros(), c, sends, events, queues.mailbox(), queues.dispatching(), queues.tracking()));
-            StringBuilder line = new StringBuilder(String.format("[%4ds %-8s] %s %,9d (%,6d/s)", (System.nanoTime() - startNanos) / 1_000_000_000L,
-                    phase, counting, c, c - lastConfirmed));
+            ticks.add(new PipelineAnalysis.Tick(
+                    Clocks.nowMicros(), c, sends, events, queues.mailbox(), queues.dispatching(), queues.tracking()));
+            StringBuilder line = new StringBuilder(String.format(
+                    "[%4ds %-8s] %s %,9d (%,6d/s)",
+                    (System.nanoTime() - startNanos) / 1_000_000_000L, phase, counting, c, c - lastConfirmed));
             if (fake != null) {
                 line.append(String.format(" | sent %,6d/s  events %,6d/s", sends - lastSends, events - lastEvents));
             }
-            line.append(String.format(" | waiting: mailbox %,d dispatching %,d tracking %,d", queues.mailbox(), queues.dispatching(),
-                    queues.tracking()));
+            line.append(String.format(
+                    " | waiting: mailbox %,d dispatching %,d tracking %,d",
+                    queues.mailbox(), queues.dispatching(), queues.tracking()));
             ProcessSampler.Sample sample = sampler.latest();
             if (sample != null) {
                 line.append(" | cpu%");
                 for (Map.Entry<String, Double> cpu : sample.cpuPercent().entrySet()) {
                     line.append(' ').append(cpu.getKey()).append(' ').append(Math.round(cpu.getValue()));
                 }
-                line.append(String.format(" (machine %d, steal %d)", Math.round(sample.machineBusyPercent()),
-                        Math.round(sample.machineStealPercent())));
+                line.append(String.format(
+                        " (machine %d, steal %d)",
+                        Math.round(sample.machineBusyPercent()), Math.round(sample.machineStealPercent())));
             }
             out.println(line);
             lastConfirmed = c;

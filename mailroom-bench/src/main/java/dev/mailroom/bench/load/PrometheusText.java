@@ -12,15 +12,16 @@ import java.time.Duration;
  * process's {@code mailroom.management.metrics-token} (or, on a process with the API role, its admin key).
  */
 final class PrometheusText {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    private PrometheusText() {
-    }
+    private PrometheusText() {}
 
     /** The page's text, or null when the process does not answer 200 within the timeout. */
     static String scrape(String baseUrl, String token, Duration timeout) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus")).timeout(timeout);
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
+                    .timeout(timeout);
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }

@@ -99,12 +99,15 @@ final class PublishedMessages {
      */
     static Count between(Reading start, Reading end, long ownMailboxMessages) {
         if (end.byProcess().isEmpty()) {
-            return new Count(null, end.unreadable().isEmpty()
-                    ? "no Mailroom process has a metrics URL"
-                    : "no Mailroom process answered on /actuator/prometheus");
+            return new Count(
+                    null,
+                    end.unreadable().isEmpty()
+                            ? "no Mailroom process has a metrics URL"
+                            : "no Mailroom process answered on /actuator/prometheus");
         }
         if (end.byProcess().values().stream().allMatch(Map::isEmpty)) {
-            return new Count(null, "the Mailroom processes do not expose " + COUNTER + " (a server older than that counter)");
+            return new Count(
+                    null, "the Mailroom processes do not expose " + COUNTER + " (a server older than that counter)");
         }
         Map<String, Long> byQueue = new LinkedHashMap<>();
         byQueue.put(MAILBOX, 0L);
@@ -120,14 +123,17 @@ final class PublishedMessages {
                 return;
             }
             counted.add(process);
-            now.forEach((queue, value) -> byQueue.merge(queue, Math.round(value - then.getOrDefault(queue, 0.0)), Long::sum));
+            now.forEach((queue, value) ->
+                    byQueue.merge(queue, Math.round(value - then.getOrDefault(queue, 0.0)), Long::sum));
         });
         if (counted.isEmpty()) {
-            return new Count(null, "no Mailroom process could be read both when the load started and when the drain ended");
+            return new Count(
+                    null, "no Mailroom process could be read both when the load started and when the drain ended");
         }
         byQueue.merge(MAILBOX, ownMailboxMessages, Long::sum);
         StringBuilder how = new StringBuilder("counted by the Mailroom processes themselves (" + COUNTER
-                + ", confirmed publishes per queue between the start of the load and the end of the drain, " + String.join(" + ", counted) + ")");
+                + ", confirmed publishes per queue between the start of the load and the end of the drain, "
+                + String.join(" + ", counted) + ")");
         if (ownMailboxMessages > 0) {
             how.append("; the mailbox messages are the benchmark's own confirmed submissions");
         }

@@ -15,19 +15,28 @@ import java.util.List;
  * run's own. Only for a database and vhost set aside for benchmarks: both must say "bench".
  */
 final class ServiceReset {
-    static final List<String> MAILROOM_QUEUES = List.of("mailroom.mailbox", "mailroom.dispatching", "mailroom.tracking",
-            "mailroom.mailbox.dlq", "mailroom.dispatching.dlq", "mailroom.tracking.dlq", "mailroom.dead-letters", "mailroom.dead-letters.dlq",
-            "mailroom.control", "mailroom.control.dlq");
+    static final List<String> MAILROOM_QUEUES = List.of(
+            "mailroom.mailbox",
+            "mailroom.dispatching",
+            "mailroom.tracking",
+            "mailroom.mailbox.dlq",
+            "mailroom.dispatching.dlq",
+            "mailroom.tracking.dlq",
+            "mailroom.dead-letters",
+            "mailroom.dead-letters.dlq",
+            "mailroom.control",
+            "mailroom.control.dlq");
 
-    private ServiceReset() {
-    }
+    private ServiceReset() {}
 
     static void resetDatabase(Database db) throws SQLException {
         if (!db.name().contains("bench")) {
-            throw new IllegalStateException("refusing to wipe database '" + db.name() + "': the benchmark resets its database"
-                    + " before each run, so it must be one set aside for it (a name containing 'bench', e.g. mailroom_bench)");
+            throw new IllegalStateException(
+                    "refusing to wipe database '" + db.name() + "': the benchmark resets its database"
+                            + " before each run, so it must be one set aside for it (a name containing 'bench', e.g. mailroom_bench)");
         }
-        try (java.sql.Connection c = db.connect(); Statement s = c.createStatement()) {
+        try (java.sql.Connection c = db.connect();
+                Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA public CASCADE");
             s.execute("CREATE SCHEMA public");
         }
@@ -35,10 +44,12 @@ final class ServiceReset {
 
     static void deleteQueues(Broker broker) throws IOException {
         if (!broker.vhost().contains("bench")) {
-            throw new IllegalStateException("refusing to delete the queues of vhost '" + broker.vhost() + "': the benchmark"
-                    + " empties its vhost before each run, so it must be one set aside for it (e.g. mailroom-bench)");
+            throw new IllegalStateException(
+                    "refusing to delete the queues of vhost '" + broker.vhost() + "': the benchmark"
+                            + " empties its vhost before each run, so it must be one set aside for it (e.g. mailroom-bench)");
         }
-        try (Connection connection = broker.connect("mailroom-bench-reset"); Channel channel = connection.createChannel()) {
+        try (Connection connection = broker.connect("mailroom-bench-reset");
+                Channel channel = connection.createChannel()) {
             for (String queue : MAILROOM_QUEUES) {
                 // Deleting a queue that does not exist is fine in RabbitMQ (no error).
                 channel.queueDelete(queue);

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class SubmissionLog {
     /** {submittedMicros, confirmedMicros} per message id. */
     private final Map<UUID, long[]> times = new ConcurrentHashMap<>();
+
     final LongAdder started = new LongAdder();
     final LongAdder confirmed = new LongAdder();
     final LongAdder failed = new LongAdder();

@@ -21,9 +21,16 @@ final class Timelines {
      *
      * @param dispatchedAt when the dispatcher had the provider's answer (the DISPATCHED activity's occurred_at)
      */
-    record Timeline(UUID id, long dbSubmittedMicros, long acceptedRecorded, long dispatchedAt, long dispatchedRecorded,
-                    long deliveredRecorded, long lastRecorded, int activities, int providerEvents) {
-    }
+    record Timeline(
+            UUID id,
+            long dbSubmittedMicros,
+            long acceptedRecorded,
+            long dispatchedAt,
+            long dispatchedRecorded,
+            long deliveredRecorded,
+            long lastRecorded,
+            int activities,
+            int providerEvents) {}
 
     private static final String QUERY = """
             SELECT m.id, m.submitted_at,
@@ -39,8 +46,7 @@ final class Timelines {
             GROUP BY m.id, m.submitted_at
             """;
 
-    private Timelines() {
-    }
+    private Timelines() {}
 
     static List<Timeline> read(Database db, String fromEmail) throws SQLException {
         List<Timeline> timelines = new ArrayList<>();
@@ -52,8 +58,16 @@ final class Timelines {
                 s.setString(1, fromEmail);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        timelines.add(new Timeline(rs.getObject(1, UUID.class), micros(rs, 2), micros(rs, 3), micros(rs, 4), micros(rs, 5),
-                                micros(rs, 6), micros(rs, 7), rs.getInt(8), rs.getInt(9)));
+                        timelines.add(new Timeline(
+                                rs.getObject(1, UUID.class),
+                                micros(rs, 2),
+                                micros(rs, 3),
+                                micros(rs, 4),
+                                micros(rs, 5),
+                                micros(rs, 6),
+                                micros(rs, 7),
+                                rs.getInt(8),
+                                rs.getInt(9)));
                     }
                 }
             }
@@ -64,8 +78,9 @@ final class Timelines {
 
     /** Messages of this sender that Mailroom has recorded, and their activities: a cheap progress check. */
     static long[] counts(Database db, String fromEmail) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
-                "SELECT COUNT(DISTINCT m.id), COUNT(a.id) FROM messages m LEFT JOIN activities a ON a.message_id = m.id WHERE m.from_email = ?")) {
+        try (Connection c = db.connect();
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT COUNT(DISTINCT m.id), COUNT(a.id) FROM messages m LEFT JOIN activities a ON a.message_id = m.id WHERE m.from_email = ?")) {
             s.setString(1, fromEmail);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();

@@ -24,7 +24,14 @@ import java.util.concurrent.atomic.LongAdder;
 final class WebhookFlood {
     private static final String[] KINDS = {"delivered", "open", "click"};
 
-    record Result(long events, long calls, long failedCalls, String lastFailure, long startMicros, long endMicros, long[] callMicros) {
+    record Result(
+            long events,
+            long calls,
+            long failedCalls,
+            String lastFailure,
+            long startMicros,
+            long endMicros,
+            long[] callMicros) {
         double seconds() {
             return (endMicros - startMicros) / 1e6;
         }
@@ -33,8 +40,10 @@ final class WebhookFlood {
     private final FakeSendGrid signer;
     private final URI sink;
     private final int batch;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     WebhookFlood(FakeSendGrid signer, String mailroomBaseUrl, int batch) {
         this.signer = signer;
@@ -53,44 +62,49 @@ final class WebhookFlood {
         long deadline = System.nanoTime() + duration.toNanos();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {
-            Thread t = new Thread(() -> {
-                long[] mine = new long[(int) Math.min(1_000_000, maxEvents / batch + 1)];
-                int n = 0;
-                while (System.nanoTime() < deadline && claimed.getAndAdd(batch) < maxEvents) {
-                    byte[] body = body();
-                    String timestamp = Long.toString(System.currentTimeMillis() / 1000);
-                    HttpRequest request = HttpRequest.newBuilder(sink).timeout(Duration.ofSeconds(30))
-                            .header("Content-Type", "application/json")
-                            .header("X-Twilio-Email-Event-Webhook-Timestamp", timestamp)
-                            .header("X-Twilio-Email-Event-Webhook-Signature", signer.sign(timestamp, body))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-                    long t0 = System.nanoTime();
-                    calls.increment();
-                    try {
-                        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                        if (response.statusCode() / 100 == 2) {
-                            progress.add(batch);
-                            if (n < mine.length) {
-                                mine[n++] = (System.nanoTime() - t0) / 1_000;
+            Thread t = new Thread(
+                    () -> {
+                        long[] mine = new long[(int) Math.min(1_000_000, maxEvents / batch + 1)];
+                        int n = 0;
+                        while (System.nanoTime() < deadline && claimed.getAndAdd(batch) < maxEvents) {
+                            byte[] body = body();
+                            String timestamp = Long.toString(System.currentTimeMillis() / 1000);
+                            HttpRequest request = HttpRequest.newBuilder(sink)
+                                    .timeout(Duration.ofSeconds(30))
+                                    .header("Content-Type", "application/json")
+                                    .header("X-Twilio-Email-Event-Webhook-Timestamp", timestamp)
+                                    .header("X-Twilio-Email-Event-Webhook-Signature", signer.sign(timestamp, body))
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                    .build();
+                            long t0 = System.nanoTime();
+                            calls.increment();
+                            try {
+                                HttpResponse<String> response =
+                                        http.send(request, HttpResponse.BodyHandlers.ofString());
+                                if (response.statusCode() / 100 == 2) {
+                                    progress.add(batch);
+                                    if (n < mine.length) {
+                                        mine[n++] = (System.nanoTime() - t0) / 1_000;
+                                    }
+                                } else {
+                                    failed.increment();
+                                    failures.add(response.statusCode() + " " + response.body());
+                                }
+                            } catch (IOException e) {
+                                failed.increment();
+                                failures.add(e.toString());
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
                             }
-                        } else {
-                            failed.increment();
-                            failures.add(response.statusCode() + " " + response.body());
+                            if (failed.sum() > 100) {
+                                // Something is wrong (bad key, sink down): stop rather than hammer it.
+                                return;
+                            }
                         }
-                    } catch (IOException e) {
-                        failed.increment();
-                        failures.add(e.toString());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                    if (failed.sum() > 100) {
-                        // Something is wrong (bad key, sink down): stop rather than hammer it.
-                        return;
-                    }
-                }
-                latencies.add(java.util.Arrays.copyOf(mine, n));
-            }, "webhook-flood-" + i);
+                        latencies.add(java.util.Arrays.copyOf(mine, n));
+                    },
+                    "webhook-flood-" + i);
             t.start();
             threads.add(t);
         }
@@ -99,8 +113,14 @@ final class WebhookFlood {
         }
         long end = Clocks.nowMicros();
         long[] all = latencies.stream().flatMapToLong(java.util.Arrays::stream).toArray();
-        return new Result(progress.sum(), calls.sum(), failed.sum(), failures.isEmpty() ? null : failures.get(failures.size() - 1),
-                start, end, all);
+        return new Result(
+                progress.sum(),
+                calls.sum(),
+                failed.sum(),
+                failures.isEmpty() ? null : failures.get(failures.size() - 1),
+                start,
+                end,
+                all);
     }
 
     /** One SendGrid batch: events of made-up messages (unknown to Mailroom, kept unmatched), CRLF-terminated as SendGrid sends. */
@@ -113,10 +133,20 @@ final class WebhookFlood {
             if (i > 0) {
                 json.append(',');
             }
-            json.append("{\"email\":\"user").append(i).append("@bench.example\",\"timestamp\":").append(timestamp)
-                    .append(",\"event\":\"").append(kind).append("\",\"sg_event_id\":\"").append(UUID.randomUUID())
-                    .append("\",\"sg_message_id\":\"flood").append(message.toString(), 0, 13).append(".filterdrecv-fake-1\"")
-                    .append(",\"mailroom_id\":\"").append(message).append('"');
+            json.append("{\"email\":\"user")
+                    .append(i)
+                    .append("@bench.example\",\"timestamp\":")
+                    .append(timestamp)
+                    .append(",\"event\":\"")
+                    .append(kind)
+                    .append("\",\"sg_event_id\":\"")
+                    .append(UUID.randomUUID())
+                    .append("\",\"sg_message_id\":\"flood")
+                    .append(message.toString(), 0, 13)
+                    .append(".filterdrecv-fake-1\"")
+                    .append(",\"mailroom_id\":\"")
+                    .append(message)
+                    .append('"');
             if (kind.equals("delivered")) {
                 json.append(",\"response\":\"250 2.0.0 OK (fake)\"");
             } else {

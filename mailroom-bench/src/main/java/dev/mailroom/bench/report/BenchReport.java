@@ -28,19 +28,39 @@ public record BenchReport(
         List<Second> series,
         List<String> notes) {
 
-    public record Config(String setup, String submitVia, String rate, int durationSeconds, long count, int warmupSeconds,
-                         int operators, int dispatchers, String heap, List<String> serverArgs, List<String> jvmArgs,
-                         String broker, String database, String provider, double openRate, double clickRate,
-                         int eventDelayMillis, int webhookBatch, int webhookPosters, int webhookLingerMillis, int bodyBytes) {
-    }
+    public record Config(
+            String setup,
+            String submitVia,
+            String rate,
+            int durationSeconds,
+            long count,
+            int warmupSeconds,
+            int operators,
+            int dispatchers,
+            String heap,
+            List<String> serverArgs,
+            List<String> jvmArgs,
+            String broker,
+            String database,
+            String provider,
+            double openRate,
+            double clickRate,
+            int eventDelayMillis,
+            int webhookBatch,
+            int webhookPosters,
+            int webhookLingerMillis,
+            int bodyBytes) {}
 
     /** @param busyPercentBeforeRun the machine's CPU use just before the benchmark started anything: others' work */
-    public record Machine(int cores, String java, String os, double busyPercentBeforeRun, double busyPercentDuringLoad,
-                          double stealPercentDuringLoad) {
-    }
+    public record Machine(
+            int cores,
+            String java,
+            String os,
+            double busyPercentBeforeRun,
+            double busyPercentDuringLoad,
+            double stealPercentDuringLoad) {}
 
-    public record StartedProcess(String name, String roles, long pid, String log) {
-    }
+    public record StartedProcess(String name, String roles, long pid, String log) {}
 
     /**
      * The infrastructure alone, in the same run, at the pipeline's message size and durability.
@@ -48,19 +68,31 @@ public record BenchReport(
      * @param amqpMessagesPerSecond messages published (persistent, confirmed) and consumed (acked) per second
      * @param dbRowsPerSecond       rows inserted per second in JDBC batches, committed per batch
      */
-    public record Ceilings(double amqpMessagesPerSecond, String amqpHow, double dbRowsPerSecond, String dbHow) {
-    }
+    public record Ceilings(double amqpMessagesPerSecond, String amqpHow, double dbRowsPerSecond, String dbHow) {}
 
     /**
      * @param sustainedTrackedPerSecond emails that became fully tracked per second during the load (after its first seconds)
      * @param keptUp                    whether the emails were tracked about as fast as they were submitted
      */
-    public record Pipeline(long submitted, long submitFailures, String lastSubmitFailure, long recorded, long fullyTracked,
-                           double loadSeconds, double offeredPerSecond, double windowSeconds, double sustainedTrackedPerSecond,
-                           double peakTrackedPerSecond, long backlogAtLoadEnd, double drainSeconds, boolean keptUp,
-                           long generatorBehindMaxMillis, double webhookEventsPerSecond, long webhookCalls, double eventsPerWebhookCall,
-                           List<Latency> latencies) {
-    }
+    public record Pipeline(
+            long submitted,
+            long submitFailures,
+            String lastSubmitFailure,
+            long recorded,
+            long fullyTracked,
+            double loadSeconds,
+            double offeredPerSecond,
+            double windowSeconds,
+            double sustainedTrackedPerSecond,
+            double peakTrackedPerSecond,
+            long backlogAtLoadEnd,
+            double drainSeconds,
+            boolean keptUp,
+            long generatorBehindMaxMillis,
+            double webhookEventsPerSecond,
+            long webhookCalls,
+            double eventsPerWebhookCall,
+            List<Latency> latencies) {}
 
     /**
      * The fault suite's ledger check (DESIGN §2, items 1-3) over the run's confirmed emails, after
@@ -85,9 +117,24 @@ public record BenchReport(
      *                              when not, an email not yet terminal may be late rather than lost
      * @param seconds               how long reading and judging the rows took
      */
-    public record Ledger(String notChecked, String emails, long warmupEmails, long measuredEmails, long submitted, long present, long lost,
-                         long missing, long notTerminal, long duplicateMessageRows, long duplicateActivityRows, long duplicateSends,
-                         long repeatedDeliveries, Map<String, Long> statusCounts, List<String> problems, boolean drained, double seconds) {
+    public record Ledger(
+            String notChecked,
+            String emails,
+            long warmupEmails,
+            long measuredEmails,
+            long submitted,
+            long present,
+            long lost,
+            long missing,
+            long notTerminal,
+            long duplicateMessageRows,
+            long duplicateActivityRows,
+            long duplicateSends,
+            long repeatedDeliveries,
+            Map<String, Long> statusCounts,
+            List<String> problems,
+            boolean drained,
+            double seconds) {
         public boolean checked() {
             return notChecked == null;
         }
@@ -98,16 +145,23 @@ public record BenchReport(
     }
 
     /** Latency of one step, measured from the moment the benchmark submitted the email. */
-    public record Latency(String step, long count, double p50, double p95, double p99, double max) {
-    }
+    public record Latency(String step, long count, double p50, double p95, double p99, double max) {}
 
     /**
      * @param acceptedEventsPerSecond events the webhook sink answered 2xx for (after the broker's confirm), per second
      * @param recordedEventsPerSecond events the operators stored, from the first post until the tracking queue was empty
      */
-    public record Ingest(long events, long calls, long failedCalls, String lastFailure, double seconds, double acceptedEventsPerSecond,
-                         Latency callLatency, double recordedEventsPerSecond, long recordedEvents, double drainSeconds) {
-    }
+    public record Ingest(
+            long events,
+            long calls,
+            long failedCalls,
+            String lastFailure,
+            double seconds,
+            double acceptedEventsPerSecond,
+            Latency callLatency,
+            double recordedEventsPerSecond,
+            long recordedEvents,
+            double drainSeconds) {}
 
     /**
      * @param cpuMillisPerUnit CPU time from the start of the load until everything was tracked, per email (or per event
@@ -116,46 +170,69 @@ public record BenchReport(
      *                               after a young collection): what the JVM retained then
      * @param heapFloorLastThirdMiB  the same in the last third of the load; above the first, the JVM kept more memory
      */
-    public record Usage(String name, double avgCpuPercent, double maxCpuPercent, double cpuMillisPerUnit, double peakRssMiB,
-                        double peakHeapUsedMiB, double heapFloorFirstThirdMiB, double heapFloorLastThirdMiB,
-                        double gcPauseSeconds, long gcPauses) {
-    }
+    public record Usage(
+            String name,
+            double avgCpuPercent,
+            double maxCpuPercent,
+            double cpuMillisPerUnit,
+            double peakRssMiB,
+            double peakHeapUsedMiB,
+            double heapFloorFirstThirdMiB,
+            double heapFloorLastThirdMiB,
+            double gcPauseSeconds,
+            long gcPauses) {}
 
     /** What one email costs the infrastructure, measured in this run. */
     /** @param hotUpdateShare share of the updates PostgreSQL made in place (HOT: no index entries, no new row elsewhere); -1 unknown */
-    public record Costs(double rowsInsertedPerEmail, double rowsUpdatedPerEmail, double hotUpdateShare, double rowWritesPerEmail,
+    public record Costs(
+            double rowsInsertedPerEmail,
+            double rowsUpdatedPerEmail,
+            double hotUpdateShare,
+            double rowWritesPerEmail,
             double commitsPerEmail,
-                        double walKiBPerEmail, double queueMessagesPerEmail, Map<String, Double> queueMessagesByQueue,
-                        Map<String, Double> rowsByTable, String how) {
-    }
+            double walKiBPerEmail,
+            double queueMessagesPerEmail,
+            Map<String, Double> queueMessagesByQueue,
+            Map<String, Double> rowsByTable,
+            String how) {}
 
     /**
      * @param brokerAllowsPerSecond   emails/s the AMQP ceiling allows at this many queue messages per email
      * @param databaseAllowsPerSecond emails/s the database ceiling allows at this many row writes per email
      * @param togetherAllowPerSecond  both on the same cores: 1 / (1/broker + 1/database)
      */
-    public record Fractions(double brokerAllowsPerSecond, double databaseAllowsPerSecond, double togetherAllowPerSecond,
-                            double mailroomPerSecond, double fractionOfLowerCeiling, double fractionOfTogether) {
-    }
+    public record Fractions(
+            double brokerAllowsPerSecond,
+            double databaseAllowsPerSecond,
+            double togetherAllowPerSecond,
+            double mailroomPerSecond,
+            double fractionOfLowerCeiling,
+            double fractionOfTogether) {}
 
-    public record Target(String target, String measured, String verdict) {
-    }
+    public record Target(String target, String measured, String verdict) {}
 
     /**
      * @param waits where threads doing Mailroom's work waited (parked, monitor, socket read; waits of 1 ms or more),
      *              by the innermost Mailroom frame and what it called, in seconds summed over threads
      */
-    public record HotMethods(String process, long samples, List<Share> topFrames, List<Share> byArea, List<Wait> waits) {
-    }
+    public record HotMethods(
+            String process, long samples, List<Share> topFrames, List<Share> byArea, List<Wait> waits) {}
 
-    public record Wait(String where, double seconds, long count) {
-    }
+    public record Wait(String where, double seconds, long count) {}
 
-    public record Share(String name, double percent) {
-    }
+    public record Share(String name, double percent) {}
 
     /** One second of the run, counted from the start of the measured load. */
-    public record Second(int t, long submitted, long dispatched, long tracked, long events, double dispatchedP50, double dispatchedP99,
-                         double deliveredP50, double deliveredP99, Map<String, Double> cpuPercent, Map<String, Long> queued) {
-    }
+    public record Second(
+            int t,
+            long submitted,
+            long dispatched,
+            long tracked,
+            long events,
+            double dispatchedP50,
+            double dispatchedP99,
+            double deliveredP50,
+            double deliveredP99,
+            Map<String, Double> cpuPercent,
+            Map<String, Long> queued) {}
 }

@@ -9,8 +9,7 @@ import java.util.TreeMap;
 public final class MarkdownReport {
     private final StringBuilder md = new StringBuilder();
 
-    private MarkdownReport() {
-    }
+    private MarkdownReport() {}
 
     public static String render(BenchReport r, String chartFileName) {
         MarkdownReport m = new MarkdownReport();
@@ -22,9 +21,19 @@ public final class MarkdownReport {
         BenchReport.Config c = r.config();
         line("# Mailroom benchmark " + r.runId());
         line("");
-        line(String.format(Locale.ROOT, "%s — **%s**, %s setup, %s, %s. %d cores, %s.", r.startedAt(), r.mode(), c.setup(),
-                r.pipeline() != null ? "submitting via " + c.submitVia() + " at " + c.rate() + " emails/s for " + c.durationSeconds() + " s" : "",
-                c.broker() + " + " + c.database(), r.machine().cores(), r.machine().java()));
+        line(String.format(
+                Locale.ROOT,
+                "%s — **%s**, %s setup, %s, %s. %d cores, %s.",
+                r.startedAt(),
+                r.mode(),
+                c.setup(),
+                r.pipeline() != null
+                        ? "submitting via " + c.submitVia() + " at " + c.rate() + " emails/s for " + c.durationSeconds()
+                                + " s"
+                        : "",
+                c.broker() + " + " + c.database(),
+                r.machine().cores(),
+                r.machine().java()));
         if (!r.label().isBlank()) {
             line("");
             line("> " + r.label());
@@ -33,7 +42,11 @@ public final class MarkdownReport {
         line("![throughput, latency and CPU over the run](" + chartFileName + ")");
         if (!r.targets().isEmpty()) {
             section("Targets");
-            table(List.of("target", "measured", "verdict"), r.targets().stream().map(t -> List.of(t.target(), t.measured(), t.verdict())).toList());
+            table(
+                    List.of("target", "measured", "verdict"),
+                    r.targets().stream()
+                            .map(t -> List.of(t.target(), t.measured(), t.verdict()))
+                            .toList());
         }
         if (r.pipeline() != null) {
             pipeline(r.pipeline());
@@ -51,61 +64,128 @@ public final class MarkdownReport {
             costs(r.costs());
         }
         section("Processes");
-        line(String.format(Locale.ROOT, "CPU during the measured load (100%% = one core); CPU per %s from the start of the load until"
-                        + " the last was tracked, total %.2f ms.", r.ingest() != null ? "event" : "email",
-                r.usage().stream().mapToDouble(u -> Math.max(0, u.cpuMillisPerUnit())).sum()));
-        line(String.format(Locale.ROOT, " The whole machine was %.0f%% busy of %d00%%, steal %.1f%%"
+        line(String.format(
+                Locale.ROOT,
+                "CPU during the measured load (100%% = one core); CPU per %s from the start of the load until"
+                        + " the last was tracked, total %.2f ms.",
+                r.ingest() != null ? "event" : "email",
+                r.usage().stream()
+                        .mapToDouble(u -> Math.max(0, u.cpuMillisPerUnit()))
+                        .sum()));
+        line(String.format(
+                Locale.ROOT,
+                " The whole machine was %.0f%% busy of %d00%%, steal %.1f%%"
                         + " (before the run started anything: %.0f%%).",
-                r.machine().busyPercentDuringLoad(), r.machine().cores(), r.machine().stealPercentDuringLoad(), r.machine().busyPercentBeforeRun()));
-        line(" Heap (sampled every 2 s): the floor is the lowest heap used in the first and in the last third of the load, about"
-                + " what the JVM retained.");
+                r.machine().busyPercentDuringLoad(),
+                r.machine().cores(),
+                r.machine().stealPercentDuringLoad(),
+                r.machine().busyPercentBeforeRun()));
+        line(
+                " Heap (sampled every 2 s): the floor is the lowest heap used in the first and in the last third of the load, about"
+                        + " what the JVM retained.");
         line("");
         String unit = r.ingest() != null ? "event" : "email";
-        table(List.of("process", "avg CPU %", "max CPU %", "CPU ms per " + unit, "peak RSS MiB", "peak heap used MiB",
-                        "heap floor MiB (first / last third of the load)", "GC pauses (s / count)"),
-                r.usage().stream().map(u -> List.of(u.name(), f1(u.avgCpuPercent()), f1(u.maxCpuPercent()),
-                        u.cpuMillisPerUnit() < 0 ? "—" : f2(u.cpuMillisPerUnit()), f1(u.peakRssMiB()),
-                        u.peakHeapUsedMiB() < 0 ? "—" : f1(u.peakHeapUsedMiB()),
-                        u.heapFloorFirstThirdMiB() < 0 && u.heapFloorLastThirdMiB() < 0 ? "—"
-                                : orDash(u.heapFloorFirstThirdMiB()) + " / " + orDash(u.heapFloorLastThirdMiB()),
-                        u.gcPauses() < 0 ? "—" : String.format(Locale.ROOT, "%.2f / %d", u.gcPauseSeconds(), u.gcPauses()))).toList());
+        table(
+                List.of(
+                        "process",
+                        "avg CPU %",
+                        "max CPU %",
+                        "CPU ms per " + unit,
+                        "peak RSS MiB",
+                        "peak heap used MiB",
+                        "heap floor MiB (first / last third of the load)",
+                        "GC pauses (s / count)"),
+                r.usage().stream()
+                        .map(u -> List.of(
+                                u.name(),
+                                f1(u.avgCpuPercent()),
+                                f1(u.maxCpuPercent()),
+                                u.cpuMillisPerUnit() < 0 ? "—" : f2(u.cpuMillisPerUnit()),
+                                f1(u.peakRssMiB()),
+                                u.peakHeapUsedMiB() < 0 ? "—" : f1(u.peakHeapUsedMiB()),
+                                u.heapFloorFirstThirdMiB() < 0 && u.heapFloorLastThirdMiB() < 0
+                                        ? "—"
+                                        : orDash(u.heapFloorFirstThirdMiB()) + " / "
+                                                + orDash(u.heapFloorLastThirdMiB()),
+                                u.gcPauses() < 0
+                                        ? "—"
+                                        : String.format(Locale.ROOT, "%.2f / %d", u.gcPauseSeconds(), u.gcPauses())))
+                        .toList());
         if (!r.processes().isEmpty()) {
             line("");
-            line("Started: " + String.join("; ", r.processes().stream().map(p -> p.name() + " (" + p.roles() + ", pid " + p.pid() + ", log `"
-                    + p.log() + "`)").toList()) + ".");
+            line("Started: "
+                    + String.join(
+                            "; ",
+                            r.processes().stream()
+                                    .map(p -> p.name() + " (" + p.roles() + ", pid " + p.pid() + ", log `" + p.log()
+                                            + "`)")
+                                    .toList())
+                    + ".");
         }
         for (BenchReport.HotMethods h : r.profiles()) {
             section("Where " + h.process() + " spent its CPU (JFR, " + h.samples() + " samples during the load)");
             line("By area (the library of the first non-JDK frame):");
             line("");
-            table(List.of("area", "% of samples"), h.byArea().stream().map(s -> List.of(s.name(), f1(s.percent()))).toList());
+            table(
+                    List.of("area", "% of samples"),
+                    h.byArea().stream()
+                            .map(s -> List.of(s.name(), f1(s.percent())))
+                            .toList());
             line("");
             line("Hottest methods (top frame):");
             line("");
-            table(List.of("method", "% of samples"), h.topFrames().stream().map(s -> List.of("`" + s.name() + "`", f1(s.percent()))).toList());
+            table(
+                    List.of("method", "% of samples"),
+                    h.topFrames().stream()
+                            .map(s -> List.of("`" + s.name() + "`", f1(s.percent())))
+                            .toList());
             if (!h.waits().isEmpty()) {
                 line("");
-                line("Where threads doing Mailroom's work waited (parked, monitors, socket reads of 1 ms or more; seconds summed over threads):");
+                line(
+                        "Where threads doing Mailroom's work waited (parked, monitors, socket reads of 1 ms or more; seconds summed over threads):");
                 line("");
-                table(List.of("Mailroom frame -> what it waited in", "seconds", "waits"), h.waits().stream()
-                        .map(w -> List.of("`" + w.where() + "`", f1(w.seconds()), Long.toString(w.count()))).toList());
+                table(
+                        List.of("Mailroom frame -> what it waited in", "seconds", "waits"),
+                        h.waits().stream()
+                                .map(w -> List.of("`" + w.where() + "`", f1(w.seconds()), Long.toString(w.count())))
+                                .toList());
             }
         }
         section("Configuration");
-        table(List.of("setting", "value"), List.of(
-                List.of("setup", c.setup() + (c.setup().equals("SPLIT")
-                        ? " (" + c.operators() + " operator, " + c.dispatchers() + " dispatcher, 1 api+webhooks)" : "")),
-                List.of("load", c.submitVia() + ", rate " + c.rate() + ", " + c.durationSeconds() + " s, at most " + c.count() + " emails, "
-                        + c.warmupSeconds() + " s warm-up"),
-                List.of("emails", "1 recipient, " + c.bodyBytes() + "-byte text, 1 tag"),
-                List.of("fake provider", String.format(Locale.ROOT, "open rate %.2f, click rate %.2f, events %d ms after the send, batches of <= %d"
-                                + " (lingering up to %d ms to fill them), %d webhook calls in flight",
-                        c.openRate(), c.clickRate(), c.eventDelayMillis(), c.webhookBatch(), c.webhookLingerMillis(), c.webhookPosters())),
-                List.of("heap", "-Xmx" + c.heap()),
-                List.of("server args", c.serverArgs().isEmpty() ? "—" : "`" + String.join(" ", c.serverArgs()) + "`"),
-                List.of("JVM args", c.jvmArgs().isEmpty() ? "—" : "`" + String.join(" ", c.jvmArgs()) + "`"),
-                List.of("broker", c.broker()),
-                List.of("database", c.database())));
+        table(
+                List.of("setting", "value"),
+                List.of(
+                        List.of(
+                                "setup",
+                                c.setup()
+                                        + (c.setup().equals("SPLIT")
+                                                ? " (" + c.operators() + " operator, " + c.dispatchers()
+                                                        + " dispatcher, 1 api+webhooks)"
+                                                : "")),
+                        List.of(
+                                "load",
+                                c.submitVia() + ", rate " + c.rate() + ", " + c.durationSeconds() + " s, at most "
+                                        + c.count() + " emails, " + c.warmupSeconds() + " s warm-up"),
+                        List.of("emails", "1 recipient, " + c.bodyBytes() + "-byte text, 1 tag"),
+                        List.of(
+                                "fake provider",
+                                String.format(
+                                        Locale.ROOT,
+                                        "open rate %.2f, click rate %.2f, events %d ms after the send, batches of <= %d"
+                                                + " (lingering up to %d ms to fill them), %d webhook calls in flight",
+                                        c.openRate(),
+                                        c.clickRate(),
+                                        c.eventDelayMillis(),
+                                        c.webhookBatch(),
+                                        c.webhookLingerMillis(),
+                                        c.webhookPosters())),
+                        List.of("heap", "-Xmx" + c.heap()),
+                        List.of(
+                                "server args",
+                                c.serverArgs().isEmpty() ? "—" : "`" + String.join(" ", c.serverArgs()) + "`"),
+                        List.of("JVM args", c.jvmArgs().isEmpty() ? "—" : "`" + String.join(" ", c.jvmArgs()) + "`"),
+                        List.of("broker", c.broker()),
+                        List.of("database", c.database())));
         if (!r.notes().isEmpty()) {
             section("Notes");
             r.notes().forEach(n -> line("- " + n));
@@ -114,55 +194,128 @@ public final class MarkdownReport {
 
     private void pipeline(BenchReport.Pipeline p) {
         section("Throughput");
-        table(List.of("figure", "value"), List.of(
-                List.of("emails submitted (confirmed)", String.format(Locale.ROOT, "%,d in %.1f s = %.1f/s offered", p.submitted(),
-                        p.loadSeconds(), p.offeredPerSecond())),
-                List.of("submit failures", p.submitFailures() + (p.lastSubmitFailure() == null ? "" : " (last: " + p.lastSubmitFailure() + ")")),
-                List.of("recorded by Mailroom / fully tracked", String.format(Locale.ROOT, "%,d / %,d", p.recorded(), p.fullyTracked())),
-                List.of("**sustained, fully tracked**", String.format(Locale.ROOT, "**%.1f emails/s** (over the last %.1f s of the load)",
-                        p.sustainedTrackedPerSecond(), p.windowSeconds())),
-                List.of("peak second, fully tracked", p.peakTrackedPerSecond() + " emails"),
-                List.of("untracked when the load stopped", String.format(Locale.ROOT, "%,d emails; the last was tracked %.1f s later",
-                        p.backlogAtLoadEnd(), p.drainSeconds())),
-                List.of("kept up with the offered rate", p.keptUp() ? "yes" : "**no**"),
-                List.of("load generator behind schedule (max)", p.generatorBehindMaxMillis() + " ms"),
-                List.of("webhook events accepted during the load",
-                        p.webhookEventsPerSecond() < 0 ? "not measured (the sandbox posts its own webhooks)"
-                        : f1(p.webhookEventsPerSecond()) + " events/s"
-                        + (p.webhookCalls() > 0 ? String.format(Locale.ROOT, " (%.1f events per webhook call)", p.eventsPerWebhookCall()) : ""))));
+        table(
+                List.of("figure", "value"),
+                List.of(
+                        List.of(
+                                "emails submitted (confirmed)",
+                                String.format(
+                                        Locale.ROOT,
+                                        "%,d in %.1f s = %.1f/s offered",
+                                        p.submitted(),
+                                        p.loadSeconds(),
+                                        p.offeredPerSecond())),
+                        List.of(
+                                "submit failures",
+                                p.submitFailures()
+                                        + (p.lastSubmitFailure() == null
+                                                ? ""
+                                                : " (last: " + p.lastSubmitFailure() + ")")),
+                        List.of(
+                                "recorded by Mailroom / fully tracked",
+                                String.format(Locale.ROOT, "%,d / %,d", p.recorded(), p.fullyTracked())),
+                        List.of(
+                                "**sustained, fully tracked**",
+                                String.format(
+                                        Locale.ROOT,
+                                        "**%.1f emails/s** (over the last %.1f s of the load)",
+                                        p.sustainedTrackedPerSecond(),
+                                        p.windowSeconds())),
+                        List.of("peak second, fully tracked", p.peakTrackedPerSecond() + " emails"),
+                        List.of(
+                                "untracked when the load stopped",
+                                String.format(
+                                        Locale.ROOT,
+                                        "%,d emails; the last was tracked %.1f s later",
+                                        p.backlogAtLoadEnd(),
+                                        p.drainSeconds())),
+                        List.of("kept up with the offered rate", p.keptUp() ? "yes" : "**no**"),
+                        List.of("load generator behind schedule (max)", p.generatorBehindMaxMillis() + " ms"),
+                        List.of(
+                                "webhook events accepted during the load",
+                                p.webhookEventsPerSecond() < 0
+                                        ? "not measured (the sandbox posts its own webhooks)"
+                                        : f1(p.webhookEventsPerSecond()) + " events/s"
+                                                + (p.webhookCalls() > 0
+                                                        ? String.format(
+                                                                Locale.ROOT,
+                                                                " (%.1f events per webhook call)",
+                                                                p.eventsPerWebhookCall())
+                                                        : ""))));
         section("Latency");
-        line("From the moment the benchmark submitted each email to when Mailroom recorded each step (database `recorded_at`;"
-                + " DISPATCHED also by its `occurred_at`, when the provider answered). DELIVERED includes the fake provider's event delay and"
-                + " webhook batching.");
+        line(
+                "From the moment the benchmark submitted each email to when Mailroom recorded each step (database `recorded_at`;"
+                        + " DISPATCHED also by its `occurred_at`, when the provider answered). DELIVERED includes the fake provider's event delay and"
+                        + " webhook batching.");
         line("");
-        table(List.of("step", "emails", "p50 ms", "p95 ms", "p99 ms", "max ms"), p.latencies().stream().map(l -> List.of(l.step(),
-                Long.toString(l.count()), f1(l.p50()), f1(l.p95()), f1(l.p99()), f1(l.max()))).toList());
+        table(
+                List.of("step", "emails", "p50 ms", "p95 ms", "p99 ms", "max ms"),
+                p.latencies().stream()
+                        .map(l -> List.of(
+                                l.step(), Long.toString(l.count()), f1(l.p50()), f1(l.p95()), f1(l.p99()), f1(l.max())))
+                        .toList());
     }
 
     private void ledger(BenchReport.Ledger l) {
         section("Ledger (DESIGN §2)");
-        line("The fault suite's ledger check, after the drain, over " + l.emails() + String.format(Locale.ROOT,
-                " (%,d + %,d): each recorded once and in a terminal status, no fact recorded twice, no email sent twice"
-                        + " (DESIGN §2, items 1-3; items 4-6, status precedence, bad input and tenants, are not part of this check).",
-                l.warmupEmails(), l.measuredEmails()));
+        line("The fault suite's ledger check, after the drain, over " + l.emails()
+                + String.format(
+                        Locale.ROOT,
+                        " (%,d + %,d): each recorded once and in a terminal status, no fact recorded twice, no email sent twice"
+                                + " (DESIGN §2, items 1-3; items 4-6, status precedence, bad input and tenants, are not part of this check).",
+                        l.warmupEmails(),
+                        l.measuredEmails()));
         line("");
         if (!l.checked()) {
             line("**Not checked:** " + l.notChecked() + ".");
             return;
         }
-        table(List.of("figure", "emails"), List.of(
-                List.of("submitted (confirmed)", String.format(Locale.ROOT, "%,d", l.submitted())),
-                List.of("present in messages", String.format(Locale.ROOT, "%,d", l.present())),
-                List.of("lost (missing / not terminal)", String.format(Locale.ROOT, "%,d (%,d / %,d)%s", l.lost(), l.missing(), l.notTerminal(),
-                        l.lost() > 0 && !l.drained() ? " — the drain timed out: late or lost, not told apart" : "")),
-                List.of("duplicate message rows", String.format(Locale.ROOT, "%,d", l.duplicateMessageRows())),
-                List.of("duplicate activity rows", String.format(Locale.ROOT, "%,d", l.duplicateActivityRows())),
-                List.of("duplicate sends", l.sendsCounted() ? String.format(Locale.ROOT, "%,d (the fake provider's accepted sends per email)",
-                        l.duplicateSends()) : "not counted (the sandbox provider keeps no count of sends)"),
-                List.of("repeated deliveries recorded", String.format(Locale.ROOT, "%,d (DELIVERED under a second provider message id)",
-                        l.repeatedDeliveries())),
-                List.of("final statuses", l.statusCounts().isEmpty() ? "—" : String.join(", ", new TreeMap<>(l.statusCounts()).entrySet().stream()
-                        .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%,d", e.getValue())).toList()))));
+        table(
+                List.of("figure", "emails"),
+                List.of(
+                        List.of("submitted (confirmed)", String.format(Locale.ROOT, "%,d", l.submitted())),
+                        List.of("present in messages", String.format(Locale.ROOT, "%,d", l.present())),
+                        List.of(
+                                "lost (missing / not terminal)",
+                                String.format(
+                                        Locale.ROOT,
+                                        "%,d (%,d / %,d)%s",
+                                        l.lost(),
+                                        l.missing(),
+                                        l.notTerminal(),
+                                        l.lost() > 0 && !l.drained()
+                                                ? " — the drain timed out: late or lost, not told apart"
+                                                : "")),
+                        List.of("duplicate message rows", String.format(Locale.ROOT, "%,d", l.duplicateMessageRows())),
+                        List.of(
+                                "duplicate activity rows",
+                                String.format(Locale.ROOT, "%,d", l.duplicateActivityRows())),
+                        List.of(
+                                "duplicate sends",
+                                l.sendsCounted()
+                                        ? String.format(
+                                                Locale.ROOT,
+                                                "%,d (the fake provider's accepted sends per email)",
+                                                l.duplicateSends())
+                                        : "not counted (the sandbox provider keeps no count of sends)"),
+                        List.of(
+                                "repeated deliveries recorded",
+                                String.format(
+                                        Locale.ROOT,
+                                        "%,d (DELIVERED under a second provider message id)",
+                                        l.repeatedDeliveries())),
+                        List.of(
+                                "final statuses",
+                                l.statusCounts().isEmpty()
+                                        ? "—"
+                                        : String.join(
+                                                ", ",
+                                                new TreeMap<>(l.statusCounts())
+                                                        .entrySet().stream()
+                                                                .map(e -> e.getKey() + " "
+                                                                        + String.format(
+                                                                                Locale.ROOT, "%,d", e.getValue()))
+                                                                .toList()))));
         line("");
         line(String.format(Locale.ROOT, "Read and judged in %.1f s.", l.seconds()));
         if (!l.problems().isEmpty()) {
@@ -175,52 +328,111 @@ public final class MarkdownReport {
 
     private void ingest(BenchReport.Ingest i) {
         section("Webhook ingest");
-        table(List.of("figure", "value"), List.of(
-                List.of("**events accepted (2xx after broker confirm)**", String.format(Locale.ROOT, "**%,.0f events/s** (%,d events in %.1f s)",
-                        i.acceptedEventsPerSecond(), i.events(), i.seconds())),
-                List.of("webhook calls / failed",
-                        i.calls() + " / " + i.failedCalls() + (i.lastFailure() == null ? "" : " (last: " + i.lastFailure() + ")")),
-                List.of("call latency p50 / p95 / p99 / max", String.format(Locale.ROOT, "%.1f / %.1f / %.1f / %.1f ms", i.callLatency().p50(),
-                        i.callLatency().p95(), i.callLatency().p99(), i.callLatency().max())),
-                List.of("recorded by the operators", String.format(Locale.ROOT,
-                        "%,d events, %,.0f events/s from the first call until the tracking queue was empty"
-                        + " (%.1f s after the last call)", i.recordedEvents(), i.recordedEventsPerSecond(), i.drainSeconds()))));
+        table(
+                List.of("figure", "value"),
+                List.of(
+                        List.of(
+                                "**events accepted (2xx after broker confirm)**",
+                                String.format(
+                                        Locale.ROOT,
+                                        "**%,.0f events/s** (%,d events in %.1f s)",
+                                        i.acceptedEventsPerSecond(),
+                                        i.events(),
+                                        i.seconds())),
+                        List.of(
+                                "webhook calls / failed",
+                                i.calls() + " / " + i.failedCalls()
+                                        + (i.lastFailure() == null ? "" : " (last: " + i.lastFailure() + ")")),
+                        List.of(
+                                "call latency p50 / p95 / p99 / max",
+                                String.format(
+                                        Locale.ROOT,
+                                        "%.1f / %.1f / %.1f / %.1f ms",
+                                        i.callLatency().p50(),
+                                        i.callLatency().p95(),
+                                        i.callLatency().p99(),
+                                        i.callLatency().max())),
+                        List.of(
+                                "recorded by the operators",
+                                String.format(
+                                        Locale.ROOT,
+                                        "%,d events, %,.0f events/s from the first call until the tracking queue was empty"
+                                                + " (%.1f s after the last call)",
+                                        i.recordedEvents(),
+                                        i.recordedEventsPerSecond(),
+                                        i.drainSeconds()))));
     }
 
     private void ceilings(BenchReport r) {
         BenchReport.Ceilings c = r.ceilings();
         section("Infrastructure ceilings (same run, Mailroom idle)");
-        table(List.of("loop", "rate", "how"), List.of(
-                List.of("AMQP publish-confirm-consume", String.format(Locale.ROOT, "%,.0f messages/s", c.amqpMessagesPerSecond()), c.amqpHow()),
-                List.of("database batched inserts", String.format(Locale.ROOT, "%,.0f rows/s", c.dbRowsPerSecond()), c.dbHow())));
+        table(
+                List.of("loop", "rate", "how"),
+                List.of(
+                        List.of(
+                                "AMQP publish-confirm-consume",
+                                String.format(Locale.ROOT, "%,.0f messages/s", c.amqpMessagesPerSecond()),
+                                c.amqpHow()),
+                        List.of(
+                                "database batched inserts",
+                                String.format(Locale.ROOT, "%,.0f rows/s", c.dbRowsPerSecond()),
+                                c.dbHow())));
         BenchReport.Fractions f = r.fractions();
         if (f != null) {
             line("");
-            line(String.format(Locale.ROOT, "At this run's cost per email, the broker alone would allow **%,.0f emails/s** and the database alone"
+            line(String.format(
+                    Locale.ROOT,
+                    "At this run's cost per email, the broker alone would allow **%,.0f emails/s** and the database alone"
                             + " **%,.0f emails/s**; both sharing the same cores, about **%,.0f emails/s**. Mailroom sustained **%,.1f emails/s**:"
                             + " **%.0f%%** of the shared-cores ceiling (the one the target is judged against: every email needs both),"
                             + " %.0f%% of the lower ceiling alone.",
-                    f.brokerAllowsPerSecond(), f.databaseAllowsPerSecond(), f.togetherAllowPerSecond(), f.mailroomPerSecond(),
-                    100 * f.fractionOfTogether(), 100 * f.fractionOfLowerCeiling()));
+                    f.brokerAllowsPerSecond(),
+                    f.databaseAllowsPerSecond(),
+                    f.togetherAllowPerSecond(),
+                    f.mailroomPerSecond(),
+                    100 * f.fractionOfTogether(),
+                    100 * f.fractionOfLowerCeiling()));
         }
     }
 
     private void costs(BenchReport.Costs c) {
         section("Cost per email");
-        table(List.of("figure", "per email"), List.of(
-                List.of("queue messages", f2(c.queueMessagesPerEmail()) + " (" + join(c.queueMessagesByQueue()) + ")"),
-                List.of("rows inserted", f2(c.rowsInsertedPerEmail()) + (c.rowsByTable().isEmpty() ? "" : " (" + join(c.rowsByTable()) + ")")),
-                List.of("rows updated", c.rowsUpdatedPerEmail() < 0 ? "not measured" : f2(c.rowsUpdatedPerEmail())
-                        + (c.hotUpdateShare() < 0 ? "" : String.format(Locale.ROOT, " (%.0f%% in place, HOT)", 100 * c.hotUpdateShare()))),
-                List.of("row writes (inserted + updated)", f2(c.rowWritesPerEmail())),
-                List.of("database commits", c.commitsPerEmail() < 0 ? "not measured" : f2(c.commitsPerEmail())),
-                List.of("WAL written", c.walKiBPerEmail() < 0 ? "not measured" : f2(c.walKiBPerEmail()) + " KiB")));
+        table(
+                List.of("figure", "per email"),
+                List.of(
+                        List.of(
+                                "queue messages",
+                                f2(c.queueMessagesPerEmail()) + " (" + join(c.queueMessagesByQueue()) + ")"),
+                        List.of(
+                                "rows inserted",
+                                f2(c.rowsInsertedPerEmail())
+                                        + (c.rowsByTable().isEmpty() ? "" : " (" + join(c.rowsByTable()) + ")")),
+                        List.of(
+                                "rows updated",
+                                c.rowsUpdatedPerEmail() < 0
+                                        ? "not measured"
+                                        : f2(c.rowsUpdatedPerEmail())
+                                                + (c.hotUpdateShare() < 0
+                                                        ? ""
+                                                        : String.format(
+                                                                Locale.ROOT,
+                                                                " (%.0f%% in place, HOT)",
+                                                                100 * c.hotUpdateShare()))),
+                        List.of("row writes (inserted + updated)", f2(c.rowWritesPerEmail())),
+                        List.of("database commits", c.commitsPerEmail() < 0 ? "not measured" : f2(c.commitsPerEmail())),
+                        List.of(
+                                "WAL written",
+                                c.walKiBPerEmail() < 0 ? "not measured" : f2(c.walKiBPerEmail()) + " KiB")));
         line("");
         line(c.how());
     }
 
     private static String join(Map<String, Double> values) {
-        return String.join(", ", values.entrySet().stream().map(e -> e.getKey() + " " + f2(e.getValue())).toList());
+        return String.join(
+                ", ",
+                values.entrySet().stream()
+                        .map(e -> e.getKey() + " " + f2(e.getValue()))
+                        .toList());
     }
 
     private void section(String title) {
@@ -232,7 +444,9 @@ public final class MarkdownReport {
     private void table(List<String> header, List<List<String>> rows) {
         line("| " + String.join(" | ", header) + " |");
         line("|" + "---|".repeat(header.size()));
-        rows.forEach(row -> line("| " + String.join(" | ", row.stream().map(s -> s.replace("|", "\\|")).toList()) + " |"));
+        rows.forEach(row -> line("| "
+                + String.join(
+                        " | ", row.stream().map(s -> s.replace("|", "\\|")).toList()) + " |"));
     }
 
     private void line(String s) {

@@ -9,10 +9,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Writes a run's {@code <run>.md}, {@code <run>.json} and {@code <run>.svg} side by side. */
 public final class ReportFiles {
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
-    private ReportFiles() {
-    }
+    private ReportFiles() {}
 
     /** @return the files written: Markdown, JSON, SVG */
     public static List<Path> write(BenchReport report, Path directory) throws IOException {

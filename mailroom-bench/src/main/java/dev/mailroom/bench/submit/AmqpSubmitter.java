@@ -61,7 +61,8 @@ public final class AmqpSubmitter implements Submitter {
             future = CompletableFuture.failedFuture(new IOException("not connected: " + lastFailure));
         } else {
             try {
-                future = current.submitAsync(email, null, null).orTimeout(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                future = current.submitAsync(email, null, null)
+                        .orTimeout(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
                 future = CompletableFuture.failedFuture(e);
             }
@@ -122,7 +123,8 @@ public final class AmqpSubmitter implements Submitter {
             try {
                 c.close();
             } catch (IOException | RuntimeException e) {
-                // Closing at the end of a run, or after a broker restart found the connection gone: nothing left to lose.
+                // Closing at the end of a run, or after a broker restart found the connection gone: nothing left to
+                // lose.
             }
         }
     }

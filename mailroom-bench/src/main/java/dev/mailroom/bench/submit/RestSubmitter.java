@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
 public final class RestSubmitter implements Submitter {
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final URI messages;
     private final String apiKey;
     private final int concurrency;
@@ -41,8 +43,10 @@ public final class RestSubmitter implements Submitter {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
             Matcher id = ID.matcher(response.body());
             if (response.statusCode() != 202 || !id.find()) {
-                throw new IllegalStateException(new IOException("POST /api/v1/messages answered " + response.statusCode() + ": "
-                        + response.body().substring(0, Math.min(300, response.body().length()))));
+                throw new IllegalStateException(new IOException("POST /api/v1/messages answered "
+                        + response.statusCode() + ": "
+                        + response.body()
+                                .substring(0, Math.min(300, response.body().length()))));
             }
             return UUID.fromString(id.group(1));
         });

@@ -23,9 +23,13 @@ class BrokerTest {
 
     @Test
     void mailroomIsPointedAtRabbitMqWithTheVhostOnlyWhenItIsNotTheDefault() {
-        assertThat(Broker.rabbitMq("amqp://u:p@rabbit:5673/mailroom-faults").mailroomArgs()).containsExactly(
-                "--spring.rabbitmq.host=rabbit", "--spring.rabbitmq.port=5673", "--spring.rabbitmq.username=u",
-                "--spring.rabbitmq.password=p", "--spring.rabbitmq.virtual-host=mailroom-faults");
+        assertThat(Broker.rabbitMq("amqp://u:p@rabbit:5673/mailroom-faults").mailroomArgs())
+                .containsExactly(
+                        "--spring.rabbitmq.host=rabbit",
+                        "--spring.rabbitmq.port=5673",
+                        "--spring.rabbitmq.username=u",
+                        "--spring.rabbitmq.password=p",
+                        "--spring.rabbitmq.virtual-host=mailroom-faults");
         assertThat(Broker.rabbitMq("amqp://u:p@rabbit:5673").mailroomArgs()).noneMatch(a -> a.contains("virtual-host"));
     }
 
@@ -33,14 +37,18 @@ class BrokerTest {
     void anEmbeddedBrokerIsStartedByMailroomWithTheBenchsCredentials() {
         Broker embedded = Broker.embedded(5999);
         assertThat(embedded.rabbitMq()).isFalse();
-        assertThat(embedded.mailroomArgs()).containsExactly("--mailroom.embedded.amqp-port=5999", "--spring.rabbitmq.username=bench",
-                "--spring.rabbitmq.password=" + embedded.password());
+        assertThat(embedded.mailroomArgs())
+                .containsExactly(
+                        "--mailroom.embedded.amqp-port=5999",
+                        "--spring.rabbitmq.username=bench",
+                        "--spring.rabbitmq.password=" + embedded.password());
         assertThat(embedded.uri()).isEqualTo("amqp://bench:" + embedded.password() + "@127.0.0.1:5999");
     }
 
     @Test
     void theDatabaseNameComesFromThePathOfTheUrl() {
-        assertThat(new Database("jdbc:postgresql://127.0.0.1:5432/mailroom_bench?reWriteBatchedInserts=true", "u", "p").name())
+        assertThat(new Database("jdbc:postgresql://127.0.0.1:5432/mailroom_bench?reWriteBatchedInserts=true", "u", "p")
+                        .name())
                 .isEqualTo("mailroom_bench");
     }
 }

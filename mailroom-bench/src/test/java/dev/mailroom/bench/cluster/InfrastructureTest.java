@@ -19,7 +19,8 @@ class InfrastructureTest {
 
     @Test
     void anotherVhostAndDatabaseKeepEverythingElse() {
-        Infrastructure infra = Infrastructure.fromEnvironment(Map.of("SPRING_DATASOURCE_URL", "jdbc:postgresql://db:5433/app?sslmode=disable"))
+        Infrastructure infra = Infrastructure.fromEnvironment(
+                        Map.of("SPRING_DATASOURCE_URL", "jdbc:postgresql://db:5433/app?sslmode=disable"))
                 .isolatedIn("mailroom-faults", "mailroom_faults");
 
         assertThat(infra.broker().uri()).isEqualTo("amqp://mailroom:mailroom@127.0.0.1:5672/mailroom-faults");
@@ -30,10 +31,13 @@ class InfrastructureTest {
 
     @Test
     void onlyRolesWithADatabaseAreGivenIt() {
-        Infrastructure infra = Infrastructure.of("amqp://u:p@127.0.0.1:5672/v", "jdbc:postgresql://127.0.0.1:5432/d", "u", "p");
+        Infrastructure infra =
+                Infrastructure.of("amqp://u:p@127.0.0.1:5672/v", "jdbc:postgresql://127.0.0.1:5432/d", "u", "p");
 
-        assertThat(infra.mailroomArgs("operator")).contains("--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/d");
-        assertThat(infra.mailroomArgs("api,webhooks")).contains("--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/d");
+        assertThat(infra.mailroomArgs("operator"))
+                .contains("--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/d");
+        assertThat(infra.mailroomArgs("api,webhooks"))
+                .contains("--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/d");
         assertThat(infra.mailroomArgs("dispatcher")).noneMatch(a -> a.startsWith("--spring.datasource"));
         assertThat(infra.mailroomArgs("webhooks")).noneMatch(a -> a.startsWith("--spring.datasource"));
         assertThat(infra.mailroomArgs("dispatcher")).contains("--spring.rabbitmq.virtual-host=v");
@@ -45,9 +49,13 @@ class InfrastructureTest {
         Infrastructure infra = Infrastructure.embedded(5999, dataDir);
 
         assertThat(infra.isEmbedded()).isTrue();
-        assertThat(infra.database().url()).startsWith("jdbc:h2:file:" + dataDir.resolve("db").resolve("mailroom") + ";")
+        assertThat(infra.database().url())
+                .startsWith("jdbc:h2:file:" + dataDir.resolve("db").resolve("mailroom") + ";")
                 .contains("AUTO_SERVER=TRUE");
-        assertThat(infra.mailroomArgs("api,webhooks,operator,dispatcher")).contains("--mailroom.embedded.amqp-port=5999",
-                "--spring.datasource.url=" + infra.database().url(), "--spring.datasource.username=sa");
+        assertThat(infra.mailroomArgs("api,webhooks,operator,dispatcher"))
+                .contains(
+                        "--mailroom.embedded.amqp-port=5999",
+                        "--spring.datasource.url=" + infra.database().url(),
+                        "--spring.datasource.username=sa");
     }
 }

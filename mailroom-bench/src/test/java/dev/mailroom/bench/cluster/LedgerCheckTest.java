@@ -37,8 +37,11 @@ class LedgerCheckTest {
     void aCleanRunIsConsistent() {
         List<ActivityRow> activities = cleanTimeline(A, "p1");
         activities.addAll(cleanTimeline(B, "p2"));
-        LedgerReport report = LedgerCheck.evaluate(List.of(A, B),
-                List.of(new MessageRow(A, "OPENED", 1), new MessageRow(B, "DELIVERED", 1)), activities, Map.of(A.toString(), 1, B.toString(), 1));
+        LedgerReport report = LedgerCheck.evaluate(
+                List.of(A, B),
+                List.of(new MessageRow(A, "OPENED", 1), new MessageRow(B, "DELIVERED", 1)),
+                activities,
+                Map.of(A.toString(), 1, B.toString(), 1));
 
         assertThat(report.consistent()).isTrue();
         assertThat(report.problems()).isEmpty();
@@ -51,7 +54,8 @@ class LedgerCheckTest {
 
     @Test
     void aConfirmedIdWithNoMessageRowIsLost() {
-        LedgerReport report = LedgerCheck.evaluate(List.of(A, B), List.of(new MessageRow(A, "DELIVERED", 1)), cleanTimeline(A, "p1"), Map.of());
+        LedgerReport report = LedgerCheck.evaluate(
+                List.of(A, B), List.of(new MessageRow(A, "DELIVERED", 1)), cleanTimeline(A, "p1"), Map.of());
 
         assertThat(report.missing()).containsExactly(B);
         assertThat(report.lost()).isEqualTo(1);
@@ -61,7 +65,8 @@ class LedgerCheckTest {
 
     @Test
     void aMessageStuckBeforeATerminalStatusIsLost() {
-        LedgerReport report = LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "DISPATCHED", 1)), List.of(), Map.of());
+        LedgerReport report =
+                LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "DISPATCHED", 1)), List.of(), Map.of());
 
         assertThat(report.notTerminal()).containsExactly(A);
         assertThat(report.lost()).isEqualTo(1);
@@ -70,7 +75,8 @@ class LedgerCheckTest {
 
     @Test
     void failedIsTerminalButNotDelivered() {
-        LedgerReport report = LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "FAILED", 5)), List.of(), Map.of());
+        LedgerReport report =
+                LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "FAILED", 5)), List.of(), Map.of());
 
         assertThat(report.lost()).isZero();
         assertThat(report.delivered()).isZero();
@@ -78,8 +84,11 @@ class LedgerCheckTest {
 
     @Test
     void twoMessageRowsForOneIdAreADuplicate() {
-        LedgerReport report = LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "DELIVERED", 1), new MessageRow(A, "DELIVERED", 1)),
-                List.of(), Map.of());
+        LedgerReport report = LedgerCheck.evaluate(
+                List.of(A),
+                List.of(new MessageRow(A, "DELIVERED", 1), new MessageRow(A, "DELIVERED", 1)),
+                List.of(),
+                Map.of());
 
         assertThat(report.duplicatedMessageRows()).containsExactly(A);
         assertThat(report.duplicateRows()).isEqualTo(1);
@@ -90,7 +99,8 @@ class LedgerCheckTest {
         List<ActivityRow> activities = cleanTimeline(A, "p1");
         activities.add(event(A, "DELIVERED", "delivered", "p1"));
 
-        LedgerReport report = LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "OPENED", 1)), activities, Map.of());
+        LedgerReport report =
+                LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "OPENED", 1)), activities, Map.of());
 
         assertThat(report.duplicateRows()).isEqualTo(1);
         assertThat(report.duplicateFacts()).singleElement().satisfies(d -> {
@@ -105,7 +115,8 @@ class LedgerCheckTest {
         List<ActivityRow> activities = cleanTimeline(A, "p1");
         activities.add(event(A, "DELIVERED", "delivered", "p2"));
 
-        LedgerReport report = LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "OPENED", 1)), activities, Map.of(A.toString(), 2));
+        LedgerReport report = LedgerCheck.evaluate(
+                List.of(A), List.of(new MessageRow(A, "OPENED", 1)), activities, Map.of(A.toString(), 2));
 
         assertThat(report.duplicateRows()).isZero();
         assertThat(report.repeatedDeliveries()).isEqualTo(1);
@@ -117,9 +128,12 @@ class LedgerCheckTest {
         List<ActivityRow> activities = cleanTimeline(A, "p1");
         activities.add(pipeline(A, "ACCEPTED", 1));
 
-        LedgerReport report = LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "OPENED", 1)), activities, Map.of());
+        LedgerReport report =
+                LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "OPENED", 1)), activities, Map.of());
 
-        assertThat(report.duplicateFacts()).singleElement().satisfies(d -> assertThat(d.fact()).isEqualTo("ACCEPTED"));
+        assertThat(report.duplicateFacts())
+                .singleElement()
+                .satisfies(d -> assertThat(d.fact()).isEqualTo("ACCEPTED"));
     }
 
     @Test
@@ -128,11 +142,16 @@ class LedgerCheckTest {
         retried.add(pipeline(A, "DEFERRED", 1));
         retried.add(pipeline(A, "QUEUED", 2));
         retried.add(pipeline(A, "DISPATCHED", 2));
-        assertThat(LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "OPENED", 2)), retried, Map.of()).duplicateRows()).isZero();
+        assertThat(LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "OPENED", 2)), retried, Map.of())
+                        .duplicateRows())
+                .isZero();
 
         retried.add(pipeline(A, "QUEUED", 2));
-        LedgerReport report = LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "OPENED", 2)), retried, Map.of());
-        assertThat(report.duplicateFacts()).singleElement().satisfies(d -> assertThat(d.fact()).isEqualTo("QUEUED of attempt 2"));
+        LedgerReport report =
+                LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "OPENED", 2)), retried, Map.of());
+        assertThat(report.duplicateFacts())
+                .singleElement()
+                .satisfies(d -> assertThat(d.fact()).isEqualTo("QUEUED of attempt 2"));
     }
 
     @Test
@@ -141,8 +160,11 @@ class LedgerCheckTest {
         activities.addAll(cleanTimeline(OTHER, "p9"));
         activities.addAll(cleanTimeline(OTHER, "p9"));
 
-        LedgerReport report = LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "OPENED", 1), new MessageRow(OTHER, "QUEUED", 1)),
-                activities, Map.of(A.toString(), 1, OTHER.toString(), 7));
+        LedgerReport report = LedgerCheck.evaluate(
+                List.of(A),
+                List.of(new MessageRow(A, "OPENED", 1), new MessageRow(OTHER, "QUEUED", 1)),
+                activities,
+                Map.of(A.toString(), 1, OTHER.toString(), 7));
 
         assertThat(report.consistent()).isTrue();
         assertThat(report.statusCounts()).containsOnlyKeys("OPENED");
@@ -152,15 +174,20 @@ class LedgerCheckTest {
     @Test
     void unmatchedProviderEventsAreNotCountedForAnyMessage() {
         List<ActivityRow> activities = cleanTimeline(A, "p1");
-        activities.add(new ActivityRow(UUID.randomUUID(), null, "DELIVERED", "ada@example.org", "p1", "delivered", null));
-        activities.add(new ActivityRow(UUID.randomUUID(), null, "DELIVERED", "ada@example.org", "p1", "delivered", null));
+        activities.add(
+                new ActivityRow(UUID.randomUUID(), null, "DELIVERED", "ada@example.org", "p1", "delivered", null));
+        activities.add(
+                new ActivityRow(UUID.randomUUID(), null, "DELIVERED", "ada@example.org", "p1", "delivered", null));
 
-        assertThat(LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "OPENED", 1)), activities, Map.of()).duplicateRows()).isZero();
+        assertThat(LedgerCheck.evaluate(List.of(A), List.of(new MessageRow(A, "OPENED", 1)), activities, Map.of())
+                        .duplicateRows())
+                .isZero();
     }
 
     @Test
     void theAttemptIsReadFromTheDetails() {
-        assertThat(LedgerQueries.attemptOf("{\"attempt\":3,\"reason\":\"sendgrid answered 503\"}")).isEqualTo(3);
+        assertThat(LedgerQueries.attemptOf("{\"attempt\":3,\"reason\":\"sendgrid answered 503\"}"))
+                .isEqualTo(3);
         assertThat(LedgerQueries.attemptOf("{\"reason\":\"x\"}")).isNull();
         assertThat(LedgerQueries.attemptOf(null)).isNull();
         assertThat(LedgerQueries.attemptOf("not json")).isNull();

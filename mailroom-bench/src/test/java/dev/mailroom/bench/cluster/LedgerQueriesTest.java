@@ -28,13 +28,16 @@ class LedgerQueriesTest {
         UUID duplicated = UUID.randomUUID();
         UUID lost = UUID.randomUUID();
         UUID notOurs = UUID.randomUUID();
-        try (Connection db = Infrastructure.fromEnvironment().database().connect(); Statement ddl = db.createStatement()) {
+        try (Connection db = Infrastructure.fromEnvironment().database().connect();
+                Statement ddl = db.createStatement()) {
             ddl.execute("CREATE SCHEMA " + schema);
             try {
                 ddl.execute("SET search_path TO " + schema);
-                ddl.execute("CREATE TABLE messages (id uuid PRIMARY KEY, status varchar(16) NOT NULL, attempts int NOT NULL)");
-                ddl.execute("CREATE TABLE activities (id uuid PRIMARY KEY, message_id uuid, status varchar(16) NOT NULL, recipient varchar(320),"
-                        + " provider_message_id varchar(255), provider_event varchar(64), details text)");
+                ddl.execute(
+                        "CREATE TABLE messages (id uuid PRIMARY KEY, status varchar(16) NOT NULL, attempts int NOT NULL)");
+                ddl.execute(
+                        "CREATE TABLE activities (id uuid PRIMARY KEY, message_id uuid, status varchar(16) NOT NULL, recipient varchar(320),"
+                                + " provider_message_id varchar(255), provider_event varchar(64), details text)");
                 for (UUID id : List.of(delivered, duplicated, notOurs)) {
                     insertMessage(db, id, "DELIVERED");
                     insertActivity(db, id, "ACCEPTED", null, null, null);
@@ -45,7 +48,9 @@ class LedgerQueriesTest {
                 insertActivity(db, duplicated, "QUEUED", null, null, "{\"attempt\":1}");
                 insertActivity(db, notOurs, "ACCEPTED", null, null, null);
 
-                LedgerReport report = LedgerQueries.check(db, List.of(delivered, duplicated, lost),
+                LedgerReport report = LedgerQueries.check(
+                        db,
+                        List.of(delivered, duplicated, lost),
                         Map.of(delivered.toString(), 1, duplicated.toString(), 2));
 
                 assertThat(report.present()).isEqualTo(2);
@@ -55,7 +60,8 @@ class LedgerQueriesTest {
                     assertThat(d.fact()).isEqualTo("QUEUED of attempt 1");
                 });
                 assertThat(report.duplicateSends()).isEqualTo(1);
-                assertThat(LedgerQueries.statusCounts(db, List.of(delivered, duplicated, lost))).containsExactly(Map.entry("DELIVERED", 2L));
+                assertThat(LedgerQueries.statusCounts(db, List.of(delivered, duplicated, lost)))
+                        .containsExactly(Map.entry("DELIVERED", 2L));
             } finally {
                 ddl.execute("DROP SCHEMA " + schema + " CASCADE");
             }
@@ -63,17 +69,20 @@ class LedgerQueriesTest {
     }
 
     private static void insertMessage(Connection db, UUID id, String status) throws Exception {
-        try (PreparedStatement st = db.prepareStatement("INSERT INTO messages (id, status, attempts) VALUES (?, ?, 1)")) {
+        try (PreparedStatement st =
+                db.prepareStatement("INSERT INTO messages (id, status, attempts) VALUES (?, ?, 1)")) {
             st.setObject(1, id);
             st.setString(2, status);
             st.executeUpdate();
         }
     }
 
-    private static void insertActivity(Connection db, UUID messageId, String status, String providerId, String event, String details)
+    private static void insertActivity(
+            Connection db, UUID messageId, String status, String providerId, String event, String details)
             throws Exception {
-        try (PreparedStatement st = db.prepareStatement("INSERT INTO activities (id, message_id, status, recipient, provider_message_id,"
-                + " provider_event, details) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement st =
+                db.prepareStatement("INSERT INTO activities (id, message_id, status, recipient, provider_message_id,"
+                        + " provider_event, details) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             st.setObject(1, UUID.randomUUID());
             st.setObject(2, messageId);
             st.setString(3, status);

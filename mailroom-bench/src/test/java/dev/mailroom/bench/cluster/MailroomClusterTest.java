@@ -12,23 +12,36 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The one launcher of {@code bench} and {@code faults}: what a process is started with, where it writes, and a failed start. */
 class MailroomClusterTest {
-    private static final Infrastructure INFRA = Infrastructure.of("amqp://u:p@127.0.0.1:5672/mailroom-faults",
-            "jdbc:postgresql://127.0.0.1:5432/mailroom_faults", "u", "p");
+    private static final Infrastructure INFRA = Infrastructure.of(
+            "amqp://u:p@127.0.0.1:5672/mailroom-faults", "jdbc:postgresql://127.0.0.1:5432/mailroom_faults", "u", "p");
 
     @Test
     void eachProcessGetsItsRolesPortInfrastructureCommonAndOwnArgumentsInThatOrder(@TempDir Path workDir) {
-        try (MailroomCluster cluster = new MailroomCluster(Path.of("mailroom.jar"), workDir, INFRA, List.of("-Xmx64m"),
-                List.of("--common=1"))) {
+        try (MailroomCluster cluster = new MailroomCluster(
+                Path.of("mailroom.jar"), workDir, INFRA, List.of("-Xmx64m"), List.of("--common=1"))) {
             MailroomProcess operator = cluster.add("operator-1", "operator", 18080, List.of("--own=2"));
             MailroomProcess dispatcher = cluster.add("dispatcher-1", "dispatcher", List.of());
 
             List<String> command = operator.command();
-            assertThat(command.subList(1, 4)).containsExactly("-Xmx64m", "-jar", Path.of("mailroom.jar").toAbsolutePath().toString());
-            assertThat(command).containsSubsequence("--server.port=18080", "--server.address=127.0.0.1", "--mailroom.roles=operator",
-                    "--mailroom.data-dir=" + workDir.resolve("data").resolve("operator-1"), "--spring.rabbitmq.virtual-host=mailroom-faults",
-                    "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/mailroom_faults", "--common=1", "--own=2");
+            assertThat(command.subList(1, 4))
+                    .containsExactly(
+                            "-Xmx64m",
+                            "-jar",
+                            Path.of("mailroom.jar").toAbsolutePath().toString());
+            assertThat(command)
+                    .containsSubsequence(
+                            "--server.port=18080",
+                            "--server.address=127.0.0.1",
+                            "--mailroom.roles=operator",
+                            "--mailroom.data-dir=" + workDir.resolve("data").resolve("operator-1"),
+                            "--spring.rabbitmq.virtual-host=mailroom-faults",
+                            "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/mailroom_faults",
+                            "--common=1",
+                            "--own=2");
             assertThat(operator.log()).isEqualTo(workDir.resolve("logs").resolve("operator-1.log"));
-            assertThat(dispatcher.command()).noneMatch(a -> a.startsWith("--spring.datasource")).contains("--common=1");
+            assertThat(dispatcher.command())
+                    .noneMatch(a -> a.startsWith("--spring.datasource"))
+                    .contains("--common=1");
             assertThat(dispatcher.port()).isPositive().isNotEqualTo(18080);
             assertThat(cluster.withRole("dispatcher")).containsExactly(dispatcher);
         }
@@ -36,10 +49,12 @@ class MailroomClusterTest {
 
     @Test
     void twoProcessesCannotShareAName(@TempDir Path workDir) {
-        try (MailroomCluster cluster = new MailroomCluster(Path.of("mailroom.jar"), workDir, INFRA, List.of(), List.of())) {
+        try (MailroomCluster cluster =
+                new MailroomCluster(Path.of("mailroom.jar"), workDir, INFRA, List.of(), List.of())) {
             cluster.add("operator-1", "operator", List.of());
 
-            assertThatThrownBy(() -> cluster.add("operator-1", "operator", List.of())).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> cluster.add("operator-1", "operator", List.of()))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 

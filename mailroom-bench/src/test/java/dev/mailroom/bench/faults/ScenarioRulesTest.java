@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class ScenarioRulesTest {
     @Test
     void aMessageEndsInTheStatusOfItsFurthestEvent() {
-        assertThat(WebhookChaos.expectedStatus(Set.of("delivered", "open", "click"))).isEqualTo("CLICKED");
+        assertThat(WebhookChaos.expectedStatus(Set.of("delivered", "open", "click")))
+                .isEqualTo("CLICKED");
         assertThat(WebhookChaos.expectedStatus(Set.of("delivered", "open"))).isEqualTo("OPENED");
         assertThat(WebhookChaos.expectedStatus(Set.of("delivered"))).isEqualTo("DELIVERED");
     }
@@ -24,7 +25,9 @@ class ScenarioRulesTest {
     @Test
     void everyQueueGetsPoisonOfEachKindWithItsOwnId() {
         var poisons = PoisonMessages.poisons("t");
-        assertThat(poisons).extracting(PoisonMessages.Poison::queue).contains("mailroom.mailbox", "mailroom.dispatching", "mailroom.tracking");
+        assertThat(poisons)
+                .extracting(PoisonMessages.Poison::queue)
+                .contains("mailroom.mailbox", "mailroom.dispatching", "mailroom.tracking");
         assertThat(poisons).extracting(PoisonMessages.Poison::messageId).doesNotHaveDuplicates();
         assertThat(poisons).hasSize(22);
     }

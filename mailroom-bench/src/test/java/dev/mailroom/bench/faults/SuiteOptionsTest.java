@@ -26,7 +26,8 @@ class SuiteOptionsTest {
 
     @Test
     void choosesScenariosAndCountsInEitherSpelling() {
-        SuiteOptions options = SuiteOptions.parse(new String[] {"--scenario", "5,1", "--messages=200", "--kills", "2"}, TARGET);
+        SuiteOptions options =
+                SuiteOptions.parse(new String[] {"--scenario", "5,1", "--messages=200", "--kills", "2"}, TARGET);
 
         assertThat(options.scenarios()).containsExactly(5, 1);
         assertThat(options.messages()).isEqualTo(200);
@@ -35,9 +36,13 @@ class SuiteOptionsTest {
 
     @Test
     void refusesWhatItDoesNotKnow() {
-        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--scenario", "8"}, TARGET)).hasMessageContaining("no scenario 8");
-        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--mesages", "5"}, TARGET)).hasMessageContaining("mesages");
-        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--kills", "0"}, TARGET)).hasMessageContaining("positive");
-        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--messages"}, TARGET)).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--scenario", "8"}, TARGET))
+                .hasMessageContaining("no scenario 8");
+        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--mesages", "5"}, TARGET))
+                .hasMessageContaining("mesages");
+        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--kills", "0"}, TARGET))
+                .hasMessageContaining("positive");
+        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--messages"}, TARGET))
+                .hasMessageContaining("needs a value");
     }
 }

@@ -40,8 +40,13 @@ class BenchLedgerTest {
         UUID twice = UUID.randomUUID();
         UUID stuck = UUID.randomUUID();
         UUID missing = UUID.randomUUID();
-        LedgerReport report = LedgerCheck.evaluate(List.of(ok, twice, stuck, missing),
-                List.of(message(ok, "CLICKED"), message(twice, "DELIVERED"), message(twice, "DELIVERED"), message(stuck, "QUEUED")),
+        LedgerReport report = LedgerCheck.evaluate(
+                List.of(ok, twice, stuck, missing),
+                List.of(
+                        message(ok, "CLICKED"),
+                        message(twice, "DELIVERED"),
+                        message(twice, "DELIVERED"),
+                        message(stuck, "QUEUED")),
                 List.of(queued(ok), queued(twice), queued(twice), queued(twice), queued(stuck)),
                 Map.of(ok.toString(), 1, twice.toString(), 3));
 
@@ -55,11 +60,12 @@ class BenchLedgerTest {
         assertThat(l.notTerminal()).isEqualTo(1);
         assertThat(l.lost()).isEqualTo(2);
         assertThat(l.duplicateMessageRows()).isEqualTo(1);
-        assertThat(l.duplicateActivityRows()).isEqualTo(2);   // QUEUED of attempt 1 three times: two rows too many
+        assertThat(l.duplicateActivityRows()).isEqualTo(2); // QUEUED of attempt 1 three times: two rows too many
         assertThat(l.duplicateSends()).isEqualTo(2);
         assertThat(l.seconds()).isEqualTo(1.23);
         assertThat(l.problems().get(0)).startsWith("2 sends accepted by the fake provider beyond the first");
-        assertThat(l.problems()).anyMatch(p -> p.contains(missing.toString()))
+        assertThat(l.problems())
+                .anyMatch(p -> p.contains(missing.toString()))
                 .anyMatch(p -> p.contains(stuck.toString()) && p.contains("not in a terminal status"));
     }
 
@@ -87,15 +93,19 @@ class BenchLedgerTest {
             activities.add(queued(id));
             activities.add(queued(id));
         }
-        ids.add(UUID.randomUUID());   // missing
+        ids.add(UUID.randomUUID()); // missing
         // Problems: 1 missing + 5 duplicated facts + "... and 4 more duplicated facts" + the duplicate sends = 8 lines.
-        LedgerReport report = LedgerCheck.evaluate(ids, messages, activities, Map.of(ids.get(0).toString(), 2));
-        assertThat(BenchLedger.of(report, 0, ids.size(), true, true, 0).problems()).hasSize(BenchLedger.PROBLEMS_SHOWN);
+        LedgerReport report = LedgerCheck.evaluate(
+                ids, messages, activities, Map.of(ids.get(0).toString(), 2));
+        assertThat(BenchLedger.of(report, 0, ids.size(), true, true, 0).problems())
+                .hasSize(BenchLedger.PROBLEMS_SHOWN);
 
         // One more line (a stuck email) and the last two become "... and 2 more".
         messages.set(1, message(ids.get(1), "DISPATCHED"));
-        report = LedgerCheck.evaluate(ids, messages, activities, Map.of(ids.get(0).toString(), 2));
-        List<String> problems = BenchLedger.of(report, 0, ids.size(), true, true, 0).problems();
+        report = LedgerCheck.evaluate(
+                ids, messages, activities, Map.of(ids.get(0).toString(), 2));
+        List<String> problems =
+                BenchLedger.of(report, 0, ids.size(), true, true, 0).problems();
         assertThat(problems).hasSize(BenchLedger.PROBLEMS_SHOWN);
         assertThat(problems.get(BenchLedger.PROBLEMS_SHOWN - 1)).isEqualTo("... and 2 more");
     }
@@ -107,25 +117,36 @@ class BenchLedgerTest {
      */
     @Test
     void checksAnH2DatabaseInPostgresModeLikeTheEmbeddedOne() throws Exception {
-        Database h2 = new Database("jdbc:h2:mem:ledger-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
-                "sa", "");
+        Database h2 = new Database(
+                "jdbc:h2:mem:ledger-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
+                "sa",
+                "");
         SubmissionLog warmup = new SubmissionLog();
         SubmissionLog measured = new SubmissionLog();
         UUID warm = confirm(warmup);
         UUID delivered = confirm(measured);
         UUID twice = confirm(measured);
         UUID lost = confirm(measured);
-        try (Connection db = h2.connect(); Statement ddl = db.createStatement()) {
-            ddl.execute("CREATE TABLE messages (id UUID PRIMARY KEY, status VARCHAR(16) NOT NULL, attempts INT NOT NULL DEFAULT 0)");
-            ddl.execute("CREATE TABLE activities (id UUID PRIMARY KEY, message_id UUID, status VARCHAR(16) NOT NULL, recipient VARCHAR(320),"
-                    + " provider_message_id VARCHAR(255), provider_event VARCHAR(64), details TEXT)");
+        try (Connection db = h2.connect();
+                Statement ddl = db.createStatement()) {
+            ddl.execute(
+                    "CREATE TABLE messages (id UUID PRIMARY KEY, status VARCHAR(16) NOT NULL, attempts INT NOT NULL DEFAULT 0)");
+            ddl.execute(
+                    "CREATE TABLE activities (id UUID PRIMARY KEY, message_id UUID, status VARCHAR(16) NOT NULL, recipient VARCHAR(320),"
+                            + " provider_message_id VARCHAR(255), provider_event VARCHAR(64), details TEXT)");
             for (UUID id : List.of(warm, delivered, twice)) {
                 insert(db, "INSERT INTO messages (id, status, attempts) VALUES (?, 'DELIVERED', 1)", id);
-                insert(db, "INSERT INTO activities (id, message_id, status, details) VALUES (?, ?, 'QUEUED', '{\"attempt\":1}')",
-                        UUID.randomUUID(), id);
+                insert(
+                        db,
+                        "INSERT INTO activities (id, message_id, status, details) VALUES (?, ?, 'QUEUED', '{\"attempt\":1}')",
+                        UUID.randomUUID(),
+                        id);
             }
-            insert(db, "INSERT INTO activities (id, message_id, status, details) VALUES (?, ?, 'QUEUED', '{\"attempt\":1}')",
-                    UUID.randomUUID(), twice);
+            insert(
+                    db,
+                    "INSERT INTO activities (id, message_id, status, details) VALUES (?, ?, 'QUEUED', '{\"attempt\":1}')",
+                    UUID.randomUUID(),
+                    twice);
 
             BenchReport.Ledger l = BenchLedger.check(h2, warmup, measured, Map.of(delivered.toString(), 2), true);
 
@@ -137,7 +158,9 @@ class BenchLedgerTest {
             assertThat(l.missing()).isEqualTo(1);
             assertThat(l.duplicateActivityRows()).isEqualTo(1);
             assertThat(l.duplicateSends()).isEqualTo(1);
-            assertThat(l.problems()).anyMatch(p -> p.contains(lost.toString())).anyMatch(p -> p.contains(twice.toString()));
+            assertThat(l.problems())
+                    .anyMatch(p -> p.contains(lost.toString()))
+                    .anyMatch(p -> p.contains(twice.toString()));
             assertThat(Verdicts.ledger(l).verdict()).isEqualTo("not met");
 
             ddl.execute("SHUTDOWN");
@@ -146,7 +169,8 @@ class BenchLedgerTest {
 
     @Test
     void anEmbeddedDatabaseThatCannotBeReadIsNotCheckedAndSaysWhy() {
-        Database unreadable = new Database("jdbc:h2:file:/nonexistent-" + UUID.randomUUID() + "/db;IFEXISTS=TRUE;MODE=PostgreSQL", "sa", "");
+        Database unreadable = new Database(
+                "jdbc:h2:file:/nonexistent-" + UUID.randomUUID() + "/db;IFEXISTS=TRUE;MODE=PostgreSQL", "sa", "");
         SubmissionLog measured = new SubmissionLog();
         confirm(measured);
 

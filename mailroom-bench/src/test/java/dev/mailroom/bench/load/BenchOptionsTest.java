@@ -28,33 +28,43 @@ class BenchOptionsTest {
 
     @Test
     void repeatedServerArgsAreAllKept() {
-        BenchOptions o = BenchOptions.parse(new String[] {"--server-arg=--mailroom.operator.batch-size=500",
-                "--server-arg", "--mailroom.dispatcher.concurrency=64", "--profile"});
-        assertThat(o.serverArgs()).containsExactly("--mailroom.operator.batch-size=500", "--mailroom.dispatcher.concurrency=64");
+        BenchOptions o = BenchOptions.parse(new String[] {
+            "--server-arg=--mailroom.operator.batch-size=500",
+            "--server-arg",
+            "--mailroom.dispatcher.concurrency=64",
+            "--profile"
+        });
+        assertThat(o.serverArgs())
+                .containsExactly("--mailroom.operator.batch-size=500", "--mailroom.dispatcher.concurrency=64");
         assertThat(o.profile()).isTrue();
     }
 
     @Test
     void aMisspeltOptionIsAnErrorNotIgnored() {
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--rtae", "100"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--rtae");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--rtae");
     }
 
     @Test
     void aRunningMailroomWithTheSendGridFakeNeedsToKnowWhereTheFakeIs() {
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--setup", "running"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--fake-port");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--fake-port");
     }
 
     @Test
     void watchedProcessesAreNamedPidsWithAnOptionalMetricsUrl() {
-        BenchOptions o = BenchOptions.parse(new String[] {"--watch", "api=1234=http://127.0.0.1:8080", "--watch=operator=99"});
+        BenchOptions o =
+                BenchOptions.parse(new String[] {"--watch", "api=1234=http://127.0.0.1:8080", "--watch=operator=99"});
         assertThat(o.watch()).containsExactly("api=1234=http://127.0.0.1:8080", "operator=99");
-        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--watch", "api"})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--watch", "api"}))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void unboundedRunsAreRefused() {
-        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--duration", "7200"})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--duration", "7200"}))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

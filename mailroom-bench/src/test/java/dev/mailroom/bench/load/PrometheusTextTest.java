@@ -22,8 +22,10 @@ class PrometheusTextTest {
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/actuator/prometheus", exchange -> {
-            boolean allowed = ("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"));
-            byte[] body = (allowed ? "jvm_memory_used_bytes{area=\"heap\"} 42\n" : "{\"status\":401}").getBytes(StandardCharsets.UTF_8);
+            boolean allowed =
+                    ("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = (allowed ? "jvm_memory_used_bytes{area=\"heap\"} 42\n" : "{\"status\":401}")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(allowed ? 200 : 401, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -45,6 +47,7 @@ class PrometheusTextTest {
     @Test
     void withoutTheTokenThePageIsNotRead() {
         assertThat(PrometheusText.scrape(baseUrl, null, Duration.ofSeconds(5))).isNull();
-        assertThat(PrometheusText.scrape(baseUrl, "wrong", Duration.ofSeconds(5))).isNull();
+        assertThat(PrometheusText.scrape(baseUrl, "wrong", Duration.ofSeconds(5)))
+                .isNull();
     }
 }

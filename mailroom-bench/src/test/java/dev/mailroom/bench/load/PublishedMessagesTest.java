@@ -51,33 +51,48 @@ class PublishedMessagesTest {
 
     @Test
     void countsWhatEachProcessPublishedBetweenTheReadingsSummedOverProcesses() {
-        PublishedMessages.Reading start = new PublishedMessages.Reading(Map.of(
-                "operator-1", PublishedMessages.parse(OPERATOR_START),
-                "dispatcher-1", PublishedMessages.parse(DISPATCHER_START),
-                // The api had not published yet: Micrometer creates the counter on the first publish.
-                "api", PublishedMessages.parse("jvm_threads_live_threads 40.0\n")), List.of());
-        PublishedMessages.Reading end = new PublishedMessages.Reading(Map.of(
-                "operator-1", PublishedMessages.parse(OPERATOR_END),
-                "dispatcher-1", PublishedMessages.parse(DISPATCHER_END),
-                "api", PublishedMessages.parse(API_END)), List.of());
+        PublishedMessages.Reading start = new PublishedMessages.Reading(
+                Map.of(
+                        "operator-1", PublishedMessages.parse(OPERATOR_START),
+                        "dispatcher-1", PublishedMessages.parse(DISPATCHER_START),
+                        // The api had not published yet: Micrometer creates the counter on the first publish.
+                        "api", PublishedMessages.parse("jvm_threads_live_threads 40.0\n")),
+                List.of());
+        PublishedMessages.Reading end = new PublishedMessages.Reading(
+                Map.of(
+                        "operator-1", PublishedMessages.parse(OPERATOR_END),
+                        "dispatcher-1", PublishedMessages.parse(DISPATCHER_END),
+                        "api", PublishedMessages.parse(API_END)),
+                List.of());
 
         PublishedMessages.Count count = PublishedMessages.between(start, end, 10_000);
 
         assertThat(count.counted()).isTrue();
-        assertThat(count.byQueue()).containsOnly(
-                entry("mailroom.mailbox", 10_000L),
-                entry("mailroom.dispatching", 10_000L),
-                entry("mailroom.tracking", 200L + 300L),
-                entry("mailroom.dead-letters", 0L));
-        assertThat(count.how()).contains("mailroom_broker_published_total").contains("benchmark's own confirmed submissions");
+        assertThat(count.byQueue())
+                .containsOnly(
+                        entry("mailroom.mailbox", 10_000L),
+                        entry("mailroom.dispatching", 10_000L),
+                        entry("mailroom.tracking", 200L + 300L),
+                        entry("mailroom.dead-letters", 0L));
+        assertThat(count.how())
+                .contains("mailroom_broker_published_total")
+                .contains("benchmark's own confirmed submissions");
     }
 
     @Test
     void overRestTheApiCountsTheMailboxMessages() {
-        PublishedMessages.Reading start = new PublishedMessages.Reading(Map.of("api",
-                PublishedMessages.parse("mailroom_broker_published_total{queue=\"mailroom.mailbox\",} 100.0\n")), List.of());
-        PublishedMessages.Reading end = new PublishedMessages.Reading(Map.of("api",
-                PublishedMessages.parse("mailroom_broker_published_total{queue=\"mailroom.mailbox\",} 600.0\n")), List.of());
+        PublishedMessages.Reading start = new PublishedMessages.Reading(
+                Map.of(
+                        "api",
+                        PublishedMessages.parse(
+                                "mailroom_broker_published_total{queue=\"mailroom.mailbox\",} 100.0\n")),
+                List.of());
+        PublishedMessages.Reading end = new PublishedMessages.Reading(
+                Map.of(
+                        "api",
+                        PublishedMessages.parse(
+                                "mailroom_broker_published_total{queue=\"mailroom.mailbox\",} 600.0\n")),
+                List.of());
 
         PublishedMessages.Count count = PublishedMessages.between(start, end, 0);
 
@@ -87,16 +102,21 @@ class PublishedMessagesTest {
 
     @Test
     void aProcessNotReadAtTheStartIsLeftOutAndNamed() {
-        PublishedMessages.Reading start = new PublishedMessages.Reading(Map.of(
-                "dispatcher-1", PublishedMessages.parse(DISPATCHER_START)), List.of("api"));
-        PublishedMessages.Reading end = new PublishedMessages.Reading(Map.of(
-                "dispatcher-1", PublishedMessages.parse(DISPATCHER_END),
-                "api", PublishedMessages.parse(API_END)), List.of("operator-1"));
+        PublishedMessages.Reading start = new PublishedMessages.Reading(
+                Map.of("dispatcher-1", PublishedMessages.parse(DISPATCHER_START)), List.of("api"));
+        PublishedMessages.Reading end = new PublishedMessages.Reading(
+                Map.of(
+                        "dispatcher-1", PublishedMessages.parse(DISPATCHER_END),
+                        "api", PublishedMessages.parse(API_END)),
+                List.of("operator-1"));
 
         PublishedMessages.Count count = PublishedMessages.between(start, end, 0);
 
         assertThat(count.byQueue()).containsEntry("mailroom.tracking", 200L);
-        assertThat(count.how()).contains("not read at both moments").contains("api").contains("operator-1");
+        assertThat(count.how())
+                .contains("not read at both moments")
+                .contains("api")
+                .contains("operator-1");
     }
 
     @Test
@@ -114,8 +134,8 @@ class PublishedMessagesTest {
     @Test
     void countsNothingWhenTheServerDoesNotExposeTheCounter() {
         String older = "jvm_memory_used_bytes{area=\"heap\",id=\"G1 Old Gen\",} 2.5E7\n";
-        PublishedMessages.Reading reading = new PublishedMessages.Reading(Map.of(
-                "operator-1", PublishedMessages.parse(older), "api", PublishedMessages.parse(older)), List.of());
+        PublishedMessages.Reading reading = new PublishedMessages.Reading(
+                Map.of("operator-1", PublishedMessages.parse(older), "api", PublishedMessages.parse(older)), List.of());
 
         PublishedMessages.Count count = PublishedMessages.between(reading, reading, 5_000);
 
@@ -125,18 +145,39 @@ class PublishedMessagesTest {
 
     @Test
     void perEmailNamesQueuesShortAndShowsOthersOnlyWhenUsed() {
-        Map<String, Double> perEmail = EmailCosts.perEmail(Map.of(
-                "mailroom.mailbox", 1000L, "mailroom.dispatching", 1000L, "mailroom.tracking", 50L,
-                "mailroom.dead-letters", 0L, "mailroom.retry", 20L), 1000);
+        Map<String, Double> perEmail = EmailCosts.perEmail(
+                Map.of(
+                        "mailroom.mailbox",
+                        1000L,
+                        "mailroom.dispatching",
+                        1000L,
+                        "mailroom.tracking",
+                        50L,
+                        "mailroom.dead-letters",
+                        0L,
+                        "mailroom.retry",
+                        20L),
+                1000);
 
-        assertThat(perEmail).containsExactly(entry("mailbox", 1.0), entry("dispatching", 1.0), entry("tracking", 0.05),
-                entry("retry", 0.02));
+        assertThat(perEmail)
+                .containsExactly(
+                        entry("mailbox", 1.0),
+                        entry("dispatching", 1.0),
+                        entry("tracking", 0.05),
+                        entry("retry", 0.02));
     }
 
     @Test
     void aTrackingMessageOfManyReportsIsOneBatchNotManyMessages() {
-        var report = dev.mailroom.contracts.ActivityReport.event(java.util.UUID.randomUUID(), java.util.UUID.randomUUID(), "fake1",
-                "sendgrid", dev.mailroom.contracts.MessageStatus.DELIVERED, java.time.Instant.now(), "user1@bench.example", "delivered",
+        var report = dev.mailroom.contracts.ActivityReport.event(
+                java.util.UUID.randomUUID(),
+                java.util.UUID.randomUUID(),
+                "fake1",
+                "sendgrid",
+                dev.mailroom.contracts.MessageStatus.DELIVERED,
+                java.time.Instant.now(),
+                "user1@bench.example",
+                "delivered",
                 Map.of());
         int one = BenchRun.trackingMessageBytes(report, 1);
         int hundred = BenchRun.trackingMessageBytes(report, 100);

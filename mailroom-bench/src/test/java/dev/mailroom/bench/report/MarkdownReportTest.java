@@ -10,13 +10,30 @@ class MarkdownReportTest {
 
     @Test
     void theLedgerSectionGivesEveryFigureAndTheProblems() {
-        BenchReport.Ledger ledger = new BenchReport.Ledger(null, "every confirmed email", 2_000, 10_000, 12_000, 11_999, 3, 1, 2, 0, 4, 5, 5,
-                Map.of("CLICKED", 11_997L, "QUEUED", 2L), List.of("1 confirmed ids never recorded in messages, e.g. [x]"), true, 2.5);
+        BenchReport.Ledger ledger = new BenchReport.Ledger(
+                null,
+                "every confirmed email",
+                2_000,
+                10_000,
+                12_000,
+                11_999,
+                3,
+                1,
+                2,
+                0,
+                4,
+                5,
+                5,
+                Map.of("CLICKED", 11_997L, "QUEUED", 2L),
+                List.of("1 confirmed ids never recorded in messages, e.g. [x]"),
+                true,
+                2.5);
 
         String md = MarkdownReport.render(report(ledger), "run.svg");
 
         String section = md.substring(md.indexOf("## Ledger (DESIGN §2)"));
-        assertThat(section).contains("every confirmed email (2,000 + 10,000)")
+        assertThat(section)
+                .contains("every confirmed email (2,000 + 10,000)")
                 .contains("| submitted (confirmed) | 12,000 |")
                 .contains("| present in messages | 11,999 |")
                 .contains("| lost (missing / not terminal) | 3 (1 / 2) |")
@@ -30,32 +47,89 @@ class MarkdownReportTest {
 
     @Test
     void aTimedOutDrainAndTheSandboxAreSaidInTheTable() {
-        BenchReport.Ledger ledger = new BenchReport.Ledger(null, "every confirmed email", 0, 100, 100, 100, 7, 0, 7, 0, 0, -1, 0,
-                Map.of(), List.of(), false, 0.1);
+        BenchReport.Ledger ledger = new BenchReport.Ledger(
+                null, "every confirmed email", 0, 100, 100, 100, 7, 0, 7, 0, 0, -1, 0, Map.of(), List.of(), false, 0.1);
 
         String md = MarkdownReport.render(report(ledger), "run.svg");
 
-        assertThat(md).contains("| lost (missing / not terminal) | 7 (0 / 7) — the drain timed out: late or lost, not told apart |")
+        assertThat(md)
+                .contains(
+                        "| lost (missing / not terminal) | 7 (0 / 7) — the drain timed out: late or lost, not told apart |")
                 .contains("| duplicate sends | not counted (the sandbox provider keeps no count of sends) |")
                 .doesNotContain("Problems:");
     }
 
     @Test
     void aLedgerNotCheckedSaysWhyAndNoFigures() {
-        BenchReport.Ledger ledger = new BenchReport.Ledger("embedded database, could not read it: locked", "every confirmed email", 0, 100,
-                100, -1, -1, -1, -1, -1, -1, -1, -1, Map.of(), List.of(), true, 0);
+        BenchReport.Ledger ledger = new BenchReport.Ledger(
+                "embedded database, could not read it: locked",
+                "every confirmed email",
+                0,
+                100,
+                100,
+                -1,
+                -1,
+                -1,
+                -1,
+                -1,
+                -1,
+                -1,
+                -1,
+                Map.of(),
+                List.of(),
+                true,
+                0);
 
         String md = MarkdownReport.render(report(ledger), "run.svg");
 
-        assertThat(md).contains("**Not checked:** embedded database, could not read it: locked.").doesNotContain("present in messages");
+        assertThat(md)
+                .contains("**Not checked:** embedded database, could not read it: locked.")
+                .doesNotContain("present in messages");
         assertThat(MarkdownReport.render(report(null), "run.svg")).doesNotContain("## Ledger");
     }
 
     private static BenchReport report(BenchReport.Ledger ledger) {
-        BenchReport.Config config = new BenchReport.Config("SPLIT", "AMQP", "500", 30, 15_000, 60, 1, 1, "512m", List.of(), List.of(),
-                "RabbitMQ", "PostgreSQL", "sendgrid", 1, 1, 50, 100, 4, 20, 1024);
+        BenchReport.Config config = new BenchReport.Config(
+                "SPLIT",
+                "AMQP",
+                "500",
+                30,
+                15_000,
+                60,
+                1,
+                1,
+                "512m",
+                List.of(),
+                List.of(),
+                "RabbitMQ",
+                "PostgreSQL",
+                "sendgrid",
+                1,
+                1,
+                50,
+                100,
+                4,
+                20,
+                1024);
         BenchReport.Machine machine = new BenchReport.Machine(2, "OpenJDK 17", "Linux", 5, 90, 0);
-        return new BenchReport("20250101-000000", "2025-01-01T00:00:00Z", "", "pipeline", config, machine, List.of(), null, null, null, ledger,
-                List.of(), null, null, List.of(), List.of(), List.of(), List.of());
+        return new BenchReport(
+                "20250101-000000",
+                "2025-01-01T00:00:00Z",
+                "",
+                "pipeline",
+                config,
+                machine,
+                List.of(),
+                null,
+                null,
+                null,
+                ledger,
+                List.of(),
+                null,
+                null,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of());
     }
 }

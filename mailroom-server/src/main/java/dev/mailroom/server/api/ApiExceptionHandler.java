@@ -33,7 +33,8 @@ class ApiExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage());
         problem.setTitle(e.title());
         List<Map<String, String>> errors = e.violations().stream()
-                .map(v -> Map.of("field", v.field(), "message", v.message())).toList();
+                .map(v -> Map.of("field", v.field(), "message", v.message()))
+                .toList();
         problem.setProperty("errors", errors);
         return problem;
     }
@@ -41,8 +42,10 @@ class ApiExceptionHandler {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(HttpMessageNotReadableException e) {
         Throwable cause = e.getMostSpecificCause();
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "the body is not valid JSON for this request: " + (cause == null ? e.getMessage() : cause.getMessage()));
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.BAD_REQUEST,
+                "the body is not valid JSON for this request: "
+                        + (cause == null ? e.getMessage() : cause.getMessage()));
         problem.setTitle("Unreadable body");
         return problem;
     }
@@ -50,12 +53,19 @@ class ApiExceptionHandler {
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail mismatch(MethodArgumentTypeMismatchException e) {
         MethodParameter parameter = e.getParameter();
-        String where = parameter.hasParameterAnnotation(PathVariable.class) ? "path"
+        String where = parameter.hasParameterAnnotation(PathVariable.class)
+                ? "path"
                 : parameter.hasParameterAnnotation(RequestHeader.class) ? "header" : "query parameter";
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.BAD_REQUEST,
                 where + " '" + e.getName() + "' has an invalid value '" + e.getValue() + "'"
-                        + (e.getRequiredType() == java.time.Instant.class ? " (use an ISO-8601 instant such as 2026-01-31T12:00:00Z)" : ""));
-        problem.setTitle("path".equals(where) ? "Invalid path" : "header".equals(where) ? "Invalid header" : "Invalid query parameter");
+                        + (e.getRequiredType() == java.time.Instant.class
+                                ? " (use an ISO-8601 instant such as 2026-01-31T12:00:00Z)"
+                                : ""));
+        problem.setTitle(
+                "path".equals(where)
+                        ? "Invalid path"
+                        : "header".equals(where) ? "Invalid header" : "Invalid query parameter");
         problem.setProperty("errors", List.of(Map.of("field", e.getName(), "message", "has an invalid value")));
         return problem;
     }
@@ -78,7 +88,8 @@ class ApiExceptionHandler {
     @ExceptionHandler(PublishFailedException.class)
     ProblemDetail unavailable(PublishFailedException e) {
         log.warn("Submission not accepted: {}", e.getMessage());
-        return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+        return ProblemDetail.forStatusAndDetail(
+                HttpStatus.SERVICE_UNAVAILABLE,
                 "the message broker did not take the email; nothing was queued, please retry");
     }
 }

@@ -1,10 +1,10 @@
 package dev.mailroom.server.api;
 
+import dev.mailroom.server.ApiKeyHint;
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.DataDirectory;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
-import dev.mailroom.server.ApiKeyHint;
-import dev.mailroom.server.DataDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -38,7 +38,8 @@ class ApiKeys implements ApiKeyHint {
             Path file = properties.dataDir().toAbsolutePath().resolve("api-key");
             DataDirectory.Secret key = DataDirectory.readOrCreateSecret(file, () -> DataDirectory.randomSecret("mr_"));
             // The whole key is shown once, when it is made; later starts show who it is, not what.
-            this.display = key.created() ? key.value() + "   (shown once; also kept in " + file + ")"
+            this.display = key.created()
+                    ? key.value() + "   (shown once; also kept in " + file + ")"
                     : key.value().substring(0, Math.min(7, key.value().length())) + "…   (the key is in " + file + ")";
             if (key.created()) {
                 log.info("Generated an API key in {}", file);
@@ -48,15 +49,16 @@ class ApiKeys implements ApiKeyHint {
     }
 
     /** Who a valid key belongs to; {@code admin} may change run-time settings. */
-    record Caller(String organizationId, boolean admin) {
-    }
+    record Caller(String organizationId, boolean admin) {}
 
     /** The caller a bearer token identifies, if it is a valid key. The bootstrap key is an admin key. */
     Optional<Caller> callerFor(String token) {
         if (token == null || token.isBlank()) {
             return Optional.empty();
         }
-        return MessageDigest.isEqual(digest(token), bootstrapDigest) ? Optional.of(new Caller(DEFAULT_ORGANIZATION, true)) : Optional.empty();
+        return MessageDigest.isEqual(digest(token), bootstrapDigest)
+                ? Optional.of(new Caller(DEFAULT_ORGANIZATION, true))
+                : Optional.empty();
     }
 
     @Override

@@ -10,8 +10,7 @@ import java.util.function.BiFunction;
  * URL-safe base64. The key goes last because it may contain anything, colons included.
  */
 final class CursorText {
-    private CursorText() {
-    }
+    private CursorText() {}
 
     static String encode(Instant at, String key) {
         String raw = at.getEpochSecond() + ":" + at.getNano() + ":" + key;

@@ -26,7 +26,8 @@ class DeadLetterQueries {
 
     /** The open (unresolved) dead letters, newest first, each with the start of its body as text. */
     List<Map<String, Object>> open(int limit) {
-        return jdbc.query("SELECT id, queue, message_type, message_id, reason, body_base64, created_at"
+        return jdbc.query(
+                "SELECT id, queue, message_type, message_id, reason, body_base64, created_at"
                         + " FROM dead_letters WHERE resolved_at IS NULL ORDER BY created_at DESC LIMIT ?",
                 (rs, i) -> {
                     Map<String, Object> item = new LinkedHashMap<>();
@@ -35,14 +36,18 @@ class DeadLetterQueries {
                     item.put("type", rs.getString("message_type"));
                     item.put("messageId", rs.getString("message_id"));
                     item.put("reason", rs.getString("reason"));
-                    item.put("createdAt", rs.getObject("created_at", OffsetDateTime.class).toInstant());
+                    item.put(
+                            "createdAt",
+                            rs.getObject("created_at", OffsetDateTime.class).toInstant());
                     item.put("bodyPreview", preview(rs.getString("body_base64")));
                     return item;
-                }, limit);
+                },
+                limit);
     }
 
     boolean isOpen(UUID id) {
-        Integer open = jdbc.queryForObject("SELECT COUNT(*) FROM dead_letters WHERE id = ? AND resolved_at IS NULL", Integer.class, id);
+        Integer open = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM dead_letters WHERE id = ? AND resolved_at IS NULL", Integer.class, id);
         return open != null && open > 0;
     }
 

@@ -39,8 +39,8 @@ class DeadLettersController {
     }
 
     @GetMapping
-    Map<String, Object> list(@AuthenticationPrincipal ApiKeys.Caller caller,
-                             @RequestParam(defaultValue = "50") int limit) {
+    Map<String, Object> list(
+            @AuthenticationPrincipal ApiKeys.Caller caller, @RequestParam(defaultValue = "50") int limit) {
         requireAdmin(caller);
         List<Map<String, Object>> items = queries.open(Math.max(1, Math.min(limit, 500)));
         return Map.of("items", items);

@@ -21,8 +21,10 @@ class InvalidRequestException extends RuntimeException {
     }
 
     InvalidRequestException(String title, List<Violation> violations) {
-        super(violations.size() == 1 ? violations.get(0).field() + ": " + violations.get(0).message()
-                : violations.size() + " problems with the request; see errors");
+        super(
+                violations.size() == 1
+                        ? violations.get(0).field() + ": " + violations.get(0).message()
+                        : violations.size() + " problems with the request; see errors");
         this.title = title;
         this.violations = List.copyOf(violations);
     }

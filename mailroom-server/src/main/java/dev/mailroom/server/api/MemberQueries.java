@@ -62,38 +62,48 @@ class MemberQueries {
         List<String> having = new ArrayList<>();
         if (search != null) {
             // In HAVING, not WHERE: a member found by one address still counts all their emails.
-            having.add("MAX(CASE WHEN LOWER(r.member_id) LIKE :pattern ESCAPE '\\' OR LOWER(r.email) LIKE :pattern ESCAPE '\\'"
-                    + " OR LOWER(r.name) LIKE :pattern ESCAPE '\\' THEN 1 ELSE 0 END) = 1");
+            having.add(
+                    "MAX(CASE WHEN LOWER(r.member_id) LIKE :pattern ESCAPE '\\' OR LOWER(r.email) LIKE :pattern ESCAPE '\\'"
+                            + " OR LOWER(r.name) LIKE :pattern ESCAPE '\\' THEN 1 ELSE 0 END) = 1");
             params.addValue("pattern", "%" + likeLiteral(search.toLowerCase(Locale.ROOT)) + "%");
         }
         if (after != null) {
             having.add("(MAX(m.created_at) < :afterAt OR (MAX(m.created_at) = :afterAt AND r.member_id > :afterId))");
             params.addValue("afterAt", utc(after.lastMessageAt())).addValue("afterId", after.memberId());
         }
-        String sql = "SELECT r.member_id, COUNT(DISTINCT m.id) AS messages, MAX(m.created_at) AS last_at" + MEMBER_ROWS + where
+        String sql = "SELECT r.member_id, COUNT(DISTINCT m.id) AS messages, MAX(m.created_at) AS last_at" + MEMBER_ROWS
+                + where
                 + " GROUP BY r.member_id" + (having.isEmpty() ? "" : " HAVING " + String.join(" AND ", having))
                 + " ORDER BY last_at DESC, r.member_id LIMIT :limit";
         params.addValue("limit", limit + 1);
-        List<Row> rows = named.query(sql, params, (rs, i) -> new Row(rs.getString("member_id"), rs.getLong("messages"), instant(rs, "last_at")));
+        List<Row> rows = named.query(
+                sql,
+                params,
+                (rs, i) -> new Row(rs.getString("member_id"), rs.getLong("messages"), instant(rs, "last_at")));
 
         boolean more = rows.size() > limit;
         List<Row> page = more ? rows.subList(0, limit) : rows;
-        String next = more ? new MemberCursor(page.get(page.size() - 1).lastAt(), page.get(page.size() - 1).memberId()).encode() : null;
+        String next = more
+                ? new MemberCursor(
+                                page.get(page.size() - 1).lastAt(),
+                                page.get(page.size() - 1).memberId())
+                        .encode()
+                : null;
         return new MemberPage(summaries(organizationId, page), next);
     }
 
     /** One member, or empty when no email of the organization names them. */
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     Optional<MemberSummary> find(String organizationId, String memberId) {
-        List<Row> rows = named.query("SELECT COUNT(DISTINCT m.id) AS messages, MAX(m.created_at) AS last_at" + MEMBER_ROWS
+        List<Row> rows = named.query(
+                "SELECT COUNT(DISTINCT m.id) AS messages, MAX(m.created_at) AS last_at" + MEMBER_ROWS
                         + " AND r.member_id = :member HAVING COUNT(*) > 0",
                 new MapSqlParameterSource("org", organizationId).addValue("member", memberId),
                 (rs, i) -> new Row(memberId, rs.getLong("messages"), instant(rs, "last_at")));
         return summaries(organizationId, rows).stream().findFirst();
     }
 
-    private record Row(String memberId, long messages, Instant lastAt) {
-    }
+    private record Row(String memberId, long messages, Instant lastAt) {}
 
     /** Adds addresses, status counts and the newest email to a page of members, in three queries for the whole page. */
     private List<MemberSummary> summaries(String organizationId, List<Row> rows) {
@@ -104,14 +114,22 @@ class MemberQueries {
                 .addValue("members", rows.stream().map(Row::memberId).toList());
 
         Map<String, List<String>> emails = new HashMap<>();
-        named.query("SELECT r.member_id, r.email, MAX(m.created_at) AS last_at" + MEMBER_ROWS + " AND r.member_id IN (:members)"
-                + " GROUP BY r.member_id, r.email ORDER BY r.member_id, last_at DESC, r.email", params, rs -> {
-                    emails.computeIfAbsent(rs.getString("member_id"), k -> new ArrayList<>()).add(rs.getString("email"));
+        named.query(
+                "SELECT r.member_id, r.email, MAX(m.created_at) AS last_at" + MEMBER_ROWS
+                        + " AND r.member_id IN (:members)"
+                        + " GROUP BY r.member_id, r.email ORDER BY r.member_id, last_at DESC, r.email",
+                params,
+                rs -> {
+                    emails.computeIfAbsent(rs.getString("member_id"), k -> new ArrayList<>())
+                            .add(rs.getString("email"));
                 });
 
         Map<String, Map<MessageStatus, Long>> statuses = new HashMap<>();
-        named.query("SELECT r.member_id, m.status, COUNT(DISTINCT m.id) AS n" + MEMBER_ROWS + " AND r.member_id IN (:members)"
-                + " GROUP BY r.member_id, m.status", params, rs -> {
+        named.query(
+                "SELECT r.member_id, m.status, COUNT(DISTINCT m.id) AS n" + MEMBER_ROWS
+                        + " AND r.member_id IN (:members)" + " GROUP BY r.member_id, m.status",
+                params,
+                rs -> {
                     statuses.computeIfAbsent(rs.getString("member_id"), k -> new HashMap<>())
                             .put(MessageStatus.valueOf(rs.getString("status")), rs.getLong("n"));
                 });
@@ -119,25 +137,41 @@ class MemberQueries {
         // The member's name is the one their newest email gave them.
         Map<String, LastMessage> latest = new HashMap<>();
         Map<String, String> names = new HashMap<>();
-        named.query("SELECT member_id, id, subject, status, created_at, name FROM (SELECT r.member_id, m.id, m.subject, m.status,"
-                + " m.created_at, r.name, ROW_NUMBER() OVER (PARTITION BY r.member_id ORDER BY m.created_at DESC, m.id DESC, r.position) AS rn"
-                + MEMBER_ROWS + " AND r.member_id IN (:members)) newest WHERE rn = 1", params, rs -> {
+        named.query(
+                "SELECT member_id, id, subject, status, created_at, name FROM (SELECT r.member_id, m.id, m.subject, m.status,"
+                        + " m.created_at, r.name, ROW_NUMBER() OVER (PARTITION BY r.member_id ORDER BY m.created_at DESC, m.id DESC, r.position) AS rn"
+                        + MEMBER_ROWS + " AND r.member_id IN (:members)) newest WHERE rn = 1",
+                params,
+                rs -> {
                     String member = rs.getString("member_id");
-                    latest.put(member, new LastMessage(rs.getObject("id", UUID.class), rs.getString("subject"), rs.getString("status"),
-                            instant(rs, "created_at")));
+                    latest.put(
+                            member,
+                            new LastMessage(
+                                    rs.getObject("id", UUID.class),
+                                    rs.getString("subject"),
+                                    rs.getString("status"),
+                                    instant(rs, "created_at")));
                     if (rs.getString("name") != null) {
                         names.put(member, rs.getString("name"));
                     }
                 });
 
-        return rows.stream().map(row -> new MemberSummary(row.memberId(), names.get(row.memberId()),
-                emails.getOrDefault(row.memberId(), List.of()), row.messages(), row.lastAt(),
-                inPrecedenceOrder(statuses.getOrDefault(row.memberId(), Map.of())), latest.get(row.memberId()))).toList();
+        return rows.stream()
+                .map(row -> new MemberSummary(
+                        row.memberId(),
+                        names.get(row.memberId()),
+                        emails.getOrDefault(row.memberId(), List.of()),
+                        row.messages(),
+                        row.lastAt(),
+                        inPrecedenceOrder(statuses.getOrDefault(row.memberId(), Map.of())),
+                        latest.get(row.memberId())))
+                .toList();
     }
 
     private static Map<String, Long> inPrecedenceOrder(Map<MessageStatus, Long> counts) {
         Map<String, Long> ordered = new LinkedHashMap<>();
-        counts.entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.comparingInt(MessageStatus::precedence)))
+        counts.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(Comparator.comparingInt(MessageStatus::precedence)))
                 .forEach(e -> ordered.put(e.getKey().name(), e.getValue()));
         return ordered;
     }

@@ -8,23 +8,25 @@ import java.util.UUID;
 
 /** What the API answers about members: the application's users, as named by a recipient's {@code memberId}. */
 final class MemberViews {
-    private MemberViews() {
-    }
+    private MemberViews() {}
 
     /** The member's newest email, the first thing to look at for "did my user get it?". */
-    record LastMessage(UUID id, String subject, String status, Instant createdAt) {
-    }
+    record LastMessage(UUID id, String subject, String status, Instant createdAt) {}
 
     /**
      * One member: every address they were sent to (most recently used first), how many emails
      * they received, and how many of those are at each current status (in status precedence order).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record MemberSummary(String memberId, String name, List<String> emails, long messages, Instant lastMessageAt,
-                         Map<String, Long> statuses, LastMessage lastMessage) {
-    }
+    record MemberSummary(
+            String memberId,
+            String name,
+            List<String> emails,
+            long messages,
+            Instant lastMessageAt,
+            Map<String, Long> statuses,
+            LastMessage lastMessage) {}
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record MemberPage(List<MemberSummary> items, String nextCursor) {
-    }
+    record MemberPage(List<MemberSummary> items, String nextCursor) {}
 }

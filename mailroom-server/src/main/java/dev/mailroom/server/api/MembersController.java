@@ -33,11 +33,12 @@ class MembersController {
     }
 
     @GetMapping
-    MemberPage list(@AuthenticationPrincipal ApiKeys.Caller caller,
-                    @RequestParam(required = false) String memberId,
-                    @RequestParam(required = false) String search,
-                    @RequestParam(required = false) String limit,
-                    @RequestParam(required = false) String cursor) {
+    MemberPage list(
+            @AuthenticationPrincipal ApiKeys.Caller caller,
+            @RequestParam(required = false) String memberId,
+            @RequestParam(required = false) String search,
+            @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String cursor) {
         QueryParameters query = new QueryParameters();
         String text = search == null || search.isBlank() ? null : search.trim();
         if (text != null && text.length() > MAX_SEARCH) {
@@ -46,7 +47,12 @@ class MembersController {
         int pageSize = query.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
         MemberCursor after = query.cursor(cursor, MemberCursor::decode);
         query.validate();
-        return queries.list(caller.organizationId(), memberId == null || memberId.isEmpty() ? null : memberId, text, pageSize, after);
+        return queries.list(
+                caller.organizationId(),
+                memberId == null || memberId.isEmpty() ? null : memberId,
+                text,
+                pageSize,
+                after);
     }
 
     /** One member; ids with a '/' cannot travel in a path, {@code ?memberId=} takes any id. */

@@ -36,8 +36,7 @@ import tools.jackson.core.type.TypeReference;
 @Repository
 @ConditionalOnRole(Role.API)
 class MessageQueries {
-    private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {};
     private final NamedParameterJdbcTemplate named;
 
     MessageQueries(JdbcTemplate jdbc) {
@@ -56,44 +55,81 @@ class MessageQueries {
         MapSqlParameterSource params = new MapSqlParameterSource("id", id).addValue("org", organizationId);
         MessageDetail[] row = new MessageDetail[1];
         List<ActivityView> activities = new ArrayList<>();
-        named.query("SELECT m.status, m.from_email, m.subject, m.provider, m.provider_message_id, m.attempts, m.send_at,"
-                + " m.submitted_at, m.created_at, m.updated_at, a.status AS activity_status, a.occurred_at, a.recipient,"
-                + " a.provider AS activity_provider, a.provider_event, a.details"
-                + " FROM messages m LEFT JOIN activities a ON a.message_id = m.id"
-                + " WHERE m.id = :id AND m.organization_id = :org ORDER BY a.occurred_at, a.recorded_at", params, rs -> {
-            if (row[0] == null) {
-                row[0] = new MessageDetail(id, rs.getString("status"), rs.getString("from_email"), rs.getString("subject"),
-                        null, null, null, rs.getString("provider"), rs.getString("provider_message_id"), rs.getInt("attempts"),
-                        instant(rs, "send_at"), instant(rs, "submitted_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                        null);
-            }
-            if (rs.getString("activity_status") != null) {
-                activities.add(new ActivityView(rs.getString("activity_status"), instant(rs, "occurred_at"), rs.getString("recipient"),
-                        rs.getString("activity_provider"), rs.getString("provider_event"), details(rs.getString("details"))));
-            }
-        });
+        named.query(
+                "SELECT m.status, m.from_email, m.subject, m.provider, m.provider_message_id, m.attempts, m.send_at,"
+                        + " m.submitted_at, m.created_at, m.updated_at, a.status AS activity_status, a.occurred_at, a.recipient,"
+                        + " a.provider AS activity_provider, a.provider_event, a.details"
+                        + " FROM messages m LEFT JOIN activities a ON a.message_id = m.id"
+                        + " WHERE m.id = :id AND m.organization_id = :org ORDER BY a.occurred_at, a.recorded_at",
+                params,
+                rs -> {
+                    if (row[0] == null) {
+                        row[0] = new MessageDetail(
+                                id,
+                                rs.getString("status"),
+                                rs.getString("from_email"),
+                                rs.getString("subject"),
+                                null,
+                                null,
+                                null,
+                                rs.getString("provider"),
+                                rs.getString("provider_message_id"),
+                                rs.getInt("attempts"),
+                                instant(rs, "send_at"),
+                                instant(rs, "submitted_at"),
+                                instant(rs, "created_at"),
+                                instant(rs, "updated_at"),
+                                null);
+                    }
+                    if (rs.getString("activity_status") != null) {
+                        activities.add(new ActivityView(
+                                rs.getString("activity_status"),
+                                instant(rs, "occurred_at"),
+                                rs.getString("recipient"),
+                                rs.getString("activity_provider"),
+                                rs.getString("provider_event"),
+                                details(rs.getString("details"))));
+                    }
+                });
         if (row[0] == null) {
             return Optional.empty();
         }
         MessageDetail m = row[0];
-        String content = named.queryForObject("SELECT content FROM message_contents WHERE message_id = :id", params, String.class);
+        String content = named.queryForObject(
+                "SELECT content FROM message_contents WHERE message_id = :id", params, String.class);
         Email email = ContractJson.read(content.getBytes(StandardCharsets.UTF_8), Email.class);
-        return Optional.of(new MessageDetail(id, m.status(), m.from(), m.subject(), recipientsOf(List.of(id)).getOrDefault(id, List.of()),
-                email.tags(), email.metadata(), m.provider(), m.providerMessageId(), m.attempts(), m.sendAt(), m.submittedAt(),
-                m.createdAt(), m.updatedAt(), inPipelineOrder(activities)));
+        return Optional.of(new MessageDetail(
+                id,
+                m.status(),
+                m.from(),
+                m.subject(),
+                recipientsOf(List.of(id)).getOrDefault(id, List.of()),
+                email.tags(),
+                email.metadata(),
+                m.provider(),
+                m.providerMessageId(),
+                m.attempts(),
+                m.sendAt(),
+                m.submittedAt(),
+                m.createdAt(),
+                m.updatedAt(),
+                inPipelineOrder(activities)));
     }
 
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     Page list(MessageFilter filter) {
-        StringBuilder sql = new StringBuilder("SELECT m.id, m.status, m.from_email, m.subject, m.provider, m.created_at, m.updated_at"
-                + " FROM messages m WHERE m.organization_id = :org");
+        StringBuilder sql = new StringBuilder(
+                "SELECT m.id, m.status, m.from_email, m.subject, m.provider, m.created_at, m.updated_at"
+                        + " FROM messages m WHERE m.organization_id = :org");
         MapSqlParameterSource params = new MapSqlParameterSource("org", filter.organizationId());
         if (filter.recipient() != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM message_recipients r WHERE r.message_id = m.id AND r.email = :recipient)");
+            sql.append(
+                    " AND EXISTS (SELECT 1 FROM message_recipients r WHERE r.message_id = m.id AND r.email = :recipient)");
             params.addValue("recipient", filter.recipient());
         }
         if (filter.memberId() != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM message_recipients r WHERE r.message_id = m.id AND r.member_id = :member)");
+            sql.append(
+                    " AND EXISTS (SELECT 1 FROM message_recipients r WHERE r.message_id = m.id AND r.member_id = :member)");
             params.addValue("member", filter.memberId());
         }
         if (filter.status() != null) {
@@ -114,23 +150,48 @@ class MessageQueries {
         }
         if (filter.after() != null) {
             sql.append(" AND (m.created_at < :afterAt OR (m.created_at = :afterAt AND m.id < :afterId))");
-            params.addValue("afterAt", utc(filter.after().createdAt())).addValue("afterId", filter.after().id());
+            params.addValue("afterAt", utc(filter.after().createdAt()))
+                    .addValue("afterId", filter.after().id());
         }
         sql.append(" ORDER BY m.created_at DESC, m.id DESC LIMIT :limit");
         params.addValue("limit", filter.limit() + 1);
 
-        List<MessageSummary> rows = named.query(sql.toString(), params, (rs, i) -> new MessageSummary(rs.getObject("id", UUID.class),
-                rs.getString("status"), rs.getString("from_email"), rs.getString("subject"), null, null, rs.getString("provider"),
-                instant(rs, "created_at"), instant(rs, "updated_at")));
+        List<MessageSummary> rows = named.query(
+                sql.toString(),
+                params,
+                (rs, i) -> new MessageSummary(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("status"),
+                        rs.getString("from_email"),
+                        rs.getString("subject"),
+                        null,
+                        null,
+                        rs.getString("provider"),
+                        instant(rs, "created_at"),
+                        instant(rs, "updated_at")));
         boolean more = rows.size() > filter.limit();
         List<MessageSummary> page = more ? rows.subList(0, filter.limit()) : rows;
         List<UUID> ids = page.stream().map(MessageSummary::id).toList();
         Map<UUID, List<RecipientView>> recipients = recipientsOf(ids);
         Map<UUID, List<String>> tags = tagsOf(ids);
-        List<MessageSummary> items = page.stream().map(m -> new MessageSummary(m.id(), m.status(), m.from(), m.subject(),
-                recipients.getOrDefault(m.id(), List.of()), tags.getOrDefault(m.id(), List.of()), m.provider(), m.createdAt(),
-                m.updatedAt())).toList();
-        String next = more ? new PageCursor(page.get(page.size() - 1).createdAt(), page.get(page.size() - 1).id()).encode() : null;
+        List<MessageSummary> items = page.stream()
+                .map(m -> new MessageSummary(
+                        m.id(),
+                        m.status(),
+                        m.from(),
+                        m.subject(),
+                        recipients.getOrDefault(m.id(), List.of()),
+                        tags.getOrDefault(m.id(), List.of()),
+                        m.provider(),
+                        m.createdAt(),
+                        m.updatedAt()))
+                .toList();
+        String next = more
+                ? new PageCursor(
+                                page.get(page.size() - 1).createdAt(),
+                                page.get(page.size() - 1).id())
+                        .encode()
+                : null;
         return new Page(items, next);
     }
 
@@ -139,10 +200,18 @@ class MessageQueries {
         if (ids.isEmpty()) {
             return byMessage;
         }
-        named.query("SELECT message_id, kind, email, name, member_id FROM message_recipients WHERE message_id IN (:ids)"
-                + " ORDER BY message_id, position", new MapSqlParameterSource("ids", ids), rs -> {
-                    byMessage.computeIfAbsent(rs.getObject("message_id", UUID.class), k -> new ArrayList<>())
-                            .add(new RecipientView(rs.getString("kind"), rs.getString("email"), rs.getString("name"), rs.getString("member_id")));
+        named.query(
+                "SELECT message_id, kind, email, name, member_id FROM message_recipients WHERE message_id IN (:ids)"
+                        + " ORDER BY message_id, position",
+                new MapSqlParameterSource("ids", ids),
+                rs -> {
+                    byMessage
+                            .computeIfAbsent(rs.getObject("message_id", UUID.class), k -> new ArrayList<>())
+                            .add(new RecipientView(
+                                    rs.getString("kind"),
+                                    rs.getString("email"),
+                                    rs.getString("name"),
+                                    rs.getString("member_id")));
                 });
         return byMessage;
     }
@@ -152,9 +221,13 @@ class MessageQueries {
         if (ids.isEmpty()) {
             return byMessage;
         }
-        named.query("SELECT message_id, tag FROM message_tags WHERE message_id IN (:ids) ORDER BY tag",
-                new MapSqlParameterSource("ids", ids), rs -> {
-                    byMessage.computeIfAbsent(rs.getObject("message_id", UUID.class), k -> new ArrayList<>()).add(rs.getString("tag"));
+        named.query(
+                "SELECT message_id, tag FROM message_tags WHERE message_id IN (:ids) ORDER BY tag",
+                new MapSqlParameterSource("ids", ids),
+                rs -> {
+                    byMessage
+                            .computeIfAbsent(rs.getObject("message_id", UUID.class), k -> new ArrayList<>())
+                            .add(rs.getString("tag"));
                 });
         return byMessage;
     }

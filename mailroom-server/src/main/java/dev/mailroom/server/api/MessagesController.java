@@ -45,8 +45,12 @@ class MessagesController {
     private final Clock clock;
     private final InputLimits limits;
 
-    MessagesController(SubmissionPublisher submissions, MessageQueries queries, EnabledProviders providers, Clock clock,
-                       InputLimits limits) {
+    MessagesController(
+            SubmissionPublisher submissions,
+            MessageQueries queries,
+            EnabledProviders providers,
+            Clock clock,
+            InputLimits limits) {
         this.submissions = submissions;
         this.providers = providers;
         this.queries = queries;
@@ -55,9 +59,10 @@ class MessagesController {
     }
 
     @PostMapping
-    ResponseEntity<Submitted> submit(@AuthenticationPrincipal ApiKeys.Caller caller,
-                                     @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
-                                     @RequestBody SubmissionRequest request) {
+    ResponseEntity<Submitted> submit(
+            @AuthenticationPrincipal ApiKeys.Caller caller,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @RequestBody SubmissionRequest request) {
         Instant now = clock.instant();
         List<Violation> problems = new ArrayList<>(EmailRules.check(request.email()));
         // A past sendAt means now; a far one (or one no database can store) is refused here, not in a batch.
@@ -73,22 +78,29 @@ class MessagesController {
             throw new InvalidRequestException(InvalidRequestException.INVALID_EMAIL, problems);
         }
         // The same Idempotency-Key always names the same message, so a retried POST is recorded once.
-        UUID id = idempotencyKey == null ? UUID.randomUUID() : Ids.idempotentMessage(caller.organizationId(), idempotencyKey);
-        submissions.submit(new SubmitMessage(id, caller.organizationId(), now, request.email(), request.sendAt(), request.provider()));
+        UUID id = idempotencyKey == null
+                ? UUID.randomUUID()
+                : Ids.idempotentMessage(caller.organizationId(), idempotencyKey);
+        submissions.submit(new SubmitMessage(
+                id, caller.organizationId(), now, request.email(), request.sendAt(), request.provider()));
         URI location = URI.create("/api/v1/messages/" + id);
-        return ResponseEntity.accepted().location(location).body(new Submitted(id, MessageStatus.SUBMITTED.name(), location.toString()));
+        return ResponseEntity.accepted()
+                .location(location)
+                .body(new Submitted(id, MessageStatus.SUBMITTED.name(), location.toString()));
     }
 
     @GetMapping("/{id}")
     ResponseEntity<MessageDetail> get(@AuthenticationPrincipal ApiKeys.Caller caller, @PathVariable UUID id) {
-        return queries.find(caller.organizationId(), id).map(ResponseEntity::ok)
+        return queries.find(caller.organizationId(), id)
+                .map(ResponseEntity::ok)
                 .orElseThrow(() -> new MessageNotFoundException(id));
     }
 
     /** Cancels a scheduled message; 409 when it is no longer waiting for its send time. */
     @PostMapping("/{id}/cancel")
     ResponseEntity<Submitted> cancel(@AuthenticationPrincipal ApiKeys.Caller caller, @PathVariable UUID id) {
-        MessageDetail message = queries.find(caller.organizationId(), id).orElseThrow(() -> new MessageNotFoundException(id));
+        MessageDetail message =
+                queries.find(caller.organizationId(), id).orElseThrow(() -> new MessageNotFoundException(id));
         if (MessageStatus.CANCELED.name().equals(message.status())) {
             return ResponseEntity.ok(new Submitted(id, message.status(), "/api/v1/messages/" + id));
         }
@@ -100,22 +112,24 @@ class MessagesController {
     }
 
     @GetMapping
-    Page list(@AuthenticationPrincipal ApiKeys.Caller caller,
-              @RequestParam(required = false) String recipient,
-              @RequestParam(required = false) String memberId,
-              @RequestParam(required = false) String status,
-              @RequestParam(required = false) String tag,
-              @RequestParam(required = false) String since,
-              @RequestParam(required = false) String until,
-              @RequestParam(required = false) String limit,
-              @RequestParam(required = false) String cursor) {
+    Page list(
+            @AuthenticationPrincipal ApiKeys.Caller caller,
+            @RequestParam(required = false) String recipient,
+            @RequestParam(required = false) String memberId,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String tag,
+            @RequestParam(required = false) String since,
+            @RequestParam(required = false) String until,
+            @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String cursor) {
         QueryParameters query = new QueryParameters();
         MessageStatus statusFilter = null;
         if (status != null) {
             try {
                 statusFilter = MessageStatus.valueOf(status.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                query.add(new Violation("status", "unknown status '" + status + "'; use one of " + List.of(MessageStatus.values())));
+                query.add(new Violation(
+                        "status", "unknown status '" + status + "'; use one of " + List.of(MessageStatus.values())));
             }
         }
         Instant from = query.instant("since", since);
@@ -123,8 +137,16 @@ class MessagesController {
         int pageSize = query.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
         PageCursor after = query.cursor(cursor, PageCursor::decode);
         query.validate();
-        return queries.list(new MessageFilter(caller.organizationId(), blankToNull(recipient), blankToNull(memberId), statusFilter,
-                blankToNull(tag), from, to, pageSize, after));
+        return queries.list(new MessageFilter(
+                caller.organizationId(),
+                blankToNull(recipient),
+                blankToNull(memberId),
+                statusFilter,
+                blankToNull(tag),
+                from,
+                to,
+                pageSize,
+                after));
     }
 
     private static String blankToNull(String s) {

@@ -37,7 +37,8 @@ final class QueryParameters {
         try {
             at = INSTANTS.parse(text.trim(), Locale.ROOT);
         } catch (ParseException | DateTimeException e) {
-            problems.add(new Violation(name, "'" + text + "' is not an instant; use ISO-8601 such as 2026-01-31T12:00:00Z"));
+            problems.add(
+                    new Violation(name, "'" + text + "' is not an instant; use ISO-8601 such as 2026-01-31T12:00:00Z"));
             return null;
         }
         if (!isStorable(at)) {

@@ -48,7 +48,8 @@ class RequestBodyLimit extends OncePerRequestFilter {
      */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return request.getRequestURI().startsWith("/webhooks/") && request.getServletPath().startsWith("/webhooks/");
+        return request.getRequestURI().startsWith("/webhooks/")
+                && request.getServletPath().startsWith("/webhooks/");
     }
 
     @Override

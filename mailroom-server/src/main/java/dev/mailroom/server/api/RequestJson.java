@@ -40,7 +40,8 @@ class RequestJson {
     @Bean
     @Scope("prototype")
     JsonMapper.Builder constrainedJsonMapperBuilder(List<JsonMapperBuilderCustomizer> customizers, InputLimits limits) {
-        JsonMapper.Builder builder = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints(limits)).build());
+        JsonMapper.Builder builder = JsonMapper.builder(
+                JsonFactory.builder().streamReadConstraints(constraints(limits)).build());
         customizers.forEach(customizer -> customizer.customize(builder));
         return builder;
     }

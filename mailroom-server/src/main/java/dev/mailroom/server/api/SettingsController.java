@@ -41,8 +41,7 @@ class SettingsController {
         this.providers = providers;
     }
 
-    record DefaultProviderRequest(String provider) {
-    }
+    record DefaultProviderRequest(String provider) {}
 
     @GetMapping
     Map<String, Object> current() {
@@ -53,18 +52,20 @@ class SettingsController {
     }
 
     @PutMapping("/default-provider")
-    ResponseEntity<Map<String, Object>> changeDefaultProvider(@AuthenticationPrincipal ApiKeys.Caller caller,
-                                                              @RequestBody DefaultProviderRequest request) {
+    ResponseEntity<Map<String, Object>> changeDefaultProvider(
+            @AuthenticationPrincipal ApiKeys.Caller caller, @RequestBody DefaultProviderRequest request) {
         if (!caller.admin()) {
             throw new ResponseStatusException(HttpStatus.FORBIDDEN, "changing settings needs an admin API key");
         }
         if (request == null || request.provider() == null) {
-            throw new InvalidRequestException(InvalidRequestException.INVALID_SETTING,
+            throw new InvalidRequestException(
+                    InvalidRequestException.INVALID_SETTING,
                     List.of(new Violation("provider", "is required; one of " + providers.names())));
         }
         String problem = providers.problemWith(request.provider());
         if (problem != null) {
-            throw new InvalidRequestException(InvalidRequestException.INVALID_SETTING, List.of(new Violation("provider", problem)));
+            throw new InvalidRequestException(
+                    InvalidRequestException.INVALID_SETTING, List.of(new Violation("provider", problem)));
         }
         SettingChange change = new SettingChange(SettingNames.DEFAULT_PROVIDER, request.provider(), clock.instant());
         publisher.publish(change);

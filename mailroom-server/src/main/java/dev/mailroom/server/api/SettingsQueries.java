@@ -20,7 +20,8 @@ class SettingsQueries {
 
     /** The default provider an administrator stored; empty while none was (the configured one applies). */
     Optional<String> storedDefaultProvider() {
-        List<String> stored = jdbc.queryForList("SELECT setting_value FROM settings WHERE name = ?", String.class, SettingNames.DEFAULT_PROVIDER);
+        List<String> stored = jdbc.queryForList(
+                "SELECT setting_value FROM settings WHERE name = ?", String.class, SettingNames.DEFAULT_PROVIDER);
         return stored.stream().findFirst();
     }
 }

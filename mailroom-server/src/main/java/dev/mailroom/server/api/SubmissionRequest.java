@@ -8,5 +8,4 @@ import java.time.Instant;
  * The body of {@code POST /api/v1/messages}, as in the Contract: the {@link Email}'s fields at the
  * top level, beside when to send it and through which provider.
  */
-record SubmissionRequest(@JsonUnwrapped Email email, Instant sendAt, String provider) {
-}
+record SubmissionRequest(@JsonUnwrapped Email email, Instant sendAt, String provider) {}

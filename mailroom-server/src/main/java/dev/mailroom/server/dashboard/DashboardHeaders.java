@@ -18,11 +18,11 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  * without a hard refresh; everything else is {@code no-store} (Spring Security's default).
  */
 public final class DashboardHeaders {
-    public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
-            + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    public static final String CONTENT_SECURITY_POLICY =
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
+                    + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    private DashboardHeaders() {
-    }
+    private DashboardHeaders() {}
 
     /** The chain's headers: this policy, no referrer, never framed; nosniff and no-store stay Spring Security's defaults. */
     public static void configure(HeadersConfigurer<HttpSecurity> headers) {

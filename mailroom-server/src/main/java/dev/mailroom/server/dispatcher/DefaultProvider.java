@@ -20,8 +20,7 @@ import org.springframework.stereotype.Component;
 class DefaultProvider {
     private static final Logger log = LoggerFactory.getLogger(DefaultProvider.class);
 
-    private record Current(String name, long version) {
-    }
+    private record Current(String name, long version) {}
 
     private final AtomicReference<Current> current;
 
@@ -42,7 +41,11 @@ class DefaultProvider {
         Current next = new Current(provider, snapshot.version());
         Current before = current.getAndUpdate(c -> snapshot.version() > c.version() ? next : c);
         if (snapshot.version() > before.version() && !provider.equals(before.name())) {
-            log.info("Default provider is now '{}' (was '{}', settings version {})", provider, before.name(), snapshot.version());
+            log.info(
+                    "Default provider is now '{}' (was '{}', settings version {})",
+                    provider,
+                    before.name(),
+                    snapshot.version());
         }
     }
 }

@@ -26,7 +26,10 @@ class DispatchListener {
         this.deadLetterQueue = deadLetterQueue;
     }
 
-    @RabbitListener(id = "dispatching", queues = QueueNames.DISPATCHING, containerFactory = BatchListenerFactories.DISPATCHER)
+    @RabbitListener(
+            id = "dispatching",
+            queues = QueueNames.DISPATCHING,
+            containerFactory = BatchListenerFactories.DISPATCHER)
     void onBatch(List<Message> messages) {
         List<DispatchCommand> commands = new ArrayList<>(messages.size());
         for (Message message : messages) {

@@ -41,7 +41,12 @@ class Dispatcher implements AutoCloseable {
     private final ExecutorService sends;
     private final MeterRegistry meters;
 
-    Dispatcher(ProviderRouter router, ConfirmedPublisher publisher, Clock clock, MailroomProperties properties, MeterRegistry meters) {
+    Dispatcher(
+            ProviderRouter router,
+            ConfirmedPublisher publisher,
+            Clock clock,
+            MailroomProperties properties,
+            MeterRegistry meters) {
         this.router = router;
         this.meters = meters;
         this.publisher = publisher;
@@ -57,7 +62,8 @@ class Dispatcher implements AutoCloseable {
         List<CompletableFuture<ActivityReport>> outcomes = commands.stream()
                 .map(c -> CompletableFuture.supplyAsync(() -> sendOne(c), sends))
                 .toList();
-        publisher.publishAll(TrackingMessages.of(outcomes.stream().map(CompletableFuture::join).toList()));
+        publisher.publishAll(TrackingMessages.of(
+                outcomes.stream().map(CompletableFuture::join).toList()));
     }
 
     private ActivityReport sendOne(DispatchCommand command) {
@@ -70,25 +76,33 @@ class Dispatcher implements AutoCloseable {
         if (!problems.isEmpty()) {
             String summary = Violation.summary(problems);
             // Bounded: the reason is stored with the FAILED activity.
-            String reason = "invalid email: " + (summary.length() > MAX_REASON_LENGTH ? summary.substring(0, MAX_REASON_LENGTH) + "…" : summary);
+            String reason = "invalid email: "
+                    + (summary.length() > MAX_REASON_LENGTH ? summary.substring(0, MAX_REASON_LENGTH) + "…" : summary);
             log.warn("Dispatch command for message {} refused: {}", command.messageId(), reason);
             routed = new ProviderRouter.Routed(command.provider(), new DeliveryOutcome.Rejected(reason));
         } else {
             routed = send(command);
         }
-        meters.counter("mailroom.dispatch.outcomes", "provider", String.valueOf(routed.provider()),
-                "outcome", routed.outcome().getClass().getSimpleName()).increment();
+        meters.counter(
+                        "mailroom.dispatch.outcomes",
+                        "provider",
+                        String.valueOf(routed.provider()),
+                        "outcome",
+                        routed.outcome().getClass().getSimpleName())
+                .increment();
         return report(command, routed.provider(), routed.outcome());
     }
 
     private ProviderRouter.Routed send(DispatchCommand command) {
         ProviderRouter.Routed routed;
         try {
-            routed = router.send(command.provider(), new OutboundEmail(command.messageId(), command.attempt(), command.email()));
+            routed = router.send(
+                    command.provider(), new OutboundEmail(command.messageId(), command.attempt(), command.email()));
         } catch (RuntimeException e) {
             // A bug in a sender; retrying keeps the message alive until it is fixed or attempts run out.
             log.error("Sending message {} threw", command.messageId(), e);
-            routed = new ProviderRouter.Routed(command.provider(), new DeliveryOutcome.RetryLater("internal error while sending: " + e, null));
+            routed = new ProviderRouter.Routed(
+                    command.provider(), new DeliveryOutcome.RetryLater("internal error while sending: " + e, null));
         }
         return routed;
     }
@@ -99,15 +113,21 @@ class Dispatcher implements AutoCloseable {
         details.put("attempt", attempt);
         // Java 17: no pattern matching for switch yet, so the sealed outcomes are tested in turn.
         if (outcome instanceof DeliveryOutcome.Accepted accepted) {
-            return ActivityReport.dispatched(command.messageId(), attempt, provider, accepted.providerMessageId(), clock.instant(), details);
+            return ActivityReport.dispatched(
+                    command.messageId(), attempt, provider, accepted.providerMessageId(), clock.instant(), details);
         }
         if (outcome instanceof DeliveryOutcome.RetryLater later) {
             details.put("reason", later.reason());
             if (later.notBefore() != null) {
                 details.put("retryAfter", later.notBefore().toString());
             }
-            return ActivityReport.deferred(command.messageId(), attempt, provider, clock.instant(),
-                    later.notBefore() == null ? clock.instant() : later.notBefore(), details);
+            return ActivityReport.deferred(
+                    command.messageId(),
+                    attempt,
+                    provider,
+                    clock.instant(),
+                    later.notBefore() == null ? clock.instant() : later.notBefore(),
+                    details);
         }
         DeliveryOutcome.Rejected rejected = (DeliveryOutcome.Rejected) outcome;
         details.put("reason", rejected.reason());

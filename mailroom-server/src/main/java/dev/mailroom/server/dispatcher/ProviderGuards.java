@@ -54,10 +54,14 @@ class ProviderGuards {
         if (perSecond == null || perSecond <= 0) {
             return Optional.empty();
         }
-        return Optional.of(limiters.computeIfAbsent(provider, name -> RateLimiter.of(name, RateLimiterConfig.custom()
-                .limitForPeriod(perSecond)
-                .limitRefreshPeriod(Duration.ofSeconds(1))
-                .timeoutDuration(PERMIT_WAIT)
-                .build())));
+        return Optional.of(limiters.computeIfAbsent(
+                provider,
+                name -> RateLimiter.of(
+                        name,
+                        RateLimiterConfig.custom()
+                                .limitForPeriod(perSecond)
+                                .limitRefreshPeriod(Duration.ofSeconds(1))
+                                .timeoutDuration(PERMIT_WAIT)
+                                .build())));
     }
 }

@@ -34,8 +34,7 @@ import org.springframework.stereotype.Component;
 @ConditionalOnRole(Role.DISPATCHER)
 class ProviderRouter {
     /** The outcome and the provider that produced it (which may be a failover provider). */
-    record Routed(String provider, DeliveryOutcome outcome) {
-    }
+    record Routed(String provider, DeliveryOutcome outcome) {}
 
     private final Map<String, EmailSender> senders;
     private final DefaultProvider defaultProvider;
@@ -43,7 +42,8 @@ class ProviderRouter {
     private final ProviderGuards guards;
     private final Clock clock;
 
-    ProviderRouter(List<EmailSender> senders, DefaultProvider defaultProvider, MailroomProperties properties, Clock clock) {
+    ProviderRouter(
+            List<EmailSender> senders, DefaultProvider defaultProvider, MailroomProperties properties, Clock clock) {
         this.senders = senders.stream().collect(Collectors.toUnmodifiableMap(EmailSender::name, Function.identity()));
         this.defaultProvider = defaultProvider;
         this.failover = properties.providers().failover();
@@ -52,8 +52,8 @@ class ProviderRouter {
         List<String> unknown = new ArrayList<>(this.failover);
         unknown.removeAll(this.senders.keySet());
         if (!unknown.isEmpty()) {
-            throw new IllegalStateException("mailroom.providers.failover names providers not configured here: " + unknown
-                    + "; configured: " + this.senders.keySet());
+            throw new IllegalStateException("mailroom.providers.failover names providers not configured here: "
+                    + unknown + "; configured: " + this.senders.keySet());
         }
     }
 
@@ -70,8 +70,10 @@ class ProviderRouter {
             EmailSender sender = senders.get(name);
             if (sender == null) {
                 if (name.equals(first) && pinned) {
-                    return new Routed(name, new DeliveryOutcome.Rejected("provider '" + name + "' is not configured on this dispatcher;"
-                            + " configured: " + senders.keySet()));
+                    return new Routed(
+                            name,
+                            new DeliveryOutcome.Rejected("provider '" + name + "' is not configured on this dispatcher;"
+                                    + " configured: " + senders.keySet()));
                 }
                 continue;
             }
@@ -84,18 +86,28 @@ class ProviderRouter {
         }
         if (openOne != null) {
             // Try again once the breaker lets a trial send through.
-            return new Routed(openOne, new DeliveryOutcome.RetryLater("provider '" + openOne + "' is failing (circuit open)"
-                    + (pinned ? "" : " and no failover provider is available"), clock.instant().plus(guards.openFor())));
+            return new Routed(
+                    openOne,
+                    new DeliveryOutcome.RetryLater(
+                            "provider '" + openOne + "' is failing (circuit open)"
+                                    + (pinned ? "" : " and no failover provider is available"),
+                            clock.instant().plus(guards.openFor())));
         }
-        return new Routed(first, new DeliveryOutcome.RetryLater("the default provider '" + first + "' is not configured on this"
-                + " dispatcher and no failover provider is; configured: " + senders.keySet(), null));
+        return new Routed(
+                first,
+                new DeliveryOutcome.RetryLater(
+                        "the default provider '" + first + "' is not configured on this"
+                                + " dispatcher and no failover provider is; configured: " + senders.keySet(),
+                        null));
     }
 
     private DeliveryOutcome sendGuarded(EmailSender sender, CircuitBreaker breaker, OutboundEmail email) {
         Optional<RateLimiter> limiter = guards.limiter(sender.name());
         if (limiter.isPresent() && !limiter.get().acquirePermission()) {
             breaker.releasePermission();
-            return new DeliveryOutcome.RetryLater("send-rate limit of provider '" + sender.name() + "' reached", clock.instant().plusSeconds(1));
+            return new DeliveryOutcome.RetryLater(
+                    "send-rate limit of provider '" + sender.name() + "' reached",
+                    clock.instant().plusSeconds(1));
         }
         long start = System.nanoTime();
         DeliveryOutcome outcome;

@@ -6,6 +6,7 @@ import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.SettingsSnapshot;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Binding;
@@ -13,7 +14,6 @@ import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.Queue;
-import java.util.UUID;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,13 +42,18 @@ class SettingsListener {
 
     @Bean
     static Binding dispatcherSettingsBinding(Queue dispatcherSettingsQueue) {
-        return BindingBuilder.bind(dispatcherSettingsQueue).to(new FanoutExchange(QueueNames.SETTINGS_EXCHANGE, true, false));
+        return BindingBuilder.bind(dispatcherSettingsQueue)
+                .to(new FanoutExchange(QueueNames.SETTINGS_EXCHANGE, true, false));
     }
 
     @RabbitListener(id = "settings", queues = "#{dispatcherSettingsQueue.name}")
     void onSnapshot(Message message) {
-        if (!SettingsSnapshot.ENVELOPE.type().equals(message.getMessageProperties().getType())) {
-            log.warn("Ignoring a settings message of type {}", message.getMessageProperties().getType());
+        if (!SettingsSnapshot.ENVELOPE
+                .type()
+                .equals(message.getMessageProperties().getType())) {
+            log.warn(
+                    "Ignoring a settings message of type {}",
+                    message.getMessageProperties().getType());
             return;
         }
         try {

@@ -2,8 +2,8 @@ package dev.mailroom.server.embedded;
 
 import dev.mailroom.server.DataDirectory;
 import java.nio.file.Path;
-import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -22,8 +22,11 @@ class EmbeddedBrokerConfiguration {
         // The broker accepts exactly the credentials Mailroom's own connections use: the generated
         // ones of this installation, unless spring.rabbitmq.username/password are set.
         Path dataDir = DataDirectory.ensurePrivate(EmbeddedDefaults.dataDir(env));
-        return new EmbeddedQpidBroker(dataDir.resolve("broker"), port,
-                env.getRequiredProperty("spring.rabbitmq.username"), env.getRequiredProperty("spring.rabbitmq.password"));
+        return new EmbeddedQpidBroker(
+                dataDir.resolve("broker"),
+                port,
+                env.getRequiredProperty("spring.rabbitmq.username"),
+                env.getRequiredProperty("spring.rabbitmq.password"));
     }
 
     /**
@@ -62,7 +65,8 @@ class EmbeddedBrokerConfiguration {
     @Bean
     static BeanFactoryPostProcessor connectionFactoryWaitsForEmbeddedBroker() {
         return beanFactory -> {
-            for (String name : beanFactory.getBeanNamesForType(org.springframework.amqp.rabbit.connection.ConnectionFactory.class, true, false)) {
+            for (String name : beanFactory.getBeanNamesForType(
+                    org.springframework.amqp.rabbit.connection.ConnectionFactory.class, true, false)) {
                 BeanDefinition definition = beanFactory.getBeanDefinition(name);
                 String[] dependsOn = definition.getDependsOn();
                 String[] merged = dependsOn == null ? new String[] {BROKER_BEAN} : append(dependsOn, BROKER_BEAN);

@@ -24,8 +24,7 @@ class EmbeddedDataDirectoryConfiguration {
     static final String DIRECTORY_BEAN = "embeddedDataDirectory";
 
     /** The data directory, made private when this bean is created. */
-    record EmbeddedDataDirectory(Path path) {
-    }
+    record EmbeddedDataDirectory(Path path) {}
 
     @Bean(DIRECTORY_BEAN)
     EmbeddedDataDirectory embeddedDataDirectory(Environment env) {
@@ -36,7 +35,9 @@ class EmbeddedDataDirectoryConfiguration {
 
     @EventListener(ApplicationReadyEvent.class)
     void makeFilesPrivate(ApplicationReadyEvent event) {
-        DataDirectory.makePrivate(event.getApplicationContext().getBean(EmbeddedDataDirectory.class).path());
+        DataDirectory.makePrivate(event.getApplicationContext()
+                .getBean(EmbeddedDataDirectory.class)
+                .path());
     }
 
     /** The database must not create its files before their directory is private. */
@@ -46,7 +47,10 @@ class EmbeddedDataDirectoryConfiguration {
             for (String name : beanFactory.getBeanNamesForType(DataSource.class, true, false)) {
                 BeanDefinition definition = beanFactory.getBeanDefinition(name);
                 String[] dependsOn = definition.getDependsOn();
-                definition.setDependsOn(dependsOn == null ? new String[] {DIRECTORY_BEAN} : EmbeddedBrokerConfiguration.append(dependsOn, DIRECTORY_BEAN));
+                definition.setDependsOn(
+                        dependsOn == null
+                                ? new String[] {DIRECTORY_BEAN}
+                                : EmbeddedBrokerConfiguration.append(dependsOn, DIRECTORY_BEAN));
             }
         };
     }

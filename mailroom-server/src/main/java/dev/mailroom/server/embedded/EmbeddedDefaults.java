@@ -5,19 +5,19 @@ import dev.mailroom.server.Role;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
-import java.nio.file.Path;
 
 /**
  * Makes the zero-configuration run work: when no broker ({@code spring.rabbitmq.host} or
@@ -34,6 +34,7 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
     static final String AMQP_PORT = "mailroom.embedded.amqp-port";
     /** Where the embedded broker's generated password is, for the start-up banner. */
     static final String PASSWORD_LOCATION = "mailroom.embedded.amqp-password-location";
+
     static final String DEFAULT_USERNAME = "mailroom";
     private static final String DATA_DIR = "mailroom.data-dir";
     private static final String DEFAULT_DATA_DIR = "mailroom-data";
@@ -44,7 +45,8 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
         Map<String, Object> defaults = new HashMap<>();
 
         boolean databaseConfigured = env.containsProperty("spring.datasource.url");
-        boolean brokerConfigured = env.containsProperty("spring.rabbitmq.host") || env.containsProperty("spring.rabbitmq.addresses");
+        boolean brokerConfigured =
+                env.containsProperty("spring.rabbitmq.host") || env.containsProperty("spring.rabbitmq.addresses");
         if (brokerConfigured) {
             defaults.put(EMBEDDED_BROKER, "false");
             defaults.put(BROKER_KIND, "rabbitmq");
@@ -63,7 +65,8 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
         }
 
         if (!Role.needsDatabase(roles)) {
-            defaults.put("spring.autoconfigure.exclude",
+            defaults.put(
+                    "spring.autoconfigure.exclude",
                     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
         } else if (!env.containsProperty("spring.datasource.url")) {
             // Computed when read, not now: mailroom.data-dir may still be set by a property
@@ -87,7 +90,8 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
         defaults.put("spring.flyway.enabled", Boolean.toString(roles.contains(Role.OPERATOR)));
         // Readiness waits for the database only where there is one: a group naming a missing
         // contributor fails the start-up (a dispatcher or webhook sink alone has no DataSource).
-        defaults.put("management.endpoint.health.group.readiness.include",
+        defaults.put(
+                "management.endpoint.health.group.readiness.include",
                 Role.needsDatabase(roles) ? "readinessState,rabbit,db" : "readinessState,rabbit");
 
         // Added last: lowest precedence, so anything the user configured wins.
@@ -112,11 +116,13 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
         @Override
         public Object getProperty(String name) {
             if ("spring.rabbitmq.password".equals(name)) {
-                return passwords.computeIfAbsent(passwordFile(), file -> DataDirectory.readOrCreatePrivateFile(file, () -> {
-                    byte[] random = new byte[24];
-                    RANDOM.nextBytes(random);
-                    return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-                }));
+                return passwords.computeIfAbsent(
+                        passwordFile(),
+                        file -> DataDirectory.readOrCreatePrivateFile(file, () -> {
+                            byte[] random = new byte[24];
+                            RANDOM.nextBytes(random);
+                            return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+                        }));
             }
             if (PASSWORD_LOCATION.equals(name)) {
                 return passwordFile().toString();

@@ -7,7 +7,6 @@ import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -42,22 +41,25 @@ class EmbeddedQpidBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedQpidBroker.class);
     /** Derby's SQLState for "another JVM has booted this database". */
     private static final String DERBY_ALREADY_BOOTED = "XSDB6";
+
     private static final String DERBY_DURABILITY = "derby.system.durability";
 
     private final AtomicReference<SystemConfig<?>> systemConfig = new AtomicReference<>();
-    private final SystemLauncher launcher = new SystemLauncher(new SystemLauncherListener.DefaultSystemLauncherListener() {
-        @Override
-        public void onContainerResolve(SystemConfig<?> config) {
-            systemConfig.set(config);
-        }
+    private final SystemLauncher launcher =
+            new SystemLauncher(new SystemLauncherListener.DefaultSystemLauncherListener() {
+                @Override
+                public void onContainerResolve(SystemConfig<?> config) {
+                    systemConfig.set(config);
+                }
 
-        @Override
-        public void errorOnStartup(RuntimeException e) {
-            startupError.set(e);
-        }
-    });
+                @Override
+                public void errorOnStartup(RuntimeException e) {
+                    startupError.set(e);
+                }
+            });
     /** Qpid logs what failed at start-up and goes on; this keeps it, to stop the start with it. */
     private final AtomicReference<RuntimeException> startupError = new AtomicReference<>();
+
     private final int port;
     private final Path storeDir;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -77,17 +79,26 @@ class EmbeddedQpidBroker implements AutoCloseable {
             // The broker's own configuration (users, port, node) is rebuilt from the file at every
             // start; the virtual host node's Derby store is what persists (queues, messages).
             attributes.put("type", "Memory");
-            attributes.put("initialConfigurationLocation", config.toUri().toURL().toExternalForm());
-            attributes.put("initialSystemPropertiesLocation", systemProperties.toUri().toURL().toExternalForm());
+            attributes.put(
+                    "initialConfigurationLocation", config.toUri().toURL().toExternalForm());
+            attributes.put(
+                    "initialSystemPropertiesLocation",
+                    systemProperties.toUri().toURL().toExternalForm());
             attributes.put("startupLoggedToSystemOut", false);
-            attributes.put("context", Map.of(
-                    "qpid.work_dir", workDir.toString(),
-                    // A port that cannot bind or a store that cannot open fails the start instead
-                    // of leaving a broker without them.
-                    Broker.BROKER_FAIL_STARTUP_WITH_ERRORED_CHILD, "true",
-                    Broker.BROKER_FAIL_STARTUP_WITH_ERRORED_CHILD_SCOPE, "ALL",
-                    // Lets the same declarations as on RabbitMQ pass (queue arguments it does not know).
-                    "queue.behaviourOnUnknownDeclareArgument", "IGNORE"));
+            attributes.put(
+                    "context",
+                    Map.of(
+                            "qpid.work_dir",
+                            workDir.toString(),
+                            // A port that cannot bind or a store that cannot open fails the start instead
+                            // of leaving a broker without them.
+                            Broker.BROKER_FAIL_STARTUP_WITH_ERRORED_CHILD,
+                            "true",
+                            Broker.BROKER_FAIL_STARTUP_WITH_ERRORED_CHILD_SCOPE,
+                            "ALL",
+                            // Lets the same declarations as on RabbitMQ pass (queue arguments it does not know).
+                            "queue.behaviourOnUnknownDeclareArgument",
+                            "IGNORE"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the embedded broker's directory " + workDir, e);
         }
@@ -122,20 +133,26 @@ class EmbeddedQpidBroker implements AutoCloseable {
     /** The start failed: says why, and what to change. */
     private EmbeddedBrokerStartException explain(Exception e) {
         if (causedBy(e, DERBY_ALREADY_BOOTED)) {
-            return new EmbeddedBrokerStartException("The embedded AMQP broker cannot open its store " + storeDir
-                    + ": another process is using it (another Mailroom with the same mailroom.data-dir?).",
-                    "Stop that process, or give this Mailroom a data directory of its own (mailroom.data-dir).", e);
+            return new EmbeddedBrokerStartException(
+                    "The embedded AMQP broker cannot open its store " + storeDir
+                            + ": another process is using it (another Mailroom with the same mailroom.data-dir?).",
+                    "Stop that process, or give this Mailroom a data directory of its own (mailroom.data-dir).",
+                    e);
         }
         if (!canBind(port)) {
-            return new EmbeddedBrokerStartException("The embedded AMQP broker cannot listen on 127.0.0.1:" + port
-                    + ": the port is in use (by another Mailroom, or another program).",
+            return new EmbeddedBrokerStartException(
+                    "The embedded AMQP broker cannot listen on 127.0.0.1:" + port
+                            + ": the port is in use (by another Mailroom, or another program).",
                     "Set mailroom.embedded.amqp-port to a free port (0 picks any free port),"
-                            + " or set spring.rabbitmq.host to use a broker of your own.", e);
+                            + " or set spring.rabbitmq.host to use a broker of your own.",
+                    e);
         }
-        return new EmbeddedBrokerStartException("The embedded AMQP broker (127.0.0.1:" + port + ", store " + storeDir
-                + ") did not start: " + e.getMessage(),
+        return new EmbeddedBrokerStartException(
+                "The embedded AMQP broker (127.0.0.1:" + port + ", store " + storeDir + ") did not start: "
+                        + e.getMessage(),
                 "See the log above for the broker's own error. If another Mailroom runs on this machine, give this one"
-                        + " its own mailroom.embedded.amqp-port and mailroom.data-dir.", e);
+                        + " its own mailroom.embedded.amqp-port and mailroom.data-dir.",
+                e);
     }
 
     private static boolean causedBy(Throwable e, String sqlState) {
@@ -184,7 +201,8 @@ class EmbeddedQpidBroker implements AutoCloseable {
 
     private static void check(ConfiguredObject<?> object, List<String> problems) {
         if (object.getState() != State.ACTIVE) {
-            problems.add(object.getCategoryClass().getSimpleName() + " " + object.getName() + " is " + object.getState());
+            problems.add(
+                    object.getCategoryClass().getSimpleName() + " " + object.getName() + " is " + object.getState());
         }
     }
 

@@ -26,19 +26,29 @@ public class BatchListenerFactories {
      * batch of 200 filling for most of a second.
      */
     private static final long BATCH_WAIT_MILLIS = 20;
+
     private static final long SHUTDOWN_TIMEOUT_MILLIS = 20_000;
 
     @Bean(OPERATOR)
-    SimpleRabbitListenerContainerFactory operatorBatchFactory(ConnectionFactory connectionFactory, MailroomProperties properties) {
-        return batchFactory(connectionFactory, properties.operator().batchSize(), properties.operator().consumers());
+    SimpleRabbitListenerContainerFactory operatorBatchFactory(
+            ConnectionFactory connectionFactory, MailroomProperties properties) {
+        return batchFactory(
+                connectionFactory,
+                properties.operator().batchSize(),
+                properties.operator().consumers());
     }
 
     @Bean(DISPATCHER)
-    SimpleRabbitListenerContainerFactory dispatcherBatchFactory(ConnectionFactory connectionFactory, MailroomProperties properties) {
-        return batchFactory(connectionFactory, properties.dispatcher().batchSize(), properties.dispatcher().consumers());
+    SimpleRabbitListenerContainerFactory dispatcherBatchFactory(
+            ConnectionFactory connectionFactory, MailroomProperties properties) {
+        return batchFactory(
+                connectionFactory,
+                properties.dispatcher().batchSize(),
+                properties.dispatcher().consumers());
     }
 
-    private static SimpleRabbitListenerContainerFactory batchFactory(ConnectionFactory connectionFactory, int batchSize, int consumers) {
+    private static SimpleRabbitListenerContainerFactory batchFactory(
+            ConnectionFactory connectionFactory, int batchSize, int consumers) {
         SimpleRabbitListenerContainerFactory factory = new SimpleRabbitListenerContainerFactory();
         factory.setConnectionFactory(connectionFactory);
         factory.setAcknowledgeMode(AcknowledgeMode.AUTO);

@@ -1,7 +1,7 @@
 package dev.mailroom.server.messaging;
 
-import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.contracts.QueueNames;
+import dev.mailroom.server.MailroomProperties;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.amqp.core.Binding;
@@ -47,11 +47,18 @@ class BrokerTopology {
         if (rabbit) {
             declarables.add(deadLetters);
         }
-        for (String name : List.of(QueueNames.MAILBOX, QueueNames.DISPATCHING, QueueNames.TRACKING, QueueNames.CONTROL, QueueNames.DEAD_LETTERS)) {
+        for (String name : List.of(
+                QueueNames.MAILBOX,
+                QueueNames.DISPATCHING,
+                QueueNames.TRACKING,
+                QueueNames.CONTROL,
+                QueueNames.DEAD_LETTERS)) {
             QueueBuilder builder = QueueBuilder.durable(name);
             if (rabbit) {
-                builder.quorum().deliveryLimit(deliveryLimit)
-                        .deadLetterExchange(DEAD_LETTER_EXCHANGE).deadLetterRoutingKey(name + ".dlq");
+                builder.quorum()
+                        .deliveryLimit(deliveryLimit)
+                        .deadLetterExchange(DEAD_LETTER_EXCHANGE)
+                        .deadLetterRoutingKey(name + ".dlq");
                 if (QueueNames.DEAD_LETTERS.equals(name)) {
                     builder.maxLength(DEAD_LETTERS_MAX_LENGTH).overflow(QueueBuilder.Overflow.rejectPublish);
                 }

@@ -1,14 +1,14 @@
 package dev.mailroom.server.messaging;
 
+import dev.mailroom.contracts.QueueMessage;
+import dev.mailroom.server.MailroomProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import dev.mailroom.server.MailroomProperties;
-import dev.mailroom.contracts.QueueMessage;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -89,19 +89,24 @@ public class ConfirmedPublisher {
         }
         // Queue messages per email is a cost the benchmark reports; counted once confirmed, one
         // meter lookup per queue of the batch rather than per message (this is the hot path).
-        messages.stream().collect(Collectors.groupingBy(OutgoingMessage::queue, Collectors.counting()))
-                .forEach((queue, count) -> meters.counter("mailroom.broker.published", "queue", queue).increment(count));
+        messages.stream()
+                .collect(Collectors.groupingBy(OutgoingMessage::queue, Collectors.counting()))
+                .forEach((queue, count) -> meters.counter("mailroom.broker.published", "queue", queue)
+                        .increment(count));
     }
 
     private static void awaitConfirm(CorrelationData correlation, long deadlineNanos) {
         try {
-            CorrelationData.Confirm confirm = correlation.getFuture().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            CorrelationData.Confirm confirm =
+                    correlation.getFuture().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (!confirm.ack()) {
-                throw new PublishFailedException("the broker refused message " + correlation.getId() + ": " + confirm.reason());
+                throw new PublishFailedException(
+                        "the broker refused message " + correlation.getId() + ": " + confirm.reason());
             }
             if (correlation.getReturned() != null) {
                 throw new PublishFailedException("message " + correlation.getId() + " was unroutable: "
-                        + correlation.getReturned().getReplyText() + " (routing key " + correlation.getReturned().getRoutingKey() + ")");
+                        + correlation.getReturned().getReplyText() + " (routing key "
+                        + correlation.getReturned().getRoutingKey() + ")");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -32,8 +32,15 @@ public class DeadLetterQueue {
         String deadLetterId = messageId == null ? "no-id:" + UUID.nameUUIDFromBytes(body) : messageId;
         String why = reason == null || reason.isBlank() ? "no reason given" : reason;
         // Raw: the original's own bytes and type, whatever they are (it may not be readable at all).
-        publisher.publishRaw(new OutgoingMessage(QueueNames.DEAD_LETTERS, deadLetterId, original.getMessageProperties().getType(), body,
-                Map.of(REASON_HEADER, why.length() <= MAX_REASON ? why : why.substring(0, MAX_REASON) + "…",
-                        ORIGINAL_QUEUE_HEADER, fromQueue == null ? "unknown" : fromQueue)));
+        publisher.publishRaw(new OutgoingMessage(
+                QueueNames.DEAD_LETTERS,
+                deadLetterId,
+                original.getMessageProperties().getType(),
+                body,
+                Map.of(
+                        REASON_HEADER,
+                        why.length() <= MAX_REASON ? why : why.substring(0, MAX_REASON) + "…",
+                        ORIGINAL_QUEUE_HEADER,
+                        fromQueue == null ? "unknown" : fromQueue)));
     }
 }

@@ -25,6 +25,7 @@ public record OutgoingMessage(String queue, String messageId, String type, byte[
      * @throws IllegalStateException for a broadcast (settings snapshot), which goes to an exchange, not a queue
      */
     public static OutgoingMessage of(QueueMessage message) {
-        return new OutgoingMessage(message.envelope().queue(), message.amqpMessageId(), message.type(), ContractJson.write(message));
+        return new OutgoingMessage(
+                message.envelope().queue(), message.amqpMessageId(), message.type(), ContractJson.write(message));
     }
 }

@@ -9,8 +9,7 @@ import org.springframework.amqp.core.Message;
 
 /** Reads queue messages as contract records, checking the versioned type name of their envelope first. */
 public final class QueueBodies {
-    private QueueBodies() {
-    }
+    private QueueBodies() {}
 
     /**
      * @throws MalformedMessageException when the type is not the envelope's or the body is not a
@@ -19,7 +18,8 @@ public final class QueueBodies {
     public static <T extends QueueMessage> T read(Message message, Envelope<T> envelope) {
         String type = message.getMessageProperties().getType();
         if (!envelope.type().equals(type)) {
-            throw new MalformedMessageException("unexpected message type '" + type + "' (expected " + envelope.type() + ")");
+            throw new MalformedMessageException(
+                    "unexpected message type '" + type + "' (expected " + envelope.type() + ")");
         }
         return ContractJson.read(message.getBody(), envelope.body());
     }

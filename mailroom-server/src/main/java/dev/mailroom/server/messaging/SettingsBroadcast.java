@@ -1,8 +1,8 @@
 package dev.mailroom.server.messaging;
 
+import com.rabbitmq.client.AMQP;
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.SettingsSnapshot;
-import com.rabbitmq.client.AMQP;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
@@ -28,7 +28,8 @@ public class SettingsBroadcast {
         byte[] body = ContractJson.write(snapshot);
         // A plain, non-mandatory publish on the channel: the template's mandatory flag is for the queues.
         rabbit.execute(channel -> {
-            channel.basicPublish(snapshot.envelope().exchange(), snapshot.envelope().routingKey(), false, props, body);
+            channel.basicPublish(
+                    snapshot.envelope().exchange(), snapshot.envelope().routingKey(), false, props, body);
             return null;
         });
     }

@@ -16,8 +16,7 @@ public final class TrackingMessages {
     /** Bounds a queue message (and the operator's work per message) whatever a provider batches. */
     static final int MAX_REPORTS_PER_MESSAGE = 500;
 
-    private TrackingMessages() {
-    }
+    private TrackingMessages() {}
 
     /** The queue messages to publish: the report itself, or {@link ActivityBatch}es of at most {@value #MAX_REPORTS_PER_MESSAGE}. */
     public static List<QueueMessage> of(List<ActivityReport> reports) {
@@ -26,7 +25,8 @@ public final class TrackingMessages {
         }
         List<QueueMessage> messages = new ArrayList<>();
         for (int from = 0; from < reports.size(); from += MAX_REPORTS_PER_MESSAGE) {
-            messages.add(new ActivityBatch(reports.subList(from, Math.min(reports.size(), from + MAX_REPORTS_PER_MESSAGE))));
+            messages.add(
+                    new ActivityBatch(reports.subList(from, Math.min(reports.size(), from + MAX_REPORTS_PER_MESSAGE))));
         }
         return messages;
     }

@@ -1,9 +1,9 @@
 package dev.mailroom.server.operator;
 
-import dev.mailroom.server.ConditionalOnRole;
-import dev.mailroom.server.Role;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.MessageStatus;
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,7 +30,8 @@ class ActivityRecorder {
     private final Clock clock;
     private final MeterRegistry meters;
 
-    ActivityRecorder(MessageStore store, RetryPolicy retries, TransactionTemplate tx, Clock clock, MeterRegistry meters) {
+    ActivityRecorder(
+            MessageStore store, RetryPolicy retries, TransactionTemplate tx, Clock clock, MeterRegistry meters) {
         this.meters = meters;
         this.store = store;
         this.retries = retries;
@@ -59,16 +60,23 @@ class ActivityRecorder {
 
     private void recordInTransaction(List<ActivityReport> batch, Instant now) {
         List<MessageStore.Dispatch> dispatches = batch.stream()
-                .filter(r -> r.status() == MessageStatus.DISPATCHED && r.messageId() != null && r.providerMessageId() != null)
+                .filter(r -> r.status() == MessageStatus.DISPATCHED
+                        && r.messageId() != null
+                        && r.providerMessageId() != null)
                 .map(r -> new MessageStore.Dispatch(r.messageId(), r.provider(), r.providerMessageId()))
                 .toList();
         List<ActivityReport> reports = matchToMessages(batch, dispatches);
-        store.lockMessages(reports.stream().map(ActivityReport::messageId).filter(java.util.Objects::nonNull).distinct().toList());
+        store.lockMessages(reports.stream()
+                .map(ActivityReport::messageId)
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .toList());
         List<ActivityReport> all = new ArrayList<>(reports.size());
         Map<UUID, MessageStatus> best = new HashMap<>();
 
         if (!dispatches.isEmpty()) {
-            store.adoptUnmatchedEvents(dispatches).forEach((messageId, statuses) -> statuses.forEach(s -> raise(best, messageId, s)));
+            store.adoptUnmatchedEvents(dispatches)
+                    .forEach((messageId, statuses) -> statuses.forEach(s -> raise(best, messageId, s)));
         }
         for (ActivityReport r : reports) {
             if (r.retryAt() != null && r.messageId() != null && r.attempt() != null) {
@@ -84,7 +92,11 @@ class ActivityRecorder {
             }
         }
         store.raiseStatuses(best, dispatches, now);
-        all.forEach(r -> meters.counter("mailroom.operator.activity.reports", "status", r.status().name()).increment());
+        all.forEach(r -> meters.counter(
+                        "mailroom.operator.activity.reports",
+                        "status",
+                        r.status().name())
+                .increment());
     }
 
     /**
@@ -92,15 +104,21 @@ class ActivityRecorder {
      * a dispatch recorded earlier, or from a dispatch report in this same batch.
      */
     private List<ActivityReport> matchToMessages(List<ActivityReport> batch, List<MessageStore.Dispatch> dispatches) {
-        List<String> unknown = batch.stream().filter(r -> r.messageId() == null && r.providerMessageId() != null)
-                .map(ActivityReport::providerMessageId).distinct().toList();
+        List<String> unknown = batch.stream()
+                .filter(r -> r.messageId() == null && r.providerMessageId() != null)
+                .map(ActivityReport::providerMessageId)
+                .distinct()
+                .toList();
         if (unknown.isEmpty()) {
             return batch;
         }
         Map<String, UUID> matches = new HashMap<>(store.messagesByProviderId(unknown));
         dispatches.forEach(d -> matches.put(d.providerMessageId(), d.messageId()));
-        return batch.stream().map(r -> r.messageId() != null || !matches.containsKey(r.providerMessageId()) ? r
-                : r.withMessageId(matches.get(r.providerMessageId()))).toList();
+        return batch.stream()
+                .map(r -> r.messageId() != null || !matches.containsKey(r.providerMessageId())
+                        ? r
+                        : r.withMessageId(matches.get(r.providerMessageId())))
+                .toList();
     }
 
     /**
@@ -110,7 +128,9 @@ class ActivityRecorder {
     private List<ActivityReport> planRetry(ActivityReport deferred, Instant now) {
         int attempt = deferred.attempt();
         Object reason = deferred.details().getOrDefault("reason", "the provider kept deferring");
-        boolean tooOld = store.submittedAt(deferred.messageId()).map(at -> at.plus(retries.maxAge()).isBefore(now)).orElse(false);
+        boolean tooOld = store.submittedAt(deferred.messageId())
+                .map(at -> at.plus(retries.maxAge()).isBefore(now))
+                .orElse(false);
         if (retries.mayRetry(attempt) && !tooOld) {
             Instant next = retries.nextAttemptAt(attempt, now, deferred.retryAt());
             store.scheduleRetry(deferred.messageId(), attempt, next);
@@ -118,10 +138,17 @@ class ActivityRecorder {
             details.put("nextAttemptAt", next.toString());
             return List.of(deferred.withDetails(details));
         }
-        String why = tooOld ? "gave up after " + attempt + " attempts, the message is older than " + retries.maxAge()
+        String why = tooOld
+                ? "gave up after " + attempt + " attempts, the message is older than " + retries.maxAge()
                 : "gave up after " + attempt + " attempts";
-        return List.of(deferred, MessageStore.pipelineActivity(deferred.messageId(), MessageStatus.FAILED, attempt, now,
-                Map.of("reason", why + ": " + reason, "attempts", attempt)));
+        return List.of(
+                deferred,
+                MessageStore.pipelineActivity(
+                        deferred.messageId(),
+                        MessageStatus.FAILED,
+                        attempt,
+                        now,
+                        Map.of("reason", why + ": " + reason, "attempts", attempt)));
     }
 
     private static void raise(Map<UUID, MessageStatus> best, UUID messageId, MessageStatus status) {

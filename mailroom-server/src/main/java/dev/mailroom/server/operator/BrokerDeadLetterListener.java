@@ -26,13 +26,21 @@ class BrokerDeadLetterListener {
         this.deadLetters = deadLetters;
     }
 
-    @RabbitListener(id = "broker-dead-letters", containerFactory = BatchListenerFactories.OPERATOR,
-            queues = {QueueNames.MAILBOX + ".dlq", QueueNames.DISPATCHING + ".dlq", QueueNames.TRACKING + ".dlq",
-                    QueueNames.CONTROL + ".dlq"})
+    @RabbitListener(
+            id = "broker-dead-letters",
+            containerFactory = BatchListenerFactories.OPERATOR,
+            queues = {
+                QueueNames.MAILBOX + ".dlq",
+                QueueNames.DISPATCHING + ".dlq",
+                QueueNames.TRACKING + ".dlq",
+                QueueNames.CONTROL + ".dlq"
+            })
     void onBatch(List<Message> messages) {
         for (Message message : messages) {
             String queue = message.getMessageProperties().getConsumerQueue();
-            String original = queue != null && queue.endsWith(".dlq") ? queue.substring(0, queue.length() - 4) : String.valueOf(queue);
+            String original = queue != null && queue.endsWith(".dlq")
+                    ? queue.substring(0, queue.length() - 4)
+                    : String.valueOf(queue);
             OperatorFailures.pauseOnFailure(() -> deadLetters.add(original, message, reasonOf(message)));
         }
     }
@@ -43,7 +51,11 @@ class BrokerDeadLetterListener {
         if (xDeath instanceof List<?> deaths && !deaths.isEmpty() && deaths.get(0) instanceof Map<?, ?> death) {
             return "dead-lettered by the broker (" + death.get("reason") + ", " + death.get("count") + " time(s))"
                     + (message.getMessageProperties().getHeaders().containsKey("x-delivery-count")
-                    ? " after " + message.getMessageProperties().getHeaders().get("x-delivery-count") + " deliveries" : "");
+                            ? " after "
+                                    + message.getMessageProperties()
+                                            .getHeaders()
+                                            .get("x-delivery-count") + " deliveries"
+                            : "");
         }
         return "dead-lettered by the broker (delivery limit reached)";
     }

@@ -43,7 +43,8 @@ class ControlListener {
         for (Message message : messages) {
             try {
                 if (QueueBodies.envelopeOf(message) == DeadLetterAction.ENVELOPE) {
-                    DeadLetterAction action = DeadLetterResolver.validated(QueueBodies.read(message, DeadLetterAction.ENVELOPE));
+                    DeadLetterAction action =
+                            DeadLetterResolver.validated(QueueBodies.read(message, DeadLetterAction.ENVELOPE));
                     deadLetterActions.add(action);
                     origins.put(action, message);
                 } else {
@@ -56,7 +57,10 @@ class ControlListener {
                 if (OperatorFailures.isInfrastructure(e)) {
                     throw e;
                 }
-                deadLetters.add(QueueNames.CONTROL, message, e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
+                deadLetters.add(
+                        QueueNames.CONTROL,
+                        message,
+                        e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
             }
         }
         OperatorFailures.pauseOnFailure(() -> {

@@ -33,13 +33,20 @@ class DeadLetterQueueListener {
         this.deadLetters = deadLetters;
     }
 
-    @RabbitListener(id = "dead-letters", queues = QueueNames.DEAD_LETTERS, containerFactory = BatchListenerFactories.OPERATOR)
+    @RabbitListener(
+            id = "dead-letters",
+            queues = QueueNames.DEAD_LETTERS,
+            containerFactory = BatchListenerFactories.OPERATOR)
     void onBatch(List<Message> messages) {
         OperatorFailures.pauseOnFailure(() -> {
             for (Message message : messages) {
-                String from = headerText(message.getMessageProperties().getHeaders().get(DeadLetterQueue.ORIGINAL_QUEUE_HEADER));
-                String reason = headerText(message.getMessageProperties().getHeaders().get(DeadLetterQueue.REASON_HEADER));
-                deadLetters.add(from == null || from.isBlank() ? QueueNames.DEAD_LETTERS : from, message,
+                String from = headerText(
+                        message.getMessageProperties().getHeaders().get(DeadLetterQueue.ORIGINAL_QUEUE_HEADER));
+                String reason =
+                        headerText(message.getMessageProperties().getHeaders().get(DeadLetterQueue.REASON_HEADER));
+                deadLetters.add(
+                        from == null || from.isBlank() ? QueueNames.DEAD_LETTERS : from,
+                        message,
                         reason == null ? "dead-lettered without a reason" : reason);
             }
         });

@@ -23,23 +23,46 @@ class DeadLetterStore {
      * it was resolved (a replay that failed the same way), its row is opened again.
      */
     void insert(UUID id, String queue, String type, String messageId, String reason, String bodyBase64, Instant now) {
-        jdbc.update("INSERT INTO dead_letters (id, queue, message_type, message_id, reason, body_base64, created_at)"
+        jdbc.update(
+                "INSERT INTO dead_letters (id, queue, message_type, message_id, reason, body_base64, created_at)"
                         + " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-                id, queue, type, messageId, reason, bodyBase64, Timestamps.of(now));
-        jdbc.update("UPDATE dead_letters SET resolved_at = NULL, resolution = NULL, reason = ?, created_at = ?"
-                + " WHERE id = ? AND resolved_at IS NOT NULL", reason, Timestamps.of(now), id);
+                id,
+                queue,
+                type,
+                messageId,
+                reason,
+                bodyBase64,
+                Timestamps.of(now));
+        jdbc.update(
+                "UPDATE dead_letters SET resolved_at = NULL, resolution = NULL, reason = ?, created_at = ?"
+                        + " WHERE id = ? AND resolved_at IS NOT NULL",
+                reason,
+                Timestamps.of(now),
+                id);
     }
 
     /** An open (unresolved) dead letter, locked for resolving; empty when unknown or already resolved. */
     java.util.Optional<DeadLetter> lockOpenDeadLetter(UUID id) {
-        return jdbc.query("SELECT id, queue, message_type, message_id, body_base64 FROM dead_letters"
-                        + " WHERE id = ? AND resolved_at IS NULL FOR UPDATE",
-                (rs, i) -> new DeadLetter(rs.getObject("id", UUID.class), rs.getString("queue"), rs.getString("message_type"),
-                        rs.getString("message_id"), java.util.Base64.getDecoder().decode(rs.getString("body_base64"))), id)
-                .stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT id, queue, message_type, message_id, body_base64 FROM dead_letters"
+                                + " WHERE id = ? AND resolved_at IS NULL FOR UPDATE",
+                        (rs, i) -> new DeadLetter(
+                                rs.getObject("id", UUID.class),
+                                rs.getString("queue"),
+                                rs.getString("message_type"),
+                                rs.getString("message_id"),
+                                java.util.Base64.getDecoder().decode(rs.getString("body_base64"))),
+                        id)
+                .stream()
+                .findFirst();
     }
 
     void resolveDeadLetter(UUID id, String resolution, Instant now) {
-        jdbc.update("UPDATE dead_letters SET resolved_at = ?, resolution = ? WHERE id = ?", Timestamps.of(now), resolution, id);
+        jdbc.update(
+                "UPDATE dead_letters SET resolved_at = ?, resolution = ? WHERE id = ?",
+                Timestamps.of(now),
+                resolution,
+                id);
     }
 }

@@ -1,9 +1,9 @@
 package dev.mailroom.server.operator;
 
-import dev.mailroom.server.LogSafe;
 import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.LogSafe;
 import dev.mailroom.server.Role;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,6 +37,7 @@ class DeadLetters {
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
     /** The column sizes of dead_letters (V1__messages_and_activities.sql). */
     static final int QUEUE_COLUMN = 64;
+
     static final int TYPE_COLUMN = 128;
     static final int MESSAGE_ID_COLUMN = 128;
     /** reason is TEXT; a bound keeps one bad message from storing (and the API from listing) megabytes of it. */
@@ -44,7 +45,8 @@ class DeadLetters {
 
     /** Where the rows go: {@link DeadLetterStore#insert}. */
     interface Rows {
-        void insert(UUID id, String queue, String type, String messageId, String reason, String bodyBase64, Instant now);
+        void insert(
+                UUID id, String queue, String type, String messageId, String reason, String bodyBase64, Instant now);
     }
 
     private final Rows store;
@@ -72,19 +74,30 @@ class DeadLetters {
         String storedQueue = fit(from, QUEUE_COLUMN);
         String storedId = fit(messageId, MESSAGE_ID_COLUMN);
         String storedReason = reason(reason);
-        log.warn("Dead-lettering message {} from {}: {}", LogSafe.escape(storedId), LogSafe.escape(storedQueue), LogSafe.escape(storedReason));
+        log.warn(
+                "Dead-lettering message {} from {}: {}",
+                LogSafe.escape(storedId),
+                LogSafe.escape(storedQueue),
+                LogSafe.escape(storedReason));
         try {
-            OperatorFailures.waitOutOutages(() -> store.insert(id, storedQueue, fit(type, TYPE_COLUMN), storedId, storedReason, bodyBase64,
-                    clock.instant()));
+            OperatorFailures.waitOutOutages(() -> store.insert(
+                    id, storedQueue, fit(type, TYPE_COLUMN), storedId, storedReason, bodyBase64, clock.instant()));
         } catch (RuntimeException e) {
             if (OperatorFailures.isInfrastructure(e)) {
                 throw e;
             }
             log.error("Dead letter {} refused as it is ({}); storing a minimal row instead", id, Isolation.summary(e));
-            String minimalReason = reason("could not be dead-lettered with its own queue name, type and id (" + Isolation.summary(e) + "); "
-                    + (reason == null ? "" : reason)).replaceAll("[^\\x20-\\x7e]", "?");
-            OperatorFailures.waitOutOutages(() -> store.insert(id, ascii(storedQueue), null, messageId == null ? null : "sha256:" + sha256(messageId)
-                    .substring(0, 32), minimalReason, bodyBase64, clock.instant()));
+            String minimalReason = reason("could not be dead-lettered with its own queue name, type and id ("
+                            + Isolation.summary(e) + "); " + (reason == null ? "" : reason))
+                    .replaceAll("[^\\x20-\\x7e]", "?");
+            OperatorFailures.waitOutOutages(() -> store.insert(
+                    id,
+                    ascii(storedQueue),
+                    null,
+                    messageId == null ? null : "sha256:" + sha256(messageId).substring(0, 32),
+                    minimalReason,
+                    bodyBase64,
+                    clock.instant()));
         }
     }
 
@@ -119,7 +132,8 @@ class DeadLetters {
 
     private static String sha256(String value) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

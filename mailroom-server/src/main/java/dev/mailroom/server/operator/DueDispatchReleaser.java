@@ -37,7 +37,12 @@ class DueDispatchReleaser {
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    DueDispatchReleaser(MessageStore store, ConfirmedPublisher publisher, MessageIntake intake, TransactionTemplate tx, Clock clock) {
+    DueDispatchReleaser(
+            MessageStore store,
+            ConfirmedPublisher publisher,
+            MessageIntake intake,
+            TransactionTemplate tx,
+            Clock clock) {
         this.store = store;
         this.publisher = publisher;
         this.intake = intake;
@@ -65,11 +70,14 @@ class DueDispatchReleaser {
                 return 0;
             }
             Map<UUID, Integer> attempts = new HashMap<>();
-            List<DispatchCommand> commands = due.stream().map(d -> {
-                attempts.put(d.id(), d.nextAttempt());
-                Email email = ContractJson.read(d.contentJson().getBytes(StandardCharsets.UTF_8), Email.class);
-                return new DispatchCommand(d.id(), d.organizationId(), d.nextAttempt(), d.requestedProvider(), email);
-            }).toList();
+            List<DispatchCommand> commands = due.stream()
+                    .map(d -> {
+                        attempts.put(d.id(), d.nextAttempt());
+                        Email email = ContractJson.read(d.contentJson().getBytes(StandardCharsets.UTF_8), Email.class);
+                        return new DispatchCommand(
+                                d.id(), d.organizationId(), d.nextAttempt(), d.requestedProvider(), email);
+                    })
+                    .toList();
             Instant queuedAt = clock.instant();
             publisher.publishAll(commands);
             // Joins this transaction: the rows stay locked until QUEUED is recorded.

@@ -26,8 +26,7 @@ import org.slf4j.LoggerFactory;
 final class Isolation {
     private static final Logger log = LoggerFactory.getLogger(Isolation.class);
 
-    private Isolation() {
-    }
+    private Isolation() {}
 
     /**
      * Runs {@code work} on all items, or, if that fails because of some of them, on all but those.
@@ -46,12 +45,16 @@ final class Isolation {
             if (OperatorFailures.isInfrastructure(e)) {
                 throw e;
             }
-            log.warn("A batch of {} failed ({}); isolating the message(s) that cause it", items.size(), LogSafe.escape(summary(e)));
+            log.warn(
+                    "A batch of {} failed ({}); isolating the message(s) that cause it",
+                    items.size(),
+                    LogSafe.escape(summary(e)));
             bisect(items, work, culprit, e);
         }
     }
 
-    private static <T> void bisect(List<T> items, Consumer<List<T>> work, BiConsumer<T, RuntimeException> culprit, RuntimeException failure) {
+    private static <T> void bisect(
+            List<T> items, Consumer<List<T>> work, BiConsumer<T, RuntimeException> culprit, RuntimeException failure) {
         if (items.size() == 1) {
             // One more run on its own before it is blamed: poison fails every time, while a
             // failure that was the moment's (a connection lost mid-commit that did not look like
@@ -85,8 +88,10 @@ final class Isolation {
         while (specific.getCause() != null && specific.getCause() != specific) {
             specific = specific.getCause();
         }
-        String text = specific == e ? e.getClass().getSimpleName() + ": " + e.getMessage()
-                : e.getClass().getSimpleName() + ": " + specific.getClass().getSimpleName() + ": " + specific.getMessage();
+        String text = specific == e
+                ? e.getClass().getSimpleName() + ": " + e.getMessage()
+                : e.getClass().getSimpleName() + ": " + specific.getClass().getSimpleName() + ": "
+                        + specific.getMessage();
         return text.length() > 1000 ? text.substring(0, 1000) + "…" : text;
     }
 }

@@ -2,8 +2,8 @@ package dev.mailroom.server.operator;
 
 import dev.mailroom.contracts.CancelMessage;
 import dev.mailroom.contracts.EmailRules;
-import dev.mailroom.contracts.MalformedMessageException;
 import dev.mailroom.contracts.Envelope;
+import dev.mailroom.contracts.MalformedMessageException;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.contracts.Violation;
@@ -33,8 +33,9 @@ import org.springframework.stereotype.Component;
 @Component
 @ConditionalOnRole(Role.OPERATOR)
 class MailboxListener {
-    static final String CONTROL_REFUSED = "control messages are not accepted on the mailbox: setting changes and dead-letter"
-            + " actions travel on " + QueueNames.CONTROL + ", published by Mailroom's own API";
+    static final String CONTROL_REFUSED =
+            "control messages are not accepted on the mailbox: setting changes and dead-letter" + " actions travel on "
+                    + QueueNames.CONTROL + ", published by Mailroom's own API";
 
     private final MessageIntake intake;
     private final DeadLetters deadLetters;
@@ -75,7 +76,10 @@ class MailboxListener {
                     throw e;
                 }
                 // Reading and checking touch nothing but the message: whatever fails here is its own doing.
-                deadLetters.add(QueueNames.MAILBOX, message, e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
+                deadLetters.add(
+                        QueueNames.MAILBOX,
+                        message,
+                        e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
             }
         }
         // Submissions first: a cancel may follow its own submission in the same batch.
@@ -113,8 +117,8 @@ class MailboxListener {
         Instant submitted = submission.submittedAt() != null ? submission.submittedAt() : clock.instant();
         List<Violation> problems = EmailRules.check(submission, submitted, limits.maxScheduleAhead());
         if (!problems.isEmpty()) {
-            throw new MalformedMessageException("invalid email: " + problems.stream()
-                    .map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; ")));
+            throw new MalformedMessageException("invalid email: "
+                    + problems.stream().map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; ")));
         }
         return submission;
     }

@@ -1,13 +1,15 @@
 package dev.mailroom.server.operator;
 
-import dev.mailroom.server.ConditionalOnRole;
-import dev.mailroom.server.Role;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.CancelMessage;
 import dev.mailroom.contracts.DispatchCommand;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.SubmitMessage;
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiConsumer;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -52,7 +52,12 @@ class MessageIntake {
     private final Counter accepted;
     private final Counter queued;
 
-    MessageIntake(MessageStore store, ConfirmedPublisher publisher, TransactionTemplate tx, Clock clock, MeterRegistry meters) {
+    MessageIntake(
+            MessageStore store,
+            ConfirmedPublisher publisher,
+            TransactionTemplate tx,
+            Clock clock,
+            MeterRegistry meters) {
         this.accepted = meters.counter("mailroom.operator.accepted");
         this.queued = meters.counter("mailroom.operator.queued");
         this.store = store;
@@ -71,10 +76,13 @@ class MessageIntake {
         Instant now = clock.instant();
 
         Map<UUID, MessageStatus> statuses = new HashMap<>();
-        Isolation.run(List.copyOf(byId.values()), part -> statuses.putAll(tx.execute(status -> {
-            store.insertSubmissions(part, now);
-            return store.statusesOf(part.stream().map(SubmitMessage::id).toList());
-        })), refused);
+        Isolation.run(
+                List.copyOf(byId.values()),
+                part -> statuses.putAll(tx.execute(status -> {
+                    store.insertSubmissions(part, now);
+                    return store.statusesOf(part.stream().map(SubmitMessage::id).toList());
+                })),
+                refused);
         accepted.increment(statuses.size());
 
         List<DispatchCommand> commands = new ArrayList<>();
@@ -104,15 +112,21 @@ class MessageIntake {
      */
     void cancel(List<CancelMessage> cancels, BiConsumer<CancelMessage, RuntimeException> refused) {
         Instant now = clock.instant();
-        Isolation.run(cancels, part -> tx.executeWithoutResult(status -> {
-            for (CancelMessage c : part) {
-                if (store.cancelScheduled(c.messageId(), c.organizationId(), now)) {
-                    store.insertActivities(List.of(MessageStore.pipelineActivity(c.messageId(), MessageStatus.CANCELED, 0, now, null)), now);
-                } else {
-                    log.info("Cancel of message {} ignored: it is not (or no longer) scheduled", c.messageId());
-                }
-            }
-        }), refused);
+        Isolation.run(
+                cancels,
+                part -> tx.executeWithoutResult(status -> {
+                    for (CancelMessage c : part) {
+                        if (store.cancelScheduled(c.messageId(), c.organizationId(), now)) {
+                            store.insertActivities(
+                                    List.of(MessageStore.pipelineActivity(
+                                            c.messageId(), MessageStatus.CANCELED, 0, now, null)),
+                                    now);
+                        } else {
+                            log.info("Cancel of message {} ignored: it is not (or no longer) scheduled", c.messageId());
+                        }
+                    }
+                }),
+                refused);
     }
 
     /** After the broker confirmed the dispatch commands: QUEUED in the timeline and the status. */
@@ -120,8 +134,8 @@ class MessageIntake {
         tx.executeWithoutResult(status -> {
             store.lockMessages(attempts.keySet());
             List<ActivityReport> queued = new ArrayList<>();
-            attempts.forEach((id, attempt) ->
-                    queued.add(MessageStore.pipelineActivity(id, MessageStatus.QUEUED, attempt, now, Map.of("attempt", attempt))));
+            attempts.forEach((id, attempt) -> queued.add(
+                    MessageStore.pipelineActivity(id, MessageStatus.QUEUED, attempt, now, Map.of("attempt", attempt))));
             store.insertActivities(queued, now);
             store.markQueued(attempts, now);
         });

@@ -1,12 +1,12 @@
 package dev.mailroom.server.operator;
 
-import dev.mailroom.server.ConditionalOnRole;
-import dev.mailroom.server.Role;
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.contracts.SubmitMessage;
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,11 +54,23 @@ class MessageStore {
         for (SubmitMessage s : submissions) {
             boolean scheduled = s.sendAt() != null && s.sendAt().isAfter(now);
             MessageStatus status = scheduled ? MessageStatus.SCHEDULED : MessageStatus.ACCEPTED;
-            messages.add(new Object[] {s.id(), s.organizationId(), s.email().from().email(), s.email().subject(), s.provider(),
-                    status.name(), status.precedence(), Timestamps.of(scheduled ? s.sendAt() : now.plus(stuckAfter)),
-                    Timestamps.of(s.sendAt()), Timestamps.of(s.submittedAt() == null ? now : s.submittedAt()),
-                    Timestamps.of(now), Timestamps.of(now)});
-            contents.add(new Object[] {s.id(), new String(ContractJson.write(s.email()), java.nio.charset.StandardCharsets.UTF_8)});
+            messages.add(new Object[] {
+                s.id(),
+                s.organizationId(),
+                s.email().from().email(),
+                s.email().subject(),
+                s.provider(),
+                status.name(),
+                status.precedence(),
+                Timestamps.of(scheduled ? s.sendAt() : now.plus(stuckAfter)),
+                Timestamps.of(s.sendAt()),
+                Timestamps.of(s.submittedAt() == null ? now : s.submittedAt()),
+                Timestamps.of(now),
+                Timestamps.of(now)
+            });
+            contents.add(new Object[] {
+                s.id(), new String(ContractJson.write(s.email()), java.nio.charset.StandardCharsets.UTF_8)
+            });
             int position = 0;
             for (String kind : List.of("to", "cc", "bcc")) {
                 List<Recipient> list = switch (kind) {
@@ -73,15 +85,25 @@ class MessageStore {
             s.email().tags().stream().distinct().forEach(tag -> tags.add(new Object[] {s.id(), tag}));
             activities.add(pipelineActivity(s.id(), MessageStatus.ACCEPTED, 0, now, null));
             if (scheduled) {
-                activities.add(pipelineActivity(s.id(), MessageStatus.SCHEDULED, 0, now, Map.of("sendAt", s.sendAt().toString())));
+                activities.add(pipelineActivity(
+                        s.id(),
+                        MessageStatus.SCHEDULED,
+                        0,
+                        now,
+                        Map.of("sendAt", s.sendAt().toString())));
             }
         }
-        jdbc.batchUpdate("INSERT INTO messages (id, organization_id, from_email, subject, requested_provider, status, status_rank,"
-                + " next_attempt_at, send_at, submitted_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-                + " ON CONFLICT DO NOTHING", messages);
-        jdbc.batchUpdate("INSERT INTO message_contents (message_id, content) VALUES (?,?) ON CONFLICT DO NOTHING", contents);
-        jdbc.batchUpdate("INSERT INTO message_recipients (message_id, position, kind, email, name, member_id) VALUES (?,?,?,?,?,?)"
-                + " ON CONFLICT DO NOTHING", recipients);
+        jdbc.batchUpdate(
+                "INSERT INTO messages (id, organization_id, from_email, subject, requested_provider, status, status_rank,"
+                        + " next_attempt_at, send_at, submitted_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                        + " ON CONFLICT DO NOTHING",
+                messages);
+        jdbc.batchUpdate(
+                "INSERT INTO message_contents (message_id, content) VALUES (?,?) ON CONFLICT DO NOTHING", contents);
+        jdbc.batchUpdate(
+                "INSERT INTO message_recipients (message_id, position, kind, email, name, member_id) VALUES (?,?,?,?,?,?)"
+                        + " ON CONFLICT DO NOTHING",
+                recipients);
         jdbc.batchUpdate("INSERT INTO message_tags (message_id, tag) VALUES (?,?) ON CONFLICT DO NOTHING", tags);
         insertActivities(activities, now);
     }
@@ -92,10 +114,9 @@ class MessageStore {
         if (ids.isEmpty()) {
             return statuses;
         }
-        named.query("SELECT id, status FROM messages WHERE id IN (:ids)", new MapSqlParameterSource("ids", ids),
-                rs -> {
-                    statuses.put(rs.getObject("id", UUID.class), MessageStatus.valueOf(rs.getString("status")));
-                });
+        named.query("SELECT id, status FROM messages WHERE id IN (:ids)", new MapSqlParameterSource("ids", ids), rs -> {
+            statuses.put(rs.getObject("id", UUID.class), MessageStatus.valueOf(rs.getString("status")));
+        });
         return statuses;
     }
 
@@ -108,9 +129,10 @@ class MessageStore {
         if (ids.isEmpty()) {
             return;
         }
-        named.query("SELECT id FROM messages WHERE id IN (:ids) ORDER BY id FOR UPDATE",
-                new MapSqlParameterSource("ids", ids), rs -> {
-                });
+        named.query(
+                "SELECT id FROM messages WHERE id IN (:ids) ORDER BY id FOR UPDATE",
+                new MapSqlParameterSource("ids", ids),
+                rs -> {});
     }
 
     /** Our message ids for provider message ids recorded at dispatch. */
@@ -119,7 +141,8 @@ class MessageStore {
         if (providerMessageIds.isEmpty()) {
             return found;
         }
-        named.query("SELECT id, provider_message_id FROM messages WHERE provider_message_id IN (:ids)",
+        named.query(
+                "SELECT id, provider_message_id FROM messages WHERE provider_message_id IN (:ids)",
                 new MapSqlParameterSource("ids", providerMessageIds),
                 rs -> {
                     found.put(rs.getString("provider_message_id"), rs.getObject("id", UUID.class));
@@ -130,22 +153,36 @@ class MessageStore {
     void insertActivities(List<ActivityReport> reports, Instant now) {
         List<Object[]> rows = new ArrayList<>(reports.size());
         for (ActivityReport r : reports) {
-            rows.add(new Object[] {r.id(), r.messageId(), r.status().name(), Timestamps.of(r.occurredAt() == null ? now : r.occurredAt()),
-                    Timestamps.of(now), r.recipient(), r.provider(), r.providerMessageId(), r.providerEvent(),
-                    r.details().isEmpty() ? null : new String(ContractJson.write(r.details()), java.nio.charset.StandardCharsets.UTF_8)});
+            rows.add(new Object[] {
+                r.id(),
+                r.messageId(),
+                r.status().name(),
+                Timestamps.of(r.occurredAt() == null ? now : r.occurredAt()),
+                Timestamps.of(now),
+                r.recipient(),
+                r.provider(),
+                r.providerMessageId(),
+                r.providerEvent(),
+                r.details().isEmpty()
+                        ? null
+                        : new String(ContractJson.write(r.details()), java.nio.charset.StandardCharsets.UTF_8)
+            });
         }
-        jdbc.batchUpdate("INSERT INTO activities (id, message_id, status, occurred_at, recorded_at, recipient, provider,"
-                + " provider_message_id, provider_event, details) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING", rows);
+        jdbc.batchUpdate(
+                "INSERT INTO activities (id, message_id, status, occurred_at, recorded_at, recipient, provider,"
+                        + " provider_message_id, provider_event, details) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                rows);
     }
 
     /** A dispatch a provider accepted: which provider, and its id for the message. */
-    record Dispatch(UUID messageId, String provider, String providerMessageId) {
-    }
+    record Dispatch(UUID messageId, String provider, String providerMessageId) {}
 
-    private static final String RAISE_STATUS = "UPDATE messages SET status = ?, status_rank = ?, updated_at = ? WHERE id = ? AND status_rank < ?";
-    private static final String RAISE_STATUS_AND_RECORD_DISPATCH = "UPDATE messages SET provider = ?, provider_message_id = ?,"
-            + " status = CASE WHEN status_rank < ? THEN ? ELSE status END,"
-            + " status_rank = CASE WHEN status_rank < ? THEN ? ELSE status_rank END, updated_at = ? WHERE id = ?";
+    private static final String RAISE_STATUS =
+            "UPDATE messages SET status = ?, status_rank = ?, updated_at = ? WHERE id = ? AND status_rank < ?";
+    private static final String RAISE_STATUS_AND_RECORD_DISPATCH =
+            "UPDATE messages SET provider = ?, provider_message_id = ?,"
+                    + " status = CASE WHEN status_rank < ? THEN ? ELSE status END,"
+                    + " status_rank = CASE WHEN status_rank < ? THEN ? ELSE status_rank END, updated_at = ? WHERE id = ?";
 
     /**
      * Raises each message's status to the given one unless it already has a higher rank, and
@@ -160,16 +197,28 @@ class MessageStore {
         statuses.forEach((id, status) -> {
             Dispatch d = dispatched.remove(id);
             if (d == null) {
-                raises.add(new Object[] {status.name(), status.precedence(), Timestamps.of(now), id, status.precedence()});
+                raises.add(
+                        new Object[] {status.name(), status.precedence(), Timestamps.of(now), id, status.precedence()});
             } else {
-                raisesWithDispatch.add(new Object[] {d.provider(), d.providerMessageId(), status.precedence(), status.name(),
-                        status.precedence(), status.precedence(), Timestamps.of(now), id});
+                raisesWithDispatch.add(new Object[] {
+                    d.provider(),
+                    d.providerMessageId(),
+                    status.precedence(),
+                    status.name(),
+                    status.precedence(),
+                    status.precedence(),
+                    Timestamps.of(now),
+                    id
+                });
             }
         });
         // A dispatch whose message has no status to raise in this batch still records the provider's id
         // (the CASEs then keep the status: no rank is below 0).
-        dispatched.values().forEach(d -> raisesWithDispatch.add(new Object[] {d.provider(), d.providerMessageId(), 0, "", 0, 0,
-                Timestamps.of(now), d.messageId()}));
+        dispatched
+                .values()
+                .forEach(d -> raisesWithDispatch.add(new Object[] {
+                    d.provider(), d.providerMessageId(), 0, "", 0, 0, Timestamps.of(now), d.messageId()
+                }));
         if (!raises.isEmpty()) {
             jdbc.batchUpdate(RAISE_STATUS, raises);
         }
@@ -188,16 +237,21 @@ class MessageStore {
         Map<String, UUID> byProviderId = new HashMap<>();
         dispatches.forEach(d -> byProviderId.put(d.providerMessageId(), d.messageId()));
         Map<UUID, List<MessageStatus>> adopted = new HashMap<>();
-        named.query("SELECT provider_message_id, status FROM activities WHERE message_id IS NULL AND provider_message_id IN (:ids)",
-                new MapSqlParameterSource("ids", byProviderId.keySet()), rs -> {
+        named.query(
+                "SELECT provider_message_id, status FROM activities WHERE message_id IS NULL AND provider_message_id IN (:ids)",
+                new MapSqlParameterSource("ids", byProviderId.keySet()),
+                rs -> {
                     UUID messageId = byProviderId.get(rs.getString("provider_message_id"));
-                    adopted.computeIfAbsent(messageId, k -> new ArrayList<>()).add(MessageStatus.valueOf(rs.getString("status")));
+                    adopted.computeIfAbsent(messageId, k -> new ArrayList<>())
+                            .add(MessageStatus.valueOf(rs.getString("status")));
                 });
         if (!adopted.isEmpty()) {
             List<Object[]> rows = new ArrayList<>();
-            dispatches.stream().filter(d -> adopted.containsKey(d.messageId()))
+            dispatches.stream()
+                    .filter(d -> adopted.containsKey(d.messageId()))
                     .forEach(d -> rows.add(new Object[] {d.messageId(), d.providerMessageId()}));
-            jdbc.batchUpdate("UPDATE activities SET message_id = ? WHERE message_id IS NULL AND provider_message_id = ?", rows);
+            jdbc.batchUpdate(
+                    "UPDATE activities SET message_id = ? WHERE message_id IS NULL AND provider_message_id = ?", rows);
         }
         return adopted;
     }
@@ -210,13 +264,26 @@ class MessageStore {
     void markQueued(Map<UUID, Integer> attempts, Instant now) {
         int queued = MessageStatus.QUEUED.precedence();
         List<Object[]> rows = new ArrayList<>(attempts.size());
-        attempts.forEach((id, attempt) -> rows.add(new Object[] {attempt, attempt, attempt, queued, MessageStatus.QUEUED.name(), queued,
-                queued, Timestamps.of(now), id, attempt, queued}));
-        jdbc.batchUpdate("UPDATE messages SET next_attempt_at = CASE WHEN attempts < ? THEN NULL ELSE next_attempt_at END,"
-                + " attempts = CASE WHEN attempts < ? THEN ? ELSE attempts END,"
-                + " status = CASE WHEN status_rank < ? THEN ? ELSE status END,"
-                + " status_rank = CASE WHEN status_rank < ? THEN ? ELSE status_rank END, updated_at = ?"
-                + " WHERE id = ? AND (attempts < ? OR status_rank < ?)", rows);
+        attempts.forEach((id, attempt) -> rows.add(new Object[] {
+            attempt,
+            attempt,
+            attempt,
+            queued,
+            MessageStatus.QUEUED.name(),
+            queued,
+            queued,
+            Timestamps.of(now),
+            id,
+            attempt,
+            queued
+        }));
+        jdbc.batchUpdate(
+                "UPDATE messages SET next_attempt_at = CASE WHEN attempts < ? THEN NULL ELSE next_attempt_at END,"
+                        + " attempts = CASE WHEN attempts < ? THEN ? ELSE attempts END,"
+                        + " status = CASE WHEN status_rank < ? THEN ? ELSE status END,"
+                        + " status_rank = CASE WHEN status_rank < ? THEN ? ELSE status_rank END, updated_at = ?"
+                        + " WHERE id = ? AND (attempts < ? OR status_rank < ?)",
+                rows);
     }
 
     /**
@@ -227,10 +294,16 @@ class MessageStore {
      * @return true when the message was canceled
      */
     boolean cancelScheduled(UUID messageId, String organizationId, Instant now) {
-        return jdbc.update("UPDATE messages SET status = ?, status_rank = ?, next_attempt_at = NULL, updated_at = ?"
-                        + " WHERE id = ? AND organization_id = ? AND status = ?",
-                MessageStatus.CANCELED.name(), MessageStatus.CANCELED.precedence(), Timestamps.of(now), messageId, organizationId,
-                MessageStatus.SCHEDULED.name()) == 1;
+        return jdbc.update(
+                        "UPDATE messages SET status = ?, status_rank = ?, next_attempt_at = NULL, updated_at = ?"
+                                + " WHERE id = ? AND organization_id = ? AND status = ?",
+                        MessageStatus.CANCELED.name(),
+                        MessageStatus.CANCELED.precedence(),
+                        Timestamps.of(now),
+                        messageId,
+                        organizationId,
+                        MessageStatus.SCHEDULED.name())
+                == 1;
     }
 
     /**
@@ -240,8 +313,12 @@ class MessageStore {
      * then, so that {@link #markQueued}, coming second, leaves this due time alone.
      */
     void scheduleRetry(UUID messageId, int attempt, Instant when) {
-        jdbc.update("UPDATE messages SET next_attempt_at = ?, attempts = ? WHERE id = ? AND attempts <= ?", Timestamps.of(when), attempt,
-                messageId, attempt);
+        jdbc.update(
+                "UPDATE messages SET next_attempt_at = ?, attempts = ? WHERE id = ? AND attempts <= ?",
+                Timestamps.of(when),
+                attempt,
+                messageId,
+                attempt);
     }
 
     /**
@@ -249,36 +326,50 @@ class MessageStore {
      * operators skip the locked rows, so each due message is released by one operator.
      */
     List<DueDispatch> lockDue(Instant now, int limit) {
-        record Due(UUID id, String organizationId, String requestedProvider, int nextAttempt) {
-        }
-        List<Due> due = jdbc.query("SELECT id, organization_id, requested_provider, attempts FROM messages"
+        record Due(UUID id, String organizationId, String requestedProvider, int nextAttempt) {}
+        List<Due> due = jdbc.query(
+                "SELECT id, organization_id, requested_provider, attempts FROM messages"
                         + " WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED",
-                (rs, i) -> new Due(rs.getObject("id", UUID.class), rs.getString("organization_id"),
-                        rs.getString("requested_provider"), rs.getInt("attempts") + 1),
-                Timestamps.of(now), limit);
+                (rs, i) -> new Due(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("organization_id"),
+                        rs.getString("requested_provider"),
+                        rs.getInt("attempts") + 1),
+                Timestamps.of(now),
+                limit);
         if (due.isEmpty()) {
             return List.of();
         }
         Map<UUID, String> contents = new HashMap<>();
-        named.query("SELECT message_id, content FROM message_contents WHERE message_id IN (:ids)",
+        named.query(
+                "SELECT message_id, content FROM message_contents WHERE message_id IN (:ids)",
                 new MapSqlParameterSource("ids", due.stream().map(Due::id).toList()),
                 rs -> {
                     contents.put(rs.getObject("message_id", UUID.class), rs.getString("content"));
                 });
         // Written in one transaction with its message, the content is always there; the filter only
         // keeps a hand-made row without one from stopping every release.
-        return due.stream().filter(d -> contents.containsKey(d.id()))
-                .map(d -> new DueDispatch(d.id(), d.organizationId(), d.requestedProvider(), contents.get(d.id()), d.nextAttempt()))
+        return due.stream()
+                .filter(d -> contents.containsKey(d.id()))
+                .map(d -> new DueDispatch(
+                        d.id(), d.organizationId(), d.requestedProvider(), contents.get(d.id()), d.nextAttempt()))
                 .toList();
     }
 
     /** When the message was submitted, for the retry age limit. */
     java.util.Optional<Instant> submittedAt(UUID messageId) {
-        return jdbc.query("SELECT submitted_at FROM messages WHERE id = ?",
-                (rs, i) -> rs.getObject(1, java.time.OffsetDateTime.class).toInstant(), messageId).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT submitted_at FROM messages WHERE id = ?",
+                        (rs, i) ->
+                                rs.getObject(1, java.time.OffsetDateTime.class).toInstant(),
+                        messageId)
+                .stream()
+                .findFirst();
     }
 
-    static ActivityReport pipelineActivity(UUID messageId, MessageStatus status, int attempt, Instant at, Map<String, Object> details) {
+    static ActivityReport pipelineActivity(
+            UUID messageId, MessageStatus status, int attempt, Instant at, Map<String, Object> details) {
         return ActivityReport.pipeline(messageId, status, attempt, at, details);
     }
 }

@@ -34,8 +34,7 @@ final class OperatorFailures {
     private static final long FIRST_PAUSE_MILLIS = 500;
     private static final long MAX_PAUSE_MILLIS = 10_000;
 
-    private OperatorFailures() {
-    }
+    private OperatorFailures() {}
 
     /**
      * Runs the work; a failure that is not the database being away is rethrown after a short
@@ -80,7 +79,10 @@ final class OperatorFailures {
                     throw e;
                 }
                 if (attempt == 1 || attempt % 10 == 0) {
-                    log.warn("Database unavailable (attempt {}); holding the batch and retrying: {}", attempt, e.getMessage());
+                    log.warn(
+                            "Database unavailable (attempt {}); holding the batch and retrying: {}",
+                            attempt,
+                            e.getMessage());
                 }
                 sleep(pause);
                 if (Thread.currentThread().isInterrupted()) {
@@ -102,7 +104,9 @@ final class OperatorFailures {
             return true;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof PublishFailedException || t instanceof AmqpException || t instanceof InterruptedException) {
+            if (t instanceof PublishFailedException
+                    || t instanceof AmqpException
+                    || t instanceof InterruptedException) {
                 return true;
             }
         }
@@ -113,15 +117,19 @@ final class OperatorFailures {
      * The database (or the connection to it) is away, not refusing what was sent: Spring's
      * transient and resource-failure translations, a transaction that could not begin, commit or
      * roll back (TransactionSystemException: a connection closed under it; unless the database named
- * the data as the reason, SQLState class 22 or 23), and the drivers' own
+     * the data as the reason, SQLState class 22 or 23), and the drivers' own
      * connection failures (SQLState class 08, PostgreSQL's 57P shutdowns, 53 out of resources).
      */
     static boolean isDatabaseAway(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof TransientDataAccessException || t instanceof DataAccessResourceFailureException
-                    || t instanceof RecoverableDataAccessException || t instanceof CannotCreateTransactionException
-                    || (t instanceof TransactionSystemException && !isDataError(t)) || t instanceof SQLTransientConnectionException
-                    || t instanceof SQLRecoverableException || t instanceof SQLNonTransientConnectionException) {
+            if (t instanceof TransientDataAccessException
+                    || t instanceof DataAccessResourceFailureException
+                    || t instanceof RecoverableDataAccessException
+                    || t instanceof CannotCreateTransactionException
+                    || (t instanceof TransactionSystemException && !isDataError(t))
+                    || t instanceof SQLTransientConnectionException
+                    || t instanceof SQLRecoverableException
+                    || t instanceof SQLNonTransientConnectionException) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
@@ -139,7 +147,8 @@ final class OperatorFailures {
 
     private static boolean isDataError(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
                 return true;
             }

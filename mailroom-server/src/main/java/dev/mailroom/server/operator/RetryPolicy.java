@@ -1,8 +1,8 @@
 package dev.mailroom.server.operator;
 
 import dev.mailroom.server.ConditionalOnRole;
-import dev.mailroom.server.Role;
 import dev.mailroom.server.MailroomProperties;
+import dev.mailroom.server.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;

@@ -22,10 +22,19 @@ class SettingsStore {
     long saveSetting(String name, String value, Instant now) {
         Long current = jdbc.queryForObject("SELECT COALESCE(MAX(version), 0) FROM settings", Long.class);
         long version = (current == null ? 0 : current) + 1;
-        int updated = jdbc.update("UPDATE settings SET setting_value = ?, version = ?, updated_at = ? WHERE name = ?",
-                value, version, Timestamps.of(now), name);
+        int updated = jdbc.update(
+                "UPDATE settings SET setting_value = ?, version = ?, updated_at = ? WHERE name = ?",
+                value,
+                version,
+                Timestamps.of(now),
+                name);
         if (updated == 0) {
-            jdbc.update("INSERT INTO settings (name, setting_value, version, updated_at) VALUES (?,?,?,?)", name, value, version, Timestamps.of(now));
+            jdbc.update(
+                    "INSERT INTO settings (name, setting_value, version, updated_at) VALUES (?,?,?,?)",
+                    name,
+                    value,
+                    version,
+                    Timestamps.of(now));
         }
         return version;
     }

@@ -32,13 +32,13 @@ final class StorableValues {
     static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
-    private StorableValues() {
-    }
+    private StorableValues() {}
 
     /** @throws MalformedMessageException when the instant is outside years 1 to 9999 (UTC) */
     static void checkTime(String field, Instant value) {
         if (value != null && (value.isBefore(EARLIEST) || value.isAfter(LATEST))) {
-            throw new MalformedMessageException(field + " " + value + " is outside the years 1 to 9999 that Mailroom stores");
+            throw new MalformedMessageException(
+                    field + " " + value + " is outside the years 1 to 9999 that Mailroom stores");
         }
     }
 

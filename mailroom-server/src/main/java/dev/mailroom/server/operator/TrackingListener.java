@@ -37,8 +37,7 @@ class TrackingListener {
     }
 
     /** A report and where it came from: the whole queue message (index -1) or one report of a batch message. */
-    private record Pending(ActivityReport report, Message origin, int index) {
-    }
+    private record Pending(ActivityReport report, Message origin, int index) {}
 
     @RabbitListener(id = "tracking", queues = QueueNames.TRACKING, containerFactory = BatchListenerFactories.OPERATOR)
     void onBatch(List<Message> messages) {
@@ -46,7 +45,8 @@ class TrackingListener {
         for (Message message : messages) {
             try {
                 if (QueueBodies.envelopeOf(message) == ActivityBatch.ENVELOPE) {
-                    List<ActivityReport> batch = QueueBodies.read(message, ActivityBatch.ENVELOPE).activities();
+                    List<ActivityReport> batch =
+                            QueueBodies.read(message, ActivityBatch.ENVELOPE).activities();
                     for (int i = 0; i < batch.size(); i++) {
                         addChecked(batch.get(i), reports, message, i);
                     }
@@ -57,7 +57,10 @@ class TrackingListener {
                 if (OperatorFailures.isInfrastructure(e)) {
                     throw e;
                 }
-                deadLetters.add(QueueNames.TRACKING, message, e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
+                deadLetters.add(
+                        QueueNames.TRACKING,
+                        message,
+                        e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
             }
         }
         if (reports.isEmpty()) {
@@ -65,8 +68,12 @@ class TrackingListener {
         }
         OperatorFailures.pauseOnFailure(() -> {
             for (int from = 0; from < reports.size(); from += ActivityRecorder.MAX_REPORTS_PER_TRANSACTION) {
-                List<Pending> chunk = reports.subList(from, Math.min(reports.size(), from + ActivityRecorder.MAX_REPORTS_PER_TRANSACTION));
-                Isolation.run(chunk, part -> recorder.recordTogether(part.stream().map(Pending::report).toList()),
+                List<Pending> chunk = reports.subList(
+                        from, Math.min(reports.size(), from + ActivityRecorder.MAX_REPORTS_PER_TRANSACTION));
+                Isolation.run(
+                        chunk,
+                        part -> recorder.recordTogether(
+                                part.stream().map(Pending::report).toList()),
                         (p, e) -> deadLetter(p, "the database refused it: " + Isolation.summary(e)));
             }
         });
@@ -80,7 +87,9 @@ class TrackingListener {
             if (OperatorFailures.isInfrastructure(e)) {
                 throw e;
             }
-            deadLetter(new Pending(report, batch, index), e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
+            deadLetter(
+                    new Pending(report, batch, index),
+                    e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
         }
     }
 
@@ -94,7 +103,9 @@ class TrackingListener {
         props.setMessageId(batchId + "#" + p.index());
         props.setType(p.report().type());
         props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-        deadLetters.add(QueueNames.TRACKING, new Message(ContractJson.write(p.report()), props),
+        deadLetters.add(
+                QueueNames.TRACKING,
+                new Message(ContractJson.write(p.report()), props),
                 "report " + p.index() + " of batch " + batchId + ": " + reason);
     }
 

@@ -10,7 +10,8 @@ public record WebhookRequest(byte[] body, Map<String, List<String>> headers) {
     /** The first value of a header, matched case-insensitively, or null. */
     public String header(String name) {
         for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
-            if (entry.getKey().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)) && !entry.getValue().isEmpty()) {
+            if (entry.getKey().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))
+                    && !entry.getValue().isEmpty()) {
                 return entry.getValue().get(0);
             }
         }

@@ -12,8 +12,7 @@ public final class Authorities {
     /** The metrics token ({@code mailroom.management.metrics-token}): metrics and health details, nothing else. */
     public static final String METRICS = "METRICS";
 
-    private Authorities() {
-    }
+    private Authorities() {}
 
     /** The granted authority of a role name above. */
     public static String role(String name) {

@@ -10,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
-import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -43,10 +43,12 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 class HttpSecurityConfiguration {
     static final String SETTINGS_NEED_ADMIN = "changing settings needs an admin API key";
     static final String DEAD_LETTERS_NEED_ADMIN = "dead letters need an admin API key";
-    static final String METRICS_NEED_ADMIN = "metrics need the admin API key or the metrics token (mailroom.management.metrics-token)";
+    static final String METRICS_NEED_ADMIN =
+            "metrics need the admin API key or the metrics token (mailroom.management.metrics-token)";
 
     @Bean
-    SecurityFilterChain mailroomSecurity(HttpSecurity http, List<BearerTokens> tokens, ManagementProperties management) {
+    SecurityFilterChain mailroomSecurity(
+            HttpSecurity http, List<BearerTokens> tokens, ManagementProperties management) {
         PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
         RequestMatcher metrics = EndpointRequest.to("prometheus");
         RequestMatcher settingsChanges = paths.matcher(HttpMethod.PUT, "/api/v1/settings/**");
@@ -65,21 +67,32 @@ class HttpSecurityConfiguration {
                 .logout(AbstractHttpConfigurer::disable)
                 .headers(DashboardHeaders::configure)
                 .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
-                .exceptionHandling(e -> e
-                        .authenticationEntryPoint(new ProblemEntryPoint(metrics, apiKeys, management.hasMetricsToken()))
+                .exceptionHandling(e -> e.authenticationEntryPoint(
+                                new ProblemEntryPoint(metrics, apiKeys, management.hasMetricsToken()))
                         .accessDeniedHandler(new ProblemAccessDeniedHandler(needs)))
                 .authorizeHttpRequests(requests -> requests
                         // Boot's error page for an error already decided (a 404, a 500, Tomcat's own 400).
-                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                        .dispatcherTypeMatchers(DispatcherType.ERROR)
+                        .permitAll()
                         // Status only: details are shown to ADMIN and METRICS (management.endpoint.health.roles).
-                        .requestMatchers(EndpointRequest.to("health", "info")).permitAll()
-                        .requestMatchers(EndpointRequest.toAdditionalPaths(WebServerNamespace.SERVER, "health")).permitAll()
-                        .requestMatchers(metrics).hasAnyRole(ADMIN, METRICS)
-                        .requestMatchers(paths.matcher(HttpMethod.GET, "/"), paths.matcher(HttpMethod.GET, "/dashboard"),
-                                paths.matcher(HttpMethod.GET, "/dashboard/**"), paths.matcher(HttpMethod.HEAD, "/dashboard/**")).permitAll()
-                        .requestMatchers(paths.matcher(HttpMethod.POST, "/webhooks/**")).permitAll()
-                        .requestMatchers(settingsChanges, deadLetters).hasRole(ADMIN)
-                        .anyRequest().hasRole(API));
+                        .requestMatchers(EndpointRequest.to("health", "info"))
+                        .permitAll()
+                        .requestMatchers(EndpointRequest.toAdditionalPaths(WebServerNamespace.SERVER, "health"))
+                        .permitAll()
+                        .requestMatchers(metrics)
+                        .hasAnyRole(ADMIN, METRICS)
+                        .requestMatchers(
+                                paths.matcher(HttpMethod.GET, "/"),
+                                paths.matcher(HttpMethod.GET, "/dashboard"),
+                                paths.matcher(HttpMethod.GET, "/dashboard/**"),
+                                paths.matcher(HttpMethod.HEAD, "/dashboard/**"))
+                        .permitAll()
+                        .requestMatchers(paths.matcher(HttpMethod.POST, "/webhooks/**"))
+                        .permitAll()
+                        .requestMatchers(settingsChanges, deadLetters)
+                        .hasRole(ADMIN)
+                        .anyRequest()
+                        .hasRole(API));
         return http.build();
     }
 
@@ -88,8 +101,12 @@ class HttpSecurityConfiguration {
     RequestRejectedHandler problemForRejectedPaths() {
         return (request, response, rejected) -> {
             DashboardHeaders.writeTo(response);
-            ProblemResponses.write(response, 400, "Invalid request path", rejected.getMessage()
-                    + "; spell the path plainly: no ';', no encoded '/', '\\', '.' or '%', no '//' and no '.' or '..' segments");
+            ProblemResponses.write(
+                    response,
+                    400,
+                    "Invalid request path",
+                    rejected.getMessage()
+                            + "; spell the path plainly: no ';', no encoded '/', '\\', '.' or '%', no '//' and no '.' or '..' segments");
         };
     }
 
@@ -99,7 +116,8 @@ class HttpSecurityConfiguration {
      */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
-        return factory -> factory.addContextCustomizers(context -> context.getParent().getPipeline().addValve(new ProblemErrorReportValve()));
+        return factory -> factory.addContextCustomizers(
+                context -> context.getParent().getPipeline().addValve(new ProblemErrorReportValve()));
     }
 
     /**

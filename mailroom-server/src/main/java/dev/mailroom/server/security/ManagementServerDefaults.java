@@ -26,7 +26,8 @@ class ManagementServerDefaults implements EnvironmentPostProcessor {
             return;
         }
         // Added last: lowest precedence, so anything the deployer configured wins.
-        env.getPropertySources().addLast(new MapPropertySource("mailroomManagementDefaults", Map.of(ADDRESS, LOOPBACK)));
+        env.getPropertySources()
+                .addLast(new MapPropertySource("mailroomManagementDefaults", Map.of(ADDRESS, LOOPBACK)));
     }
 
     /** As Spring Boot decides it: a management port that is set, not -1 (disabled) and not the server's own. */

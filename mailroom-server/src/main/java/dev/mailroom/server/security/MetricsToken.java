@@ -26,8 +26,8 @@ class MetricsToken implements BearerTokens {
         if (digest == null || !MessageDigest.isEqual(sha256(token), digest)) {
             return Optional.empty();
         }
-        return Optional.of(UsernamePasswordAuthenticationToken.authenticated(PRINCIPAL, null,
-                List.of(new SimpleGrantedAuthority(Authorities.role(Authorities.METRICS)))));
+        return Optional.of(UsernamePasswordAuthenticationToken.authenticated(
+                PRINCIPAL, null, List.of(new SimpleGrantedAuthority(Authorities.role(Authorities.METRICS)))));
     }
 
     private static byte[] sha256(String text) {

@@ -13,7 +13,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /** 403 for a caller whose valid token lacks the right: problem+json saying which right the route needs. */
 final class ProblemAccessDeniedHandler implements AccessDeniedHandler {
-    static final String NOT_AN_API_KEY = "the metrics token opens only the metrics endpoint; this route needs an API key";
+    static final String NOT_AN_API_KEY =
+            "the metrics token opens only the metrics endpoint; this route needs an API key";
     static final String DEFAULT = "this API key may not use this route";
 
     private final Map<RequestMatcher, String> details;
@@ -24,15 +25,20 @@ final class ProblemAccessDeniedHandler implements AccessDeniedHandler {
     }
 
     @Override
-    public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e) throws IOException {
-        String detail = details.entrySet().stream().filter(d -> d.getKey().matches(request)).map(Map.Entry::getValue).findFirst()
+    public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+            throws IOException {
+        String detail = details.entrySet().stream()
+                .filter(d -> d.getKey().matches(request))
+                .map(Map.Entry::getValue)
+                .findFirst()
                 .orElse(isApiCaller() ? DEFAULT : NOT_AN_API_KEY);
         ProblemResponses.write(response, 403, detail);
     }
 
     private static boolean isApiCaller() {
         Authentication caller = SecurityContextHolder.getContext().getAuthentication();
-        return caller != null && caller.getAuthorities().stream()
-                .anyMatch(a -> Authorities.role(Authorities.API).equals(a.getAuthority()));
+        return caller != null
+                && caller.getAuthorities().stream()
+                        .anyMatch(a -> Authorities.role(Authorities.API).equals(a.getAuthority()));
     }
 }

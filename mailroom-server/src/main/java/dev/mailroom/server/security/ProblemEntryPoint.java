@@ -30,19 +30,24 @@ final class ProblemEntryPoint implements AuthenticationEntryPoint {
     }
 
     @Override
-    public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e) throws IOException {
+    public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+            throws IOException {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         boolean sent = BearerTokenFilter.bearerToken(request) != null;
-        ProblemResponses.write(response, 401, metrics.matches(request) ? metricsDetail(sent) : sent ? INVALID_KEY : MISSING_KEY);
+        ProblemResponses.write(
+                response, 401, metrics.matches(request) ? metricsDetail(sent) : sent ? INVALID_KEY : MISSING_KEY);
     }
 
     private String metricsDetail(boolean sent) {
         if (!apiKeys && !metricsToken) {
             return METRICS_CLOSED;
         }
-        String which = apiKeys && metricsToken ? "the admin API key or the metrics token (mailroom.management.metrics-token)"
-                : apiKeys ? "the admin API key (or set mailroom.management.metrics-token and send that)"
-                : "the metrics token (mailroom.management.metrics-token)";
-        return (sent ? "the token is not valid; metrics need " : "metrics need ") + which + " as 'Authorization: Bearer <token>'";
+        String which = apiKeys && metricsToken
+                ? "the admin API key or the metrics token (mailroom.management.metrics-token)"
+                : apiKeys
+                        ? "the admin API key (or set mailroom.management.metrics-token and send that)"
+                        : "the metrics token (mailroom.management.metrics-token)";
+        return (sent ? "the token is not valid; metrics need " : "metrics need ") + which
+                + " as 'Authorization: Bearer <token>'";
     }
 }

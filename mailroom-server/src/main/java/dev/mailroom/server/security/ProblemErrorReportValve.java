@@ -23,10 +23,17 @@ class ProblemErrorReportValve extends ErrorReportValve {
         try {
             DashboardHeaders.writeTo(response);
             if (status == 400) {
-                ProblemResponses.write(response, 400, "Invalid request path", (message == null || message.isBlank() ? "the request" : message)
-                        + "; spell the path plainly: no encoded '/' or '\\', no NUL, valid UTF-8");
+                ProblemResponses.write(
+                        response,
+                        400,
+                        "Invalid request path",
+                        (message == null || message.isBlank() ? "the request" : message)
+                                + "; spell the path plainly: no encoded '/' or '\\', no NUL, valid UTF-8");
             } else {
-                ProblemResponses.write(response, status, message == null || message.isBlank() ? "the server could not handle this request" : message);
+                ProblemResponses.write(
+                        response,
+                        status,
+                        message == null || message.isBlank() ? "the server could not handle this request" : message);
             }
             response.finishResponse();
         } catch (IOException | IllegalStateException e) {

@@ -13,8 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ProblemResponses {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private ProblemResponses() {
-    }
+    private ProblemResponses() {}
 
     /** Writes {@code status} with its reason phrase as the title. */
     public static void write(HttpServletResponse response, int status, String detail) throws IOException {

@@ -2,8 +2,8 @@ package dev.mailroom.server.webhooks;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.LogSafe;
+import dev.mailroom.server.MailroomProperties;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -37,8 +37,10 @@ final class FailedAuthThrottle {
     FailedAuthThrottle(MailroomProperties.AuthFailures config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.sources = Caffeine.newBuilder().maximumSize(config.maxSources())
-                .expireAfterAccess(config.window().plus(config.blockFor())).build();
+        this.sources = Caffeine.newBuilder()
+                .maximumSize(config.maxSources())
+                .expireAfterAccess(config.window().plus(config.blockFor()))
+                .build();
     }
 
     /** Seconds until this source may call again (rounded up), or 0 when it is not blocked. */
@@ -51,10 +53,16 @@ final class FailedAuthThrottle {
     void recordFailure(String remoteAddress) {
         String key = sourceKey(remoteAddress);
         if (sources.get(key, k -> new Failures()).fail(clock.millis(), config)) {
-            log.warn("Webhook calls from {} refused for {}: {} failed authentications within {}{}", LogSafe.escape(key),
-                    config.blockFor(), config.max(), config.window(), isProxyLike(remoteAddress)
+            log.warn(
+                    "Webhook calls from {} refused for {}: {} failed authentications within {}{}",
+                    LogSafe.escape(key),
+                    config.blockFor(),
+                    config.max(),
+                    config.window(),
+                    isProxyLike(remoteAddress)
                             ? ". If this address is your reverse proxy, every provider behind it is refused too: set "
-                            + "server.forward-headers-strategy=native so that each client counts on its own" : "");
+                                    + "server.forward-headers-strategy=native so that each client counts on its own"
+                            : "");
         }
     }
 

@@ -14,11 +14,14 @@ import java.util.concurrent.Semaphore;
 final class InFlightBytes {
     static final int BLOCK = 64 * 1024;
 
-    enum Outcome { READ, TOO_LARGE, BUSY }
+    enum Outcome {
+        READ,
+        TOO_LARGE,
+        BUSY
+    }
 
     /** @param reserved what {@link #release} gives back once the call is done with the bytes */
-    record Body(Outcome outcome, byte[] bytes, int reserved) {
-    }
+    record Body(Outcome outcome, byte[] bytes, int reserved) {}
 
     private final Semaphore permits;
 

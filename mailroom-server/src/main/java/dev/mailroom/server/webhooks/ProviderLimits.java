@@ -20,17 +20,25 @@ final class ProviderLimits {
     /** What a refused caller is told to wait: both limits free up within a second. */
     static final long RETRY_AFTER_SECONDS = 1;
 
-    record Limits(Bulkhead concurrent, RateLimiter perSecond) {
-    }
+    record Limits(Bulkhead concurrent, RateLimiter perSecond) {}
 
     private final Map<String, Limits> byProvider;
 
     ProviderLimits(Collection<String> providers, int maxConcurrentCalls, int maxCallsPerSecond) {
-        BulkheadConfig bulkhead = BulkheadConfig.custom().maxConcurrentCalls(maxConcurrentCalls).maxWaitDuration(Duration.ZERO).build();
-        RateLimiterConfig rate = RateLimiterConfig.custom().limitForPeriod(maxCallsPerSecond).limitRefreshPeriod(Duration.ofSeconds(1))
-                .timeoutDuration(Duration.ZERO).build();
-        this.byProvider = providers.stream().collect(Collectors.toUnmodifiableMap(Function.identity(),
-                p -> new Limits(Bulkhead.of("webhooks-" + p, bulkhead), RateLimiter.of("webhooks-" + p, rate))));
+        BulkheadConfig bulkhead = BulkheadConfig.custom()
+                .maxConcurrentCalls(maxConcurrentCalls)
+                .maxWaitDuration(Duration.ZERO)
+                .build();
+        RateLimiterConfig rate = RateLimiterConfig.custom()
+                .limitForPeriod(maxCallsPerSecond)
+                .limitRefreshPeriod(Duration.ofSeconds(1))
+                .timeoutDuration(Duration.ZERO)
+                .build();
+        this.byProvider = providers.stream()
+                .collect(Collectors.toUnmodifiableMap(
+                        Function.identity(),
+                        p -> new Limits(
+                                Bulkhead.of("webhooks-" + p, bulkhead), RateLimiter.of("webhooks-" + p, rate))));
     }
 
     Limits of(String provider) {

@@ -58,7 +58,9 @@ final class ReportSanitizer {
     ActivityReport sanitize(ActivityReport r, Instant receivedAt) {
         Map<String, Object> details = sanitizedMap(r.details(), 1);
         Instant occurredAt = r.occurredAt();
-        if (occurredAt == null || occurredAt.isBefore(receivedAt.minus(maxAge)) || occurredAt.isAfter(receivedAt.plus(maxAhead))) {
+        if (occurredAt == null
+                || occurredAt.isBefore(receivedAt.minus(maxAge))
+                || occurredAt.isAfter(receivedAt.plus(maxAhead))) {
             if (occurredAt != null) {
                 details.put(ORIGINAL_TIME, occurredAt.toString());
             }

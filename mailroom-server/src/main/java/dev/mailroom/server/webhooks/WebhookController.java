@@ -2,12 +2,12 @@ package dev.mailroom.server.webhooks;
 
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.LogSafe;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
 import dev.mailroom.server.messaging.PublishFailedException;
 import dev.mailroom.server.messaging.TrackingMessages;
-import dev.mailroom.server.LogSafe;
 import dev.mailroom.server.providers.WebhookReceiver;
 import dev.mailroom.server.providers.WebhookRejectedException;
 import dev.mailroom.server.providers.WebhookRequest;
@@ -62,15 +62,21 @@ class WebhookController {
     private final FailedAuthThrottle throttle;
     private final ReportSanitizer sanitizer;
 
-    WebhookController(List<WebhookReceiver> receivers, ConfirmedPublisher publisher, MailroomProperties properties, MeterRegistry meters,
-                      Clock clock) {
+    WebhookController(
+            List<WebhookReceiver> receivers,
+            ConfirmedPublisher publisher,
+            MailroomProperties properties,
+            MeterRegistry meters,
+            Clock clock) {
         this.meters = meters;
         this.clock = clock;
-        this.receivers = receivers.stream().collect(Collectors.toUnmodifiableMap(WebhookReceiver::provider, Function.identity()));
+        this.receivers = receivers.stream()
+                .collect(Collectors.toUnmodifiableMap(WebhookReceiver::provider, Function.identity()));
         this.publisher = publisher;
         MailroomProperties.Webhooks webhooks = properties.webhooks();
         this.maxBodyBytes = webhooks.maxBodyBytes();
-        this.limits = new ProviderLimits(this.receivers.keySet(), webhooks.maxConcurrentCalls(), webhooks.maxCallsPerSecond());
+        this.limits = new ProviderLimits(
+                this.receivers.keySet(), webhooks.maxConcurrentCalls(), webhooks.maxCallsPerSecond());
         this.inFlight = new InFlightBytes(webhooks.maxInFlightBytes());
         this.throttle = new FailedAuthThrottle(webhooks.authFailures(), clock);
         this.sanitizer = new ReportSanitizer(webhooks.maxEventAge(), webhooks.maxEventAhead());
@@ -84,32 +90,60 @@ class WebhookController {
         String tag = receiver == null ? UNKNOWN_PROVIDER : provider;
         long blockedFor = throttle.blockedForSeconds(source);
         if (blockedFor > 0) {
-            return refuse(tag, HttpStatus.TOO_MANY_REQUESTS, "throttled", blockedFor,
+            return refuse(
+                    tag,
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "throttled",
+                    blockedFor,
                     "too many failed webhook authentications from this address; retry after " + blockedFor + " s");
         }
         if (receiver == null) {
-            return refuse(tag, HttpStatus.NOT_FOUND, "unknown-provider", 0,
-                    "no webhook receiver for provider '" + LogSafe.escape(provider) + "'; known: " + receivers.keySet());
+            return refuse(
+                    tag,
+                    HttpStatus.NOT_FOUND,
+                    "unknown-provider",
+                    0,
+                    "no webhook receiver for provider '" + LogSafe.escape(provider) + "'; known: "
+                            + receivers.keySet());
         }
         ProviderLimits.Limits limit = limits.of(provider);
         if (!limit.perSecond().acquirePermission()) {
-            return refuse(tag, HttpStatus.TOO_MANY_REQUESTS, "rate-limit", ProviderLimits.RETRY_AFTER_SECONDS,
+            return refuse(
+                    tag,
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "rate-limit",
+                    ProviderLimits.RETRY_AFTER_SECONDS,
                     "more than " + limit.perSecond().getRateLimiterConfig().getLimitForPeriod() + " " + provider
                             + " webhook calls in one second (mailroom.webhooks.max-calls-per-second); please retry");
         }
         if (!limit.concurrent().tryAcquirePermission()) {
-            return refuse(tag, HttpStatus.TOO_MANY_REQUESTS, "concurrency", ProviderLimits.RETRY_AFTER_SECONDS,
+            return refuse(
+                    tag,
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "concurrency",
+                    ProviderLimits.RETRY_AFTER_SECONDS,
                     "more than " + limit.concurrent().getBulkheadConfig().getMaxConcurrentCalls() + " " + provider
                             + " webhook calls in progress (mailroom.webhooks.max-concurrent-calls); please retry");
         }
         try {
-            InFlightBytes.Body body = inFlight.read(request.getInputStream(), request.getContentLengthLong(), maxBodyBytes);
+            InFlightBytes.Body body =
+                    inFlight.read(request.getInputStream(), request.getContentLengthLong(), maxBodyBytes);
             try {
                 return switch (body.outcome()) {
-                    case TOO_LARGE -> refuse(tag, HttpStatus.PAYLOAD_TOO_LARGE, "too-large", 0,
-                            "webhook bodies are limited to " + maxBodyBytes + " bytes");
-                    case BUSY -> refuse(tag, HttpStatus.SERVICE_UNAVAILABLE, "memory", ProviderLimits.RETRY_AFTER_SECONDS,
-                            "the webhook sink holds as many bytes as it may (mailroom.webhooks.max-in-flight-bytes); please retry");
+                    case TOO_LARGE ->
+                        refuse(
+                                tag,
+                                HttpStatus.PAYLOAD_TOO_LARGE,
+                                "too-large",
+                                0,
+                                "webhook bodies are limited to " + maxBodyBytes + " bytes");
+                    case BUSY ->
+                        refuse(
+                                tag,
+                                HttpStatus.SERVICE_UNAVAILABLE,
+                                "memory",
+                                ProviderLimits.RETRY_AFTER_SECONDS,
+                                "the webhook sink holds as many bytes as it may (mailroom.webhooks.max-in-flight-bytes); please retry");
                     case READ -> process(provider, receiver, body.bytes(), request, source, receivedAt);
                 };
             } finally {
@@ -120,8 +154,13 @@ class WebhookController {
         }
     }
 
-    private ResponseEntity<?> process(String provider, WebhookReceiver receiver, byte[] body, HttpServletRequest request, String source,
-                                      Instant receivedAt) {
+    private ResponseEntity<?> process(
+            String provider,
+            WebhookReceiver receiver,
+            byte[] body,
+            HttpServletRequest request,
+            String source,
+            Instant receivedAt) {
         List<ActivityReport> reports;
         try {
             reports = sanitizer.sanitize(receiver.receive(new WebhookRequest(body, headersOf(request))), receivedAt);
@@ -130,7 +169,12 @@ class WebhookController {
                 // Only failures count towards a source's block: valid calls never slow anyone down.
                 throttle.recordFailure(source);
             }
-            log.info("Rejected {} webhook from {} ({}): {}", provider, LogSafe.escape(source), e.status(), LogSafe.escape(e.getMessage()));
+            log.info(
+                    "Rejected {} webhook from {} ({}): {}",
+                    provider,
+                    LogSafe.escape(source),
+                    e.status(),
+                    LogSafe.escape(e.getMessage()));
             return refuse(provider, HttpStatus.valueOf(e.status()), reason(e.status()), 0, e.getMessage());
         }
         try {
@@ -155,8 +199,16 @@ class WebhookController {
     }
 
     /** A refusal: counted by provider, status and reason (each a small fixed set), answered as problem+json. */
-    private ResponseEntity<ProblemDetail> refuse(String provider, HttpStatus status, String reason, long retryAfterSeconds, String detail) {
-        meters.counter("mailroom.webhooks.rejected", "provider", provider, "status", Integer.toString(status.value()), "reason", reason)
+    private ResponseEntity<ProblemDetail> refuse(
+            String provider, HttpStatus status, String reason, long retryAfterSeconds, String detail) {
+        meters.counter(
+                        "mailroom.webhooks.rejected",
+                        "provider",
+                        provider,
+                        "status",
+                        Integer.toString(status.value()),
+                        "reason",
+                        reason)
                 .increment();
         return problem(status, detail, retryAfterSeconds);
     }

@@ -13,7 +13,8 @@ class ApiKeysTest {
     Path dataDir;
 
     private ApiKeys start(String bootstrapKey) {
-        return new ApiKeys(new MailroomProperties(null, dataDir, new MailroomProperties.Api(bootstrapKey), null, null, null));
+        return new ApiKeys(
+                new MailroomProperties(null, dataDir, new MailroomProperties.Api(bootstrapKey), null, null, null));
     }
 
     @Test
@@ -24,8 +25,12 @@ class ApiKeysTest {
         String later = start(null).apiKeyForDisplay();
 
         assertThat(first).contains(key);
-        assertThat(later).doesNotContain(key).startsWith(key.substring(0, 7)).contains(dataDir.resolve("api-key").toString());
-        assertThat(start(null).callerFor(key)).hasValueSatisfying(c -> assertThat(c.admin()).isTrue());
+        assertThat(later)
+                .doesNotContain(key)
+                .startsWith(key.substring(0, 7))
+                .contains(dataDir.resolve("api-key").toString());
+        assertThat(start(null).callerFor(key))
+                .hasValueSatisfying(c -> assertThat(c.admin()).isTrue());
     }
 
     @Test

@@ -25,8 +25,10 @@ import tools.jackson.databind.JsonNode;
 class MembersApiTest {
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     ApiClient api;
 
     @BeforeEach
@@ -40,7 +42,8 @@ class MembersApiTest {
         String clicked = api.submit(to(member, "click+sum@example.org", "Ada Byron", "{}"));
         awaitStatus(api, clicked, "CLICKED");
         // A later email to another address, with a newer name: the member's newest email and name.
-        String bounced = api.submit(to(member, "bounce+sum@example.org", "Ada Lovelace", "{\"subject\":\"Your invoice\"}"));
+        String bounced =
+                api.submit(to(member, "bounce+sum@example.org", "Ada Lovelace", "{\"subject\":\"Your invoice\"}"));
         awaitStatus(api, bounced, "BOUNCED");
         api.submit(ApiClient.email("not-a-member@example.org"));
 
@@ -54,15 +57,18 @@ class MembersApiTest {
         assertThat(row.get("lastMessage").get("id").asString()).isEqualTo(bounced);
         assertThat(row.get("lastMessage").get("subject").asString()).isEqualTo("Your invoice");
         assertThat(row.get("lastMessage").get("status").asString()).isEqualTo("BOUNCED");
-        assertThat(Instant.parse(row.get("lastMessageAt").asString())).isEqualTo(Instant.parse(row.get("lastMessage").get("createdAt").asString()));
+        assertThat(Instant.parse(row.get("lastMessageAt").asString()))
+                .isEqualTo(Instant.parse(row.get("lastMessage").get("createdAt").asString()));
         assertThat(api.get("/api/v1/members/" + member).json()).isEqualTo(row);
     }
 
     @Test
     void anEmailToAMemberTwiceCountsOnce() {
         String member = "twice-" + UUID.randomUUID();
-        String id = api.submit(ApiClient.email("ada@example.org", "{\"to\":[{\"email\":\"ada@example.org\",\"memberId\":\"" + member + "\"}],"
-                + "\"cc\":[{\"email\":\"ada@work.example.org\",\"memberId\":\"" + member + "\"}]}"));
+        String id = api.submit(ApiClient.email(
+                "ada@example.org",
+                "{\"to\":[{\"email\":\"ada@example.org\",\"memberId\":\"" + member + "\"}],"
+                        + "\"cc\":[{\"email\":\"ada@work.example.org\",\"memberId\":\"" + member + "\"}]}"));
         awaitStatus(api, id, "DELIVERED");
 
         JsonNode row = onlyItem("/api/v1/members?search=" + member);
@@ -79,10 +85,14 @@ class MembersApiTest {
         String id = api.submit(to(member, "grace." + tag + "@example.org", "Grace Hopper-" + tag, "{}"));
         awaitStatus(api, id, "DELIVERED");
 
-        assertThat(memberIds("/api/v1/members?search=SEARCH-" + tag.toUpperCase())).containsExactly(member);
-        assertThat(memberIds("/api/v1/members?search=" + encode("Grace." + tag + "@EXAMPLE"))).containsExactly(member);
-        assertThat(memberIds("/api/v1/members?search=" + encode("hopper-" + tag))).containsExactly(member);
-        assertThat(memberIds("/api/v1/members?search=" + encode("nobody-" + tag))).isEmpty();
+        assertThat(memberIds("/api/v1/members?search=SEARCH-" + tag.toUpperCase()))
+                .containsExactly(member);
+        assertThat(memberIds("/api/v1/members?search=" + encode("Grace." + tag + "@EXAMPLE")))
+                .containsExactly(member);
+        assertThat(memberIds("/api/v1/members?search=" + encode("hopper-" + tag)))
+                .containsExactly(member);
+        assertThat(memberIds("/api/v1/members?search=" + encode("nobody-" + tag)))
+                .isEmpty();
     }
 
     @Test
@@ -112,9 +122,13 @@ class MembersApiTest {
         String cursor = null;
         int pages = 0;
         do {
-            JsonNode page = api.get("/api/v1/members?limit=2&search=" + prefix + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            JsonNode page = api.get(
+                            "/api/v1/members?limit=2&search=" + prefix + (cursor == null ? "" : "&cursor=" + cursor))
+                    .json();
             page.get("items").forEach(item -> seen.add(item.get("memberId").asString()));
-            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asString();
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").asString();
             pages++;
         } while (cursor != null && pages < 10);
 
@@ -130,11 +144,19 @@ class MembersApiTest {
         // The same member id in another organization's email (written as the operator would).
         UUID theirs = UUID.randomUUID();
         Timestamp now = Timestamp.from(Instant.now());
-        jdbc.update("INSERT INTO messages (id, organization_id, from_email, subject, status, status_rank, submitted_at,"
-                + " created_at, updated_at) VALUES (?, 'other-org', 'x@example.com', 'Theirs', 'BOUNCED', 90, ?, ?, ?)", theirs, now, now, now);
+        jdbc.update(
+                "INSERT INTO messages (id, organization_id, from_email, subject, status, status_rank, submitted_at,"
+                        + " created_at, updated_at) VALUES (?, 'other-org', 'x@example.com', 'Theirs', 'BOUNCED', 90, ?, ?, ?)",
+                theirs,
+                now,
+                now,
+                now);
         jdbc.update("INSERT INTO message_contents (message_id, content) VALUES (?, '{}')", theirs);
-        jdbc.update("INSERT INTO message_recipients (message_id, position, kind, email, name, member_id) VALUES (?, 0, 'to', ?, 'Eve', ?)",
-                theirs, "eve@other.example.org", member);
+        jdbc.update(
+                "INSERT INTO message_recipients (message_id, position, kind, email, name, member_id) VALUES (?, 0, 'to', ?, 'Eve', ?)",
+                theirs,
+                "eve@other.example.org",
+                member);
 
         JsonNode row = onlyItem("/api/v1/members?search=" + member);
 
@@ -185,11 +207,13 @@ class MembersApiTest {
 
     /** An email to one recipient who is the given member. */
     private static String to(String memberId, String email, String name, String extraJson) {
-        tools.jackson.databind.node.ObjectNode recipient = ApiClient.JSON.createObjectNode().put("email", email).put("memberId", memberId);
+        tools.jackson.databind.node.ObjectNode recipient =
+                ApiClient.JSON.createObjectNode().put("email", email).put("memberId", memberId);
         if (name != null) {
             recipient.put("name", name);
         }
-        tools.jackson.databind.node.ObjectNode extra = (tools.jackson.databind.node.ObjectNode) ApiClient.JSON.readTree(extraJson);
+        tools.jackson.databind.node.ObjectNode extra =
+                (tools.jackson.databind.node.ObjectNode) ApiClient.JSON.readTree(extraJson);
         extra.putArray("to").add(recipient);
         return ApiClient.email(email, extra.toString());
     }

@@ -22,8 +22,10 @@ import tools.jackson.databind.JsonNode;
 class MessagesApiTest {
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     ApiClient api;
 
     @BeforeEach
@@ -43,8 +45,13 @@ class MessagesApiTest {
 
     @Test
     void aWrongApiKeyIsRefused() {
-        Response response = api.postRaw("/api/v1/messages", ApiClient.email("ada@example.org").getBytes(),
-                "Authorization", "Bearer not-the-key", "Content-Type", "application/json");
+        Response response = api.postRaw(
+                "/api/v1/messages",
+                ApiClient.email("ada@example.org").getBytes(),
+                "Authorization",
+                "Bearer not-the-key",
+                "Content-Type",
+                "application/json");
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.json().get("detail").asString()).isEqualTo("the API key is not valid");
@@ -68,11 +75,13 @@ class MessagesApiTest {
 
     @Test
     void anUnknownProviderIsRefused() {
-        Response response = api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"provider\":\"carrier-pigeon\"}"));
+        Response response =
+                api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"provider\":\"carrier-pigeon\"}"));
 
         assertThat(response.status()).isEqualTo(422);
         assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("provider");
-        assertThat(response.json().get("errors").get(0).get("message").asString()).contains("sandbox");
+        assertThat(response.json().get("errors").get(0).get("message").asString())
+                .contains("sandbox");
     }
 
     @Test
@@ -85,7 +94,8 @@ class MessagesApiTest {
 
     @Test
     void aBadSendAtIsABadRequest() {
-        Response response = api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"sendAt\":\"tomorrow\"}"));
+        Response response =
+                api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"sendAt\":\"tomorrow\"}"));
 
         assertThat(response.status()).isEqualTo(400);
     }
@@ -95,8 +105,13 @@ class MessagesApiTest {
         byte[] huge = new byte[16 * 1024 * 1024];
         java.util.Arrays.fill(huge, (byte) 'a');
 
-        Response response = api.postRaw("/api/v1/messages", huge, "Authorization", "Bearer " + ApiClient.TEST_KEY,
-                "Content-Type", "application/json");
+        Response response = api.postRaw(
+                "/api/v1/messages",
+                huge,
+                "Authorization",
+                "Bearer " + ApiClient.TEST_KEY,
+                "Content-Type",
+                "application/json");
 
         assertThat(response.status()).isEqualTo(413);
     }
@@ -116,13 +131,17 @@ class MessagesApiTest {
         assertThat(response.status()).isEqualTo(202);
         JsonNode body = response.json();
         assertThat(body.get("status").asString()).isEqualTo("SUBMITTED");
-        assertThat(response.headers().get("location")).containsExactly("/api/v1/messages/" + body.get("id").asString());
+        assertThat(response.headers().get("location"))
+                .containsExactly("/api/v1/messages/" + body.get("id").asString());
     }
 
     @Test
     void aMessageShowsItsRecipientsTagsAndMetadata() {
-        String id = api.submit(ApiClient.email("ada@example.org", "{\"to\":[{\"email\":\"ada@example.org\",\"name\":\"Ada\","
-                + "\"memberId\":\"user-7\"}],\"tags\":[\"welcome\",\"onboarding\"],\"metadata\":{\"plan\":\"pro\"}}"));
+        String id = api.submit(
+                ApiClient.email(
+                        "ada@example.org",
+                        "{\"to\":[{\"email\":\"ada@example.org\",\"name\":\"Ada\","
+                                + "\"memberId\":\"user-7\"}],\"tags\":[\"welcome\",\"onboarding\"],\"metadata\":{\"plan\":\"pro\"}}"));
 
         JsonNode message = awaitStatus(api, id, "DELIVERED");
 
@@ -139,19 +158,26 @@ class MessagesApiTest {
     void theListFiltersByMemberRecipientTagAndStatus() {
         String member = "member-" + UUID.randomUUID();
         String tag = "t" + UUID.randomUUID().toString().substring(0, 8);
-        String delivered = api.submit(ApiClient.email("ada@example.org",
-                "{\"to\":[{\"email\":\"ada@example.org\",\"memberId\":\"" + member + "\"}],\"tags\":[\"" + tag + "\"]}"));
-        String bounced = api.submit(ApiClient.email("bounce+f@example.org",
+        String delivered = api.submit(ApiClient.email(
+                "ada@example.org",
+                "{\"to\":[{\"email\":\"ada@example.org\",\"memberId\":\"" + member + "\"}],\"tags\":[\"" + tag
+                        + "\"]}"));
+        String bounced = api.submit(ApiClient.email(
+                "bounce+f@example.org",
                 "{\"to\":[{\"email\":\"bounce+f@example.org\",\"memberId\":\"" + member + "\"}]}"));
         api.submit(ApiClient.email("someone-else@example.org", "{\"tags\":[\"" + tag + "\"]}"));
         awaitStatus(api, delivered, "DELIVERED");
         awaitStatus(api, bounced, "BOUNCED");
 
         assertThat(ids("/api/v1/messages?memberId=" + member)).containsExactlyInAnyOrder(delivered, bounced);
-        assertThat(ids("/api/v1/messages?memberId=" + member + "&status=BOUNCED")).containsExactly(bounced);
+        assertThat(ids("/api/v1/messages?memberId=" + member + "&status=BOUNCED"))
+                .containsExactly(bounced);
         assertThat(ids("/api/v1/messages?memberId=" + member + "&tag=" + tag)).containsExactly(delivered);
-        assertThat(ids("/api/v1/messages?recipient=bounce%2Bf@example.org&memberId=" + member)).containsExactly(bounced);
-        assertThat(ids("/api/v1/messages?memberId=" + member + "&since=" + Instant.now().plusSeconds(60))).isEmpty();
+        assertThat(ids("/api/v1/messages?recipient=bounce%2Bf@example.org&memberId=" + member))
+                .containsExactly(bounced);
+        assertThat(ids("/api/v1/messages?memberId=" + member + "&since="
+                        + Instant.now().plusSeconds(60)))
+                .isEmpty();
     }
 
     @Test
@@ -159,8 +185,8 @@ class MessagesApiTest {
         String member = "pager-" + UUID.randomUUID();
         List<String> submitted = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            submitted.add(api.submit(ApiClient.email("ada@example.org",
-                    "{\"to\":[{\"email\":\"ada@example.org\",\"memberId\":\"" + member + "\"}]}")));
+            submitted.add(api.submit(ApiClient.email(
+                    "ada@example.org", "{\"to\":[{\"email\":\"ada@example.org\",\"memberId\":\"" + member + "\"}]}")));
         }
         submitted.forEach(id -> awaitStatus(api, id, "DELIVERED"));
 
@@ -168,9 +194,13 @@ class MessagesApiTest {
         String cursor = null;
         int pages = 0;
         do {
-            JsonNode page = api.get("/api/v1/messages?limit=2&memberId=" + member + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            JsonNode page = api.get(
+                            "/api/v1/messages?limit=2&memberId=" + member + (cursor == null ? "" : "&cursor=" + cursor))
+                    .json();
             page.get("items").forEach(item -> seen.add(item.get("id").asString()));
-            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asString();
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").asString();
             pages++;
         } while (cursor != null && pages < 10);
 
@@ -190,15 +220,21 @@ class MessagesApiTest {
 
     @Test
     void aScheduledMessageCanBeCanceledAndIsNeverSent() {
-        String id = api.submit(ApiClient.email("ada@example.org", "{\"sendAt\":\"" + Instant.now().plusSeconds(30) + "\"}"));
+        String id = api.submit(ApiClient.email(
+                "ada@example.org", "{\"sendAt\":\"" + Instant.now().plusSeconds(30) + "\"}"));
         awaitStatus(api, id, "SCHEDULED");
 
         Response response = api.post("/api/v1/messages/" + id + "/cancel", "");
 
         assertThat(response.status()).isEqualTo(202);
         JsonNode canceled = awaitStatus(api, id, "CANCELED");
-        assertThat(dev.mailroom.server.support.Timelines.statuses(canceled)).containsExactly("ACCEPTED", "SCHEDULED", "CANCELED");
-        assertThat(jdbc.queryForObject("SELECT next_attempt_at IS NULL FROM messages WHERE id = ?", Boolean.class, UUID.fromString(id))).isTrue();
+        assertThat(dev.mailroom.server.support.Timelines.statuses(canceled))
+                .containsExactly("ACCEPTED", "SCHEDULED", "CANCELED");
+        assertThat(jdbc.queryForObject(
+                        "SELECT next_attempt_at IS NULL FROM messages WHERE id = ?",
+                        Boolean.class,
+                        UUID.fromString(id)))
+                .isTrue();
     }
 
     @Test
@@ -209,8 +245,12 @@ class MessagesApiTest {
         Response response = api.post("/api/v1/messages/" + id + "/cancel", "");
 
         assertThat(response.status()).isEqualTo(409);
-        assertThat(response.json().get("detail").asString()).contains("DELIVERED").contains("SCHEDULED");
-        assertThat(api.post("/api/v1/messages/" + UUID.randomUUID() + "/cancel", "").status()).isEqualTo(404);
+        assertThat(response.json().get("detail").asString())
+                .contains("DELIVERED")
+                .contains("SCHEDULED");
+        assertThat(api.post("/api/v1/messages/" + UUID.randomUUID() + "/cancel", "")
+                        .status())
+                .isEqualTo(404);
     }
 
     private List<String> ids(String path) {

@@ -20,8 +20,11 @@ public class NonAdminTestKey {
     @Bean
     BearerTokens nonAdminTestKey() {
         return token -> KEY.equals(token)
-                ? Optional.of(UsernamePasswordAuthenticationToken.authenticated(new ApiKeys.Caller(ApiKeys.DEFAULT_ORGANIZATION, false), null,
-                        List.of(new org.springframework.security.core.authority.SimpleGrantedAuthority(Authorities.role(Authorities.API)))))
+                ? Optional.of(UsernamePasswordAuthenticationToken.authenticated(
+                        new ApiKeys.Caller(ApiKeys.DEFAULT_ORGANIZATION, false),
+                        null,
+                        List.of(new org.springframework.security.core.authority.SimpleGrantedAuthority(
+                                Authorities.role(Authorities.API)))))
                 : Optional.empty();
     }
 }

@@ -21,12 +21,18 @@ class SettingsApiTest {
     void backToTheSandbox() {
         ApiClient api = new ApiClient(port);
         api.put("/api/v1/settings/default-provider", "{\"provider\":\"sandbox\"}");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "sandbox".equals(
-                api.get("/api/v1/settings").json().get("defaultProvider").asString()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "sandbox"
+                        .equals(api.get("/api/v1/settings")
+                                .json()
+                                .get("defaultProvider")
+                                .asString()));
         // The dispatchers follow the broadcast right after the operator stored it.
-        await().atMost(Duration.ofSeconds(15)).until(() ->
-                "sandbox".equals(awaitActivity(api, api.submit(ApiClient.email("probe@example.org")), "DISPATCHED")
-                        .get("provider").asString()));
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> "sandbox"
+                        .equals(awaitActivity(api, api.submit(ApiClient.email("probe@example.org")), "DISPATCHED")
+                                .get("provider")
+                                .asString()));
     }
 
     @Test
@@ -36,11 +42,17 @@ class SettingsApiTest {
         ApiClient.Response response = api.put("/api/v1/settings/default-provider", "{\"provider\":\"smtp\"}");
 
         assertThat(response.status()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(10)).until(() -> "smtp".equals(
-                api.get("/api/v1/settings").json().get("defaultProvider").asString()));
-        await().atMost(Duration.ofSeconds(15)).until(() ->
-                "smtp".equals(awaitActivity(api, api.submit(ApiClient.email("switch@example.org")), "DISPATCHED")
-                        .get("provider").asString()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "smtp"
+                        .equals(api.get("/api/v1/settings")
+                                .json()
+                                .get("defaultProvider")
+                                .asString()));
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> "smtp"
+                        .equals(awaitActivity(api, api.submit(ApiClient.email("switch@example.org")), "DISPATCHED")
+                                .get("provider")
+                                .asString()));
     }
 
     @Test
@@ -51,6 +63,7 @@ class SettingsApiTest {
 
         assertThat(response.status()).isEqualTo(422);
         assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("provider");
-        assertThat(api.get("/api/v1/settings").json().get("defaultProvider").asString()).isNotEqualTo("carrier-pigeon");
+        assertThat(api.get("/api/v1/settings").json().get("defaultProvider").asString())
+                .isNotEqualTo("carrier-pigeon");
     }
 }

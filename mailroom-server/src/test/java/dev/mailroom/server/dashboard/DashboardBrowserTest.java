@@ -21,7 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -51,6 +50,7 @@ class DashboardBrowserTest {
 
     @LocalServerPort
     int port;
+
     ApiClient api;
     WebDriverWait wait;
 
@@ -66,9 +66,18 @@ class DashboardBrowserTest {
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile, "--window-size=1280,1100", "--lang=en-US");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile,
+                "--window-size=1280,1100",
+                "--lang=en-US");
         browser = new ChromeDriver(service, options);
     }
 
@@ -89,7 +98,8 @@ class DashboardBrowserTest {
 
     @BeforeEach
     void freshTab() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "the dashboard's browser test needs Debian's Chromium at " + CHROMIUM + " and " + CHROMEDRIVER
                         + " (apt-get install chromium chromium-driver)");
         if (browser == null) {
@@ -119,8 +129,10 @@ class DashboardBrowserTest {
         String ada = "dash-" + run + "-ada";
         // Member ids are the application's own: this one holds a '/'.
         String bob = "dash-" + run + "/bob";
-        String clicked = api.submit(email(ada, "click+" + run + "@example.org", "Ada Lovelace", "Welcome aboard", "welcome"));
-        String bounced = api.submit(email(bob, "bounce+" + run + "@example.org", "Bob Boole", "Your invoice", "billing"));
+        String clicked =
+                api.submit(email(ada, "click+" + run + "@example.org", "Ada Lovelace", "Welcome aboard", "welcome"));
+        String bounced =
+                api.submit(email(bob, "bounce+" + run + "@example.org", "Bob Boole", "Your invoice", "billing"));
         awaitActivity(api, clicked, "CLICKED");
         awaitStatus(api, bounced, "BOUNCED");
 
@@ -133,11 +145,16 @@ class DashboardBrowserTest {
         browser.findElement(By.linkText(ada)).click();
         wait.until(ExpectedConditions.textToBe(VIEW_TITLE, ada));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#member-emails tbody tr")));
-        assertThat(browser.findElement(By.cssSelector("#member-emails tbody tr")).getText()).contains("Welcome aboard", "CLICKED");
+        assertThat(browser.findElement(By.cssSelector("#member-emails tbody tr"))
+                        .getText())
+                .contains("Welcome aboard", "CLICKED");
         browser.findElement(By.linkText("Welcome aboard")).click();
         List<String> adaTimeline = timeline();
-        assertThat(adaTimeline).containsSubsequence("ACCEPTED", "QUEUED", "DISPATCHED", "DELIVERED", "OPENED", "CLICKED");
-        assertThat(event("CLICKED")).containsIgnoringCase("Clicked URL").contains("https://example.com/welcome", "click+" + run + "@example.org", "sandbox");
+        assertThat(adaTimeline)
+                .containsSubsequence("ACCEPTED", "QUEUED", "DISPATCHED", "DELIVERED", "OPENED", "CLICKED");
+        assertThat(event("CLICKED"))
+                .containsIgnoringCase("Clicked URL")
+                .contains("https://example.com/welcome", "click+" + run + "@example.org", "sandbox");
         assertThat(event("DELIVERED")).contains("250 2.0.0 OK (sandbox)");
         assertThat(browser.findElement(By.cssSelector(".verdict")).getText()).contains("opened", "clicked");
         Files.createDirectories(SCREENSHOT.getParent());
@@ -147,10 +164,14 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("#app-nav a[data-section=members]")).click();
         search(bob);
         browser.findElement(By.linkText(bob)).click();
-        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("Your invoice"))).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("Your invoice")))
+                .click();
         assertThat(timeline()).contains("BOUNCED").doesNotContain("DELIVERED");
-        assertThat(event("BOUNCED")).containsIgnoringCase("Bounce reason").contains("550 5.1.1 recipient unknown (sandbox)", "hard");
-        assertThat(browser.findElement(By.cssSelector(".verdict")).getText()).contains("Bounced", "550 5.1.1 recipient unknown");
+        assertThat(event("BOUNCED"))
+                .containsIgnoringCase("Bounce reason")
+                .contains("550 5.1.1 recipient unknown (sandbox)", "hard");
+        assertThat(browser.findElement(By.cssSelector(".verdict")).getText())
+                .contains("Bounced", "550 5.1.1 recipient unknown");
     }
 
     @Test
@@ -174,7 +195,8 @@ class DashboardBrowserTest {
 
         new Select(browser.findElement(By.id("filter-status"))).selectByValue("CLICKED");
         browser.findElement(By.cssSelector("form.filters button[type=submit]")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("emails"), "No emails match these filters."));
+        wait.until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("emails"), "No emails match these filters."));
     }
 
     @Test
@@ -205,21 +227,26 @@ class DashboardBrowserTest {
         WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("member-search")));
         input.clear();
         input.sendKeys(text);
-        browser.findElement(By.cssSelector("form[role=search] button[type=submit]")).click();
+        browser.findElement(By.cssSelector("form[role=search] button[type=submit]"))
+                .click();
         wait.until(d -> {
             List<WebElement> rows = d.findElements(By.cssSelector("#members tbody tr"));
-            return !rows.isEmpty() && rows.stream().allMatch(row -> row.getText().contains(text));
+            return !rows.isEmpty()
+                    && rows.stream().allMatch(row -> row.getText().contains(text));
         });
     }
 
     /** The statuses of the open email's timeline, in the order shown. */
     private List<String> timeline() {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("ol.timeline li")));
-        return browser.findElements(By.cssSelector("ol.timeline li.event")).stream().map(li -> li.getAttribute("data-status")).toList();
+        return browser.findElements(By.cssSelector("ol.timeline li.event")).stream()
+                .map(li -> li.getAttribute("data-status"))
+                .toList();
     }
 
     private String event(String status) {
-        return browser.findElement(By.cssSelector("ol.timeline li.event[data-status=" + status + "]")).getText();
+        return browser.findElement(By.cssSelector("ol.timeline li.event[data-status=" + status + "]"))
+                .getText();
     }
 
     private static String email(String memberId, String address, String name, String subject, String tag) {

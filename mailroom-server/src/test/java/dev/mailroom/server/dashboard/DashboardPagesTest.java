@@ -14,6 +14,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class DashboardPagesTest {
     @LocalServerPort
     int port;
+
     ApiClient http;
 
     @BeforeEach
@@ -27,7 +28,11 @@ class DashboardPagesTest {
             Response response = http.getWith(path);
 
             assertThat(response.status()).as(path).isEqualTo(302);
-            assertThat(response.headers().get("location")).as(path).singleElement().asString().endsWith("/dashboard/");
+            assertThat(response.headers().get("location"))
+                    .as(path)
+                    .singleElement()
+                    .asString()
+                    .endsWith("/dashboard/");
         }
     }
 
@@ -45,8 +50,11 @@ class DashboardPagesTest {
         Response page = http.getWith("/dashboard/");
         Response script = http.getWith("/dashboard/dashboard.js");
 
-        assertThat(page.headers().get("content-security-policy")).containsExactly(DashboardHeaders.CONTENT_SECURITY_POLICY);
-        assertThat(DashboardHeaders.CONTENT_SECURITY_POLICY).contains("script-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe");
+        assertThat(page.headers().get("content-security-policy"))
+                .containsExactly(DashboardHeaders.CONTENT_SECURITY_POLICY);
+        assertThat(DashboardHeaders.CONTENT_SECURITY_POLICY)
+                .contains("script-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe");
         assertThat(page.headers().get("referrer-policy")).containsExactly("no-referrer");
         assertThat(script.status()).isEqualTo(200);
         assertThat(script.contentType()).contains("javascript");

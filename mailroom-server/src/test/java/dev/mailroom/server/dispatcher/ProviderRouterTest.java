@@ -26,8 +26,22 @@ import org.junit.jupiter.api.Test;
 
 class ProviderRouterTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
-    private static final OutboundEmail EMAIL = new OutboundEmail(UUID.randomUUID(), 1, new Email(Address.of("app@example.com"),
-            List.of(Recipient.of("ada@example.org")), null, null, null, "Hi", "x", null, null, null, null, null));
+    private static final OutboundEmail EMAIL = new OutboundEmail(
+            UUID.randomUUID(),
+            1,
+            new Email(
+                    Address.of("app@example.com"),
+                    List.of(Recipient.of("ada@example.org")),
+                    null,
+                    null,
+                    null,
+                    "Hi",
+                    "x",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null));
 
     /** A provider whose answer the test sets, counting its sends. */
     static final class ScriptedProvider implements EmailSender {
@@ -52,16 +66,25 @@ class ProviderRouterTest {
         }
     }
 
-    private final ScriptedProvider primary = new ScriptedProvider("sendgrid", new DeliveryOutcome.RetryLater("503", null));
+    private final ScriptedProvider primary =
+            new ScriptedProvider("sendgrid", new DeliveryOutcome.RetryLater("503", null));
     private final ScriptedProvider backup = new ScriptedProvider("postmark", new DeliveryOutcome.Accepted("pm-1"));
     private final DefaultProvider defaultProvider = new DefaultProvider(new EnabledProviders(
-            new org.springframework.mock.env.MockEnvironment().withProperty("mailroom.providers.default", "sendgrid"), List.of()));
+            new org.springframework.mock.env.MockEnvironment().withProperty("mailroom.providers.default", "sendgrid"),
+            List.of()));
 
     private ProviderRouter router(List<String> failover, Map<String, Integer> rateLimits) {
-        MailroomProperties.Dispatcher dispatcher = new MailroomProperties.Dispatcher(50, 1, 4, rateLimits,
-                new MailroomProperties.CircuitBreaker(50, 10, 4, Duration.ofMinutes(1)));
-        MailroomProperties properties = new MailroomProperties(null, Path.of("x"), null, null, null, dispatcher,
-                new MailroomProperties.Broker("rabbitmq", Duration.ofSeconds(15), 10), new MailroomProperties.Providers(null, failover));
+        MailroomProperties.Dispatcher dispatcher = new MailroomProperties.Dispatcher(
+                50, 1, 4, rateLimits, new MailroomProperties.CircuitBreaker(50, 10, 4, Duration.ofMinutes(1)));
+        MailroomProperties properties = new MailroomProperties(
+                null,
+                Path.of("x"),
+                null,
+                null,
+                null,
+                dispatcher,
+                new MailroomProperties.Broker("rabbitmq", Duration.ofSeconds(15), 10),
+                new MailroomProperties.Providers(null, failover));
         return new ProviderRouter(List.of(primary, backup), defaultProvider, properties, CLOCK);
     }
 
@@ -107,8 +130,10 @@ class ProviderRouterTest {
         ProviderRouter.Routed routed = router.send("sendgrid", EMAIL);
 
         assertThat(routed.provider()).isEqualTo("sendgrid");
-        assertThat(routed.outcome()).isEqualTo(new DeliveryOutcome.RetryLater("provider 'sendgrid' is failing (circuit open)",
-                CLOCK.instant().plus(Duration.ofMinutes(1))));
+        assertThat(routed.outcome())
+                .isEqualTo(new DeliveryOutcome.RetryLater(
+                        "provider 'sendgrid' is failing (circuit open)",
+                        CLOCK.instant().plus(Duration.ofMinutes(1))));
         assertThat(backup.sends).hasValue(0);
         assertThat(primary.sends).hasValue(4);
     }
@@ -117,14 +142,18 @@ class ProviderRouterTest {
     void aNamedProviderThatIsNotConfiguredIsRefused() {
         ProviderRouter.Routed routed = router(List.of(), Map.of()).send("mailgun", EMAIL);
         assertThat(routed.outcome()).isInstanceOf(DeliveryOutcome.Rejected.class);
-        assertThat(((DeliveryOutcome.Rejected) routed.outcome()).reason()).contains("mailgun").contains("not configured");
+        assertThat(((DeliveryOutcome.Rejected) routed.outcome()).reason())
+                .contains("mailgun")
+                .contains("not configured");
     }
 
     @Test
     void theDefaultFollowsTheNewestSettingsBroadcast() {
         ProviderRouter router = router(List.of(), Map.of());
-        defaultProvider.follow(new SettingsSnapshot(2, Map.of(SettingNames.DEFAULT_PROVIDER, "postmark"), CLOCK.instant()));
-        defaultProvider.follow(new SettingsSnapshot(1, Map.of(SettingNames.DEFAULT_PROVIDER, "sendgrid"), CLOCK.instant()));
+        defaultProvider.follow(
+                new SettingsSnapshot(2, Map.of(SettingNames.DEFAULT_PROVIDER, "postmark"), CLOCK.instant()));
+        defaultProvider.follow(
+                new SettingsSnapshot(1, Map.of(SettingNames.DEFAULT_PROVIDER, "sendgrid"), CLOCK.instant()));
 
         assertThat(router.send(null, EMAIL).provider()).isEqualTo("postmark");
     }

@@ -42,10 +42,13 @@ import tools.jackson.databind.JsonNode;
 class RuleBreakingDispatchCommandsTest {
     @LocalServerPort
     int port;
+
     @Autowired
     RabbitTemplate rabbit;
+
     @Autowired
     WireMockServer providerFakes;
+
     @Autowired
     GreenMail greenMail;
 
@@ -55,19 +58,37 @@ class RuleBreakingDispatchCommandsTest {
         // Real messages waiting for their send time, so the forged commands are about messages we know.
         Map<String, String> idByProvider = new LinkedHashMap<>();
         for (String provider : ProviderNames.all()) {
-            idByProvider.put(provider, api.submit(ApiClient.email("ada@example.org",
-                    "{\"sendAt\":\"" + Instant.now().plus(Duration.ofHours(1)) + "\"}")));
+            idByProvider.put(
+                    provider,
+                    api.submit(ApiClient.email(
+                            "ada@example.org", "{\"sendAt\":\"" + Instant.now().plus(Duration.ofHours(1)) + "\"}")));
         }
         idByProvider.values().forEach(id -> awaitStatus(api, id, "SCHEDULED"));
-        Email forged = new Email(Address.of("app@example.com"), List.of(Recipient.of("not an address")), null, null, null,
-                "Hi", "x", null, Map.of("X-Evil", "a\r\nBcc: victim@example.com"), null, null, null);
+        Email forged = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("not an address")),
+                null,
+                null,
+                null,
+                "Hi",
+                "x",
+                null,
+                Map.of("X-Evil", "a\r\nBcc: victim@example.com"),
+                null,
+                null,
+                null);
 
         idByProvider.forEach((provider, id) -> {
             MessageProperties props = new MessageProperties();
             props.setMessageId("forged-" + provider + "-" + id);
             props.setType(MessageTypes.DISPATCH_V1);
-            rabbit.send("", QueueNames.DISPATCHING, new Message(ContractJson.write(new DispatchCommand(UUID.fromString(id), "default", 1,
-                    provider, forged)), props));
+            rabbit.send(
+                    "",
+                    QueueNames.DISPATCHING,
+                    new Message(
+                            ContractJson.write(
+                                    new DispatchCommand(UUID.fromString(id), "default", 1, provider, forged)),
+                            props));
         });
 
         idByProvider.forEach((provider, id) -> {
@@ -75,12 +96,17 @@ class RuleBreakingDispatchCommandsTest {
             assertThat(statuses(message)).as(provider).doesNotContain("DISPATCHED", "DELIVERED");
             JsonNode failed = failedActivity(message);
             assertThat(failed.get("provider").asString()).isEqualTo(provider);
-            assertThat(failed.get("details").get("reason").asString()).as(provider)
-                    .startsWith("invalid email").contains("to[0].email").contains("headers.X-Evil");
-            assertThat(providerFakes.getAllServeEvents()).as("HTTP calls carrying the message of " + provider)
+            assertThat(failed.get("details").get("reason").asString())
+                    .as(provider)
+                    .startsWith("invalid email")
+                    .contains("to[0].email")
+                    .contains("headers.X-Evil");
+            assertThat(providerFakes.getAllServeEvents())
+                    .as("HTTP calls carrying the message of " + provider)
                     .noneMatch(event -> event.getRequest().getBodyAsString().contains(id));
             assertThat(Arrays.stream(greenMail.getReceivedMessages()).map(RuleBreakingDispatchCommandsTest::mailroomId))
-                    .as("mail relayed for the message of " + provider).doesNotContain(id);
+                    .as("mail relayed for the message of " + provider)
+                    .doesNotContain(id);
         });
     }
 

@@ -1,17 +1,15 @@
 package dev.mailroom.server.embedded;
 
-import dev.mailroom.server.support.TestSockets;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import dev.mailroom.server.support.TestDataDir;
+import dev.mailroom.server.support.TestSockets;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -34,11 +32,12 @@ class EmbeddedQpidBrokerTest {
         Path workDir = TestDataDir.create().resolve("broker");
         int port = TestSockets.freePort();
         try (EmbeddedQpidBroker broker = new EmbeddedQpidBroker(workDir, port, USER, PASSWORD);
-             Connection connection = TestSockets.amqp(port, USER, PASSWORD, "embedded-broker-test")) {
+                Connection connection = TestSockets.amqp(port, USER, PASSWORD, "embedded-broker-test")) {
             Channel channel = connection.createChannel();
             channel.queueDeclare("kept", true, false, false, null);
             channel.confirmSelect();
-            AMQP.BasicProperties persistent = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+            AMQP.BasicProperties persistent =
+                    new AMQP.BasicProperties.Builder().deliveryMode(2).build();
             for (int i = 0; i < 50; i++) {
                 channel.basicPublish("", "kept", true, persistent, ("message " + i).getBytes(StandardCharsets.UTF_8));
             }
@@ -47,7 +46,7 @@ class EmbeddedQpidBrokerTest {
 
         int restartPort = TestSockets.freePort();
         try (EmbeddedQpidBroker broker = new EmbeddedQpidBroker(workDir, restartPort, USER, PASSWORD);
-             Connection connection = TestSockets.amqp(restartPort, USER, PASSWORD, "embedded-broker-test")) {
+                Connection connection = TestSockets.amqp(restartPort, USER, PASSWORD, "embedded-broker-test")) {
             Channel channel = connection.createChannel();
             List<String> bodies = new ArrayList<>();
             for (GetResponse r = channel.basicGet("kept", true); r != null; r = channel.basicGet("kept", true)) {
@@ -60,10 +59,14 @@ class EmbeddedQpidBrokerTest {
     @Test
     void aConnectionWithOtherCredentialsIsRefused() throws Exception {
         int port = TestSockets.freePort();
-        try (EmbeddedQpidBroker broker = new EmbeddedQpidBroker(TestDataDir.create().resolve("broker"), port, USER, PASSWORD)) {
-            assertThatThrownBy(() -> TestSockets.amqp(port, "guest", "guest", "embedded-broker-test")).isInstanceOf(PossibleAuthenticationFailureException.class);
-            assertThatThrownBy(() -> TestSockets.amqp(port, USER, "guest", "embedded-broker-test")).isInstanceOf(PossibleAuthenticationFailureException.class);
-            assertThatThrownBy(() -> TestSockets.amqp(port, USER, PASSWORD + "x", "embedded-broker-test")).isInstanceOf(PossibleAuthenticationFailureException.class);
+        try (EmbeddedQpidBroker broker =
+                new EmbeddedQpidBroker(TestDataDir.create().resolve("broker"), port, USER, PASSWORD)) {
+            assertThatThrownBy(() -> TestSockets.amqp(port, "guest", "guest", "embedded-broker-test"))
+                    .isInstanceOf(PossibleAuthenticationFailureException.class);
+            assertThatThrownBy(() -> TestSockets.amqp(port, USER, "guest", "embedded-broker-test"))
+                    .isInstanceOf(PossibleAuthenticationFailureException.class);
+            assertThatThrownBy(() -> TestSockets.amqp(port, USER, PASSWORD + "x", "embedded-broker-test"))
+                    .isInstanceOf(PossibleAuthenticationFailureException.class);
             try (Connection ok = TestSockets.amqp(port, USER, PASSWORD, "embedded-broker-test")) {
                 assertThat(ok.isOpen()).isTrue();
             }
@@ -74,7 +77,8 @@ class EmbeddedQpidBrokerTest {
     void aTakenPortStopsTheStartWithAnErrorNamingThePortAndThePropertyToChange() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            assertThatThrownBy(() -> new EmbeddedQpidBroker(TestDataDir.create().resolve("broker"), port, USER, PASSWORD))
+            assertThatThrownBy(
+                            () -> new EmbeddedQpidBroker(TestDataDir.create().resolve("broker"), port, USER, PASSWORD))
                     .isInstanceOf(EmbeddedQpidBroker.EmbeddedBrokerStartException.class)
                     .hasMessageContaining("127.0.0.1:" + port)
                     .hasMessageContaining("in use")

@@ -25,13 +25,43 @@ class OutgoingMessageTest {
     @Test
     void aQueueMessageGoesOutUnderItsOwnQueueTypeAndId() {
         CancelMessage cancel = new CancelMessage(ID, "default", AT);
-        DispatchCommand command = new DispatchCommand(ID, "default", 3, null, new Email(Address.of("a@example.com"),
-                List.of(Recipient.of("b@example.org")), null, null, null, "s", "t", null, null, null, null, null));
+        DispatchCommand command = new DispatchCommand(
+                ID,
+                "default",
+                3,
+                null,
+                new Email(
+                        Address.of("a@example.com"),
+                        List.of(Recipient.of("b@example.org")),
+                        null,
+                        null,
+                        null,
+                        "s",
+                        "t",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
         DeadLetterAction discard = new DeadLetterAction(ID, DeadLetterAction.DISCARD, AT);
 
-        assertWire(OutgoingMessage.of(cancel), "mailroom.mailbox", "mailroom.mailbox.cancel.v1", "cancel:" + ID, ContractJson.write(cancel));
-        assertWire(OutgoingMessage.of(command), "mailroom.dispatching", "mailroom.dispatching.dispatch.v1", ID + ":3", ContractJson.write(command));
-        assertWire(OutgoingMessage.of(discard), "mailroom.control", "mailroom.mailbox.dead-letter.v1", "dead-letter:" + ID + ":discard",
+        assertWire(
+                OutgoingMessage.of(cancel),
+                "mailroom.mailbox",
+                "mailroom.mailbox.cancel.v1",
+                "cancel:" + ID,
+                ContractJson.write(cancel));
+        assertWire(
+                OutgoingMessage.of(command),
+                "mailroom.dispatching",
+                "mailroom.dispatching.dispatch.v1",
+                ID + ":3",
+                ContractJson.write(command));
+        assertWire(
+                OutgoingMessage.of(discard),
+                "mailroom.control",
+                "mailroom.mailbox.dead-letter.v1",
+                "dead-letter:" + ID + ":discard",
                 ContractJson.write(discard));
     }
 
@@ -39,7 +69,9 @@ class OutgoingMessageTest {
     void aBroadcastIsNotSentToAQueue() {
         SettingsSnapshot snapshot = new SettingsSnapshot(7, Map.of("default-provider", "sandbox"), AT);
 
-        assertThatThrownBy(() -> OutgoingMessage.of(snapshot)).isInstanceOf(IllegalStateException.class).hasMessageContaining("mailroom.settings");
+        assertThatThrownBy(() -> OutgoingMessage.of(snapshot))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("mailroom.settings");
     }
 
     private static void assertWire(OutgoingMessage wire, String queue, String type, String messageId, byte[] body) {

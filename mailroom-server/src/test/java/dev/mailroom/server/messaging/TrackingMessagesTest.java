@@ -21,8 +21,16 @@ class TrackingMessagesTest {
     private static final UUID MESSAGE = UUID.fromString("0b6f4c3e-6a43-4c8e-9f0e-2f1b8f0b9a11");
 
     private static ActivityReport event(int n) {
-        return ActivityReport.event(Ids.providerEvent("sendgrid", "ev-" + n), MESSAGE, "sg-1", "sendgrid", MessageStatus.OPENED,
-                Instant.parse("2026-11-28T10:00:00Z"), "ada@example.org", "open", Map.of());
+        return ActivityReport.event(
+                Ids.providerEvent("sendgrid", "ev-" + n),
+                MESSAGE,
+                "sg-1",
+                "sendgrid",
+                MessageStatus.OPENED,
+                Instant.parse("2026-11-28T10:00:00Z"),
+                "ada@example.org",
+                "open",
+                Map.of());
     }
 
     private static List<ActivityReport> events(int count) {
@@ -41,7 +49,8 @@ class TrackingMessagesTest {
         assertThat(messages).hasSize(1);
         assertThat(messages.get(0).type()).isEqualTo(MessageTypes.ACTIVITY_V1);
         assertThat(messages.get(0).messageId()).isEqualTo(event(0).id().toString());
-        assertThat(ContractJson.read(messages.get(0).body(), ActivityReport.class)).isEqualTo(event(0));
+        assertThat(ContractJson.read(messages.get(0).body(), ActivityReport.class))
+                .isEqualTo(event(0));
     }
 
     @Test
@@ -59,10 +68,16 @@ class TrackingMessagesTest {
 
     @Test
     void aLargeBatchIsSplitSoNoMessageCarriesMoreThanTheLimit() {
-        List<OutgoingMessage> messages = onTheWire(TrackingMessages.of(events(2 * TrackingMessages.MAX_REPORTS_PER_MESSAGE + 1)));
+        List<OutgoingMessage> messages =
+                onTheWire(TrackingMessages.of(events(2 * TrackingMessages.MAX_REPORTS_PER_MESSAGE + 1)));
 
-        List<Integer> sizes = messages.stream().map(m -> ContractJson.read(m.body(), ActivityBatch.class).activities().size()).toList();
-        assertThat(sizes).containsExactly(TrackingMessages.MAX_REPORTS_PER_MESSAGE, TrackingMessages.MAX_REPORTS_PER_MESSAGE, 1);
+        List<Integer> sizes = messages.stream()
+                .map(m -> ContractJson.read(m.body(), ActivityBatch.class)
+                        .activities()
+                        .size())
+                .toList();
+        assertThat(sizes)
+                .containsExactly(TrackingMessages.MAX_REPORTS_PER_MESSAGE, TrackingMessages.MAX_REPORTS_PER_MESSAGE, 1);
         assertThat(messages).extracting(OutgoingMessage::messageId).doesNotHaveDuplicates();
     }
 }

@@ -1,8 +1,8 @@
 package dev.mailroom.server.operator;
 
-import dev.mailroom.server.LogSafe;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailroom.server.LogSafe;
 import org.junit.jupiter.api.Test;
 
 /** Whatever a producer puts in an id, a type or a queue header, the dead-letter row can hold it. */
@@ -10,7 +10,8 @@ class DeadLetterValuesTest {
 
     @Test
     void aValueThatFitsIsKeptAsItIs() {
-        assertThat(DeadLetters.fit("mailroom.mailbox", DeadLetters.QUEUE_COLUMN)).isEqualTo("mailroom.mailbox");
+        assertThat(DeadLetters.fit("mailroom.mailbox", DeadLetters.QUEUE_COLUMN))
+                .isEqualTo("mailroom.mailbox");
         assertThat(DeadLetters.fit(null, DeadLetters.QUEUE_COLUMN)).isNull();
     }
 
@@ -22,8 +23,13 @@ class DeadLetterValuesTest {
         String fittedA = DeadLetters.fit(a, DeadLetters.MESSAGE_ID_COLUMN);
         String fittedB = DeadLetters.fit(b, DeadLetters.MESSAGE_ID_COLUMN);
 
-        assertThat(fittedA).hasSize(DeadLetters.MESSAGE_ID_COLUMN).startsWith("x".repeat(100)).matches(".*…[0-9a-f]{16}");
-        assertThat(fittedA).as("two ids that differ only past the column stay two ids").isNotEqualTo(fittedB);
+        assertThat(fittedA)
+                .hasSize(DeadLetters.MESSAGE_ID_COLUMN)
+                .startsWith("x".repeat(100))
+                .matches(".*…[0-9a-f]{16}");
+        assertThat(fittedA)
+                .as("two ids that differ only past the column stay two ids")
+                .isNotEqualTo(fittedB);
     }
 
     @Test
@@ -37,8 +43,10 @@ class DeadLetterValuesTest {
         String fitted = DeadLetters.fit(emoji.repeat(100), DeadLetters.QUEUE_COLUMN);
 
         assertThat(fitted.length()).isLessThanOrEqualTo(DeadLetters.QUEUE_COLUMN);
-        assertThat(fitted.codePoints().allMatch(c -> !Character.isSurrogate((char) c) || c > 0xFFFF)).isTrue();
-        assertThat(Character.isHighSurrogate(fitted.charAt(fitted.indexOf('…') - 1))).isFalse();
+        assertThat(fitted.codePoints().allMatch(c -> !Character.isSurrogate((char) c) || c > 0xFFFF))
+                .isTrue();
+        assertThat(Character.isHighSurrogate(fitted.charAt(fitted.indexOf('…') - 1)))
+                .isFalse();
     }
 
     @Test

@@ -33,14 +33,19 @@ import tools.jackson.databind.JsonNode;
 class DeferredBeforeQueuedTest {
     @LocalServerPort
     int port;
+
     @Autowired
     MessageStore store;
+
     @Autowired
     ActivityRecorder recorder;
+
     @Autowired
     MessageIntake intake;
+
     @Autowired
     TransactionTemplate tx;
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -48,21 +53,42 @@ class DeferredBeforeQueuedTest {
     void aDeferredRecordedBeforeQueuedStillGetsItsRetry() {
         UUID id = UUID.randomUUID();
         Instant queuedAt = Instant.now();
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null, "Race",
-                "hello", null, null, null, null, null);
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                null,
+                null,
+                "Race",
+                "hello",
+                null,
+                null,
+                null,
+                null,
+                null);
         tx.executeWithoutResult(status -> store.insertSubmissions(
                 List.of(new SubmitMessage(id, "default", queuedAt, email, null, null)), queuedAt));
 
-        // The order the race produces: the dispatcher's DEFERRED of attempt 1 first, then the intake's QUEUED of attempt 1.
-        recorder.record(List.of(new ActivityReport(Ids.activity(id, MessageStatus.DEFERRED, 1), id, null, "sandbox",
-                MessageStatus.DEFERRED, Instant.now(), null, null, Map.of("attempt", 1, "reason", "try later"), 1,
+        // The order the race produces: the dispatcher's DEFERRED of attempt 1 first, then the intake's QUEUED of
+        // attempt 1.
+        recorder.record(List.of(new ActivityReport(
+                Ids.activity(id, MessageStatus.DEFERRED, 1),
+                id,
+                null,
+                "sandbox",
+                MessageStatus.DEFERRED,
+                Instant.now(),
+                null,
+                null,
+                Map.of("attempt", 1, "reason", "try later"),
+                1,
                 Instant.now().plusMillis(100))));
         intake.recordQueued(Map.of(id, 1), queuedAt);
 
         // The retry is due in ~0.1 s and the releaser looks every 0.2 s: by now it may already have
         // released (and cleared) it. Either is a planned retry; only "not due and not released" is the bug.
-        boolean planned = jdbc.queryForObject("SELECT next_attempt_at IS NOT NULL OR attempts >= 2 FROM messages WHERE id = ?",
-                Boolean.class, id);
+        boolean planned = jdbc.queryForObject(
+                "SELECT next_attempt_at IS NOT NULL OR attempts >= 2 FROM messages WHERE id = ?", Boolean.class, id);
         assertThat(planned).as("the retry is due, or already released").isTrue();
         JsonNode message = awaitStatus(new ApiClient(port), id.toString(), "DELIVERED");
         assertThat(message.get("attempts").asInt()).isEqualTo(2);

@@ -85,12 +85,15 @@ class IsolationTest {
         List<Integer> stored = new ArrayList<>();
         List<Integer> culprits = new ArrayList<>();
 
-        Isolation.run(BATCH, part -> {
-            if (part.contains(42) && failuresLeft.getAndDecrement() > 0) {
-                throw new IllegalStateException("the moment's failure");
-            }
-            stored.addAll(part);
-        }, (i, e) -> culprits.add(i));
+        Isolation.run(
+                BATCH,
+                part -> {
+                    if (part.contains(42) && failuresLeft.getAndDecrement() > 0) {
+                        throw new IllegalStateException("the moment's failure");
+                    }
+                    stored.addAll(part);
+                },
+                (i, e) -> culprits.add(i));
 
         assertThat(culprits).isEmpty();
         assertThat(stored).containsExactlyInAnyOrderElementsOf(BATCH);
@@ -101,10 +104,14 @@ class IsolationTest {
         List<Integer> culprits = new ArrayList<>();
         AtomicInteger runs = new AtomicInteger();
 
-        assertThatThrownBy(() -> Isolation.run(BATCH, part -> {
-            runs.incrementAndGet();
-            throw new PublishFailedException("no confirm from the broker");
-        }, (i, e) -> culprits.add(i))).isInstanceOf(PublishFailedException.class);
+        assertThatThrownBy(() -> Isolation.run(
+                        BATCH,
+                        part -> {
+                            runs.incrementAndGet();
+                            throw new PublishFailedException("no confirm from the broker");
+                        },
+                        (i, e) -> culprits.add(i)))
+                .isInstanceOf(PublishFailedException.class);
 
         assertThat(runs).hasValue(1);
         assertThat(culprits).isEmpty();
@@ -116,13 +123,16 @@ class IsolationTest {
         AtomicInteger outages = new AtomicInteger();
         List<Integer> culprits = new ArrayList<>();
 
-        Isolation.run(BATCH, part -> {
-            // The database goes away once, in the middle of the halving.
-            if (part.size() == 100 && part.get(0) == 100 && outages.getAndIncrement() == 0) {
-                throw new CannotGetJdbcConnectionException("Connection refused");
-            }
-            work.run(part);
-        }, (i, e) -> culprits.add(i));
+        Isolation.run(
+                BATCH,
+                part -> {
+                    // The database goes away once, in the middle of the halving.
+                    if (part.size() == 100 && part.get(0) == 100 && outages.getAndIncrement() == 0) {
+                        throw new CannotGetJdbcConnectionException("Connection refused");
+                    }
+                    work.run(part);
+                },
+                (i, e) -> culprits.add(i));
 
         assertThat(outages).hasValue(2);
         assertThat(culprits).containsExactly(150);

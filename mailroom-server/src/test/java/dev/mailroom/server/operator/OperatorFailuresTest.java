@@ -32,30 +32,40 @@ class OperatorFailuresTest {
         AtomicInteger runs = new AtomicInteger();
 
         assertThatThrownBy(() -> OperatorFailures.pauseOnFailure(() -> {
-            runs.incrementAndGet();
-            throw new DataIntegrityViolationException("value too long");
-        })).isInstanceOf(DataIntegrityViolationException.class);
+                    runs.incrementAndGet();
+                    throw new DataIntegrityViolationException("value too long");
+                }))
+                .isInstanceOf(DataIntegrityViolationException.class);
         assertThat(runs).hasValue(1);
     }
 
     @Test
     void aWrappedConnectionFailureCountsAsTheDatabaseBeingAway() {
-        assertThat(OperatorFailures.isDatabaseAway(new IllegalStateException(new CannotGetJdbcConnectionException("down")))).isTrue();
-        assertThat(OperatorFailures.isDatabaseAway(new IllegalStateException("bug"))).isFalse();
+        assertThat(OperatorFailures.isDatabaseAway(
+                        new IllegalStateException(new CannotGetJdbcConnectionException("down"))))
+                .isTrue();
+        assertThat(OperatorFailures.isDatabaseAway(new IllegalStateException("bug")))
+                .isFalse();
     }
 
     @Test
     void aCommitOnAConnectionClosedUnderItIsTheDatabaseBeingAwayButARefusedValueIsNot() {
-        // What scenario 4 of the fault suite met while PostgreSQL was stopped (Hikari's closed connection, SQLState 08003).
-        assertThat(OperatorFailures.isDatabaseAway(new org.springframework.transaction.TransactionSystemException("JDBC commit failed",
-                new java.sql.SQLException("Connection is closed", "08003")))).isTrue();
-        assertThat(OperatorFailures.isDatabaseAway(new org.springframework.transaction.TransactionSystemException("JDBC commit failed",
-                new java.sql.SQLException("Connection is closed")))).isTrue();
-        assertThat(OperatorFailures.isDatabaseAway(new IllegalStateException(new java.sql.SQLException("terminating connection due to"
-                + " administrator command", "57P01")))).isTrue();
-        assertThat(OperatorFailures.isDatabaseAway(new org.springframework.transaction.TransactionSystemException("JDBC commit failed",
-                new java.sql.SQLException("duplicate key", "23505")))).isFalse();
-        assertThat(OperatorFailures.isDatabaseAway(new DataIntegrityViolationException("too long",
-                new java.sql.SQLException("value too long", "22001")))).isFalse();
+        // What scenario 4 of the fault suite met while PostgreSQL was stopped (Hikari's closed connection, SQLState
+        // 08003).
+        assertThat(OperatorFailures.isDatabaseAway(new org.springframework.transaction.TransactionSystemException(
+                        "JDBC commit failed", new java.sql.SQLException("Connection is closed", "08003"))))
+                .isTrue();
+        assertThat(OperatorFailures.isDatabaseAway(new org.springframework.transaction.TransactionSystemException(
+                        "JDBC commit failed", new java.sql.SQLException("Connection is closed"))))
+                .isTrue();
+        assertThat(OperatorFailures.isDatabaseAway(new IllegalStateException(new java.sql.SQLException(
+                        "terminating connection due to" + " administrator command", "57P01"))))
+                .isTrue();
+        assertThat(OperatorFailures.isDatabaseAway(new org.springframework.transaction.TransactionSystemException(
+                        "JDBC commit failed", new java.sql.SQLException("duplicate key", "23505"))))
+                .isFalse();
+        assertThat(OperatorFailures.isDatabaseAway(new DataIntegrityViolationException(
+                        "too long", new java.sql.SQLException("value too long", "22001"))))
+                .isFalse();
     }
 }

@@ -33,29 +33,60 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class RefusedByTheDatabaseTest {
     @LocalServerPort
     int port;
+
     @Autowired
     MessageIntake intake;
+
     @Autowired
     ActivityRecorder recorder;
+
     @Autowired
     JdbcTemplate jdbc;
 
     private static Email email(String from, String to) {
-        return new Email(Address.of(from), List.of(Recipient.of(to)), null, null, null, "Refused", "hello", null, null, null, null, null);
+        return new Email(
+                Address.of(from),
+                List.of(Recipient.of(to)),
+                null,
+                null,
+                null,
+                "Refused",
+                "hello",
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     @Test
     void submissionsTheDatabaseRefusesAreHandedBackAndTheOthersAreSent() {
         List<SubmitMessage> batch = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            batch.add(new SubmitMessage(UUID.randomUUID(), "default", Instant.now(), email("app@example.com", "refused-" + i + "@example.org"),
-                    null, null));
+            batch.add(new SubmitMessage(
+                    UUID.randomUUID(),
+                    "default",
+                    Instant.now(),
+                    email("app@example.com", "refused-" + i + "@example.org"),
+                    null,
+                    null));
         }
-        // A from address longer than its column, and a send time no TIMESTAMP WITH TIME ZONE (nor OffsetDateTime) holds.
-        SubmitMessage tooLong = new SubmitMessage(UUID.randomUUID(), "default", Instant.now(),
-                email("a".repeat(400) + "@example.com", "ada@example.org"), null, null);
-        SubmitMessage farAway = new SubmitMessage(UUID.randomUUID(), "default", Instant.now(), email("app@example.com", "ada@example.org"),
-                Instant.MAX, null);
+        // A from address longer than its column, and a send time no TIMESTAMP WITH TIME ZONE (nor OffsetDateTime)
+        // holds.
+        SubmitMessage tooLong = new SubmitMessage(
+                UUID.randomUUID(),
+                "default",
+                Instant.now(),
+                email("a".repeat(400) + "@example.com", "ada@example.org"),
+                null,
+                null);
+        SubmitMessage farAway = new SubmitMessage(
+                UUID.randomUUID(),
+                "default",
+                Instant.now(),
+                email("app@example.com", "ada@example.org"),
+                Instant.MAX,
+                null);
         batch.add(7, tooLong);
         batch.add(22, farAway);
         Map<UUID, RuntimeException> refused = new ConcurrentHashMap<>();
@@ -64,26 +95,59 @@ class RefusedByTheDatabaseTest {
 
         assertThat(refused.keySet()).containsExactlyInAnyOrder(tooLong.id(), farAway.id());
         ApiClient api = new ApiClient(port);
-        batch.stream().filter(s -> !refused.containsKey(s.id())).forEach(s -> awaitStatus(api, s.id().toString(), "DELIVERED"));
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM messages WHERE id IN (?, ?)", Integer.class, tooLong.id(), farAway.id())).isZero();
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM activities WHERE message_id = ? AND status = 'QUEUED'", Integer.class,
-                batch.get(0).id())).as("QUEUED recorded once").isEqualTo(1);
+        batch.stream()
+                .filter(s -> !refused.containsKey(s.id()))
+                .forEach(s -> awaitStatus(api, s.id().toString(), "DELIVERED"));
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM messages WHERE id IN (?, ?)", Integer.class, tooLong.id(), farAway.id()))
+                .isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM activities WHERE message_id = ? AND status = 'QUEUED'",
+                        Integer.class,
+                        batch.get(0).id()))
+                .as("QUEUED recorded once")
+                .isEqualTo(1);
     }
 
     @Test
     void whatOnlyPostgreSqlRefusesIsHandedBackThereAndStoredElsewhere() {
-        boolean postgres = "PostgreSQL".equals(jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName()));
+        boolean postgres = "PostgreSQL".equals(jdbc.execute((ConnectionCallback<String>)
+                c -> c.getMetaData().getDatabaseProductName()));
         String providerId = "refused-pg-" + UUID.randomUUID();
         List<ActivityReport> reports = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            reports.add(ActivityReport.event(Ids.providerEvent("sandbox", providerId + "-" + i), null, providerId, "sandbox",
-                    MessageStatus.DELIVERED, Instant.now(), "ada@example.org", "delivered", Map.of()));
+            reports.add(ActivityReport.event(
+                    Ids.providerEvent("sandbox", providerId + "-" + i),
+                    null,
+                    providerId,
+                    "sandbox",
+                    MessageStatus.DELIVERED,
+                    Instant.now(),
+                    "ada@example.org",
+                    "delivered",
+                    Map.of()));
         }
         // PostgreSQL refuses NUL in text and stores no year after 294276.
-        ActivityReport nul = ActivityReport.event(UUID.randomUUID(), null, providerId, "sandbox", MessageStatus.OPENED, Instant.now(),
-                "ada\0@example.org", "open", Map.of());
-        ActivityReport year300000 = ActivityReport.event(UUID.randomUUID(), null, providerId, "sandbox", MessageStatus.CLICKED,
-                Instant.parse("+300000-01-01T00:00:00Z"), "ada@example.org", "click", Map.of());
+        ActivityReport nul = ActivityReport.event(
+                UUID.randomUUID(),
+                null,
+                providerId,
+                "sandbox",
+                MessageStatus.OPENED,
+                Instant.now(),
+                "ada\0@example.org",
+                "open",
+                Map.of());
+        ActivityReport year300000 = ActivityReport.event(
+                UUID.randomUUID(),
+                null,
+                providerId,
+                "sandbox",
+                MessageStatus.CLICKED,
+                Instant.parse("+300000-01-01T00:00:00Z"),
+                "ada@example.org",
+                "click",
+                Map.of());
         reports.add(3, nul);
         reports.add(17, year300000);
         List<ActivityReport> refused = new ArrayList<>();
@@ -91,7 +155,8 @@ class RefusedByTheDatabaseTest {
         Isolation.run(reports, recorder::recordTogether, (r, e) -> refused.add(r));
 
         assertThat(refused).containsExactlyInAnyOrderElementsOf(postgres ? List.of(nul, year300000) : List.of());
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM activities WHERE provider_message_id = ?", Integer.class, providerId))
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM activities WHERE provider_message_id = ?", Integer.class, providerId))
                 .isEqualTo(postgres ? 20 : 22);
     }
 
@@ -100,18 +165,37 @@ class RefusedByTheDatabaseTest {
         UUID messageId = UUID.randomUUID();
         List<ActivityReport> reports = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            reports.add(ActivityReport.event(Ids.providerEvent("sandbox", "refused-" + messageId + "-" + i), null, "refused-" + messageId,
-                    "sandbox", MessageStatus.DELIVERED, Instant.now(), "ada@example.org", "delivered", Map.of()));
+            reports.add(ActivityReport.event(
+                    Ids.providerEvent("sandbox", "refused-" + messageId + "-" + i),
+                    null,
+                    "refused-" + messageId,
+                    "sandbox",
+                    MessageStatus.DELIVERED,
+                    Instant.now(),
+                    "ada@example.org",
+                    "delivered",
+                    Map.of()));
         }
-        ActivityReport tooLong = ActivityReport.event(UUID.randomUUID(), null, "refused-" + messageId, "sandbox", MessageStatus.OPENED,
-                Instant.now(), "ada@example.org", "e".repeat(100), Map.of());
+        ActivityReport tooLong = ActivityReport.event(
+                UUID.randomUUID(),
+                null,
+                "refused-" + messageId,
+                "sandbox",
+                MessageStatus.OPENED,
+                Instant.now(),
+                "ada@example.org",
+                "e".repeat(100),
+                Map.of());
         reports.add(11, tooLong);
         List<ActivityReport> refused = new ArrayList<>();
 
         Isolation.run(reports, recorder::recordTogether, (r, e) -> refused.add(r));
 
         assertThat(refused).containsExactly(tooLong);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM activities WHERE provider_message_id = ?", Integer.class, "refused-" + messageId))
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM activities WHERE provider_message_id = ?",
+                        Integer.class,
+                        "refused-" + messageId))
                 .isEqualTo(20);
     }
 }

@@ -11,8 +11,13 @@ import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
-    private final RetryPolicy policy = new RetryPolicy(new MailroomProperties(null, Path.of("x"), null, null,
-            new MailroomProperties.Operator(100, 1, 4, Duration.ofSeconds(2), Duration.ofSeconds(1)), null));
+    private final RetryPolicy policy = new RetryPolicy(new MailroomProperties(
+            null,
+            Path.of("x"),
+            null,
+            null,
+            new MailroomProperties.Operator(100, 1, 4, Duration.ofSeconds(2), Duration.ofSeconds(1)),
+            null));
 
     @RepeatedTest(20)
     void theDelayDoublesPerAttemptWithAtMostHalfAgainOfJitter() {

@@ -27,8 +27,10 @@ import tools.jackson.databind.JsonNode;
 class PipelineEndToEndTest {
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     ApiClient api;
 
     @BeforeEach
@@ -59,8 +61,10 @@ class PipelineEndToEndTest {
         // recorded first, and the status is CLICKED before OPENED is in the timeline.
         JsonNode message = awaitMessage(api, id, m -> statuses(m).containsAll(List.of("OPENED", "CLICKED")));
 
-        assertThat(statuses(message)).containsExactly("ACCEPTED", "QUEUED", "DISPATCHED", "DELIVERED", "OPENED", "CLICKED");
-        assertThat(message.get("activities").get(5).get("details").get("url").asString()).isEqualTo("https://example.com/welcome");
+        assertThat(statuses(message))
+                .containsExactly("ACCEPTED", "QUEUED", "DISPATCHED", "DELIVERED", "OPENED", "CLICKED");
+        assertThat(message.get("activities").get(5).get("details").get("url").asString())
+                .isEqualTo("https://example.com/welcome");
     }
 
     @Test
@@ -96,7 +100,8 @@ class PipelineEndToEndTest {
 
     @Test
     void everyRecipientGetsItsOwnEvents() {
-        String id = api.submit(ApiClient.email("ada@example.org",
+        String id = api.submit(ApiClient.email(
+                "ada@example.org",
                 "{\"cc\":[{\"email\":\"open+cc@example.org\"}],\"bcc\":[{\"email\":\"bounce+bcc@example.org\"}]}"));
 
         JsonNode message = awaitMessageWithEvents(id, 4);
@@ -104,11 +109,16 @@ class PipelineEndToEndTest {
         List<String> perRecipient = new ArrayList<>();
         message.get("activities").forEach(a -> {
             if (a.has("recipient")) {
-                perRecipient.add(a.get("recipient").asString() + " " + a.get("status").asString());
+                perRecipient.add(
+                        a.get("recipient").asString() + " " + a.get("status").asString());
             }
         });
-        assertThat(perRecipient).containsExactlyInAnyOrder("ada@example.org DELIVERED", "open+cc@example.org DELIVERED",
-                "open+cc@example.org OPENED", "bounce+bcc@example.org BOUNCED");
+        assertThat(perRecipient)
+                .containsExactlyInAnyOrder(
+                        "ada@example.org DELIVERED",
+                        "open+cc@example.org DELIVERED",
+                        "open+cc@example.org OPENED",
+                        "bounce+bcc@example.org BOUNCED");
         // The bounce of one recipient outranks the others' events: the status follows precedence.
         assertThat(message.get("status").asString()).isEqualTo("BOUNCED");
         assertThat(message.get("recipients")).hasSize(3);
@@ -124,7 +134,8 @@ class PipelineEndToEndTest {
 
         JsonNode delivered = awaitStatus(api, id, "DELIVERED");
         assertThat(statuses(delivered)).containsExactly("ACCEPTED", "SCHEDULED", "QUEUED", "DISPATCHED", "DELIVERED");
-        Instant queuedAt = Instant.parse(delivered.get("activities").get(2).get("occurredAt").asString());
+        Instant queuedAt = Instant.parse(
+                delivered.get("activities").get(2).get("occurredAt").asString());
         assertThat(queuedAt).isAfterOrEqualTo(sendAt);
     }
 
@@ -136,9 +147,14 @@ class PipelineEndToEndTest {
 
         assertThat(second).isEqualTo(first);
         awaitStatus(api, first, "DELIVERED");
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM messages WHERE id = ?", Integer.class, UUID.fromString(first))).isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM activities WHERE message_id = ? AND status = 'DISPATCHED'",
-                Integer.class, UUID.fromString(first))).isEqualTo(1);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM messages WHERE id = ?", Integer.class, UUID.fromString(first)))
+                .isEqualTo(1);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM activities WHERE message_id = ? AND status = 'DISPATCHED'",
+                        Integer.class,
+                        UUID.fromString(first)))
+                .isEqualTo(1);
     }
 
     @Test
@@ -149,7 +165,8 @@ class PipelineEndToEndTest {
         // Metrics need the admin key (or mailroom.management.metrics-token).
         String metrics = api.get("/actuator/prometheus").body();
 
-        assertThat(metrics).containsPattern("mailroom_operator_accepted_total \\d+")
+        assertThat(metrics)
+                .containsPattern("mailroom_operator_accepted_total \\d+")
                 .containsPattern("mailroom_dispatch_outcomes_total\\{outcome=\"Accepted\",provider=\"sandbox\"} \\d+")
                 .containsPattern("mailroom_webhooks_events_total\\{provider=\"sandbox\"} \\d+")
                 .containsPattern("mailroom_operator_activity_reports_total\\{status=\"DELIVERED\"} \\d+");

@@ -37,10 +37,13 @@ import tools.jackson.databind.JsonNode;
 class RecoveryEndToEndTest {
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     RabbitTemplate rabbit;
+
     ApiClient api;
 
     @BeforeEach
@@ -49,8 +52,19 @@ class RecoveryEndToEndTest {
     }
 
     private static Email email(String to) {
-        return new Email(Address.of("app@example.com"), List.of(Recipient.of(to)), null, null, null, "Recovered", "hello", null,
-                null, null, null, null);
+        return new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of(to)),
+                null,
+                null,
+                null,
+                "Recovered",
+                "hello",
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     @Test
@@ -58,12 +72,20 @@ class RecoveryEndToEndTest {
         // The state an operator leaves when it dies between its commit and its publish.
         UUID id = UUID.randomUUID();
         OffsetDateTime longAgo = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(2);
-        jdbc.update("INSERT INTO messages (id, organization_id, from_email, subject, status, status_rank,"
+        jdbc.update(
+                "INSERT INTO messages (id, organization_id, from_email, subject, status, status_rank,"
                         + " submitted_at, created_at, updated_at) VALUES (?, 'default', 'app@example.com', 'Recovered', 'ACCEPTED', 10, ?, ?, ?)",
-                id, longAgo, longAgo, longAgo);
-        jdbc.update("INSERT INTO message_contents (message_id, content) VALUES (?, ?)",
-                id, new String(ContractJson.write(email("ada@example.org")), StandardCharsets.UTF_8));
-        jdbc.update("INSERT INTO message_recipients (message_id, position, kind, email) VALUES (?, 0, 'to', 'ada@example.org')", id);
+                id,
+                longAgo,
+                longAgo,
+                longAgo);
+        jdbc.update(
+                "INSERT INTO message_contents (message_id, content) VALUES (?, ?)",
+                id,
+                new String(ContractJson.write(email("ada@example.org")), StandardCharsets.UTF_8));
+        jdbc.update(
+                "INSERT INTO message_recipients (message_id, position, kind, email) VALUES (?, 0, 'to', 'ada@example.org')",
+                id);
         // Due last: the operator commits all of these at once, the test one statement at a time.
         jdbc.update("UPDATE messages SET next_attempt_at = ? WHERE id = ?", longAgo.plusSeconds(30), id);
 
@@ -85,11 +107,14 @@ class RecoveryEndToEndTest {
         assertThat(deadLettered.get("queue").asString()).isEqualTo(QueueNames.MAILBOX);
         assertThat(deadLettered.get("bodyPreview").asString()).isEqualTo("not json at all");
 
-        ApiClient.Response response = api.post("/api/v1/dead-letters/" + deadLettered.get("id").asString() + "/discard", "");
+        ApiClient.Response response =
+                api.post("/api/v1/dead-letters/" + deadLettered.get("id").asString() + "/discard", "");
 
         assertThat(response.status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> findDeadLetter(poisonId) == null);
-        assertThat(jdbc.queryForObject("SELECT resolution FROM dead_letters WHERE message_id = ?", String.class, poisonId)).isEqualTo("discarded");
+        assertThat(jdbc.queryForObject(
+                        "SELECT resolution FROM dead_letters WHERE message_id = ?", String.class, poisonId))
+                .isEqualTo("discarded");
     }
 
     @Test
@@ -97,7 +122,8 @@ class RecoveryEndToEndTest {
         // What a dispatcher or webhook sink dead-letters through mailroom.dead-letters, here a good submission
         // dead-lettered during an incident.
         UUID id = UUID.randomUUID();
-        SubmitMessage submission = new SubmitMessage(id, "default", Instant.now(), email("ada@example.org"), null, null);
+        SubmitMessage submission =
+                new SubmitMessage(id, "default", Instant.now(), email("ada@example.org"), null, null);
         MessageProperties props = new MessageProperties();
         props.setMessageId(id.toString());
         props.setType(MessageTypes.SUBMIT_V1);
@@ -106,7 +132,8 @@ class RecoveryEndToEndTest {
         rabbit.send("", QueueNames.DEAD_LETTERS, new Message(ContractJson.write(submission), props));
         JsonNode deadLettered = awaitDeadLetter(id.toString());
 
-        ApiClient.Response response = api.post("/api/v1/dead-letters/" + deadLettered.get("id").asString() + "/replay", "");
+        ApiClient.Response response =
+                api.post("/api/v1/dead-letters/" + deadLettered.get("id").asString() + "/replay", "");
 
         assertThat(response.status()).isEqualTo(202);
         awaitStatus(api, id.toString(), "DELIVERED");
@@ -115,13 +142,16 @@ class RecoveryEndToEndTest {
 
     @Test
     void resolvingAnUnknownDeadLetterIsNotFound() {
-        assertThat(api.post("/api/v1/dead-letters/" + UUID.randomUUID() + "/replay", "").status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/dead-letters/" + UUID.randomUUID() + "/replay", "")
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
     void aDeferredAttemptShowsWhenTheNextOneIsDue() throws Exception {
         UUID id = UUID.randomUUID();
-        publishSubmission(new SubmitMessage(id, "default", Instant.now(), email("retry1@example.org"), null, "scripted"));
+        publishSubmission(
+                new SubmitMessage(id, "default", Instant.now(), email("retry1@example.org"), null, "scripted"));
 
         JsonNode message = awaitStatus(api, id.toString(), "DISPATCHED");
 
@@ -129,19 +159,26 @@ class RecoveryEndToEndTest {
         assertThat(deferred.get("status").asString()).isEqualTo("DEFERRED");
         assertThat(deferred.get("details").get("attempt").asInt()).isEqualTo(1);
         assertThat(Instant.parse(deferred.get("details").get("nextAttemptAt").asString()))
-                .isAfterOrEqualTo(Instant.parse(deferred.get("details").get("retryAfter").asString()));
+                .isAfterOrEqualTo(
+                        Instant.parse(deferred.get("details").get("retryAfter").asString()));
     }
 
     @Test
     void aMessageOlderThanTheRetryAgeIsNotRetried() throws Exception {
         UUID id = UUID.randomUUID();
-        publishSubmission(new SubmitMessage(id, "default", Instant.now().minus(Duration.ofDays(2)), email("always-retry@example.org"),
-                null, "scripted"));
+        publishSubmission(new SubmitMessage(
+                id,
+                "default",
+                Instant.now().minus(Duration.ofDays(2)),
+                email("always-retry@example.org"),
+                null,
+                "scripted"));
 
         JsonNode message = awaitStatus(api, id.toString(), "FAILED");
 
         assertThat(statuses(message)).containsExactly("ACCEPTED", "QUEUED", "DEFERRED", "FAILED");
-        assertThat(message.get("activities").get(3).get("details").get("reason").asString()).contains("older than");
+        assertThat(message.get("activities").get(3).get("details").get("reason").asString())
+                .contains("older than");
     }
 
     private void publishSubmission(SubmitMessage submission) {

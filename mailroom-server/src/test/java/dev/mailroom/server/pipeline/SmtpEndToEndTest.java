@@ -21,24 +21,32 @@ import tools.jackson.databind.JsonNode;
 class SmtpEndToEndTest {
     @LocalServerPort
     int port;
+
     @Autowired
     GreenMail greenMail;
 
     @Test
     void anEmailSentThroughSmtpArrivesWithItsMailroomIdAndIsRecordedDispatched() throws Exception {
         ApiClient api = new ApiClient(port);
-        String id = api.submit(ApiClient.email("grace@example.org",
+        String id = api.submit(ApiClient.email(
+                "grace@example.org",
                 "{\"provider\":\"smtp\",\"subject\":\"Via SMTP\",\"headers\":{\"X-Campaign\":\"e2e\"}}"));
 
         JsonNode message = awaitStatus(api, id, "DISPATCHED");
 
         assertThat(statuses(message)).containsExactly("ACCEPTED", "QUEUED", "DISPATCHED");
         assertThat(message.get("provider").asString()).isEqualTo("smtp");
-        MimeMessage received = await().atMost(Duration.ofSeconds(10)).until(() -> Arrays.stream(greenMail.getReceivedMessages())
-                .filter(m -> id.equals(header(m, "X-Mailroom-Id"))).findFirst().orElse(null), m -> m != null);
+        MimeMessage received = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> Arrays.stream(greenMail.getReceivedMessages())
+                                .filter(m -> id.equals(header(m, "X-Mailroom-Id")))
+                                .findFirst()
+                                .orElse(null),
+                        m -> m != null);
         assertThat(received.getSubject()).isEqualTo("Via SMTP");
         assertThat(header(received, "X-Campaign")).isEqualTo("e2e");
-        assertThat(received.getMessageID()).isEqualTo(message.get("providerMessageId").asString());
+        assertThat(received.getMessageID())
+                .isEqualTo(message.get("providerMessageId").asString());
     }
 
     private static String header(MimeMessage message, String name) {

@@ -19,12 +19,12 @@ import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.EndToEndTest;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,14 +46,19 @@ import tools.jackson.databind.JsonNode;
 class TrackingEndToEndTest {
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     @Autowired
     RabbitTemplate rabbit;
+
     @Autowired
     Environment env;
+
     @Autowired
     MeterRegistry meters;
+
     ApiClient api;
     MailroomClient client;
 
@@ -71,8 +76,19 @@ class TrackingEndToEndTest {
     }
 
     private static Email email(String to) {
-        return new Email(new Address("app@example.com", "App"), List.of(new Recipient(to, null, "member-" + to)), null, null, null,
-                "Hello", "Hi there", null, null, List.of("client"), null, null);
+        return new Email(
+                new Address("app@example.com", "App"),
+                List.of(new Recipient(to, null, "member-" + to)),
+                null,
+                null,
+                null,
+                "Hello",
+                "Hi there",
+                null,
+                null,
+                List.of("client"),
+                null,
+                null);
     }
 
     @Test
@@ -104,7 +120,8 @@ class TrackingEndToEndTest {
     }
 
     private double published(String queue) {
-        io.micrometer.core.instrument.Counter counter = meters.find("mailroom.broker.published").tag("queue", queue).counter();
+        io.micrometer.core.instrument.Counter counter =
+                meters.find("mailroom.broker.published").tag("queue", queue).counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -119,7 +136,9 @@ class TrackingEndToEndTest {
         publishReport(opened);
 
         awaitStatus(api, id.toString(), "OPENED");
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> countActivities(id, "OPENED") == 1);
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> countActivities(id, "OPENED") == 1);
         assertThat(countActivities(id, "OPENED")).isEqualTo(1);
     }
 
@@ -127,8 +146,16 @@ class TrackingEndToEndTest {
     void aLateDeliveredDoesNotMoveAnOpenedMessageBackwards() throws Exception {
         UUID id = client.submit(email("open+late@example.org"));
         awaitStatus(api, id.toString(), "OPENED");
-        ActivityReport lateDelivery = ActivityReport.event(Ids.providerEvent("sandbox", "late-" + id), id, null, "sandbox",
-                MessageStatus.DELIVERED, Instant.now(), "open+late@example.org", "delivered", Map.of());
+        ActivityReport lateDelivery = ActivityReport.event(
+                Ids.providerEvent("sandbox", "late-" + id),
+                id,
+                null,
+                "sandbox",
+                MessageStatus.DELIVERED,
+                Instant.now(),
+                "open+late@example.org",
+                "delivered",
+                Map.of());
 
         publishReport(lateDelivery);
 
@@ -139,13 +166,25 @@ class TrackingEndToEndTest {
     @Test
     void anEventForAnUnknownMessageIsKeptUnmatched() throws Exception {
         String providerId = "unknown-" + UUID.randomUUID();
-        ActivityReport stray = ActivityReport.event(Ids.providerEvent("sandbox", providerId), null, providerId, "sandbox",
-                MessageStatus.DELIVERED, Instant.now(), "who@example.org", "delivered", Map.of());
+        ActivityReport stray = ActivityReport.event(
+                Ids.providerEvent("sandbox", providerId),
+                null,
+                providerId,
+                "sandbox",
+                MessageStatus.DELIVERED,
+                Instant.now(),
+                "who@example.org",
+                "delivered",
+                Map.of());
 
         publishReport(stray);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                "SELECT COUNT(*) FROM activities WHERE provider_message_id = ? AND message_id IS NULL", Integer.class, providerId) == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM activities WHERE provider_message_id = ? AND message_id IS NULL",
+                                Integer.class,
+                                providerId)
+                        == 1);
     }
 
     @Test
@@ -153,8 +192,16 @@ class TrackingEndToEndTest {
         UUID id = client.submit(email("ada@example.org"));
         JsonNode delivered = awaitStatus(api, id.toString(), "DELIVERED");
         String providerId = delivered.get("providerMessageId").asString();
-        ActivityReport clicked = ActivityReport.event(Ids.providerEvent("sandbox", "byid-" + id), null, providerId, "sandbox",
-                MessageStatus.CLICKED, Instant.now(), "ada@example.org", "clicked", Map.of("url", "https://example.com/x"));
+        ActivityReport clicked = ActivityReport.event(
+                Ids.providerEvent("sandbox", "byid-" + id),
+                null,
+                providerId,
+                "sandbox",
+                MessageStatus.CLICKED,
+                Instant.now(),
+                "ada@example.org",
+                "clicked",
+                Map.of("url", "https://example.com/x"));
 
         publishReport(clicked);
 
@@ -165,16 +212,33 @@ class TrackingEndToEndTest {
     void anEventThatArrivesBeforeItsDispatchIsAdoptedWhenTheDispatchIsRecorded() throws Exception {
         UUID id = UUID.randomUUID();
         String providerId = "scripted-" + id + "-1";
-        publishReport(ActivityReport.event(Ids.providerEvent("scripted", "early-" + id), null, providerId, "scripted",
-                MessageStatus.OPENED, Instant.now(), "ada@example.org", "open", Map.of()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                "SELECT COUNT(*) FROM activities WHERE provider_message_id = ? AND message_id IS NULL", Integer.class, providerId) == 1);
+        publishReport(ActivityReport.event(
+                Ids.providerEvent("scripted", "early-" + id),
+                null,
+                providerId,
+                "scripted",
+                MessageStatus.OPENED,
+                Instant.now(),
+                "ada@example.org",
+                "open",
+                Map.of()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM activities WHERE provider_message_id = ? AND message_id IS NULL",
+                                Integer.class,
+                                providerId)
+                        == 1);
 
         MessageProperties props = new MessageProperties();
         props.setMessageId(id.toString());
         props.setType(MessageTypes.SUBMIT_V1);
-        rabbit.send("", QueueNames.MAILBOX, new Message(ContractJson.write(new dev.mailroom.contracts.SubmitMessage(id, "default",
-                Instant.now(), email("ada@example.org"), null, "scripted")), props));
+        rabbit.send(
+                "",
+                QueueNames.MAILBOX,
+                new Message(
+                        ContractJson.write(new dev.mailroom.contracts.SubmitMessage(
+                                id, "default", Instant.now(), email("ada@example.org"), null, "scripted")),
+                        props));
 
         JsonNode message = awaitStatus(api, id.toString(), "OPENED");
         assertThat(statuses(message)).contains("DISPATCHED", "OPENED");
@@ -189,9 +253,12 @@ class TrackingEndToEndTest {
         rabbit.send("", QueueNames.MAILBOX, new Message("{this is not json".getBytes(), props));
         UUID healthy = client.submit(email("ada@example.org"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                "SELECT COUNT(*) FROM dead_letters WHERE message_id = ?", Integer.class, poisonId) == 1);
-        String reason = jdbc.queryForObject("SELECT reason FROM dead_letters WHERE message_id = ?", String.class, poisonId);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM dead_letters WHERE message_id = ?", Integer.class, poisonId)
+                        == 1);
+        String reason =
+                jdbc.queryForObject("SELECT reason FROM dead_letters WHERE message_id = ?", String.class, poisonId);
         assertThat(reason).contains("SubmitMessage");
         awaitStatus(api, healthy.toString(), "DELIVERED");
     }
@@ -207,9 +274,11 @@ class TrackingEndToEndTest {
         publishReport(fine);
 
         awaitStatus(api, id.toString(), "CLICKED");
-        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                "SELECT COUNT(*) FROM dead_letters WHERE message_id = ? AND reason LIKE 'providerEvent is 100 characters%'",
-                Integer.class, tooLong.id().toString()) == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM dead_letters WHERE message_id = ? AND reason LIKE 'providerEvent is 100 characters%'",
+                                Integer.class, tooLong.id().toString())
+                        == 1);
         assertThat(countActivities(id, "OPENED")).isZero();
     }
 
@@ -226,9 +295,11 @@ class TrackingEndToEndTest {
         publishBatch(batch);
 
         awaitStatus(api, id.toString(), "CLICKED");
-        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                "SELECT COUNT(*) FROM dead_letters WHERE message_id = ? AND message_type = ? AND reason LIKE '%providerEvent is 100 characters%'",
-                Integer.class, batch.messageId() + "#1", MessageTypes.ACTIVITY_V1) == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM dead_letters WHERE message_id = ? AND message_type = ? AND reason LIKE '%providerEvent is 100 characters%'",
+                                Integer.class, batch.messageId() + "#1", MessageTypes.ACTIVITY_V1)
+                        == 1);
         assertThat(countActivities(id, "OPENED")).isEqualTo(1);
         assertThat(countActivities(id, "CLICKED")).isEqualTo(1);
         assertThat(countActivities(id, "COMPLAINED")).isZero();
@@ -240,16 +311,37 @@ class TrackingEndToEndTest {
         awaitStatus(api, messageId.toString(), "DELIVERED");
         // A later dispatch of it, and a bounce that names only the provider's id for that dispatch, travel together.
         String providerId = "same-batch-" + messageId;
-        ActivityReport dispatched = new ActivityReport(Ids.activity(messageId, MessageStatus.DISPATCHED, 9), messageId, providerId, "sandbox",
-                MessageStatus.DISPATCHED, Instant.now(), null, null, Map.of("attempt", 9), 9, null);
-        ActivityReport bounced = ActivityReport.event(Ids.providerEvent("sandbox", "bounce-" + providerId), null, providerId, "sandbox",
-                MessageStatus.BOUNCED, Instant.now(), "x@example.org", "bounce", Map.of());
+        ActivityReport dispatched = new ActivityReport(
+                Ids.activity(messageId, MessageStatus.DISPATCHED, 9),
+                messageId,
+                providerId,
+                "sandbox",
+                MessageStatus.DISPATCHED,
+                Instant.now(),
+                null,
+                null,
+                Map.of("attempt", 9),
+                9,
+                null);
+        ActivityReport bounced = ActivityReport.event(
+                Ids.providerEvent("sandbox", "bounce-" + providerId),
+                null,
+                providerId,
+                "sandbox",
+                MessageStatus.BOUNCED,
+                Instant.now(),
+                "x@example.org",
+                "bounce",
+                Map.of());
 
         publishBatch(new ActivityBatch(List.of(dispatched, bounced)));
 
         awaitStatus(api, messageId.toString(), "BOUNCED");
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM activities WHERE message_id IS NULL AND provider_message_id = ?",
-                Integer.class, providerId)).isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM activities WHERE message_id IS NULL AND provider_message_id = ?",
+                        Integer.class,
+                        providerId))
+                .isZero();
     }
 
     @Test
@@ -260,8 +352,13 @@ class TrackingEndToEndTest {
         props.setType("mailroom.dispatching.dispatch.v99");
         rabbit.send("", QueueNames.DISPATCHING, new Message("{}".getBytes(), props));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                "SELECT COUNT(*) FROM dead_letters WHERE message_id = ? AND queue = ?", Integer.class, poisonId, QueueNames.DISPATCHING) == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM dead_letters WHERE message_id = ? AND queue = ?",
+                                Integer.class,
+                                poisonId,
+                                QueueNames.DISPATCHING)
+                        == 1);
     }
 
     @Test
@@ -270,7 +367,8 @@ class TrackingEndToEndTest {
 
         JsonNode message = awaitStatus(api, id.toString(), "DISPATCHED");
 
-        assertThat(statuses(message)).containsExactly("ACCEPTED", "QUEUED", "DEFERRED", "QUEUED", "DEFERRED", "QUEUED", "DISPATCHED");
+        assertThat(statuses(message))
+                .containsExactly("ACCEPTED", "QUEUED", "DEFERRED", "QUEUED", "DEFERRED", "QUEUED", "DISPATCHED");
         assertThat(message.get("attempts").asInt()).isEqualTo(3);
         assertThat(message.get("providerMessageId").asString()).endsWith("-3");
     }
@@ -281,9 +379,13 @@ class TrackingEndToEndTest {
 
         JsonNode message = awaitStatus(api, id.toString(), "FAILED");
 
-        assertThat(statuses(message)).containsExactly("ACCEPTED", "QUEUED", "DEFERRED", "QUEUED", "DEFERRED", "QUEUED", "DEFERRED", "FAILED");
+        assertThat(statuses(message))
+                .containsExactly(
+                        "ACCEPTED", "QUEUED", "DEFERRED", "QUEUED", "DEFERRED", "QUEUED", "DEFERRED", "FAILED");
         JsonNode failed = message.get("activities").get(7);
-        assertThat(failed.get("details").get("reason").asString()).contains("gave up after 3 attempts").contains("503 try later");
+        assertThat(failed.get("details").get("reason").asString())
+                .contains("gave up after 3 attempts")
+                .contains("503 try later");
     }
 
     @Test
@@ -293,7 +395,8 @@ class TrackingEndToEndTest {
         JsonNode message = awaitStatus(api, id.toString(), "FAILED");
 
         assertThat(statuses(message)).containsExactly("ACCEPTED", "QUEUED", "FAILED");
-        assertThat(message.get("activities").get(2).get("details").get("reason").asString()).isEqualTo("550 mailbox does not exist");
+        assertThat(message.get("activities").get(2).get("details").get("reason").asString())
+                .isEqualTo("550 mailbox does not exist");
     }
 
     @Test
@@ -303,7 +406,8 @@ class TrackingEndToEndTest {
         JsonNode message = awaitStatus(api, id.toString(), "FAILED");
 
         assertThat(message.get("activities").get(2).get("details").get("reason").asString())
-                .contains("no-such-provider").contains("not configured");
+                .contains("no-such-provider")
+                .contains("not configured");
     }
 
     private void publishReport(ActivityReport report) {
@@ -315,8 +419,16 @@ class TrackingEndToEndTest {
 
     /** An event the sandbox reported for ada@example.org, known by our message id. */
     private static ActivityReport adaEvent(String eventId, UUID messageId, MessageStatus status, String providerEvent) {
-        return ActivityReport.event(Ids.providerEvent("sandbox", eventId), messageId, null, "sandbox", status, Instant.now(),
-                "ada@example.org", providerEvent, Map.of());
+        return ActivityReport.event(
+                Ids.providerEvent("sandbox", eventId),
+                messageId,
+                null,
+                "sandbox",
+                status,
+                Instant.now(),
+                "ada@example.org",
+                providerEvent,
+                Map.of());
     }
 
     private void publishBatch(ActivityBatch batch) {
@@ -327,6 +439,7 @@ class TrackingEndToEndTest {
     }
 
     private int countActivities(UUID id, String status) {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM activities WHERE message_id = ? AND status = ?", Integer.class, id, status);
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM activities WHERE message_id = ? AND status = ?", Integer.class, id, status);
     }
 }

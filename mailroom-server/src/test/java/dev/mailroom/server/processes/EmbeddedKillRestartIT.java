@@ -47,21 +47,24 @@ class EmbeddedKillRestartIT {
     private static final int EMAILS = 300;
     /** If the jar recorded every email before the kill, the kill missed the window: submit again. */
     private static final int MAX_ROUNDS = 3;
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration TERMINAL_TIMEOUT = Duration.ofSeconds(90);
-    private static final Set<String> TERMINAL = Set.of("DELIVERED", "OPENED", "CLICKED", "BOUNCED", "DROPPED", "COMPLAINED",
-            "UNSUBSCRIBED", "FAILED", "CANCELED");
+    private static final Set<String> TERMINAL = Set.of(
+            "DELIVERED", "OPENED", "CLICKED", "BOUNCED", "DROPPED", "COMPLAINED", "UNSUBSCRIBED", "FAILED", "CANCELED");
     /**
      * Mailroom's part done: recorded, queued and handed to the provider. An email the sandbox
      * accepted just before the kill may stay here: the sandbox's own delivery report was still
      * scheduled in the killed process's memory, like an event a provider never sends.
      */
     private static final Set<String> FINISHED = union(TERMINAL, Set.of("DISPATCHED"));
-    private static final String API_KEY = "kill-restart-it-" + UUID.randomUUID();
-    private static final List<String> CHILD_JVM_OPTIONS = List.of(
-            "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String API_KEY = "kill-restart-it-" + UUID.randomUUID();
+    private static final List<String> CHILD_JVM_OPTIONS =
+            List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Path> logs = new ArrayList<>();
     private Process process;
     private long lastDispatched = -1;
@@ -75,9 +78,13 @@ class EmbeddedKillRestartIT {
     }
 
     @Test
-    void everyEmailAnswered202IsRecordedAndFinishedAfterAKillDashNineAndARestartOnTheSameDataDirectory() throws Exception {
-        Path jar = Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar")).toAbsolutePath();
-        assertThat(jar).as("the repackaged jar (./mvnw verify builds it before the integration tests)").isRegularFile();
+    void everyEmailAnswered202IsRecordedAndFinishedAfterAKillDashNineAndARestartOnTheSameDataDirectory()
+            throws Exception {
+        Path jar = Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar"))
+                .toAbsolutePath();
+        assertThat(jar)
+                .as("the repackaged jar (./mvnw verify builds it before the integration tests)")
+                .isRegularFile();
         Path workDir = Files.createTempDirectory(jar.getParent(), "embedded-kill-it-");
         Path dataDir = workDir.resolve("mailroom-data");
         int httpPort = freePort();
@@ -95,15 +102,23 @@ class EmbeddedKillRestartIT {
                 System.out.printf("[kill-restart] round %d: up after %.1f s%n", round, seconds(t0));
                 List<String> submitted = submit(baseUrl, EMAILS, round);
                 process.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful drain
-                assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("the killed process is gone").isTrue();
+                assertThat(process.waitFor(20, TimeUnit.SECONDS))
+                        .as("the killed process is gone")
+                        .isTrue();
                 ids.addAll(submitted);
                 Map<String, Long> atKill = statusesInDatabase(dataDir, submitted);
-                long finished = atKill.entrySet().stream().filter(e -> FINISHED.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
-                System.out.printf("[kill-restart] round %d: %d answered 202, then kill -9 at %.1f s; recorded in H2 by then: %s%n",
+                long finished = atKill.entrySet().stream()
+                        .filter(e -> FINISHED.contains(e.getKey()))
+                        .mapToLong(Map.Entry::getValue)
+                        .sum();
+                System.out.printf(
+                        "[kill-restart] round %d: %d answered 202, then kill -9 at %.1f s; recorded in H2 by then: %s%n",
                         round, submitted.size(), seconds(t0), atKill);
                 killedInTheWindow = atKill.getOrDefault("(not recorded)", 0L) > 0 || finished < submitted.size();
             }
-            assertThat(killedInTheWindow).as("a kill before all emails were recorded and finished (%d rounds)", MAX_ROUNDS).isTrue();
+            assertThat(killedInTheWindow)
+                    .as("a kill before all emails were recorded and finished (%d rounds)", MAX_ROUNDS)
+                    .isTrue();
             assertThat(ids).as("distinct ids answered").hasSize(EMAILS * rounds);
 
             process = start(jar, workDir, dataDir, httpPort, amqpPort, "restarted");
@@ -114,8 +129,10 @@ class EmbeddedKillRestartIT {
             Map<String, Long> counts = new LinkedHashMap<>();
             status.values().forEach(s -> counts.merge(s, 1L, Long::sum));
             System.out.printf("[kill-restart] after the restart, at %.1f s: %s%n", seconds(t0), counts);
-            assertThat(status.entrySet()).as("emails answered 202 and not found, or not finished, after the restart (of %d)", ids.size())
-                    .filteredOn(e -> !FINISHED.contains(e.getValue())).isEmpty();
+            assertThat(status.entrySet())
+                    .as("emails answered 202 and not found, or not finished, after the restart (of %d)", ids.size())
+                    .filteredOn(e -> !FINISHED.contains(e.getValue()))
+                    .isEmpty();
         } catch (AssertionError | Exception e) {
             printLogTails();
             throw e;
@@ -127,15 +144,25 @@ class EmbeddedKillRestartIT {
         List<CompletableFuture<String>> answers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String body = "{\"from\":{\"email\":\"app@example.com\"},\"to\":[{\"email\":\"user" + round + "-" + i
-                    + "@example.org\"}],\"subject\":\"Kill and restart " + i + "\",\"text\":\"Hello\",\"tags\":[\"kill-restart\"]}";
+                    + "@example.org\"}],\"subject\":\"Kill and restart " + i
+                    + "\",\"text\":\"Hello\",\"tags\":[\"kill-restart\"]}";
             HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/messages"))
-                    .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
-                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    .header("Authorization", "Bearer " + API_KEY)
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build();
             inFlight.acquire();
-            answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> inFlight.release())
+            answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((r, e) -> inFlight.release())
                     .thenApply(response -> {
-                        assertThat(response.statusCode()).as("POST /api/v1/messages: %s", response.body()).isEqualTo(202);
-                        return ContractJson.mapper().readTree(response.body()).get("id").asString();
+                        assertThat(response.statusCode())
+                                .as("POST /api/v1/messages: %s", response.body())
+                                .isEqualTo(202);
+                        return ContractJson.mapper()
+                                .readTree(response.body())
+                                .get("id")
+                                .asString();
                     }));
         }
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
@@ -148,7 +175,7 @@ class EmbeddedKillRestartIT {
         String url = "jdbc:h2:file:" + dataDir.resolve("db").resolve("mailroom").toAbsolutePath()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
         try (Connection db = DriverManager.getConnection(url, "sa", "");
-             PreparedStatement st = db.prepareStatement("SELECT status FROM messages WHERE id = CAST(? AS UUID)")) {
+                PreparedStatement st = db.prepareStatement("SELECT status FROM messages WHERE id = CAST(? AS UUID)")) {
             for (String id : ids) {
                 st.setString(1, id);
                 try (ResultSet rs = st.executeQuery()) {
@@ -205,18 +232,25 @@ class EmbeddedKillRestartIT {
     }
 
     private String currentStatus(String baseUrl, String id) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/messages/" + id))
-                .header("Authorization", "Bearer " + API_KEY).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/messages/" + id))
+                        .header("Authorization", "Bearer " + API_KEY)
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 404) {
             return "(not found)";
         }
-        assertThat(response.statusCode()).as("GET /api/v1/messages/%s: %s", id, response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("GET /api/v1/messages/%s: %s", id, response.body())
+                .isEqualTo(200);
         JsonNode message = ContractJson.mapper().readTree(response.body());
         return message.get("status").asString();
     }
 
-    private Process start(Path jar, Path workDir, Path dataDir, int httpPort, int amqpPort, String name) throws IOException {
+    private Process start(Path jar, Path workDir, Path dataDir, int httpPort, int amqpPort, String name)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(CHILD_JVM_OPTIONS);
@@ -230,7 +264,9 @@ class EmbeddedKillRestartIT {
         command.add("--mailroom.api.bootstrap-key=" + API_KEY);
         Path log = workDir.resolve(name + ".log");
         logs.add(log);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         // A CI run on RabbitMQ and PostgreSQL sets SPRING_RABBITMQ_* / SPRING_DATASOURCE_*: not for this process.
         builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("MAILROOM_"));
@@ -244,8 +280,12 @@ class EmbeddedKillRestartIT {
                 fail("Mailroom exited with code " + process.exitValue() + " while starting");
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/readiness"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/readiness"))
+                                .timeout(Duration.ofSeconds(5))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;
                 }

@@ -73,11 +73,12 @@ class SplitRolesProcessIT {
     private static final List<String> PIPELINE = List.of("ACCEPTED", "QUEUED", "DISPATCHED", "DELIVERED");
     private static final String API_KEY = "split-roles-it-" + UUID.randomUUID();
     /** Small heaps and C1 only: five JVMs share two cores with the broker, the database and Maven. */
-    private static final List<String> CHILD_JVM_OPTIONS = List.of(
-            "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+    private static final List<String> CHILD_JVM_OPTIONS =
+            List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
 
     private static final List<Child> children = new CopyOnWriteArrayList<>();
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static External external;
     private static Path workDir;
@@ -87,8 +88,15 @@ class SplitRolesProcessIT {
     static final LogTailsOnFailure logTails = new LogTailsOnFailure();
 
     /** Where RabbitMQ and PostgreSQL are, from the same variables Spring Boot reads. */
-    private record External(String rabbitHost, int rabbitPort, String rabbitUser, String rabbitPassword, String rabbitVhost,
-                            String jdbcUrl, String dbUser, String dbPassword) {
+    private record External(
+            String rabbitHost,
+            int rabbitPort,
+            String rabbitUser,
+            String rabbitPassword,
+            String rabbitVhost,
+            String jdbcUrl,
+            String dbUser,
+            String dbPassword) {
         static External fromEnvironment() {
             return new External(
                     env("SPRING_RABBITMQ_HOST", "127.0.0.1"),
@@ -103,7 +111,8 @@ class SplitRolesProcessIT {
 
         String amqpUri() {
             // No path at all means the default vhost "/"; "amqp://host/" would mean the vhost "".
-            String uri = "amqp://" + encode(rabbitUser) + ":" + encode(rabbitPassword) + "@" + rabbitHost + ":" + rabbitPort;
+            String uri =
+                    "amqp://" + encode(rabbitUser) + ":" + encode(rabbitPassword) + "@" + rabbitHost + ":" + rabbitPort;
             return rabbitVhost == null ? uri : uri + "/" + encode(rabbitVhost);
         }
 
@@ -152,12 +161,17 @@ class SplitRolesProcessIT {
         external = External.fromEnvironment();
         assertThat(external.jdbcUrl()).as("SPRING_DATASOURCE_URL").isNotNull().startsWith("jdbc:postgresql:");
 
-        Path jar = Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar")).toAbsolutePath();
-        assertThat(jar).as("the repackaged jar (build it with ./mvnw install -DskipTests)").isRegularFile();
+        Path jar = Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar"))
+                .toAbsolutePath();
+        assertThat(jar)
+                .as("the repackaged jar (build it with ./mvnw install -DskipTests)")
+                .isRegularFile();
         workDir = jar.getParent().resolve("split-roles-it");
         deleteRecursively(workDir);
         Files.createDirectories(workDir);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> children.forEach(c -> c.process().destroyForcibly())));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(() -> children.forEach(c -> c.process().destroyForcibly())));
 
         long t0 = System.nanoTime();
         // The first operator migrates the schema (Flyway) before anything reads or writes it.
@@ -172,8 +186,13 @@ class SplitRolesProcessIT {
         Child dispatcher1 = start(jar, "dispatcher-1", "dispatcher", List.of("--mailroom.public-url=" + apiUrl));
         Child dispatcher2 = start(jar, "dispatcher-2", "dispatcher", List.of("--mailroom.public-url=" + apiUrl));
         awaitHealthy(List.of(api, operator2, dispatcher1, dispatcher2));
-        System.out.printf("[split-roles] all %d processes healthy after %.1f s: %s%n", children.size(), seconds(t0),
-                children.stream().map(c -> c.name() + "(pid " + c.process().pid() + ", :" + c.port() + ")").toList());
+        System.out.printf(
+                "[split-roles] all %d processes healthy after %.1f s: %s%n",
+                children.size(),
+                seconds(t0),
+                children.stream()
+                        .map(c -> c.name() + "(pid " + c.process().pid() + ", :" + c.port() + ")")
+                        .toList());
     }
 
     @AfterAll
@@ -194,9 +213,12 @@ class SplitRolesProcessIT {
     }
 
     @Test
-    void twoThousandEmailsThroughSeparateOperatorDispatcherAndApiProcessesAreEachDeliveredAndRecordedOnce() throws Exception {
-        assumeTrue(EXTERNAL, "needs RabbitMQ and PostgreSQL: set MAILROOM_IT_EXTERNAL=true and SPRING_RABBITMQ_* /"
-                + " SPRING_DATASOURCE_* (see .ci/run)");
+    void twoThousandEmailsThroughSeparateOperatorDispatcherAndApiProcessesAreEachDeliveredAndRecordedOnce()
+            throws Exception {
+        assumeTrue(
+                EXTERNAL,
+                "needs RabbitMQ and PostgreSQL: set MAILROOM_IT_EXTERNAL=true and SPRING_RABBITMQ_* /"
+                        + " SPRING_DATASOURCE_* (see .ci/run)");
         List<UUID> ids = new ArrayList<>(MESSAGES);
         long t0 = System.nanoTime();
         try (MailroomClient client = MailroomClient.connect(external.amqpUri())) {
@@ -204,12 +226,15 @@ class SplitRolesProcessIT {
             for (int i = 0; i < MESSAGES; i++) {
                 futures.add(client.submitAsync(email(i), null, null));
             }
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(SUBMIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                    .get(SUBMIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             futures.forEach(f -> ids.add(f.join()));
         }
         double submitSeconds = seconds(t0);
         assertThat(Set.copyOf(ids)).hasSize(MESSAGES);
-        System.out.printf("[split-roles] submitted %d emails over AMQP in %.1f s (%.0f/s)%n", MESSAGES, submitSeconds, MESSAGES / submitSeconds);
+        System.out.printf(
+                "[split-roles] submitted %d emails over AMQP in %.1f s (%.0f/s)%n",
+                MESSAGES, submitSeconds, MESSAGES / submitSeconds);
 
         try (Connection db = external.openDatabase()) {
             Array idArray = db.createArrayOf("uuid", ids.toArray());
@@ -230,66 +255,105 @@ class SplitRolesProcessIT {
                 Thread.sleep(500);
             }
             double total = seconds(t0);
-            System.out.printf("[split-roles] submitted %d, delivered-or-later %d, after %.1f s (%.0f emails/s end to end); statuses %s%n",
+            System.out.printf(
+                    "[split-roles] submitted %d, delivered-or-later %d, after %.1f s (%.0f emails/s end to end); statuses %s%n",
                     MESSAGES, delivered, total, delivered / total, statusCounts(db, idArray));
-            assertThat(delivered).as("emails at DELIVERED or later within %s (statuses: %s)", DELIVERY_TIMEOUT, statusCounts(db, idArray))
+            assertThat(delivered)
+                    .as(
+                            "emails at DELIVERED or later within %s (statuses: %s)",
+                            DELIVERY_TIMEOUT, statusCounts(db, idArray))
                     .isEqualTo(MESSAGES);
 
             // Every submitted id is in messages exactly once (id is the key: present = once).
-            assertThat(queryLong(db, "SELECT COUNT(*) FROM messages WHERE id = ANY(?)", idArray)).isEqualTo(MESSAGES);
-            assertThat(queryLong(db, "SELECT COUNT(*) FROM messages WHERE id = ANY(?) AND status IN ('DELIVERED','OPENED','CLICKED')",
-                    idArray)).isEqualTo(MESSAGES);
+            assertThat(queryLong(db, "SELECT COUNT(*) FROM messages WHERE id = ANY(?)", idArray))
+                    .isEqualTo(MESSAGES);
+            assertThat(queryLong(
+                            db,
+                            "SELECT COUNT(*) FROM messages WHERE id = ANY(?) AND status IN ('DELIVERED','OPENED','CLICKED')",
+                            idArray))
+                    .isEqualTo(MESSAGES);
 
             // No fact recorded twice: one ACCEPTED, QUEUED, DISPATCHED per message, one DELIVERED... per recipient.
             List<String> duplicates = new ArrayList<>();
-            try (PreparedStatement st = db.prepareStatement("SELECT message_id, status, recipient, COUNT(*) FROM activities"
-                    + " WHERE message_id = ANY(?) GROUP BY message_id, status, recipient HAVING COUNT(*) > 1")) {
+            try (PreparedStatement st = db.prepareStatement(
+                    "SELECT message_id, status, recipient, COUNT(*) FROM activities"
+                            + " WHERE message_id = ANY(?) GROUP BY message_id, status, recipient HAVING COUNT(*) > 1")) {
                 st.setArray(1, idArray);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        duplicates.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " x" + rs.getLong(4));
+                        duplicates.add(
+                                rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " x" + rs.getLong(4));
                     }
                 }
             }
             assertThat(duplicates).as("activities recorded more than once").isEmpty();
 
             // Every message has the whole pipeline in its timeline.
-            long complete = queryLong(db, "SELECT COUNT(*) FROM (SELECT message_id FROM activities WHERE message_id = ANY(?)"
-                    + " AND status IN ('ACCEPTED','QUEUED','DISPATCHED','DELIVERED') GROUP BY message_id"
-                    + " HAVING COUNT(DISTINCT status) = 4) complete", idArray);
-            assertThat(complete).as("messages with ACCEPTED, QUEUED, DISPATCHED and DELIVERED activities").isEqualTo(MESSAGES);
+            long complete = queryLong(
+                    db,
+                    "SELECT COUNT(*) FROM (SELECT message_id FROM activities WHERE message_id = ANY(?)"
+                            + " AND status IN ('ACCEPTED','QUEUED','DISPATCHED','DELIVERED') GROUP BY message_id"
+                            + " HAVING COUNT(DISTINCT status) = 4) complete",
+                    idArray);
+            assertThat(complete)
+                    .as("messages with ACCEPTED, QUEUED, DISPATCHED and DELIVERED activities")
+                    .isEqualTo(MESSAGES);
             long activities = queryLong(db, "SELECT COUNT(*) FROM activities WHERE message_id = ANY(?)", idArray);
-            long clicked = queryLong(db, "SELECT COUNT(*) FROM messages WHERE id = ANY(?) AND status = 'CLICKED'", idArray);
-            System.out.printf("[split-roles] %d activity rows, no duplicates; %d of %d click+ emails already CLICKED%n",
+            long clicked =
+                    queryLong(db, "SELECT COUNT(*) FROM messages WHERE id = ANY(?) AND status = 'CLICKED'", idArray);
+            System.out.printf(
+                    "[split-roles] %d activity rows, no duplicates; %d of %d click+ emails already CLICKED%n",
                     activities, clicked, MESSAGES / CLICK_EVERY);
         }
 
         // The API process reads the same timeline back.
         UUID sample = ids.get(MESSAGES / 2 + 1);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/messages/" + sample))
-                .header("Authorization", "Bearer " + API_KEY).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/messages/" + sample))
+                        .header("Authorization", "Bearer " + API_KEY)
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET /api/v1/messages/%s: %s", sample, response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("GET /api/v1/messages/%s: %s", sample, response.body())
+                .isEqualTo(200);
         JsonNode message = ContractJson.mapper().readTree(response.body());
         List<String> timeline = new ArrayList<>();
         message.get("activities").forEach(a -> timeline.add(a.get("status").asString()));
-        System.out.printf("[split-roles] GET /api/v1/messages/%s -> %s %s%n", sample, message.get("status").asString(), timeline);
+        System.out.printf(
+                "[split-roles] GET /api/v1/messages/%s -> %s %s%n",
+                sample, message.get("status").asString(), timeline);
         assertThat(message.get("id").asString()).isEqualTo(sample.toString());
         assertThat(message.get("status").asString()).isIn(DELIVERED_OR_LATER);
         assertThat(timeline).containsAll(PIPELINE).startsWith("ACCEPTED");
-        assertThat(timeline.indexOf("DELIVERED")).as("DELIVERED after DISPATCHED in %s", timeline)
+        assertThat(timeline.indexOf("DELIVERED"))
+                .as("DELIVERED after DISPATCHED in %s", timeline)
                 .isGreaterThan(timeline.indexOf("DISPATCHED"));
     }
 
     private static Email email(int i) {
         String to = i % CLICK_EVERY == 0 ? "click+" + i + "@example.org" : "user" + i + "@example.org";
-        return new Email(Address.of("noreply@example.org"), List.of(Recipient.of(to)), null, null, null,
-                "Split roles #" + i, "Hello number " + i + ".", null, null, List.of("split-roles-it"), Map.of("n", Integer.toString(i)),
+        return new Email(
+                Address.of("noreply@example.org"),
+                List.of(Recipient.of(to)),
+                null,
+                null,
+                null,
+                "Split roles #" + i,
+                "Hello number " + i + ".",
+                null,
+                null,
+                List.of("split-roles-it"),
+                Map.of("n", Integer.toString(i)),
                 null);
     }
 
     private static long countDelivered(Connection db, Array ids) throws SQLException {
-        return queryLong(db, "SELECT COUNT(*) FROM messages WHERE id = ANY(?) AND status IN ('DELIVERED','OPENED','CLICKED')", ids);
+        return queryLong(
+                db,
+                "SELECT COUNT(*) FROM messages WHERE id = ANY(?) AND status IN ('DELIVERED','OPENED','CLICKED')",
+                ids);
     }
 
     private static Map<String, Long> statusCounts(Connection db, Array ids) throws SQLException {
@@ -332,7 +396,8 @@ class SplitRolesProcessIT {
         return start(jar, name, roles, extraArgs, freePort());
     }
 
-    private static Child start(Path jar, String name, String roles, List<String> extraArgs, int port) throws IOException {
+    private static Child start(Path jar, String name, String roles, List<String> extraArgs, int port)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(CHILD_JVM_OPTIONS);
@@ -379,7 +444,8 @@ class SplitRolesProcessIT {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                fail("not healthy within " + START_TIMEOUT + ": " + pending.stream().map(Child::name).toList());
+                fail("not healthy within " + START_TIMEOUT + ": "
+                        + pending.stream().map(Child::name).toList());
             }
             Thread.sleep(500);
         }
@@ -387,9 +453,18 @@ class SplitRolesProcessIT {
 
     private static boolean isUp(Child c) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(c.url() + "/actuator/health"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 && "UP".equals(ContractJson.mapper().readTree(response.body()).path("status").asString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(c.url() + "/actuator/health"))
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200
+                    && "UP"
+                            .equals(ContractJson.mapper()
+                                    .readTree(response.body())
+                                    .path("status")
+                                    .asString());
         } catch (IOException | RuntimeException e) {
             return false;
         } catch (InterruptedException e) {
@@ -432,7 +507,8 @@ class SplitRolesProcessIT {
     }
 
     /** On any failure (start-up included), prints the last lines of every child's log. */
-    static final class LogTailsOnFailure implements TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
+    static final class LogTailsOnFailure
+            implements TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
         private static final int TAIL_LINES = 60;
 
         @Override
@@ -442,7 +518,8 @@ class SplitRolesProcessIT {
         }
 
         @Override
-        public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+        public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable)
+                throws Throwable {
             printTails(throwable);
             throw throwable;
         }
@@ -452,11 +529,18 @@ class SplitRolesProcessIT {
                 return;
             }
             for (Child c : children) {
-                System.out.printf("%n----- last %d lines of %s (%s, %s) -----%n", TAIL_LINES, c.name(), c.log(),
-                        c.process().isAlive() ? "running" : "exited " + c.process().exitValue());
+                System.out.printf(
+                        "%n----- last %d lines of %s (%s, %s) -----%n",
+                        TAIL_LINES,
+                        c.name(),
+                        c.log(),
+                        c.process().isAlive()
+                                ? "running"
+                                : "exited " + c.process().exitValue());
                 try {
                     List<String> lines = Files.readAllLines(c.log(), StandardCharsets.UTF_8);
-                    lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()).forEach(System.out::println);
+                    lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size())
+                            .forEach(System.out::println);
                 } catch (IOException | RuntimeException e) {
                     System.out.println("(cannot read: " + e + ")");
                 }

@@ -1,19 +1,15 @@
 package dev.mailroom.server.security;
 
-import dev.mailroom.server.support.TestSockets;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import dev.mailroom.server.MailroomApplication;
 import dev.mailroom.server.support.TestDataDir;
+import dev.mailroom.server.support.TestSockets;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -40,7 +36,8 @@ class EmbeddedInstallationsIsolationTest {
     }
 
     @Test
-    void aSecondMailroomOnTheSameBrokerPortStopsItsStartNamingThePortInsteadOfUsingTheFirstOnesBroker() throws Exception {
+    void aSecondMailroomOnTheSameBrokerPortStopsItsStartNamingThePortInsteadOfUsingTheFirstOnesBroker()
+            throws Exception {
         int amqpPort = TestSockets.freePort();
         Path first = TestDataDir.create();
         Path second = TestDataDir.create();
@@ -48,15 +45,24 @@ class EmbeddedInstallationsIsolationTest {
 
         Throwable failure = catchThrowable(() -> running.add(start(second, amqpPort, "dispatcher")));
         assertThat(failure).as("the second start").isNotNull();
-        assertThat(messages(failure)).as("the messages of %s and its causes", failure).anySatisfy(message -> assertThat(message)
-                .contains("127.0.0.1:" + amqpPort).contains("in use").contains("mailroom.embedded.amqp-port"));
+        assertThat(messages(failure))
+                .as("the messages of %s and its causes", failure)
+                .anySatisfy(message -> assertThat(message)
+                        .contains("127.0.0.1:" + amqpPort)
+                        .contains("in use")
+                        .contains("mailroom.embedded.amqp-port"));
 
         // The first one's broker knows only the first installation's credentials.
         String firstPassword = password(first);
         String secondPassword = password(second);
-        assertThat(firstPassword).isNotEqualTo(secondPassword).isNotEqualTo("guest").hasSizeGreaterThanOrEqualTo(32);
-        assertThatThrownBy(() -> TestSockets.amqp(amqpPort, "guest", "guest", "isolation-test")).isInstanceOf(PossibleAuthenticationFailureException.class);
-        assertThatThrownBy(() -> TestSockets.amqp(amqpPort, "mailroom", secondPassword, "isolation-test")).isInstanceOf(PossibleAuthenticationFailureException.class);
+        assertThat(firstPassword)
+                .isNotEqualTo(secondPassword)
+                .isNotEqualTo("guest")
+                .hasSizeGreaterThanOrEqualTo(32);
+        assertThatThrownBy(() -> TestSockets.amqp(amqpPort, "guest", "guest", "isolation-test"))
+                .isInstanceOf(PossibleAuthenticationFailureException.class);
+        assertThatThrownBy(() -> TestSockets.amqp(amqpPort, "mailroom", secondPassword, "isolation-test"))
+                .isInstanceOf(PossibleAuthenticationFailureException.class);
         try (Connection own = TestSockets.amqp(amqpPort, "mailroom", firstPassword, "isolation-test")) {
             assertThat(own.isOpen()).isTrue();
         }
@@ -78,7 +84,8 @@ class EmbeddedInstallationsIsolationTest {
         }
         assertThat(notPrivate).as("files and directories others could read").isEmpty();
         assertThat(dataDir.resolve("broker/amqp-password")).isRegularFile();
-        assertThat(dataDir.resolve("db")).isDirectoryContaining(p -> p.getFileName().toString().endsWith(".mv.db"));
+        assertThat(dataDir.resolve("db"))
+                .isDirectoryContaining(p -> p.getFileName().toString().endsWith(".mv.db"));
         assertThat(dataDir.resolve("broker/store")).isDirectory();
     }
 
@@ -87,11 +94,13 @@ class EmbeddedInstallationsIsolationTest {
         // on RabbitMQ and PostgreSQL must not reach these applications.
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-        return new SpringApplicationBuilder(MailroomApplication.class).environment(environment).run(
-                "--mailroom.roles=" + roles,
-                "--mailroom.data-dir=" + dataDir,
-                "--mailroom.embedded.amqp-port=" + amqpPort,
-                "--server.port=0");
+        return new SpringApplicationBuilder(MailroomApplication.class)
+                .environment(environment)
+                .run(
+                        "--mailroom.roles=" + roles,
+                        "--mailroom.data-dir=" + dataDir,
+                        "--mailroom.embedded.amqp-port=" + amqpPort,
+                        "--server.port=0");
     }
 
     private static List<String> messages(Throwable failure) {

@@ -25,6 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class HostileQueryParametersTest {
     @LocalServerPort
     int port;
+
     ApiClient api;
 
     @BeforeEach
@@ -35,11 +36,20 @@ class HostileQueryParametersTest {
     @Test
     void timesOutsideTheYearsADatabaseHoldsAreRefusedNamingTheParameter() {
         for (String parameter : List.of("since", "until")) {
-            for (String time : List.of("+1000000000-01-01T00:00:00Z", "-1000000000-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z",
-                    "+294277-01-01T00:00:00Z", "-4714-11-24T00:00:00Z", "+10000-01-01T00:00:00Z", "0000-12-31T23:59:59Z")) {
-                Response response = api.get("/api/v1/messages?" + parameter + "=" + URLEncoder.encode(time, StandardCharsets.UTF_8));
+            for (String time : List.of(
+                    "+1000000000-01-01T00:00:00Z",
+                    "-1000000000-01-01T00:00:00Z",
+                    "+999999999-12-31T23:59:59Z",
+                    "+294277-01-01T00:00:00Z",
+                    "-4714-11-24T00:00:00Z",
+                    "+10000-01-01T00:00:00Z",
+                    "0000-12-31T23:59:59Z")) {
+                Response response = api.get(
+                        "/api/v1/messages?" + parameter + "=" + URLEncoder.encode(time, StandardCharsets.UTF_8));
 
-                assertThat(response.status()).as(parameter + "=" + time + " → " + response.body()).isEqualTo(422);
+                assertThat(response.status())
+                        .as(parameter + "=" + time + " → " + response.body())
+                        .isEqualTo(422);
                 assertThat(response.contentType()).startsWith("application/problem+json");
                 assertThat(response.json().get("title").asString()).isEqualTo("Invalid query parameter");
                 assertThat(fields(response)).as(time).containsExactly(parameter);
@@ -53,7 +63,8 @@ class HostileQueryParametersTest {
 
         assertThat(response.status()).isEqualTo(422);
         assertThat(fields(response)).containsExactlyInAnyOrder("since", "until");
-        assertThat(response.json().get("errors").get(0).get("message").asString()).contains("ISO-8601");
+        assertThat(response.json().get("errors").get(0).get("message").asString())
+                .contains("ISO-8601");
     }
 
     @Test
@@ -65,18 +76,25 @@ class HostileQueryParametersTest {
 
     @Test
     void aForgedCursorFarInTheFutureOrPastIsRefusedNotA500() {
-        for (String seconds : List.of(Long.toString(Instant.parse("+999999999-12-31T00:00:00Z").getEpochSecond()),
-                Long.toString(Instant.parse("-999999999-01-01T00:00:00Z").getEpochSecond()), "31556889864403200", "9223372036854775807")) {
+        for (String seconds : List.of(
+                Long.toString(Instant.parse("+999999999-12-31T00:00:00Z").getEpochSecond()),
+                Long.toString(Instant.parse("-999999999-01-01T00:00:00Z").getEpochSecond()),
+                "31556889864403200",
+                "9223372036854775807")) {
             String messages = cursor(seconds + ":0:" + UUID.randomUUID());
             String members = cursor(seconds + ":0:member-1");
 
             Response messagePage = api.get("/api/v1/messages?cursor=" + messages);
             Response memberPage = api.get("/api/v1/members?cursor=" + members);
 
-            assertThat(messagePage.status()).as(seconds + " → " + messagePage.body()).isEqualTo(422);
+            assertThat(messagePage.status())
+                    .as(seconds + " → " + messagePage.body())
+                    .isEqualTo(422);
             assertThat(fields(messagePage)).containsExactly("cursor");
             assertThat(messagePage.json().get("title").asString()).isEqualTo("Invalid query parameter");
-            assertThat(memberPage.status()).as(seconds + " → " + memberPage.body()).isEqualTo(422);
+            assertThat(memberPage.status())
+                    .as(seconds + " → " + memberPage.body())
+                    .isEqualTo(422);
             assertThat(fields(memberPage)).containsExactly("cursor");
         }
     }

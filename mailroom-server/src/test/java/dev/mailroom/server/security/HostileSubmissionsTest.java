@@ -61,15 +61,19 @@ import tools.jackson.databind.JsonNode;
 @EndToEndTest
 class HostileSubmissionsTest {
     private static final long LIMIT = 15L * 1024 * 1024;
-    private static final String EMAIL_PREFIX = "{\"from\":{\"email\":\"app@example.com\"},\"to\":[{\"email\":\"ada@example.org\"}],"
-            + "\"subject\":\"Hi\",\"text\":\"";
+    private static final String EMAIL_PREFIX =
+            "{\"from\":{\"email\":\"app@example.com\"},\"to\":[{\"email\":\"ada@example.org\"}],"
+                    + "\"subject\":\"Hi\",\"text\":\"";
 
     @LocalServerPort
     int port;
+
     @Autowired
     RabbitTemplate rabbit;
+
     @Autowired
     Environment env;
+
     ApiClient api;
 
     @BeforeEach
@@ -83,8 +87,16 @@ class HostileSubmissionsTest {
     void aChunkedBodyOverTheLimitIsRefusedBeforeItEnds() throws Exception {
         // The body is left open after limit + 1 MiB: an answer can only come from a server that
         // stopped reading at the limit, not from one that waited for (and buffered) the whole body.
-        RawResponse response = RawHttp.postChunked(port, "/api/v1/messages", EMAIL_PREFIX, LIMIT + 1024 * 1024, false,
-                "Authorization", "Bearer " + ApiClient.TEST_KEY, "Content-Type", "application/json");
+        RawResponse response = RawHttp.postChunked(
+                port,
+                "/api/v1/messages",
+                EMAIL_PREFIX,
+                LIMIT + 1024 * 1024,
+                false,
+                "Authorization",
+                "Bearer " + ApiClient.TEST_KEY,
+                "Content-Type",
+                "application/json");
 
         assertThat(response.status()).as(response.body()).isEqualTo(413);
         assertThat(response.contentType()).startsWith("application/problem+json");
@@ -97,22 +109,34 @@ class HostileSubmissionsTest {
         long size = LIMIT + 512 * 1024;
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/messages"))
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + ApiClient.TEST_KEY).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ApiClient.TEST_KEY)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(
                         new ByteArrayInputStream(EMAIL_PREFIX.getBytes(StandardCharsets.UTF_8)), new Filler(size))))
                 .build();
 
-        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+        HttpResponse<String> response = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
                 .send(request, HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     }
 
     @Test
     void aChunkedBodyWithinTheLimitIsAccepted() throws Exception {
-        RawResponse response = RawHttp.postChunked(port, "/api/v1/messages", EMAIL_PREFIX, 200_000, true,
-                "Authorization", "Bearer " + ApiClient.TEST_KEY, "Content-Type", "application/json");
+        RawResponse response = RawHttp.postChunked(
+                port,
+                "/api/v1/messages",
+                EMAIL_PREFIX,
+                200_000,
+                true,
+                "Authorization",
+                "Bearer " + ApiClient.TEST_KEY,
+                "Content-Type",
+                "application/json");
 
         assertThat(response.status()).as(response.body()).isEqualTo(202);
         String id = ApiClient.JSON.readTree(response.body()).get("id").asString();
@@ -121,10 +145,20 @@ class HostileSubmissionsTest {
 
     @Test
     void aDeclaredLengthOverTheLimitIsRefusedUnreadOnEverySpellingOfThePath() throws Exception {
-        for (String path : List.of("/api/v1/messages", "/api;x/v1/messages", "/%61pi/v1/messages", "//api/v1/messages",
+        for (String path : List.of(
+                "/api/v1/messages",
+                "/api;x/v1/messages",
+                "/%61pi/v1/messages",
+                "//api/v1/messages",
                 "/api/v1/settings/default-provider")) {
-            RawResponse response = RawHttp.postDeclared(port, path, LIMIT + 1,
-                    "Authorization", "Bearer " + ApiClient.TEST_KEY, "Content-Type", "application/json");
+            RawResponse response = RawHttp.postDeclared(
+                    port,
+                    path,
+                    LIMIT + 1,
+                    "Authorization",
+                    "Bearer " + ApiClient.TEST_KEY,
+                    "Content-Type",
+                    "application/json");
 
             assertThat(response.status()).as(path + ": " + response.body()).isEqualTo(413);
             assertThat(response.contentType()).as(path).startsWith("application/problem+json");
@@ -137,7 +171,8 @@ class HostileSubmissionsTest {
     void deeplyNestedJsonIsABadRequestNotAnError() {
         // 100 levels: past the API's limit, well within Jackson's default (500) that let it through.
         String nested = "[".repeat(100) + "]".repeat(100);
-        Response response = api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"extra\":" + nested + "}"));
+        Response response =
+                api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"extra\":" + nested + "}"));
 
         assertThat(response.status()).as(response.body()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");
@@ -145,7 +180,8 @@ class HostileSubmissionsTest {
 
     @Test
     void aNumberOfHundredsOfDigitsIsABadRequest() {
-        Response response = api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"extra\":" + "9".repeat(300) + "}"));
+        Response response =
+                api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"extra\":" + "9".repeat(300) + "}"));
 
         assertThat(response.status()).as(response.body()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");
@@ -154,7 +190,8 @@ class HostileSubmissionsTest {
     @Test
     void aBodyOfTooManyTokensIsABadRequest() {
         String many = "[" + "1,".repeat(150_000) + "1]";
-        Response response = api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"extra\":" + many + "}"));
+        Response response =
+                api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"extra\":" + many + "}"));
 
         assertThat(response.status()).as(response.body()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");
@@ -164,25 +201,41 @@ class HostileSubmissionsTest {
 
     @Test
     void reservedAndProviderControlHeadersAreRefusedWhateverTheirCase() {
-        List<String> names = List.of("DKIM-Signature", "received", "Resent-From", "Content-Type", "content-transfer-encoding",
-                "X-SES-CONFIGURATION-SET", "x-mailgun-variables", "X-SMTPAPI", "X-PM-Message-Stream", "X-Mailroom-Id");
+        List<String> names = List.of(
+                "DKIM-Signature",
+                "received",
+                "Resent-From",
+                "Content-Type",
+                "content-transfer-encoding",
+                "X-SES-CONFIGURATION-SET",
+                "x-mailgun-variables",
+                "X-SMTPAPI",
+                "X-PM-Message-Stream",
+                "X-Mailroom-Id");
         Map<String, String> headers = new LinkedHashMap<>();
         names.forEach(name -> headers.put(name, "x"));
 
-        Response response = api.post("/api/v1/messages", ApiClient.email("ada@example.org",
-                "{\"headers\":" + ApiClient.JSON.writeValueAsString(headers) + "}"));
+        Response response = api.post(
+                "/api/v1/messages",
+                ApiClient.email("ada@example.org", "{\"headers\":" + ApiClient.JSON.writeValueAsString(headers) + "}"));
 
         assertThat(response.status()).isEqualTo(422);
-        assertThat(fields(response)).containsExactlyInAnyOrderElementsOf(names.stream().map(n -> "headers." + n).toList());
+        assertThat(fields(response))
+                .containsExactlyInAnyOrderElementsOf(
+                        names.stream().map(n -> "headers." + n).toList());
     }
 
     @Test
     void headerNamesAndValuesThatCouldInjectAreRefused() {
-        Response response = api.post("/api/v1/messages", ApiClient.email("ada@example.org",
-                "{\"headers\":{\"X-Bad Name\":\"x\",\"X-Nul\":\"a\\u0000b\",\"X-Vt\":\"a\\u000bb\",\"X-Crlf\":\"a\\r\\nBcc: v@example.com\"}}"));
+        Response response = api.post(
+                "/api/v1/messages",
+                ApiClient.email(
+                        "ada@example.org",
+                        "{\"headers\":{\"X-Bad Name\":\"x\",\"X-Nul\":\"a\\u0000b\",\"X-Vt\":\"a\\u000bb\",\"X-Crlf\":\"a\\r\\nBcc: v@example.com\"}}"));
 
         assertThat(response.status()).isEqualTo(422);
-        assertThat(fields(response)).containsExactlyInAnyOrder("headers.X-Bad Name", "headers.X-Nul", "headers.X-Vt", "headers.X-Crlf");
+        assertThat(fields(response))
+                .containsExactlyInAnyOrder("headers.X-Bad Name", "headers.X-Nul", "headers.X-Vt", "headers.X-Crlf");
     }
 
     @Test
@@ -197,39 +250,61 @@ class HostileSubmissionsTest {
         for (int i = 0; i < 21; i++) {
             tags.add("t" + i);
         }
-        Response tooMany = api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"headers\":" + json(headers)
-                + ",\"metadata\":" + json(metadata) + ",\"tags\":" + json(tags) + "}"));
+        Response tooMany = api.post(
+                "/api/v1/messages",
+                ApiClient.email(
+                        "ada@example.org",
+                        "{\"headers\":" + json(headers) + ",\"metadata\":" + json(metadata) + ",\"tags\":" + json(tags)
+                                + "}"));
 
         assertThat(tooMany.status()).isEqualTo(422);
         assertThat(fields(tooMany)).containsExactlyInAnyOrder("headers", "metadata", "tags");
 
-        Response eachField = api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{"
-                + "\"tags\":[\"a\",\"b\",\"c\",\"not a tag!\"],"
-                + "\"metadata\":{\"foo\":\"" + "v".repeat(1001) + "\"},"
-                + "\"attachments\":[{\"filename\":\"ok.txt\",\"contentType\":\"text/plain\",\"content\":\"aGk=\"},"
-                + "{\"filename\":\"../../etc/passwd\",\"contentType\":\"text/plain\\r\\nBcc: v@example.com\",\"content\":\"%%%\"}]}"));
+        Response eachField = api.post(
+                "/api/v1/messages",
+                ApiClient.email(
+                        "ada@example.org",
+                        "{"
+                                + "\"tags\":[\"a\",\"b\",\"c\",\"not a tag!\"],"
+                                + "\"metadata\":{\"foo\":\"" + "v".repeat(1001) + "\"},"
+                                + "\"attachments\":[{\"filename\":\"ok.txt\",\"contentType\":\"text/plain\",\"content\":\"aGk=\"},"
+                                + "{\"filename\":\"../../etc/passwd\",\"contentType\":\"text/plain\\r\\nBcc: v@example.com\",\"content\":\"%%%\"}]}"));
 
         assertThat(eachField.status()).isEqualTo(422);
-        assertThat(fields(eachField)).containsExactlyInAnyOrder("tags[3]", "metadata.foo", "attachments[1].filename",
-                "attachments[1].contentType", "attachments[1].content");
+        assertThat(fields(eachField))
+                .containsExactlyInAnyOrder(
+                        "tags[3]",
+                        "metadata.foo",
+                        "attachments[1].filename",
+                        "attachments[1].contentType",
+                        "attachments[1].content");
     }
 
     @Test
     void nullsInListsAndMapsAreNamedNotAServerError() {
-        Response response = api.post("/api/v1/messages", ApiClient.email("ada@example.org",
-                "{\"cc\":[null],\"headers\":{\"X-A\":null},\"metadata\":{\"plan\":null},\"tags\":[null],\"attachments\":[null]}"));
+        Response response = api.post(
+                "/api/v1/messages",
+                ApiClient.email(
+                        "ada@example.org",
+                        "{\"cc\":[null],\"headers\":{\"X-A\":null},\"metadata\":{\"plan\":null},\"tags\":[null],\"attachments\":[null]}"));
 
         assertThat(response.status()).as(response.body()).isEqualTo(422);
-        assertThat(fields(response)).containsExactlyInAnyOrder("cc[0]", "headers.X-A", "metadata.plan", "tags[0]", "attachments[0]");
+        assertThat(fields(response))
+                .containsExactlyInAnyOrder("cc[0]", "headers.X-A", "metadata.plan", "tags[0]", "attachments[0]");
     }
 
     // --- Send times ---------------------------------------------------------------------------
 
     @Test
     void aSendAtBeyondTheHorizonOrBeyondWhatCanBeStoredIsRefusedNamingSendAt() {
-        for (String sendAt : List.of(Instant.now().plus(Duration.ofDays(400)).toString(), "+1000000000-12-31T23:59:59Z",
-                "-1000000000-01-01T00:00:00Z", "+10000-01-01T00:00:00Z", "-4714-11-24T00:00:00Z")) {
-            Response response = api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"sendAt\":\"" + sendAt + "\"}"));
+        for (String sendAt : List.of(
+                Instant.now().plus(Duration.ofDays(400)).toString(),
+                "+1000000000-12-31T23:59:59Z",
+                "-1000000000-01-01T00:00:00Z",
+                "+10000-01-01T00:00:00Z",
+                "-4714-11-24T00:00:00Z")) {
+            Response response =
+                    api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"sendAt\":\"" + sendAt + "\"}"));
 
             assertThat(response.status()).as(sendAt + ": " + response.body()).isEqualTo(422);
             assertThat(response.contentType()).startsWith("application/problem+json");
@@ -239,8 +314,10 @@ class HostileSubmissionsTest {
 
     @Test
     void aSendAtJavaCannotEvenParseIsABadRequest() {
-        for (String sendAt : List.of("\"+1000000001-01-01T00:00:00Z\"", "1e30", "99999999999999999999", "-99999999999999999999")) {
-            Response response = api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"sendAt\":" + sendAt + "}"));
+        for (String sendAt :
+                List.of("\"+1000000001-01-01T00:00:00Z\"", "1e30", "99999999999999999999", "-99999999999999999999")) {
+            Response response =
+                    api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"sendAt\":" + sendAt + "}"));
 
             assertThat(response.status()).as(sendAt + ": " + response.body()).isBetween(400, 422);
             assertThat(response.contentType()).as(sendAt).startsWith("application/problem+json");
@@ -257,18 +334,48 @@ class HostileSubmissionsTest {
 
     @Test
     void theJavaClientRefusesWhatTheApiRefusesBeforePublishing() throws Exception {
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null,
-                "Hi", "x", null, Map.of("X-SES-CONFIGURATION-SET", "other"), null, null, null);
-        Email valid = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null,
-                "Hi", "x", null, null, null, null, null);
-        try (MailroomClient client = MailroomClient.connect("amqp://" + env.getProperty("spring.rabbitmq.username") + ":"
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                null,
+                null,
+                "Hi",
+                "x",
+                null,
+                Map.of("X-SES-CONFIGURATION-SET", "other"),
+                null,
+                null,
+                null);
+        Email valid = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                null,
+                null,
+                "Hi",
+                "x",
+                null,
+                null,
+                null,
+                null,
+                null);
+        try (MailroomClient client = MailroomClient.connect("amqp://" + env.getProperty("spring.rabbitmq.username")
+                + ":"
                 + env.getProperty("spring.rabbitmq.password") + "@" + env.getProperty("spring.rabbitmq.host") + ":"
                 + env.getProperty("spring.rabbitmq.port"))) {
-            assertThatThrownBy(() -> client.submit(email)).isInstanceOfSatisfying(InvalidEmailException.class,
-                    e -> assertThat(e.violations()).extracting(Violation::field).containsExactly("headers.X-SES-CONFIGURATION-SET"));
+            assertThatThrownBy(() -> client.submit(email))
+                    .isInstanceOfSatisfying(
+                            InvalidEmailException.class,
+                            e -> assertThat(e.violations())
+                                    .extracting(Violation::field)
+                                    .containsExactly("headers.X-SES-CONFIGURATION-SET"));
             assertThatThrownBy(() -> client.submit(valid, Instant.now().plus(Duration.ofDays(400)), null))
-                    .isInstanceOfSatisfying(InvalidEmailException.class,
-                            e -> assertThat(e.violations()).extracting(Violation::field).containsExactly("sendAt"));
+                    .isInstanceOfSatisfying(
+                            InvalidEmailException.class,
+                            e -> assertThat(e.violations())
+                                    .extracting(Violation::field)
+                                    .containsExactly("sendAt"));
             assertThatThrownBy(() -> client.submit(valid, Instant.MAX, null)).isInstanceOf(InvalidEmailException.class);
         }
     }
@@ -279,15 +386,31 @@ class HostileSubmissionsTest {
     void aDispatchCommandBreakingTheRulesIsFailedWithTheReasonAndNeverSent() {
         // A real message waiting for its send time, then a forged command for it straight onto the
         // dispatching queue, as any producer with access to the broker could publish one.
-        String id = api.submit(ApiClient.email("ada@example.org", "{\"sendAt\":\"" + Instant.now().plus(Duration.ofHours(1)) + "\"}"));
+        String id = api.submit(ApiClient.email(
+                "ada@example.org", "{\"sendAt\":\"" + Instant.now().plus(Duration.ofHours(1)) + "\"}"));
         awaitStatus(api, id, "SCHEDULED");
-        Email forged = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null,
-                "Hi", "x", null, Map.of("X-Evil", "a\r\nBcc: victim@example.com", "X-SES-CONFIGURATION-SET", "other"), null, null, null);
+        Email forged = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                null,
+                null,
+                "Hi",
+                "x",
+                null,
+                Map.of("X-Evil", "a\r\nBcc: victim@example.com", "X-SES-CONFIGURATION-SET", "other"),
+                null,
+                null,
+                null);
         MessageProperties props = new MessageProperties();
         props.setMessageId("forged-" + id);
         props.setType(MessageTypes.DISPATCH_V1);
-        rabbit.send("", QueueNames.DISPATCHING, new Message(ContractJson.write(new DispatchCommand(UUID.fromString(id), "default", 1,
-                "sandbox", forged)), props));
+        rabbit.send(
+                "",
+                QueueNames.DISPATCHING,
+                new Message(
+                        ContractJson.write(new DispatchCommand(UUID.fromString(id), "default", 1, "sandbox", forged)),
+                        props));
 
         JsonNode message = awaitStatus(api, id, "FAILED");
 
@@ -299,7 +422,9 @@ class HostileSubmissionsTest {
             }
         }
         assertThat(failed.get("details").get("reason").asString())
-                .contains("invalid email").contains("headers.X-Evil").contains("headers.X-SES-CONFIGURATION-SET");
+                .contains("invalid email")
+                .contains("headers.X-Evil")
+                .contains("headers.X-SES-CONFIGURATION-SET");
     }
 
     @Test
@@ -308,7 +433,8 @@ class HostileSubmissionsTest {
         MessageProperties props = new MessageProperties();
         props.setMessageId(messageId);
         props.setType(MessageTypes.SUBMIT_V1);
-        String body = "{\"id\":\"" + UUID.randomUUID() + "\",\"organizationId\":\"default\",\"extra\":" + "[".repeat(100) + "]".repeat(100) + "}";
+        String body = "{\"id\":\"" + UUID.randomUUID() + "\",\"organizationId\":\"default\",\"extra\":"
+                + "[".repeat(100) + "]".repeat(100) + "}";
         rabbit.send("", QueueNames.MAILBOX, new Message(body.getBytes(StandardCharsets.UTF_8), props));
 
         List<JsonNode> deadLettered = new ArrayList<>();
@@ -324,20 +450,54 @@ class HostileSubmissionsTest {
     @Test
     void webhookTimestampsChosenToOverflowAreRefusedNotAnError() {
         // 429 counts as a refusal too: failed webhook authentications may be throttled per source.
-        for (String t : List.of(Long.toString(Long.MIN_VALUE), Long.toString(Instant.now().getEpochSecond() + Long.MIN_VALUE),
+        for (String t : List.of(
+                Long.toString(Long.MIN_VALUE),
+                Long.toString(Instant.now().getEpochSecond() + Long.MIN_VALUE),
                 "99999999999999999999")) {
             byte[] empty = "{\"events\":[]}".getBytes(StandardCharsets.UTF_8);
-            assertThat(api.postRaw("/webhooks/sandbox", empty, "Content-Type", "application/json",
-                    "X-Mailroom-Signature", "t=" + t + ",v1=00").status()).as("sandbox t=" + t).isIn(401, 429);
-            assertThat(api.postRaw("/webhooks/resend", empty, "Content-Type", "application/json", "svix-id", "msg_1",
-                    "svix-timestamp", t, "svix-signature", "v1,AAAA").status()).as("resend t=" + t).isIn(401, 429);
-            assertThat(api.postRaw("/webhooks/sendgrid", "[]".getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json",
-                    "X-Twilio-Email-Event-Webhook-Signature", "AAAA", "X-Twilio-Email-Event-Webhook-Timestamp", t).status())
-                    .as("sendgrid t=" + t).isIn(401, 429);
+            assertThat(api.postRaw(
+                                    "/webhooks/sandbox",
+                                    empty,
+                                    "Content-Type",
+                                    "application/json",
+                                    "X-Mailroom-Signature",
+                                    "t=" + t + ",v1=00")
+                            .status())
+                    .as("sandbox t=" + t)
+                    .isIn(401, 429);
+            assertThat(api.postRaw(
+                                    "/webhooks/resend",
+                                    empty,
+                                    "Content-Type",
+                                    "application/json",
+                                    "svix-id",
+                                    "msg_1",
+                                    "svix-timestamp",
+                                    t,
+                                    "svix-signature",
+                                    "v1,AAAA")
+                            .status())
+                    .as("resend t=" + t)
+                    .isIn(401, 429);
+            assertThat(api.postRaw(
+                                    "/webhooks/sendgrid",
+                                    "[]".getBytes(StandardCharsets.UTF_8),
+                                    "Content-Type",
+                                    "application/json",
+                                    "X-Twilio-Email-Event-Webhook-Signature",
+                                    "AAAA",
+                                    "X-Twilio-Email-Event-Webhook-Timestamp",
+                                    t)
+                            .status())
+                    .as("sendgrid t=" + t)
+                    .isIn(401, 429);
             byte[] mailgun = ("{\"signature\":{\"timestamp\":\"" + t + "\",\"token\":\"tok\",\"signature\":\"00\"},"
-                    + "\"event-data\":{\"event\":\"delivered\"}}").getBytes(StandardCharsets.UTF_8);
-            assertThat(api.postRaw("/webhooks/mailgun", mailgun, "Content-Type", "application/json").status())
-                    .as("mailgun t=" + t).isIn(401, 429);
+                            + "\"event-data\":{\"event\":\"delivered\"}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThat(api.postRaw("/webhooks/mailgun", mailgun, "Content-Type", "application/json")
+                            .status())
+                    .as("mailgun t=" + t)
+                    .isIn(401, 429);
         }
     }
 
@@ -363,8 +523,7 @@ class HostileSubmissionsTest {
         return ApiClient.JSON.writeValueAsString(value);
     }
 
-    record RawResponse(int status, String contentType, String body) {
-    }
+    record RawResponse(int status, String contentType, String body) {}
 
     /** {@code size} bytes of 'a', made as they are read. */
     static final class Filler extends InputStream {
@@ -402,11 +561,11 @@ class HostileSubmissionsTest {
      * while the request is still open.
      */
     static final class RawHttp {
-        private RawHttp() {
-        }
+        private RawHttp() {}
 
         /** A chunked body: {@code prefix} then 'a' up to {@code size} bytes, then the final chunk if {@code finish}. */
-        static RawResponse postChunked(int port, String path, String prefix, long size, boolean finish, String... headers) throws IOException {
+        static RawResponse postChunked(
+                int port, String path, String prefix, long size, boolean finish, String... headers) throws IOException {
             try (Socket socket = new Socket("127.0.0.1", port)) {
                 socket.setSoTimeout(30_000);
                 OutputStream out = socket.getOutputStream();
@@ -472,7 +631,9 @@ class HostileSubmissionsTest {
             Map<String, String> headers = new LinkedHashMap<>();
             for (String header = line(in); !header.isEmpty(); header = line(in)) {
                 int colon = header.indexOf(':');
-                headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+                headers.put(
+                        header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        header.substring(colon + 1).trim());
             }
             byte[] body;
             if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
@@ -483,7 +644,8 @@ class HostileSubmissionsTest {
             } else {
                 body = new byte[0];
             }
-            return new RawResponse(status, headers.getOrDefault("content-type", ""), new String(body, StandardCharsets.UTF_8));
+            return new RawResponse(
+                    status, headers.getOrDefault("content-type", ""), new String(body, StandardCharsets.UTF_8));
         }
 
         private static String line(InputStream in) throws IOException {

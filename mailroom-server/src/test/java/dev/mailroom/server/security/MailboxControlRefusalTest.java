@@ -33,10 +33,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class MailboxControlRefusalTest {
     @LocalServerPort
     int port;
+
     @Autowired
     RabbitTemplate rabbit;
+
     @Autowired
     JdbcTemplate jdbc;
+
     ApiClient api;
 
     @BeforeEach
@@ -46,17 +49,22 @@ class MailboxControlRefusalTest {
 
     @Test
     void aSettingChangePublishedOnTheMailboxIsDeadLetteredAndChangesNothing() {
-        String before = api.get("/api/v1/settings").json().get("defaultProvider").asString();
+        String before =
+                api.get("/api/v1/settings").json().get("defaultProvider").asString();
         String target = "sandbox".equals(before) ? "smtp" : "sandbox";
         long versionBefore = settingsVersion();
         String id = "setting-by-a-client-" + UUID.randomUUID();
 
-        publishOnTheMailbox(id, MessageTypes.SETTING_V1, ContractJson.write(new SettingChange(SettingNames.DEFAULT_PROVIDER, target, Instant.now())));
+        publishOnTheMailbox(
+                id,
+                MessageTypes.SETTING_V1,
+                ContractJson.write(new SettingChange(SettingNames.DEFAULT_PROVIDER, target, Instant.now())));
 
         String reason = awaitDeadLettered(id);
         assertThat(reason).contains("control messages are not accepted on the mailbox");
         assertThat(settingsVersion()).as("settings version").isEqualTo(versionBefore);
-        assertThat(api.get("/api/v1/settings").json().get("defaultProvider").asString()).isEqualTo(before);
+        assertThat(api.get("/api/v1/settings").json().get("defaultProvider").asString())
+                .isEqualTo(before);
     }
 
     @Test
@@ -67,12 +75,16 @@ class MailboxControlRefusalTest {
         UUID victimRow = jdbc.queryForObject("SELECT id FROM dead_letters WHERE message_id = ?", UUID.class, victim);
         String id = "discard-by-a-client-" + UUID.randomUUID();
 
-        publishOnTheMailbox(id, MessageTypes.DEAD_LETTER_V1,
+        publishOnTheMailbox(
+                id,
+                MessageTypes.DEAD_LETTER_V1,
                 ContractJson.write(new DeadLetterAction(victimRow, DeadLetterAction.DISCARD, Instant.now())));
 
         assertThat(awaitDeadLettered(id)).contains("control messages are not accepted on the mailbox");
-        assertThat(jdbc.queryForObject("SELECT resolved_at IS NULL FROM dead_letters WHERE id = ?", Boolean.class, victimRow))
-                .as("the dead letter is still open").isTrue();
+        assertThat(jdbc.queryForObject(
+                        "SELECT resolved_at IS NULL FROM dead_letters WHERE id = ?", Boolean.class, victimRow))
+                .as("the dead letter is still open")
+                .isTrue();
     }
 
     @Test
@@ -82,12 +94,19 @@ class MailboxControlRefusalTest {
         awaitDeadLettered(victim);
         UUID victimRow = jdbc.queryForObject("SELECT id FROM dead_letters WHERE message_id = ?", UUID.class, victim);
 
-        assertThat(api.post("/api/v1/dead-letters/" + victimRow + "/discard", "").status()).isEqualTo(202);
+        assertThat(api.post("/api/v1/dead-letters/" + victimRow + "/discard", "")
+                        .status())
+                .isEqualTo(202);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> "discarded".equals(
-                jdbc.queryForObject("SELECT resolution FROM dead_letters WHERE id = ?", String.class, victimRow)));
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM dead_letters WHERE queue = ? AND message_id LIKE 'dead-letter:%'", Integer.class,
-                QueueNames.MAILBOX)).as("the API's own actions are not dead-lettered as control messages on the mailbox").isZero();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "discarded"
+                        .equals(jdbc.queryForObject(
+                                "SELECT resolution FROM dead_letters WHERE id = ?", String.class, victimRow)));
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM dead_letters WHERE queue = ? AND message_id LIKE 'dead-letter:%'",
+                        Integer.class, QueueNames.MAILBOX))
+                .as("the API's own actions are not dead-lettered as control messages on the mailbox")
+                .isZero();
     }
 
     private long settingsVersion() {
@@ -103,8 +122,13 @@ class MailboxControlRefusalTest {
     }
 
     private String awaitDeadLettered(String messageId) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                "SELECT COUNT(*) FROM dead_letters WHERE message_id = ? AND queue = ?", Integer.class, messageId, QueueNames.MAILBOX) == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM dead_letters WHERE message_id = ? AND queue = ?",
+                                Integer.class,
+                                messageId,
+                                QueueNames.MAILBOX)
+                        == 1);
         return jdbc.queryForObject("SELECT reason FROM dead_letters WHERE message_id = ?", String.class, messageId);
     }
 }

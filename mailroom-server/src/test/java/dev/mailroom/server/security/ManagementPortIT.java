@@ -38,25 +38,37 @@ class ManagementPortIT {
 
     @BeforeAll
     static void start() throws IOException {
-        Path jar = Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar")).toAbsolutePath();
+        Path jar = Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar"))
+                .toAbsolutePath();
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "management-port-");
         log = dir.resolve("mailroom.log");
         port = freePort();
         managementPort = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
-                "--mailroom.roles=webhooks", "--mailroom.data-dir=" + dir.resolve("data"),
-                "--server.port=" + port, "--management.server.port=" + managementPort,
-                "--spring.rabbitmq.host=127.0.0.1", "--spring.rabbitmq.port=1", "--spring.rabbitmq.connection-timeout=1s"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar.toString(),
+                "--mailroom.roles=webhooks",
+                "--mailroom.data-dir=" + dir.resolve("data"),
+                "--server.port=" + port,
+                "--management.server.port=" + managementPort,
+                "--spring.rabbitmq.host=127.0.0.1",
+                "--spring.rabbitmq.port=1",
+                "--spring.rabbitmq.connection-timeout=1s"));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("MAILROOM_"));
         mailroom = builder.start();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (!mailroom.isAlive()) {
-                throw new IllegalStateException("exited with " + mailroom.exitValue() + "; see " + log);
-            }
-            return listening(port) && listening(managementPort);
-        });
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (!mailroom.isAlive()) {
+                        throw new IllegalStateException("exited with " + mailroom.exitValue() + "; see " + log);
+                    }
+                    return listening(port) && listening(managementPort);
+                });
     }
 
     @AfterAll
@@ -78,8 +90,12 @@ class ManagementPortIT {
         for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             for (InetAddress address : Collections.list(nic.getInetAddresses())) {
                 if (!address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
-                    assertThat(reachable(address, managementPort)).as("management port on " + address).isFalse();
-                    assertThat(reachable(address, port)).as("main port on " + address).isTrue();
+                    assertThat(reachable(address, managementPort))
+                            .as("management port on " + address)
+                            .isFalse();
+                    assertThat(reachable(address, port))
+                            .as("main port on " + address)
+                            .isTrue();
                 }
             }
         }
@@ -88,7 +104,8 @@ class ManagementPortIT {
     @Test
     void metricsOnTheManagementPortStillNeedAToken() {
         Answer anonymous = RawHttp.send(managementPort, "GET", "/actuator/prometheus", null);
-        Answer guessed = RawHttp.send(managementPort, "GET", "/actuator/prometheus", "Bearer some-guess-0123456789abcdef");
+        Answer guessed =
+                RawHttp.send(managementPort, "GET", "/actuator/prometheus", "Bearer some-guess-0123456789abcdef");
 
         assertThat(anonymous.status()).as(anonymous.toString()).isEqualTo(401);
         assertThat(anonymous.isProblem()).isTrue();
@@ -101,7 +118,8 @@ class ManagementPortIT {
         // Without a broker the process is alive but not ready: both answer, without a key.
         assertThat(RawHttp.send(port, "GET", "/livez", null).status()).isEqualTo(200);
         assertThat(RawHttp.send(port, "GET", "/readyz", null).status()).isIn(200, 503);
-        assertThat(RawHttp.send(port, "GET", "/actuator/prometheus", null).status()).isEqualTo(401);
+        assertThat(RawHttp.send(port, "GET", "/actuator/prometheus", null).status())
+                .isEqualTo(401);
     }
 
     @Test

@@ -14,8 +14,11 @@ class MetricsTokenTest {
     void theTokenCarriesTheMetricsRoleAndNothingElse() {
         MetricsToken token = new MetricsToken(new ManagementProperties(TOKEN));
 
-        assertThat(token.authenticate(TOKEN)).get()
-                .satisfies(a -> assertThat(a.getAuthorities()).extracting(GrantedAuthority::getAuthority).containsExactly("ROLE_METRICS"))
+        assertThat(token.authenticate(TOKEN))
+                .get()
+                .satisfies(a -> assertThat(a.getAuthorities())
+                        .extracting(GrantedAuthority::getAuthority)
+                        .containsExactly("ROLE_METRICS"))
                 .satisfies(a -> assertThat(a.getCredentials()).isNull());
         assertThat(token.authenticate(TOKEN + "x")).isEmpty();
         assertThat(token.authenticate(TOKEN.substring(1))).isEmpty();

@@ -25,13 +25,16 @@ class OperationsEndpointsTest {
 
     @Test
     void healthProbesArePublicAndShowTheStatusOnly() {
-        for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness", "/livez", "/readyz")) {
+        for (String path : List.of(
+                "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness", "/livez", "/readyz")) {
             Answer answer = RawHttp.send(port, "GET", path, null);
 
             // The overall status may be DOWN in a test run (a provider's fake not started yet): 503 is an answer too.
             assertThat(answer.status()).as(path + " → " + answer).isIn(200, 503);
             assertThat(answer.json().path("status").asString()).as(path).isIn("UP", "DOWN");
-            assertThat(answer.json().has("components")).as(path + " → " + answer).isFalse();
+            assertThat(answer.json().has("components"))
+                    .as(path + " → " + answer)
+                    .isFalse();
             assertThat(answer.json().has("details")).as(path + " → " + answer).isFalse();
         }
     }
@@ -40,8 +43,11 @@ class OperationsEndpointsTest {
     void readinessAndLivenessAnswerWithoutAKey() {
         // Readiness follows the broker's and the database's health, which may lag on a busy machine: wait for it.
         for (String path : List.of("/actuator/health/liveness", "/actuator/health/readiness", "/livez", "/readyz")) {
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(RawHttp.send(port, "GET", path, null).status()).as(path).isEqualTo(200));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(
+                                    RawHttp.send(port, "GET", path, null).status())
+                            .as(path)
+                            .isEqualTo(200));
         }
     }
 
@@ -61,9 +67,15 @@ class OperationsEndpointsTest {
 
         assertThat(anonymous.json().has("components")).isFalse();
         assertThat(reader.json().has("components")).isFalse();
-        assertThat(admin.json().path("components").has("db")).as(admin.toString()).isTrue();
-        assertThat(admin.json().path("components").path("db").has("details")).as(admin.toString()).isTrue();
-        assertThat(metrics.json().path("components").has("rabbit")).as(metrics.toString()).isTrue();
+        assertThat(admin.json().path("components").has("db"))
+                .as(admin.toString())
+                .isTrue();
+        assertThat(admin.json().path("components").path("db").has("details"))
+                .as(admin.toString())
+                .isTrue();
+        assertThat(metrics.json().path("components").has("rabbit"))
+                .as(metrics.toString())
+                .isTrue();
         System.out.println("health as the admin sees it: " + admin.body());
     }
 
@@ -72,7 +84,9 @@ class OperationsEndpointsTest {
         Answer answer = RawHttp.send(port, "GET", "/actuator/info", null);
 
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(answer.json().path("build").path("version").asString()).as(answer.toString()).isNotBlank();
+        assertThat(answer.json().path("build").path("version").asString())
+                .as(answer.toString())
+                .isNotBlank();
         assertThat(answer.json().path("build").path("artifact").asString()).isEqualTo("mailroom-server");
     }
 
@@ -87,11 +101,13 @@ class OperationsEndpointsTest {
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.isProblem()).isTrue();
         assertThat(anonymous.header("www-authenticate")).isEqualTo("Bearer");
-        assertThat(anonymous.json().path("detail").asString()).contains("mailroom.management.metrics-token", "admin API key");
+        assertThat(anonymous.json().path("detail").asString())
+                .contains("mailroom.management.metrics-token", "admin API key");
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.json().path("detail").asString()).startsWith("the token is not valid");
         assertThat(reader.status()).isEqualTo(403);
-        assertThat(reader.json().path("detail").asString()).contains("metrics need the admin API key or the metrics token");
+        assertThat(reader.json().path("detail").asString())
+                .contains("metrics need the admin API key or the metrics token");
         assertThat(admin.status()).isEqualTo(200);
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("jvm_memory_used_bytes");
@@ -99,19 +115,28 @@ class OperationsEndpointsTest {
 
     @Test
     void theMetricsTokenOpensNothingElse() {
-        for (String path : List.of("/api/v1/messages", "/api/v1/settings", "/api/v1/dead-letters", "/actuator", "/error")) {
+        for (String path :
+                List.of("/api/v1/messages", "/api/v1/settings", "/api/v1/dead-letters", "/actuator", "/error")) {
             Answer answer = RawHttp.send(port, "GET", path, METRICS);
 
             assertThat(answer.status()).as(path + " → " + answer).isEqualTo(403);
-            assertThat(answer.json().path("detail").asString()).as(path).isIn(ProblemAccessDeniedHandler.NOT_AN_API_KEY,
-                    HttpSecurityConfiguration.DEAD_LETTERS_NEED_ADMIN);
+            assertThat(answer.json().path("detail").asString())
+                    .as(path)
+                    .isIn(ProblemAccessDeniedHandler.NOT_AN_API_KEY, HttpSecurityConfiguration.DEAD_LETTERS_NEED_ADMIN);
         }
     }
 
     @Test
     void endpointsThatAreNotNamedPublicNeedAKey() {
-        for (String path : List.of("/actuator", "/actuator/env", "/actuator/beans", "/actuator/heapdump", "/actuator/metrics",
-                "/favicon.ico", "/nothing-here", "/h2-console")) {
+        for (String path : List.of(
+                "/actuator",
+                "/actuator/env",
+                "/actuator/beans",
+                "/actuator/heapdump",
+                "/actuator/metrics",
+                "/favicon.ico",
+                "/nothing-here",
+                "/h2-console")) {
             Answer answer = RawHttp.send(port, "GET", path, null);
 
             assertThat(answer.status()).as(path + " → " + answer).isEqualTo(401);

@@ -19,13 +19,16 @@ import org.springframework.test.context.DynamicPropertySource;
  * api and webhooks roles run here: this context must not consume the queues the end-to-end
  * suite shares on RabbitMQ.
  */
-@SpringBootTest(classes = MailroomApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "mailroom.roles=api,webhooks",
-        "mailroom.embedded.amqp-port=0",
-        "mailroom.api.bootstrap-key=" + ApiClient.TEST_KEY,
-        "mailroom.providers.sandbox.enabled=false",
-        "mailroom.providers.smtp.host=127.0.0.1"
-})
+@SpringBootTest(
+        classes = MailroomApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "mailroom.roles=api,webhooks",
+            "mailroom.embedded.amqp-port=0",
+            "mailroom.api.bootstrap-key=" + ApiClient.TEST_KEY,
+            "mailroom.providers.sandbox.enabled=false",
+            "mailroom.providers.smtp.host=127.0.0.1"
+        })
 @DirtiesContext
 class ProvidersOffUnlessConfiguredTest {
     @LocalServerPort
@@ -38,10 +41,15 @@ class ProvidersOffUnlessConfiguredTest {
 
     @Test
     void theSandboxWebhookDoesNotExistWhenTheSandboxIsOff() {
-        ApiClient.Response response = new ApiClient(port).postRaw("/webhooks/sandbox",
-                "{\"events\":[{\"id\":\"e1\",\"event\":\"bounced\",\"mailroomId\":\"00000000-0000-0000-0000-000000000001\"}]}"
-                        .getBytes(StandardCharsets.UTF_8),
-                "Content-Type", "application/json", "X-Mailroom-Signature", "t=1,v1=00");
+        ApiClient.Response response = new ApiClient(port)
+                .postRaw(
+                        "/webhooks/sandbox",
+                        "{\"events\":[{\"id\":\"e1\",\"event\":\"bounced\",\"mailroomId\":\"00000000-0000-0000-0000-000000000001\"}]}"
+                                .getBytes(StandardCharsets.UTF_8),
+                        "Content-Type",
+                        "application/json",
+                        "X-Mailroom-Signature",
+                        "t=1,v1=00");
 
         assertThat(response.status()).isEqualTo(404);
     }
@@ -50,11 +58,14 @@ class ProvidersOffUnlessConfiguredTest {
     void anEmailNamingAProviderThatIsNotEnabledIsRefusedNamingTheField() {
         ApiClient api = new ApiClient(port);
 
-        ApiClient.Response response = api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"provider\":\"sandbox\"}"));
+        ApiClient.Response response =
+                api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"provider\":\"sandbox\"}"));
 
         assertThat(response.status()).isEqualTo(422);
         assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("provider");
-        assertThat(response.json().get("errors").get(0).get("message").asString()).contains("not enabled").contains("[smtp]");
+        assertThat(response.json().get("errors").get(0).get("message").asString())
+                .contains("not enabled")
+                .contains("[smtp]");
     }
 
     @Test

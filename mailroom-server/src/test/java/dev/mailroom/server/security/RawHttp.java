@@ -21,8 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class RawHttp {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** An answer; header names lower-cased, body de-chunked. */
     record Answer(int status, Map<String, String> headers, String body) {
@@ -41,7 +40,8 @@ final class RawHttp {
 
         @Override
         public String toString() {
-            return status + " " + headers.getOrDefault("content-type", "") + " " + (body.length() > 300 ? body.substring(0, 300) + "…" : body);
+            return status + " " + headers.getOrDefault("content-type", "") + " "
+                    + (body.length() > 300 ? body.substring(0, 300) + "…" : body);
         }
     }
 
@@ -94,14 +94,17 @@ final class RawHttp {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             // Repeated headers are joined, so a duplicate shows up in an assertion.
-            headers.merge(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim(),
+            headers.merge(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim(),
                     (a, b) -> a + ", " + b);
         }
         String body = text.substring(end + 4);
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             body = dechunk(body);
         }
-        return new Answer(status, headers, new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+        return new Answer(
+                status, headers, new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
     }
 
     private static String dechunk(String body) {
@@ -109,7 +112,8 @@ final class RawHttp {
         int at = 0;
         while (at < body.length()) {
             int lineEnd = body.indexOf("\r\n", at);
-            int size = Integer.parseInt(body.substring(at, lineEnd).split(";")[0].trim(), 16);
+            int size =
+                    Integer.parseInt(body.substring(at, lineEnd).split(";")[0].trim(), 16);
             if (size == 0) {
                 break;
             }

@@ -42,7 +42,8 @@ class RouteAuthorizationTest {
 
     record Route(String method, String path) {
         boolean adminOnly() {
-            return path.startsWith("/api/v1/dead-letters") || (method.equals("PUT") && path.startsWith("/api/v1/settings"));
+            return path.startsWith("/api/v1/dead-letters")
+                    || (method.equals("PUT") && path.startsWith("/api/v1/settings"));
         }
     }
 
@@ -56,13 +57,22 @@ class RouteAuthorizationTest {
             Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
             for (String pattern : info.getPatternValues()) {
                 String path = pattern.replaceAll("\\{[^}]*}", SOME_ID);
-                for (RequestMethod method : methods.isEmpty() ? Set.of(RequestMethod.GET, RequestMethod.POST) : methods) {
+                for (RequestMethod method :
+                        methods.isEmpty() ? Set.of(RequestMethod.GET, RequestMethod.POST) : methods) {
                     routes.add(new Route(method.name(), path));
                 }
             }
         });
-        assertThat(routes).extracting(Route::path).contains("/api/v1/messages", "/api/v1/messages/" + SOME_ID + "/cancel",
-                "/api/v1/members", "/api/v1/settings", "/api/v1/settings/default-provider", "/api/v1/dead-letters", "/error");
+        assertThat(routes)
+                .extracting(Route::path)
+                .contains(
+                        "/api/v1/messages",
+                        "/api/v1/messages/" + SOME_ID + "/cancel",
+                        "/api/v1/members",
+                        "/api/v1/settings",
+                        "/api/v1/settings/default-provider",
+                        "/api/v1/dead-letters",
+                        "/error");
         return List.copyOf(routes);
     }
 
@@ -125,8 +135,15 @@ class RouteAuthorizationTest {
         int tried = 0;
         for (Route route : guardedRoutes()) {
             for (String target : spellings(route.path())) {
-                for (String authorization : new String[] {null, "Bearer not-the-key", "Basic YWRtaW46YWRtaW4=", "Bearer " + METRICS_TOKEN}) {
-                    Answer answer = RawHttp.send(port, route.method(), target, authorization, route.method().equals("GET") ? null : "{}");
+                for (String authorization :
+                        new String[] {null, "Bearer not-the-key", "Basic YWRtaW46YWRtaW4=", "Bearer " + METRICS_TOKEN
+                        }) {
+                    Answer answer = RawHttp.send(
+                            port,
+                            route.method(),
+                            target,
+                            authorization,
+                            route.method().equals("GET") ? null : "{}");
                     String what = route.method() + " " + target + " with " + authorization + " → " + answer;
                     if (authorization != null && authorization.contains(METRICS_TOKEN)) {
                         refusedToTheMetricsToken(softly, answer, what);
@@ -166,8 +183,14 @@ class RouteAuthorizationTest {
 
     @Test
     void theRawPathTricksOfTheIssueAnswer401OrAClear400() {
-        for (String target : List.of("/api;x/v1/settings", "/%61pi/v1/settings", "//api/v1/settings", "/API/v1/settings",
-                "/api/v1/settings/", "/api/./v1/settings", "/api/v1/settings;jsessionid=x")) {
+        for (String target : List.of(
+                "/api;x/v1/settings",
+                "/%61pi/v1/settings",
+                "//api/v1/settings",
+                "/API/v1/settings",
+                "/api/v1/settings/",
+                "/api/./v1/settings",
+                "/api/v1/settings;jsessionid=x")) {
             Answer answer = RawHttp.send(port, "GET", target, null);
 
             assertThat(answer.status()).as(target + " → " + answer).isIn(400, 401);
@@ -175,7 +198,8 @@ class RouteAuthorizationTest {
         }
         Answer encoded = RawHttp.send(port, "GET", "/%61pi/v1/settings", null);
         assertThat(encoded.status()).isEqualTo(401);
-        assertThat(encoded.json().path("detail").asString()).isEqualTo("missing API key: send the header 'Authorization: Bearer <api key>'");
+        assertThat(encoded.json().path("detail").asString())
+                .isEqualTo("missing API key: send the header 'Authorization: Bearer <api key>'");
         Answer semicolon = RawHttp.send(port, "GET", "/api;x/v1/settings", null);
         assertThat(semicolon.status()).isEqualTo(400);
         assertThat(semicolon.json().path("detail").asString()).contains("';'");
@@ -184,7 +208,8 @@ class RouteAuthorizationTest {
     @Test
     void theAdminKeyReachesEveryRoute() {
         for (Route route : guardedRoutes()) {
-            Answer answer = RawHttp.send(port, route.method(), route.path(), ADMIN, route.method().equals("GET") ? null : "{}");
+            Answer answer = RawHttp.send(
+                    port, route.method(), route.path(), ADMIN, route.method().equals("GET") ? null : "{}");
 
             assertThat(answer.status()).as(route + " → " + answer).isNotIn(401, 403);
         }
@@ -194,17 +219,21 @@ class RouteAuthorizationTest {
     void aKeyWithoutTheAdminRightIsRefusedSettingsChangesAndDeadLettersButReadsTheRest() {
         String reader = "Bearer " + NonAdminTestKey.KEY;
         for (Route route : guardedRoutes()) {
-            Answer answer = RawHttp.send(port, route.method(), route.path(), reader, route.method().equals("GET") ? null : "{}");
+            Answer answer = RawHttp.send(
+                    port, route.method(), route.path(), reader, route.method().equals("GET") ? null : "{}");
 
             if (route.adminOnly()) {
                 assertThat(answer.status()).as(route + " → " + answer).isEqualTo(403);
                 assertThat(answer.isProblem()).as(route + " → " + answer).isTrue();
-                assertThat(answer.json().path("detail").asString()).as(route.toString()).containsAnyOf("needs an admin API key", "need an admin API key");
+                assertThat(answer.json().path("detail").asString())
+                        .as(route.toString())
+                        .containsAnyOf("needs an admin API key", "need an admin API key");
             } else {
                 assertThat(answer.status()).as(route + " → " + answer).isNotIn(401, 403);
             }
         }
-        Answer settings = RawHttp.send(port, "PUT", "/api/v1/settings/default-provider", reader, "{\"provider\":\"smtp\"}");
+        Answer settings =
+                RawHttp.send(port, "PUT", "/api/v1/settings/default-provider", reader, "{\"provider\":\"smtp\"}");
         assertThat(settings.json().path("detail").asString()).isEqualTo("changing settings needs an admin API key");
         Answer deadLetters = RawHttp.send(port, "GET", "/api/v1/dead-letters", reader);
         assertThat(deadLetters.json().path("detail").asString()).isEqualTo("dead letters need an admin API key");
@@ -216,7 +245,8 @@ class RouteAuthorizationTest {
         Answer wrong = RawHttp.send(port, "GET", "/api/v1/messages", "Bearer not-the-key");
         Answer otherScheme = RawHttp.send(port, "GET", "/api/v1/messages", "Basic YWRtaW46YWRtaW4=");
 
-        assertThat(missing.json().path("detail").asString()).isEqualTo("missing API key: send the header 'Authorization: Bearer <api key>'");
+        assertThat(missing.json().path("detail").asString())
+                .isEqualTo("missing API key: send the header 'Authorization: Bearer <api key>'");
         assertThat(wrong.json().path("detail").asString()).isEqualTo("the API key is not valid");
         assertThat(otherScheme.json().path("detail").asString()).startsWith("missing API key");
         assertThat(missing.json().path("title").asString()).isEqualTo("Unauthorized");
@@ -233,26 +263,52 @@ class RouteAuthorizationTest {
 
     @Test
     void theDashboardHeadersAreOnEveryDashboardAnswerHoweverItsPathIsSpelled() {
-        List<String> spellings = List.of("/", "/dashboard", "/dashboard/", "/dashboard/index.html", "/dashboard/dashboard.js",
-                "/dashboard/dashboard.css", "/dashboard/favicon.svg", "/%64ashboard/index.html", "/dashboard/%69ndex.html",
-                "/Dashboard/", "/DASHBOARD/index.html", "/dashboard/index.html/", "/dashboard//index.html", "//dashboard/",
-                "/dashboard/./index.html", "/dashboard/x/../index.html", "/dashboard/index.html;x", "/dashboard;x/index.html",
-                "/dashboard/%2e/index.html", "/dashboard%2Findex.html", "/dashboard/index.html%00", "/dashboard%5Cindex.html",
-                "/dashboard/%c0%afindex.html", "/dashboard/missing.js", "/dashboard/index.html?x=%3Cscript%3E",
+        List<String> spellings = List.of(
+                "/",
+                "/dashboard",
+                "/dashboard/",
+                "/dashboard/index.html",
+                "/dashboard/dashboard.js",
+                "/dashboard/dashboard.css",
+                "/dashboard/favicon.svg",
+                "/%64ashboard/index.html",
+                "/dashboard/%69ndex.html",
+                "/Dashboard/",
+                "/DASHBOARD/index.html",
+                "/dashboard/index.html/",
+                "/dashboard//index.html",
+                "//dashboard/",
+                "/dashboard/./index.html",
+                "/dashboard/x/../index.html",
+                "/dashboard/index.html;x",
+                "/dashboard;x/index.html",
+                "/dashboard/%2e/index.html",
+                "/dashboard%2Findex.html",
+                "/dashboard/index.html%00",
+                "/dashboard%5Cindex.html",
+                "/dashboard/%c0%afindex.html",
+                "/dashboard/missing.js",
+                "/dashboard/index.html?x=%3Cscript%3E",
                 "http://127.0.0.1:" + port + "/dashboard/");
         SoftAssertions softly = new SoftAssertions();
         for (String target : spellings) {
             for (String method : List.of("GET", "HEAD")) {
                 Answer answer = RawHttp.send(port, method, target, null);
                 String what = method + " " + target + " → " + answer.status() + " " + answer.headers();
-                softly.assertThat(answer.header("content-security-policy")).as(what).isEqualTo(DashboardHeaders.CONTENT_SECURITY_POLICY);
-                softly.assertThat(answer.header("x-content-type-options")).as(what).isEqualTo("nosniff");
+                softly.assertThat(answer.header("content-security-policy"))
+                        .as(what)
+                        .isEqualTo(DashboardHeaders.CONTENT_SECURITY_POLICY);
+                softly.assertThat(answer.header("x-content-type-options"))
+                        .as(what)
+                        .isEqualTo("nosniff");
                 softly.assertThat(answer.header("referrer-policy")).as(what).isEqualTo("no-referrer");
                 softly.assertThat(answer.header("x-frame-options")).as(what).isEqualTo("DENY");
             }
         }
         softly.assertAll();
         Answer page = RawHttp.send(port, "GET", "/%64ashboard/index.html", null);
-        assertThat(page.status()).as("an encoded letter still finds the page, with its headers").isIn(200, 400, 401, 404);
+        assertThat(page.status())
+                .as("an encoded letter still finds the page, with its headers")
+                .isIn(200, 400, 401, 404);
     }
 }

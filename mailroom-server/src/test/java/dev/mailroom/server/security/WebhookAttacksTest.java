@@ -22,14 +22,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,19 +47,23 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(OutputCaptureExtension.class)
 class WebhookAttacksTest {
     private static final String SES_TOPIC = "arn:aws:sns:us-east-1:123456789012:mailroom-ses-events";
-    private static final String POSTMARK_AUTH = "Basic " + Base64.getEncoder().encodeToString(
-            "postmark:postmark-webhook-secret".getBytes(StandardCharsets.UTF_8));
+    private static final String POSTMARK_AUTH = "Basic "
+            + Base64.getEncoder().encodeToString("postmark:postmark-webhook-secret".getBytes(StandardCharsets.UTF_8));
     /** The source of forged calls that should be refused but not block anything this class needs. */
     private static final String ATTACKER = "127.0.0.3";
 
     @LocalServerPort
     int port;
+
     @Autowired
     MailroomProperties properties;
+
     @Autowired
     Environment environment;
+
     @Autowired
     MeterRegistry meters;
+
     ApiClient api;
 
     @BeforeEach
@@ -85,7 +86,12 @@ class WebhookAttacksTest {
 
     @Test
     void anSesMessageOfATopicNotConfiguredIsRefused() throws IOException {
-        Raw response = Raw.post(ATTACKER, port, "/webhooks/ses", json(snsNotification("arn:aws:sns:us-east-1:666666666666:evil")), false);
+        Raw response = Raw.post(
+                ATTACKER,
+                port,
+                "/webhooks/ses",
+                json(snsNotification("arn:aws:sns:us-east-1:666666666666:evil")),
+                false);
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.body()).contains("not in mailroom.providers.ses.topic-arns");
@@ -93,7 +99,8 @@ class WebhookAttacksTest {
 
     @Test
     void aSigningCertificateOnABucketShapedAmazonHostIsNeverFetched() throws IOException {
-        for (String host : List.of("sns.s3.amazonaws.com", "sns.s3-external-1.amazonaws.com", "sns.attacker-bucket.amazonaws.com")) {
+        for (String host : List.of(
+                "sns.s3.amazonaws.com", "sns.s3-external-1.amazonaws.com", "sns.attacker-bucket.amazonaws.com")) {
             Map<String, String> fields = snsNotification(SES_TOPIC);
             fields.put("SigningCertURL", "https://" + host + "/SimpleNotificationService-mailroom-test.pem");
 
@@ -125,25 +132,43 @@ class WebhookAttacksTest {
         String guesser = "127.0.0.2";
         int max = properties.webhooks().authFailures().max();
         for (int i = 0; i < max; i++) {
-            String guess = "Basic " + Base64.getEncoder().encodeToString(("postmark:guess-" + i).getBytes(StandardCharsets.UTF_8));
-            assertThat(Raw.post(guesser, port, "/webhooks/postmark", "{}".getBytes(), false, "Authorization", guess).status()).isEqualTo(401);
+            String guess = "Basic "
+                    + Base64.getEncoder().encodeToString(("postmark:guess-" + i).getBytes(StandardCharsets.UTF_8));
+            assertThat(Raw.post(guesser, port, "/webhooks/postmark", "{}".getBytes(), false, "Authorization", guess)
+                            .status())
+                    .isEqualTo(401);
         }
 
         // Even the right password is not tried any more from there...
-        Raw blocked = Raw.post(guesser, port, "/webhooks/postmark", "{}".getBytes(), false, "Authorization", POSTMARK_AUTH);
+        Raw blocked =
+                Raw.post(guesser, port, "/webhooks/postmark", "{}".getBytes(), false, "Authorization", POSTMARK_AUTH);
         assertThat(blocked.status()).isEqualTo(429);
         assertThat(Long.parseLong(blocked.header("retry-after"))).isPositive();
         assertThat(blocked.header("content-type")).startsWith("application/problem+json");
-        assertThat(Raw.post(guesser, port, "/webhooks/sandbox", "{}".getBytes(), false).status()).isEqualTo(429);
+        assertThat(Raw.post(guesser, port, "/webhooks/sandbox", "{}".getBytes(), false)
+                        .status())
+                .isEqualTo(429);
 
-        assertThat(meters.get("mailroom.webhooks.rejected").tags("provider", "postmark", "status", "429", "reason", "throttled")
-                .counter().count()).isPositive();
-        assertThat(meters.get("mailroom.webhooks.rejected").tags("provider", "postmark", "status", "401", "reason", "unauthenticated")
-                .counter().count()).isGreaterThanOrEqualTo(max);
+        assertThat(meters.get("mailroom.webhooks.rejected")
+                        .tags("provider", "postmark", "status", "429", "reason", "throttled")
+                        .counter()
+                        .count())
+                .isPositive();
+        assertThat(meters.get("mailroom.webhooks.rejected")
+                        .tags("provider", "postmark", "status", "401", "reason", "unauthenticated")
+                        .counter()
+                        .count())
+                .isGreaterThanOrEqualTo(max);
 
-        // ...while another source with the right credentials is served (400: authenticated, but {} is no Postmark record).
-        ApiClient.Response other = api.postRaw("/webhooks/postmark", "{}".getBytes(), "Authorization", POSTMARK_AUTH,
-                "Content-Type", "application/json");
+        // ...while another source with the right credentials is served (400: authenticated, but {} is no Postmark
+        // record).
+        ApiClient.Response other = api.postRaw(
+                "/webhooks/postmark",
+                "{}".getBytes(),
+                "Authorization",
+                POSTMARK_AUTH,
+                "Content-Type",
+                "application/json");
         assertThat(other.status()).isEqualTo(400);
     }
 
@@ -157,17 +182,23 @@ class WebhookAttacksTest {
             for (int i = 0; i < limit; i++) {
                 // Headers and a few bytes of a 1,000-byte body, then nothing: each holds one call in progress.
                 Socket s = Raw.open("127.0.0.4", port);
-                s.getOutputStream().write(("POST /webhooks/postmark HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                        + "Authorization: " + POSTMARK_AUTH + "\r\nContent-Length: 1000\r\n\r\n{\"Rec").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream()
+                        .write(
+                                ("POST /webhooks/postmark HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                                + "Authorization: " + POSTMARK_AUTH
+                                                + "\r\nContent-Length: 1000\r\n\r\n{\"Rec")
+                                        .getBytes(StandardCharsets.US_ASCII));
                 s.getOutputStream().flush();
                 slow.add(s);
             }
 
             ApiClient.Response[] last = new ApiClient.Response[1];
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                last[0] = postmarkProbe();
-                return last[0].status() == 429;
-            });
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        last[0] = postmarkProbe();
+                        return last[0].status() == 429;
+                    });
             assertThat(last[0].headers().get("retry-after")).containsExactly("1");
             assertThat(last[0].json().get("detail").asString()).contains("mailroom.webhooks.max-concurrent-calls");
         } finally {
@@ -175,11 +206,19 @@ class WebhookAttacksTest {
                 s.close();
             }
         }
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> postmarkProbe().status() == 400);
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> postmarkProbe().status() == 400);
     }
 
     private ApiClient.Response postmarkProbe() {
-        return api.postRaw("/webhooks/postmark", "{}".getBytes(), "Authorization", POSTMARK_AUTH, "Content-Type", "application/json");
+        return api.postRaw(
+                "/webhooks/postmark",
+                "{}".getBytes(),
+                "Authorization",
+                POSTMARK_AUTH,
+                "Content-Type",
+                "application/json");
     }
 
     // --- body limit, chunked
@@ -193,16 +232,26 @@ class WebhookAttacksTest {
 
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.header("content-type")).startsWith("application/problem+json");
-        assertThat(response.body()).contains("limited to " + properties.webhooks().maxBodyBytes() + " bytes");
+        assertThat(response.body())
+                .contains("limited to " + properties.webhooks().maxBodyBytes() + " bytes");
     }
 
     @Test
     void aChunkedSignedBodyWithinTheLimitIsRecorded() throws IOException {
         String id = api.submit(ApiClient.email("ada@example.org"));
         awaitStatus(api, id, "DELIVERED");
-        byte[] body = sandboxEvent(id, "opened", "ada@example.org", Instant.now().toString(), Map.of());
+        byte[] body =
+                sandboxEvent(id, "opened", "ada@example.org", Instant.now().toString(), Map.of());
 
-        Raw response = Raw.post("127.0.0.1", port, "/webhooks/sandbox", body, true, "X-Mailroom-Signature", TestSockets.sandboxSignature(ApiClient.TEST_SANDBOX_SECRET, Instant.now().getEpochSecond(), body));
+        Raw response = Raw.post(
+                "127.0.0.1",
+                port,
+                "/webhooks/sandbox",
+                body,
+                true,
+                "X-Mailroom-Signature",
+                TestSockets.sandboxSignature(
+                        ApiClient.TEST_SANDBOX_SECRET, Instant.now().getEpochSecond(), body));
 
         assertThat(response.status()).isEqualTo(200);
         awaitStatus(api, id, "OPENED");
@@ -216,10 +265,17 @@ class WebhookAttacksTest {
         awaitStatus(api, id, "DELIVERED");
         String farFuture = "+1000000000-01-01T00:00:00Z";
         Instant before = Instant.now();
-        byte[] body = sandboxEvent(id, "clicked", "ada\u0000@example.org", farFuture, Map.of("user\u0000Agent", "Mozilla\u0000/5.0"));
+        byte[] body = sandboxEvent(
+                id, "clicked", "ada\u0000@example.org", farFuture, Map.of("user\u0000Agent", "Mozilla\u0000/5.0"));
 
-        ApiClient.Response response = api.postRaw("/webhooks/sandbox", body, "Content-Type", "application/json",
-                "X-Mailroom-Signature", TestSockets.sandboxSignature(ApiClient.TEST_SANDBOX_SECRET, Instant.now().getEpochSecond(), body));
+        ApiClient.Response response = api.postRaw(
+                "/webhooks/sandbox",
+                body,
+                "Content-Type",
+                "application/json",
+                "X-Mailroom-Signature",
+                TestSockets.sandboxSignature(
+                        ApiClient.TEST_SANDBOX_SECRET, Instant.now().getEpochSecond(), body));
 
         assertThat(response.status()).isEqualTo(200);
         JsonNode message = awaitActivity(api, id, "CLICKED");
@@ -231,7 +287,8 @@ class WebhookAttacksTest {
         }
         assertThat(clicked).isNotNull();
         assertThat(clicked.get("recipient").asString()).isEqualTo("ada@example.org");
-        assertThat(Instant.parse(clicked.get("occurredAt").asString())).isBetween(before.minusSeconds(1), Instant.now());
+        assertThat(Instant.parse(clicked.get("occurredAt").asString()))
+                .isBetween(before.minusSeconds(1), Instant.now());
         assertThat(clicked.at("/details/providerOccurredAt").asString()).isEqualTo(farFuture);
         assertThat(clicked.at("/details/userAgent").asString()).isEqualTo("Mozilla/5.0");
     }
@@ -240,9 +297,11 @@ class WebhookAttacksTest {
 
     @Test
     void aRejectedWebhookCannotWriteALineOfItsOwnIntoTheLog(CapturedOutput output) throws IOException {
-        String forged = "2026-12-06T00:00:00.000Z  INFO 1 --- [main] FORGED-" + UUID.randomUUID() + " everything is fine";
+        String forged =
+                "2026-12-06T00:00:00.000Z  INFO 1 --- [main] FORGED-" + UUID.randomUUID() + " everything is fine";
         // Malformed (400, so no failed authentication is counted), and the refusal quotes the attacker's Type.
-        byte[] body = ("{\"Type\":\"Notification\\r\\n" + forged + "\",\"MessageId\":\"m\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ("{\"Type\":\"Notification\\r\\n" + forged + "\",\"MessageId\":\"m\"}")
+                .getBytes(StandardCharsets.UTF_8);
 
         Raw response = Raw.post("127.0.0.1", port, "/webhooks/ses", body, false);
 
@@ -270,7 +329,8 @@ class WebhookAttacksTest {
         return ApiClient.JSON.writeValueAsBytes(fields);
     }
 
-    private static byte[] sandboxEvent(String mailroomId, String event, String recipient, String timestamp, Map<String, Object> details) {
+    private static byte[] sandboxEvent(
+            String mailroomId, String event, String recipient, String timestamp, Map<String, Object> details) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("id", UUID.randomUUID().toString());
         e.put("event", event);
@@ -296,14 +356,17 @@ class WebhookAttacksTest {
             return s;
         }
 
-        static Raw post(String from, int port, String path, byte[] body, boolean chunked, String... headers) throws IOException {
+        static Raw post(String from, int port, String path, byte[] body, boolean chunked, String... headers)
+                throws IOException {
             try (Socket s = open(from, port)) {
-                StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                        + "Content-Type: application/json\r\n");
+                StringBuilder head =
+                        new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                                + "Content-Type: application/json\r\n");
                 for (int i = 0; i < headers.length; i += 2) {
                     head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
                 }
-                head.append(chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n").append("\r\n");
+                head.append(chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n")
+                        .append("\r\n");
                 OutputStream out = s.getOutputStream();
                 out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
                 if (chunked) {
@@ -331,7 +394,9 @@ class WebhookAttacksTest {
             Map<String, String> headers = new LinkedHashMap<>();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+                headers.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
             }
             return new Raw(Integer.parseInt(lines[0].split(" ")[1]), headers, text.substring(end + 4));
         }

@@ -6,7 +6,8 @@ import org.springframework.context.annotation.FilterType;
 
 /** Every provider's {@link ProviderFixtures}, found in the providers' test packages. */
 @TestConfiguration(proxyBeanMethods = false)
-@ComponentScan(basePackages = "dev.mailroom.server.providers", useDefaultFilters = false,
+@ComponentScan(
+        basePackages = "dev.mailroom.server.providers",
+        useDefaultFilters = false,
         includeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = ProviderFixtures.class))
-class AllProviderFixtures {
-}
+class AllProviderFixtures {}

@@ -19,9 +19,11 @@ public final class ApiClient {
     public static final String TEST_SANDBOX_SECRET = "whsec_sandbox_test_0123456789";
     /** mailroom.management.metrics-token of the end-to-end tests' Mailroom. */
     public static final String TEST_METRICS_TOKEN = "test-metrics-token-0123456789";
+
     public static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
 
     public ApiClient(int port) {
@@ -35,13 +37,15 @@ public final class ApiClient {
     }
 
     public Response post(String path, String body, String... headers) {
-        List<String> all = new ArrayList<>(List.of("Authorization", "Bearer " + TEST_KEY, "Content-Type", "application/json"));
+        List<String> all =
+                new ArrayList<>(List.of("Authorization", "Bearer " + TEST_KEY, "Content-Type", "application/json"));
         all.addAll(List.of(headers));
         return postRaw(path, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), all.toArray(String[]::new));
     }
 
     public Response postRaw(String path, byte[] body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
@@ -50,9 +54,12 @@ public final class ApiClient {
     }
 
     public Response put(String path, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + TEST_KEY).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + TEST_KEY)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         return send(request);
     }
 
@@ -61,7 +68,9 @@ public final class ApiClient {
     }
 
     public Response getWith(String path, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(30))
+                .GET();
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
@@ -85,7 +94,10 @@ public final class ApiClient {
     private Response send(HttpRequest request) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body(),
+            return new Response(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.body(),
                     response.headers().map());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

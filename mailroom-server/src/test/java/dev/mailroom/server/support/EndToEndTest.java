@@ -20,28 +20,31 @@ import org.springframework.test.context.TestPropertySource;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(classes = MailroomApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "mailroom.embedded.amqp-port=0",
-        "mailroom.api.bootstrap-key=" + ApiClient.TEST_KEY,
-        // The suite runs on RabbitMQ + PostgreSQL too, where the sandbox is off unless enabled. The
-        // sandbox is the suite's default provider (many tests sign its webhooks with ApiClient's secret),
-        // so its settings stay here; every other provider's come from its own test package.
-        "mailroom.providers.sandbox.enabled=true",
-        "mailroom.providers.sandbox.webhook-secret=" + ApiClient.TEST_SANDBOX_SECRET,
-        "mailroom.management.metrics-token=" + ApiClient.TEST_METRICS_TOKEN,
-        "mailroom.providers.sandbox.event-delay=PT0.05S",
-        "mailroom.operator.retry-backoff=PT0.1S",
-        "mailroom.operator.max-attempts=3",
-        "mailroom.operator.release-interval=PT0.2S",
-        // Tests make the scripted provider defer on purpose, many times in one shared context; its
-        // circuit breaker must not open across tests (ProviderRouterTest covers the breaker).
-        "mailroom.dispatcher.circuit-breaker.minimum-calls=1000",
-        "mailroom.dispatcher.circuit-breaker.window=1000",
-        // Every test posts from 127.0.0.1 and many post forged webhooks on purpose: not blocked for it (WebhookAttacksTest uses other addresses).
-        "mailroom.webhooks.auth-failures.max=1000"
-})
+@SpringBootTest(
+        classes = MailroomApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "mailroom.embedded.amqp-port=0",
+            "mailroom.api.bootstrap-key=" + ApiClient.TEST_KEY,
+            // The suite runs on RabbitMQ + PostgreSQL too, where the sandbox is off unless enabled. The
+            // sandbox is the suite's default provider (many tests sign its webhooks with ApiClient's secret),
+            // so its settings stay here; every other provider's come from its own test package.
+            "mailroom.providers.sandbox.enabled=true",
+            "mailroom.providers.sandbox.webhook-secret=" + ApiClient.TEST_SANDBOX_SECRET,
+            "mailroom.management.metrics-token=" + ApiClient.TEST_METRICS_TOKEN,
+            "mailroom.providers.sandbox.event-delay=PT0.05S",
+            "mailroom.operator.retry-backoff=PT0.1S",
+            "mailroom.operator.max-attempts=3",
+            "mailroom.operator.release-interval=PT0.2S",
+            // Tests make the scripted provider defer on purpose, many times in one shared context; its
+            // circuit breaker must not open across tests (ProviderRouterTest covers the breaker).
+            "mailroom.dispatcher.circuit-breaker.minimum-calls=1000",
+            "mailroom.dispatcher.circuit-breaker.window=1000",
+            // Every test posts from 127.0.0.1 and many post forged webhooks on purpose: not blocked for it
+            // (WebhookAttacksTest uses other addresses).
+            "mailroom.webhooks.auth-failures.max=1000"
+        })
 // Each provider's credentials and fakes come from its own test package (ProviderFixtures).
 @TestPropertySource(locations = ProviderFixtures.PROPERTIES)
 @Import({TestProviders.class, AllProviderFixtures.class, NonAdminTestKey.class})
-public @interface EndToEndTest {
-}
+public @interface EndToEndTest {}

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 
 /** Fresh data directories under target/, so the embedded H2 never sees a previous run's rows. */
 public final class TestDataDir {
-    private TestDataDir() {
-    }
+    private TestDataDir() {}
 
     public static Path create() {
         try {

@@ -30,7 +30,8 @@ public class TestProviders {
      */
     @Bean(destroyMethod = "stop")
     static WireMockServer providerFakes() {
-        WireMockServer server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        WireMockServer server = new WireMockServer(
+                WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         server.start();
         return server;
     }
@@ -61,7 +62,8 @@ public class TestProviders {
                 if (local.startsWith("retry")) {
                     int failures = Character.getNumericValue(local.charAt(5));
                     if (email.attempt() <= failures) {
-                        return new DeliveryOutcome.RetryLater("429 slow down", Instant.now().plusMillis(300));
+                        return new DeliveryOutcome.RetryLater(
+                                "429 slow down", Instant.now().plusMillis(300));
                     }
                 }
                 return new DeliveryOutcome.Accepted("scripted-" + email.messageId() + "-" + email.attempt());

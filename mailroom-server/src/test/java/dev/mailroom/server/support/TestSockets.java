@@ -13,8 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /** Small things several tests need: a free loopback port, an AMQP connection, a sandbox signature. */
 public final class TestSockets {
-    private TestSockets() {
-    }
+    private TestSockets() {}
 
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -10,8 +10,7 @@ import tools.jackson.databind.JsonNode;
 
 /** Waits for a message's timeline, as seen through the API, to reach a condition. */
 public final class Timelines {
-    private Timelines() {
-    }
+    private Timelines() {}
 
     public static List<String> statuses(JsonNode message) {
         List<String> statuses = new ArrayList<>();
@@ -22,10 +21,12 @@ public final class Timelines {
     /** Polls until the message exists and {@code done} holds; returns the last view. */
     public static JsonNode awaitMessage(ApiClient api, String id, Predicate<JsonNode> done) {
         JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            last[0] = api.message(id);
-            return last[0] != null && done.test(last[0]);
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    last[0] = api.message(id);
+                    return last[0] != null && done.test(last[0]);
+                });
         return last[0];
     }
 

@@ -21,7 +21,9 @@ class ProviderLimitsTest {
     void callsBeyondTheRatePerSecondAreRefusedAtOnce() {
         ProviderLimits.Limits postmark = new ProviderLimits(List.of("postmark"), 2, 5).of("postmark");
 
-        long admitted = java.util.stream.IntStream.range(0, 20).filter(i -> postmark.perSecond().acquirePermission()).count();
+        long admitted = java.util.stream.IntStream.range(0, 20)
+                .filter(i -> postmark.perSecond().acquirePermission())
+                .count();
 
         // A refresh period may begin during the loop: at most two periods' worth.
         assertThat(admitted).isBetween(5L, 10L);

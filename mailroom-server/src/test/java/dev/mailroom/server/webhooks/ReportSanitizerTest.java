@@ -18,10 +18,22 @@ class ReportSanitizerTest {
     private static final Instant NOW = Instant.parse("2026-12-06T03:00:00Z");
     private final ReportSanitizer sanitizer = new ReportSanitizer(Duration.ofDays(30), Duration.ofMinutes(15));
 
-    private static ActivityReport report(Instant occurredAt, String recipient, String providerEvent, String providerMessageId,
-                                         Map<String, Object> details) {
-        return ActivityReport.event(UUID.randomUUID(), UUID.randomUUID(), providerMessageId, "sandbox", MessageStatus.DELIVERED,
-                occurredAt, recipient, providerEvent, details);
+    private static ActivityReport report(
+            Instant occurredAt,
+            String recipient,
+            String providerEvent,
+            String providerMessageId,
+            Map<String, Object> details) {
+        return ActivityReport.event(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                providerMessageId,
+                "sandbox",
+                MessageStatus.DELIVERED,
+                occurredAt,
+                recipient,
+                providerEvent,
+                details);
     }
 
     private static ActivityReport at(Instant occurredAt) {
@@ -43,12 +55,15 @@ class ReportSanitizerTest {
         ActivityReport sanitized = sanitizer.sanitize(at(Instant.MAX), NOW);
 
         assertThat(sanitized.occurredAt()).isEqualTo(NOW);
-        assertThat(sanitized.details()).containsEntry(ReportSanitizer.ORIGINAL_TIME, Instant.MAX.toString()).containsEntry("k", "v");
+        assertThat(sanitized.details())
+                .containsEntry(ReportSanitizer.ORIGINAL_TIME, Instant.MAX.toString())
+                .containsEntry("k", "v");
     }
 
     @Test
     void anEventTimeJustBeyondTheAllowedSkewIsClampedToo() {
-        assertThat(sanitizer.sanitize(at(NOW.plus(Duration.ofMinutes(16))), NOW).occurredAt()).isEqualTo(NOW);
+        assertThat(sanitizer.sanitize(at(NOW.plus(Duration.ofMinutes(16))), NOW).occurredAt())
+                .isEqualTo(NOW);
     }
 
     @Test
@@ -71,7 +86,8 @@ class ReportSanitizerTest {
 
     @Test
     void nulIsRemovedFromEveryStringField() {
-        ActivityReport sanitized = sanitizer.sanitize(report(NOW, "ada\0@example.org", "deliv\0ered", "\0p-1\0", Map.of()), NOW);
+        ActivityReport sanitized =
+                sanitizer.sanitize(report(NOW, "ada\0@example.org", "deliv\0ered", "\0p-1\0", Map.of()), NOW);
 
         assertThat(sanitized.recipient()).isEqualTo("ada@example.org");
         assertThat(sanitized.providerEvent()).isEqualTo("delivered");
@@ -80,11 +96,13 @@ class ReportSanitizerTest {
 
     @Test
     void nulIsRemovedFromDetailKeysAndValuesAtEveryDepth() {
-        Map<String, Object> details = Map.of("re\0ason", "mailbox\0 full", "nested", Map.of("k\0", List.of("a\0b", Map.of("x", "\0y"))));
+        Map<String, Object> details =
+                Map.of("re\0ason", "mailbox\0 full", "nested", Map.of("k\0", List.of("a\0b", Map.of("x", "\0y"))));
 
         ActivityReport sanitized = sanitizer.sanitize(report(NOW, "a@example.org", "e", "p", details), NOW);
 
-        assertThat(sanitized.details()).containsEntry("reason", "mailbox full")
+        assertThat(sanitized.details())
+                .containsEntry("reason", "mailbox full")
                 .containsEntry("nested", Map.of("k", List.of("ab", Map.of("x", "y"))));
     }
 
@@ -97,8 +115,16 @@ class ReportSanitizerTest {
 
     @Test
     void overLongFieldsAreCutToTheirColumnSizes() {
-        ActivityReport longOne = ActivityReport.event(UUID.randomUUID(), null, "m".repeat(300), "p".repeat(40), MessageStatus.DELIVERED, NOW,
-                "r".repeat(400) + "@example.org", "e".repeat(100), Map.of());
+        ActivityReport longOne = ActivityReport.event(
+                UUID.randomUUID(),
+                null,
+                "m".repeat(300),
+                "p".repeat(40),
+                MessageStatus.DELIVERED,
+                NOW,
+                "r".repeat(400) + "@example.org",
+                "e".repeat(100),
+                Map.of());
 
         ActivityReport sanitized = sanitizer.sanitize(longOne, NOW);
 
@@ -121,8 +147,10 @@ class ReportSanitizerTest {
 
         ActivityReport sanitized = sanitizer.sanitize(report(NOW, "a@example.org", "e", "p", details), NOW);
 
-        assertThat(sanitized.details()).containsEntry("k".repeat(ReportSanitizer.MAX_DETAIL_KEY), "v".repeat(ReportSanitizer.MAX_DETAIL_VALUE))
-                .containsEntry("count", 3).containsEntry("flag", true);
+        assertThat(sanitized.details())
+                .containsEntry("k".repeat(ReportSanitizer.MAX_DETAIL_KEY), "v".repeat(ReportSanitizer.MAX_DETAIL_VALUE))
+                .containsEntry("count", 3)
+                .containsEntry("flag", true);
     }
 
     @Test
@@ -132,7 +160,8 @@ class ReportSanitizerTest {
             deep = Map.of("d", deep);
         }
 
-        ActivityReport sanitized = sanitizer.sanitize(report(NOW, "a@example.org", "e", "p", Map.of("deep", deep)), NOW);
+        ActivityReport sanitized =
+                sanitizer.sanitize(report(NOW, "a@example.org", "e", "p", Map.of("deep", deep)), NOW);
 
         Object level = sanitized.details().get("deep");
         int depth = 1;
@@ -146,13 +175,16 @@ class ReportSanitizerTest {
 
     @Test
     void aJsonNodeInTheDetailsKeepsItsKeysAndIsCleanedToo() {
-        Object node = JsonMapper.builder().build().readTree("{\"url\":\"https://x.example/\\u0000a\",\"tags\":[\"t\\u0000\"]}");
+        Object node = JsonMapper.builder()
+                .build()
+                .readTree("{\"url\":\"https://x.example/\\u0000a\",\"tags\":[\"t\\u0000\"]}");
         Map<String, Object> details = new HashMap<>();
         details.put("click", node);
 
         ActivityReport sanitized = sanitizer.sanitize(report(NOW, "a@example.org", "e", "p", details), NOW);
 
-        assertThat(sanitized.details()).containsEntry("click", Map.of("url", "https://x.example/a", "tags", List.of("t")));
+        assertThat(sanitized.details())
+                .containsEntry("click", Map.of("url", "https://x.example/a", "tags", List.of("t")));
     }
 
     @Test

@@ -11,10 +11,7 @@ import dev.mailroom.server.support.TestSockets;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,8 +28,10 @@ class SandboxWebhookTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcTemplate jdbc;
+
     ApiClient api;
 
     @BeforeEach
@@ -46,7 +45,8 @@ class SandboxWebhookTest {
         awaitStatus(api, id, "DELIVERED");
         byte[] body = event(UUID.randomUUID().toString(), "clicked", id);
 
-        Response response = post(body, TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body));
+        Response response =
+                post(body, TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().get("received").asInt()).isEqualTo(1);
@@ -60,12 +60,21 @@ class SandboxWebhookTest {
         String eventId = UUID.randomUUID().toString();
         byte[] body = event(eventId, "opened", id);
 
-        assertThat(post(body, TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body)).status()).isEqualTo(200);
-        assertThat(post(body, TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body)).status()).isEqualTo(200);
+        assertThat(post(body, TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body))
+                        .status())
+                .isEqualTo(200);
+        assertThat(post(body, TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body))
+                        .status())
+                .isEqualTo(200);
 
         awaitStatus(api, id, "OPENED");
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> jdbc.queryForObject(
-                "SELECT COUNT(*) FROM activities WHERE message_id = ? AND status = 'OPENED'", Integer.class, UUID.fromString(id)) == 1);
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM activities WHERE message_id = ? AND status = 'OPENED'",
+                                Integer.class,
+                                UUID.fromString(id))
+                        == 1);
     }
 
     @Test
@@ -90,7 +99,12 @@ class SandboxWebhookTest {
     void aWrongKeyIsRefused() {
         byte[] body = event("e3", "delivered", UUID.randomUUID().toString());
 
-        assertUnauthorized(post(body, TestSockets.sandboxSignature("someone-elses-secret", Instant.now().getEpochSecond(), body)), "does not match");
+        assertUnauthorized(
+                post(
+                        body,
+                        TestSockets.sandboxSignature(
+                                "someone-elses-secret", Instant.now().getEpochSecond(), body)),
+                "does not match");
     }
 
     @Test
@@ -112,7 +126,8 @@ class SandboxWebhookTest {
     void aCorrectlySignedButMalformedBodyIsABadRequest() {
         byte[] body = "{\"events\": [{\"id\": \"x\", \"event\": \"teleported\"}]}".getBytes(StandardCharsets.UTF_8);
 
-        Response response = post(body, TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body));
+        Response response =
+                post(body, TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");
@@ -120,7 +135,8 @@ class SandboxWebhookTest {
 
     @Test
     void anUnknownProviderIsNotFound() {
-        Response response = api.postRaw("/webhooks/carrier-pigeon", "{}".getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json");
+        Response response = api.postRaw(
+                "/webhooks/carrier-pigeon", "{}".getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json");
 
         assertThat(response.status()).isEqualTo(404);
     }
@@ -130,7 +146,8 @@ class SandboxWebhookTest {
         byte[] body = new byte[6 * 1024 * 1024];
         java.util.Arrays.fill(body, (byte) ' ');
 
-        Response response = post(body, TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body));
+        Response response =
+                post(body, TestSockets.sandboxSignature(SECRET, Instant.now().getEpochSecond(), body));
 
         assertThat(response.status()).isEqualTo(413);
     }
@@ -138,7 +155,13 @@ class SandboxWebhookTest {
     private Response post(byte[] body, String signature) {
         return signature == null
                 ? api.postRaw("/webhooks/sandbox", body, "Content-Type", "application/json")
-                : api.postRaw("/webhooks/sandbox", body, "Content-Type", "application/json", "X-Mailroom-Signature", signature);
+                : api.postRaw(
+                        "/webhooks/sandbox",
+                        body,
+                        "Content-Type",
+                        "application/json",
+                        "X-Mailroom-Signature",
+                        signature);
     }
 
     private static void assertUnauthorized(Response response, String reason) {
@@ -148,7 +171,8 @@ class SandboxWebhookTest {
 
     private static byte[] event(String eventId, String event, String mailroomId) {
         return ("{\"events\":[{\"id\":\"" + eventId + "\",\"event\":\"" + event + "\",\"mailroom_id\":\"" + mailroomId
-                + "\",\"message_id\":\"sandbox-test\",\"recipient\":\"ada@example.org\",\"timestamp\":\"" + Instant.now() + "\"}]}")
+                        + "\",\"message_id\":\"sandbox-test\",\"recipient\":\"ada@example.org\",\"timestamp\":\""
+                        + Instant.now() + "\"}]}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 }

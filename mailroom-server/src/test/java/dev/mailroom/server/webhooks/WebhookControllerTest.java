@@ -41,17 +41,29 @@ class WebhookControllerTest {
             }
             return List.of();
         });
-        MailroomProperties properties = new MailroomProperties(null, Path.of("target/unused"), new MailroomProperties.Api(null),
-                new MailroomProperties.Webhooks(Duration.ofMinutes(5), 1024, 64, maxCallsPerSecond, 4096, Duration.ofDays(30),
-                        Duration.ofMinutes(15), authFailures),
+        MailroomProperties properties = new MailroomProperties(
+                null,
+                Path.of("target/unused"),
+                new MailroomProperties.Api(null),
+                new MailroomProperties.Webhooks(
+                        Duration.ofMinutes(5),
+                        1024,
+                        64,
+                        maxCallsPerSecond,
+                        4096,
+                        Duration.ofDays(30),
+                        Duration.ofMinutes(15),
+                        authFailures),
                 new MailroomProperties.Operator(200, 2, 5, Duration.ofSeconds(2), Duration.ofSeconds(1)),
                 new MailroomProperties.Dispatcher(50, 2, 32));
         // No publisher: these receivers never produce a report to publish.
-        return MockMvcBuilders.standaloneSetup(new WebhookController(List.of(forbidding, checking), null, properties, meters,
-                Clock.systemUTC())).build();
+        return MockMvcBuilders.standaloneSetup(new WebhookController(
+                        List.of(forbidding, checking), null, properties, meters, Clock.systemUTC()))
+                .build();
     }
 
-    private static WebhookReceiver receiver(String name, java.util.function.Function<WebhookRequest, List<ActivityReport>> behaviour) {
+    private static WebhookReceiver receiver(
+            String name, java.util.function.Function<WebhookRequest, List<ActivityReport>> behaviour) {
         return new WebhookReceiver() {
             @Override
             public String provider() {
@@ -65,17 +77,20 @@ class WebhookControllerTest {
         };
     }
 
-    private static final MailroomProperties.AuthFailures LENIENT = new MailroomProperties.AuthFailures(1000, Duration.ofMinutes(1),
-            Duration.ofMinutes(5), 100);
+    private static final MailroomProperties.AuthFailures LENIENT =
+            new MailroomProperties.AuthFailures(1000, Duration.ofMinutes(1), Duration.ofMinutes(5), 100);
 
     private double rejected(String provider, String status, String reason) {
-        var counter = meters.find("mailroom.webhooks.rejected").tags("provider", provider, "status", status, "reason", reason).counter();
+        var counter = meters.find("mailroom.webhooks.rejected")
+                .tags("provider", provider, "status", status, "reason", reason)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 
     @Test
     void aReceiverRefusalByConfigurationIsA403ProblemThatSaysWhatToSet() throws Exception {
-        controller(1000, LENIENT).perform(post("/webhooks/ses").content("{}"))
+        controller(1000, LENIENT)
+                .perform(post("/webhooks/ses").content("{}"))
                 .andExpect(status().isForbidden())
                 .andExpect(content().contentTypeCompatibleWith("application/problem+json"))
                 .andExpect(jsonPath("$.detail").value("set mailroom.providers.ses.topic-arns"));
@@ -89,8 +104,11 @@ class WebhookControllerTest {
         int refused = 0;
         MockHttpServletResponse lastRefusal = null;
         for (int i = 0; i < 5; i++) {
-            MockHttpServletResponse response = mvc.perform(post("/webhooks/postmark").header("Authorization", "right").content("{}"))
-                    .andReturn().getResponse();
+            MockHttpServletResponse response = mvc.perform(post("/webhooks/postmark")
+                            .header("Authorization", "right")
+                            .content("{}"))
+                    .andReturn()
+                    .getResponse();
             if (response.getStatus() == 429) {
                 refused++;
                 lastRefusal = response;
@@ -107,9 +125,13 @@ class WebhookControllerTest {
 
     @Test
     void afterTheMaximumFailuresTheSourceIsRefusedEvenWithTheRightCredentials() throws Exception {
-        MockMvc mvc = controller(1000, new MailroomProperties.AuthFailures(3, Duration.ofMinutes(1), Duration.ofMinutes(5), 100));
+        MockMvc mvc = controller(
+                1000, new MailroomProperties.AuthFailures(3, Duration.ofMinutes(1), Duration.ofMinutes(5), 100));
         for (int i = 0; i < 3; i++) {
-            mvc.perform(post("/webhooks/postmark").header("Authorization", "guess-" + i).content("{}")).andExpect(status().isUnauthorized());
+            mvc.perform(post("/webhooks/postmark")
+                            .header("Authorization", "guess-" + i)
+                            .content("{}"))
+                    .andExpect(status().isUnauthorized());
         }
 
         mvc.perform(post("/webhooks/postmark").header("Authorization", "right").content("{}"))
@@ -117,26 +139,37 @@ class WebhookControllerTest {
                 .andExpect(header().string("Retry-After", "300"))
                 .andExpect(content().contentTypeCompatibleWith("application/problem+json"));
         // Another source (MockMvc lets the test choose it) is not affected.
-        mvc.perform(post("/webhooks/postmark").header("Authorization", "right").content("{}").with(r -> {
-            r.setRemoteAddr("198.51.100.9");
-            return r;
-        })).andExpect(status().isOk());
+        mvc.perform(post("/webhooks/postmark")
+                        .header("Authorization", "right")
+                        .content("{}")
+                        .with(r -> {
+                            r.setRemoteAddr("198.51.100.9");
+                            return r;
+                        }))
+                .andExpect(status().isOk());
         assertThat(rejected("postmark", "401", "unauthenticated")).isEqualTo(3);
         assertThat(rejected("postmark", "429", "throttled")).isEqualTo(1);
     }
 
     @Test
     void validCallsNeverCountTowardsABlock() throws Exception {
-        MockMvc mvc = controller(1000, new MailroomProperties.AuthFailures(3, Duration.ofMinutes(1), Duration.ofMinutes(5), 100));
+        MockMvc mvc = controller(
+                1000, new MailroomProperties.AuthFailures(3, Duration.ofMinutes(1), Duration.ofMinutes(5), 100));
 
         for (int i = 0; i < 50; i++) {
-            mvc.perform(post("/webhooks/postmark").header("Authorization", "right").content("{}")).andExpect(status().isOk());
+            mvc.perform(post("/webhooks/postmark")
+                            .header("Authorization", "right")
+                            .content("{}"))
+                    .andExpect(status().isOk());
         }
     }
 
     @Test
     void aBodyBeyondTheLimitIs413() throws Exception {
-        controller(1000, LENIENT).perform(post("/webhooks/postmark").header("Authorization", "right").content(new byte[1025]))
+        controller(1000, LENIENT)
+                .perform(post("/webhooks/postmark")
+                        .header("Authorization", "right")
+                        .content(new byte[1025]))
                 .andExpect(status().isPayloadTooLarge())
                 .andExpect(content().contentTypeCompatibleWith("application/problem+json"));
 
@@ -145,7 +178,9 @@ class WebhookControllerTest {
 
     @Test
     void anUnknownProviderIsCountedUnderOneTagWhateverThePathSays() throws Exception {
-        controller(1000, LENIENT).perform(post("/webhooks/{provider}", "x\r\ny").content("{}")).andExpect(status().isNotFound());
+        controller(1000, LENIENT)
+                .perform(post("/webhooks/{provider}", "x\r\ny").content("{}"))
+                .andExpect(status().isNotFound());
 
         assertThat(rejected("unknown", "404", "unknown-provider")).isEqualTo(1);
     }

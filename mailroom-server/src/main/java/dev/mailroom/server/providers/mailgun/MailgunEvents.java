@@ -39,8 +39,7 @@ final class MailgunEvents {
     static final MessageStatus INFORMATIONAL = MessageStatus.DISPATCHED;
     private static final String SUPPRESSED = "suppress-";
 
-    private MailgunEvents() {
-    }
+    private MailgunEvents() {}
 
     /**
      * @param data the {@code event-data} object (an object with an {@code event})
@@ -50,7 +49,8 @@ final class MailgunEvents {
         String event = text(data.get("event"));
         BigDecimal timestamp = decimal(data.get("timestamp"));
         String recipient = text(data.get("recipient"));
-        String messageId = MailgunSender.normalizeMessageId(text(data.path("message").path("headers").get("message-id")));
+        String messageId = MailgunSender.normalizeMessageId(
+                text(data.path("message").path("headers").get("message-id")));
         Map<String, Object> details = new LinkedHashMap<>();
         MessageStatus status;
         switch (event) {
@@ -102,8 +102,16 @@ final class MailgunEvents {
         if (!tags.isEmpty()) {
             details.put("tags", List.copyOf(tags));
         }
-        return ActivityReport.event(Ids.providerEvent(PROVIDER, eventKey(data, event, messageId, recipient, timestamp)), mailroomId(data),
-                messageId, PROVIDER, status, instantOr(timestamp, now), recipient, event, details);
+        return ActivityReport.event(
+                Ids.providerEvent(PROVIDER, eventKey(data, event, messageId, recipient, timestamp)),
+                mailroomId(data),
+                messageId,
+                PROVIDER,
+                status,
+                instantOr(timestamp, now),
+                recipient,
+                event,
+                details);
     }
 
     /**
@@ -111,7 +119,8 @@ final class MailgunEvents {
      * so it is paired with the event's own timestamp (also the same in every retry). Without an
      * id, the event, message, recipient and time name it.
      */
-    private static String eventKey(JsonNode data, String event, String messageId, String recipient, BigDecimal timestamp) {
+    private static String eventKey(
+            JsonNode data, String event, String messageId, String recipient, BigDecimal timestamp) {
         String time = timestamp == null ? "" : timestamp.stripTrailingZeros().toPlainString();
         String id = text(data.get("id"));
         if (id != null && !id.isBlank()) {
@@ -126,7 +135,9 @@ final class MailgunEvents {
         put(details, "severity", severity);
         put(details, "failureReason", reason);
         deliveryStatus(data, details);
-        String said = firstNonBlank(text(data.path("delivery-status").get("message")), text(data.path("delivery-status").get("description")));
+        String said = firstNonBlank(
+                text(data.path("delivery-status").get("message")),
+                text(data.path("delivery-status").get("description")));
         put(details, "reason", said != null ? said : reason);
         if ("temporary".equals(severity)) {
             return MessageStatus.DEFERRED;
@@ -142,12 +153,25 @@ final class MailgunEvents {
 
     private static void deliveryStatus(JsonNode data, Map<String, Object> details) {
         JsonNode status = data.path("delivery-status");
-        put(details, "smtpCode", status.path("code").isIntegralNumber() ? status.get("code").asInt() : text(status.get("code")));
+        put(
+                details,
+                "smtpCode",
+                status.path("code").isIntegralNumber() ? status.get("code").asInt() : text(status.get("code")));
         put(details, "smtpResponse", blankToNull(text(status.get("message"))));
         put(details, "description", blankToNull(text(status.get("description"))));
         put(details, "mxHost", text(status.get("mx-host")));
-        put(details, "attempt", status.path("attempt-no").isIntegralNumber() ? status.get("attempt-no").asInt() : null);
-        put(details, "retrySeconds", status.path("retry-seconds").isIntegralNumber() ? status.get("retry-seconds").asLong() : null);
+        put(
+                details,
+                "attempt",
+                status.path("attempt-no").isIntegralNumber()
+                        ? status.get("attempt-no").asInt()
+                        : null);
+        put(
+                details,
+                "retrySeconds",
+                status.path("retry-seconds").isIntegralNumber()
+                        ? status.get("retry-seconds").asLong()
+                        : null);
         put(details, "tls", status.path("tls").isBoolean() ? status.get("tls").asBoolean() : null);
     }
 
@@ -193,7 +217,10 @@ final class MailgunEvents {
 
     static Instant instant(BigDecimal seconds) {
         long whole = seconds.setScale(0, RoundingMode.FLOOR).longValueExact();
-        long nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        long nanos = seconds.subtract(BigDecimal.valueOf(whole))
+                .movePointRight(9)
+                .setScale(0, RoundingMode.HALF_UP)
+                .longValueExact();
         return Instant.ofEpochSecond(whole, nanos);
     }
 

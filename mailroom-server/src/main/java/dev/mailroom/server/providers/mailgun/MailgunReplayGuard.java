@@ -19,8 +19,7 @@ import java.util.Map;
  * several webhook sinks a replay to another one is still stored only once by the event id.
  */
 final class MailgunReplayGuard {
-    private record Seen(long freshUntil, byte[] bodyDigest) {
-    }
+    private record Seen(long freshUntil, byte[] bodyDigest) {}
 
     private final int maxEntries;
     private final LinkedHashMap<String, Seen> seen = new LinkedHashMap<>();

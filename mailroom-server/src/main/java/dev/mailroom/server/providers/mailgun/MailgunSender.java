@@ -67,7 +67,8 @@ class MailgunSender implements EmailSender {
 
     MailgunSender(MailgunProperties properties, RestClient.Builder http, Clock clock) {
         if (properties.apiKey() == null || properties.apiKey().isBlank()) {
-            throw new IllegalArgumentException("mailroom.providers.mailgun.api-key is required for the mailgun provider");
+            throw new IllegalArgumentException(
+                    "mailroom.providers.mailgun.api-key is required for the mailgun provider");
         }
         if (properties.domain() == null || properties.domain().isBlank()) {
             throw new IllegalArgumentException("mailroom.providers.mailgun.domain is required for the mailgun provider"
@@ -78,7 +79,10 @@ class MailgunSender implements EmailSender {
         this.clock = clock;
         // The domain is one encoded path segment, whatever it contains.
         this.endpoint = UriComponentsBuilder.fromUriString(properties.baseUrl())
-                .pathSegment("v3", properties.domain(), "messages").encode().build().toUri();
+                .pathSegment("v3", properties.domain(), "messages")
+                .encode()
+                .build()
+                .toUri();
     }
 
     @Override
@@ -98,20 +102,33 @@ class MailgunSender implements EmailSender {
         }
         DeliveryOutcome outcome;
         try {
-            outcome = http.post().uri(endpoint)
+            outcome = http.post()
+                    .uri(endpoint)
                     .headers(h -> h.setBasicAuth("api", properties.apiKey(), StandardCharsets.UTF_8))
                     .accept(MediaType.APPLICATION_JSON)
                     .contentType(body.contentType())
                     .body(body.bytes())
-                    .exchange((request, response) -> outcome(response.getStatusCode().value(),
-                            response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), response.getBody().readAllBytes()), true);
+                    .exchange(
+                            (request, response) -> outcome(
+                                    response.getStatusCode().value(),
+                                    response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER),
+                                    response.getBody().readAllBytes()),
+                            true);
         } catch (ResourceAccessException e) {
             outcome = unreachable(e);
         }
         if (outcome instanceof DeliveryOutcome.Rejected rejected) {
-            log.warn("Mailgun refused message {} (attempt {}): {}", outbound.messageId(), outbound.attempt(), rejected.reason());
+            log.warn(
+                    "Mailgun refused message {} (attempt {}): {}",
+                    outbound.messageId(),
+                    outbound.attempt(),
+                    rejected.reason());
         } else if (outcome instanceof DeliveryOutcome.RetryLater later) {
-            log.info("Mailgun deferred message {} (attempt {}): {}", outbound.messageId(), outbound.attempt(), later.reason());
+            log.info(
+                    "Mailgun deferred message {} (attempt {}): {}",
+                    outbound.messageId(),
+                    outbound.attempt(),
+                    later.reason());
         }
         return outcome;
     }
@@ -182,11 +199,16 @@ class MailgunSender implements EmailSender {
     /** A file part: {@code Content-Disposition: form-data; name="attachment"; filename="..."} and its own type. */
     private static HttpEntity<byte[]> attachmentPart(Attachment a) {
         HttpHeaders headers = new HttpHeaders();
-        String type = a.contentType() == null || a.contentType().isBlank() ? MediaType.APPLICATION_OCTET_STREAM_VALUE : a.contentType();
+        String type = a.contentType() == null || a.contentType().isBlank()
+                ? MediaType.APPLICATION_OCTET_STREAM_VALUE
+                : a.contentType();
         headers.setContentType(MediaType.parseMediaType(type));
         // No RFC 5987 filename*: RFC 7578 forbids it in multipart/form-data; a non-ASCII name is
         // written as UTF-8, which is what form-data parsers expect.
-        headers.setContentDisposition(ContentDisposition.formData().name("attachment").filename(a.filename()).build());
+        headers.setContentDisposition(ContentDisposition.formData()
+                .name("attachment")
+                .filename(a.filename())
+                .build());
         // EmailRules allows MIME-style line breaks in the base64.
         byte[] bytes = Base64.getDecoder().decode(a.content().replaceAll("[\\r\\n ]", ""));
         return new HttpEntity<>(bytes, headers);
@@ -203,7 +225,8 @@ class MailgunSender implements EmailSender {
             }
             return new DeliveryOutcome.Accepted(id);
         }
-        String message = json != null && text(json.get("message")) != null ? text(json.get("message")) : abbreviate(body);
+        String message =
+                json != null && text(json.get("message")) != null ? text(json.get("message")) : abbreviate(body);
         return HttpOutcomes.failure(MailgunProvider.NAME, status, retryAfter, message, clock.instant());
     }
 
@@ -229,7 +252,8 @@ class MailgunSender implements EmailSender {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return HttpOutcomes.unreachable(MailgunProvider.NAME, new IOException("POST " + endpoint + " got no answer: " + root));
+        return HttpOutcomes.unreachable(
+                MailgunProvider.NAME, new IOException("POST " + endpoint + " got no answer: " + root));
     }
 
     private static void addRecipients(MultiValueMap<String, Object> form, String field, List<Recipient> recipients) {

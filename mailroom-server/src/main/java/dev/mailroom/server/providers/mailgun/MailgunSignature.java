@@ -20,8 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
  * keeps a signature from being reused with another event.
  */
 final class MailgunSignature {
-    private MailgunSignature() {
-    }
+    private MailgunSignature() {}
 
     static String sign(String signingKey, String timestamp, String token) {
         return HexFormat.of().formatHex(mac(signingKey, timestamp, token));
@@ -30,7 +29,8 @@ final class MailgunSignature {
     /**
      * @return null when the signature is Mailgun's and fresh, else why not (for the 401 answer)
      */
-    static String problemWith(String timestamp, String token, String signature, String signingKey, Instant now, Duration tolerance) {
+    static String problemWith(
+            String timestamp, String token, String signature, String signingKey, Instant now, Duration tolerance) {
         if (isBlank(timestamp) || isBlank(token) || isBlank(signature)) {
             return "missing signature: the body must carry signature.timestamp, signature.token and signature.signature";
         }

@@ -37,9 +37,12 @@ import tools.jackson.databind.json.JsonMapper;
 class MailgunWebhookReceiver implements WebhookReceiver {
     /** At most this many tokens are remembered: about 330 webhooks a second for five minutes. */
     static final int MAX_REMEMBERED_TOKENS = 100_000;
+
     private static final Logger log = LoggerFactory.getLogger(MailgunWebhookReceiver.class);
     /** Exact decimals: event timestamps are unix seconds with microseconds, too many digits for a double to keep. */
-    private static final JsonMapper JSON = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
 
     private final MailgunProperties properties;
     private final Duration tolerance;
@@ -47,8 +50,10 @@ class MailgunWebhookReceiver implements WebhookReceiver {
     private final MailgunReplayGuard replays = new MailgunReplayGuard(MAX_REMEMBERED_TOKENS);
 
     MailgunWebhookReceiver(MailgunProperties properties, MailroomProperties mailroom, Clock clock) {
-        if (properties.webhookSigningKey() == null || properties.webhookSigningKey().isBlank()) {
-            throw new IllegalArgumentException("mailroom.providers.mailgun.webhook-signing-key is required to receive Mailgun webhooks");
+        if (properties.webhookSigningKey() == null
+                || properties.webhookSigningKey().isBlank()) {
+            throw new IllegalArgumentException(
+                    "mailroom.providers.mailgun.webhook-signing-key is required to receive Mailgun webhooks");
         }
         this.properties = properties;
         this.tolerance = mailroom.webhooks().tolerance();
@@ -66,23 +71,35 @@ class MailgunWebhookReceiver implements WebhookReceiver {
         try {
             body = JSON.readTree(request.body());
         } catch (JacksonException e) {
-            throw WebhookRejectedException.malformed("body is not JSON (legacy form-encoded Mailgun webhooks are not supported): "
-                    + e.getOriginalMessage());
+            throw WebhookRejectedException.malformed(
+                    "body is not JSON (legacy form-encoded Mailgun webhooks are not supported): "
+                            + e.getOriginalMessage());
         }
         if (body == null || !body.isObject()) {
-            throw WebhookRejectedException.malformed("body must be one Mailgun webhook: {\"signature\": {...}, \"event-data\": {...}}");
+            throw WebhookRejectedException.malformed(
+                    "body must be one Mailgun webhook: {\"signature\": {...}, \"event-data\": {...}}");
         }
         JsonNode signature = body.path("signature");
         String timestamp = MailgunEvents.text(signature.get("timestamp"));
         String token = MailgunEvents.text(signature.get("token"));
         Instant now = clock.instant();
-        String problem = MailgunSignature.problemWith(timestamp, token, MailgunEvents.text(signature.get("signature")),
-                properties.webhookSigningKey(), now, tolerance);
+        String problem = MailgunSignature.problemWith(
+                timestamp,
+                token,
+                MailgunEvents.text(signature.get("signature")),
+                properties.webhookSigningKey(),
+                now,
+                tolerance);
         if (problem != null) {
             throw WebhookRejectedException.unauthenticated(problem);
         }
-        if (!replays.admit(token, sha256(request.body()), Long.parseLong(timestamp) + tolerance.toSeconds(), now.getEpochSecond())) {
-            throw WebhookRejectedException.unauthenticated("replayed: this signature's token was already used with another body");
+        if (!replays.admit(
+                token,
+                sha256(request.body()),
+                Long.parseLong(timestamp) + tolerance.toSeconds(),
+                now.getEpochSecond())) {
+            throw WebhookRejectedException.unauthenticated(
+                    "replayed: this signature's token was already used with another body");
         }
         JsonNode data = body.get("event-data");
         if (data == null || !data.isObject()) {

@@ -13,8 +13,7 @@ import java.util.Locale;
  * either; a replayed call is harmless because every event's id is deterministic and stored once.
  */
 final class PostmarkBasicAuth {
-    private PostmarkBasicAuth() {
-    }
+    private PostmarkBasicAuth() {}
 
     /**
      * @param authorization the {@code Authorization} header, or null
@@ -31,7 +30,8 @@ final class PostmarkBasicAuth {
         }
         String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(value.substring(space + 1).strip()), StandardCharsets.UTF_8);
+            decoded = new String(
+                    Base64.getDecoder().decode(value.substring(space + 1).strip()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return "unreadable Basic credentials";
         }
@@ -60,6 +60,7 @@ final class PostmarkBasicAuth {
 
     /** The header value a webhook call carries, e.g. for tests and documentation. */
     static String header(String username, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 }

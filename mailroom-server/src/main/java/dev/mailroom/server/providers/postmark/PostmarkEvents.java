@@ -35,49 +35,62 @@ final class PostmarkEvents {
     static final MessageStatus INFORMATIONAL = MessageStatus.DISPATCHED;
 
     /** What a bounce {@code Type} means for the message; {@code bounceType} only for BOUNCED/DEFERRED. */
-    record Meaning(MessageStatus status, String bounceType) {
-    }
+    record Meaning(MessageStatus status, String bounceType) {}
 
     /**
      * Postmark's bounce types (Bounce API "bounce types"; TypeCode in comments). Which are hard:
      * those after which Postmark deactivates the address, or where the address itself is wrong.
      */
     static final Map<String, Meaning> BOUNCE_TYPES = Map.ofEntries(
-            Map.entry("HardBounce", new Meaning(MessageStatus.BOUNCED, "hard")),                   // 1
-            Map.entry("Transient", new Meaning(MessageStatus.DEFERRED, "soft")),                   // 2 message delayed
-            Map.entry("Unsubscribe", new Meaning(MessageStatus.UNSUBSCRIBED, null)),               // 16 unsubscribe request
-            Map.entry("Subscribe", new Meaning(MessageStatus.DELIVERED, null)),                    // 32 a reply: it arrived
-            Map.entry("AutoResponder", new Meaning(MessageStatus.DELIVERED, null)),                // 64 out of office: it arrived
-            Map.entry("AddressChange", new Meaning(MessageStatus.DELIVERED, null)),                // 128 a reply: it arrived
-            Map.entry("DnsError", new Meaning(MessageStatus.DEFERRED, "soft")),                    // 256 temporary DNS error
-            Map.entry("SpamNotification", new Meaning(MessageStatus.BOUNCED, "soft")),             // 512 refused by a spam filter
-            Map.entry("OpenRelayTest", new Meaning(INFORMATIONAL, null)),                          // 1024 not about this message
-            Map.entry("Unknown", new Meaning(MessageStatus.BOUNCED, "soft")),                      // 2048 unclassified NDR
-            Map.entry("SoftBounce", new Meaning(MessageStatus.BOUNCED, "soft")),                   // 4096 mailbox full, ...
-            Map.entry("VirusNotification", new Meaning(MessageStatus.BOUNCED, "soft")),            // 8192
-            Map.entry("ChallengeVerification", new Meaning(MessageStatus.DEFERRED, null)),         // 16384 held until verified
-            Map.entry("BadEmailAddress", new Meaning(MessageStatus.BOUNCED, "hard")),              // 100000
-            Map.entry("SpamComplaint", new Meaning(MessageStatus.COMPLAINED, null)),               // 100001
-            Map.entry("ManuallyDeactivated", new Meaning(MessageStatus.DROPPED, null)),            // 100002
-            Map.entry("Unconfirmed", new Meaning(MessageStatus.DROPPED, null)),                    // 100003
-            Map.entry("Blocked", new Meaning(MessageStatus.BOUNCED, "soft")),                      // 100006 ISP block
-            Map.entry("SMTPApiError", new Meaning(MessageStatus.DROPPED, null)),                   // 100007
-            Map.entry("InboundError", new Meaning(INFORMATIONAL, null)),                           // 100008 inbound only
-            Map.entry("DMARCPolicy", new Meaning(MessageStatus.BOUNCED, "soft")),                  // 100009
-            Map.entry("TemplateRenderingFailed", new Meaning(MessageStatus.DROPPED, null)));       // 100010
+            Map.entry("HardBounce", new Meaning(MessageStatus.BOUNCED, "hard")), // 1
+            Map.entry("Transient", new Meaning(MessageStatus.DEFERRED, "soft")), // 2 message delayed
+            Map.entry("Unsubscribe", new Meaning(MessageStatus.UNSUBSCRIBED, null)), // 16 unsubscribe request
+            Map.entry("Subscribe", new Meaning(MessageStatus.DELIVERED, null)), // 32 a reply: it arrived
+            Map.entry("AutoResponder", new Meaning(MessageStatus.DELIVERED, null)), // 64 out of office: it arrived
+            Map.entry("AddressChange", new Meaning(MessageStatus.DELIVERED, null)), // 128 a reply: it arrived
+            Map.entry("DnsError", new Meaning(MessageStatus.DEFERRED, "soft")), // 256 temporary DNS error
+            Map.entry("SpamNotification", new Meaning(MessageStatus.BOUNCED, "soft")), // 512 refused by a spam filter
+            Map.entry("OpenRelayTest", new Meaning(INFORMATIONAL, null)), // 1024 not about this message
+            Map.entry("Unknown", new Meaning(MessageStatus.BOUNCED, "soft")), // 2048 unclassified NDR
+            Map.entry("SoftBounce", new Meaning(MessageStatus.BOUNCED, "soft")), // 4096 mailbox full, ...
+            Map.entry("VirusNotification", new Meaning(MessageStatus.BOUNCED, "soft")), // 8192
+            Map.entry("ChallengeVerification", new Meaning(MessageStatus.DEFERRED, null)), // 16384 held until verified
+            Map.entry("BadEmailAddress", new Meaning(MessageStatus.BOUNCED, "hard")), // 100000
+            Map.entry("SpamComplaint", new Meaning(MessageStatus.COMPLAINED, null)), // 100001
+            Map.entry("ManuallyDeactivated", new Meaning(MessageStatus.DROPPED, null)), // 100002
+            Map.entry("Unconfirmed", new Meaning(MessageStatus.DROPPED, null)), // 100003
+            Map.entry("Blocked", new Meaning(MessageStatus.BOUNCED, "soft")), // 100006 ISP block
+            Map.entry("SMTPApiError", new Meaning(MessageStatus.DROPPED, null)), // 100007
+            Map.entry("InboundError", new Meaning(INFORMATIONAL, null)), // 100008 inbound only
+            Map.entry("DMARCPolicy", new Meaning(MessageStatus.BOUNCED, "soft")), // 100009
+            Map.entry("TemplateRenderingFailed", new Meaning(MessageStatus.DROPPED, null))); // 100010
 
     /** TypeCode to Type, for records whose Type is missing or spelled in a way we do not know. */
     static final Map<Integer, String> BOUNCE_TYPE_CODES = Map.ofEntries(
-            Map.entry(1, "HardBounce"), Map.entry(2, "Transient"), Map.entry(16, "Unsubscribe"), Map.entry(32, "Subscribe"),
-            Map.entry(64, "AutoResponder"), Map.entry(128, "AddressChange"), Map.entry(256, "DnsError"),
-            Map.entry(512, "SpamNotification"), Map.entry(1024, "OpenRelayTest"), Map.entry(2048, "Unknown"),
-            Map.entry(4096, "SoftBounce"), Map.entry(8192, "VirusNotification"), Map.entry(16384, "ChallengeVerification"),
-            Map.entry(100000, "BadEmailAddress"), Map.entry(100001, "SpamComplaint"), Map.entry(100002, "ManuallyDeactivated"),
-            Map.entry(100003, "Unconfirmed"), Map.entry(100006, "Blocked"), Map.entry(100007, "SMTPApiError"),
-            Map.entry(100008, "InboundError"), Map.entry(100009, "DMARCPolicy"), Map.entry(100010, "TemplateRenderingFailed"));
+            Map.entry(1, "HardBounce"),
+            Map.entry(2, "Transient"),
+            Map.entry(16, "Unsubscribe"),
+            Map.entry(32, "Subscribe"),
+            Map.entry(64, "AutoResponder"),
+            Map.entry(128, "AddressChange"),
+            Map.entry(256, "DnsError"),
+            Map.entry(512, "SpamNotification"),
+            Map.entry(1024, "OpenRelayTest"),
+            Map.entry(2048, "Unknown"),
+            Map.entry(4096, "SoftBounce"),
+            Map.entry(8192, "VirusNotification"),
+            Map.entry(16384, "ChallengeVerification"),
+            Map.entry(100000, "BadEmailAddress"),
+            Map.entry(100001, "SpamComplaint"),
+            Map.entry(100002, "ManuallyDeactivated"),
+            Map.entry(100003, "Unconfirmed"),
+            Map.entry(100006, "Blocked"),
+            Map.entry(100007, "SMTPApiError"),
+            Map.entry(100008, "InboundError"),
+            Map.entry(100009, "DMARCPolicy"),
+            Map.entry(100010, "TemplateRenderingFailed"));
 
-    private PostmarkEvents() {
-    }
+    private PostmarkEvents() {}
 
     /**
      * @param record  one webhook body (a JSON object with a {@code RecordType})
@@ -109,7 +122,12 @@ final class PostmarkEvents {
                 recipient = text(record.get("Recipient"));
                 timestamp = text(record.get("ReceivedAt"));
                 put(details, "firstOpen", bool(record.get("FirstOpen")));
-                put(details, "readSeconds", record.path("ReadSeconds").isNumber() ? record.get("ReadSeconds").asLong() : null);
+                put(
+                        details,
+                        "readSeconds",
+                        record.path("ReadSeconds").isNumber()
+                                ? record.get("ReadSeconds").asLong()
+                                : null);
                 engagement(record, details);
                 break;
             case "Click":
@@ -137,16 +155,32 @@ final class PostmarkEvents {
         put(details, "tag", text(record.get("Tag")));
         put(details, "messageStream", text(record.get("MessageStream")));
 
-        String eventId = traceId != null && !traceId.isBlank() ? "trace:" + traceId.strip()
-                : String.join("|", recordType, nullToEmpty(messageId), nullToEmpty(recipient), nullToEmpty(timestamp),
+        String eventId = traceId != null && !traceId.isBlank()
+                ? "trace:" + traceId.strip()
+                : String.join(
+                        "|",
+                        recordType,
+                        nullToEmpty(messageId),
+                        nullToEmpty(recipient),
+                        nullToEmpty(timestamp),
                         nullToEmpty(text(record.get("ID"))));
-        return ActivityReport.event(Ids.providerEvent(PROVIDER, eventId), mailroomId(record), messageId, PROVIDER, status,
-                instant(timestamp, now), recipient, recordType, details);
+        return ActivityReport.event(
+                Ids.providerEvent(PROVIDER, eventId),
+                mailroomId(record),
+                messageId,
+                PROVIDER,
+                status,
+                instant(timestamp, now),
+                recipient,
+                recordType,
+                details);
     }
 
     private static MessageStatus bounce(JsonNode record, String recordType, Map<String, Object> details) {
         String type = text(record.get("Type"));
-        Integer typeCode = record.path("TypeCode").isIntegralNumber() ? record.get("TypeCode").asInt() : null;
+        Integer typeCode = record.path("TypeCode").isIntegralNumber()
+                ? record.get("TypeCode").asInt()
+                : null;
         Meaning meaning;
         if (recordType.equals("SpamComplaint")) {
             meaning = new Meaning(MessageStatus.COMPLAINED, null);

@@ -26,7 +26,9 @@ record PostmarkProperties(
         @DefaultValue("outbound") String messageStream) {
 
     PostmarkProperties {
-        baseUrl = baseUrl == null || baseUrl.isBlank() ? "https://api.postmarkapp.com" : stripTrailingSlash(baseUrl.trim());
+        baseUrl = baseUrl == null || baseUrl.isBlank()
+                ? "https://api.postmarkapp.com"
+                : stripTrailingSlash(baseUrl.trim());
         messageStream = messageStream == null || messageStream.isBlank() ? "outbound" : messageStream.trim();
     }
 
@@ -41,8 +43,9 @@ record PostmarkProperties(
     /** The record's own toString would print the token and the webhook password into any log line. */
     @Override
     public String toString() {
-        return "PostmarkProperties[serverToken=" + mask(serverToken) + ", baseUrl=" + baseUrl + ", webhookUsername=" + webhookUsername
-                + ", webhookPassword=" + mask(webhookPassword) + ", messageStream=" + messageStream + "]";
+        return "PostmarkProperties[serverToken=" + mask(serverToken) + ", baseUrl=" + baseUrl + ", webhookUsername="
+                + webhookUsername + ", webhookPassword=" + mask(webhookPassword) + ", messageStream=" + messageStream
+                + "]";
     }
 
     private static String mask(String secret) {

@@ -55,6 +55,7 @@ class PostmarkSender implements EmailSender {
      * ErrorCode: 429 "Rate limit exceeded" and 100 "Maintenance". Retried, not rejected.
      */
     private static final Set<Integer> TRANSIENT_ERROR_CODES = Set.of(429, 100);
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final PostmarkProperties properties;
@@ -64,7 +65,8 @@ class PostmarkSender implements EmailSender {
 
     PostmarkSender(PostmarkProperties properties, RestClient.Builder http, Clock clock) {
         if (properties.serverToken() == null || properties.serverToken().isBlank()) {
-            throw new IllegalArgumentException("mailroom.providers.postmark.server-token is required for the postmark provider");
+            throw new IllegalArgumentException(
+                    "mailroom.providers.postmark.server-token is required for the postmark provider");
         }
         this.properties = properties;
         this.http = http.build();
@@ -82,20 +84,33 @@ class PostmarkSender implements EmailSender {
         byte[] body = JSON.writeValueAsBytes(request(outbound, properties.messageStream()));
         DeliveryOutcome outcome;
         try {
-            outcome = http.post().uri(endpoint)
+            outcome = http.post()
+                    .uri(endpoint)
                     .header(TOKEN_HEADER, properties.serverToken())
                     .accept(MediaType.APPLICATION_JSON)
                     .contentType(MediaType.APPLICATION_JSON)
                     .body(body)
-                    .exchange((request, response) -> outcome(response.getStatusCode().value(),
-                            response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), response.getBody().readAllBytes()), true);
+                    .exchange(
+                            (request, response) -> outcome(
+                                    response.getStatusCode().value(),
+                                    response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER),
+                                    response.getBody().readAllBytes()),
+                            true);
         } catch (ResourceAccessException e) {
             outcome = unreachable(e);
         }
         if (outcome instanceof DeliveryOutcome.Rejected rejected) {
-            log.warn("Postmark refused message {} (attempt {}): {}", outbound.messageId(), outbound.attempt(), rejected.reason());
+            log.warn(
+                    "Postmark refused message {} (attempt {}): {}",
+                    outbound.messageId(),
+                    outbound.attempt(),
+                    rejected.reason());
         } else if (outcome instanceof DeliveryOutcome.RetryLater later) {
-            log.info("Postmark deferred message {} (attempt {}): {}", outbound.messageId(), outbound.attempt(), later.reason());
+            log.info(
+                    "Postmark deferred message {} (attempt {}): {}",
+                    outbound.messageId(),
+                    outbound.attempt(),
+                    later.reason());
         }
         return outcome;
     }
@@ -121,7 +136,9 @@ class PostmarkSender implements EmailSender {
         if (!email.headers().isEmpty()) {
             ArrayNode headers = root.putArray("Headers");
             // Sorted so that the same email always makes the same request.
-            new TreeMap<>(email.headers()).forEach((name, value) -> headers.addObject().put("Name", name).put("Value", value));
+            new TreeMap<>(email.headers())
+                    .forEach((name, value) ->
+                            headers.addObject().put("Name", name).put("Value", value));
         }
         if (!email.tags().isEmpty()) {
             root.put("Tag", email.tags().get(0));
@@ -133,11 +150,16 @@ class PostmarkSender implements EmailSender {
         if (!email.attachments().isEmpty()) {
             ArrayNode attachments = root.putArray("Attachments");
             for (Attachment a : email.attachments()) {
-                attachments.addObject()
+                attachments
+                        .addObject()
                         .put("Name", a.filename())
                         // EmailRules allows MIME-style line breaks in the base64; Postmark wants it plain.
                         .put("Content", a.content().replaceAll("[\\r\\n ]", ""))
-                        .put("ContentType", a.contentType() == null || a.contentType().isBlank() ? "application/octet-stream" : a.contentType());
+                        .put(
+                                "ContentType",
+                                a.contentType() == null || a.contentType().isBlank()
+                                        ? "application/octet-stream"
+                                        : a.contentType());
             }
         }
         root.put("MessageStream", messageStream);
@@ -155,12 +177,19 @@ class PostmarkSender implements EmailSender {
             }
             return new DeliveryOutcome.Accepted(messageId);
         }
-        Integer errorCode = json != null && json.path("ErrorCode").isIntegralNumber() ? json.get("ErrorCode").asInt() : null;
+        Integer errorCode = json != null && json.path("ErrorCode").isIntegralNumber()
+                ? json.get("ErrorCode").asInt()
+                : null;
         String message = json == null ? abbreviate(body) : text(json.get("Message"));
-        String reason = errorCode == null ? message : "ErrorCode " + errorCode + (message == null ? "" : ": " + message);
-        DeliveryOutcome outcome = HttpOutcomes.failure(PostmarkProvider.NAME, status, retryAfter, reason, clock.instant());
-        if (outcome instanceof DeliveryOutcome.Rejected rejected && errorCode != null && TRANSIENT_ERROR_CODES.contains(errorCode)) {
-            return new DeliveryOutcome.RetryLater(rejected.reason(), HttpOutcomes.retryAfter(retryAfter, clock.instant()));
+        String reason =
+                errorCode == null ? message : "ErrorCode " + errorCode + (message == null ? "" : ": " + message);
+        DeliveryOutcome outcome =
+                HttpOutcomes.failure(PostmarkProvider.NAME, status, retryAfter, reason, clock.instant());
+        if (outcome instanceof DeliveryOutcome.Rejected rejected
+                && errorCode != null
+                && TRANSIENT_ERROR_CODES.contains(errorCode)) {
+            return new DeliveryOutcome.RetryLater(
+                    rejected.reason(), HttpOutcomes.retryAfter(retryAfter, clock.instant()));
         }
         return outcome;
     }
@@ -171,12 +200,15 @@ class PostmarkSender implements EmailSender {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return HttpOutcomes.unreachable(PostmarkProvider.NAME, new IOException("POST " + endpoint + " got no answer: " + root));
+        return HttpOutcomes.unreachable(
+                PostmarkProvider.NAME, new IOException("POST " + endpoint + " got no answer: " + root));
     }
 
     private static void putAddresses(ObjectNode root, String field, List<Recipient> recipients) {
         if (!recipients.isEmpty()) {
-            root.put(field, recipients.stream().map(r -> mailbox(r.email(), r.name())).collect(Collectors.joining(", ")));
+            root.put(
+                    field,
+                    recipients.stream().map(r -> mailbox(r.email(), r.name())).collect(Collectors.joining(", ")));
         }
     }
 }

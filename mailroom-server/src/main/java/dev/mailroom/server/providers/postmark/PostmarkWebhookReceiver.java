@@ -2,8 +2,8 @@ package dev.mailroom.server.providers.postmark;
 
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.server.ConditionalOnRole;
-import dev.mailroom.server.Role;
 import dev.mailroom.server.LogSafe;
+import dev.mailroom.server.Role;
 import dev.mailroom.server.providers.WebhookReceiver;
 import dev.mailroom.server.providers.WebhookRejectedException;
 import dev.mailroom.server.providers.WebhookRequest;
@@ -40,8 +40,9 @@ class PostmarkWebhookReceiver implements WebhookReceiver {
 
     PostmarkWebhookReceiver(PostmarkProperties properties, Clock clock) {
         if (isBlank(properties.webhookUsername()) || isBlank(properties.webhookPassword())) {
-            throw new IllegalArgumentException("mailroom.providers.postmark.webhook-username and webhook-password are both required"
-                    + " to receive Postmark webhooks (set them as the webhook's HTTP Basic credentials in Postmark)");
+            throw new IllegalArgumentException(
+                    "mailroom.providers.postmark.webhook-username and webhook-password are both required"
+                            + " to receive Postmark webhooks (set them as the webhook's HTTP Basic credentials in Postmark)");
         }
         this.properties = properties;
         this.clock = clock;
@@ -54,8 +55,8 @@ class PostmarkWebhookReceiver implements WebhookReceiver {
 
     @Override
     public List<ActivityReport> receive(WebhookRequest request) {
-        String problem = PostmarkBasicAuth.problemWith(request.header("Authorization"), properties.webhookUsername(),
-                properties.webhookPassword());
+        String problem = PostmarkBasicAuth.problemWith(
+                request.header("Authorization"), properties.webhookUsername(), properties.webhookPassword());
         if (problem != null) {
             throw WebhookRejectedException.unauthenticated(problem);
         }
@@ -70,13 +71,15 @@ class PostmarkWebhookReceiver implements WebhookReceiver {
         }
         String recordType = PostmarkEvents.text(record.get("RecordType"));
         if (recordType == null || recordType.isBlank()) {
-            throw WebhookRejectedException.malformed(record.has("FromFull")
-                    ? "this is an inbound email; point Postmark's inbound webhook elsewhere, this URL takes delivery and engagement webhooks"
-                    : "the record has no RecordType");
+            throw WebhookRejectedException.malformed(
+                    record.has("FromFull")
+                            ? "this is an inbound email; point Postmark's inbound webhook elsewhere, this URL takes delivery and engagement webhooks"
+                            : "the record has no RecordType");
         }
         ActivityReport report = PostmarkEvents.read(record, request.header(TRACE_HEADER), clock.instant());
         if (report.details().containsKey("unmapped")) {
-            log.warn("Kept a Postmark {} record that Mailroom does not map to a status yet", LogSafe.escape(recordType));
+            log.warn(
+                    "Kept a Postmark {} record that Mailroom does not map to a status yet", LogSafe.escape(recordType));
         }
         return List.of(report);
     }

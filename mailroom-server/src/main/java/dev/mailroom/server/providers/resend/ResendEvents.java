@@ -66,8 +66,7 @@ final class ResendEvents {
     /** The address inside {@code Name <address>}. */
     private static final Pattern ANGLE_ADDRESS = Pattern.compile("<([^<>]+)>\\s*$");
 
-    private ResendEvents() {
-    }
+    private ResendEvents() {}
 
     /** Whether the type is one Resend documents but that concerns no email we sent. */
     static boolean isAboutSomethingElse(String type) {
@@ -111,9 +110,16 @@ final class ResendEvents {
             }
         }
         String emailId = text(data, "email_id");
-        return Optional.of(ActivityReport.event(Ids.providerEvent(PROVIDER, eventId), mailroomId(data.get("tags")),
-                emailId == null || emailId.isBlank() ? null : emailId.trim(), PROVIDER, status,
-                occurredAt(text(event, "created_at"), now), to.size() == 1 ? to.get(0) : null, type, details));
+        return Optional.of(ActivityReport.event(
+                Ids.providerEvent(PROVIDER, eventId),
+                mailroomId(data.get("tags")),
+                emailId == null || emailId.isBlank() ? null : emailId.trim(),
+                PROVIDER,
+                status,
+                occurredAt(text(event, "created_at"), now),
+                to.size() == 1 ? to.get(0) : null,
+                type,
+                details));
     }
 
     private static void bounce(JsonNode bounce, Map<String, Object> details) {

@@ -1,6 +1,5 @@
 package dev.mailroom.server.providers.resend;
 
-import dev.mailroom.contracts.Address;
 import dev.mailroom.contracts.Attachment;
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.Email;
@@ -29,8 +28,7 @@ final class ResendPayload {
     /** RFC 5322 specials that oblige a display name to be a quoted string. */
     private static final Pattern NEEDS_QUOTING = Pattern.compile("[()<>\\[\\]:;@\\\\,.\"]");
 
-    private ResendPayload() {
-    }
+    private ResendPayload() {}
 
     /** Derived from our id only, so every attempt of one message carries the same key. */
     static String idempotencyKey(OutboundEmail outbound) {
@@ -45,7 +43,8 @@ final class ResendPayload {
         addresses(json, "cc", email.cc());
         addresses(json, "bcc", email.bcc());
         if (email.replyTo() != null) {
-            json.put("reply_to", mailbox(email.replyTo().email(), email.replyTo().name()));
+            json.put(
+                    "reply_to", mailbox(email.replyTo().email(), email.replyTo().name()));
         }
         json.put("subject", email.subject());
         if (email.html() != null) {
@@ -71,7 +70,9 @@ final class ResendPayload {
             }
         }
         ArrayNode tags = json.putArray("tags");
-        tags.addObject().put("name", MAILROOM_ID_TAG).put("value", outbound.messageId().toString());
+        tags.addObject()
+                .put("name", MAILROOM_ID_TAG)
+                .put("value", outbound.messageId().toString());
         for (String name : tagNames(email.tags())) {
             tags.addObject().put("name", name).put("value", "true");
         }

@@ -28,7 +28,8 @@ record ResendProperties(
     /** The record's own toString would print both secrets into any log line that shows the settings. */
     @Override
     public String toString() {
-        return "ResendProperties[apiKey=" + mask(apiKey) + ", baseUrl=" + baseUrl + ", webhookSecret=" + mask(webhookSecret) + "]";
+        return "ResendProperties[apiKey=" + mask(apiKey) + ", baseUrl=" + baseUrl + ", webhookSecret="
+                + mask(webhookSecret) + "]";
     }
 
     private static String mask(String secret) {

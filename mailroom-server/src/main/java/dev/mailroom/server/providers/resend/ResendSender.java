@@ -36,6 +36,7 @@ class ResendSender implements EmailSender {
     private static final Logger log = LoggerFactory.getLogger(ResendSender.class);
     /** Resend's 409 for a key whose first request is still being processed: not a refusal. */
     private static final String CONCURRENT_IDEMPOTENT_REQUESTS = "concurrent_idempotent_requests";
+
     private static final int MAX_RAW_REASON = 200;
 
     private final RestClient http;
@@ -63,13 +64,16 @@ class ResendSender implements EmailSender {
     public DeliveryOutcome send(OutboundEmail outbound) {
         byte[] body = ResendPayload.body(outbound);
         try {
-            DeliveryOutcome outcome = http.post().uri(emailsUrl)
+            DeliveryOutcome outcome = http.post()
+                    .uri(emailsUrl)
                     .header(HttpHeaders.AUTHORIZATION, authorization)
                     .header("Idempotency-Key", ResendPayload.idempotencyKey(outbound))
                     .contentType(MediaType.APPLICATION_JSON)
                     .accept(MediaType.APPLICATION_JSON)
                     .body(body)
-                    .exchange((request, response) -> outcome(response.getStatusCode(), response.getHeaders(),
+                    .exchange((request, response) -> outcome(
+                            response.getStatusCode(),
+                            response.getHeaders(),
                             response.getBody().readAllBytes()));
             if (outcome instanceof DeliveryOutcome.Rejected rejected) {
                 log.info("Resend refused message {}: {}", outbound.messageId(), rejected.reason());
@@ -90,7 +94,8 @@ class ResendSender implements EmailSender {
             if (id == null || id.isBlank()) {
                 // Taken or not, we cannot match its events without the id; asking again with the
                 // same idempotency key returns the original answer rather than a second email.
-                return new DeliveryOutcome.RetryLater("resend answered " + status.value() + " without an email id", null);
+                return new DeliveryOutcome.RetryLater(
+                        "resend answered " + status.value() + " without an email id", null);
             }
             return new DeliveryOutcome.Accepted(id.trim());
         }
@@ -104,7 +109,8 @@ class ResendSender implements EmailSender {
         }
         if (status.value() == 409 && CONCURRENT_IDEMPOTENT_REQUESTS.equals(name)) {
             // The first attempt is still in flight at Resend: its answer will be ours once it ends.
-            return new DeliveryOutcome.RetryLater("resend answered 409: " + reason, HttpOutcomes.retryAfter(retryAfter, now));
+            return new DeliveryOutcome.RetryLater(
+                    "resend answered 409: " + reason, HttpOutcomes.retryAfter(retryAfter, now));
         }
         return HttpOutcomes.failure(ResendProvider.NAME, status.value(), retryAfter, reason, now);
     }

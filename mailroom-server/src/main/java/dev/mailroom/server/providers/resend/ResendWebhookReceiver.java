@@ -57,12 +57,16 @@ class ResendWebhookReceiver implements WebhookReceiver {
         }
         String type = ResendEvents.text(event, "type");
         if (type == null || type.isBlank()) {
-            throw WebhookRejectedException.malformed("body must be a Resend event: {\"type\": ..., \"created_at\": ..., \"data\": {...}}");
+            throw WebhookRejectedException.malformed(
+                    "body must be a Resend event: {\"type\": ..., \"created_at\": ..., \"data\": {...}}");
         }
         if (!ResendEvents.isKnown(type)) {
             // Accepted rather than refused (Resend would retry it for hours, then disable the
             // endpoint), but said out loud: a new Resend event type wants a mapping here.
-            log.warn("Resend event {} has type '{}', which Mailroom does not know; accepted without an activity", eventId, type);
+            log.warn(
+                    "Resend event {} has type '{}', which Mailroom does not know; accepted without an activity",
+                    eventId,
+                    type);
         }
         return ResendEvents.report(eventId, event, now).map(List::of).orElse(List.of());
     }

@@ -45,8 +45,9 @@ final class SvixSignature {
         try {
             this.key = Base64.getDecoder().decode(encoded);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("mailroom.providers.resend.webhook-secret must be the endpoint's signing secret,"
-                    + " whsec_ followed by base64, as Resend shows it");
+            throw new IllegalArgumentException(
+                    "mailroom.providers.resend.webhook-secret must be the endpoint's signing secret,"
+                            + " whsec_ followed by base64, as Resend shows it");
         }
         if (key.length == 0) {
             throw new IllegalArgumentException("mailroom.providers.resend.webhook-secret has no key after whsec_");

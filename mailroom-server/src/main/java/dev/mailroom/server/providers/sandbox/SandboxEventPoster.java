@@ -40,7 +40,8 @@ class SandboxEventPoster implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final SandboxProperties properties;
     private final SandboxSecret secret;
     private final PublicUrl publicUrl;
@@ -54,23 +55,36 @@ class SandboxEventPoster implements AutoCloseable {
     }
 
     void reportLater(UUID messageId, String sandboxId, List<String> recipients) {
-        List<List<SandboxScenario.Step>> plans = recipients.stream().map(SandboxScenario::forRecipient).toList();
+        List<List<SandboxScenario.Step>> plans =
+                recipients.stream().map(SandboxScenario::forRecipient).toList();
         int steps = plans.stream().mapToInt(List::size).max().orElse(0);
         long delay = properties.eventDelay().toMillis();
         for (int step = 0; step < steps; step++) {
             int index = step;
-            scheduler.schedule(() -> post(messageId, sandboxId, recipients, plans, index, 1), delay * (step + 1), TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                    () -> post(messageId, sandboxId, recipients, plans, index, 1),
+                    delay * (step + 1),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
-    private void post(UUID messageId, String sandboxId, List<String> recipients, List<List<SandboxScenario.Step>> plans, int step, int attempt) {
+    private void post(
+            UUID messageId,
+            String sandboxId,
+            List<String> recipients,
+            List<List<SandboxScenario.Step>> plans,
+            int step,
+            int attempt) {
         Instant now = clock.instant();
         List<SandboxWebhook.Event> events = new ArrayList<>();
         for (int i = 0; i < recipients.size(); i++) {
             if (step < plans.get(i).size()) {
                 SandboxScenario.Step s = plans.get(i).get(step);
-                String eventId = Ids.of(SandboxProvider.NAME, sandboxId, recipients.get(i), Integer.toString(step), s.event()).toString();
-                events.add(new SandboxWebhook.Event(eventId, s.event(), messageId.toString(), sandboxId, recipients.get(i), now, s.details()));
+                String eventId = Ids.of(
+                                SandboxProvider.NAME, sandboxId, recipients.get(i), Integer.toString(step), s.event())
+                        .toString();
+                events.add(new SandboxWebhook.Event(
+                        eventId, s.event(), messageId.toString(), sandboxId, recipients.get(i), now, s.details()));
             }
         }
         byte[] body = ContractJson.write(new SandboxWebhook(events));
@@ -93,10 +107,21 @@ class SandboxEventPoster implements AutoCloseable {
                 log.warn("Sandbox gave up reporting step {} of message {}: {}", step, messageId, why);
                 return;
             }
-            long retryAfterMillis = response == null ? 0
-                    : Math.min(60_000, Math.max(0, response.headers().firstValueAsLong("Retry-After").orElse(0)) * 1000);
+            long retryAfterMillis = response == null
+                    ? 0
+                    : Math.min(
+                            60_000,
+                            Math.max(
+                                            0,
+                                            response.headers()
+                                                    .firstValueAsLong("Retry-After")
+                                                    .orElse(0))
+                                    * 1000);
             long backoff = Math.max(retryAfterMillis, 500L << attempt);
-            scheduler.schedule(() -> post(messageId, sandboxId, recipients, plans, step, attempt + 1), backoff, TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                    () -> post(messageId, sandboxId, recipients, plans, step, attempt + 1),
+                    backoff,
+                    TimeUnit.MILLISECONDS);
         });
     }
 

@@ -16,5 +16,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 record SandboxProperties(
         @DefaultValue("false") boolean enabled,
         String webhookSecret,
-        @DefaultValue("PT0.2S") Duration eventDelay) {
-}
+        @DefaultValue("PT0.2S") Duration eventDelay) {}

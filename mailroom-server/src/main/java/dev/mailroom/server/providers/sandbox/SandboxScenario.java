@@ -12,17 +12,16 @@ import java.util.Map;
  */
 final class SandboxScenario {
     /** One event the sandbox will report, in order. */
-    record Step(String event, Map<String, Object> details) {
-    }
+    record Step(String event, Map<String, Object> details) {}
 
-    private SandboxScenario() {
-    }
+    private SandboxScenario() {}
 
     static List<Step> forRecipient(String address) {
         String local = address.substring(0, Math.max(0, address.indexOf('@'))).toLowerCase(Locale.ROOT);
         Step delivered = new Step("delivered", Map.of("smtpResponse", "250 2.0.0 OK (sandbox)"));
         if (local.startsWith("bounce")) {
-            return List.of(new Step("bounced", Map.of("bounceType", "hard", "reason", "550 5.1.1 recipient unknown (sandbox)")));
+            return List.of(new Step(
+                    "bounced", Map.of("bounceType", "hard", "reason", "550 5.1.1 recipient unknown (sandbox)")));
         }
         if (local.startsWith("defer")) {
             return List.of(new Step("deferred", Map.of("reason", "421 4.7.0 try again later (sandbox)")), delivered);
@@ -34,7 +33,12 @@ final class SandboxScenario {
             return List.of(delivered, opened());
         }
         if (local.startsWith("click")) {
-            return List.of(delivered, opened(), new Step("clicked", Map.of("url", "https://example.com/welcome", "userAgent", "Mailroom-Sandbox/1.0")));
+            return List.of(
+                    delivered,
+                    opened(),
+                    new Step(
+                            "clicked",
+                            Map.of("url", "https://example.com/welcome", "userAgent", "Mailroom-Sandbox/1.0")));
         }
         return List.of(delivered);
     }

@@ -1,7 +1,7 @@
 package dev.mailroom.server.providers.sandbox;
 
-import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.DataDirectory;
+import dev.mailroom.server.MailroomProperties;
 import java.nio.file.Path;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.stereotype.Component;
@@ -22,7 +22,8 @@ class SandboxSecret {
             this.secret = configured;
         } else {
             Path file = mailroom.dataDir().toAbsolutePath().resolve("sandbox-webhook-secret");
-            this.secret = DataDirectory.readOrCreatePrivateFile(file, () -> DataDirectory.randomSecret("whsec_sandbox_"));
+            this.secret =
+                    DataDirectory.readOrCreatePrivateFile(file, () -> DataDirectory.randomSecret("whsec_sandbox_"));
         }
     }
 

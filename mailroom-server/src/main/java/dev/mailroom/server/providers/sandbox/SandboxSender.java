@@ -33,7 +33,8 @@ class SandboxSender implements EmailSender {
     @Override
     public DeliveryOutcome send(OutboundEmail outbound) {
         String sandboxId = "sandbox-" + UUID.randomUUID();
-        List<String> recipients = outbound.email().allRecipients().stream().map(Recipient::email).toList();
+        List<String> recipients =
+                outbound.email().allRecipients().stream().map(Recipient::email).toList();
         poster.reportLater(outbound.messageId(), sandboxId, recipients);
         return new DeliveryOutcome.Accepted(sandboxId);
     }

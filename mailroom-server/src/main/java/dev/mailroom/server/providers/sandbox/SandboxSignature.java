@@ -19,8 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class SandboxSignature {
     static final String HEADER = "X-Mailroom-Signature";
 
-    private SandboxSignature() {
-    }
+    private SandboxSignature() {}
 
     static String sign(String secret, Instant at, byte[] body) {
         long t = at.getEpochSecond();

@@ -21,6 +21,5 @@ record SandboxWebhook(List<Event> events) {
             @JsonProperty("message_id") String messageId,
             String recipient,
             Instant timestamp,
-            Map<String, Object> details) {
-    }
+            Map<String, Object> details) {}
 }

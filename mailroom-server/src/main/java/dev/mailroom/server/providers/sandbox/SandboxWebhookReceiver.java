@@ -49,8 +49,12 @@ class SandboxWebhookReceiver implements WebhookReceiver {
 
     @Override
     public List<ActivityReport> receive(WebhookRequest request) {
-        String problem = SandboxSignature.problemWith(request.header(SandboxSignature.HEADER), secret.value(),
-                request.body(), clock.instant(), mailroom.webhooks().tolerance());
+        String problem = SandboxSignature.problemWith(
+                request.header(SandboxSignature.HEADER),
+                secret.value(),
+                request.body(),
+                clock.instant(),
+                mailroom.webhooks().tolerance());
         if (problem != null) {
             throw WebhookRejectedException.unauthenticated(problem);
         }
@@ -67,10 +71,19 @@ class SandboxWebhookReceiver implements WebhookReceiver {
         for (SandboxWebhook.Event e : webhook.events()) {
             MessageStatus status = e == null ? null : STATUSES.get(e.event());
             if (status == null || e.id() == null) {
-                throw WebhookRejectedException.malformed("every event needs an id and an event of " + STATUSES.keySet());
+                throw WebhookRejectedException.malformed(
+                        "every event needs an id and an event of " + STATUSES.keySet());
             }
-            reports.add(ActivityReport.event(Ids.providerEvent(SandboxProvider.NAME, e.id()), parseId(e.mailroomId()), e.messageId(), SandboxProvider.NAME,
-                    status, e.timestamp() == null ? clock.instant() : e.timestamp(), e.recipient(), e.event(), e.details()));
+            reports.add(ActivityReport.event(
+                    Ids.providerEvent(SandboxProvider.NAME, e.id()),
+                    parseId(e.mailroomId()),
+                    e.messageId(),
+                    SandboxProvider.NAME,
+                    status,
+                    e.timestamp() == null ? clock.instant() : e.timestamp(),
+                    e.recipient(),
+                    e.event(),
+                    e.details()));
         }
         return reports;
     }

@@ -69,8 +69,7 @@ final class SendGridEvents {
     /** 9999-12-31: beyond it a timestamp is garbage, and no database column would take it. */
     private static final long MAX_EPOCH_SECOND = 253402300799L;
 
-    private SendGridEvents() {
-    }
+    private SendGridEvents() {}
 
     /**
      * @param receivedAt used as the time of an event that carries no readable {@code timestamp}
@@ -95,8 +94,12 @@ final class SendGridEvents {
             }
             MessageStatus status = STATUSES.get(type);
             if (status == null) {
-                log.info("SendGrid event '{}' (sg_event_id {}, mailroom_id {}) is not recorded: {}", type, text(event, "sg_event_id"),
-                        text(event, "mailroom_id"), NOT_RECORDED.contains(type) ? "no Mailroom status means it" : "unknown event type");
+                log.info(
+                        "SendGrid event '{}' (sg_event_id {}, mailroom_id {}) is not recorded: {}",
+                        type,
+                        text(event, "sg_event_id"),
+                        text(event, "mailroom_id"),
+                        NOT_RECORDED.contains(type) ? "no Mailroom status means it" : "unknown event type");
                 continue;
             }
             reports.add(report(event, type, status, receivedAt));
@@ -110,9 +113,19 @@ final class SendGridEvents {
             providerMessageId = SendGridMessageIds.fromSmtpId(text(event, "smtp-id"));
         }
         Long timestamp = number(event, "timestamp");
-        Instant occurredAt = timestamp == null || timestamp < 0 || timestamp > MAX_EPOCH_SECOND ? receivedAt : Instant.ofEpochSecond(timestamp);
-        return ActivityReport.event(Ids.providerEvent(PROVIDER, eventId(event)), mailroomId(event), providerMessageId, PROVIDER, status,
-                occurredAt, text(event, "email"), type, details(event, type));
+        Instant occurredAt = timestamp == null || timestamp < 0 || timestamp > MAX_EPOCH_SECOND
+                ? receivedAt
+                : Instant.ofEpochSecond(timestamp);
+        return ActivityReport.event(
+                Ids.providerEvent(PROVIDER, eventId(event)),
+                mailroomId(event),
+                providerMessageId,
+                PROVIDER,
+                status,
+                occurredAt,
+                text(event, "email"),
+                type,
+                details(event, type));
     }
 
     private static Map<String, Object> details(JsonNode event, String type) {
@@ -148,8 +161,7 @@ final class SendGridEvents {
                 put(details, "userAgent", text(event, "useragent"));
             }
             case "group_unsubscribe" -> put(details, "asmGroupId", number(event, "asm_group_id"));
-            default -> {
-            }
+            default -> {}
         }
         return details;
     }
@@ -165,7 +177,8 @@ final class SendGridEvents {
             return id;
         }
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(ContractJson.mapper().writeValueAsBytes(event));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(ContractJson.mapper().writeValueAsBytes(event));
             return "content-sha256:" + HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);

@@ -31,19 +31,16 @@ record SendGridMail(
 
     /** SendGrid's limit of categories per email. */
     static final int MAX_CATEGORIES = 10;
+
     static final String MAILROOM_ID = "mailroom_id";
 
-    record Personalization(List<EmailAddress> to, List<EmailAddress> cc, List<EmailAddress> bcc, String subject) {
-    }
+    record Personalization(List<EmailAddress> to, List<EmailAddress> cc, List<EmailAddress> bcc, String subject) {}
 
-    record EmailAddress(String email, String name) {
-    }
+    record EmailAddress(String email, String name) {}
 
-    record Content(String type, String value) {
-    }
+    record Content(String type, String value) {}
 
-    record AttachmentPart(String content, String filename, String type, String disposition) {
-    }
+    record AttachmentPart(String content, String filename, String type, String disposition) {}
 
     /**
      * @throws IllegalArgumentException when SendGrid could never accept the email (no {@code to})
@@ -57,7 +54,8 @@ record SendGridMail(
         List<EmailAddress> cc = addresses(email.cc(), seen);
         List<EmailAddress> bcc = addresses(email.bcc(), seen);
         if (to.isEmpty()) {
-            throw new IllegalArgumentException("SendGrid needs at least one 'to' recipient; it does not send cc- or bcc-only emails");
+            throw new IllegalArgumentException(
+                    "SendGrid needs at least one 'to' recipient; it does not send cc- or bcc-only emails");
         }
         List<Content> content = new ArrayList<>();
         // SendGrid requires text/plain first, then text/html.
@@ -67,9 +65,11 @@ record SendGridMail(
         if (email.html() != null && !email.html().isBlank()) {
             content.add(new Content("text/html", email.html()));
         }
-        List<AttachmentPart> attachments = email.attachments().stream().map(SendGridMail::attachment).toList();
+        List<AttachmentPart> attachments =
+                email.attachments().stream().map(SendGridMail::attachment).toList();
         // Our tags stay complete in Mailroom; SendGrid takes at most ten distinct categories.
-        List<String> categories = new LinkedHashSet<>(email.tags()).stream().limit(MAX_CATEGORIES).toList();
+        List<String> categories =
+                new LinkedHashSet<>(email.tags()).stream().limit(MAX_CATEGORIES).toList();
         return new SendGridMail(
                 List.of(new Personalization(to, nullIfEmpty(cc), nullIfEmpty(bcc), email.subject())),
                 address(email.from()),

@@ -12,8 +12,7 @@ package dev.mailroom.server.providers.sendgrid;
  * {@code mailroom_id} first, so this fallback matters only for events without it.
  */
 final class SendGridMessageIds {
-    private SendGridMessageIds() {
-    }
+    private SendGridMessageIds() {}
 
     /**
      * The part before the first '.' (the whole id when there is none), trimmed; null for a

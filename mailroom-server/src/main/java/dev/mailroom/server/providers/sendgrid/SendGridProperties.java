@@ -29,7 +29,8 @@ record SendGridProperties(
             baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
         }
         if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
-            throw new IllegalArgumentException("mailroom.providers.sendgrid.base-url must be an http(s) URL, got '" + baseUrl + "'");
+            throw new IllegalArgumentException(
+                    "mailroom.providers.sendgrid.base-url must be an http(s) URL, got '" + baseUrl + "'");
         }
     }
 

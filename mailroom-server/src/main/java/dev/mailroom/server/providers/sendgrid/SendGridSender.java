@@ -53,7 +53,8 @@ class SendGridSender implements EmailSender {
 
     SendGridSender(SendGridProperties properties, RestClient.Builder providerRestClient, Clock clock) {
         if (properties.apiKey() == null || properties.apiKey().isBlank()) {
-            throw new IllegalArgumentException("mailroom.providers.sendgrid.api-key is required for the sendgrid provider");
+            throw new IllegalArgumentException(
+                    "mailroom.providers.sendgrid.api-key is required for the sendgrid provider");
         }
         // The shared builder is one bean: clone it rather than change it for the other providers.
         this.http = providerRestClient.clone().build();
@@ -77,7 +78,8 @@ class SendGridSender implements EmailSender {
         }
         DeliveryOutcome outcome;
         try {
-            outcome = http.post().uri(sendUri)
+            outcome = http.post()
+                    .uri(sendUri)
                     .header(HttpHeaders.AUTHORIZATION, authorization)
                     .contentType(MediaType.APPLICATION_JSON)
                     .accept(MediaType.APPLICATION_JSON)
@@ -96,7 +98,11 @@ class SendGridSender implements EmailSender {
             outcome = HttpOutcomes.unreachable(name(), e);
         }
         if (!(outcome instanceof DeliveryOutcome.Accepted)) {
-            log.warn("SendGrid send of message {} (attempt {}) not accepted: {}", outbound.messageId(), outbound.attempt(), outcome);
+            log.warn(
+                    "SendGrid send of message {} (attempt {}) not accepted: {}",
+                    outbound.messageId(),
+                    outbound.attempt(),
+                    outcome);
         }
         return outcome;
     }
@@ -112,8 +118,8 @@ class SendGridSender implements EmailSender {
 
     /** The outcome of a non-2xx answer, with SendGrid's error messages as the reason. */
     static DeliveryOutcome failure(int status, HttpHeaders headers, byte[] body, Instant now) {
-        DeliveryOutcome outcome = HttpOutcomes.failure(SendGridProvider.NAME, status, headers.getFirst(HttpHeaders.RETRY_AFTER),
-                reason(body), now);
+        DeliveryOutcome outcome = HttpOutcomes.failure(
+                SendGridProvider.NAME, status, headers.getFirst(HttpHeaders.RETRY_AFTER), reason(body), now);
         if (outcome instanceof DeliveryOutcome.RetryLater later && later.notBefore() == null) {
             Instant reset = rateLimitReset(headers.getFirst(RATE_LIMIT_RESET_HEADER), now);
             if (reset != null) {
@@ -175,11 +181,20 @@ class SendGridSender implements EmailSender {
 
     private static String text(JsonNode node, String field) {
         JsonNode value = node == null ? null : node.get(field);
-        return value == null || value.isNull() || !value.isValueNode() || value.asString().isBlank() ? null : value.asString();
+        return value == null
+                        || value.isNull()
+                        || !value.isValueNode()
+                        || value.asString().isBlank()
+                ? null
+                : value.asString();
     }
 
     private DeliveryOutcome rejected(OutboundEmail outbound, String reason) {
-        log.warn("SendGrid send of message {} (attempt {}) rejected before sending: {}", outbound.messageId(), outbound.attempt(), reason);
+        log.warn(
+                "SendGrid send of message {} (attempt {}) rejected before sending: {}",
+                outbound.messageId(),
+                outbound.attempt(),
+                reason);
         return new DeliveryOutcome.Rejected(reason);
     }
 }

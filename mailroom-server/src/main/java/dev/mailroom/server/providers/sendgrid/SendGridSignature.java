@@ -37,16 +37,23 @@ final class SendGridSignature {
      * @throws IllegalArgumentException when it is not such a key (a configuration mistake, told at startup)
      */
     static SendGridSignature fromVerificationKey(String verificationKey) {
-        String base64 = verificationKey.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+        String base64 = verificationKey
+                .replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "")
+                .replaceAll("\\s", "");
         PublicKey key;
         try {
-            key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            key = KeyFactory.getInstance("EC")
+                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
         } catch (IllegalArgumentException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("mailroom.providers.sendgrid.webhook-public-key is not a base64 DER EC public key"
-                    + " (copy the Verification Key of SendGrid's Signed Event Webhook): " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "mailroom.providers.sendgrid.webhook-public-key is not a base64 DER EC public key"
+                            + " (copy the Verification Key of SendGrid's Signed Event Webhook): " + e.getMessage(),
+                    e);
         }
-        if (!(key instanceof ECPublicKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 256) {
-            throw new IllegalArgumentException("mailroom.providers.sendgrid.webhook-public-key must be a P-256 (prime256v1) key");
+        if (!(key instanceof ECPublicKey ec)
+                || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+            throw new IllegalArgumentException(
+                    "mailroom.providers.sendgrid.webhook-public-key must be a P-256 (prime256v1) key");
         }
         return new SendGridSignature(key);
     }

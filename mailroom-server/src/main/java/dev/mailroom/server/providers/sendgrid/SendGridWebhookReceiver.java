@@ -28,7 +28,9 @@ class SendGridWebhookReceiver implements WebhookReceiver {
     private final Clock clock;
 
     SendGridWebhookReceiver(SendGridProperties properties, MailroomProperties mailroom, Clock clock) {
-        this.signature = properties.hasWebhookPublicKey() ? SendGridSignature.fromVerificationKey(properties.webhookPublicKey()) : null;
+        this.signature = properties.hasWebhookPublicKey()
+                ? SendGridSignature.fromVerificationKey(properties.webhookPublicKey())
+                : null;
         this.mailroom = mailroom;
         this.clock = clock;
     }
@@ -44,8 +46,12 @@ class SendGridWebhookReceiver implements WebhookReceiver {
             throw WebhookRejectedException.unauthenticated("mailroom.providers.sendgrid.webhook-public-key is blank:"
                     + " enable SendGrid's Signed Event Webhook and set its verification key");
         }
-        String problem = signature.problemWith(request.header(SendGridSignature.SIGNATURE_HEADER),
-                request.header(SendGridSignature.TIMESTAMP_HEADER), request.body(), clock.instant(), mailroom.webhooks().tolerance());
+        String problem = signature.problemWith(
+                request.header(SendGridSignature.SIGNATURE_HEADER),
+                request.header(SendGridSignature.TIMESTAMP_HEADER),
+                request.body(),
+                clock.instant(),
+                mailroom.webhooks().tolerance());
         if (problem != null) {
             throw WebhookRejectedException.unauthenticated(problem);
         }

@@ -41,15 +41,15 @@ final class SesEvents {
     static final String PROVIDER = SesProvider.NAME;
     private static final Logger log = LoggerFactory.getLogger(SesEvents.class);
 
-    private SesEvents() {
-    }
+    private SesEvents() {}
 
     static List<ActivityReport> reports(SnsMessage notification) {
         JsonNode event;
         try {
             event = SnsMessage.JSON.readTree(notification.message());
         } catch (JacksonException e) {
-            throw WebhookRejectedException.malformed("the SNS Message is not an SES event (JSON): " + e.getOriginalMessage());
+            throw WebhookRejectedException.malformed(
+                    "the SNS Message is not an SES event (JSON): " + e.getOriginalMessage());
         }
         if (event == null || !event.isObject()) {
             throw WebhookRejectedException.malformed("the SNS Message is not an SES event: expected a JSON object");
@@ -64,7 +64,9 @@ final class SesEvents {
         JsonNode mail = event.get("mail");
         if ("AmazonSnsSubscriptionSucceeded".equals(type)) {
             // The Message is the topic owner's text: with accept-any-topic, anyone's.
-            log.info("SES confirmed notifications to SNS topic {}: {}", LogSafe.escape(notification.topicArn()),
+            log.info(
+                    "SES confirmed notifications to SNS topic {}: {}",
+                    LogSafe.escape(notification.topicArn()),
                     LogSafe.escape(SnsMessage.text(event, "message")));
             return List.of();
         }
@@ -82,7 +84,11 @@ final class SesEvents {
             case "Complaint":
                 return complaint(e, event.path("complaint"));
             case "Reject":
-                return List.of(e.report(MessageStatus.DROPPED, null, e.mailTime(), details("reason", text(event.path("reject"), "reason"))));
+                return List.of(e.report(
+                        MessageStatus.DROPPED,
+                        null,
+                        e.mailTime(),
+                        details("reason", text(event.path("reject"), "reason"))));
             case "Open":
                 return open(e, event.path("open"));
             case "Click":
@@ -94,8 +100,10 @@ final class SesEvents {
             case "Subscription":
                 return subscription(e, event.path("subscription"));
             default:
-                log.warn("Ignoring SES event of unknown type '{}' (SNS message {}); SES may have added it after this version",
-                        LogSafe.escape(type), LogSafe.escape(notification.messageId()));
+                log.warn(
+                        "Ignoring SES event of unknown type '{}' (SNS message {}); SES may have added it after this version",
+                        LogSafe.escape(type),
+                        LogSafe.escape(notification.messageId()));
                 return List.of();
         }
     }
@@ -104,7 +112,10 @@ final class SesEvents {
         Map<String, Object> details = details(
                 "smtpResponse", text(delivery, "smtpResponse"),
                 "reportingMTA", text(delivery, "reportingMTA"),
-                "processingTimeMillis", delivery.path("processingTimeMillis").isNumber() ? delivery.get("processingTimeMillis").asLong() : null);
+                "processingTimeMillis",
+                        delivery.path("processingTimeMillis").isNumber()
+                                ? delivery.get("processingTimeMillis").asLong()
+                                : null);
         List<ActivityReport> reports = new ArrayList<>();
         for (String recipient : recipients(delivery.path("recipients"), null)) {
             reports.add(e.report(MessageStatus.DELIVERED, recipient, e.time(delivery), details));
@@ -118,16 +129,20 @@ final class SesEvents {
         List<ActivityReport> reports = new ArrayList<>();
         for (JsonNode r : entries(bounce.path("bouncedRecipients"))) {
             String diagnostic = text(r, "diagnosticCode");
-            reports.add(e.report(MessageStatus.BOUNCED, text(r, "emailAddress"), e.time(bounce), details(
-                    "bounceType", kind,
-                    "sesBounceType", sesType,
-                    "bounceSubType", text(bounce, "bounceSubType"),
-                    "reason", diagnostic != null ? diagnostic : text(bounce, "bounceSubType"),
-                    "diagnosticCode", diagnostic,
-                    "status", text(r, "status"),
-                    "action", text(r, "action"),
-                    "feedbackId", text(bounce, "feedbackId"),
-                    "reportingMTA", text(bounce, "reportingMTA"))));
+            reports.add(e.report(
+                    MessageStatus.BOUNCED,
+                    text(r, "emailAddress"),
+                    e.time(bounce),
+                    details(
+                            "bounceType", kind,
+                            "sesBounceType", sesType,
+                            "bounceSubType", text(bounce, "bounceSubType"),
+                            "reason", diagnostic != null ? diagnostic : text(bounce, "bounceSubType"),
+                            "diagnosticCode", diagnostic,
+                            "status", text(r, "status"),
+                            "action", text(r, "action"),
+                            "feedbackId", text(bounce, "feedbackId"),
+                            "reportingMTA", text(bounce, "reportingMTA"))));
         }
         return reports;
     }
@@ -147,47 +162,70 @@ final class SesEvents {
     }
 
     private static List<ActivityReport> open(Event e, JsonNode open) {
-        return List.of(e.report(MessageStatus.OPENED, e.soleRecipient(), e.time(open), details(
-                "userAgent", text(open, "userAgent"),
-                "ipAddress", text(open, "ipAddress"))));
+        return List.of(e.report(
+                MessageStatus.OPENED,
+                e.soleRecipient(),
+                e.time(open),
+                details(
+                        "userAgent", text(open, "userAgent"),
+                        "ipAddress", text(open, "ipAddress"))));
     }
 
     private static List<ActivityReport> click(Event e, JsonNode click) {
-        return List.of(e.report(MessageStatus.CLICKED, e.soleRecipient(), e.time(click), details(
-                "url", text(click, "link"),
-                "linkTags", plain(click.get("linkTags")),
-                "userAgent", text(click, "userAgent"),
-                "ipAddress", text(click, "ipAddress"))));
+        return List.of(e.report(
+                MessageStatus.CLICKED,
+                e.soleRecipient(),
+                e.time(click),
+                details(
+                        "url", text(click, "link"),
+                        "linkTags", plain(click.get("linkTags")),
+                        "userAgent", text(click, "userAgent"),
+                        "ipAddress", text(click, "ipAddress"))));
     }
 
     private static List<ActivityReport> renderingFailure(Event e, JsonNode failure) {
-        return List.of(e.report(MessageStatus.FAILED, null, e.mailTime(), details(
-                "reason", text(failure, "errorMessage"),
-                "templateName", text(failure, "templateName"))));
+        return List.of(e.report(
+                MessageStatus.FAILED,
+                null,
+                e.mailTime(),
+                details(
+                        "reason", text(failure, "errorMessage"),
+                        "templateName", text(failure, "templateName"))));
     }
 
     private static List<ActivityReport> deliveryDelay(Event e, JsonNode delay) {
         List<ActivityReport> reports = new ArrayList<>();
         for (JsonNode r : entries(delay.path("delayedRecipients"))) {
             String diagnostic = text(r, "diagnosticCode");
-            reports.add(e.report(MessageStatus.DEFERRED, text(r, "emailAddress"), e.time(delay), details(
-                    "delayType", text(delay, "delayType"),
-                    "reason", diagnostic != null ? diagnostic : text(delay, "delayType"),
-                    "diagnosticCode", diagnostic,
-                    "status", text(r, "status"),
-                    "expirationTime", text(delay, "expirationTime"),
-                    "reportingMTA", text(delay, "reportingMTA"))));
+            reports.add(e.report(
+                    MessageStatus.DEFERRED,
+                    text(r, "emailAddress"),
+                    e.time(delay),
+                    details(
+                            "delayType", text(delay, "delayType"),
+                            "reason", diagnostic != null ? diagnostic : text(delay, "delayType"),
+                            "diagnosticCode", diagnostic,
+                            "status", text(r, "status"),
+                            "expirationTime", text(delay, "expirationTime"),
+                            "reportingMTA", text(delay, "reportingMTA"))));
         }
         return reports;
     }
 
     private static List<ActivityReport> subscription(Event e, JsonNode subscription) {
         JsonNode preferences = subscription.path("newTopicPreferences");
-        return List.of(e.report(MessageStatus.UNSUBSCRIBED, e.soleRecipient(), e.time(subscription), details(
-                "contactList", text(subscription, "contactList"),
-                "source", text(subscription, "source"),
-                "unsubscribeAll", preferences.path("unsubscribeAll").isBoolean() ? preferences.get("unsubscribeAll").asBoolean() : null,
-                "topicSubscriptionStatus", plain(preferences.get("topicSubscriptionStatus")))));
+        return List.of(e.report(
+                MessageStatus.UNSUBSCRIBED,
+                e.soleRecipient(),
+                e.time(subscription),
+                details(
+                        "contactList", text(subscription, "contactList"),
+                        "source", text(subscription, "source"),
+                        "unsubscribeAll",
+                                preferences.path("unsubscribeAll").isBoolean()
+                                        ? preferences.get("unsubscribeAll").asBoolean()
+                                        : null,
+                        "topicSubscriptionStatus", plain(preferences.get("topicSubscriptionStatus")))));
     }
 
     /** One SES event about one message, and how its activities are named. */
@@ -205,20 +243,33 @@ final class SesEvents {
             this.mail = mail;
             this.fallbackTime = fallbackTime;
             this.sesMessageId = text(mail, "messageId");
-            this.mailroomId = mailroomId(mail.path("tags").path(SesRequests.MAILROOM_ID_TAG).path(0));
+            this.mailroomId = mailroomId(
+                    mail.path("tags").path(SesRequests.MAILROOM_ID_TAG).path(0));
         }
 
         ActivityReport report(MessageStatus status, String recipient, Instant occurredAt, Map<String, Object> details) {
             // One SNS message can carry several recipients' activities: each needs its own id.
             String eventId = recipient == null ? notification.messageId() : notification.messageId() + "/" + recipient;
-            return ActivityReport.event(Ids.providerEvent(PROVIDER, eventId), mailroomId, sesMessageId, PROVIDER, status,
-                    occurredAt, recipient, type, details);
+            return ActivityReport.event(
+                    Ids.providerEvent(PROVIDER, eventId),
+                    mailroomId,
+                    sesMessageId,
+                    PROVIDER,
+                    status,
+                    occurredAt,
+                    recipient,
+                    type,
+                    details);
         }
 
         /** Open, click and unsubscribe name no recipient; with one destination, it can only be that one. */
         String soleRecipient() {
             JsonNode destination = mail.path("destination");
-            return destination.isArray() && destination.size() == 1 && destination.get(0).isString() ? destination.get(0).stringValue() : null;
+            return destination.isArray()
+                            && destination.size() == 1
+                            && destination.get(0).isString()
+                    ? destination.get(0).stringValue()
+                    : null;
         }
 
         Instant time(JsonNode section) {
@@ -295,7 +346,9 @@ final class SesEvents {
 
     /** Plain Java values (maps, lists, strings) so that the details serialise like any other. */
     private static Object plain(JsonNode node) {
-        return node == null || node.isNull() || node.isMissingNode() ? null : SnsMessage.JSON.convertValue(node, Object.class);
+        return node == null || node.isNull() || node.isMissingNode()
+                ? null
+                : SnsMessage.JSON.convertValue(node, Object.class);
     }
 
     /** Key/value pairs without the nulls (activity details hold no nulls). */

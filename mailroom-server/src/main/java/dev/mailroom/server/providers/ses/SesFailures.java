@@ -29,19 +29,21 @@ final class SesFailures {
     static final String PROVIDER = SesProvider.NAME;
     private static final Set<String> RETRYABLE_CODES = Set.of("LimitExceededException", "TooManyRequestsException");
 
-    private SesFailures() {
-    }
+    private SesFailures() {}
 
     static DeliveryOutcome outcome(AwsServiceException e, Instant now) {
         AwsErrorDetails details = e.awsErrorDetails();
         String code = details == null ? null : details.errorCode();
         String message = details == null ? null : details.errorMessage();
         String reason = code == null ? message : message == null ? code : code + ": " + message;
-        String retryAfter = details == null || details.sdkHttpResponse() == null ? null
+        String retryAfter = details == null || details.sdkHttpResponse() == null
+                ? null
                 : details.sdkHttpResponse().firstMatchingHeader("Retry-After").orElse(null);
         int status = e.statusCode();
-        if (!HttpOutcomes.isRetryable(status) && (e.isThrottlingException() || e.isClockSkewException() || RETRYABLE_CODES.contains(code))) {
-            return new DeliveryOutcome.RetryLater(PROVIDER + " answered " + status + (reason == null ? "" : ": " + oneLine(reason)),
+        if (!HttpOutcomes.isRetryable(status)
+                && (e.isThrottlingException() || e.isClockSkewException() || RETRYABLE_CODES.contains(code))) {
+            return new DeliveryOutcome.RetryLater(
+                    PROVIDER + " answered " + status + (reason == null ? "" : ": " + oneLine(reason)),
                     HttpOutcomes.retryAfter(retryAfter, now));
         }
         return HttpOutcomes.failure(PROVIDER, status, retryAfter, reason, now);

@@ -48,15 +48,21 @@ record SesProperties(
         secretAccessKey = blankToNull(secretAccessKey);
         configurationSet = blankToNull(configurationSet);
         certificateCacheDir = blankToNull(certificateCacheDir);
-        topicArns = topicArns == null ? List.of()
-                : topicArns.stream().map(SesProperties::blankToNull).filter(t -> t != null).toList();
+        topicArns = topicArns == null
+                ? List.of()
+                : topicArns.stream()
+                        .map(SesProperties::blankToNull)
+                        .filter(t -> t != null)
+                        .toList();
         if ((accessKeyId == null) != (secretAccessKey == null)) {
-            throw new IllegalArgumentException("mailroom.providers.ses.access-key-id and secret-access-key must be set together");
+            throw new IllegalArgumentException(
+                    "mailroom.providers.ses.access-key-id and secret-access-key must be set together");
         }
         if (endpoint != null) {
             URI uri = URI.create(endpoint);
             if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new IllegalArgumentException("mailroom.providers.ses.endpoint must be an absolute URL, got " + endpoint);
+                throw new IllegalArgumentException(
+                        "mailroom.providers.ses.endpoint must be an absolute URL, got " + endpoint);
             }
         }
     }
@@ -81,7 +87,9 @@ record SesProperties(
     @Override
     public String toString() {
         return "SesProperties[region=" + region + ", endpoint=" + endpoint + ", accessKeyId=" + accessKeyId
-                + ", secretAccessKey=" + (secretAccessKey == null ? "null" : "****") + ", configurationSet=" + configurationSet
-                + ", certificateCacheDir=" + certificateCacheDir + ", topicArns=" + topicArns + ", acceptAnyTopic=" + acceptAnyTopic + "]";
+                + ", secretAccessKey=" + (secretAccessKey == null ? "null" : "****") + ", configurationSet="
+                + configurationSet
+                + ", certificateCacheDir=" + certificateCacheDir + ", topicArns=" + topicArns + ", acceptAnyTopic="
+                + acceptAnyTopic + "]";
     }
 }

@@ -41,14 +41,14 @@ import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 final class SesRequests {
     /** The message tag that carries our id (Contract "Correlation"). */
     static final String MAILROOM_ID_TAG = "mailroom_id";
+
     private static final String CHARSET = StandardCharsets.UTF_8.name();
     /** SES tag names and values: letters, digits, underscore and dash, at most 256 characters. */
     private static final int MAX_TAG_LENGTH = 256;
     /** A Session only holds settings; one is enough to write MIME, nothing is ever sent through it. */
     private static final Session MIME_SESSION = Session.getInstance(new Properties());
 
-    private SesRequests() {
-    }
+    private SesRequests() {}
 
     static SendEmailRequest sendEmail(OutboundEmail outbound, String configurationSet, Instant now)
             throws MessagingException, UnsupportedEncodingException {
@@ -63,7 +63,8 @@ final class SesRequests {
                 .emailTags(tags(outbound))
                 .content(needsRaw(email) ? raw(email, now) : simple(email));
         if (email.replyTo() != null) {
-            request.replyToAddresses(mailbox(email.replyTo().email(), email.replyTo().name()));
+            request.replyToAddresses(
+                    mailbox(email.replyTo().email(), email.replyTo().name()));
         }
         if (configurationSet != null) {
             // Without it SES publishes no events for this email: no webhooks, no tracking.
@@ -79,7 +80,10 @@ final class SesRequests {
     /** {@code mailroom_id} first, then the email's tags as {@code <tag>=true} (SES tags are name/value pairs). */
     static List<MessageTag> tags(OutboundEmail outbound) {
         List<MessageTag> tags = new ArrayList<>();
-        tags.add(MessageTag.builder().name(MAILROOM_ID_TAG).value(outbound.messageId().toString()).build());
+        tags.add(MessageTag.builder()
+                .name(MAILROOM_ID_TAG)
+                .value(outbound.messageId().toString())
+                .build());
         Set<String> names = new LinkedHashSet<>();
         names.add(MAILROOM_ID_TAG);
         for (String tag : outbound.email().tags()) {
@@ -110,7 +114,10 @@ final class SesRequests {
             body.html(utf8(email.html()));
         }
         return EmailContent.builder()
-                .simple(Message.builder().subject(utf8(email.subject())).body(body.build()).build())
+                .simple(Message.builder()
+                        .subject(utf8(email.subject()))
+                        .body(body.build())
+                        .build())
                 .build();
     }
 
@@ -127,10 +134,15 @@ final class SesRequests {
             throw new MessagingException("cannot write the MIME message", e);
         }
         // The SDK base64-encodes Raw.Data in the JSON body.
-        return EmailContent.builder().raw(RawMessage.builder().data(SdkBytes.fromByteArray(out.toByteArray())).build()).build();
+        return EmailContent.builder()
+                .raw(RawMessage.builder()
+                        .data(SdkBytes.fromByteArray(out.toByteArray()))
+                        .build())
+                .build();
     }
 
-    private static List<String> mailboxes(List<Recipient> recipients) throws UnsupportedEncodingException, MessagingException {
+    private static List<String> mailboxes(List<Recipient> recipients)
+            throws UnsupportedEncodingException, MessagingException {
         List<String> result = new ArrayList<>();
         for (Recipient r : recipients) {
             result.add(mailbox(r.email(), r.name()));

@@ -42,7 +42,8 @@ import software.amazon.awssdk.services.sesv2.model.SendEmailResponse;
 class SesSender implements EmailSender, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SesSender.class);
     /** Above the HTTP timeouts, so that one slow call ends in a timeout the SDK reports as such. */
-    private static final Duration API_CALL_TIMEOUT = ProviderHttpClients.CONNECT_TIMEOUT.plus(ProviderHttpClients.READ_TIMEOUT);
+    private static final Duration API_CALL_TIMEOUT =
+            ProviderHttpClients.CONNECT_TIMEOUT.plus(ProviderHttpClients.READ_TIMEOUT);
 
     private final SesProperties properties;
     private final Clock clock;
@@ -65,7 +66,8 @@ class SesSender implements EmailSender, AutoCloseable {
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(ProviderHttpClients.CONNECT_TIMEOUT)
                         .socketTimeout(ProviderHttpClients.READ_TIMEOUT))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(API_CALL_TIMEOUT));
+                .overrideConfiguration(
+                        o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(API_CALL_TIMEOUT));
         if (p.endpointUri() != null) {
             builder.endpointOverride(p.endpointUri());
         }
@@ -93,24 +95,38 @@ class SesSender implements EmailSender, AutoCloseable {
         } catch (MessagingException | UnsupportedEncodingException | IllegalArgumentException e) {
             // No SES will ever take an email that cannot be written (an unparsable address or
             // content type), so trying again would not help.
-            return rejected(outbound, "cannot build the email: " + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
+            return rejected(
+                    outbound,
+                    "cannot build the email: " + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
         }
         try {
             SendEmailResponse response = client.sendEmail(request);
             return new DeliveryOutcome.Accepted(response.messageId());
         } catch (AwsServiceException e) {
             DeliveryOutcome outcome = SesFailures.outcome(e, clock.instant());
-            log.warn("SES send of message {} (attempt {}) not accepted: {}", outbound.messageId(), outbound.attempt(), outcome);
+            log.warn(
+                    "SES send of message {} (attempt {}) not accepted: {}",
+                    outbound.messageId(),
+                    outbound.attempt(),
+                    outcome);
             return outcome;
         } catch (SdkClientException e) {
             DeliveryOutcome outcome = SesFailures.unreachable(e);
-            log.warn("SES send of message {} (attempt {}) got no answer: {}", outbound.messageId(), outbound.attempt(), outcome);
+            log.warn(
+                    "SES send of message {} (attempt {}) got no answer: {}",
+                    outbound.messageId(),
+                    outbound.attempt(),
+                    outcome);
             return outcome;
         }
     }
 
     private DeliveryOutcome rejected(OutboundEmail outbound, String reason) {
-        log.warn("SES send of message {} (attempt {}) rejected before sending: {}", outbound.messageId(), outbound.attempt(), reason);
+        log.warn(
+                "SES send of message {} (attempt {}) rejected before sending: {}",
+                outbound.messageId(),
+                outbound.attempt(),
+                reason);
         return new DeliveryOutcome.Rejected(reason);
     }
 

@@ -2,9 +2,9 @@ package dev.mailroom.server.providers.ses;
 
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.LogSafe;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
-import dev.mailroom.server.LogSafe;
 import dev.mailroom.server.providers.WebhookReceiver;
 import dev.mailroom.server.providers.WebhookRejectedException;
 import dev.mailroom.server.providers.WebhookRequest;
@@ -51,21 +51,30 @@ class SesWebhookReceiver implements WebhookReceiver {
     }
 
     /** For tests, which point certificate and subscription URLs at local fakes. */
-    SesWebhookReceiver(SesProperties properties, MailroomProperties mailroom, RestClient.Builder http, Clock clock, SnsEndpoints endpoints) {
+    SesWebhookReceiver(
+            SesProperties properties,
+            MailroomProperties mailroom,
+            RestClient.Builder http,
+            Clock clock,
+            SnsEndpoints endpoints) {
         this.properties = properties;
         this.endpoints = endpoints;
         this.http = http.build();
         this.clock = clock;
-        this.verifier = new SnsSignatureVerifier(new SnsCertificates(properties.certificateCachePath(), this.http, endpoints),
+        this.verifier = new SnsSignatureVerifier(
+                new SnsCertificates(properties.certificateCachePath(), this.http, endpoints),
                 mailroom.webhooks().tolerance());
         if (properties.topicArns().isEmpty() && properties.acceptAnyTopic()) {
-            log.warn("mailroom.providers.ses.accept-any-topic=true: /webhooks/ses accepts (and confirms subscriptions of) any SNS topic, "
-                    + "so anyone with an AWS account can post SNS-signed events to it. Set mailroom.providers.ses.topic-arns instead.");
+            log.warn(
+                    "mailroom.providers.ses.accept-any-topic=true: /webhooks/ses accepts (and confirms subscriptions of) any SNS topic, "
+                            + "so anyone with an AWS account can post SNS-signed events to it. Set mailroom.providers.ses.topic-arns instead.");
         } else if (properties.topicArns().isEmpty()) {
-            log.warn("mailroom.providers.ses.topic-arns is not set: /webhooks/ses refuses every SNS message (403) and confirms no "
-                    + "subscription. Set it to the topic ARN(s) of your SES event destination.");
+            log.warn(
+                    "mailroom.providers.ses.topic-arns is not set: /webhooks/ses refuses every SNS message (403) and confirms no "
+                            + "subscription. Set it to the topic ARN(s) of your SES event destination.");
         } else if (properties.acceptAnyTopic()) {
-            log.warn("mailroom.providers.ses.accept-any-topic is ignored: topic-arns is set, and only its topics are accepted");
+            log.warn(
+                    "mailroom.providers.ses.accept-any-topic is ignored: topic-arns is set, and only its topics are accepted");
         }
     }
 
@@ -78,8 +87,9 @@ class SesWebhookReceiver implements WebhookReceiver {
     public List<ActivityReport> receive(WebhookRequest request) {
         if (properties.topicArns().isEmpty() && !properties.acceptAnyTopic()) {
             // Fails closed before reading anything: no certificate is fetched, no subscription confirmed.
-            throw WebhookRejectedException.forbidden("/webhooks/ses takes no SNS message until mailroom.providers.ses.topic-arns names "
-                    + "the SNS topic(s) of the SES event destination (or, for trials only, mailroom.providers.ses.accept-any-topic=true)");
+            throw WebhookRejectedException.forbidden(
+                    "/webhooks/ses takes no SNS message until mailroom.providers.ses.topic-arns names "
+                            + "the SNS topic(s) of the SES event destination (or, for trials only, mailroom.providers.ses.accept-any-topic=true)");
         }
         // The signature sits inside the JSON envelope (SNS has no signature header), so the
         // envelope is parsed first; nothing in it is acted on before it is verified.
@@ -95,7 +105,9 @@ class SesWebhookReceiver implements WebhookReceiver {
                 return List.of();
             case SnsMessage.UNSUBSCRIBE_CONFIRMATION:
                 // Someone unsubscribed this endpoint; re-subscribing is an operator's decision.
-                log.warn("SNS topic {} unsubscribed /webhooks/ses: no more SES events arrive from it", LogSafe.escape(message.topicArn()));
+                log.warn(
+                        "SNS topic {} unsubscribed /webhooks/ses: no more SES events arrive from it",
+                        LogSafe.escape(message.topicArn()));
                 return List.of();
             default:
                 return SesEvents.reports(message);
@@ -104,7 +116,8 @@ class SesWebhookReceiver implements WebhookReceiver {
 
     private void requireAcceptedTopic(SnsMessage message) {
         if (!properties.topicArns().isEmpty() && !properties.topicArns().contains(message.topicArn())) {
-            throw WebhookRejectedException.unauthenticated("SNS topic " + message.topicArn() + " is not in mailroom.providers.ses.topic-arns");
+            throw WebhookRejectedException.unauthenticated(
+                    "SNS topic " + message.topicArn() + " is not in mailroom.providers.ses.topic-arns");
         }
     }
 
@@ -118,23 +131,37 @@ class SesWebhookReceiver implements WebhookReceiver {
         try {
             subscribeUrl = URI.create(message.subscribeUrl());
         } catch (IllegalArgumentException e) {
-            log.warn("SNS subscription to topic {} not confirmed: SubscribeURL is not a URL", LogSafe.escape(message.topicArn()));
+            log.warn(
+                    "SNS subscription to topic {} not confirmed: SubscribeURL is not a URL",
+                    LogSafe.escape(message.topicArn()));
             return;
         }
         if (!endpoints.trustsSubscribeUrl(subscribeUrl, URI.create(message.signingCertUrl()))) {
-            log.warn("SNS subscription to topic {} not confirmed: SubscribeURL host {} is not the SNS host that signed the message",
-                    LogSafe.escape(message.topicArn()), LogSafe.escape(subscribeUrl.getHost()));
+            log.warn(
+                    "SNS subscription to topic {} not confirmed: SubscribeURL host {} is not the SNS host that signed the message",
+                    LogSafe.escape(message.topicArn()),
+                    LogSafe.escape(subscribeUrl.getHost()));
             return;
         }
         try {
-            int status = http.get().uri(subscribeUrl).exchange((req, response) -> response.getStatusCode().value());
+            int status = http.get()
+                    .uri(subscribeUrl)
+                    .exchange((req, response) -> response.getStatusCode().value());
             if (status / 100 == 2) {
-                log.info("Confirmed the SNS subscription of /webhooks/ses to topic {}", LogSafe.escape(message.topicArn()));
+                log.info(
+                        "Confirmed the SNS subscription of /webhooks/ses to topic {}",
+                        LogSafe.escape(message.topicArn()));
             } else {
-                log.warn("SNS subscription to topic {} not confirmed: SubscribeURL answered {}", LogSafe.escape(message.topicArn()), status);
+                log.warn(
+                        "SNS subscription to topic {} not confirmed: SubscribeURL answered {}",
+                        LogSafe.escape(message.topicArn()),
+                        status);
             }
         } catch (RestClientException e) {
-            log.warn("SNS subscription to topic {} not confirmed: {}", LogSafe.escape(message.topicArn()), LogSafe.escape(e.getMessage()));
+            log.warn(
+                    "SNS subscription to topic {} not confirmed: {}",
+                    LogSafe.escape(message.topicArn()),
+                    LogSafe.escape(e.getMessage()));
         }
     }
 }

@@ -39,14 +39,17 @@ final class SnsCertificates {
     private static final Logger log = LoggerFactory.getLogger(SnsCertificates.class);
     /** A plain file name: no separators, no "..", so a URL cannot reach outside the directory. */
     private static final Pattern FILE_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.pem$");
+
     private static final Pattern SNS_CERTIFICATE_NAME = Pattern.compile("^sns[a-z0-9.-]*\\.amazonaws\\.com(\\.cn)?$");
     /** SNS signs with a handful of certificates at a time; more than this means someone is probing. */
     private static final int MAX_CACHED = 64;
+
     private static final int MAX_CERTIFICATE_BYTES = 64 * 1024;
     /** A URL that answered 4xx or served no SNS certificate: SNS never signs with it, no hurry to ask again. */
     static final Duration REFUSED_FOR = Duration.ofMinutes(10);
     /** A URL that could not be fetched (5xx, network): SNS retries its message, so try again soon. */
     static final Duration UNAVAILABLE_FOR = Duration.ofSeconds(30);
+
     private static final int MAX_FAILURES_REMEMBERED = 1_000;
 
     private final Path cacheDir;
@@ -57,8 +60,10 @@ final class SnsCertificates {
      * URLs whose download failed, not tried again for a while (bounded: an attacker can name
      * any number of URLs on SNS hosts, but cannot make us fetch each one on every call).
      */
-    private final Cache<String, FailedFetch> failures = Caffeine.newBuilder().maximumSize(MAX_FAILURES_REMEMBERED)
-            .expireAfterWrite(REFUSED_FOR).build();
+    private final Cache<String, FailedFetch> failures = Caffeine.newBuilder()
+            .maximumSize(MAX_FAILURES_REMEMBERED)
+            .expireAfterWrite(REFUSED_FOR)
+            .build();
 
     SnsCertificates(Path cacheDir, RestClient http, SnsEndpoints endpoints) {
         this.cacheDir = cacheDir;
@@ -83,7 +88,8 @@ final class SnsCertificates {
             throw WebhookRejectedException.unauthenticated("SigningCertURL is not a URL");
         }
         if (!endpoints.trustsCertificateUrl(url)) {
-            throw WebhookRejectedException.unauthenticated("SigningCertURL " + signingCertUrl + " is not an SNS certificate URL (" + endpoints + ")");
+            throw WebhookRejectedException.unauthenticated(
+                    "SigningCertURL " + signingCertUrl + " is not an SNS certificate URL (" + endpoints + ")");
         }
         X509Certificate certificate = fromCacheDir(url);
         if (certificate == null) {
@@ -148,7 +154,8 @@ final class SnsCertificates {
                 try (InputStream body = response.getBody()) {
                     byte[] bytes = body.readNBytes(MAX_CERTIFICATE_BYTES + 1);
                     if (bytes.length > MAX_CERTIFICATE_BYTES) {
-                        throw WebhookRejectedException.unauthenticated("SigningCertURL " + url + " is not a certificate (too large)");
+                        throw WebhookRejectedException.unauthenticated(
+                                "SigningCertURL " + url + " is not a certificate (too large)");
                     }
                     return bytes;
                 }
@@ -158,7 +165,10 @@ final class SnsCertificates {
         }
         try {
             X509Certificate certificate = parse(pem);
-            log.info("Downloaded the SNS signing certificate {} ({})", url, certificate.getSubjectX500Principal().getName());
+            log.info(
+                    "Downloaded the SNS signing certificate {} ({})",
+                    url,
+                    certificate.getSubjectX500Principal().getName());
             return certificate;
         } catch (CertificateException e) {
             throw WebhookRejectedException.unauthenticated("SigningCertURL " + url + " is not an X.509 certificate");
@@ -184,7 +194,8 @@ final class SnsCertificates {
                 return;
             }
         }
-        throw WebhookRejectedException.unauthenticated("the certificate at SigningCertURL is not issued to SNS: " + subject);
+        throw WebhookRejectedException.unauthenticated(
+                "the certificate at SigningCertURL is not issued to SNS: " + subject);
     }
 
     private static boolean isSnsName(String name) {
@@ -192,14 +203,17 @@ final class SnsCertificates {
     }
 
     private static X509Certificate parse(byte[] pem) throws CertificateException {
-        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem));
+        return (X509Certificate)
+                CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem));
     }
 
     /** A failed download as remembered: the same answer again, without fetching. */
     private record FailedFetch(String reason, boolean refused, long untilMillis) {
         RuntimeException again() {
             String message = reason + " (failed recently; not fetched again yet)";
-            return refused ? WebhookRejectedException.unauthenticated(message) : new SnsCertificateUnavailableException(message);
+            return refused
+                    ? WebhookRejectedException.unauthenticated(message)
+                    : new SnsCertificateUnavailableException(message);
         }
     }
 

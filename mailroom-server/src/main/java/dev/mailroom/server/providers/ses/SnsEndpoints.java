@@ -42,7 +42,9 @@ interface SnsEndpoints {
 
         /** https, an SNS host, the default port, no user info (which could hide the real host from a reader). */
         private boolean isSnsHttps(URI url) {
-            return "https".equalsIgnoreCase(url.getScheme()) && url.getHost() != null && url.getRawUserInfo() == null
+            return "https".equalsIgnoreCase(url.getScheme())
+                    && url.getHost() != null
+                    && url.getRawUserInfo() == null
                     && (url.getPort() == -1 || url.getPort() == 443)
                     && SNS_HOST.matcher(url.getHost().toLowerCase(Locale.ROOT)).matches();
         }

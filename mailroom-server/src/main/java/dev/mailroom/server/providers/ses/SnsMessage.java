@@ -35,7 +35,9 @@ record SnsMessage(
     private static final Set<String> TYPES = Set.of(NOTIFICATION, SUBSCRIPTION_CONFIRMATION, UNSUBSCRIBE_CONFIRMATION);
 
     /** Duplicate keys refused: the fields we verify must be the fields we then use. */
-    static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     /**
      * Reads the envelope's fields as plain strings (as SNS sends them, JSON-unescaped).
@@ -57,10 +59,18 @@ record SnsMessage(
         if (type == null || !TYPES.contains(type)) {
             throw WebhookRejectedException.malformed("SNS Type must be one of " + TYPES + ", got " + type);
         }
-        SnsMessage m = new SnsMessage(type, text(node, "MessageId"), text(node, "TopicArn"), text(node, "Subject"),
-                text(node, "Message"), text(node, "Timestamp"), text(node, "Token"),
+        SnsMessage m = new SnsMessage(
+                type,
+                text(node, "MessageId"),
+                text(node, "TopicArn"),
+                text(node, "Subject"),
+                text(node, "Message"),
+                text(node, "Timestamp"),
+                text(node, "Token"),
                 // Lambda-delivered records spell these ...Url; the signature is the same.
-                firstText(node, "SubscribeURL", "SubscribeUrl"), text(node, "SignatureVersion"), text(node, "Signature"),
+                firstText(node, "SubscribeURL", "SubscribeUrl"),
+                text(node, "SignatureVersion"),
+                text(node, "Signature"),
                 firstText(node, "SigningCertURL", "SigningCertUrl"));
         if (m.messageId == null || m.topicArn == null || m.message == null || m.timestamp == null) {
             throw WebhookRejectedException.malformed("SNS message lacks MessageId, TopicArn, Message or Timestamp");
@@ -69,7 +79,8 @@ record SnsMessage(
             throw WebhookRejectedException.malformed("SNS " + type + " lacks Token or SubscribeURL");
         }
         if (m.signature == null || m.signatureVersion == null || m.signingCertUrl == null) {
-            throw WebhookRejectedException.unauthenticated("SNS message is not signed: Signature, SignatureVersion and SigningCertURL are required");
+            throw WebhookRejectedException.unauthenticated(
+                    "SNS message is not signed: Signature, SignatureVersion and SigningCertURL are required");
         }
         return m;
     }

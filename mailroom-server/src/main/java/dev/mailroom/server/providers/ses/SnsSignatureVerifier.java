@@ -54,8 +54,9 @@ final class SnsSignatureVerifier {
             throw WebhookRejectedException.unauthenticated("SNS Timestamp is unreadable: " + message.timestamp());
         }
         if (sentAt.isBefore(now.minus(SNS_MAX_REDELIVERY).minus(tolerance))) {
-            throw WebhookRejectedException.unauthenticated("SNS message of " + sentAt + " is too old: SNS redelivers for at most "
-                    + SNS_MAX_REDELIVERY.toMinutes() + " minutes (plus " + tolerance.toSeconds() + "s clock tolerance)");
+            throw WebhookRejectedException.unauthenticated("SNS message of " + sentAt
+                    + " is too old: SNS redelivers for at most " + SNS_MAX_REDELIVERY.toMinutes() + " minutes (plus "
+                    + tolerance.toSeconds() + "s clock tolerance)");
         }
         if (sentAt.isAfter(now.plus(tolerance))) {
             throw WebhookRejectedException.unauthenticated("SNS message of " + sentAt + " is dated in the future");
@@ -64,7 +65,8 @@ final class SnsSignatureVerifier {
         try {
             certificate.checkValidity(Date.from(sentAt));
         } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-            throw WebhookRejectedException.unauthenticated("the SNS certificate was not valid at the message's time " + sentAt);
+            throw WebhookRejectedException.unauthenticated(
+                    "the SNS certificate was not valid at the message's time " + sentAt);
         }
         boolean valid;
         try {
@@ -88,6 +90,7 @@ final class SnsSignatureVerifier {
         if ("2".equals(signatureVersion)) {
             return "SHA256withRSA";
         }
-        throw WebhookRejectedException.unauthenticated("unsupported SNS SignatureVersion " + signatureVersion + " (1 or 2)");
+        throw WebhookRejectedException.unauthenticated(
+                "unsupported SNS SignatureVersion " + signatureVersion + " (1 or 2)");
     }
 }

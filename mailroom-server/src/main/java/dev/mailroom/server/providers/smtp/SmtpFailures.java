@@ -29,8 +29,7 @@ final class SmtpFailures {
     /** Angus reports an AUTH failure as the server's reply text, e.g. "535 5.7.8 Authentication credentials invalid". */
     private static final Pattern LEADING_CODE = Pattern.compile("^\\s*([2-5]\\d\\d)[ -]");
 
-    private SmtpFailures() {
-    }
+    private SmtpFailures() {}
 
     /**
      * @param relay  host:port, to say which relay answered
@@ -54,13 +53,16 @@ final class SmtpFailures {
         }
         IOException io = ioCause(failure);
         if (failure instanceof MailConnectException || io != null) {
-            String detail = io == null ? oneLine(failure.getMessage()) : oneLine(failure.getMessage()) + " (" + io + ")";
-            return new DeliveryOutcome.RetryLater(redact("SMTP relay " + relay + " unreachable or silent: " + detail, secret), null);
+            String detail =
+                    io == null ? oneLine(failure.getMessage()) : oneLine(failure.getMessage()) + " (" + io + ")";
+            return new DeliveryOutcome.RetryLater(
+                    redact("SMTP relay " + relay + " unreachable or silent: " + detail, secret), null);
         }
         // No reply code and no I/O error: a bad greeting, STARTTLS required but not offered, no
         // common AUTH mechanism. These are about the relay or our settings, not this message, so
         // it is retried (attempts are bounded) rather than failed while someone fixes the relay.
-        return new DeliveryOutcome.RetryLater(redact("SMTP relay " + relay + ": " + oneLine(failure.getMessage()), secret), null);
+        return new DeliveryOutcome.RetryLater(
+                redact("SMTP relay " + relay + ": " + oneLine(failure.getMessage()), secret), null);
     }
 
     /** The SMTP replies found anywhere in the chain (a refused RCPT nests one exception per address). */

@@ -42,14 +42,21 @@ record SmtpProperties(
         connectTimeout = positive("connect-timeout", connectTimeout, Duration.ofSeconds(10));
         readTimeout = positive("read-timeout", readTimeout, Duration.ofSeconds(30));
         if (username != null && !username.isBlank() && !starttls && !allowPlaintextLogin) {
-            throw new IllegalArgumentException("mailroom.providers.smtp.username is set but mailroom.providers.smtp.starttls is not:"
-                    + " the password would cross the network in clear. Set mailroom.providers.smtp.starttls=true (port 587),"
-                    + " or mailroom.providers.smtp.allow-plaintext-login=true for a relay on this host or a trusted network");
+            throw new IllegalArgumentException(
+                    "mailroom.providers.smtp.username is set but mailroom.providers.smtp.starttls is not:"
+                            + " the password would cross the network in clear. Set mailroom.providers.smtp.starttls=true (port 587),"
+                            + " or mailroom.providers.smtp.allow-plaintext-login=true for a relay on this host or a trusted network");
         }
     }
 
-    SmtpProperties(String host, int port, String username, String password, boolean starttls, Duration connectTimeout,
-                   Duration readTimeout) {
+    SmtpProperties(
+            String host,
+            int port,
+            String username,
+            String password,
+            boolean starttls,
+            Duration connectTimeout,
+            Duration readTimeout) {
         this(host, port, username, password, starttls, connectTimeout, readTimeout, false);
     }
 
@@ -74,6 +81,7 @@ record SmtpProperties(
     public String toString() {
         return "SmtpProperties[host=" + host + ", port=" + port + ", username=" + username
                 + ", password=" + (password == null ? "null" : "****") + ", starttls=" + starttls
-                + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", allowPlaintextLogin=" + allowPlaintextLogin + "]";
+                + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", allowPlaintextLogin="
+                + allowPlaintextLogin + "]";
     }
 }

@@ -52,11 +52,13 @@ class SmtpSender implements EmailSender {
         props.setProperty("mail.transport.protocol", "smtp");
         props.setProperty("mail.smtp.host", p.host());
         props.setProperty("mail.smtp.port", Integer.toString(p.port()));
-        props.setProperty("mail.smtp.connectiontimeout", Long.toString(p.connectTimeout().toMillis()));
+        props.setProperty(
+                "mail.smtp.connectiontimeout", Long.toString(p.connectTimeout().toMillis()));
         props.setProperty("mail.smtp.timeout", Long.toString(p.readTimeout().toMillis()));
         // Without a write timeout a relay that stops reading mid-DATA would hold a dispatcher
         // thread forever. (Angus runs one timer thread per connection for it.)
-        props.setProperty("mail.smtp.writetimeout", Long.toString(p.readTimeout().toMillis()));
+        props.setProperty(
+                "mail.smtp.writetimeout", Long.toString(p.readTimeout().toMillis()));
         props.setProperty("mail.smtp.auth", Boolean.toString(p.authenticates()));
         if (p.starttls()) {
             props.setProperty("mail.smtp.starttls.enable", "true");
@@ -94,7 +96,11 @@ class SmtpSender implements EmailSender {
             DeliveryOutcome outcome = SmtpFailures.outcome(e, relay(), properties.password());
             // Only the reason, which is redacted: the exception is not logged, so nothing the
             // mail library put in it can carry the password into the log.
-            log.warn("SMTP send of message {} (attempt {}) not accepted: {}", outbound.messageId(), outbound.attempt(), reasonOf(outcome));
+            log.warn(
+                    "SMTP send of message {} (attempt {}) not accepted: {}",
+                    outbound.messageId(),
+                    outbound.attempt(),
+                    reasonOf(outcome));
             return outcome;
         }
         return new DeliveryOutcome.Accepted(providerId);
@@ -103,7 +109,9 @@ class SmtpSender implements EmailSender {
     private void transmit(MimeMessage message) throws MessagingException {
         Transport transport = session.getTransport("smtp");
         try {
-            transport.connect(properties.host(), properties.port(),
+            transport.connect(
+                    properties.host(),
+                    properties.port(),
                     properties.authenticates() ? properties.username() : null,
                     properties.authenticates() ? properties.password() : null);
             // getAllRecipients includes Bcc: they are envelope recipients; the SMTP transport
@@ -114,7 +122,8 @@ class SmtpSender implements EmailSender {
                 transport.close();
             } catch (MessagingException e) {
                 // The relay already answered the DATA section; a failed QUIT changes nothing.
-                log.debug("Closing the SMTP connection to {} failed: {}", relay(), SmtpFailures.oneLine(e.getMessage()));
+                log.debug(
+                        "Closing the SMTP connection to {} failed: {}", relay(), SmtpFailures.oneLine(e.getMessage()));
             }
         }
     }
@@ -138,14 +147,21 @@ class SmtpSender implements EmailSender {
      * Message-ID domains.
      */
     private static String messageIdFor(OutboundEmail outbound) {
-        String from = outbound.email().from() == null ? null : outbound.email().from().email();
+        String from =
+                outbound.email().from() == null ? null : outbound.email().from().email();
         int at = from == null ? -1 : from.lastIndexOf('@');
-        String domain = at < 0 || at == from.length() - 1 ? "mailroom" : from.substring(at + 1).toLowerCase(Locale.ROOT);
+        String domain = at < 0 || at == from.length() - 1
+                ? "mailroom"
+                : from.substring(at + 1).toLowerCase(Locale.ROOT);
         return "<" + outbound.messageId() + "@" + domain + ">";
     }
 
     private DeliveryOutcome rejected(OutboundEmail outbound, String reason) {
-        log.warn("SMTP send of message {} (attempt {}) rejected before sending: {}", outbound.messageId(), outbound.attempt(), reason);
+        log.warn(
+                "SMTP send of message {} (attempt {}) rejected before sending: {}",
+                outbound.messageId(),
+                outbound.attempt(),
+                reason);
         return new DeliveryOutcome.Rejected(reason);
     }
 

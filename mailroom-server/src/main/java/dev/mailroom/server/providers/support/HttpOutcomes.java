@@ -16,8 +16,7 @@ import java.time.format.DateTimeParseException;
 public final class HttpOutcomes {
     private static final int MAX_REASON = 500;
 
-    private HttpOutcomes() {
-    }
+    private HttpOutcomes() {}
 
     /**
      * @param provider         the provider's name, for the reason
@@ -25,8 +24,10 @@ public final class HttpOutcomes {
      * @param retryAfterHeader the Retry-After header, or null
      * @param reason           the provider's own error message, extracted from its body
      */
-    public static DeliveryOutcome failure(String provider, int status, String retryAfterHeader, String reason, Instant now) {
-        String text = provider + " answered " + status + (reason == null || reason.isBlank() ? "" : ": " + truncate(reason));
+    public static DeliveryOutcome failure(
+            String provider, int status, String retryAfterHeader, String reason, Instant now) {
+        String text =
+                provider + " answered " + status + (reason == null || reason.isBlank() ? "" : ": " + truncate(reason));
         if (isRetryable(status)) {
             return new DeliveryOutcome.RetryLater(text, retryAfter(retryAfterHeader, now));
         }
@@ -68,10 +69,13 @@ public final class HttpOutcomes {
         try {
             long seconds = Long.parseLong(value);
             // Compared before adding: now + 10^18 s is past Instant.MAX and would throw.
-            return seconds < 0 || seconds > Duration.between(now, Instant.MAX).getSeconds() ? null : now.plusSeconds(seconds);
+            return seconds < 0 || seconds > Duration.between(now, Instant.MAX).getSeconds()
+                    ? null
+                    : now.plusSeconds(seconds);
         } catch (NumberFormatException notSeconds) {
             try {
-                return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
             } catch (DateTimeParseException notADate) {
                 return null;
             }

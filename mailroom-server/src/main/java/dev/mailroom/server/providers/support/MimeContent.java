@@ -28,8 +28,7 @@ import org.springframework.mail.javamail.MimeMessageHelper;
 public final class MimeContent {
     public static final String CHARSET = StandardCharsets.UTF_8.name();
 
-    private MimeContent() {
-    }
+    private MimeContent() {}
 
     /**
      * @param withBcc whether Bcc recipients go into the message (SMTP: they are the envelope, and
@@ -72,7 +71,8 @@ public final class MimeContent {
             helper.setText(email.text(), false);
         }
         for (Attachment a : email.attachments()) {
-            String type = a.contentType() == null || a.contentType().isBlank() ? "application/octet-stream" : a.contentType();
+            String type =
+                    a.contentType() == null || a.contentType().isBlank() ? "application/octet-stream" : a.contentType();
             // Parsed here so that a malformed type is a rejection now, not a failure mid-send.
             ContentType parsed = new ContentType(type);
             // Same leniency as EmailRules: MIME-style line breaks inside the base64 are fine.
@@ -88,7 +88,8 @@ public final class MimeContent {
     }
 
     /** An address with its display name, parsed strictly: a malformed address fails here, before any call out. */
-    public static InternetAddress address(String email, String name) throws MessagingException, UnsupportedEncodingException {
+    public static InternetAddress address(String email, String name)
+            throws MessagingException, UnsupportedEncodingException {
         InternetAddress address = new InternetAddress(email, true);
         if (name != null && !name.isBlank()) {
             address.setPersonal(name, CHARSET);
@@ -101,7 +102,8 @@ public final class MimeContent {
      * attachment as 7bit text, and its line ends could change on the way (SMTP turns LF into
      * CRLF). The application gave us bytes; the recipient gets exactly those bytes.
      */
-    private static MimeBodyPart attachmentPart(String filename, byte[] bytes, String contentType) throws MessagingException {
+    private static MimeBodyPart attachmentPart(String filename, byte[] bytes, String contentType)
+            throws MessagingException {
         MimeBodyPart part = new MimeBodyPart();
         part.setDataHandler(new DataHandler(new ByteArrayDataSource(bytes, contentType)));
         part.setDisposition(Part.ATTACHMENT);

@@ -12,8 +12,7 @@ public final class ProviderText {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int ABBREVIATE_AT = 300;
 
-    private ProviderText() {
-    }
+    private ProviderText() {}
 
     public static String mailbox(Address address) {
         return mailbox(address.email(), address.name());

@@ -10,8 +10,7 @@ import java.time.Instant;
  * difference saturates, so any timestamp that far off is simply old (or future).
  */
 public final class SignedTimestamps {
-    private SignedTimestamps() {
-    }
+    private SignedTimestamps() {}
 
     /** {@code now - epochSeconds} in seconds, saturated to {@code Long.MIN_VALUE..Long.MAX_VALUE}. */
     public static long age(long epochSeconds, Instant now) {

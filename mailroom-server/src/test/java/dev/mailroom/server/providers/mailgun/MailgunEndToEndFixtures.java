@@ -10,6 +10,7 @@ import org.springframework.test.context.DynamicPropertyRegistrar;
 class MailgunEndToEndFixtures {
     @Bean
     static DynamicPropertyRegistrar mailgunFakeUrl(WireMockServer providerFakes) {
-        return registry -> registry.add("mailroom.providers.mailgun.base-url", () -> "http://127.0.0.1:" + providerFakes.port() + "/mailgun");
+        return registry -> registry.add(
+                "mailroom.providers.mailgun.base-url", () -> "http://127.0.0.1:" + providerFakes.port() + "/mailgun");
     }
 }

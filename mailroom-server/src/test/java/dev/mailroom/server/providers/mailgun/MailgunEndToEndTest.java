@@ -37,8 +37,10 @@ class MailgunEndToEndTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     WireMockServer providerFakes;
+
     ApiClient api;
 
     @BeforeEach
@@ -53,7 +55,9 @@ class MailgunEndToEndTest {
         // Only this test's email matches: the fake is shared with every other end-to-end test.
         providerFakes.stubFor(post(urlEqualTo(MESSAGES))
                 .withMultipartRequestBody(aMultipart().withName("to").withBody(equalTo(recipient)))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
                         .withBody("{\"id\":\"<" + mailgunId + ">\",\"message\":\"Queued. Thank you.\"}")));
 
         String id = api.submit(ApiClient.email(recipient, "{\"provider\":\"mailgun\",\"tags\":[\"welcome\"]}"));
@@ -61,29 +65,42 @@ class MailgunEndToEndTest {
 
         assertThat(dispatched.get("providerMessageId").asString()).isEqualTo(mailgunId);
         providerFakes.verify(postRequestedFor(urlEqualTo(MESSAGES))
-                .withHeader("Authorization", equalTo("Basic " + Base64.getEncoder().encodeToString("api:key-test".getBytes(StandardCharsets.UTF_8))))
-                .withRequestBodyPart(aMultipart().withName("to").withBody(equalTo(recipient)).build())
-                .withRequestBodyPart(aMultipart().withName("v:mailroom_id").withBody(equalTo(id)).build())
-                .withRequestBodyPart(aMultipart().withName("o:tag").withBody(equalTo("welcome")).build()));
+                .withHeader(
+                        "Authorization",
+                        equalTo("Basic "
+                                + Base64.getEncoder().encodeToString("api:key-test".getBytes(StandardCharsets.UTF_8))))
+                .withRequestBodyPart(
+                        aMultipart().withName("to").withBody(equalTo(recipient)).build())
+                .withRequestBodyPart(aMultipart()
+                        .withName("v:mailroom_id")
+                        .withBody(equalTo(id))
+                        .build())
+                .withRequestBodyPart(aMultipart()
+                        .withName("o:tag")
+                        .withBody(equalTo("welcome"))
+                        .build()));
 
         assertThat(webhook(SIGNING_KEY, """
                 {"event": "delivered", "id": "%s", "timestamp": %s, "recipient": "%s", "user-variables": {"mailroom_id": "%s"},
                  "message": {"headers": {"message-id": "%s"}},
-                 "delivery-status": {"code": 250, "message": "OK", "mx-host": "mx.example.org", "attempt-no": 1}}"""
-                .formatted(UUID.randomUUID(), now(), recipient, id, mailgunId)).status()).isEqualTo(200);
+                 "delivery-status": {"code": 250, "message": "OK", "mx-host": "mx.example.org", "attempt-no": 1}}""".formatted(UUID.randomUUID(), now(), recipient, id, mailgunId))
+                        .status())
+                .isEqualTo(200);
         awaitStatus(api, id, "DELIVERED");
 
         // No user-variables: matched by the message id recorded at dispatch.
         assertThat(webhook(SIGNING_KEY, """
                 {"event": "opened", "id": "%s", "timestamp": %s, "recipient": "%s",
-                 "message": {"headers": {"message-id": "%s"}}, "client-info": {"user-agent": "Mozilla/5.0"}}"""
-                .formatted(UUID.randomUUID(), now(), recipient, mailgunId)).status()).isEqualTo(200);
+                 "message": {"headers": {"message-id": "%s"}}, "client-info": {"user-agent": "Mozilla/5.0"}}""".formatted(UUID.randomUUID(), now(), recipient, mailgunId))
+                        .status())
+                .isEqualTo(200);
         awaitStatus(api, id, "OPENED");
 
         assertThat(webhook(SIGNING_KEY, """
                 {"event": "clicked", "id": "%s", "timestamp": %s, "recipient": "%s", "url": "https://example.com/welcome",
-                 "user-variables": {"mailroom_id": "%s"}, "message": {"headers": {"message-id": "%s"}}}"""
-                .formatted(UUID.randomUUID(), now(), recipient, id, mailgunId)).status()).isEqualTo(200);
+                 "user-variables": {"mailroom_id": "%s"}, "message": {"headers": {"message-id": "%s"}}}""".formatted(UUID.randomUUID(), now(), recipient, id, mailgunId))
+                        .status())
+                .isEqualTo(200);
         JsonNode clicked = awaitStatus(api, id, "CLICKED");
 
         assertThat(statuses(clicked)).contains("DISPATCHED", "DELIVERED", "OPENED", "CLICKED");
@@ -97,15 +114,19 @@ class MailgunEndToEndTest {
 
     @Test
     void aWebhookSignedWithAnotherKeyIsRefused() {
-        ApiClient.Response response = webhook("not-the-key", "{\"event\": \"delivered\", \"id\": \"x\", \"timestamp\": " + now() + "}");
+        ApiClient.Response response =
+                webhook("not-the-key", "{\"event\": \"delivered\", \"id\": \"x\", \"timestamp\": " + now() + "}");
 
         assertThat(response.status()).isEqualTo(401);
     }
 
     private ApiClient.Response webhook(String key, String eventData) {
-        String token = (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "").substring(0, 50);
+        String token = (UUID.randomUUID().toString() + UUID.randomUUID())
+                .replace("-", "")
+                .substring(0, 50);
         String body = MailgunWebhookReceiverTest.signed(key, Instant.now().getEpochSecond(), token, eventData);
-        return api.postRaw("/webhooks/mailgun", body.getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json");
+        return api.postRaw(
+                "/webhooks/mailgun", body.getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json");
     }
 
     private static String now() {

@@ -13,8 +13,12 @@ class MailgunReplayGuardTest {
         MailgunReplayGuard guard = new MailgunReplayGuard(10);
 
         assertThat(guard.admit("t1", BODY, 1300, 1000)).isTrue();
-        assertThat(guard.admit("t1", BODY, 1300, 1010)).as("a retry of the same call").isTrue();
-        assertThat(guard.admit("t1", OTHER_BODY, 1300, 1020)).as("the signature reused for another event").isFalse();
+        assertThat(guard.admit("t1", BODY, 1300, 1010))
+                .as("a retry of the same call")
+                .isTrue();
+        assertThat(guard.admit("t1", OTHER_BODY, 1300, 1020))
+                .as("the signature reused for another event")
+                .isFalse();
     }
 
     @Test

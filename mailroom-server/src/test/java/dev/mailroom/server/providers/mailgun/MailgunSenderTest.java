@@ -48,7 +48,8 @@ class MailgunSenderTest {
 
     @BeforeEach
     void start() {
-        mailgun = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        mailgun = new WireMockServer(
+                WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         mailgun.start();
         sender = senderFor("http://127.0.0.1:" + mailgun.port() + "/mg/");
     }
@@ -59,17 +60,36 @@ class MailgunSenderTest {
     }
 
     private static MailgunSender senderFor(String baseUrl) {
-        return new MailgunSender(new MailgunProperties(KEY, "mg.example.com", baseUrl, null), ProviderHttpClients.newRestClientBuilder(),
+        return new MailgunSender(
+                new MailgunProperties(KEY, "mg.example.com", baseUrl, null),
+                ProviderHttpClients.newRestClientBuilder(),
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private static OutboundEmail simple() {
-        return new OutboundEmail(ID, 1, new Email(Address.of("app@mg.example.com"), List.of(Recipient.of("ada@example.org")), null, null,
-                null, "Hello", "Hi Ada", null, null, null, null, null));
+        return new OutboundEmail(
+                ID,
+                1,
+                new Email(
+                        Address.of("app@mg.example.com"),
+                        List.of(Recipient.of("ada@example.org")),
+                        null,
+                        null,
+                        null,
+                        "Hello",
+                        "Hi Ada",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
     }
 
     private void answer(int status, String contentType, String body, String... headers) {
-        var response = aResponse().withStatus(status).withHeader("Content-Type", contentType).withBody(body);
+        var response = aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", contentType)
+                .withBody(body);
         for (int i = 0; i < headers.length; i += 2) {
             response.withHeader(headers[i], headers[i + 1]);
         }
@@ -77,7 +97,10 @@ class MailgunSenderTest {
     }
 
     private void queued() {
-        answer(200, "application/json", "{\"id\":\"<20111114174239.25659.5817@samples.mailgun.org>\",\"message\":\"Queued. Thank you.\"}");
+        answer(
+                200,
+                "application/json",
+                "{\"id\":\"<20111114174239.25659.5817@samples.mailgun.org>\",\"message\":\"Queued. Thank you.\"}");
     }
 
     private LoggedRequest theRequest() {
@@ -102,38 +125,61 @@ class MailgunSenderTest {
         queued();
         byte[] pdf = "%PDF-1.4 fake".getBytes(StandardCharsets.US_ASCII);
         String base64 = Base64.getEncoder().encodeToString(pdf);
-        Email email = new Email(new Address("app@mg.example.com", "Example App"),
+        Email email = new Email(
+                new Address("app@mg.example.com", "Example App"),
                 List.of(new Recipient("ada@example.org", "Ada Lovelace", "m-1"), Recipient.of("grace@example.org")),
-                List.of(new Recipient("cc@example.org", "Doe, Jo", null)), List.of(Recipient.of("audit@example.org")),
-                new Address("support@example.com", "Support"), "Your invoice – November", "Plain text", "<p>HTML</p>",
-                Map.of("X-Campaign", "winter"), List.of("invoice", "billing"), Map.of("plan", "pro", "mailroom_id", "forged"),
-                List.of(new Attachment("invoice.pdf", "application/pdf", base64.substring(0, 8) + "\r\n" + base64.substring(8)),
-                        new Attachment("notes.txt", null, Base64.getEncoder().encodeToString("hi".getBytes(StandardCharsets.UTF_8)))));
+                List.of(new Recipient("cc@example.org", "Doe, Jo", null)),
+                List.of(Recipient.of("audit@example.org")),
+                new Address("support@example.com", "Support"),
+                "Your invoice – November",
+                "Plain text",
+                "<p>HTML</p>",
+                Map.of("X-Campaign", "winter"),
+                List.of("invoice", "billing"),
+                Map.of("plan", "pro", "mailroom_id", "forged"),
+                List.of(
+                        new Attachment(
+                                "invoice.pdf",
+                                "application/pdf",
+                                base64.substring(0, 8) + "\r\n" + base64.substring(8)),
+                        new Attachment(
+                                "notes.txt",
+                                null,
+                                Base64.getEncoder().encodeToString("hi".getBytes(StandardCharsets.UTF_8)))));
 
         DeliveryOutcome outcome = sender.send(new OutboundEmail(ID, 1, email));
 
         assertThat(outcome).isEqualTo(new DeliveryOutcome.Accepted("20111114174239.25659.5817@samples.mailgun.org"));
         mailgun.verify(postRequestedFor(urlEqualTo(PATH))
-                .withHeader("Authorization", equalTo("Basic " + Base64.getEncoder().encodeToString(("api:" + KEY).getBytes(StandardCharsets.UTF_8))))
+                .withHeader(
+                        "Authorization",
+                        equalTo("Basic "
+                                + Base64.getEncoder().encodeToString(("api:" + KEY).getBytes(StandardCharsets.UTF_8))))
                 .withHeader("Content-Type", matching("multipart/form-data;\\s*boundary=\\S+")));
         LoggedRequest request = theRequest();
-        assertThat(textFields(request)).containsExactly(
-                List.of("from", "\"Example App\" <app@mg.example.com>"),
-                List.of("to", "\"Ada Lovelace\" <ada@example.org>"),
-                List.of("to", "grace@example.org"),
-                List.of("cc", "\"Doe, Jo\" <cc@example.org>"),
-                List.of("bcc", "audit@example.org"),
-                List.of("subject", "Your invoice – November"),
-                List.of("text", "Plain text"),
-                List.of("html", "<p>HTML</p>"),
-                List.of("h:Reply-To", "\"Support\" <support@example.com>"),
-                List.of("h:X-Campaign", "winter"),
-                List.of("o:tag", "invoice"),
-                List.of("o:tag", "billing"),
-                List.of("v:plan", "pro"),
-                List.of("v:mailroom_id", ID.toString()));
-        List<Request.Part> attachments = request.getParts().stream().filter(p -> p.getName().equals("attachment")).toList();
-        assertThat(attachments).extracting(p -> p.getHeader("Content-Disposition").firstValue(), p -> p.getHeader("Content-Type").firstValue())
+        assertThat(textFields(request))
+                .containsExactly(
+                        List.of("from", "\"Example App\" <app@mg.example.com>"),
+                        List.of("to", "\"Ada Lovelace\" <ada@example.org>"),
+                        List.of("to", "grace@example.org"),
+                        List.of("cc", "\"Doe, Jo\" <cc@example.org>"),
+                        List.of("bcc", "audit@example.org"),
+                        List.of("subject", "Your invoice – November"),
+                        List.of("text", "Plain text"),
+                        List.of("html", "<p>HTML</p>"),
+                        List.of("h:Reply-To", "\"Support\" <support@example.com>"),
+                        List.of("h:X-Campaign", "winter"),
+                        List.of("o:tag", "invoice"),
+                        List.of("o:tag", "billing"),
+                        List.of("v:plan", "pro"),
+                        List.of("v:mailroom_id", ID.toString()));
+        List<Request.Part> attachments = request.getParts().stream()
+                .filter(p -> p.getName().equals("attachment"))
+                .toList();
+        assertThat(attachments)
+                .extracting(
+                        p -> p.getHeader("Content-Disposition").firstValue(),
+                        p -> p.getHeader("Content-Type").firstValue())
                 .containsExactly(
                         tuple("form-data; name=\"attachment\"; filename=\"invoice.pdf\"", "application/pdf"),
                         tuple("form-data; name=\"attachment\"; filename=\"notes.txt\"", "application/octet-stream"));
@@ -147,16 +193,25 @@ class MailgunSenderTest {
 
         sender.send(simple());
 
-        assertThat(textFields(theRequest())).containsExactly(List.of("from", "app@mg.example.com"), List.of("to", "ada@example.org"),
-                List.of("subject", "Hello"), List.of("text", "Hi Ada"), List.of("v:mailroom_id", ID.toString()));
+        assertThat(textFields(theRequest()))
+                .containsExactly(
+                        List.of("from", "app@mg.example.com"),
+                        List.of("to", "ada@example.org"),
+                        List.of("subject", "Hello"),
+                        List.of("text", "Hi Ada"),
+                        List.of("v:mailroom_id", ID.toString()));
     }
 
     @Test
     void aBadRequestIsRejectedWithMailgunsMessage() {
-        answer(400, "application/json", "{\"message\": \"'from' parameter is not a valid address. please check documentation\"}");
+        answer(
+                400,
+                "application/json",
+                "{\"message\": \"'from' parameter is not a valid address. please check documentation\"}");
 
-        assertThat(sender.send(simple())).isEqualTo(new DeliveryOutcome.Rejected(
-                "mailgun answered 400: 'from' parameter is not a valid address. please check documentation"));
+        assertThat(sender.send(simple()))
+                .isEqualTo(new DeliveryOutcome.Rejected(
+                        "mailgun answered 400: 'from' parameter is not a valid address. please check documentation"));
     }
 
     @Test
@@ -173,8 +228,9 @@ class MailgunSenderTest {
     void tooManyRequestsIsRetriedNotBeforeRetryAfter() {
         answer(429, "application/json", "{\"message\": \"Too many requests\"}", "Retry-After", "60");
 
-        assertThat(sender.send(simple())).isEqualTo(new DeliveryOutcome.RetryLater("mailgun answered 429: Too many requests",
-                NOW.plusSeconds(60)));
+        assertThat(sender.send(simple()))
+                .isEqualTo(
+                        new DeliveryOutcome.RetryLater("mailgun answered 429: Too many requests", NOW.plusSeconds(60)));
     }
 
     @Test
@@ -216,8 +272,10 @@ class MailgunSenderTest {
     void theSenderNeedsADomainAndTheSettingsNeverPrintTheirSecrets() {
         MailgunProperties noDomain = new MailgunProperties(KEY, " ", null, "signing-secret");
 
-        assertThatThrownBy(() -> new MailgunSender(noDomain, ProviderHttpClients.newRestClientBuilder(), Clock.systemUTC()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("domain");
+        assertThatThrownBy(() ->
+                        new MailgunSender(noDomain, ProviderHttpClients.newRestClientBuilder(), Clock.systemUTC()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("domain");
         assertThat(noDomain.toString()).doesNotContain(KEY).doesNotContain("signing-secret");
         assertThat(noDomain.baseUrl()).isEqualTo("https://api.mailgun.net");
     }

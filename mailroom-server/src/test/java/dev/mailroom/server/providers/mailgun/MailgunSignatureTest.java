@@ -21,26 +21,35 @@ class MailgunSignatureTest {
 
     @Test
     void thePublishedVectorVerifies() {
-        assertThat(MailgunSignature.problemWith(TIMESTAMP, TOKEN, SIGNATURE, KEY, THEN, TOLERANCE)).isNull();
+        assertThat(MailgunSignature.problemWith(TIMESTAMP, TOKEN, SIGNATURE, KEY, THEN, TOLERANCE))
+                .isNull();
         assertThat(MailgunSignature.sign(KEY, TIMESTAMP, TOKEN)).isEqualTo(SIGNATURE);
     }
 
     @Test
     void thePublishedBadVectorAnotherTokenUnderTheSameSignatureIsRefused() {
-        assertThat(MailgunSignature.problemWith(TIMESTAMP, "owyldpe6nxhmrn78epljl6bj0orrki1u3d2v5e6cnlmmuox8jr", SIGNATURE, KEY, THEN,
-                TOLERANCE)).isEqualTo("signature does not match");
+        assertThat(MailgunSignature.problemWith(
+                        TIMESTAMP,
+                        "owyldpe6nxhmrn78epljl6bj0orrki1u3d2v5e6cnlmmuox8jr",
+                        SIGNATURE,
+                        KEY,
+                        THEN,
+                        TOLERANCE))
+                .isEqualTo("signature does not match");
     }
 
     @Test
     void aChangedByteOfTheSignatureIsRefused() {
         String changed = SIGNATURE.substring(0, 63) + (SIGNATURE.charAt(63) == '3' ? '4' : '3');
 
-        assertThat(MailgunSignature.problemWith(TIMESTAMP, TOKEN, changed, KEY, THEN, TOLERANCE)).isEqualTo("signature does not match");
+        assertThat(MailgunSignature.problemWith(TIMESTAMP, TOKEN, changed, KEY, THEN, TOLERANCE))
+                .isEqualTo("signature does not match");
     }
 
     @Test
     void aChangedTimestampIsRefused() {
-        assertThat(MailgunSignature.problemWith("1403645221", TOKEN, SIGNATURE, KEY, THEN, TOLERANCE)).isEqualTo("signature does not match");
+        assertThat(MailgunSignature.problemWith("1403645221", TOKEN, SIGNATURE, KEY, THEN, TOLERANCE))
+                .isEqualTo("signature does not match");
     }
 
     @Test
@@ -51,25 +60,34 @@ class MailgunSignatureTest {
 
     @Test
     void missingOrUnreadableFieldsAreRefused() {
-        assertThat(MailgunSignature.problemWith(null, TOKEN, SIGNATURE, KEY, THEN, TOLERANCE)).startsWith("missing signature");
-        assertThat(MailgunSignature.problemWith(TIMESTAMP, "", SIGNATURE, KEY, THEN, TOLERANCE)).startsWith("missing signature");
-        assertThat(MailgunSignature.problemWith(TIMESTAMP, TOKEN, null, KEY, THEN, TOLERANCE)).startsWith("missing signature");
-        assertThat(MailgunSignature.problemWith(TIMESTAMP, TOKEN, "not-hex", KEY, THEN, TOLERANCE)).startsWith("unreadable");
-        assertThat(MailgunSignature.problemWith("yesterday", TOKEN, SIGNATURE, KEY, THEN, TOLERANCE)).startsWith("unreadable");
+        assertThat(MailgunSignature.problemWith(null, TOKEN, SIGNATURE, KEY, THEN, TOLERANCE))
+                .startsWith("missing signature");
+        assertThat(MailgunSignature.problemWith(TIMESTAMP, "", SIGNATURE, KEY, THEN, TOLERANCE))
+                .startsWith("missing signature");
+        assertThat(MailgunSignature.problemWith(TIMESTAMP, TOKEN, null, KEY, THEN, TOLERANCE))
+                .startsWith("missing signature");
+        assertThat(MailgunSignature.problemWith(TIMESTAMP, TOKEN, "not-hex", KEY, THEN, TOLERANCE))
+                .startsWith("unreadable");
+        assertThat(MailgunSignature.problemWith("yesterday", TOKEN, SIGNATURE, KEY, THEN, TOLERANCE))
+                .startsWith("unreadable");
     }
 
     @Test
     void theVectorIsStaleToday() {
-        assertThat(MailgunSignature.problemWith(TIMESTAMP, TOKEN, SIGNATURE, KEY, Instant.parse("2026-11-28T12:00:00Z"), TOLERANCE))
-                .contains("old").contains("at most 300s");
+        assertThat(MailgunSignature.problemWith(
+                        TIMESTAMP, TOKEN, SIGNATURE, KEY, Instant.parse("2026-11-28T12:00:00Z"), TOLERANCE))
+                .contains("old")
+                .contains("at most 300s");
     }
 
     @Test
     void aTimestampTooFarInTheFutureIsRefusedToo() {
         Instant before = Instant.ofEpochSecond(1403645220L).minus(TOLERANCE).minusSeconds(1);
 
-        assertThat(MailgunSignature.problemWith(TIMESTAMP, TOKEN, SIGNATURE, KEY, before, TOLERANCE)).contains("-");
-        assertThat(MailgunSignature.problemWith(TIMESTAMP, TOKEN, SIGNATURE, KEY, before.plusSeconds(1), TOLERANCE)).isNull();
+        assertThat(MailgunSignature.problemWith(TIMESTAMP, TOKEN, SIGNATURE, KEY, before, TOLERANCE))
+                .contains("-");
+        assertThat(MailgunSignature.problemWith(TIMESTAMP, TOKEN, SIGNATURE, KEY, before.plusSeconds(1), TOLERANCE))
+                .isNull();
     }
 
     @Test
@@ -78,8 +96,11 @@ class MailgunSignatureTest {
         String overflowing = Long.toString(THEN.getEpochSecond() + Long.MIN_VALUE);
         String signature = MailgunSignature.sign(KEY, overflowing, TOKEN);
 
-        assertThat(MailgunSignature.problemWith(overflowing, TOKEN, signature, KEY, THEN, TOLERANCE)).contains("old");
+        assertThat(MailgunSignature.problemWith(overflowing, TOKEN, signature, KEY, THEN, TOLERANCE))
+                .contains("old");
         String max = Long.toString(Long.MAX_VALUE);
-        assertThat(MailgunSignature.problemWith(max, TOKEN, MailgunSignature.sign(KEY, max, TOKEN), KEY, THEN, TOLERANCE)).contains("old");
+        assertThat(MailgunSignature.problemWith(
+                        max, TOKEN, MailgunSignature.sign(KEY, max, TOKEN), KEY, THEN, TOLERANCE))
+                .contains("old");
     }
 }

@@ -34,13 +34,16 @@ class MailgunWebhookReceiverTest {
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
     private static final String KEY = "mailgun-signing-key";
     private static final UUID OURS = UUID.fromString("6a1e3c2b-8d4f-4e5a-9b6c-7d8e9f0a1b2c");
-    private static final MailroomProperties MAILROOM = new MailroomProperties(null, Path.of("mailroom-data"),
-            new MailroomProperties.Api(null), new MailroomProperties.Webhooks(Duration.ofMinutes(5), 5_242_880),
+    private static final MailroomProperties MAILROOM = new MailroomProperties(
+            null,
+            Path.of("mailroom-data"),
+            new MailroomProperties.Api(null),
+            new MailroomProperties.Webhooks(Duration.ofMinutes(5), 5_242_880),
             new MailroomProperties.Operator(200, 2, 5, Duration.ofSeconds(2), Duration.ofSeconds(1)),
             new MailroomProperties.Dispatcher(50, 2, 32));
 
-    private final MailgunWebhookReceiver receiver = new MailgunWebhookReceiver(new MailgunProperties(null, null, null, KEY), MAILROOM,
-            Clock.fixed(NOW, ZoneOffset.UTC));
+    private final MailgunWebhookReceiver receiver = new MailgunWebhookReceiver(
+            new MailgunProperties(null, null, null, KEY), MAILROOM, Clock.fixed(NOW, ZoneOffset.UTC));
 
     static String hmac(String key, String timestamp, String token) {
         try {
@@ -59,15 +62,19 @@ class MailgunWebhookReceiverTest {
     }
 
     private static String token() {
-        return (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "").substring(0, 50);
+        return (UUID.randomUUID().toString() + UUID.randomUUID())
+                .replace("-", "")
+                .substring(0, 50);
     }
 
     private static WebhookRequest request(String body) {
-        return new WebhookRequest(body.getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", List.of("application/json")));
+        return new WebhookRequest(
+                body.getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", List.of("application/json")));
     }
 
     private ActivityReport receive(String eventData) {
-        List<ActivityReport> reports = receiver.receive(request(signed(KEY, NOW.getEpochSecond() - 3, token(), eventData)));
+        List<ActivityReport> reports =
+                receiver.receive(request(signed(KEY, NOW.getEpochSecond() - 3, token(), eventData)));
         assertThat(reports).hasSize(1);
         return reports.get(0);
     }
@@ -89,8 +96,7 @@ class MailgunWebhookReceiverTest {
                  "message": {"headers": {"to": "invalid@example.com", "message-id": "20180812214658.1.0DF563D0B3597700@example.org",
                                          "from": "Test Sender <sender@example.org>"}},
                  "delivery-status": {"tls": true, "mx-host": "aspmx.l.example.org", "attempt-no": 1, "description": "",
-                                     "session-seconds": 2.952177047729492, "retry-seconds": 1800, "code": %d, "message": "%s"}}"""
-                .formatted(severity, reason, severity, reason, OURS, code, message);
+                                     "session-seconds": 2.952177047729492, "retry-seconds": 1800, "code": %d, "message": "%s"}}""".formatted(severity, reason, severity, reason, OURS, code, message);
     }
 
     @Test
@@ -117,8 +123,14 @@ class MailgunWebhookReceiverTest {
         assertThat(report.providerEvent()).isEqualTo("delivered");
         assertThat(report.recipient()).isEqualTo("recipient@example.com");
         assertThat(report.occurredAt()).isEqualTo(Instant.parse("2018-08-12T21:17:17.153125Z"));
-        assertThat(report.details()).containsOnly(entry("smtpCode", 250), entry("smtpResponse", "OK"), entry("mxHost", "smtp-in.example.com"),
-                entry("attempt", 1), entry("tls", true), entry("tags", List.of("welcome")));
+        assertThat(report.details())
+                .containsOnly(
+                        entry("smtpCode", 250),
+                        entry("smtpResponse", "OK"),
+                        entry("mxHost", "smtp-in.example.com"),
+                        entry("attempt", 1),
+                        entry("tls", true),
+                        entry("tags", List.of("welcome")));
     }
 
     @Test
@@ -135,10 +147,17 @@ class MailgunWebhookReceiverTest {
         assertThat(report.providerMessageId()).isEqualTo("20180812213139.1.BC6694A917BB7E6A@example.org");
         assertThat(report.status()).isEqualTo(MessageStatus.OPENED);
         assertThat(report.occurredAt()).isEqualTo(Instant.parse("2018-08-12T21:33:20.089676Z"));
-        assertThat(report.details()).contains(entry("userAgent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_13_6)..."),
-                entry("clientName", "Chrome"), entry("clientType", "browser"), entry("clientOs", "OS X"), entry("deviceType", "desktop"),
-                entry("ip", "888.222.444.111"), entry("country", "US"), entry("city", "San Francisco"),
-                entry("tags", List.of("welcome", "variation-A")));
+        assertThat(report.details())
+                .contains(
+                        entry("userAgent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_13_6)..."),
+                        entry("clientName", "Chrome"),
+                        entry("clientType", "browser"),
+                        entry("clientOs", "OS X"),
+                        entry("deviceType", "desktop"),
+                        entry("ip", "888.222.444.111"),
+                        entry("country", "US"),
+                        entry("city", "San Francisco"),
+                        entry("tags", List.of("welcome", "variation-A")));
     }
 
     @Test
@@ -164,8 +183,10 @@ class MailgunWebhookReceiverTest {
                                          "from": "test@sandbox55887.mailgun.org", "subject": "Test Subject"}}}""");
 
         assertThat(report.status()).isEqualTo(MessageStatus.DROPPED);
-        assertThat(report.details()).contains(entry("reason", "Sandbox subdomains are for test purposes only."),
-                entry("to", "Recipient Name <recipient@example.org>"));
+        assertThat(report.details())
+                .contains(
+                        entry("reason", "Sandbox subdomains are for test purposes only."),
+                        entry("to", "Recipient Name <recipient@example.org>"));
     }
 
     @Test
@@ -173,33 +194,44 @@ class MailgunWebhookReceiverTest {
         ActivityReport report = receive(failed("temporary", "generic", 498, "No MX for nomx.example.com"));
 
         assertThat(report.status()).isEqualTo(MessageStatus.DEFERRED);
-        assertThat(report.details()).contains(entry("severity", "temporary"), entry("failureReason", "generic"),
-                entry("reason", "No MX for nomx.example.com"), entry("smtpCode", 498), entry("retrySeconds", 1800L));
+        assertThat(report.details())
+                .contains(
+                        entry("severity", "temporary"),
+                        entry("failureReason", "generic"),
+                        entry("reason", "No MX for nomx.example.com"),
+                        entry("smtpCode", 498),
+                        entry("retrySeconds", 1800L));
     }
 
     @Test
     void aPermanentBounceIsBouncedHard() {
-        ActivityReport report = receive(failed("permanent", "bounce", 550,
-                "5.1.1 The email account that you tried to reach does not exist."));
+        ActivityReport report = receive(
+                failed("permanent", "bounce", 550, "5.1.1 The email account that you tried to reach does not exist."));
 
         assertThat(report.status()).isEqualTo(MessageStatus.BOUNCED);
         assertThat(report.messageId()).isEqualTo(OURS);
         assertThat(report.recipient()).isEqualTo("invalid@example.com");
-        assertThat(report.details()).contains(entry("bounceType", "hard"), entry("failureReason", "bounce"),
-                entry("reason", "5.1.1 The email account that you tried to reach does not exist."), entry("smtpCode", 550),
-                entry("mxHost", "aspmx.l.example.org"));
+        assertThat(report.details())
+                .contains(
+                        entry("bounceType", "hard"),
+                        entry("failureReason", "bounce"),
+                        entry("reason", "5.1.1 The email account that you tried to reach does not exist."),
+                        entry("smtpCode", 550),
+                        entry("mxHost", "aspmx.l.example.org"));
     }
 
     @ParameterizedTest(name = "permanent {0} -> {1}")
     @CsvSource({
-            "suppress-bounce, DROPPED, suppressed, bounce",
-            "suppress-unsubscribe, DROPPED, suppressed, unsubscribe",
-            "suppress-complaint, DROPPED, suppressed, complaint",
-            "old, BOUNCED, bounceType, soft",
-            "espblock, BOUNCED, bounceType, soft",
-            "generic, BOUNCED, bounceType, soft"})
+        "suppress-bounce, DROPPED, suppressed, bounce",
+        "suppress-unsubscribe, DROPPED, suppressed, unsubscribe",
+        "suppress-complaint, DROPPED, suppressed, complaint",
+        "old, BOUNCED, bounceType, soft",
+        "espblock, BOUNCED, bounceType, soft",
+        "generic, BOUNCED, bounceType, soft"
+    })
     void otherPermanentFailuresFollowTheirReason(String reason, MessageStatus status, String detail, String value) {
-        ActivityReport report = receive(failed("permanent", reason, 605, "Not delivering to previously bounced address"));
+        ActivityReport report =
+                receive(failed("permanent", reason, 605, "Not delivering to previously bounced address"));
 
         assertThat(report.status()).isEqualTo(status);
         assertThat(report.details()).containsEntry(detail, value).containsEntry("failureReason", reason);
@@ -214,7 +246,8 @@ class MailgunWebhookReceiverTest {
                  "message": {"headers": {"message-id": "20180812213139.1.BC6694A917BB7E6A@example.org"}}}""".formatted(OURS));
 
         assertThat(report.status()).isEqualTo(MessageStatus.CLICKED);
-        assertThat(report.details()).contains(entry("url", "https://example.com/test"), entry("userAgent", "Mozilla/5.0"));
+        assertThat(report.details())
+                .contains(entry("url", "https://example.com/test"), entry("userAgent", "Mozilla/5.0"));
     }
 
     @Test
@@ -258,40 +291,61 @@ class MailgunWebhookReceiverTest {
 
     @Test
     void aBodySignedWithAnotherKeyIsUnauthenticated() {
-        String body = signed("someone-else", NOW.getEpochSecond(), token(), "{\"event\": \"delivered\", \"id\": \"x\"}");
+        String body =
+                signed("someone-else", NOW.getEpochSecond(), token(), "{\"event\": \"delivered\", \"id\": \"x\"}");
 
         assertThat(refusal(() -> receiver.receive(request(body)))).isEqualTo(401);
     }
 
     @Test
     void aStaleSignatureIsUnauthenticated() {
-        String body = signed(KEY, NOW.minus(Duration.ofMinutes(6)).getEpochSecond(), token(), "{\"event\": \"delivered\", \"id\": \"x\"}");
+        String body = signed(
+                KEY,
+                NOW.minus(Duration.ofMinutes(6)).getEpochSecond(),
+                token(),
+                "{\"event\": \"delivered\", \"id\": \"x\"}");
 
-        assertThatThrownBy(() -> receiver.receive(request(body))).isInstanceOf(WebhookRejectedException.class).hasMessageContaining("old");
+        assertThatThrownBy(() -> receiver.receive(request(body)))
+                .isInstanceOf(WebhookRejectedException.class)
+                .hasMessageContaining("old");
     }
 
     @Test
     void aMissingSignatureIsUnauthenticated() {
-        assertThat(refusal(() -> receiver.receive(request("{\"event-data\": {\"event\": \"delivered\"}}")))).isEqualTo(401);
-        assertThat(refusal(() -> receiver.receive(request("{\"signature\": {\"timestamp\": \"1\"}, \"event-data\": {}}")))).isEqualTo(401);
+        assertThat(refusal(() -> receiver.receive(request("{\"event-data\": {\"event\": \"delivered\"}}"))))
+                .isEqualTo(401);
+        assertThat(refusal(
+                        () -> receiver.receive(request("{\"signature\": {\"timestamp\": \"1\"}, \"event-data\": {}}"))))
+                .isEqualTo(401);
     }
 
     @Test
     void aSignatureReusedWithAnotherEventIsAReplay() {
         String token = token();
         long timestamp = NOW.getEpochSecond();
-        String delivered = signed(KEY, timestamp, token, "{\"event\": \"delivered\", \"id\": \"d-1\", \"recipient\": \"a@example.org\"}");
-        String forged = signed(KEY, timestamp, token, "{\"event\": \"complained\", \"id\": \"c-1\", \"recipient\": \"a@example.org\"}");
+        String delivered = signed(
+                KEY, timestamp, token, "{\"event\": \"delivered\", \"id\": \"d-1\", \"recipient\": \"a@example.org\"}");
+        String forged = signed(
+                KEY,
+                timestamp,
+                token,
+                "{\"event\": \"complained\", \"id\": \"c-1\", \"recipient\": \"a@example.org\"}");
 
         assertThat(receiver.receive(request(delivered))).hasSize(1);
-        assertThat(receiver.receive(request(delivered))).as("the same call again, e.g. after our 503").hasSize(1);
-        assertThatThrownBy(() -> receiver.receive(request(forged))).isInstanceOf(WebhookRejectedException.class)
-                .hasMessageContaining("replayed").extracting(e -> ((WebhookRejectedException) e).status()).isEqualTo(401);
+        assertThat(receiver.receive(request(delivered)))
+                .as("the same call again, e.g. after our 503")
+                .hasSize(1);
+        assertThatThrownBy(() -> receiver.receive(request(forged)))
+                .isInstanceOf(WebhookRejectedException.class)
+                .hasMessageContaining("replayed")
+                .extracting(e -> ((WebhookRejectedException) e).status())
+                .isEqualTo(401);
     }
 
     @Test
     void bodiesThatAreNotMailgunWebhooksAreMalformed() {
-        assertThat(refusal(() -> receiver.receive(request("timestamp=1&token=t&signature=s&event=delivered")))).isEqualTo(400);
+        assertThat(refusal(() -> receiver.receive(request("timestamp=1&token=t&signature=s&event=delivered"))))
+                .isEqualTo(400);
         assertThat(refusal(() -> receiver.receive(request("[]")))).isEqualTo(400);
         String noEventData = signed(KEY, NOW.getEpochSecond(), token(), "null");
         assertThat(refusal(() -> receiver.receive(request(noEventData)))).isEqualTo(400);

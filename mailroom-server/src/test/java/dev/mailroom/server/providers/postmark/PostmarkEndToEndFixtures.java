@@ -10,6 +10,7 @@ import org.springframework.test.context.DynamicPropertyRegistrar;
 class PostmarkEndToEndFixtures {
     @Bean
     static DynamicPropertyRegistrar postmarkFakeUrl(WireMockServer providerFakes) {
-        return registry -> registry.add("mailroom.providers.postmark.base-url", () -> "http://127.0.0.1:" + providerFakes.port() + "/postmark");
+        return registry -> registry.add(
+                "mailroom.providers.postmark.base-url", () -> "http://127.0.0.1:" + providerFakes.port() + "/postmark");
     }
 }

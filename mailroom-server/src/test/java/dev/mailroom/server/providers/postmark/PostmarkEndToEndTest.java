@@ -36,8 +36,10 @@ class PostmarkEndToEndTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     WireMockServer providerFakes;
+
     ApiClient api;
 
     @BeforeEach
@@ -52,8 +54,11 @@ class PostmarkEndToEndTest {
         // Only this test's email matches: the fake is shared with every other end-to-end test.
         providerFakes.stubFor(post(urlEqualTo("/postmark/email"))
                 .withRequestBody(matchingJsonPath("$.To", equalTo(recipient)))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"To\":\"" + recipient + "\",\"SubmittedAt\":\"2026-11-28T07:00:00.0000000-05:00\",\"MessageID\":\""
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"To\":\"" + recipient
+                                + "\",\"SubmittedAt\":\"2026-11-28T07:00:00.0000000-05:00\",\"MessageID\":\""
                                 + postmarkId + "\",\"ErrorCode\":0,\"Message\":\"OK\"}")));
 
         String id = api.submit(ApiClient.email(recipient, "{\"provider\":\"postmark\",\"tags\":[\"welcome\"]}"));
@@ -75,8 +80,7 @@ class PostmarkEndToEndTest {
         // No Metadata: matched by the MessageID recorded at dispatch.
         assertThat(webhook("""
                 {"RecordType": "Open", "MessageStream": "outbound", "FirstOpen": true, "Platform": "WebMail",
-                 "UserAgent": "Mozilla/5.0", "MessageID": "%s", "ReceivedAt": "2026-11-28T12:05:00Z", "Recipient": "%s"}"""
-                .formatted(postmarkId, recipient)).status()).isEqualTo(200);
+                 "UserAgent": "Mozilla/5.0", "MessageID": "%s", "ReceivedAt": "2026-11-28T12:05:00Z", "Recipient": "%s"}""".formatted(postmarkId, recipient)).status()).isEqualTo(200);
         awaitStatus(api, id, "OPENED");
 
         assertThat(webhook("""
@@ -93,18 +97,27 @@ class PostmarkEndToEndTest {
 
     @Test
     void aWebhookWithoutTheRightCredentialsIsRefused() {
-        ApiClient.Response response = api.postRaw("/webhooks/postmark",
+        ApiClient.Response response = api.postRaw(
+                "/webhooks/postmark",
                 "{\"RecordType\":\"Delivery\",\"MessageID\":\"x\"}".getBytes(StandardCharsets.UTF_8),
-                "Content-Type", "application/json",
-                "Authorization", "Basic " + Base64.getEncoder().encodeToString("postmark:guess".getBytes(StandardCharsets.UTF_8)));
+                "Content-Type",
+                "application/json",
+                "Authorization",
+                "Basic " + Base64.getEncoder().encodeToString("postmark:guess".getBytes(StandardCharsets.UTF_8)));
 
         assertThat(response.status()).isEqualTo(401);
     }
 
     private ApiClient.Response webhook(String json) {
-        return api.postRaw("/webhooks/postmark", json.getBytes(StandardCharsets.UTF_8),
-                "Content-Type", "application/json", "Authorization", WEBHOOK_AUTH,
-                "X-PM-Webhook-Trace-Id", UUID.randomUUID().toString());
+        return api.postRaw(
+                "/webhooks/postmark",
+                json.getBytes(StandardCharsets.UTF_8),
+                "Content-Type",
+                "application/json",
+                "Authorization",
+                WEBHOOK_AUTH,
+                "X-PM-Webhook-Trace-Id",
+                UUID.randomUUID().toString());
     }
 
     private static JsonNode findActivity(JsonNode message, String status) {

@@ -42,7 +42,8 @@ class PostmarkSenderTest {
 
     @BeforeEach
     void start() {
-        postmark = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        postmark = new WireMockServer(
+                WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         postmark.start();
         sender = senderFor("http://127.0.0.1:" + postmark.port() + "/pm/");
     }
@@ -53,17 +54,36 @@ class PostmarkSenderTest {
     }
 
     private static PostmarkSender senderFor(String baseUrl) {
-        return new PostmarkSender(new PostmarkProperties(TOKEN, baseUrl, null, null, null), ProviderHttpClients.newRestClientBuilder(),
+        return new PostmarkSender(
+                new PostmarkProperties(TOKEN, baseUrl, null, null, null),
+                ProviderHttpClients.newRestClientBuilder(),
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private static OutboundEmail simple() {
-        return new OutboundEmail(ID, 1, new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null,
-                null, "Hello", "Hi Ada", null, null, null, null, null));
+        return new OutboundEmail(
+                ID,
+                1,
+                new Email(
+                        Address.of("app@example.com"),
+                        List.of(Recipient.of("ada@example.org")),
+                        null,
+                        null,
+                        null,
+                        "Hello",
+                        "Hi Ada",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
     }
 
     private void answer(int status, String body, String... headers) {
-        var response = aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
+        var response = aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody(body);
         for (int i = 0; i < headers.length; i += 2) {
             response.withHeader(headers[i], headers[i + 1]);
         }
@@ -72,15 +92,25 @@ class PostmarkSenderTest {
 
     @Test
     void sendsTheEmailApisJsonWithTheServerTokenAndRecordsPostmarksMessageId() {
-        answer(200, "{\"To\":\"ada@example.org\",\"SubmittedAt\":\"2026-11-28T07:00:00.0000000-05:00\","
-                + "\"MessageID\":\"b7bc2f4a-e38e-4336-af7d-e6c392c2f817\",\"ErrorCode\":0,\"Message\":\"OK\"}");
+        answer(
+                200,
+                "{\"To\":\"ada@example.org\",\"SubmittedAt\":\"2026-11-28T07:00:00.0000000-05:00\","
+                        + "\"MessageID\":\"b7bc2f4a-e38e-4336-af7d-e6c392c2f817\",\"ErrorCode\":0,\"Message\":\"OK\"}");
         String pdf = Base64.getEncoder().encodeToString("%PDF-1.4 fake".getBytes(StandardCharsets.US_ASCII));
-        Email email = new Email(new Address("app@example.com", "Example App"),
+        Email email = new Email(
+                new Address("app@example.com", "Example App"),
                 List.of(new Recipient("ada@example.org", "Ada Lovelace", "m-1"), Recipient.of("grace@example.org")),
-                List.of(new Recipient("cc@example.org", "Doe, \"Jo\"", null)), List.of(Recipient.of("audit@example.org")),
-                new Address("support@example.com", "Support"), "Your invoice", "Plain text", "<p>HTML</p>",
-                Map.of("X-Campaign", "winter", "X-Priority-Level", "2"), List.of("invoice", "billing"), Map.of("plan", "pro"),
-                List.of(new Attachment("invoice.pdf", "application/pdf", pdf.substring(0, 8) + "\r\n" + pdf.substring(8))));
+                List.of(new Recipient("cc@example.org", "Doe, \"Jo\"", null)),
+                List.of(Recipient.of("audit@example.org")),
+                new Address("support@example.com", "Support"),
+                "Your invoice",
+                "Plain text",
+                "<p>HTML</p>",
+                Map.of("X-Campaign", "winter", "X-Priority-Level", "2"),
+                List.of("invoice", "billing"),
+                Map.of("plan", "pro"),
+                List.of(new Attachment(
+                        "invoice.pdf", "application/pdf", pdf.substring(0, 8) + "\r\n" + pdf.substring(8))));
 
         DeliveryOutcome outcome = sender.send(new OutboundEmail(ID, 1, email));
 
@@ -121,8 +151,19 @@ class PostmarkSenderTest {
     @Test
     void anApplicationsOwnMailroomIdMetadataCannotReplaceOurs() {
         answer(200, "{\"MessageID\":\"m-1\",\"ErrorCode\":0,\"Message\":\"OK\"}");
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null, "Hello",
-                "Hi", null, null, null, Map.of("mailroom_id", "forged"), null);
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                null,
+                null,
+                "Hello",
+                "Hi",
+                null,
+                null,
+                null,
+                Map.of("mailroom_id", "forged"),
+                null);
 
         sender.send(new OutboundEmail(ID, 1, email));
 
@@ -132,18 +173,23 @@ class PostmarkSenderTest {
 
     @Test
     void anInvalidEmailIsRejectedWithPostmarksErrorCodeAndMessage() {
-        answer(422, "{\"ErrorCode\":300,\"Message\":\"Invalid 'From' address: 'app@example.com' is not a verified sender signature.\"}");
+        answer(
+                422,
+                "{\"ErrorCode\":300,\"Message\":\"Invalid 'From' address: 'app@example.com' is not a verified sender signature.\"}");
 
-        assertThat(sender.send(simple())).isEqualTo(new DeliveryOutcome.Rejected(
-                "postmark answered 422: ErrorCode 300: Invalid 'From' address: 'app@example.com' is not a verified sender signature."));
+        assertThat(sender.send(simple()))
+                .isEqualTo(
+                        new DeliveryOutcome.Rejected(
+                                "postmark answered 422: ErrorCode 300: Invalid 'From' address: 'app@example.com' is not a verified sender signature."));
     }
 
     @Test
     void aRateLimitReportedAsErrorCode429InA422IsRetried() {
         answer(422, "{\"ErrorCode\":429,\"Message\":\"Rate limit exceeded.\"}", "Retry-After", "20");
 
-        assertThat(sender.send(simple())).isEqualTo(new DeliveryOutcome.RetryLater(
-                "postmark answered 422: ErrorCode 429: Rate limit exceeded.", NOW.plusSeconds(20)));
+        assertThat(sender.send(simple()))
+                .isEqualTo(new DeliveryOutcome.RetryLater(
+                        "postmark answered 422: ErrorCode 429: Rate limit exceeded.", NOW.plusSeconds(20)));
     }
 
     @Test
@@ -158,20 +204,25 @@ class PostmarkSenderTest {
 
     @Test
     void serverErrorsAreRetriedEvenWithoutAJsonBody() {
-        postmark.stubFor(post(urlEqualTo("/pm/email")).willReturn(aResponse().withStatus(503).withBody("<html>Service Unavailable</html>")));
+        postmark.stubFor(post(urlEqualTo("/pm/email"))
+                .willReturn(aResponse().withStatus(503).withBody("<html>Service Unavailable</html>")));
 
-        assertThat(sender.send(simple())).isEqualTo(new DeliveryOutcome.RetryLater(
-                "postmark answered 503: <html>Service Unavailable</html>", null));
+        assertThat(sender.send(simple()))
+                .isEqualTo(new DeliveryOutcome.RetryLater(
+                        "postmark answered 503: <html>Service Unavailable</html>", null));
     }
 
     @Test
     void aWrongServerTokenIsRejected() {
-        answer(401, "{\"ErrorCode\":10,\"Message\":\"The Server Token you provided in the X-Postmark-Server-Token request header was invalid.\"}");
+        answer(
+                401,
+                "{\"ErrorCode\":10,\"Message\":\"The Server Token you provided in the X-Postmark-Server-Token request header was invalid.\"}");
 
         DeliveryOutcome outcome = sender.send(simple());
 
         assertThat(outcome).isInstanceOf(DeliveryOutcome.Rejected.class);
-        assertThat(((DeliveryOutcome.Rejected) outcome).reason()).startsWith("postmark answered 401: ErrorCode 10: The Server Token")
+        assertThat(((DeliveryOutcome.Rejected) outcome).reason())
+                .startsWith("postmark answered 401: ErrorCode 10: The Server Token")
                 .doesNotContain(TOKEN);
     }
 
@@ -199,7 +250,10 @@ class PostmarkSenderTest {
     void theSettingsNeverPrintTheirSecrets() {
         PostmarkProperties properties = new PostmarkProperties(TOKEN, null, "postmark", "hook-secret", null);
 
-        assertThat(properties.toString()).doesNotContain(TOKEN).doesNotContain("hook-secret").contains("****");
+        assertThat(properties.toString())
+                .doesNotContain(TOKEN)
+                .doesNotContain("hook-secret")
+                .contains("****");
         assertThat(properties.baseUrl()).isEqualTo("https://api.postmarkapp.com");
         assertThat(properties.messageStream()).isEqualTo("outbound");
     }

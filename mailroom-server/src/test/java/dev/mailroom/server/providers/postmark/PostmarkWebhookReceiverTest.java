@@ -36,7 +36,8 @@ class PostmarkWebhookReceiverTest {
             new PostmarkProperties("token", null, USER, PASSWORD, null), Clock.fixed(NOW, ZoneOffset.UTC));
 
     private ActivityReport receive(String json, String... headers) {
-        List<ActivityReport> reports = receiver.receive(request(json, PostmarkBasicAuth.header(USER, PASSWORD), headers));
+        List<ActivityReport> reports =
+                receiver.receive(request(json, PostmarkBasicAuth.header(USER, PASSWORD), headers));
         assertThat(reports).hasSize(1);
         return reports.get(0);
     }
@@ -78,8 +79,11 @@ class PostmarkWebhookReceiverTest {
         assertThat(report.providerEvent()).isEqualTo("Delivery");
         assertThat(report.recipient()).isEqualTo("john@example.com");
         assertThat(report.occurredAt()).isEqualTo(Instant.parse("2019-11-05T16:33:54.907025900Z"));
-        assertThat(report.details()).containsOnly(entry("smtpResponse", "Test delivery webhook details"),
-                entry("tag", "welcome-email"), entry("messageStream", "outbound"));
+        assertThat(report.details())
+                .containsOnly(
+                        entry("smtpResponse", "Test delivery webhook details"),
+                        entry("tag", "welcome-email"),
+                        entry("messageStream", "outbound"));
     }
 
     @Test
@@ -112,36 +116,45 @@ class PostmarkWebhookReceiverTest {
         assertThat(report.providerEvent()).isEqualTo("Bounce");
         assertThat(report.recipient()).isEqualTo("john@example.com");
         assertThat(report.occurredAt()).isEqualTo(Instant.parse("2019-11-05T16:33:54.907025900Z"));
-        assertThat(report.details()).contains(entry("bounceType", "hard"), entry("reason", "Test bounce details"),
-                entry("type", "HardBounce"), entry("typeCode", 1), entry("name", "A bounce"),
-                entry("description", "The server was unable to deliver your message."), entry("bounceId", "4323372036854775807"),
-                entry("inactive", true), entry("canActivate", true), entry("tag", "Invitation"));
+        assertThat(report.details())
+                .contains(
+                        entry("bounceType", "hard"),
+                        entry("reason", "Test bounce details"),
+                        entry("type", "HardBounce"),
+                        entry("typeCode", 1),
+                        entry("name", "A bounce"),
+                        entry("description", "The server was unable to deliver your message."),
+                        entry("bounceId", "4323372036854775807"),
+                        entry("inactive", true),
+                        entry("canActivate", true),
+                        entry("tag", "Invitation"));
     }
 
     @ParameterizedTest(name = "{0} -> {2} {3}")
     @CsvSource({
-            "HardBounce, 1, BOUNCED, hard",
-            "Transient, 2, DEFERRED, soft",
-            "Unsubscribe, 16, UNSUBSCRIBED, ",
-            "Subscribe, 32, DELIVERED, ",
-            "AutoResponder, 64, DELIVERED, ",
-            "AddressChange, 128, DELIVERED, ",
-            "DnsError, 256, DEFERRED, soft",
-            "SpamNotification, 512, BOUNCED, soft",
-            "OpenRelayTest, 1024, DISPATCHED, ",
-            "Unknown, 2048, BOUNCED, soft",
-            "SoftBounce, 4096, BOUNCED, soft",
-            "VirusNotification, 8192, BOUNCED, soft",
-            "ChallengeVerification, 16384, DEFERRED, ",
-            "BadEmailAddress, 100000, BOUNCED, hard",
-            "SpamComplaint, 100001, COMPLAINED, ",
-            "ManuallyDeactivated, 100002, DROPPED, ",
-            "Unconfirmed, 100003, DROPPED, ",
-            "Blocked, 100006, BOUNCED, soft",
-            "SMTPApiError, 100007, DROPPED, ",
-            "InboundError, 100008, DISPATCHED, ",
-            "DMARCPolicy, 100009, BOUNCED, soft",
-            "TemplateRenderingFailed, 100010, DROPPED, "})
+        "HardBounce, 1, BOUNCED, hard",
+        "Transient, 2, DEFERRED, soft",
+        "Unsubscribe, 16, UNSUBSCRIBED, ",
+        "Subscribe, 32, DELIVERED, ",
+        "AutoResponder, 64, DELIVERED, ",
+        "AddressChange, 128, DELIVERED, ",
+        "DnsError, 256, DEFERRED, soft",
+        "SpamNotification, 512, BOUNCED, soft",
+        "OpenRelayTest, 1024, DISPATCHED, ",
+        "Unknown, 2048, BOUNCED, soft",
+        "SoftBounce, 4096, BOUNCED, soft",
+        "VirusNotification, 8192, BOUNCED, soft",
+        "ChallengeVerification, 16384, DEFERRED, ",
+        "BadEmailAddress, 100000, BOUNCED, hard",
+        "SpamComplaint, 100001, COMPLAINED, ",
+        "ManuallyDeactivated, 100002, DROPPED, ",
+        "Unconfirmed, 100003, DROPPED, ",
+        "Blocked, 100006, BOUNCED, soft",
+        "SMTPApiError, 100007, DROPPED, ",
+        "InboundError, 100008, DISPATCHED, ",
+        "DMARCPolicy, 100009, BOUNCED, soft",
+        "TemplateRenderingFailed, 100010, DROPPED, "
+    })
     void everyBounceTypeHasADocumentedMeaning(String type, int typeCode, MessageStatus status, String bounceType) {
         ActivityReport byName = receive(bounce(type, typeCode));
         ActivityReport byCodeOnly = receive(bounce("SomethingNew", typeCode));
@@ -170,8 +183,11 @@ class PostmarkWebhookReceiverTest {
         assertThat(report.status()).isEqualTo(MessageStatus.COMPLAINED);
         assertThat(report.providerEvent()).isEqualTo("SpamComplaint");
         assertThat(report.recipient()).isEqualTo("spam@example.com");
-        assertThat(report.details()).contains(entry("reason", "Test spam complaint details"), entry("inactive", true),
-                entry("canActivate", false));
+        assertThat(report.details())
+                .contains(
+                        entry("reason", "Test spam complaint details"),
+                        entry("inactive", true),
+                        entry("canActivate", false));
     }
 
     @Test
@@ -184,15 +200,20 @@ class PostmarkWebhookReceiverTest {
                  "Geo": {"CountryISOCode": "RS", "Country": "Serbia", "RegionISOCode": "VO", "Region": "Autonomna Pokrajina Vojvodina",
                          "City": "Novi Sad", "Zip": "21000", "Coords": "45.2517,19.8369", "IP": "188.2.95.4"},
                  "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483", "Metadata": {"mailroom_id": "%s"},
-                 "ReceivedAt": "2019-11-05T16:33:54.9070259Z", "Tag": "welcome-email", "Recipient": "john@example.com"}"""
-                .formatted(OURS));
+                 "ReceivedAt": "2019-11-05T16:33:54.9070259Z", "Tag": "welcome-email", "Recipient": "john@example.com"}""".formatted(OURS));
 
         assertThat(report.status()).isEqualTo(MessageStatus.OPENED);
         assertThat(report.providerEvent()).isEqualTo("Open");
-        assertThat(report.details()).contains(entry("firstOpen", true), entry("readSeconds", 5L), entry("platform", "WebMail"),
-                entry("client", "Chrome 35.0.1916.153"), entry("os", "OS X 10.7 Lion"),
-                entry("userAgent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_7_5)"), entry("country", "Serbia"),
-                entry("city", "Novi Sad"));
+        assertThat(report.details())
+                .contains(
+                        entry("firstOpen", true),
+                        entry("readSeconds", 5L),
+                        entry("platform", "WebMail"),
+                        entry("client", "Chrome 35.0.1916.153"),
+                        entry("os", "OS X 10.7 Lion"),
+                        entry("userAgent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_7_5)"),
+                        entry("country", "Serbia"),
+                        entry("city", "Novi Sad"));
     }
 
     @Test
@@ -204,13 +225,16 @@ class PostmarkWebhookReceiverTest {
                  "Platform": "Desktop", "UserAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_7_5) etc.",
                  "OriginalLink": "https://example.com", "Geo": {"Country": "Serbia", "City": "Novi Sad"},
                  "MessageID": "00000000-0000-0000-0000-000000000000", "Metadata": {"mailroom_id": "%s"},
-                 "ReceivedAt": "2017-10-25T15:21:11.9065619Z", "Tag": "welcome-email", "Recipient": "john@example.com"}"""
-                .formatted(OURS));
+                 "ReceivedAt": "2017-10-25T15:21:11.9065619Z", "Tag": "welcome-email", "Recipient": "john@example.com"}""".formatted(OURS));
 
         assertThat(report.status()).isEqualTo(MessageStatus.CLICKED);
         assertThat(report.occurredAt()).isEqualTo(Instant.parse("2017-10-25T15:21:11.906561900Z"));
-        assertThat(report.details()).contains(entry("url", "https://example.com"), entry("clickLocation", "HTML"),
-                entry("userAgent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_7_5) etc."), entry("platform", "Desktop"));
+        assertThat(report.details())
+                .contains(
+                        entry("url", "https://example.com"),
+                        entry("clickLocation", "HTML"),
+                        entry("userAgent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_7_5) etc."),
+                        entry("platform", "Desktop"));
     }
 
     private static String subscriptionChange(boolean suppress, String reason, String origin) {
@@ -218,19 +242,20 @@ class PostmarkWebhookReceiverTest {
                 {"RecordType": "SubscriptionChange", "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483", "ServerID": 123456,
                  "MessageStream": "outbound", "ChangedAt": "2020-02-01T10:53:34.416071Z", "Recipient": "bounced-address@wildbit.com",
                  "Origin": "%s", "SuppressSending": %s, "SuppressionReason": %s, "Tag": "my-tag",
-                 "Metadata": {"example": "value", "mailroom_id": "%s"}}"""
-                .formatted(origin, suppress, reason == null ? "null" : "\"" + reason + "\"", OURS);
+                 "Metadata": {"example": "value", "mailroom_id": "%s"}}""".formatted(origin, suppress, reason == null ? "null" : "\"" + reason + "\"", OURS);
     }
 
     @ParameterizedTest(name = "SuppressSending {0}, {1} by {2} -> {3}")
     @CsvSource({
-            "true, ManualSuppression, Recipient, UNSUBSCRIBED",
-            "true, ManualSuppression, Customer, DROPPED",
-            "true, ManualSuppression, Admin, DROPPED",
-            "true, HardBounce, Recipient, BOUNCED",
-            "true, SpamComplaint, Recipient, COMPLAINED",
-            "false, , Customer, DISPATCHED"})
-    void aSubscriptionChangeFollowsItsSuppressionReason(boolean suppress, String reason, String origin, MessageStatus status) {
+        "true, ManualSuppression, Recipient, UNSUBSCRIBED",
+        "true, ManualSuppression, Customer, DROPPED",
+        "true, ManualSuppression, Admin, DROPPED",
+        "true, HardBounce, Recipient, BOUNCED",
+        "true, SpamComplaint, Recipient, COMPLAINED",
+        "false, , Customer, DISPATCHED"
+    })
+    void aSubscriptionChangeFollowsItsSuppressionReason(
+            boolean suppress, String reason, String origin, MessageStatus status) {
         ActivityReport report = receive(subscriptionChange(suppress, reason, origin));
 
         assertThat(report.status()).isEqualTo(status);
@@ -259,7 +284,8 @@ class PostmarkWebhookReceiverTest {
         ActivityReport first = receive(body, "X-PM-Webhook-Trace-Id", "2b9c9e5e-1c0a-4a8c-9c3d-2b0b4c6d8e1f");
         ActivityReport retried = receive(body, "x-pm-webhook-trace-id", "2b9c9e5e-1c0a-4a8c-9c3d-2b0b4c6d8e1f");
 
-        assertThat(first.id()).isEqualTo(retried.id())
+        assertThat(first.id())
+                .isEqualTo(retried.id())
                 .isEqualTo(Ids.providerEvent("postmark", "trace:2b9c9e5e-1c0a-4a8c-9c3d-2b0b4c6d8e1f"));
     }
 
@@ -268,8 +294,11 @@ class PostmarkWebhookReceiverTest {
         List<UUID> ids = new ArrayList<>();
         ids.add(receive(bounce("HardBounce", 1)).id());
         ids.add(receive(bounce("HardBounce", 1)).id());
-        ids.add(receive(bounce("SoftBounce", 4096).replace("2019-11-05T16:33:54", "2019-11-05T16:40:00")).id());
-        ids.add(receive(bounce("HardBounce", 1).replace("\"RecordType\": \"Bounce\"", "\"RecordType\": \"SpamComplaint\"")).id());
+        ids.add(receive(bounce("SoftBounce", 4096).replace("2019-11-05T16:33:54", "2019-11-05T16:40:00"))
+                .id());
+        ids.add(receive(bounce("HardBounce", 1)
+                        .replace("\"RecordType\": \"Bounce\"", "\"RecordType\": \"SpamComplaint\""))
+                .id());
 
         assertThat(ids.get(0)).isEqualTo(ids.get(1));
         assertThat(ids.subList(1, 4)).doesNotHaveDuplicates();
@@ -278,22 +307,28 @@ class PostmarkWebhookReceiverTest {
     @Test
     void bodiesThatAreNotAPostmarkRecordAreMalformed() {
         for (String body : List.of("not json", "[{\"RecordType\": \"Delivery\"}]", "{\"MessageID\": \"m-1\"}", "")) {
-            assertThatThrownBy(() -> receive(body)).isInstanceOf(WebhookRejectedException.class)
-                    .extracting(e -> ((WebhookRejectedException) e).status()).isEqualTo(400);
+            assertThatThrownBy(() -> receive(body))
+                    .isInstanceOf(WebhookRejectedException.class)
+                    .extracting(e -> ((WebhookRejectedException) e).status())
+                    .isEqualTo(400);
         }
     }
 
     @Test
     void anInboundEmailPostedHereIsRefusedWithAHint() {
         assertThatThrownBy(() -> receive("{\"FromFull\": {\"Email\": \"someone@example.org\"}, \"Subject\": \"Hi\"}"))
-                .isInstanceOf(WebhookRejectedException.class).hasMessageContaining("inbound");
+                .isInstanceOf(WebhookRejectedException.class)
+                .hasMessageContaining("inbound");
     }
 
     @Test
     void theRightCredentialsAreAccepted() {
-        assertThat(PostmarkBasicAuth.problemWith(PostmarkBasicAuth.header(USER, PASSWORD), USER, PASSWORD)).isNull();
+        assertThat(PostmarkBasicAuth.problemWith(PostmarkBasicAuth.header(USER, PASSWORD), USER, PASSWORD))
+                .isNull();
         // The scheme name is case-insensitive (RFC 9110), and a password may contain ':'.
-        assertThat(PostmarkBasicAuth.problemWith("basic " + PostmarkBasicAuth.header(USER, "a:b").substring(6), USER, "a:b")).isNull();
+        assertThat(PostmarkBasicAuth.problemWith(
+                        "basic " + PostmarkBasicAuth.header(USER, "a:b").substring(6), USER, "a:b"))
+                .isNull();
     }
 
     @Test
@@ -306,18 +341,22 @@ class PostmarkWebhookReceiverTest {
         refused.add(PostmarkBasicAuth.header(USER, ""));
         refused.add("Bearer " + PASSWORD);
         refused.add("Basic %%%not-base64");
-        refused.add("Basic " + java.util.Base64.getEncoder().encodeToString("no-colon".getBytes(StandardCharsets.UTF_8)));
+        refused.add(
+                "Basic " + java.util.Base64.getEncoder().encodeToString("no-colon".getBytes(StandardCharsets.UTF_8)));
         for (String authorization : refused) {
             assertThatThrownBy(() -> receiver.receive(request("not even json", authorization)))
                     .as("Authorization: %s", authorization)
                     .isInstanceOf(WebhookRejectedException.class)
-                    .extracting(e -> ((WebhookRejectedException) e).status()).isEqualTo(401);
+                    .extracting(e -> ((WebhookRejectedException) e).status())
+                    .isEqualTo(401);
         }
     }
 
     @Test
     void theReceiverRefusesToStartWithoutBothCredentials() {
-        assertThatThrownBy(() -> new PostmarkWebhookReceiver(new PostmarkProperties(null, null, null, PASSWORD, null), Clock.systemUTC()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("webhook-username");
+        assertThatThrownBy(() -> new PostmarkWebhookReceiver(
+                        new PostmarkProperties(null, null, null, PASSWORD, null), Clock.systemUTC()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("webhook-username");
     }
 }

@@ -10,6 +10,7 @@ import org.springframework.test.context.DynamicPropertyRegistrar;
 class ResendEndToEndFixtures {
     @Bean
     static DynamicPropertyRegistrar resendFakeUrl(WireMockServer providerFakes) {
-        return registry -> registry.add("mailroom.providers.resend.base-url", () -> "http://127.0.0.1:" + providerFakes.port() + "/resend");
+        return registry -> registry.add(
+                "mailroom.providers.resend.base-url", () -> "http://127.0.0.1:" + providerFakes.port() + "/resend");
     }
 }

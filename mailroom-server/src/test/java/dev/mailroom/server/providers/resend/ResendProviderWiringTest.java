@@ -21,7 +21,8 @@ import org.springframework.web.client.RestClient;
  */
 class ResendProviderWiringTest {
     private static final String KEY = "mailroom.providers.resend.api-key=re_test_key";
-    private static final String SECRET = "mailroom.providers.resend.webhook-secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private static final String SECRET =
+            "mailroom.providers.resend.webhook-secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({ResendProperties.class, MailroomProperties.class})
@@ -50,28 +51,44 @@ class ResendProviderWiringTest {
 
     @Test
     void withNeitherThereIsNoResendProvider() {
-        runner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(EmailSender.class).doesNotHaveBean(WebhookReceiver.class));
+        runner.run(context -> assertThat(context)
+                .hasNotFailed()
+                .doesNotHaveBean(EmailSender.class)
+                .doesNotHaveBean(WebhookReceiver.class));
     }
 
     @Test
     void aWebhookSinkNeedsOnlyTheSecretAndADispatcherOnlyTheKey() {
-        runner.withPropertyValues(SECRET, "mailroom.roles=webhooks").run(context ->
-                assertThat(context).hasNotFailed().hasSingleBean(WebhookReceiver.class).doesNotHaveBean(EmailSender.class));
-        runner.withPropertyValues(KEY, "mailroom.roles=dispatcher").run(context ->
-                assertThat(context).hasNotFailed().hasSingleBean(EmailSender.class).doesNotHaveBean(WebhookReceiver.class));
+        runner.withPropertyValues(SECRET, "mailroom.roles=webhooks")
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .hasSingleBean(WebhookReceiver.class)
+                        .doesNotHaveBean(EmailSender.class));
+        runner.withPropertyValues(KEY, "mailroom.roles=dispatcher")
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .hasSingleBean(EmailSender.class)
+                        .doesNotHaveBean(WebhookReceiver.class));
     }
 
     @Test
     void aProcessWithoutTheRolesHasNeitherSideEvenWhenConfigured() {
-        runner.withPropertyValues(KEY, SECRET, "mailroom.roles=api,operator").run(context ->
-                assertThat(context).hasNotFailed().doesNotHaveBean(EmailSender.class).doesNotHaveBean(WebhookReceiver.class));
+        runner.withPropertyValues(KEY, SECRET, "mailroom.roles=api,operator")
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(EmailSender.class)
+                        .doesNotHaveBean(WebhookReceiver.class));
     }
 
     @Test
     void aSecretThatIsNotASigningSecretStopsTheStartWithoutPrintingIt() {
-        runner.withPropertyValues("mailroom.providers.resend.webhook-secret=whsec_!!typo!!").run(context -> {
-            assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("webhook-secret").hasMessageNotContaining("typo");
-        });
+        runner.withPropertyValues("mailroom.providers.resend.webhook-secret=whsec_!!typo!!")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure())
+                            .rootCause()
+                            .hasMessageContaining("webhook-secret")
+                            .hasMessageNotContaining("typo");
+                });
     }
 }

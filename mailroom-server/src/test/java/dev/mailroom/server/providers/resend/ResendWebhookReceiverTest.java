@@ -35,7 +35,10 @@ class ResendWebhookReceiverTest {
             new ResendProperties(null, null, SECRET), mailroom(), Clock.fixed(NOW, ZoneOffset.UTC));
 
     static MailroomProperties mailroom() {
-        return new MailroomProperties(null, Path.of("target/unused"), new MailroomProperties.Api(null),
+        return new MailroomProperties(
+                null,
+                Path.of("target/unused"),
+                new MailroomProperties.Api(null),
                 new MailroomProperties.Webhooks(Duration.ofMinutes(5), 5_242_880),
                 new MailroomProperties.Operator(200, 2, 5, Duration.ofSeconds(2), Duration.ofSeconds(1)),
                 new MailroomProperties.Dispatcher(50, 2, 32));
@@ -44,10 +47,12 @@ class ResendWebhookReceiverTest {
     private List<ActivityReport> deliver(String svixId, String json) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         String signature = new SvixSignature(SECRET).sign(svixId, NOW.getEpochSecond(), body);
-        return receiver.receive(new WebhookRequest(body, Map.of(
-                "svix-id", List.of(svixId),
-                "svix-timestamp", List.of(Long.toString(NOW.getEpochSecond())),
-                "svix-signature", List.of(signature))));
+        return receiver.receive(new WebhookRequest(
+                body,
+                Map.of(
+                        "svix-id", List.of(svixId),
+                        "svix-timestamp", List.of(Long.toString(NOW.getEpochSecond())),
+                        "svix-signature", List.of(signature))));
     }
 
     /** A documented sample body of the given type, with our id in the tags (object form) and {@code extra} in data. */
@@ -127,7 +132,9 @@ class ResendWebhookReceiverTest {
                 .containsEntry("bounceType", "hard")
                 .containsEntry("providerBounceType", "Permanent")
                 .containsEntry("bounceSubType", "Suppressed")
-                .containsEntry("reason", "The recipient's email address is on the suppression list because it has a recent history of producing hard bounces.");
+                .containsEntry(
+                        "reason",
+                        "The recipient's email address is on the suppression list because it has a recent history of producing hard bounces.");
     }
 
     @Test
@@ -161,7 +168,9 @@ class ResendWebhookReceiverTest {
                 .containsEntry("url", "https://resend.com")
                 .containsEntry("ipAddress", "122.115.53.11")
                 .containsEntry("clickedAt", "2024-11-24T05:00:57.163Z")
-                .containsEntry("userAgent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.1 Safari/605.1.15");
+                .containsEntry(
+                        "userAgent",
+                        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.1 Safari/605.1.15");
     }
 
     @Test
@@ -182,7 +191,8 @@ class ResendWebhookReceiverTest {
                 }"""));
 
         assertThat(report.status()).isEqualTo(MessageStatus.DROPPED);
-        assertThat(report.details()).containsEntry("suppressionType", "OnAccountSuppressionList")
+        assertThat(report.details())
+                .containsEntry("suppressionType", "OnAccountSuppressionList")
                 .hasEntrySatisfying("reason", r -> assertThat((String) r).startsWith("Resend has suppressed sending"));
     }
 
@@ -191,8 +201,7 @@ class ResendWebhookReceiverTest {
         String json = """
                 {"type": "email.opened", "created_at": "2024-02-22T23:41:12.126Z",
                  "data": {"email_id": "%s", "to": ["ada@example.org"],
-                          "tags": [{"name": "category", "value": "welcome"}, {"name": "mailroom_id", "value": "%s"}]}}"""
-                .formatted(EMAIL_ID, OURS);
+                          "tags": [{"name": "category", "value": "welcome"}, {"name": "mailroom_id", "value": "%s"}]}}""".formatted(EMAIL_ID, OURS);
 
         assertThat(only("msg_array_tags", json).messageId()).isEqualTo(OURS);
     }
@@ -257,8 +266,7 @@ class ResendWebhookReceiverTest {
         assertThat(deliver("msg_received", """
                 {"type": "email.received", "created_at": "2024-02-22T23:41:12.126Z",
                  "data": {"email_id": "%s", "from": "Acme <onboarding@resend.dev>", "to": ["delivered@resend.dev"],
-                          "bcc": [], "cc": [], "message_id": "<example+123>", "subject": "Sending this example", "attachments": []}}"""
-                .formatted(EMAIL_ID))).isEmpty();
+                          "bcc": [], "cc": [], "message_id": "<example+123>", "subject": "Sending this example", "attachments": []}}""".formatted(EMAIL_ID))).isEmpty();
         assertThat(deliver("msg_contact", """
                 {"type": "contact.created", "created_at": "2024-11-17T19:32:22.980Z",
                  "data": {"id": "e169aa45-1ecf-4183-9955-b1499d5701d3", "audience_id": "78261eea-8f8b-4381-83c6-79fa7120f1cf",
@@ -283,16 +291,22 @@ class ResendWebhookReceiverTest {
 
     @Test
     void aSignedBodyThatIsNotAnEventIsMalformed() {
-        assertThat(malformed(() -> deliver("msg_bad1", "{\"type\": \"email.delivered\""))).contains("not JSON");
+        assertThat(malformed(() -> deliver("msg_bad1", "{\"type\": \"email.delivered\"")))
+                .contains("not JSON");
         assertThat(malformed(() -> deliver("msg_bad2", "[1, 2, 3]"))).contains("Resend event");
-        assertThat(malformed(() -> deliver("msg_bad3", "{\"created_at\": \"2024-11-22T23:41:12.126Z\", \"data\": {}}"))).contains("Resend event");
-        assertThat(malformed(() -> deliver("msg_bad4", "{\"type\": \"email.delivered\", \"data\": \"x\"}"))).contains("data object");
+        assertThat(malformed(() -> deliver("msg_bad3", "{\"created_at\": \"2024-11-22T23:41:12.126Z\", \"data\": {}}")))
+                .contains("Resend event");
+        assertThat(malformed(() -> deliver("msg_bad4", "{\"type\": \"email.delivered\", \"data\": \"x\"}")))
+                .contains("data object");
     }
 
     @Test
     void anUnsignedCallIsRefusedBeforeItsBodyIsRead() {
-        assertThatThrownBy(() -> receiver.receive(new WebhookRequest("not even json".getBytes(StandardCharsets.UTF_8), Map.of())))
-                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.status()).isEqualTo(401));
+        assertThatThrownBy(() -> receiver.receive(
+                        new WebhookRequest("not even json".getBytes(StandardCharsets.UTF_8), Map.of())))
+                .isInstanceOfSatisfying(
+                        WebhookRejectedException.class,
+                        e -> assertThat(e.status()).isEqualTo(401));
     }
 
     private static String malformed(Runnable call) {

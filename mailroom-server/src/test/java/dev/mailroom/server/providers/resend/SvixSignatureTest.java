@@ -39,7 +39,14 @@ class SvixSignatureTest {
     }
 
     private static WebhookRequest vector(String signature) {
-        return request(VECTOR_BODY, "svix-id", VECTOR_ID, "svix-timestamp", Long.toString(VECTOR_TIMESTAMP), "svix-signature", signature);
+        return request(
+                VECTOR_BODY,
+                "svix-id",
+                VECTOR_ID,
+                "svix-timestamp",
+                Long.toString(VECTOR_TIMESTAMP),
+                "svix-signature",
+                signature);
     }
 
     private static String rejection(Runnable verification) {
@@ -64,29 +71,38 @@ class SvixSignatureTest {
 
     @Test
     void acceptsTheUnbrandedStandardWebhooksHeaderNames() {
-        WebhookRequest unbranded = request(VECTOR_BODY, "Webhook-Id", VECTOR_ID, "Webhook-Timestamp", Long.toString(VECTOR_TIMESTAMP),
-                "Webhook-Signature", VECTOR_SIGNATURE);
+        WebhookRequest unbranded = request(
+                VECTOR_BODY,
+                "Webhook-Id",
+                VECTOR_ID,
+                "Webhook-Timestamp",
+                Long.toString(VECTOR_TIMESTAMP),
+                "Webhook-Signature",
+                VECTOR_SIGNATURE);
 
         assertThat(svix.verify(unbranded, AT_VECTOR, TOLERANCE)).isEqualTo(VECTOR_ID);
     }
 
     @Test
     void acceptsTheSecretWithoutItsPrefixAsSvixDoes() {
-        assertThat(new SvixSignature("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").verify(vector(VECTOR_SIGNATURE), AT_VECTOR, TOLERANCE))
+        assertThat(new SvixSignature("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+                        .verify(vector(VECTOR_SIGNATURE), AT_VECTOR, TOLERANCE))
                 .isEqualTo(VECTOR_ID);
     }
 
     @Test
     void acceptsWhenAnyOfSeveralV1SignaturesMatchesAndIgnoresOtherVersions() {
-        String rotated = "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= v1a,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE= v1,!!notbase64 "
-                + VECTOR_SIGNATURE;
+        String rotated =
+                "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= v1a,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE= v1,!!notbase64 "
+                        + VECTOR_SIGNATURE;
 
         assertThat(svix.verify(vector(rotated), AT_VECTOR, TOLERANCE)).isEqualTo(VECTOR_ID);
     }
 
     @Test
     void refusesTheVectorsSignatureUnderAnotherVersion() {
-        assertThat(rejection(() -> svix.verify(vector("v2,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="), AT_VECTOR, TOLERANCE)))
+        assertThat(rejection(() ->
+                        svix.verify(vector("v2,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="), AT_VECTOR, TOLERANCE)))
                 .contains("no v1 signature matches");
     }
 
@@ -94,54 +110,82 @@ class SvixSignatureTest {
     void refusesABodyWithOneByteChanged() {
         byte[] changed = VECTOR_BODY.clone();
         changed[changed.length - 2] ^= 1;
-        WebhookRequest tampered = request(changed, "svix-id", VECTOR_ID, "svix-timestamp", Long.toString(VECTOR_TIMESTAMP),
-                "svix-signature", VECTOR_SIGNATURE);
+        WebhookRequest tampered = request(
+                changed,
+                "svix-id",
+                VECTOR_ID,
+                "svix-timestamp",
+                Long.toString(VECTOR_TIMESTAMP),
+                "svix-signature",
+                VECTOR_SIGNATURE);
 
         assertThat(rejection(() -> svix.verify(tampered, AT_VECTOR, TOLERANCE))).contains("no v1 signature matches");
     }
 
     @Test
     void refusesAChangedTimestampEvenWithinTheTolerance() {
-        WebhookRequest moved = request(VECTOR_BODY, "svix-id", VECTOR_ID, "svix-timestamp", Long.toString(VECTOR_TIMESTAMP + 1),
-                "svix-signature", VECTOR_SIGNATURE);
+        WebhookRequest moved = request(
+                VECTOR_BODY,
+                "svix-id",
+                VECTOR_ID,
+                "svix-timestamp",
+                Long.toString(VECTOR_TIMESTAMP + 1),
+                "svix-signature",
+                VECTOR_SIGNATURE);
 
         assertThat(rejection(() -> svix.verify(moved, AT_VECTOR, TOLERANCE))).contains("no v1 signature matches");
     }
 
     @Test
     void refusesAChangedMessageId() {
-        WebhookRequest renamed = request(VECTOR_BODY, "svix-id", "msg_other", "svix-timestamp", Long.toString(VECTOR_TIMESTAMP),
-                "svix-signature", VECTOR_SIGNATURE);
+        WebhookRequest renamed = request(
+                VECTOR_BODY,
+                "svix-id",
+                "msg_other",
+                "svix-timestamp",
+                Long.toString(VECTOR_TIMESTAMP),
+                "svix-signature",
+                VECTOR_SIGNATURE);
 
         assertThat(rejection(() -> svix.verify(renamed, AT_VECTOR, TOLERANCE))).contains("no v1 signature matches");
     }
 
     @Test
     void refusesASignatureMadeWithAnotherKey() {
-        SvixSignature other = new SvixSignature("whsec_" + java.util.Base64.getEncoder().encodeToString("another key".getBytes(StandardCharsets.UTF_8)));
+        SvixSignature other = new SvixSignature("whsec_"
+                + java.util.Base64.getEncoder().encodeToString("another key".getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(rejection(() -> other.verify(vector(VECTOR_SIGNATURE), AT_VECTOR, TOLERANCE))).contains("no v1 signature matches");
+        assertThat(rejection(() -> other.verify(vector(VECTOR_SIGNATURE), AT_VECTOR, TOLERANCE)))
+                .contains("no v1 signature matches");
     }
 
     @Test
     void refusesACallWithoutTheSignatureHeaders() {
-        assertThat(rejection(() -> svix.verify(request(VECTOR_BODY), AT_VECTOR, TOLERANCE))).contains("missing");
-        WebhookRequest noSignature = request(VECTOR_BODY, "svix-id", VECTOR_ID, "svix-timestamp", Long.toString(VECTOR_TIMESTAMP));
-        assertThat(rejection(() -> svix.verify(noSignature, AT_VECTOR, TOLERANCE))).contains("missing");
+        assertThat(rejection(() -> svix.verify(request(VECTOR_BODY), AT_VECTOR, TOLERANCE)))
+                .contains("missing");
+        WebhookRequest noSignature =
+                request(VECTOR_BODY, "svix-id", VECTOR_ID, "svix-timestamp", Long.toString(VECTOR_TIMESTAMP));
+        assertThat(rejection(() -> svix.verify(noSignature, AT_VECTOR, TOLERANCE)))
+                .contains("missing");
     }
 
     @Test
     void refusesAnUnreadableTimestamp() {
-        WebhookRequest unreadable = request(VECTOR_BODY, "svix-id", VECTOR_ID, "svix-timestamp", "yesterday", "svix-signature", VECTOR_SIGNATURE);
+        WebhookRequest unreadable = request(
+                VECTOR_BODY, "svix-id", VECTOR_ID, "svix-timestamp", "yesterday", "svix-signature", VECTOR_SIGNATURE);
 
-        assertThat(rejection(() -> svix.verify(unreadable, AT_VECTOR, TOLERANCE))).contains("unix seconds");
+        assertThat(rejection(() -> svix.verify(unreadable, AT_VECTOR, TOLERANCE)))
+                .contains("unix seconds");
     }
 
     @Test
     void refusesAValidSignatureOlderOrNewerThanTheTolerance() {
-        assertThat(rejection(() -> svix.verify(vector(VECTOR_SIGNATURE), AT_VECTOR.plusSeconds(301), TOLERANCE))).contains("at most 300s");
-        assertThat(rejection(() -> svix.verify(vector(VECTOR_SIGNATURE), AT_VECTOR.minusSeconds(301), TOLERANCE))).contains("at most 300s");
-        assertThat(svix.verify(vector(VECTOR_SIGNATURE), AT_VECTOR.plusSeconds(300), TOLERANCE)).isEqualTo(VECTOR_ID);
+        assertThat(rejection(() -> svix.verify(vector(VECTOR_SIGNATURE), AT_VECTOR.plusSeconds(301), TOLERANCE)))
+                .contains("at most 300s");
+        assertThat(rejection(() -> svix.verify(vector(VECTOR_SIGNATURE), AT_VECTOR.minusSeconds(301), TOLERANCE)))
+                .contains("at most 300s");
+        assertThat(svix.verify(vector(VECTOR_SIGNATURE), AT_VECTOR.plusSeconds(300), TOLERANCE))
+                .isEqualTo(VECTOR_ID);
     }
 
     @Test
@@ -157,13 +201,23 @@ class SvixSignatureTest {
         // now - t wraps to Long.MIN_VALUE, whose absolute value is negative: it once passed as fresh.
         long t = VECTOR_TIMESTAMP + Long.MIN_VALUE;
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(VECTOR_SECRET.substring("whsec_".length())), "HmacSHA256"));
+        mac.init(new javax.crypto.spec.SecretKeySpec(
+                java.util.Base64.getDecoder().decode(VECTOR_SECRET.substring("whsec_".length())), "HmacSHA256"));
         mac.update((VECTOR_ID + "." + t + ".").getBytes(StandardCharsets.UTF_8));
         String signature = "v1," + java.util.Base64.getEncoder().encodeToString(mac.doFinal(VECTOR_BODY));
-        WebhookRequest overflowing = request(VECTOR_BODY, "svix-id", VECTOR_ID, "svix-timestamp", Long.toString(t), "svix-signature", signature);
+        WebhookRequest overflowing = request(
+                VECTOR_BODY, "svix-id", VECTOR_ID, "svix-timestamp", Long.toString(t), "svix-signature", signature);
 
-        assertThat(rejection(() -> svix.verify(overflowing, AT_VECTOR, TOLERANCE))).contains("timestamp is");
-        WebhookRequest max = request(VECTOR_BODY, "svix-id", VECTOR_ID, "svix-timestamp", Long.toString(Long.MAX_VALUE), "svix-signature", signature);
+        assertThat(rejection(() -> svix.verify(overflowing, AT_VECTOR, TOLERANCE)))
+                .contains("timestamp is");
+        WebhookRequest max = request(
+                VECTOR_BODY,
+                "svix-id",
+                VECTOR_ID,
+                "svix-timestamp",
+                Long.toString(Long.MAX_VALUE),
+                "svix-signature",
+                signature);
         assertThat(rejection(() -> svix.verify(max, AT_VECTOR, TOLERANCE))).contains("timestamp is");
     }
 }

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 class SandboxScenarioTest {
 
     private static List<String> events(String address) {
-        return SandboxScenario.forRecipient(address).stream().map(SandboxScenario.Step::event).toList();
+        return SandboxScenario.forRecipient(address).stream()
+                .map(SandboxScenario.Step::event)
+                .toList();
     }
 
     @Test
@@ -28,7 +30,8 @@ class SandboxScenarioTest {
 
     @Test
     void aBounceIsHardWithAReason() {
-        SandboxScenario.Step bounce = SandboxScenario.forRecipient("bounce@example.org").get(0);
+        SandboxScenario.Step bounce =
+                SandboxScenario.forRecipient("bounce@example.org").get(0);
         assertThat(bounce.details()).containsEntry("bounceType", "hard").containsKey("reason");
     }
 }

@@ -15,25 +15,31 @@ class SandboxSignatureTest {
     @Test
     void aSignatureMadeWithTheSecretVerifies() {
         String header = SandboxSignature.sign("s3cret", NOW, BODY);
-        assertThat(SandboxSignature.problemWith(header, "s3cret", BODY, NOW.plusSeconds(30), TOLERANCE)).isNull();
+        assertThat(SandboxSignature.problemWith(header, "s3cret", BODY, NOW.plusSeconds(30), TOLERANCE))
+                .isNull();
     }
 
     @Test
     void theHeaderHasTheDocumentedShape() {
-        assertThat(SandboxSignature.sign("s3cret", NOW, BODY)).matches("t=" + NOW.getEpochSecond() + ",v1=[0-9a-f]{64}");
+        assertThat(SandboxSignature.sign("s3cret", NOW, BODY))
+                .matches("t=" + NOW.getEpochSecond() + ",v1=[0-9a-f]{64}");
     }
 
     @Test
     void aTimestampFromTheFutureBeyondTheToleranceIsRefused() {
         String header = SandboxSignature.sign("s3cret", NOW.plusSeconds(600), BODY);
-        assertThat(SandboxSignature.problemWith(header, "s3cret", BODY, NOW, TOLERANCE)).contains("old");
+        assertThat(SandboxSignature.problemWith(header, "s3cret", BODY, NOW, TOLERANCE))
+                .contains("old");
     }
 
     @Test
     void garbageHeadersAreRefusedWithAReason() {
-        assertThat(SandboxSignature.problemWith("t=abc,v1=zz", "s3cret", BODY, NOW, TOLERANCE)).contains("unreadable");
-        assertThat(SandboxSignature.problemWith("v1=00", "s3cret", BODY, NOW, TOLERANCE)).contains("must be");
-        assertThat(SandboxSignature.problemWith("", "s3cret", BODY, NOW, TOLERANCE)).contains("missing");
+        assertThat(SandboxSignature.problemWith("t=abc,v1=zz", "s3cret", BODY, NOW, TOLERANCE))
+                .contains("unreadable");
+        assertThat(SandboxSignature.problemWith("v1=00", "s3cret", BODY, NOW, TOLERANCE))
+                .contains("must be");
+        assertThat(SandboxSignature.problemWith("", "s3cret", BODY, NOW, TOLERANCE))
+                .contains("missing");
     }
 
     @Test
@@ -45,8 +51,11 @@ class SandboxSignatureTest {
         mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
         String header = "t=" + t + ",v1=" + java.util.HexFormat.of().formatHex(mac.doFinal(BODY));
 
-        assertThat(SandboxSignature.problemWith(header, "s3cret", BODY, NOW, TOLERANCE)).contains("old");
-        assertThat(SandboxSignature.problemWith("t=" + Long.MIN_VALUE + ",v1=00", "s3cret", BODY, NOW, TOLERANCE)).contains("old");
-        assertThat(SandboxSignature.problemWith("t=" + Long.MAX_VALUE + ",v1=00", "s3cret", BODY, NOW, TOLERANCE)).contains("old");
+        assertThat(SandboxSignature.problemWith(header, "s3cret", BODY, NOW, TOLERANCE))
+                .contains("old");
+        assertThat(SandboxSignature.problemWith("t=" + Long.MIN_VALUE + ",v1=00", "s3cret", BODY, NOW, TOLERANCE))
+                .contains("old");
+        assertThat(SandboxSignature.problemWith("t=" + Long.MAX_VALUE + ",v1=00", "s3cret", BODY, NOW, TOLERANCE))
+                .contains("old");
     }
 }

@@ -10,6 +10,7 @@ import org.springframework.test.context.DynamicPropertyRegistrar;
 class SendGridEndToEndFixtures {
     @Bean
     static DynamicPropertyRegistrar sendgridFakeUrl(WireMockServer providerFakes) {
-        return registry -> registry.add("mailroom.providers.sendgrid.base-url", () -> "http://127.0.0.1:" + providerFakes.port() + "/sendgrid");
+        return registry -> registry.add(
+                "mailroom.providers.sendgrid.base-url", () -> "http://127.0.0.1:" + providerFakes.port() + "/sendgrid");
     }
 }

@@ -39,10 +39,13 @@ class SendGridEndToEndTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     WireMockServer providerFakes;
+
     @Autowired
     JdbcTemplate jdbc;
+
     ApiClient api;
 
     @BeforeEach
@@ -65,10 +68,14 @@ class SendGridEndToEndTest {
                 .withRequestBody(matchingJsonPath("$.personalizations[0].to[0].email", equalTo(recipient)));
     }
 
-    private static String event(String type, String eventId, String email, String mailroomId, String xMessageId, String extra) {
-        return "{\"email\":\"" + email + "\",\"timestamp\":" + Instant.now().getEpochSecond() + ",\"event\":\"" + type + "\","
-                + "\"sg_event_id\":\"" + eventId + "\",\"sg_message_id\":\"" + xMessageId + ".recvd-5f4f6d6b4c-xv2kk-1-6560F0B4-3.0\""
-                + (mailroomId == null ? "" : ",\"mailroom_id\":\"" + mailroomId + "\"") + (extra.isEmpty() ? "" : "," + extra) + "}";
+    private static String event(
+            String type, String eventId, String email, String mailroomId, String xMessageId, String extra) {
+        return "{\"email\":\"" + email + "\",\"timestamp\":" + Instant.now().getEpochSecond() + ",\"event\":\"" + type
+                + "\","
+                + "\"sg_event_id\":\"" + eventId + "\",\"sg_message_id\":\"" + xMessageId
+                + ".recvd-5f4f6d6b4c-xv2kk-1-6560F0B4-3.0\""
+                + (mailroomId == null ? "" : ",\"mailroom_id\":\"" + mailroomId + "\"")
+                + (extra.isEmpty() ? "" : "," + extra) + "}";
     }
 
     private Response postSigned(String body) {
@@ -78,15 +85,23 @@ class SendGridEndToEndTest {
     }
 
     private Response postWebhook(byte[] body, String timestamp, String signature) {
-        return api.postRaw("/webhooks/sendgrid", body, "Content-Type", "application/json",
-                "X-Twilio-Email-Event-Webhook-Signature", signature, "X-Twilio-Email-Event-Webhook-Timestamp", timestamp);
+        return api.postRaw(
+                "/webhooks/sendgrid",
+                body,
+                "Content-Type",
+                "application/json",
+                "X-Twilio-Email-Event-Webhook-Signature",
+                signature,
+                "X-Twilio-Email-Event-Webhook-Timestamp",
+                timestamp);
     }
 
     @Test
     void anEmailSentThroughSendGridIsTrackedThroughOneSignedBatchOfEvents() {
         String to = recipient();
         String xMessageId = newXMessageId();
-        providerFakes.stubFor(sendTo(to).willReturn(aResponse().withStatus(202).withHeader("X-Message-Id", xMessageId)));
+        providerFakes.stubFor(
+                sendTo(to).willReturn(aResponse().withStatus(202).withHeader("X-Message-Id", xMessageId)));
 
         String id = api.submit(ApiClient.email(to, "{\"provider\":\"sendgrid\",\"tags\":[\"welcome\"]}"));
         JsonNode dispatched = awaitStatus(api, id, "DISPATCHED");
@@ -99,11 +114,25 @@ class SendGridEndToEndTest {
 
         // SendGrid batches: one call, several events. The open carries no mailroom_id and is
         // matched by the X-Message-Id recorded at dispatch.
-        String batch = "[" + String.join(",",
-                event("processed", "p-" + id, to, id, xMessageId, ""),
-                event("delivered", "d-" + id, to, id, xMessageId, "\"response\":\"250 2.0.0 OK\""),
-                event("open", "o-" + id, to, null, xMessageId, "\"useragent\":\"Mozilla/5.0\",\"sg_machine_open\":false"),
-                event("click", "c-" + id, to, id, xMessageId, "\"url\":\"https://example.com/welcome\",\"useragent\":\"Mozilla/5.0\""))
+        String batch = "["
+                + String.join(
+                        ",",
+                        event("processed", "p-" + id, to, id, xMessageId, ""),
+                        event("delivered", "d-" + id, to, id, xMessageId, "\"response\":\"250 2.0.0 OK\""),
+                        event(
+                                "open",
+                                "o-" + id,
+                                to,
+                                null,
+                                xMessageId,
+                                "\"useragent\":\"Mozilla/5.0\",\"sg_machine_open\":false"),
+                        event(
+                                "click",
+                                "c-" + id,
+                                to,
+                                id,
+                                xMessageId,
+                                "\"url\":\"https://example.com/welcome\",\"useragent\":\"Mozilla/5.0\""))
                 + "]\r\n";
         Response response = postSigned(batch);
 
@@ -118,57 +147,93 @@ class SendGridEndToEndTest {
 
         // SendGrid posts a batch again when it missed our answer: nothing is stored twice.
         assertThat(postSigned(batch).status()).isEqualTo(200);
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> jdbc.queryForObject(
-                "SELECT COUNT(*) FROM activities WHERE message_id = ? AND provider_event IS NOT NULL", Integer.class, UUID.fromString(id)) == 4);
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM activities WHERE message_id = ? AND provider_event IS NOT NULL",
+                                Integer.class,
+                                UUID.fromString(id))
+                        == 4);
     }
 
     @Test
     void aBounceIsRecordedAndNothingLaterLowersIt() {
         String to = recipient();
         String xMessageId = newXMessageId();
-        providerFakes.stubFor(sendTo(to).willReturn(aResponse().withStatus(202).withHeader("X-Message-Id", xMessageId)));
+        providerFakes.stubFor(
+                sendTo(to).willReturn(aResponse().withStatus(202).withHeader("X-Message-Id", xMessageId)));
         String id = api.submit(ApiClient.email(to, "{\"provider\":\"sendgrid\"}"));
         awaitStatus(api, id, "DISPATCHED");
 
-        assertThat(postSigned("[" + event("bounce", "b-" + id, to, id, xMessageId,
-                "\"type\":\"bounce\",\"status\":\"5.1.1\",\"reason\":\"550 5.1.1 no such user\"") + "]").status()).isEqualTo(200);
-        assertThat(postSigned("[" + event("delivered", "d-" + id, to, id, xMessageId, "") + "]").status()).isEqualTo(200);
+        assertThat(postSigned("["
+                                + event(
+                                        "bounce",
+                                        "b-" + id,
+                                        to,
+                                        id,
+                                        xMessageId,
+                                        "\"type\":\"bounce\",\"status\":\"5.1.1\",\"reason\":\"550 5.1.1 no such user\"")
+                                + "]")
+                        .status())
+                .isEqualTo(200);
+        assertThat(postSigned("[" + event("delivered", "d-" + id, to, id, xMessageId, "") + "]")
+                        .status())
+                .isEqualTo(200);
 
         JsonNode message = awaitStatus(api, id, "BOUNCED");
-        await().atMost(Duration.ofSeconds(10)).until(() -> statuses(api.message(id)).contains("DELIVERED"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> statuses(api.message(id)).contains("DELIVERED"));
         assertThat(api.message(id).get("status").asString()).isEqualTo("BOUNCED");
-        assertThat(activity(message, "BOUNCED").get("details").get("bounceType").asString()).isEqualTo("hard");
+        assertThat(activity(message, "BOUNCED").get("details").get("bounceType").asString())
+                .isEqualTo("hard");
     }
 
     @Test
     void aSendSendGridRefusesFailsWithSendGridsReason() {
         String to = recipient();
-        providerFakes.stubFor(sendTo(to).willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody(
-                "{\"errors\":[{\"message\":\"The from address does not match a verified Sender Identity.\",\"field\":\"from\"}]}")));
+        providerFakes.stubFor(
+                sendTo(to)
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(400)
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(
+                                                "{\"errors\":[{\"message\":\"The from address does not match a verified Sender Identity.\",\"field\":\"from\"}]}")));
 
         String id = api.submit(ApiClient.email(to, "{\"provider\":\"sendgrid\"}"));
         JsonNode failed = awaitStatus(api, id, "FAILED");
 
         assertThat(activity(failed, "FAILED").get("details").get("reason").asString())
                 .isEqualTo("sendgrid answered 400: from: The from address does not match a verified Sender Identity.");
-        providerFakes.verify(1, postRequestedFor(urlEqualTo(SEND)).withRequestBody(matchingJsonPath("$.custom_args.mailroom_id", equalTo(id))));
+        providerFakes.verify(
+                1,
+                postRequestedFor(urlEqualTo(SEND))
+                        .withRequestBody(matchingJsonPath("$.custom_args.mailroom_id", equalTo(id))));
     }
 
     @Test
     void aRateLimitedSendIsRetriedAndThenAccepted() {
         String to = recipient();
         String scenario = "rate-limit-" + to;
-        providerFakes.stubFor(sendTo(to).inScenario(scenario).whenScenarioStateIs(STARTED).willSetStateTo("after-limit")
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
+        providerFakes.stubFor(sendTo(to)
+                .inScenario(scenario)
+                .whenScenarioStateIs(STARTED)
+                .willSetStateTo("after-limit")
+                .willReturn(aResponse()
+                        .withStatus(429)
+                        .withHeader("Retry-After", "1")
                         .withBody("{\"errors\":[{\"field\":null,\"message\":\"too many requests\"}]}")));
-        providerFakes.stubFor(sendTo(to).inScenario(scenario).whenScenarioStateIs("after-limit")
+        providerFakes.stubFor(sendTo(to)
+                .inScenario(scenario)
+                .whenScenarioStateIs("after-limit")
                 .willReturn(aResponse().withStatus(202).withHeader("X-Message-Id", "limited-then-ok")));
 
         String id = api.submit(ApiClient.email(to, "{\"provider\":\"sendgrid\"}"));
         JsonNode dispatched = awaitStatus(api, id, "DISPATCHED");
 
         assertThat(statuses(dispatched)).containsSubsequence("DEFERRED", "DISPATCHED");
-        assertThat(activity(dispatched, "DEFERRED").get("details").get("reason").asString()).isEqualTo("sendgrid answered 429: too many requests");
+        assertThat(activity(dispatched, "DEFERRED").get("details").get("reason").asString())
+                .isEqualTo("sendgrid answered 429: too many requests");
         assertThat(dispatched.get("providerMessageId").asString()).isEqualTo("limited-then-ok");
     }
 
@@ -176,20 +241,29 @@ class SendGridEndToEndTest {
     void eventsOfAMessageMailroomDoesNotKnowAreKeptUnmatched() {
         String xMessageId = newXMessageId();
 
-        assertThat(postSigned("[" + event("delivered", "u-" + xMessageId, "someone@example.org", null, xMessageId, "") + "]").status())
+        assertThat(postSigned("[" + event("delivered", "u-" + xMessageId, "someone@example.org", null, xMessageId, "")
+                                + "]")
+                        .status())
                 .isEqualTo(200);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                "SELECT COUNT(*) FROM activities WHERE provider_message_id = ? AND message_id IS NULL", Integer.class, xMessageId) == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM activities WHERE provider_message_id = ? AND message_id IS NULL",
+                                Integer.class,
+                                xMessageId)
+                        == 1);
     }
 
     @Test
     void forgedStaleOrUnsignedCallsAreRefused() {
-        byte[] body = ("[" + event("delivered", "f-1", "ada@example.org", null, "x", "") + "]").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ("[" + event("delivered", "f-1", "ada@example.org", null, "x", "") + "]")
+                .getBytes(StandardCharsets.UTF_8);
         String now = Long.toString(Instant.now().getEpochSecond());
         String tenMinutesAgo = Long.toString(Instant.now().minusSeconds(600).getEpochSecond());
 
-        assertUnauthorized(postWebhook(body, now, SendGridTestKeys.sign(now, "[]".getBytes(StandardCharsets.UTF_8))), "does not match");
+        assertUnauthorized(
+                postWebhook(body, now, SendGridTestKeys.sign(now, "[]".getBytes(StandardCharsets.UTF_8))),
+                "does not match");
         assertUnauthorized(postWebhook(body, tenMinutesAgo, SendGridTestKeys.sign(tenMinutesAgo, body)), "old");
         assertUnauthorized(api.postRaw("/webhooks/sendgrid", body, "Content-Type", "application/json"), "missing");
     }

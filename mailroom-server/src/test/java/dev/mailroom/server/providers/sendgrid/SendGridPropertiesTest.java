@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 class SendGridPropertiesTest {
 
     private static SendGridProperties bind(Map<String, String> settings) {
-        return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("mailroom.providers.sendgrid", SendGridProperties.class);
+        return new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("mailroom.providers.sendgrid", SendGridProperties.class);
     }
 
     @Test
@@ -30,17 +31,22 @@ class SendGridPropertiesTest {
                 "mailroom.providers.sendgrid.base-url", "http://127.0.0.1:8089/sendgrid/",
                 "mailroom.providers.sendgrid.webhook-public-key", SendGridTestKeys.PUBLIC_KEY));
 
-        assertThat(p).isEqualTo(new SendGridProperties("SG.key", "http://127.0.0.1:8089/sendgrid", SendGridTestKeys.PUBLIC_KEY));
+        assertThat(p)
+                .isEqualTo(new SendGridProperties(
+                        "SG.key", "http://127.0.0.1:8089/sendgrid", SendGridTestKeys.PUBLIC_KEY));
         assertThat(p.hasWebhookPublicKey()).isTrue();
     }
 
     @Test
     void aBaseUrlThatIsNotHttpIsRefused() {
-        assertThatThrownBy(() -> new SendGridProperties("SG.key", "api.sendgrid.com", null)).hasMessageContaining("base-url");
+        assertThatThrownBy(() -> new SendGridProperties("SG.key", "api.sendgrid.com", null))
+                .hasMessageContaining("base-url");
     }
 
     @Test
     void theSettingsPrintedInALogNeverShowTheApiKey() {
-        assertThat(new SendGridProperties("SG.secret-value", null, null).toString()).doesNotContain("secret-value").contains("apiKey=****");
+        assertThat(new SendGridProperties("SG.secret-value", null, null).toString())
+                .doesNotContain("secret-value")
+                .contains("apiKey=****");
     }
 }

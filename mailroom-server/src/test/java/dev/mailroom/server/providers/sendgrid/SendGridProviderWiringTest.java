@@ -49,39 +49,60 @@ class SendGridProviderWiringTest {
 
     @Test
     void withoutAnApiKeyOrAVerificationKeyThereIsNeitherSenderNorReceiver() {
-        runner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(EmailSender.class).doesNotHaveBean(WebhookReceiver.class));
+        runner.run(context -> assertThat(context)
+                .hasNotFailed()
+                .doesNotHaveBean(EmailSender.class)
+                .doesNotHaveBean(WebhookReceiver.class));
     }
 
     @Test
     void aWebhookSinkNeedsNoApiKeyToReceiveEvents() {
         runner.withPropertyValues("mailroom.providers.sendgrid.webhook-public-key=" + SendGridTestKeys.PUBLIC_KEY)
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(EmailSender.class).hasSingleBean(WebhookReceiver.class));
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(EmailSender.class)
+                        .hasSingleBean(WebhookReceiver.class));
     }
 
     @Test
     void aProcessThatNeitherDispatchesNorReceivesWebhooksHasNeither() {
-        runner.withPropertyValues("mailroom.providers.sendgrid.api-key=SG.key",
-                        "mailroom.providers.sendgrid.webhook-public-key=" + SendGridTestKeys.PUBLIC_KEY, "mailroom.roles=api,operator")
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(EmailSender.class).doesNotHaveBean(WebhookReceiver.class));
+        runner.withPropertyValues(
+                        "mailroom.providers.sendgrid.api-key=SG.key",
+                        "mailroom.providers.sendgrid.webhook-public-key=" + SendGridTestKeys.PUBLIC_KEY,
+                        "mailroom.roles=api,operator")
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(EmailSender.class)
+                        .doesNotHaveBean(WebhookReceiver.class));
     }
 
     @Test
     void aWebhookSinkWithAValidVerificationKeyStarts() {
-        runner.withPropertyValues("mailroom.roles=webhooks", "mailroom.providers.sendgrid.webhook-public-key=" + SendGridTestKeys.PUBLIC_KEY)
-                .run(context -> assertThat(context.getBean(WebhookReceiver.class).provider()).isEqualTo("sendgrid"));
+        runner.withPropertyValues(
+                        "mailroom.roles=webhooks",
+                        "mailroom.providers.sendgrid.webhook-public-key=" + SendGridTestKeys.PUBLIC_KEY)
+                .run(context -> assertThat(
+                                context.getBean(WebhookReceiver.class).provider())
+                        .isEqualTo("sendgrid"));
     }
 
     @Test
     void aBrokenVerificationKeyStopsTheStartWithThePropertyNamed() {
         runner.withPropertyValues("mailroom.roles=webhooks", "mailroom.providers.sendgrid.webhook-public-key=not-a-key")
-                .run(context -> assertThat(context).hasFailed().getFailure()
-                        .hasStackTraceContaining("mailroom.providers.sendgrid.webhook-public-key is not a base64 DER EC public key"));
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining(
+                                "mailroom.providers.sendgrid.webhook-public-key is not a base64 DER EC public key"));
     }
 
     @Test
     void anEmptyApiKeyStopsTheStartRatherThanSendingUnauthenticated() {
         runner.withPropertyValues("mailroom.roles=dispatcher", "mailroom.providers.sendgrid.api-key=")
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
                         .hasMessageContaining("mailroom.providers.sendgrid.api-key"));
     }
 }

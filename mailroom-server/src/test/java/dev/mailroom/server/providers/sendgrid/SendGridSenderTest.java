@@ -39,7 +39,8 @@ class SendGridSenderTest {
 
     @BeforeEach
     void start() {
-        fake = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        fake = new WireMockServer(
+                WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         fake.start();
         sender = sender("http://127.0.0.1:" + fake.port() + "/proxy/sendgrid/");
     }
@@ -50,12 +51,26 @@ class SendGridSenderTest {
     }
 
     private static SendGridSender sender(String baseUrl) {
-        return new SendGridSender(new SendGridProperties("SG.unit-key", baseUrl, null), ProviderHttpClients.newRestClientBuilder(), Clock.fixed(NOW, ZoneOffset.UTC));
+        return new SendGridSender(
+                new SendGridProperties("SG.unit-key", baseUrl, null),
+                ProviderHttpClients.newRestClientBuilder(),
+                Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private static Email simple(String to) {
-        return new Email(new Address("app@example.com", "Example App"), List.of(new Recipient(to, "Ada", "member-1")), null, null, null,
-                "Hello", "Hello Ada", null, null, null, null, null);
+        return new Email(
+                new Address("app@example.com", "Example App"),
+                List.of(new Recipient(to, "Ada", "member-1")),
+                null,
+                null,
+                null,
+                "Hello",
+                "Hello Ada",
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     private void answer(int status, String body, String... headers) {
@@ -69,12 +84,18 @@ class SendGridSenderTest {
     @Test
     void aFullEmailIsPostedAsOneMailSendRequestAndTheXMessageIdComesBack() {
         answer(202, "", "X-Message-Id", "LRzXl_NHStOGhQ4kofSm_A");
-        Email email = new Email(new Address("app@example.com", "Example App"),
+        Email email = new Email(
+                new Address("app@example.com", "Example App"),
                 List.of(new Recipient("ada@example.org", "Ada", "m-1"), new Recipient("bob@example.org", null, null)),
                 List.of(new Recipient("carol@example.org", "Carol", null)),
                 List.of(new Recipient("audit@example.com", null, null)),
-                new Address("support@example.com", "Support"), "Welcome", "Hello Ada", "<p>Hello Ada</p>",
-                Map.of("X-Campaign", "spring"), List.of("welcome", "onboarding"), Map.of("plan", "pro"),
+                new Address("support@example.com", "Support"),
+                "Welcome",
+                "Hello Ada",
+                "<p>Hello Ada</p>",
+                Map.of("X-Campaign", "spring"),
+                List.of("welcome", "onboarding"),
+                Map.of("plan", "pro"),
                 List.of(new Attachment("terms.txt", "text/plain", "SGVsbG8g\r\nV29ybGQ=")));
 
         DeliveryOutcome outcome = sender.send(new OutboundEmail(ID, 1, email));
@@ -104,8 +125,19 @@ class SendGridSenderTest {
     @Test
     void aMinimalEmailLeavesOutWhatItDoesNotHave() {
         answer(202, "", "X-Message-Id", "abc");
-        Email htmlOnly = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null, "Hi", null,
-                "<b>Hi</b>", null, null, null, null);
+        Email htmlOnly = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                null,
+                null,
+                "Hi",
+                null,
+                "<b>Hi</b>",
+                null,
+                null,
+                null,
+                null);
 
         sender.send(new OutboundEmail(ID, 1, htmlOnly));
 
@@ -121,9 +153,19 @@ class SendGridSenderTest {
     @Test
     void anAddressGivenTwiceIsSentOnceInItsMostVisibleRoleBecauseSendGridRefusesDuplicates() {
         answer(202, "", "X-Message-Id", "abc");
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")),
-                List.of(Recipient.of("ADA@example.org"), Recipient.of("bob@example.org")), List.of(Recipient.of("bob@example.org")), null,
-                "Hi", "Hi", null, null, List.of("a", "a", "b"), null, null);
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                List.of(Recipient.of("ADA@example.org"), Recipient.of("bob@example.org")),
+                List.of(Recipient.of("bob@example.org")),
+                null,
+                "Hi",
+                "Hi",
+                null,
+                null,
+                List.of("a", "a", "b"),
+                null,
+                null);
 
         sender.send(new OutboundEmail(ID, 1, email));
 
@@ -135,17 +177,43 @@ class SendGridSenderTest {
     @Test
     void atMostTenCategoriesAreSent() {
         answer(202, "", "X-Message-Id", "abc");
-        List<String> tags = java.util.stream.IntStream.range(0, 12).mapToObj(i -> "t" + i).toList();
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null, "Hi", "Hi", null,
-                null, tags, null, null);
+        List<String> tags =
+                java.util.stream.IntStream.range(0, 12).mapToObj(i -> "t" + i).toList();
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                null,
+                null,
+                "Hi",
+                "Hi",
+                null,
+                null,
+                tags,
+                null,
+                null);
 
-        assertThat(SendGridMail.of(new OutboundEmail(ID, 1, email)).categories()).hasSize(10).startsWith("t0").endsWith("t9");
+        assertThat(SendGridMail.of(new OutboundEmail(ID, 1, email)).categories())
+                .hasSize(10)
+                .startsWith("t0")
+                .endsWith("t9");
     }
 
     @Test
     void anEmailWithoutToRecipientsIsRefusedWithoutCallingSendGrid() {
-        Email bccOnly = new Email(Address.of("app@example.com"), null, null, List.of(Recipient.of("ada@example.org")), null, "Hi", "Hi",
-                null, null, null, null, null);
+        Email bccOnly = new Email(
+                Address.of("app@example.com"),
+                null,
+                null,
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                "Hi",
+                "Hi",
+                null,
+                null,
+                null,
+                null,
+                null);
 
         DeliveryOutcome outcome = sender.send(new OutboundEmail(ID, 1, bccOnly));
 
@@ -160,25 +228,36 @@ class SendGridSenderTest {
                 {"errors":[{"message":"The from email does not contain a valid address.","field":"from.email","help":"http://sendgrid.com/docs"},
                            {"message":"Invalid type. Expected: string, given: integer.","field":null}]}""");
 
-        assertThat(sender.send(new OutboundEmail(ID, 1, simple("ada@example.org")))).isEqualTo(new DeliveryOutcome.Rejected(
-                "sendgrid answered 400: from.email: The from email does not contain a valid address.; Invalid type. Expected: string, given: integer."));
+        assertThat(sender.send(new OutboundEmail(ID, 1, simple("ada@example.org"))))
+                .isEqualTo(
+                        new DeliveryOutcome.Rejected(
+                                "sendgrid answered 400: from.email: The from email does not contain a valid address.; Invalid type. Expected: string, given: integer."));
     }
 
     @Test
     void aWrongApiKeyIsRefused() {
-        answer(401, "{\"errors\":[{\"field\":null,\"message\":\"The provided authorization grant is invalid, expired, or revoked\"}]}");
+        answer(
+                401,
+                "{\"errors\":[{\"field\":null,\"message\":\"The provided authorization grant is invalid, expired, or revoked\"}]}");
 
-        assertThat(sender.send(new OutboundEmail(ID, 1, simple("ada@example.org")))).isEqualTo(new DeliveryOutcome.Rejected(
-                "sendgrid answered 401: The provided authorization grant is invalid, expired, or revoked"));
+        assertThat(sender.send(new OutboundEmail(ID, 1, simple("ada@example.org"))))
+                .isEqualTo(new DeliveryOutcome.Rejected(
+                        "sendgrid answered 401: The provided authorization grant is invalid, expired, or revoked"));
     }
 
     @Test
     void tooManyRequestsIsRetriedNotBeforeRetryAfter() {
-        answer(429, "{\"errors\":[{\"field\":null,\"message\":\"too many requests\"}]}", "Retry-After", "30",
-                "X-RateLimit-Reset", Long.toString(NOW.plusSeconds(90).getEpochSecond()));
+        answer(
+                429,
+                "{\"errors\":[{\"field\":null,\"message\":\"too many requests\"}]}",
+                "Retry-After",
+                "30",
+                "X-RateLimit-Reset",
+                Long.toString(NOW.plusSeconds(90).getEpochSecond()));
 
         assertThat(sender.send(new OutboundEmail(ID, 1, simple("ada@example.org"))))
-                .isEqualTo(new DeliveryOutcome.RetryLater("sendgrid answered 429: too many requests", NOW.plusSeconds(30)));
+                .isEqualTo(new DeliveryOutcome.RetryLater(
+                        "sendgrid answered 429: too many requests", NOW.plusSeconds(30)));
         // The HTTP client does not retry by itself (Apache's default would, after Retry-After):
         // when to send again is the operator's decision.
         fake.verify(1, postRequestedFor(urlEqualTo(PATH)));
@@ -186,11 +265,15 @@ class SendGridSenderTest {
 
     @Test
     void withoutRetryAfterTheRateLimitResetTellsWhenToRetry() {
-        answer(429, "{\"errors\":[{\"field\":null,\"message\":\"too many requests\"}]}",
-                "X-RateLimit-Reset", Long.toString(NOW.plusSeconds(90).getEpochSecond()));
+        answer(
+                429,
+                "{\"errors\":[{\"field\":null,\"message\":\"too many requests\"}]}",
+                "X-RateLimit-Reset",
+                Long.toString(NOW.plusSeconds(90).getEpochSecond()));
 
         assertThat(sender.send(new OutboundEmail(ID, 1, simple("ada@example.org"))))
-                .isEqualTo(new DeliveryOutcome.RetryLater("sendgrid answered 429: too many requests", NOW.plusSeconds(90)));
+                .isEqualTo(new DeliveryOutcome.RetryLater(
+                        "sendgrid answered 429: too many requests", NOW.plusSeconds(90)));
     }
 
     @Test
@@ -198,7 +281,8 @@ class SendGridSenderTest {
         answer(503, "<html>upstream unavailable</html>");
 
         assertThat(sender.send(new OutboundEmail(ID, 1, simple("ada@example.org"))))
-                .isEqualTo(new DeliveryOutcome.RetryLater("sendgrid answered 503: <html>upstream unavailable</html>", null));
+                .isEqualTo(new DeliveryOutcome.RetryLater(
+                        "sendgrid answered 503: <html>upstream unavailable</html>", null));
     }
 
     @Test
@@ -208,7 +292,8 @@ class SendGridSenderTest {
             closedPort = socket.getLocalPort();
         }
 
-        DeliveryOutcome outcome = sender("http://127.0.0.1:" + closedPort).send(new OutboundEmail(ID, 1, simple("ada@example.org")));
+        DeliveryOutcome outcome =
+                sender("http://127.0.0.1:" + closedPort).send(new OutboundEmail(ID, 1, simple("ada@example.org")));
 
         assertThat(outcome).isInstanceOf(DeliveryOutcome.RetryLater.class);
         assertThat(((DeliveryOutcome.RetryLater) outcome).reason()).startsWith("sendgrid unreachable");
@@ -218,17 +303,22 @@ class SendGridSenderTest {
     void anAcceptedSendWithoutXMessageIdIsStillAccepted() {
         answer(202, "");
 
-        assertThat(sender.send(new OutboundEmail(ID, 1, simple("ada@example.org")))).isEqualTo(new DeliveryOutcome.Accepted(null));
+        assertThat(sender.send(new OutboundEmail(ID, 1, simple("ada@example.org"))))
+                .isEqualTo(new DeliveryOutcome.Accepted(null));
     }
 
     @Test
     void theRateLimitResetIsUnixSecondsOrSecondsFromNow() {
-        assertThat(SendGridSender.rateLimitReset(Long.toString(NOW.getEpochSecond() + 60), NOW)).isEqualTo(NOW.plusSeconds(60));
+        assertThat(SendGridSender.rateLimitReset(Long.toString(NOW.getEpochSecond() + 60), NOW))
+                .isEqualTo(NOW.plusSeconds(60));
         assertThat(SendGridSender.rateLimitReset("60", NOW)).isEqualTo(NOW.plusSeconds(60));
-        assertThat(SendGridSender.rateLimitReset(Long.toString(NOW.getEpochSecond() - 60), NOW)).isNull();
+        assertThat(SendGridSender.rateLimitReset(Long.toString(NOW.getEpochSecond() - 60), NOW))
+                .isNull();
         assertThat(SendGridSender.rateLimitReset("soon", NOW)).isNull();
         assertThat(SendGridSender.rateLimitReset(null, NOW)).isNull();
-        assertThat(SendGridSender.rateLimitReset(Long.toString(Long.MAX_VALUE), NOW)).as("beyond Instant.MAX: unreadable, not thrown").isNull();
+        assertThat(SendGridSender.rateLimitReset(Long.toString(Long.MAX_VALUE), NOW))
+                .as("beyond Instant.MAX: unreadable, not thrown")
+                .isNull();
     }
 
     @Test

@@ -20,13 +20,13 @@ public final class SendGridTestKeys {
     static final String PRIVATE_KEY =
             "MEECAQAwEwYHKoZIzj0CAQYIKoZIzj0DAQcEJzAlAgEBBCBvJ6yYCgx0mflOBj3+J8ArvhqNIoJLPq7+np423uteNw==";
 
-    private SendGridTestKeys() {
-    }
+    private SendGridTestKeys() {}
 
     /** The {@code X-Twilio-Email-Event-Webhook-Signature} SendGrid would send: ECDSA over timestamp + body, DER, base64. */
     static String sign(String privateKeyBase64, String timestamp, byte[] body) {
         try {
-            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(privateKeyBase64)));
+            PrivateKey key = KeyFactory.getInstance("EC")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(privateKeyBase64)));
             Signature ecdsa = Signature.getInstance("SHA256withECDSA");
             ecdsa.initSign(key);
             ecdsa.update(timestamp.getBytes(StandardCharsets.UTF_8));

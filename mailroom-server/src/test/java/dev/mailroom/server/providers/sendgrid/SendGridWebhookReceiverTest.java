@@ -29,9 +29,10 @@ class SendGridWebhookReceiverTest {
     private static final String SG_MESSAGE_ID = X_MESSAGE_ID + ".filterdrecv-p3mdw1-756b745b58-kmzbl-18-5F5FC76C-9.0";
 
     private static SendGridWebhookReceiver receiver(String publicKey, Instant now) {
-        MailroomProperties mailroom = new MailroomProperties(null, null, null,
-                new MailroomProperties.Webhooks(Duration.ofMinutes(5), 5 * 1024 * 1024), null, null);
-        return new SendGridWebhookReceiver(new SendGridProperties(null, null, publicKey), mailroom, Clock.fixed(now, ZoneOffset.UTC));
+        MailroomProperties mailroom = new MailroomProperties(
+                null, null, null, new MailroomProperties.Webhooks(Duration.ofMinutes(5), 5 * 1024 * 1024), null, null);
+        return new SendGridWebhookReceiver(
+                new SendGridProperties(null, null, publicKey), mailroom, Clock.fixed(now, ZoneOffset.UTC));
     }
 
     private static List<ActivityReport> receive(String body) {
@@ -51,46 +52,85 @@ class SendGridWebhookReceiverTest {
 
     /** One event as SendGrid posts it, with our mailroom_id copied in from custom_args. */
     private static String event(String type, String eventId, String extra) {
-        return "{\"email\":\"ada@example.org\",\"timestamp\":1796817600,\"smtp-id\":\"<" + X_MESSAGE_ID + "@ismtpd0001p1lon1.sendgrid.net>\","
-                + "\"event\":\"" + type + "\",\"category\":[\"welcome\"],\"sg_event_id\":\"" + eventId + "\",\"sg_message_id\":\"" + SG_MESSAGE_ID
+        return "{\"email\":\"ada@example.org\",\"timestamp\":1796817600,\"smtp-id\":\"<" + X_MESSAGE_ID
+                + "@ismtpd0001p1lon1.sendgrid.net>\","
+                + "\"event\":\"" + type + "\",\"category\":[\"welcome\"],\"sg_event_id\":\"" + eventId
+                + "\",\"sg_message_id\":\"" + SG_MESSAGE_ID
                 + "\",\"mailroom_id\":\"" + MAILROOM_ID + "\"" + (extra.isEmpty() ? "" : "," + extra) + "}";
     }
 
     @Test
     void sendGridsPublishedTestVectorIsAcceptedAndReadAsADroppedEvent() {
         byte[] body = SendGridSignatureTest.OFFICIAL_PAYLOAD.getBytes(StandardCharsets.UTF_8);
-        SendGridWebhookReceiver receiver = receiver(SendGridSignatureTest.OFFICIAL_PUBLIC_KEY, SendGridSignatureTest.VECTOR_TIME);
+        SendGridWebhookReceiver receiver =
+                receiver(SendGridSignatureTest.OFFICIAL_PUBLIC_KEY, SendGridSignatureTest.VECTOR_TIME);
 
-        List<ActivityReport> reports = receiver.receive(signed(body, SendGridSignatureTest.OFFICIAL_TIMESTAMP, SendGridSignatureTest.OFFICIAL_SIGNATURE));
+        List<ActivityReport> reports = receiver.receive(
+                signed(body, SendGridSignatureTest.OFFICIAL_TIMESTAMP, SendGridSignatureTest.OFFICIAL_SIGNATURE));
 
-        assertThat(reports).containsExactly(ActivityReport.event(
-                Ids.providerEvent("sendgrid", "ZHJvcC0xMDk5NDkxOS1MUnpYbF9OSFN0T0doUTRrb2ZTbV9BLTA"), null, "LRzXl_NHStOGhQ4kofSm_A",
-                "sendgrid", MessageStatus.DROPPED, Instant.ofEpochSecond(1600112492), "hello@world.com", "dropped",
-                Map.of("reason", "Bounced Address")));
+        assertThat(reports)
+                .containsExactly(ActivityReport.event(
+                        Ids.providerEvent("sendgrid", "ZHJvcC0xMDk5NDkxOS1MUnpYbF9OSFN0T0doUTRrb2ZTbV9BLTA"),
+                        null,
+                        "LRzXl_NHStOGhQ4kofSm_A",
+                        "sendgrid",
+                        MessageStatus.DROPPED,
+                        Instant.ofEpochSecond(1600112492),
+                        "hello@world.com",
+                        "dropped",
+                        Map.of("reason", "Bounced Address")));
     }
 
     @Test
     void oneCallCarriesManyEventsEachMappedToItsStatus() {
-        String batch = "[" + String.join(",",
-                event("processed", "e-processed", ""),
-                event("dropped", "e-dropped", "\"reason\":\"Unsubscribed Address\",\"status\":\"5.0.0\""),
-                event("delivered", "e-delivered", "\"response\":\"250 2.0.0 OK\",\"tls\":1"),
-                event("deferred", "e-deferred", "\"response\":\"421 4.7.0 try again later\",\"attempt\":\"2\""),
-                event("bounce", "e-bounce", "\"type\":\"bounce\",\"status\":\"5.1.1\",\"reason\":\"550 5.1.1 unknown user\","
-                        + "\"bounce_classification\":\"Invalid Address\""),
-                event("bounce", "e-blocked", "\"type\":\"blocked\",\"status\":\"4.0.0\",\"reason\":\"421 rate limited\""),
-                event("open", "e-open", "\"useragent\":\"Mozilla/5.0\",\"ip\":\"192.0.2.1\",\"sg_machine_open\":true"),
-                event("click", "e-click", "\"useragent\":\"Mozilla/5.0\",\"url\":\"https://example.com/welcome\",\"url_offset\":{\"index\":0}"),
-                event("spamreport", "e-spam", ""),
-                event("unsubscribe", "e-unsub", ""),
-                event("group_unsubscribe", "e-group-unsub", "\"asm_group_id\":42,\"useragent\":\"Mozilla/5.0\"")) + "]\r\n";
+        String batch = "["
+                + String.join(
+                        ",",
+                        event("processed", "e-processed", ""),
+                        event("dropped", "e-dropped", "\"reason\":\"Unsubscribed Address\",\"status\":\"5.0.0\""),
+                        event("delivered", "e-delivered", "\"response\":\"250 2.0.0 OK\",\"tls\":1"),
+                        event("deferred", "e-deferred", "\"response\":\"421 4.7.0 try again later\",\"attempt\":\"2\""),
+                        event(
+                                "bounce",
+                                "e-bounce",
+                                "\"type\":\"bounce\",\"status\":\"5.1.1\",\"reason\":\"550 5.1.1 unknown user\","
+                                        + "\"bounce_classification\":\"Invalid Address\""),
+                        event(
+                                "bounce",
+                                "e-blocked",
+                                "\"type\":\"blocked\",\"status\":\"4.0.0\",\"reason\":\"421 rate limited\""),
+                        event(
+                                "open",
+                                "e-open",
+                                "\"useragent\":\"Mozilla/5.0\",\"ip\":\"192.0.2.1\",\"sg_machine_open\":true"),
+                        event(
+                                "click",
+                                "e-click",
+                                "\"useragent\":\"Mozilla/5.0\",\"url\":\"https://example.com/welcome\",\"url_offset\":{\"index\":0}"),
+                        event("spamreport", "e-spam", ""),
+                        event("unsubscribe", "e-unsub", ""),
+                        event(
+                                "group_unsubscribe",
+                                "e-group-unsub",
+                                "\"asm_group_id\":42,\"useragent\":\"Mozilla/5.0\""))
+                + "]\r\n";
 
         List<ActivityReport> reports = receive(batch);
 
-        assertThat(reports).extracting(ActivityReport::status).containsExactly(
-                MessageStatus.DISPATCHED, MessageStatus.DROPPED, MessageStatus.DELIVERED, MessageStatus.DEFERRED, MessageStatus.BOUNCED,
-                MessageStatus.BOUNCED, MessageStatus.OPENED, MessageStatus.CLICKED, MessageStatus.COMPLAINED, MessageStatus.UNSUBSCRIBED,
-                MessageStatus.UNSUBSCRIBED);
+        assertThat(reports)
+                .extracting(ActivityReport::status)
+                .containsExactly(
+                        MessageStatus.DISPATCHED,
+                        MessageStatus.DROPPED,
+                        MessageStatus.DELIVERED,
+                        MessageStatus.DEFERRED,
+                        MessageStatus.BOUNCED,
+                        MessageStatus.BOUNCED,
+                        MessageStatus.OPENED,
+                        MessageStatus.CLICKED,
+                        MessageStatus.COMPLAINED,
+                        MessageStatus.UNSUBSCRIBED,
+                        MessageStatus.UNSUBSCRIBED);
         assertThat(reports).allSatisfy(r -> {
             assertThat(r.messageId()).isEqualTo(MAILROOM_ID);
             assertThat(r.providerMessageId()).isEqualTo(X_MESSAGE_ID);
@@ -101,35 +141,62 @@ class SendGridWebhookReceiverTest {
             assertThat(r.retryAt()).isNull();
         });
         assertThat(reports.get(0).details()).isEmpty();
-        assertThat(reports.get(1).details()).containsOnly(entry("reason", "Unsubscribed Address"), entry("status", "5.0.0"));
+        assertThat(reports.get(1).details())
+                .containsOnly(entry("reason", "Unsubscribed Address"), entry("status", "5.0.0"));
         assertThat(reports.get(2).details()).containsOnly(entry("smtpResponse", "250 2.0.0 OK"));
-        assertThat(reports.get(3).details()).containsOnly(entry("reason", "421 4.7.0 try again later"), entry("deliveryAttempt", 2L));
-        assertThat(reports.get(4).details()).containsOnly(entry("bounceType", "hard"), entry("status", "5.1.1"),
-                entry("reason", "550 5.1.1 unknown user"), entry("classification", "Invalid Address"));
+        assertThat(reports.get(3).details())
+                .containsOnly(entry("reason", "421 4.7.0 try again later"), entry("deliveryAttempt", 2L));
+        assertThat(reports.get(4).details())
+                .containsOnly(
+                        entry("bounceType", "hard"),
+                        entry("status", "5.1.1"),
+                        entry("reason", "550 5.1.1 unknown user"),
+                        entry("classification", "Invalid Address"));
         assertThat(reports.get(5).details()).contains(entry("bounceType", "soft"), entry("reason", "421 rate limited"));
-        assertThat(reports.get(6).details()).containsOnly(entry("userAgent", "Mozilla/5.0"), entry("machineOpen", true));
-        assertThat(reports.get(7).details()).containsOnly(entry("url", "https://example.com/welcome"), entry("userAgent", "Mozilla/5.0"));
+        assertThat(reports.get(6).details())
+                .containsOnly(entry("userAgent", "Mozilla/5.0"), entry("machineOpen", true));
+        assertThat(reports.get(7).details())
+                .containsOnly(entry("url", "https://example.com/welcome"), entry("userAgent", "Mozilla/5.0"));
         assertThat(reports.get(10).details()).containsOnly(entry("asmGroupId", 42L));
-        assertThat(reports).extracting(ActivityReport::providerEvent).containsExactly("processed", "dropped", "delivered", "deferred",
-                "bounce", "bounce", "open", "click", "spamreport", "unsubscribe", "group_unsubscribe");
+        assertThat(reports)
+                .extracting(ActivityReport::providerEvent)
+                .containsExactly(
+                        "processed",
+                        "dropped",
+                        "delivered",
+                        "deferred",
+                        "bounce",
+                        "bounce",
+                        "open",
+                        "click",
+                        "spamreport",
+                        "unsubscribe",
+                        "group_unsubscribe");
     }
 
     @Test
     void theSendGridEventIdIsTheDeduplicationKey() {
-        String body = "[" + event("open", "e-1", "") + "," + event("open", "e-1", "") + "," + event("open", "e-2", "") + "]";
+        String body =
+                "[" + event("open", "e-1", "") + "," + event("open", "e-1", "") + "," + event("open", "e-2", "") + "]";
 
         List<ActivityReport> reports = receive(body);
 
-        assertThat(reports).extracting(ActivityReport::id)
-                .containsExactly(Ids.providerEvent("sendgrid", "e-1"), Ids.providerEvent("sendgrid", "e-1"), Ids.providerEvent("sendgrid", "e-2"));
+        assertThat(reports)
+                .extracting(ActivityReport::id)
+                .containsExactly(
+                        Ids.providerEvent("sendgrid", "e-1"),
+                        Ids.providerEvent("sendgrid", "e-1"),
+                        Ids.providerEvent("sendgrid", "e-2"));
     }
 
     @Test
     void withoutMailroomIdTheEventIsMatchedByTheMessageIdSendGridReturnedAtDispatch() {
-        String body = "[{\"email\":\"ada@example.org\",\"timestamp\":1796817600,\"event\":\"open\",\"sg_event_id\":\"e-open\","
-                + "\"sg_message_id\":\"" + SG_MESSAGE_ID + "\"},"
-                + "{\"email\":\"ada@example.org\",\"timestamp\":1796817600,\"event\":\"processed\",\"sg_event_id\":\"e-proc\","
-                + "\"smtp-id\":\"<" + X_MESSAGE_ID + "@ismtpd0001p1lon1.sendgrid.net>\",\"mailroom_id\":\"not-a-uuid\"}]";
+        String body =
+                "[{\"email\":\"ada@example.org\",\"timestamp\":1796817600,\"event\":\"open\",\"sg_event_id\":\"e-open\","
+                        + "\"sg_message_id\":\"" + SG_MESSAGE_ID + "\"},"
+                        + "{\"email\":\"ada@example.org\",\"timestamp\":1796817600,\"event\":\"processed\",\"sg_event_id\":\"e-proc\","
+                        + "\"smtp-id\":\"<" + X_MESSAGE_ID
+                        + "@ismtpd0001p1lon1.sendgrid.net>\",\"mailroom_id\":\"not-a-uuid\"}]";
 
         List<ActivityReport> reports = receive(body);
 
@@ -149,8 +216,9 @@ class SendGridWebhookReceiverTest {
 
     @Test
     void timestampsAndNumbersSentAsStringsAreRead() {
-        String body = "[{\"email\":\"ada@example.org\",\"timestamp\":\"1796817600\",\"event\":\"group_unsubscribe\",\"sg_event_id\":\"e\","
-                + "\"asm_group_id\":\"7\"}]";
+        String body =
+                "[{\"email\":\"ada@example.org\",\"timestamp\":\"1796817600\",\"event\":\"group_unsubscribe\",\"sg_event_id\":\"e\","
+                        + "\"asm_group_id\":\"7\"}]";
 
         ActivityReport report = receive(body).get(0);
 
@@ -160,8 +228,14 @@ class SendGridWebhookReceiverTest {
 
     @Test
     void anEventWithoutATimestampHappenedWhenItWasReceived() {
-        assertThat(receive("[{\"event\":\"delivered\",\"sg_event_id\":\"e\"}]").get(0).occurredAt()).isEqualTo(NOW);
-        assertThat(receive("[{\"event\":\"delivered\",\"sg_event_id\":\"e\",\"timestamp\":\"soon\"}]").get(0).occurredAt()).isEqualTo(NOW);
+        assertThat(receive("[{\"event\":\"delivered\",\"sg_event_id\":\"e\"}]")
+                        .get(0)
+                        .occurredAt())
+                .isEqualTo(NOW);
+        assertThat(receive("[{\"event\":\"delivered\",\"sg_event_id\":\"e\",\"timestamp\":\"soon\"}]")
+                        .get(0)
+                        .occurredAt())
+                .isEqualTo(NOW);
     }
 
     @Test
@@ -169,7 +243,9 @@ class SendGridWebhookReceiverTest {
         String a = "[{\"event\":\"delivered\",\"email\":\"ada@example.org\",\"timestamp\":1}]";
         String b = "[{\"event\":\"delivered\",\"email\":\"bob@example.org\",\"timestamp\":1}]";
 
-        assertThat(receive(a).get(0).id()).isEqualTo(receive(a).get(0).id()).isNotEqualTo(receive(b).get(0).id());
+        assertThat(receive(a).get(0).id())
+                .isEqualTo(receive(a).get(0).id())
+                .isNotEqualTo(receive(b).get(0).id());
     }
 
     @Test
@@ -179,9 +255,13 @@ class SendGridWebhookReceiverTest {
 
     @Test
     void aBodyThatIsNotAnArrayOfEventsIsMalformed() {
-        for (String body : List.of("{\"event\":\"delivered\"}", "not json", "[1, 2]", "[{\"email\":\"ada@example.org\"}]", "")) {
-            assertThatThrownBy(() -> receive(body)).as(body).isInstanceOfSatisfying(WebhookRejectedException.class,
-                    e -> assertThat(e.status()).isEqualTo(400));
+        for (String body :
+                List.of("{\"event\":\"delivered\"}", "not json", "[1, 2]", "[{\"email\":\"ada@example.org\"}]", "")) {
+            assertThatThrownBy(() -> receive(body))
+                    .as(body)
+                    .isInstanceOfSatisfying(
+                            WebhookRejectedException.class,
+                            e -> assertThat(e.status()).isEqualTo(400));
         }
     }
 

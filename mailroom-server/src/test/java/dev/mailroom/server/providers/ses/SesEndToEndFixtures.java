@@ -10,6 +10,7 @@ import org.springframework.test.context.DynamicPropertyRegistrar;
 class SesEndToEndFixtures {
     @Bean
     static DynamicPropertyRegistrar sesFakeUrl(WireMockServer providerFakes) {
-        return registry -> registry.add("mailroom.providers.ses.endpoint", () -> "http://127.0.0.1:" + providerFakes.port() + "/ses");
+        return registry -> registry.add(
+                "mailroom.providers.ses.endpoint", () -> "http://127.0.0.1:" + providerFakes.port() + "/ses");
     }
 }

@@ -36,8 +36,10 @@ class SesEndToEndTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     WireMockServer providerFakes;
+
     ApiClient api;
     private final SnsTestSigner signer = SnsTestSigner.testKey();
 
@@ -52,9 +54,13 @@ class SesEndToEndTest {
         String sesId = "0100018e" + UUID.randomUUID() + "-000000";
         // Specific to this test's recipient: the fake is shared with every other end-to-end test.
         providerFakes.stubFor(post(urlEqualTo(SEND_PATH))
-                .withHeader("Authorization", matching("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLETEST/\\d{8}/us-east-1/ses/aws4_request, .*"))
+                .withHeader(
+                        "Authorization",
+                        matching("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLETEST/\\d{8}/us-east-1/ses/aws4_request, .*"))
                 .withRequestBody(containing(recipient))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
                         .withBody("{\"MessageId\":\"" + sesId + "\"}")));
 
         String id = api.submit(ApiClient.email(recipient, "{\"provider\":\"ses\",\"tags\":[\"welcome\"]}"));
@@ -62,7 +68,8 @@ class SesEndToEndTest {
         JsonNode dispatched = awaitStatus(api, id, "DISPATCHED");
         assertThat(dispatched.get("provider").asString()).isEqualTo("ses");
         assertThat(dispatched.get("providerMessageId").asString()).isEqualTo(sesId);
-        List<LoggedRequest> sends = providerFakes.findAll(postRequestedFor(urlEqualTo(SEND_PATH)).withRequestBody(containing(recipient)));
+        List<LoggedRequest> sends =
+                providerFakes.findAll(postRequestedFor(urlEqualTo(SEND_PATH)).withRequestBody(containing(recipient)));
         assertThat(sends).hasSize(1);
         JsonNode sent = ApiClient.JSON.readTree(sends.get(0).getBodyAsString());
         assertThat(sent.at("/EmailTags/0/Name").asString()).isEqualTo("mailroom_id");
@@ -70,7 +77,8 @@ class SesEndToEndTest {
         assertThat(sent.get("ConfigurationSetName").asString()).isEqualTo("mailroom");
 
         String mail = SesEventFixtures.mailWithId(sesId, id, recipient);
-        assertThat(postEvent(SesEventFixtures.delivery(mail, recipient)).status()).isEqualTo(200);
+        assertThat(postEvent(SesEventFixtures.delivery(mail, recipient)).status())
+                .isEqualTo(200);
         awaitStatus(api, id, "DELIVERED");
         assertThat(postEvent(SesEventFixtures.open(mail)).status()).isEqualTo(200);
         awaitStatus(api, id, "OPENED");
@@ -78,24 +86,30 @@ class SesEndToEndTest {
         awaitStatus(api, id, "CLICKED");
 
         // Without our tag, as from a configuration set's event that lost it: matched by SES's message id.
-        assertThat(postEvent(SesEventFixtures.complaint(SesEventFixtures.mailWithId(sesId, null, recipient), recipient)).status()).isEqualTo(200);
+        assertThat(postEvent(SesEventFixtures.complaint(SesEventFixtures.mailWithId(sesId, null, recipient), recipient))
+                        .status())
+                .isEqualTo(200);
         JsonNode complained = awaitStatus(api, id, "COMPLAINED");
 
-        assertThat(statuses(complained)).contains("ACCEPTED", "QUEUED", "DISPATCHED", "DELIVERED", "OPENED", "CLICKED", "COMPLAINED");
+        assertThat(statuses(complained))
+                .contains("ACCEPTED", "QUEUED", "DISPATCHED", "DELIVERED", "OPENED", "CLICKED", "COMPLAINED");
         JsonNode complaint = activity(complained, "COMPLAINED");
         assertThat(complaint.get("provider").asString()).isEqualTo("ses");
         assertThat(complaint.get("recipient").asString()).isEqualTo(recipient);
         assertThat(complaint.at("/details/feedbackType").asString()).isEqualTo("abuse");
-        assertThat(activity(complained, "CLICKED").at("/details/url").asString()).isEqualTo("https://example.com/welcome?ref=email");
+        assertThat(activity(complained, "CLICKED").at("/details/url").asString())
+                .isEqualTo("https://example.com/welcome?ref=email");
     }
 
     @Test
     void aForgedSnsMessageIsRefused() {
-        Map<String, String> fields = SnsTestSigner.notification(SesEventFixtures.send(SesEventFixtures.mail(UUID.randomUUID().toString(),
-                "ada@example.org")), Instant.now());
+        Map<String, String> fields = SnsTestSigner.notification(
+                SesEventFixtures.send(SesEventFixtures.mail(UUID.randomUUID().toString(), "ada@example.org")),
+                Instant.now());
         String body = new String(signer.sign(fields)).replace("ada@example.org", "eve@example.org");
 
-        ApiClient.Response response = api.postRaw("/webhooks/ses", body.getBytes(), "Content-Type", "text/plain; charset=UTF-8");
+        ApiClient.Response response =
+                api.postRaw("/webhooks/ses", body.getBytes(), "Content-Type", "text/plain; charset=UTF-8");
 
         assertThat(response.status()).isEqualTo(401);
     }
@@ -103,12 +117,19 @@ class SesEndToEndTest {
     private ApiClient.Response postEvent(String sesEvent) {
         Map<String, String> fields = SnsTestSigner.notification(sesEvent, Instant.now());
         // As SNS posts: JSON with a text/plain content type, and its own headers.
-        return api.postRaw("/webhooks/ses", signer.sign(fields),
-                "Content-Type", "text/plain; charset=UTF-8",
-                "x-amz-sns-message-type", "Notification",
-                "x-amz-sns-message-id", fields.get("MessageId"),
-                "x-amz-sns-topic-arn", fields.get("TopicArn"),
-                "User-Agent", "Amazon Simple Notification Service Agent");
+        return api.postRaw(
+                "/webhooks/ses",
+                signer.sign(fields),
+                "Content-Type",
+                "text/plain; charset=UTF-8",
+                "x-amz-sns-message-type",
+                "Notification",
+                "x-amz-sns-message-id",
+                fields.get("MessageId"),
+                "x-amz-sns-topic-arn",
+                fields.get("TopicArn"),
+                "User-Agent",
+                "Amazon Simple Notification Service Agent");
     }
 
     private static JsonNode activity(JsonNode message, String status) {

@@ -9,8 +9,7 @@ package dev.mailroom.server.providers.ses;
 final class SesEventFixtures {
     static final String SES_ID = "EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000";
 
-    private SesEventFixtures() {
-    }
+    private SesEventFixtures() {}
 
     /** The common {@code mail} object; {@code mailroomId} null leaves our tag out (as identity notifications do). */
     static String mail(String mailroomId, String... destination) {
@@ -51,7 +50,8 @@ final class SesEventFixtures {
                 """.formatted(mail, list);
     }
 
-    static String bounce(String mail, String bounceType, String bounceSubType, String recipient, String diagnosticCode) {
+    static String bounce(
+            String mail, String bounceType, String bounceSubType, String recipient, String diagnosticCode) {
         return """
                 {"eventType":"Bounce","mail":%s,
                  "bounce":{"bounceType":"%s","bounceSubType":"%s",

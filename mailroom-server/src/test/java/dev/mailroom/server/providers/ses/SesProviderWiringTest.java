@@ -37,45 +37,63 @@ class SesProviderWiringTest {
 
     @Test
     void withARegionThereIsAnSesSenderAndAnSesWebhookReceiver() {
-        runner.withPropertyValues("mailroom.providers.ses.region=eu-west-1", "mailroom.providers.ses.access-key-id=AKIDEXAMPLETEST",
+        runner.withPropertyValues(
+                        "mailroom.providers.ses.region=eu-west-1",
+                        "mailroom.providers.ses.access-key-id=AKIDEXAMPLETEST",
                         "mailroom.providers.ses.secret-access-key=ses-test-secret")
                 .run(context -> {
                     assertThat(context.getBean(EmailSender.class).name()).isEqualTo("ses");
-                    assertThat(context.getBean(WebhookReceiver.class).provider()).isEqualTo("ses");
+                    assertThat(context.getBean(WebhookReceiver.class).provider())
+                            .isEqualTo("ses");
                 });
     }
 
     @Test
     void withoutARegionThereIsNoSesProvider() {
-        runner.withPropertyValues("mailroom.providers.ses.access-key-id=AKIDEXAMPLETEST", "mailroom.providers.ses.secret-access-key=x")
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(EmailSender.class).doesNotHaveBean(WebhookReceiver.class));
+        runner.withPropertyValues(
+                        "mailroom.providers.ses.access-key-id=AKIDEXAMPLETEST",
+                        "mailroom.providers.ses.secret-access-key=x")
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(EmailSender.class)
+                        .doesNotHaveBean(WebhookReceiver.class));
     }
 
     @Test
     void aWebhooksOnlyProcessHasTheReceiverButNoSender() {
         runner.withPropertyValues("mailroom.providers.ses.region=eu-west-1", "mailroom.roles=webhooks")
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(EmailSender.class).hasSingleBean(WebhookReceiver.class));
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(EmailSender.class)
+                        .hasSingleBean(WebhookReceiver.class));
     }
 
     @Test
     void aKeyIdWithoutItsSecretStopsTheStart() {
-        runner.withPropertyValues("mailroom.providers.ses.region=eu-west-1", "mailroom.providers.ses.access-key-id=AKIDEXAMPLETEST")
+        runner.withPropertyValues(
+                        "mailroom.providers.ses.region=eu-west-1",
+                        "mailroom.providers.ses.access-key-id=AKIDEXAMPLETEST")
                 .run(context -> assertThat(context).hasFailed());
     }
 
     @Test
     void topicArnsBindFromACommaSeparatedList() {
-        runner.withPropertyValues("mailroom.providers.ses.region=eu-west-1",
+        runner.withPropertyValues(
+                        "mailroom.providers.ses.region=eu-west-1",
                         "mailroom.providers.ses.topic-arns=arn:aws:sns:eu-west-1:123456789012:a, arn:aws:sns:eu-west-1:123456789012:b")
                 .run(context -> assertThat(context.getBean(SesProperties.class).topicArns())
-                        .containsExactly("arn:aws:sns:eu-west-1:123456789012:a", "arn:aws:sns:eu-west-1:123456789012:b"));
+                        .containsExactly(
+                                "arn:aws:sns:eu-west-1:123456789012:a", "arn:aws:sns:eu-west-1:123456789012:b"));
     }
 
     @Test
     void acceptAnyTopicIsOffUnlessSetExplicitly() {
         runner.withPropertyValues("mailroom.providers.ses.region=eu-west-1")
-                .run(context -> assertThat(context.getBean(SesProperties.class).acceptAnyTopic()).isFalse());
-        runner.withPropertyValues("mailroom.providers.ses.region=eu-west-1", "mailroom.providers.ses.accept-any-topic=true")
-                .run(context -> assertThat(context.getBean(SesProperties.class).acceptAnyTopic()).isTrue());
+                .run(context -> assertThat(context.getBean(SesProperties.class).acceptAnyTopic())
+                        .isFalse());
+        runner.withPropertyValues(
+                        "mailroom.providers.ses.region=eu-west-1", "mailroom.providers.ses.accept-any-topic=true")
+                .run(context -> assertThat(context.getBean(SesProperties.class).acceptAnyTopic())
+                        .isTrue());
     }
 }

@@ -59,7 +59,8 @@ class SesSenderTest {
 
     @BeforeAll
     static void startFake() {
-        ses = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        ses = new WireMockServer(
+                WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         ses.start();
     }
 
@@ -80,29 +81,46 @@ class SesSenderTest {
     }
 
     static SesProperties properties(String endpoint) {
-        return new SesProperties("us-east-1", endpoint, "AKIDEXAMPLETEST", "ses-test-secret", "mailroom", null, null, false);
+        return new SesProperties(
+                "us-east-1", endpoint, "AKIDEXAMPLETEST", "ses-test-secret", "mailroom", null, null, false);
     }
 
     @Test
     void aPlainEmailIsASignedSendEmailCallWithSimpleContentAndOurIdAsATag() {
         ses.stubFor(post(urlEqualTo(PATH))
-                .withHeader("Authorization", matching("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLETEST/\\d{8}/us-east-1/ses/aws4_request, "
-                        + "SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*x-amz-date[a-z0-9;-]*, Signature=[0-9a-f]{64}"))
+                .withHeader(
+                        "Authorization",
+                        matching(
+                                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLETEST/\\d{8}/us-east-1/ses/aws4_request, "
+                                        + "SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*x-amz-date[a-z0-9;-]*, Signature=[0-9a-f]{64}"))
                 .withHeader("X-Amz-Date", matching("\\d{8}T\\d{6}Z"))
                 .withHeader("Content-Type", containing("application/json"))
                 .withRequestBody(matchingJsonPath("$.FromEmailAddress"))
                 .withRequestBody(matchingJsonPath("$.EmailTags[?(@.Name == 'mailroom_id')]"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
                         .withHeader("x-amzn-RequestId", "8c6b2e1a-1111-4b0c-9f1e-000000000001")
                         .withBody("{\"MessageId\":\"0100018e3f7a9b2c-4b6f1d2e-1c2b-4a5d-9e8f-7a6b5c4d3e2f-000000\"}")));
-        OutboundEmail outbound = outbound(new Email(new Address("app@example.com", "Example App"),
-                List.of(new Recipient("ada@example.org", "Ada Lovelace", "m-1")), List.of(Recipient.of("grace@example.org")),
-                List.of(Recipient.of("audit@example.com")), Address.of("support@example.com"), "Welcome, Ada",
-                "Hello Ada", "<p>Hello Ada</p>", Map.of(), List.of("welcome", "plan.pro", "a:b"), Map.of(), List.of()));
+        OutboundEmail outbound = outbound(new Email(
+                new Address("app@example.com", "Example App"),
+                List.of(new Recipient("ada@example.org", "Ada Lovelace", "m-1")),
+                List.of(Recipient.of("grace@example.org")),
+                List.of(Recipient.of("audit@example.com")),
+                Address.of("support@example.com"),
+                "Welcome, Ada",
+                "Hello Ada",
+                "<p>Hello Ada</p>",
+                Map.of(),
+                List.of("welcome", "plan.pro", "a:b"),
+                Map.of(),
+                List.of()));
 
         DeliveryOutcome outcome = sender.send(outbound);
 
-        assertThat(outcome).isEqualTo(new DeliveryOutcome.Accepted("0100018e3f7a9b2c-4b6f1d2e-1c2b-4a5d-9e8f-7a6b5c4d3e2f-000000"));
+        assertThat(outcome)
+                .isEqualTo(
+                        new DeliveryOutcome.Accepted("0100018e3f7a9b2c-4b6f1d2e-1c2b-4a5d-9e8f-7a6b5c4d3e2f-000000"));
         JsonNode body = onlyRequestBody();
         assertThat(body.get("FromEmailAddress").asString()).isEqualTo("Example App <app@example.com>");
         assertThat(strings(body.at("/Destination/ToAddresses"))).containsExactly("Ada Lovelace <ada@example.org>");
@@ -110,8 +128,10 @@ class SesSenderTest {
         assertThat(strings(body.at("/Destination/BccAddresses"))).containsExactly("audit@example.com");
         assertThat(strings(body.get("ReplyToAddresses"))).containsExactly("support@example.com");
         assertThat(body.get("ConfigurationSetName").asString()).isEqualTo("mailroom");
-        assertThat(body.get("EmailTags").toString()).isEqualTo("[{\"Name\":\"mailroom_id\",\"Value\":\"" + outbound.messageId() + "\"},"
-                + "{\"Name\":\"welcome\",\"Value\":\"true\"},{\"Name\":\"plan_pro\",\"Value\":\"true\"},{\"Name\":\"a_b\",\"Value\":\"true\"}]");
+        assertThat(body.get("EmailTags").toString())
+                .isEqualTo(
+                        "[{\"Name\":\"mailroom_id\",\"Value\":\"" + outbound.messageId() + "\"},"
+                                + "{\"Name\":\"welcome\",\"Value\":\"true\"},{\"Name\":\"plan_pro\",\"Value\":\"true\"},{\"Name\":\"a_b\",\"Value\":\"true\"}]");
         JsonNode simple = body.at("/Content/Simple");
         assertThat(simple.at("/Subject/Data").asString()).isEqualTo("Welcome, Ada");
         assertThat(simple.at("/Subject/Charset").asString()).isEqualTo("UTF-8");
@@ -124,11 +144,20 @@ class SesSenderTest {
     void anEmailWithAttachmentsAndHeadersIsSentAsRawMimeWithoutABccHeader() throws Exception {
         acceptAll();
         byte[] csv = "id;name\n1;Ada\n".getBytes(StandardCharsets.UTF_8);
-        OutboundEmail outbound = outbound(new Email(new Address("app@example.com", "Zoë's App"),
-                List.of(Recipient.of("ada@example.org")), List.of(), List.of(Recipient.of("audit@example.com")), null,
-                "Your report: €12", "See the attachment", "<p>See the attachment</p>",
-                Map.of("X-Campaign", "spring-é"), List.of(), Map.of(),
-                List.of(new Attachment("report.csv", "text/csv", Base64.getEncoder().encodeToString(csv)))));
+        OutboundEmail outbound = outbound(new Email(
+                new Address("app@example.com", "Zoë's App"),
+                List.of(Recipient.of("ada@example.org")),
+                List.of(),
+                List.of(Recipient.of("audit@example.com")),
+                null,
+                "Your report: €12",
+                "See the attachment",
+                "<p>See the attachment</p>",
+                Map.of("X-Campaign", "spring-é"),
+                List.of(),
+                Map.of(),
+                List.of(new Attachment(
+                        "report.csv", "text/csv", Base64.getEncoder().encodeToString(csv)))));
 
         assertThat(sender.send(outbound)).isInstanceOf(DeliveryOutcome.Accepted.class);
 
@@ -139,7 +168,8 @@ class SesSenderTest {
         assertThat(from).startsWith("=?UTF-8?").endsWith("?= <app@example.com>");
         assertThat(new InternetAddress(from).getPersonal()).isEqualTo("Zoë's App");
         assertThat(strings(body.at("/Destination/BccAddresses"))).containsExactly("audit@example.com");
-        assertThat(body.at("/EmailTags/0/Value").asString()).isEqualTo(outbound.messageId().toString());
+        assertThat(body.at("/EmailTags/0/Value").asString())
+                .isEqualTo(outbound.messageId().toString());
         byte[] raw = Base64.getDecoder().decode(body.at("/Content/Raw/Data").asString());
         MimeMessage mime = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
         assertThat(mime.getSubject()).isEqualTo("Your report: €12");
@@ -147,7 +177,8 @@ class SesSenderTest {
         assertThat(mime.getHeader("Bcc")).isNull();
         assertThat(mime.getSentDate().toInstant()).isEqualTo(NOW);
         List<Part> parts = leaves(mime);
-        assertThat(parts).extracting(p -> p.getContentType().split(";")[0].toLowerCase())
+        assertThat(parts)
+                .extracting(p -> p.getContentType().split(";")[0].toLowerCase())
                 .containsExactly("text/plain", "text/html", "text/csv");
         Part attachment = parts.get(2);
         assertThat(attachment.getFileName()).isEqualTo("report.csv");
@@ -159,14 +190,16 @@ class SesSenderTest {
 
     @Test
     void throttlingIsRetriedLaterHonouringRetryAfter() {
-        ses.stubFor(post(urlEqualTo(PATH)).willReturn(sesError(429, "TooManyRequestsException", "Maximum sending rate exceeded.")
-                .withHeader("Retry-After", "7")));
+        ses.stubFor(post(urlEqualTo(PATH))
+                .willReturn(sesError(429, "TooManyRequestsException", "Maximum sending rate exceeded.")
+                        .withHeader("Retry-After", "7")));
 
         DeliveryOutcome outcome = sender.send(outbound(simpleEmail()));
 
         assertThat(outcome).isInstanceOf(DeliveryOutcome.RetryLater.class);
         DeliveryOutcome.RetryLater later = (DeliveryOutcome.RetryLater) outcome;
-        assertThat(later.reason()).isEqualTo("ses answered 429: TooManyRequestsException: Maximum sending rate exceeded.");
+        assertThat(later.reason())
+                .isEqualTo("ses answered 429: TooManyRequestsException: Maximum sending rate exceeded.");
         assertThat(later.notBefore()).isEqualTo(NOW.plusSeconds(7));
         // The operator owns retries: the SDK did not quietly try again.
         ses.verify(1, postRequestedFor(urlEqualTo(PATH)));
@@ -174,39 +207,59 @@ class SesSenderTest {
 
     @Test
     void aMessageRejectedIsRefusedForGoodWithSesReason() {
-        ses.stubFor(post(urlEqualTo(PATH)).willReturn(sesError(400, "MessageRejected",
-                "Email address is not verified. The following identities failed the check in region US-EAST-1: app@example.com")));
+        ses.stubFor(
+                post(urlEqualTo(PATH))
+                        .willReturn(
+                                sesError(
+                                        400,
+                                        "MessageRejected",
+                                        "Email address is not verified. The following identities failed the check in region US-EAST-1: app@example.com")));
 
         DeliveryOutcome outcome = sender.send(outbound(simpleEmail()));
 
-        assertThat(outcome).isEqualTo(new DeliveryOutcome.Rejected("ses answered 400: MessageRejected: Email address is not verified. "
-                + "The following identities failed the check in region US-EAST-1: app@example.com"));
+        assertThat(outcome)
+                .isEqualTo(new DeliveryOutcome.Rejected(
+                        "ses answered 400: MessageRejected: Email address is not verified. "
+                                + "The following identities failed the check in region US-EAST-1: app@example.com"));
     }
 
     @Test
     void aSendingQuotaExceededIsRetriedLater() {
-        ses.stubFor(post(urlEqualTo(PATH)).willReturn(sesError(400, "LimitExceededException", "Daily message quota exceeded.")));
+        ses.stubFor(post(urlEqualTo(PATH))
+                .willReturn(sesError(400, "LimitExceededException", "Daily message quota exceeded.")));
 
         DeliveryOutcome outcome = sender.send(outbound(simpleEmail()));
 
-        assertThat(outcome).isEqualTo(new DeliveryOutcome.RetryLater("ses answered 400: LimitExceededException: Daily message quota exceeded.", null));
+        assertThat(outcome)
+                .isEqualTo(new DeliveryOutcome.RetryLater(
+                        "ses answered 400: LimitExceededException: Daily message quota exceeded.", null));
     }
 
     @Test
     void sendingPausedAndAccountSuspendedAreRefusedForGood() {
-        ses.stubFor(post(urlEqualTo(PATH)).willReturn(sesError(400, "SendingPausedException",
-                "Sending is paused for this account. For more information, please check the AWS console.")));
-        assertThat(sender.send(outbound(simpleEmail()))).isInstanceOf(DeliveryOutcome.Rejected.class)
-                .extracting(o -> ((DeliveryOutcome.Rejected) o).reason()).asString().contains("SendingPausedException");
+        ses.stubFor(post(urlEqualTo(PATH))
+                .willReturn(sesError(
+                        400,
+                        "SendingPausedException",
+                        "Sending is paused for this account. For more information, please check the AWS console.")));
+        assertThat(sender.send(outbound(simpleEmail())))
+                .isInstanceOf(DeliveryOutcome.Rejected.class)
+                .extracting(o -> ((DeliveryOutcome.Rejected) o).reason())
+                .asString()
+                .contains("SendingPausedException");
 
-        ses.stubFor(post(urlEqualTo(PATH)).willReturn(sesError(400, "AccountSuspendedException", "Account suspended.")));
-        assertThat(sender.send(outbound(simpleEmail()))).isEqualTo(
-                new DeliveryOutcome.Rejected("ses answered 400: AccountSuspendedException: Account suspended."));
+        ses.stubFor(
+                post(urlEqualTo(PATH)).willReturn(sesError(400, "AccountSuspendedException", "Account suspended.")));
+        assertThat(sender.send(outbound(simpleEmail())))
+                .isEqualTo(new DeliveryOutcome.Rejected(
+                        "ses answered 400: AccountSuspendedException: Account suspended."));
     }
 
     @Test
     void aServerErrorIsRetriedLater() {
-        ses.stubFor(post(urlEqualTo(PATH)).willReturn(sesError(500, "InternalFailure", "The request processing has failed because of an unknown error.")));
+        ses.stubFor(post(urlEqualTo(PATH))
+                .willReturn(sesError(
+                        500, "InternalFailure", "The request processing has failed because of an unknown error.")));
 
         DeliveryOutcome outcome = sender.send(outbound(simpleEmail()));
 
@@ -221,7 +274,8 @@ class SesSenderTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             freePort = socket.getLocalPort();
         }
-        try (SesSender unreachable = new SesSender(properties("http://127.0.0.1:" + freePort), Clock.fixed(NOW, ZoneOffset.UTC))) {
+        try (SesSender unreachable =
+                new SesSender(properties("http://127.0.0.1:" + freePort), Clock.fixed(NOW, ZoneOffset.UTC))) {
             DeliveryOutcome outcome = unreachable.send(outbound(simpleEmail()));
 
             assertThat(outcome).isInstanceOf(DeliveryOutcome.RetryLater.class);
@@ -234,15 +288,28 @@ class SesSenderTest {
         acceptAll();
         sender.send(outbound(simpleEmail()));
 
-        assertThat(properties("http://x").toString()).doesNotContain("ses-test-secret").contains("****");
+        assertThat(properties("http://x").toString())
+                .doesNotContain("ses-test-secret")
+                .contains("****");
         LoggedRequest request = ses.findAll(postRequestedFor(urlEqualTo(PATH))).get(0);
         assertThat(request.getHeaders().all().toString()).doesNotContain("ses-test-secret");
         assertThat(request.getBodyAsString()).doesNotContain("ses-test-secret");
     }
 
     static Email simpleEmail() {
-        return new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), List.of(), List.of(), null,
-                "Hello", "Hello from the tests", null, Map.of(), List.of(), Map.of(), List.of());
+        return new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                List.of(),
+                List.of(),
+                null,
+                "Hello",
+                "Hello from the tests",
+                null,
+                Map.of(),
+                List.of(),
+                Map.of(),
+                List.of());
     }
 
     private static OutboundEmail outbound(Email email) {
@@ -250,13 +317,18 @@ class SesSenderTest {
     }
 
     private static void acceptAll() {
-        ses.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody("{\"MessageId\":\"0100-accepted\"}")));
+        ses.stubFor(post(urlEqualTo(PATH))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"MessageId\":\"0100-accepted\"}")));
     }
 
     /** An SES error as the REST-JSON protocol carries it: the code in x-amzn-ErrorType, the message in the body. */
-    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder sesError(int status, String code, String message) {
-        return aResponse().withStatus(status)
+    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder sesError(
+            int status, String code, String message) {
+        return aResponse()
+                .withStatus(status)
                 .withHeader("Content-Type", "application/json")
                 .withHeader("x-amzn-RequestId", "8c6b2e1a-2222-4b0c-9f1e-000000000002")
                 .withHeader("x-amzn-ErrorType", code)
@@ -264,9 +336,11 @@ class SesSenderTest {
     }
 
     private static JsonNode onlyRequestBody() {
-        List<LoggedRequest> requests = ses.findAll(postRequestedFor(urlEqualTo(PATH)).withHeader("Content-Type", containing("json")));
+        List<LoggedRequest> requests =
+                ses.findAll(postRequestedFor(urlEqualTo(PATH)).withHeader("Content-Type", containing("json")));
         assertThat(requests).hasSize(1);
-        assertThat(requests.get(0).getHeader("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLETEST/");
+        assertThat(requests.get(0).getHeader("Authorization"))
+                .startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLETEST/");
         return JSON.readTree(requests.get(0).getBodyAsString());
     }
 

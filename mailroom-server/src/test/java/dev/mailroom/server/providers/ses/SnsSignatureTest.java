@@ -57,7 +57,8 @@ class SnsSignatureTest {
 
     @BeforeAll
     static void startCertificateHost() {
-        certificateHost = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        certificateHost = new WireMockServer(
+                WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         certificateHost.start();
     }
 
@@ -68,12 +69,18 @@ class SnsSignatureTest {
 
     /** Production rules, certificates only from the committed cache directory: nothing is downloaded. */
     private static SnsSignatureVerifier offline() {
-        return new SnsSignatureVerifier(new SnsCertificates(CACHE_DIR, ProviderHttpClients.newRestClientBuilder().build(), SnsEndpoints.AWS), TOLERANCE);
+        return new SnsSignatureVerifier(
+                new SnsCertificates(
+                        CACHE_DIR, ProviderHttpClients.newRestClientBuilder().build(), SnsEndpoints.AWS),
+                TOLERANCE);
     }
 
     /** Certificates from the local fake certificate host (any http://127.0.0.1 URL ending .pem), no cache directory. */
     private static SnsSignatureVerifier downloading() {
-        return new SnsSignatureVerifier(new SnsCertificates(null, ProviderHttpClients.newRestClientBuilder().build(), LOCAL_HOSTS), TOLERANCE);
+        return new SnsSignatureVerifier(
+                new SnsCertificates(
+                        null, ProviderHttpClients.newRestClientBuilder().build(), LOCAL_HOSTS),
+                TOLERANCE);
     }
 
     static final SnsEndpoints LOCAL_HOSTS = new SnsEndpoints() {
@@ -89,12 +96,19 @@ class SnsSignatureTest {
     };
 
     @ParameterizedTest
-    @ValueSource(strings = {"php-signature-v1.json", "php-signature-v2.json", "php-signature-v1-subject.json",
-            "php-signature-v2-subject.json", "java-sdk-v1-signature-v1.json"})
+    @ValueSource(
+            strings = {
+                "php-signature-v1.json",
+                "php-signature-v2.json",
+                "php-signature-v1-subject.json",
+                "php-signature-v2-subject.json",
+                "java-sdk-v1-signature-v1.json"
+            })
     void publishedAwsVectorsVerifyAtTheirOwnTime(String vector) throws IOException {
         SnsMessage message = SnsMessage.parse(vector(vector));
 
-        assertThatCode(() -> offline().verify(message, message.sentAt().plusSeconds(30))).doesNotThrowAnyException();
+        assertThatCode(() -> offline().verify(message, message.sentAt().plusSeconds(30)))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -163,7 +177,8 @@ class SnsSignatureTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         SnsTestSigner impostor = new SnsTestSigner(generator.generateKeyPair().getPrivate());
-        SnsMessage message = SnsMessage.parse(impostor.sign(SnsTestSigner.notification("{\"eventType\":\"Send\"}", NOW)));
+        SnsMessage message =
+                SnsMessage.parse(impostor.sign(SnsTestSigner.notification("{\"eventType\":\"Send\"}", NOW)));
 
         assertUnauthenticated(() -> offline().verify(message, NOW), "signature does not match");
     }
@@ -186,8 +201,10 @@ class SnsSignatureTest {
 
     @Test
     void aMessageOlderThanSnsRedeliversIsRefusedButOneWithinTheHourIsAccepted() {
-        SnsMessage stale = SnsMessage.parse(signer.sign(SnsTestSigner.notification("{}", NOW.minus(Duration.ofMinutes(66)))));
-        SnsMessage retried = SnsMessage.parse(signer.sign(SnsTestSigner.notification("{}", NOW.minus(Duration.ofMinutes(59)))));
+        SnsMessage stale =
+                SnsMessage.parse(signer.sign(SnsTestSigner.notification("{}", NOW.minus(Duration.ofMinutes(66)))));
+        SnsMessage retried =
+                SnsMessage.parse(signer.sign(SnsTestSigner.notification("{}", NOW.minus(Duration.ofMinutes(59)))));
 
         assertUnauthenticated(() -> offline().verify(stale, NOW), "too old");
         assertThatCode(() -> offline().verify(retried, NOW)).doesNotThrowAnyException();
@@ -195,28 +212,31 @@ class SnsSignatureTest {
 
     @Test
     void aMessageFromTheFutureIsRefused() {
-        SnsMessage message = SnsMessage.parse(signer.sign(SnsTestSigner.notification("{}", NOW.plus(Duration.ofMinutes(6)))));
+        SnsMessage message =
+                SnsMessage.parse(signer.sign(SnsTestSigner.notification("{}", NOW.plus(Duration.ofMinutes(6)))));
 
         assertUnauthenticated(() -> offline().verify(message, NOW), "in the future");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "http://sns.us-east-1.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
-            "https://sns.us-east-1.amazonaws.com.evil.example/SimpleNotificationService-mailroom-test.pem",
-            "https://s3.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
-            "https://my-bucket.s3.us-east-1.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
-            // Bucket-shaped: S3 serves a bucket named "sns" (or anything) under these hosts.
-            "https://sns.s3.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
-            "https://sns.s3-external-1.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
-            "https://sns.s3-website-us-east-1.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
-            "https://sns.s3-us-west-2.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
-            "https://sns.my-bucket.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
-            "https://sns.us-east-1.amazonaws.com.cn.evil.example/SimpleNotificationService-mailroom-test.pem",
-            "https://sns.us-east-1.amazonaws.com:8443/SimpleNotificationService-mailroom-test.pem",
-            "https://attacker@sns.us-east-1.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
-            "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-mailroom-test.crt",
-            "file:///etc/SimpleNotificationService-mailroom-test.pem"})
+    @ValueSource(
+            strings = {
+                "http://sns.us-east-1.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
+                "https://sns.us-east-1.amazonaws.com.evil.example/SimpleNotificationService-mailroom-test.pem",
+                "https://s3.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
+                "https://my-bucket.s3.us-east-1.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
+                // Bucket-shaped: S3 serves a bucket named "sns" (or anything) under these hosts.
+                "https://sns.s3.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
+                "https://sns.s3-external-1.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
+                "https://sns.s3-website-us-east-1.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
+                "https://sns.s3-us-west-2.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
+                "https://sns.my-bucket.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
+                "https://sns.us-east-1.amazonaws.com.cn.evil.example/SimpleNotificationService-mailroom-test.pem",
+                "https://sns.us-east-1.amazonaws.com:8443/SimpleNotificationService-mailroom-test.pem",
+                "https://attacker@sns.us-east-1.amazonaws.com/SimpleNotificationService-mailroom-test.pem",
+                "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-mailroom-test.crt",
+                "file:///etc/SimpleNotificationService-mailroom-test.pem"
+            })
     void certificatesAreOnlyTakenFromSnsHostsOverHttps(String url) {
         // The cache directory has this file name: the URL is refused before it is even looked up.
         Map<String, String> fields = SnsTestSigner.notification("{}", NOW);
@@ -227,27 +247,44 @@ class SnsSignatureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sns.us-east-1.amazonaws.com", "sns.eu-central-1.amazonaws.com", "sns.ap-southeast-2.amazonaws.com",
-            "sns.il-central-1.amazonaws.com", "sns.us-gov-west-1.amazonaws.com", "sns.cn-north-1.amazonaws.com.cn",
-            "sns.cn-northwest-1.amazonaws.com.cn", "SNS.US-EAST-1.AMAZONAWS.COM"})
+    @ValueSource(
+            strings = {
+                "sns.us-east-1.amazonaws.com",
+                "sns.eu-central-1.amazonaws.com",
+                "sns.ap-southeast-2.amazonaws.com",
+                "sns.il-central-1.amazonaws.com",
+                "sns.us-gov-west-1.amazonaws.com",
+                "sns.cn-north-1.amazonaws.com.cn",
+                "sns.cn-northwest-1.amazonaws.com.cn",
+                "SNS.US-EAST-1.AMAZONAWS.COM"
+            })
     void theRegionalSnsHostsOfEveryPartitionAreSnsHosts(String host) {
-        assertThat(SnsEndpoints.AWS.trustsCertificateUrl(URI.create("https://" + host + "/SimpleNotificationService-1.pem"))).isTrue();
+        assertThat(SnsEndpoints.AWS.trustsCertificateUrl(
+                        URI.create("https://" + host + "/SimpleNotificationService-1.pem")))
+                .isTrue();
     }
 
     @Test
     void aCertificateUrlThatFailedIsNotFetchedAgainForAWhile() {
-        certificateHost.stubFor(get(urlEqualTo("/gone/SimpleNotificationService-y.pem")).willReturn(aResponse().withStatus(404)));
-        certificateHost.stubFor(get(urlEqualTo("/flaky/SimpleNotificationService-y.pem")).willReturn(aResponse().withStatus(503)));
+        certificateHost.stubFor(get(urlEqualTo("/gone/SimpleNotificationService-y.pem"))
+                .willReturn(aResponse().withStatus(404)));
+        certificateHost.stubFor(get(urlEqualTo("/flaky/SimpleNotificationService-y.pem"))
+                .willReturn(aResponse().withStatus(503)));
         Map<String, String> fields = SnsTestSigner.notification("{}", NOW);
-        fields.put("SigningCertURL", "http://127.0.0.1:" + certificateHost.port() + "/gone/SimpleNotificationService-y.pem");
+        fields.put(
+                "SigningCertURL",
+                "http://127.0.0.1:" + certificateHost.port() + "/gone/SimpleNotificationService-y.pem");
         SnsMessage gone = SnsMessage.parse(signer.sign(fields));
-        fields.put("SigningCertURL", "http://127.0.0.1:" + certificateHost.port() + "/flaky/SimpleNotificationService-y.pem");
+        fields.put(
+                "SigningCertURL",
+                "http://127.0.0.1:" + certificateHost.port() + "/flaky/SimpleNotificationService-y.pem");
         SnsMessage flaky = SnsMessage.parse(signer.sign(fields));
         SnsSignatureVerifier verifier = downloading();
 
         for (int i = 0; i < 5; i++) {
             assertUnauthenticated(() -> verifier.verify(gone, NOW), "404");
-            assertThatThrownBy(() -> verifier.verify(flaky, NOW)).isInstanceOf(SnsCertificates.SnsCertificateUnavailableException.class)
+            assertThatThrownBy(() -> verifier.verify(flaky, NOW))
+                    .isInstanceOf(SnsCertificates.SnsCertificateUnavailableException.class)
                     .hasMessageContaining("503");
         }
 
@@ -258,24 +295,35 @@ class SnsSignatureTest {
     @Test
     void aCertificateNotInTheCacheDirectoryIsDownloadedOnceAndRemembered() throws IOException {
         certificateHost.stubFor(get(urlEqualTo("/php/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem"))
-                .willReturn(aResponse().withStatus(200).withBody(Files.readAllBytes(CACHE_DIR.resolve("SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem")))));
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withBody(Files.readAllBytes(
+                                CACHE_DIR.resolve("SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem")))));
         SnsSignatureVerifier verifier = downloading();
         for (String vector : new String[] {"php-signature-v1.json", "php-signature-v2-subject.json"}) {
             ObjectNode node = (ObjectNode) JSON.readTree(vector(vector));
             // SigningCertURL is not part of what SNS signs, so it can be pointed at the fake host.
-            node.put("SigningCertURL", "http://127.0.0.1:" + certificateHost.port() + "/php/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem");
+            node.put(
+                    "SigningCertURL",
+                    "http://127.0.0.1:" + certificateHost.port()
+                            + "/php/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem");
             SnsMessage message = SnsMessage.parse(JSON.writeValueAsBytes(node));
 
             assertThatCode(() -> verifier.verify(message, message.sentAt())).doesNotThrowAnyException();
         }
-        certificateHost.verify(1, getRequestedFor(urlEqualTo("/php/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem")));
+        certificateHost.verify(
+                1, getRequestedFor(urlEqualTo("/php/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem")));
     }
 
     @Test
     void theCacheDirectoryIsUsedBeforeAnyDownload() {
-        SnsSignatureVerifier verifier = new SnsSignatureVerifier(new SnsCertificates(CACHE_DIR, ProviderHttpClients.newRestClientBuilder().build(), LOCAL_HOSTS), TOLERANCE);
+        SnsSignatureVerifier verifier = new SnsSignatureVerifier(
+                new SnsCertificates(
+                        CACHE_DIR, ProviderHttpClients.newRestClientBuilder().build(), LOCAL_HOSTS),
+                TOLERANCE);
         Map<String, String> fields = SnsTestSigner.notification("{}", NOW);
-        fields.put("SigningCertURL", "http://127.0.0.1:" + certificateHost.port() + "/cached/" + SnsTestSigner.CERT_FILE);
+        fields.put(
+                "SigningCertURL", "http://127.0.0.1:" + certificateHost.port() + "/cached/" + SnsTestSigner.CERT_FILE);
         SnsMessage message = SnsMessage.parse(signer.sign(fields));
 
         assertThatCode(() -> verifier.verify(message, NOW)).doesNotThrowAnyException();
@@ -286,9 +334,12 @@ class SnsSignatureTest {
     void aDownloadedCertificateMustBeIssuedToSns() throws IOException {
         // Our test certificate is for sns.amazonaws.com.test: trusted in the cache directory, not from the network.
         certificateHost.stubFor(get(urlEqualTo("/other/" + SnsTestSigner.CERT_FILE))
-                .willReturn(aResponse().withStatus(200).withBody(Files.readAllBytes(CACHE_DIR.resolve(SnsTestSigner.CERT_FILE)))));
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withBody(Files.readAllBytes(CACHE_DIR.resolve(SnsTestSigner.CERT_FILE)))));
         Map<String, String> fields = SnsTestSigner.notification("{}", NOW);
-        fields.put("SigningCertURL", "http://127.0.0.1:" + certificateHost.port() + "/other/" + SnsTestSigner.CERT_FILE);
+        fields.put(
+                "SigningCertURL", "http://127.0.0.1:" + certificateHost.port() + "/other/" + SnsTestSigner.CERT_FILE);
         SnsMessage message = SnsMessage.parse(signer.sign(fields));
 
         assertUnauthenticated(() -> downloading().verify(message, NOW), "not issued to SNS");
@@ -296,17 +347,24 @@ class SnsSignatureTest {
 
     @Test
     void aCertificateUrlThatDoesNotExistIsRefusedAndAnUnreachableOneIsOurProblem() {
-        certificateHost.stubFor(get(urlEqualTo("/missing/SimpleNotificationService-x.pem")).willReturn(aResponse().withStatus(404)));
-        certificateHost.stubFor(get(urlEqualTo("/down/SimpleNotificationService-x.pem")).willReturn(aResponse().withStatus(503)));
+        certificateHost.stubFor(get(urlEqualTo("/missing/SimpleNotificationService-x.pem"))
+                .willReturn(aResponse().withStatus(404)));
+        certificateHost.stubFor(get(urlEqualTo("/down/SimpleNotificationService-x.pem"))
+                .willReturn(aResponse().withStatus(503)));
         Map<String, String> fields = SnsTestSigner.notification("{}", NOW);
-        fields.put("SigningCertURL", "http://127.0.0.1:" + certificateHost.port() + "/missing/SimpleNotificationService-x.pem");
+        fields.put(
+                "SigningCertURL",
+                "http://127.0.0.1:" + certificateHost.port() + "/missing/SimpleNotificationService-x.pem");
         SnsMessage missing = SnsMessage.parse(signer.sign(fields));
-        fields.put("SigningCertURL", "http://127.0.0.1:" + certificateHost.port() + "/down/SimpleNotificationService-x.pem");
+        fields.put(
+                "SigningCertURL",
+                "http://127.0.0.1:" + certificateHost.port() + "/down/SimpleNotificationService-x.pem");
         SnsMessage down = SnsMessage.parse(signer.sign(fields));
 
         assertUnauthenticated(() -> downloading().verify(missing, NOW), "answered 404");
         // Not a 401: the webhook controller answers 5xx and SNS redelivers later.
-        assertThatThrownBy(() -> downloading().verify(down, NOW)).isInstanceOf(SnsCertificates.SnsCertificateUnavailableException.class);
+        assertThatThrownBy(() -> downloading().verify(down, NOW))
+                .isInstanceOf(SnsCertificates.SnsCertificateUnavailableException.class);
     }
 
     static byte[] vector(String name) throws IOException {
@@ -316,8 +374,10 @@ class SnsSignatureTest {
     }
 
     static void assertUnauthenticated(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String reason) {
-        assertThatThrownBy(call).isInstanceOf(WebhookRejectedException.class)
-                .satisfies(e -> assertThat(((WebhookRejectedException) e).status()).isEqualTo(401))
+        assertThatThrownBy(call)
+                .isInstanceOf(WebhookRejectedException.class)
+                .satisfies(
+                        e -> assertThat(((WebhookRejectedException) e).status()).isEqualTo(401))
                 .hasMessageContaining(reason);
     }
 }

@@ -53,7 +53,9 @@ final class SnsTestSigner {
         fields.put("Timestamp", timestamp.toString());
         fields.put("SignatureVersion", "2");
         fields.put("SigningCertURL", SNS_CERT_URL);
-        fields.put("UnsubscribeURL", "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=" + TOPIC + ":0f6b1c2d");
+        fields.put(
+                "UnsubscribeURL",
+                "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=" + TOPIC + ":0f6b1c2d");
         return fields;
     }
 
@@ -63,7 +65,10 @@ final class SnsTestSigner {
         fields.put("MessageId", UUID.randomUUID().toString());
         fields.put("Token", "2336412f37fb687f5d51e6e2425dacbba9e4fe3e3b1d1a5f2a1b0c9d8e7f6a5b");
         fields.put("TopicArn", TOPIC);
-        fields.put("Message", "You have chosen to subscribe to the topic " + TOPIC + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.");
+        fields.put(
+                "Message",
+                "You have chosen to subscribe to the topic " + TOPIC
+                        + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.");
         fields.put("SubscribeURL", subscribeUrl);
         fields.put("Timestamp", timestamp.toString());
         fields.put("SignatureVersion", "1");
@@ -89,7 +94,8 @@ final class SnsTestSigner {
             }
         }
         try {
-            Signature signer = Signature.getInstance("1".equals(fields.get("SignatureVersion")) ? "SHA1withRSA" : "SHA256withRSA");
+            Signature signer =
+                    Signature.getInstance("1".equals(fields.get("SignatureVersion")) ? "SHA1withRSA" : "SHA256withRSA");
             signer.initSign(key);
             signer.update(s.toString().getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(signer.sign());

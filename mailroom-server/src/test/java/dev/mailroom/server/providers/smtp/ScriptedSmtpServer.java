@@ -80,7 +80,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     private void converse(Socket client) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+        BufferedReader in =
+                new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
         OutputStream out = client.getOutputStream();
         String greeting = script.get("GREETING");
         if (greeting == null) {

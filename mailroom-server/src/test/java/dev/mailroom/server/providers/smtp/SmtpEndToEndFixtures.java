@@ -18,6 +18,7 @@ class SmtpEndToEndFixtures {
 
     @Bean
     static DynamicPropertyRegistrar smtpRelayPort(GreenMail greenMail) {
-        return registry -> registry.add("mailroom.providers.smtp.port", () -> greenMail.getSmtp().getPort());
+        return registry -> registry.add(
+                "mailroom.providers.smtp.port", () -> greenMail.getSmtp().getPort());
     }
 }

@@ -15,8 +15,7 @@ import java.util.UUID;
 final class SmtpFixtures {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2030-01-02T03:04:05Z"), ZoneOffset.UTC);
 
-    private SmtpFixtures() {
-    }
+    private SmtpFixtures() {}
 
     /** A sender for a relay on localhost without authentication. */
     static SmtpSender sender(int port) {
@@ -25,14 +24,27 @@ final class SmtpFixtures {
 
     static SmtpSender sender(int port, String username, String password, boolean starttls, Duration readTimeout) {
         // The test relays run on loopback: a login without STARTTLS is allowed there, explicitly.
-        return new SmtpSender(new SmtpProperties("localhost", port, username, password, starttls, Duration.ofSeconds(2), readTimeout,
-                true), CLOCK);
+        return new SmtpSender(
+                new SmtpProperties(
+                        "localhost", port, username, password, starttls, Duration.ofSeconds(2), readTimeout, true),
+                CLOCK);
     }
 
     /** A plain text email from app@example.com to ada@example.org. */
     static Email plain() {
-        return new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null,
-                "Welcome", "Hello Ada", null, null, null, null, null);
+        return new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                null,
+                null,
+                "Welcome",
+                "Hello Ada",
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     static OutboundEmail outbound(Email email) {

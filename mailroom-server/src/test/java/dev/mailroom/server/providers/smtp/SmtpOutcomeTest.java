@@ -33,8 +33,19 @@ class SmtpOutcomeTest {
             .withConfiguration(GreenMailConfiguration.aConfig().withUser("relay@example.com", "relay-user", PASSWORD));
 
     private static Email twoRecipients() {
-        return new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org"), Recipient.of("gone@example.org")),
-                null, null, null, "Welcome", "Hello", null, null, null, null, null);
+        return new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org"), Recipient.of("gone@example.org")),
+                null,
+                null,
+                null,
+                "Welcome",
+                "Hello",
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     private static String reason(DeliveryOutcome outcome) {
@@ -64,7 +75,8 @@ class SmtpOutcomeTest {
 
     @Test
     void theRightPasswordLogsInAndTheMailIsAccepted() {
-        DeliveryOutcome outcome = sender(greenMail.getSmtp().getPort(), "relay-user", PASSWORD, false, Duration.ofSeconds(5))
+        DeliveryOutcome outcome = sender(
+                        greenMail.getSmtp().getPort(), "relay-user", PASSWORD, false, Duration.ofSeconds(5))
                 .send(outbound(plain()));
 
         assertThat(outcome).isInstanceOf(DeliveryOutcome.Accepted.class);
@@ -75,18 +87,23 @@ class SmtpOutcomeTest {
     void aWrongPasswordIsRejectedWithTheRelaysReplyAndTheReasonNeverShowsAPassword() {
         String wrong = "wrong-" + PASSWORD;
 
-        DeliveryOutcome outcome = sender(greenMail.getSmtp().getPort(), "relay-user", wrong, false, Duration.ofSeconds(5))
+        DeliveryOutcome outcome = sender(
+                        greenMail.getSmtp().getPort(), "relay-user", wrong, false, Duration.ofSeconds(5))
                 .send(outbound(plain()));
 
         assertThat(outcome).isInstanceOf(DeliveryOutcome.Rejected.class);
-        assertThat(reason(outcome)).contains("535").contains("Authentication credentials invalid")
-                .doesNotContain(wrong).doesNotContain(PASSWORD);
+        assertThat(reason(outcome))
+                .contains("535")
+                .contains("Authentication credentials invalid")
+                .doesNotContain(wrong)
+                .doesNotContain(PASSWORD);
         assertThat(greenMail.getReceivedMessages()).isEmpty();
     }
 
     @Test
     void aTemporarilyRefusedRecipientMeansRetryLaterAndNothingIsSent() throws Exception {
-        try (ScriptedSmtpServer relay = ScriptedSmtpServer.replying(Map.of("RCPT TO:<gone@", "452 4.2.2 Mailbox full, try again later"))) {
+        try (ScriptedSmtpServer relay =
+                ScriptedSmtpServer.replying(Map.of("RCPT TO:<gone@", "452 4.2.2 Mailbox full, try again later"))) {
             DeliveryOutcome outcome = sender(relay.port()).send(outbound(twoRecipients()));
 
             assertThat(outcome).isInstanceOf(DeliveryOutcome.RetryLater.class);
@@ -97,7 +114,8 @@ class SmtpOutcomeTest {
 
     @Test
     void aPermanentlyRefusedRecipientIsRejectedAndNobodyGetsTheMail() throws Exception {
-        try (ScriptedSmtpServer relay = ScriptedSmtpServer.replying(Map.of("RCPT TO:<gone@", "550 5.1.1 <gone@example.org>: user unknown"))) {
+        try (ScriptedSmtpServer relay =
+                ScriptedSmtpServer.replying(Map.of("RCPT TO:<gone@", "550 5.1.1 <gone@example.org>: user unknown"))) {
             DeliveryOutcome outcome = sender(relay.port()).send(outbound(twoRecipients()));
 
             assertThat(outcome).isInstanceOf(DeliveryOutcome.Rejected.class);
@@ -109,17 +127,21 @@ class SmtpOutcomeTest {
 
     @Test
     void aTemporaryRefusalOfTheContentMeansRetryLater() throws Exception {
-        try (ScriptedSmtpServer relay = ScriptedSmtpServer.replying(Map.of(".", "451 4.3.0 Temporary content scanner failure"))) {
+        try (ScriptedSmtpServer relay =
+                ScriptedSmtpServer.replying(Map.of(".", "451 4.3.0 Temporary content scanner failure"))) {
             DeliveryOutcome outcome = sender(relay.port()).send(outbound(plain()));
 
             assertThat(outcome).isInstanceOf(DeliveryOutcome.RetryLater.class);
-            assertThat(reason(outcome)).contains("451 4.3.0 Temporary content scanner failure").contains("end of DATA");
+            assertThat(reason(outcome))
+                    .contains("451 4.3.0 Temporary content scanner failure")
+                    .contains("end of DATA");
         }
     }
 
     @Test
     void aPermanentRefusalOfTheContentIsRejectedWithTheSmtpCodeAndText() throws Exception {
-        try (ScriptedSmtpServer relay = ScriptedSmtpServer.replying(Map.of(".", "554 5.7.1 Message rejected as spam"))) {
+        try (ScriptedSmtpServer relay =
+                ScriptedSmtpServer.replying(Map.of(".", "554 5.7.1 Message rejected as spam"))) {
             DeliveryOutcome outcome = sender(relay.port()).send(outbound(plain()));
 
             assertThat(outcome).isInstanceOf(DeliveryOutcome.Rejected.class);
@@ -129,7 +151,8 @@ class SmtpOutcomeTest {
 
     @Test
     void aRefusedSenderAddressIsRejected() throws Exception {
-        try (ScriptedSmtpServer relay = ScriptedSmtpServer.replying(Map.of("MAIL FROM:", "553 5.7.1 Sender address not allowed"))) {
+        try (ScriptedSmtpServer relay =
+                ScriptedSmtpServer.replying(Map.of("MAIL FROM:", "553 5.7.1 Sender address not allowed"))) {
             DeliveryOutcome outcome = sender(relay.port()).send(outbound(plain()));
 
             assertThat(outcome).isInstanceOf(DeliveryOutcome.Rejected.class);
@@ -143,7 +166,8 @@ class SmtpOutcomeTest {
         silent.put("GREETING", null);
         try (ScriptedSmtpServer relay = ScriptedSmtpServer.replying(silent)) {
             long start = System.nanoTime();
-            DeliveryOutcome outcome = sender(relay.port(), null, null, false, Duration.ofMillis(300)).send(outbound(plain()));
+            DeliveryOutcome outcome = sender(relay.port(), null, null, false, Duration.ofMillis(300))
+                    .send(outbound(plain()));
 
             assertThat(outcome).isInstanceOf(DeliveryOutcome.RetryLater.class);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -152,7 +176,8 @@ class SmtpOutcomeTest {
 
     @Test
     void aBusyRelayThatRefusesTheConnectionWith421MeansRetryLater() throws Exception {
-        try (ScriptedSmtpServer relay = ScriptedSmtpServer.replying(Map.of("GREETING", "421 4.3.2 Too busy, come back later"))) {
+        try (ScriptedSmtpServer relay =
+                ScriptedSmtpServer.replying(Map.of("GREETING", "421 4.3.2 Too busy, come back later"))) {
             DeliveryOutcome outcome = sender(relay.port()).send(outbound(plain()));
 
             assertThat(outcome).isInstanceOf(DeliveryOutcome.RetryLater.class);
@@ -162,8 +187,10 @@ class SmtpOutcomeTest {
 
     @Test
     void withStarttlsOnARelayThatDoesNotOfferItGetsNeitherCredentialsNorMail() throws Exception {
-        try (ScriptedSmtpServer relay = ScriptedSmtpServer.replying(Map.of("EHLO", "250-scripted.test\r\n250 AUTH PLAIN LOGIN"))) {
-            DeliveryOutcome outcome = sender(relay.port(), "relay-user", PASSWORD, true, Duration.ofSeconds(5)).send(outbound(plain()));
+        try (ScriptedSmtpServer relay =
+                ScriptedSmtpServer.replying(Map.of("EHLO", "250-scripted.test\r\n250 AUTH PLAIN LOGIN"))) {
+            DeliveryOutcome outcome = sender(relay.port(), "relay-user", PASSWORD, true, Duration.ofSeconds(5))
+                    .send(outbound(plain()));
 
             assertThat(outcome).isInstanceOf(DeliveryOutcome.RetryLater.class);
             assertThat(reason(outcome)).containsIgnoringCase("STARTTLS").doesNotContain(PASSWORD);
@@ -174,8 +201,19 @@ class SmtpOutcomeTest {
 
     @Test
     void anUnparsableAttachmentContentTypeIsRejectedBeforeSending() throws Exception {
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null,
-                "Welcome", "Hello", null, null, null, null, List.of(new Attachment("a.pdf", "application/pdf; name", "AAAA")));
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                null,
+                null,
+                "Welcome",
+                "Hello",
+                null,
+                null,
+                null,
+                null,
+                List.of(new Attachment("a.pdf", "application/pdf; name", "AAAA")));
         try (ScriptedSmtpServer relay = ScriptedSmtpServer.replying(Map.of())) {
             DeliveryOutcome outcome = sender(relay.port()).send(outbound(email));
 

@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 class SmtpPropertiesTest {
 
     private static SmtpProperties bind(Map<String, String> settings) {
-        return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("mailroom.providers.smtp", SmtpProperties.class);
+        return new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("mailroom.providers.smtp", SmtpProperties.class);
     }
 
     @Test
@@ -39,20 +40,27 @@ class SmtpPropertiesTest {
                 "mailroom.providers.smtp.connect-timeout", "3s",
                 "mailroom.providers.smtp.read-timeout", "1m"));
 
-        assertThat(p).isEqualTo(new SmtpProperties("smtp.example", 587, "mailer", "pw", true, Duration.ofSeconds(3), Duration.ofMinutes(1)));
+        assertThat(p)
+                .isEqualTo(new SmtpProperties(
+                        "smtp.example", 587, "mailer", "pw", true, Duration.ofSeconds(3), Duration.ofMinutes(1)));
         assertThat(p.authenticates()).isTrue();
     }
 
     @Test
     void anEmptyUsernameMeansNoAuthentication() {
-        assertThat(bind(Map.of("mailroom.providers.smtp.host", "relay.example", "mailroom.providers.smtp.username", "")).authenticates()).isFalse();
+        assertThat(bind(Map.of("mailroom.providers.smtp.host", "relay.example", "mailroom.providers.smtp.username", ""))
+                        .authenticates())
+                .isFalse();
     }
 
     @Test
     void theSettingsPrintedInALogNeverShowThePassword() {
         SmtpProperties p = new SmtpProperties("smtp.example", 587, "mailer", "hunter2", true, null, null);
 
-        assertThat(p.toString()).doesNotContain("hunter2").contains("password=****").contains("smtp.example");
+        assertThat(p.toString())
+                .doesNotContain("hunter2")
+                .contains("password=****")
+                .contains("smtp.example");
     }
 
     @Test
@@ -63,10 +71,16 @@ class SmtpPropertiesTest {
 
     @Test
     void credentialsWithoutStarttlsAreRefusedAtStartUnlessPlaintextLoginIsAllowedExplicitly() {
-        Map<String, String> clear = Map.of("mailroom.providers.smtp.host", "relay.example",
-                "mailroom.providers.smtp.username", "mailer", "mailroom.providers.smtp.password", "pw");
+        Map<String, String> clear = Map.of(
+                "mailroom.providers.smtp.host",
+                "relay.example",
+                "mailroom.providers.smtp.username",
+                "mailer",
+                "mailroom.providers.smtp.password",
+                "pw");
 
-        assertThatThrownBy(() -> bind(clear)).hasStackTraceContaining("mailroom.providers.smtp.starttls=true")
+        assertThatThrownBy(() -> bind(clear))
+                .hasStackTraceContaining("mailroom.providers.smtp.starttls=true")
                 .hasStackTraceContaining("allow-plaintext-login");
 
         Map<String, String> allowed = new java.util.HashMap<>(clear);

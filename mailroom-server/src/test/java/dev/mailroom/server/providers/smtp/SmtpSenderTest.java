@@ -51,7 +51,9 @@ class SmtpSenderTest {
     }
 
     private static MimeMessage messageFor(String mailbox) {
-        List<MimeMessage> found = greenMail.findReceivedMessages(u -> u.getEmail().equals(mailbox), m -> true).toList();
+        List<MimeMessage> found = greenMail
+                .findReceivedMessages(u -> u.getEmail().equals(mailbox), m -> true)
+                .toList();
         assertThat(found).as("messages delivered to %s", mailbox).hasSize(1);
         return found.get(0);
     }
@@ -94,8 +96,19 @@ class SmtpSenderTest {
 
     @Test
     void textAndHtmlArriveAsTwoAlternativesOfOneMessage() throws Exception {
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null,
-                "Your receipt – Grüße", "Thanks, Ada", "<p>Thanks, <b>Ada</b></p>", null, null, null, null);
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                null,
+                null,
+                "Your receipt – Grüße",
+                "Thanks, Ada",
+                "<p>Thanks, <b>Ada</b></p>",
+                null,
+                null,
+                null,
+                null);
 
         send(email);
 
@@ -103,7 +116,8 @@ class SmtpSenderTest {
         assertThat(received.getSubject()).isEqualTo("Your receipt – Grüße");
         Part alternative = partOfType(received, "multipart/alternative");
         List<Part> choices = parts(alternative).subList(1, parts(alternative).size());
-        assertThat(choices).extracting(p -> p.getContentType().split(";")[0].strip().toLowerCase())
+        assertThat(choices)
+                .extracting(p -> p.getContentType().split(";")[0].strip().toLowerCase())
                 .containsExactly("text/plain", "text/html");
         assertThat(((String) choices.get(0).getContent()).strip()).isEqualTo("Thanks, Ada");
         assertThat(((String) choices.get(1).getContent()).strip()).isEqualTo("<p>Thanks, <b>Ada</b></p>");
@@ -111,8 +125,19 @@ class SmtpSenderTest {
 
     @Test
     void anHtmlOnlyEmailArrivesAsHtml() throws Exception {
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null,
-                "Welcome", null, "<h1>Hello</h1>", null, null, null, null);
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                null,
+                null,
+                "Welcome",
+                null,
+                "<h1>Hello</h1>",
+                null,
+                null,
+                null,
+                null);
 
         send(email);
 
@@ -123,26 +148,48 @@ class SmtpSenderTest {
 
     @Test
     void ccRecipientsAreInTheHeaderAndReceiveTheMail() throws Exception {
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")),
-                List.of(Recipient.of("grace@example.org"), Recipient.of("alan@example.org")), null, null,
-                "Team update", "Hello team", null, null, null, null, null);
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                List.of(Recipient.of("grace@example.org"), Recipient.of("alan@example.org")),
+                null,
+                null,
+                "Team update",
+                "Hello team",
+                null,
+                null,
+                null,
+                null,
+                null);
 
         send(email);
 
         assertThat(greenMail.getReceivedMessages()).hasSize(3);
         MimeMessage copy = messageFor("grace@example.org");
-        assertThat(copy.getRecipients(Message.RecipientType.CC)).extracting(a -> ((InternetAddress) a).getAddress())
+        assertThat(copy.getRecipients(Message.RecipientType.CC))
+                .extracting(a -> ((InternetAddress) a).getAddress())
                 .containsExactly("grace@example.org", "alan@example.org");
-        assertThat(copy.getRecipients(Message.RecipientType.TO)).extracting(a -> ((InternetAddress) a).getAddress())
+        assertThat(copy.getRecipients(Message.RecipientType.TO))
+                .extracting(a -> ((InternetAddress) a).getAddress())
                 .containsExactly("ada@example.org");
         messageFor("alan@example.org");
     }
 
     @Test
     void bccRecipientsReceiveTheMailButAreNotInTheHeaders() throws Exception {
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")),
-                List.of(Recipient.of("grace@example.org")), List.of(new Recipient("hidden@example.net", "Hidden Person", "m-7")), null,
-                "Quiet copy", "Hello", null, null, null, null, null);
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                List.of(Recipient.of("grace@example.org")),
+                List.of(new Recipient("hidden@example.net", "Hidden Person", "m-7")),
+                null,
+                "Quiet copy",
+                "Hello",
+                null,
+                null,
+                null,
+                null,
+                null);
 
         send(email);
 
@@ -151,15 +198,27 @@ class SmtpSenderTest {
         assertThat(bccCopy.getSubject()).isEqualTo("Quiet copy");
         for (MimeMessage received : greenMail.getReceivedMessages()) {
             assertThat(received.getHeader("Bcc")).isNull();
-            assertThat(GreenMailUtil.getHeaders(received)).doesNotContain("hidden@example.net").doesNotContain("Hidden Person");
+            assertThat(GreenMailUtil.getHeaders(received))
+                    .doesNotContain("hidden@example.net")
+                    .doesNotContain("Hidden Person");
         }
     }
 
     @Test
     void displayNamesAndReplyToAreKeptIncludingNonAsciiNames() throws Exception {
-        Email email = new Email(new Address("app@example.com", "Zoë at Example"),
-                List.of(new Recipient("ada@example.org", "Ada Lovelace", "member-1")), null, null,
-                new Address("support@example.com", "Support, Example Inc."), "Hi", "Hello", null, null, null, null, null);
+        Email email = new Email(
+                new Address("app@example.com", "Zoë at Example"),
+                List.of(new Recipient("ada@example.org", "Ada Lovelace", "member-1")),
+                null,
+                null,
+                new Address("support@example.com", "Support, Example Inc."),
+                "Hi",
+                "Hello",
+                null,
+                null,
+                null,
+                null,
+                null);
 
         send(email);
 
@@ -177,16 +236,29 @@ class SmtpSenderTest {
 
     @Test
     void customHeadersAndTheMailroomIdArriveAsHeaders() throws Exception {
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null,
-                "Hi", "Hello", null, Map.of("X-Campaign", "spring-2030", "X-Greeting", "Grüße aus Köln"), null, null, null);
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                null,
+                null,
+                "Hi",
+                "Hello",
+                null,
+                Map.of("X-Campaign", "spring-2030", "X-Greeting", "Grüße aus Köln"),
+                null,
+                null,
+                null);
         OutboundEmail outbound = outbound(email);
 
         send(outbound);
 
         MimeMessage received = onlyMessage();
         assertThat(received.getHeader("X-Campaign", null)).isEqualTo("spring-2030");
-        assertThat(MimeUtility.decodeText(received.getHeader("X-Greeting", null))).isEqualTo("Grüße aus Köln");
-        assertThat(received.getHeader("X-Mailroom-Id", null)).isEqualTo(outbound.messageId().toString());
+        assertThat(MimeUtility.decodeText(received.getHeader("X-Greeting", null)))
+                .isEqualTo("Grüße aus Köln");
+        assertThat(received.getHeader("X-Mailroom-Id", null))
+                .isEqualTo(outbound.messageId().toString());
     }
 
     @Test
@@ -197,10 +269,25 @@ class SmtpSenderTest {
         }
         // LF line ends: a text attachment must not come out with CRLF, as 7bit text would.
         byte[] csv = "id,name\n1,Ada\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        Email email = new Email(Address.of("app@example.com"), List.of(Recipient.of("ada@example.org")), null, null, null,
-                "Your invoice", "See attached", "<p>See attached</p>", null, null, null, List.of(
-                        new Attachment("Rechnung März.pdf", "application/pdf", Base64.getMimeEncoder().encodeToString(pdf)),
-                        new Attachment("members.csv", "text/csv", Base64.getEncoder().encodeToString(csv))));
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("ada@example.org")),
+                null,
+                null,
+                null,
+                "Your invoice",
+                "See attached",
+                "<p>See attached</p>",
+                null,
+                null,
+                null,
+                List.of(
+                        new Attachment(
+                                "Rechnung März.pdf",
+                                "application/pdf",
+                                Base64.getMimeEncoder().encodeToString(pdf)),
+                        new Attachment(
+                                "members.csv", "text/csv", Base64.getEncoder().encodeToString(csv))));
 
         send(email);
 
@@ -214,8 +301,10 @@ class SmtpSenderTest {
         assertThat(csvPart.getFileName()).isEqualTo("members.csv");
         assertThat(((BodyPart) csvPart).getInputStream().readAllBytes()).isEqualTo(csv);
         // The body is still there next to the attachments.
-        assertThat(((String) partOfType(received, "text/plain").getContent()).strip()).isEqualTo("See attached");
-        assertThat(((String) partOfType(received, "text/html").getContent()).strip()).isEqualTo("<p>See attached</p>");
+        assertThat(((String) partOfType(received, "text/plain").getContent()).strip())
+                .isEqualTo("See attached");
+        assertThat(((String) partOfType(received, "text/html").getContent()).strip())
+                .isEqualTo("<p>See attached</p>");
     }
 
     @Test
@@ -238,7 +327,8 @@ class SmtpSenderTest {
         DeliveryOutcome second = send(new OutboundEmail(id, 2, plain()));
 
         assertThat(first).isEqualTo(second);
-        assertThat(greenMail.getReceivedMessages()).extracting(MimeMessage::getMessageID)
+        assertThat(greenMail.getReceivedMessages())
+                .extracting(MimeMessage::getMessageID)
                 .containsExactly("<" + id + "@example.com>", "<" + id + "@example.com>");
     }
 }

@@ -25,19 +25,23 @@ class SignedTimestampsTest {
         long now = NOW.getEpochSecond();
         // now - (now + Long.MIN_VALUE) wraps to Long.MIN_VALUE, and Math.abs(Long.MIN_VALUE) < 0:
         // the unguarded check took this timestamp for a fresh one.
-        assertThat(SignedTimestamps.isWithin(now + Long.MIN_VALUE, NOW, TOLERANCE)).isFalse();
+        assertThat(SignedTimestamps.isWithin(now + Long.MIN_VALUE, NOW, TOLERANCE))
+                .isFalse();
         assertThat(SignedTimestamps.isWithin(Long.MIN_VALUE, NOW, TOLERANCE)).isFalse();
         assertThat(SignedTimestamps.isWithin(Long.MAX_VALUE, NOW, TOLERANCE)).isFalse();
         assertThat(SignedTimestamps.isWithin(-1, NOW, TOLERANCE)).isFalse();
-        assertThat(SignedTimestamps.isWithin(now, NOW, Duration.ofSeconds(Long.MAX_VALUE))).isTrue();
+        assertThat(SignedTimestamps.isWithin(now, NOW, Duration.ofSeconds(Long.MAX_VALUE)))
+                .isTrue();
         assertThat(SignedTimestamps.isWithin(now, NOW, Duration.ofSeconds(-5))).isTrue();
-        assertThat(SignedTimestamps.isWithin(now + 1, NOW, Duration.ofSeconds(-5))).isFalse();
+        assertThat(SignedTimestamps.isWithin(now + 1, NOW, Duration.ofSeconds(-5)))
+                .isFalse();
     }
 
     @Test
     void theAgeSaturatesInsteadOfWrapping() {
         assertThat(SignedTimestamps.age(Long.MIN_VALUE, NOW)).isEqualTo(Long.MAX_VALUE);
-        assertThat(SignedTimestamps.age(NOW.getEpochSecond() + Long.MIN_VALUE, NOW)).isEqualTo(Long.MAX_VALUE);
+        assertThat(SignedTimestamps.age(NOW.getEpochSecond() + Long.MIN_VALUE, NOW))
+                .isEqualTo(Long.MAX_VALUE);
         assertThat(SignedTimestamps.age(Long.MAX_VALUE, NOW)).isEqualTo(NOW.getEpochSecond() - Long.MAX_VALUE);
         assertThat(SignedTimestamps.age(NOW.getEpochSecond() - 10, NOW)).isEqualTo(10);
     }
