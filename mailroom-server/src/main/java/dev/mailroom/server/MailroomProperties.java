@@ -178,6 +178,8 @@ public record MailroomProperties(
      * @param maxAttempts          dispatch attempts before a message is FAILED
      * @param retryBackoff         the first retry delay; doubled per attempt, with jitter
      * @param releaseInterval      how often due messages (scheduled, retries, unpublished) are released
+     * @param settingsBroadcastInterval how often operators repeat the settings to the dispatchers (a
+     *                             dispatcher started later, or one that missed a change, catches up)
      * @param maxRetryAge          no retry is planned for a message submitted longer ago than this
      * @param maxRetryDelay        the back-off between two attempts grows no longer than this
      * @param requeueAcceptedAfter an ACCEPTED message not yet QUEUED after this long is queued
@@ -191,7 +193,8 @@ public record MailroomProperties(
             @DefaultValue("PT1S") Duration releaseInterval,
             @DefaultValue("PT24H") Duration maxRetryAge,
             @DefaultValue("PT5M") Duration requeueAcceptedAfter,
-            @DefaultValue("PT1H") Duration maxRetryDelay) {
+            @DefaultValue("PT1H") Duration maxRetryDelay,
+            @DefaultValue("PT5S") Duration settingsBroadcastInterval) {
 
         @ConstructorBinding
         public Operator {}
@@ -206,7 +209,8 @@ public record MailroomProperties(
                     releaseInterval,
                     Duration.ofHours(24),
                     Duration.ofMinutes(5),
-                    Duration.ofHours(1));
+                    Duration.ofHours(1),
+                    Duration.ofSeconds(5));
         }
     }
 

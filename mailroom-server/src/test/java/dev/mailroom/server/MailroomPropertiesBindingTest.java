@@ -26,6 +26,8 @@ class MailroomPropertiesBindingTest {
         assertThat(properties.broker().deliveryLimit()).isEqualTo(10);
         assertThat(properties.providers().defaultProvider()).isNull();
         assertThat(properties.providers().failover()).isEmpty();
+        assertThat(properties.operator().releaseInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(properties.operator().settingsBroadcastInterval()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -50,7 +49,6 @@ class DueDispatchReleaser {
         this.clock = clock;
     }
 
-    @Scheduled(fixedDelayString = "${mailroom.operator.release-interval:PT1S}")
     void releaseDue() {
         try {
             int released;

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -56,7 +55,6 @@ class SettingsKeeper {
         broadcastNow();
     }
 
-    @Scheduled(initialDelay = 1000, fixedDelayString = "${mailroom.operator.settings-broadcast-interval:PT5S}")
     void broadcastNow() {
         try {
             SettingsSnapshot snapshot = tx.execute(status -> store.readSettings(clock.instant()));
