@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import tools.jackson.core.JacksonException;
 
 /**
  * Turns the API's failures into problem+json (RFC 9457) a person can act on, each titled by what
@@ -42,12 +43,44 @@ class ApiExceptionHandler {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(HttpMessageNotReadableException e) {
         Throwable cause = e.getMostSpecificCause();
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
-                HttpStatus.BAD_REQUEST,
-                "the body is not valid JSON for this request: "
-                        + (cause == null ? e.getMessage() : cause.getMessage()));
+        JacksonException json = jsonFailure(e);
+        String field = json == null ? "" : fieldOf(json);
+        if (field.isEmpty()) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                    HttpStatus.BAD_REQUEST,
+                    "the body is not valid JSON for this request: "
+                            + (cause == null ? e.getMessage() : cause.getMessage()));
+            problem.setTitle("Unreadable body");
+            return problem;
+        }
+        // A value of the wrong shape (a date that is no date, a list that is a string): say which field.
+        String message = json.getOriginalMessage();
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field + ": " + message);
         problem.setTitle("Unreadable body");
+        problem.setProperty("errors", List.of(Map.of("field", field, "message", message)));
         return problem;
+    }
+
+    private static JacksonException jsonFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JacksonException json) {
+                return json;
+            }
+        }
+        return null;
+    }
+
+    /** The JSON path of the failing value, as {@code to[0].email}; empty when the body itself is broken. */
+    static String fieldOf(JacksonException json) {
+        StringBuilder field = new StringBuilder();
+        for (JacksonException.Reference reference : json.getPath()) {
+            if (reference.getPropertyName() != null) {
+                field.append(field.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                field.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return field.toString();
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

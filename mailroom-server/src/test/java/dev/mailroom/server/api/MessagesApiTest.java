@@ -93,11 +93,29 @@ class MessagesApiTest {
     }
 
     @Test
-    void aBadSendAtIsABadRequest() {
+    void aBadSendAtIsABadRequestNamingTheField() {
         Response response =
                 api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"sendAt\":\"tomorrow\"}"));
 
         assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("sendAt");
+        assertThat(response.json().get("detail").asString())
+                .startsWith("sendAt: ")
+                .contains("tomorrow");
+    }
+
+    @Test
+    void aValueOfTheWrongShapeIsNamedByItsPath() {
+        Response notAList = api.post("/api/v1/messages", ApiClient.email("ada@example.org", "{\"tags\":{\"a\":1}}"));
+        Response nested = api.post(
+                "/api/v1/messages",
+                ApiClient.email("ada@example.org", "{\"cc\":[{\"email\":\"b@example.org\"},{\"email\":[1]}]}"));
+
+        assertThat(notAList.status()).isEqualTo(400);
+        assertThat(notAList.json().get("errors").get(0).get("field").asString()).isEqualTo("tags");
+        assertThat(nested.status()).isEqualTo(400);
+        assertThat(nested.json().get("errors").get(0).get("field").asString()).isEqualTo("cc[1].email");
     }
 
     @Test
