@@ -26,7 +26,7 @@ public class EnabledProviders {
     private final List<String> enabled;
     private final String defaultProvider;
 
-    public EnabledProviders(Environment env, List<ProviderDescriptor> providers) {
+    public EnabledProviders(Environment env, List<ProviderDescriptor> providers, MailroomProperties properties) {
         Map<String, ProviderDescriptor> byName =
                 providers.stream().collect(Collectors.toMap(ProviderDescriptor::name, Function.identity()));
         List<String> unknown = byName.keySet().stream()
@@ -41,9 +41,9 @@ public class EnabledProviders {
         this.enabled = ProviderNames.all().stream()
                 .filter(name -> byName.containsKey(name) && isEnabled(env, byName.get(name)))
                 .toList();
-        String configured = env.getProperty("mailroom.providers.default");
-        if (configured != null && !configured.isBlank()) {
-            this.defaultProvider = configured.trim();
+        String configured = properties.providers().defaultProvider();
+        if (configured != null) {
+            this.defaultProvider = configured;
         } else {
             // Nothing set: the sandbox where it runs, else the first provider configured.
             this.defaultProvider = enabled.contains(ProviderNames.SANDBOX) || enabled.isEmpty()

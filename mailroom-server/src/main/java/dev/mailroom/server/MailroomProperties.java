@@ -77,6 +77,7 @@ public record MailroomProperties(
     public record Providers(@Name("default") String defaultProvider, List<String> failover) {
 
         public Providers {
+            defaultProvider = defaultProvider == null || defaultProvider.isBlank() ? null : defaultProvider.trim();
             failover = failover == null
                     ? List.of()
                     : failover.stream()

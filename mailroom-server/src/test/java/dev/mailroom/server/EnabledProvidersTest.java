@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 import org.springframework.mock.env.MockEnvironment;
 
@@ -34,7 +35,12 @@ class EnabledProvidersTest {
     }
 
     private static EnabledProviders enabled(Environment env) {
-        return new EnabledProviders(env, PROVIDERS);
+        return withPackages(env, PROVIDERS);
+    }
+
+    /** As Spring builds it: the typed properties bound from the same environment. */
+    private static EnabledProviders withPackages(Environment env, List<ProviderDescriptor> packages) {
+        return new EnabledProviders(env, packages, Binder.get(env).bindOrCreate("mailroom", MailroomProperties.class));
     }
 
     @Test
@@ -80,7 +86,7 @@ class EnabledProvidersTest {
 
     @Test
     void aProviderOfTheContractWithoutItsPackageHereIsNeverEnabled() {
-        EnabledProviders providers = new EnabledProviders(
+        EnabledProviders providers = withPackages(
                 new MockEnvironment().withProperty("mailroom.providers.postmark.enabled", "true"),
                 List.of(provider("smtp", "mailroom.providers.smtp.host")));
 
@@ -90,7 +96,7 @@ class EnabledProvidersTest {
 
     @Test
     void aProviderPackageWhoseNameIsNotInTheContractStopsTheStart() {
-        assertThatThrownBy(() -> new EnabledProviders(new MockEnvironment(), List.of(provider("carrier-pigeon", null))))
+        assertThatThrownBy(() -> withPackages(new MockEnvironment(), List.of(provider("carrier-pigeon", null))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("carrier-pigeon")
                 .hasMessageContaining("ProviderNames");

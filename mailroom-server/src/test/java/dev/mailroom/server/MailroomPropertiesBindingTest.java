@@ -31,9 +31,15 @@ class MailroomPropertiesBindingTest {
     }
 
     @Test
+    void aBlankDefaultProviderMeansNoneWasChosen() {
+        assertThat(bind(Map.of("mailroom.providers.default", "  ")).providers().defaultProvider())
+                .isNull();
+    }
+
+    @Test
     void theDefaultProviderAndACommaSeparatedFailoverListBind() {
         MailroomProperties properties = bind(Map.of(
-                "mailroom.providers.default", "postmark",
+                "mailroom.providers.default", " postmark ",
                 "mailroom.providers.failover", " sendgrid , ses,,",
                 "mailroom.providers.sendgrid.api-key", "a provider's own settings are not ours",
                 "mailroom.broker.kind", "qpid",

@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
 @ConditionalOnRole(Role.OPERATOR)
 class MailboxListener {
     static final String CONTROL_REFUSED =
-            "control messages are not accepted on the mailbox: setting changes and dead-letter" + " actions travel on "
+            "control messages are not accepted on the mailbox: setting changes and dead-letter actions travel on "
                     + QueueNames.CONTROL + ", published by Mailroom's own API";
 
     private final MessageIntake intake;

@@ -70,8 +70,17 @@ class ProviderRouterTest {
             new ScriptedProvider("sendgrid", new DeliveryOutcome.RetryLater("503", null));
     private final ScriptedProvider backup = new ScriptedProvider("postmark", new DeliveryOutcome.Accepted("pm-1"));
     private final DefaultProvider defaultProvider = new DefaultProvider(new EnabledProviders(
-            new org.springframework.mock.env.MockEnvironment().withProperty("mailroom.providers.default", "sendgrid"),
-            List.of()));
+            new org.springframework.mock.env.MockEnvironment(),
+            List.of(),
+            new MailroomProperties(
+                    null,
+                    Path.of("x"),
+                    null,
+                    null,
+                    null,
+                    null,
+                    new MailroomProperties.Broker("rabbitmq", Duration.ofSeconds(15), 10),
+                    new MailroomProperties.Providers("sendgrid", List.of()))));
 
     private ProviderRouter router(List<String> failover, Map<String, Integer> rateLimits) {
         MailroomProperties.Dispatcher dispatcher = new MailroomProperties.Dispatcher(
