@@ -143,7 +143,7 @@ class ActivityRecorder {
                 : "gave up after " + attempt + " attempts";
         return List.of(
                 deferred,
-                MessageStore.pipelineActivity(
+                ActivityReport.pipeline(
                         deferred.messageId(),
                         MessageStatus.FAILED,
                         attempt,

@@ -118,7 +118,7 @@ class MessageIntake {
                     for (CancelMessage c : part) {
                         if (store.cancelScheduled(c.messageId(), c.organizationId(), now)) {
                             store.insertActivities(
-                                    List.of(MessageStore.pipelineActivity(
+                                    List.of(ActivityReport.pipeline(
                                             c.messageId(), MessageStatus.CANCELED, 0, now, null)),
                                     now);
                         } else {
@@ -135,7 +135,7 @@ class MessageIntake {
             store.lockMessages(attempts.keySet());
             List<ActivityReport> queued = new ArrayList<>();
             attempts.forEach((id, attempt) -> queued.add(
-                    MessageStore.pipelineActivity(id, MessageStatus.QUEUED, attempt, now, Map.of("attempt", attempt))));
+                    ActivityReport.pipeline(id, MessageStatus.QUEUED, attempt, now, Map.of("attempt", attempt))));
             store.insertActivities(queued, now);
             store.markQueued(attempts, now);
         });

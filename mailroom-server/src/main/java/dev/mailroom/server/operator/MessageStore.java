@@ -83,9 +83,9 @@ class MessageStore {
                 }
             }
             s.email().tags().stream().distinct().forEach(tag -> tags.add(new Object[] {s.id(), tag}));
-            activities.add(pipelineActivity(s.id(), MessageStatus.ACCEPTED, 0, now, null));
+            activities.add(ActivityReport.pipeline(s.id(), MessageStatus.ACCEPTED, 0, now, null));
             if (scheduled) {
-                activities.add(pipelineActivity(
+                activities.add(ActivityReport.pipeline(
                         s.id(),
                         MessageStatus.SCHEDULED,
                         0,
@@ -366,10 +366,5 @@ class MessageStore {
                         messageId)
                 .stream()
                 .findFirst();
-    }
-
-    static ActivityReport pipelineActivity(
-            UUID messageId, MessageStatus status, int attempt, Instant at, Map<String, Object> details) {
-        return ActivityReport.pipeline(messageId, status, attempt, at, details);
     }
 }
