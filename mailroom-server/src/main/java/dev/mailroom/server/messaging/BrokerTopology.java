@@ -28,7 +28,7 @@ import org.springframework.context.annotation.Configuration;
  * bounded ({@value #DEAD_LETTERS_MAX_LENGTH} messages) with {@code reject-publish}: past the bound the
  * broker refuses (nacks) a dead-letter, the dead-lettering dispatcher does not acknowledge its own message, and
  * that message reaches its queue's delivery limit and {@code .dlq}, from where the operator
- * stores it. So a flood of poison cannot grow the dead-lettered queue without end, and nothing is
+ * stores it. So a flood of poison cannot grow the dead-letter queue without end, and nothing is
  * dropped ({@code drop-head} would drop the oldest; a length limit without reject would too).
  *
  * <p>The embedded Qpid broker gets plain durable queues: it does not know those arguments.

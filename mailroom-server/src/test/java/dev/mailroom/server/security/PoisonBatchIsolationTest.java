@@ -196,7 +196,7 @@ class PoisonBatchIsolationTest {
     }
 
     @Test
-    void whatIsDeadLetteredThroughTheDeadLetteredQueueIsStoredOnceHoweverLongOrOddItsIdTypeAndHeaders() {
+    void whatIsSentThroughTheDeadLetterQueueIsStoredOnceHoweverLongOrOddItsIdTypeAndHeaders() {
         String longId = "poison-dl-" + UUID.randomUUID() + "-" + "i".repeat(200);
         Poison odd = new Poison(
                 QueueNames.DEAD_LETTERS,
