@@ -87,8 +87,22 @@ public record MailroomProperties(
         }
     }
 
-    /** @param bootstrapKey an API key with every right on the default organization */
-    public record Api(String bootstrapKey) {}
+    /**
+     * @param bootstrapKey an API key of the first organization with the scopes send, read and admin
+     *                     (generated into the data directory when unset)
+     * @param platformKey  a platform key: the platform endpoints (settings, dead letters, organizations,
+     *                     platform keys, metrics), no organization's data. Unset: none, until the platform
+     *                     operator creates one
+     */
+    public record Api(String bootstrapKey, String platformKey) {
+
+        @ConstructorBinding
+        public Api {}
+
+        public Api(String bootstrapKey) {
+            this(bootstrapKey, null);
+        }
+    }
 
     /**
      * Limits of the webhook sink ({@code POST /webhooks/{provider}}).

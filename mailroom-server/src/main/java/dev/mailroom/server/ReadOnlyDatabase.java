@@ -22,6 +22,9 @@ import org.springframework.core.env.Environment;
  */
 @Configuration(proxyBeanMethods = false)
 class ReadOnlyDatabase {
+    /** The pool of dev.mailroom.server.accounts (AccountsDatabase.POOL). */
+    static final String ACCOUNTS_POOL = "accountsDataSource";
+
     private static final Logger log = LoggerFactory.getLogger(ReadOnlyDatabase.class);
 
     @Bean
@@ -32,6 +35,10 @@ class ReadOnlyDatabase {
             public Object postProcessAfterInitialization(Object bean, String name) {
                 // After initialization: the pool's properties are bound by then, and it opens no connection before its
                 // first use.
+                if (ACCOUNTS_POOL.equals(name)) {
+                    // The accounts' own pool: the one way such a process writes, its own tables only.
+                    return bean;
+                }
                 if (!operator && bean instanceof HikariDataSource pool) {
                     readOnly(pool);
                 } else if (!operator && bean instanceof DataSource) {

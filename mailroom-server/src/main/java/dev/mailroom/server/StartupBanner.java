@@ -15,11 +15,17 @@ class StartupBanner {
     private final Environment env;
     private final PublicUrl publicUrl;
     private final java.util.List<ApiKeyHint> keyHints;
+    private final java.util.List<SignInHint> signInHints;
 
-    StartupBanner(Environment env, PublicUrl publicUrl, java.util.List<ApiKeyHint> keyHints) {
+    StartupBanner(
+            Environment env,
+            PublicUrl publicUrl,
+            java.util.List<ApiKeyHint> keyHints,
+            java.util.List<SignInHint> signInHints) {
         this.env = env;
         this.publicUrl = publicUrl;
         this.keyHints = keyHints;
+        this.signInHints = signInHints;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -39,6 +45,12 @@ class StartupBanner {
                     .append(publicUrl.get())
                     .append("/dashboard/")
                     .append('\n');
+            signInHints.stream()
+                    .map(SignInHint::signInForDisplay)
+                    .flatMap(java.util.Optional::stream)
+                    .findFirst()
+                    .ifPresent(
+                            signIn -> text.append("  Sign in:  ").append(signIn).append('\n'));
         }
         text.append("  AMQP:     amqp://")
                 .append(env.getProperty("spring.rabbitmq.host"))

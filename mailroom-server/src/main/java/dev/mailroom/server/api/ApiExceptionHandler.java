@@ -1,5 +1,6 @@
 package dev.mailroom.server.api;
 
+import dev.mailroom.server.accounts.AccountException;
 import dev.mailroom.server.messaging.PublishFailedException;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +101,18 @@ class ApiExceptionHandler {
                         ? "Invalid path"
                         : "header".equals(where) ? "Invalid header" : "Invalid query parameter");
         problem.setProperty("errors", List.of(Map.of("field", e.getName(), "message", "has an invalid value")));
+        return problem;
+    }
+
+    @ExceptionHandler(AccountException.class)
+    ProblemDetail account(AccountException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(e.status()), e.getMessage());
+        problem.setTitle(e.title());
+        problem.setProperty(
+                "errors",
+                e.violations().stream()
+                        .map(v -> Map.of("field", v.field(), "message", v.message()))
+                        .toList());
         return problem;
     }
 

@@ -4,6 +4,7 @@ import dev.mailroom.contracts.DeadLetterAction;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
+import dev.mailroom.server.security.Caller;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -39,25 +40,24 @@ class DeadLettersController {
     }
 
     @GetMapping
-    Map<String, Object> list(
-            @AuthenticationPrincipal ApiKeys.Caller caller, @RequestParam(defaultValue = "50") int limit) {
-        requireAdmin(caller);
+    Map<String, Object> list(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "50") int limit) {
+        requirePlatform(caller);
         List<Map<String, Object>> items = queries.open(Math.max(1, Math.min(limit, 500)));
         return Map.of("items", items);
     }
 
     @PostMapping("/{id}/replay")
-    ResponseEntity<Map<String, Object>> replay(@AuthenticationPrincipal ApiKeys.Caller caller, @PathVariable UUID id) {
+    ResponseEntity<Map<String, Object>> replay(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         return decide(caller, id, DeadLetterAction.REPLAY);
     }
 
     @PostMapping("/{id}/discard")
-    ResponseEntity<Map<String, Object>> discard(@AuthenticationPrincipal ApiKeys.Caller caller, @PathVariable UUID id) {
+    ResponseEntity<Map<String, Object>> discard(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         return decide(caller, id, DeadLetterAction.DISCARD);
     }
 
-    private ResponseEntity<Map<String, Object>> decide(ApiKeys.Caller caller, UUID id, String action) {
-        requireAdmin(caller);
+    private ResponseEntity<Map<String, Object>> decide(Caller caller, UUID id, String action) {
+        requirePlatform(caller);
         if (!queries.isOpen(id)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no open dead letter " + id);
         }
@@ -66,10 +66,10 @@ class DeadLettersController {
         return ResponseEntity.accepted().body(Map.of("id", id, "action", action));
     }
 
-    private static void requireAdmin(ApiKeys.Caller caller) {
-        // The security chain already refuses other keys; this keeps the rule beside the data it guards.
-        if (!caller.admin()) {
-            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "dead letters need an admin API key");
+    private static void requirePlatform(Caller caller) {
+        // The security chain already refuses other callers; this keeps the rule beside the data it guards.
+        if (!caller.platform()) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "dead letters are for the platform operator");
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.api.MemberViews.MemberPage;
 import dev.mailroom.server.api.MemberViews.MemberSummary;
+import dev.mailroom.server.security.Caller;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -34,7 +35,7 @@ class MembersController {
 
     @GetMapping
     MemberPage list(
-            @AuthenticationPrincipal ApiKeys.Caller caller,
+            @AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) String memberId,
             @RequestParam(required = false) String search,
             @RequestParam(required = false) String limit,
@@ -57,7 +58,7 @@ class MembersController {
 
     /** One member; ids with a '/' cannot travel in a path, {@code ?memberId=} takes any id. */
     @GetMapping("/{memberId}")
-    MemberSummary get(@AuthenticationPrincipal ApiKeys.Caller caller, @PathVariable String memberId) {
+    MemberSummary get(@AuthenticationPrincipal Caller caller, @PathVariable String memberId) {
         return queries.find(caller.organizationId(), memberId).orElseThrow(() -> new MemberNotFoundException(memberId));
     }
 }

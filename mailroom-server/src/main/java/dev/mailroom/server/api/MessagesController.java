@@ -13,6 +13,7 @@ import dev.mailroom.server.Role;
 import dev.mailroom.server.api.MessageViews.MessageDetail;
 import dev.mailroom.server.api.MessageViews.Page;
 import dev.mailroom.server.api.MessageViews.Submitted;
+import dev.mailroom.server.security.Caller;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -60,7 +61,7 @@ class MessagesController {
 
     @PostMapping
     ResponseEntity<Submitted> submit(
-            @AuthenticationPrincipal ApiKeys.Caller caller,
+            @AuthenticationPrincipal Caller caller,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestBody SubmissionRequest request) {
         Instant now = clock.instant();
@@ -90,7 +91,7 @@ class MessagesController {
     }
 
     @GetMapping("/{id}")
-    ResponseEntity<MessageDetail> get(@AuthenticationPrincipal ApiKeys.Caller caller, @PathVariable UUID id) {
+    ResponseEntity<MessageDetail> get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         return queries.find(caller.organizationId(), id)
                 .map(ResponseEntity::ok)
                 .orElseThrow(() -> new MessageNotFoundException(id));
@@ -98,7 +99,7 @@ class MessagesController {
 
     /** Cancels a scheduled message; 409 when it is no longer waiting for its send time. */
     @PostMapping("/{id}/cancel")
-    ResponseEntity<Submitted> cancel(@AuthenticationPrincipal ApiKeys.Caller caller, @PathVariable UUID id) {
+    ResponseEntity<Submitted> cancel(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         MessageDetail message =
                 queries.find(caller.organizationId(), id).orElseThrow(() -> new MessageNotFoundException(id));
         if (MessageStatus.CANCELED.name().equals(message.status())) {
@@ -113,7 +114,7 @@ class MessagesController {
 
     @GetMapping
     Page list(
-            @AuthenticationPrincipal ApiKeys.Caller caller,
+            @AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) String recipient,
             @RequestParam(required = false) String memberId,
             @RequestParam(required = false) String status,

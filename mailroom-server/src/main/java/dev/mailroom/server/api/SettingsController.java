@@ -7,6 +7,7 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.EnabledProviders;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
+import dev.mailroom.server.security.Caller;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,9 +54,9 @@ class SettingsController {
 
     @PutMapping("/default-provider")
     ResponseEntity<Map<String, Object>> changeDefaultProvider(
-            @AuthenticationPrincipal ApiKeys.Caller caller, @RequestBody DefaultProviderRequest request) {
-        if (!caller.admin()) {
-            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "changing settings needs an admin API key");
+            @AuthenticationPrincipal Caller caller, @RequestBody DefaultProviderRequest request) {
+        if (!caller.platform()) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "changing settings is for the platform operator");
         }
         if (request == null || request.provider() == null) {
             throw new InvalidRequestException(

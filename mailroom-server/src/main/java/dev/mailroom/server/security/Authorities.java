@@ -1,14 +1,13 @@
 package dev.mailroom.server.security;
 
 /**
- * The rights a bearer token can carry, as Spring Security roles ({@code ROLE_} + name). The
- * health endpoint's {@code management.endpoint.health.roles} names them without the prefix.
+ * The rights a caller can carry, as Spring Security roles ({@code ROLE_} + name): the organization
+ * {@link Scope}s ({@code SEND}, {@code READ}, {@code ADMIN}) and these. The health endpoint's
+ * {@code management.endpoint.health.roles} names them without the prefix.
  */
 public final class Authorities {
-    /** Any API key: the {@code /api/**} routes, scoped to the key's organization. */
-    public static final String API = "API";
-    /** An admin API key: also run-time settings, dead letters, metrics and health details. */
-    public static final String ADMIN = "ADMIN";
+    /** A platform key or a platform operator: settings, dead letters, organizations, metrics. */
+    public static final String PLATFORM = "PLATFORM";
     /** The metrics token ({@code mailroom.management.metrics-token}): metrics and health details, nothing else. */
     public static final String METRICS = "METRICS";
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
@@ -16,11 +17,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Turns {@code Authorization: Bearer <token>} into the caller, for this request only (no session).
- * It refuses nothing itself: a missing or unknown token leaves the request anonymous, and the
+ * It refuses nothing itself: a missing, unknown, revoked or expired token leaves the request
+ * anonymous (a source that knows the token says why, for the 401), and the
  * authorization rules decide, so a public route (a webhook whose provider sends its own
  * Authorization header) is not refused for a token that is not ours.
  */
 final class BearerTokenFilter extends OncePerRequestFilter {
+    /** Request attribute: why a token that a source knows was refused (revoked, expired), for the 401's detail. */
+    static final String REFUSED = BearerTokenFilter.class.getName() + ".refused";
+
     private final List<BearerTokens> sources;
     private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
@@ -34,7 +39,13 @@ final class BearerTokenFilter extends OncePerRequestFilter {
         String token = bearerToken(request);
         if (token != null) {
             for (BearerTokens source : sources) {
-                Optional<Authentication> caller = source.authenticate(token);
+                Optional<Authentication> caller;
+                try {
+                    caller = source.authenticate(token);
+                } catch (AuthenticationException refused) {
+                    request.setAttribute(REFUSED, refused.getMessage());
+                    break;
+                }
                 if (caller.isPresent()) {
                     SecurityContext context = contexts.createEmptyContext();
                     context.setAuthentication(caller.get());

@@ -10,6 +10,12 @@ import org.springframework.security.core.Authentication;
  */
 public interface BearerTokens {
 
-    /** The caller this token proves, with its {@link Authorities}; empty when the token is not one of this source's. */
+    /**
+     * The caller this token proves, with its {@link Authorities}; empty when the token is not one of
+     * this source's.
+     *
+     * @throws org.springframework.security.core.AuthenticationException when the token is this source's
+     *     but may not be used (revoked, expired), with a message for the caller
+     */
     Optional<Authentication> authenticate(String token);
 }

@@ -34,8 +34,11 @@ final class ProblemEntryPoint implements AuthenticationEntryPoint {
             throws IOException {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         boolean sent = BearerTokenFilter.bearerToken(request) != null;
-        ProblemResponses.write(
-                response, 401, metrics.matches(request) ? metricsDetail(sent) : sent ? INVALID_KEY : MISSING_KEY);
+        Object refused = request.getAttribute(BearerTokenFilter.REFUSED);
+        String detail = metrics.matches(request)
+                ? metricsDetail(sent)
+                : refused != null ? refused.toString() : sent ? INVALID_KEY : MISSING_KEY;
+        ProblemResponses.write(response, 401, detail);
     }
 
     private String metricsDetail(boolean sent) {
@@ -43,9 +46,9 @@ final class ProblemEntryPoint implements AuthenticationEntryPoint {
             return METRICS_CLOSED;
         }
         String which = apiKeys && metricsToken
-                ? "the admin API key or the metrics token (mailroom.management.metrics-token)"
+                ? "a platform key or the metrics token (mailroom.management.metrics-token)"
                 : apiKeys
-                        ? "the admin API key (or set mailroom.management.metrics-token and send that)"
+                        ? "a platform key (or set mailroom.management.metrics-token and send that)"
                         : "the metrics token (mailroom.management.metrics-token)";
         return (sent ? "the token is not valid; metrics need " : "metrics need ") + which
                 + " as 'Authorization: Bearer <token>'";

@@ -1,17 +1,18 @@
 package dev.mailroom.server.api;
 
-import dev.mailroom.server.security.Authorities;
 import dev.mailroom.server.security.BearerTokens;
-import java.util.List;
+import dev.mailroom.server.security.Caller;
+import dev.mailroom.server.security.CallerAuthentication;
+import dev.mailroom.server.security.Scope;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 
 /**
- * A second API key, on the default organization but without the admin right, for tests of what
- * only an admin key may do (Mailroom itself issues only the admin bootstrap key for now). Part of
- * the shared end-to-end Mailroom ({@code EndToEndTest}), so such tests need no context of their own.
+ * A second API key, on the first organization with the scopes send and read but not admin, and no
+ * platform right, known to the shared end-to-end Mailroom ({@code EndToEndTest}) from its start, so
+ * tests of what such a key may not do need no set-up of their own.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class NonAdminTestKey {
@@ -19,12 +20,7 @@ public class NonAdminTestKey {
 
     @Bean
     BearerTokens nonAdminTestKey() {
-        return token -> KEY.equals(token)
-                ? Optional.of(UsernamePasswordAuthenticationToken.authenticated(
-                        new ApiKeys.Caller(ApiKeys.DEFAULT_ORGANIZATION, false),
-                        null,
-                        List.of(new org.springframework.security.core.authority.SimpleGrantedAuthority(
-                                Authorities.role(Authorities.API)))))
-                : Optional.empty();
+        Caller caller = new Caller("default", Set.of(Scope.SEND, Scope.READ), false, "test-reader", null, null);
+        return token -> KEY.equals(token) ? Optional.of(CallerAuthentication.of(caller)) : Optional.empty();
     }
 }

@@ -31,6 +31,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 class RouteAuthorizationTest {
     static final String METRICS_TOKEN = ApiClient.TEST_METRICS_TOKEN;
     static final String ADMIN = "Bearer " + ApiClient.TEST_KEY;
+    static final String PLATFORM = "Bearer " + ApiClient.TEST_PLATFORM_KEY;
     static final String SOME_ID = "0b6f8c4e-8d1a-4b5e-9c33-2f1d7a9e5b10";
 
     @LocalServerPort
@@ -41,9 +42,15 @@ class RouteAuthorizationTest {
     RequestMappingHandlerMapping mvc;
 
     record Route(String method, String path) {
-        boolean adminOnly() {
+        boolean platformOnly() {
             return path.startsWith("/api/v1/dead-letters")
+                    || path.startsWith("/api/v1/organizations")
+                    || path.startsWith("/api/v1/platform/")
                     || (method.equals("PUT") && path.startsWith("/api/v1/settings"));
+        }
+
+        boolean needsAdminScope() {
+            return path.startsWith("/api/v1/users") || path.startsWith("/api/v1/keys");
         }
     }
 
@@ -206,37 +213,44 @@ class RouteAuthorizationTest {
     }
 
     @Test
-    void theAdminKeyReachesEveryRoute() {
+    void theOrganizationsAdminKeyReachesEveryOrganizationRouteAndThePlatformKeyEveryPlatformRoute() {
         for (Route route : guardedRoutes()) {
-            Answer answer = RawHttp.send(
-                    port, route.method(), route.path(), ADMIN, route.method().equals("GET") ? null : "{}");
+            String body = route.method().equals("GET") ? null : "{}";
+            Answer admin = RawHttp.send(port, route.method(), route.path(), ADMIN, body);
+            Answer platform = RawHttp.send(port, route.method(), route.path(), PLATFORM, body);
 
-            assertThat(answer.status()).as(route + " → " + answer).isNotIn(401, 403);
+            if (route.platformOnly()) {
+                assertThat(platform.status()).as(route + " → " + platform).isNotIn(401, 403);
+                assertThat(admin.status()).as(route + " → " + admin).isEqualTo(403);
+                assertThat(admin.json().path("detail").asString())
+                        .as(route.toString())
+                        .isEqualTo(HttpSecurityConfiguration.NEEDS_PLATFORM);
+            } else {
+                assertThat(admin.status()).as(route + " → " + admin).isNotIn(401, 403);
+            }
         }
     }
 
     @Test
-    void aKeyWithoutTheAdminRightIsRefusedSettingsChangesAndDeadLettersButReadsTheRest() {
+    void aKeyWithoutTheAdminScopeIsRefusedUsersKeysAndThePlatformButReadsAndSends() {
         String reader = "Bearer " + NonAdminTestKey.KEY;
         for (Route route : guardedRoutes()) {
             Answer answer = RawHttp.send(
                     port, route.method(), route.path(), reader, route.method().equals("GET") ? null : "{}");
 
-            if (route.adminOnly()) {
+            if (route.platformOnly() || route.needsAdminScope()) {
                 assertThat(answer.status()).as(route + " → " + answer).isEqualTo(403);
                 assertThat(answer.isProblem()).as(route + " → " + answer).isTrue();
                 assertThat(answer.json().path("detail").asString())
                         .as(route.toString())
-                        .containsAnyOf("needs an admin API key", "need an admin API key");
+                        .isEqualTo(
+                                route.platformOnly()
+                                        ? HttpSecurityConfiguration.NEEDS_PLATFORM
+                                        : HttpSecurityConfiguration.needsScope(Scope.ADMIN));
             } else {
                 assertThat(answer.status()).as(route + " → " + answer).isNotIn(401, 403);
             }
         }
-        Answer settings =
-                RawHttp.send(port, "PUT", "/api/v1/settings/default-provider", reader, "{\"provider\":\"smtp\"}");
-        assertThat(settings.json().path("detail").asString()).isEqualTo("changing settings needs an admin API key");
-        Answer deadLetters = RawHttp.send(port, "GET", "/api/v1/dead-letters", reader);
-        assertThat(deadLetters.json().path("detail").asString()).isEqualTo("dead letters need an admin API key");
     }
 
     @Test
@@ -254,7 +268,7 @@ class RouteAuthorizationTest {
     }
 
     @Test
-    void theApiCreatesNoSessionAndNeedsNoCsrfToken() {
+    void aKeyCreatesNoSessionAndNeedsNoCsrfToken() {
         Answer answer = RawHttp.send(port, "POST", "/api/v1/messages", ADMIN, ApiClient.email("session@example.org"));
 
         assertThat(answer.status()).isEqualTo(202);

@@ -14,7 +14,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Talks to a running Mailroom over real HTTP, as an application would. */
 public final class ApiClient {
+    /** mailroom.api.bootstrap-key of the end-to-end Mailroom: the first organization's admin key (send, read, admin). */
     public static final String TEST_KEY = "test-api-key-0123456789";
+    /** mailroom.api.platform-key of the end-to-end Mailroom: settings, dead letters, organizations, metrics. */
+    public static final String TEST_PLATFORM_KEY = "test-platform-key-0123456789";
+    /** The first platform operator's password in the end-to-end Mailroom (email admin@localhost). */
+    public static final String TEST_OPERATOR_PASSWORD = "operator-test-password-7391";
     /** The sandbox webhook secret of the end-to-end suite (EndToEndTest). */
     public static final String TEST_SANDBOX_SECRET = "whsec_sandbox_test_0123456789";
     /** mailroom.management.metrics-token of the end-to-end tests' Mailroom. */
@@ -38,7 +43,7 @@ public final class ApiClient {
 
     public Response post(String path, String body, String... headers) {
         List<String> all =
-                new ArrayList<>(List.of("Authorization", "Bearer " + TEST_KEY, "Content-Type", "application/json"));
+                new ArrayList<>(List.of("Authorization", "Bearer " + keyFor(path), "Content-Type", "application/json"));
         all.addAll(List.of(headers));
         return postRaw(path, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), all.toArray(String[]::new));
     }
@@ -56,7 +61,7 @@ public final class ApiClient {
     public Response put(String path, String body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + TEST_KEY)
+                .header("Authorization", "Bearer " + keyFor(path))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body))
                 .build();
@@ -64,7 +69,20 @@ public final class ApiClient {
     }
 
     public Response get(String path) {
-        return getWith(path, "Authorization", "Bearer " + TEST_KEY);
+        return getWith(path, "Authorization", "Bearer " + keyFor(path));
+    }
+
+    /**
+     * The platform's routes (settings changes, dead letters, organizations, platform keys, metrics) with
+     * the platform key, everything else with the organization's admin key: as an operator's scripts would.
+     */
+    public static String keyFor(String path) {
+        boolean platform = path.startsWith("/api/v1/settings/")
+                || path.startsWith("/api/v1/dead-letters")
+                || path.startsWith("/api/v1/organizations")
+                || path.startsWith("/api/v1/platform/")
+                || path.startsWith("/actuator/");
+        return platform ? TEST_PLATFORM_KEY : TEST_KEY;
     }
 
     public Response getWith(String path, String... headers) {

@@ -26,6 +26,8 @@ import org.springframework.test.context.TestPropertySource;
         properties = {
             "mailroom.embedded.amqp-port=0",
             "mailroom.api.bootstrap-key=" + ApiClient.TEST_KEY,
+            "mailroom.api.platform-key=" + ApiClient.TEST_PLATFORM_KEY,
+            "mailroom.accounts.first-operator.password=" + ApiClient.TEST_OPERATOR_PASSWORD,
             // The suite runs on RabbitMQ + PostgreSQL too, where the sandbox is off unless enabled. The
             // sandbox is the suite's default provider (many tests sign its webhooks with ApiClient's secret),
             // so its settings stay here; every other provider's come from its own test package.

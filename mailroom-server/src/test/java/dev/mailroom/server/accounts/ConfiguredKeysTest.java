@@ -1,19 +1,20 @@
-package dev.mailroom.server.api;
+package dev.mailroom.server.accounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.server.MailroomProperties;
+import dev.mailroom.server.security.Scope;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ApiKeysTest {
+class ConfiguredKeysTest {
     @TempDir
     Path dataDir;
 
-    private ApiKeys start(String bootstrapKey) {
-        return new ApiKeys(
+    private ConfiguredKeys start(String bootstrapKey) {
+        return new ConfiguredKeys(
                 new MailroomProperties(null, dataDir, new MailroomProperties.Api(bootstrapKey), null, null, null));
     }
 
@@ -29,16 +30,16 @@ class ApiKeysTest {
                 .doesNotContain(key)
                 .startsWith(key.substring(0, 7))
                 .contains(dataDir.resolve("api-key").toString());
-        assertThat(start(null).callerFor(key))
-                .hasValueSatisfying(c -> assertThat(c.admin()).isTrue());
+        assertThat(start(null).callerFor(KeyMaterial.hash(key)))
+                .hasValueSatisfying(c -> assertThat(c.scopes()).containsExactlyInAnyOrder(Scope.values()));
     }
 
     @Test
     void aConfiguredKeyIsNeverEchoed() {
-        ApiKeys keys = start("my-secret-key-123");
+        ConfiguredKeys keys = start("my-secret-key-123");
 
         assertThat(keys.apiKeyForDisplay()).doesNotContain("my-secret-key-123");
-        assertThat(keys.callerFor("my-secret-key-123")).isPresent();
-        assertThat(keys.callerFor("my-secret-key-124")).isEmpty();
+        assertThat(keys.callerFor(KeyMaterial.hash("my-secret-key-123"))).isPresent();
+        assertThat(keys.callerFor(KeyMaterial.hash("my-secret-key-124"))).isEmpty();
     }
 }

@@ -1,0 +1,24 @@
+package dev.mailroom.server.accounts;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Request bodies of the account routes (JSON). */
+public final class AccountRequests {
+    private AccountRequests() {}
+
+    /** @param owner the organization's first owner: an existing person by email, or a new one with a password */
+    public record NewOrganization(String id, String name, String plan, NewMember owner) {}
+
+    /** @param password required for a person Mailroom does not know yet; ignored for one it knows */
+    public record NewMember(String email, String displayName, String role, String password) {}
+
+    public record RoleChange(String role) {}
+
+    /** @param expiresAt optional; the key stops working at that instant */
+    public record NewKey(String name, List<String> scopes, Instant expiresAt) {}
+
+    public record PasswordChange(String currentPassword, String newPassword) {}
+
+    public record OrganizationChoice(String organizationId) {}
+}

@@ -1,0 +1,43 @@
+package dev.mailroom.server.accounts;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * What an API key is made of: {@code mr_<12 hex>_<40 base64url>}. The first part ({@code mr_} and the
+ * hex) is its prefix, shown in listings and logs; the whole key is shown once, at creation, and kept
+ * only as its SHA-256, by which it is found. A high-entropy key needs no slow KDF: nobody can guess
+ * a preimage of its hash.
+ */
+final class KeyMaterial {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private KeyMaterial() {}
+
+    /** A new key, its prefix and its hash. */
+    record NewKey(String key, String prefix, String hash) {}
+
+    static NewKey generate() {
+        byte[] id = new byte[6];
+        byte[] secret = new byte[30];
+        RANDOM.nextBytes(id);
+        RANDOM.nextBytes(secret);
+        String prefix = "mr_" + HexFormat.of().formatHex(id);
+        String key = prefix + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        return new NewKey(key, prefix, hash(key));
+    }
+
+    /** SHA-256 of the key, in hex: the column api_keys.secret_hash. */
+    static String hash(String key) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

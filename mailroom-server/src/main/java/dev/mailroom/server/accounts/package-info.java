@@ -1,0 +1,15 @@
+/**
+ * Organizations, the people who sign in to them, and API keys: the account data. This package is
+ * the only writer of its tables ({@code organizations}, {@code users}, {@code memberships},
+ * {@code api_keys}) and writes nothing else; the operator stays the only writer of the email
+ * history. It runs in processes with the API role, on a small pool of its own
+ * ({@link dev.mailroom.server.accounts.AccountsDatabase}) because the API's main pool is read-only.
+ *
+ * <p>It owns: who a bearer key is (a hash lookup, re-checked every few seconds so that a revoked key
+ * stops working on every API process, last use recorded in batches rather than per request), who a
+ * signed-in person is and which organization they act for, password rules and sign-in lockout, the
+ * first run's platform operator, and the configured bootstrap keys. The REST surface is in {@code api}
+ * ({@link dev.mailroom.server.accounts.Accounts} is what it calls); Spring Security's chain in
+ * {@code security}.
+ */
+package dev.mailroom.server.accounts;

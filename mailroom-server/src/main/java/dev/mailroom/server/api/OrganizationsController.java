@@ -1,0 +1,46 @@
+package dev.mailroom.server.api;
+
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import dev.mailroom.server.accounts.AccountRequests;
+import dev.mailroom.server.accounts.AccountViews.OrganizationView;
+import dev.mailroom.server.accounts.Accounts;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Every organization of this Mailroom (platform operator only). */
+@RestController
+@RequestMapping("/api/v1/organizations")
+@ConditionalOnRole(Role.API)
+class OrganizationsController {
+    private final Accounts accounts;
+
+    OrganizationsController(Accounts accounts) {
+        this.accounts = accounts;
+    }
+
+    @GetMapping
+    Map<String, List<OrganizationView>> list() {
+        return Map.of("items", accounts.organizations());
+    }
+
+    @GetMapping("/{id}")
+    OrganizationView get(@PathVariable String id) {
+        return accounts.platformOrganization(id);
+    }
+
+    @PostMapping
+    ResponseEntity<OrganizationView> create(@RequestBody AccountRequests.NewOrganization request) {
+        OrganizationView created = accounts.createOrganization(request);
+        return ResponseEntity.created(URI.create("/api/v1/organizations/" + created.id()))
+                .body(created);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.mailroom.server.api;
+
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import dev.mailroom.server.accounts.AccountRequests;
+import dev.mailroom.server.accounts.AccountViews.MemberView;
+import dev.mailroom.server.accounts.Accounts;
+import dev.mailroom.server.security.Caller;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The people of the caller's organization and their roles (scope admin). */
+@RestController
+@RequestMapping("/api/v1/users")
+@ConditionalOnRole(Role.API)
+class UsersController {
+    private final Accounts accounts;
+
+    UsersController(Accounts accounts) {
+        this.accounts = accounts;
+    }
+
+    @GetMapping
+    Map<String, List<MemberView>> list(@AuthenticationPrincipal Caller caller) {
+        return Map.of("items", accounts.members(caller));
+    }
+
+    @PostMapping
+    ResponseEntity<MemberView> add(
+            @AuthenticationPrincipal Caller caller, @RequestBody AccountRequests.NewMember request) {
+        MemberView added = accounts.addMember(caller, request);
+        return ResponseEntity.created(URI.create("/api/v1/users/" + added.id())).body(added);
+    }
+
+    @PutMapping("/{userId}")
+    MemberView changeRole(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID userId,
+            @RequestBody AccountRequests.RoleChange change) {
+        return accounts.changeRole(caller, userId, change);
+    }
+
+    @DeleteMapping("/{userId}")
+    ResponseEntity<Void> remove(@AuthenticationPrincipal Caller caller, @PathVariable UUID userId) {
+        accounts.removeMember(caller, userId);
+        return ResponseEntity.noContent().build();
+    }
+}
