@@ -30,9 +30,34 @@ public final class ApiClient {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
+    /** The key every request sends; null: {@link #keyFor(String)} chooses. */
+    private final String key;
 
     public ApiClient(int port) {
-        this.baseUrl = "http://127.0.0.1:" + port;
+        this("http://127.0.0.1:" + port, null);
+    }
+
+    private ApiClient(String baseUrl, String key) {
+        this.baseUrl = baseUrl;
+        this.key = key;
+    }
+
+    /** The same Mailroom, called with this key on every route. */
+    public ApiClient as(String key) {
+        return new ApiClient(baseUrl, key);
+    }
+
+    public Response delete(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + keyOf(path))
+                .DELETE()
+                .build();
+        return send(request);
+    }
+
+    private String keyOf(String path) {
+        return key != null ? key : keyFor(path);
     }
 
     public record Response(int status, String contentType, String body, Map<String, List<String>> headers) {
@@ -43,7 +68,7 @@ public final class ApiClient {
 
     public Response post(String path, String body, String... headers) {
         List<String> all =
-                new ArrayList<>(List.of("Authorization", "Bearer " + keyFor(path), "Content-Type", "application/json"));
+                new ArrayList<>(List.of("Authorization", "Bearer " + keyOf(path), "Content-Type", "application/json"));
         all.addAll(List.of(headers));
         return postRaw(path, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), all.toArray(String[]::new));
     }
@@ -61,7 +86,7 @@ public final class ApiClient {
     public Response put(String path, String body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + keyFor(path))
+                .header("Authorization", "Bearer " + keyOf(path))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body))
                 .build();
@@ -69,7 +94,7 @@ public final class ApiClient {
     }
 
     public Response get(String path) {
-        return getWith(path, "Authorization", "Bearer " + keyFor(path));
+        return getWith(path, "Authorization", "Bearer " + keyOf(path));
     }
 
     /**
