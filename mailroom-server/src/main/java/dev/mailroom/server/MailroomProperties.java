@@ -87,8 +87,31 @@ public record MailroomProperties(
         }
     }
 
-    /** @param bootstrapKey an API key with every right on the default organization */
-    public record Api(String bootstrapKey) {}
+    /**
+     * @param bootstrapKey      an API key with every right on the default organization
+     * @param idempotencyWindow how long an {@code Idempotency-Key} keeps naming its message, counted
+     *                          from when the operator recorded it: within it the same key and body
+     *                          answer that message (another body: 409); after it the key makes a new message
+     */
+    public record Api(
+            String bootstrapKey, @DefaultValue("PT24H") Duration idempotencyWindow) {
+
+        @ConstructorBinding
+        public Api {
+            if (idempotencyWindow == null) {
+                idempotencyWindow = Duration.ofHours(24);
+            }
+            if (idempotencyWindow.isNegative() || idempotencyWindow.isZero()) {
+                throw new IllegalArgumentException(
+                        "mailroom.api.idempotency-window must be positive, was " + idempotencyWindow);
+            }
+        }
+
+        /** This bootstrap key and the default idempotency window. */
+        public Api(String bootstrapKey) {
+            this(bootstrapKey, Duration.ofHours(24));
+        }
+    }
 
     /**
      * Limits of the webhook sink ({@code POST /webhooks/{provider}}).
