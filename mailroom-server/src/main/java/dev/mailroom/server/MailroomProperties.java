@@ -89,7 +89,7 @@ public record MailroomProperties(
 
     /**
      * @param bootstrapKey      an API key with every right on the default organization
-     * @param idempotencyWindow how long an {@code Idempotency-Key} keeps naming its message, counted
+     * @param idempotencyWindow how long an Idempotency-Key keeps naming its message, counted
      *                          from when the operator recorded it: within it the same key and body
      *                          answer that message (another body: 409); after it the key makes a new message
      */
