@@ -11,9 +11,12 @@ import dev.mailroom.server.Role;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -128,7 +131,8 @@ class MessageStore {
      * operator taking the same key at the same moment waits for this transaction, then reads what it
      * committed. Then, per submission with a key:
      * <ul>
-     *   <li>it claimed the row: to record (and dispatch);</li>
+     *   <li>it claimed the row: to record (and dispatch), unless a message of its id exists already
+     *       (recorded without its key, by an API from before the key rows): then a duplicate;</li>
      *   <li>the row names its message with the same hash: a duplicate, recorded already (or being
      *       recorded by the transaction that claimed it): neither recorded nor dispatched again here; if
      *       that operator died before its dispatch, the releaser queues the message
@@ -148,11 +152,11 @@ class MessageStore {
             return new KeyClaims(submissions, List.of(), List.of());
         }
         Map<KeyRef, KeyRow> before = keyRows(keyed);
-        java.util.Set<UUID> claimed = new java.util.HashSet<>();
+        Set<UUID> claimed = new HashSet<>();
         // In key order, so that two operators claiming overlapping keys take their locks in one order.
         List<SubmitMessage> inKeyOrder = new ArrayList<>(keyed);
-        inKeyOrder.sort(java.util.Comparator.comparing(SubmitMessage::organizationId)
-                .thenComparing(SubmitMessage::idempotencyKey));
+        inKeyOrder.sort(
+                Comparator.comparing(SubmitMessage::organizationId).thenComparing(SubmitMessage::idempotencyKey));
         for (SubmitMessage s : inKeyOrder) {
             KeyRow row = before.get(KeyRef.of(s));
             // One statement per claim: its count says whether THIS transaction took the row (a batch's counts
@@ -181,6 +185,11 @@ class MessageStore {
             if (taken == 1) {
                 claimed.add(s.id());
             }
+        }
+        if (!claimed.isEmpty()) {
+            // A message of a claimed id that exists already was recorded without its key (by an API from before
+            // the key rows, during a rolling upgrade): the key now names it, and it is not recorded again.
+            claimed.removeAll(statusesOf(claimed).keySet());
         }
         Map<KeyRef, KeyRow> after = claimed.size() == keyed.size() ? Map.of() : keyRows(keyed);
         List<SubmitMessage> toRecord = new ArrayList<>();

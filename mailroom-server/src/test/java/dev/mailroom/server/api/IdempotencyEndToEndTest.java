@@ -226,6 +226,35 @@ class IdempotencyEndToEndTest {
                 .isEqualTo(id.toString());
     }
 
+    @Test
+    void aMessageAnOlderApiRecordedWithoutItsKeyIsTakenOverByTheKey() {
+        String key = "order-" + UUID.randomUUID();
+        UUID id = Ids.idempotentMessage(ORGANIZATION, key);
+        // What an API from before the key rows published: the key's id, without the key or a hash.
+        SubmitMessage keyed = submission(id, key, "ada@example.org");
+        publish(new SubmitMessage(id, ORGANIZATION, Instant.now(), keyed.email(), null, null));
+        awaitStatus(api, id.toString(), "DELIVERED");
+
+        Response again = api.post("/api/v1/messages", bodyTo("ada@example.org"), "Idempotency-Key", key);
+
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(again.json().get("id").asString()).isEqualTo(id.toString());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM idempotency_keys WHERE organization_id = ? AND idempotency_key = ?",
+                                Integer.class,
+                                ORGANIZATION,
+                                key)
+                        == 1);
+        assertThat(api.post("/api/v1/messages", bodyTo("ada@example.org"), "Idempotency-Key", key)
+                        .json()
+                        .get("status")
+                        .asString())
+                .isEqualTo("DELIVERED");
+        assertThat(messageRows(id.toString())).isEqualTo(1);
+        assertThat(activities(id.toString(), "ACCEPTED")).isEqualTo(1);
+    }
+
     private static String other(SubmitMessage kept, SubmitMessage ada, SubmitMessage bob) {
         return kept == ada ? "bob@example.org" : "ada@example.org";
     }
