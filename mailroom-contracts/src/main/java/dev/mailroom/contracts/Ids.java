@@ -25,8 +25,20 @@ public final class Ids {
         return of("provider", provider, providerEventId);
     }
 
-    /** The message id an Idempotency-Key maps to: the same key always names the same message. */
+    /**
+     * The message id an Idempotency-Key maps to the first time it is used: every API process
+     * derives the same id, so retries racing one another name one message.
+     */
     public static UUID idempotentMessage(String organizationId, String idempotencyKey) {
         return of("idempotency", organizationId, idempotencyKey);
+    }
+
+    /**
+     * The message id an Idempotency-Key maps to once its window after {@code previousMessageId}
+     * (the message the key named until then) has passed: derived from that message, so that
+     * retries racing one another after the window still agree on one new message.
+     */
+    public static UUID nextIdempotentMessage(UUID previousMessageId) {
+        return of("idempotency-next", previousMessageId.toString());
     }
 }

@@ -25,6 +25,14 @@ class EnvelopeGoldenTest {
     }
 
     @Test
+    void anIdempotentSubmissionStillGoesUnderItsOwnId() throws IOException {
+        SubmitMessage message = ContractJson.read(golden("submit-idempotent.v1.json"), SubmitMessage.class);
+
+        assertEnvelope(
+                message, "mailroom.mailbox", "mailroom.mailbox.submit.v1", "5d1c2b7e-33a0-4f0e-8a55-0c7e2b9d4f10");
+    }
+
+    @Test
     void aCancelGoesToTheMailboxNamedByTheMessageItCancels() throws IOException {
         CancelMessage cancel = ContractJson.read(golden("cancel.v1.json"), CancelMessage.class);
 

@@ -32,6 +32,28 @@ class GoldenJsonTest {
     }
 
     @Test
+    void anIdempotentSubmissionCarriesItsKeyAndRequestHash() throws IOException {
+        byte[] golden = golden("submit-idempotent.v1.json");
+        SubmitMessage message = ContractJson.read(golden, SubmitMessage.class);
+
+        assertThat(message.idempotencyKey()).isEqualTo("order-1042");
+        assertThat(message.requestHash()).hasSize(64).startsWith("9f2c4e1b");
+        assertThat(message.sendAt()).isNull();
+        assertSameJson(ContractJson.write(message), golden);
+    }
+
+    @Test
+    void aSubmissionOfAnOlderProducerHasNoIdempotencyKeyAndWritesNone() throws IOException {
+        byte[] golden = golden("submit.v1.json");
+        SubmitMessage message = ContractJson.read(golden, SubmitMessage.class);
+
+        assertThat(message.idempotencyKey()).isNull();
+        assertThat(message.requestHash()).isNull();
+        assertThat(ContractJson.mapper().readTree(ContractJson.write(message)).has("idempotencyKey"))
+                .isFalse();
+    }
+
+    @Test
     void dispatchCommandReadsAndWritesItsGoldenFile() throws IOException {
         byte[] golden = golden("dispatch.v1.json");
         DispatchCommand command = ContractJson.read(golden, DispatchCommand.class);

@@ -23,4 +23,13 @@ class IdsTest {
         assertThat(Ids.of("ab", "c")).isNotEqualTo(Ids.of("a", "bc"));
         assertThat(Ids.idempotentMessage("org-a", "k")).isNotEqualTo(Ids.idempotentMessage("org-b", "k"));
     }
+
+    @Test
+    void anIdempotencyKeyAfterItsWindowNamesANewMessageThatEveryoneDerivesAlike() {
+        UUID first = Ids.idempotentMessage("org-a", "order-1");
+        UUID second = Ids.nextIdempotentMessage(first);
+
+        assertThat(second).isNotEqualTo(first).isEqualTo(Ids.nextIdempotentMessage(first));
+        assertThat(Ids.nextIdempotentMessage(second)).isNotIn(first, second);
+    }
 }

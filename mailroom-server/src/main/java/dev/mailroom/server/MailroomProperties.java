@@ -88,19 +88,34 @@ public record MailroomProperties(
     }
 
     /**
-     * @param bootstrapKey an API key of the first organization with the scopes send, read and admin
-     *                     (generated into the data directory when unset)
-     * @param platformKey  a platform key: the platform endpoints (settings, dead letters, organizations,
-     *                     platform keys, metrics), no organization's data. Unset: none, until the platform
-     *                     operator creates one
+     * @param bootstrapKey      an API key of the first organization with the scopes send, read and admin
+     *                          (generated into the data directory when unset)
+     * @param platformKey       a platform key: the platform endpoints (settings, dead letters, organizations,
+     *                          platform keys, metrics), no organization's data. Unset: none, until the platform
+     *                          operator creates one
+     * @param idempotencyWindow how long an Idempotency-Key keeps naming its message, counted
+     *                          from when the operator recorded it: within it the same key and body
+     *                          answer that message (another body: 409); after it the key makes a new message
      */
-    public record Api(String bootstrapKey, String platformKey) {
+    public record Api(
+            String bootstrapKey,
+            String platformKey,
+            @DefaultValue("PT24H") Duration idempotencyWindow) {
 
         @ConstructorBinding
-        public Api {}
+        public Api {
+            if (idempotencyWindow == null) {
+                idempotencyWindow = Duration.ofHours(24);
+            }
+            if (idempotencyWindow.isNegative() || idempotencyWindow.isZero()) {
+                throw new IllegalArgumentException(
+                        "mailroom.api.idempotency-window must be positive, was " + idempotencyWindow);
+            }
+        }
 
+        /** This bootstrap key, no platform key and the default idempotency window. */
         public Api(String bootstrapKey) {
-            this(bootstrapKey, null);
+            this(bootstrapKey, null, Duration.ofHours(24));
         }
     }
 

@@ -131,6 +131,20 @@ class ApiExceptionHandler {
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
     }
 
+    @ExceptionHandler(IdempotencyKeyReusedException.class)
+    ProblemDetail idempotencyKeyReused(IdempotencyKeyReusedException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("Idempotency-Key reused");
+        problem.setProperty(
+                "errors",
+                List.of(Map.of(
+                        "field",
+                        IdempotencyKeyReusedException.FIELD,
+                        "message",
+                        "was already used with another body")));
+        return problem;
+    }
+
     @ExceptionHandler(PublishFailedException.class)
     ProblemDetail unavailable(PublishFailedException e) {
         log.warn("Submission not accepted: {}", e.getMessage());

@@ -2,7 +2,6 @@ package dev.mailroom.server.api;
 
 import dev.mailroom.contracts.CancelMessage;
 import dev.mailroom.contracts.EmailRules;
-import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.contracts.Violation;
@@ -39,19 +38,24 @@ import org.springframework.web.bind.annotation.RestController;
 class MessagesController {
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 200;
+    /** Set on the answer to a request with an Idempotency-Key that names a recorded message (as Stripe does). */
+    static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
 
     private final SubmissionPublisher submissions;
     private final MessageQueries queries;
     private final EnabledProviders providers;
     private final Clock clock;
     private final InputLimits limits;
+    private final IdempotencyKeys idempotencyKeys;
 
     MessagesController(
             SubmissionPublisher submissions,
             MessageQueries queries,
             EnabledProviders providers,
             Clock clock,
-            InputLimits limits) {
+            InputLimits limits,
+            IdempotencyKeys idempotencyKeys) {
+        this.idempotencyKeys = idempotencyKeys;
         this.submissions = submissions;
         this.providers = providers;
         this.queries = queries;
@@ -78,12 +82,43 @@ class MessagesController {
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(InvalidRequestException.INVALID_EMAIL, problems);
         }
-        // The same Idempotency-Key always names the same message, so a retried POST is recorded once.
-        UUID id = idempotencyKey == null
-                ? UUID.randomUUID()
-                : Ids.idempotentMessage(caller.organizationId(), idempotencyKey);
-        submissions.submit(new SubmitMessage(
-                id, caller.organizationId(), now, request.email(), request.sendAt(), request.provider()));
+        if (idempotencyKey == null) {
+            return submitted(submit(new SubmitMessage(
+                    UUID.randomUUID(),
+                    caller.organizationId(),
+                    now,
+                    request.email(),
+                    request.sendAt(),
+                    request.provider())));
+        }
+        // Within its window the key names one message: the same request answers it as it is now (and is not
+        // published again), another request is 409. See IdempotencyKeys.
+        String requestHash = IdempotencyKeys.requestHash(request);
+        IdempotencyKeys.Decision decision =
+                idempotencyKeys.decide(caller.organizationId(), idempotencyKey, requestHash, now);
+        if (decision instanceof IdempotencyKeys.Replay replay) {
+            return ResponseEntity.accepted()
+                    .location(URI.create("/api/v1/messages/" + replay.messageId()))
+                    .header(IDEMPOTENT_REPLAYED, "true")
+                    .body(new Submitted(replay.messageId(), replay.status(), "/api/v1/messages/" + replay.messageId()));
+        }
+        return submitted(submit(new SubmitMessage(
+                decision.messageId(),
+                caller.organizationId(),
+                now,
+                request.email(),
+                request.sendAt(),
+                request.provider(),
+                idempotencyKey,
+                requestHash)));
+    }
+
+    private UUID submit(SubmitMessage message) {
+        submissions.submit(message);
+        return message.id();
+    }
+
+    private static ResponseEntity<Submitted> submitted(UUID id) {
         URI location = URI.create("/api/v1/messages/" + id);
         return ResponseEntity.accepted()
                 .location(location)

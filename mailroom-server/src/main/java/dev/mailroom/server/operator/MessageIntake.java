@@ -6,6 +6,7 @@ import dev.mailroom.contracts.DispatchCommand;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.LogSafe;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
 import io.micrometer.core.instrument.Counter;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -51,6 +53,7 @@ class MessageIntake {
     private final Clock clock;
     private final Counter accepted;
     private final Counter queued;
+    private final Counter idempotencyConflicts;
 
     MessageIntake(
             MessageStore store,
@@ -60,6 +63,7 @@ class MessageIntake {
             MeterRegistry meters) {
         this.accepted = meters.counter("mailroom.operator.accepted");
         this.queued = meters.counter("mailroom.operator.queued");
+        this.idempotencyConflicts = meters.counter("mailroom.operator.idempotency.conflicts");
         this.store = store;
         this.publisher = publisher;
         this.tx = tx;
@@ -70,19 +74,38 @@ class MessageIntake {
         if (batch.isEmpty()) {
             return;
         }
-        // The same id twice in one batch (a client retry) is one message.
+        // The same id twice in one batch (a client retry) is one message; twice with two request hashes it
+        // is two bodies sent with one Idempotency-Key, and the first one in the batch is the one kept.
         Map<UUID, SubmitMessage> byId = new LinkedHashMap<>();
-        batch.forEach(s -> byId.putIfAbsent(s.id(), s));
+        List<SubmitMessage> conflicts = new ArrayList<>();
+        for (SubmitMessage s : batch) {
+            SubmitMessage first = byId.putIfAbsent(s.id(), s);
+            if (first != null && !Objects.equals(first.requestHash(), s.requestHash())) {
+                conflicts.add(s);
+            }
+        }
         Instant now = clock.instant();
 
         Map<UUID, MessageStatus> statuses = new HashMap<>();
         Isolation.run(
                 List.copyOf(byId.values()),
-                part -> statuses.putAll(tx.execute(status -> {
-                    store.insertSubmissions(part, now);
-                    return store.statusesOf(part.stream().map(SubmitMessage::id).toList());
-                })),
+                part -> {
+                    Recorded recorded = tx.execute(status -> {
+                        MessageStore.KeyClaims claims = store.claimIdempotencyKeys(part, now);
+                        store.insertSubmissions(claims.toRecord(), now);
+                        // Only what this transaction recorded is dispatched by it: a duplicate of a keyed
+                        // message is dispatched by the intake that recorded it (or the releaser).
+                        return new Recorded(
+                                store.statusesOf(claims.toRecord().stream()
+                                        .map(SubmitMessage::id)
+                                        .toList()),
+                                claims.conflicts());
+                    });
+                    statuses.putAll(recorded.statuses());
+                    conflicts.addAll(recorded.conflicts());
+                },
                 refused);
+        conflicts.forEach(this::reportConflict);
         accepted.increment(statuses.size());
 
         List<DispatchCommand> commands = new ArrayList<>();
@@ -104,6 +127,25 @@ class MessageIntake {
         // The commands are out: failing now would redeliver the batch and send these emails twice,
         // so a database that is away (deadlock, lost connection, outage) is waited out right here.
         OperatorFailures.pauseOnFailure(() -> recordQueued(attempts, queuedAt));
+    }
+
+    private record Recorded(Map<UUID, MessageStatus> statuses, List<SubmitMessage> conflicts) {}
+
+    /**
+     * Two different requests were sent with one Idempotency-Key before the operator recorded either (the
+     * API answers 409 only once a key's row is there): the first recorded stays, this one is not recorded
+     * and not sent. Its sender was answered 202 with the kept message's id; this log line and the metric
+     * are how anyone learns of it.
+     */
+    private void reportConflict(SubmitMessage s) {
+        idempotencyConflicts.increment();
+        log.warn(
+                "Submission for message {} (organization {}) not recorded: its Idempotency-Key '{}' names that"
+                        + " message with another body (request hash {} differs from the one recorded)",
+                s.id(),
+                LogSafe.escape(s.organizationId()),
+                LogSafe.escape(s.idempotencyKey()),
+                LogSafe.escape(s.requestHash()));
     }
 
     /**

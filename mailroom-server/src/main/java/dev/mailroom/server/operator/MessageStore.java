@@ -2,6 +2,7 @@ package dev.mailroom.server.operator;
 
 import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.contracts.SubmitMessage;
@@ -10,9 +11,12 @@ import dev.mailroom.server.Role;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -106,6 +110,132 @@ class MessageStore {
                 recipients);
         jdbc.batchUpdate("INSERT INTO message_tags (message_id, tag) VALUES (?,?) ON CONFLICT DO NOTHING", tags);
         insertActivities(activities, now);
+    }
+
+    /** The submissions of a batch part sorted by what their idempotency keys say about them. */
+    record KeyClaims(List<SubmitMessage> toRecord, List<SubmitMessage> duplicates, List<SubmitMessage> conflicts) {}
+
+    private record KeyRef(String organizationId, String key) {
+        static KeyRef of(SubmitMessage s) {
+            return new KeyRef(s.organizationId(), s.idempotencyKey());
+        }
+    }
+
+    private record KeyRow(UUID messageId, String requestHash) {}
+
+    /**
+     * Takes the {@code idempotency_keys} rows of the submissions that carry a key, BEFORE their messages
+     * are stored in the same transaction: a submission whose id is the one its key names next (the first
+     * id of the key when it has no row, {@code Ids.nextIdempotentMessage} of the row's message once the
+     * API found it expired) claims the row for its message and request hash. The row is the lock: an
+     * operator taking the same key at the same moment waits for this transaction, then reads what it
+     * committed. Then, per submission with a key:
+     * <ul>
+     *   <li>it claimed the row: to record (and dispatch), unless a message of its id exists already
+     *       (recorded without its key, by an API from before the key rows): then a duplicate;</li>
+     *   <li>the row names its message with the same hash: a duplicate, recorded already (or being
+     *       recorded by the transaction that claimed it): neither recorded nor dispatched again here; if
+     *       that operator died before its dispatch, the releaser queues the message
+     *       ({@code mailroom.operator.requeue-accepted-after});</li>
+     *   <li>the row names its message with another hash: a conflict (two bodies sent with one key before
+     *       the first was recorded): the first stays, this one is not recorded;</li>
+     *   <li>anything else (an id its key does not derive, a generation the key has left behind): recorded
+     *       without the key unless a message of that id exists already.</li>
+     * </ul>
+     * Submissions without a key are all to record.
+     */
+    KeyClaims claimIdempotencyKeys(List<SubmitMessage> submissions, Instant now) {
+        List<SubmitMessage> keyed = submissions.stream()
+                .filter(s -> s.idempotencyKey() != null && s.requestHash() != null)
+                .toList();
+        if (keyed.isEmpty()) {
+            return new KeyClaims(submissions, List.of(), List.of());
+        }
+        Map<KeyRef, KeyRow> before = keyRows(keyed);
+        Set<UUID> claimed = new HashSet<>();
+        // In key order, so that two operators claiming overlapping keys take their locks in one order.
+        List<SubmitMessage> inKeyOrder = new ArrayList<>(keyed);
+        inKeyOrder.sort(
+                Comparator.comparing(SubmitMessage::organizationId).thenComparing(SubmitMessage::idempotencyKey));
+        for (SubmitMessage s : inKeyOrder) {
+            KeyRow row = before.get(KeyRef.of(s));
+            // One statement per claim: its count says whether THIS transaction took the row (a batch's counts
+            // do not, with PostgreSQL's rewritten batch inserts).
+            int taken = 0;
+            if (row == null && s.id().equals(Ids.idempotentMessage(s.organizationId(), s.idempotencyKey()))) {
+                taken = jdbc.update(
+                        "INSERT INTO idempotency_keys (organization_id, idempotency_key, message_id, request_hash,"
+                                + " created_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
+                        s.organizationId(),
+                        s.idempotencyKey(),
+                        s.id(),
+                        s.requestHash(),
+                        Timestamps.of(now));
+            } else if (row != null && s.id().equals(Ids.nextIdempotentMessage(row.messageId()))) {
+                taken = jdbc.update(
+                        "UPDATE idempotency_keys SET message_id = ?, request_hash = ?, created_at = ?"
+                                + " WHERE organization_id = ? AND idempotency_key = ? AND message_id = ?",
+                        s.id(),
+                        s.requestHash(),
+                        Timestamps.of(now),
+                        s.organizationId(),
+                        s.idempotencyKey(),
+                        row.messageId());
+            }
+            if (taken == 1) {
+                claimed.add(s.id());
+            }
+        }
+        if (!claimed.isEmpty()) {
+            // A message of a claimed id that exists already was recorded without its key (by an API from before
+            // the key rows, during a rolling upgrade): the key now names it, and it is not recorded again.
+            claimed.removeAll(statusesOf(claimed).keySet());
+        }
+        Map<KeyRef, KeyRow> after = claimed.size() == keyed.size() ? Map.of() : keyRows(keyed);
+        List<SubmitMessage> toRecord = new ArrayList<>();
+        List<SubmitMessage> duplicates = new ArrayList<>();
+        List<SubmitMessage> conflicts = new ArrayList<>();
+        List<SubmitMessage> unclaimable = new ArrayList<>();
+        for (SubmitMessage s : submissions) {
+            if (s.idempotencyKey() == null || s.requestHash() == null || claimed.contains(s.id())) {
+                toRecord.add(s);
+                continue;
+            }
+            KeyRow row = after.get(KeyRef.of(s));
+            if (row == null || !row.messageId().equals(s.id())) {
+                unclaimable.add(s);
+            } else if (row.requestHash().equals(s.requestHash())) {
+                duplicates.add(s);
+            } else {
+                conflicts.add(s);
+            }
+        }
+        if (!unclaimable.isEmpty()) {
+            Map<UUID, MessageStatus> existing =
+                    statusesOf(unclaimable.stream().map(SubmitMessage::id).toList());
+            unclaimable.stream().filter(s -> !existing.containsKey(s.id())).forEach(toRecord::add);
+            unclaimable.stream().filter(s -> existing.containsKey(s.id())).forEach(duplicates::add);
+        }
+        return new KeyClaims(toRecord, duplicates, conflicts);
+    }
+
+    private Map<KeyRef, KeyRow> keyRows(List<SubmitMessage> keyed) {
+        Map<KeyRef, KeyRow> rows = new HashMap<>();
+        named.query(
+                "SELECT organization_id, idempotency_key, message_id, request_hash FROM idempotency_keys"
+                        + " WHERE idempotency_key IN (:keys)",
+                new MapSqlParameterSource(
+                        "keys",
+                        keyed.stream()
+                                .map(SubmitMessage::idempotencyKey)
+                                .distinct()
+                                .toList()),
+                rs -> {
+                    rows.put(
+                            new KeyRef(rs.getString("organization_id"), rs.getString("idempotency_key")),
+                            new KeyRow(rs.getObject("message_id", UUID.class), rs.getString("request_hash")));
+                });
+        return rows;
     }
 
     /** The current status of each of the given messages that exists. */

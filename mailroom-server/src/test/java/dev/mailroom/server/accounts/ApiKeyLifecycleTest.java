@@ -64,7 +64,8 @@ class ApiKeyLifecycleTest {
         ApiClient.Response refused = holder.get("/api/v1/messages");
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.json().path("detail").asString()).contains("was revoked");
-        assertThat(holder.post("/api/v1/messages", ApiClient.email("late@example.org")).status())
+        assertThat(holder.post("/api/v1/messages", ApiClient.email("late@example.org"))
+                        .status())
                 .isEqualTo(401);
     }
 
@@ -107,12 +108,14 @@ class ApiKeyLifecycleTest {
 
         ApiClient.Response unknownScope = api().post("/api/v1/keys", "{\"name\":\"x\",\"scopes\":[\"read\",\"root\"]}");
         ApiClient.Response noName = api().post("/api/v1/keys", "{\"scopes\":[\"read\"]}");
-        ApiClient.Response past =
-                api().post("/api/v1/keys", "{\"name\":\"x\",\"scopes\":[\"read\"],\"expiresAt\":\"2001-01-01T00:00:00Z\"}");
+        ApiClient.Response past = api().post(
+                        "/api/v1/keys",
+                        "{\"name\":\"x\",\"scopes\":[\"read\"],\"expiresAt\":\"2001-01-01T00:00:00Z\"}");
         ApiClient.Response unknownKey = api().post("/api/v1/keys/" + UUID.randomUUID() + "/revoke", "");
 
         assertThat(unknownScope.status()).isEqualTo(422);
-        assertThat(unknownScope.json().path("errors").get(0).path("field").asString()).isEqualTo("scopes[1]");
+        assertThat(unknownScope.json().path("errors").get(0).path("field").asString())
+                .isEqualTo("scopes[1]");
         assertThat(noName.status()).isEqualTo(422);
         assertThat(noName.json().path("errors").get(0).path("field").asString()).isEqualTo("name");
         assertThat(past.status()).isEqualTo(422);
@@ -124,7 +127,8 @@ class ApiKeyLifecycleTest {
     @Test
     void theBootstrapKeyIsListedAsTheFirstOrganizationsKey() {
         assertThat(api().get("/api/v1/keys").body()).contains("\"prefix\":\"bootstrap\"");
-        assertThat(api().get("/api/v1/organization").json().path("id").asString()).isEqualTo("default");
+        assertThat(api().get("/api/v1/organization").json().path("id").asString())
+                .isEqualTo("default");
     }
 
     private JsonNode keyInListing(String id) {

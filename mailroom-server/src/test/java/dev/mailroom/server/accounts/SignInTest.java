@@ -43,14 +43,18 @@ class SignInTest {
 
         assertThat(signedIn.status()).isEqualTo(204);
         String cookie = String.join("\n", signedIn.headers().getOrDefault("set-cookie", List.of()));
-        assertThat(cookie).contains("SESSION=").containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict");
+        assertThat(cookie)
+                .contains("SESSION=")
+                .containsIgnoringCase("HttpOnly")
+                .containsIgnoringCase("SameSite=Strict");
         JsonNode session = browser.get("/api/v1/session").json();
         assertThat(session.path("kind").asString()).isEqualTo("user");
         assertThat(session.path("user").path("email").asString()).isEqualTo(email);
         assertThat(session.path("organization").path("id").asString()).isEqualTo("default");
         assertThat(session.path("organization").path("role").asString()).isEqualTo("admin");
         assertThat(browser.get("/api/v1/messages").status()).isEqualTo(200);
-        assertThat(browser.post("/api/v1/messages", ApiClient.email("from-a-session@example.org")).status())
+        assertThat(browser.post("/api/v1/messages", ApiClient.email("from-a-session@example.org"))
+                        .status())
                 .isEqualTo(202);
     }
 
@@ -96,7 +100,8 @@ class SignInTest {
         String email = addPerson("viewer");
 
         ApiClient.Response wrong = new SignedInClient(port).signIn(email, "not the password at all");
-        ApiClient.Response unknown = new SignedInClient(port).signIn("nobody-" + UUID.randomUUID() + "@example.org", PASSWORD);
+        ApiClient.Response unknown =
+                new SignedInClient(port).signIn("nobody-" + UUID.randomUUID() + "@example.org", PASSWORD);
 
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(unknown.status()).isEqualTo(401);
@@ -109,7 +114,9 @@ class SignInTest {
     void repeatedFailuresLockTheAccountEvenAgainstTheRightPassword() {
         String email = addPerson("viewer");
         for (int i = 0; i < 5; i++) {
-            assertThat(new SignedInClient(port).signIn(email, "wrong password " + i).status())
+            assertThat(new SignedInClient(port)
+                            .signIn(email, "wrong password " + i)
+                            .status())
                     .isEqualTo(401);
         }
 
@@ -144,7 +151,8 @@ class SignInTest {
         ApiClient.Response users = viewer.get("/api/v1/users");
         assertThat(users.status()).isEqualTo(403);
         assertThat(users.json().path("detail").asString()).contains("scope 'admin'");
-        assertThat(viewer.post("/api/v1/messages", ApiClient.email("viewer@example.org")).status())
+        assertThat(viewer.post("/api/v1/messages", ApiClient.email("viewer@example.org"))
+                        .status())
                 .isEqualTo(403);
         assertThat(viewer.get("/api/v1/dead-letters").status()).isEqualTo(403);
     }
@@ -167,7 +175,8 @@ class SignInTest {
     void thePlatformOperatorOfTheFirstRunSignsInAndReachesThePlatformRoutes() {
         SignedInClient operator = new SignedInClient(port);
 
-        assertThat(operator.signIn("admin@localhost", ApiClient.TEST_OPERATOR_PASSWORD).status())
+        assertThat(operator.signIn("admin@localhost", ApiClient.TEST_OPERATOR_PASSWORD)
+                        .status())
                 .isEqualTo(204);
 
         JsonNode session = operator.get("/api/v1/session").json();
@@ -184,25 +193,32 @@ class SignInTest {
 
         ApiClient.Response shortPassword = api().post(
                         "/api/v1/users",
-                        "{\"email\":\"" + email + "\",\"displayName\":\"R\",\"role\":\"viewer\",\"password\":\"short\"}");
+                        "{\"email\":\"" + email
+                                + "\",\"displayName\":\"R\",\"role\":\"viewer\",\"password\":\"short\"}");
         ApiClient.Response wellKnown = api().post(
                         "/api/v1/users",
-                        "{\"email\":\"" + email + "\",\"displayName\":\"R\",\"role\":\"viewer\",\"password\":\"password1234\"}");
+                        "{\"email\":\"" + email
+                                + "\",\"displayName\":\"R\",\"role\":\"viewer\",\"password\":\"password1234\"}");
         ApiClient.Response badRole = api().post(
                         "/api/v1/users",
                         "{\"email\":\"" + email + "\",\"displayName\":\"R\",\"role\":\"god\",\"password\":\"" + PASSWORD
                                 + "\"}");
         ApiClient.Response badEmail = api().post(
                         "/api/v1/users",
-                        "{\"email\":\"not-an-email\",\"displayName\":\"R\",\"role\":\"viewer\",\"password\":\"" + PASSWORD
-                                + "\"}");
+                        "{\"email\":\"not-an-email\",\"displayName\":\"R\",\"role\":\"viewer\",\"password\":\""
+                                + PASSWORD + "\"}");
 
         assertThat(shortPassword.status()).isEqualTo(422);
-        assertThat(shortPassword.json().path("errors").get(0).path("field").asString()).isEqualTo("password");
-        assertThat(shortPassword.json().path("errors").get(0).path("message").asString()).contains("at least 12");
-        assertThat(wellKnown.json().path("errors").get(0).path("message").asString()).contains("well-known");
-        assertThat(badRole.json().path("errors").get(0).path("field").asString()).isEqualTo("role");
-        assertThat(badEmail.json().path("errors").get(0).path("field").asString()).isEqualTo("email");
+        assertThat(shortPassword.json().path("errors").get(0).path("field").asString())
+                .isEqualTo("password");
+        assertThat(shortPassword.json().path("errors").get(0).path("message").asString())
+                .contains("at least 12");
+        assertThat(wellKnown.json().path("errors").get(0).path("message").asString())
+                .contains("well-known");
+        assertThat(badRole.json().path("errors").get(0).path("field").asString())
+                .isEqualTo("role");
+        assertThat(badEmail.json().path("errors").get(0).path("field").asString())
+                .isEqualTo("email");
         assertThat(api().get("/api/v1/users").json().path("items").size()).isEqualTo(before);
     }
 

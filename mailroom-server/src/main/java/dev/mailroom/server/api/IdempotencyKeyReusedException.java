@@ -1,0 +1,15 @@
+package dev.mailroom.server.api;
+
+import java.time.Duration;
+import java.util.UUID;
+
+/** An {@code Idempotency-Key} sent again, within its window, with a request that means something else (409). */
+class IdempotencyKeyReusedException extends RuntimeException {
+    static final String FIELD = "Idempotency-Key";
+
+    IdempotencyKeyReusedException(String key, UUID messageId, Duration window) {
+        super("Idempotency-Key '" + key + "' was already used with another body, for message " + messageId
+                + "; it keeps naming that message for " + window
+                + " after it was recorded: send a new key for a new email");
+    }
+}

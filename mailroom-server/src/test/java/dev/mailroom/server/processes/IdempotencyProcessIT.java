@@ -1,0 +1,376 @@
+package dev.mailroom.server.processes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.mailroom.contracts.ContractJson;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Idempotency-Key races across processes, as in production: two API processes behind one (imagined) load
+ * balancer, one operator and dispatcher process, on RabbitMQ and PostgreSQL. Retries of one request sent
+ * to both APIs at once are one message and one send; two bodies sent with one key at once leave one whole
+ * message, and afterwards both APIs refuse the other body.
+ *
+ * <p>Runs only with {@code MAILROOM_IT_EXTERNAL=true} and {@code SPRING_RABBITMQ_*} / {@code
+ * SPRING_DATASOURCE_*} naming a running RabbitMQ and PostgreSQL (see {@code .ci/run}); it looks only at the
+ * messages it submitted.
+ */
+class IdempotencyProcessIT {
+    private static final boolean EXTERNAL = "true".equalsIgnoreCase(System.getenv("MAILROOM_IT_EXTERNAL"));
+    private static final String API_KEY = "idempotency-it-" + UUID.randomUUID();
+    private static final String SANDBOX_SECRET = "whsec_sandbox_" + UUID.randomUUID();
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final List<String> CHILD_JVM_OPTIONS =
+            List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private record Child(String name, Process process, int port, Path log) {
+        String url() {
+            return "http://127.0.0.1:" + port;
+        }
+    }
+
+    private static final List<Child> children = new ArrayList<>();
+    private static Path workDir;
+    private static Child api1;
+    private static Child api2;
+
+    @BeforeAll
+    static void startProcesses() throws Exception {
+        if (!EXTERNAL) {
+            return;
+        }
+        assertThat(env("SPRING_DATASOURCE_URL")).as("SPRING_DATASOURCE_URL").startsWith("jdbc:postgresql:");
+        Path jar = Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar"))
+                .toAbsolutePath();
+        assertThat(jar).as("the repackaged jar").isRegularFile();
+        // Kept after the run for its logs; emptied at the next start.
+        workDir = jar.getParent().resolve("idempotency-it");
+        if (Files.exists(workDir)) {
+            try (var paths = Files.walk(workDir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(workDir);
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(() -> children.forEach(c -> c.process().destroyForcibly())));
+
+        int api1Port = freePort();
+        // The operator migrates the schema before the APIs read it.
+        Child worker = start(
+                "operator-dispatcher",
+                "operator,dispatcher",
+                List.of("--mailroom.public-url=http://127.0.0.1:" + api1Port),
+                freePort());
+        awaitHealthy(worker);
+        api1 = start("api-1", "api,webhooks", List.of("--mailroom.api.bootstrap-key=" + API_KEY), api1Port);
+        api2 = start("api-2", "api", List.of("--mailroom.api.bootstrap-key=" + API_KEY), freePort());
+        awaitHealthy(api1);
+        awaitHealthy(api2);
+    }
+
+    @AfterAll
+    static void stopProcesses() throws InterruptedException {
+        for (Child c : children) {
+            c.process().destroy();
+        }
+        for (Child c : children) {
+            if (!c.process().waitFor(30, TimeUnit.SECONDS)) {
+                c.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void retriesOfOneRequestSentToTwoApiProcessesAtOnceAreOneMessageAndOneSend() throws Exception {
+        assumeExternal();
+        String key = "order-" + UUID.randomUUID();
+        String body = email("ada@example.org", "Your order");
+
+        List<Answer> answers = postAtOnce(16, i -> body, key);
+
+        assertThat(answers).extracting(Answer::status).containsOnly(202);
+        Set<String> ids = new HashSet<>();
+        answers.forEach(a -> ids.add(a.json().get("id").asString()));
+        assertThat(ids).hasSize(1);
+        UUID id = UUID.fromString(ids.iterator().next());
+        try (Connection db = openDatabase()) {
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> "DELIVERED".equals(status(db, id)));
+            assertThat(count(db, "SELECT COUNT(*) FROM messages WHERE id = ?", id))
+                    .isEqualTo(1);
+            // Every sandbox send has a provider id of its own: one send, one id.
+            assertThat(count(
+                            db,
+                            "SELECT COUNT(DISTINCT provider_message_id) FROM activities WHERE message_id = ?"
+                                    + " AND provider_message_id IS NOT NULL",
+                            id))
+                    .isEqualTo(1);
+            assertThat(count(db, "SELECT COUNT(*) FROM activities WHERE message_id = ? AND status = 'QUEUED'", id))
+                    .isEqualTo(1);
+        }
+        // Afterwards either API answers the message as it is now.
+        for (Child api : List.of(api1, api2)) {
+            Answer again = post(api, body, key);
+            assertThat(again.status()).isEqualTo(202);
+            assertThat(again.json().get("id").asString()).isEqualTo(id.toString());
+            assertThat(again.json().get("status").asString()).isEqualTo("DELIVERED");
+        }
+    }
+
+    @Test
+    void twoBodiesSentWithOneKeyToTwoApiProcessesAtOnceLeaveOneWholeMessage() throws Exception {
+        assumeExternal();
+        String key = "order-" + UUID.randomUUID();
+        List<String> bodies = List.of(email("ada@example.org", "For Ada"), email("bob@example.org", "For Bob"));
+
+        List<Answer> answers = postAtOnce(8, i -> bodies.get(i % 2), key);
+
+        // Before the operator recorded either, both are 202 with the key's one id; after, the other is 409.
+        assertThat(answers).extracting(Answer::status).containsAnyOf(202).isSubsetOf(202, 409);
+        Set<String> ids = new HashSet<>();
+        answers.stream()
+                .filter(a -> a.status() == 202)
+                .forEach(a -> ids.add(a.json().get("id").asString()));
+        assertThat(ids).hasSize(1);
+        UUID id = UUID.fromString(ids.iterator().next());
+        String subject;
+        try (Connection db = openDatabase()) {
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> "DELIVERED".equals(status(db, id)));
+            subject = text(db, "SELECT subject FROM messages WHERE id = ?", id);
+            String recipients = text(
+                    db,
+                    "SELECT STRING_AGG(email, ',' ORDER BY position) FROM message_recipients WHERE message_id = ?",
+                    id);
+            assertThat(subject + " " + recipients).isIn("For Ada ada@example.org", "For Bob bob@example.org");
+            assertThat(count(db, "SELECT COUNT(*) FROM activities WHERE message_id = ? AND status = 'QUEUED'", id))
+                    .isEqualTo(1);
+        }
+        String lost = bodies.get(subject.equals("For Ada") ? 1 : 0);
+        for (Child api : List.of(api1, api2)) {
+            Answer refused = post(api, lost, key);
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.json().get("errors").get(0).get("field").asString())
+                    .isEqualTo("Idempotency-Key");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ helpers
+
+    private record Answer(int status, String body) {
+        JsonNode json() {
+            return ContractJson.mapper().readTree(body);
+        }
+    }
+
+    private interface BodyOf {
+        String body(int i);
+    }
+
+    /** Sends {@code n} requests with one key at the same moment, alternating between the two APIs. */
+    private static List<Answer> postAtOnce(int n, BodyOf bodies, String key) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<Answer>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Child api = i % 2 == 0 ? api1 : api2;
+                String body = bodies.body(i);
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return post(api, body, key);
+                }));
+            }
+            start.countDown();
+            List<Answer> answers = new ArrayList<>();
+            for (Future<Answer> f : futures) {
+                answers.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return answers;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Answer post(Child api, String body, String key) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/messages"))
+                        .header("Authorization", "Bearer " + API_KEY)
+                        .header("Content-Type", "application/json")
+                        .header("Idempotency-Key", key)
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body());
+    }
+
+    private static String email(String to, String subject) {
+        return "{\"from\":{\"email\":\"app@example.com\"},\"to\":[{\"email\":\"" + to + "\"}],\"subject\":\"" + subject
+                + "\",\"text\":\"Hello\"}";
+    }
+
+    private static void assumeExternal() {
+        assumeTrue(
+                EXTERNAL,
+                "needs RabbitMQ and PostgreSQL: set MAILROOM_IT_EXTERNAL=true and SPRING_RABBITMQ_* /"
+                        + " SPRING_DATASOURCE_* (see .ci/run)");
+    }
+
+    private static Connection openDatabase() throws SQLException {
+        return DriverManager.getConnection(
+                env("SPRING_DATASOURCE_URL"), env("SPRING_DATASOURCE_USERNAME"), env("SPRING_DATASOURCE_PASSWORD"));
+    }
+
+    private static String status(Connection db, UUID id) throws SQLException {
+        return text(db, "SELECT status FROM messages WHERE id = ?", id);
+    }
+
+    private static long count(Connection db, String sql, UUID id) throws SQLException {
+        return Long.parseLong(text(db, sql, id));
+    }
+
+    private static String text(Connection db, String sql, UUID id) throws SQLException {
+        try (PreparedStatement st = db.prepareStatement(sql)) {
+            st.setObject(1, id);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private static String env(String name) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static Child start(String name, String roles, List<String> extraArgs, int port) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(CHILD_JVM_OPTIONS);
+        command.add("-jar");
+        command.add(Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar"))
+                .toAbsolutePath()
+                .toString());
+        command.add("--server.port=" + port);
+        command.add("--mailroom.roles=" + roles);
+        command.add("--mailroom.data-dir=" + workDir.resolve(name + "-data"));
+        command.add("--mailroom.providers.sandbox.enabled=true");
+        command.add("--mailroom.providers.sandbox.webhook-secret=" + SANDBOX_SECRET);
+        command.add("--mailroom.providers.sandbox.event-delay=PT0.05S");
+        command.add("--spring.rabbitmq.host=" + envOr("SPRING_RABBITMQ_HOST", "127.0.0.1"));
+        command.add("--spring.rabbitmq.port=" + envOr("SPRING_RABBITMQ_PORT", "5672"));
+        command.add("--spring.rabbitmq.username=" + envOr("SPRING_RABBITMQ_USERNAME", "guest"));
+        command.add("--spring.rabbitmq.password=" + envOr("SPRING_RABBITMQ_PASSWORD", "guest"));
+        if (env("SPRING_RABBITMQ_VIRTUAL_HOST") != null) {
+            command.add("--spring.rabbitmq.virtual-host=" + env("SPRING_RABBITMQ_VIRTUAL_HOST"));
+        }
+        command.add("--spring.datasource.url=" + env("SPRING_DATASOURCE_URL"));
+        if (env("SPRING_DATASOURCE_USERNAME") != null) {
+            command.add("--spring.datasource.username=" + env("SPRING_DATASOURCE_USERNAME"));
+        }
+        if (env("SPRING_DATASOURCE_PASSWORD") != null) {
+            command.add("--spring.datasource.password=" + env("SPRING_DATASOURCE_PASSWORD"));
+        }
+        command.addAll(extraArgs);
+        Path log = workDir.resolve(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("MAILROOM_"));
+        Child child = new Child(name, builder.start(), port, log);
+        children.add(child);
+        return child;
+    }
+
+    private static String envOr(String name, String fallback) {
+        String value = env(name);
+        return value == null ? fallback : value;
+    }
+
+    private static void awaitHealthy(Child c) {
+        await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (!c.process().isAlive()) {
+                throw new AssertionError(
+                        c.name() + " exited with code " + c.process().exitValue() + ": " + tail(c.log()));
+            }
+            return isUp(c);
+        });
+    }
+
+    private static boolean isUp(Child c) {
+        try {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(c.url() + "/actuator/health"))
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200
+                    && "UP"
+                            .equals(ContractJson.mapper()
+                                    .readTree(response.body())
+                                    .path("status")
+                                    .asString());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ")";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
