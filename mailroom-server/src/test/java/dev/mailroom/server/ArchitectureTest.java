@@ -11,12 +11,18 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.mailroom.contracts.ProviderNames;
 import java.lang.reflect.Constructor;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The boundaries of DESIGN §1 and §4, stated once and checked on every build. */
@@ -74,12 +80,52 @@ class ArchitectureTest {
     }
 
     /**
-     * The packages whose code may write the database: the operator today. When account data arrives
-     * (organizations, users, keys), its one package is added here as the only other writer, of its
-     * own tables only. Flyway's migrations are Flyway's calls, not ours: Boot runs them, and only in a
-     * process with the operator role (EmbeddedDefaults sets spring.flyway.enabled).
+     * The packages whose code may write the database: the operator (the email history) and the
+     * accounts (organizations, people, keys), each of its own tables only
+     * ({@link #eachWriterWritesOnlyItsOwnTables}). Flyway's migrations are Flyway's calls, not ours:
+     * Boot runs them, and only in a process with the operator role (EmbeddedDefaults sets
+     * spring.flyway.enabled); Spring Session writes its own two tables.
      */
-    private static final String[] WRITERS = {"..server.operator.."};
+    private static final String[] WRITERS = {"..server.operator..", "..server.accounts.."};
+
+    /** Which tables each writer's SQL may change. */
+    private static final Map<String, Set<String>> OWN_TABLES = Map.of(
+            "operator",
+            Set.of(
+                    "messages",
+                    "message_recipients",
+                    "message_tags",
+                    "message_contents",
+                    "activities",
+                    "dead_letters",
+                    "settings",
+                    "idempotency_keys"),
+            "accounts",
+            Set.of("organizations", "users", "memberships", "api_keys"));
+
+    private static final Pattern SQL_WRITE =
+            Pattern.compile("\"[^\"\\n]*?(?<!FOR )\\b(INSERT INTO|DELETE FROM|MERGE INTO|UPDATE)\\s+([A-Za-z_]+)");
+
+    @Test
+    void eachWriterWritesOnlyItsOwnTables() throws java.io.IOException {
+        Path main = Path.of("src/main/java/dev/mailroom/server");
+        for (Map.Entry<String, Set<String>> writer : OWN_TABLES.entrySet()) {
+            Set<String> written = new java.util.TreeSet<>();
+            try (Stream<Path> files = Files.walk(main.resolve(writer.getKey()))) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    Matcher sql = SQL_WRITE.matcher(Files.readString(file));
+                    while (sql.find()) {
+                        written.add(sql.group(2).toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+            assertThat(written)
+                    .as("tables the %s package writes", writer.getKey())
+                    .isNotEmpty()
+                    .isSubsetOf(writer.getValue());
+        }
+    }
 
     /** Every way the code could write through JDBC: a call or a method reference to any of them counts. */
     private static final DescribedPredicate<JavaAccess<?>> JDBC_WRITE = access(
@@ -109,8 +155,8 @@ class ArchitectureTest {
                 .resideOutsideOfPackages(WRITERS)
                 .should()
                 .accessTargetWhere(JDBC_WRITE)
-                .because(
-                        "only the operator writes the database (DESIGN §1); the API reads through its *Queries classes")
+                .because("only the operator (the email history) and the accounts (their own tables) write the database"
+                        + " (DESIGN §1); the API reads through its *Queries classes")
                 .check(CLASSES);
     }
 

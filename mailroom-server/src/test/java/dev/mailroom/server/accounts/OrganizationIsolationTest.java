@@ -1,0 +1,205 @@
+package dev.mailroom.server.accounts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mailroom.server.support.ApiClient;
+import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.SignedInClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * Every route Spring MVC has (read from its handler mapping, so a new route cannot escape), called
+ * with another organization's admin key and this organization's ids: its message, member, key and
+ * person are "not found", its lists show nothing of it, the platform's routes are forbidden, and
+ * nothing of it changes. A new route fails this test until it is given its expected answer here.
+ */
+@EndToEndTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OrganizationIsolationTest {
+    static final String PASSWORD = "correct horse battery";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mvc;
+
+    String foreignKey;
+    String foreignOrganization;
+    String messageId;
+    String memberId;
+    String keyId;
+    String userId;
+    String userEmail;
+
+    private ApiClient api() {
+        return new ApiClient(port);
+    }
+
+    @BeforeAll
+    void twoOrganizations() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        foreignOrganization = "other-" + suffix;
+        String ownerEmail = "owner-" + suffix + "@example.net";
+        ApiClient.Response created = api().post(
+                        "/api/v1/organizations",
+                        "{\"id\":\"" + foreignOrganization + "\",\"name\":\"Other Inc\",\"owner\":{\"email\":\""
+                                + ownerEmail + "\",\"displayName\":\"Olive\",\"password\":\"" + PASSWORD + "\"}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        SignedInClient owner = new SignedInClient(port);
+        assertThat(owner.signIn(ownerEmail, PASSWORD).status()).isEqualTo(204);
+        ApiClient.Response key =
+                owner.post("/api/v1/keys", "{\"name\":\"other's admin\",\"scopes\":[\"send\",\"read\",\"admin\"]}");
+        assertThat(key.status()).as(key.body()).isEqualTo(201);
+        foreignKey = key.json().path("secret").asString();
+
+        memberId = "isolated-member-" + suffix;
+        messageId = api().submit(ApiClient.email(
+                "isolated-" + suffix + "@example.org",
+                "{\"to\":[{\"email\":\"isolated-" + suffix + "@example.org\",\"memberId\":\"" + memberId + "\"}]}"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> api().message(messageId) != null);
+        keyId = api().post("/api/v1/keys", "{\"name\":\"ours\",\"scopes\":[\"read\"]}")
+                .json()
+                .path("key")
+                .path("id")
+                .asString();
+        userEmail = "ours-" + suffix + "@example.org";
+        userId = api().post(
+                        "/api/v1/users",
+                        "{\"email\":\"" + userEmail + "\",\"displayName\":\"Us\",\"role\":\"admin\",\"password\":\""
+                                + PASSWORD + "\"}")
+                .json()
+                .path("id")
+                .asString();
+    }
+
+    record Route(String method, String pattern) {}
+
+    /** What another organization's admin key gets from each route, by method and pattern. */
+    Map<Route, Integer> expectedAnswers() {
+        Map<Route, Integer> expected = new LinkedHashMap<>();
+        // Ours, by id: not found.
+        expected.put(new Route("GET", "/api/v1/messages/{id}"), 404);
+        expected.put(new Route("POST", "/api/v1/messages/{id}/cancel"), 404);
+        expected.put(new Route("GET", "/api/v1/members/{memberId}"), 404);
+        expected.put(new Route("PUT", "/api/v1/users/{userId}"), 404);
+        expected.put(new Route("DELETE", "/api/v1/users/{userId}"), 404);
+        expected.put(new Route("POST", "/api/v1/keys/{id}/revoke"), 404);
+        // Lists: theirs only (checked for our ids below).
+        expected.put(new Route("GET", "/api/v1/messages"), 200);
+        expected.put(new Route("GET", "/api/v1/members"), 200);
+        expected.put(new Route("GET", "/api/v1/users"), 200);
+        expected.put(new Route("GET", "/api/v1/keys"), 200);
+        expected.put(new Route("GET", "/api/v1/organization"), 200);
+        expected.put(new Route("GET", "/api/v1/session"), 200);
+        // Not about an organization's data.
+        expected.put(new Route("GET", "/api/v1/settings"), 200);
+        expected.put(new Route("GET", "/api/v1/sign-in-options"), 200);
+        // Creating in their own organization, with an empty body: refused as invalid, nothing made.
+        expected.put(new Route("POST", "/api/v1/messages"), 422);
+        expected.put(new Route("POST", "/api/v1/users"), 422);
+        expected.put(new Route("POST", "/api/v1/keys"), 422);
+        expected.put(new Route("PUT", "/api/v1/session/organization"), 422);
+        expected.put(new Route("PUT", "/api/v1/session/password"), 422);
+        // The platform's: forbidden to an organization's key.
+        for (String platform : List.of(
+                "GET /api/v1/dead-letters",
+                "POST /api/v1/dead-letters/{id}/replay",
+                "POST /api/v1/dead-letters/{id}/discard",
+                "PUT /api/v1/settings/default-provider",
+                "GET /api/v1/organizations",
+                "POST /api/v1/organizations",
+                "GET /api/v1/organizations/{id}",
+                "GET /api/v1/platform/keys",
+                "POST /api/v1/platform/keys",
+                "POST /api/v1/platform/keys/{id}/revoke")) {
+            String[] parts = platform.split(" ");
+            expected.put(new Route(parts[0], parts[1]), 403);
+        }
+        return expected;
+    }
+
+    Set<Route> routes() {
+        Set<Route> routes = new LinkedHashSet<>();
+        mvc.getHandlerMethods().forEach((info, handler) -> {
+            if (handler.getBeanType().getPackageName().startsWith("dev.mailroom.server.webhooks")) {
+                return;
+            }
+            for (String pattern : info.getPatternValues()) {
+                for (RequestMethod method : info.getMethodsCondition().getMethods()) {
+                    routes.add(new Route(method.name(), pattern));
+                }
+            }
+        });
+        return routes;
+    }
+
+    String pathOf(Route route) {
+        String pattern = route.pattern();
+        if (pattern.startsWith("/api/v1/messages/")) {
+            return pattern.replace("{id}", messageId);
+        }
+        if (pattern.startsWith("/api/v1/keys/")) {
+            return pattern.replace("{id}", keyId);
+        }
+        if (pattern.startsWith("/api/v1/organizations/")) {
+            return pattern.replace("{id}", "default");
+        }
+        return pattern.replace("{memberId}", memberId)
+                .replace("{userId}", userId)
+                .replaceAll("\\{[^}]*}", UUID.randomUUID().toString());
+    }
+
+    @Test
+    void everyRouteWithAnotherOrganizationsKeyFindsNothingOfOursAndChangesNothing() {
+        Map<Route, Integer> expected = expectedAnswers();
+        ApiClient foreign = api().as(foreignKey);
+        SoftAssertions softly = new SoftAssertions();
+        for (Route route : routes()) {
+            softly.assertThat(expected)
+                    .as("a new route " + route + ": say here what another organization's key gets from it")
+                    .containsKey(route);
+            if (!expected.containsKey(route)) {
+                continue;
+            }
+            String path = pathOf(route);
+            ApiClient.Response answer = switch (route.method()) {
+                case "GET" -> foreign.get(path);
+                case "POST" -> foreign.post(path, "{}");
+                case "PUT" -> foreign.put(path, "{}");
+                case "DELETE" -> foreign.delete(path);
+                default -> throw new AssertionError(route.method());
+            };
+            softly.assertThat(answer.status()).as(route + " → " + answer.body()).isEqualTo(expected.get(route));
+            softly.assertThat(answer.body())
+                    .as(route + " shows nothing of ours")
+                    .doesNotContain(messageId, memberId, keyId, userId, userEmail);
+        }
+        softly.assertAll();
+
+        assertThat(api().message(messageId)).isNotNull();
+        assertThat(api().get("/api/v1/keys").body()).contains(keyId);
+        assertThat(api().get("/api/v1/users").body()).contains(userEmail);
+        assertThat(api().get("/api/v1/organization").json().path("id").asString())
+                .isEqualTo("default");
+        assertThat(foreign.get("/api/v1/organization").json().path("id").asString())
+                .isEqualTo(foreignOrganization);
+    }
+}
