@@ -168,9 +168,9 @@ public class Accounts {
 
     public MemberView changeRole(Caller caller, UUID userId, AccountRequests.RoleChange change) {
         String organization = requireOrganization(caller);
-        MemberRole role = roleOf("role", change.role());
         UserStore.MemberRow member =
                 users.member(organization, userId).orElseThrow(() -> AccountException.notFound("userId", "user"));
+        MemberRole role = roleOf("role", change.role());
         if (role == MemberRole.OWNER || member.role() == MemberRole.OWNER) {
             requireOwner(caller, organization);
         }

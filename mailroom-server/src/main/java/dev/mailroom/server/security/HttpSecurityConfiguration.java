@@ -8,6 +8,7 @@ import jakarta.servlet.DispatcherType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
@@ -31,6 +32,7 @@ import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -115,8 +117,16 @@ class HttpSecurityConfiguration {
         // The token is written as a cookie only when a page asks for it (GET /api/v1/session or
         // /api/v1/sign-in-options), so a bearer-token client never gets a cookie; the page sends the
         // cookie's value back as is (X-XSRF-TOKEN).
+        // CSRF protects what a browser's cookie would authorize: a request of a session, and the sign-in
+        // itself (login CSRF). A request with neither is anonymous and answered 401, as an API client expects.
+        RequestMatcher signIn = paths.matcher(HttpMethod.POST, "/login");
+        RequestMatcher withSession = request -> request.getRequestedSessionId() != null;
+        RequestMatcher changes =
+                request -> !Set.of("GET", "HEAD", "OPTIONS", "TRACE").contains(request.getMethod());
         http.csrf(csrf -> csrf.csrfTokenRepository(csrfCookie)
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
+                        .requireCsrfProtectionMatcher(
+                                new AndRequestMatcher(changes, new OrRequestMatcher(signIn, withSession)))
                         .ignoringRequestMatchers(bearer, webhooks))
                 // Session management stays Spring Security's default: a new session id at sign-in (fixation),
                 // and no session saved for a request authenticated by its bearer token.

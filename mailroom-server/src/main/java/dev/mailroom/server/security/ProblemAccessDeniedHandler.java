@@ -34,11 +34,15 @@ final class ProblemAccessDeniedHandler implements AccessDeniedHandler {
             ProblemResponses.write(response, 403, CSRF);
             return;
         }
+        if (!isCaller()) {
+            ProblemResponses.write(response, 403, NOT_AN_API_KEY);
+            return;
+        }
         String detail = details.entrySet().stream()
                 .filter(d -> d.getKey().matches(request))
                 .map(Map.Entry::getValue)
                 .findFirst()
-                .orElse(isCaller() ? DEFAULT : NOT_AN_API_KEY);
+                .orElse(DEFAULT);
         ProblemResponses.write(response, 403, detail);
     }
 

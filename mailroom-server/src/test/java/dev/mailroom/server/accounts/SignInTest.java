@@ -90,9 +90,11 @@ class SignInTest {
 
         SignedInClient victim = new SignedInClient(port);
         victim.setCookie("SESSION", planted);
-        victim.signIn(email, PASSWORD);
+        ApiClient.Response signedIn = victim.signIn(email, PASSWORD);
 
-        assertThat(victim.cookie("SESSION")).isPresent().get().isNotEqualTo(planted);
+        assertThat(signedIn.status()).isEqualTo(204);
+        String cookie = String.join("\n", signedIn.headers().getOrDefault("set-cookie", List.of()));
+        assertThat(cookie).contains("SESSION=").doesNotContain("SESSION=" + planted);
     }
 
     @Test
