@@ -19,15 +19,25 @@ import java.util.Optional;
  */
 public final class SignedInClient {
     private final String baseUrl;
-    private final CookieManager cookies = new CookieManager();
+    private final CookieManager cookies;
     private final HttpClient http;
 
     public SignedInClient(int port) {
+        this(port, new CookieManager());
+    }
+
+    private SignedInClient(int port, CookieManager cookies) {
         this.baseUrl = "http://127.0.0.1:" + port;
+        this.cookies = cookies;
         this.http = HttpClient.newBuilder()
                 .cookieHandler(cookies)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
+    }
+
+    /** The same browser (its cookies) talking to another Mailroom process on this host, as behind a load balancer. */
+    public SignedInClient onPort(int port) {
+        return new SignedInClient(port, cookies);
     }
 
     /** Fetches the sign-in options (which sets the CSRF cookie) and signs in; the answer of {@code POST /login}. */

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.server.support.ApiClient;
+import dev.mailroom.server.support.SignedInClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -37,18 +39,26 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Idempotency-Key races across processes, as in production: two API processes behind one (imagined) load
- * balancer, one operator and dispatcher process, on RabbitMQ and PostgreSQL. Retries of one request sent
- * to both APIs at once are one message and one send; two bodies sent with one key at once leave one whole
- * message, and afterwards both APIs refuse the other body.
+ * What must hold across API processes, as in production: two API processes behind one (imagined) load
+ * balancer, one operator and dispatcher process, on RabbitMQ and PostgreSQL.
+ *
+ * <ul>
+ *   <li>Idempotency-Key races: retries of one request sent to both APIs at once are one message and one
+ *       send; two bodies sent with one key at once leave one whole message, and afterwards both APIs refuse
+ *       the other body.
+ *   <li>Accounts: an API process without the operator (its main pool read-only) creates people and keys;
+ *       a browser signed in on one process is signed in on the other (sessions in the database, no sticky
+ *       sessions); a key revoked on one process stops working on the other within seconds.
+ * </ul>
  *
  * <p>Runs only with {@code MAILROOM_IT_EXTERNAL=true} and {@code SPRING_RABBITMQ_*} / {@code
  * SPRING_DATASOURCE_*} naming a running RabbitMQ and PostgreSQL (see {@code .ci/run}); it looks only at the
  * messages it submitted.
  */
-class IdempotencyProcessIT {
+class TwoApiProcessesIT {
     private static final boolean EXTERNAL = "true".equalsIgnoreCase(System.getenv("MAILROOM_IT_EXTERNAL"));
-    private static final String API_KEY = "idempotency-it-" + UUID.randomUUID();
+    private static final String API_KEY = "two-api-processes-it-" + UUID.randomUUID();
+    private static final String PASSWORD = "correct horse battery";
     private static final String SANDBOX_SECRET = "whsec_sandbox_" + UUID.randomUUID();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final List<String> CHILD_JVM_OPTIONS =
@@ -77,7 +87,7 @@ class IdempotencyProcessIT {
                 .toAbsolutePath();
         assertThat(jar).as("the repackaged jar").isRegularFile();
         // Kept after the run for its logs; emptied at the next start.
-        workDir = jar.getParent().resolve("idempotency-it");
+        workDir = jar.getParent().resolve("two-api-processes-it");
         if (Files.exists(workDir)) {
             try (var paths = Files.walk(workDir)) {
                 for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -246,6 +256,55 @@ class IdempotencyProcessIT {
     private static String email(String to, String subject) {
         return "{\"from\":{\"email\":\"app@example.com\"},\"to\":[{\"email\":\"" + to + "\"}],\"subject\":\"" + subject
                 + "\",\"text\":\"Hello\"}";
+    }
+
+    @Test
+    void aBrowserSignedInOnOneApiProcessIsSignedInOnTheOther() {
+        assumeExternal();
+        String email = "two-apis-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+        ApiClient admin = new ApiClient(api1.port()).as(API_KEY);
+        ApiClient.Response added = admin.post(
+                "/api/v1/users",
+                "{\"email\":\"" + email + "\",\"displayName\":\"Two\",\"role\":\"admin\",\"password\":\"" + PASSWORD
+                        + "\"}");
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        SignedInClient onFirst = new SignedInClient(api1.port());
+
+        assertThat(onFirst.signIn(email, PASSWORD).status()).isEqualTo(204);
+
+        SignedInClient onSecond = onFirst.onPort(api2.port());
+        ApiClient.Response session = onSecond.get("/api/v1/session");
+        assertThat(session.status()).as(session.body()).isEqualTo(200);
+        assertThat(session.json().path("user").path("email").asString()).isEqualTo(email);
+        ApiClient.Response key = onSecond.post("/api/v1/keys", "{\"name\":\"made on api-2\",\"scopes\":[\"read\"]}");
+        assertThat(key.status()).as(key.body()).isEqualTo(201);
+        assertThat(onSecond.post("/logout", "").status()).isEqualTo(204);
+        assertThat(onFirst.get("/api/v1/session").status()).isEqualTo(401);
+    }
+
+    @Test
+    void aKeyRevokedOnOneApiProcessStopsWorkingOnTheOtherWithinSeconds() {
+        assumeExternal();
+        ApiClient admin = new ApiClient(api1.port()).as(API_KEY);
+        ApiClient.Response created =
+                admin.post("/api/v1/keys", "{\"name\":\"revoked across processes\",\"scopes\":[\"read\"]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode key = created.json();
+        ApiClient onSecond = new ApiClient(api2.port()).as(key.path("secret").asString());
+        assertThat(onSecond.get("/api/v1/messages").status()).isEqualTo(200);
+
+        ApiClient.Response revoked =
+                admin.post("/api/v1/keys/" + key.path("key").path("id").asString() + "/revoke", "");
+        assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+
+        // mailroom.accounts.key-recheck is 5 s: the other process refuses the key within it (and some slack).
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    ApiClient.Response refused = onSecond.get("/api/v1/messages");
+                    assertThat(refused.status()).isEqualTo(401);
+                    assertThat(refused.json().path("detail").asString()).contains("was revoked");
+                });
     }
 
     private static void assumeExternal() {
