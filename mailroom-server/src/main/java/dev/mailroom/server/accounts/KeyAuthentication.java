@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
@@ -97,7 +98,8 @@ class KeyAuthentication implements dev.mailroom.server.security.BearerTokens {
             if (known != null || configured.callerFor(hash).isPresent()) {
                 return known == null ? Optional.empty() : known;
             }
-            throw e;
+            throw new AuthenticationServiceException(
+                    "API keys cannot be checked right now: the database does not answer; try again shortly", e);
         }
     }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContext;
@@ -42,6 +43,11 @@ final class BearerTokenFilter extends OncePerRequestFilter {
                 Optional<Authentication> caller;
                 try {
                     caller = source.authenticate(token);
+                } catch (AuthenticationServiceException unavailable) {
+                    // Not the caller's fault: the credentials cannot be checked now (the database is away).
+                    response.setHeader(HttpHeaders.RETRY_AFTER, "5");
+                    ProblemResponses.write(response, 503, unavailable.getMessage());
+                    return;
                 } catch (AuthenticationException refused) {
                     request.setAttribute(REFUSED, refused.getMessage());
                     break;

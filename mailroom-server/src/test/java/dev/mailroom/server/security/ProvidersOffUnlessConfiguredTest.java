@@ -26,6 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
             "mailroom.roles=api,webhooks",
             "mailroom.embedded.amqp-port=0",
             "mailroom.api.bootstrap-key=" + ApiClient.TEST_KEY,
+            "mailroom.api.platform-key=" + ApiClient.TEST_PLATFORM_KEY,
             "mailroom.providers.sandbox.enabled=false",
             "mailroom.providers.smtp.host=127.0.0.1"
         })
