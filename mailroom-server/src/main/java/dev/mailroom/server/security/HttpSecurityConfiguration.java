@@ -16,6 +16,7 @@ import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -70,7 +71,8 @@ class HttpSecurityConfiguration {
             ManagementProperties management,
             ObjectProvider<UserDetailsService> passwords,
             ObjectProvider<AuthenticationFailureHandler> signInFailures,
-            ObjectProvider<SignedInCallers> signedIn)
+            ObjectProvider<SignedInCallers> signedIn,
+            Environment env)
             throws Exception {
         PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
         RequestMatcher metrics = EndpointRequest.to("prometheus");
@@ -112,7 +114,14 @@ class HttpSecurityConfiguration {
         String[] apiCallers = {PLATFORM, Scope.SEND.name(), Scope.READ.name(), Scope.ADMIN.name()};
 
         CookieCsrfTokenRepository csrfCookie = CookieCsrfTokenRepository.withHttpOnlyFalse();
-        csrfCookie.setCookieCustomizer(cookie -> cookie.sameSite("Strict").path("/"));
+        boolean https = SecureCookieDefaults.servedOverHttps(env);
+        csrfCookie.setCookieCustomizer(cookie -> {
+            cookie.sameSite("Strict").path("/");
+            if (https) {
+                // Behind a TLS-ending proxy the request looks plain; the public URL says it is not.
+                cookie.secure(true);
+            }
+        });
 
         // The token is written as a cookie only when a page asks for it (GET /api/v1/session or
         // /api/v1/sign-in-options), so a bearer-token client never gets a cookie; the page sends the
