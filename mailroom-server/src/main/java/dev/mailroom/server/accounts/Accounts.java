@@ -51,6 +51,8 @@ public class Accounts {
     private final KeyStore keys;
     private final KeyAuthentication keyChecks;
     private final SessionCallers sessions;
+    private final OtherSessions otherSessions;
+    private final SignIns signIns;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
@@ -60,6 +62,8 @@ public class Accounts {
             KeyStore keys,
             KeyAuthentication keyChecks,
             SessionCallers sessions,
+            OtherSessions otherSessions,
+            SignIns signIns,
             @Qualifier(AccountsDatabase.POOL) TransactionTemplate transactions,
             Clock clock) {
         this.organizations = organizations;
@@ -67,6 +71,8 @@ public class Accounts {
         this.keys = keys;
         this.keyChecks = keyChecks;
         this.sessions = sessions;
+        this.otherSessions = otherSessions;
+        this.signIns = signIns;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -130,21 +136,32 @@ public class Accounts {
         session.setAttribute(SessionCallers.ORGANIZATION, organizationId);
     }
 
-    public void changePassword(Caller caller, AccountRequests.PasswordChange change) {
+    /** Also ends the person's other sessions: whoever knew the old password is signed out everywhere. */
+    public void changePassword(Caller caller, AccountRequests.PasswordChange change, String currentSessionId) {
         if (!caller.isPerson()) {
             throw AccountException.invalid("currentPassword", "only a signed-in person has a password");
         }
         UserStore.UserRow user =
                 users.findById(caller.userId()).orElseThrow(() -> AccountException.notFound("user", "user"));
+        if (user.lockedUntil() != null && user.lockedUntil().isAfter(clock.instant())) {
+            throw new AccountException(
+                    429,
+                    "Sign-in locked",
+                    List.of(new Violation("currentPassword", "too many wrong passwords: try again later")));
+        }
         if (user.passwordHash() == null
                 || change.currentPassword() == null
                 || !Passwords.encoder().matches(change.currentPassword(), user.passwordHash())) {
+            // Counted like a failed sign-in: a stolen session cannot guess the password here either.
+            int failures = user.failedSignIns() + 1;
+            users.recordFailedSignIn(user.id(), failures, signIns.lockUntil(failures));
             throw AccountException.invalid("currentPassword", "is not this account's password");
         }
         Passwords.problemWith("newPassword", change.newPassword(), user.email()).ifPresent(v -> {
             throw AccountException.invalid(List.of(v));
         });
         users.setPassword(user.id(), Passwords.hash(change.newPassword()));
+        otherSessions.end(user.id(), currentSessionId);
     }
 
     // People of the caller's organization (scope admin).

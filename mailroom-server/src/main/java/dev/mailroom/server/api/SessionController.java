@@ -9,6 +9,7 @@ import dev.mailroom.server.accounts.Accounts;
 import dev.mailroom.server.security.Caller;
 import dev.mailroom.server.security.SingleSignOn;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -66,8 +67,11 @@ class SessionController {
 
     @PutMapping("/api/v1/session/password")
     ResponseEntity<Void> changePassword(
-            @AuthenticationPrincipal Caller caller, @RequestBody AccountRequests.PasswordChange change) {
-        accounts.changePassword(caller, change);
+            @AuthenticationPrincipal Caller caller,
+            @RequestBody AccountRequests.PasswordChange change,
+            HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        accounts.changePassword(caller, change, session == null ? null : session.getId());
         return ResponseEntity.noContent().build();
     }
 

@@ -144,6 +144,35 @@ class SignInTest {
     }
 
     @Test
+    void changingThePasswordSignsThePersonOutEverywhereElse() {
+        String email = addPerson("viewer");
+        SignedInClient laptop = new SignedInClient(port);
+        SignedInClient phone = new SignedInClient(port);
+        laptop.signIn(email, PASSWORD);
+        phone.signIn(email, PASSWORD);
+        String newPassword = "a much better passphrase";
+
+        ApiClient.Response wrongCurrent = laptop.put(
+                "/api/v1/session/password",
+                "{\"currentPassword\":\"nope nope nope\",\"newPassword\":\"" + newPassword + "\"}");
+        ApiClient.Response weak = laptop.put(
+                "/api/v1/session/password", "{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"short\"}");
+        ApiClient.Response changed = laptop.put(
+                "/api/v1/session/password",
+                "{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"" + newPassword + "\"}");
+
+        assertThat(wrongCurrent.status()).isEqualTo(422);
+        assertThat(wrongCurrent.json().path("errors").get(0).path("field").asString())
+                .isEqualTo("currentPassword");
+        assertThat(weak.json().path("errors").get(0).path("field").asString()).isEqualTo("newPassword");
+        assertThat(changed.status()).isEqualTo(204);
+        assertThat(laptop.get("/api/v1/session").status()).isEqualTo(200);
+        assertThat(phone.get("/api/v1/session").status()).isEqualTo(401);
+        assertThat(new SignedInClient(port).signIn(email, PASSWORD).status()).isEqualTo(401);
+        assertThat(new SignedInClient(port).signIn(email, newPassword).status()).isEqualTo(204);
+    }
+
+    @Test
     void aViewerReadsButCannotSendOrManage() {
         String email = addPerson("viewer");
         SignedInClient viewer = new SignedInClient(port);
