@@ -173,6 +173,36 @@ class SignInTest {
     }
 
     @Test
+    void someoneInTwoOrganizationsChoosesWhichOneTheyActFor() {
+        String email = addPerson("viewer");
+        String second = "second-" + UUID.randomUUID().toString().substring(0, 8);
+        ApiClient.Response created = api().post(
+                        "/api/v1/organizations",
+                        "{\"id\":\"" + second + "\",\"name\":\"Second\",\"owner\":{\"email\":\"" + email + "\"}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        SignedInClient browser = new SignedInClient(port);
+        browser.signIn(email, PASSWORD);
+        assertThat(browser.get("/api/v1/session").json().path("organizations").size())
+                .isEqualTo(2);
+
+        ApiClient.Response chosen =
+                browser.put("/api/v1/session/organization", "{\"organizationId\":\"" + second + "\"}");
+        ApiClient.Response notTheirs =
+                browser.put("/api/v1/session/organization", "{\"organizationId\":\"no-such-organization\"}");
+
+        assertThat(chosen.status()).isEqualTo(204);
+        assertThat(browser.get("/api/v1/organization").json().path("id").asString())
+                .isEqualTo(second);
+        JsonNode session = browser.get("/api/v1/session").json();
+        assertThat(session.path("organization").path("role").asString()).isEqualTo("owner");
+        assertThat(session.path("scopes").toString()).contains("admin");
+        assertThat(browser.get("/api/v1/users").status()).isEqualTo(200);
+        assertThat(notTheirs.status()).isEqualTo(404);
+        assertThat(browser.get("/api/v1/organization").json().path("id").asString())
+                .isEqualTo(second);
+    }
+
+    @Test
     void aViewerReadsButCannotSendOrManage() {
         String email = addPerson("viewer");
         SignedInClient viewer = new SignedInClient(port);
