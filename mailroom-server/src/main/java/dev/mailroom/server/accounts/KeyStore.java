@@ -47,7 +47,12 @@ class KeyStore {
             Instant lastUsedAt) {}
 
     void insert(KeyRow key, String hash) {
-        jdbc.sql("INSERT INTO api_keys (" + COLUMNS + ", secret_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        insert(key, hash, "");
+    }
+
+    private void insert(KeyRow key, String hash, String onConflict) {
+        jdbc.sql("INSERT INTO api_keys (" + COLUMNS + ", secret_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + onConflict)
                 .params(
                         key.id(),
                         key.organizationId(),
@@ -57,8 +62,8 @@ class KeyStore {
                         Timestamp.from(key.createdAt()),
                         key.createdBy(),
                         timestamp(key.expiresAt()),
-                        null,
-                        null,
+                        timestamp(key.revokedAt()),
+                        timestamp(key.lastUsedAt()),
                         hash)
                 .update();
     }
@@ -75,21 +80,7 @@ class KeyStore {
                 .params(hash, hash, key.id())
                 .update();
         if (changed == 0) {
-            jdbc.sql("INSERT INTO api_keys (" + COLUMNS + ", secret_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                            + " ON CONFLICT DO NOTHING")
-                    .params(
-                            key.id(),
-                            key.organizationId(),
-                            key.name(),
-                            key.prefix(),
-                            String.join(",", key.scopes()),
-                            Timestamp.from(key.createdAt()),
-                            key.createdBy(),
-                            null,
-                            null,
-                            null,
-                            hash)
-                    .update();
+            insert(key, hash, " ON CONFLICT DO NOTHING");
         }
     }
 

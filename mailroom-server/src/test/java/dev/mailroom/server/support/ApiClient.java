@@ -135,6 +135,11 @@ public final class ApiClient {
     }
 
     private Response send(HttpRequest request) {
+        return send(http, request);
+    }
+
+    /** Sends and reads the whole answer; a failure to talk at all fails the test. */
+    static Response send(HttpClient http, HttpRequest request) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Response(
