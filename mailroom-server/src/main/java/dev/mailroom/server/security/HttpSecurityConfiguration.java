@@ -68,7 +68,8 @@ class HttpSecurityConfiguration {
             ManagementProperties management,
             ObjectProvider<UserDetailsService> passwords,
             ObjectProvider<AuthenticationFailureHandler> signInFailures,
-            ObjectProvider<SignedInCallers> signedIn)
+            ObjectProvider<SignedInCallers> signedIn,
+            ObjectProvider<SingleSignOn> singleSignOn)
             throws Exception {
         PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
         RequestMatcher metrics = EndpointRequest.to("prometheus");
@@ -142,6 +143,11 @@ class HttpSecurityConfiguration {
                             .deleteCookies("SESSION", XSRF_COOKIE));
         } else {
             http.formLogin(AbstractHttpConfigurer::disable).logout(AbstractHttpConfigurer::disable);
+        }
+        // Single sign-on only where providers are configured (and the accounts run): otherwise no OAuth2 login at all.
+        SingleSignOn providers = singleSignOn.getIfAvailable();
+        if (providers != null) {
+            http.oauth2Login(providers::configure);
         }
         signedIn.ifAvailable(
                 callers -> http.addFilterBefore(new SignedInCallerFilter(callers), AuthorizationFilter.class));
