@@ -6,6 +6,7 @@ import dev.mailroom.server.MailroomApplication;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.TestDataDir;
 import java.io.IOException;
+import java.net.CookieHandler;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
 import java.net.URI;
@@ -17,8 +18,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -90,7 +96,7 @@ class SingleSignOnTest {
 
     static final Map<String, ProviderPerson> PROVIDER_PEOPLE = Map.of(
             // Spelled otherwise than in Mailroom: an email matches whatever its case.
-            "ada", new ProviderPerson(ADA.toUpperCase(java.util.Locale.ROOT), true),
+            "ada", new ProviderPerson(ADA.toUpperCase(Locale.ROOT), true),
             "bob", new ProviderPerson(BOB, false),
             "cy", new ProviderPerson(CY, true));
 
@@ -127,7 +133,7 @@ class SingleSignOnTest {
 
         assertThat(landed.getPath()).isEqualTo("/dashboard/");
         assertThat(landed.getFragment()).isNull();
-        HttpResponse<String> session = browser.get(mailroom("/api/v1/session"));
+        HttpResponse<String> session = browser.open(mailroom("/api/v1/session"));
         assertThat(session.statusCode()).isEqualTo(200);
         JsonNode body = ApiClient.JSON.readTree(session.body());
         assertThat(body.get("kind").asString()).isEqualTo("user");
@@ -149,7 +155,7 @@ class SingleSignOnTest {
         assertThat(landed.getPath()).isEqualTo("/dashboard/");
         assertThat(refusal(landed)).containsEntry("error", "email_not_verified");
         assertThat(refusal(landed).get("message")).contains("not verified your email");
-        assertThat(browser.get(mailroom("/api/v1/session")).statusCode()).isEqualTo(401);
+        assertThat(browser.open(mailroom("/api/v1/session")).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -160,13 +166,13 @@ class SingleSignOnTest {
 
         assertThat(refusal(landed)).containsEntry("error", "no_mailroom_account");
         assertThat(refusal(landed).get("message")).contains("ask an administrator");
-        assertThat(browser.get(mailroom("/api/v1/session")).statusCode()).isEqualTo(401);
+        assertThat(browser.open(mailroom("/api/v1/session")).statusCode()).isEqualTo(401);
         assertThat(users.findByEmail(CY)).isEmpty();
     }
 
     @Test
     void theSignInPageListsTheProvider() {
-        HttpResponse<String> options = new Browser().get(mailroom("/api/v1/sign-in-options"));
+        HttpResponse<String> options = new Browser().open(mailroom("/api/v1/sign-in-options"));
 
         assertThat(options.statusCode()).isEqualTo(200);
         JsonNode provider =
@@ -203,23 +209,29 @@ class SingleSignOnTest {
     }
 
     /**
-     * A browser: follows redirects itself, keeps each site's cookies apart, and fills in the provider's
-     * sign-in form when the provider shows it.
+     * A browser: follows redirects itself, keeps each site's cookies apart, fills in the provider's
+     * sign-in form when the provider shows it, and, as browsers do, sends no {@code SameSite=Strict}
+     * cookie (Mailroom's session cookie) on a navigation that the provider redirected to Mailroom.
      */
     final class Browser {
         private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
 
-        private final HttpClient mailroomSite = site();
-        private final HttpClient providerSite = site();
+        private final SiteCookies mailroomCookies = new SiteCookies();
+        private final HttpClient mailroomSite = site(mailroomCookies);
+        private final HttpClient providerSite = site(new SiteCookies());
 
         /** @return where Mailroom finally sends the browser (the dashboard) */
         URI signInWithProvider(String providerUser) {
             URI next = mailroom(SingleSignOnLogin.START + "test-idp");
+            mailroomCookies.crossSite = false;
             for (int step = 0; step < 20; step++) {
                 HttpResponse<String> response = get(next);
                 if (response.statusCode() / 100 == 3) {
                     next = next.resolve(
                             response.headers().firstValue("Location").orElseThrow());
+                    if (!isMailroom(response.uri())) {
+                        mailroomCookies.crossSite = true;
+                    }
                     if (isMailroom(next) && next.getPath().startsWith("/dashboard")) {
                         return next;
                     }
@@ -249,7 +261,13 @@ class SingleSignOnTest {
             return loginPage.resolve(posted.headers().firstValue("Location").orElseThrow());
         }
 
-        HttpResponse<String> get(URI uri) {
+        /** A request of Mailroom's own page (the dashboard's fetch): same-site, its cookies all go. */
+        HttpResponse<String> open(URI uri) {
+            mailroomCookies.crossSite = false;
+            return get(uri);
+        }
+
+        private HttpResponse<String> get(URI uri) {
             // As a browser asks for a page: Spring Security keeps a request to return to only for such requests.
             return send(HttpRequest.newBuilder(uri)
                     .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
@@ -273,12 +291,45 @@ class SingleSignOnTest {
             return uri.getPort() == port;
         }
 
-        private static HttpClient site() {
+        private static HttpClient site(SiteCookies cookies) {
             return HttpClient.newBuilder()
                     .followRedirects(HttpClient.Redirect.NEVER)
-                    .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+                    .cookieHandler(cookies)
                     .connectTimeout(Duration.ofSeconds(5))
                     .build();
+        }
+    }
+
+    /** One site's cookies; while {@link #crossSite}, those set {@code SameSite=Strict} are not sent. */
+    static final class SiteCookies extends CookieHandler {
+        private final CookieManager jar = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+        private final Set<String> strict = ConcurrentHashMap.newKeySet();
+        volatile boolean crossSite;
+
+        @Override
+        public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) throws IOException {
+            Map<String, List<String>> cookies = jar.get(uri, headers);
+            if (!crossSite) {
+                return cookies;
+            }
+            List<String> sent = cookies.getOrDefault("Cookie", List.of()).stream()
+                    .flatMap(value -> Arrays.stream(value.split(";\\s*")))
+                    .filter(cookie -> !strict.contains(cookie.substring(0, cookie.indexOf('='))))
+                    .toList();
+            return sent.isEmpty() ? Map.of() : Map.of("Cookie", sent);
+        }
+
+        @Override
+        public void put(URI uri, Map<String, List<String>> headers) throws IOException {
+            headers.forEach((name, values) -> {
+                if ("Set-Cookie".equalsIgnoreCase(name)) {
+                    values.stream()
+                            .filter(value -> value.toLowerCase(Locale.ROOT).contains("samesite=strict"))
+                            .forEach(value -> strict.add(
+                                    value.substring(0, value.indexOf('=')).strip()));
+                }
+            });
+            jar.put(uri, headers);
         }
     }
 
