@@ -2,6 +2,7 @@ package dev.mailroom.server.accounts;
 
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
+import dev.mailroom.server.security.ProblemResponses;
 import dev.mailroom.server.security.SingleSignOn;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,11 +15,13 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.security.oauth2.client.autoconfigure.ConditionalOnOAuth2ClientRegistrationProperties;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.client.OAuth2LoginConfigurer;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.web.authentication.SimpleUrlAuthenticationSuccessHandler;
 import org.springframework.stereotype.Component;
@@ -44,10 +47,12 @@ class SingleSignOnLogin implements SingleSignOn {
 
     private static final Logger log = LoggerFactory.getLogger(SingleSignOnLogin.class);
 
+    private final ClientRegistrationRepository registrations;
     private final List<Provider> providers;
     private final SingleSignOnPeople people;
 
     SingleSignOnLogin(ClientRegistrationRepository registrations, UserStore users) {
+        this.registrations = registrations;
         this.providers = listed(registrations);
         this.people = new SingleSignOnPeople(users);
     }
@@ -89,6 +94,30 @@ class SingleSignOnLogin implements SingleSignOn {
                 .authorizedClientRepository(new KeepNoProviderTokens())
                 .successHandler(toDashboard)
                 .failureHandler(SingleSignOnLogin::refused);
+        // Spring Security answers a start with an unknown provider id with a bare 500.
+        login.addObjectPostProcessor(new ObjectPostProcessor<OAuth2AuthorizationRequestRedirectFilter>() {
+            @Override
+            public <O extends OAuth2AuthorizationRequestRedirectFilter> O postProcess(O start) {
+                start.setAuthenticationFailureHandler(SingleSignOnLogin.this::couldNotStart);
+                return start;
+            }
+        });
+    }
+
+    void couldNotStart(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
+            throws IOException {
+        String path = request.getRequestURI();
+        String id = path.substring(path.lastIndexOf('/') + 1);
+        if (registrations.findByRegistrationId(id) == null) {
+            ProblemResponses.write(
+                    response,
+                    404,
+                    "No such single sign-on provider",
+                    "no single sign-on provider has this id; GET /api/v1/sign-in-options lists them");
+            return;
+        }
+        log.warn("Single sign-on could not start", failure.getCause());
+        ProblemResponses.write(response, 500, "Single sign-on could not start", "see the server's log");
     }
 
     static void refused(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)

@@ -182,6 +182,15 @@ class SingleSignOnTest {
         assertThat(provider.get("url").asString()).isEqualTo("/oauth2/authorization/test-idp");
     }
 
+    @Test
+    void startingWithAProviderThatIsNotConfiguredIsA404Problem() {
+        HttpResponse<String> start = new Browser().open(mailroom(SingleSignOnLogin.START + "no-such-provider"));
+
+        assertThat(start.statusCode()).isEqualTo(404);
+        assertThat(start.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        assertThat(start.body()).contains("no single sign-on provider has this id");
+    }
+
     private UUID addMember(String email) {
         ApiClient.Response added = new ApiClient(port)
                 .post(
