@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -110,7 +111,16 @@ class SingleSignOnTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("mailroom.data-dir", () -> TestDataDir.create().toString());
+        Path dataDir = TestDataDir.create();
+        registry.add("mailroom.data-dir", dataDir::toString);
+        // H2 even in the suite's PostgreSQL pass: a process with the API role alone opens PostgreSQL read-only and
+        // cannot migrate it, and nothing here depends on the database (the embedded run's URL).
+        registry.add(
+                "spring.datasource.url",
+                () -> "jdbc:h2:file:" + dataDir.resolve("db").resolve("mailroom")
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0");
+        registry.add("spring.datasource.username", () -> "sa");
+        registry.add("spring.datasource.password", () -> "");
         registry.add("spring.security.oauth2.client.provider.test-idp.issuer-uri", SingleSignOnTest::issuer);
     }
 
