@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.LockedException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.authentication.event.AuthenticationFailureBadCredentialsEvent;
 import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 import org.springframework.security.core.AuthenticationException;
@@ -74,6 +75,10 @@ class SignIns implements UserDetailsService, AuthenticationFailureHandler {
 
     @EventListener
     void succeeded(AuthenticationSuccessEvent event) {
+        // Only a password sign-in clears the password's failures: single sign-on leaves them as they are.
+        if (!(event.getAuthentication() instanceof UsernamePasswordAuthenticationToken)) {
+            return;
+        }
         try {
             users.clearFailedSignIns(UUID.fromString(event.getAuthentication().getName()));
         } catch (IllegalArgumentException notAPerson) {

@@ -7,8 +7,9 @@
  *
  * <p>It owns: who a bearer key is (a hash lookup, re-checked every few seconds so that a revoked key
  * stops working on every API process, last use recorded in batches rather than per request), who a
- * signed-in person is and which organization they act for, password rules and sign-in lockout, the
- * first run's platform operator, and the configured bootstrap keys. The REST surface is in {@code api}
+ * signed-in person is and which organization they act for, password rules and sign-in lockout, optional
+ * single sign-on through OpenID Connect (a provider vouches for an email; the user with it signs in, nobody
+ * is created), the first run's platform operator, and the configured bootstrap keys. The REST surface is in {@code api}
  * ({@link dev.mailroom.server.accounts.Accounts} is what it calls); Spring Security's chain in
  * {@code security}.
  */

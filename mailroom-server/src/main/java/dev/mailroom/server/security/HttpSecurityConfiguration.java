@@ -72,6 +72,7 @@ class HttpSecurityConfiguration {
             ObjectProvider<UserDetailsService> passwords,
             ObjectProvider<AuthenticationFailureHandler> signInFailures,
             ObjectProvider<SignedInCallers> signedIn,
+            ObjectProvider<SingleSignOn> singleSignOn,
             Environment env)
             throws Exception {
         PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
@@ -161,6 +162,11 @@ class HttpSecurityConfiguration {
                             .deleteCookies("SESSION", XSRF_COOKIE));
         } else {
             http.formLogin(AbstractHttpConfigurer::disable).logout(AbstractHttpConfigurer::disable);
+        }
+        // Single sign-on only where providers are configured (and the accounts run): otherwise no OAuth2 login at all.
+        SingleSignOn providers = singleSignOn.getIfAvailable();
+        if (providers != null) {
+            http.oauth2Login(providers::configure);
         }
         signedIn.ifAvailable(
                 callers -> http.addFilterBefore(new SignedInCallerFilter(callers), AuthorizationFilter.class));
