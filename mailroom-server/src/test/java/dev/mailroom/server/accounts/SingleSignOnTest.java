@@ -71,7 +71,10 @@ import tools.jackson.databind.JsonNode;
             // The API alone (no consumer of queues another test may share); it migrates its own H2 here.
             "mailroom.roles=api",
             "spring.flyway.enabled=true",
-            "mailroom.embedded.amqp-port=0",
+            // No broker of its own: closing a second embedded broker in this JVM stops the shared suite's one
+            // (Qpid's Derby store shuts Derby down for the whole JVM). Sign-in needs no broker; nothing listens here.
+            "spring.rabbitmq.host=127.0.0.1",
+            "spring.rabbitmq.port=1",
             "mailroom.api.bootstrap-key=" + ApiClient.TEST_KEY,
             "spring.security.oauth2.client.registration.test-idp.client-id=" + SingleSignOnTest.CLIENT_ID,
             "spring.security.oauth2.client.registration.test-idp.client-secret=" + SingleSignOnTest.CLIENT_SECRET,
