@@ -896,6 +896,10 @@
   }
 
   function clearProblem(form) {
+    // The outcome of the previous submission, if the form shows one, no longer holds.
+    form.querySelectorAll('.notice[role=status]').forEach((node) => {
+      node.hidden = true;
+    });
     const alert = form.querySelector(':scope > .alert');
     alert.hidden = true;
     alert.textContent = '';
@@ -943,7 +947,11 @@
       }
       first = first || control;
     }
-    alert.textContent = error.message + (unplaced.length ? ' ' + unplaced.map(sentence).join(' ') : '');
+    const placed = (error.errors || []).length - unplaced.length;
+    // The detail repeats the fields' own messages: once they stand beside their fields, point there instead.
+    alert.textContent = placed > 0 && unplaced.length === 0
+      ? (placed === 1 ? 'Not done: see the marked field.' : 'Not done: see the ' + placed + ' marked fields.')
+      : error.message + (unplaced.length ? ' ' + unplaced.map(sentence).join(' ') : '');
     alert.hidden = false;
     if (first && first.focus) first.focus();
   }
@@ -1238,7 +1246,7 @@
     const form = apiForm({id: 'default-provider', class: 'panel-form'}, [
       field('provider', {label: 'Default provider', options: providers.map((p) => [p, p]), value: settings.defaultProvider,
         hint: 'Emails that name no provider go through this one. Dispatchers follow within seconds, no restart.'}),
-      submitButton('Save')], async (f) => {
+      submitButton('Save'), status], async (f) => {
       const saved = await api('/api/v1/settings/default-provider', {method: 'PUT', json: {provider: f.elements.provider.value}});
       status.textContent = 'Saved: new emails go through ' + saved.defaultProvider + ' within seconds.';
       status.hidden = false;
@@ -1249,7 +1257,7 @@
         el('div', {}, el('dt', {}, 'Default provider'), el('dd', {id: 'current-default-provider'}, settings.defaultProvider || 'none')),
         el('div', {}, el('dt', {}, 'Enabled providers'), el('dd', {}, providers.join(', ') || 'none'))),
       providers.length
-        ? panel('Change the default provider', form, status)
+        ? panel('Change the default provider', form)
         : emptyState('No provider is enabled.', 'Enable one in the configuration (mailroom.providers.*).'));
   }
 
@@ -1322,7 +1330,7 @@
       el('div', {class: 'form-grid'},
         field('currentPassword', {label: 'Current password', type: 'password', attrs: {autocomplete: 'current-password'}}),
         field('newPassword', {label: 'New password', type: 'password', attrs: {autocomplete: 'new-password'}})),
-      submitButton('Change password')], async (f) => {
+      submitButton('Change password'), status], async (f) => {
       await api('/api/v1/session/password', {method: 'PUT', json: {
         currentPassword: f.elements.currentPassword.value, newPassword: f.elements.newPassword.value}});
       f.reset();
@@ -1338,7 +1346,7 @@
           ? el('ul', {class: 'plain'}, memberships.map((m) => el('li', {}, (m.name || m.id) + ' (' + m.role + ')')))
           : 'none')),
         el('div', {}, el('dt', {}, 'Platform operator'), el('dd', {}, user.platformOperator ? 'yes' : 'no'))),
-      session.kind === 'user' ? panel('Change your password', form, status) : null);
+      session.kind === 'user' ? panel('Change your password', form) : null);
     enter('Your account', h1);
   }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mailroom.contracts.MessageTypes;
+import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.EndToEndTest;
 import java.io.File;
@@ -31,7 +33,12 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -48,6 +55,9 @@ class DashboardBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
+    /** Every page the operator test visits, as a person sees it: for whoever changes how the pages look. */
+    private static final Path PAGES = Path.of("target", "dashboard-pages");
+
     private static final By VIEW_TITLE = By.cssSelector("#view h1");
     private static final String OPERATOR = "admin@localhost";
 
@@ -58,6 +68,9 @@ class DashboardBrowserTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    RabbitTemplate rabbit;
 
     ApiClient api;
     WebDriverWait wait;
@@ -171,8 +184,15 @@ class DashboardBrowserTest {
         visit("#/keys", "API keys", By.cssSelector("#keys table, #keys .empty"));
         visit("#/organizations", "Organizations", By.cssSelector("#organizations tbody tr[data-organization=default]"));
         visit("#/settings", "Settings", By.id("current-default-provider"));
-        assertThat(browser.findElement(By.id("current-default-provider")).getText())
-                .isNotBlank();
+        String provider = browser.findElement(By.id("current-default-provider")).getText();
+        assertThat(provider).isNotBlank();
+        // Saving the provider already in force: goes through the API (with the CSRF token), changes nothing.
+        browser.findElement(By.cssSelector("#default-provider button[type=submit]"))
+                .click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(
+                                By.cssSelector("#default-provider [role=status]")))
+                        .getText())
+                .contains("Saved", provider);
         visit("#/dead-letters", "Dead letters", By.cssSelector("#dead-letters table, #dead-letters .empty"));
         visit("#/platform-keys", "Platform keys", By.cssSelector("#keys table, #keys .empty"));
         visit("#/account", "Your account", By.id("change-password"));
@@ -277,6 +297,33 @@ class DashboardBrowserTest {
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("denied")))
                         .getText())
                 .contains("platform operator");
+
+        // Their own password: a weak one is refused with the rule it breaks, under the field.
+        browser.findElement(By.id("person")).click();
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Your account"));
+        browser.findElement(By.cssSelector("#change-password input[name=currentPassword]"))
+                .sendKeys(password);
+        browser.findElement(By.cssSelector("#change-password input[name=newPassword]"))
+                .sendKeys("short");
+        browser.findElement(By.cssSelector("#change-password button[type=submit]"))
+                .click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(
+                                By.cssSelector("#change-password [data-field=newPassword] .field-error")))
+                        .getText())
+                .contains("too short");
+        assertNoAccessibilityViolations("the account page with a refused password");
+        // The refused form keeps what was typed.
+        browser.findElement(By.cssSelector("#change-password input[name=newPassword]"))
+                .clear();
+        browser.findElement(By.cssSelector("#change-password input[name=newPassword]"))
+                .sendKeys(password + "-new");
+        browser.findElement(By.cssSelector("#change-password button[type=submit]"))
+                .click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#change-password [role=status]"), "changed"));
+        browser.findElement(By.id("sign-out")).click();
+        signIn(viewer, password + "-new");
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
     }
 
     @Test
@@ -343,6 +390,29 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users"), owner));
         assertThat(browser.findElement(By.id("users")).getText()).doesNotContain(OPERATOR);
         assertNoAccessibilityViolations("the users page of a second organization");
+    }
+
+    @Test
+    void theOperatorDiscardsADeadLetterFromTheDashboard() {
+        String poisonId = "dash-poison-" + UUID.randomUUID();
+        MessageProperties props = new MessageProperties();
+        props.setMessageId(poisonId);
+        props.setType(MessageTypes.SUBMIT_V1);
+        rabbit.send("", QueueNames.MAILBOX, new Message("not json at all".getBytes(StandardCharsets.UTF_8), props));
+        String id = await().atMost(Duration.ofSeconds(15)).until(() -> deadLetterId(poisonId), found -> found != null);
+
+        signInAsOperator();
+        open("#/dead-letters", "Dead letters");
+        By row = By.cssSelector("#dead-letters tr[data-dead-letter='" + id + "']");
+        WebElement letter = wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+        assertThat(letter.getText()).contains(QueueNames.MAILBOX, poisonId);
+        assertNoAccessibilityViolations("the dead letters page with a letter");
+
+        letter.findElement(By.xpath(".//button[starts-with(normalize-space(.), 'Discard')]"))
+                .click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "Discard requested"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> deadLetterId(poisonId) == null);
     }
 
     @Test
@@ -437,6 +507,18 @@ class DashboardBrowserTest {
                 .isEqualTo(0L);
     }
 
+    /** The open dead letter of this AMQP message id, or null. */
+    private String deadLetterId(String messageId) {
+        ApiClient.Response response = api.get("/api/v1/dead-letters?limit=500");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        for (JsonNode item : response.json().get("items")) {
+            if (messageId.equals(item.path("messageId").asString(null))) {
+                return item.get("id").asString();
+            }
+        }
+        return null;
+    }
+
     /** For a wait that timed out: where the browser is and what it shows. */
     private String whatThePageShows() {
         String text = browser.findElement(By.tagName("body")).getText();
@@ -483,6 +565,13 @@ class DashboardBrowserTest {
                 .as(hash + ": " + browser.findElement(By.id("error")).getText())
                 .isFalse();
         assertNoAccessibilityViolations(hash);
+        try {
+            Files.createDirectories(PAGES);
+            String name = hash.replaceAll("[^a-z-]+", "-").replaceAll("^-+|-+$", "");
+            Files.write(PAGES.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** axe-core on the page as it is now: every rule it runs by default (WCAG 2.x A and AA, best practices). */
