@@ -991,8 +991,8 @@
   // ---------------------------------------------------------------------------------------------
   // Users of the organization.
 
-  const ROLES = [['viewer', 'Viewer: reads emails and members'], ['admin', 'Admin: also sends, manages users and keys'],
-    ['owner', 'Owner: also manages owners']];
+  const ROLES = [['viewer', 'viewer'], ['admin', 'admin'], ['owner', 'owner']];
+  const ROLES_HINT = 'A viewer reads emails and members; an admin also sends and manages users and keys; an owner also manages owners.';
 
   async function usersView(params, current) {
     const h1 = heading('Users');
@@ -1003,7 +1003,7 @@
       el('div', {class: 'form-grid'},
         field('email', {label: 'Email', type: 'email', attrs: {autocomplete: 'off', spellcheck: 'false', required: true}}),
         field('displayName', {label: 'Name', attrs: {autocomplete: 'off'}}),
-        field('role', {label: 'Role', options: ROLES, value: 'viewer'}),
+        field('role', {label: 'Role', options: ROLES, value: 'viewer', hint: ROLES_HINT}),
         field('password', {label: 'First password', type: 'password',
           hint: 'Only for someone new to Mailroom; a person it knows keeps their own.',
           attrs: {autocomplete: 'new-password'}})),
@@ -1028,6 +1028,16 @@
     await reload();
   }
 
+  /** After a change to a person: when it was the one signed in, what they may see may have changed too. */
+  async function afterChangeTo(userId, reload) {
+    if (session.user && session.user.id === userId) {
+      await loadSession();
+      route();
+    } else {
+      await reload();
+    }
+  }
+
   async function usersTable(outcome, reload) {
     const {items} = await api('/api/v1/users');
     const me = session.user ? session.user.id : null;
@@ -1041,7 +1051,7 @@
           await api('/api/v1/users/' + encodeURIComponent(user.id), {method: 'PUT', json: {role: role.value}});
           showOutcome(outcome, '');
           announce(who + ' is now ' + role.value + '.');
-          await reload();
+          await afterChangeTo(user.id, reload);
         } catch (e) {
           if (!(e instanceof SignedOut)) showOutcome(outcome, who + ': ' + e.message);
         }
@@ -1054,7 +1064,7 @@
           await api('/api/v1/users/' + encodeURIComponent(user.id), {method: 'DELETE'});
           showOutcome(outcome, '');
           announce('Removed ' + who + '.');
-          await reload();
+          await afterChangeTo(user.id, reload);
         } catch (e) {
           if (!(e instanceof SignedOut)) showOutcome(outcome, who + ': ' + e.message);
         }
@@ -1244,8 +1254,9 @@
     const status = el('p', {class: 'notice', role: 'status', hidden: true});
     const providers = settings.providers || [];
     const form = apiForm({id: 'default-provider', class: 'panel-form'}, [
-      field('provider', {label: 'Default provider', options: providers.map((p) => [p, p]), value: settings.defaultProvider,
-        hint: 'Emails that name no provider go through this one. Dispatchers follow within seconds, no restart.'}),
+      el('div', {class: 'form-grid'},
+        field('provider', {label: 'Default provider', options: providers.map((p) => [p, p]), value: settings.defaultProvider,
+          hint: 'Emails that name no provider go through this one. Dispatchers follow within seconds, no restart.'})),
       submitButton('Save'), status], async (f) => {
       const saved = await api('/api/v1/settings/default-provider', {method: 'PUT', json: {provider: f.elements.provider.value}});
       status.textContent = 'Saved: new emails go through ' + saved.defaultProvider + ' within seconds.';
