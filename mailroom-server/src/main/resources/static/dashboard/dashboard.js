@@ -1168,11 +1168,15 @@
   async function keysTable(kind, outcome, reload) {
     const {items} = await api(kind.path);
     if (items.length === 0) return emptyState('No keys yet.', 'Create one above; it is shown once.');
-    return simpleTable(kind.title, ['Key', 'Scopes', 'Created', 'Expires', 'Last used', 'Status'], items.map((key) => {
+    const note = el('p', {class: 'sub'}, 'Last use is recorded in batches: it may lag by half a minute.');
+    return [note, simpleTable(kind.title, ['Key', 'Scopes', 'Created', 'Expires', 'Last used', 'Status'], items.map((key) => {
       const [status, statusTone, since] = keyStatus(key);
       const revoke = status === 'Active'
         ? el('button', {type: 'button', class: 'danger small', onclick: async () => {
-          if (!confirm('Revoke the key “' + key.name + '”? Applications using it are refused within seconds.')) return;
+          const configured = key.createdBy === 'configuration'
+            ? ' It comes from the configuration: it stays revoked until the configuration names another key.'
+            : '';
+          if (!confirm('Revoke the key “' + key.name + '”? Applications using it are refused within seconds.' + configured)) return;
           try {
             await api(kind.path + '/' + encodeURIComponent(key.id) + '/revoke', {method: 'POST'});
             showOutcome(outcome, '');
@@ -1191,7 +1195,7 @@
         el('td', {}, key.lastUsedAt ? time(key.lastUsedAt) : 'never'),
         el('td', {}, el('span', {class: 'badge tone-' + statusTone}, status), since ? el('div', {class: 'sub'}, time(since)) : null,
           revoke ? el('div', {}, revoke) : null));
-    }));
+    }))];
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -408,6 +408,7 @@ class DashboardBrowserTest {
         WebElement letter = wait.until(ExpectedConditions.visibilityOfElementLocated(row));
         assertThat(letter.getText()).contains(QueueNames.MAILBOX, poisonId);
         assertNoAccessibilityViolations("the dead letters page with a letter");
+        screenshot("dead-letters-open");
 
         letter.findElement(By.xpath(".//button[starts-with(normalize-space(.), 'Discard')]"))
                 .click();
