@@ -157,6 +157,37 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void repeatedWrongPasswordsLockTheAccountAndTheFormSaysForHowLong() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String person = "locked-" + run + "@example.org";
+        ApiClient.Response added = api.post(
+                "/api/v1/users",
+                ApiClient.JSON
+                        .createObjectNode()
+                        .put("email", person)
+                        .put("displayName", "Lou Locked")
+                        .put("role", "viewer")
+                        .put("password", "locked-pass-" + run + "-x")
+                        .toString());
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+
+        WebElement error = null;
+        for (int attempt = 1; attempt <= 8; attempt++) {
+            browser.findElement(By.id("sign-in-password")).clear();
+            signIn(person, "wrong-password-" + attempt);
+            // Each answer empties the password field and enables the button again.
+            wait.until(d -> d.findElement(By.id("sign-in-button")).isEnabled()
+                    && d.findElement(By.id("sign-in-error")).isDisplayed());
+            error = browser.findElement(By.id("sign-in-error"));
+            if (error.getText().contains("try again")) {
+                break;
+            }
+        }
+        assertThat(error.getText()).containsPattern("try again in \\d+ s");
+        assertThat(browser.findElement(By.id("app")).isDisplayed()).isFalse();
+    }
+
+    @Test
     void thePlatformOperatorReachesEveryPageAndNoneHasAnAccessibilityViolation() {
         String tag = "dash-axe-" + UUID.randomUUID().toString().substring(0, 8);
         String id = api.submit(email("axe-" + tag, "ada+" + tag + "@example.org", "Ada", "Accessible", tag));
