@@ -296,6 +296,68 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void anOrganizationAdminAddsChangesAndRemovesPeopleButNoOwnerAndSeesNoPlatformPage() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String admin = "admin-" + run + "@example.org";
+        String password = "admin-pass-" + run + "-x";
+        String newcomer = "newcomer-" + run + "@example.org";
+        ApiClient.Response added = api.post(
+                "/api/v1/users",
+                ApiClient.JSON
+                        .createObjectNode()
+                        .put("email", admin)
+                        .put("displayName", "Adam Admin")
+                        .put("role", "admin")
+                        .put("password", password)
+                        .toString());
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+
+        signIn(admin, password);
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
+        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Users", "API keys");
+        open("#/users", "Users");
+
+        // An admin may not make owners: refused, said beside the role.
+        WebElement form = browser.findElement(By.id("add-user"));
+        form.findElement(By.name("email")).sendKeys(newcomer);
+        form.findElement(By.name("displayName")).sendKeys("Nina Newcomer");
+        form.findElement(By.name("password")).sendKeys("newcomer-pass-" + run + "-x");
+        new Select(form.findElement(By.name("role"))).selectByValue("owner");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(
+                                By.cssSelector("#add-user [data-field=role] .field-error")))
+                        .getText())
+                .containsIgnoringCase("owner");
+        assertThat(api.get("/api/v1/users").body()).doesNotContain(newcomer);
+
+        new Select(form.findElement(By.name("role"))).selectByValue("viewer");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        By row = By.cssSelector("#users tr[data-user='" + newcomer + "']");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+        assertThat(browser.findElement(By.cssSelector("#add-user input[name=email]"))
+                        .getAttribute("value"))
+                .isEmpty();
+
+        new Select(browser.findElement(row).findElement(By.tagName("select"))).selectByValue("admin");
+        browser.findElement(row)
+                .findElement(By.cssSelector("button[type=submit]"))
+                .click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> roleOf(newcomer), "admin"::equals);
+
+        browser.findElement(row)
+                .findElement(By.xpath(".//button[starts-with(normalize-space(.), 'Remove')]"))
+                .click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(row));
+        assertThat(roleOf(newcomer)).isNull();
+
+        browser.get(base() + "/dashboard/#/organizations");
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("denied")))
+                        .getText())
+                .contains("platform operator");
+    }
+
+    @Test
     void aViewerSeesNoAdminLinksAndAnAdminPageSaysWhichRoleItNeeds() {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String viewer = "viewer-" + run + "@example.org";
@@ -538,6 +600,16 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.id("app")).isDisplayed()).isFalse();
         assertThat(browser.executeScript("return sessionStorage.length + localStorage.length"))
                 .isEqualTo(0L);
+    }
+
+    /** The role of this person in the default organization, or null when they are not a member. */
+    private String roleOf(String email) {
+        for (JsonNode user : api.get("/api/v1/users").json().get("items")) {
+            if (email.equals(user.get("email").asString())) {
+                return user.get("role").asString();
+            }
+        }
+        return null;
     }
 
     /** The open dead letter of this AMQP message id, or null. */
