@@ -484,6 +484,7 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users"), owner));
         assertThat(browser.findElement(By.id("users")).getText()).doesNotContain(OPERATOR);
         assertNoAccessibilityViolations("the users page of a second organization");
+        screenshot("users-second-organization");
     }
 
     @Test
