@@ -1,10 +1,11 @@
 // Mailroom's dashboard: plain JavaScript over the REST API, no build step.
-// Views live in the address's fragment (#/members, #/members/<id>, #/emails, #/emails/<id>);
-// the API key lives in sessionStorage only, never in an address.
+// Views live in the address's fragment (#/members, #/members/<id>, #/emails, #/emails/<id>, #/users,
+// #/keys, and the platform operator's #/organizations, #/settings, #/dead-letters, #/platform-keys).
+// A person signs in with email and password (or single sign-on) into a session cookie the page
+// cannot read; nothing secret is kept in the page, in storage or in an address.
 'use strict';
 
 (() => {
-  const KEY_STORAGE = 'mailroom.apiKey';
   const PAGE_SIZE = 25;
   // The stored statuses of the Contract, in precedence order (SUBMITTED is never stored).
   const STATUSES = ['ACCEPTED', 'SCHEDULED', 'QUEUED', 'DEFERRED', 'DISPATCHED', 'DELIVERED', 'OPENED', 'CLICKED',
@@ -40,7 +41,7 @@
   const $ = (id) => document.getElementById(id);
   const view = $('view');
 
-  /** Thrown when the key is missing or refused: the sign-in form is showing, nothing else to do. */
+  /** Thrown when the session is over: the sign-in form is showing, nothing else to do. */
   class SignedOut extends Error {}
 
   // ---------------------------------------------------------------------------------------------
@@ -137,6 +138,13 @@
       el('li', {}, i === items.length - 1 ? el('span', {'aria-current': 'page'}, item.text) : el('a', {href: item.href}, item.text)))));
   }
 
+  /** A day, for instants that may lie ahead (an expiry): relative() only speaks of the past. */
+  function day(iso) {
+    const date = new Date(iso);
+    return el('time', {datetime: iso, title: date.toLocaleString(undefined, {dateStyle: 'medium', timeStyle: 'medium'})},
+      date.toLocaleDateString(undefined, {dateStyle: 'medium'}));
+  }
+
   function memberHref(memberId) {
     return '#/members/' + encodeURIComponent(memberId);
   }
@@ -146,40 +154,75 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // The API.
+  // The API. The browser's session cookie (HttpOnly) says who is signed in; every request that
+  // changes something also sends the CSRF token, which Mailroom hands out in the XSRF-TOKEN cookie.
 
-  async function api(path) {
-    const key = sessionStorage.getItem(KEY_STORAGE);
-    if (!key) {
-      showSignIn();
-      throw new SignedOut();
+  const CSRF_COOKIE = 'XSRF-TOKEN';
+
+  /** The signed-in person as GET /api/v1/session describes them; null while signed out. */
+  let session = null;
+
+  /** An error answer: its problem+json detail, and the fields it names (errors[].field/message). */
+  class ApiError extends Error {
+    constructor(status, problem) {
+      super(sentence(problem.detail || problem.title || 'Mailroom answered HTTP ' + status));
+      this.status = status;
+      this.errors = Array.isArray(problem.errors) ? problem.errors : [];
     }
-    let response;
+  }
+
+  function csrfToken() {
+    for (const part of document.cookie.split(';')) {
+      const at = part.indexOf('=');
+      if (at > 0 && part.slice(0, at).trim() === CSRF_COOKIE) return decodeURIComponent(part.slice(at + 1).trim());
+    }
+    return null;
+  }
+
+  async function send(path, options) {
+    const method = (options && options.method) || 'GET';
+    const headers = {Accept: 'application/json'};
+    let body;
+    if (options && options.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    } else if (options && options.form) {
+      body = new URLSearchParams(options.form);
+    }
+    if (method !== 'GET') {
+      // The token changes at sign-in and goes with sign-out: ask for one when none is at hand.
+      if (!csrfToken()) await send(session ? '/api/v1/session' : '/api/v1/sign-in-options').catch(() => null);
+      const token = csrfToken();
+      if (token) headers['X-XSRF-TOKEN'] = token;
+    }
     try {
-      response = await fetch(path, {headers: {Authorization: 'Bearer ' + key, Accept: 'application/json'}, cache: 'no-store'});
+      return await fetch(path, {method, headers, body, credentials: 'same-origin', cache: 'no-store'});
     } catch (e) {
       throw new Error('Mailroom could not be reached. Is it running? (' + e.message + ')');
     }
-    if (response.status === 401) {
-      const detail = await problemDetail(response);
-      sessionStorage.removeItem(KEY_STORAGE);
-      showSignIn(sentence(detail || 'the API key is not valid'));
-      throw new SignedOut();
-    }
-    if (!response.ok) {
-      throw new Error(sentence(await problemDetail(response) || 'Mailroom answered HTTP ' + response.status));
-    }
-    return response.json();
   }
 
-  /** The problem+json detail of an error answer, if it has one. */
-  async function problemDetail(response) {
+  async function problemOf(response) {
     try {
-      const problem = await response.json();
-      return problem.detail || problem.title || null;
+      return await response.json();
     } catch (e) {
-      return null;
+      return {};
     }
+  }
+
+  /**
+   * Calls the API and returns its JSON (null for an empty answer). A 401 means the session is over:
+   * the sign-in form shows and SignedOut is thrown. Any other error answer throws an ApiError.
+   */
+  async function api(path, options) {
+    const response = await send(path, options);
+    if (response.status === 401) {
+      signedOut('Your session has ended: sign in again.');
+      throw new SignedOut();
+    }
+    if (!response.ok) throw new ApiError(response.status, await problemOf(response));
+    const text = await response.text();
+    return text ? JSON.parse(text) : null;
   }
 
   function query(params) {
@@ -192,58 +235,179 @@
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Who is signed in, and what they may see.
+
+  /** Reads the session (which also renews the CSRF cookie); null when nobody is signed in. */
+  async function loadSession() {
+    const response = await send('/api/v1/session');
+    if (response.status === 401) {
+      session = null;
+      return null;
+    }
+    if (!response.ok) throw new ApiError(response.status, await problemOf(response));
+    session = await response.json();
+    renderAccount();
+    return session;
+  }
+
+  function hasOrganization() {
+    return Boolean(session && session.organization);
+  }
+
+  function isAdmin() {
+    return hasOrganization() && (session.scopes || []).includes('admin');
+  }
+
+  function isPlatform() {
+    return Boolean(session && session.platform);
+  }
+
+  function allowed(needs) {
+    if (needs === 'platform') return isPlatform();
+    if (needs === 'admin') return isAdmin();
+    return hasOrganization();
+  }
+
+  function organizationName() {
+    return session.organization ? session.organization.name || session.organization.id : '';
+  }
+
+  function renderAccount() {
+    document.querySelectorAll('#app-nav a').forEach((link) => {
+      link.hidden = !allowed(link.dataset.needs);
+    });
+    const user = session.user || {};
+    const person = $('person');
+    person.textContent = user.displayName || user.email || 'Account';
+    person.title = user.email ? 'Signed in as ' + user.email : '';
+    const organizations = session.organizations || [];
+    const switcher = $('organization-switcher');
+    const current = $('current-organization');
+    if (organizations.length > 1) {
+      $('organization-choice').replaceChildren(...organizations.map((o) => el('option',
+        {value: o.id, selected: session.organization && o.id === session.organization.id},
+        (o.name || o.id) + ' (' + o.role + ')')));
+      switcher.hidden = false;
+      current.hidden = true;
+    } else {
+      switcher.hidden = true;
+      current.textContent = organizationName();
+      current.hidden = !session.organization;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Signing in and out.
 
   function showSignIn(message) {
+    session = null;
     $('app').hidden = true;
     $('app-nav').hidden = true;
-    $('sign-out').hidden = true;
+    $('account').hidden = true;
     $('sign-in').hidden = false;
     show();
     const error = $('sign-in-error');
     error.textContent = message || '';
     error.hidden = !message;
-    document.title = 'Open the dashboard · Mailroom';
-    $('api-key').focus();
+    document.title = 'Sign in · Mailroom';
+    $('sign-in-email').focus();
+    loadSignInOptions();
+  }
+
+  function signedOut(message) {
+    if (!$('sign-in').hidden && session === null) return;
+    showSignIn(message);
+  }
+
+  /** Single sign-on buttons, when configured; the answer also sets the CSRF cookie that sign-in needs. */
+  async function loadSignInOptions() {
+    let options;
+    try {
+      const response = await send('/api/v1/sign-in-options');
+      if (!response.ok) return;
+      options = await response.json();
+    } catch (e) {
+      return;
+    }
+    const providers = options.singleSignOn || [];
+    $('single-sign-on-list').replaceChildren(...providers.map((provider) =>
+      el('li', {}, el('a', {class: 'button secondary', href: provider.url}, 'Sign in with ' + provider.name))));
+    $('single-sign-on').hidden = providers.length === 0;
   }
 
   function showApp() {
     $('sign-in').hidden = true;
     $('app').hidden = false;
     $('app-nav').hidden = false;
-    $('sign-out').hidden = false;
+    $('account').hidden = false;
   }
 
   $('sign-in-form').addEventListener('submit', async (event) => {
     event.preventDefault();
-    const input = $('api-key');
-    const key = input.value.trim();
-    if (!key) {
-      showSignIn('Enter an API key.');
+    const email = $('sign-in-email').value.trim();
+    const password = $('sign-in-password').value;
+    const error = $('sign-in-error');
+    if (!email || !password) {
+      error.textContent = !email ? 'Enter your email address.' : 'Enter your password.';
+      error.hidden = false;
+      (!email ? $('sign-in-email') : $('sign-in-password')).focus();
       return;
     }
     const button = $('sign-in-button');
     button.disabled = true;
-    button.textContent = 'Checking…';
-    sessionStorage.setItem(KEY_STORAGE, key);
+    button.textContent = 'Signing in…';
     try {
-      await api('/api/v1/members?limit=1');
-      input.value = '';
+      const response = await send('/login', {method: 'POST', form: {email, password}});
+      if (!response.ok) {
+        const problem = new ApiError(response.status, await problemOf(response));
+        error.textContent = problem.message;
+        error.hidden = false;
+        $('sign-in-password').value = '';
+        $('sign-in-password').focus();
+        return;
+      }
+      $('sign-in-password').value = '';
+      // A new session and a new CSRF token: read both before anything else.
+      if (!(await loadSession())) {
+        error.textContent = 'Signed in, but Mailroom did not keep the session: are cookies allowed for this site?';
+        error.hidden = false;
+        return;
+      }
+      error.hidden = true;
       route();
     } catch (e) {
-      if (!(e instanceof SignedOut)) {
-        sessionStorage.removeItem(KEY_STORAGE);
-        showSignIn(e.message);
-      }
+      error.textContent = e.message;
+      error.hidden = false;
     } finally {
       button.disabled = false;
-      button.textContent = 'Open dashboard';
+      button.textContent = 'Sign in';
     }
   });
 
-  $('sign-out').addEventListener('click', () => {
-    sessionStorage.removeItem(KEY_STORAGE);
+  $('sign-out').addEventListener('click', async () => {
+    try {
+      await send('/logout', {method: 'POST'});
+    } catch (e) {
+      // Signed out here either way; the session ends on its own.
+    }
+    // Whoever signs in next starts on their own first page, not on the page this person left open.
+    history.replaceState(null, '', location.pathname + location.search);
     showSignIn();
+  });
+
+  $('organization-switcher').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const organizationId = $('organization-choice').value;
+    try {
+      await api('/api/v1/session/organization', {method: 'PUT', json: {organizationId}});
+      await loadSession();
+      announce('Now working in ' + organizationName() + '.');
+      // What one organization's pages showed means nothing in another's.
+      if (location.hash === '#/members' || location.hash === '') route();
+      else location.hash = '#/members';
+    } catch (e) {
+      if (!(e instanceof SignedOut)) showError(e.message);
+    }
   });
 
   // ---------------------------------------------------------------------------------------------
@@ -252,7 +416,7 @@
   let renderSeq = 0;
 
   function parseHash() {
-    const hash = location.hash.replace(/^#/, '') || '/members';
+    const hash = location.hash.replace(/^#/, '') || defaultPath();
     const at = hash.indexOf('?');
     const path = at < 0 ? hash : hash.slice(0, at);
     const params = new URLSearchParams(at < 0 ? '' : hash.slice(at + 1));
@@ -266,8 +430,23 @@
     return {parts, params};
   }
 
+  function defaultPath() {
+    return !hasOrganization() && isPlatform() ? '/organizations' : '/members';
+  }
+
+  /** The pages beyond members and emails: what each needs, and the view that shows it. */
+  const PAGES = {
+    users: {needs: 'admin', title: 'Users', view: usersView},
+    keys: {needs: 'admin', title: 'API keys', view: (params, current) => keysView(ORGANIZATION_KEYS, current)},
+    organizations: {needs: 'platform', title: 'Organizations', view: organizationsView},
+    settings: {needs: 'platform', title: 'Settings', view: settingsView},
+    'dead-letters': {needs: 'platform', title: 'Dead letters', view: deadLettersView},
+    'platform-keys': {needs: 'platform', title: 'Platform keys', view: (params, current) => keysView(PLATFORM_KEYS, current)},
+    account: {needs: null, title: 'Your account', view: accountView},
+  };
+
   async function route() {
-    if (!sessionStorage.getItem(KEY_STORAGE)) {
+    if (!session) {
       showSignIn();
       return;
     }
@@ -276,9 +455,14 @@
     const seq = ++renderSeq;
     const current = () => seq === renderSeq;
     const {parts, params} = parseHash();
-    markSection(parts[0] === 'emails' ? 'emails' : 'members');
+    const page = PAGES[parts[0]];
+    markSection(page ? parts[0] : parts[0] === 'emails' ? 'emails' : 'members');
     try {
-      if (parts[0] === 'members' && parts.length > 1) await memberView(parts[1], current);
+      if (page) {
+        if (page.needs && !allowed(page.needs)) deniedView(page);
+        else await page.view(params, current);
+      } else if (!hasOrganization()) deniedView({title: 'Members', needs: 'organization'});
+      else if (parts[0] === 'members' && parts.length > 1) await memberView(parts[1], current);
       else if (parts[0] === 'emails' && parts.length > 1) await emailView(parts[1], current, 0);
       else if (parts[0] === 'emails') await emailsView(params, current);
       else await membersView(params, current);
@@ -303,6 +487,21 @@
     h1.focus({preventScroll: true});
   }
 
+  /** A page the person may not use: says which role it needs instead of failing on the API's 403. */
+  function deniedView(page) {
+    const h1 = heading(page.title);
+    let text;
+    if (page.needs === 'admin') {
+      text = 'You need the admin role' + (hasOrganization() ? ' in ' + organizationName() : '') + ' to open this page.'
+        + (hasOrganization() ? ' Your role there is ' + session.organization.role + '; an owner or admin can change it.' : '');
+    } else if (page.needs === 'platform') {
+      text = 'This page is for the platform operator, who runs this Mailroom for every organization.';
+    } else {
+      text = 'You are not a member of any organization yet: an organization’s owner or admin can add you.';
+    }
+    show(h1, el('div', {class: 'notice', id: 'denied'}, el('p', {class: 'empty-title'}, text)));
+    enter(page.title, h1);
+  }
   // ---------------------------------------------------------------------------------------------
   // A table filled page by page from a cursor-paged list.
 
@@ -394,7 +593,9 @@
       el('p', {class: 'lede'}, 'Everyone your emails named with a ', el('code', {}, 'memberId'), ', most recently emailed first.'),
       form, results);
     enter('Members', h1);
-    await membersTable(results, input.value.trim(), current);
+    // Counted like a search: a search typed while this first list loads must not be overwritten by it.
+    const first = ++loads;
+    await membersTable(results, input.value.trim(), () => current() && first === loads);
   }
 
   function membersTable(container, search, isCurrent) {
@@ -552,7 +753,9 @@
 
     show(h1, el('p', {class: 'lede'}, 'Every email of your organization, newest first.'), form, results);
     enter('Recent emails', h1);
-    await load(current);
+    // Counted like a filter change: filters applied while this first list loads must not be overwritten by it.
+    const first = ++loads;
+    await load(() => current() && first === loads);
   }
 
   async function emailView(id, current, refreshes) {
@@ -640,6 +843,540 @@
     return text;
   }
 
-  window.addEventListener('hashchange', route);
-  route();
+  // ---------------------------------------------------------------------------------------------
+  // Forms. Each sends JSON through fetch (the page allows no form submissions of its own); a refusal
+  // shows its detail at the top of the form and each named field's message under that field.
+
+  let fieldSeq = 0;
+
+  /**
+   * A labelled control. {@code name} is the API's field name (errors[].field points back to it).
+   * spec: label, type, value, hint, options ([value, text] for a select), and attributes for the control.
+   */
+  function field(name, spec) {
+    const id = 'field-' + (++fieldSeq) + '-' + name.replace(/[^a-zA-Z0-9]+/g, '-');
+    const hintId = spec.hint ? id + '-hint' : null;
+    const attrs = Object.assign({id, name, 'aria-describedby': hintId}, spec.attrs || {});
+    let control;
+    if (spec.options) {
+      control = el('select', attrs, spec.options.map(([value, text]) =>
+        el('option', {value, selected: value === spec.value}, text)));
+    } else {
+      control = el('input', Object.assign({type: spec.type || 'text', value: spec.value}, attrs));
+    }
+    return el('div', {class: 'field', 'data-field': name},
+      el('label', {for: id}, spec.label),
+      control,
+      spec.hint ? el('p', {class: 'field-hint', id: hintId}, spec.hint) : null,
+      el('p', {class: 'field-error', id: id + '-error', hidden: true}));
+  }
+
+  /** A form whose submission runs {@code action}; its refusals are shown in the form. */
+  function apiForm(attrs, children, action) {
+    const alert = el('p', {class: 'alert', role: 'alert', hidden: true});
+    const form = el('form', Object.assign({novalidate: true}, attrs), alert, children);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      clearProblem(form);
+      const buttons = form.querySelectorAll('button');
+      buttons.forEach((button) => {
+        button.disabled = true;
+      });
+      try {
+        await action(form);
+      } catch (e) {
+        if (!(e instanceof SignedOut)) showProblem(form, e);
+      } finally {
+        buttons.forEach((button) => {
+          button.disabled = false;
+        });
+      }
+    });
+    return form;
+  }
+
+  function clearProblem(form) {
+    // The outcome of the previous submission, if the form shows one, no longer holds.
+    form.querySelectorAll('.notice[role=status]').forEach((node) => {
+      node.hidden = true;
+    });
+    const alert = form.querySelector(':scope > .alert');
+    alert.hidden = true;
+    alert.textContent = '';
+    form.querySelectorAll('.field-error').forEach((node) => {
+      node.hidden = true;
+      node.textContent = '';
+    });
+    form.querySelectorAll('[aria-invalid]').forEach((control) => {
+      control.removeAttribute('aria-invalid');
+      const hint = control.getAttribute('aria-describedby') || '';
+      const kept = hint.split(' ').filter((id) => id && !id.endsWith('-error')).join(' ');
+      if (kept) control.setAttribute('aria-describedby', kept);
+      else control.removeAttribute('aria-describedby');
+    });
+  }
+
+  /** The form's field for an API field name: owner.email, then scopes[1] as scopes, then owner. */
+  function fieldFor(form, name) {
+    const candidates = [name, name.replace(/\[\d+\]$/, ''), name.split('.')[0]];
+    for (const candidate of candidates) {
+      const box = form.querySelector('[data-field="' + CSS.escape(candidate) + '"]');
+      if (box) return box;
+    }
+    return null;
+  }
+
+  function showProblem(form, error) {
+    const alert = form.querySelector(':scope > .alert');
+    const unplaced = [];
+    let first = null;
+    for (const problem of error.errors || []) {
+      const box = problem.field ? fieldFor(form, problem.field) : null;
+      if (!box) {
+        unplaced.push(problem.field ? problem.field + ': ' + problem.message : problem.message);
+        continue;
+      }
+      const message = box.querySelector('.field-error');
+      message.textContent = sentence(message.textContent ? message.textContent + '; ' + problem.message : problem.message);
+      message.hidden = false;
+      const control = box.querySelector('input, select') || box;
+      control.setAttribute('aria-invalid', 'true');
+      if (control !== box) {
+        const described = control.getAttribute('aria-describedby');
+        control.setAttribute('aria-describedby', (described ? described + ' ' : '') + message.id);
+      }
+      first = first || control;
+    }
+    const placed = (error.errors || []).length - unplaced.length;
+    // The detail repeats the fields' own messages: once they stand beside their fields, point there instead.
+    alert.textContent = placed > 0 && unplaced.length === 0
+      ? (placed === 1 ? 'Not done: see the marked field.' : 'Not done: see the ' + placed + ' marked fields.')
+      : error.message + (unplaced.length ? ' ' + unplaced.map(sentence).join(' ') : '');
+    alert.hidden = false;
+    if (first && first.focus) first.focus();
+  }
+
+  function submitButton(text) {
+    return el('button', {type: 'submit'}, text);
+  }
+
+  /** A place above a list for the outcome of an action on one of its rows. */
+  function outcomeArea() {
+    return el('p', {class: 'alert', role: 'alert', hidden: true});
+  }
+
+  function showOutcome(area, text) {
+    area.textContent = text;
+    area.hidden = !text;
+  }
+
+  function panel(title, ...children) {
+    const id = 'panel-' + (++fieldSeq);
+    return el('section', {class: 'panel', 'aria-labelledby': id}, el('h2', {id}, title), children);
+  }
+
+  function simpleTable(caption, columns, rows) {
+    return el('div', {class: 'table-wrap'}, el('table', {},
+      el('caption', {class: 'visually-hidden'}, caption),
+      el('thead', {}, el('tr', {}, columns.map((column) => el('th', {scope: 'col'}, column)))),
+      el('tbody', {}, rows)));
+  }
+
+  /** Reloads a list into its container; the view's own load failures go to the page's error. */
+  async function refreshInto(container, load, current) {
+    const content = await load();
+    if (current()) container.replaceChildren(...[content].flat());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Users of the organization.
+
+  const ROLES = [['viewer', 'viewer'], ['admin', 'admin'], ['owner', 'owner']];
+  const ROLES_HINT = 'A viewer reads emails and members; an admin also sends and manages users and keys; an owner also manages owners.';
+
+  async function usersView(params, current) {
+    const h1 = heading('Users');
+    const list = el('div', {id: 'users'}, loading('Loading users…'));
+    const outcome = outcomeArea();
+    const reload = () => refreshInto(list, () => usersTable(outcome, reload), current);
+    const form = apiForm({id: 'add-user', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('email', {label: 'Email', type: 'email', attrs: {autocomplete: 'off', spellcheck: 'false', required: true}}),
+        field('displayName', {label: 'Name', attrs: {autocomplete: 'off'}}),
+        field('role', {label: 'Role', options: ROLES, value: 'viewer', hint: ROLES_HINT}),
+        field('password', {label: 'First password', type: 'password',
+          hint: 'Only for someone new to Mailroom; a person it knows keeps their own.',
+          attrs: {autocomplete: 'new-password'}})),
+      submitButton('Add person')], async (f) => {
+      const body = {
+        email: f.elements.email.value.trim(),
+        displayName: f.elements.displayName.value.trim() || null,
+        role: f.elements.role.value,
+        password: f.elements.password.value || null,
+      };
+      const added = await api('/api/v1/users', {method: 'POST', json: body});
+      f.reset();
+      showOutcome(outcome, '');
+      announce('Added ' + added.email + ' as ' + added.role + '.');
+      await reload();
+    });
+    show(h1,
+      el('p', {class: 'lede'}, 'The people of ', el('strong', {}, organizationName()), ' and their roles.'),
+      panel('Add a person', form),
+      el('h2', {}, 'People'), outcome, list);
+    enter('Users', h1);
+    await reload();
+  }
+
+  /** After a change to a person: when it was the one signed in, what they may see may have changed too. */
+  async function afterChangeTo(userId, reload) {
+    if (session.user && session.user.id === userId) {
+      await loadSession();
+      route();
+    } else {
+      await reload();
+    }
+  }
+
+  async function usersTable(outcome, reload) {
+    const {items} = await api('/api/v1/users');
+    const me = session.user ? session.user.id : null;
+    return simpleTable('Users', ['Person', 'Role', 'Joined', 'Remove'], items.map((user) => {
+      const who = user.displayName || user.email;
+      const roleId = 'role-' + user.id;
+      const role = el('select', {id: roleId}, ROLES.map(([value]) => el('option', {value, selected: value === user.role}, value)));
+      const change = el('form', {class: 'inline-form', onsubmit: async (event) => {
+        event.preventDefault();
+        try {
+          await api('/api/v1/users/' + encodeURIComponent(user.id), {method: 'PUT', json: {role: role.value}});
+          showOutcome(outcome, '');
+          announce(who + ' is now ' + role.value + '.');
+          await afterChangeTo(user.id, reload);
+        } catch (e) {
+          if (!(e instanceof SignedOut)) showOutcome(outcome, who + ': ' + e.message);
+        }
+      }},
+      el('label', {for: roleId, class: 'visually-hidden'}, 'Role of ' + who),
+      role, el('button', {type: 'submit', class: 'secondary small'}, 'Change'));
+      const remove = el('button', {type: 'button', class: 'danger small', onclick: async () => {
+        if (!confirm('Remove ' + who + ' from ' + organizationName() + '?')) return;
+        try {
+          await api('/api/v1/users/' + encodeURIComponent(user.id), {method: 'DELETE'});
+          showOutcome(outcome, '');
+          announce('Removed ' + who + '.');
+          await afterChangeTo(user.id, reload);
+        } catch (e) {
+          if (!(e instanceof SignedOut)) showOutcome(outcome, who + ': ' + e.message);
+        }
+      }}, 'Remove', el('span', {class: 'visually-hidden'}, ' ' + who));
+      return el('tr', {'data-user': user.email},
+        el('th', {scope: 'row'}, el('span', {class: 'strong'}, who), user.id === me ? ' (you)' : null,
+          user.displayName ? el('div', {class: 'sub'}, user.email) : null),
+        el('td', {}, change),
+        el('td', {}, time(user.joinedAt)),
+        el('td', {}, remove));
+    }));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // API keys: the organization's, and the platform's (same page, other routes, no scopes to choose).
+
+  const ORGANIZATION_KEYS = {
+    path: '/api/v1/keys',
+    title: 'API keys',
+    lede: () => ['Keys let applications and scripts call the API of ', el('strong', {}, organizationName()),
+      ' (', el('code', {}, 'Authorization: Bearer <key>'), '). Mailroom keeps only a hash: a key is shown once, when it is created.'],
+    scopes: [['send', 'send: submit emails'], ['read', 'read: emails, members, timelines'],
+      ['admin', 'admin: users and keys']],
+  };
+  const PLATFORM_KEYS = {
+    path: '/api/v1/platform/keys',
+    title: 'Platform keys',
+    lede: () => ['Keys for the platform routes: settings, dead letters, organizations, metrics. Mailroom keeps only a hash: a key is shown once, when it is created.'],
+    scopes: null,
+  };
+
+  async function keysView(kind, current) {
+    const h1 = heading(kind.title);
+    const list = el('div', {id: 'keys'}, loading('Loading keys…'));
+    const outcome = outcomeArea();
+    const reveal = el('div', {id: 'new-key', class: 'reveal', hidden: true, tabindex: '-1'});
+    const reload = () => refreshInto(list, () => keysTable(kind, outcome, reload), current);
+    const scopes = kind.scopes
+      ? el('fieldset', {class: 'field', 'data-field': 'scopes'},
+        el('legend', {}, 'Scopes'),
+        kind.scopes.map(([value, text]) => el('label', {class: 'check'},
+          el('input', {type: 'checkbox', name: 'scopes', value, checked: value !== 'admin'}), ' ' + text)),
+        el('p', {class: 'field-error', id: 'scopes-error-' + (++fieldSeq), hidden: true}))
+      : null;
+    const form = apiForm({id: 'create-key', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('name', {label: 'Name', hint: 'Who uses it, e.g. “billing service”.', attrs: {autocomplete: 'off', required: true}}),
+        scopes,
+        field('expiresAt', {label: 'Expires (optional)', type: 'date', hint: 'It stops working at the end of that day, your time.'})),
+      submitButton('Create key')], async (f) => {
+      const expires = f.elements.expiresAt.value;
+      const body = {name: f.elements.name.value.trim()};
+      if (kind.scopes) body.scopes = [...f.querySelectorAll('input[name=scopes]:checked')].map((box) => box.value);
+      if (expires) body.expiresAt = new Date(expires + 'T23:59:59.999').toISOString();
+      const created = await api(kind.path, {method: 'POST', json: body});
+      f.reset();
+      showReveal(reveal, created);
+      await reload();
+    });
+    show(h1, el('p', {class: 'lede'}, kind.lede()), reveal, panel('Create a key', form), el('h2', {}, 'Keys'), outcome, list);
+    enter(kind.title, h1);
+    await reload();
+  }
+
+  /** The new key, once: with a way to copy it, and no way to see it again. */
+  function showReveal(reveal, created) {
+    const secret = el('input', {id: 'new-key-secret', type: 'text', readonly: true, value: created.secret,
+      spellcheck: 'false', 'aria-describedby': 'new-key-hint', class: 'secret'});
+    const copied = el('span', {class: 'sub', role: 'status'});
+    reveal.replaceChildren(
+      el('h2', {id: 'new-key-title'}, 'Copy the key “' + created.key.name + '” now'),
+      el('p', {id: 'new-key-hint'}, 'This is the only time Mailroom shows it: it keeps only a hash. Store it where the application reads its secrets.'),
+      el('div', {class: 'field-row'},
+        el('label', {for: 'new-key-secret', class: 'visually-hidden'}, 'New API key'),
+        secret,
+        el('button', {type: 'button', onclick: async () => {
+          secret.select();
+          try {
+            await navigator.clipboard.writeText(created.secret);
+            copied.textContent = 'Copied.';
+          } catch (e) {
+            copied.textContent = 'Select the key and copy it (Ctrl+C or ⌘C).';
+          }
+        }}, 'Copy'),
+        el('button', {type: 'button', class: 'secondary', onclick: () => {
+          reveal.hidden = true;
+          reveal.replaceChildren();
+        }}, 'Done')),
+      copied);
+    reveal.hidden = false;
+    reveal.focus();
+    secret.select();
+  }
+
+  function keyStatus(key) {
+    if (key.revokedAt) return ['Revoked', 'muted', key.revokedAt];
+    if (key.expiresAt && new Date(key.expiresAt) <= new Date()) return ['Expired', 'warn', key.expiresAt];
+    return ['Active', 'good', null];
+  }
+
+  async function keysTable(kind, outcome, reload) {
+    const {items} = await api(kind.path);
+    if (items.length === 0) return emptyState('No keys yet.', 'Create one above; it is shown once.');
+    const note = el('p', {class: 'sub'}, 'Last use is recorded in batches: it may lag by half a minute.');
+    return [note, simpleTable(kind.title, ['Key', 'Scopes', 'Created', 'Expires', 'Last used', 'Status'], items.map((key) => {
+      const [status, statusTone, since] = keyStatus(key);
+      const revoke = status === 'Active'
+        ? el('button', {type: 'button', class: 'danger small', onclick: async () => {
+          const configured = key.createdBy === 'configuration'
+            ? ' It comes from the configuration: it stays revoked until the configuration names another key.'
+            : '';
+          if (!confirm('Revoke the key “' + key.name + '”? Applications using it are refused within seconds.' + configured)) return;
+          try {
+            await api(kind.path + '/' + encodeURIComponent(key.id) + '/revoke', {method: 'POST'});
+            showOutcome(outcome, '');
+            announce('Revoked ' + key.name + '.');
+            await reload();
+          } catch (e) {
+            if (!(e instanceof SignedOut)) showOutcome(outcome, key.name + ': ' + e.message);
+          }
+        }}, 'Revoke', el('span', {class: 'visually-hidden'}, ' ' + key.name))
+        : null;
+      return el('tr', {'data-key': key.name},
+        el('th', {scope: 'row'}, el('span', {class: 'strong'}, key.name), el('div', {class: 'sub'}, el('code', {}, key.prefix + '…'))),
+        el('td', {}, el('ul', {class: 'badges'}, (key.scopes || []).map((scope) => el('li', {}, el('span', {class: 'tag'}, scope))))),
+        el('td', {}, time(key.createdAt), key.createdBy ? el('div', {class: 'sub'}, 'by ' + key.createdBy) : null),
+        el('td', {}, key.expiresAt ? day(key.expiresAt) : 'never'),
+        el('td', {}, key.lastUsedAt ? time(key.lastUsedAt) : 'never'),
+        el('td', {}, el('span', {class: 'badge tone-' + statusTone}, status), since ? el('div', {class: 'sub'}, time(since)) : null,
+          revoke ? el('div', {}, revoke) : null));
+    }))];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Organizations (platform operator).
+
+  async function organizationsView(params, current) {
+    const h1 = heading('Organizations');
+    const list = el('div', {id: 'organizations'}, loading('Loading organizations…'));
+    const reload = () => refreshInto(list, organizationsTable, current);
+    const form = apiForm({id: 'create-organization', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('id', {label: 'Id', hint: 'Lower-case letters, digits and “-”; it never changes.',
+          attrs: {autocomplete: 'off', spellcheck: 'false', required: true}}),
+        field('name', {label: 'Name', attrs: {autocomplete: 'off', required: true}}),
+        field('plan', {label: 'Plan', value: 'standard', attrs: {autocomplete: 'off', spellcheck: 'false'}})),
+      el('fieldset', {class: 'form-grid', 'data-field': 'owner'},
+        el('legend', {}, 'First owner'),
+        field('owner.email', {label: 'Owner’s email', type: 'email', attrs: {autocomplete: 'off', spellcheck: 'false', required: true}}),
+        field('owner.displayName', {label: 'Owner’s name', attrs: {autocomplete: 'off'}}),
+        field('owner.password', {label: 'Owner’s first password', type: 'password',
+          hint: 'Only for someone new to Mailroom.', attrs: {autocomplete: 'new-password'}})),
+      submitButton('Create organization')], async (f) => {
+      const value = (name) => f.elements[name].value.trim() || null;
+      const created = await api('/api/v1/organizations', {method: 'POST', json: {
+        id: value('id'), name: value('name'), plan: value('plan'),
+        owner: {email: value('owner.email'), displayName: value('owner.displayName'),
+          password: f.elements['owner.password'].value || null},
+      }});
+      f.reset();
+      announce('Created the organization ' + created.name + '.');
+      await reload();
+      // The operator may own it too (an existing person as owner): their list of organizations changed.
+      await loadSession();
+    });
+    show(h1, el('p', {class: 'lede'}, 'Every organization of this Mailroom. Each sees only its own emails, members, users and keys.'),
+      panel('Create an organization', form), el('h2', {}, 'All organizations'), list);
+    enter('Organizations', h1);
+    await reload();
+  }
+
+  async function organizationsTable() {
+    const {items} = await api('/api/v1/organizations');
+    if (items.length === 0) return emptyState('No organizations yet.');
+    return simpleTable('Organizations', ['Name', 'Id', 'Plan', 'Created'], items.map((o) => el('tr', {'data-organization': o.id},
+      el('th', {scope: 'row'}, el('span', {class: 'strong'}, o.name)),
+      el('td', {}, el('code', {}, o.id)),
+      el('td', {}, o.plan),
+      el('td', {}, time(o.createdAt)))));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Settings (platform operator).
+
+  async function settingsView(params, current) {
+    const h1 = heading('Settings');
+    show(h1, loading('Loading settings…'));
+    enter('Settings', h1);
+    const settings = await api('/api/v1/settings');
+    if (!current()) return;
+    const status = el('p', {class: 'notice', role: 'status', hidden: true});
+    const providers = settings.providers || [];
+    const form = apiForm({id: 'default-provider', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('provider', {label: 'Default provider', options: providers.map((p) => [p, p]), value: settings.defaultProvider,
+          hint: 'Emails that name no provider go through this one. Dispatchers follow within seconds, no restart.'})),
+      submitButton('Save'), status], async (f) => {
+      const saved = await api('/api/v1/settings/default-provider', {method: 'PUT', json: {provider: f.elements.provider.value}});
+      status.textContent = 'Saved: new emails go through ' + saved.defaultProvider + ' within seconds.';
+      status.hidden = false;
+    });
+    show(h1,
+      el('p', {class: 'lede'}, 'Run-time settings of this Mailroom, for every organization.'),
+      el('dl', {class: 'summary'},
+        el('div', {}, el('dt', {}, 'Default provider'), el('dd', {id: 'current-default-provider'}, settings.defaultProvider || 'none')),
+        el('div', {}, el('dt', {}, 'Enabled providers'), el('dd', {}, providers.join(', ') || 'none'))),
+      providers.length
+        ? panel('Change the default provider', form)
+        : emptyState('No provider is enabled.', 'Enable one in the configuration (mailroom.providers.*).'));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Dead letters (platform operator).
+
+  async function deadLettersView(params, current) {
+    const h1 = heading('Dead letters');
+    const list = el('div', {id: 'dead-letters'}, loading('Loading dead letters…'));
+    const outcome = outcomeArea();
+    const reload = () => refreshInto(list, () => deadLettersTable(outcome), current);
+    show(h1,
+      el('p', {class: 'lede'}, 'Queue messages Mailroom could not process, newest first. Replay one once its cause is fixed, or discard it.'),
+      el('div', {class: 'section-head'}, el('h2', {}, 'Open dead letters'),
+        el('button', {type: 'button', class: 'secondary', onclick: () => reload().catch((e) => {
+          if (!(e instanceof SignedOut)) showError(e.message);
+        })}, 'Refresh')),
+      outcome, list);
+    enter('Dead letters', h1);
+    await reload();
+  }
+
+  async function deadLettersTable(outcome) {
+    const {items} = await api('/api/v1/dead-letters' + query({limit: 100}));
+    if (items.length === 0) return emptyState('No dead letters.', 'Every queue message was processed.');
+    const count = el('p', {class: 'count'}, plural(items.length, 'open dead letter', 'open dead letters')
+      + (items.length === 100 ? ' shown (the newest 100).' : '.'));
+    const table = simpleTable('Dead letters', ['Message', 'Reason', 'Received', 'Decide'], items.map((letter) => {
+      const label = (letter.type || 'message') + ' on ' + letter.queue;
+      const done = el('span', {class: 'sub'});
+      const decide = (action, verb) => el('button', {type: 'button', class: action === 'discard' ? 'danger small' : 'secondary small',
+        onclick: async (event) => {
+          if (action === 'discard' && !confirm('Discard this ' + label + '? It is not processed again.')) return;
+          const buttons = event.currentTarget.parentNode.querySelectorAll('button');
+          buttons.forEach((b) => {
+            b.disabled = true;
+          });
+          try {
+            await api('/api/v1/dead-letters/' + encodeURIComponent(letter.id) + '/' + action, {method: 'POST'});
+            showOutcome(outcome, '');
+            done.textContent = verb + ': the operator carries it out within seconds.';
+            buttons.forEach((b) => b.remove());
+            announce(verb + '.');
+          } catch (e) {
+            buttons.forEach((b) => {
+              b.disabled = false;
+            });
+            if (!(e instanceof SignedOut)) showOutcome(outcome, label + ': ' + e.message);
+          }
+        }}, action === 'replay' ? 'Replay' : 'Discard', el('span', {class: 'visually-hidden'}, ' ' + label));
+      return el('tr', {'data-dead-letter': letter.id},
+        el('th', {scope: 'row'}, el('span', {class: 'strong'}, label),
+          letter.messageId ? el('div', {class: 'sub'}, 'id ', el('code', {}, letter.messageId)) : null,
+          letter.bodyPreview ? el('details', {}, el('summary', {}, 'Body'), el('pre', {class: 'preview'}, letter.bodyPreview)) : null),
+        el('td', {}, letter.reason || '—'),
+        el('td', {}, time(letter.createdAt)),
+        el('td', {class: 'actions'}, decide('replay', 'Replay requested'), ' ', decide('discard', 'Discard requested'), done));
+    }));
+    return [count, table];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The person's own account.
+
+  async function accountView(params, current) {
+    const user = session.user || {};
+    const h1 = heading('Your account');
+    const status = el('p', {class: 'notice', role: 'status', hidden: true});
+    const form = apiForm({id: 'change-password', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('currentPassword', {label: 'Current password', type: 'password', attrs: {autocomplete: 'current-password'}}),
+        field('newPassword', {label: 'New password', type: 'password', attrs: {autocomplete: 'new-password'}})),
+      submitButton('Change password'), status], async (f) => {
+      await api('/api/v1/session/password', {method: 'PUT', json: {
+        currentPassword: f.elements.currentPassword.value, newPassword: f.elements.newPassword.value}});
+      f.reset();
+      status.textContent = 'Your password was changed.';
+      status.hidden = false;
+    });
+    const memberships = session.organizations || [];
+    show(h1,
+      el('dl', {class: 'summary'},
+        el('div', {}, el('dt', {}, 'Name'), el('dd', {}, user.displayName || '—')),
+        el('div', {}, el('dt', {}, 'Email'), el('dd', {}, user.email || '—')),
+        el('div', {}, el('dt', {}, 'Organizations'), el('dd', {}, memberships.length
+          ? el('ul', {class: 'plain'}, memberships.map((m) => el('li', {}, (m.name || m.id) + ' (' + m.role + ')')))
+          : 'none')),
+        el('div', {}, el('dt', {}, 'Platform operator'), el('dd', {}, user.platformOperator ? 'yes' : 'no'))),
+      session.kind === 'user' ? panel('Change your password', form) : null);
+    enter('Your account', h1);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Start: the session decides between the sign-in form and the page the address names.
+
+  async function boot() {
+    window.addEventListener('hashchange', route);
+    try {
+      if (await loadSession()) route();
+      else showSignIn();
+    } catch (e) {
+      showSignIn(e.message);
+    }
+  }
+
+  boot();
 })();

@@ -8,8 +8,9 @@ import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
- * The dashboard holds an API key in the page, so it allows nothing but its own files: no inline
- * or foreign scripts (an injected one could read the key), no framing, no referrer.
+ * The dashboard acts with a signed-in person's session and sends their CSRF token on every change,
+ * so it allows nothing but its own files: no inline or foreign scripts (an injected one could act as
+ * that person), no framing (no clicks tricked through a frame), no referrer.
  *
  * <p>These headers go on every response of every process, through Spring Security's header
  * support: on the dashboard however its path is spelled, and on the API's JSON and error pages too,

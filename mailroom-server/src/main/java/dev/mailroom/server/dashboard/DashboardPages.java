@@ -7,8 +7,8 @@ import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * The web dashboard: static files under {@code static/dashboard/} that read the REST API with
- * the key a person types in. Spring Boot serves static files in every process; these routes,
+ * The web dashboard: static files under {@code static/dashboard/} that use the REST API in the
+ * session of the person signed in. Spring Boot serves static files in every process; these routes,
  * which are how people reach the dashboard, exist only where the API runs.
  */
 @Configuration(proxyBeanMethods = false)

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** The dashboard is reachable at / and /dashboard/, needs no key to load, and allows only its own scripts. */
+/** The dashboard is reachable at / and /dashboard/, loads signed out with its sign-in form, and allows only its own scripts. */
 @EndToEndTest
 class DashboardPagesTest {
     @LocalServerPort
@@ -37,12 +37,18 @@ class DashboardPagesTest {
     }
 
     @Test
-    void theDashboardPageLoadsWithoutAKeyAndAsksForOne() {
+    void theDashboardPageLoadsSignedOutAndAsksForEmailAndPassword() {
         Response response = http.getWith("/dashboard/");
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.contentType()).startsWith("text/html");
-        assertThat(response.body()).contains("<label for=\"api-key\">API key</label>", "dashboard.js", "dashboard.css");
+        assertThat(response.body())
+                .contains(
+                        "<label for=\"sign-in-email\">Email</label>",
+                        "<label for=\"sign-in-password\">Password</label>",
+                        "dashboard.js",
+                        "dashboard.css")
+                .doesNotContain("api-key");
     }
 
     @Test
