@@ -66,6 +66,8 @@ final class ScenarioRun implements AutoCloseable {
     final List<MailroomProcess> operators = new ArrayList<>();
     final List<MailroomProcess> dispatchers = new ArrayList<>();
     ConfirmedSubmissions submitter;
+    /** The API process's bootstrap key: signs what the scenario puts in the mailbox. */
+    final String apiKey = "faults-" + UUID.randomUUID();
     /** Seconds each process took to become ready when the cluster started (all at once: an upper estimate of a restart). */
     final Map<String, Double> startSeconds = new LinkedHashMap<>();
 
@@ -115,11 +117,7 @@ final class ScenarioRun implements AutoCloseable {
                 options.mailroomJar(), dir, suite.infrastructure(), MailroomCluster.SMALL_JVM, common);
         operators.add(cluster.add("operator-1", "operator", List.of()));
         operators.add(cluster.add("operator-2", "operator", List.of()));
-        api = cluster.add(
-                "api-webhooks",
-                "api,webhooks",
-                apiPort,
-                List.of("--mailroom.api.bootstrap-key=faults-" + UUID.randomUUID()));
+        api = cluster.add("api-webhooks", "api,webhooks", apiPort, List.of("--mailroom.api.bootstrap-key=" + apiKey));
         dispatchers.add(cluster.add("dispatcher-1", "dispatcher", List.of()));
         dispatchers.add(cluster.add("dispatcher-2", "dispatcher", List.of()));
         startSeconds.putAll(cluster.startAll(START_TIMEOUT));
@@ -145,7 +143,7 @@ final class ScenarioRun implements AutoCloseable {
     }
 
     void submit(int messages, double ratePerSecond) throws IOException {
-        submitter = new ConfirmedSubmissions(suite.infrastructure().broker(), tag, messages, ratePerSecond);
+        submitter = new ConfirmedSubmissions(suite.infrastructure().broker(), apiKey, tag, messages, ratePerSecond);
         submitter.start();
         log(
                 "submitting %d emails through the Java client at %s, tagged %s",

@@ -36,6 +36,7 @@ class FirstRun implements ApplicationRunner, SignInHint, DisposableBean {
     private final UserStore users;
     private final KeyStore keys;
     private final ConfiguredKeys configured;
+    private final InternalKey internalKey;
     private final AccountsProperties.FirstOperator operator;
     private final TransactionTemplate transactions;
     private final Clock clock;
@@ -46,12 +47,14 @@ class FirstRun implements ApplicationRunner, SignInHint, DisposableBean {
             UserStore users,
             KeyStore keys,
             ConfiguredKeys configured,
+            InternalKey internalKey,
             AccountsProperties properties,
             @Qualifier(AccountsDatabase.POOL) TransactionTemplate transactions,
             Clock clock) {
         this.users = users;
         this.keys = keys;
         this.configured = configured;
+        this.internalKey = internalKey;
         this.operator = properties.firstOperator();
         this.transactions = transactions;
         this.clock = clock;
@@ -84,7 +87,8 @@ class FirstRun implements ApplicationRunner, SignInHint, DisposableBean {
 
     boolean tryOnce() {
         try {
-            configured.rows().forEach(r -> keys.upsertConfigured(r.row(), r.hash()));
+            configured.rows().forEach(r -> keys.upsertConfigured(r.row(), r.hash(), r.publicId()));
+            internalKey.ensure();
             createFirstOperator();
             return true;
         } catch (RuntimeException e) {

@@ -46,8 +46,9 @@ class KeyStore {
             Instant revokedAt,
             Instant lastUsedAt) {}
 
-    void insert(KeyRow key, String hash) {
-        jdbc.sql("INSERT INTO api_keys (" + COLUMNS + ", secret_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    void insert(KeyRow key, String hash, String publicId) {
+        jdbc.sql("INSERT INTO api_keys (" + COLUMNS + ", secret_hash, public_id)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(
                         key.id(),
                         key.organizationId(),
@@ -59,7 +60,8 @@ class KeyStore {
                         timestamp(key.expiresAt()),
                         null,
                         null,
-                        hash)
+                        hash,
+                        publicId)
                 .update();
     }
 
@@ -68,29 +70,45 @@ class KeyStore {
      * its revocation: a bootstrap key revoked by an administrator stays revoked whatever is configured
      * again, until a different key is configured.
      */
-    void upsertConfigured(KeyRow key, String hash) {
+    void upsertConfigured(KeyRow key, String hash, String publicId) {
         int changed = jdbc.sql(
-                        "UPDATE api_keys SET secret_hash = ?, revoked_at = CASE WHEN secret_hash = ? THEN revoked_at"
-                                + " ELSE NULL END WHERE id = ?")
-                .params(hash, hash, key.id())
+                        "UPDATE api_keys SET secret_hash = ?, public_id = ?, revoked_at = CASE WHEN secret_hash = ?"
+                                + " THEN revoked_at ELSE NULL END WHERE id = ?")
+                .params(hash, publicId, hash, key.id())
                 .update();
         if (changed == 0) {
-            jdbc.sql("INSERT INTO api_keys (" + COLUMNS + ", secret_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                            + " ON CONFLICT DO NOTHING")
-                    .params(
-                            key.id(),
-                            key.organizationId(),
-                            key.name(),
-                            key.prefix(),
-                            String.join(",", key.scopes()),
-                            Timestamp.from(key.createdAt()),
-                            key.createdBy(),
-                            null,
-                            null,
-                            null,
-                            hash)
-                    .update();
+            insertIfAbsent(key, hash, publicId);
         }
+    }
+
+    /** Writes a key's row unless one with its id exists already. */
+    void insertIfAbsent(KeyRow key, String hash, String publicId) {
+        jdbc.sql("INSERT INTO api_keys (" + COLUMNS + ", secret_hash, public_id)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                .params(
+                        key.id(),
+                        key.organizationId(),
+                        key.name(),
+                        key.prefix(),
+                        String.join(",", key.scopes()),
+                        Timestamp.from(key.createdAt()),
+                        key.createdBy(),
+                        null,
+                        null,
+                        null,
+                        hash,
+                        publicId)
+                .update();
+    }
+
+    /** What signs with a key: its public id and its hash (the signing key, MailboxProof). */
+    record Signing(String publicId, String secretHash) {}
+
+    Optional<Signing> findSigning(UUID id) {
+        return jdbc.sql("SELECT public_id, secret_hash FROM api_keys WHERE id = ?")
+                .param(id)
+                .query((rs, n) -> new Signing(rs.getString(1), rs.getString(2)))
+                .optional();
     }
 
     Optional<KeyRow> findByHash(String hash) {
@@ -100,11 +118,15 @@ class KeyStore {
                 .optional();
     }
 
-    /** The keys of one organization, or the platform keys when {@code organizationId} is null; newest first. */
+    /**
+     * The keys of one organization, or the platform keys when {@code organizationId} is null; newest first.
+     * The installation's internal key (InternalKey) is nobody's to list or revoke.
+     */
     List<KeyRow> list(String organizationId) {
         return organizationId == null
                 ? jdbc.sql("SELECT " + COLUMNS
-                                + " FROM api_keys WHERE organization_id IS NULL ORDER BY created_at DESC")
+                                + " FROM api_keys WHERE organization_id IS NULL AND scopes <> '" + InternalKey.SCOPE
+                                + "' ORDER BY created_at DESC")
                         .query(KeyStore::row)
                         .list()
                 : jdbc.sql("SELECT " + COLUMNS + " FROM api_keys WHERE organization_id = ? ORDER BY created_at DESC")

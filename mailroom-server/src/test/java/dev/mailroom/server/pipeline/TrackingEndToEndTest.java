@@ -19,6 +19,7 @@ import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.MailboxSigning;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,9 +66,12 @@ class TrackingEndToEndTest {
     @BeforeEach
     void connect() throws Exception {
         api = new ApiClient(port);
-        client = MailroomClient.connect("amqp://" + env.getProperty("spring.rabbitmq.username") + ":"
-                + env.getProperty("spring.rabbitmq.password") + "@" + env.getProperty("spring.rabbitmq.host") + ":"
-                + env.getProperty("spring.rabbitmq.port"));
+        client = MailroomClient.connect(
+                "amqp://" + env.getProperty("spring.rabbitmq.username") + ":"
+                        + env.getProperty("spring.rabbitmq.password") + "@" + env.getProperty("spring.rabbitmq.host")
+                        + ":"
+                        + env.getProperty("spring.rabbitmq.port"),
+                ApiClient.TEST_KEY);
     }
 
     @AfterEach
@@ -235,10 +239,10 @@ class TrackingEndToEndTest {
         rabbit.send(
                 "",
                 QueueNames.MAILBOX,
-                new Message(
+                MailboxSigning.signed(new Message(
                         ContractJson.write(new dev.mailroom.contracts.SubmitMessage(
                                 id, "default", Instant.now(), email("ada@example.org"), null, "scripted")),
-                        props));
+                        props)));
 
         JsonNode message = awaitStatus(api, id.toString(), "OPENED");
         assertThat(statuses(message)).contains("DISPATCHED", "OPENED");
@@ -250,7 +254,7 @@ class TrackingEndToEndTest {
         MessageProperties props = new MessageProperties();
         props.setMessageId(poisonId);
         props.setType(MessageTypes.SUBMIT_V1);
-        rabbit.send("", QueueNames.MAILBOX, new Message("{this is not json".getBytes(), props));
+        rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(new Message("{this is not json".getBytes(), props)));
         UUID healthy = client.submit(email("ada@example.org"));
 
         await().atMost(Duration.ofSeconds(10))
