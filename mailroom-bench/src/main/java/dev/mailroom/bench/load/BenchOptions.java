@@ -227,10 +227,6 @@ record BenchOptions(
             if (submitVia == SubmitVia.REST && (apiUrl == null || apiKey == null)) {
                 throw new IllegalArgumentException("--setup running with --submit rest needs --api-url and --api-key");
             }
-            if (submitVia == SubmitVia.AMQP && apiKey == null) {
-                throw new IllegalArgumentException(
-                        "--setup running with --submit amqp needs --api-key: every mailbox message is signed with it");
-            }
             if (provider.equals("sendgrid") && (fakePort == 0 || fakeKeyFile == null)) {
                 throw new IllegalArgumentException(
                         "--setup running with the sendgrid fake needs --fake-port and --fake-key-file"
@@ -239,6 +235,10 @@ record BenchOptions(
             if (mode == Mode.INGEST && apiUrl == null) {
                 throw new IllegalArgumentException(
                         "--mode ingest on a running Mailroom needs --api-url (its webhook sink)");
+            }
+            if (submitVia == SubmitVia.AMQP && apiKey == null) {
+                throw new IllegalArgumentException(
+                        "--setup running with --submit amqp needs --api-key: every mailbox message is signed with it");
             }
         }
         for (String spec : watch) {
