@@ -19,6 +19,7 @@ import dev.mailroom.contracts.Recipient;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.ApiClient.Response;
+import dev.mailroom.server.support.BrokerUri;
 import dev.mailroom.server.support.EndToEndTest;
 import dev.mailroom.server.support.MailboxSigning;
 import java.io.ByteArrayInputStream;
@@ -361,13 +362,7 @@ class HostileSubmissionsTest {
                 null,
                 null,
                 null);
-        try (MailroomClient client = MailroomClient.connect(
-                "amqp://" + env.getProperty("spring.rabbitmq.username")
-                        + ":"
-                        + env.getProperty("spring.rabbitmq.password") + "@" + env.getProperty("spring.rabbitmq.host")
-                        + ":"
-                        + env.getProperty("spring.rabbitmq.port"),
-                ApiClient.TEST_KEY)) {
+        try (MailroomClient client = MailroomClient.connect(BrokerUri.of(env), ApiClient.TEST_KEY)) {
             assertThatThrownBy(() -> client.submit(email))
                     .isInstanceOfSatisfying(
                             InvalidEmailException.class,

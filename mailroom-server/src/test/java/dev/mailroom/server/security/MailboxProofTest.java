@@ -16,6 +16,7 @@ import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.server.support.ApiClient;
+import dev.mailroom.server.support.BrokerUri;
 import dev.mailroom.server.support.EndToEndTest;
 import dev.mailroom.server.support.MailboxSigning;
 import dev.mailroom.server.support.TestOrganizations;
@@ -348,8 +349,6 @@ class MailboxProofTest {
     }
 
     private String amqpUri() {
-        return "amqp://" + env.getProperty("spring.rabbitmq.username") + ":"
-                + env.getProperty("spring.rabbitmq.password") + "@" + env.getProperty("spring.rabbitmq.host") + ":"
-                + env.getProperty("spring.rabbitmq.port");
+        return BrokerUri.of(env);
     }
 }

@@ -13,6 +13,7 @@ import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.MessageTypes;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.Recipient;
+import dev.mailroom.server.support.BrokerUri;
 import dev.mailroom.server.support.EndToEndTest;
 import dev.mailroom.server.support.TestOrganizations;
 import java.time.Duration;
@@ -123,8 +124,6 @@ class ProviderEventOrganizationTest {
     }
 
     private String amqpUri() {
-        return "amqp://" + env.getProperty("spring.rabbitmq.username") + ":"
-                + env.getProperty("spring.rabbitmq.password") + "@" + env.getProperty("spring.rabbitmq.host") + ":"
-                + env.getProperty("spring.rabbitmq.port");
+        return BrokerUri.of(env);
     }
 }
