@@ -2,14 +2,17 @@ package dev.mailroom.server.operator;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.mailroom.contracts.MailboxProof;
 import dev.mailroom.contracts.MalformedMessageException;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.LogSafe;
+import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.accounts.AccountsProperties;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
@@ -17,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -40,10 +44,22 @@ class MailboxProofs {
     private static final int MAX_CACHED = 10_000;
 
     private static final int MAX_KEY_ID = 64;
+    /**
+     * How long an unknown key id stays unknown: short, so that a key whose row is written a moment late (a
+     * configured key, written by an API process at its start) is found soon; long enough that a flood of
+     * made-up ids costs no query each.
+     */
+    static final Duration UNKNOWN_RECHECK = Duration.ofSeconds(1);
+    /** The organization of mailroom.api.bootstrap-key (accounts' ConfiguredKeys, migration V6). */
+    static final String FIRST_ORGANIZATION = "default";
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final Cache<String, Optional<SigningKey>> recent;
+    /** mailroom.api.bootstrap-key when this process is given it; null otherwise. */
+    private final ConfiguredKey configuredBootstrap;
+
+    private record ConfiguredKey(String keyId, SigningKey key) {}
 
     /** What the operator needs of a key. {@code organizationId} null: the internal key (no organization). */
     record SigningKey(
@@ -83,13 +99,31 @@ class MailboxProofs {
         }
     }
 
-    MailboxProofs(JdbcTemplate jdbc, Clock clock, AccountsProperties accounts) {
+    @Autowired
+    MailboxProofs(JdbcTemplate jdbc, Clock clock, AccountsProperties accounts, MailroomProperties properties) {
+        this(jdbc, clock, accounts.keyRecheck(), properties.api().bootstrapKey());
+    }
+
+    /** @param bootstrap mailroom.api.bootstrap-key, or null */
+    MailboxProofs(JdbcTemplate jdbc, Clock clock, Duration keyRecheck, String bootstrap) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.recent = Caffeine.newBuilder()
                 .maximumSize(MAX_CACHED)
-                .expireAfterWrite(accounts.keyRecheck())
+                .expireAfter(Expiry.<String, Optional<SigningKey>>writing(
+                        (id, key) -> key.isPresent() ? keyRecheck : UNKNOWN_RECHECK))
                 .build();
+        this.configuredBootstrap = bootstrap == null || bootstrap.isBlank()
+                ? null
+                : new ConfiguredKey(
+                        MailboxProof.keyId(bootstrap),
+                        new SigningKey(
+                                "bootstrap",
+                                FIRST_ORGANIZATION,
+                                Set.of(SEND),
+                                MailboxProof.signingKey(bootstrap),
+                                null,
+                                null));
     }
 
     /**
@@ -112,6 +146,7 @@ class MailboxProofs {
             throw refused("unknown key id in " + MailboxProof.KEY_ID_HEADER);
         }
         SigningKey key = recent.get(keyId, this::lookUp)
+                .or(() -> configured(keyId))
                 .orElseThrow(() -> refused("unknown key id '" + LogSafe.escape(keyId) + "' in "
                         + MailboxProof.KEY_ID_HEADER + " (no such API key)"));
         Instant now = clock.instant();
@@ -131,6 +166,16 @@ class MailboxProofs {
                     + " and body) for the key " + key.prefix());
         }
         return new Proven(key.prefix(), internal ? null : key.organizationId());
+    }
+
+    /**
+     * The configured bootstrap key while its row is not written yet (an API process writes it at its start,
+     * perhaps after this operator takes messages); once written, the row decides (a revocation included).
+     */
+    private Optional<SigningKey> configured(String keyId) {
+        return configuredBootstrap != null && configuredBootstrap.keyId().equals(keyId)
+                ? Optional.of(configuredBootstrap.key())
+                : Optional.empty();
     }
 
     private Optional<SigningKey> lookUp(String keyId) {
