@@ -25,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The first start of an installation: when nobody can sign in yet, creates the platform operator
  * ({@code mailroom.accounts.first-operator.email}), owner of the first organization too, and shows
  * the sign-in once (a generated password unless one is configured). Also writes the configured keys'
- * rows. In a process that starts before the database has its tables (an API process whose operator
+ * rows and, once per installation, the internal key's ({@link InternalKey}). In a process that starts before the database has its tables (an API process whose operator
  * has not migrated yet) it tries again every few seconds.
  */
 @Component

@@ -27,8 +27,9 @@ import org.springframework.stereotype.Component;
  * Consumes the mailbox in batches: submissions and cancels, which any application may publish, each
  * signed with an API key that proves its organization ({@link MailboxProofs}): a message with no proof,
  * a proof that does not hold, or a body naming another organization than the key's is dead-lettered with
- * the reason, before anything is recorded. Unreadable or invalid messages are dead-lettered, not looped; so is a message the database refuses
- * (found by {@link Isolation}), alone, while the rest of its batch goes through. Setting changes
+ * the reason, before anything is recorded. Unreadable or invalid messages are dead-lettered, not
+ * looped; so is a message the database refuses (found by {@link Isolation}), alone, while the rest
+ * of its batch goes through. Setting changes
  * and dead-letter actions are Mailroom's own and travel on {@value QueueNames#CONTROL}
  * ({@link ControlListener}): found here, they are dead-lettered and change nothing.
  */
