@@ -9,6 +9,7 @@ import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.EmailRules;
 import dev.mailroom.contracts.Envelope;
+import dev.mailroom.contracts.MailboxProof;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.contracts.Violation;
 import java.io.IOException;
@@ -30,8 +31,13 @@ import java.util.concurrent.TimeoutException;
  * mandatory (an unroutable publish is an error, not a silent drop) and confirmed by the broker
  * before {@link #submit} returns. Thread-safe; one instance per application is enough.
  *
+ * <p>Every message is signed with an API key of the organization it is sent for ({@link MailboxProof}:
+ * the key's public id and an HMAC of the message); Mailroom takes the organization from the key and
+ * refuses (dead-letters) what is unsigned or signed wrongly. The key needs the {@code send} scope;
+ * the key itself never leaves the application.
+ *
  * <pre>{@code
- * try (MailroomClient client = MailroomClient.connect("amqp://mailroom:" + password + "@localhost:5673")) {
+ * try (MailroomClient client = MailroomClient.connect("amqp://mailroom:" + password + "@localhost:5673", apiKey)) {
  *     UUID id = client.submit(email);
  * }
  * }</pre>
@@ -41,15 +47,18 @@ public final class MailroomClient implements AutoCloseable {
 
     private final Connection connection;
     private final Channel channel;
-    private final String organizationId;
+    private final String keyId;
+    private final byte[] signingKey;
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
     private volatile Duration maxScheduleAhead = EmailRules.DEFAULT_MAX_SCHEDULE_AHEAD;
 
     private record Pending(UUID id, CompletableFuture<UUID> result) {}
 
-    private MailroomClient(Connection connection, String organizationId) throws IOException {
+    private MailroomClient(Connection connection, String apiKey) throws IOException {
         this.connection = connection;
-        this.organizationId = organizationId;
+        // Only what signing needs is kept, not the key.
+        this.keyId = MailboxProof.keyId(apiKey);
+        this.signingKey = MailboxProof.signingKey(apiKey);
         this.channel = connection.createChannel();
         channel.confirmSelect();
         channel.addConfirmListener(
@@ -59,12 +68,30 @@ public final class MailroomClient implements AutoCloseable {
         channel.addShutdownListener(cause -> failAll("the AMQP channel closed: " + cause.getMessage()));
     }
 
-    /** Connects to the broker Mailroom uses, e.g. {@code amqp://user:pass@host:5672/vhost}. */
-    public static MailroomClient connect(String amqpUri) throws IOException {
-        return connect(amqpUri, "default");
+    /**
+     * No longer possible: Mailroom refuses mailbox messages that do not prove their organization.
+     *
+     * @deprecated use {@link #connect(String, String)} with an API key of the organization (scope {@code send})
+     * @throws UnsupportedOperationException always, saying so
+     */
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public static MailroomClient connect(String amqpUri) {
+        throw new UnsupportedOperationException(
+                "Mailroom refuses unsigned mailbox messages: connect with MailroomClient.connect(amqpUri, apiKey),"
+                        + " an API key of your organization with the 'send' scope");
     }
 
-    public static MailroomClient connect(String amqpUri, String organizationId) throws IOException {
+    /**
+     * Connects to the broker Mailroom uses, e.g. {@code amqp://user:pass@host:5672/vhost}, and signs every
+     * submission with {@code apiKey}: the messages are recorded under the key's organization. (The second
+     * argument used to be an organization id that the client claimed; it is the key now.)
+     *
+     * @param apiKey an API key with the {@code send} scope, as the REST API takes it
+     */
+    public static MailroomClient connect(String amqpUri, String apiKey) throws IOException {
+        if (apiKey == null || apiKey.isBlank()) {
+            throw new IllegalArgumentException("an API key (scope 'send') is needed to sign what is sent to Mailroom");
+        }
         ConnectionFactory factory = new ConnectionFactory();
         try {
             factory.setUri(amqpUri);
@@ -72,7 +99,7 @@ public final class MailroomClient implements AutoCloseable {
             throw new IllegalArgumentException("not an AMQP URI (amqp://user:pass@host:port/vhost): " + amqpUri, e);
         }
         try {
-            return new MailroomClient(factory.newConnection("mailroom-client"), organizationId);
+            return new MailroomClient(factory.newConnection("mailroom-client"), apiKey);
         } catch (TimeoutException e) {
             throw new IOException("timed out connecting to " + factory.getHost() + ":" + factory.getPort(), e);
         }
@@ -109,7 +136,8 @@ public final class MailroomClient implements AutoCloseable {
     public CompletableFuture<UUID> submitAsync(Email email, Instant sendAt, String provider) {
         UUID id = UUID.randomUUID();
         Instant now = Instant.now();
-        SubmitMessage message = new SubmitMessage(id, organizationId, now, email, sendAt, provider);
+        // No organization in the body: Mailroom takes the key's.
+        SubmitMessage message = new SubmitMessage(id, null, now, email, sendAt, provider);
         // The operator checks the same rules; refusing here says why at once, instead of a FAILED later.
         List<Violation> problems = EmailRules.check(message, now, maxScheduleAhead);
         if (!problems.isEmpty()) {
@@ -124,6 +152,8 @@ public final class MailroomClient implements AutoCloseable {
                 .contentType("application/json")
                 .deliveryMode(2)
                 .timestamp(new java.util.Date())
+                .headers(Map.copyOf(
+                        MailboxProof.headers(keyId, signingKey, message.amqpMessageId(), envelope.type(), body)))
                 .build();
         CompletableFuture<UUID> result = new CompletableFuture<>();
         // Sequence number and publish must pair up, so publishing is serialized on the channel.

@@ -208,6 +208,12 @@ public final class RabbitMqNode {
     /** Publishes a raw message to a queue (default exchange), persistent and confirmed. */
     public void publish(String queue, String type, String messageId, byte[] body)
             throws IOException, TimeoutException, InterruptedException {
+        publish(queue, type, messageId, body, Map.of());
+    }
+
+    /** Publishes with extra AMQP headers (a mailbox message's proof). */
+    public void publish(String queue, String type, String messageId, byte[] body, Map<String, ?> headers)
+            throws IOException, TimeoutException, InterruptedException {
         try (Connection connection = connect()) {
             Channel channel = connection.createChannel();
             try {
@@ -215,7 +221,8 @@ public final class RabbitMqNode {
                 AMQP.BasicProperties.Builder props = new AMQP.BasicProperties.Builder()
                         .deliveryMode(2)
                         .messageId(messageId)
-                        .contentType("application/json");
+                        .contentType("application/json")
+                        .headers(new java.util.HashMap<String, Object>(headers));
                 if (type != null) {
                     props.type(type);
                 }

@@ -36,6 +36,7 @@ final class ConfirmedSubmissions implements AutoCloseable {
     private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
 
     private final Broker broker;
+    private final String apiKey;
     private final String tag;
     private final int messages;
     /** Pacing: email {@code anchorIndex} is due at {@code anchorNanos}, the next ones at {@code rate} per second after it. */
@@ -60,8 +61,9 @@ final class ConfirmedSubmissions implements AutoCloseable {
     /**
      * @param ratePerSecond emails per second; 0 or less: as fast as confirms allow
      */
-    ConfirmedSubmissions(Broker broker, String tag, int messages, double ratePerSecond) {
+    ConfirmedSubmissions(Broker broker, String apiKey, String tag, int messages, double ratePerSecond) {
         this.broker = broker;
+        this.apiKey = apiKey;
         this.tag = tag;
         this.messages = messages;
         this.ratePerSecond = ratePerSecond;
@@ -70,7 +72,7 @@ final class ConfirmedSubmissions implements AutoCloseable {
     }
 
     void start() throws IOException {
-        submitter = new AmqpSubmitter(broker, MAX_IN_FLIGHT);
+        submitter = new AmqpSubmitter(broker, apiKey, MAX_IN_FLIGHT);
         startNanos = System.nanoTime();
         synchronized (this) {
             anchorNanos = startNanos;

@@ -8,6 +8,7 @@ import dev.mailroom.contracts.Address;
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.DispatchCommand;
 import dev.mailroom.contracts.Email;
+import dev.mailroom.contracts.MailboxProof;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.MessageTypes;
 import dev.mailroom.contracts.QueueNames;
@@ -60,7 +61,7 @@ final class PoisonMessages extends FaultScenario {
         List<Poison> poisons = poisons(run.tag);
         RabbitMqNode rabbit = run.suite.rabbit();
         for (Poison p : poisons) {
-            rabbit.publish(p.queue(), p.type(), p.messageId(), p.body());
+            rabbit.publish(p.queue(), p.type(), p.messageId(), p.body(), proof(p, run.apiKey));
         }
         run.log(
                 "published %d poison messages: %s",
@@ -117,6 +118,18 @@ final class PoisonMessages extends FaultScenario {
         run.result.check(collateral.isEmpty(), "ordinary messages dead-lettered beside the poison: " + collateral);
         Map<String, Long> work = run.depths(ScenarioRun.WORK_QUEUES);
         run.result.check(work.values().stream().allMatch(d -> d == 0), "work queues not empty at the end: " + work);
+    }
+
+    /**
+     * A mailbox poison is signed with the Mailroom's key, as an application's message would be, so that it is
+     * refused for what makes it poison rather than for a missing proof; one without a type or id cannot be
+     * signed and is refused for that.
+     */
+    static Map<String, String> proof(Poison p, String apiKey) {
+        if (!QueueNames.MAILBOX.equals(p.queue()) || p.type() == null || p.messageId() == null) {
+            return Map.of();
+        }
+        return MailboxProof.headers(apiKey, p.messageId(), p.type(), p.body());
     }
 
     /** Waits until every poison is dead-lettered somewhere, or the timeout. */

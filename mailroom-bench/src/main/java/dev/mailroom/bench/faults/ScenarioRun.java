@@ -66,6 +66,8 @@ final class ScenarioRun implements AutoCloseable {
     final List<MailroomProcess> operators = new ArrayList<>();
     final List<MailroomProcess> dispatchers = new ArrayList<>();
     ConfirmedSubmissions submitter;
+    /** The API process's bootstrap key: signs what the scenario puts in the mailbox. */
+    final String apiKey = "faults-" + UUID.randomUUID();
     /** Seconds each process took to become ready when the cluster started (all at once: an upper estimate of a restart). */
     final Map<String, Double> startSeconds = new LinkedHashMap<>();
 
@@ -109,17 +111,16 @@ final class ScenarioRun implements AutoCloseable {
                 // would be.
                 "--mailroom.management.metrics-token=faults-metrics-" + UUID.randomUUID(),
                 "--mailroom.dispatcher.batch-size=" + options.dispatcherBatchSize(),
-                "--mailroom.dispatcher.consumers=" + options.dispatcherConsumers()));
+                "--mailroom.dispatcher.consumers=" + options.dispatcherConsumers(),
+                // Every process knows the bootstrap key: an operator checks a mailbox message signed with it even
+                // before the API process has written the key's row.
+                "--mailroom.api.bootstrap-key=" + apiKey));
         common.addAll(extraArgs);
         cluster = new MailroomCluster(
                 options.mailroomJar(), dir, suite.infrastructure(), MailroomCluster.SMALL_JVM, common);
         operators.add(cluster.add("operator-1", "operator", List.of()));
         operators.add(cluster.add("operator-2", "operator", List.of()));
-        api = cluster.add(
-                "api-webhooks",
-                "api,webhooks",
-                apiPort,
-                List.of("--mailroom.api.bootstrap-key=faults-" + UUID.randomUUID()));
+        api = cluster.add("api-webhooks", "api,webhooks", apiPort, List.of());
         dispatchers.add(cluster.add("dispatcher-1", "dispatcher", List.of()));
         dispatchers.add(cluster.add("dispatcher-2", "dispatcher", List.of()));
         startSeconds.putAll(cluster.startAll(START_TIMEOUT));
@@ -145,7 +146,7 @@ final class ScenarioRun implements AutoCloseable {
     }
 
     void submit(int messages, double ratePerSecond) throws IOException {
-        submitter = new ConfirmedSubmissions(suite.infrastructure().broker(), tag, messages, ratePerSecond);
+        submitter = new ConfirmedSubmissions(suite.infrastructure().broker(), apiKey, tag, messages, ratePerSecond);
         submitter.start();
         log(
                 "submitting %d emails through the Java client at %s, tagged %s",

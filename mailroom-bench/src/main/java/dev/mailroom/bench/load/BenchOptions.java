@@ -236,6 +236,10 @@ record BenchOptions(
                 throw new IllegalArgumentException(
                         "--mode ingest on a running Mailroom needs --api-url (its webhook sink)");
             }
+            if (submitVia == SubmitVia.AMQP && apiKey == null) {
+                throw new IllegalArgumentException(
+                        "--setup running with --submit amqp needs --api-key: every mailbox message is signed with it");
+            }
         }
         for (String spec : watch) {
             if (!spec.matches("[^=]+=\\d+(=http://.+)?")) {

@@ -349,7 +349,7 @@ final class BenchRun {
             return new RestSubmitter(mailroom.apiUrl, mailroom.apiKey, o.restConcurrency());
         }
         // Unconfirmed publishes on the client's one channel; enough to hide the confirm round trip.
-        return new AmqpSubmitter(mailroom.broker(), 2_000);
+        return new AmqpSubmitter(mailroom.broker(), mailroom.apiKey, 2_000);
     }
 
     /** What each message should end up with: the events the fake provider scheduled for it (the sandbox: always 3). */

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Submits through mailroom-client: straight to the mailbox queue, persistent, with publisher
- * confirms. A submit not confirmed within {@link #CONFIRM_TIMEOUT} fails.
+ * confirms, each message signed with the Mailroom's API key (its organization's proof). A submit not
+ * confirmed within {@link #CONFIRM_TIMEOUT} fails.
  *
  * <p>The client's connection recovers by itself after a broker restart; should it not (recovery
  * gave up), a new client is connected once submits have failed for a while ({@link #FAILING_SUBMITS}
@@ -27,6 +28,7 @@ public final class AmqpSubmitter implements Submitter {
     static final Duration FAILING_FOR = Duration.ofSeconds(15);
 
     private final String amqpUri;
+    private final String apiKey;
     private final int maxInFlight;
     private final AtomicLong lastSuccessNanos = new AtomicLong(System.nanoTime());
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
@@ -36,12 +38,14 @@ public final class AmqpSubmitter implements Submitter {
     private volatile boolean closed;
 
     /**
+     * @param apiKey      an API key with the send scope (the Mailroom's bootstrap key): signs every submission
      * @param maxInFlight unconfirmed publishes at once on the client's one channel
      */
-    public AmqpSubmitter(Broker broker, int maxInFlight) throws IOException {
+    public AmqpSubmitter(Broker broker, String apiKey, int maxInFlight) throws IOException {
         this.amqpUri = broker.uri();
+        this.apiKey = apiKey;
         this.maxInFlight = maxInFlight;
-        this.client = MailroomClient.connect(amqpUri);
+        this.client = MailroomClient.connect(amqpUri, apiKey);
     }
 
     /**
@@ -103,7 +107,7 @@ public final class AmqpSubmitter implements Submitter {
         client = null;
         closeQuietly(old);
         try {
-            client = MailroomClient.connect(amqpUri);
+            client = MailroomClient.connect(amqpUri, apiKey);
             reconnects.incrementAndGet();
             consecutiveFailures.set(0);
             lastSuccessNanos.set(System.nanoTime());

@@ -54,6 +54,14 @@ class BenchOptionsTest {
     }
 
     @Test
+    void aRunningMailroomFedOverAmqpNeedsTheKeyThatSignsTheMailboxMessages() {
+        assertThatThrownBy(() -> BenchOptions.parse(
+                        new String[] {"--setup", "running", "--provider", "sandbox", "--submit", "amqp"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--api-key");
+    }
+
+    @Test
     void watchedProcessesAreNamedPidsWithAnOptionalMetricsUrl() {
         BenchOptions o =
                 BenchOptions.parse(new String[] {"--watch", "api=1234=http://127.0.0.1:8080", "--watch=operator=99"});

@@ -353,7 +353,7 @@ public class Accounts {
                 request.expiresAt(),
                 null,
                 null);
-        keys.insert(row, material.hash());
+        keys.insert(row, material.hash(), material.publicId());
         return new CreatedKey(KeyView.of(row), material.key());
     }
 

@@ -37,7 +37,9 @@ class ConfiguredKeys implements ApiKeyHint {
     private static final Logger log = LoggerFactory.getLogger(ConfiguredKeys.class);
 
     private final String bootstrapHash;
+    private final String bootstrapPublicId;
     private final String platformHash;
+    private final String platformPublicId;
     private final String display;
 
     ConfiguredKeys(MailroomProperties properties) {
@@ -45,6 +47,7 @@ class ConfiguredKeys implements ApiKeyHint {
         if (configured != null && !configured.isBlank()) {
             this.display = "(the configured mailroom.api.bootstrap-key)";
             this.bootstrapHash = KeyMaterial.hash(configured);
+            this.bootstrapPublicId = KeyMaterial.publicId(configured);
         } else {
             Path file = properties.dataDir().toAbsolutePath().resolve("api-key");
             DataDirectory.Secret key = DataDirectory.readOrCreateSecret(file, () -> DataDirectory.randomSecret("mr_"));
@@ -56,9 +59,11 @@ class ConfiguredKeys implements ApiKeyHint {
                 log.info("Generated an API key in {}", file);
             }
             this.bootstrapHash = KeyMaterial.hash(key.value());
+            this.bootstrapPublicId = KeyMaterial.publicId(key.value());
         }
         String platform = properties.api().platformKey();
         this.platformHash = platform == null || platform.isBlank() ? null : KeyMaterial.hash(platform.strip());
+        this.platformPublicId = platformHash == null ? null : KeyMaterial.publicId(platform.strip());
     }
 
     @Override
@@ -74,7 +79,7 @@ class ConfiguredKeys implements ApiKeyHint {
                 .map(r -> KeyAuthentication.callerOf(r.row()));
     }
 
-    record ConfiguredRow(KeyStore.KeyRow row, String hash) {}
+    record ConfiguredRow(KeyStore.KeyRow row, String hash, String publicId) {}
 
     /** The rows to write into api_keys. */
     List<ConfiguredRow> rows() {
@@ -93,7 +98,8 @@ class ConfiguredKeys implements ApiKeyHint {
                         null,
                         null,
                         null),
-                bootstrapHash);
+                bootstrapHash,
+                bootstrapPublicId);
         if (platformHash == null) {
             return List.of(bootstrap);
         }
@@ -109,7 +115,8 @@ class ConfiguredKeys implements ApiKeyHint {
                         null,
                         null,
                         null),
-                platformHash);
+                platformHash,
+                platformPublicId);
         return List.of(bootstrap, platform);
     }
 }

@@ -25,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The first start of an installation: when nobody can sign in yet, creates the platform operator
  * ({@code mailroom.accounts.first-operator.email}), owner of the first organization too, and shows
  * the sign-in once (a generated password unless one is configured). Also writes the configured keys'
- * rows. In a process that starts before the database has its tables (an API process whose operator
+ * rows and, once per installation, the internal key's ({@link InternalKey}). In a process that starts before the database has its tables (an API process whose operator
  * has not migrated yet) it tries again every few seconds.
  */
 @Component
@@ -36,6 +36,7 @@ class FirstRun implements ApplicationRunner, SignInHint, DisposableBean {
     private final UserStore users;
     private final KeyStore keys;
     private final ConfiguredKeys configured;
+    private final InternalKey internalKey;
     private final AccountsProperties.FirstOperator operator;
     private final TransactionTemplate transactions;
     private final Clock clock;
@@ -46,12 +47,14 @@ class FirstRun implements ApplicationRunner, SignInHint, DisposableBean {
             UserStore users,
             KeyStore keys,
             ConfiguredKeys configured,
+            InternalKey internalKey,
             AccountsProperties properties,
             @Qualifier(AccountsDatabase.POOL) TransactionTemplate transactions,
             Clock clock) {
         this.users = users;
         this.keys = keys;
         this.configured = configured;
+        this.internalKey = internalKey;
         this.operator = properties.firstOperator();
         this.transactions = transactions;
         this.clock = clock;
@@ -84,7 +87,8 @@ class FirstRun implements ApplicationRunner, SignInHint, DisposableBean {
 
     boolean tryOnce() {
         try {
-            configured.rows().forEach(r -> keys.upsertConfigured(r.row(), r.hash()));
+            configured.rows().forEach(r -> keys.upsertConfigured(r.row(), r.hash(), r.publicId()));
+            internalKey.ensure();
             createFirstOperator();
             return true;
         } catch (RuntimeException e) {

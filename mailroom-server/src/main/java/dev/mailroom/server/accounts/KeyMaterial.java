@@ -18,8 +18,8 @@ final class KeyMaterial {
 
     private KeyMaterial() {}
 
-    /** A new key, its prefix and its hash. */
-    record NewKey(String key, String prefix, String hash) {}
+    /** A new key, its prefix, its hash and its public id ({@link #publicId}). */
+    record NewKey(String key, String prefix, String hash, String publicId) {}
 
     static NewKey generate() {
         byte[] id = new byte[6];
@@ -28,7 +28,15 @@ final class KeyMaterial {
         RANDOM.nextBytes(secret);
         String prefix = "mr_" + HexFormat.of().formatHex(id);
         String key = prefix + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        return new NewKey(key, prefix, hash(key));
+        return new NewKey(key, prefix, hash(key), publicId(key));
+    }
+
+    /**
+     * The column api_keys.public_id: what names the key on a signed queue message (MailboxProof), which a
+     * client computes from its key; it reveals nothing of the key.
+     */
+    static String publicId(String key) {
+        return dev.mailroom.contracts.MailboxProof.keyId(key);
     }
 
     /** SHA-256 of the key, in hex: the column api_keys.secret_hash. */

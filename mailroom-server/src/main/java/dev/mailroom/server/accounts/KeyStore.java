@@ -46,13 +46,18 @@ class KeyStore {
             Instant revokedAt,
             Instant lastUsedAt) {}
 
-    void insert(KeyRow key, String hash) {
-        insert(key, hash, "");
+    void insert(KeyRow key, String hash, String publicId) {
+        insert(key, hash, publicId, "");
     }
 
-    private void insert(KeyRow key, String hash, String onConflict) {
-        jdbc.sql("INSERT INTO api_keys (" + COLUMNS + ", secret_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                        + onConflict)
+    /** Writes a key's row unless one with its id exists already. */
+    void insertIfAbsent(KeyRow key, String hash, String publicId) {
+        insert(key, hash, publicId, " ON CONFLICT DO NOTHING");
+    }
+
+    private void insert(KeyRow key, String hash, String publicId, String onConflict) {
+        jdbc.sql("INSERT INTO api_keys (" + COLUMNS + ", secret_hash, public_id)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + onConflict)
                 .params(
                         key.id(),
                         key.organizationId(),
@@ -64,7 +69,8 @@ class KeyStore {
                         timestamp(key.expiresAt()),
                         timestamp(key.revokedAt()),
                         timestamp(key.lastUsedAt()),
-                        hash)
+                        hash,
+                        publicId)
                 .update();
     }
 
@@ -73,15 +79,25 @@ class KeyStore {
      * its revocation: a bootstrap key revoked by an administrator stays revoked whatever is configured
      * again, until a different key is configured.
      */
-    void upsertConfigured(KeyRow key, String hash) {
+    void upsertConfigured(KeyRow key, String hash, String publicId) {
         int changed = jdbc.sql(
-                        "UPDATE api_keys SET secret_hash = ?, revoked_at = CASE WHEN secret_hash = ? THEN revoked_at"
-                                + " ELSE NULL END WHERE id = ?")
-                .params(hash, hash, key.id())
+                        "UPDATE api_keys SET secret_hash = ?, public_id = ?, revoked_at = CASE WHEN secret_hash = ?"
+                                + " THEN revoked_at ELSE NULL END WHERE id = ?")
+                .params(hash, publicId, hash, key.id())
                 .update();
         if (changed == 0) {
-            insert(key, hash, " ON CONFLICT DO NOTHING");
+            insertIfAbsent(key, hash, publicId);
         }
+    }
+
+    /** What signs with a key: its public id and its hash (the signing key, MailboxProof). */
+    record Signing(String publicId, String secretHash) {}
+
+    Optional<Signing> findSigning(UUID id) {
+        return jdbc.sql("SELECT public_id, secret_hash FROM api_keys WHERE id = ?")
+                .param(id)
+                .query((rs, n) -> new Signing(rs.getString(1), rs.getString(2)))
+                .optional();
     }
 
     Optional<KeyRow> findByHash(String hash) {
@@ -91,11 +107,15 @@ class KeyStore {
                 .optional();
     }
 
-    /** The keys of one organization, or the platform keys when {@code organizationId} is null; newest first. */
+    /**
+     * The keys of one organization, or the platform keys when {@code organizationId} is null; newest first.
+     * The installation's internal key (InternalKey) is nobody's to list or revoke.
+     */
     List<KeyRow> list(String organizationId) {
         return organizationId == null
                 ? jdbc.sql("SELECT " + COLUMNS
-                                + " FROM api_keys WHERE organization_id IS NULL ORDER BY created_at DESC")
+                                + " FROM api_keys WHERE organization_id IS NULL AND scopes <> '" + InternalKey.SCOPE
+                                + "' ORDER BY created_at DESC")
                         .query(KeyStore::row)
                         .list()
                 : jdbc.sql("SELECT " + COLUMNS + " FROM api_keys WHERE organization_id = ? ORDER BY created_at DESC")

@@ -9,7 +9,10 @@
  * stops working on every API process, last use recorded in batches rather than per request), who a
  * signed-in person is and which organization they act for, password rules and sign-in lockout, optional
  * single sign-on through OpenID Connect (a provider vouches for an email; the user with it signs in, nobody
- * is created), the first run's platform operator, and the configured bootstrap keys. The REST surface is in {@code api}
+ * is created), the first run's platform operator, the configured bootstrap keys, and the installation's
+ * internal key with which the API signs what it puts in the mailbox
+ * ({@link dev.mailroom.server.accounts.InternalKey}; every key's {@code public_id} names it on a signed queue
+ * message, which the operator checks). The REST surface is in {@code api}
  * ({@link dev.mailroom.server.accounts.Accounts} is what it calls); Spring Security's chain in
  * {@code security}.
  */

@@ -4,10 +4,13 @@ import dev.mailroom.contracts.QueueMessage;
 import dev.mailroom.server.MailroomProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
@@ -38,6 +41,17 @@ public class ConfirmedPublisher {
     /** Publishes one message under its own envelope (queue, type, message id) and returns once it is confirmed. */
     public void publish(QueueMessage message) {
         publishAll(List.of(message));
+    }
+
+    /**
+     * Publishes one message under its own envelope with headers computed from what goes on the wire
+     * (the mailbox proof signs the message id, type and exact body bytes), and returns once it is confirmed.
+     */
+    public void publish(QueueMessage message, Function<OutgoingMessage, Map<String, String>> headers) {
+        OutgoingMessage wire = OutgoingMessage.of(message);
+        Map<String, Object> all = new HashMap<>(wire.headers());
+        all.putAll(headers.apply(wire));
+        send(List.of(new OutgoingMessage(wire.queue(), wire.messageId(), wire.type(), wire.body(), all)));
     }
 
     /**

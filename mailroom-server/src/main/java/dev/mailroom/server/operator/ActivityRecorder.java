@@ -112,12 +112,17 @@ class ActivityRecorder {
         if (unknown.isEmpty()) {
             return batch;
         }
+        // By provider and its id: another provider's id that happens to be the same string names nothing of ours.
         Map<String, UUID> matches = new HashMap<>(store.messagesByProviderId(unknown));
-        dispatches.forEach(d -> matches.put(d.providerMessageId(), d.messageId()));
+        dispatches.forEach(
+                d -> matches.put(MessageStore.providerKey(d.provider(), d.providerMessageId()), d.messageId()));
         return batch.stream()
-                .map(r -> r.messageId() != null || !matches.containsKey(r.providerMessageId())
-                        ? r
-                        : r.withMessageId(matches.get(r.providerMessageId())))
+                .map(r -> {
+                    UUID match = r.messageId() != null
+                            ? null
+                            : matches.get(MessageStore.providerKey(r.provider(), r.providerMessageId()));
+                    return match == null ? r : r.withMessageId(match);
+                })
                 .toList();
     }
 

@@ -80,7 +80,11 @@ class DeadLetterResolver {
                             && p.messageId().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255;
                     // Raw: the dead-lettered bytes exactly as they came, not a record read and written again.
                     publisher.publishRaw(new OutgoingMessage(
-                            p.queue(), keepsId ? p.messageId() : p.id().toString(), p.type(), p.body()));
+                            p.queue(),
+                            keepsId ? p.messageId() : p.id().toString(),
+                            p.type(),
+                            p.body(),
+                            p.replayHeaders()));
                 }
                 store.resolveDeadLetter(
                         p.id(),

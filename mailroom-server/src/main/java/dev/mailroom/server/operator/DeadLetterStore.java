@@ -41,18 +41,26 @@ class DeadLetterStore {
                 id);
     }
 
+    /** The proof headers of a dead-lettered mailbox message (V8), sent again with it on a replay. */
+    void keepProof(UUID id, String keyId, String signature) {
+        jdbc.update("UPDATE dead_letters SET proof_key_id = ?, proof_signature = ? WHERE id = ?", keyId, signature, id);
+    }
+
     /** An open (unresolved) dead letter, locked for resolving; empty when unknown or already resolved. */
     java.util.Optional<DeadLetter> lockOpenDeadLetter(UUID id) {
         return jdbc
                 .query(
-                        "SELECT id, queue, message_type, message_id, body_base64 FROM dead_letters"
+                        "SELECT id, queue, message_type, message_id, body_base64, proof_key_id, proof_signature"
+                                + " FROM dead_letters"
                                 + " WHERE id = ? AND resolved_at IS NULL FOR UPDATE",
                         (rs, i) -> new DeadLetter(
                                 rs.getObject("id", UUID.class),
                                 rs.getString("queue"),
                                 rs.getString("message_type"),
                                 rs.getString("message_id"),
-                                java.util.Base64.getDecoder().decode(rs.getString("body_base64"))),
+                                java.util.Base64.getDecoder().decode(rs.getString("body_base64")),
+                                rs.getString("proof_key_id"),
+                                rs.getString("proof_signature")),
                         id)
                 .stream()
                 .findFirst();

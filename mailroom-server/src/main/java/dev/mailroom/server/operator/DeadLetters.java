@@ -1,6 +1,7 @@
 package dev.mailroom.server.operator;
 
 import dev.mailroom.contracts.Ids;
+import dev.mailroom.contracts.MailboxProof;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.LogSafe;
@@ -40,6 +41,8 @@ class DeadLetters {
 
     static final int TYPE_COLUMN = 128;
     static final int MESSAGE_ID_COLUMN = 128;
+    /** proof_key_id and proof_signature (V8). */
+    static final int PROOF_COLUMN = 128;
     /** reason is TEXT; a bound keeps one bad message from storing (and the API from listing) megabytes of it. */
     static final int MAX_REASON = 4000;
 
@@ -47,6 +50,9 @@ class DeadLetters {
     interface Rows {
         void insert(
                 UUID id, String queue, String type, String messageId, String reason, String bodyBase64, Instant now);
+
+        /** Keeps a mailbox message's proof headers with its row, for a replay ({@link DeadLetterStore#keepProof}). */
+        default void keepProof(UUID id, String keyId, String signature) {}
     }
 
     private final Rows store;
@@ -54,7 +60,26 @@ class DeadLetters {
 
     @Autowired
     DeadLetters(DeadLetterStore store, Clock clock) {
-        this(store::insert, clock);
+        this(
+                new Rows() {
+                    @Override
+                    public void insert(
+                            UUID id,
+                            String queue,
+                            String type,
+                            String messageId,
+                            String reason,
+                            String bodyBase64,
+                            Instant now) {
+                        store.insert(id, queue, type, messageId, reason, bodyBase64, now);
+                    }
+
+                    @Override
+                    public void keepProof(UUID id, String keyId, String signature) {
+                        store.keepProof(id, keyId, signature);
+                    }
+                },
+                clock);
     }
 
     DeadLetters(Rows rows, Clock clock) {
@@ -64,10 +89,18 @@ class DeadLetters {
 
     void add(String queue, Message message, String reason) {
         MessageProperties props = message.getMessageProperties();
-        add(queue, props.getType(), props.getMessageId(), reason, message.getBody());
+        UUID id = add(queue, props.getType(), props.getMessageId(), reason, message.getBody());
+        // A signed mailbox message keeps its proof: replayed with the same id, type and body, it still holds
+        // (and one whose proof did not hold is refused again).
+        if (props.getHeader(MailboxProof.KEY_ID_HEADER) instanceof String keyId
+                && props.getHeader(MailboxProof.SIGNATURE_HEADER) instanceof String signature) {
+            OperatorFailures.waitOutOutages(
+                    () -> store.keepProof(id, fit(keyId, PROOF_COLUMN), fit(signature, PROOF_COLUMN)));
+        }
     }
 
-    void add(String queue, String type, String messageId, String reason, byte[] body) {
+    /** @return the dead letter's row id */
+    UUID add(String queue, String type, String messageId, String reason, byte[] body) {
         String bodyBase64 = Base64.getEncoder().encodeToString(body == null ? new byte[0] : body);
         String from = queue == null ? QueueNames.DEAD_LETTERS : queue;
         UUID id = Ids.of("dead-letter", from, messageId == null ? bodyBase64 : messageId);
@@ -99,6 +132,7 @@ class DeadLetters {
                     bodyBase64,
                     clock.instant()));
         }
+        return id;
     }
 
     /**

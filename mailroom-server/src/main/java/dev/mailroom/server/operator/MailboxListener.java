@@ -24,9 +24,12 @@ import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes the mailbox in batches: submissions and cancels, which any application may publish.
- * Unreadable or invalid messages are dead-lettered, not looped; so is a message the database refuses
- * (found by {@link Isolation}), alone, while the rest of its batch goes through. Setting changes
+ * Consumes the mailbox in batches: submissions and cancels, which any application may publish, each
+ * signed with an API key that proves its organization ({@link MailboxProofs}): a message with no proof,
+ * a proof that does not hold, or a body naming another organization than the key's is dead-lettered with
+ * the reason, before anything is recorded. Unreadable or invalid messages are dead-lettered, not
+ * looped; so is a message the database refuses (found by {@link Isolation}), alone, while the rest
+ * of its batch goes through. Setting changes
  * and dead-letter actions are Mailroom's own and travel on {@value QueueNames#CONTROL}
  * ({@link ControlListener}): found here, they are dead-lettered and change nothing.
  */
@@ -38,12 +41,15 @@ class MailboxListener {
                     + QueueNames.CONTROL + ", published by Mailroom's own API";
 
     private final MessageIntake intake;
+    private final MailboxProofs proofs;
     private final DeadLetters deadLetters;
     private final InputLimits limits;
     private final Clock clock;
 
-    MailboxListener(MessageIntake intake, DeadLetters deadLetters, InputLimits limits, Clock clock) {
+    MailboxListener(
+            MessageIntake intake, MailboxProofs proofs, DeadLetters deadLetters, InputLimits limits, Clock clock) {
         this.intake = intake;
+        this.proofs = proofs;
         this.deadLetters = deadLetters;
         this.limits = limits;
         this.clock = clock;
@@ -60,14 +66,17 @@ class MailboxListener {
                 // Routed by the envelope the contract declares for the message's type.
                 Envelope<?> envelope = QueueBodies.envelopeOf(message);
                 if (envelope == CancelMessage.ENVELOPE) {
-                    CancelMessage cancel = validated(QueueBodies.read(message, CancelMessage.ENVELOPE));
+                    MailboxProofs.Proven proof = proofs.check(message);
+                    CancelMessage read = QueueBodies.read(message, CancelMessage.ENVELOPE);
+                    CancelMessage cancel = validated(new CancelMessage(
+                            read.messageId(), proof.organizationFor(read.organizationId()), read.requestedAt()));
                     cancels.add(cancel);
                     origins.put(cancel, message);
                 } else if (envelope != null && envelope.travelsOn(QueueNames.CONTROL)) {
                     deadLetters.add(QueueNames.MAILBOX, message, CONTROL_REFUSED);
                 } else {
                     // A submission; any other type is refused here as "unexpected message type" and dead-lettered.
-                    SubmitMessage submission = validated(QueueBodies.read(message, SubmitMessage.ENVELOPE));
+                    SubmitMessage submission = validated(attributed(proofs.check(message), message));
                     submissions.add(submission);
                     origins.put(submission, message);
                 }
@@ -93,6 +102,23 @@ class MailboxListener {
 
     private void refused(Message message, RuntimeException failure) {
         deadLetters.add(QueueNames.MAILBOX, message, "the database refused it: " + Isolation.summary(failure));
+    }
+
+    /** The submission under the organization its proof gives it (the key's, never only the body's claim). */
+    private static SubmitMessage attributed(MailboxProofs.Proven proof, Message message) {
+        SubmitMessage s = QueueBodies.read(message, SubmitMessage.ENVELOPE);
+        String organization = proof.organizationFor(s.organizationId());
+        return organization.equals(s.organizationId())
+                ? s
+                : new SubmitMessage(
+                        s.id(),
+                        organization,
+                        s.submittedAt(),
+                        s.email(),
+                        s.sendAt(),
+                        s.provider(),
+                        s.idempotencyKey(),
+                        s.requestHash());
     }
 
     private static CancelMessage validated(CancelMessage cancel) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -265,19 +266,30 @@ class MessageStore {
                 rs -> {});
     }
 
-    /** Our message ids for provider message ids recorded at dispatch. */
+    /**
+     * Our message ids for provider message ids recorded at dispatch, keyed by {@link #providerKey}: a provider's
+     * id names a message only among that provider's sends (another provider's event with the same id string,
+     * perhaps about another organization's message, does not match it).
+     */
     Map<String, UUID> messagesByProviderId(Collection<String> providerMessageIds) {
         Map<String, UUID> found = new HashMap<>();
         if (providerMessageIds.isEmpty()) {
             return found;
         }
         named.query(
-                "SELECT id, provider_message_id FROM messages WHERE provider_message_id IN (:ids)",
+                "SELECT id, provider, provider_message_id FROM messages WHERE provider_message_id IN (:ids)",
                 new MapSqlParameterSource("ids", providerMessageIds),
                 rs -> {
-                    found.put(rs.getString("provider_message_id"), rs.getObject("id", UUID.class));
+                    found.put(
+                            providerKey(rs.getString("provider"), rs.getString("provider_message_id")),
+                            rs.getObject("id", UUID.class));
                 });
         return found;
+    }
+
+    /** A provider's message id together with the provider's name: what identifies one send. */
+    static String providerKey(String provider, String providerMessageId) {
+        return provider + "\u0000" + providerMessageId;
     }
 
     void insertActivities(List<ActivityReport> reports, Instant now) {
@@ -364,24 +376,33 @@ class MessageStore {
      * @return per message, the statuses of the events adopted
      */
     Map<UUID, List<MessageStatus>> adoptUnmatchedEvents(List<Dispatch> dispatches) {
+        // Only the same provider's events: its message ids mean nothing to another provider.
         Map<String, UUID> byProviderId = new HashMap<>();
-        dispatches.forEach(d -> byProviderId.put(d.providerMessageId(), d.messageId()));
+        dispatches.forEach(d -> byProviderId.put(providerKey(d.provider(), d.providerMessageId()), d.messageId()));
         Map<UUID, List<MessageStatus>> adopted = new HashMap<>();
         named.query(
-                "SELECT provider_message_id, status FROM activities WHERE message_id IS NULL AND provider_message_id IN (:ids)",
-                new MapSqlParameterSource("ids", byProviderId.keySet()),
+                "SELECT provider, provider_message_id, status FROM activities WHERE message_id IS NULL"
+                        + " AND provider_message_id IN (:ids)",
+                new MapSqlParameterSource(
+                        "ids",
+                        dispatches.stream().map(Dispatch::providerMessageId).collect(Collectors.toSet())),
                 rs -> {
-                    UUID messageId = byProviderId.get(rs.getString("provider_message_id"));
-                    adopted.computeIfAbsent(messageId, k -> new ArrayList<>())
-                            .add(MessageStatus.valueOf(rs.getString("status")));
+                    UUID messageId = byProviderId.get(
+                            providerKey(rs.getString("provider"), rs.getString("provider_message_id")));
+                    if (messageId != null) {
+                        adopted.computeIfAbsent(messageId, k -> new ArrayList<>())
+                                .add(MessageStatus.valueOf(rs.getString("status")));
+                    }
                 });
         if (!adopted.isEmpty()) {
             List<Object[]> rows = new ArrayList<>();
             dispatches.stream()
                     .filter(d -> adopted.containsKey(d.messageId()))
-                    .forEach(d -> rows.add(new Object[] {d.messageId(), d.providerMessageId()}));
+                    .forEach(d -> rows.add(new Object[] {d.messageId(), d.providerMessageId(), d.provider()}));
             jdbc.batchUpdate(
-                    "UPDATE activities SET message_id = ? WHERE message_id IS NULL AND provider_message_id = ?", rows);
+                    "UPDATE activities SET message_id = ? WHERE message_id IS NULL AND provider_message_id = ?"
+                            + " AND provider = ?",
+                    rows);
         }
         return adopted;
     }

@@ -12,6 +12,7 @@ import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.ApiClient.Response;
 import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.MailboxSigning;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -280,7 +281,7 @@ class IdempotencyEndToEndTest {
         MessageProperties props = new MessageProperties();
         props.setMessageId(submission.amqpMessageId());
         props.setType(MessageTypes.SUBMIT_V1);
-        rabbit.send("", QueueNames.MAILBOX, new Message(ContractJson.write(submission), props));
+        rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(new Message(ContractJson.write(submission), props)));
     }
 
     private double conflicts() {

@@ -15,6 +15,7 @@ import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.server.messaging.DeadLetterQueue;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.MailboxSigning;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,7 +102,10 @@ class RecoveryEndToEndTest {
         MessageProperties props = new MessageProperties();
         props.setMessageId(poisonId);
         props.setType(MessageTypes.SUBMIT_V1);
-        rabbit.send("", QueueNames.MAILBOX, new Message("not json at all".getBytes(StandardCharsets.UTF_8), props));
+        rabbit.send(
+                "",
+                QueueNames.MAILBOX,
+                MailboxSigning.signed(new Message("not json at all".getBytes(StandardCharsets.UTF_8), props)));
 
         JsonNode deadLettered = awaitDeadLetter(poisonId);
         assertThat(deadLettered.get("queue").asString()).isEqualTo(QueueNames.MAILBOX);
@@ -129,7 +133,9 @@ class RecoveryEndToEndTest {
         props.setType(MessageTypes.SUBMIT_V1);
         props.setHeader(DeadLetterQueue.ORIGINAL_QUEUE_HEADER, QueueNames.MAILBOX);
         props.setHeader(DeadLetterQueue.REASON_HEADER, "dead-lettered during an incident");
-        rabbit.send("", QueueNames.DEAD_LETTERS, new Message(ContractJson.write(submission), props));
+        // Signed, as it was on the mailbox: the proof is kept with the dead letter and sent again with the replay.
+        rabbit.send(
+                "", QueueNames.DEAD_LETTERS, MailboxSigning.signed(new Message(ContractJson.write(submission), props)));
         JsonNode deadLettered = awaitDeadLetter(id.toString());
 
         ApiClient.Response response =
@@ -185,7 +191,7 @@ class RecoveryEndToEndTest {
         MessageProperties props = new MessageProperties();
         props.setMessageId(submission.id().toString());
         props.setType(MessageTypes.SUBMIT_V1);
-        rabbit.send("", QueueNames.MAILBOX, new Message(ContractJson.write(submission), props));
+        rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(new Message(ContractJson.write(submission), props)));
     }
 
     private JsonNode awaitDeadLetter(String messageId) {

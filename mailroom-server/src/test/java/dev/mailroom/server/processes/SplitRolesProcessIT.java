@@ -221,7 +221,7 @@ class SplitRolesProcessIT {
                         + " SPRING_DATASOURCE_* (see .ci/run)");
         List<UUID> ids = new ArrayList<>(MESSAGES);
         long t0 = System.nanoTime();
-        try (MailroomClient client = MailroomClient.connect(external.amqpUri())) {
+        try (MailroomClient client = MailroomClient.connect(external.amqpUri(), API_KEY)) {
             List<CompletableFuture<UUID>> futures = new ArrayList<>(MESSAGES);
             for (int i = 0; i < MESSAGES; i++) {
                 futures.add(client.submitAsync(email(i), null, null));

@@ -19,7 +19,9 @@ import dev.mailroom.contracts.Recipient;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.ApiClient.Response;
+import dev.mailroom.server.support.BrokerUri;
 import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.MailboxSigning;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -360,10 +362,7 @@ class HostileSubmissionsTest {
                 null,
                 null,
                 null);
-        try (MailroomClient client = MailroomClient.connect("amqp://" + env.getProperty("spring.rabbitmq.username")
-                + ":"
-                + env.getProperty("spring.rabbitmq.password") + "@" + env.getProperty("spring.rabbitmq.host") + ":"
-                + env.getProperty("spring.rabbitmq.port"))) {
+        try (MailroomClient client = MailroomClient.connect(BrokerUri.of(env), ApiClient.TEST_KEY)) {
             assertThatThrownBy(() -> client.submit(email))
                     .isInstanceOfSatisfying(
                             InvalidEmailException.class,
@@ -435,7 +434,10 @@ class HostileSubmissionsTest {
         props.setType(MessageTypes.SUBMIT_V1);
         String body = "{\"id\":\"" + UUID.randomUUID() + "\",\"organizationId\":\"default\",\"extra\":"
                 + "[".repeat(100) + "]".repeat(100) + "}";
-        rabbit.send("", QueueNames.MAILBOX, new Message(body.getBytes(StandardCharsets.UTF_8), props));
+        rabbit.send(
+                "",
+                QueueNames.MAILBOX,
+                MailboxSigning.signed(new Message(body.getBytes(StandardCharsets.UTF_8), props)));
 
         List<JsonNode> deadLettered = new ArrayList<>();
         await().atMost(Duration.ofSeconds(20)).until(() -> {

@@ -11,6 +11,7 @@ import dev.mailroom.contracts.SettingChange;
 import dev.mailroom.contracts.SettingNames;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.MailboxSigning;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,7 +119,8 @@ class MailboxControlRefusalTest {
         MessageProperties props = new MessageProperties();
         props.setMessageId(messageId);
         props.setType(type);
-        rabbit.send("", QueueNames.MAILBOX, new Message(body, props));
+        // Signed with a key that may send: a control message is refused on the mailbox even so.
+        rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(new Message(body, props)));
     }
 
     private String awaitDeadLettered(String messageId) {

@@ -17,6 +17,8 @@ import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.server.messaging.DeadLetterQueue;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.MailboxSigning;
+import dev.mailroom.server.support.TestOrganizations;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,9 +108,18 @@ class PoisonBatchIsolationTest {
         }
     }
 
+    /**
+     * An organization "poison-org-…" whose send key signs the poison submissions: their proof holds, so that
+     * what makes them poison is what is tested. Made once for the shared Mailroom.
+     */
+    private static TestOrganizations.Organization poisonOrganization;
+
     @BeforeEach
     void connect() {
         api = new ApiClient(port);
+        if (poisonOrganization == null) {
+            poisonOrganization = TestOrganizations.create(port, "poison-org-", "send");
+        }
         for (String id : List.of("mailbox", "tracking", "dead-letters")) {
             container(id).addAfterReceivePostProcessors(counter);
         }
@@ -382,7 +393,7 @@ class PoisonBatchIsolationTest {
     /** A valid submission (organization "poison…", so none may ever be recorded), changed by {@code change}. */
     private static byte[] submissionWith(Consumer<ObjectNode> change) {
         SubmitMessage s = new SubmitMessage(
-                UUID.randomUUID(), "poison-org", Instant.now(), email("poison@example.org"), null, null);
+                UUID.randomUUID(), poisonOrganization.id(), Instant.now(), email("poison@example.org"), null, null);
         ObjectNode json = (ObjectNode) ContractJson.mapper().readTree(ContractJson.write(s));
         change.accept(json);
         return ContractJson.mapper().writeValueAsBytes(json);
@@ -439,7 +450,15 @@ class PoisonBatchIsolationTest {
         props.setMessageId(p.messageId());
         props.setType(p.type());
         p.headers().forEach(props::setHeader);
-        return new Message(p.body(), props);
+        Message message = new Message(p.body(), props);
+        if (!QueueNames.MAILBOX.equals(p.queue())) {
+            return message;
+        }
+        // Signed, as every mailbox message must be: the ordinary ones with the first organization's key (theirs),
+        // the poison with the poison organization's.
+        return "ordinary".equals(p.what())
+                ? MailboxSigning.signed(message)
+                : MailboxSigning.signed(message, poisonOrganization.key());
     }
 
     /** Publishes with the queue's operator consumer stopped, so that what is published meets in one batch when it starts. */
