@@ -1272,8 +1272,7 @@
     const failoverForm = apiForm({id: 'failover', class: 'panel-form'}, [
       el('div', {class: 'form-grid'},
         field('providers', {label: 'Failover order', value: failover.join(', '), attrs: {autocomplete: 'off'},
-          hint: 'Tried in this order while the default provider is failing (its circuit breaker is open), e.g. “'
-            + providers.slice(0, 2).join(', ') + '”. Separate names with commas; leave empty for no failover.'})),
+          hint: failoverHint(providers.filter((p) => p !== settings.defaultProvider))})),
       submitButton('Save'), failoverStatus], async (f) => {
       const names = f.elements.providers.value.split(',').map((name) => name.trim()).filter((name) => name);
       const saved = await api('/api/v1/settings/failover', {method: 'PUT', json: {providers: names}});
@@ -1291,6 +1290,12 @@
       providers.length
         ? [panel('Change the default provider', form), panel('Change the failover order', failoverForm)]
         : emptyState('No provider is enabled.', 'Enable one in the configuration (mailroom.providers.*).'));
+  }
+
+  function failoverHint(others) {
+    const example = others.length ? ', e.g. “' + others.slice(0, 2).join(', ') + '”' : '';
+    return 'Tried in this order while the default provider is failing (its circuit breaker is open)' + example
+      + '. Separate names with commas; leave empty for no failover. Dispatchers follow within seconds.';
   }
 
   // ---------------------------------------------------------------------------------------------
