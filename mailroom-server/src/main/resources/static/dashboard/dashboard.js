@@ -1266,14 +1266,36 @@
       status.textContent = 'Saved: new emails go through ' + saved.defaultProvider + ' within seconds.';
       status.hidden = false;
     });
+    const failover = settings.failover || [];
+    const failoverStatus = el('p', {class: 'notice', role: 'status', hidden: true});
+    // A comma-separated list: the order is the point, and the API names a wrong entry as providers[i].
+    const failoverForm = apiForm({id: 'failover', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('providers', {label: 'Failover order', value: failover.join(', '), attrs: {autocomplete: 'off'},
+          hint: failoverHint(providers.filter((p) => p !== settings.defaultProvider))})),
+      submitButton('Save'), failoverStatus], async (f) => {
+      const names = f.elements.providers.value.split(',').map((name) => name.trim()).filter((name) => name);
+      const saved = await api('/api/v1/settings/failover', {method: 'PUT', json: {providers: names}});
+      failoverStatus.textContent = saved.failover.length
+        ? 'Saved: dispatchers fail over to ' + saved.failover.join(', ') + ' within seconds.'
+        : 'Saved: no failover, within seconds.';
+      failoverStatus.hidden = false;
+    });
     show(h1,
       el('p', {class: 'lede'}, 'Run-time settings of this Mailroom, for every organization.'),
       el('dl', {class: 'summary'},
         el('div', {}, el('dt', {}, 'Default provider'), el('dd', {id: 'current-default-provider'}, settings.defaultProvider || 'none')),
+        el('div', {}, el('dt', {}, 'Failover order'), el('dd', {id: 'current-failover'}, failover.join(', ') || 'none')),
         el('div', {}, el('dt', {}, 'Enabled providers'), el('dd', {}, providers.join(', ') || 'none'))),
       providers.length
-        ? panel('Change the default provider', form)
+        ? [panel('Change the default provider', form), panel('Change the failover order', failoverForm)]
         : emptyState('No provider is enabled.', 'Enable one in the configuration (mailroom.providers.*).'));
+  }
+
+  function failoverHint(others) {
+    const example = others.length ? ', e.g. “' + others.slice(0, 2).join(', ') + '”' : '';
+    return 'Tried in this order while the default provider is failing (its circuit breaker is open)' + example
+      + '. Separate names with commas; leave empty for no failover. Dispatchers follow within seconds.';
   }
 
   // ---------------------------------------------------------------------------------------------

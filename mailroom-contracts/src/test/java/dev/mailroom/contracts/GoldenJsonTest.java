@@ -133,6 +133,32 @@ class GoldenJsonTest {
     }
 
     @Test
+    void aFailoverOrderTravelsAsCommaJoinedProviderNames() throws IOException {
+        byte[] change = golden("setting-failover.v1.json");
+        SettingChange read = ContractJson.read(change, SettingChange.class);
+        assertThat(read.name()).isEqualTo(SettingNames.FAILOVER);
+        assertThat(SettingNames.failoverProviders(read.value())).containsExactly("postmark", "smtp");
+        assertSameJson(ContractJson.write(read), change);
+
+        byte[] snapshot = golden("settings-snapshot-failover.v1.json");
+        SettingsSnapshot withFailover = ContractJson.read(snapshot, SettingsSnapshot.class);
+        assertThat(withFailover.values())
+                .containsEntry(SettingNames.FAILOVER, SettingNames.failoverValue(List.of("postmark", "smtp")));
+        assertSameJson(ContractJson.write(withFailover), snapshot);
+
+        // A snapshot of an older operator has no failover entry: the configured order stays in force.
+        SettingsSnapshot older = ContractJson.read(golden("settings-snapshot.v1.json"), SettingsSnapshot.class);
+        assertThat(older.values()).doesNotContainKey(SettingNames.FAILOVER);
+    }
+
+    @Test
+    void anEmptyFailoverValueMeansNoFailover() {
+        assertThat(SettingNames.failoverValue(List.of())).isEmpty();
+        assertThat(SettingNames.failoverProviders("")).isEmpty();
+        assertThat(SettingNames.failoverProviders(" ses , ,mailgun")).containsExactly("ses", "mailgun");
+    }
+
+    @Test
     void deadLetterActionReadsAndWritesItsGoldenFile() throws IOException {
         byte[] golden = golden("dead-letter.v1.json");
         DeadLetterAction action = ContractJson.read(golden, DeadLetterAction.class);

@@ -73,6 +73,7 @@ public record MailroomProperties(
      * @param defaultProvider the provider of a message that names none (default: the sandbox where it
      *                        runs, else the first provider configured); changeable at run time by the API
      * @param failover        providers tried in this order when the chosen one's circuit breaker is open
+     *                        (default: none); changeable at run time by the API, which then takes precedence
      */
     public record Providers(@Name("default") String defaultProvider, List<String> failover) {
 

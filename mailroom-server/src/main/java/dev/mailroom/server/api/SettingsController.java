@@ -5,13 +5,17 @@ import dev.mailroom.contracts.SettingNames;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.EnabledProviders;
+import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
 import dev.mailroom.server.security.Caller;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -34,20 +38,30 @@ class SettingsController {
     private final SettingsQueries queries;
     private final Clock clock;
     private final EnabledProviders providers;
+    private final List<String> configuredFailover;
 
-    SettingsController(ConfirmedPublisher publisher, SettingsQueries queries, Clock clock, EnabledProviders providers) {
+    SettingsController(
+            ConfirmedPublisher publisher,
+            SettingsQueries queries,
+            Clock clock,
+            EnabledProviders providers,
+            MailroomProperties properties) {
         this.publisher = publisher;
         this.queries = queries;
         this.clock = clock;
         this.providers = providers;
+        this.configuredFailover = properties.providers().failover();
     }
 
     record DefaultProviderRequest(String provider) {}
+
+    record FailoverRequest(List<String> providers) {}
 
     @GetMapping
     Map<String, Object> current() {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("defaultProvider", queries.storedDefaultProvider().orElseGet(providers::defaultProvider));
+        settings.put("failover", queries.storedFailover().orElse(configuredFailover));
         settings.put("providers", providers.names());
         return settings;
     }
@@ -55,9 +69,7 @@ class SettingsController {
     @PutMapping("/default-provider")
     ResponseEntity<Map<String, Object>> changeDefaultProvider(
             @AuthenticationPrincipal Caller caller, @RequestBody DefaultProviderRequest request) {
-        if (!caller.platform()) {
-            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "changing settings is for the platform operator");
-        }
+        requirePlatform(caller);
         if (request == null || request.provider() == null) {
             throw new InvalidRequestException(
                     InvalidRequestException.INVALID_SETTING,
@@ -71,5 +83,47 @@ class SettingsController {
         SettingChange change = new SettingChange(SettingNames.DEFAULT_PROVIDER, request.provider(), clock.instant());
         publisher.publish(change);
         return ResponseEntity.accepted().body(Map.of("defaultProvider", request.provider()));
+    }
+
+    /**
+     * The providers tried, in order, while the default one's circuit breaker is open; empty turns
+     * failover off. Each must be enabled here (what no dispatcher could send through is refused).
+     */
+    @PutMapping("/failover")
+    ResponseEntity<Map<String, Object>> changeFailover(
+            @AuthenticationPrincipal Caller caller, @RequestBody(required = false) FailoverRequest request) {
+        requirePlatform(caller);
+        if (request == null || request.providers() == null) {
+            throw new InvalidRequestException(
+                    InvalidRequestException.INVALID_SETTING,
+                    List.of(new Violation(
+                            "providers",
+                            "is required: a list of providers in order (empty for no failover); enabled: "
+                                    + providers.names())));
+        }
+        List<String> order = request.providers();
+        List<Violation> violations = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < order.size(); i++) {
+            String name = order.get(i);
+            String field = "providers[" + i + "]";
+            String problem = name == null ? "is required; one of " + providers.names() : providers.problemWith(name);
+            if (problem != null) {
+                violations.add(new Violation(field, problem));
+            } else if (!seen.add(name)) {
+                violations.add(new Violation(field, "provider '" + name + "' is already in the list"));
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidRequestException(InvalidRequestException.INVALID_SETTING, violations);
+        }
+        publisher.publish(new SettingChange(SettingNames.FAILOVER, SettingNames.failoverValue(order), clock.instant()));
+        return ResponseEntity.accepted().body(Map.of("failover", List.copyOf(order)));
+    }
+
+    private static void requirePlatform(Caller caller) {
+        if (!caller.platform()) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "changing settings is for the platform operator");
+        }
     }
 }

@@ -20,8 +20,17 @@ class SettingsQueries {
 
     /** The default provider an administrator stored; empty while none was (the configured one applies). */
     Optional<String> storedDefaultProvider() {
-        List<String> stored = jdbc.queryForList(
-                "SELECT setting_value FROM settings WHERE name = ?", String.class, SettingNames.DEFAULT_PROVIDER);
+        return stored(SettingNames.DEFAULT_PROVIDER);
+    }
+
+    /** The failover order an administrator stored (possibly none); empty while none was (the configured one applies). */
+    Optional<List<String>> storedFailover() {
+        return stored(SettingNames.FAILOVER).map(SettingNames::failoverProviders);
+    }
+
+    private Optional<String> stored(String name) {
+        List<String> stored =
+                jdbc.queryForList("SELECT setting_value FROM settings WHERE name = ?", String.class, name);
         return stored.stream().findFirst();
     }
 }

@@ -25,8 +25,9 @@ import org.springframework.stereotype.Component;
  * <ul>
  *   <li>a message that names a provider goes to that provider, and only there;</li>
  *   <li>any other goes to the current default provider, unless its circuit breaker is open, in
- *       which case the next provider of {@code mailroom.providers.failover} whose breaker is
- *       closed takes over;</li>
+ *       which case the next provider of the current failover order ({@link FailoverOrder}: the
+ *       run-time setting, else {@code mailroom.providers.failover}) whose breaker is closed takes
+ *       over; a provider of that order not configured on this dispatcher is skipped;</li>
  *   <li>a provider's rate limit makes a send wait briefly for a permit, else defers it.</li>
  * </ul>
  */
@@ -38,18 +39,24 @@ class ProviderRouter {
 
     private final Map<String, EmailSender> senders;
     private final DefaultProvider defaultProvider;
-    private final List<String> failover;
+    private final FailoverOrder failover;
     private final ProviderGuards guards;
     private final Clock clock;
 
     ProviderRouter(
-            List<EmailSender> senders, DefaultProvider defaultProvider, MailroomProperties properties, Clock clock) {
+            List<EmailSender> senders,
+            DefaultProvider defaultProvider,
+            FailoverOrder failover,
+            MailroomProperties properties,
+            Clock clock) {
         this.senders = senders.stream().collect(Collectors.toUnmodifiableMap(EmailSender::name, Function.identity()));
         this.defaultProvider = defaultProvider;
-        this.failover = properties.providers().failover();
+        this.failover = failover;
         this.guards = new ProviderGuards(properties.dispatcher());
         this.clock = clock;
-        List<String> unknown = new ArrayList<>(this.failover);
+        // The configured order is checked at start; a run-time order was checked by the API against
+        // the enabled providers, and one this dispatcher has not got is skipped when sending.
+        List<String> unknown = new ArrayList<>(properties.providers().failover());
         unknown.removeAll(this.senders.keySet());
         if (!unknown.isEmpty()) {
             throw new IllegalStateException("mailroom.providers.failover names providers not configured here: "
@@ -63,7 +70,7 @@ class ProviderRouter {
         Set<String> candidates = new LinkedHashSet<>();
         candidates.add(first);
         if (!pinned) {
-            candidates.addAll(failover);
+            candidates.addAll(failover.providers());
         }
         String openOne = null;
         for (String name : candidates) {
@@ -99,6 +106,11 @@ class ProviderRouter {
                         "the default provider '" + first + "' is not configured on this"
                                 + " dispatcher and no failover provider is; configured: " + senders.keySet(),
                         null));
+    }
+
+    /** A provider's circuit breaker on this dispatcher (tests force one open to see failover happen). */
+    CircuitBreaker breaker(String provider) {
+        return guards.breaker(provider);
     }
 
     private DeliveryOutcome sendGuarded(EmailSender sender, CircuitBreaker breaker, OutboundEmail email) {

@@ -27,9 +27,11 @@ import org.springframework.context.annotation.Configuration;
 class SettingsListener {
     private static final Logger log = LoggerFactory.getLogger(SettingsListener.class);
     private final DefaultProvider defaultProvider;
+    private final FailoverOrder failoverOrder;
 
-    SettingsListener(DefaultProvider defaultProvider) {
+    SettingsListener(DefaultProvider defaultProvider, FailoverOrder failoverOrder) {
         this.defaultProvider = defaultProvider;
+        this.failoverOrder = failoverOrder;
     }
 
     // Static: the listener's own queue expression must not need the listener bean first.
@@ -57,7 +59,9 @@ class SettingsListener {
             return;
         }
         try {
-            defaultProvider.follow(ContractJson.read(message.getBody(), SettingsSnapshot.ENVELOPE.body()));
+            SettingsSnapshot snapshot = ContractJson.read(message.getBody(), SettingsSnapshot.ENVELOPE.body());
+            defaultProvider.follow(snapshot);
+            failoverOrder.follow(snapshot);
         } catch (MalformedMessageException e) {
             // Snapshots are repeated every few seconds; an unreadable one is dropped, not dead-lettered.
             log.warn("Ignoring an unreadable settings snapshot: {}", e.getMessage());

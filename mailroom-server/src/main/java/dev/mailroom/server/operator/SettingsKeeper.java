@@ -9,7 +9,9 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.SettingsBroadcast;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -38,13 +40,30 @@ class SettingsKeeper {
     }
 
     SettingChange validated(SettingChange change) {
-        if (!SettingNames.DEFAULT_PROVIDER.equals(change.name())) {
+        if (SettingNames.DEFAULT_PROVIDER.equals(change.name())) {
+            requireKnown(change.value(), change.name());
+        } else if (SettingNames.FAILOVER.equals(change.name())) {
+            // The API checked the order against the enabled providers; a dispatcher skips one it has not got.
+            if (change.value() == null) {
+                throw new MalformedMessageException("no value for " + change.name());
+            }
+            Set<String> seen = new HashSet<>();
+            for (String provider : SettingNames.failoverProviders(change.value())) {
+                requireKnown(provider, change.name());
+                if (!seen.add(provider)) {
+                    throw new MalformedMessageException("provider '" + provider + "' twice in " + change.name());
+                }
+            }
+        } else {
             throw new MalformedMessageException("unknown setting '" + change.name() + "'");
         }
-        if (!ProviderNames.isKnown(change.value())) {
-            throw new MalformedMessageException("unknown provider '" + change.value() + "' for " + change.name());
-        }
         return change;
+    }
+
+    private static void requireKnown(String provider, String setting) {
+        if (!ProviderNames.isKnown(provider)) {
+            throw new MalformedMessageException("unknown provider '" + provider + "' for " + setting);
+        }
     }
 
     void apply(List<SettingChange> changes) {

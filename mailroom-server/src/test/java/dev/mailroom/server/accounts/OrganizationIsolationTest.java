@@ -125,6 +125,7 @@ class OrganizationIsolationTest {
                 "POST /api/v1/dead-letters/{id}/replay",
                 "POST /api/v1/dead-letters/{id}/discard",
                 "PUT /api/v1/settings/default-provider",
+                "PUT /api/v1/settings/failover",
                 "GET /api/v1/organizations",
                 "POST /api/v1/organizations",
                 "GET /api/v1/organizations/{id}",

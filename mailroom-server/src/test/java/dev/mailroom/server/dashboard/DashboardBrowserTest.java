@@ -512,6 +512,46 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void theOperatorSavesAFailoverOrderAndSeesItAfterAReload() {
+        signInAsOperator();
+        visit("#/settings", "Settings", By.id("current-failover"));
+        By providers = By.cssSelector("#failover input[name=providers]");
+        By save = By.cssSelector("#failover button[type=submit]");
+        try {
+            // A name that is no provider is refused beside the field, and nothing is saved.
+            browser.findElement(providers).clear();
+            browser.findElement(providers).sendKeys("smtp, carrier-pigeon");
+            browser.findElement(save).click();
+            WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#failover [data-field=providers] .field-error")));
+            assertThat(error.getText()).contains("carrier-pigeon");
+            assertNoAccessibilityViolations("the settings page with a refused failover order");
+
+            browser.findElement(providers).clear();
+            browser.findElement(providers).sendKeys("smtp");
+            browser.findElement(save).click();
+            assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(
+                                    By.cssSelector("#failover [role=status]")))
+                            .getText())
+                    .contains("Saved", "smtp");
+
+            // The operator stores it a moment later; a reload then shows it.
+            await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> api.get("/api/v1/settings")
+                                    .json()
+                                    .get("failover")
+                                    .toString(),
+                            "[\"smtp\"]"::equals);
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.textToBe(By.id("current-failover"), "smtp"));
+            assertThat(browser.findElement(providers).getAttribute("value")).isEqualTo("smtp");
+        } finally {
+            api.put("/api/v1/settings/failover", "{\"providers\":[]}");
+        }
+    }
+
+    @Test
     void aMembersEmailsAndTheirTimelinesShowWhatHappened() throws IOException {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String ada = "dash-" + run + "-ada";

@@ -94,7 +94,21 @@ class ProviderRouterTest {
                 dispatcher,
                 new MailroomProperties.Broker("rabbitmq", Duration.ofSeconds(15), 10),
                 new MailroomProperties.Providers(null, failover));
-        return new ProviderRouter(List.of(primary, backup), defaultProvider, properties, CLOCK);
+        failoverOrder = new FailoverOrder(properties);
+        return new ProviderRouter(List.of(primary, backup), defaultProvider, failoverOrder, properties, CLOCK);
+    }
+
+    /** The failover order of the last router made; a test feeds it settings broadcasts. */
+    private FailoverOrder failoverOrder;
+
+    private static SettingsSnapshot failoverSetting(long version, String value) {
+        return new SettingsSnapshot(version, Map.of(SettingNames.FAILOVER, value), CLOCK.instant());
+    }
+
+    private static void openTheBreakerOf(ProviderRouter router) {
+        for (int i = 0; i < 4; i++) {
+            assertThat(router.send(null, EMAIL).provider()).isEqualTo("sendgrid");
+        }
     }
 
     @Test
@@ -165,6 +179,50 @@ class ProviderRouterTest {
                 new SettingsSnapshot(1, Map.of(SettingNames.DEFAULT_PROVIDER, "sendgrid"), CLOCK.instant()));
 
         assertThat(router.send(null, EMAIL).provider()).isEqualTo("postmark");
+    }
+
+    @Test
+    void aFailoverOrderSetAtRunTimeReplacesTheConfiguredOne() {
+        ProviderRouter router = router(List.of(), Map.of());
+        failoverOrder.follow(failoverSetting(3, "postmark"));
+        openTheBreakerOf(router);
+
+        ProviderRouter.Routed routed = router.send(null, EMAIL);
+
+        assertThat(routed).isEqualTo(new ProviderRouter.Routed("postmark", new DeliveryOutcome.Accepted("pm-1")));
+    }
+
+    @Test
+    void anEmptyFailoverOrderSetAtRunTimeTurnsFailoverOff() {
+        ProviderRouter router = router(List.of("postmark"), Map.of());
+        failoverOrder.follow(failoverSetting(3, ""));
+        openTheBreakerOf(router);
+
+        ProviderRouter.Routed routed = router.send(null, EMAIL);
+
+        assertThat(routed.provider()).isEqualTo("sendgrid");
+        assertThat(routed.outcome()).isInstanceOf(DeliveryOutcome.RetryLater.class);
+        assertThat(backup.sends).hasValue(0);
+    }
+
+    @Test
+    void aRunTimeFailoverProviderThisDispatcherHasNotGotIsSkipped() {
+        ProviderRouter router = router(List.of(), Map.of());
+        failoverOrder.follow(failoverSetting(3, "ses,postmark"));
+        openTheBreakerOf(router);
+
+        assertThat(router.send(null, EMAIL).provider()).isEqualTo("postmark");
+    }
+
+    @Test
+    void theFailoverOrderFollowsTheNewestBroadcastAndKeepsItWhenASnapshotHasNone() {
+        router(List.of("postmark"), Map.of());
+        failoverOrder.follow(failoverSetting(5, ""));
+        failoverOrder.follow(failoverSetting(4, "postmark"));
+        failoverOrder.follow(
+                new SettingsSnapshot(6, Map.of(SettingNames.DEFAULT_PROVIDER, "sendgrid"), CLOCK.instant()));
+
+        assertThat(failoverOrder.providers()).isEmpty();
     }
 
     @Test

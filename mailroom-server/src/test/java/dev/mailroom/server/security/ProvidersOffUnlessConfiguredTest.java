@@ -78,4 +78,17 @@ class ProvidersOffUnlessConfiguredTest {
         assertThat(response.status()).isEqualTo(422);
         assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("provider");
     }
+
+    @Test
+    void theFailoverOrderCannotNameAProviderThatIsNotEnabled() {
+        ApiClient api = new ApiClient(port);
+
+        ApiClient.Response response = api.put("/api/v1/settings/failover", "{\"providers\":[\"smtp\",\"sandbox\"]}");
+
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(response.json().get("errors")).hasSize(1);
+        assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("providers[1]");
+        assertThat(response.json().get("errors").get(0).get("message").asString())
+                .contains("not enabled");
+    }
 }

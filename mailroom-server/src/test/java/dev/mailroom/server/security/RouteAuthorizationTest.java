@@ -82,6 +82,7 @@ class RouteAuthorizationTest {
                         "/api/v1/members",
                         "/api/v1/settings",
                         "/api/v1/settings/default-provider",
+                        "/api/v1/settings/failover",
                         "/api/v1/dead-letters",
                         "/error");
         return List.copyOf(routes);
