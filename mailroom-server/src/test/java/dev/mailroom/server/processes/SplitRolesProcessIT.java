@@ -11,8 +11,6 @@ import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.Recipient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -72,17 +70,13 @@ class SplitRolesProcessIT {
     private static final List<String> DELIVERED_OR_LATER = List.of("DELIVERED", "OPENED", "CLICKED");
     private static final List<String> PIPELINE = List.of("ACCEPTED", "QUEUED", "DISPATCHED", "DELIVERED");
     private static final String API_KEY = "split-roles-it-" + UUID.randomUUID();
-    /** Small heaps and C1 only: five JVMs share two cores with the broker, the database and Maven. */
-    private static final List<String> CHILD_JVM_OPTIONS =
-            List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
-
-    private static final List<Child> children = new CopyOnWriteArrayList<>();
+    private static final List<ChildMailroom> children = new CopyOnWriteArrayList<>();
     private static final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static External external;
     private static Path workDir;
-    private static Child api;
+    private static ChildMailroom api;
 
     @RegisterExtension
     static final LogTailsOnFailure logTails = new LogTailsOnFailure();
@@ -175,16 +169,18 @@ class SplitRolesProcessIT {
 
         long t0 = System.nanoTime();
         // The first operator migrates the schema (Flyway) before anything reads or writes it.
-        Child operator1 = start(jar, "operator-1", "operator", List.of());
+        ChildMailroom operator1 = start(jar, "operator-1", "operator", List.of());
         awaitHealthy(List.of(operator1));
         System.out.printf("[split-roles] operator-1 healthy (schema migrated) after %.1f s%n", seconds(t0));
 
-        int apiPort = freePort();
+        int apiPort = ChildMailroom.freePort();
         String apiUrl = "http://127.0.0.1:" + apiPort;
         api = start(jar, "api-webhooks", "api,webhooks", List.of("--mailroom.api.bootstrap-key=" + API_KEY), apiPort);
-        Child operator2 = start(jar, "operator-2", "operator", List.of());
-        Child dispatcher1 = start(jar, "dispatcher-1", "dispatcher", List.of("--mailroom.public-url=" + apiUrl));
-        Child dispatcher2 = start(jar, "dispatcher-2", "dispatcher", List.of("--mailroom.public-url=" + apiUrl));
+        ChildMailroom operator2 = start(jar, "operator-2", "operator", List.of());
+        ChildMailroom dispatcher1 =
+                start(jar, "dispatcher-1", "dispatcher", List.of("--mailroom.public-url=" + apiUrl));
+        ChildMailroom dispatcher2 =
+                start(jar, "dispatcher-2", "dispatcher", List.of("--mailroom.public-url=" + apiUrl));
         awaitHealthy(List.of(api, operator2, dispatcher1, dispatcher2));
         System.out.printf(
                 "[split-roles] all %d processes healthy after %.1f s: %s%n",
@@ -198,7 +194,7 @@ class SplitRolesProcessIT {
     @AfterAll
     static void stopProcesses() {
         children.forEach(c -> c.process().destroy());
-        for (Child c : children) {
+        for (ChildMailroom c : children) {
             try {
                 if (!c.process().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                     System.out.printf("[split-roles] %s did not stop within %s; killing it%n", c.name(), STOP_TIMEOUT);
@@ -386,104 +382,38 @@ class SplitRolesProcessIT {
 
     // ---------------------------------------------------------------------------------- processes
 
-    private record Child(String name, Process process, int port, Path log) {
-        String url() {
-            return "http://127.0.0.1:" + port;
-        }
+    private static ChildMailroom start(Path jar, String name, String roles, List<String> extraArgs) throws IOException {
+        return start(jar, name, roles, extraArgs, ChildMailroom.freePort());
     }
 
-    private static Child start(Path jar, String name, String roles, List<String> extraArgs) throws IOException {
-        return start(jar, name, roles, extraArgs, freePort());
-    }
-
-    private static Child start(Path jar, String name, String roles, List<String> extraArgs, int port)
+    private static ChildMailroom start(Path jar, String name, String roles, List<String> extraArgs, int port)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(CHILD_JVM_OPTIONS);
-        command.add("-jar");
-        command.add(jar.toString());
-        command.add("--server.port=" + port);
-        command.add("--mailroom.roles=" + roles);
-        command.add("--mailroom.data-dir=" + workDir.resolve(name + "-data"));
+        List<String> args = new ArrayList<>();
+        args.add("--mailroom.roles=" + roles);
+        args.add("--mailroom.data-dir=" + workDir.resolve(name + "-data"));
         // On RabbitMQ + PostgreSQL the sandbox is off unless enabled; processes with data
         // directories of their own share its webhook secret only by configuration.
-        command.add("--mailroom.providers.sandbox.enabled=true");
-        command.add("--mailroom.providers.sandbox.webhook-secret=" + SANDBOX_SECRET);
-        command.addAll(external.rabbitArgs());
+        args.add("--mailroom.providers.sandbox.enabled=true");
+        args.add("--mailroom.providers.sandbox.webhook-secret=" + SANDBOX_SECRET);
+        args.addAll(external.rabbitArgs());
         if (!roles.equals("dispatcher")) {
-            command.addAll(external.databaseArgs());
+            args.addAll(external.databaseArgs());
         }
-        command.addAll(extraArgs);
-        Path log = workDir.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        // Each process gets exactly the configuration above, not whatever this JVM's environment
-        // holds (a dispatcher, in particular, has no database).
-        builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("MAILROOM_"));
-        Child child = new Child(name, builder.start(), port, log);
+        args.addAll(extraArgs);
+        ChildMailroom child = ChildMailroom.start(jar, workDir, name, port, args);
         children.add(child);
         return child;
     }
 
-    private static void awaitHealthy(List<Child> waitingFor) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        List<Child> pending = new ArrayList<>(waitingFor);
-        while (!pending.isEmpty()) {
-            for (Child c : List.copyOf(pending)) {
-                if (!c.process().isAlive()) {
-                    fail(c.name() + " exited with code " + c.process().exitValue() + " while starting; see " + c.log());
-                }
-                if (isUp(c)) {
-                    pending.remove(c);
-                }
-            }
-            if (pending.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("not healthy within " + START_TIMEOUT + ": "
-                        + pending.stream().map(Child::name).toList());
-            }
-            Thread.sleep(500);
-        }
-    }
-
-    private static boolean isUp(Child c) {
-        try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(c.url() + "/actuator/health"))
-                            .timeout(Duration.ofSeconds(5))
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200
-                    && "UP"
-                            .equals(ContractJson.mapper()
-                                    .readTree(response.body())
-                                    .path("status")
-                                    .asString());
-        } catch (IOException | RuntimeException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    private static void awaitHealthy(List<ChildMailroom> waitingFor) throws InterruptedException {
+        ChildMailroom.awaitHealthy(waitingFor, START_TIMEOUT);
     }
 
     private static void assertAllAlive() {
-        for (Child c : children) {
+        for (ChildMailroom c : children) {
             if (!c.process().isAlive()) {
                 fail(c.name() + " exited with code " + c.process().exitValue() + "; see " + c.log());
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 
@@ -528,7 +458,7 @@ class SplitRolesProcessIT {
             if (cause instanceof TestAbortedException) {
                 return;
             }
-            for (Child c : children) {
+            for (ChildMailroom c : children) {
                 System.out.printf(
                         "%n----- last %d lines of %s (%s, %s) -----%n",
                         TAIL_LINES,

@@ -8,13 +8,10 @@ import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.SignedInClient;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -61,21 +58,13 @@ class TwoApiProcessesIT {
     private static final String PASSWORD = "correct horse battery";
     private static final String SANDBOX_SECRET = "whsec_sandbox_" + UUID.randomUUID();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-    private static final List<String> CHILD_JVM_OPTIONS =
-            List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
     private static final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private record Child(String name, Process process, int port, Path log) {
-        String url() {
-            return "http://127.0.0.1:" + port;
-        }
-    }
-
-    private static final List<Child> children = new ArrayList<>();
+    private static final List<ChildMailroom> children = new ArrayList<>();
     private static Path workDir;
-    private static Child api1;
-    private static Child api2;
+    private static ChildMailroom api1;
+    private static ChildMailroom api2;
 
     @BeforeAll
     static void startProcesses() throws Exception {
@@ -100,26 +89,26 @@ class TwoApiProcessesIT {
                 .addShutdownHook(
                         new Thread(() -> children.forEach(c -> c.process().destroyForcibly())));
 
-        int api1Port = freePort();
+        int api1Port = ChildMailroom.freePort();
         // The operator migrates the schema before the APIs read it.
-        Child worker = start(
+        ChildMailroom worker = start(
                 "operator-dispatcher",
                 "operator,dispatcher",
                 List.of("--mailroom.public-url=http://127.0.0.1:" + api1Port),
-                freePort());
+                ChildMailroom.freePort());
         awaitHealthy(worker);
         api1 = start("api-1", "api,webhooks", List.of("--mailroom.api.bootstrap-key=" + API_KEY), api1Port);
-        api2 = start("api-2", "api", List.of("--mailroom.api.bootstrap-key=" + API_KEY), freePort());
+        api2 = start("api-2", "api", List.of("--mailroom.api.bootstrap-key=" + API_KEY), ChildMailroom.freePort());
         awaitHealthy(api1);
         awaitHealthy(api2);
     }
 
     @AfterAll
     static void stopProcesses() throws InterruptedException {
-        for (Child c : children) {
+        for (ChildMailroom c : children) {
             c.process().destroy();
         }
-        for (Child c : children) {
+        for (ChildMailroom c : children) {
             if (!c.process().waitFor(30, TimeUnit.SECONDS)) {
                 c.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
@@ -156,7 +145,7 @@ class TwoApiProcessesIT {
                     .isEqualTo(1);
         }
         // Afterwards either API answers the message as it is now.
-        for (Child api : List.of(api1, api2)) {
+        for (ChildMailroom api : List.of(api1, api2)) {
             Answer again = post(api, body, key);
             assertThat(again.status()).isEqualTo(202);
             assertThat(again.json().get("id").asString()).isEqualTo(id.toString());
@@ -195,7 +184,7 @@ class TwoApiProcessesIT {
                     .isEqualTo(1);
         }
         String lost = bodies.get(subject.equals("For Ada") ? 1 : 0);
-        for (Child api : List.of(api1, api2)) {
+        for (ChildMailroom api : List.of(api1, api2)) {
             Answer refused = post(api, lost, key);
             assertThat(refused.status()).isEqualTo(409);
             assertThat(refused.json().get("errors").get(0).get("field").asString())
@@ -222,7 +211,7 @@ class TwoApiProcessesIT {
         try {
             List<Future<Answer>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                Child api = i % 2 == 0 ? api1 : api2;
+                ChildMailroom api = i % 2 == 0 ? api1 : api2;
                 String body = bodies.body(i);
                 futures.add(pool.submit(() -> {
                     start.await();
@@ -240,7 +229,7 @@ class TwoApiProcessesIT {
         }
     }
 
-    private static Answer post(Child api, String body, String key) throws IOException, InterruptedException {
+    private static Answer post(ChildMailroom api, String body, String key) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/messages"))
                         .header("Authorization", "Bearer " + API_KEY)
@@ -341,42 +330,30 @@ class TwoApiProcessesIT {
         return value == null || value.isBlank() ? null : value;
     }
 
-    private static Child start(String name, String roles, List<String> extraArgs, int port) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(CHILD_JVM_OPTIONS);
-        command.add("-jar");
-        command.add(Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar"))
-                .toAbsolutePath()
-                .toString());
-        command.add("--server.port=" + port);
-        command.add("--mailroom.roles=" + roles);
-        command.add("--mailroom.data-dir=" + workDir.resolve(name + "-data"));
-        command.add("--mailroom.providers.sandbox.enabled=true");
-        command.add("--mailroom.providers.sandbox.webhook-secret=" + SANDBOX_SECRET);
-        command.add("--mailroom.providers.sandbox.event-delay=PT0.05S");
-        command.add("--spring.rabbitmq.host=" + envOr("SPRING_RABBITMQ_HOST", "127.0.0.1"));
-        command.add("--spring.rabbitmq.port=" + envOr("SPRING_RABBITMQ_PORT", "5672"));
-        command.add("--spring.rabbitmq.username=" + envOr("SPRING_RABBITMQ_USERNAME", "guest"));
-        command.add("--spring.rabbitmq.password=" + envOr("SPRING_RABBITMQ_PASSWORD", "guest"));
+    private static ChildMailroom start(String name, String roles, List<String> extraArgs, int port) throws IOException {
+        List<String> args = new ArrayList<>();
+        args.add("--mailroom.roles=" + roles);
+        args.add("--mailroom.data-dir=" + workDir.resolve(name + "-data"));
+        args.add("--mailroom.providers.sandbox.enabled=true");
+        args.add("--mailroom.providers.sandbox.webhook-secret=" + SANDBOX_SECRET);
+        args.add("--mailroom.providers.sandbox.event-delay=PT0.05S");
+        args.add("--spring.rabbitmq.host=" + envOr("SPRING_RABBITMQ_HOST", "127.0.0.1"));
+        args.add("--spring.rabbitmq.port=" + envOr("SPRING_RABBITMQ_PORT", "5672"));
+        args.add("--spring.rabbitmq.username=" + envOr("SPRING_RABBITMQ_USERNAME", "guest"));
+        args.add("--spring.rabbitmq.password=" + envOr("SPRING_RABBITMQ_PASSWORD", "guest"));
         if (env("SPRING_RABBITMQ_VIRTUAL_HOST") != null) {
-            command.add("--spring.rabbitmq.virtual-host=" + env("SPRING_RABBITMQ_VIRTUAL_HOST"));
+            args.add("--spring.rabbitmq.virtual-host=" + env("SPRING_RABBITMQ_VIRTUAL_HOST"));
         }
-        command.add("--spring.datasource.url=" + env("SPRING_DATASOURCE_URL"));
+        args.add("--spring.datasource.url=" + env("SPRING_DATASOURCE_URL"));
         if (env("SPRING_DATASOURCE_USERNAME") != null) {
-            command.add("--spring.datasource.username=" + env("SPRING_DATASOURCE_USERNAME"));
+            args.add("--spring.datasource.username=" + env("SPRING_DATASOURCE_USERNAME"));
         }
         if (env("SPRING_DATASOURCE_PASSWORD") != null) {
-            command.add("--spring.datasource.password=" + env("SPRING_DATASOURCE_PASSWORD"));
+            args.add("--spring.datasource.password=" + env("SPRING_DATASOURCE_PASSWORD"));
         }
-        command.addAll(extraArgs);
-        Path log = workDir.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("MAILROOM_"));
-        Child child = new Child(name, builder.start(), port, log);
+        args.addAll(extraArgs);
+        ChildMailroom child = ChildMailroom.start(
+                Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar")), workDir, name, port, args);
         children.add(child);
         return child;
     }
@@ -386,50 +363,7 @@ class TwoApiProcessesIT {
         return value == null ? fallback : value;
     }
 
-    private static void awaitHealthy(Child c) {
-        await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
-            if (!c.process().isAlive()) {
-                throw new AssertionError(
-                        c.name() + " exited with code " + c.process().exitValue() + ": " + tail(c.log()));
-            }
-            return isUp(c);
-        });
-    }
-
-    private static boolean isUp(Child c) {
-        try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(c.url() + "/actuator/health"))
-                            .timeout(Duration.ofSeconds(5))
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200
-                    && "UP"
-                            .equals(ContractJson.mapper()
-                                    .readTree(response.body())
-                                    .path("status")
-                                    .asString());
-        } catch (IOException | RuntimeException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read " + log + ")";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    private static void awaitHealthy(ChildMailroom c) throws InterruptedException {
+        ChildMailroom.awaitHealthy(List.of(c), START_TIMEOUT);
     }
 }
