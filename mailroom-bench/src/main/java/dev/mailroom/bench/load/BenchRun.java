@@ -75,6 +75,9 @@ final class BenchRun {
             for (MailroomProcess s : mailroom.processes()) {
                 out.println("  started " + s.name() + " (" + s.roles() + ") pid " + s.pid() + " on " + s.url());
             }
+            if (o.mode() == BenchOptions.Mode.PIPELINE) {
+                out.println("  load spread over " + mailroom.submitKeys.size() + " organization(s): " + keys(mailroom));
+            }
             BenchReport.Ceilings ceilings = ceilings(mailroom);
             return o.mode() == BenchOptions.Mode.INGEST ? ingest(mailroom, ceilings) : pipeline(mailroom, ceilings);
         } finally {
@@ -346,10 +349,29 @@ final class BenchRun {
 
     private Submitter submitter(MailroomUnderTest mailroom) throws IOException {
         if (o.submitVia() == BenchOptions.SubmitVia.REST) {
-            return new RestSubmitter(mailroom.apiUrl, mailroom.apiKey, o.restConcurrency());
+            return new RestSubmitter(mailroom.apiUrl, mailroom.submitKeys, o.restConcurrency());
         }
-        // Unconfirmed publishes on the client's one channel; enough to hide the confirm round trip.
-        return new AmqpSubmitter(mailroom.broker(), mailroom.apiKey, 2_000);
+        // Unconfirmed publishes over the clients' channels (one client per organization's key); enough to hide the
+        // confirm round trip.
+        return new AmqpSubmitter(mailroom.broker(), mailroom.submitKeys, 2_000);
+    }
+
+    /** Which keys the load is submitted with, and how they are used, for the console and the report. */
+    private String keys(MailroomUnderTest mailroom) {
+        String which;
+        if (o.provisionsOrganizations()) {
+            which = "one send+read key per organization, created through the REST API by its owner after signing in";
+        } else if (o.startsMailroom()) {
+            which = "the bootstrap key of organization default";
+        } else if (!o.orgKeys().isEmpty()) {
+            which = "the keys given with --org-key";
+        } else {
+            which = "the key given with --api-key";
+        }
+        return which
+                + (o.submitVia() == BenchOptions.SubmitVia.REST
+                        ? ", sent as Bearer tokens in turn"
+                        : "; every mailbox message signed with its organization's key, clients used in turn");
     }
 
     /** What each message should end up with: the events the fake provider scheduled for it (the sandbox: always 3). */
@@ -658,7 +680,9 @@ final class BenchRun {
                 o.webhookBatch(),
                 o.webhookPosters(),
                 (int) o.webhookLinger().toMillis(),
-                o.bodyBytes());
+                o.bodyBytes(),
+                Math.max(1, mailroom.submitKeys.size()),
+                o.mode() == BenchOptions.Mode.PIPELINE ? keys(mailroom) : "");
     }
 
     /** Confirmed submissions of the warm-up and the measured load, for the progress line. */
