@@ -23,10 +23,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToIntFunction;
+import java.util.stream.Collectors;
 
 /**
  * One benchmark run from start to report: start (or find) Mailroom and the fake provider,
@@ -265,6 +267,7 @@ final class BenchRun {
             out.println("  " + ledgerLine(ledger));
             out.println("Reading the recorded timelines...");
             List<Timelines.Timeline> timelines = Timelines.read(mailroom.database(), emails.from());
+            spreadOverOrganizations(mailroom, emails.from());
             ToIntFunction<UUID> expected = expectedEvents(fake);
             PipelineAnalysis analysis =
                     new PipelineAnalysis(timelines, log, expected, load.startMicros(), load.endMicros());
@@ -354,6 +357,29 @@ final class BenchRun {
         // Unconfirmed publishes over the clients' channels (one client per organization's key); enough to hide the
         // confirm round trip.
         return new AmqpSubmitter(mailroom.broker(), mailroom.submitKeys, 2_000);
+    }
+
+    /** Says in the console and the report's notes how the run's messages were spread over the organizations. */
+    private void spreadOverOrganizations(MailroomUnderTest mailroom, String fromEmail) {
+        Map<String, Long> perOrganization;
+        try {
+            perOrganization = DatabaseCounters.messagesPerOrganization(mailroom.database(), fromEmail);
+        } catch (SQLException e) {
+            // A figure for the report, not the ledger: the run's results stand without it.
+            notes.add("Messages per organization could not be read: " + e.getMessage());
+            return;
+        }
+        String counts = perOrganization.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %,d", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
+        String note = String.format(
+                Locale.ROOT,
+                "Messages per organization (%d of %d submitting): %s.",
+                perOrganization.size(),
+                mailroom.submitKeys.size(),
+                counts.isEmpty() ? "none recorded" : counts);
+        out.println("  " + note);
+        notes.add(note);
     }
 
     /** Which keys the load is submitted with, and how they are used, for the console and the report. */
