@@ -51,7 +51,9 @@ record BenchOptions(
         long maxBacklog,
         int restConcurrency,
         int ingestConcurrency,
-        String label) {
+        String label,
+        int organizations,
+        List<String> orgKeys) {
 
     /** Where the Mailroom under test comes from. */
     enum Setup {
@@ -81,6 +83,11 @@ record BenchOptions(
     static final int MAX_RATE = -1;
 
     static final long COUNT_CAP = 2_000_000;
+
+    /** Organizations the load is spread over when the benchmark starts Mailroom and is not told otherwise. */
+    static final int DEFAULT_ORGANIZATIONS = 10;
+
+    static final int MAX_ORGANIZATIONS = 100;
 
     boolean asFastAsPossible() {
         return rate == MAX_RATE;
@@ -118,6 +125,10 @@ record BenchOptions(
               --ceiling-seconds S        length of each infrastructure-ceiling loop (default 10; 0 = skip)
               --profile                  record a JFR profile of every Mailroom process; hot methods in the report
               --label TEXT               a note for the report
+              --organizations N          spread the load over N organizations, each submitting with its own key
+                                         (default 10 when the benchmark starts Mailroom: it creates them through the
+                                         REST API with a platform key, and one owner each who signs in and creates a
+                                         send+read key; 1: everything through the bootstrap key of organization default)
 
             Mailroom processes (setups it starts)
               --jar PATH                 default mailroom-server/target/mailroom.jar
@@ -136,6 +147,8 @@ record BenchOptions(
 
             An already running Mailroom (--setup running)
               --api-url URL --api-key KEY   its REST API (for --submit rest and health)
+              --org-key KEY                 a send-scoped key of one organization (repeatable): the load is spread
+                                            over these keys; --organizations defaults to their number (else 1)
               --provider sendgrid|sandbox   sendgrid (default): Mailroom must use this fake (printed at start);
                                             sandbox: its built-in provider, recipients click+N@ (3 events each)
               --fake-port N --fake-key-file PATH   where the fake listens and its signing key (created if missing)
@@ -216,16 +229,44 @@ record BenchOptions(
                 r.number("max-backlog", 5000),
                 (int) r.number("rest-concurrency", 32),
                 (int) r.number("ingest-concurrency", 8),
-                r.text("label", ""));
+                r.text("label", ""),
+                organizations(r, setup),
+                r.all("org-key"));
         r.rejectUnknown();
         options.check();
         return options;
     }
 
+    /** The default depends on the setup: a running Mailroom's organizations are those whose keys were given. */
+    private static int organizations(Reader r, Setup setup) {
+        List<String> orgKeys = r.all("org-key");
+        long fallback = setup == Setup.RUNNING ? Math.max(1, orgKeys.size()) : DEFAULT_ORGANIZATIONS;
+        return (int) r.number("organizations", fallback);
+    }
+
+    /** Whether the benchmark creates the organizations (and their keys) itself before the load. */
+    boolean provisionsOrganizations() {
+        return startsMailroom() && mode == Mode.PIPELINE && organizations > 1;
+    }
+
     private void check() {
+        if (organizations < 1 || organizations > MAX_ORGANIZATIONS) {
+            throw new IllegalArgumentException("--organizations must be 1.." + MAX_ORGANIZATIONS);
+        }
+        if (setup != Setup.RUNNING && !orgKeys.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "--org-key is for --setup running: a Mailroom the benchmark starts gets its organizations and keys"
+                            + " from the benchmark (--organizations N)");
+        }
+        if (setup == Setup.RUNNING && organizations > 1 && orgKeys.size() != organizations) {
+            throw new IllegalArgumentException("--setup running with --organizations " + organizations + " needs "
+                    + organizations + " --org-key options (one send-scoped key of each organization), got "
+                    + orgKeys.size());
+        }
         if (setup == Setup.RUNNING) {
-            if (submitVia == SubmitVia.REST && (apiUrl == null || apiKey == null)) {
-                throw new IllegalArgumentException("--setup running with --submit rest needs --api-url and --api-key");
+            if (submitVia == SubmitVia.REST && (apiUrl == null || (apiKey == null && orgKeys.isEmpty()))) {
+                throw new IllegalArgumentException(
+                        "--setup running with --submit rest needs --api-url and --api-key (or --org-key)");
             }
             if (provider.equals("sendgrid") && (fakePort == 0 || fakeKeyFile == null)) {
                 throw new IllegalArgumentException(
@@ -236,9 +277,9 @@ record BenchOptions(
                 throw new IllegalArgumentException(
                         "--mode ingest on a running Mailroom needs --api-url (its webhook sink)");
             }
-            if (submitVia == SubmitVia.AMQP && apiKey == null) {
-                throw new IllegalArgumentException(
-                        "--setup running with --submit amqp needs --api-key: every mailbox message is signed with it");
+            if (submitVia == SubmitVia.AMQP && apiKey == null && orgKeys.isEmpty()) {
+                throw new IllegalArgumentException("--setup running with --submit amqp needs --api-key (or --org-key):"
+                        + " every mailbox message is signed with it");
             }
         }
         for (String spec : watch) {

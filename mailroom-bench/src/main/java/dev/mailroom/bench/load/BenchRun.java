@@ -23,10 +23,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToIntFunction;
+import java.util.stream.Collectors;
 
 /**
  * One benchmark run from start to report: start (or find) Mailroom and the fake provider,
@@ -74,6 +76,9 @@ final class BenchRun {
         try (MailroomUnderTest mailroom = MailroomUnderTest.start(o, runDir)) {
             for (MailroomProcess s : mailroom.processes()) {
                 out.println("  started " + s.name() + " (" + s.roles() + ") pid " + s.pid() + " on " + s.url());
+            }
+            if (o.mode() == BenchOptions.Mode.PIPELINE) {
+                out.println("  load spread over " + mailroom.submitKeys.size() + " organization(s): " + keys(mailroom));
             }
             BenchReport.Ceilings ceilings = ceilings(mailroom);
             return o.mode() == BenchOptions.Mode.INGEST ? ingest(mailroom, ceilings) : pipeline(mailroom, ceilings);
@@ -262,6 +267,7 @@ final class BenchRun {
             out.println("  " + ledgerLine(ledger));
             out.println("Reading the recorded timelines...");
             List<Timelines.Timeline> timelines = Timelines.read(mailroom.database(), emails.from());
+            spreadOverOrganizations(mailroom, emails.from());
             ToIntFunction<UUID> expected = expectedEvents(fake);
             PipelineAnalysis analysis =
                     new PipelineAnalysis(timelines, log, expected, load.startMicros(), load.endMicros());
@@ -346,10 +352,52 @@ final class BenchRun {
 
     private Submitter submitter(MailroomUnderTest mailroom) throws IOException {
         if (o.submitVia() == BenchOptions.SubmitVia.REST) {
-            return new RestSubmitter(mailroom.apiUrl, mailroom.apiKey, o.restConcurrency());
+            return new RestSubmitter(mailroom.apiUrl, mailroom.submitKeys, o.restConcurrency());
         }
-        // Unconfirmed publishes on the client's one channel; enough to hide the confirm round trip.
-        return new AmqpSubmitter(mailroom.broker(), mailroom.apiKey, 2_000);
+        // Unconfirmed publishes over the clients' channels (one client per organization's key); enough to hide the
+        // confirm round trip.
+        return new AmqpSubmitter(mailroom.broker(), mailroom.submitKeys, 2_000);
+    }
+
+    /** Says in the console and the report's notes how the run's messages were spread over the organizations. */
+    private void spreadOverOrganizations(MailroomUnderTest mailroom, String fromEmail) {
+        Map<String, Long> perOrganization;
+        try {
+            perOrganization = DatabaseCounters.messagesPerOrganization(mailroom.database(), fromEmail);
+        } catch (SQLException e) {
+            // A figure for the report, not the ledger: the run's results stand without it.
+            notes.add("Messages per organization could not be read: " + e.getMessage());
+            return;
+        }
+        String counts = perOrganization.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %,d", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
+        String note = String.format(
+                Locale.ROOT,
+                "Messages per organization (%d of %d submitting): %s.",
+                perOrganization.size(),
+                mailroom.submitKeys.size(),
+                counts.isEmpty() ? "none recorded" : counts);
+        out.println("  " + note);
+        notes.add(note);
+    }
+
+    /** Which keys the load is submitted with, and how they are used, for the console and the report. */
+    private String keys(MailroomUnderTest mailroom) {
+        String which;
+        if (o.provisionsOrganizations()) {
+            which = "one send+read key per organization, created through the REST API by its owner after signing in";
+        } else if (o.startsMailroom()) {
+            which = "the bootstrap key of organization default";
+        } else if (!o.orgKeys().isEmpty()) {
+            which = "the keys given with --org-key";
+        } else {
+            which = "the key given with --api-key";
+        }
+        return which
+                + (o.submitVia() == BenchOptions.SubmitVia.REST
+                        ? ", sent as Bearer tokens in turn"
+                        : "; every mailbox message signed with its organization's key, clients used in turn");
     }
 
     /** What each message should end up with: the events the fake provider scheduled for it (the sandbox: always 3). */
@@ -658,7 +706,9 @@ final class BenchRun {
                 o.webhookBatch(),
                 o.webhookPosters(),
                 (int) o.webhookLinger().toMillis(),
-                o.bodyBytes());
+                o.bodyBytes(),
+                Math.max(1, mailroom.submitKeys.size()),
+                o.mode() == BenchOptions.Mode.PIPELINE ? keys(mailroom) : "");
     }
 
     /** Confirmed submissions of the warm-up and the measured load, for the progress line. */

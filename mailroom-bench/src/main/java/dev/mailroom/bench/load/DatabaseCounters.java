@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * PostgreSQL's own counters, read before and after the measured load: rows inserted, updated and
@@ -102,6 +103,26 @@ final class DatabaseCounters {
             }
         }
         return rows;
+    }
+
+    /**
+     * A run's messages per organization, by organization id: how the load was spread (the bench's
+     * submitters take turns over one key per organization, so the counts differ by one at most,
+     * give or take an email lost).
+     */
+    static Map<String, Long> messagesPerOrganization(Database db, String fromEmail) throws SQLException {
+        Map<String, Long> counts = new TreeMap<>();
+        try (Connection c = db.connect();
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT organization_id, COUNT(*) FROM messages WHERE from_email = ? GROUP BY organization_id")) {
+            s.setString(1, fromEmail);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return counts;
     }
 
     private static long count(Connection c, String sql, String fromEmail) throws SQLException {

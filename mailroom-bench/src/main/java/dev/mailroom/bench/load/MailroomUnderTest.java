@@ -26,7 +26,13 @@ final class MailroomUnderTest implements AutoCloseable {
     final BenchOptions.Setup setup;
     final Infrastructure infrastructure;
     final String apiUrl;
+    /** The first organization's key (the bootstrap key of a Mailroom the benchmark starts). */
     final String apiKey;
+    /**
+     * The keys the load is submitted with, one per organization, used in turn: the bootstrap key alone
+     * for one organization.
+     */
+    final List<String> submitKeys;
     /** Sent when scraping the processes' metrics; every process the benchmark starts gets it. */
     final String metricsToken;
     /** Null when the Mailroom sends through its sandbox provider. */
@@ -41,6 +47,7 @@ final class MailroomUnderTest implements AutoCloseable {
             Infrastructure infrastructure,
             String apiUrl,
             String apiKey,
+            List<String> submitKeys,
             String metricsToken,
             FakeSendGrid fake,
             MailroomCluster cluster) {
@@ -48,6 +55,7 @@ final class MailroomUnderTest implements AutoCloseable {
         this.infrastructure = infrastructure;
         this.apiUrl = apiUrl;
         this.apiKey = apiKey;
+        this.submitKeys = List.copyOf(submitKeys);
         this.metricsToken = metricsToken;
         this.fake = fake;
         this.cluster = cluster;
@@ -92,6 +100,9 @@ final class MailroomUnderTest implements AutoCloseable {
         String apiKey = "bench-" + UUID.randomUUID();
         List<String> args = new ArrayList<>();
         args.add("--mailroom.api.bootstrap-key=" + apiKey);
+        // Creates the organizations the load is spread over (POST /api/v1/organizations).
+        String platformKey = "bench-platform-" + UUID.randomUUID();
+        args.add("--mailroom.api.platform-key=" + platformKey);
         // Metrics are closed without a token, and operators and dispatchers have no API key.
         String metricsToken = "bench-metrics-" + UUID.randomUUID();
         args.add("--mailroom.management.metrics-token=" + metricsToken);
@@ -113,8 +124,8 @@ final class MailroomUnderTest implements AutoCloseable {
         }
 
         MailroomCluster cluster = new MailroomCluster(o.jar(), runDir, infrastructure, jvmArgs, args);
-        MailroomUnderTest mailroom =
-                new MailroomUnderTest(o.setup(), infrastructure, apiUrl, apiKey, metricsToken, fake, cluster);
+        MailroomUnderTest mailroom = new MailroomUnderTest(
+                o.setup(), infrastructure, apiUrl, apiKey, List.of(apiKey), metricsToken, fake, cluster);
         try {
             if (split) {
                 // The first operator migrates the schema; the others start once it is there.
@@ -131,6 +142,14 @@ final class MailroomUnderTest implements AutoCloseable {
                 cluster.add(apiName, ALL_ROLES, apiPort, List.of());
             }
             cluster.startAll(READY_TIMEOUT);
+            if (o.provisionsOrganizations()) {
+                List<String> keys = new BenchOrganizations(apiUrl, platformKey)
+                        .create(o.organizations()).stream()
+                                .map(BenchOrganizations.Organization::key)
+                                .toList();
+                return new MailroomUnderTest(
+                        o.setup(), infrastructure, apiUrl, apiKey, keys, metricsToken, fake, cluster);
+            }
         } catch (IOException | InterruptedException | RuntimeException e) {
             mailroom.close();
             throw e;
@@ -169,6 +188,7 @@ final class MailroomUnderTest implements AutoCloseable {
                 infrastructure,
                 o.apiUrl(),
                 o.apiKey(),
+                !o.orgKeys().isEmpty() ? o.orgKeys() : o.apiKey() != null ? List.of(o.apiKey()) : List.of(),
                 o.metricsToken() != null ? o.metricsToken() : o.apiKey(),
                 fake,
                 null);

@@ -28,6 +28,10 @@ public record BenchReport(
         List<Second> series,
         List<String> notes) {
 
+    /**
+     * @param organizations the organizations the load was spread over, evenly (1: all in organization default)
+     * @param keys          which API keys submitted the load and how (signing the mailbox messages, or Bearer)
+     */
     public record Config(
             String setup,
             String submitVia,
@@ -49,7 +53,9 @@ public record BenchReport(
             int webhookBatch,
             int webhookPosters,
             int webhookLingerMillis,
-            int bodyBytes) {}
+            int bodyBytes,
+            int organizations,
+            String keys) {}
 
     /** @param busyPercentBeforeRun the machine's CPU use just before the benchmark started anything: others' work */
     public record Machine(

@@ -29,7 +29,7 @@ public final class MarkdownReport {
                 c.setup(),
                 r.pipeline() != null
                         ? "submitting via " + c.submitVia() + " at " + c.rate() + " emails/s for " + c.durationSeconds()
-                                + " s"
+                                + " s from " + organizations(c.organizations())
                         : "",
                 c.broker() + " + " + c.database(),
                 r.machine().cores(),
@@ -166,6 +166,10 @@ public final class MarkdownReport {
                                 "load",
                                 c.submitVia() + ", rate " + c.rate() + ", " + c.durationSeconds() + " s, at most "
                                         + c.count() + " emails, " + c.warmupSeconds() + " s warm-up"),
+                        List.of(
+                                "organizations",
+                                organizations(c.organizations())
+                                        + (c.keys() == null || c.keys().isBlank() ? "" : " — " + c.keys())),
                         List.of("emails", "1 recipient, " + c.bodyBytes() + "-byte text, 1 tag"),
                         List.of(
                                 "fake provider",
@@ -190,6 +194,11 @@ public final class MarkdownReport {
             section("Notes");
             r.notes().forEach(n -> line("- " + n));
         }
+    }
+
+    /** A report written before the organizations were counted reads 0: it was all organization default. */
+    private static String organizations(int n) {
+        return n <= 1 ? "1 organization" : n + " organizations";
     }
 
     private void pipeline(BenchReport.Pipeline p) {

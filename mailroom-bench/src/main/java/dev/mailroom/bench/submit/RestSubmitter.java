@@ -8,12 +8,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Submits through {@code POST /api/v1/messages}; the API answers 202 once the broker confirmed. */
+/**
+ * Submits through {@code POST /api/v1/messages}; the API answers 202 once the broker confirmed.
+ * Given several Bearer keys (one per organization), each request takes the next key in turn.
+ */
 public final class RestSubmitter implements Submitter {
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
@@ -22,12 +26,17 @@ public final class RestSubmitter implements Submitter {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     private final URI messages;
-    private final String apiKey;
+    private final RoundRobin<String> apiKeys;
     private final int concurrency;
 
     public RestSubmitter(String apiUrl, String apiKey, int concurrency) {
+        this(apiUrl, List.of(apiKey), concurrency);
+    }
+
+    /** @param apiKeys API keys with the send scope, one per organization, used in turn */
+    public RestSubmitter(String apiUrl, List<String> apiKeys, int concurrency) {
         this.messages = URI.create(apiUrl + "/api/v1/messages");
-        this.apiKey = apiKey;
+        this.apiKeys = new RoundRobin<>(apiKeys);
         this.concurrency = concurrency;
     }
 
@@ -36,7 +45,7 @@ public final class RestSubmitter implements Submitter {
         // The API's JSON is the contract's Email shape (from, to, subject, text, tags, metadata, ...).
         HttpRequest request = HttpRequest.newBuilder(messages)
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + apiKey)
+                .header("Authorization", "Bearer " + apiKeys.next())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(ContractJson.write(email)))
                 .build();
@@ -55,6 +64,11 @@ public final class RestSubmitter implements Submitter {
     @Override
     public int maxInFlight() {
         return concurrency;
+    }
+
+    /** Organizations (keys) the submissions are spread over. */
+    public int organizations() {
+        return apiKeys.size();
     }
 
     @Override

@@ -75,4 +75,83 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--duration", "7200"}))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aStartedMailroomSpreadsTheLoadOverTenOrganizationsByDefault() {
+        BenchOptions o = BenchOptions.parse(new String[] {"--setup", "single"});
+        assertThat(o.organizations()).isEqualTo(10);
+        assertThat(o.orgKeys()).isEmpty();
+        assertThat(o.provisionsOrganizations()).isTrue();
+    }
+
+    @Test
+    void oneOrganizationIsTheBootstrapKeyAloneWithNothingToProvision() {
+        BenchOptions o = BenchOptions.parse(new String[] {"--setup", "embedded", "--organizations", "1"});
+        assertThat(o.organizations()).isEqualTo(1);
+        assertThat(o.provisionsOrganizations()).isFalse();
+    }
+
+    @Test
+    void theIngestModeSubmitsNoEmailsSoItProvisionsNoOrganizations() {
+        BenchOptions o = BenchOptions.parse(new String[] {"--mode", "ingest", "--organizations", "5"});
+        assertThat(o.provisionsOrganizations()).isFalse();
+    }
+
+    @Test
+    void organizationsOutOfRangeAreRefusedNamingTheOption() {
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--organizations", "0"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--organizations");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--organizations", "101"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--organizations");
+    }
+
+    @Test
+    void aRunningMailroomTakesItsOrganizationsFromTheRepeatedOrgKeys() {
+        BenchOptions o = BenchOptions.parse(new String[] {
+            "--setup", "running", "--provider", "sandbox", "--org-key", "mr_a", "--org-key=mr_b", "--org-key", "mr_c"
+        });
+        assertThat(o.orgKeys()).containsExactly("mr_a", "mr_b", "mr_c");
+        assertThat(o.organizations()).isEqualTo(3);
+        assertThat(o.provisionsOrganizations()).isFalse();
+    }
+
+    @Test
+    void aRunningMailroomWithoutOrgKeysIsOneOrganization() {
+        BenchOptions o = BenchOptions.parse(
+                new String[] {"--setup", "running", "--provider", "sandbox", "--api-key", "mr_bootstrap"});
+        assertThat(o.organizations()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunningMailroomAskedForMoreOrganizationsThanKeysGivenFailsSayingWhatIsMissing() {
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {
+                    "--setup", "running", "--provider", "sandbox", "--api-key", "k", "--organizations", "10"
+                }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--org-key")
+                .hasMessageContaining("got 0");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {
+                    "--setup",
+                    "running",
+                    "--provider",
+                    "sandbox",
+                    "--org-key",
+                    "a",
+                    "--org-key",
+                    "b",
+                    "--organizations",
+                    "3"
+                }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("got 2");
+    }
+
+    @Test
+    void orgKeysAreRefusedWhenTheBenchmarkCreatesTheOrganizationsItself() {
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--setup", "single", "--org-key", "mr_a"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--org-key");
+    }
 }

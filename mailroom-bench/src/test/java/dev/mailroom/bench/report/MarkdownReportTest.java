@@ -88,7 +88,29 @@ class MarkdownReportTest {
         assertThat(MarkdownReport.render(report(null), "run.svg")).doesNotContain("## Ledger");
     }
 
+    @Test
+    void theConfigurationSaysHowManyOrganizationsSubmittedAndWithWhichKeys() {
+        String md = MarkdownReport.render(
+                report(null, 10, "one send+read key per organization; every mailbox message signed with its key"),
+                "run.svg");
+
+        assertThat(md)
+                .contains("| organizations | 10 organizations — one send+read key per organization;"
+                        + " every mailbox message signed with its key |");
+    }
+
+    @Test
+    void aReportWrittenBeforeOrganizationsWereCountedSaysOne() {
+        String md = MarkdownReport.render(report(null, 0, null), "run.svg");
+
+        assertThat(md).contains("| organizations | 1 organization |");
+    }
+
     private static BenchReport report(BenchReport.Ledger ledger) {
+        return report(ledger, 1, "the bootstrap key of organization default");
+    }
+
+    private static BenchReport report(BenchReport.Ledger ledger, int organizations, String keys) {
         BenchReport.Config config = new BenchReport.Config(
                 "SPLIT",
                 "AMQP",
@@ -110,7 +132,9 @@ class MarkdownReportTest {
                 100,
                 4,
                 20,
-                1024);
+                1024,
+                organizations,
+                keys);
         BenchReport.Machine machine = new BenchReport.Machine(2, "OpenJDK 17", "Linux", 5, 90, 0);
         return new BenchReport(
                 "20250101-000000",
