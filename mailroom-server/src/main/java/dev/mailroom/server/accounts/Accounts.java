@@ -41,6 +41,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 @ConditionalOnRole(Role.API)
 public class Accounts {
+    /** The organization every message recorded before organizations existed belongs to (migration V6). */
+    public static final String FIRST_ORGANIZATION = "default";
+
     static final Pattern ORGANIZATION_ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
     static final Pattern PLAN = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     static final int MAX_NAME = 200;

@@ -29,8 +29,6 @@ import org.springframework.stereotype.Component;
 @Component
 @ConditionalOnRole(Role.API)
 class ConfiguredKeys implements ApiKeyHint {
-    /** The organization every message so far belongs to (migration V6). */
-    static final String FIRST_ORGANIZATION = "default";
 
     static final UUID BOOTSTRAP_ID = UUID.nameUUIDFromBytes("mailroom:bootstrap-key".getBytes());
     static final UUID PLATFORM_ID = UUID.nameUUIDFromBytes("mailroom:platform-key".getBytes());
@@ -89,7 +87,7 @@ class ConfiguredKeys implements ApiKeyHint {
         ConfiguredRow bootstrap = new ConfiguredRow(
                 new KeyStore.KeyRow(
                         BOOTSTRAP_ID,
-                        FIRST_ORGANIZATION,
+                        Accounts.FIRST_ORGANIZATION,
                         "bootstrap key (mailroom.api.bootstrap-key)",
                         "bootstrap",
                         all,

@@ -111,7 +111,7 @@ class FirstRun implements ApplicationRunner, SignInHint, DisposableBean {
             if (!users.insertUser(user)) {
                 return false;
             }
-            users.insertMembership(ConfiguredKeys.FIRST_ORGANIZATION, user.id(), MemberRole.OWNER, now);
+            users.insertMembership(Accounts.FIRST_ORGANIZATION, user.id(), MemberRole.OWNER, now);
             return true;
         }));
         if (created) {

@@ -1,8 +1,6 @@
 package dev.mailroom.server.accounts;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.mailroom.contracts.MailboxProof;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -39,13 +37,11 @@ final class KeyMaterial {
         return dev.mailroom.contracts.MailboxProof.keyId(key);
     }
 
-    /** SHA-256 of the key, in hex: the column api_keys.secret_hash. */
+    /**
+     * SHA-256 of the key, in hex: the column api_keys.secret_hash. The same digest is the key's signing
+     * key on the mailbox (MailboxProof.signingKey), so it is computed in that one place.
+     */
     static String hash(String key) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(MailboxProof.signingKey(key));
     }
 }

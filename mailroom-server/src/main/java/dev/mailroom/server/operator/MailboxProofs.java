@@ -9,6 +9,7 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.LogSafe;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
+import dev.mailroom.server.accounts.Accounts;
 import dev.mailroom.server.accounts.AccountsProperties;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -50,8 +51,6 @@ class MailboxProofs {
      * made-up ids costs no query each.
      */
     static final Duration UNKNOWN_RECHECK = Duration.ofSeconds(1);
-    /** The organization of mailroom.api.bootstrap-key (accounts' ConfiguredKeys, migration V6). */
-    static final String FIRST_ORGANIZATION = "default";
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -119,7 +118,7 @@ class MailboxProofs {
                         MailboxProof.keyId(bootstrap),
                         new SigningKey(
                                 "bootstrap",
-                                FIRST_ORGANIZATION,
+                                Accounts.FIRST_ORGANIZATION,
                                 Set.of(SEND),
                                 MailboxProof.signingKey(bootstrap),
                                 null,
