@@ -6,10 +6,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.springframework.context.annotation.Conditional;
 
-/** The bean exists only in processes that run the role ({@code mailroom.roles}). */
+/** The bean exists only in processes that run the role, or one of the roles ({@code mailroom.roles}). */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
 @Conditional(OnRoleCondition.class)
 public @interface ConditionalOnRole {
-    Role value();
+    Role[] value();
 }

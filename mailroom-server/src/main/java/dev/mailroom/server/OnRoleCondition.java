@@ -9,7 +9,8 @@ class OnRoleCondition implements Condition {
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
         Map<String, Object> attributes = metadata.getAnnotationAttributes(ConditionalOnRole.class.getName());
-        Role role = (Role) attributes.get("value");
-        return Role.parse(context.getEnvironment().getProperty(Role.PROPERTY)).contains(role);
+        Role[] roles = (Role[]) attributes.get("value");
+        var running = Role.parse(context.getEnvironment().getProperty(Role.PROPERTY));
+        return java.util.Arrays.stream(roles).anyMatch(running::contains);
     }
 }

@@ -8,6 +8,16 @@ public final class AccountRequests {
     private AccountRequests() {}
 
     /** @param owner the organization's first owner: an existing person by email, or a new one with a password */
+    /**
+     * An organization's plan and its own send limits (null: the plan's). Given as
+     * {@code {"plan":"pro","perMinute":1000}}; a limit left out is the plan's.
+     */
+    public record SendLimitsChange(String plan, Integer perSecond, Integer perMinute, Integer perHour, Integer perDay) {
+        SendLimits limits() {
+            return new SendLimits(perSecond, perMinute, perHour, perDay);
+        }
+    }
+
     public record NewOrganization(String id, String name, String plan, NewMember owner) {}
 
     /** @param password required for a person Mailroom does not know yet; ignored for one it knows */

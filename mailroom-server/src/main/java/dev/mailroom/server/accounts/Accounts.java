@@ -48,6 +48,7 @@ public class Accounts {
     static final Pattern PLAN = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     static final int MAX_NAME = 200;
     static final Duration MAX_KEY_LIFETIME = Duration.ofDays(3660);
+    static final int MAX_SEND_LIMIT = 1_000_000_000;
 
     private final OrganizationStore organizations;
     private final UserStore users;
@@ -58,6 +59,7 @@ public class Accounts {
     private final SignIns signIns;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final SendAllowance sendAllowance;
 
     Accounts(
             OrganizationStore organizations,
@@ -68,7 +70,9 @@ public class Accounts {
             OtherSessions otherSessions,
             SignIns signIns,
             @Qualifier(AccountsDatabase.POOL) TransactionTemplate transactions,
-            Clock clock) {
+            Clock clock,
+            SendAllowance sendAllowance) {
+        this.sendAllowance = sendAllowance;
         this.organizations = organizations;
         this.users = users;
         this.keys = keys;
@@ -262,6 +266,54 @@ public class Accounts {
                 .orElseThrow(() -> AccountException.notFound("id", "organization"));
     }
 
+    /** An organization's send-limit usage: the caller's own organization. */
+    public SendAllowance.Usage usage(Caller caller) {
+        return sendAllowance.usage(requireOrganization(caller));
+    }
+
+    /** Any organization's send-limit usage (platform). */
+    public SendAllowance.Usage platformUsage(String id) {
+        platformOrganization(id);
+        return sendAllowance.usage(id);
+    }
+
+    /**
+     * Sets an organization's plan and its own limits (platform). The plan must be one configured, the default
+     * one, or the organization's current one; each limit is a positive number or null (the plan's).
+     */
+    public SendAllowance.Usage setSendLimits(String id, AccountRequests.SendLimitsChange change) {
+        OrganizationView organization = platformOrganization(id);
+        List<Violation> problems = new ArrayList<>();
+        String plan = change.plan() == null ? organization.plan() : change.plan();
+        if (!PLAN.matcher(plan).matches()) {
+            problems.add(new Violation("plan", "must be 1-32 characters of a-z, 0-9 and '-'"));
+        } else if (!sendAllowance.plans().containsKey(plan)
+                && !plan.equals(SendAllowance.DEFAULT_PLAN)
+                && !plan.equals(organization.plan())) {
+            problems.add(new Violation(
+                    "plan",
+                    "unknown plan '" + plan + "'; configured: "
+                            + new java.util.TreeSet<>(sendAllowance.plans().keySet())
+                            + " (mailroom.accounts.plans.<name>.per-minute=…) or '" + SendAllowance.DEFAULT_PLAN
+                            + "'"));
+        }
+        SendLimits own = change.limits();
+        for (SendWindow w : SendWindow.values()) {
+            Integer limit = own.of(w);
+            if (limit != null && (limit < 1 || limit > MAX_SEND_LIMIT)) {
+                problems.add(new Violation(
+                        w.value(), "must be between 1 and " + MAX_SEND_LIMIT + ", or null for the plan's limit"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw AccountException.invalid(problems);
+        }
+        if (!sendAllowance.update(id, plan, own)) {
+            throw AccountException.notFound("id", "organization");
+        }
+        return sendAllowance.usage(id);
+    }
+
     public OrganizationView createOrganization(NewOrganization request) {
         List<Violation> problems = new ArrayList<>();
         if (request.id() == null || !ORGANIZATION_ID.matcher(request.id()).matches()) {
@@ -269,7 +321,7 @@ public class Accounts {
                     "id", "must be 2-63 characters of a-z, 0-9 and '-', starting with a letter or digit"));
         }
         checkName(problems, "name", request.name());
-        String plan = request.plan() == null ? "standard" : request.plan();
+        String plan = request.plan() == null ? SendAllowance.DEFAULT_PLAN : request.plan();
         if (!PLAN.matcher(plan).matches()) {
             problems.add(new Violation("plan", "must be 1-32 characters of a-z, 0-9 and '-'"));
         }

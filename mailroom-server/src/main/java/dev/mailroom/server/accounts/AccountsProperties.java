@@ -1,6 +1,7 @@
 package dev.mailroom.server.accounts;
 
 import java.time.Duration;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -12,13 +13,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       another process stops working here at most this much later
  * @param lastUsedFlush  how often the keys' last use is written (one batch, not one write per request)
  * @param signIn         lockout after failed sign-ins
+ * @param plans          send limits per plan, by plan name ({@code mailroom.accounts.plans.standard.per-minute=1000});
+ *                       an organization whose plan is not listed has no limits unless it has its own
  */
 @ConfigurationProperties("mailroom.accounts")
 public record AccountsProperties(
         @DefaultValue FirstOperator firstOperator,
         @DefaultValue("PT5S") Duration keyRecheck,
         @DefaultValue("PT30S") Duration lastUsedFlush,
-        @DefaultValue SignIn signIn) {
+        @DefaultValue SignIn signIn,
+        Map<String, SendLimits> plans) {
+
+    public AccountsProperties {
+        plans = plans == null ? Map.of() : Map.copyOf(plans);
+    }
 
     /**
      * @param email    the first platform operator's sign-in

@@ -145,6 +145,34 @@ class ApiExceptionHandler {
         return problem;
     }
 
+    @ExceptionHandler(SendLimitReachedException.class)
+    org.springframework.http.ResponseEntity<ProblemDetail> sendLimitReached(SendLimitReachedException e) {
+        dev.mailroom.server.accounts.SendAllowance.Grant grant = e.grant();
+        java.time.Instant now = java.time.Instant.now();
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, e.getMessage());
+        problem.setTitle("Send limit reached");
+        problem.setProperty("limit", grant.refusedBy().window().value());
+        problem.setProperty("allowed", grant.refusedBy().limit());
+        problem.setProperty("plan", grant.usage().plan());
+        problem.setProperty("retryAt", grant.retryAt().toString());
+        problem.setProperty(
+                "errors",
+                List.of(Map.of(
+                        "field",
+                        "limit",
+                        "message",
+                        grant.refusedBy().window().value() + " limit of "
+                                + grant.refusedBy().limit() + " reached")));
+        org.springframework.http.HttpHeaders headers = SendLimitHeaders.of(grant.usage(), now);
+        headers.set(
+                org.springframework.http.HttpHeaders.RETRY_AFTER,
+                String.valueOf(Math.max(1, SendLimitHeaders.secondsUntil(grant.retryAt(), now))));
+        return org.springframework.http.ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .headers(headers)
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
     @ExceptionHandler(PublishFailedException.class)
     ProblemDetail unavailable(PublishFailedException e) {
         log.warn("Submission not accepted: {}", e.getMessage());

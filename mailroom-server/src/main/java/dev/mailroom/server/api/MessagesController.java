@@ -9,6 +9,7 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.EnabledProviders;
 import dev.mailroom.server.InputLimits;
 import dev.mailroom.server.Role;
+import dev.mailroom.server.accounts.SendAllowance;
 import dev.mailroom.server.api.MessageViews.MessageDetail;
 import dev.mailroom.server.api.MessageViews.Page;
 import dev.mailroom.server.api.MessageViews.Submitted;
@@ -47,6 +48,7 @@ class MessagesController {
     private final Clock clock;
     private final InputLimits limits;
     private final IdempotencyKeys idempotencyKeys;
+    private final SendAllowance allowance;
 
     MessagesController(
             SubmissionPublisher submissions,
@@ -54,8 +56,10 @@ class MessagesController {
             EnabledProviders providers,
             Clock clock,
             InputLimits limits,
-            IdempotencyKeys idempotencyKeys) {
+            IdempotencyKeys idempotencyKeys,
+            SendAllowance allowance) {
         this.idempotencyKeys = idempotencyKeys;
+        this.allowance = allowance;
         this.submissions = submissions;
         this.providers = providers;
         this.queries = queries;
@@ -83,13 +87,15 @@ class MessagesController {
             throw new InvalidRequestException(InvalidRequestException.INVALID_EMAIL, problems);
         }
         if (idempotencyKey == null) {
-            return submitted(submit(new SubmitMessage(
-                    UUID.randomUUID(),
-                    caller.organizationId(),
-                    now,
-                    request.email(),
-                    request.sendAt(),
-                    request.provider())));
+            return submitted(submit(
+                    caller,
+                    new SubmitMessage(
+                            UUID.randomUUID(),
+                            caller.organizationId(),
+                            now,
+                            request.email(),
+                            request.sendAt(),
+                            request.provider())));
         }
         // Within its window the key names one message: the same request answers it as it is now (and is not
         // published again), another request is 409. See IdempotencyKeys.
@@ -102,25 +108,36 @@ class MessagesController {
                     .header(IDEMPOTENT_REPLAYED, "true")
                     .body(new Submitted(replay.messageId(), replay.status(), "/api/v1/messages/" + replay.messageId()));
         }
-        return submitted(submit(new SubmitMessage(
-                decision.messageId(),
-                caller.organizationId(),
-                now,
-                request.email(),
-                request.sendAt(),
-                request.provider(),
-                idempotencyKey,
-                requestHash)));
+        return submitted(submit(
+                caller,
+                new SubmitMessage(
+                        decision.messageId(),
+                        caller.organizationId(),
+                        now,
+                        request.email(),
+                        request.sendAt(),
+                        request.provider(),
+                        idempotencyKey,
+                        requestHash)));
     }
 
-    private UUID submit(SubmitMessage message) {
+    private record Taken(UUID id, SendAllowance.Usage usage) {}
+
+    /** Counts the submission against its organization's send limits (429 when over), then publishes it. */
+    private Taken submit(Caller caller, SubmitMessage message) {
+        SendAllowance.Grant grant = allowance.take(caller.organizationId(), 1);
+        if (!grant.all()) {
+            throw new SendLimitReachedException(grant);
+        }
         submissions.submit(message);
-        return message.id();
+        return new Taken(message.id(), grant.usage());
     }
 
-    private static ResponseEntity<Submitted> submitted(UUID id) {
+    private ResponseEntity<Submitted> submitted(Taken taken) {
+        UUID id = taken.id();
         URI location = URI.create("/api/v1/messages/" + id);
         return ResponseEntity.accepted()
+                .headers(SendLimitHeaders.of(taken.usage(), clock.instant()))
                 .location(location)
                 .body(new Submitted(id, MessageStatus.SUBMITTED.name(), location.toString()));
     }

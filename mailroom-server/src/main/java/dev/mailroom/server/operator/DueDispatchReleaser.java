@@ -22,7 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The operator owns time: scheduled sends and retries are rows with a due time, and this
  * releases the due ones to the dispatchers. Rows are locked with {@code FOR UPDATE SKIP LOCKED}
  * for the whole release, so several operators never release the same message, and a release
- * that fails (broker down) rolls back and is tried again on the next tick.
+ * that fails (broker down) rolls back and is tried again on the next tick. A held email (it came over its
+ * organization's send limit) is counted when it is released, and waits again if the limit is still reached.
  */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
@@ -31,6 +32,7 @@ class DueDispatchReleaser {
     private static final int BATCH = 200;
 
     private final MessageStore store;
+    private final SendLimitHolds limits;
     private final ConfirmedPublisher publisher;
     private final MessageIntake intake;
     private final TransactionTemplate tx;
@@ -38,11 +40,13 @@ class DueDispatchReleaser {
 
     DueDispatchReleaser(
             MessageStore store,
+            SendLimitHolds limits,
             ConfirmedPublisher publisher,
             MessageIntake intake,
             TransactionTemplate tx,
             Clock clock) {
         this.store = store;
+        this.limits = limits;
         this.publisher = publisher;
         this.intake = intake;
         this.tx = tx;
@@ -63,9 +67,13 @@ class DueDispatchReleaser {
     private int releaseBatch() {
         Integer count = tx.execute(status -> {
             Instant now = clock.instant();
-            List<DueDispatch> due = store.lockDue(now, BATCH);
-            if (due.isEmpty()) {
+            List<DueDispatch> locked = store.lockDue(now, BATCH);
+            if (locked.isEmpty()) {
                 return 0;
+            }
+            List<DueDispatch> due = stillWithinLimits(locked, now);
+            if (due.isEmpty()) {
+                return locked.size();
             }
             Map<UUID, Integer> attempts = new HashMap<>();
             List<DispatchCommand> commands = due.stream()
@@ -80,8 +88,30 @@ class DueDispatchReleaser {
             publisher.publishAll(commands);
             // Joins this transaction: the rows stay locked until QUEUED is recorded.
             intake.recordQueued(attempts, queuedAt);
-            return due.size();
+            return locked.size();
         });
         return count == null ? 0 : count;
+    }
+
+    /**
+     * The due messages that may go: all but the held ones (over their organization's send limit when they came)
+     * that are still over it; those wait again, with every other held email of their organization that is due.
+     */
+    private List<DueDispatch> stillWithinLimits(List<DueDispatch> due, Instant now) {
+        List<DueDispatch> held = due.stream().filter(DueDispatch::held).toList();
+        if (held.isEmpty()) {
+            return due;
+        }
+        Map<UUID, SendLimitHolds.Hold> holds = limits.holds(held, DueDispatch::organizationId, DueDispatch::id);
+        if (holds.isEmpty()) {
+            return due;
+        }
+        Map<String, Instant> holdAgain = new HashMap<>();
+        held.stream()
+                .filter(d -> holds.containsKey(d.id()))
+                .forEach(
+                        d -> holdAgain.put(d.organizationId(), holds.get(d.id()).until()));
+        holdAgain.forEach((organization, until) -> store.holdAgain(organization, until, now));
+        return due.stream().filter(d -> !holds.containsKey(d.id())).toList();
     }
 }

@@ -15,9 +15,12 @@ import dev.mailroom.server.messaging.QueueBodies;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
@@ -61,6 +64,8 @@ class MailboxListener {
         List<CancelMessage> cancels = new ArrayList<>();
         // Which queue message each record came from, to dead-letter that very message if the database refuses it.
         Map<Object, Message> origins = new IdentityHashMap<>();
+        // Submissions Mailroom's API signed: it counted them against their send limits already.
+        Set<UUID> countedByApi = new HashSet<>();
         for (Message message : messages) {
             try {
                 // Routed by the envelope the contract declares for the message's type.
@@ -76,8 +81,12 @@ class MailboxListener {
                     deadLetters.add(QueueNames.MAILBOX, message, CONTROL_REFUSED);
                 } else {
                     // A submission; any other type is refused here as "unexpected message type" and dead-lettered.
-                    SubmitMessage submission = validated(attributed(proofs.check(message), message));
+                    MailboxProofs.Proven proof = proofs.check(message);
+                    SubmitMessage submission = validated(attributed(proof, message));
                     submissions.add(submission);
+                    if (proof.byMailroom()) {
+                        countedByApi.add(submission.id());
+                    }
                     origins.put(submission, message);
                 }
             } catch (RuntimeException e) {
@@ -93,7 +102,7 @@ class MailboxListener {
         }
         // Submissions first: a cancel may follow its own submission in the same batch.
         OperatorFailures.pauseOnFailure(() -> {
-            intake.accept(submissions, (s, e) -> refused(origins.get(s), e));
+            intake.accept(submissions, countedByApi, (s, e) -> refused(origins.get(s), e));
             if (!cancels.isEmpty()) {
                 intake.cancel(cancels, (c, e) -> refused(origins.get(c), e));
             }

@@ -82,6 +82,11 @@ class MailboxProofs {
          * @throws MalformedMessageException (dead-lettered with its reason) when the body names another
          *     organization, or the internal key signed a message naming none
          */
+        /** Signed with the installation's internal key: Mailroom's own API published it. */
+        boolean byMailroom() {
+            return organizationId == null;
+        }
+
         String organizationFor(String claimed) {
             if (organizationId == null) {
                 if (claimed == null) {

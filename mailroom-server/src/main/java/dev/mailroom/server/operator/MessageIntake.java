@@ -14,11 +14,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -48,6 +50,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class MessageIntake {
     private static final Logger log = LoggerFactory.getLogger(MessageIntake.class);
     private final MessageStore store;
+    private final SendLimitHolds limits;
     private final ConfirmedPublisher publisher;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -57,6 +60,7 @@ class MessageIntake {
 
     MessageIntake(
             MessageStore store,
+            SendLimitHolds limits,
             ConfirmedPublisher publisher,
             TransactionTemplate tx,
             Clock clock,
@@ -65,12 +69,22 @@ class MessageIntake {
         this.queued = meters.counter("mailroom.operator.queued");
         this.idempotencyConflicts = meters.counter("mailroom.operator.idempotency.conflicts");
         this.store = store;
+        this.limits = limits;
         this.publisher = publisher;
         this.tx = tx;
         this.clock = clock;
     }
 
     void accept(List<SubmitMessage> batch, BiConsumer<SubmitMessage, RuntimeException> refused) {
+        accept(batch, Set.of(), refused);
+    }
+
+    /**
+     * @param countedByApi the submissions Mailroom's API counted against their send limits already (it refuses,
+     *     429, what is over): the others are counted here, and those over a limit are held
+     */
+    void accept(
+            List<SubmitMessage> batch, Set<UUID> countedByApi, BiConsumer<SubmitMessage, RuntimeException> refused) {
         if (batch.isEmpty()) {
             return;
         }
@@ -85,6 +99,7 @@ class MessageIntake {
             }
         }
         Instant now = clock.instant();
+        Map<UUID, SendLimitHolds.Hold> holds = holdsOverLimit(byId.values(), countedByApi);
 
         Map<UUID, MessageStatus> statuses = new HashMap<>();
         Isolation.run(
@@ -92,7 +107,7 @@ class MessageIntake {
                 part -> {
                     Recorded recorded = tx.execute(status -> {
                         MessageStore.KeyClaims claims = store.claimIdempotencyKeys(part, now);
-                        store.insertSubmissions(claims.toRecord(), now);
+                        store.insertSubmissions(claims.toRecord(), holds, now);
                         // Only what this transaction recorded is dispatched by it: a duplicate of a keyed
                         // message is dispatched by the intake that recorded it (or the releaser).
                         return new Recorded(
@@ -127,6 +142,22 @@ class MessageIntake {
         // The commands are out: failing now would redeliver the batch and send these emails twice,
         // so a database that is away (deadlock, lost connection, outage) is waited out right here.
         OperatorFailures.pauseOnFailure(() -> recordQueued(attempts, queuedAt));
+    }
+
+    /** Counts what the API did not, for the organizations that have limits; the holds of those over them. */
+    private Map<UUID, SendLimitHolds.Hold> holdsOverLimit(
+            Collection<SubmitMessage> submissions, Set<UUID> countedByApi) {
+        List<SubmitMessage> uncounted =
+                submissions.stream().filter(s -> !countedByApi.contains(s.id())).toList();
+        if (uncounted.isEmpty()
+                || !limits.anyLimited(
+                        uncounted.stream().map(SubmitMessage::organizationId).toList())) {
+            return Map.of();
+        }
+        Set<UUID> known = store.statusesOf(
+                        uncounted.stream().map(SubmitMessage::id).toList())
+                .keySet();
+        return limits.holdsFor(uncounted, known);
     }
 
     private record Recorded(Map<UUID, MessageStatus> statuses, List<SubmitMessage> conflicts) {}

@@ -51,13 +51,26 @@ class MessageStore {
 
     /** Stores new messages with their recipients, tags and first activity; known ids are skipped. */
     void insertSubmissions(List<SubmitMessage> submissions, Instant now) {
+        insertSubmissions(submissions, Map.of(), now);
+    }
+
+    /**
+     * Stores new messages; those with a hold (over their organization's send limit) are SCHEDULED for the hold's
+     * end (or their own sendAt, if later), marked held, and their timeline says why.
+     */
+    void insertSubmissions(List<SubmitMessage> submissions, Map<UUID, SendLimitHolds.Hold> holds, Instant now) {
         List<Object[]> messages = new ArrayList<>();
         List<Object[]> contents = new ArrayList<>();
         List<Object[]> recipients = new ArrayList<>();
         List<Object[]> tags = new ArrayList<>();
         List<ActivityReport> activities = new ArrayList<>();
         for (SubmitMessage s : submissions) {
-            boolean scheduled = s.sendAt() != null && s.sendAt().isAfter(now);
+            SendLimitHolds.Hold hold = holds.get(s.id());
+            Instant sendAt = s.sendAt();
+            if (hold != null && (sendAt == null || sendAt.isBefore(hold.until()))) {
+                sendAt = hold.until();
+            }
+            boolean scheduled = sendAt != null && sendAt.isAfter(now);
             MessageStatus status = scheduled ? MessageStatus.SCHEDULED : MessageStatus.ACCEPTED;
             messages.add(new Object[] {
                 s.id(),
@@ -67,8 +80,9 @@ class MessageStore {
                 s.provider(),
                 status.name(),
                 status.precedence(),
-                Timestamps.of(scheduled ? s.sendAt() : now.plus(stuckAfter)),
+                Timestamps.of(scheduled ? sendAt : now.plus(stuckAfter)),
                 Timestamps.of(s.sendAt()),
+                hold != null,
                 Timestamps.of(s.submittedAt() == null ? now : s.submittedAt()),
                 Timestamps.of(now),
                 Timestamps.of(now)
@@ -95,12 +109,15 @@ class MessageStore {
                         MessageStatus.SCHEDULED,
                         0,
                         now,
-                        Map.of("sendAt", s.sendAt().toString())));
+                        hold == null
+                                ? Map.of("sendAt", sendAt.toString())
+                                : Map.of("sendAt", sendAt.toString(), "limit", hold.limit(), "reason", hold.reason())));
             }
         }
         jdbc.batchUpdate(
                 "INSERT INTO messages (id, organization_id, from_email, subject, requested_provider, status, status_rank,"
-                        + " next_attempt_at, send_at, submitted_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                        + " next_attempt_at, send_at, held_for_limit, submitted_at, created_at, updated_at)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
                         + " ON CONFLICT DO NOTHING",
                 messages);
         jdbc.batchUpdate(
@@ -430,6 +447,7 @@ class MessageStore {
         }));
         jdbc.batchUpdate(
                 "UPDATE messages SET next_attempt_at = CASE WHEN attempts < ? THEN NULL ELSE next_attempt_at END,"
+                        + " held_for_limit = FALSE,"
                         + " attempts = CASE WHEN attempts < ? THEN ? ELSE attempts END,"
                         + " status = CASE WHEN status_rank < ? THEN ? ELSE status END,"
                         + " status_rank = CASE WHEN status_rank < ? THEN ? ELSE status_rank END, updated_at = ?"
@@ -477,15 +495,16 @@ class MessageStore {
      * operators skip the locked rows, so each due message is released by one operator.
      */
     List<DueDispatch> lockDue(Instant now, int limit) {
-        record Due(UUID id, String organizationId, String requestedProvider, int nextAttempt) {}
+        record Due(UUID id, String organizationId, String requestedProvider, int nextAttempt, boolean held) {}
         List<Due> due = jdbc.query(
-                "SELECT id, organization_id, requested_provider, attempts FROM messages"
+                "SELECT id, organization_id, requested_provider, attempts, held_for_limit FROM messages"
                         + " WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED",
                 (rs, i) -> new Due(
                         rs.getObject("id", UUID.class),
                         rs.getString("organization_id"),
                         rs.getString("requested_provider"),
-                        rs.getInt("attempts") + 1),
+                        rs.getInt("attempts") + 1,
+                        rs.getBoolean("held_for_limit")),
                 Timestamps.of(now),
                 limit);
         if (due.isEmpty()) {
@@ -503,8 +522,27 @@ class MessageStore {
         return due.stream()
                 .filter(d -> contents.containsKey(d.id()))
                 .map(d -> new DueDispatch(
-                        d.id(), d.organizationId(), d.requestedProvider(), contents.get(d.id()), d.nextAttempt()))
+                        d.id(),
+                        d.organizationId(),
+                        d.requestedProvider(),
+                        contents.get(d.id()),
+                        d.nextAttempt(),
+                        d.held()))
                 .toList();
+    }
+
+    /**
+     * Holds an organization's held emails that are due until its send limit has room again: all of them at once,
+     * not only those of this release batch, so that a large held backlog does not keep the releaser busy with
+     * one organization while others wait.
+     */
+    void holdAgain(String organizationId, Instant until, Instant now) {
+        jdbc.update(
+                "UPDATE messages SET next_attempt_at = ? WHERE organization_id = ? AND held_for_limit = TRUE"
+                        + " AND next_attempt_at <= ?",
+                Timestamps.of(until),
+                organizationId,
+                Timestamps.of(now));
     }
 
     /** When the message was submitted, for the retry age limit. */

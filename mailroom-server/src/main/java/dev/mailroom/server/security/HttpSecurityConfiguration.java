@@ -100,6 +100,7 @@ class HttpSecurityConfiguration {
         RequestMatcher anyCaller = new OrRequestMatcher(
                 paths.matcher(HttpMethod.GET, "/api/v1/settings"),
                 paths.matcher(HttpMethod.GET, "/api/v1/organization"),
+                paths.matcher(HttpMethod.GET, "/api/v1/usage"),
                 paths.matcher("/api/v1/session"),
                 paths.matcher("/api/v1/session/**"));
         RequestMatcher bearer = request -> BearerTokenFilter.bearerToken(request) != null;

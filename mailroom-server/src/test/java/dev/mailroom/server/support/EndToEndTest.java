@@ -29,6 +29,9 @@ import org.springframework.test.context.TestPropertySource;
             "mailroom.api.platform-key=" + ApiClient.TEST_PLATFORM_KEY,
             "mailroom.accounts.first-operator.password=" + ApiClient.TEST_OPERATOR_PASSWORD,
             "mailroom.accounts.last-used-flush=PT0.5S",
+            // A plan with send limits, for the tests of limits by plan (SendLimitsTest).
+            "mailroom.accounts.plans.test-tiny.per-minute=3",
+            "mailroom.accounts.plans.test-tiny.per-day=1000",
             // The suite runs on RabbitMQ + PostgreSQL too, where the sandbox is off unless enabled. The
             // sandbox is the suite's default provider (many tests sign its webhooks with ApiClient's secret),
             // so its settings stay here; every other provider's come from its own test package.

@@ -1,0 +1,25 @@
+package dev.mailroom.server.api;
+
+import dev.mailroom.server.accounts.SendAllowance;
+
+/** A submission its organization's send limits do not allow now (429, with when it may try again). */
+class SendLimitReachedException extends RuntimeException {
+    private final transient SendAllowance.Grant grant;
+
+    SendLimitReachedException(SendAllowance.Grant grant) {
+        super(describe(grant), null, false, false);
+        this.grant = grant;
+    }
+
+    SendAllowance.Grant grant() {
+        return grant;
+    }
+
+    static String describe(SendAllowance.Grant grant) {
+        SendAllowance.WindowUsage w = grant.refusedBy();
+        return "organization '" + grant.usage().organizationId() + "' may submit " + w.limit() + " emails "
+                + w.window().value().replace('-', ' ') + " ("
+                + ("plan".equals(w.source()) ? "plan '" + grant.usage().plan() + "'" : "its own limit")
+                + ") and has used them; try again after " + grant.retryAt();
+    }
+}
