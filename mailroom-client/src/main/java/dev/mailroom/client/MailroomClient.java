@@ -10,6 +10,7 @@ import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.EmailRules;
 import dev.mailroom.contracts.Envelope;
 import dev.mailroom.contracts.MailboxProof;
+import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.contracts.Violation;
 import java.io.IOException;
@@ -51,6 +52,11 @@ public final class MailroomClient implements AutoCloseable {
     private final byte[] signingKey;
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
     private volatile Duration maxScheduleAhead = EmailRules.DEFAULT_MAX_SCHEDULE_AHEAD;
+    private volatile int bulkAbove = 50;
+    // This client's submissions in the current and the previous second (guarded by the channel's lock).
+    private long rateSecond;
+    private int currentSecond;
+    private int previousSecond;
 
     private record Pending(UUID id, CompletableFuture<UUID> result) {}
 
@@ -117,6 +123,18 @@ public final class MailroomClient implements AutoCloseable {
         this.maxScheduleAhead = maxScheduleAhead;
     }
 
+    /**
+     * Above how many submissions a second this client publishes to the mailbox's bulk lane
+     * ({@code mailroom.mailbox.bulk}) instead of the prompt one (default 50): a newsletter sent through this client
+     * then waits behind itself, not in front of everyone else's occasional email. 0 sends everything in bulk.
+     */
+    public void setBulkAbove(int perSecond) {
+        if (perSecond < 0) {
+            throw new IllegalArgumentException("bulkAbove must be zero or positive");
+        }
+        this.bulkAbove = perSecond;
+    }
+
     /** Submits an email to be sent now with the default provider; returns its id once the broker has it. */
     public UUID submit(Email email) throws IOException {
         return await(submitAsync(email, null, null));
@@ -160,14 +178,29 @@ public final class MailroomClient implements AutoCloseable {
         synchronized (channel) {
             long seq = channel.getNextPublishSeqNo();
             pending.put(seq, new Pending(id, result));
+            String queue = inBulk() ? QueueNames.bulkLaneOf(envelope.routingKey()) : envelope.routingKey();
             try {
-                channel.basicPublish(envelope.exchange(), envelope.routingKey(), true, props, body);
+                channel.basicPublish(envelope.exchange(), queue, true, props, body);
             } catch (IOException | RuntimeException e) {
                 pending.remove(seq);
                 result.completeExceptionally(e);
             }
         }
         return result;
+    }
+
+    /** Counts one submission and says whether this client sends in bulk now (more than bulkAbove a second). */
+    private boolean inBulk() {
+        long nowMillis = System.currentTimeMillis();
+        long second = nowMillis / 1000;
+        if (second != rateSecond) {
+            previousSecond = second == rateSecond + 1 ? currentSecond : 0;
+            currentSecond = 0;
+            rateSecond = second;
+        }
+        currentSecond++;
+        double elapsed = (nowMillis % 1000) / 1000.0;
+        return (int) (previousSecond * (1 - elapsed)) + currentSecond > bulkAbove;
     }
 
     private void settle(long seq, boolean multiple, String refusal) {

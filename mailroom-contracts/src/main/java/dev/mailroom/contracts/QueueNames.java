@@ -6,6 +6,16 @@ public final class QueueNames {
     public static final String DISPATCHING = "mailroom.dispatching";
     public static final String TRACKING = "mailroom.tracking";
     /**
+     * The bulk lanes of {@link #MAILBOX} and {@link #DISPATCHING}: the same messages, for an organization that
+     * sends many at once (a newsletter, an import). Each lane has consumers of its own, so an organization's
+     * occasional email (the prompt lanes) never waits behind another's hundred thousand. Mailroom's API and
+     * Java client choose the lane by the organization's (the client's) current rate; an application
+     * publishing in bulk by hand should publish to {@link #MAILBOX_BULK}.
+     */
+    public static final String MAILBOX_BULK = "mailroom.mailbox.bulk";
+
+    public static final String DISPATCHING_BULK = "mailroom.dispatching.bulk";
+    /**
      * Mailroom's own control messages: setting changes ({@value MessageTypes#SETTING_V1}) and
      * dead-letter actions ({@value MessageTypes#DEAD_LETTER_V1}), published by the API and
      * consumed by the operator. Applications never publish here (grant their broker user write
@@ -22,4 +32,13 @@ public final class QueueNames {
     public static final String SETTINGS_EXCHANGE = "mailroom.settings";
 
     private QueueNames() {}
+
+    /** The bulk lane of a queue that has one ({@link #MAILBOX}, {@link #DISPATCHING}). */
+    public static String bulkLaneOf(String queue) {
+        return switch (queue) {
+            case MAILBOX -> MAILBOX_BULK;
+            case DISPATCHING -> DISPATCHING_BULK;
+            default -> throw new IllegalArgumentException(queue + " has no bulk lane");
+        };
+    }
 }

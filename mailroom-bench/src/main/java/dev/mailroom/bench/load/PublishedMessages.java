@@ -83,7 +83,8 @@ final class PublishedMessages {
             // The value, optionally followed by a timestamp.
             String[] rest = line.substring(close + 1).trim().split("\\s+");
             try {
-                byQueue.merge(queue.group(1), Double.parseDouble(rest[0]), Double::sum);
+                // A queue's bulk lane carries the same messages as the queue: counted as that queue.
+                byQueue.merge(queue.group(1).replaceFirst("\\.bulk$", ""), Double.parseDouble(rest[0]), Double::sum);
             } catch (NumberFormatException e) {
                 // Malformed: skip it.
             }

@@ -67,7 +67,13 @@ final class QueueDepths implements AutoCloseable {
                 if (channel == null || !channel.isOpen()) {
                     channel = connection.createChannel();
                 }
-                depths.set(i, channel.queueDeclarePassive(QUEUES.get(i)).getMessageCount());
+                long waiting = channel.queueDeclarePassive(QUEUES.get(i)).getMessageCount();
+                if (!QUEUES.get(i).equals("mailroom.tracking")) {
+                    // And its bulk lane: one queue of the pipeline, in two lanes.
+                    waiting +=
+                            channel.queueDeclarePassive(QUEUES.get(i) + ".bulk").getMessageCount();
+                }
+                depths.set(i, waiting);
             } catch (IOException | RuntimeException e) {
                 // Not declared yet (the passive declare closed the channel): nothing waiting in it.
                 depths.set(i, 0);

@@ -17,10 +17,14 @@ import java.util.List;
 final class ServiceReset {
     static final List<String> MAILROOM_QUEUES = List.of(
             "mailroom.mailbox",
+            "mailroom.mailbox.bulk",
             "mailroom.dispatching",
+            "mailroom.dispatching.bulk",
             "mailroom.tracking",
             "mailroom.mailbox.dlq",
+            "mailroom.mailbox.bulk.dlq",
             "mailroom.dispatching.dlq",
+            "mailroom.dispatching.bulk.dlq",
             "mailroom.tracking.dlq",
             "mailroom.dead-letters",
             "mailroom.dead-letters.dlq",

@@ -7,6 +7,8 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.accounts.InternalKey;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
+import dev.mailroom.server.messaging.Lane;
+import dev.mailroom.server.messaging.Lanes;
 import dev.mailroom.server.messaging.PublishFailedException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
@@ -21,28 +23,34 @@ import org.springframework.stereotype.Component;
 class SubmissionPublisher {
     private final ConfirmedPublisher publisher;
     private final InternalKey internalKey;
+    /** What this process published per organization: above its fair rate, an organization's mail goes in bulk. */
+    private final Lanes.Rates rates;
 
-    SubmissionPublisher(ConfirmedPublisher publisher, InternalKey internalKey) {
+    SubmissionPublisher(ConfirmedPublisher publisher, InternalKey internalKey, Lanes lanes) {
         this.publisher = publisher;
         this.internalKey = internalKey;
+        this.rates = lanes.rates();
     }
 
     void submit(SubmitMessage message) {
-        signed(message);
+        signed(message, rates.laneFor(message.organizationId(), 1));
     }
 
     void cancel(CancelMessage cancel) {
-        signed(cancel);
+        signed(cancel, Lane.PROMPT);
     }
 
-    private void signed(QueueMessage message) {
-        publisher.publish(message, wire -> {
-            try {
-                return internalKey.proofOf(wire.messageId(), wire.type(), wire.body());
-            } catch (DataAccessException e) {
-                // Only before the key was first read: afterwards signing needs no database.
-                throw new PublishFailedException("cannot read Mailroom's internal key to sign the message", e);
-            }
-        });
+    private void signed(QueueMessage message, Lane lane) {
+        publisher.publish(
+                message,
+                wire -> {
+                    try {
+                        return internalKey.proofOf(wire.messageId(), wire.type(), wire.body());
+                    } catch (DataAccessException e) {
+                        // Only before the key was first read: afterwards signing needs no database.
+                        throw new PublishFailedException("cannot read Mailroom's internal key to sign the message", e);
+                    }
+                },
+                lane);
     }
 }

@@ -7,6 +7,7 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.BatchListenerFactories;
 import dev.mailroom.server.messaging.DeadLetterQueue;
+import dev.mailroom.server.messaging.Lane;
 import dev.mailroom.server.messaging.QueueBodies;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,19 @@ class DispatchListener {
             queues = QueueNames.DISPATCHING,
             containerFactory = BatchListenerFactories.DISPATCHER)
     void onBatch(List<Message> messages) {
+        dispatch(messages, QueueNames.DISPATCHING, Lane.PROMPT);
+    }
+
+    /** The bulk lane: consumed apart, with senders of its own, so that the prompt lane never waits behind it. */
+    @RabbitListener(
+            id = "dispatching-bulk",
+            queues = QueueNames.DISPATCHING_BULK,
+            containerFactory = BatchListenerFactories.DISPATCHER)
+    void onBulkBatch(List<Message> messages) {
+        dispatch(messages, QueueNames.DISPATCHING_BULK, Lane.BULK);
+    }
+
+    private void dispatch(List<Message> messages, String queue, Lane lane) {
         List<DispatchCommand> commands = new ArrayList<>(messages.size());
         for (Message message : messages) {
             try {
@@ -40,11 +54,11 @@ class DispatchListener {
                 }
                 commands.add(command);
             } catch (MalformedMessageException e) {
-                deadLetterQueue.send(QueueNames.DISPATCHING, message, e.getMessage());
+                deadLetterQueue.send(queue, message, e.getMessage());
             }
         }
         if (!commands.isEmpty()) {
-            dispatcher.dispatch(commands);
+            dispatcher.dispatch(commands, lane);
         }
     }
 }

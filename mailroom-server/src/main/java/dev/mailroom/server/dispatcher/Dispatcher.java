@@ -8,6 +8,7 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
+import dev.mailroom.server.messaging.Lane;
 import dev.mailroom.server.messaging.TrackingMessages;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.OutboundEmail;
@@ -39,6 +40,9 @@ class Dispatcher implements AutoCloseable {
     private final ConfirmedPublisher publisher;
     private final Clock clock;
     private final ExecutorService sends;
+    /** The bulk lane's own senders: a bulk batch never holds up a prompt one waiting for a thread. */
+    private final ExecutorService bulkSends;
+
     private final MeterRegistry meters;
 
     Dispatcher(
@@ -51,16 +55,26 @@ class Dispatcher implements AutoCloseable {
         this.meters = meters;
         this.publisher = publisher;
         this.clock = clock;
-        this.sends = Executors.newFixedThreadPool(properties.dispatcher().concurrency(), r -> {
-            Thread t = new Thread(r, "dispatch-send");
+        this.sends = senders(properties.dispatcher().concurrency(), "dispatch-send");
+        this.bulkSends = senders(properties.dispatcher().concurrency(), "dispatch-send-bulk");
+    }
+
+    private static ExecutorService senders(int threads, String name) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
     }
 
     void dispatch(List<DispatchCommand> commands) {
+        dispatch(commands, Lane.PROMPT);
+    }
+
+    void dispatch(List<DispatchCommand> commands, Lane lane) {
+        ExecutorService senders = lane == Lane.BULK ? bulkSends : sends;
         List<CompletableFuture<ActivityReport>> outcomes = commands.stream()
-                .map(c -> CompletableFuture.supplyAsync(() -> sendOne(c), sends))
+                .map(c -> CompletableFuture.supplyAsync(() -> sendOne(c), senders))
                 .toList();
         publisher.publishAll(TrackingMessages.of(
                 outcomes.stream().map(CompletableFuture::join).toList()));
@@ -137,5 +151,6 @@ class Dispatcher implements AutoCloseable {
     @Override
     public void close() {
         sends.shutdownNow();
+        bulkSends.shutdownNow();
     }
 }

@@ -49,7 +49,9 @@ class BrokerTopology {
         }
         for (String name : List.of(
                 QueueNames.MAILBOX,
+                QueueNames.MAILBOX_BULK,
                 QueueNames.DISPATCHING,
+                QueueNames.DISPATCHING_BULK,
                 QueueNames.TRACKING,
                 QueueNames.CONTROL,
                 QueueNames.DEAD_LETTERS)) {

@@ -48,10 +48,25 @@ public class ConfirmedPublisher {
      * (the mailbox proof signs the message id, type and exact body bytes), and returns once it is confirmed.
      */
     public void publish(QueueMessage message, Function<OutgoingMessage, Map<String, String>> headers) {
+        publish(message, headers, Lane.PROMPT);
+    }
+
+    /** As {@link #publish(QueueMessage, Function)}, on the given lane of the message's queue. */
+    public void publish(QueueMessage message, Function<OutgoingMessage, Map<String, String>> headers, Lane lane) {
         OutgoingMessage wire = OutgoingMessage.of(message);
         Map<String, Object> all = new HashMap<>(wire.headers());
         all.putAll(headers.apply(wire));
-        send(List.of(new OutgoingMessage(wire.queue(), wire.messageId(), wire.type(), wire.body(), all)));
+        OutgoingMessage signed = new OutgoingMessage(wire.queue(), wire.messageId(), wire.type(), wire.body(), all);
+        send(List.of(lane == Lane.BULK ? signed.onBulkLane() : signed));
+    }
+
+    /** Publishes every message on the given lane of its queue and returns once all are confirmed. */
+    public void publishAll(List<? extends QueueMessage> messages, Lane lane) {
+        List<OutgoingMessage> wire = new ArrayList<>(messages.size());
+        for (QueueMessage m : messages) {
+            wire.add(lane == Lane.BULK ? OutgoingMessage.of(m).onBulkLane() : OutgoingMessage.of(m));
+        }
+        send(wire);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.mailroom.server.messaging;
 
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.QueueMessage;
+import dev.mailroom.contracts.QueueNames;
 import java.util.Map;
 
 /**
@@ -24,6 +25,11 @@ public record OutgoingMessage(String queue, String messageId, String type, byte[
      *
      * @throws IllegalStateException for a broadcast (settings snapshot), which goes to an exchange, not a queue
      */
+    /** This message on the bulk lane of its queue ({@link QueueNames#bulkLaneOf}). */
+    public OutgoingMessage onBulkLane() {
+        return new OutgoingMessage(QueueNames.bulkLaneOf(queue), messageId, type, body, headers);
+    }
+
     public static OutgoingMessage of(QueueMessage message) {
         return new OutgoingMessage(
                 message.envelope().queue(), message.amqpMessageId(), message.type(), ContractJson.write(message));

@@ -31,7 +31,9 @@ class BrokerDeadLetterListener {
             containerFactory = BatchListenerFactories.OPERATOR,
             queues = {
                 QueueNames.MAILBOX + ".dlq",
+                QueueNames.MAILBOX_BULK + ".dlq",
                 QueueNames.DISPATCHING + ".dlq",
+                QueueNames.DISPATCHING_BULK + ".dlq",
                 QueueNames.TRACKING + ".dlq",
                 QueueNames.CONTROL + ".dlq"
             })

@@ -28,8 +28,13 @@ class DeadLetterResolver {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterResolver.class);
 
     /** Where a replay may go: the queues whose consumers read what was dead-lettered from them. */
-    static final Set<String> REPLAYABLE_QUEUES =
-            Set.of(QueueNames.MAILBOX, QueueNames.DISPATCHING, QueueNames.TRACKING, QueueNames.CONTROL);
+    static final Set<String> REPLAYABLE_QUEUES = Set.of(
+            QueueNames.MAILBOX,
+            QueueNames.MAILBOX_BULK,
+            QueueNames.DISPATCHING,
+            QueueNames.DISPATCHING_BULK,
+            QueueNames.TRACKING,
+            QueueNames.CONTROL);
 
     private final DeadLetterStore store;
     private final ConfirmedPublisher publisher;

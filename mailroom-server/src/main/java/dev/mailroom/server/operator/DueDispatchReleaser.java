@@ -5,7 +5,7 @@ import dev.mailroom.contracts.DispatchCommand;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
-import dev.mailroom.server.messaging.ConfirmedPublisher;
+import dev.mailroom.server.messaging.Lane;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,21 +33,14 @@ class DueDispatchReleaser {
 
     private final MessageStore store;
     private final SendLimitHolds limits;
-    private final ConfirmedPublisher publisher;
     private final MessageIntake intake;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     DueDispatchReleaser(
-            MessageStore store,
-            SendLimitHolds limits,
-            ConfirmedPublisher publisher,
-            MessageIntake intake,
-            TransactionTemplate tx,
-            Clock clock) {
+            MessageStore store, SendLimitHolds limits, MessageIntake intake, TransactionTemplate tx, Clock clock) {
         this.store = store;
         this.limits = limits;
-        this.publisher = publisher;
         this.intake = intake;
         this.tx = tx;
         this.clock = clock;
@@ -85,7 +78,7 @@ class DueDispatchReleaser {
                     })
                     .toList();
             Instant queuedAt = clock.instant();
-            publisher.publishAll(commands);
+            intake.publishOnLanes(commands, Lane.PROMPT);
             // Joins this transaction: the rows stay locked until QUEUED is recorded.
             intake.recordQueued(attempts, queuedAt);
             return locked.size();

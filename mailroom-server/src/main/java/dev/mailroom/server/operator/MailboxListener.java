@@ -11,6 +11,7 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.InputLimits;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.BatchListenerFactories;
+import dev.mailroom.server.messaging.Lane;
 import dev.mailroom.server.messaging.QueueBodies;
 import java.time.Clock;
 import java.time.Instant;
@@ -60,6 +61,20 @@ class MailboxListener {
 
     @RabbitListener(id = "mailbox", queues = QueueNames.MAILBOX, containerFactory = BatchListenerFactories.OPERATOR)
     void onBatch(List<Message> messages) {
+        onBatch(messages, Lane.PROMPT);
+    }
+
+    /** The bulk lane: consumed apart, so that an organization's hundred thousand never sit in front of the rest. */
+    @RabbitListener(
+            id = "mailbox-bulk",
+            queues = QueueNames.MAILBOX_BULK,
+            containerFactory = BatchListenerFactories.OPERATOR)
+    void onBulkBatch(List<Message> messages) {
+        onBatch(messages, Lane.BULK);
+    }
+
+    private void onBatch(List<Message> messages, Lane lane) {
+        String queue = lane == Lane.BULK ? QueueNames.MAILBOX_BULK : QueueNames.MAILBOX;
         List<SubmitMessage> submissions = new ArrayList<>(messages.size());
         List<CancelMessage> cancels = new ArrayList<>();
         // Which queue message each record came from, to dead-letter that very message if the database refuses it.
@@ -78,7 +93,7 @@ class MailboxListener {
                     cancels.add(cancel);
                     origins.put(cancel, message);
                 } else if (envelope != null && envelope.travelsOn(QueueNames.CONTROL)) {
-                    deadLetters.add(QueueNames.MAILBOX, message, CONTROL_REFUSED);
+                    deadLetters.add(queue, message, CONTROL_REFUSED);
                 } else {
                     // A submission; any other type is refused here as "unexpected message type" and dead-lettered.
                     MailboxProofs.Proven proof = proofs.check(message);
@@ -95,22 +110,20 @@ class MailboxListener {
                 }
                 // Reading and checking touch nothing but the message: whatever fails here is its own doing.
                 deadLetters.add(
-                        QueueNames.MAILBOX,
-                        message,
-                        e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
+                        queue, message, e instanceof MalformedMessageException ? e.getMessage() : Isolation.summary(e));
             }
         }
         // Submissions first: a cancel may follow its own submission in the same batch.
         OperatorFailures.pauseOnFailure(() -> {
-            intake.accept(submissions, countedByApi, (s, e) -> refused(origins.get(s), e));
+            intake.accept(submissions, countedByApi, lane, (s, e) -> refused(queue, origins.get(s), e));
             if (!cancels.isEmpty()) {
-                intake.cancel(cancels, (c, e) -> refused(origins.get(c), e));
+                intake.cancel(cancels, (c, e) -> refused(queue, origins.get(c), e));
             }
         });
     }
 
-    private void refused(Message message, RuntimeException failure) {
-        deadLetters.add(QueueNames.MAILBOX, message, "the database refused it: " + Isolation.summary(failure));
+    private void refused(String queue, Message message, RuntimeException failure) {
+        deadLetters.add(queue, message, "the database refused it: " + Isolation.summary(failure));
     }
 
     /** The submission under the organization its proof gives it (the key's, never only the body's claim). */

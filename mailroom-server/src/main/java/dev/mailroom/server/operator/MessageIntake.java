@@ -9,6 +9,8 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.LogSafe;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
+import dev.mailroom.server.messaging.Lane;
+import dev.mailroom.server.messaging.Lanes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -51,6 +53,9 @@ class MessageIntake {
     private static final Logger log = LoggerFactory.getLogger(MessageIntake.class);
     private final MessageStore store;
     private final SendLimitHolds limits;
+    /** What this operator queued per organization, for the dispatching lane. */
+    private final Lanes.Rates rates;
+
     private final ConfirmedPublisher publisher;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -64,7 +69,9 @@ class MessageIntake {
             ConfirmedPublisher publisher,
             TransactionTemplate tx,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            Lanes lanes) {
+        this.rates = lanes.rates();
         this.accepted = meters.counter("mailroom.operator.accepted");
         this.queued = meters.counter("mailroom.operator.queued");
         this.idempotencyConflicts = meters.counter("mailroom.operator.idempotency.conflicts");
@@ -76,15 +83,20 @@ class MessageIntake {
     }
 
     void accept(List<SubmitMessage> batch, BiConsumer<SubmitMessage, RuntimeException> refused) {
-        accept(batch, Set.of(), refused);
+        accept(batch, Set.of(), Lane.PROMPT, refused);
     }
 
     /**
      * @param countedByApi the submissions Mailroom's API counted against their send limits already (it refuses,
      *     429, what is over): the others are counted here, and those over a limit are held
+     * @param lane the mailbox lane the batch came on: the bulk lane's go on to the bulk dispatching lane, the
+     *     prompt lane's too when their organization sends above its fair rate ({@link Lanes})
      */
     void accept(
-            List<SubmitMessage> batch, Set<UUID> countedByApi, BiConsumer<SubmitMessage, RuntimeException> refused) {
+            List<SubmitMessage> batch,
+            Set<UUID> countedByApi,
+            Lane lane,
+            BiConsumer<SubmitMessage, RuntimeException> refused) {
         if (batch.isEmpty()) {
             return;
         }
@@ -137,11 +149,37 @@ class MessageIntake {
         // QUEUED happened when the commands were handed over, not when we got round to writing it:
         // a dispatcher may have sent (and reported) before this batch's confirms all arrived.
         Instant queuedAt = clock.instant();
-        publisher.publishAll(commands);
+        publishOnLanes(commands, lane);
         queued.increment(commands.size());
         // The commands are out: failing now would redeliver the batch and send these emails twice,
         // so a database that is away (deadlock, lost connection, outage) is waited out right here.
         OperatorFailures.pauseOnFailure(() -> recordQueued(attempts, queuedAt));
+    }
+
+    /**
+     * Publishes dispatch commands: on the bulk lane when they came on it, else per organization by its rate
+     * as this operator queues it. Also the releaser's way to queue.
+     */
+    void publishOnLanes(List<DispatchCommand> commands, Lane lane) {
+        if (lane == Lane.BULK) {
+            publisher.publishAll(commands, Lane.BULK);
+            return;
+        }
+        Map<String, List<DispatchCommand>> byOrganization = new LinkedHashMap<>();
+        commands.forEach(c -> byOrganization
+                .computeIfAbsent(String.valueOf(c.organizationId()), o -> new ArrayList<>())
+                .add(c));
+        List<DispatchCommand> prompt = new ArrayList<>();
+        List<DispatchCommand> bulk = new ArrayList<>();
+        byOrganization.forEach(
+                (org, list) -> (rates.laneFor(org, list.size()) == Lane.BULK ? bulk : prompt).addAll(list));
+        // Prompt first: they are the ones someone waits for.
+        if (!prompt.isEmpty()) {
+            publisher.publishAll(prompt, Lane.PROMPT);
+        }
+        if (!bulk.isEmpty()) {
+            publisher.publishAll(bulk, Lane.BULK);
+        }
     }
 
     /** Counts what the API did not, for the organizations that have limits; the holds of those over them. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.SignedInClient;
+import dev.mailroom.server.support.TestOrganizations;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,6 +47,7 @@ import tools.jackson.databind.JsonNode;
  *   <li>Accounts: an API process without the operator (its main pool read-only) creates people and keys;
  *       a browser signed in on one process is signed in on the other (sessions in the database, no sticky
  *       sessions); a key revoked on one process stops working on the other within seconds.
+ *   <li>Send limits: an organization's limit holds over both APIs together (one count in the database).
  * </ul>
  *
  * <p>Runs only with {@code MAILROOM_IT_EXTERNAL=true} and {@code SPRING_RABBITMQ_*} / {@code
@@ -97,8 +99,11 @@ class TwoApiProcessesIT {
                 List.of("--mailroom.public-url=http://127.0.0.1:" + api1Port),
                 ChildMailroom.freePort());
         awaitHealthy(worker);
-        api1 = start("api-1", "api,webhooks", List.of("--mailroom.api.bootstrap-key=" + API_KEY), api1Port);
-        api2 = start("api-2", "api", List.of("--mailroom.api.bootstrap-key=" + API_KEY), ChildMailroom.freePort());
+        List<String> keys = List.of(
+                "--mailroom.api.bootstrap-key=" + API_KEY,
+                "--mailroom.api.platform-key=" + ApiClient.TEST_PLATFORM_KEY);
+        api1 = start("api-1", "api,webhooks", keys, api1Port);
+        api2 = start("api-2", "api", keys, ChildMailroom.freePort());
         awaitHealthy(api1);
         awaitHealthy(api2);
     }
@@ -245,6 +250,84 @@ class TwoApiProcessesIT {
     private static String email(String to, String subject) {
         return "{\"from\":{\"email\":\"app@example.com\"},\"to\":[{\"email\":\"" + to + "\"}],\"subject\":\"" + subject
                 + "\",\"text\":\"Hello\"}";
+    }
+
+    @Test
+    void aLimitOf1000AMinuteHoldsOverBothApiProcessesTogether() throws Exception {
+        assumeExternal();
+        TestOrganizations.Organization org = TestOrganizations.create(api1.port(), "limits-it-", "send");
+        ApiClient.Response set =
+                new ApiClient(api1.port()).put("/api/v1/organizations/" + org.id() + "/limits", "{\"perMinute\":1000}");
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        int submissions = 5000;
+        String body = email("limited@example.org", "Within the limit");
+
+        List<Long> acceptedAt = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        long started = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < submissions; i++) {
+                ChildMailroom api = i % 2 == 0 ? api1 : api2;
+                sent.add(pool.submit(() -> {
+                    HttpResponse<String> answer = http.send(
+                            HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/messages"))
+                                    .header("Authorization", "Bearer " + org.key())
+                                    .header("Content-Type", "application/json")
+                                    .timeout(Duration.ofSeconds(30))
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (answer.statusCode() == 202) {
+                        acceptedAt.add(System.nanoTime());
+                    } else {
+                        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(429);
+                        refused.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : sent) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(acceptedAt.size() + refused.get()).isEqualTo(submissions);
+        // In any minute, never more than the limit (1% slack), whatever the machine's speed; and when all
+        // 5,000 went within one minute, the limit was used up (the counted window is up to 1 s longer).
+        List<Long> sorted = acceptedAt.stream().sorted().toList();
+        for (int i = 0; i < sorted.size(); i++) {
+            long windowEnd = sorted.get(i) + Duration.ofSeconds(60).toNanos();
+            int inWindow = 0;
+            for (int j = i; j < sorted.size() && sorted.get(j) < windowEnd; j++) {
+                inWindow++;
+            }
+            assertThat(inWindow)
+                    .as("accepted within a minute from the %d-th", i)
+                    .isLessThanOrEqualTo(1010);
+        }
+        if (took.compareTo(Duration.ofSeconds(59)) < 0) {
+            assertThat(acceptedAt).as("accepted in %s", took).hasSizeBetween(990, 1010);
+        }
+        try (Connection db = openDatabase()) {
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> countOf(db, org.id()) == acceptedAt.size());
+        }
+    }
+
+    private static long countOf(Connection db, String organization) throws SQLException {
+        try (var statement = db.prepareStatement("SELECT COUNT(*) FROM messages WHERE organization_id = ?")) {
+            statement.setString(1, organization);
+            try (var rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     @Test
