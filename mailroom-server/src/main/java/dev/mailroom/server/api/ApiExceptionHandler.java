@@ -145,6 +145,22 @@ class ApiExceptionHandler {
         return problem;
     }
 
+    @ExceptionHandler(SubmissionRefusedException.class)
+    ProblemDetail refused(SubmissionRefusedException e) {
+        SubmissionOutcome outcome = e.outcome();
+        ProblemDetail problem =
+                ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(outcome.status()), outcome.detail());
+        problem.setTitle(outcome.title());
+        if (!outcome.errors().isEmpty()) {
+            problem.setProperty(
+                    "errors",
+                    outcome.errors().stream()
+                            .map(v -> Map.of("field", v.field(), "message", v.message()))
+                            .toList());
+        }
+        return problem;
+    }
+
     @ExceptionHandler(PublishFailedException.class)
     ProblemDetail unavailable(PublishFailedException e) {
         log.warn("Submission not accepted: {}", e.getMessage());

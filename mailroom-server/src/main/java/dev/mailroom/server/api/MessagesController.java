@@ -1,13 +1,10 @@
 package dev.mailroom.server.api;
 
 import dev.mailroom.contracts.CancelMessage;
-import dev.mailroom.contracts.EmailRules;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
-import dev.mailroom.server.EnabledProviders;
-import dev.mailroom.server.InputLimits;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.api.MessageViews.MessageDetail;
 import dev.mailroom.server.api.MessageViews.Page;
@@ -43,24 +40,21 @@ class MessagesController {
 
     private final SubmissionPublisher submissions;
     private final MessageQueries queries;
-    private final EnabledProviders providers;
+    private final SubmissionRules rules;
     private final Clock clock;
-    private final InputLimits limits;
     private final IdempotencyKeys idempotencyKeys;
 
     MessagesController(
             SubmissionPublisher submissions,
             MessageQueries queries,
-            EnabledProviders providers,
+            SubmissionRules rules,
             Clock clock,
-            InputLimits limits,
             IdempotencyKeys idempotencyKeys) {
         this.idempotencyKeys = idempotencyKeys;
         this.submissions = submissions;
-        this.providers = providers;
+        this.rules = rules;
         this.queries = queries;
         this.clock = clock;
-        this.limits = limits;
     }
 
     @PostMapping
@@ -69,27 +63,25 @@ class MessagesController {
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestBody SubmissionRequest request) {
         Instant now = clock.instant();
-        List<Violation> problems = new ArrayList<>(EmailRules.check(request.email()));
-        // A past sendAt means now; a far one (or one no database can store) is refused here, not in a batch.
-        problems.addAll(EmailRules.checkSendAt(request.sendAt(), now, limits.maxScheduleAhead()));
-        String providerProblem = request.provider() == null ? null : providers.problemWith(request.provider());
-        if (providerProblem != null) {
-            problems.add(new Violation("provider", providerProblem));
-        }
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-            problems.add(new Violation("Idempotency-Key", "must be 1-255 characters"));
+        List<Violation> problems = new ArrayList<>(rules.check(request, now));
+        Violation keyProblem =
+                SubmissionRules.idempotencyKeyProblem(idempotencyKey, SubmissionRules.MAX_IDEMPOTENCY_KEY);
+        if (keyProblem != null) {
+            problems.add(keyProblem);
         }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(InvalidRequestException.INVALID_EMAIL, problems);
         }
         if (idempotencyKey == null) {
-            return submitted(submit(new SubmitMessage(
-                    UUID.randomUUID(),
-                    caller.organizationId(),
-                    now,
-                    request.email(),
-                    request.sendAt(),
-                    request.provider())));
+            return submitted(submit(
+                    caller,
+                    new SubmitMessage(
+                            UUID.randomUUID(),
+                            caller.organizationId(),
+                            now,
+                            request.email(),
+                            request.sendAt(),
+                            request.provider())));
         }
         // Within its window the key names one message: the same request answers it as it is now (and is not
         // published again), another request is 409. See IdempotencyKeys.
@@ -102,19 +94,25 @@ class MessagesController {
                     .header(IDEMPOTENT_REPLAYED, "true")
                     .body(new Submitted(replay.messageId(), replay.status(), "/api/v1/messages/" + replay.messageId()));
         }
-        return submitted(submit(new SubmitMessage(
-                decision.messageId(),
-                caller.organizationId(),
-                now,
-                request.email(),
-                request.sendAt(),
-                request.provider(),
-                idempotencyKey,
-                requestHash)));
+        return submitted(submit(
+                caller,
+                new SubmitMessage(
+                        decision.messageId(),
+                        caller.organizationId(),
+                        now,
+                        request.email(),
+                        request.sendAt(),
+                        request.provider(),
+                        idempotencyKey,
+                        requestHash)));
     }
 
-    private UUID submit(SubmitMessage message) {
-        submissions.submit(message);
+    private UUID submit(Caller caller, SubmitMessage message) {
+        SubmissionOutcome outcome =
+                submissions.submitAll(caller, List.of(message)).get(0);
+        if (!outcome.isAccepted()) {
+            throw new SubmissionRefusedException(outcome);
+        }
         return message.id();
     }
 

@@ -48,10 +48,25 @@ public class ConfirmedPublisher {
      * (the mailbox proof signs the message id, type and exact body bytes), and returns once it is confirmed.
      */
     public void publish(QueueMessage message, Function<OutgoingMessage, Map<String, String>> headers) {
-        OutgoingMessage wire = OutgoingMessage.of(message);
-        Map<String, Object> all = new HashMap<>(wire.headers());
-        all.putAll(headers.apply(wire));
-        send(List.of(new OutgoingMessage(wire.queue(), wire.messageId(), wire.type(), wire.body(), all)));
+        publishAll(List.of(message), headers);
+    }
+
+    /**
+     * Publishes every message under its own envelope, each with headers computed from what goes on its
+     * wire (as {@link #publish(QueueMessage, Function)}), and returns once all are confirmed.
+     *
+     * @throws PublishFailedException if any was not confirmed (see {@link #publishAll(List)})
+     */
+    public void publishAll(
+            List<? extends QueueMessage> messages, Function<OutgoingMessage, Map<String, String>> headers) {
+        List<OutgoingMessage> wires = new ArrayList<>(messages.size());
+        for (QueueMessage message : messages) {
+            OutgoingMessage wire = OutgoingMessage.of(message);
+            Map<String, Object> all = new HashMap<>(wire.headers());
+            all.putAll(headers.apply(wire));
+            wires.add(new OutgoingMessage(wire.queue(), wire.messageId(), wire.type(), wire.body(), all));
+        }
+        send(wires);
     }
 
     /**

@@ -115,6 +115,7 @@ class OrganizationIsolationTest {
         expected.put(new Route("GET", "/api/v1/sign-in-options"), 200);
         // Creating in their own organization, with an empty body: refused as invalid, nothing made.
         expected.put(new Route("POST", "/api/v1/messages"), 422);
+        expected.put(new Route("POST", "/api/v1/messages/batch"), 422);
         expected.put(new Route("POST", "/api/v1/users"), 422);
         expected.put(new Route("POST", "/api/v1/keys"), 422);
         expected.put(new Route("PUT", "/api/v1/session/organization"), 422);
