@@ -16,6 +16,7 @@ import dev.mailroom.contracts.Violation;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -146,6 +147,45 @@ public final class MailroomClient implements AutoCloseable {
     }
 
     /**
+     * Submits several emails to be sent now with the default provider: all are published, then the broker's
+     * confirms of all are awaited; returns their ids in the order of {@code emails}. Every email is checked
+     * first: if one breaks a rule, {@link InvalidEmailException} names it ({@code [index].field}) and
+     * nothing is published. If the broker does not confirm one of them, an {@link IOException} says so and
+     * the others may have been taken (each is its own message, recorded at most once).
+     */
+    public List<UUID> submitAll(List<Email> emails) throws IOException {
+        Instant now = Instant.now();
+        List<SubmitMessage> messages = new ArrayList<>(emails.size());
+        List<Violation> problems = new ArrayList<>();
+        for (int i = 0; i < emails.size(); i++) {
+            if (emails.get(i) == null) {
+                problems.add(new Violation("[" + i + "]", "must be an email, not null"));
+                continue;
+            }
+            SubmitMessage message = new SubmitMessage(UUID.randomUUID(), null, now, emails.get(i), null, null);
+            for (Violation v : EmailRules.check(message, now, maxScheduleAhead)) {
+                problems.add(new Violation("[" + i + "]." + v.field(), v.message()));
+            }
+            messages.add(message);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidEmailException(problems);
+        }
+        // Published one after another without waiting, so the confirms of the whole list arrive together.
+        List<CompletableFuture<UUID>> confirms = new ArrayList<>(messages.size());
+        for (SubmitMessage message : messages) {
+            confirms.add(publish(message));
+        }
+        // One deadline for the whole list, not one per email.
+        long deadline = System.nanoTime() + DEFAULT_TIMEOUT.toNanos();
+        List<UUID> ids = new ArrayList<>(confirms.size());
+        for (CompletableFuture<UUID> confirm : confirms) {
+            ids.add(await(confirm, Math.max(0, deadline - System.nanoTime())));
+        }
+        return ids;
+    }
+
+    /**
      * Publishes without waiting; the future completes with the message id when the broker
      * confirms, or exceptionally when it refuses, returns it as unroutable, or the channel closes.
      * Invalid emails, and a {@code sendAt} beyond the schedule horizon, are refused at once with
@@ -161,6 +201,12 @@ public final class MailroomClient implements AutoCloseable {
         if (!problems.isEmpty()) {
             return CompletableFuture.failedFuture(new InvalidEmailException(problems));
         }
+        return publish(message);
+    }
+
+    /** Publishes a checked submission; the future completes with its id once the broker confirmed it. */
+    private CompletableFuture<UUID> publish(SubmitMessage message) {
+        UUID id = message.id();
         byte[] body = ContractJson.write(message);
         // Queue, type and message_id as the contract declares them for a submission (its envelope).
         Envelope<SubmitMessage> envelope = message.envelope();
@@ -237,8 +283,12 @@ public final class MailroomClient implements AutoCloseable {
     }
 
     private static UUID await(CompletableFuture<UUID> future) throws IOException {
+        return await(future, DEFAULT_TIMEOUT.toNanos());
+    }
+
+    private static UUID await(CompletableFuture<UUID> future, long timeoutNanos) throws IOException {
         try {
-            return future.get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the broker's confirm", e);

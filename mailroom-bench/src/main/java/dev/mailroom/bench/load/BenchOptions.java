@@ -53,7 +53,8 @@ record BenchOptions(
         int ingestConcurrency,
         String label,
         int organizations,
-        List<String> orgKeys) {
+        List<String> orgKeys,
+        int restBatch) {
 
     /** Where the Mailroom under test comes from. */
     enum Setup {
@@ -165,6 +166,8 @@ record BenchOptions(
               --body-bytes N             text size of each email (default 1000)
               --max-backlog N            for --rate max: emails submitted but not yet sent, at most (default 5000)
               --rest-concurrency N       requests in flight for --submit rest (default 32)
+              --rest-batch N             emails per request for --submit rest (default 1: one POST /api/v1/messages
+                                         each); N > 1: POST /api/v1/messages/batch with up to N (at most 500)
               --ingest-concurrency N     webhook calls in flight for --mode ingest (default 8)
               --results DIR              default mailroom-bench/results
             """;
@@ -231,7 +234,8 @@ record BenchOptions(
                 (int) r.number("ingest-concurrency", 8),
                 r.text("label", ""),
                 organizations(r, setup),
-                r.all("org-key"));
+                r.all("org-key"),
+                (int) r.number("rest-batch", 1));
         r.rejectUnknown();
         options.check();
         return options;
@@ -250,6 +254,10 @@ record BenchOptions(
     }
 
     private void check() {
+        if (restBatch < 1 || restBatch > 500) {
+            throw new IllegalArgumentException(
+                    "--rest-batch must be 1..500 (a batch request takes at most 500 emails)");
+        }
         if (organizations < 1 || organizations > MAX_ORGANIZATIONS) {
             throw new IllegalArgumentException("--organizations must be 1.." + MAX_ORGANIZATIONS);
         }

@@ -352,7 +352,7 @@ final class BenchRun {
 
     private Submitter submitter(MailroomUnderTest mailroom) throws IOException {
         if (o.submitVia() == BenchOptions.SubmitVia.REST) {
-            return new RestSubmitter(mailroom.apiUrl, mailroom.submitKeys, o.restConcurrency());
+            return new RestSubmitter(mailroom.apiUrl, mailroom.submitKeys, o.restConcurrency(), o.restBatch());
         }
         // Unconfirmed publishes over the clients' channels (one client per organization's key); enough to hide the
         // confirm round trip.

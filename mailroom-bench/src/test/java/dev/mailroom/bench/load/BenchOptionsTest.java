@@ -154,4 +154,16 @@ class BenchOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--org-key");
     }
+
+    @Test
+    void restSubmissionsAreSingleUnlessABatchSizeOfAtMost500IsGiven() {
+        assertThat(BenchOptions.parse(new String[0]).restBatch()).isEqualTo(1);
+        assertThat(BenchOptions.parse(new String[] {"--submit", "rest", "--rest-batch", "100"})
+                        .restBatch())
+                .isEqualTo(100);
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--rest-batch", "501"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--rest-batch");
+        assertThat(BenchOptions.USAGE).contains("--rest-batch");
+    }
 }

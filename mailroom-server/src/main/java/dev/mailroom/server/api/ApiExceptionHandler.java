@@ -150,7 +150,7 @@ class ApiExceptionHandler {
         dev.mailroom.server.accounts.SendAllowance.Grant grant = e.grant();
         java.time.Instant now = java.time.Instant.now();
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, e.getMessage());
-        problem.setTitle("Send limit reached");
+        problem.setTitle(SendLimitReachedException.TITLE);
         problem.setProperty("limit", grant.refusedBy().window().value());
         problem.setProperty("allowed", grant.refusedBy().limit());
         problem.setProperty("plan", grant.usage().plan());
@@ -171,6 +171,22 @@ class ApiExceptionHandler {
                 .headers(headers)
                 .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
+    }
+
+    @ExceptionHandler(SubmissionRefusedException.class)
+    ProblemDetail refused(SubmissionRefusedException e) {
+        SubmissionOutcome outcome = e.outcome();
+        ProblemDetail problem =
+                ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(outcome.status()), outcome.detail());
+        problem.setTitle(outcome.title());
+        if (!outcome.errors().isEmpty()) {
+            problem.setProperty(
+                    "errors",
+                    outcome.errors().stream()
+                            .map(v -> Map.of("field", v.field(), "message", v.message()))
+                            .toList());
+        }
+        return problem;
     }
 
     @ExceptionHandler(PublishFailedException.class)

@@ -1,13 +1,10 @@
 package dev.mailroom.server.api;
 
 import dev.mailroom.contracts.CancelMessage;
-import dev.mailroom.contracts.EmailRules;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
-import dev.mailroom.server.EnabledProviders;
-import dev.mailroom.server.InputLimits;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.accounts.SendAllowance;
 import dev.mailroom.server.api.MessageViews.MessageDetail;
@@ -44,27 +41,21 @@ class MessagesController {
 
     private final SubmissionPublisher submissions;
     private final MessageQueries queries;
-    private final EnabledProviders providers;
+    private final SubmissionRules rules;
     private final Clock clock;
-    private final InputLimits limits;
     private final IdempotencyKeys idempotencyKeys;
-    private final SendAllowance allowance;
 
     MessagesController(
             SubmissionPublisher submissions,
             MessageQueries queries,
-            EnabledProviders providers,
+            SubmissionRules rules,
             Clock clock,
-            InputLimits limits,
-            IdempotencyKeys idempotencyKeys,
-            SendAllowance allowance) {
+            IdempotencyKeys idempotencyKeys) {
         this.idempotencyKeys = idempotencyKeys;
-        this.allowance = allowance;
         this.submissions = submissions;
-        this.providers = providers;
+        this.rules = rules;
         this.queries = queries;
         this.clock = clock;
-        this.limits = limits;
     }
 
     @PostMapping
@@ -73,15 +64,11 @@ class MessagesController {
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestBody SubmissionRequest request) {
         Instant now = clock.instant();
-        List<Violation> problems = new ArrayList<>(EmailRules.check(request.email()));
-        // A past sendAt means now; a far one (or one no database can store) is refused here, not in a batch.
-        problems.addAll(EmailRules.checkSendAt(request.sendAt(), now, limits.maxScheduleAhead()));
-        String providerProblem = request.provider() == null ? null : providers.problemWith(request.provider());
-        if (providerProblem != null) {
-            problems.add(new Violation("provider", providerProblem));
-        }
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-            problems.add(new Violation("Idempotency-Key", "must be 1-255 characters"));
+        List<Violation> problems = new ArrayList<>(rules.check(request, now));
+        Violation keyProblem =
+                SubmissionRules.idempotencyKeyProblem(idempotencyKey, SubmissionRules.MAX_IDEMPOTENCY_KEY);
+        if (keyProblem != null) {
+            problems.add(keyProblem);
         }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(InvalidRequestException.INVALID_EMAIL, problems);
@@ -123,14 +110,17 @@ class MessagesController {
 
     private record Taken(UUID id, SendAllowance.Usage usage) {}
 
-    /** Counts the submission against its organization's send limits (429 when over), then publishes it. */
+    /** Hands the submission in (send limits: 429 when over), the way a batch's items are. */
     private Taken submit(Caller caller, SubmitMessage message) {
-        SendAllowance.Grant grant = allowance.take(caller.organizationId(), 1);
-        if (!grant.all()) {
-            throw new SendLimitReachedException(grant);
+        SubmissionPublisher.Submissions submitted = submissions.submitAll(caller, List.of(message));
+        SubmissionOutcome outcome = submitted.outcomes().get(0);
+        if (outcome.status() == 429) {
+            throw new SendLimitReachedException(submitted.grant());
         }
-        submissions.submit(message);
-        return new Taken(message.id(), grant.usage());
+        if (!outcome.isAccepted()) {
+            throw new SubmissionRefusedException(outcome);
+        }
+        return new Taken(message.id(), submitted.grant().usage());
     }
 
     private ResponseEntity<Submitted> submitted(Taken taken) {

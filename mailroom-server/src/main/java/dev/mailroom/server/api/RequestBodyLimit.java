@@ -30,16 +30,29 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * stream that counts, and fails as soon as one byte more than the limit arrives. Nothing ever
  * holds more than the limit, whatever reads the body (Jackson, a form parser, a controller).
  *
+ * <p>A batch of emails ({@code POST /api/v1/messages/batch}) has its own, larger limit,
+ * {@code mailroom.limits.max-batch-body}, only when its path is spelled plainly (the request URI and
+ * the servlet path both are that path): any other spelling gets the ordinary limit.
+ *
  * <p>Runs before authentication and for every path spelling: the limit protects the server's
  * memory, so it does not wait to know the caller or the handler.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
 class RequestBodyLimit extends OncePerRequestFilter {
-    private final long maxBytes;
+    private final long maxRequestBytes;
+    private final long maxBatchBytes;
 
     RequestBodyLimit(InputLimits limits) {
-        this.maxBytes = limits.maxRequestBody().toBytes();
+        this.maxRequestBytes = limits.maxRequestBody().toBytes();
+        this.maxBatchBytes = limits.maxBatchBody().toBytes();
+    }
+
+    private long limitOf(HttpServletRequest request) {
+        boolean batch = "POST".equals(request.getMethod())
+                && MessageBatchController.PATH.equals(request.getRequestURI())
+                && MessageBatchController.PATH.equals(request.getServletPath());
+        return batch ? maxBatchBytes : maxRequestBytes;
     }
 
     /**
@@ -55,9 +68,10 @@ class RequestBodyLimit extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long maxBytes = limitOf(request);
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
-            refuse(response);
+            refuse(response, maxBytes);
             return;
         }
         // A declared length is enforced by the server itself; only an undeclared one needs counting.
@@ -70,7 +84,7 @@ class RequestBodyLimit extends OncePerRequestFilter {
                 throw e;
             }
             response.reset();
-            refuse(response);
+            refuse(response, maxBytes);
         }
     }
 
@@ -79,7 +93,7 @@ class RequestBodyLimit extends OncePerRequestFilter {
      * before it drops the rest of the body (Tomcat closes the connection after a 413), so a client
      * still sending reads a complete answer.
      */
-    private void refuse(HttpServletResponse response) throws IOException {
+    private static void refuse(HttpServletResponse response, long maxBytes) throws IOException {
         ProblemResponses.write(response, 413, TooLarge.detail(maxBytes));
     }
 

@@ -37,11 +37,29 @@ class RequestJson {
                 .build();
     }
 
+    /**
+     * A batch ({@code MessageBatchController}) is read by a mapper of its own: up to
+     * {@code mailroom.limits.max-batch-body} long, and with room for as many tokens as 50 single requests
+     * at their limit (500 ordinary emails use a small part of that); the other limits are a single request's.
+     */
+    static StreamReadConstraints batchConstraints(InputLimits limits) {
+        return constraints(limits)
+                .rebuild()
+                .maxDocumentLength(limits.maxBatchBody().toBytes())
+                .maxTokenCount(5_000_000)
+                .build();
+    }
+
     @Bean
     @Scope("prototype")
     JsonMapper.Builder constrainedJsonMapperBuilder(List<JsonMapperBuilderCustomizer> customizers, InputLimits limits) {
+        return builder(customizers, constraints(limits));
+    }
+
+    /** A mapper builder as Spring Boot's (every customizer applied, in order) over a factory with these limits. */
+    static JsonMapper.Builder builder(List<JsonMapperBuilderCustomizer> customizers, StreamReadConstraints limits) {
         JsonMapper.Builder builder = JsonMapper.builder(
-                JsonFactory.builder().streamReadConstraints(constraints(limits)).build());
+                JsonFactory.builder().streamReadConstraints(limits).build());
         customizers.forEach(customizer -> customizer.customize(builder));
         return builder;
     }

@@ -4,6 +4,8 @@ import dev.mailroom.server.accounts.SendAllowance;
 
 /** A submission its organization's send limits do not allow now (429, with when it may try again). */
 class SendLimitReachedException extends RuntimeException {
+    static final String TITLE = "Send limit reached";
+
     private final transient SendAllowance.Grant grant;
 
     SendLimitReachedException(SendAllowance.Grant grant) {

@@ -48,16 +48,37 @@ public class ConfirmedPublisher {
      * (the mailbox proof signs the message id, type and exact body bytes), and returns once it is confirmed.
      */
     public void publish(QueueMessage message, Function<OutgoingMessage, Map<String, String>> headers) {
-        publish(message, headers, Lane.PROMPT);
+        publishAll(List.of(message), headers, Lane.PROMPT);
     }
 
     /** As {@link #publish(QueueMessage, Function)}, on the given lane of the message's queue. */
     public void publish(QueueMessage message, Function<OutgoingMessage, Map<String, String>> headers, Lane lane) {
-        OutgoingMessage wire = OutgoingMessage.of(message);
-        Map<String, Object> all = new HashMap<>(wire.headers());
-        all.putAll(headers.apply(wire));
-        OutgoingMessage signed = new OutgoingMessage(wire.queue(), wire.messageId(), wire.type(), wire.body(), all);
-        send(List.of(lane == Lane.BULK ? signed.onBulkLane() : signed));
+        publishAll(List.of(message), headers, lane);
+    }
+
+    /**
+     * Publishes every message under its own envelope, each with headers computed from what goes on its
+     * wire (as {@link #publish(QueueMessage, Function)}), and returns once all are confirmed.
+     *
+     * @throws PublishFailedException if any was not confirmed (see {@link #publishAll(List)})
+     */
+    public void publishAll(
+            List<? extends QueueMessage> messages, Function<OutgoingMessage, Map<String, String>> headers) {
+        publishAll(messages, headers, Lane.PROMPT);
+    }
+
+    /** As {@link #publishAll(List, Function)}, on the given lane of each message's queue. */
+    public void publishAll(
+            List<? extends QueueMessage> messages, Function<OutgoingMessage, Map<String, String>> headers, Lane lane) {
+        List<OutgoingMessage> wires = new ArrayList<>(messages.size());
+        for (QueueMessage message : messages) {
+            OutgoingMessage wire = OutgoingMessage.of(message);
+            Map<String, Object> all = new HashMap<>(wire.headers());
+            all.putAll(headers.apply(wire));
+            OutgoingMessage signed = new OutgoingMessage(wire.queue(), wire.messageId(), wire.type(), wire.body(), all);
+            wires.add(lane == Lane.BULK ? signed.onBulkLane() : signed);
+        }
+        send(wires);
     }
 
     /** Publishes every message on the given lane of its queue and returns once all are confirmed. */

@@ -109,12 +109,14 @@ class OrganizationIsolationTest {
         expected.put(new Route("GET", "/api/v1/users"), 200);
         expected.put(new Route("GET", "/api/v1/keys"), 200);
         expected.put(new Route("GET", "/api/v1/organization"), 200);
+        expected.put(new Route("GET", "/api/v1/usage"), 200);
         expected.put(new Route("GET", "/api/v1/session"), 200);
         // Not about an organization's data.
         expected.put(new Route("GET", "/api/v1/settings"), 200);
         expected.put(new Route("GET", "/api/v1/sign-in-options"), 200);
         // Creating in their own organization, with an empty body: refused as invalid, nothing made.
         expected.put(new Route("POST", "/api/v1/messages"), 422);
+        expected.put(new Route("POST", "/api/v1/messages/batch"), 422);
         expected.put(new Route("POST", "/api/v1/users"), 422);
         expected.put(new Route("POST", "/api/v1/keys"), 422);
         expected.put(new Route("PUT", "/api/v1/session/organization"), 422);
@@ -129,6 +131,9 @@ class OrganizationIsolationTest {
                 "GET /api/v1/organizations",
                 "POST /api/v1/organizations",
                 "GET /api/v1/organizations/{id}",
+                "GET /api/v1/organizations/{id}/usage",
+                "PUT /api/v1/organizations/{id}/limits",
+                "GET /api/v1/platform/plans",
                 "GET /api/v1/platform/keys",
                 "POST /api/v1/platform/keys",
                 "POST /api/v1/platform/keys/{id}/revoke")) {

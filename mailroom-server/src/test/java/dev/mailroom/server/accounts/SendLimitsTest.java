@@ -81,6 +81,34 @@ class SendLimitsTest {
     }
 
     @Test
+    void aBatchOverTheLimitIsAcceptedUpToItAndItsOtherItemsAre429() {
+        TestOrganizations.Organization org = TestOrganizations.create(port, "limits-batch-", "send", "read");
+        ApiClient.Response set =
+                new ApiClient(port).put("/api/v1/organizations/" + org.id() + "/limits", "{\"perHour\":3}");
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        StringBuilder items = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            items.append(i == 0 ? "" : ",").append(ApiClient.email("batch-" + i + "@example.org"));
+        }
+
+        ApiClient.Response answer =
+                new ApiClient(port).as(org.key()).post("/api/v1/messages/batch", "{\"messages\":[" + items + "]}");
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(207);
+        assertThat(answer.json().path("accepted").asInt()).isEqualTo(3);
+        JsonNode results = answer.json().path("results");
+        for (int i = 0; i < 5; i++) {
+            assertThat(results.get(i).path("status").asInt()).isEqualTo(i < 3 ? 202 : 429);
+        }
+        assertThat(results.get(4).path("title").asString()).isEqualTo("Send limit reached");
+        assertThat(results.get(4).path("errors").get(0).path("field").asString())
+                .isEqualTo("limit");
+        assertThat(answer.headers().get("RateLimit").get(0)).startsWith("\"per-hour\";r=0;t=");
+        assertThat(answer.headers()).containsKey("Retry-After");
+        await().atMost(Duration.ofSeconds(20)).until(() -> messagesOf(org.id()) == 3);
+    }
+
+    @Test
     void anOrganizationsOwnLimitOverridesItsPlanAndIsSetOnlyByThePlatform() {
         TestOrganizations.Organization org = TestOrganizations.create(port, "limits-own-", "send", "read", "admin");
         ApiClient platform = new ApiClient(port);

@@ -78,6 +78,7 @@ class RouteAuthorizationTest {
                 .extracting(Route::path)
                 .contains(
                         "/api/v1/messages",
+                        "/api/v1/messages/batch",
                         "/api/v1/messages/" + SOME_ID + "/cancel",
                         "/api/v1/members",
                         "/api/v1/settings",
