@@ -64,6 +64,7 @@ public record BenchReport(
      * @param bConfirmed             B's emails the API answered 202 for
      * @param bDispatched            of those, with a DISPATCHED activity
      * @param bBehindScheduleMaxMillis how late B's latest request started against its schedule
+     * @param bAnswered              B's submit -> the API's 202 (after the broker's confirm): time spent being admitted
      * @param bLatency               B's submit -> DISPATCHED (provider answered)
      * @param bLatencyRecorded       B's submit -> DISPATCHED recorded by the operator
      * @param bDistribution          B's submit -> DISPATCHED (provider answered) by range
@@ -80,6 +81,7 @@ public record BenchReport(
             long bSubmitFailures,
             String bLastSubmitFailure,
             long bBehindScheduleMaxMillis,
+            Latency bAnswered,
             Latency bLatency,
             Latency bLatencyRecorded,
             List<Bucket> bDistribution,

@@ -336,6 +336,7 @@ public final class MarkdownReport {
                 List.of(
                                 f.bLatency(),
                                 f.bLatencyRecorded(),
+                                f.bAnswered(),
                                 f.withB().aLatency(),
                                 f.alone().aLatency())
                         .stream()

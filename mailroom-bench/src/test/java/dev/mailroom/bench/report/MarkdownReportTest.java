@@ -123,6 +123,7 @@ class MarkdownReportTest {
                 0,
                 null,
                 12,
+                new BenchReport.Latency("B: submit -> API answered 202 (client side)", 150, 5, 9, 12, 30),
                 b,
                 b,
                 List.of(new BenchReport.Bucket("< 100 ms", 3), new BenchReport.Bucket(">= 30 s", 147)),
@@ -139,6 +140,7 @@ class MarkdownReportTest {
                 .contains("A's throughput with B is 93% of A alone's")
                 .contains(
                         "| B: submit -> DISPATCHED (provider answered) | 150 | 41000.0 | 47000.0 | 48000.0 | 48500.0 |")
+                .contains("| B: submit -> API answered 202 (client side) | 150 | 5.0 | 9.0 | 12.0 | 30.0 |")
                 .contains("| >= 30 s | 147 |");
         assertThat(SvgChart.render(r)).contains("B's submit -&gt; DISPATCHED").doesNotContain("Webhook events");
     }
