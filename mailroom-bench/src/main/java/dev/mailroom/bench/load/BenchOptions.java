@@ -119,9 +119,10 @@ record BenchOptions(
               --mode pipeline|ingest|fairness|quota
                                          pipeline: emails through every step (default); ingest: webhook batches only;
                                          fairness: organization A submits --count emails through the mailbox as fast as
-                                         it can while organization B submits --fair-rate emails/s through REST, one at a
-                                         time, until A's last is dispatched; then A again alone; verdicts: B's p99
-                                         submit -> DISPATCHED < 1 s, A's throughput >= 90% of A alone's, 0 lost;
+                                         it can while organization B submits --fair-rate emails/s through REST (a request
+                                         per email, on schedule) until A's last is dispatched; then A again, alone;
+                                         verdicts: B's p99 submit -> DISPATCHED < 1 s, A's throughput >= 90% of A alone's,
+                                         0 lost;
                                          quota: --count emails at --rate with a send-rate limit of --quota/s for the
                                          provider on every dispatcher; verdicts: the fake provider receives at most
                                          --quota x 1.10 sends in every wall-clock second, 0 lost, 0 FAILED

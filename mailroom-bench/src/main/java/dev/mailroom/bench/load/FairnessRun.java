@@ -13,7 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code --mode fairness} (issue 12): organization A submits {@code --count} emails through the
  * mailbox as fast as it can (only the unconfirmed publishes in flight are bounded, so A's backlog
  * waits inside Mailroom, not in the benchmark) while organization B submits {@code --fair-rate}
- * emails a second through REST, one request at a time, from A's first submit until A's last email
+ * emails a second through REST, each in a request of its own sent when due, from A's first submit until A's last email
  * is dispatched. Then, once everything is tracked, the same run with A alone. B's latency is from
  * the moment the benchmark sent its request to Mailroom's DISPATCHED activity; A's throughput is its
  * emails dispatched per second from its first submit to its last DISPATCHED.
@@ -61,7 +61,8 @@ final class FairnessRun {
         String keyA = mailroom.submitKeys.get(0);
         String keyB = mailroom.submitKeys.get(1);
         out.println("  organization A = " + BenchOrganizations.organizationId(1) + " (mailbox, as fast as it can), B = "
-                + BenchOrganizations.organizationId(2) + " (REST, " + o.fairRate() + "/s, one at a time)");
+                + BenchOrganizations.organizationId(2) + " (REST, " + o.fairRate()
+                + "/s, a request per email, on schedule)");
         List<ProcessSampler.Watched> watched = run.watched(mailroom);
         SubmissionLog warmupLog = new SubmissionLog();
         // Read by the progress thread while the runs add theirs.
@@ -79,7 +80,7 @@ final class FairnessRun {
                         queues,
                         sampler);
                 Submitter a = new AmqpSubmitter(mailroom.broker(), List.of(keyA), A_IN_FLIGHT);
-                Submitter b = new RestSubmitter(mailroom.apiUrl, List.of(keyB), 1)) {
+                Submitter b = new RestSubmitter(mailroom.apiUrl, List.of(keyB), OnSchedule.MAX_IN_FLIGHT)) {
             sampler.start();
             progress.start("warm-up");
             if (!o.warmup().isZero()) {
@@ -207,7 +208,7 @@ final class FairnessRun {
         BenchEmails bEmails = bPhase == null ? null : new BenchEmails(run.runId, bPhase, o.bodyBytes(), false);
         SubmissionLog bLog = new SubmissionLog();
         logs.add(bLog);
-        OneAtATime bSender = b == null ? null : new OneAtATime(b, bEmails, bLog, o.fairRate());
+        OnSchedule bSender = b == null ? null : new OnSchedule(b, bEmails, bLog, o.fairRate());
         if (bSender != null) {
             bSender.start();
         }
@@ -375,20 +376,24 @@ final class FairnessRun {
     }
 
     /**
-     * Organization B: one email at a time on a fixed schedule (the n-th is due at start + n/rate); a
-     * request that takes longer than the interval delays the next one, which shows as "behind
-     * schedule" rather than as a burst.
+     * Organization B: one email per request, each sent when it is due (the n-th at start + n/rate)
+     * whatever became of the ones before, so that a slow answer does not lower B's rate. Requests in
+     * flight are bounded ({@link #MAX_IN_FLIGHT}); a request that cannot start on time for that
+     * shows as "behind schedule".
      */
-    private static final class OneAtATime {
+    private static final class OnSchedule {
+        static final int MAX_IN_FLIGHT = 64;
+
         private final Submitter submitter;
         private final BenchEmails emails;
         private final SubmissionLog log;
         private final int rate;
         private final Thread thread;
+        private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
         private volatile boolean running = true;
         private volatile long behindMaxMillis;
 
-        OneAtATime(Submitter submitter, BenchEmails emails, SubmissionLog log, int rate) {
+        OnSchedule(Submitter submitter, BenchEmails emails, SubmissionLog log, int rate) {
             this.submitter = submitter;
             this.emails = emails;
             this.log = log;
@@ -403,34 +408,46 @@ final class FairnessRun {
 
         private void loop() {
             long startNanos = System.nanoTime();
-            for (long n = 0; running; n++) {
-                long due = startNanos + (long) (n * 1e9 / rate);
-                long now;
-                while (running && (now = System.nanoTime()) < due) {
-                    LockSupport.parkNanos(Math.min(due - now, 50_000_000L));
+            try {
+                for (long n = 0; running; n++) {
+                    long due = startNanos + (long) (n * 1e9 / rate);
+                    long now;
+                    while (running && (now = System.nanoTime()) < due) {
+                        LockSupport.parkNanos(Math.min(due - now, 50_000_000L));
+                    }
+                    while (running && !inFlight.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                        // All permits out: Mailroom answers slower than B submits; wait, and count it as behind.
+                    }
+                    if (!running) {
+                        return;
+                    }
+                    behindMaxMillis = Math.max(behindMaxMillis, (System.nanoTime() - due) / 1_000_000);
+                    long submittedMicros = Clocks.nowMicros();
+                    log.started.increment();
+                    try {
+                        submitter.submit(emails.nth(n)).whenComplete((id, error) -> {
+                            inFlight.release();
+                            if (error != null) {
+                                log.fail(error);
+                            } else {
+                                log.record(id, submittedMicros, Clocks.nowMicros());
+                            }
+                        });
+                    } catch (RuntimeException e) {
+                        inFlight.release();
+                        log.fail(e);
+                    }
                 }
-                if (!running) {
-                    return;
-                }
-                behindMaxMillis = Math.max(behindMaxMillis, (System.nanoTime() - due) / 1_000_000);
-                long submittedMicros = Clocks.nowMicros();
-                log.started.increment();
-                try {
-                    UUID id = submitter.submit(emails.nth(n)).get(30, TimeUnit.SECONDS);
-                    log.record(id, submittedMicros, Clocks.nowMicros());
-                } catch (InterruptedException e) {
-                    log.fail(e);
-                    return;
-                } catch (Exception e) {
-                    log.fail(e);
-                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
-        /** Stops after the request in flight; returns how late the latest request started, at most. */
+        /** Stops sending and waits (bounded) for the answers in flight; returns how late a request started, at most. */
         long stop() throws InterruptedException {
             running = false;
-            thread.join(Duration.ofSeconds(35).toMillis());
+            thread.join(Duration.ofSeconds(5).toMillis());
+            inFlight.tryAcquire(MAX_IN_FLIGHT, 35, TimeUnit.SECONDS);
             return behindMaxMillis;
         }
     }

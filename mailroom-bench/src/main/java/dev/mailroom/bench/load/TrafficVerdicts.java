@@ -24,7 +24,7 @@ final class TrafficVerdicts {
         BenchReport.Latency b = f.bLatency();
         String latency = String.format(
                 Locale.ROOT,
-                "B (%d/s over REST, one at a time): %,d of %,d confirmed dispatched; p50 %.1f, p95 %.1f, p99 %.1f, max %.1f ms"
+                "B (%d/s over REST, a request per email): %,d of %,d confirmed dispatched; p50 %.1f, p95 %.1f, p99 %.1f, max %.1f ms"
                         + " (recorded by the operator: p99 %.1f ms); A %,d emails through the mailbox",
                 f.bRatePerSecond(),
                 f.bDispatched(),

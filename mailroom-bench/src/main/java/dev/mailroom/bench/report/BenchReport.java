@@ -60,7 +60,7 @@ public record BenchReport(
      * second over REST; then A alone, back to back. DISPATCHED times are Mailroom's (the activity's
      * occurred_at: when the provider answered; and its recorded_at).
      *
-     * @param bRatePerSecond         B's schedule (one request at a time)
+     * @param bRatePerSecond         B's schedule: emails a second, each in a request of its own sent when due
      * @param bConfirmed             B's emails the API answered 202 for
      * @param bDispatched            of those, with a DISPATCHED activity
      * @param bBehindScheduleMaxMillis how late B's latest request started against its schedule

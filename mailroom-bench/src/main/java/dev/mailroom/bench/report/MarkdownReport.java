@@ -291,7 +291,7 @@ public final class MarkdownReport {
         line(String.format(
                 Locale.ROOT,
                 "Organization A (`%s`) submitted through the mailbox as fast as it could while organization B (`%s`)"
-                        + " submitted %d emails/s through REST, one request at a time, from A's first submit until A's last email was"
+                        + " submitted %d emails/s through REST, each in a request of its own sent when due, from A's first submit until A's last email was"
                         + " dispatched; then A again, alone. DISPATCHED is Mailroom's DISPATCHED activity: its `occurred_at` (when the"
                         + " provider answered) and its `recorded_at`; the submit time is the benchmark's.",
                 f.organizationA(),
@@ -323,7 +323,7 @@ public final class MarkdownReport {
         line(String.format(
                 Locale.ROOT,
                 "A's throughput with B is %s of A alone's. B: %,d emails confirmed, %,d dispatched, %d submit failures%s;"
-                        + " its requests started at most %d ms behind schedule.",
+                        + " its requests started at most %d ms behind schedule (at most 64 in flight).",
                 f.aThroughputRatio() < 0 ? "not comparable" : Math.round(100 * f.aThroughputRatio()) + "%",
                 f.bConfirmed(),
                 f.bDispatched(),
