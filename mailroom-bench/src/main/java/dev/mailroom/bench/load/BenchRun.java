@@ -693,7 +693,8 @@ final class BenchRun {
         return new BenchReport.Config(
                 o.setup().name(),
                 o.submitVia().name(),
-                o.asFastAsPossible() ? "max" : Integer.toString(o.rate()),
+                // Fairness: organization A submits as fast as it can; --rate is not used.
+                o.asFastAsPossible() || o.mode() == BenchOptions.Mode.FAIRNESS ? "max" : Integer.toString(o.rate()),
                 (int) o.duration().toSeconds(),
                 o.count(),
                 (int) o.warmup().toSeconds(),
