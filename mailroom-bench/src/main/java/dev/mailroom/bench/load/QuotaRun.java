@@ -59,13 +59,11 @@ final class QuotaRun {
             progress.start("warm-up");
             if (!o.warmup().isZero()) {
                 BenchEmails warm = new BenchEmails(run.runId, "warmup", o.bodyBytes(), false);
+                long warmCount = o.asFastAsPossible()
+                        ? Long.MAX_VALUE
+                        : (long) o.rate() * o.warmup().toSeconds();
                 new LoadGenerator(submitter, warm, warmupLog)
-                        .run(
-                                o.rate(),
-                                (long) o.rate() * o.warmup().toSeconds(),
-                                o.warmup(),
-                                o.maxBacklog(),
-                                queues::total);
+                        .run(o.rate(), warmCount, o.warmup(), o.maxBacklog(), queues::total);
                 progress.phase("settle");
                 run.awaitTracked(mailroom, queues, warm.from(), warmupLog, o.drainTimeout());
                 run.notes.add("The warm-up's sends are not counted: the seconds counted start with the measured load.");
