@@ -145,6 +145,8 @@ public final class FakeSendGrid implements AutoCloseable {
         public final LongAdder eventsScheduled = new LongAdder();
         /** Distinct events scheduled per mailroom_id, so a benchmark knows when a message is fully tracked. */
         public final Map<String, Integer> eventsScheduledPerMessage = new ConcurrentHashMap<>();
+        /** Sends received (accepted or refused) in each wall-clock second: what a provider's quota counts. */
+        public final SendsPerSecond sendsReceivedPerSecond = new SendsPerSecond();
 
         public long duplicateSends() {
             return acceptedPerMessage.values().stream().mapToLong(n -> n - 1L).sum();
@@ -248,6 +250,7 @@ public final class FakeSendGrid implements AutoCloseable {
     }
 
     private void onSend(HttpExchange exchange) throws IOException {
+        stats.sendsReceivedPerSecond.count(System.currentTimeMillis());
         try (exchange;
                 InputStream in = exchange.getRequestBody()) {
             JsonNode mail = JSON.readTree(in.readAllBytes());

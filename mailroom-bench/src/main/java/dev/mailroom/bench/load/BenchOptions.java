@@ -54,7 +54,9 @@ record BenchOptions(
         String label,
         int organizations,
         List<String> orgKeys,
-        int restBatch) {
+        int restBatch,
+        int fairRate,
+        int quota) {
 
     /** Where the Mailroom under test comes from. */
     enum Setup {
@@ -72,7 +74,11 @@ record BenchOptions(
         /** Emails through the whole pipeline, tracked to their last event. */
         PIPELINE,
         /** Signed SendGrid event batches posted to the webhook sink as fast as it answers. */
-        INGEST
+        INGEST,
+        /** Organization A floods the mailbox while organization B sends a few emails a second over REST (issue 12). */
+        FAIRNESS,
+        /** A provider send-rate limit on every dispatcher; the fake counts the sends it receives in each second. */
+        QUOTA
     }
 
     enum SubmitVia {
@@ -111,7 +117,16 @@ record BenchOptions(
             usage: java -jar mailroom-bench.jar bench [options]
 
             What to measure
-              --mode pipeline|ingest     pipeline: emails through every step (default); ingest: webhook batches only
+              --mode pipeline|ingest|fairness|quota
+                                         pipeline: emails through every step (default); ingest: webhook batches only;
+                                         fairness: organization A submits --count emails through the mailbox as fast as
+                                         it can while organization B submits --fair-rate emails/s through REST (a request
+                                         per email, on schedule) until A's last is dispatched; then A again, alone;
+                                         verdicts: B's p99 submit -> DISPATCHED < 1 s, A's throughput >= 90% of A alone's,
+                                         0 lost;
+                                         quota: --count emails at --rate with a send-rate limit of --quota/s for the
+                                         provider on every dispatcher; verdicts: the fake provider receives at most
+                                         --quota x 1.10 sends in every wall-clock second, 0 lost, 0 FAILED
               --setup split|single|embedded|running
                                          split: operator(s), dispatcher(s), api+webhooks as separate JVMs on RabbitMQ +
                                          PostgreSQL (default); single: one JVM, all roles, on RabbitMQ + PostgreSQL;
@@ -126,6 +141,12 @@ record BenchOptions(
               --ceiling-seconds S        length of each infrastructure-ceiling loop (default 10; 0 = skip)
               --profile                  record a JFR profile of every Mailroom process; hot methods in the report
               --label TEXT               a note for the report
+              --fair-rate N              fairness: organization B's emails/s (default 5); --count is A's (default 100,000;
+                                         --rate is not used: A submits with up to 2,000 unconfirmed in flight)
+              --quota N                  quota: mailroom.dispatcher.rate-limits.sendgrid on every dispatcher (default 50);
+                                         defaults for this mode: --count 3000, --dispatchers 3
+              Fairness and quota skip the ceilings (--ceiling-seconds 0), default to --duration 600 (a bound on the
+              submitting only) and --drain-timeout 600; quota defaults to --warmup 0 (every second counts).
               --organizations N          spread the load over N organizations, each submitting with its own key
                                          (default 10 when the benchmark starts Mailroom: it creates them through the
                                          REST API with a platform key, and one owner each who signs in and creates a
@@ -187,11 +208,17 @@ record BenchOptions(
         if (rate == 0 || rate < MAX_RATE) {
             throw new IllegalArgumentException("--rate must be positive or 'max'");
         }
-        Duration duration = Duration.ofSeconds(r.number("duration", 30));
+        boolean traffic = mode == Mode.FAIRNESS || mode == Mode.QUOTA;
+        // Fairness and quota are bound by their count: the duration only stops a submission that hangs.
+        Duration duration = Duration.ofSeconds(r.number("duration", traffic ? 600 : 30));
         // For ingest the count is of events; for max rate the duration is the bound that matters.
-        long defaultCount = rate == MAX_RATE || mode == Mode.INGEST
-                ? COUNT_CAP
-                : Math.min(COUNT_CAP, (long) rate * duration.toSeconds());
+        long defaultCount = mode == Mode.FAIRNESS
+                ? 100_000
+                : mode == Mode.QUOTA
+                        ? 3_000
+                        : rate == MAX_RATE || mode == Mode.INGEST
+                                ? COUNT_CAP
+                                : Math.min(COUNT_CAP, (long) rate * duration.toSeconds());
         long count = Math.min(COUNT_CAP, r.number("count", defaultCount));
         BenchOptions options = new BenchOptions(
                 setup,
@@ -200,10 +227,11 @@ record BenchOptions(
                 rate,
                 duration,
                 count,
-                Duration.ofSeconds(r.number("warmup", 60)),
-                Duration.ofSeconds(r.number("drain-timeout", 60)),
+                // Quota: the warm-up's sends would be seconds of their own, and every second counts.
+                Duration.ofSeconds(r.number("warmup", mode == Mode.QUOTA ? 0 : 60)),
+                Duration.ofSeconds(r.number("drain-timeout", traffic ? 600 : 60)),
                 (int) r.number("operators", 1),
-                (int) r.number("dispatchers", 1),
+                (int) r.number("dispatchers", mode == Mode.QUOTA ? 3 : 1),
                 r.text("heap", "512m"),
                 r.all("server-arg"),
                 r.all("jvm-arg"),
@@ -226,37 +254,49 @@ record BenchOptions(
                 (int) r.number("webhook-posters", 4),
                 Duration.ofMillis(r.number("webhook-linger-ms", 100)),
                 (int) r.number("body-bytes", 1000),
-                Duration.ofSeconds(r.number("ceiling-seconds", 10)),
+                Duration.ofSeconds(r.number("ceiling-seconds", traffic ? 0 : 10)),
                 r.flag("profile"),
                 Path.of(r.text("results", "mailroom-bench/results")),
                 r.number("max-backlog", 5000),
                 (int) r.number("rest-concurrency", 32),
                 (int) r.number("ingest-concurrency", 8),
                 r.text("label", ""),
-                organizations(r, setup),
+                organizations(r, setup, mode),
                 r.all("org-key"),
-                (int) r.number("rest-batch", 1));
+                (int) r.number("rest-batch", 1),
+                (int) r.number("fair-rate", 5),
+                (int) r.number("quota", 50));
         r.rejectUnknown();
         options.check();
         return options;
     }
 
     /** The default depends on the setup: a running Mailroom's organizations are those whose keys were given. */
-    private static int organizations(Reader r, Setup setup) {
+    private static int organizations(Reader r, Setup setup, Mode mode) {
         List<String> orgKeys = r.all("org-key");
-        long fallback = setup == Setup.RUNNING ? Math.max(1, orgKeys.size()) : DEFAULT_ORGANIZATIONS;
+        long fallback = mode == Mode.FAIRNESS
+                ? 2
+                : mode == Mode.QUOTA ? 1 : setup == Setup.RUNNING ? Math.max(1, orgKeys.size()) : DEFAULT_ORGANIZATIONS;
         return (int) r.number("organizations", fallback);
     }
 
     /** Whether the benchmark creates the organizations (and their keys) itself before the load. */
     boolean provisionsOrganizations() {
-        return startsMailroom() && mode == Mode.PIPELINE && organizations > 1;
+        return startsMailroom() && (mode == Mode.PIPELINE || mode == Mode.FAIRNESS) && organizations > 1;
+    }
+
+    /** The server argument that sets the quota mode's provider limit on every Mailroom process. */
+    String quotaServerArg() {
+        return "--mailroom.dispatcher.rate-limits.sendgrid=" + quota;
     }
 
     private void check() {
         if (restBatch < 1 || restBatch > 500) {
             throw new IllegalArgumentException(
                     "--rest-batch must be 1..500 (a batch request takes at most 500 emails)");
+        }
+        if (mode == Mode.FAIRNESS || mode == Mode.QUOTA) {
+            checkTraffic();
         }
         if (organizations < 1 || organizations > MAX_ORGANIZATIONS) {
             throw new IllegalArgumentException("--organizations must be 1.." + MAX_ORGANIZATIONS);
@@ -313,6 +353,30 @@ record BenchOptions(
         }
         if (drainTimeout.toMinutes() > 30) {
             throw new IllegalArgumentException("--drain-timeout is at most 1800 seconds");
+        }
+    }
+
+    private void checkTraffic() {
+        String name = "--mode " + mode.name().toLowerCase();
+        if (setup == Setup.RUNNING) {
+            throw new IllegalArgumentException(
+                    name + " starts its own Mailroom (and fake provider): not --setup running");
+        }
+        if (mode == Mode.FAIRNESS && organizations != 2) {
+            throw new IllegalArgumentException(name + " uses two organizations, A and B: --organizations 2");
+        }
+        if (mode == Mode.FAIRNESS && submitVia != SubmitVia.AMQP) {
+            throw new IllegalArgumentException(name + " submits A's emails through the mailbox: --submit amqp");
+        }
+        if (fairRate < 1 || fairRate > 100) {
+            throw new IllegalArgumentException("--fair-rate must be 1..100 emails/s");
+        }
+        if (quota < 1) {
+            throw new IllegalArgumentException("--quota must be positive");
+        }
+        if (mode == Mode.QUOTA && serverArgs.stream().anyMatch(a -> a.contains("rate-limits.sendgrid"))) {
+            throw new IllegalArgumentException(
+                    name + " sets mailroom.dispatcher.rate-limits.sendgrid itself: use --quota, not --server-arg");
         }
     }
 

@@ -41,12 +41,12 @@ final class BenchRun {
     /** PostgreSQL backends publish their statistics at most once a second; give them time before the last reading. */
     private static final Duration STATS_FLUSH = Duration.ofMillis(2_500);
 
-    private final BenchOptions o;
-    private final PrintStream out;
-    private final String runId;
-    private final Instant startedAt = Instant.now();
+    final BenchOptions o;
+    final PrintStream out;
+    final String runId;
+    final Instant startedAt = Instant.now();
     private final Path runDir;
-    private final List<String> notes = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
     private double busyBeforeRun;
 
     BenchRun(BenchOptions options, PrintStream out) throws IOException {
@@ -81,7 +81,12 @@ final class BenchRun {
                 out.println("  load spread over " + mailroom.submitKeys.size() + " organization(s): " + keys(mailroom));
             }
             BenchReport.Ceilings ceilings = ceilings(mailroom);
-            return o.mode() == BenchOptions.Mode.INGEST ? ingest(mailroom, ceilings) : pipeline(mailroom, ceilings);
+            return switch (o.mode()) {
+                case INGEST -> ingest(mailroom, ceilings);
+                case FAIRNESS -> new FairnessRun(this).run(mailroom);
+                case QUOTA -> new QuotaRun(this).run(mailroom);
+                case PIPELINE -> pipeline(mailroom, ceilings);
+            };
         } finally {
             // The embedded broker's and databases' files are big and of no use afterwards; logs and profiles stay.
             deleteTree(runDir.resolve("data"));
@@ -334,7 +339,7 @@ final class BenchRun {
     }
 
     /** The processes the run started, and those named with --watch (a Mailroom someone else started). */
-    private List<ProcessSampler.Watched> watched(MailroomUnderTest mailroom) {
+    List<ProcessSampler.Watched> watched(MailroomUnderTest mailroom) {
         List<ProcessSampler.Watched> watched = new ArrayList<>(mailroom.processes().stream()
                 .map(s -> new ProcessSampler.Watched(s.name(), s.pid(), s.url(), mailroom.metricsToken))
                 .toList());
@@ -350,7 +355,7 @@ final class BenchRun {
         return watched;
     }
 
-    private Submitter submitter(MailroomUnderTest mailroom) throws IOException {
+    Submitter submitter(MailroomUnderTest mailroom) throws IOException {
         if (o.submitVia() == BenchOptions.SubmitVia.REST) {
             return new RestSubmitter(mailroom.apiUrl, mailroom.submitKeys, o.restConcurrency(), o.restBatch());
         }
@@ -413,7 +418,7 @@ final class BenchRun {
      * is asked only once the queues are empty and every email was sent, so the check itself does
      * not load the database while Mailroom still works through a backlog.
      */
-    private boolean awaitTracked(
+    boolean awaitTracked(
             MailroomUnderTest mailroom, QueueDepths queues, String from, SubmissionLog log, Duration timeout)
             throws InterruptedException, SQLException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -604,7 +609,7 @@ final class BenchRun {
     // ------------------------------------------------------------------------------------------
     // Shared
 
-    private List<BenchReport.HotMethods> stopAndProfile(MailroomUnderTest mailroom) throws IOException {
+    List<BenchReport.HotMethods> stopAndProfile(MailroomUnderTest mailroom) throws IOException {
         List<MailroomProcess> started = mailroom.processes();
         mailroom.close();
         List<BenchReport.HotMethods> profiles = new ArrayList<>();
@@ -617,7 +622,7 @@ final class BenchRun {
     }
 
     /** @param units emails tracked (or events recorded) while {@code cpuSeconds} were spent */
-    private static List<BenchReport.Usage> usage(
+    static List<BenchReport.Usage> usage(
             ProcessSampler sampler,
             long from,
             long to,
@@ -644,7 +649,7 @@ final class BenchRun {
         return bytes < 0 ? -1 : Round.one(bytes / 1048576.0);
     }
 
-    private void machineNotes(ProcessSampler sampler, List<BenchReport.Usage> usage, long from, long to) {
+    void machineNotes(ProcessSampler sampler, List<BenchReport.Usage> usage, long from, long to) {
         double busy = sampler.machineBusyAverage(from, to);
         double ours =
                 usage.stream().mapToDouble(BenchReport.Usage::avgCpuPercent).sum();
@@ -667,7 +672,7 @@ final class BenchRun {
         }
     }
 
-    private BenchReport.Machine machine(ProcessSampler sampler, long from, long to) {
+    BenchReport.Machine machine(ProcessSampler sampler, long from, long to) {
         return new BenchReport.Machine(
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
@@ -677,18 +682,19 @@ final class BenchRun {
                 Round.one(sampler.machineStealAverage(from, to)));
     }
 
-    private List<BenchReport.StartedProcess> started(MailroomUnderTest mailroom) {
+    List<BenchReport.StartedProcess> started(MailroomUnderTest mailroom) {
         return mailroom.processes().stream()
                 .map(s -> new BenchReport.StartedProcess(
                         s.name(), s.roles(), s.pid(), s.log().toString()))
                 .toList();
     }
 
-    private BenchReport.Config config(MailroomUnderTest mailroom) {
+    BenchReport.Config config(MailroomUnderTest mailroom) {
         return new BenchReport.Config(
                 o.setup().name(),
                 o.submitVia().name(),
-                o.asFastAsPossible() ? "max" : Integer.toString(o.rate()),
+                // Fairness: organization A submits as fast as it can; --rate is not used.
+                o.asFastAsPossible() || o.mode() == BenchOptions.Mode.FAIRNESS ? "max" : Integer.toString(o.rate()),
                 (int) o.duration().toSeconds(),
                 o.count(),
                 (int) o.warmup().toSeconds(),

@@ -111,6 +111,10 @@ final class MailroomUnderTest implements AutoCloseable {
         args.add("--mailroom.providers.sendgrid.api-key=SG.bench");
         args.add("--mailroom.providers.sendgrid.base-url=" + fake.baseUrl());
         args.add("--mailroom.providers.sendgrid.webhook-public-key=" + fake.publicKey());
+        if (o.mode() == BenchOptions.Mode.QUOTA) {
+            // Every process gets it; only the dispatchers send.
+            args.add(o.quotaServerArg());
+        }
         args.addAll(o.serverArgs());
         List<String> jvmArgs = new ArrayList<>();
         jvmArgs.add("-Xmx" + o.heap());

@@ -24,6 +24,13 @@ final class SubmissionLog {
         confirmed.increment();
     }
 
+    /** Everything another log recorded, added to this one (its failures counted, not their messages). */
+    void addAll(SubmissionLog other) {
+        other.times.forEach((id, t) -> record(id, t[0], t[1]));
+        started.add(other.started.sum());
+        failed.add(other.failed.sum());
+    }
+
     void fail(Throwable error) {
         failed.increment();
         lastFailure = String.valueOf(error.getCause() != null ? error.getCause() : error);

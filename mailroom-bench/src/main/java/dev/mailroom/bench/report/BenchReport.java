@@ -26,7 +26,114 @@ public record BenchReport(
         List<Target> targets,
         List<HotMethods> profiles,
         List<Second> series,
-        List<String> notes) {
+        List<String> notes,
+        Fairness fairness,
+        Quota quota) {
+
+    /** A run of --mode pipeline or ingest: no fairness or quota figures. */
+    public BenchReport(
+            String runId,
+            String startedAt,
+            String label,
+            String mode,
+            Config config,
+            Machine machine,
+            List<StartedProcess> processes,
+            Ceilings ceilings,
+            Pipeline pipeline,
+            Ingest ingest,
+            Ledger ledger,
+            List<Usage> usage,
+            Costs costs,
+            Fractions fractions,
+            List<Target> targets,
+            List<HotMethods> profiles,
+            List<Second> series,
+            List<String> notes) {
+        this(
+                runId, startedAt, label, mode, config, machine, processes, ceilings, pipeline, ingest, ledger, usage,
+                costs, fractions, targets, profiles, series, notes, null, null);
+    }
+
+    /**
+     * --mode fairness: organization A floods the mailbox while organization B submits a few emails a
+     * second over REST; then A alone, back to back. DISPATCHED times are Mailroom's (the activity's
+     * occurred_at: when the provider answered; and its recorded_at).
+     *
+     * @param bRatePerSecond         B's schedule: emails a second, each in a request of its own sent when due
+     * @param bConfirmed             B's emails the API answered 202 for
+     * @param bDispatched            of those, with a DISPATCHED activity
+     * @param bBehindScheduleMaxMillis how late B's latest request started against its schedule
+     * @param bAnswered              B's submit -> the API's 202 (after the broker's confirm): time spent being admitted
+     * @param bLatency               B's submit -> DISPATCHED (provider answered)
+     * @param bLatencyRecorded       B's submit -> DISPATCHED recorded by the operator
+     * @param bDistribution          B's submit -> DISPATCHED (provider answered) by range
+     * @param aThroughputRatio       A's dispatched/s with B over A's alone; -1 when not measured
+     */
+    public record Fairness(
+            String organizationA,
+            String organizationB,
+            int bRatePerSecond,
+            FairnessRun withB,
+            FairnessRun alone,
+            long bConfirmed,
+            long bDispatched,
+            long bSubmitFailures,
+            String bLastSubmitFailure,
+            long bBehindScheduleMaxMillis,
+            Latency bAnswered,
+            Latency bLatency,
+            Latency bLatencyRecorded,
+            List<Bucket> bDistribution,
+            double aThroughputRatio) {}
+
+    /**
+     * One of the fairness mode's two runs, as organization A saw it.
+     *
+     * @param aSubmitSeconds        from A's first submit to its last
+     * @param aSeconds              from A's first submit to A's last DISPATCHED (provider answered)
+     * @param aDispatchedPerSecond  aDispatched / aSeconds
+     * @param aAllDispatched        whether every confirmed email of A was dispatched within the drain timeout
+     */
+    public record FairnessRun(
+            String name,
+            long aConfirmed,
+            long aSubmitFailures,
+            double aSubmitSeconds,
+            long aDispatched,
+            double aSeconds,
+            double aDispatchedPerSecond,
+            boolean aAllDispatched,
+            Latency aLatency) {}
+
+    /** Emails whose latency fell in a range, e.g. "250 ms - 500 ms". */
+    public record Bucket(String range, long count) {}
+
+    /**
+     * --mode quota: a send-rate limit per provider on every dispatcher; the fake provider counted the
+     * sends it received in each wall-clock second, from the first second of the load to the end of
+     * the drain, quiet seconds included.
+     *
+     * @param allowedPerSecond   the verdict's bound: limit x 1.10
+     * @param busiestSecond      the (first) second with the most sends, UTC
+     * @param secondsOverAllowed seconds with more sends than allowedPerSecond
+     * @param sendsPerSecond     every counted second's sends, in order
+     */
+    public record Quota(
+            int limitPerSecond,
+            int dispatchers,
+            double allowedPerSecond,
+            long submitted,
+            double offeredPerSecond,
+            long sendsReceived,
+            long maxSendsInASecond,
+            String busiestSecond,
+            long secondsCounted,
+            long secondsOverAllowed,
+            double meanSendsPerSecondWhileSending,
+            long failed,
+            boolean drained,
+            List<Long> sendsPerSecond) {}
 
     /**
      * @param organizations the organizations the load was spread over, evenly (1: all in organization default)

@@ -30,7 +30,22 @@ public final class MarkdownReport {
                 r.pipeline() != null
                         ? "submitting via " + c.submitVia() + " at " + c.rate() + " emails/s for " + c.durationSeconds()
                                 + " s from " + organizations(c.organizations())
-                        : "",
+                        : r.fairness() != null
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "organization A submitting %,d emails via AMQP as fast as it can while B submits %d/s via REST",
+                                        c.count(),
+                                        r.fairness().bRatePerSecond())
+                                : r.quota() != null
+                                        ? String.format(
+                                                Locale.ROOT,
+                                                "%,d emails via %s at %s/s, provider limit %d/s on each of %d dispatcher(s)",
+                                                c.count(),
+                                                c.submitVia(),
+                                                c.rate(),
+                                                r.quota().limitPerSecond(),
+                                                r.quota().dispatchers())
+                                        : "",
                 c.broker() + " + " + c.database(),
                 r.machine().cores(),
                 r.machine().java()));
@@ -50,6 +65,12 @@ public final class MarkdownReport {
         }
         if (r.pipeline() != null) {
             pipeline(r.pipeline());
+        }
+        if (r.fairness() != null) {
+            fairness(r.fairness());
+        }
+        if (r.quota() != null) {
+            quota(r.quota());
         }
         if (r.ledger() != null) {
             ledger(r.ledger());
@@ -263,6 +284,116 @@ public final class MarkdownReport {
                         .map(l -> List.of(
                                 l.step(), Long.toString(l.count()), f1(l.p50()), f1(l.p95()), f1(l.p99()), f1(l.max())))
                         .toList());
+    }
+
+    private void fairness(BenchReport.Fairness f) {
+        section("Fairness");
+        line(String.format(
+                Locale.ROOT,
+                "Organization A (`%s`) submitted through the mailbox as fast as it could while organization B (`%s`)"
+                        + " submitted %d emails/s through REST, each in a request of its own sent when due, from A's first submit until A's last email was"
+                        + " dispatched; then A again, alone. DISPATCHED is Mailroom's DISPATCHED activity: its `occurred_at` (when the"
+                        + " provider answered) and its `recorded_at`; the submit time is the benchmark's.",
+                f.organizationA(),
+                f.organizationB(),
+                f.bRatePerSecond()));
+        line("");
+        table(
+                List.of(
+                        "run",
+                        "A confirmed",
+                        "A submit failures",
+                        "A submitting (s)",
+                        "A dispatched",
+                        "first submit -> last DISPATCHED (s)",
+                        "**A dispatched/s**",
+                        "all dispatched"),
+                List.of(f.withB(), f.alone()).stream()
+                        .map(run -> List.of(
+                                run.name(),
+                                String.format(Locale.ROOT, "%,d", run.aConfirmed()),
+                                Long.toString(run.aSubmitFailures()),
+                                f1(run.aSubmitSeconds()),
+                                String.format(Locale.ROOT, "%,d", run.aDispatched()),
+                                f1(run.aSeconds()),
+                                "**" + f1(run.aDispatchedPerSecond()) + "**",
+                                run.aAllDispatched() ? "yes" : "**no**"))
+                        .toList());
+        line("");
+        line(String.format(
+                Locale.ROOT,
+                "A's throughput with B is %s of A alone's. B: %,d emails confirmed, %,d dispatched, %d submit failures%s;"
+                        + " its requests started at most %d ms behind schedule (at most 64 in flight).",
+                f.aThroughputRatio() < 0 ? "not comparable" : Math.round(100 * f.aThroughputRatio()) + "%",
+                f.bConfirmed(),
+                f.bDispatched(),
+                f.bSubmitFailures(),
+                f.bLastSubmitFailure() == null ? "" : " (last: " + f.bLastSubmitFailure() + ")",
+                f.bBehindScheduleMaxMillis()));
+        line("");
+        table(
+                List.of("latency", "emails", "p50 ms", "p95 ms", "p99 ms", "max ms"),
+                List.of(
+                                f.bLatency(),
+                                f.bLatencyRecorded(),
+                                f.bAnswered(),
+                                f.withB().aLatency(),
+                                f.alone().aLatency())
+                        .stream()
+                        .map(l -> List.of(
+                                l.step(), Long.toString(l.count()), f1(l.p50()), f1(l.p95()), f1(l.p99()), f1(l.max())))
+                        .toList());
+        line("");
+        line("B's submit -> DISPATCHED (provider answered), by range:");
+        line("");
+        table(
+                List.of("range", "emails of B"),
+                f.bDistribution().stream()
+                        .map(b -> List.of(b.range(), Long.toString(b.count())))
+                        .toList());
+    }
+
+    private void quota(BenchReport.Quota q) {
+        section("Provider quota");
+        line(String.format(
+                Locale.ROOT,
+                "`mailroom.dispatcher.rate-limits.sendgrid=%d` on every process, %d dispatcher(s). The fake provider counted the"
+                        + " sends it received (answered or refused) in each wall-clock second, from the load's first second to the end"
+                        + " of the drain, quiet seconds included; none is left out.",
+                q.limitPerSecond(),
+                q.dispatchers()));
+        line("");
+        table(
+                List.of("figure", "value"),
+                List.of(
+                        List.of(
+                                "emails submitted (confirmed)",
+                                String.format(
+                                        Locale.ROOT, "%,d at %.1f/s offered", q.submitted(), q.offeredPerSecond())),
+                        List.of(
+                                "sends received",
+                                String.format(
+                                        Locale.ROOT,
+                                        "%,d over %d s; %.1f/s on average from the first second with a send to the last",
+                                        q.sendsReceived(),
+                                        q.secondsCounted(),
+                                        q.meanSendsPerSecondWhileSending())),
+                        List.of(
+                                "**most sends in one second**",
+                                String.format(
+                                        Locale.ROOT,
+                                        "**%d** (%s); allowed %.1f",
+                                        q.maxSendsInASecond(),
+                                        q.busiestSecond().isEmpty() ? "—" : q.busiestSecond(),
+                                        q.allowedPerSecond())),
+                        List.of("seconds over the allowed", Long.toString(q.secondsOverAllowed())),
+                        List.of("FAILED emails", Long.toString(q.failed())),
+                        List.of("drained", q.drained() ? "yes" : "**no**")));
+        line("");
+        line("Sends per second: "
+                + String.join(
+                        " ", q.sendsPerSecond().stream().map(String::valueOf).toList())
+                + ".");
     }
 
     private void ledger(BenchReport.Ledger l) {

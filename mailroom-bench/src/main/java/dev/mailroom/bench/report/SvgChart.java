@@ -44,7 +44,7 @@ public final class SvgChart {
         chart.loadEnd = report.pipeline() != null
                 ? report.pipeline().loadSeconds()
                 : report.ingest() != null ? report.ingest().seconds() : -1;
-        boolean ingest = report.pipeline() == null;
+        boolean ingest = report.pipeline() == null && report.fairness() == null && report.quota() == null;
         int panelCount = ingest ? 2 : 3;
         int height = TOP + panelCount * (PANEL_HEIGHT + GAP);
         chart.svg.append(String.format(
@@ -59,8 +59,40 @@ public final class SvgChart {
                 22,
                 15,
                 "Mailroom benchmark " + report.runId() + " (" + report.config().setup() + ", "
-                        + (ingest ? "webhook ingest" : report.config().rate() + " emails/s") + ")");
-        if (ingest) {
+                        + (ingest
+                                ? "webhook ingest"
+                                : report.fairness() != null
+                                        ? "fairness, the run with B"
+                                        : report.quota() != null
+                                                ? "quota " + report.quota().limitPerSecond() + "/s"
+                                                : report.config().rate() + " emails/s")
+                        + ")");
+        if (report.fairness() != null) {
+            chart.panel(
+                    "Organization A's emails per second (the run with B)",
+                    "emails/s",
+                    List.of(
+                            line("A submitted", series, BenchReport.Second::submitted, false),
+                            line("A dispatched", series, BenchReport.Second::dispatched, false)));
+            chart.panel(
+                    "B's submit -> DISPATCHED, by submit second",
+                    "ms",
+                    List.of(
+                            line("B p50", series, BenchReport.Second::dispatchedP50, false),
+                            line("B p99", series, BenchReport.Second::dispatchedP99, true)));
+        } else if (report.quota() != null) {
+            chart.panel(
+                    "Sends the provider received per wall-clock second (limit "
+                            + report.quota().limitPerSecond() + "/s)",
+                    "sends/s",
+                    List.of(
+                            line("sends received", series, BenchReport.Second::dispatched, false),
+                            line("limit", series, s -> report.quota().limitPerSecond(), true)));
+            chart.panel(
+                    "Emails submitted per second",
+                    "emails/s",
+                    List.of(line("submitted", series, BenchReport.Second::submitted, false)));
+        } else if (ingest) {
             chart.panel(
                     "Webhook events per second accepted",
                     "events/s",

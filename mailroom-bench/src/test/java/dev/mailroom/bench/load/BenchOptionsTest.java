@@ -166,4 +166,59 @@ class BenchOptionsTest {
                 .hasMessageContaining("--rest-batch");
         assertThat(BenchOptions.USAGE).contains("--rest-batch");
     }
+
+    @Test
+    void fairnessIsTwoOrganizationsAHundredThousandEmailsOfAAndFiveASecondOfBWithoutCeilings() {
+        BenchOptions o = BenchOptions.parse(new String[] {"--mode", "fairness"});
+        assertThat(o.setup()).isEqualTo(BenchOptions.Setup.SPLIT);
+        assertThat(o.organizations()).isEqualTo(2);
+        assertThat(o.provisionsOrganizations()).isTrue();
+        assertThat(o.count()).isEqualTo(100_000);
+        assertThat(o.fairRate()).isEqualTo(5);
+        assertThat(o.ceilingDuration()).isZero();
+        assertThat(o.drainTimeout()).isEqualTo(Duration.ofSeconds(600));
+    }
+
+    @Test
+    void fairnessRefusesAnotherNumberOfOrganizationsAndARunningMailroom() {
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--mode", "fairness", "--organizations", "3"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--organizations 2");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {
+                    "--mode",
+                    "fairness",
+                    "--setup",
+                    "running",
+                    "--fake-port",
+                    "1",
+                    "--fake-key-file",
+                    "k",
+                    "--api-key",
+                    "x",
+                    "--api-url",
+                    "http://127.0.0.1:1"
+                }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not --setup running");
+    }
+
+    @Test
+    void quotaIsThreeDispatchersAtFiftyASecondForThreeThousandEmailsWithoutWarmUp() {
+        BenchOptions o = BenchOptions.parse(new String[] {"--mode", "quota"});
+        assertThat(o.dispatchers()).isEqualTo(3);
+        assertThat(o.quota()).isEqualTo(50);
+        assertThat(o.count()).isEqualTo(3_000);
+        assertThat(o.warmup()).isZero();
+        assertThat(o.rate()).isGreaterThan(o.quota());
+        assertThat(o.provisionsOrganizations()).isFalse();
+        assertThat(o.quotaServerArg()).isEqualTo("--mailroom.dispatcher.rate-limits.sendgrid=50");
+    }
+
+    @Test
+    void quotaSetsTheProviderLimitItselfSoAServerArgForItIsRefused() {
+        assertThatThrownBy(() -> BenchOptions.parse(
+                        new String[] {"--mode", "quota", "--server-arg=--mailroom.dispatcher.rate-limits.sendgrid=10"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--quota");
+    }
 }

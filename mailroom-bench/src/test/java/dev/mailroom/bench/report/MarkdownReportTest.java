@@ -106,6 +106,97 @@ class MarkdownReportTest {
         assertThat(md).contains("| organizations | 1 organization |");
     }
 
+    @Test
+    void aFairnessReportShowsBothRunsAndBsLatencyByRange() {
+        BenchReport.Latency b = new BenchReport.Latency(
+                "B: submit -> DISPATCHED (provider answered)", 150, 41_000, 47_000, 48_000, 48_500);
+        BenchReport.Latency a =
+                new BenchReport.Latency("A: submit -> DISPATCHED", 20_000, 9_000, 17_000, 18_000, 18_500);
+        BenchReport.Fairness fairness = new BenchReport.Fairness(
+                "bench-1",
+                "bench-2",
+                5,
+                new BenchReport.FairnessRun("with B", 20_000, 0, 3.1, 20_000, 19.5, 1025.6, true, a),
+                new BenchReport.FairnessRun("A alone", 20_000, 0, 3.0, 20_000, 18.2, 1098.9, true, a),
+                150,
+                150,
+                0,
+                null,
+                12,
+                new BenchReport.Latency("B: submit -> API answered 202 (client side)", 150, 5, 9, 12, 30),
+                b,
+                b,
+                List.of(new BenchReport.Bucket("< 100 ms", 3), new BenchReport.Bucket(">= 30 s", 147)),
+                0.93);
+        BenchReport plain = report(null);
+        BenchReport r = withTraffic(plain, "fairness", fairness, null);
+
+        String md = MarkdownReport.render(r, "run.svg");
+
+        String section = md.substring(md.indexOf("## Fairness"));
+        assertThat(section)
+                .contains("| with B | 20,000 | 0 | 3.1 | 20,000 | 19.5 | **1025.6** | yes |")
+                .contains("| A alone | 20,000 | 0 | 3.0 | 20,000 | 18.2 | **1098.9** | yes |")
+                .contains("A's throughput with B is 93% of A alone's")
+                .contains(
+                        "| B: submit -> DISPATCHED (provider answered) | 150 | 41000.0 | 47000.0 | 48000.0 | 48500.0 |")
+                .contains("| B: submit -> API answered 202 (client side) | 150 | 5.0 | 9.0 | 12.0 | 30.0 |")
+                .contains("| >= 30 s | 147 |");
+        assertThat(SvgChart.render(r)).contains("B's submit -&gt; DISPATCHED").doesNotContain("Webhook events");
+    }
+
+    @Test
+    void aQuotaReportGivesTheBusiestSecondAndEverySecondsCount() {
+        BenchReport.Quota quota = new BenchReport.Quota(
+                50,
+                3,
+                55.0,
+                3_000,
+                498.7,
+                3_000,
+                151,
+                "2026-12-06T12:00:03Z",
+                4,
+                3,
+                150.0,
+                0,
+                true,
+                List.of(151L, 150L, 149L, 0L));
+
+        String md = MarkdownReport.render(withTraffic(report(null), "quota", null, quota), "run.svg");
+
+        assertThat(md)
+                .contains("`mailroom.dispatcher.rate-limits.sendgrid=50` on every process, 3 dispatcher(s)")
+                .contains("| **most sends in one second** | **151** (2026-12-06T12:00:03Z); allowed 55.0 |")
+                .contains("| seconds over the allowed | 3 |")
+                .contains("Sends per second: 151 150 149 0.");
+    }
+
+    private static BenchReport withTraffic(
+            BenchReport r, String mode, BenchReport.Fairness fairness, BenchReport.Quota quota) {
+        return new BenchReport(
+                r.runId(),
+                r.startedAt(),
+                r.label(),
+                mode,
+                r.config(),
+                r.machine(),
+                r.processes(),
+                null,
+                null,
+                null,
+                r.ledger(),
+                r.usage(),
+                null,
+                null,
+                r.targets(),
+                r.profiles(),
+                r.series(),
+                r.notes(),
+                fairness,
+                quota);
+    }
+
     private static BenchReport report(BenchReport.Ledger ledger) {
         return report(ledger, 1, "the bootstrap key of organization default");
     }
