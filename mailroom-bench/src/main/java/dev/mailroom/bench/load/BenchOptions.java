@@ -56,7 +56,8 @@ record BenchOptions(
         List<String> orgKeys,
         int restBatch,
         int fairRate,
-        int quota) {
+        int quota,
+        int clientBulkAbove) {
 
     /** Where the Mailroom under test comes from. */
     enum Setup {
@@ -141,6 +142,9 @@ record BenchOptions(
               --ceiling-seconds S        length of each infrastructure-ceiling loop (default 10; 0 = skip)
               --profile                  record a JFR profile of every Mailroom process; hot methods in the report
               --label TEXT               a note for the report
+              --client-bulk-above N      the AMQP submitters' MailroomClient.setBulkAbove (default: the client's, 50/s);
+                                         a large N keeps every submission on the prompt mailbox, as an old client or a
+                                         hand-written producer would (and as a Mailroom without bulk lanes needs)
               --fair-rate N              fairness: organization B's emails/s (default 5); --count is A's (default 100,000;
                                          --rate is not used: A submits with up to 2,000 unconfirmed in flight)
               --quota N                  quota: mailroom.dispatcher.rate-limits.sendgrid on every dispatcher (default 50);
@@ -265,7 +269,8 @@ record BenchOptions(
                 r.all("org-key"),
                 (int) r.number("rest-batch", 1),
                 (int) r.number("fair-rate", 5),
-                (int) r.number("quota", 50));
+                (int) r.number("quota", 50),
+                (int) r.number("client-bulk-above", -1));
         r.rejectUnknown();
         options.check();
         return options;

@@ -361,7 +361,7 @@ final class BenchRun {
         }
         // Unconfirmed publishes over the clients' channels (one client per organization's key); enough to hide the
         // confirm round trip.
-        return new AmqpSubmitter(mailroom.broker(), mailroom.submitKeys, 2_000);
+        return new AmqpSubmitter(mailroom.broker(), mailroom.submitKeys, 2_000, o.clientBulkAbove());
     }
 
     /** Says in the console and the report's notes how the run's messages were spread over the organizations. */

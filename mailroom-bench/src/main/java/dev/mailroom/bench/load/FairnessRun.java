@@ -79,7 +79,7 @@ final class FairnessRun {
                         fake,
                         queues,
                         sampler);
-                Submitter a = new AmqpSubmitter(mailroom.broker(), List.of(keyA), A_IN_FLIGHT);
+                Submitter a = new AmqpSubmitter(mailroom.broker(), List.of(keyA), A_IN_FLIGHT, o.clientBulkAbove());
                 Submitter b = new RestSubmitter(mailroom.apiUrl, List.of(keyB), OnSchedule.MAX_IN_FLIGHT)) {
             sampler.start();
             progress.start("warm-up");

@@ -48,6 +48,14 @@ public final class AmqpSubmitter implements Submitter {
      * @param maxInFlight unconfirmed publishes at once, over all clients
      */
     public AmqpSubmitter(Broker broker, List<String> apiKeys, int maxInFlight) throws IOException {
+        this(broker, apiKeys, maxInFlight, -1);
+    }
+
+    /**
+     * @param bulkAbove the clients' {@code setBulkAbove} (above how many a second they publish to the mailbox's
+     *                  bulk lane); negative: the client's default
+     */
+    public AmqpSubmitter(Broker broker, List<String> apiKeys, int maxInFlight, int bulkAbove) throws IOException {
         if (apiKeys.isEmpty()) {
             throw new IllegalArgumentException("at least one API key signs the submissions");
         }
@@ -55,7 +63,7 @@ public final class AmqpSubmitter implements Submitter {
         List<SigningClient> connected = new ArrayList<>();
         try {
             for (String key : apiKeys) {
-                connected.add(new SigningClient(broker.uri(), key));
+                connected.add(new SigningClient(broker.uri(), key, bulkAbove));
             }
         } catch (IOException | RuntimeException e) {
             connected.forEach(SigningClient::close);
@@ -125,10 +133,21 @@ public final class AmqpSubmitter implements Submitter {
         private volatile String lastFailure;
         private volatile boolean closed;
 
-        SigningClient(String amqpUri, String apiKey) throws IOException {
+        private final int bulkAbove;
+
+        SigningClient(String amqpUri, String apiKey, int bulkAbove) throws IOException {
             this.amqpUri = amqpUri;
             this.apiKey = apiKey;
-            this.client = MailroomClient.connect(amqpUri, apiKey);
+            this.bulkAbove = bulkAbove;
+            this.client = connect();
+        }
+
+        private MailroomClient connect() throws IOException {
+            MailroomClient connected = MailroomClient.connect(amqpUri, apiKey);
+            if (bulkAbove >= 0) {
+                connected.setBulkAbove(bulkAbove);
+            }
+            return connected;
         }
 
         CompletableFuture<UUID> submit(Email email) {
@@ -166,7 +185,7 @@ public final class AmqpSubmitter implements Submitter {
             client = null;
             closeQuietly(old);
             try {
-                client = MailroomClient.connect(amqpUri, apiKey);
+                client = connect();
                 reconnects.incrementAndGet();
                 consecutiveFailures.set(0);
                 lastSuccessNanos.set(System.nanoTime());
