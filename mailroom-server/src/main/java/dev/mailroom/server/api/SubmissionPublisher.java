@@ -1,6 +1,5 @@
 package dev.mailroom.server.api;
 
-import dev.mailroom.contracts.CancelMessage;
 import dev.mailroom.contracts.QueueMessage;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.server.ConditionalOnRole;
@@ -12,7 +11,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * Drops submissions and cancels in the mailbox; returns once the broker has confirmed them. Each is
+ * Drops submissions in the mailbox (cancels are the operator's decision: OperatorRequests); returns once the broker has confirmed them. Each is
  * signed with the installation's internal key (the operator refuses what is not signed): the caller
  * was authenticated here, and the body names the caller's organization.
  */
@@ -29,10 +28,6 @@ class SubmissionPublisher {
 
     void submit(SubmitMessage message) {
         signed(message);
-    }
-
-    void cancel(CancelMessage cancel) {
-        signed(cancel);
     }
 
     private void signed(QueueMessage message) {
