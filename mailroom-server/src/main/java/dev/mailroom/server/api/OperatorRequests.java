@@ -20,13 +20,14 @@ import org.springframework.stereotype.Component;
  * {@code mailroom.api.decision-timeout}: the operator carries out none older. The API waits that
  * long plus {@link #REPLY_GRACE} for the answer, so that a decision made just before the expiry
  * still reaches the caller; with no answer by then the caller gets 503 and the request never takes
- * effect later.
+ * effect later. This assumes the API's and the operator's clocks agree within the grace (NTP), and an
+ * answer that takes longer than the grace to travel is the one case where a 503 hides a change made.
  */
 @Component
 @ConditionalOnRole(Role.API)
 class OperatorRequests {
     /** Time for an answer the operator sent just before the request's expiry to arrive. */
-    static final Duration REPLY_GRACE = Duration.ofSeconds(1);
+    static final Duration REPLY_GRACE = Duration.ofSeconds(2);
 
     private final RequestReply requestReply;
     private final Clock clock;

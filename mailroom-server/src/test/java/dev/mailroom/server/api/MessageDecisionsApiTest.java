@@ -7,12 +7,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.client.MailroomClient;
 import dev.mailroom.contracts.Address;
+import dev.mailroom.contracts.CancelMessage;
+import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.Email;
+import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.ApiClient.Response;
 import dev.mailroom.server.support.BrokerUri;
 import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.MailboxSigning;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -22,6 +26,9 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -50,6 +57,9 @@ class MessageDecisionsApiTest {
     @Autowired
     RabbitListenerEndpointRegistry listeners;
 
+    @Autowired
+    RabbitTemplate rabbit;
+
     ApiClient api;
 
     @BeforeEach
@@ -77,6 +87,20 @@ class MessageDecisionsApiTest {
         Response again = api.post("/api/v1/messages/" + id + "/cancel", "");
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.json().get("status").asString()).isEqualTo("CANCELED");
+    }
+
+    @Test
+    void theMailboxCancelOfAnApplicationStillCancelsAScheduledMessage() {
+        String id = scheduled(Instant.now().plusSeconds(60));
+        CancelMessage cancel = new CancelMessage(UUID.fromString(id), "default", Instant.now());
+        MessageProperties props = new MessageProperties();
+        props.setMessageId(cancel.amqpMessageId());
+        props.setType(cancel.type());
+
+        rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(new Message(ContractJson.write(cancel), props)));
+
+        JsonNode canceled = awaitStatus(api, id, "CANCELED");
+        assertThat(statuses(canceled)).containsExactly("ACCEPTED", "SCHEDULED", "CANCELED");
     }
 
     @Test
