@@ -193,21 +193,26 @@ class MessagesController {
         if (value == null) {
             problems.add(new Violation("sendAt", "is required (an ISO-8601 instant; a past one means: send now)"));
         } else {
-            try {
-                sendAt = Instant.parse(value.toString());
-                if (!(value instanceof String)) {
-                    throw new java.time.format.DateTimeParseException("not a string", value.toString(), 0);
-                }
-                problems.addAll(EmailRules.checkSendAt(sendAt, now, limits.maxScheduleAhead()));
-            } catch (java.time.format.DateTimeParseException e) {
+            sendAt = value instanceof String text ? instantOrNull(text) : null;
+            if (sendAt == null) {
                 problems.add(new Violation(
                         "sendAt", "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z; got " + value));
+            } else {
+                problems.addAll(EmailRules.checkSendAt(sendAt, now, limits.maxScheduleAhead()));
             }
         }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
         return sendAt;
+    }
+
+    private static Instant instantOrNull(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /**
