@@ -33,6 +33,20 @@ public record Envelope<T extends QueueMessage>(String type, Class<T> body, Strin
         return new Envelope<>(type, body, exchange, "");
     }
 
+    /**
+     * An answer to a request: sent through the default exchange to the address the request's AMQP
+     * {@code reply_to} names (a queue of the asking process, or RabbitMQ's direct reply-to), so it has
+     * no fixed queue; routing key {@code ""} here.
+     */
+    static <T extends QueueMessage> Envelope<T> asReply(String type, Class<T> body) {
+        return new Envelope<>(type, body, "", "");
+    }
+
+    /** Whether this kind of message is an answer sent to its request's reply-to address ({@link #asReply}). */
+    public boolean isReply() {
+        return exchange.isEmpty() && routingKey.isEmpty();
+    }
+
     /** Whether this kind of message is sent to {@code queue} (through the default exchange). */
     public boolean travelsOn(String queue) {
         return exchange.isEmpty() && routingKey.equals(queue);
@@ -41,9 +55,13 @@ public record Envelope<T extends QueueMessage>(String type, Class<T> body, Strin
     /**
      * The queue this kind of message is sent to.
      *
-     * @throws IllegalStateException for a broadcast, which goes to an exchange and no one queue
+     * @throws IllegalStateException for a broadcast, which goes to an exchange and no one queue, and for
+     *                               a reply, which goes where its request says
      */
     public String queue() {
+        if (isReply()) {
+            throw new IllegalStateException(type + " is a reply, sent to its request's reply-to address");
+        }
         if (!exchange.isEmpty()) {
             throw new IllegalStateException(
                     type + " is broadcast on the exchange " + exchange + ", not sent to a queue");

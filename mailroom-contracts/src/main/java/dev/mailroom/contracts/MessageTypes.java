@@ -22,6 +22,11 @@ public final class MessageTypes {
     /** A dead-letter action, on {@value QueueNames#CONTROL}; dead-lettered when found on the mailbox. */
     public static final String DEAD_LETTER_V1 = "mailroom.mailbox.dead-letter.v1";
 
+    /** A request of the API to the operator about one message (cancel, reschedule, retry), on {@value QueueNames#CONTROL}. */
+    public static final String MESSAGE_REQUEST_V1 = "mailroom.control.message-request.v1";
+    /** The operator's answer to a message request, sent to the request's reply-to address. */
+    public static final String MESSAGE_DECISION_V1 = "mailroom.control.message-decision.v1";
+
     public static final String SETTINGS_V1 = "mailroom.settings.snapshot.v1";
     public static final String DISPATCH_V1 = "mailroom.dispatching.dispatch.v1";
     public static final String ACTIVITY_V1 = "mailroom.tracking.activity.v1";
@@ -34,6 +39,8 @@ public final class MessageTypes {
             CancelMessage.ENVELOPE,
             SettingChange.ENVELOPE,
             DeadLetterAction.ENVELOPE,
+            MessageRequest.ENVELOPE,
+            MessageDecision.ENVELOPE,
             SettingsSnapshot.ENVELOPE,
             DispatchCommand.ENVELOPE,
             ActivityReport.ENVELOPE,

@@ -15,6 +15,8 @@ public sealed interface QueueMessage
                 CancelMessage,
                 SettingChange,
                 DeadLetterAction,
+                MessageRequest,
+                MessageDecision,
                 DispatchCommand,
                 ActivityReport,
                 ActivityBatch,

@@ -66,6 +66,35 @@ class EnvelopeGoldenTest {
     }
 
     @Test
+    void aMessageRequestGoesToTheControlQueueNamedByItsRequest() throws IOException {
+        MessageRequest request = ContractJson.read(golden("message-request.v1.json"), MessageRequest.class);
+
+        assertEnvelope(
+                request,
+                "mailroom.control",
+                "mailroom.control.message-request.v1",
+                "message-request:3e2a7c1d-5b4f-4a8e-9d0c-6f1e2b3a4c5d");
+    }
+
+    @Test
+    void aMessageDecisionIsAReplyNamedByItsRequestWithNoQueueOfItsOwn() throws IOException {
+        MessageDecision decision = ContractJson.read(golden("message-decision.v1.json"), MessageDecision.class);
+
+        assertThat(decision.type()).isEqualTo("mailroom.control.message-decision.v1");
+        assertThat(decision.amqpMessageId()).isEqualTo("message-decision:3e2a7c1d-5b4f-4a8e-9d0c-6f1e2b3a4c5d");
+        assertThat(decision.envelope().isReply()).isTrue();
+        assertThat(decision.envelope().exchange()).isEmpty();
+        assertThat(decision.envelope().routingKey()).isEmpty();
+        assertThatThrownBy(() -> decision.envelope().queue())
+                .as("a reply goes where its request says")
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(MessageTypes.envelopes())
+                .filteredOn(Envelope::isReply)
+                .extracting(Envelope::type)
+                .containsExactly(MessageTypes.MESSAGE_DECISION_V1);
+    }
+
+    @Test
     void aDispatchCommandGoesToTheDispatchingQueueNamedByMessageAndAttempt() throws IOException {
         DispatchCommand command = ContractJson.read(golden("dispatch.v1.json"), DispatchCommand.class);
 
@@ -124,11 +153,12 @@ class EnvelopeGoldenTest {
     }
 
     @Test
-    void onlySettingChangesAndDeadLetterActionsTravelOnTheControlQueue() {
+    void onlySettingChangesDeadLetterActionsAndMessageRequestsTravelOnTheControlQueue() {
         assertThat(MessageTypes.envelopes())
                 .filteredOn(e -> e.travelsOn(QueueNames.CONTROL))
                 .extracting(Envelope::type)
-                .containsExactlyInAnyOrder(MessageTypes.SETTING_V1, MessageTypes.DEAD_LETTER_V1);
+                .containsExactlyInAnyOrder(
+                        MessageTypes.SETTING_V1, MessageTypes.DEAD_LETTER_V1, MessageTypes.MESSAGE_REQUEST_V1);
         assertThat(MessageTypes.envelopes())
                 .filteredOn(e -> e.travelsOn(QueueNames.MAILBOX))
                 .extracting(Envelope::type)

@@ -167,6 +167,27 @@ class GoldenJsonTest {
     }
 
     @Test
+    void messageRequestReadsAndWritesItsGoldenFile() throws IOException {
+        byte[] golden = golden("message-request.v1.json");
+        MessageRequest request = ContractJson.read(golden, MessageRequest.class);
+
+        assertThat(request.action()).isEqualTo(MessageRequest.RESCHEDULE);
+        assertThat(request.sendAt()).isEqualTo(Instant.parse("2026-11-29T08:00:00Z"));
+        assertThat(request.expiresAt()).isEqualTo(Instant.parse("2026-11-28T10:20:10Z"));
+        assertSameJson(ContractJson.write(request), golden);
+    }
+
+    @Test
+    void messageDecisionReadsAndWritesItsGoldenFile() throws IOException {
+        byte[] golden = golden("message-decision.v1.json");
+        MessageDecision decision = ContractJson.read(golden, MessageDecision.class);
+
+        assertThat(decision.outcome()).isEqualTo(MessageDecision.REFUSED);
+        assertThat(decision.status()).isEqualTo("QUEUED");
+        assertSameJson(ContractJson.write(decision), golden);
+    }
+
+    @Test
     void typeNamesMapToTheirRecords() {
         assertThat(MessageTypes.bodyOf("mailroom.mailbox.submit.v1")).isEqualTo(SubmitMessage.class);
         assertThat(MessageTypes.bodyOf("mailroom.dispatching.dispatch.v1")).isEqualTo(DispatchCommand.class);

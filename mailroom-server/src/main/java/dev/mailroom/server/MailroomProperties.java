@@ -97,11 +97,14 @@ public record MailroomProperties(
      * @param idempotencyWindow how long an Idempotency-Key keeps naming its message, counted
      *                          from when the operator recorded it: within it the same key and body
      *                          answer that message (another body: 409); after it the key makes a new message
+     * @param decisionTimeout   how long the API waits for the operator's decision on a cancel, reschedule or
+     *                          retry before it answers 503; the operator carries out no request older than this
      */
     public record Api(
             String bootstrapKey,
             String platformKey,
-            @DefaultValue("PT24H") Duration idempotencyWindow) {
+            @DefaultValue("PT24H") Duration idempotencyWindow,
+            @DefaultValue("PT10S") Duration decisionTimeout) {
 
         @ConstructorBinding
         public Api {
@@ -112,11 +115,18 @@ public record MailroomProperties(
                 throw new IllegalArgumentException(
                         "mailroom.api.idempotency-window must be positive, was " + idempotencyWindow);
             }
+            if (decisionTimeout == null) {
+                decisionTimeout = Duration.ofSeconds(10);
+            }
+            if (decisionTimeout.isNegative() || decisionTimeout.isZero()) {
+                throw new IllegalArgumentException(
+                        "mailroom.api.decision-timeout must be positive, was " + decisionTimeout);
+            }
         }
 
-        /** This bootstrap key, no platform key and the default idempotency window. */
+        /** This bootstrap key, no platform key and the default idempotency window and decision timeout. */
         public Api(String bootstrapKey) {
-            this(bootstrapKey, null, Duration.ofHours(24));
+            this(bootstrapKey, null, Duration.ofHours(24), Duration.ofSeconds(10));
         }
     }
 

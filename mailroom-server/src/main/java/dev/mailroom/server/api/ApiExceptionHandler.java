@@ -126,9 +126,22 @@ class ApiExceptionHandler {
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
     }
 
-    @ExceptionHandler(NotCancelableException.class)
-    ProblemDetail notCancelable(NotCancelableException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+    @ExceptionHandler(WrongStatusException.class)
+    ProblemDetail wrongStatus(WrongStatusException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("Wrong status");
+        problem.setProperty("status", e.status());
+        return problem;
+    }
+
+    @ExceptionHandler(NoDecisionException.class)
+    org.springframework.http.ResponseEntity<ProblemDetail> noDecision(NoDecisionException e) {
+        log.warn("No decision in time: {}", e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        problem.setTitle("No decision in time");
+        return org.springframework.http.ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(org.springframework.http.HttpHeaders.RETRY_AFTER, "5")
+                .body(problem);
     }
 
     @ExceptionHandler(IdempotencyKeyReusedException.class)

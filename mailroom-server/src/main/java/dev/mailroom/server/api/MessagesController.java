@@ -1,10 +1,12 @@
 package dev.mailroom.server.api;
 
-import dev.mailroom.contracts.CancelMessage;
+import dev.mailroom.contracts.EmailRules;
+import dev.mailroom.contracts.MessageDecision;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.InputLimits;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.accounts.SendAllowance;
 import dev.mailroom.server.api.MessageViews.MessageDetail;
@@ -17,10 +19,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -44,13 +48,19 @@ class MessagesController {
     private final SubmissionRules rules;
     private final Clock clock;
     private final IdempotencyKeys idempotencyKeys;
+    private final OperatorRequests operator;
+    private final InputLimits limits;
 
     MessagesController(
             SubmissionPublisher submissions,
             MessageQueries queries,
             SubmissionRules rules,
             Clock clock,
-            IdempotencyKeys idempotencyKeys) {
+            InputLimits limits,
+            IdempotencyKeys idempotencyKeys,
+            OperatorRequests operator) {
+        this.operator = operator;
+        this.limits = limits;
         this.idempotencyKeys = idempotencyKeys;
         this.submissions = submissions;
         this.rules = rules;
@@ -139,7 +149,11 @@ class MessagesController {
                 .orElseThrow(() -> new MessageNotFoundException(id));
     }
 
-    /** Cancels a scheduled message; 409 when it is no longer waiting for its send time. */
+    /**
+     * Cancels a scheduled message. The operator decides (see {@link OperatorRequests}): 202 means the
+     * email is canceled and will not be sent; 409 names the status that stopped it; already CANCELED
+     * is 200.
+     */
     @PostMapping("/{id}/cancel")
     ResponseEntity<Submitted> cancel(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         MessageDetail message =
@@ -147,11 +161,96 @@ class MessagesController {
         if (MessageStatus.CANCELED.name().equals(message.status())) {
             return ResponseEntity.ok(new Submitted(id, message.status(), "/api/v1/messages/" + id));
         }
-        if (!MessageStatus.SCHEDULED.name().equals(message.status())) {
-            throw new NotCancelableException(id, message.status());
+        MessageDecision decision = decided(id, operator.cancel(caller, id));
+        if (MessageDecision.DONE.equals(decision.outcome())) {
+            return ResponseEntity.accepted().body(new Submitted(id, decision.status(), "/api/v1/messages/" + id));
         }
-        submissions.cancel(new CancelMessage(id, caller.organizationId(), clock.instant()));
-        return ResponseEntity.accepted().body(new Submitted(id, message.status(), "/api/v1/messages/" + id));
+        if (MessageStatus.CANCELED.name().equals(decision.status())) {
+            // Canceled by another request meanwhile: as if it had been canceled before this one.
+            return ResponseEntity.ok(new Submitted(id, decision.status(), "/api/v1/messages/" + id));
+        }
+        throw new WrongStatusException(id, decision.status(), "only a SCHEDULED message can be canceled");
+    }
+
+    /**
+     * Changes a scheduled message's send time: {@code {"sendAt": "<instant>"}}, nothing else; a past
+     * or present time means "send now". Decided by the operator like a cancel; answers the message.
+     */
+    @PatchMapping("/{id}")
+    ResponseEntity<MessageDetail> reschedule(
+            @AuthenticationPrincipal Caller caller, @PathVariable UUID id, @RequestBody Map<String, Object> body) {
+        queries.find(caller.organizationId(), id).orElseThrow(() -> new MessageNotFoundException(id));
+        Instant sendAt = rescheduleSendAt(body, clock.instant());
+        MessageDecision decision = decided(id, operator.reschedule(caller, id, sendAt));
+        if (!MessageDecision.DONE.equals(decision.outcome())) {
+            throw new WrongStatusException(id, decision.status(), "only a SCHEDULED message can be rescheduled");
+        }
+        return ResponseEntity.ok(
+                queries.find(caller.organizationId(), id).orElseThrow(() -> new MessageNotFoundException(id)));
+    }
+
+    /** The one field a reschedule may set, checked as a submission's {@code sendAt} is. */
+    private Instant rescheduleSendAt(Map<String, Object> body, Instant now) {
+        List<Violation> problems = new ArrayList<>();
+        if (body == null) {
+            body = Map.of();
+        }
+        body.keySet().stream()
+                .filter(field -> !"sendAt".equals(field))
+                .sorted()
+                .forEach(field ->
+                        problems.add(new Violation(field, "cannot be changed; a PATCH of a message sets only sendAt")));
+        Object value = body.get("sendAt");
+        Instant sendAt = null;
+        if (value == null) {
+            problems.add(new Violation("sendAt", "is required (an ISO-8601 instant; a past one means: send now)"));
+        } else {
+            sendAt = value instanceof String text ? instantOrNull(text) : null;
+            if (sendAt == null) {
+                problems.add(new Violation(
+                        "sendAt", "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z; got " + value));
+            } else {
+                problems.addAll(EmailRules.checkSendAt(sendAt, now, limits.maxScheduleAhead()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        return sendAt;
+    }
+
+    private static Instant instantOrNull(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Dispatches a FAILED message again (admin scope): the operator starts a new attempt, the status goes
+     * back to QUEUED and the timeline says who retried. 409 for any other status.
+     */
+    @PostMapping("/{id}/retry")
+    ResponseEntity<Submitted> retry(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+        queries.find(caller.organizationId(), id).orElseThrow(() -> new MessageNotFoundException(id));
+        MessageDecision decision = decided(id, operator.retry(caller, id));
+        if (!MessageDecision.DONE.equals(decision.outcome())) {
+            throw new WrongStatusException(id, decision.status(), "only a FAILED message can be retried");
+        }
+        return ResponseEntity.accepted().body(new Submitted(id, decision.status(), "/api/v1/messages/" + id));
+    }
+
+    /** The decision, unless it says the message is not there (another organization's, or not recorded). */
+    private static MessageDecision decided(UUID id, MessageDecision decision) {
+        if (MessageDecision.NOT_FOUND.equals(decision.outcome())) {
+            throw new MessageNotFoundException(id);
+        }
+        if (MessageDecision.EXPIRED.equals(decision.outcome())) {
+            // Answered, but too late to act on: the same as no answer in time.
+            throw new NoDecisionException(id);
+        }
+        return decision;
     }
 
     @GetMapping

@@ -1,6 +1,5 @@
 package dev.mailroom.server.api;
 
-import dev.mailroom.contracts.CancelMessage;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
@@ -19,7 +18,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * Drops submissions and cancels in the mailbox; returns once the broker has confirmed them. Each is
+ * Drops submissions in the mailbox (cancels are the operator's decision: OperatorRequests); returns once the broker has confirmed them. Each is
  * signed with the installation's internal key (the operator refuses what is not signed): the caller
  * was authenticated here, and the body names the caller's organization.
  */
@@ -79,10 +78,6 @@ class SubmissionPublisher {
                                                     + grant.refusedBy().limit() + " reached"))));
         }
         return new Submissions(outcomes, grant);
-    }
-
-    void cancel(CancelMessage cancel) {
-        publisher.publish(cancel, this::proof);
     }
 
     private Map<String, String> proof(OutgoingMessage wire) {

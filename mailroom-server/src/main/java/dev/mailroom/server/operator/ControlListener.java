@@ -2,12 +2,15 @@ package dev.mailroom.server.operator;
 
 import dev.mailroom.contracts.DeadLetterAction;
 import dev.mailroom.contracts.MalformedMessageException;
+import dev.mailroom.contracts.MessageDecision;
+import dev.mailroom.contracts.MessageRequest;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.SettingChange;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.BatchListenerFactories;
 import dev.mailroom.server.messaging.QueueBodies;
+import dev.mailroom.server.messaging.RequestReply;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -21,6 +24,10 @@ import org.springframework.stereotype.Component;
  * Mailroom's own API publishes (an administrator's decisions). They used to share the mailbox with
  * every application's mail; there any producer could change the default provider or replay a
  * dead-lettered message. Unreadable or invalid control messages are dead-lettered like any other.
+ *
+ * <p>Message requests ({@link MessageRequest}: cancel, reschedule, retry) are answered: each is
+ * decided ({@link MessageDecisions}) and the decision sent to the request's reply-to address, after
+ * its commit and before the batch is acknowledged.
  */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
@@ -28,17 +35,27 @@ class ControlListener {
     private final DeadLetters deadLetters;
     private final SettingsKeeper settings;
     private final DeadLetterResolver resolver;
+    private final MessageDecisions decisions;
+    private final RequestReply replies;
 
-    ControlListener(DeadLetters deadLetters, SettingsKeeper settings, DeadLetterResolver resolver) {
+    ControlListener(
+            DeadLetters deadLetters,
+            SettingsKeeper settings,
+            DeadLetterResolver resolver,
+            MessageDecisions decisions,
+            RequestReply replies) {
         this.deadLetters = deadLetters;
         this.settings = settings;
         this.resolver = resolver;
+        this.decisions = decisions;
+        this.replies = replies;
     }
 
     @RabbitListener(id = "control", queues = QueueNames.CONTROL, containerFactory = BatchListenerFactories.OPERATOR)
     void onBatch(List<Message> messages) {
         List<SettingChange> settingChanges = new ArrayList<>();
         List<DeadLetterAction> deadLetterActions = new ArrayList<>();
+        List<MessageRequest> requests = new ArrayList<>();
         Map<Object, Message> origins = new IdentityHashMap<>();
         for (Message message : messages) {
             try {
@@ -47,6 +64,11 @@ class ControlListener {
                             DeadLetterResolver.validated(QueueBodies.read(message, DeadLetterAction.ENVELOPE));
                     deadLetterActions.add(action);
                     origins.put(action, message);
+                } else if (QueueBodies.envelopeOf(message) == MessageRequest.ENVELOPE) {
+                    MessageRequest request =
+                            MessageDecisions.validated(QueueBodies.read(message, MessageRequest.ENVELOPE));
+                    requests.add(request);
+                    origins.put(request, message);
                 } else {
                     // A setting change; any other type is refused here as "unexpected message type" and dead-lettered.
                     SettingChange change = settings.validated(QueueBodies.read(message, SettingChange.ENVELOPE));
@@ -67,6 +89,24 @@ class ControlListener {
             Isolation.run(settingChanges, settings::apply, (c, e) -> refused(origins.get(c), e));
             Isolation.run(deadLetterActions, resolver::resolve, (a, e) -> refused(origins.get(a), e));
         });
+        // One transaction per request (each waits for one row lock); the asker waits, so each answer goes
+        // out as soon as its decision is committed. A redelivered request is decided again: its state then
+        // answers it (a second cancel finds CANCELED), and the reschedule's timeline entry keeps its id.
+        for (MessageRequest request : requests) {
+            OperatorFailures.pauseOnFailure(() -> {
+                MessageDecision decision;
+                try {
+                    decision = decisions.decide(request);
+                } catch (RuntimeException e) {
+                    if (OperatorFailures.isInfrastructure(e)) {
+                        throw e;
+                    }
+                    refused(origins.get(request), e);
+                    return;
+                }
+                replies.reply(origins.get(request), decision);
+            });
+        }
     }
 
     private void refused(Message message, RuntimeException failure) {

@@ -34,6 +34,7 @@ import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -84,15 +85,21 @@ class HttpSecurityConfiguration {
                 paths.matcher("/api/v1/organizations"),
                 paths.matcher("/api/v1/organizations/**"),
                 paths.matcher("/api/v1/platform/**"));
-        RequestMatcher send = new OrRequestMatcher(
-                paths.matcher(HttpMethod.POST, "/api/v1/messages"),
-                paths.matcher(HttpMethod.POST, "/api/v1/messages/**"));
+        // Retrying a FAILED message is an administrator's decision, not a sender's.
+        RequestMatcher retry = paths.matcher(HttpMethod.POST, "/api/v1/messages/*/retry");
+        RequestMatcher send = new AndRequestMatcher(
+                new OrRequestMatcher(
+                        paths.matcher(HttpMethod.POST, "/api/v1/messages"),
+                        paths.matcher(HttpMethod.POST, "/api/v1/messages/**"),
+                        paths.matcher(HttpMethod.PATCH, "/api/v1/messages/*")),
+                new NegatedRequestMatcher(retry));
         RequestMatcher read = new OrRequestMatcher(
                 paths.matcher(HttpMethod.GET, "/api/v1/messages"),
                 paths.matcher(HttpMethod.GET, "/api/v1/messages/**"),
                 paths.matcher(HttpMethod.GET, "/api/v1/members"),
                 paths.matcher(HttpMethod.GET, "/api/v1/members/**"));
         RequestMatcher admin = new OrRequestMatcher(
+                retry,
                 paths.matcher("/api/v1/users"),
                 paths.matcher("/api/v1/users/**"),
                 paths.matcher("/api/v1/keys"),

@@ -99,6 +99,8 @@ class OrganizationIsolationTest {
         // Ours, by id: not found.
         expected.put(new Route("GET", "/api/v1/messages/{id}"), 404);
         expected.put(new Route("POST", "/api/v1/messages/{id}/cancel"), 404);
+        expected.put(new Route("POST", "/api/v1/messages/{id}/retry"), 404);
+        expected.put(new Route("PATCH", "/api/v1/messages/{id}"), 404);
         expected.put(new Route("GET", "/api/v1/members/{memberId}"), 404);
         expected.put(new Route("PUT", "/api/v1/users/{userId}"), 404);
         expected.put(new Route("DELETE", "/api/v1/users/{userId}"), 404);
@@ -191,6 +193,7 @@ class OrganizationIsolationTest {
                 case "GET" -> foreign.get(path);
                 case "POST" -> foreign.post(path, "{}");
                 case "PUT" -> foreign.put(path, "{}");
+                case "PATCH" -> foreign.patch(path, "{}");
                 case "DELETE" -> foreign.delete(path);
                 default -> throw new AssertionError(route.method());
             };

@@ -53,7 +53,9 @@ class RouteAuthorizationTest {
         }
 
         boolean needsAdminScope() {
-            return path.startsWith("/api/v1/users") || path.startsWith("/api/v1/keys");
+            return path.startsWith("/api/v1/users")
+                    || path.startsWith("/api/v1/keys")
+                    || (method.equals("POST") && path.startsWith("/api/v1/messages/") && path.endsWith("/retry"));
         }
     }
 

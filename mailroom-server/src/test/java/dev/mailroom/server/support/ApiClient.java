@@ -93,6 +93,16 @@ public final class ApiClient {
         return send(request);
     }
 
+    public Response patch(String path, String body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + keyOf(path))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return send(request);
+    }
+
     public Response get(String path) {
         return getWith(path, "Authorization", "Bearer " + keyOf(path));
     }
