@@ -1,6 +1,7 @@
 // Mailroom's dashboard: plain JavaScript over the REST API, no build step.
-// Views live in the address's fragment (#/members, #/members/<id>, #/emails, #/emails/<id>, #/users,
-// #/keys, and the platform operator's #/organizations, #/settings, #/dead-letters, #/platform-keys).
+// Views live in the address's fragment (#/members, #/members/<id>, #/emails, #/emails/<id>, #/scheduled,
+// #/usage, #/users, #/keys, and the platform operator's #/organizations, #/plans, #/plans/<organization>,
+// #/settings, #/dead-letters, #/platform-keys).
 // A person signs in with email and password (or single sign-on) into a session cookie the page
 // cannot read; nothing secret is kept in the page, in storage or in an address.
 'use strict';
@@ -258,6 +259,11 @@
     return hasOrganization() && (session.scopes || []).includes('admin');
   }
 
+  /** Owners and admins send (and so cancel and reschedule); a viewer only reads. */
+  function canSend() {
+    return hasOrganization() && (session.scopes || []).includes('send');
+  }
+
   function isPlatform() {
     return Boolean(session && session.platform);
   }
@@ -436,9 +442,12 @@
 
   /** The pages beyond members and emails: what each needs, and the view that shows it. */
   const PAGES = {
+    scheduled: {needs: 'organization', title: 'Scheduled', view: scheduledView},
+    usage: {needs: 'organization', title: 'Usage', view: usageView},
     users: {needs: 'admin', title: 'Users', view: usersView},
     keys: {needs: 'admin', title: 'API keys', view: (params, current) => keysView(ORGANIZATION_KEYS, current)},
     organizations: {needs: 'platform', title: 'Organizations', view: organizationsView},
+    plans: {needs: 'platform', title: 'Plans & limits', view: plansView},
     settings: {needs: 'platform', title: 'Settings', view: settingsView},
     'dead-letters': {needs: 'platform', title: 'Dead letters', view: deadLettersView},
     'platform-keys': {needs: 'platform', title: 'Platform keys', view: (params, current) => keysView(PLATFORM_KEYS, current)},
@@ -460,7 +469,7 @@
     try {
       if (page) {
         if (page.needs && !allowed(page.needs)) deniedView(page);
-        else await page.view(params, current);
+        else await page.view(params, current, parts);
       } else if (!hasOrganization()) deniedView({title: 'Members', needs: 'organization'});
       else if (parts[0] === 'members' && parts.length > 1) await memberView(parts[1], current);
       else if (parts[0] === 'emails' && parts.length > 1) await emailView(parts[1], current, 0);
@@ -782,6 +791,9 @@
         el('div', {}, el('dt', {}, 'Provider'), el('dd', {}, email.provider || '—')),
         el('div', {}, el('dt', {}, 'Tags'), el('dd', {}, tagList(email.tags || []) || '—')),
         el('div', {}, el('dt', {}, 'Created'), el('dd', {}, time(email.createdAt))),
+        email.status === 'SCHEDULED' && scheduledEntry(email).sendAt
+          ? el('div', {}, el('dt', {}, 'Sends at'), el('dd', {}, sendTime(scheduledEntry(email).sendAt)))
+          : null,
         el('div', {}, el('dt', {}, 'Id'), el('dd', {}, el('code', {}, email.id)))),
       el('div', {class: 'section-head'},
         el('h2', {id: 'timeline-title'}, 'Timeline'),
@@ -806,6 +818,12 @@
   }
 
   function verdict(email) {
+    if (email.status === 'SCHEDULED') {
+      // Its latest SCHEDULED entry says when and, when a send limit holds it, why: a reschedule replaces both.
+      const entry = scheduledEntry(email);
+      return 'Waiting for its send time' + (entry.sendAt ? ', ' + localTime(entry.sendAt) : '') + '.'
+        + (entry.reason ? ' Held by a send limit: ' + sentence(entry.reason) : '');
+    }
     const text = VERDICTS[email.status] || email.status;
     // A bounce or failure is only useful with its reason.
     const last = (email.activities || []).filter((a) => a.status === email.status && a.details && a.details.reason).pop();
@@ -978,7 +996,9 @@
   function simpleTable(caption, columns, rows) {
     return el('div', {class: 'table-wrap'}, el('table', {},
       el('caption', {class: 'visually-hidden'}, caption),
-      el('thead', {}, el('tr', {}, columns.map((column) => el('th', {scope: 'col'}, column)))),
+      el('thead', {}, el('tr', {}, columns.map((column) => typeof column === 'string'
+        ? el('th', {scope: 'col'}, column)
+        : el('th', {scope: 'col', class: column.class}, column.text)))),
       el('tbody', {}, rows)));
   }
 
@@ -1242,8 +1262,375 @@
     return simpleTable('Organizations', ['Name', 'Id', 'Plan', 'Created'], items.map((o) => el('tr', {'data-organization': o.id},
       el('th', {scope: 'row'}, el('span', {class: 'strong'}, o.name)),
       el('td', {}, el('code', {}, o.id)),
-      el('td', {}, o.plan),
+      el('td', {}, o.plan, ' ', el('a', {href: limitsHref(o.id), class: 'member-link'}, 'Limits',
+        el('span', {class: 'visually-hidden'}, ' of ' + o.name))),
       el('td', {}, time(o.createdAt)))));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Times ahead: a send time or a limit's reset, shown in the person's local time with the instant
+  // itself in the title (and the datetime attribute), since relative() only speaks of the past.
+
+  function localTime(iso) {
+    return new Date(iso).toLocaleString(undefined, {dateStyle: 'medium', timeStyle: 'short'});
+  }
+
+  function fromNow(date) {
+    const seconds = Math.round((date.getTime() - Date.now()) / 1000);
+    const format = new Intl.RelativeTimeFormat(undefined, {numeric: 'auto'});
+    if (Math.abs(seconds) < 60) return format.format(seconds, 'second');
+    const minutes = Math.round(seconds / 60);
+    if (Math.abs(minutes) < 60) return format.format(minutes, 'minute');
+    const hours = Math.round(minutes / 60);
+    if (Math.abs(hours) < 48) return format.format(hours, 'hour');
+    return format.format(Math.round(hours / 24), 'day');
+  }
+
+  /** An instant ahead: local date and time, how far off it is, the ISO instant in title and datetime. */
+  function sendTime(iso) {
+    return [el('time', {datetime: iso, title: iso}, localTime(iso)), el('div', {class: 'sub'}, fromNow(new Date(iso)))];
+  }
+
+  /** The value a datetime-local input takes for an instant: the person's local time, to the minute. */
+  function localInput(iso) {
+    const date = new Date(iso);
+    const pad = (n) => String(n).padStart(2, '0');
+    return date.getFullYear() + '-' + pad(date.getMonth() + 1) + '-' + pad(date.getDate())
+      + 'T' + pad(date.getHours()) + ':' + pad(date.getMinutes());
+  }
+
+  /**
+   * When a SCHEDULED email goes and why it waits, from its latest SCHEDULED timeline entry (a reschedule
+   * adds one; a send limit's hold names its limit and reason there); else its own requested sendAt.
+   */
+  function scheduledEntry(email) {
+    const entries = (email.activities || []).filter((a) => a.status === 'SCHEDULED');
+    const last = entries.length ? entries[entries.length - 1].details || {} : {};
+    return {
+      sendAt: last.sendAt || email.sendAt || null,
+      reason: last.reason || null,
+      limit: last.limit || null,
+      rescheduled: entries.length > 1,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Scheduled emails: cancel or reschedule them (owners and admins; a viewer reads them).
+
+  async function scheduledView(params, current) {
+    const h1 = heading('Scheduled');
+    const results = el('div', {id: 'scheduled'});
+    const outcome = outcomeArea();
+    const sends = canSend();
+    show(h1,
+      el('p', {class: 'lede'}, 'Emails of ', el('strong', {}, organizationName()),
+        ' waiting for their send time, most recently submitted first: those submitted with a later ', el('code', {}, 'sendAt'),
+        ' and those a send limit holds. ',
+        sends ? 'Cancel one before it goes, or give it another time.'
+          : 'Your role reads them; an owner or admin can cancel or reschedule them.'),
+      outcome, results);
+    enter('Scheduled', h1);
+    await pagedTable(results, {
+      loadingText: 'Loading scheduled emails…',
+      caption: 'Scheduled emails',
+      columns: ['Subject', 'To', 'Sends at', 'Why it waits'].concat(sends ? ['Cancel or reschedule'] : []),
+      fetchPage: async (cursor) => {
+        const page = await api('/api/v1/messages' + query({status: 'SCHEDULED', limit: PAGE_SIZE, cursor}));
+        // The list holds neither the send time nor the reason: each email's own timeline does.
+        const details = await Promise.all(page.items.map((item) => api('/api/v1/messages/' + encodeURIComponent(item.id))
+          .catch((e) => {
+            if (e instanceof SignedOut) throw e;
+            return null;
+          })));
+        return {items: page.items.map((summary, i) => details[i] || summary), nextCursor: page.nextCursor};
+      },
+      row: (email) => scheduledRow(email, sends, outcome),
+      countText: (n, more) => plural(n, 'scheduled email', 'scheduled emails') + (more ? ' shown; there are more.' : '.'),
+      empty: emptyState('No scheduled emails.',
+        'An email submitted with a sendAt in the future waits here until then, and so does one a send limit holds.'),
+    }, current);
+  }
+
+  function scheduledRow(email, sends, outcome) {
+    const subject = email.subject || '(no subject)';
+    const entry = scheduledEntry(email);
+    const when = el('td', {class: 'send-at'}, entry.sendAt ? sendTime(entry.sendAt) : '—');
+    const why = entry.reason
+      ? [el('span', {class: 'badge tone-warn', 'data-limit': entry.limit}, 'SEND LIMIT'), el('div', {class: 'sub'}, sentence(entry.reason))]
+      : entry.rescheduled ? 'Rescheduled to this time.' : 'The send time it was submitted with.';
+    const row = el('tr', {'data-message': email.id},
+      el('th', {scope: 'row'}, el('a', {href: emailHref(email.id), class: 'strong'}, subject),
+        el('div', {class: 'sub'}, 'from ' + email.from)),
+      el('td', {}, recipientList(email.recipients || [])),
+      when,
+      el('td', {class: 'why'}, why));
+    if (sends) row.append(el('td', {class: 'changes'}, scheduledChanges(email, subject, entry, row, outcome)));
+    return row;
+  }
+
+  function scheduledChanges(email, subject, entry, row, outcome) {
+    const path = '/api/v1/messages/' + encodeURIComponent(email.id);
+    const status = el('p', {class: 'notice', role: 'status', hidden: true});
+    const reschedule = apiForm({class: 'reschedule', 'data-reschedule': email.id}, [
+      field('sendAt', {label: ['New send time', el('span', {class: 'visually-hidden'}, ' of ' + subject)],
+        type: 'datetime-local', value: entry.sendAt ? localInput(entry.sendAt) : '',
+        hint: 'Your local time. A time past means: send now.'}),
+      el('button', {type: 'submit', class: 'secondary small'}, 'Reschedule', el('span', {class: 'visually-hidden'}, ' ' + subject)),
+      status], async (f) => {
+      const value = f.elements.sendAt.value;
+      const date = value ? new Date(value) : null;
+      if (!date || isNaN(date.getTime())) {
+        throw new ApiError(422, {detail: 'Not rescheduled.', errors: [{field: 'sendAt', message: 'choose a date and a time'}]});
+      }
+      const changed = await api(path, {method: 'PATCH', json: {sendAt: date.toISOString()}});
+      const now = scheduledEntry(changed || {});
+      const sendAt = now.sendAt || date.toISOString();
+      row.querySelector('td.send-at').replaceChildren(...sendTime(sendAt));
+      row.querySelector('td.why').replaceChildren('Rescheduled to this time.');
+      showOutcome(outcome, '');
+      status.textContent = 'Rescheduled: it sends ' + localTime(sendAt) + '.';
+      status.hidden = false;
+      announce('Rescheduled ' + subject + ' to ' + localTime(sendAt) + '.');
+    });
+    const cancel = el('button', {type: 'button', class: 'danger small', onclick: async (event) => {
+      if (!confirm('Cancel “' + subject + '”? It will not be sent.')) return;
+      const button = event.currentTarget;
+      button.disabled = true;
+      try {
+        await api(path + '/cancel', {method: 'POST'});
+        showOutcome(outcome, '');
+        // 202: canceled now; 200: it already was. Either way it will not be sent.
+        row.querySelector('td.changes').replaceChildren(badge('CANCELED'), el('p', {class: 'sub'}, 'Canceled: it will not be sent.'));
+        announce('Canceled ' + subject + '.');
+      } catch (e) {
+        button.disabled = false;
+        // 409: it is no longer waiting (it went, or is going); the answer says what it is now.
+        if (!(e instanceof SignedOut)) showOutcome(outcome, subject + ': ' + e.message);
+      }
+    }}, 'Cancel', el('span', {class: 'visually-hidden'}, ' ' + subject));
+    return [el('div', {class: 'cancel'}, cancel), reschedule];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Usage of the send limits: the organization's own (any member), any organization's (platform).
+
+  const WINDOWS = [
+    ['per-second', 'perSecond', 'Per second'],
+    ['per-minute', 'perMinute', 'Per minute'],
+    ['per-hour', 'perHour', 'Per hour'],
+    ['per-day', 'perDay', 'Per day'],
+  ];
+
+  function windowName(window) {
+    const known = WINDOWS.find(([key]) => key === window);
+    return known ? known[2] : window;
+  }
+
+  function number(n) {
+    return Number(n).toLocaleString();
+  }
+
+  async function usageView(params, current) {
+    const h1 = heading('Usage');
+    show(h1, loading('Loading usage…'));
+    enter('Usage', h1);
+    const usage = await usageOf('/api/v1/usage');
+    if (!current()) return;
+    show(h1,
+      el('p', {class: 'lede'}, 'How much of its send limits ', el('strong', {}, organizationName()),
+        ' has used. Over a limit, the API refuses a submission (429) and an email from the mailbox waits, scheduled, until the window has room.'),
+      el('dl', {class: 'summary'},
+        el('div', {}, el('dt', {}, 'Plan'), el('dd', {id: 'usage-plan'}, usage.plan || '—')),
+        el('div', {}, el('dt', {}, 'Limits'), el('dd', {}, usage.limits.length ? usage.limits.map((w) => windowName(w.window)).join(', ') : 'none'))),
+      el('h2', {}, 'Send limits'),
+      el('div', {id: 'usage'}, usageTable(usage)));
+  }
+
+  /** GET a usage; {@code limits} always a list, empty when there are none. */
+  async function usageOf(path) {
+    const usage = await api(path);
+    usage.limits = usage.limits || [];
+    return usage;
+  }
+
+  /** Each limited window: used of its limit (a meter), what remains, and when its oldest counted emails leave it. */
+  function usageTable(usage) {
+    if (!usage.limits.length) {
+      return emptyState('No send limits.', 'Its plan (' + (usage.plan || 'none') + ') sets none and it has none of its own.');
+    }
+    return simpleTable('Send limits', ['Limit', 'Used', {text: 'Remaining', class: 'num'}, 'Room again', 'Set by'], usage.limits.map((w) => {
+      const name = windowName(w.window);
+      const label = name + ': ' + number(w.used) + ' of ' + number(w.limit) + ' used';
+      return el('tr', {'data-window': w.window},
+        el('th', {scope: 'row'}, el('span', {class: 'strong'}, name), el('div', {class: 'sub'}, number(w.limit) + ' emails')),
+        el('td', {class: 'used'}, el('div', {}, number(w.used) + ' / ' + number(w.limit)),
+          // The meter turns amber past 75 % and red past 90 %: the lower the better.
+          el('meter', {min: 0, max: w.limit, value: Math.min(w.used, w.limit), low: w.limit * 0.75, high: w.limit * 0.9,
+            optimum: 0, 'aria-label': label, title: label}, label)),
+        el('td', {class: 'num remaining'}, number(w.remaining)),
+        // Nothing counted: nothing to wait for.
+        el('td', {}, w.used > 0 && w.resetAt ? sendTime(w.resetAt) : el('span', {class: 'sub'}, 'now (nothing counted)')),
+        el('td', {}, w.source === 'organization' ? 'its own limit' : 'the plan “' + usage.plan + '”'));
+    }));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Plans & limits (platform operator): the plans configured, each organization's plan, own limits and
+  // usage, and a form to change them.
+
+  function limitsHref(id) {
+    return '#/plans/' + encodeURIComponent(id);
+  }
+
+  /** Each window's limit of a plan, as GET /api/v1/platform/plans gives them (none for a plan not configured). */
+  function planLimits(plans, plan) {
+    return (plans.plans || {})[plan] || {};
+  }
+
+  /** An organization's own limits: the windows its usage says it set itself. */
+  function ownLimits(usage) {
+    const own = {};
+    usage.limits.filter((w) => w.source === 'organization').forEach((w) => {
+      own[w.window] = w.limit;
+    });
+    return own;
+  }
+
+  function limitText(value) {
+    return value === undefined || value === null ? 'no limit' : number(value);
+  }
+
+  /** Runs {@code task} over the items, a few at a time: one request per organization, not all at once. */
+  async function inTurns(items, task) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await task(items[i]);
+      }
+    };
+    await Promise.all([1, 2, 3, 4].map(worker));
+    return results;
+  }
+
+  async function plansView(params, current, parts) {
+    if (parts && parts.length > 1) {
+      await organizationLimitsView(parts[1], current);
+      return;
+    }
+    const h1 = heading('Plans & limits');
+    show(h1, loading('Loading plans…'));
+    enter('Plans & limits', h1);
+    const [plans, organizations] = await Promise.all([api('/api/v1/platform/plans'), api('/api/v1/organizations')]);
+    if (!current()) return;
+    const usages = await inTurns(organizations.items, (o) => usageOf('/api/v1/organizations/' + encodeURIComponent(o.id) + '/usage')
+      .catch((e) => {
+        if (e instanceof SignedOut) throw e;
+        return null;
+      }));
+    if (!current()) return;
+    show(h1,
+      el('p', {class: 'lede'}, 'Send limits per organization: its plan’s, unless it has its own for a window. Plans are configured (',
+        el('code', {}, 'mailroom.accounts.plans.<plan>.per-minute=…'), '); an organization’s plan and own limits are changed here.'),
+      el('h2', {}, 'Plans'),
+      el('div', {id: 'plans'}, plansTable(plans)),
+      el('h2', {}, 'Organizations'),
+      el('div', {id: 'organization-limits'}, organizations.items.length
+        ? organizationLimitsTable(organizations.items, usages)
+        : emptyState('No organizations yet.')));
+  }
+
+  function plansTable(plans) {
+    const names = Object.keys(plans.plans || {});
+    if (!names.includes(plans.defaultPlan)) names.push(plans.defaultPlan);
+    names.sort();
+    return simpleTable('Plans', ['Plan'].concat(WINDOWS.map(([, , name]) => name)), names.map((name) => {
+      const limits = planLimits(plans, name);
+      return el('tr', {'data-plan': name},
+        el('th', {scope: 'row'}, el('span', {class: 'strong'}, name),
+          name === plans.defaultPlan ? el('div', {class: 'sub'}, 'the default: new organizations get it') : null),
+        WINDOWS.map(([key]) => el('td', {'data-window': key}, limitText(limits[key]))));
+    }));
+  }
+
+  function organizationLimitsTable(organizations, usages) {
+    return simpleTable('Organizations’ send limits', ['Organization', 'Plan', 'Own limits', 'Usage', 'Change'], organizations.map((o, i) => {
+      const usage = usages[i];
+      const own = usage ? ownLimits(usage) : {};
+      const owned = Object.keys(own);
+      return el('tr', {'data-organization': o.id},
+        el('th', {scope: 'row'}, el('span', {class: 'strong'}, o.name), el('div', {class: 'sub'}, el('code', {}, o.id))),
+        el('td', {class: 'plan'}, usage ? usage.plan || o.plan : o.plan),
+        el('td', {class: 'own'}, owned.length
+          ? el('ul', {class: 'plain'}, owned.map((key) => el('li', {}, windowName(key) + ': ' + number(own[key]))))
+          : 'none'),
+        el('td', {class: 'usage'}, !usage ? 'unknown' : usage.limits.length
+          ? el('ul', {class: 'plain'}, usage.limits.map((w) => el('li', {}, windowName(w.window) + ': ' + number(w.used) + ' / ' + number(w.limit))))
+          : 'no limits'),
+        el('td', {}, el('a', {href: limitsHref(o.id)}, 'Change', el('span', {class: 'visually-hidden'}, ' the limits of ' + o.name))));
+    }));
+  }
+
+  async function organizationLimitsView(id, current) {
+    markSection('plans');
+    show(loading('Loading the organization’s limits…'));
+    const [plans, organizations, usage] = await Promise.all([api('/api/v1/platform/plans'), api('/api/v1/organizations'),
+      usageOf('/api/v1/organizations/' + encodeURIComponent(id) + '/usage')]);
+    if (!current()) return;
+    const organization = organizations.items.find((o) => o.id === id) || {id, name: id};
+    const h1 = heading(organization.name);
+    const live = el('div', {id: 'organization-usage'}, usageTable(usage));
+    const own = ownLimits(usage);
+    const names = Object.keys(plans.plans || {});
+    [plans.defaultPlan, usage.plan].forEach((name) => {
+      if (name && !names.includes(name)) names.push(name);
+    });
+    names.sort();
+    const hintOf = (plan, key) => 'Empty: the plan’s (' + limitText(planLimits(plans, plan)[key]) + ').';
+    const status = el('p', {class: 'notice', role: 'status', hidden: true});
+    const form = apiForm({id: 'limits', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('plan', {label: 'Plan', options: names.map((name) => [name, name]), value: usage.plan || plans.defaultPlan,
+          hint: 'Its limits are in the plans’ table.'}),
+        WINDOWS.map(([key, , name]) => field(key, {label: name + ', its own', type: 'number', value: own[key],
+          hint: hintOf(usage.plan, key), attrs: {min: 1, step: 1, inputmode: 'numeric', autocomplete: 'off'}}))),
+      submitButton('Save limits'), status], async (f) => {
+      const body = {plan: f.elements.plan.value};
+      const wrong = [];
+      for (const [key, property] of WINDOWS) {
+        const input = f.elements[key];
+        const text = input.value.trim();
+        // A number input hands over '' for what it cannot read: that must not silently mean "the plan's".
+        if (input.validity.badInput || (text && !/^[0-9]+$/.test(text))) {
+          wrong.push({field: key, message: 'must be a whole number, or empty for the plan’s limit'});
+        }
+        body[property] = text ? Number(text) : null;
+      }
+      if (wrong.length) throw new ApiError(422, {detail: 'Not saved.', errors: wrong});
+      const saved = await api('/api/v1/organizations/' + encodeURIComponent(id) + '/limits', {method: 'PUT', json: body});
+      saved.limits = saved.limits || [];
+      live.replaceChildren(usageTable(saved));
+      $('current-plan').textContent = saved.plan || '—';
+      status.textContent = 'Saved: ' + organization.name + ' is on the plan “' + saved.plan + '”'
+        + (Object.keys(ownLimits(saved)).length
+          ? ' with its own ' + Object.entries(ownLimits(saved)).map(([key, n]) => windowName(key).toLowerCase() + ' limit ' + number(n)).join(', ')
+          : ', with no limit of its own') + '. Every API process follows within seconds.';
+      status.hidden = false;
+      announce(status.textContent);
+    });
+    // The hints say what an empty field means for the plan chosen, not only for the current one.
+    form.elements.plan.addEventListener('change', () => {
+      WINDOWS.forEach(([key]) => {
+        const hint = form.querySelector('[data-field="' + key + '"] .field-hint');
+        if (hint) hint.textContent = hintOf(form.elements.plan.value, key);
+      });
+    });
+    show(breadcrumb({href: '#/plans', text: 'Plans & limits'}, {text: organization.name}), h1,
+      el('p', {class: 'lede'}, 'Organization ', el('code', {}, organization.id), ' on the plan “', el('span', {id: 'current-plan'}, usage.plan || '—'), '”.'),
+      el('h2', {}, 'Usage'), live,
+      panel('Change the plan and its own limits', form));
+    enter(organization.name, h1);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -52,6 +52,17 @@ class DashboardPagesTest {
     }
 
     @Test
+    void theNavigationOffersScheduledAndUsageToMembersAndPlansToThePlatformOperator() {
+        String page = http.getWith("/dashboard/").body();
+
+        assertThat(page)
+                .contains(
+                        "<a href=\"#/scheduled\" data-section=\"scheduled\" data-needs=\"organization\">Scheduled</a>",
+                        "<a href=\"#/usage\" data-section=\"usage\" data-needs=\"organization\">Usage</a>",
+                        "<a href=\"#/plans\" data-section=\"plans\" data-needs=\"platform\">Plans &amp; limits</a>");
+    }
+
+    @Test
     void theDashboardAllowsOnlyItsOwnScriptsAndIsNeverFramed() {
         Response page = http.getWith("/dashboard/");
         Response script = http.getWith("/dashboard/dashboard.js");
