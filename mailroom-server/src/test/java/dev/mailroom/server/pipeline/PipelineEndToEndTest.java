@@ -42,7 +42,12 @@ class PipelineEndToEndTest {
     void aSubmittedEmailIsAcceptedQueuedDispatchedAndDeliveredInThatOrder() {
         String id = api.submit(ApiClient.email("ada@example.org"));
 
-        JsonNode message = awaitStatus(api, id, "DELIVERED");
+        // DISPATCHED (the dispatcher's report) and DELIVERED (the sandbox's webhook) travel apart: wait for both.
+        JsonNode message = awaitMessage(
+                api,
+                id,
+                m -> "DELIVERED".equals(m.get("status").asString())
+                        && statuses(m).contains("DISPATCHED"));
 
         assertThat(statuses(message)).containsExactly("ACCEPTED", "QUEUED", "DISPATCHED", "DELIVERED");
         assertThat(message.get("provider").asString()).isEqualTo("sandbox");
@@ -59,7 +64,8 @@ class PipelineEndToEndTest {
 
         // The sandbox posts OPENED and CLICKED as two webhooks 50 ms apart: CLICKED may be
         // recorded first, and the status is CLICKED before OPENED is in the timeline.
-        JsonNode message = awaitMessage(api, id, m -> statuses(m).containsAll(List.of("OPENED", "CLICKED")));
+        JsonNode message =
+                awaitMessage(api, id, m -> statuses(m).containsAll(List.of("DISPATCHED", "OPENED", "CLICKED")));
 
         assertThat(statuses(message))
                 .containsExactly("ACCEPTED", "QUEUED", "DISPATCHED", "DELIVERED", "OPENED", "CLICKED");
