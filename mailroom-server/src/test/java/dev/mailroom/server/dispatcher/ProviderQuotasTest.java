@@ -1,0 +1,135 @@
+package dev.mailroom.server.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailroom.server.MailroomProperties;
+import dev.mailroom.server.providers.DeliveryOutcome;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProviderQuotasTest {
+    private final FakeTime time = new FakeTime();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    private ProviderQuotas quotas(Map<String, Integer> limits) {
+        return time.quotasAlone(
+                new MailroomProperties.Dispatcher(
+                        50,
+                        1,
+                        4,
+                        limits,
+                        new MailroomProperties.CircuitBreaker(50, 10, 4, Duration.ofMinutes(1)),
+                        new MailroomProperties.Quota(
+                                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(10))),
+                meters);
+    }
+
+    @Test
+    void aSendWhoseTurnIsFurtherThanTheMaximumWaitIsDeferredToItsTurnAndCounted() {
+        ProviderQuotas quotas = quotas(Map.of("sendgrid", 2));
+        for (int i = 0; i < 5; i++) {
+            assertThat(quotas.acquire("sendgrid")).isNull(); // at 0, 0.5, 1, 1.5, 2 s
+        }
+        // The clock is at 2 s; the next slot is 2.5 s, and the one after it 3 s: 1 s ahead, within 2 s.
+        assertThat(quotas.acquire("sendgrid")).isNull();
+        long before = time.nanos();
+        time.advance(Duration.ZERO);
+        // Fill the wait: 2 more slots fit (3 s, 3.5 s ... within 2 s of 2.5 s), then one is deferred.
+        List<DeliveryOutcome.RetryLater> deferred = new ArrayList<>();
+        for (int i = 0; i < 10 && deferred.isEmpty(); i++) {
+            // Each acquire sleeps until its slot, so reset to the same moment to pile sends up.
+            DeliveryOutcome.RetryLater r = quotas.acquire("sendgrid");
+            if (r != null) {
+                deferred.add(r);
+            }
+            time.sleep(before - time.nanos());
+        }
+        assertThat(deferred).hasSize(1);
+        assertThat(deferred.get(0).reason()).contains("send-rate limit of provider 'sendgrid'");
+        assertThat(deferred.get(0).notBefore()).isAfter(time.instant().plusSeconds(2));
+        assertThat(deferred.get(0).rateLimited()).isFalse();
+        assertThat(meters.counter("mailroom.dispatch.quota.deferred", "provider", "sendgrid", "cause", "limit")
+                        .count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aProviderWithoutALimitIsNeverHeldUp() {
+        ProviderQuotas quotas = quotas(Map.of("sendgrid", 2));
+        for (int i = 0; i < 100; i++) {
+            assertThat(quotas.acquire("postmark")).isNull();
+        }
+        assertThat(time.nanos()).isZero();
+    }
+
+    @Test
+    void aRateLimitedAnswerWithoutRetryAfterHoldsTheProviderOffForTheDefaultBackOffAndTellsTheOthers() {
+        ProviderQuotas quotas = quotas(Map.of());
+        List<String> told = new ArrayList<>();
+        quotas.broadcastWith((provider, backoff) -> told.add(provider + " " + backoff));
+
+        DeliveryOutcome.RetryLater answer =
+                quotas.rateLimited("postmark", new DeliveryOutcome.RetryLater("postmark answered 429", null, true));
+        DeliveryOutcome.RetryLater again =
+                quotas.rateLimited("postmark", new DeliveryOutcome.RetryLater("postmark answered 429", null, true));
+
+        assertThat(answer.notBefore()).isEqualTo(time.instant().plusSeconds(10));
+        assertThat(again.notBefore()).isEqualTo(time.instant().plusSeconds(10));
+        assertThat(told).as("told once: the second 429 did not lengthen it").containsExactly("postmark PT10S");
+        assertThat(quotas.backedOffBeyondWait("postmark"))
+                .isEqualTo(time.instant().plusSeconds(10));
+        DeliveryOutcome.RetryLater held = quotas.acquire("postmark");
+        assertThat(held.notBefore()).isEqualTo(time.instant().plusSeconds(10));
+        time.advance(Duration.ofSeconds(9));
+        assertThat(quotas.acquire("postmark")).as("1 s left: waited out").isNull();
+        assertThat(time.nanos()).isEqualTo(Duration.ofSeconds(10).toNanos());
+    }
+
+    @Test
+    void aBackOffHeardFromAnotherDispatcherHoldsThisOneOffAndIsCounted() {
+        ProviderQuotas quotas = quotas(Map.of());
+        quotas.backoffReceived("mailgun", Duration.ofSeconds(30));
+        quotas.backoffReceived("mailgun", Duration.ofSeconds(5)); // a shorter one does not cut it short
+
+        assertThat(quotas.backedOffBeyondWait("mailgun"))
+                .isEqualTo(time.instant().plusSeconds(30));
+        assertThat(quotas.backedOffBeyondWait("sendgrid")).isNull();
+        assertThat(meters.counter("mailroom.dispatch.quota.backoffs", "provider", "mailgun")
+                        .count())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void anAbsurdRetryAfterIsCappedAtAnHour() {
+        ProviderQuotas quotas = quotas(Map.of());
+        quotas.rateLimited(
+                "ses",
+                new DeliveryOutcome.RetryLater("throttled", time.instant().plus(Duration.ofDays(30)), true));
+        assertThat(quotas.backedOffBeyondWait("ses")).isEqualTo(time.instant().plus(ProviderQuotas.MAX_BACKOFF));
+    }
+
+    @Test
+    void withoutAShareYetASendWaitsThenIsDeferred() {
+        ProviderQuotas quotas = new ProviderQuotas(
+                new MailroomProperties.Dispatcher(
+                        50,
+                        1,
+                        4,
+                        Map.of("sendgrid", 10),
+                        new MailroomProperties.CircuitBreaker(50, 10, 4, Duration.ofMinutes(1)),
+                        new MailroomProperties.Quota(
+                                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(10))),
+                new PeerView("me", Duration.ofSeconds(1), time::nanos),
+                time,
+                time,
+                meters);
+        DeliveryOutcome.RetryLater r = quotas.acquire("sendgrid");
+        assertThat(r).isNotNull();
+        assertThat(r.reason()).contains("no share yet");
+        assertThat(time.nanos()).isEqualTo(Duration.ofSeconds(2).toNanos());
+    }
+}
