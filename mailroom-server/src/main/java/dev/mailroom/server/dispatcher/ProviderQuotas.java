@@ -30,6 +30,14 @@ final class ProviderQuotas {
     /** A Retry-After beyond this is taken as this: a wrong header must not stop a provider for days. */
     static final Duration MAX_BACKOFF = Duration.ofHours(1);
 
+    /**
+     * Each dispatcher paces at this fraction of its share: between the permit and the provider's
+     * receipt lie a thread switch and an HTTP call, whose jitter moves some sends into the next
+     * wall-clock second. Measured with 3 dispatchers at 50/s on 2 busy cores: up to 55 in a second at
+     * 100%; the headroom keeps the provider's count at the limit, at the price of 5% of throughput.
+     */
+    static final double HEADROOM = 0.95;
+
     /** A back-off lengthened by less than this is not broadcast again. */
     private static final Duration NEWS = Duration.ofMillis(500);
 
@@ -158,7 +166,7 @@ final class ProviderQuotas {
                 long now = ticker.nanos();
                 double share = peers.share(limit);
                 if (share > 0) {
-                    long wait = pacer.reserve(now, share, Math.max(0, deadline - now));
+                    long wait = pacer.reserve(now, share * HEADROOM, Math.max(0, deadline - now));
                     if (wait >= 0) {
                         if (wait > 0) {
                             ticker.sleep(wait);
