@@ -146,6 +146,12 @@ public final class FakeSendGrid implements AutoCloseable {
         /** Distinct events scheduled per mailroom_id, so a benchmark knows when a message is fully tracked. */
         public final Map<String, Integer> eventsScheduledPerMessage = new ConcurrentHashMap<>();
 
+        /**
+         * Sends received (accepted or not) per wall-clock second (epoch seconds), counted on arrival:
+         * what a provider's own per-second quota sees.
+         */
+        public final Map<Long, LongAdder> sendsPerSecond = new ConcurrentHashMap<>();
+
         public long duplicateSends() {
             return acceptedPerMessage.values().stream().mapToLong(n -> n - 1L).sum();
         }
@@ -258,6 +264,9 @@ public final class FakeSendGrid implements AutoCloseable {
                             .path("custom_args")
                             .path("mailroom_id")
                             .asString(""));
+            stats.sendsPerSecond
+                    .computeIfAbsent(System.currentTimeMillis() / 1000, second -> new LongAdder())
+                    .increment();
             Long refusedAt = stats.lastRefusedAtMillis.get(mailroomId);
             if (refusedAt != null && System.currentTimeMillis() - refusedAt < options.retryAfterSeconds() * 1000L) {
                 stats.retriedTooEarly.increment();
