@@ -41,8 +41,6 @@ final class ProviderQuotas {
     /** A back-off lengthened by less than this is not broadcast again. */
     private static final Duration NEWS = Duration.ofMillis(500);
 
-    private static final long SHARE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-
     /** Monotonic time and sleeping, so that tests can drive both. */
     interface Ticker {
         long nanos();
@@ -162,40 +160,29 @@ final class ProviderQuotas {
                 return null;
             }
             SendPacer pacer = pacers.computeIfAbsent(provider, p -> new SendPacer());
-            while (true) {
-                long now = ticker.nanos();
-                double share = peers.share(limit);
-                if (share > 0) {
-                    long wait = pacer.reserve(now, share * HEADROOM, Math.max(0, deadline - now));
-                    if (wait >= 0) {
-                        if (wait > 0) {
-                            ticker.sleep(wait);
-                            waited = true;
-                        }
-                        return null;
-                    }
-                    long turn = Math.max(pacer.backlog(now), Math.round(1e9 / share));
-                    return deferred(
-                            provider,
-                            "limit",
-                            String.format(
-                                    "send-rate limit of provider '%s' reached (%d/s for the installation, %.2f/s"
-                                            + " on this dispatcher of %d)",
-                                    provider, limit, share, peers.live().size()),
-                            turn);
-                }
-                if (now >= deadline) {
-                    // Not joined yet, or cut off from the broker: no share to send with.
-                    return deferred(
-                            provider,
-                            "limit",
-                            "send-rate limit of provider '" + provider + "': this dispatcher has no share yet"
-                                    + " (joining, or not hearing the other dispatchers)",
-                            maxWaitNanos);
-                }
-                ticker.sleep(Math.min(SHARE_POLL_NANOS, deadline - now));
-                waited = true;
+            SendPacer.Turn turn = pacer.take(ticker, () -> peers.share(limit) * HEADROOM, deadline);
+            waited |= turn.waited();
+            if (turn.granted()) {
+                return null;
             }
+            double share = peers.share(limit);
+            if (share <= 0) {
+                // Not joined yet, or cut off from the broker: no share to send with.
+                return deferred(
+                        provider,
+                        "limit",
+                        "send-rate limit of provider '" + provider + "': this dispatcher has no share yet"
+                                + " (joining, or not hearing the other dispatchers)",
+                        maxWaitNanos);
+            }
+            return deferred(
+                    provider,
+                    "limit",
+                    String.format(
+                            "send-rate limit of provider '%s' reached (%d/s for the installation, %.2f/s"
+                                    + " on this dispatcher of %d)",
+                            provider, limit, share, peers.live().size()),
+                    Math.max(turn.comesInNanos(), Math.round(1e9 / share)));
         } catch (InterruptedException e) {
             // Shutting down: the send is retried later (by this process or another).
             Thread.currentThread().interrupt();

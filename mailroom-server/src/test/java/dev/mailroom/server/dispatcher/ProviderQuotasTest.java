@@ -30,28 +30,35 @@ class ProviderQuotasTest {
 
     @Test
     void aSendWhoseTurnIsFurtherThanTheMaximumWaitIsDeferredToItsTurnAndCounted() {
-        ProviderQuotas quotas = quotas(Map.of("sendgrid", 2));
-        for (int i = 0; i < 5; i++) {
-            assertThat(quotas.acquire("sendgrid")).isNull(); // at 0, 0.5, 1, 1.5, 2 s
-        }
-        // The clock is at 2 s; the next slot is 2.5 s, and the one after it 3 s: 1 s ahead, within 2 s.
+        // 1/s less the headroom: one send every 1.05 s, within a wait of 2 s, beyond one of 0.5 s.
+        ProviderQuotas quotas = quotas(Map.of("sendgrid", 1));
         assertThat(quotas.acquire("sendgrid")).isNull();
+        assertThat(quotas.acquire("sendgrid")).isNull();
+        long interval = Math.round(1e9 / ProviderQuotas.HEADROOM);
+        assertThat(time.nanos()).isEqualTo(interval);
+
+        ProviderQuotas shortWait = new ProviderQuotas(
+                new MailroomProperties.Dispatcher(
+                        50,
+                        1,
+                        4,
+                        Map.of("sendgrid", 1),
+                        new MailroomProperties.CircuitBreaker(50, 10, 4, Duration.ofMinutes(1)),
+                        new MailroomProperties.Quota(
+                                Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(10))),
+                FakeTime.alone("me"),
+                time,
+                time,
+                meters);
         long before = time.nanos();
-        time.advance(Duration.ZERO);
-        // Fill the wait: 2 more slots fit (3 s, 3.5 s ... within 2 s of 2.5 s), then one is deferred.
-        List<DeliveryOutcome.RetryLater> deferred = new ArrayList<>();
-        for (int i = 0; i < 10 && deferred.isEmpty(); i++) {
-            // Each acquire sleeps until its slot, so reset to the same moment to pile sends up.
-            DeliveryOutcome.RetryLater r = quotas.acquire("sendgrid");
-            if (r != null) {
-                deferred.add(r);
-            }
-            time.sleep(before - time.nanos());
-        }
-        assertThat(deferred).hasSize(1);
-        assertThat(deferred.get(0).reason()).contains("send-rate limit of provider 'sendgrid'");
-        assertThat(deferred.get(0).notBefore()).isAfter(time.instant().plusSeconds(2));
-        assertThat(deferred.get(0).rateLimited()).isFalse();
+        assertThat(shortWait.acquire("sendgrid")).isNull();
+        DeliveryOutcome.RetryLater deferred = shortWait.acquire("sendgrid");
+
+        assertThat(deferred).isNotNull();
+        assertThat(time.nanos()).as("deferred at once").isEqualTo(before);
+        assertThat(deferred.reason()).contains("send-rate limit of provider 'sendgrid'");
+        assertThat(deferred.notBefore()).isEqualTo(time.instant().plusNanos(interval));
+        assertThat(deferred.rateLimited()).isFalse();
         assertThat(meters.counter("mailroom.dispatch.quota.deferred", "provider", "sendgrid", "cause", "limit")
                         .count())
                 .isEqualTo(1);

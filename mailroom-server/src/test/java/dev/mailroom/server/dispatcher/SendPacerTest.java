@@ -3,54 +3,79 @@ package dev.mailroom.server.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SendPacerTest {
     private static final long SECOND = Duration.ofSeconds(1).toNanos();
+    private static final long FAR = 100 * SECOND;
+    private final FakeTime time = new FakeTime();
     private final SendPacer pacer = new SendPacer();
 
-    @Test
-    void aShareOfSixteenAndTwoThirdsPerSecondIsOneSendEverySixtyMillisecondsNotSixteenPerSecond() {
-        long now = 0;
-        int inFirstSecond = 0;
-        long sentAt = 0;
-        while (sentAt < SECOND) {
-            long wait = pacer.reserve(now, 50 / 3.0, SECOND * 10);
-            sentAt = now + wait;
-            if (sentAt < SECOND) {
-                inFirstSecond++;
-            }
+    private List<Long> grantTimes(int sends, double perSecond) throws InterruptedException {
+        List<Long> at = new ArrayList<>();
+        for (int i = 0; i < sends; i++) {
+            assertThat(pacer.take(time, () -> perSecond, time.nanos() + FAR).granted())
+                    .isTrue();
+            at.add(time.nanos());
         }
-        assertThat(inFirstSecond).isEqualTo(17); // at 0, 60, … 960 ms
-        // The loop took the slot at 1,020 ms too: the next is at 1,080 ms.
-        assertThat(pacer.backlog(0)).isEqualTo(Duration.ofMillis(1080).toNanos());
+        return at;
     }
 
     @Test
-    void anIdlePacerSavesNothingUpSoNoSecondSeesABurst() {
-        pacer.reserve(0, 10, 0);
-        long later = 5 * SECOND;
-        int now = 0;
-        for (int i = 0; i < 20; i++) {
-            if (pacer.reserve(later, 10, 0) == 0) {
-                now++;
-            }
+    void aShareOfSixteenAndTwoThirdsPerSecondIsOneSendEverySixtyMillisecondsNotSixteenPerSecond()
+            throws InterruptedException {
+        List<Long> at = grantTimes(20, 50 / 3.0);
+
+        assertThat(at.stream().filter(t -> t < SECOND).count()).isEqualTo(17); // 0, 60, … 960 ms
+        for (int i = 1; i < at.size(); i++) {
+            assertThat(at.get(i) - at.get(i - 1))
+                    .isEqualTo(Duration.ofMillis(60).toNanos());
         }
-        assertThat(now).as("sends allowed at once after idling").isEqualTo(1);
     }
 
     @Test
-    void aSlotFurtherThanTheWaitIsNotTakenAndNoShareMeansNoSlot() {
-        assertThat(pacer.reserve(0, 1, 0)).isZero();
-        assertThat(pacer.reserve(0, 1, SECOND / 2)).isEqualTo(-1);
-        assertThat(pacer.reserve(0, 1, SECOND)).isEqualTo(SECOND);
-        assertThat(pacer.reserve(0, 0, SECOND * 100)).isEqualTo(-1);
+    void anIdlePacerSavesNothingUpSoNoSecondSeesABurst() throws InterruptedException {
+        grantTimes(1, 10);
+        time.advance(Duration.ofSeconds(5));
+        long idleEnd = time.nanos();
+
+        List<Long> at = grantTimes(3, 10);
+
+        assertThat(at).containsExactly(idleEnd, idleEnd + SECOND / 10, idleEnd + 2 * SECOND / 10);
     }
 
     @Test
-    void aNewRateAppliesFromTheNextSlotOn() {
-        pacer.reserve(0, 10, SECOND);
-        assertThat(pacer.reserve(0, 2, SECOND)).isEqualTo(SECOND / 10);
-        assertThat(pacer.reserve(0, 2, SECOND)).isEqualTo(SECOND / 10 + SECOND / 2);
+    void aSenderThatWakesLateTakesTheNextSlotFromThenOnNoBurstAfterAStall() throws InterruptedException {
+        grantTimes(1, 10);
+        // A stall of a whole second: ten slots went by unused.
+        time.advance(Duration.ofSeconds(1));
+        long woke = time.nanos();
+
+        List<Long> at = grantTimes(3, 10);
+
+        assertThat(at).containsExactly(woke, woke + SECOND / 10, woke + 2 * SECOND / 10);
+    }
+
+    @Test
+    void aSlotAfterTheDeadlineIsRefusedWithWhenItWouldComeAndNoShareMeansNoSlot() throws InterruptedException {
+        assertThat(pacer.take(time, () -> 1, time.nanos()).granted()).isTrue();
+
+        SendPacer.Turn refused = pacer.take(time, () -> 1, time.nanos() + SECOND / 2);
+
+        assertThat(refused.granted()).isFalse();
+        assertThat(refused.comesInNanos()).isEqualTo(SECOND);
+        assertThat(time.nanos()).as("refused at once, not after waiting").isZero();
+        SendPacer.Turn noShare = pacer.take(time, () -> 0, time.nanos() + SECOND);
+        assertThat(noShare.granted()).isFalse();
+        assertThat(time.nanos()).as("waited for a share until the deadline").isEqualTo(SECOND);
+    }
+
+    @Test
+    void aNewRateAppliesFromTheNextSlotOn() throws InterruptedException {
+        grantTimes(2, 10); // at 0 and 100 ms; the next slot is at 200 ms
+        List<Long> at = grantTimes(2, 2);
+        assertThat(at).containsExactly(SECOND / 5, SECOND / 5 + SECOND / 2);
     }
 }
