@@ -21,14 +21,15 @@ import java.util.function.LongSupplier;
  *       (so it heard every peer's regular heartbeat) and every live peer's heartbeat says it sees the
  *       newcomer (so their shares are already lower); after {@value #LIVE_HEARTBEATS} heartbeats it
  *       stops waiting for a peer that never does. So a scale-up never sends more than the limit.</li>
- *   <li>A dispatcher that has not heard itself for {@value #LIVE_HEARTBEATS} heartbeats (cut off from
- *       the broker, so its peers have counted it out) takes no share, and joins again once it hears
- *       itself.</li>
+ *   <li>A dispatcher that has not heard itself for {@value #SELF_HEARTBEATS} heartbeats (cut off from
+ *       the broker, or too busy to beat: its peers are about to count it out) takes no share, and joins
+ *       again once it hears itself after its peers counted it out.</li>
  * </ul>
  * Thread-safe. Time is a monotonic nanosecond source (tests drive it).
  */
 final class PeerView {
     static final int LIVE_HEARTBEATS = 3;
+    static final int SELF_HEARTBEATS = 2;
 
     /** What a heartbeat says: who sent it, which dispatchers it counts as live, and whether it is leaving. */
     record Heartbeat(String dispatcher, Set<String> sees, boolean leaving) {
@@ -103,7 +104,9 @@ final class PeerView {
     boolean joined() {
         long now = nanos.getAsLong();
         Heard me = heard.get(self);
-        if (me == null || !fresh(me, now)) {
+        // Stricter for itself than for its peers (two heartbeats, not three): a dispatcher whose
+        // heartbeats run late stops sending before the others count it out and take its share.
+        if (me == null || now - me.at() > SELF_HEARTBEATS * heartbeatNanos) {
             return false;
         }
         synchronized (joinLock) {
