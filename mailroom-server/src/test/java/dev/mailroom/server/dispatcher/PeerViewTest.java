@@ -102,6 +102,10 @@ class PeerViewTest {
         hear("me", "me");
         at(1500);
         assertThat(view.share(50)).isEqualTo(50.0);
+        at(2100);
+        assertThat(view.share(50))
+                .as("not heard itself for two heartbeats: it stops before the others (three) count it out")
+                .isZero();
         at(4100);
         assertThat(view.share(50))
                 .as("cut off from the broker: the others count it out")
