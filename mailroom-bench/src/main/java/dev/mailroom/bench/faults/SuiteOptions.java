@@ -35,7 +35,7 @@ record SuiteOptions(
             "RabbitMQ and stops PostgreSQL). Exits 0 only if every scenario passes.",
             "",
             "  --scenario N[,N...]       scenarios to run (1-8; default: all)",
-            "  --messages N              emails per scenario (default per scenario: 10000, 5000, 3000, 3000, 1000, 1000, 2000, 3000)",
+            "  --messages N              emails per scenario (default per scenario: 10000, 5000, 3000, 3000, 1000, 1000, 2000, 1500)",
             "  --kills N                 kill -9s in scenarios 1 and 2 (default 5)",
             "  --db-outage-seconds N     how long PostgreSQL is stopped in scenario 4 (default 60)",
             "  --drain-timeout-seconds N how long a scenario may take to drain after its fault (default 180)",
