@@ -259,19 +259,33 @@ public record MailroomProperties(
      * @param batchSize      dispatch commands one consumer takes at once
      * @param consumers      dispatching-queue consumers per dispatcher process
      * @param concurrency    provider calls in progress at once per dispatcher process
-     * @param rateLimits     sends per second allowed per provider name, per dispatcher process
+     * @param rateLimits     sends per second allowed per provider name, for the whole installation
+     *                       (shared among the live dispatcher processes, see {@link Quota})
      * @param circuitBreaker when a provider counts as failing, so the failover list takes over
+     * @param quota          how dispatchers share the rate limits and a provider's 429 back-off
      */
     public record Dispatcher(
             @DefaultValue("50") int batchSize,
             @DefaultValue("2") int consumers,
             @DefaultValue("32") int concurrency,
             java.util.Map<String, Integer> rateLimits,
-            @DefaultValue CircuitBreaker circuitBreaker) {
+            @DefaultValue CircuitBreaker circuitBreaker,
+            @DefaultValue Quota quota) {
 
         @ConstructorBinding
         public Dispatcher {
             rateLimits = rateLimits == null ? java.util.Map.of() : java.util.Map.copyOf(rateLimits);
+            quota = quota == null ? Quota.DEFAULTS : quota;
+        }
+
+        /** The default quota sharing. */
+        public Dispatcher(
+                int batchSize,
+                int consumers,
+                int concurrency,
+                java.util.Map<String, Integer> rateLimits,
+                CircuitBreaker circuitBreaker) {
+            this(batchSize, consumers, concurrency, rateLimits, circuitBreaker, Quota.DEFAULTS);
         }
 
         /** No rate limits and the default circuit breaker. */
@@ -282,6 +296,39 @@ public record MailroomProperties(
                     concurrency,
                     java.util.Map.of(),
                     new CircuitBreaker(50, 20, 10, Duration.ofSeconds(30)));
+        }
+    }
+
+    /**
+     * How the dispatcher processes share {@code rate-limits} and a provider's "slow down" (429).
+     * Each dispatcher announces itself on the {@code mailroom.dispatchers} exchange every
+     * {@code heartbeat}, counts the dispatchers heard within three heartbeats, and sends at most
+     * {@code limit / live} per second itself.
+     *
+     * @param heartbeat      how often each dispatcher announces itself; a dispatcher not heard for three
+     *                       of them counts as gone and its share goes to the others
+     * @param maxPermitWait  how long a send waits for its turn under the limit (or for a back-off to end)
+     *                       before it is DEFERRED with the time its turn would come
+     * @param defaultBackoff how long every dispatcher holds off a provider that answered 429 without a
+     *                       Retry-After
+     */
+    public record Quota(
+            @DefaultValue("PT1S") Duration heartbeat,
+            @DefaultValue("PT5S") Duration maxPermitWait,
+            @DefaultValue("PT10S") Duration defaultBackoff) {
+        static final Quota DEFAULTS = new Quota(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10));
+
+        public Quota {
+            if (heartbeat == null || heartbeat.isNegative() || heartbeat.isZero()) {
+                throw new IllegalArgumentException("mailroom.dispatcher.quota.heartbeat must be positive");
+            }
+            if (maxPermitWait == null
+                    || maxPermitWait.isNegative()
+                    || defaultBackoff == null
+                    || defaultBackoff.isNegative()) {
+                throw new IllegalArgumentException(
+                        "mailroom.dispatcher.quota.max-permit-wait and default-backoff must not be negative");
+            }
         }
     }
 

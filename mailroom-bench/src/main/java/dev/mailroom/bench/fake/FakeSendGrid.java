@@ -148,6 +148,12 @@ public final class FakeSendGrid implements AutoCloseable {
         /** Sends received (accepted or refused) in each wall-clock second: what a provider's quota counts. */
         public final SendsPerSecond sendsReceivedPerSecond = new SendsPerSecond();
 
+        /**
+         * Sends received (accepted or not) per wall-clock second (epoch seconds), counted on arrival:
+         * what a provider's own per-second quota sees.
+         */
+        public final Map<Long, LongAdder> sendsPerSecond = new ConcurrentHashMap<>();
+
         public long duplicateSends() {
             return acceptedPerMessage.values().stream().mapToLong(n -> n - 1L).sum();
         }
@@ -261,6 +267,9 @@ public final class FakeSendGrid implements AutoCloseable {
                             .path("custom_args")
                             .path("mailroom_id")
                             .asString(""));
+            stats.sendsPerSecond
+                    .computeIfAbsent(System.currentTimeMillis() / 1000, second -> new LongAdder())
+                    .increment();
             Long refusedAt = stats.lastRefusedAtMillis.get(mailroomId);
             if (refusedAt != null && System.currentTimeMillis() - refusedAt < options.retryAfterSeconds() * 1000L) {
                 stats.retriedTooEarly.increment();

@@ -34,7 +34,8 @@ public final class FaultSuite {
             4, DatabaseOutage::new,
             5, ProviderRefusals::new,
             6, PoisonMessages::new,
-            7, WebhookChaos::new);
+            7, WebhookChaos::new,
+            8, QuotaHolderKill::new);
 
     private FaultSuite() {}
 

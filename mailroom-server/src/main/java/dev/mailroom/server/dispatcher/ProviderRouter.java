@@ -7,13 +7,12 @@ import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.EmailSender;
 import dev.mailroom.server.providers.OutboundEmail;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -28,7 +27,11 @@ import org.springframework.stereotype.Component;
  *       which case the next provider of the current failover order ({@link FailoverOrder}: the
  *       run-time setting, else {@code mailroom.providers.failover}) whose breaker is closed takes
  *       over; a provider of that order not configured on this dispatcher is skipped;</li>
- *   <li>a provider's rate limit makes a send wait briefly for a permit, else defers it.</li>
+ *   <li>a provider's rate limit (installation-wide, {@link ProviderQuotas}) makes a send wait briefly
+ *       for its turn, else defers it;</li>
+ *   <li>a provider that answered 429 to any dispatcher is held off by all of them until its
+ *       Retry-After: a message that names no provider goes to the next failover provider meanwhile,
+ *       else it waits briefly or is deferred to the end of the back-off.</li>
  * </ul>
  */
 @Component
@@ -48,11 +51,12 @@ class ProviderRouter {
             DefaultProvider defaultProvider,
             FailoverOrder failover,
             MailroomProperties properties,
-            Clock clock) {
+            Clock clock,
+            ProviderQuotas quotas) {
         this.senders = senders.stream().collect(Collectors.toUnmodifiableMap(EmailSender::name, Function.identity()));
         this.defaultProvider = defaultProvider;
         this.failover = failover;
-        this.guards = new ProviderGuards(properties.dispatcher());
+        this.guards = new ProviderGuards(properties.dispatcher(), quotas);
         this.clock = clock;
         // The configured order is checked at start; a run-time order was checked by the API against
         // the enabled providers, and one this dispatcher has not got is skipped when sending.
@@ -73,6 +77,8 @@ class ProviderRouter {
             candidates.addAll(failover.providers());
         }
         String openOne = null;
+        String heldOff = null;
+        Instant heldOffUntil = null;
         for (String name : candidates) {
             EmailSender sender = senders.get(name);
             if (sender == null) {
@@ -84,12 +90,23 @@ class ProviderRouter {
                 }
                 continue;
             }
+            Instant backoffEnd = guards.quotas().backedOffBeyondWait(name);
+            if (backoffEnd != null) {
+                if (heldOff == null) {
+                    heldOff = name;
+                    heldOffUntil = backoffEnd;
+                }
+                continue;
+            }
             CircuitBreaker breaker = guards.breaker(name);
             if (!breaker.tryAcquirePermission()) {
                 openOne = openOne == null ? name : openOne;
                 continue;
             }
             return new Routed(name, sendGuarded(sender, breaker, email));
+        }
+        if (heldOff != null) {
+            return new Routed(heldOff, guards.quotas().deferredByBackoff(heldOff, heldOffUntil));
         }
         if (openOne != null) {
             // Try again once the breaker lets a trial send through.
@@ -114,12 +131,11 @@ class ProviderRouter {
     }
 
     private DeliveryOutcome sendGuarded(EmailSender sender, CircuitBreaker breaker, OutboundEmail email) {
-        Optional<RateLimiter> limiter = guards.limiter(sender.name());
-        if (limiter.isPresent() && !limiter.get().acquirePermission()) {
+        DeliveryOutcome.RetryLater notYet = guards.quotas().acquire(sender.name());
+        if (notYet != null) {
+            // Our own limit, not the provider's trouble: the breaker's statistics stay as they were.
             breaker.releasePermission();
-            return new DeliveryOutcome.RetryLater(
-                    "send-rate limit of provider '" + sender.name() + "' reached",
-                    clock.instant().plusSeconds(1));
+            return notYet;
         }
         long start = System.nanoTime();
         DeliveryOutcome outcome;
@@ -130,6 +146,11 @@ class ProviderRouter {
             throw e;
         }
         long took = System.nanoTime() - start;
+        if (outcome instanceof DeliveryOutcome.RetryLater later && later.rateLimited()) {
+            // "Too fast" says the provider is up: every dispatcher holds off it instead.
+            breaker.releasePermission();
+            return guards.quotas().rateLimited(sender.name(), later);
+        }
         if (outcome instanceof DeliveryOutcome.RetryLater later) {
             // Only "try later" says the provider is in trouble; a refusal means it is up and answering.
             breaker.onError(took, TimeUnit.NANOSECONDS, new ProviderTroubleException(later.reason()));

@@ -34,7 +34,13 @@ import org.springframework.context.annotation.Configuration;
  * <p>The embedded Qpid broker gets plain durable queues: it does not know those arguments.
  */
 @Configuration(proxyBeanMethods = false)
-class BrokerTopology {
+public class BrokerTopology {
+    /**
+     * Dispatchers' presence (heartbeats) and shared back-offs: a fanout exchange where every dispatcher
+     * binds a queue of its own (see dispatcher.DispatcherPresence). Not part of the Contract.
+     */
+    public static final String DISPATCHERS_EXCHANGE = "mailroom.dispatchers";
+
     static final String DEAD_LETTER_EXCHANGE = "mailroom.dead-letter";
     static final int DEAD_LETTERS_MAX_LENGTH = 100_000;
 
@@ -73,6 +79,7 @@ class BrokerTopology {
             declarables.add(queue);
         }
         declarables.add(new FanoutExchange(QueueNames.SETTINGS_EXCHANGE, true, false));
+        declarables.add(new FanoutExchange(DISPATCHERS_EXCHANGE, true, false));
         return new Declarables(declarables);
     }
 }

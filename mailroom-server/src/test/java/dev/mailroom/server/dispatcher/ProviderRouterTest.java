@@ -13,6 +13,7 @@ import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.EmailSender;
 import dev.mailroom.server.providers.OutboundEmail;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,8 +96,14 @@ class ProviderRouterTest {
                 new MailroomProperties.Broker("rabbitmq", Duration.ofSeconds(15), 10),
                 new MailroomProperties.Providers(null, failover));
         failoverOrder = new FailoverOrder(properties);
-        return new ProviderRouter(List.of(primary, backup), defaultProvider, failoverOrder, properties, CLOCK);
+        quotas = time.quotasAlone(dispatcher, meters);
+        return new ProviderRouter(List.of(primary, backup), defaultProvider, failoverOrder, properties, CLOCK, quotas);
     }
+
+    private final FakeTime time = new FakeTime();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /** The shared quotas of the last router made (alone in the installation, on virtual time). */
+    private ProviderQuotas quotas;
 
     /** The failover order of the last router made; a test feeds it settings broadcasts. */
     private FailoverOrder failoverOrder;
@@ -226,20 +233,67 @@ class ProviderRouterTest {
     }
 
     @Test
-    void beyondTheRateLimitASendIsDeferredWithoutCallingTheProvider() {
+    void underTheRateLimitSendsWaitTheirTurnEvenlySpaced() {
         primary.answer = new DeliveryOutcome.Accepted("sg");
         ProviderRouter router = router(List.of(), Map.of("sendgrid", 2));
-        long deferred = 0;
-        long start = System.nanoTime();
         for (int i = 0; i < 6; i++) {
-            if (router.send(null, EMAIL).outcome() instanceof DeliveryOutcome.RetryLater) {
-                deferred++;
-            }
+            assertThat(router.send(null, EMAIL).outcome()).isEqualTo(new DeliveryOutcome.Accepted("sg"));
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        // At 2 per second, 6 sends either wait for permits (about 2 s) or are deferred.
-        assertThat(primary.sends.get()).isLessThanOrEqualTo(2 + (int) Math.ceil(seconds * 2) + 1);
-        assertThat(primary.sends.get() + deferred).isEqualTo(6);
+        // Sent at 0, 0.53, … 2.63 s (2/s less the headroom): one wait per send after the first.
+        assertThat(time.nanos()).isEqualTo(5 * Math.round(1e9 / (2 * ProviderQuotas.HEADROOM)));
+        assertThat(primary.sends).hasValue(6);
+        assertThat(meters.counter("mailroom.dispatch.quota.waited", "provider", "sendgrid")
+                        .count())
+                .isEqualTo(5);
+    }
+
+    @Test
+    void aRateLimitedAnswerNeverOpensTheBreakerAndHoldsTheProviderOffUntilItsRetryAfter() {
+        primary.answer = new DeliveryOutcome.RetryLater(
+                "sendgrid answered 429", time.instant().plusSeconds(60), true);
+        ProviderRouter router = router(List.of(), Map.of());
+        List<Duration> broadcasts = new java.util.ArrayList<>();
+        quotas.broadcastWith((provider, backoff) -> broadcasts.add(backoff));
+
+        ProviderRouter.Routed first = router.send(null, EMAIL);
+        assertThat(first.outcome()).isEqualTo(primary.answer);
+        for (int i = 0; i < 10; i++) {
+            ProviderRouter.Routed later = router.send(null, EMAIL);
+            assertThat(later.outcome())
+                    .isInstanceOfSatisfying(
+                            DeliveryOutcome.RetryLater.class,
+                            r -> assertThat(r.notBefore())
+                                    .isEqualTo(time.instant().plusSeconds(60)));
+        }
+
+        assertThat(primary.sends).as("held off: asked once").hasValue(1);
+        assertThat(broadcasts).containsExactly(Duration.ofSeconds(60));
+        assertThat(router.breaker("sendgrid").getState())
+                .isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED);
+        time.advance(Duration.ofSeconds(61));
+        primary.answer = new DeliveryOutcome.Accepted("sg-2");
+        assertThat(router.send(null, EMAIL).outcome()).isEqualTo(new DeliveryOutcome.Accepted("sg-2"));
+    }
+
+    @Test
+    void whileTheDefaultIsHeldOffByABackOffTheFailoverProviderSends() {
+        ProviderRouter router = router(List.of("postmark"), Map.of());
+        quotas.backoffReceived("sendgrid", Duration.ofSeconds(30));
+
+        ProviderRouter.Routed routed = router.send(null, EMAIL);
+
+        assertThat(routed).isEqualTo(new ProviderRouter.Routed("postmark", new DeliveryOutcome.Accepted("pm-1")));
+        assertThat(primary.sends).hasValue(0);
+    }
+
+    @Test
+    void aShortBackOffIsWaitedOutInsteadOfDeferred() {
+        primary.answer = new DeliveryOutcome.Accepted("sg");
+        ProviderRouter router = router(List.of(), Map.of());
+        quotas.backoffReceived("sendgrid", Duration.ofSeconds(2));
+
+        assertThat(router.send(null, EMAIL).outcome()).isEqualTo(new DeliveryOutcome.Accepted("sg"));
+        assertThat(time.nanos()).isEqualTo(Duration.ofSeconds(2).toNanos());
     }
 
     @Test

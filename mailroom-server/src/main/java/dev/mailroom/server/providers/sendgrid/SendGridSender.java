@@ -123,7 +123,7 @@ class SendGridSender implements EmailSender {
         if (outcome instanceof DeliveryOutcome.RetryLater later && later.notBefore() == null) {
             Instant reset = rateLimitReset(headers.getFirst(RATE_LIMIT_RESET_HEADER), now);
             if (reset != null) {
-                return new DeliveryOutcome.RetryLater(later.reason(), reset);
+                return later.withNotBefore(reset);
             }
         }
         return outcome;

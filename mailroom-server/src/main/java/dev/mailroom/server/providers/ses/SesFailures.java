@@ -44,7 +44,8 @@ final class SesFailures {
                 && (e.isThrottlingException() || e.isClockSkewException() || RETRYABLE_CODES.contains(code))) {
             return new DeliveryOutcome.RetryLater(
                     PROVIDER + " answered " + status + (reason == null ? "" : ": " + oneLine(reason)),
-                    HttpOutcomes.retryAfter(retryAfter, now));
+                    HttpOutcomes.retryAfter(retryAfter, now),
+                    e.isThrottlingException() || RETRYABLE_CODES.contains(code));
         }
         return HttpOutcomes.failure(PROVIDER, status, retryAfter, reason, now);
     }

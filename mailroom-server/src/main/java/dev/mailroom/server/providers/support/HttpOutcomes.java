@@ -11,7 +11,8 @@ import java.time.format.DateTimeParseException;
  * The rules every HTTP provider shares for turning a failed call into an outcome: 408, 429 and
  * 5xx mean "try later" (never before the provider's Retry-After), any other 4xx means the
  * provider refused this email for good, and a call that never got an answer (connection
- * refused, timeout) means "try later". Providers only supply the reason in their own words.
+ * refused, timeout) means "try later". A 429 is marked {@code rateLimited}: the dispatchers share a
+ * back-off for it. Providers only supply the reason in their own words.
  */
 public final class HttpOutcomes {
     private static final int MAX_REASON = 500;
@@ -29,7 +30,7 @@ public final class HttpOutcomes {
         String text =
                 provider + " answered " + status + (reason == null || reason.isBlank() ? "" : ": " + truncate(reason));
         if (isRetryable(status)) {
-            return new DeliveryOutcome.RetryLater(text, retryAfter(retryAfterHeader, now));
+            return new DeliveryOutcome.RetryLater(text, retryAfter(retryAfterHeader, now), isRateLimit(status));
         }
         return new DeliveryOutcome.Rejected(text);
     }
@@ -50,6 +51,11 @@ public final class HttpOutcomes {
             }
         }
         return text;
+    }
+
+    /** 429 Too Many Requests: the provider is fine, we send too fast (all dispatchers back off together). */
+    public static boolean isRateLimit(int status) {
+        return status == 429;
     }
 
     public static boolean isRetryable(int status) {

@@ -229,8 +229,8 @@ class MailgunSenderTest {
         answer(429, "application/json", "{\"message\": \"Too many requests\"}", "Retry-After", "60");
 
         assertThat(sender.send(simple()))
-                .isEqualTo(
-                        new DeliveryOutcome.RetryLater("mailgun answered 429: Too many requests", NOW.plusSeconds(60)));
+                .isEqualTo(new DeliveryOutcome.RetryLater(
+                        "mailgun answered 429: Too many requests", NOW.plusSeconds(60), true));
     }
 
     @Test

@@ -191,7 +191,8 @@ class ResendSenderTest {
         assertThat(outcome)
                 .isEqualTo(new DeliveryOutcome.RetryLater(
                         "resend answered 429: rate_limit_exceeded: Too many requests. You can only make 2 requests per second.",
-                        NOW.plusSeconds(2)));
+                        NOW.plusSeconds(2),
+                        true));
     }
 
     @Test

@@ -257,7 +257,7 @@ class SendGridSenderTest {
 
         assertThat(sender.send(new OutboundEmail(ID, 1, simple("ada@example.org"))))
                 .isEqualTo(new DeliveryOutcome.RetryLater(
-                        "sendgrid answered 429: too many requests", NOW.plusSeconds(30)));
+                        "sendgrid answered 429: too many requests", NOW.plusSeconds(30), true));
         // The HTTP client does not retry by itself (Apache's default would, after Retry-After):
         // when to send again is the operator's decision.
         fake.verify(1, postRequestedFor(urlEqualTo(PATH)));
@@ -273,7 +273,7 @@ class SendGridSenderTest {
 
         assertThat(sender.send(new OutboundEmail(ID, 1, simple("ada@example.org"))))
                 .isEqualTo(new DeliveryOutcome.RetryLater(
-                        "sendgrid answered 429: too many requests", NOW.plusSeconds(90)));
+                        "sendgrid answered 429: too many requests", NOW.plusSeconds(90), true));
     }
 
     @Test

@@ -232,7 +232,7 @@ class SesSenderTest {
 
         assertThat(outcome)
                 .isEqualTo(new DeliveryOutcome.RetryLater(
-                        "ses answered 400: LimitExceededException: Daily message quota exceeded.", null));
+                        "ses answered 400: LimitExceededException: Daily message quota exceeded.", null, true));
     }
 
     @Test

@@ -14,7 +14,21 @@ class HttpOutcomesTest {
         DeliveryOutcome outcome = HttpOutcomes.failure("sendgrid", 429, "30", "too many requests", NOW);
         assertThat(outcome)
                 .isEqualTo(new DeliveryOutcome.RetryLater(
-                        "sendgrid answered 429: too many requests", NOW.plusSeconds(30)));
+                        "sendgrid answered 429: too many requests", NOW.plusSeconds(30), true));
+    }
+
+    @Test
+    void onlyA429IsARateLimitOtherTryLatersAreNot() {
+        assertThat(HttpOutcomes.failure("sendgrid", 429, null, null, NOW))
+                .isInstanceOfSatisfying(
+                        DeliveryOutcome.RetryLater.class,
+                        r -> assertThat(r.rateLimited()).isTrue());
+        for (int status : new int[] {408, 500, 503}) {
+            assertThat(HttpOutcomes.failure("sendgrid", status, "5", null, NOW))
+                    .isInstanceOfSatisfying(
+                            DeliveryOutcome.RetryLater.class,
+                            r -> assertThat(r.rateLimited()).isFalse());
+        }
     }
 
     @Test
