@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Return;
+import dev.mailroom.contracts.BulkRate;
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.EmailRules;
@@ -53,11 +54,9 @@ public final class MailroomClient implements AutoCloseable {
     private final byte[] signingKey;
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
     private volatile Duration maxScheduleAhead = EmailRules.DEFAULT_MAX_SCHEDULE_AHEAD;
-    private volatile int bulkAbove = 50;
-    // This client's submissions in the current and the previous second (guarded by the channel's lock).
-    private long rateSecond;
-    private int currentSecond;
-    private int previousSecond;
+    private volatile int bulkAbove = BulkRate.DEFAULT_BULK_ABOVE;
+    // This client's submissions over the last second (guarded by the channel's lock).
+    private final BulkRate rate = new BulkRate();
 
     private record Pending(UUID id, CompletableFuture<UUID> result) {}
 
@@ -237,16 +236,7 @@ public final class MailroomClient implements AutoCloseable {
 
     /** Counts one submission and says whether this client sends in bulk now (more than bulkAbove a second). */
     private boolean inBulk() {
-        long nowMillis = System.currentTimeMillis();
-        long second = nowMillis / 1000;
-        if (second != rateSecond) {
-            previousSecond = second == rateSecond + 1 ? currentSecond : 0;
-            currentSecond = 0;
-            rateSecond = second;
-        }
-        currentSecond++;
-        double elapsed = (nowMillis % 1000) / 1000.0;
-        return (int) (previousSecond * (1 - elapsed)) + currentSecond > bulkAbove;
+        return rate.add(System.currentTimeMillis(), 1) > bulkAbove;
     }
 
     private void settle(long seq, boolean multiple, String refusal) {

@@ -1,5 +1,6 @@
 package dev.mailroom.server.messaging;
 
+import dev.mailroom.contracts.BulkRate;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                  lanes. 0 puts everything on the prompt lanes (one queue per stage, as before lanes).
  */
 @ConfigurationProperties("mailroom.fairness")
-public record FairnessProperties(@DefaultValue("50") int bulkAbove) {
+public record FairnessProperties(
+        @DefaultValue("" + BulkRate.DEFAULT_BULK_ABOVE) int bulkAbove) {
     public FairnessProperties {
         if (bulkAbove < 0) {
             throw new IllegalArgumentException("mailroom.fairness.bulk-above must be 0 or more");

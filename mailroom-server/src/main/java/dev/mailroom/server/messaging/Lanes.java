@@ -1,5 +1,6 @@
 package dev.mailroom.server.messaging;
 
+import dev.mailroom.contracts.BulkRate;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
@@ -31,7 +32,7 @@ public class Lanes {
 
     /** Per organization, the emails of the current and the previous second. */
     public final class Rates {
-        private final ConcurrentHashMap<String, Rate> byOrganization = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, BulkRate> byOrganization = new ConcurrentHashMap<>();
 
         private Rates() {}
 
@@ -41,36 +42,19 @@ public class Lanes {
                 return Lane.PROMPT;
             }
             long now = clock.millis();
-            int recent = byOrganization
-                    .computeIfAbsent(String.valueOf(organizationId), o -> new Rate())
-                    .add(now, emails);
+            BulkRate rate = byOrganization.computeIfAbsent(String.valueOf(organizationId), o -> new BulkRate());
+            int recent;
+            synchronized (rate) {
+                recent = rate.add(now, emails);
+            }
             if (byOrganization.size() > TIDY_ABOVE) {
-                byOrganization.values().removeIf(r -> r.idleAt(now));
+                byOrganization.values().removeIf(r -> {
+                    synchronized (r) {
+                        return r.idleAt(now);
+                    }
+                });
             }
             return recent > bulkAbove ? Lane.BULK : Lane.PROMPT;
-        }
-    }
-
-    /** A sliding one-second rate: this second's count plus the share of the last one still inside the second. */
-    private static final class Rate {
-        private long second;
-        private int current;
-        private int previous;
-
-        synchronized int add(long nowMillis, int emails) {
-            long s = nowMillis / 1000;
-            if (s != second) {
-                previous = s == second + 1 ? current : 0;
-                current = 0;
-                second = s;
-            }
-            current += emails;
-            double elapsed = (nowMillis % 1000) / 1000.0;
-            return (int) (previous * (1 - elapsed)) + current;
-        }
-
-        synchronized boolean idleAt(long nowMillis) {
-            return nowMillis / 1000 > second + 1;
         }
     }
 }
