@@ -130,7 +130,7 @@ class ApiExceptionHandler {
     ProblemDetail wrongStatus(WrongStatusException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
         problem.setTitle("Wrong status");
-        problem.setProperty("status", e.status());
+        problem.setProperty("messageStatus", e.status());
         return problem;
     }
 

@@ -112,7 +112,9 @@ class MessageDecisionsApiTest {
 
         assertThat(response.status()).isEqualTo(409);
         assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(response.json().get("status").asString()).isEqualTo("DELIVERED");
+        assertThat(response.json().get("messageStatus").asString()).isEqualTo("DELIVERED");
+        // RFC 9457's own member stays the HTTP status (a property of the same name would make the JSON ambiguous).
+        assertThat(response.json().get("status").asInt()).isEqualTo(409);
         assertThat(response.json().get("detail").asString()).contains("DELIVERED");
     }
 
@@ -188,7 +190,7 @@ class MessageDecisionsApiTest {
                 "/api/v1/messages/" + id, "{\"sendAt\":\"" + Instant.now().plusSeconds(60) + "\"}");
 
         assertThat(response.status()).isEqualTo(409);
-        assertThat(response.json().get("status").asString()).isEqualTo("DELIVERED");
+        assertThat(response.json().get("messageStatus").asString()).isEqualTo("DELIVERED");
     }
 
     @Test
@@ -229,7 +231,7 @@ class MessageDecisionsApiTest {
         Response response = api.post("/api/v1/messages/" + id + "/retry", "");
 
         assertThat(response.status()).isEqualTo(409);
-        assertThat(response.json().get("status").asString()).isEqualTo("DELIVERED");
+        assertThat(response.json().get("messageStatus").asString()).isEqualTo("DELIVERED");
         assertThat(api.post("/api/v1/messages/" + UUID.randomUUID() + "/retry", "")
                         .status())
                 .isEqualTo(404);
