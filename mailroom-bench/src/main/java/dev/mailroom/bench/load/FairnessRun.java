@@ -84,10 +84,16 @@ final class FairnessRun {
             sampler.start();
             progress.start("warm-up");
             if (!o.warmup().isZero()) {
-                // A alone, capped by the backlog like the pipeline mode's warm-up: for the JITs, not for measuring.
+                // A capped by the backlog like the pipeline mode's warm-up, and B on its schedule: for the JITs
+                // (B's REST path in the API process too, else it is compiled during the first measured run only),
+                // not for measuring.
                 BenchEmails warm = new BenchEmails(run.runId, "warmup", o.bodyBytes(), false);
+                OnSchedule warmB = new OnSchedule(
+                        b, new BenchEmails(run.runId, "warmup", o.bodyBytes(), false), warmupLog, o.fairRate());
+                warmB.start();
                 new LoadGenerator(a, warm, warmupLog)
                         .run(BenchOptions.MAX_RATE, Long.MAX_VALUE, o.warmup(), o.maxBacklog(), queues::total);
+                warmB.stop();
                 progress.phase("settle");
                 if (!run.awaitTracked(mailroom, queues, warm.from(), warmupLog, Duration.ofSeconds(120))) {
                     run.notes.add("The warm-up's emails were not all tracked within 120 s; the runs started anyway.");
