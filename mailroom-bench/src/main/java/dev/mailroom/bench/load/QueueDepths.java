@@ -69,15 +69,23 @@ final class QueueDepths implements AutoCloseable {
                 }
                 long waiting = channel.queueDeclarePassive(QUEUES.get(i)).getMessageCount();
                 if (!QUEUES.get(i).equals("mailroom.tracking")) {
-                    // And its bulk lane: one queue of the pipeline, in two lanes.
-                    waiting +=
-                            channel.queueDeclarePassive(QUEUES.get(i) + ".bulk").getMessageCount();
+                    // And its bulk lane: one queue of the pipeline, in two lanes (none before issue 12).
+                    waiting += bulkLaneDepth(QUEUES.get(i) + ".bulk");
                 }
                 depths.set(i, waiting);
             } catch (IOException | RuntimeException e) {
                 // Not declared yet (the passive declare closed the channel): nothing waiting in it.
                 depths.set(i, 0);
             }
+        }
+    }
+
+    /** A bulk lane's depth; 0 where there is none (a Mailroom from before lanes: the passive declare fails). */
+    private long bulkLaneDepth(String queue) {
+        try (Channel own = connection.createChannel()) {
+            return own.queueDeclarePassive(queue).getMessageCount();
+        } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
+            return 0;
         }
     }
 
