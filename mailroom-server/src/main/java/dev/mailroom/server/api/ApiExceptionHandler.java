@@ -174,12 +174,9 @@ class ApiExceptionHandler {
                         "field",
                         "limit",
                         "message",
-                        grant.refusedBy().window().value() + " limit of "
-                                + grant.refusedBy().limit() + " reached")));
+                        SendLimitReachedException.violation(grant).message())));
         org.springframework.http.HttpHeaders headers = SendLimitHeaders.of(grant.usage(), now);
-        headers.set(
-                org.springframework.http.HttpHeaders.RETRY_AFTER,
-                String.valueOf(Math.max(1, SendLimitHeaders.secondsUntil(grant.retryAt(), now))));
+        headers.set(org.springframework.http.HttpHeaders.RETRY_AFTER, SendLimitHeaders.retryAfter(grant, now));
         return org.springframework.http.ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
                 .headers(headers)
                 .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)

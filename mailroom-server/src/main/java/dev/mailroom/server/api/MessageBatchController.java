@@ -211,11 +211,7 @@ class MessageBatchController {
         if (submitted.grant() != null) {
             answer.headers(SendLimitHeaders.of(submitted.grant().usage(), now));
             if (!submitted.grant().all()) {
-                answer.header(
-                        HttpHeaders.RETRY_AFTER,
-                        String.valueOf(Math.max(
-                                1,
-                                SendLimitHeaders.secondsUntil(submitted.grant().retryAt(), now))));
+                answer.header(HttpHeaders.RETRY_AFTER, SendLimitHeaders.retryAfter(submitted.grant(), now));
             }
         }
         if (accepted > 0 && allReplayed) {

@@ -38,6 +38,11 @@ final class SendLimitHeaders {
         return headers;
     }
 
+    /** The Retry-After of a refused grant: at least a second, so that a client never retries at once. */
+    static String retryAfter(SendAllowance.Grant grant, Instant now) {
+        return String.valueOf(Math.max(1, secondsUntil(grant.retryAt(), now)));
+    }
+
     /** Whole seconds, rounded up: a client that waits this long is not refused for being early. */
     static long secondsUntil(Instant then, Instant now) {
         long millis = Duration.between(now, then).toMillis();

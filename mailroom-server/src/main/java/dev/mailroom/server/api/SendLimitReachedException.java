@@ -17,6 +17,14 @@ class SendLimitReachedException extends RuntimeException {
         return grant;
     }
 
+    /** The field at fault, as a problem's errors name it. */
+    static dev.mailroom.contracts.Violation violation(SendAllowance.Grant grant) {
+        return new dev.mailroom.contracts.Violation(
+                "limit",
+                grant.refusedBy().window().value() + " limit of "
+                        + grant.refusedBy().limit() + " reached");
+    }
+
     static String describe(SendAllowance.Grant grant) {
         SendAllowance.WindowUsage w = grant.refusedBy();
         return "organization '" + grant.usage().organizationId() + "' may submit " + w.limit() + " emails "

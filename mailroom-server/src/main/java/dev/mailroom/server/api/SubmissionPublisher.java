@@ -1,7 +1,6 @@
 package dev.mailroom.server.api;
 
 import dev.mailroom.contracts.SubmitMessage;
-import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.accounts.InternalKey;
@@ -72,10 +71,7 @@ class SubmissionPublisher {
                                     429,
                                     SendLimitReachedException.TITLE,
                                     SendLimitReachedException.describe(grant),
-                                    List.of(new Violation(
-                                            "limit",
-                                            grant.refusedBy().window().value() + " limit of "
-                                                    + grant.refusedBy().limit() + " reached"))));
+                                    List.of(SendLimitReachedException.violation(grant))));
         }
         return new Submissions(outcomes, grant);
     }
