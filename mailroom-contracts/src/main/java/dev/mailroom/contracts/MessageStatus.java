@@ -21,6 +21,13 @@ public enum MessageStatus {
     BOUNCED(90),
     DROPPED(91),
     FAILED(95),
+    /**
+     * A recipient on its organization's suppression list (it bounced hard, complained, unsubscribed, kept
+     * bouncing soft, or an admin put it there): never sent to. Terminal for that recipient; above FAILED so
+     * that a message-wide FAILED of the others does not hide why this one was not sent. A message is
+     * SUPPRESSED only when every one of its recipients is.
+     */
+    SUPPRESSED(97),
     CANCELED(100);
 
     private final int precedence;
