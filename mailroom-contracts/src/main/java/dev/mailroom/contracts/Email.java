@@ -45,6 +45,11 @@ public record Email(
         return map == null || map.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 
+    /** This email to other recipients (those left after the suppression list, say); the rest unchanged. */
+    public Email withRecipients(List<Recipient> to, List<Recipient> cc, List<Recipient> bcc) {
+        return new Email(from, to, cc, bcc, replyTo, subject, text, html, headers, tags, metadata, attachments);
+    }
+
     /** Every recipient, in to, cc, bcc order. */
     public List<Recipient> allRecipients() {
         return java.util.stream.Stream.of(to, cc, bcc).flatMap(List::stream).toList();
