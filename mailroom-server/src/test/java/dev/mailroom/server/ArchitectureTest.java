@@ -99,7 +99,9 @@ class ArchitectureTest {
                     "activities",
                     "dead_letters",
                     "settings",
-                    "idempotency_keys"),
+                    "idempotency_keys",
+                    "suppressions",
+                    "soft_bounce_streaks"),
             "accounts",
             Set.of("organizations", "users", "memberships", "api_keys", "send_counts"));
 
