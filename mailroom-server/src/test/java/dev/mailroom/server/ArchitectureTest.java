@@ -101,7 +101,14 @@ class ArchitectureTest {
                     "settings",
                     "idempotency_keys"),
             "accounts",
-            Set.of("organizations", "users", "memberships", "api_keys", "send_counts"));
+            Set.of(
+                    "organizations",
+                    "users",
+                    "memberships",
+                    "api_keys",
+                    "send_counts",
+                    "webhook_endpoints",
+                    "webhook_secrets"));
 
     private static final Pattern SQL_WRITE = Pattern.compile(
             "\"[^\"\\n]*?(?<!FOR )\\b(INSERT INTO|DELETE FROM|MERGE INTO|UPDATE)\\s+(?!SET\\b)([A-Za-z_]+)");
