@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -394,5 +398,29 @@ class WebhookEndpointsApiTest {
         assertThat(fields(refused)).containsExactly("webhookEndpoints");
         assertThat(refused.json().path("detail").asString()).contains("at most 20");
         assertThat(ids(api)).hasSize(WebhookEndpoints.MAX_ENDPOINTS);
+    }
+
+    @Test
+    void creationsAtOnceStillStopAtTwenty() throws Exception {
+        ApiClient api = admin();
+        int attempts = WebhookEndpoints.MAX_ENDPOINTS + 5;
+        ExecutorService pool = Executors.newFixedThreadPool(attempts);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                String url = "https://hooks.example.com/at-once-" + i;
+                answers.add(pool.submit(() -> api.post(PATH, endpointJson(url)).status()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> answer : answers) {
+                statuses.add(answer.get(60, TimeUnit.SECONDS));
+            }
+
+            assertThat(statuses).filteredOn(s -> s == 201).hasSize(WebhookEndpoints.MAX_ENDPOINTS);
+            assertThat(statuses).filteredOn(s -> s == 409).hasSize(attempts - WebhookEndpoints.MAX_ENDPOINTS);
+            assertThat(ids(api)).hasSize(WebhookEndpoints.MAX_ENDPOINTS);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
