@@ -103,7 +103,14 @@ class ArchitectureTest {
                     "suppressions",
                     "soft_bounce_streaks"),
             "accounts",
-            Set.of("organizations", "users", "memberships", "api_keys", "send_counts"));
+            Set.of(
+                    "organizations",
+                    "users",
+                    "memberships",
+                    "api_keys",
+                    "send_counts",
+                    "webhook_endpoints",
+                    "webhook_secrets"));
 
     private static final Pattern SQL_WRITE = Pattern.compile(
             "\"[^\"\\n]*?(?<!FOR )\\b(INSERT INTO|DELETE FROM|MERGE INTO|UPDATE)\\s+(?!SET\\b)([A-Za-z_]+)");

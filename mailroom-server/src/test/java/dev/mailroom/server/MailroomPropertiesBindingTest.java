@@ -31,6 +31,16 @@ class MailroomPropertiesBindingTest {
     }
 
     @Test
+    void webhookEndpointsMustBeHttpsToPublicHostsUnlessAllowed() {
+        assertThat(bind(Map.of()).notifier()).isEqualTo(new MailroomProperties.Notifier(false, false));
+        assertThat(bind(Map.of(
+                                "mailroom.notifier.allow-http", "true",
+                                "mailroom.notifier.allow-private-addresses", "true"))
+                        .notifier())
+                .isEqualTo(new MailroomProperties.Notifier(true, true));
+    }
+
+    @Test
     void aBlankDefaultProviderMeansNoneWasChosen() {
         assertThat(bind(Map.of("mailroom.providers.default", "  ")).providers().defaultProvider())
                 .isNull();

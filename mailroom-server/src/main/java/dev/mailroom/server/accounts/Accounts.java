@@ -442,7 +442,7 @@ public class Accounts {
         }
     }
 
-    private static String requireOrganization(Caller caller) {
+    static String requireOrganization(Caller caller) {
         if (caller.organizationId() == null) {
             throw new AccountException(
                     403, "Forbidden", List.of(new Violation("organization", "this caller acts for no organization")));

@@ -1,7 +1,9 @@
 /**
- * Organizations, the people who sign in to them, and API keys: the account data. This package is
- * the only writer of its tables ({@code organizations}, {@code users}, {@code memberships},
- * {@code api_keys}) and writes nothing else; the operator stays the only writer of the email
+ * Organizations, the people who sign in to them, API keys and the organizations' webhook endpoints: the
+ * account data. This package is the only writer of its tables ({@code organizations}, {@code users},
+ * {@code memberships}, {@code api_keys}, {@code send_counts}, {@code webhook_endpoints}, {@code webhook_secrets})
+ * and writes nothing else (the notifier disables a failing endpoint through
+ * {@link dev.mailroom.server.accounts.WebhookEndpoints}); the operator stays the only writer of the email
  * history. It runs in processes with the API role, on a small pool of its own
  * ({@link dev.mailroom.server.accounts.AccountsDatabase}) because the API's main pool is read-only.
  *

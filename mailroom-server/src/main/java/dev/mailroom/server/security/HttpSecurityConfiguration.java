@@ -97,13 +97,18 @@ class HttpSecurityConfiguration {
                 paths.matcher(HttpMethod.GET, "/api/v1/messages"),
                 paths.matcher(HttpMethod.GET, "/api/v1/messages/**"),
                 paths.matcher(HttpMethod.GET, "/api/v1/members"),
-                paths.matcher(HttpMethod.GET, "/api/v1/members/**"));
+                paths.matcher(HttpMethod.GET, "/api/v1/members/**"),
+                // An endpoint's settings, not its secrets (…/{id}/secret is two segments deep: admin below).
+                paths.matcher(HttpMethod.GET, "/api/v1/webhook-endpoints"),
+                paths.matcher(HttpMethod.GET, "/api/v1/webhook-endpoints/*"));
         RequestMatcher admin = new OrRequestMatcher(
                 retry,
                 paths.matcher("/api/v1/users"),
                 paths.matcher("/api/v1/users/**"),
                 paths.matcher("/api/v1/keys"),
-                paths.matcher("/api/v1/keys/**"));
+                paths.matcher("/api/v1/keys/**"),
+                paths.matcher("/api/v1/webhook-endpoints"),
+                paths.matcher("/api/v1/webhook-endpoints/**"));
         RequestMatcher anyCaller = new OrRequestMatcher(
                 paths.matcher(HttpMethod.GET, "/api/v1/settings"),
                 paths.matcher(HttpMethod.GET, "/api/v1/organization"),

@@ -13,7 +13,7 @@ public enum Scope {
     SEND,
     /** Read messages, members and the organization. */
     READ,
-    /** Manage the organization's users and API keys. */
+    /** Manage the organization's users, API keys and webhook endpoints (and read their secrets). */
     ADMIN;
 
     /** The name in requests, answers and the database: lower case. */

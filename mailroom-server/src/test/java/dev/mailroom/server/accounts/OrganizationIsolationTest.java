@@ -49,6 +49,8 @@ class OrganizationIsolationTest {
     String keyId;
     String userId;
     String userEmail;
+    String endpointId;
+    String endpointSecret;
 
     private ApiClient api() {
         return new ApiClient(port);
@@ -89,6 +91,12 @@ class OrganizationIsolationTest {
                 .json()
                 .path("id")
                 .asString();
+        ApiClient.Response endpoint = api().post(
+                        "/api/v1/webhook-endpoints",
+                        "{\"url\":\"https://hooks.example.com/isolated-" + suffix + "\",\"eventTypes\":[\"*\"]}");
+        assertThat(endpoint.status()).as(endpoint.body()).isEqualTo(201);
+        endpointId = endpoint.json().path("endpoint").path("id").asString();
+        endpointSecret = endpoint.json().path("secret").asString();
     }
 
     record Route(String method, String pattern) {}
@@ -105,11 +113,17 @@ class OrganizationIsolationTest {
         expected.put(new Route("PUT", "/api/v1/users/{userId}"), 404);
         expected.put(new Route("DELETE", "/api/v1/users/{userId}"), 404);
         expected.put(new Route("POST", "/api/v1/keys/{id}/revoke"), 404);
+        expected.put(new Route("GET", "/api/v1/webhook-endpoints/{id}"), 404);
+        expected.put(new Route("PATCH", "/api/v1/webhook-endpoints/{id}"), 404);
+        expected.put(new Route("DELETE", "/api/v1/webhook-endpoints/{id}"), 404);
+        expected.put(new Route("GET", "/api/v1/webhook-endpoints/{id}/secret"), 404);
+        expected.put(new Route("POST", "/api/v1/webhook-endpoints/{id}/secret/rotate"), 404);
         // Lists: theirs only (checked for our ids below).
         expected.put(new Route("GET", "/api/v1/messages"), 200);
         expected.put(new Route("GET", "/api/v1/members"), 200);
         expected.put(new Route("GET", "/api/v1/users"), 200);
         expected.put(new Route("GET", "/api/v1/keys"), 200);
+        expected.put(new Route("GET", "/api/v1/webhook-endpoints"), 200);
         expected.put(new Route("GET", "/api/v1/organization"), 200);
         expected.put(new Route("GET", "/api/v1/usage"), 200);
         expected.put(new Route("GET", "/api/v1/session"), 200);
@@ -121,6 +135,7 @@ class OrganizationIsolationTest {
         expected.put(new Route("POST", "/api/v1/messages/batch"), 422);
         expected.put(new Route("POST", "/api/v1/users"), 422);
         expected.put(new Route("POST", "/api/v1/keys"), 422);
+        expected.put(new Route("POST", "/api/v1/webhook-endpoints"), 422);
         expected.put(new Route("PUT", "/api/v1/session/organization"), 422);
         expected.put(new Route("PUT", "/api/v1/session/password"), 422);
         // The platform's: forbidden to an organization's key.
@@ -165,6 +180,9 @@ class OrganizationIsolationTest {
         if (pattern.startsWith("/api/v1/messages/")) {
             return pattern.replace("{id}", messageId);
         }
+        if (pattern.startsWith("/api/v1/webhook-endpoints/")) {
+            return pattern.replace("{id}", endpointId);
+        }
         if (pattern.startsWith("/api/v1/keys/")) {
             return pattern.replace("{id}", keyId);
         }
@@ -199,7 +217,7 @@ class OrganizationIsolationTest {
             };
             softly.assertThat(answer.status()).as(route + " → " + answer.body()).isEqualTo(expected.get(route));
             // An answer may repeat what was asked (the path, its id); anything else of ours would be a leak.
-            String[] ours = Stream.of(messageId, memberId, keyId, userId, userEmail)
+            String[] ours = Stream.of(messageId, memberId, keyId, userId, userEmail, endpointId, endpointSecret)
                     .filter(id -> !path.contains(id))
                     .toArray(String[]::new);
             softly.assertThat(answer.body())
@@ -211,6 +229,15 @@ class OrganizationIsolationTest {
         assertThat(api().message(messageId)).isNotNull();
         assertThat(api().get("/api/v1/keys").body()).contains(keyId);
         assertThat(api().get("/api/v1/users").body()).contains(userEmail);
+        assertThat(api().get("/api/v1/webhook-endpoints/" + endpointId).status())
+                .isEqualTo(200);
+        assertThat(api().get("/api/v1/webhook-endpoints/" + endpointId + "/secret")
+                        .json()
+                        .path("current")
+                        .path("secret")
+                        .asString())
+                .isEqualTo(endpointSecret);
+        api().delete("/api/v1/webhook-endpoints/" + endpointId);
         assertThat(api().get("/api/v1/organization").json().path("id").asString())
                 .isEqualTo("default");
         assertThat(foreign.get("/api/v1/organization").json().path("id").asString())

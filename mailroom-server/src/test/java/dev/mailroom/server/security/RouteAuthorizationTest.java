@@ -55,6 +55,9 @@ class RouteAuthorizationTest {
         boolean needsAdminScope() {
             return path.startsWith("/api/v1/users")
                     || path.startsWith("/api/v1/keys")
+                    // Webhook endpoints: read may list and get them; their secrets and every change are admin's.
+                    || (path.startsWith("/api/v1/webhook-endpoints")
+                            && !(method.equals("GET") && path.split("/").length <= 5))
                     || (method.equals("POST") && path.startsWith("/api/v1/messages/") && path.endsWith("/retry"));
         }
     }

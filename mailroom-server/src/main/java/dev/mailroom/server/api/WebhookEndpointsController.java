@@ -1,0 +1,87 @@
+package dev.mailroom.server.api;
+
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.Role;
+import dev.mailroom.server.accounts.WebhookEndpointRequests;
+import dev.mailroom.server.accounts.WebhookEndpointViews.CreatedEndpoint;
+import dev.mailroom.server.accounts.WebhookEndpointViews.EndpointView;
+import dev.mailroom.server.accounts.WebhookEndpointViews.SecretsView;
+import dev.mailroom.server.accounts.WebhookEndpoints;
+import dev.mailroom.server.security.Caller;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The caller's organization's webhook endpoints. Listing and reading an endpoint need the scope {@code read}; every
+ * change, and the secrets, {@code admin} (HttpSecurityConfiguration). A secret is shown whole when the endpoint is
+ * created, and to an admin who asks for it: the receiver needs it to verify signatures.
+ */
+@RestController
+@RequestMapping("/api/v1/webhook-endpoints")
+@ConditionalOnRole(Role.API)
+class WebhookEndpointsController {
+    private final WebhookEndpoints endpoints;
+
+    WebhookEndpointsController(WebhookEndpoints endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    @GetMapping
+    Map<String, List<EndpointView>> list(@AuthenticationPrincipal Caller caller) {
+        return Map.of("items", endpoints.list(caller));
+    }
+
+    @PostMapping
+    ResponseEntity<CreatedEndpoint> create(
+            @AuthenticationPrincipal Caller caller, @RequestBody WebhookEndpointRequests.NewEndpoint request) {
+        CreatedEndpoint created = endpoints.create(caller, request);
+        return ResponseEntity.created(URI.create(
+                        "/api/v1/webhook-endpoints/" + created.endpoint().id()))
+                .body(created);
+    }
+
+    @GetMapping("/{id}")
+    EndpointView get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+        return endpoints.get(caller, id);
+    }
+
+    @PatchMapping("/{id}")
+    EndpointView update(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id,
+            @RequestBody WebhookEndpointRequests.EndpointChange change) {
+        return endpoints.update(caller, id, change);
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+        endpoints.delete(caller, id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/{id}/secret")
+    SecretsView secret(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+        return endpoints.secrets(caller, id);
+    }
+
+    /** The body is optional: without it the previous secret keeps the default grace period. */
+    @PostMapping("/{id}/secret/rotate")
+    SecretsView rotate(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id,
+            @RequestBody(required = false) WebhookEndpointRequests.SecretRotation rotation) {
+        return endpoints.rotate(caller, id, rotation);
+    }
+}
