@@ -26,8 +26,9 @@ import org.springframework.stereotype.Component;
  * recipients on their organization's suppression list get their own SUPPRESSED, with the entry's reason, and are
  * left out of the email; on a retry, so are the recipients already done with (sent, bounced). The email goes to the
  * others. An email left with no recipient is never handed to a provider: SUPPRESSED when every recipient was
- * suppressed. One left with Cc or Bcc recipients but no To is not sent either (FAILED saying why): they would
- * receive a message addressed to nobody, and their addresses would be all it shows.
+ * suppressed. One whose To recipients are all suppressed is not sent to its Cc or Bcc alone either (FAILED saying
+ * why): they would receive a message addressed to nobody, and their addresses would be all it shows. A retry that
+ * is left with only Cc or Bcc recipients (its To ones were sent to) sends them the email as its To.
  */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
@@ -83,7 +84,8 @@ class SuppressionCheck {
             for (Recipient r : c.email().allRecipients()) {
                 String email = Address.normalize(r.email());
                 SuppressionList.Entry entry = entries.get(email);
-                if (entry != null && seen.add(email)) {
+                // One done with already (sent, bounced) keeps the status it has: it is not sent again anyway.
+                if (entry != null && !doneWith.contains(email) && seen.add(email)) {
                     suppressedCount++;
                     activities.add(suppressedActivity(c.messageId(), r.email(), entry, now));
                     if (several) {
@@ -102,6 +104,10 @@ class SuppressionCheck {
                             c.email().bcc().stream().filter(keep).toList());
             if (!left.to().isEmpty()) {
                 toSend.put(c.messageId(), left);
+            } else if (!left.allRecipients().isEmpty() && noneOfTheToSuppressed(c.email(), entries)) {
+                // A retry of the Cc or Bcc recipients the first attempt could not reach (the To ones were sent
+                // to): they go as the To of this attempt, since an email needs one.
+                toSend.put(c.messageId(), left.withRecipients(left.allRecipients(), List.of(), List.of()));
             } else if (left.allRecipients().isEmpty()) {
                 boolean allSuppressed = suppressedCount
                         == c.email().allRecipients().stream()
@@ -131,6 +137,10 @@ class SuppressionCheck {
         store.insertActivities(activities, now);
         store.raiseRecipients(raises);
         return new Outcome(toSend, activities);
+    }
+
+    private static boolean noneOfTheToSuppressed(Email email, Map<String, SuppressionList.Entry> entries) {
+        return email.to().stream().noneMatch(r -> entries.containsKey(Address.normalize(r.email())));
     }
 
     private static ActivityReport suppressedActivity(
