@@ -7,7 +7,9 @@ import java.util.UUID;
 /**
  * Body of {@value MessageTypes#ACTIVITY_V1} on {@value QueueNames#TRACKING}: one thing that
  * happened to a message (or to one of its recipients). Made by the named factories below
- * ({@link #event}, {@link #pipeline}, {@link #dispatched}, {@link #deferred}, {@link #failed}) and
+ * ({@link #event}, {@link #pipeline}, {@link #dispatched}, {@link #deferred}, {@link #failed}, and
+ * {@link #recipientDispatched}, {@link #recipientDeferred}, {@link #recipientBounced} for one
+ * recipient) and
  * changed by {@link #withMessageId}, {@link #withDetails} or {@link #toBuilder}, rather than by
  * its eleven positional fields.
  *
@@ -121,6 +123,80 @@ public record ActivityReport(
     public static ActivityReport failed(
             UUID messageId, int attempt, String provider, Instant at, Map<String, Object> details) {
         return dispatcherReport(messageId, MessageStatus.FAILED, attempt, provider, null, at, details, null);
+    }
+
+    /**
+     * A dispatcher's DISPATCHED for one recipient: {@code provider} took attempt {@code attempt}
+     * for {@code recipient} (and refused other recipients, who get their own reports).
+     */
+    public static ActivityReport recipientDispatched(
+            UUID messageId,
+            int attempt,
+            String provider,
+            String providerMessageId,
+            String recipient,
+            Instant at,
+            Map<String, Object> details) {
+        return recipientReport(
+                messageId,
+                MessageStatus.DISPATCHED,
+                attempt,
+                provider,
+                providerMessageId,
+                recipient,
+                at,
+                details,
+                null);
+    }
+
+    /**
+     * A dispatcher's DEFERRED for one recipient: {@code provider} refused {@code recipient} for
+     * now (an SMTP 4xx to its RCPT); only this recipient is to be tried again, not before
+     * {@code retryAt}.
+     */
+    public static ActivityReport recipientDeferred(
+            UUID messageId,
+            int attempt,
+            String provider,
+            String recipient,
+            Instant at,
+            Instant retryAt,
+            Map<String, Object> details) {
+        return recipientReport(
+                messageId, MessageStatus.DEFERRED, attempt, provider, null, recipient, at, details, retryAt);
+    }
+
+    /**
+     * A dispatcher's BOUNCED for one recipient: {@code provider} refused {@code recipient} for good
+     * (an SMTP 5xx to its RCPT), while sending attempt {@code attempt}.
+     */
+    public static ActivityReport recipientBounced(
+            UUID messageId, int attempt, String provider, String recipient, Instant at, Map<String, Object> details) {
+        return recipientReport(messageId, MessageStatus.BOUNCED, attempt, provider, null, recipient, at, details, null);
+    }
+
+    private static ActivityReport recipientReport(
+            UUID messageId,
+            MessageStatus status,
+            int attempt,
+            String provider,
+            String providerMessageId,
+            String recipient,
+            Instant at,
+            Map<String, Object> details,
+            Instant retryAt) {
+        return new ActivityReport(
+                Ids.recipientActivity(messageId, status, attempt, recipient),
+                messageId,
+                providerMessageId,
+                provider,
+                status,
+                at,
+                recipient,
+                null,
+                details,
+                attempt,
+                retryAt);
     }
 
     private static ActivityReport dispatcherReport(

@@ -20,6 +20,21 @@ public final class Ids {
         return of("pipeline", messageId.toString(), status.name(), Integer.toString(attempt));
     }
 
+    /**
+     * The id of a dispatcher's report about one recipient of a message (a relay that took the
+     * email for some recipients and refused others): one per recipient, status and attempt, the
+     * recipient {@linkplain Address#normalize normalized} so that "Ada@Example.org" and
+     * "ada@example.org" are the same fact.
+     */
+    public static UUID recipientActivity(UUID messageId, MessageStatus status, int attempt, String recipient) {
+        return of(
+                "recipient",
+                messageId.toString(),
+                status.name(),
+                Integer.toString(attempt),
+                Address.normalize(recipient));
+    }
+
     /** The id of a provider-reported event, from the provider's own event id. */
     public static UUID providerEvent(String provider, String providerEventId) {
         return of("provider", provider, providerEventId);

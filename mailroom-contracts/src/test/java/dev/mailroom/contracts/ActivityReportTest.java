@@ -65,6 +65,58 @@ class ActivityReportTest {
     }
 
     @Test
+    void aReportForOneRecipientNamesTheRecipientAsGivenAndIsIdentifiedByItsNormalizedAddress() {
+        ActivityReport dispatched = ActivityReport.recipientDispatched(
+                MESSAGE, 2, "smtp", "<m@example.com>", "Ada@Example.org", AT, Map.of("attempt", 2));
+        ActivityReport deferred = ActivityReport.recipientDeferred(
+                MESSAGE, 2, "smtp", "busy@example.org", AT, AT.plusSeconds(60), Map.of("bounceType", "soft"));
+        ActivityReport bounced =
+                ActivityReport.recipientBounced(MESSAGE, 2, "smtp", "gone@example.org", AT, Map.of("smtpCode", 550));
+
+        assertThat(dispatched)
+                .isEqualTo(new ActivityReport(
+                        Ids.recipientActivity(MESSAGE, MessageStatus.DISPATCHED, 2, "ada@example.org"),
+                        MESSAGE,
+                        "<m@example.com>",
+                        "smtp",
+                        MessageStatus.DISPATCHED,
+                        AT,
+                        "Ada@Example.org",
+                        null,
+                        Map.of("attempt", 2),
+                        2,
+                        null));
+        assertThat(deferred)
+                .isEqualTo(new ActivityReport(
+                        Ids.recipientActivity(MESSAGE, MessageStatus.DEFERRED, 2, "busy@example.org"),
+                        MESSAGE,
+                        null,
+                        "smtp",
+                        MessageStatus.DEFERRED,
+                        AT,
+                        "busy@example.org",
+                        null,
+                        Map.of("bounceType", "soft"),
+                        2,
+                        AT.plusSeconds(60)));
+        assertThat(bounced)
+                .isEqualTo(new ActivityReport(
+                        Ids.recipientActivity(MESSAGE, MessageStatus.BOUNCED, 2, "gone@example.org"),
+                        MESSAGE,
+                        null,
+                        "smtp",
+                        MessageStatus.BOUNCED,
+                        AT,
+                        "gone@example.org",
+                        null,
+                        Map.of("smtpCode", 550),
+                        2,
+                        null));
+        // Not the message-wide report's id: both may exist for one attempt.
+        assertThat(dispatched.id()).isNotEqualTo(Ids.activity(MESSAGE, MessageStatus.DISPATCHED, 2));
+    }
+
+    @Test
     void aPipelineStatusWithoutAnAttemptCarriesNone() {
         ActivityReport accepted = ActivityReport.pipeline(MESSAGE, MessageStatus.ACCEPTED, 0, AT, null);
         ActivityReport queued = ActivityReport.pipeline(MESSAGE, MessageStatus.QUEUED, 3, AT, Map.of());

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -116,6 +117,35 @@ class GoldenJsonTest {
         assertThat(report.status()).isEqualTo(MessageStatus.DEFERRED);
         assertThat(report.attempt()).isEqualTo(2);
         assertThat(report.retryAt()).isEqualTo(Instant.parse("2026-11-28T10:16:30Z"));
+        assertSameJson(ContractJson.write(report), golden);
+    }
+
+    @Test
+    void aDispatcherReportForOneRecipientNamesItAndIsIdentifiedByIt() throws IOException {
+        byte[] golden = golden("activity-recipient.v1.json");
+        ActivityReport report = ContractJson.read(golden, ActivityReport.class);
+
+        UUID message = UUID.fromString("0b6f4c3e-6a43-4c8e-9f0e-2f1b8f0b9a11");
+        Instant at = Instant.parse("2026-11-28T10:15:31Z");
+        assertThat(report)
+                .isEqualTo(ActivityReport.recipientDeferred(
+                        message,
+                        2,
+                        "smtp",
+                        "Busy@Example.org",
+                        at,
+                        at,
+                        Map.of(
+                                "attempt",
+                                2,
+                                "bounceType",
+                                "soft",
+                                "reason",
+                                "450 4.2.1 <busy@example.org>: Recipient address rejected: mailbox busy",
+                                "smtpCode",
+                                450)));
+        assertThat(report.id())
+                .isEqualTo(Ids.recipientActivity(message, MessageStatus.DEFERRED, 2, "busy@example.org"));
         assertSameJson(ContractJson.write(report), golden);
     }
 

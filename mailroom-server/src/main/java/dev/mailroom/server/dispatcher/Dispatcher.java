@@ -14,9 +14,7 @@ import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.OutboundEmail;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,7 +25,8 @@ import org.springframework.stereotype.Service;
 /**
  * Sends a batch of dispatch commands, several at a time, and reports each outcome on the tracking
  * queue: DISPATCHED with the provider's id, DEFERRED with when to retry, or FAILED with the
- * reason. The reports are confirmed by the broker before the batch is acknowledged, so a crash
+ * reason; or one report per recipient when the provider judged them one by one
+ * ({@link DispatchReports}). The reports are confirmed by the broker before the batch is acknowledged, so a crash
  * means a resend (bounded by the prefetch), never a lost outcome.
  */
 @Service
@@ -73,14 +72,14 @@ class Dispatcher implements AutoCloseable {
 
     void dispatch(List<DispatchCommand> commands, Lane lane) {
         ExecutorService senders = lane == Lane.BULK ? bulkSends : sends;
-        List<CompletableFuture<ActivityReport>> outcomes = commands.stream()
+        List<CompletableFuture<List<ActivityReport>>> outcomes = commands.stream()
                 .map(c -> CompletableFuture.supplyAsync(() -> sendOne(c), senders))
                 .toList();
         publisher.publishAll(TrackingMessages.of(
-                outcomes.stream().map(CompletableFuture::join).toList()));
+                outcomes.stream().flatMap(f -> f.join().stream()).toList()));
     }
 
-    private ActivityReport sendOne(DispatchCommand command) {
+    private List<ActivityReport> sendOne(DispatchCommand command) {
         ProviderRouter.Routed routed;
         // Anyone who can publish on the dispatching queue could skip the API's and the operator's
         // checks: the rules are checked again here, once for every provider, and an email that
@@ -104,7 +103,7 @@ class Dispatcher implements AutoCloseable {
                         "outcome",
                         routed.outcome().getClass().getSimpleName())
                 .increment();
-        return report(command, routed.provider(), routed.outcome());
+        return DispatchReports.of(command, routed.provider(), routed.outcome(), clock.instant());
     }
 
     private ProviderRouter.Routed send(DispatchCommand command) {
@@ -119,33 +118,6 @@ class Dispatcher implements AutoCloseable {
                     command.provider(), new DeliveryOutcome.RetryLater("internal error while sending: " + e, null));
         }
         return routed;
-    }
-
-    private ActivityReport report(DispatchCommand command, String provider, DeliveryOutcome outcome) {
-        int attempt = command.attempt();
-        Map<String, Object> details = new HashMap<>();
-        details.put("attempt", attempt);
-        // Java 17: no pattern matching for switch yet, so the sealed outcomes are tested in turn.
-        if (outcome instanceof DeliveryOutcome.Accepted accepted) {
-            return ActivityReport.dispatched(
-                    command.messageId(), attempt, provider, accepted.providerMessageId(), clock.instant(), details);
-        }
-        if (outcome instanceof DeliveryOutcome.RetryLater later) {
-            details.put("reason", later.reason());
-            if (later.notBefore() != null) {
-                details.put("retryAfter", later.notBefore().toString());
-            }
-            return ActivityReport.deferred(
-                    command.messageId(),
-                    attempt,
-                    provider,
-                    clock.instant(),
-                    later.notBefore() == null ? clock.instant() : later.notBefore(),
-                    details);
-        }
-        DeliveryOutcome.Rejected rejected = (DeliveryOutcome.Rejected) outcome;
-        details.put("reason", rejected.reason());
-        return ActivityReport.failed(command.messageId(), attempt, provider, clock.instant(), details);
     }
 
     @Override

@@ -37,8 +37,13 @@ final class SmtpFailures {
      */
     static DeliveryOutcome outcome(MessagingException failure, String relay, String secret) {
         List<Reply> replies = replies(failure);
-        boolean permanent = replies.stream().anyMatch(r -> r.code >= 500);
-        boolean transientReply = replies.stream().anyMatch(r -> r.code >= 400 && r.code < 500);
+        // With partial sending, refused RCPTs reach here only beside a refusal of the transaction
+        // itself (the DATA, the content): that refusal decides, as nobody got the email. A
+        // recipient's 550 must not fail for good an email the relay refused only for now.
+        List<Reply> verdicts = replies.stream().filter(r -> !r.isRecipient()).toList();
+        List<Reply> deciding = verdicts.isEmpty() ? replies : verdicts;
+        boolean permanent = deciding.stream().anyMatch(r -> r.code >= 500);
+        boolean transientReply = deciding.stream().anyMatch(r -> r.code >= 400 && r.code < 500);
         if (permanent || transientReply) {
             // A set: Angus may nest the same reply twice (a refused MAIL FROM is both the send
             // failure and its cause).
@@ -47,8 +52,7 @@ final class SmtpFailures {
                 parts.add(r.describe());
             }
             String reason = redact("SMTP relay " + relay + " answered " + String.join("; ", parts), secret);
-            // Any 5xx wins: without partial sending (mail.smtp.sendpartial is off) the relay took
-            // nothing, and retrying cannot get past a permanent refusal of one of the recipients.
+            // Any deciding 5xx wins: the relay took nothing, and retrying cannot get past it.
             return permanent ? new DeliveryOutcome.Rejected(reason) : new DeliveryOutcome.RetryLater(reason, null);
         }
         IOException io = ioCause(failure);
@@ -135,6 +139,12 @@ final class SmtpFailures {
 
     /** One SMTP reply: the code, the server's text (which starts with the code) and what it answered. */
     record Reply(int code, String text, String command) {
+        /** A reply to one RCPT TO: about one recipient, not the transaction. */
+        boolean isRecipient() {
+            return command != null
+                    && command.strip().toUpperCase(java.util.Locale.ROOT).startsWith("RCPT");
+        }
+
         String describe() {
             String said = text.startsWith(Integer.toString(code)) ? text : code + " " + text;
             if (command == null || command.isBlank()) {

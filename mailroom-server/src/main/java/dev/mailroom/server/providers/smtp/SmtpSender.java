@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Hands emails to an SMTP relay. Jakarta Mail is used directly (not Spring's JavaMailSender) so
- * that the relay's reply codes reach us: they decide between retrying and rejecting.
+ * that the relay's reply codes reach us: they decide between retrying and rejecting, for the
+ * message or, when the relay refuses some recipients only, for each recipient.
  *
  * <p>Each send opens its own connection. The dispatcher sends concurrently, a Transport is not
  * thread-safe, and a fresh connection keeps one failed conversation from poisoning the next.
@@ -67,9 +68,10 @@ class SmtpSender implements EmailSender {
             props.setProperty("mail.smtp.starttls.required", "true");
             props.setProperty("mail.smtp.ssl.checkserveridentity", "true");
         }
-        // All or nothing: if the relay refuses one recipient, nobody gets the email and the
-        // outcome is one clear verdict, instead of an "accepted" that silently lost a recipient.
-        props.setProperty("mail.smtp.sendpartial", "false");
+        // A recipient the relay refuses (an unknown user, a full mailbox) must not cost the others
+        // their email: the email goes to the recipients the relay takes, and the refused ones get
+        // a verdict of their own (SmtpRecipients), so none is lost silently either.
+        props.setProperty("mail.smtp.sendpartial", "true");
         return props;
     }
 
@@ -88,11 +90,22 @@ class SmtpSender implements EmailSender {
             // relay will ever take it, so sending it again would not help.
             return rejected(outbound, "cannot build the email: " + SmtpFailures.oneLine(e.getMessage()));
         }
-        String providerId;
+        String providerId = null;
         try {
             providerId = message.getMessageID();
             transmit(message);
         } catch (MessagingException e) {
+            DeliveryOutcome.PerRecipient split =
+                    SmtpRecipients.outcome(e, outbound.email(), providerId, relay(), properties.password());
+            if (split != null) {
+                log.info(
+                        "SMTP send of message {} (attempt {}) {}: {}",
+                        outbound.messageId(),
+                        outbound.attempt(),
+                        split.anyAccepted() ? "taken for some recipients only" : "refused for every recipient",
+                        split.recipients());
+                return split;
+            }
             DeliveryOutcome outcome = SmtpFailures.outcome(e, relay(), properties.password());
             // Only the reason, which is redacted: the exception is not logged, so nothing the
             // mail library put in it can carry the password into the log.

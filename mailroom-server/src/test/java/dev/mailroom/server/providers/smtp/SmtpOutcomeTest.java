@@ -4,6 +4,7 @@ import static dev.mailroom.server.providers.smtp.SmtpFixtures.outbound;
 import static dev.mailroom.server.providers.smtp.SmtpFixtures.plain;
 import static dev.mailroom.server.providers.smtp.SmtpFixtures.sender;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
@@ -13,6 +14,9 @@ import dev.mailroom.contracts.Attachment;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.server.providers.DeliveryOutcome;
+import dev.mailroom.server.providers.DeliveryOutcome.RecipientOutcome;
+import dev.mailroom.server.providers.DeliveryOutcome.RecipientVerdict;
+import dev.mailroom.server.providers.OutboundEmail;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,7 +27,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the smtp provider answers when the relay is missing, silent, or says no, for now or for
- * good. GreenMail where it can give the answer, a scripted SMTP server where it cannot.
+ * good, to the whole email or to some recipients. GreenMail where it can give the answer, a
+ * scripted SMTP server where it cannot (GreenMail takes every RCPT); {@code PostfixPartialSendIT}
+ * checks the refused recipients against a real MTA.
  */
 class SmtpOutcomeTest {
     private static final String PASSWORD = "s3cret-Pa55word";
@@ -84,6 +90,18 @@ class SmtpOutcomeTest {
     }
 
     @Test
+    void whenTheRelayTakesEveryRecipientTheOutcomeIsOneAcceptanceForTheMessage() throws Exception {
+        OutboundEmail outbound = outbound(twoRecipients());
+
+        DeliveryOutcome outcome = sender(
+                        greenMail.getSmtp().getPort(), "relay-user", PASSWORD, false, Duration.ofSeconds(5))
+                .send(outbound);
+
+        assertThat(outcome).isEqualTo(new DeliveryOutcome.Accepted("<" + outbound.messageId() + "@example.com>"));
+        assertThat(greenMail.getReceivedMessagesForDomain("example.org")).hasSize(2);
+    }
+
+    @Test
     void aWrongPasswordIsRejectedWithTheRelaysReplyAndTheReasonNeverShowsAPassword() {
         String wrong = "wrong-" + PASSWORD;
 
@@ -101,27 +119,101 @@ class SmtpOutcomeTest {
     }
 
     @Test
-    void aTemporarilyRefusedRecipientMeansRetryLaterAndNothingIsSent() throws Exception {
+    void aTemporarilyRefusedRecipientIsDeferredAloneAndTheOthersGetTheEmail() throws Exception {
         try (ScriptedSmtpServer relay =
                 ScriptedSmtpServer.replying(Map.of("RCPT TO:<gone@", "452 4.2.2 Mailbox full, try again later"))) {
+            OutboundEmail outbound = outbound(twoRecipients());
+            DeliveryOutcome outcome = sender(relay.port()).send(outbound);
+
+            assertThat(outcome).isInstanceOf(DeliveryOutcome.PerRecipient.class);
+            DeliveryOutcome.PerRecipient split = (DeliveryOutcome.PerRecipient) outcome;
+            assertThat(split.providerMessageId()).isEqualTo("<" + outbound.messageId() + "@example.com>");
+            assertThat(split.recipients())
+                    .containsExactly(
+                            RecipientOutcome.accepted("ada@example.org"),
+                            RecipientOutcome.deferred(
+                                    "gone@example.org", "452 4.2.2 Mailbox full, try again later", 452));
+            assertThat(relay.received("DATA")).as("DATA sent").isTrue();
+        }
+    }
+
+    @Test
+    void aPermanentlyRefusedRecipientBouncesAloneWithTheRelaysReplyAndTheOthersGetTheEmail() throws Exception {
+        try (ScriptedSmtpServer relay =
+                ScriptedSmtpServer.replying(Map.of("RCPT TO:<gone@", "550 5.1.1 <gone@example.org>: user unknown"))) {
             DeliveryOutcome outcome = sender(relay.port()).send(outbound(twoRecipients()));
 
-            assertThat(outcome).isInstanceOf(DeliveryOutcome.RetryLater.class);
-            assertThat(reason(outcome)).contains("452 4.2.2 Mailbox full").contains("gone@example.org");
+            assertThat(outcome).isInstanceOf(DeliveryOutcome.PerRecipient.class);
+            assertThat(((DeliveryOutcome.PerRecipient) outcome).recipients())
+                    .containsExactly(
+                            RecipientOutcome.accepted("ada@example.org"),
+                            RecipientOutcome.bounced(
+                                    "gone@example.org", "550 5.1.1 <gone@example.org>: user unknown", 550));
+            assertThat(relay.received("DATA")).as("DATA sent").isTrue();
+        }
+    }
+
+    @Test
+    void everyRecipientRefusedMeansAVerdictForEachAndNothingSent() throws Exception {
+        try (ScriptedSmtpServer relay = ScriptedSmtpServer.replying(Map.of(
+                "RCPT TO:<gone@", "550 5.1.1 <gone@example.org>: user unknown",
+                "RCPT TO:<ada@", "450 4.2.1 <ada@example.org>: mailbox busy"))) {
+            DeliveryOutcome outcome = sender(relay.port()).send(outbound(twoRecipients()));
+
+            assertThat(outcome).isInstanceOf(DeliveryOutcome.PerRecipient.class);
+            DeliveryOutcome.PerRecipient split = (DeliveryOutcome.PerRecipient) outcome;
+            assertThat(split.anyAccepted()).isFalse();
+            assertThat(split.providerMessageId())
+                    .as("nothing was sent under an id")
+                    .isNull();
+            assertThat(split.recipients())
+                    .containsExactly(
+                            RecipientOutcome.deferred(
+                                    "ada@example.org", "450 4.2.1 <ada@example.org>: mailbox busy", 450),
+                            RecipientOutcome.bounced(
+                                    "gone@example.org", "550 5.1.1 <gone@example.org>: user unknown", 550));
             assertThat(relay.received("DATA")).as("DATA sent").isFalse();
         }
     }
 
     @Test
-    void aPermanentlyRefusedRecipientIsRejectedAndNobodyGetsTheMail() throws Exception {
+    void eachRecipientIsNamedAsTheEmailGivesItAndOnceThoughItIsListedTwice() throws Exception {
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of("Ada@Example.org")),
+                List.of(Recipient.of("ada@example.org")),
+                List.of(Recipient.of("Gone@Example.org")),
+                null,
+                "Welcome",
+                "Hello",
+                null,
+                null,
+                null,
+                null,
+                null);
         try (ScriptedSmtpServer relay =
-                ScriptedSmtpServer.replying(Map.of("RCPT TO:<gone@", "550 5.1.1 <gone@example.org>: user unknown"))) {
+                ScriptedSmtpServer.replying(Map.of("RCPT TO:<Gone@", "550 5.1.1 user unknown"))) {
+            DeliveryOutcome outcome = sender(relay.port()).send(outbound(email));
+
+            assertThat(outcome).isInstanceOf(DeliveryOutcome.PerRecipient.class);
+            assertThat(((DeliveryOutcome.PerRecipient) outcome).recipients())
+                    .extracting(RecipientOutcome::recipient, RecipientOutcome::verdict)
+                    .containsExactly(
+                            tuple("Ada@Example.org", RecipientVerdict.ACCEPTED),
+                            tuple("Gone@Example.org", RecipientVerdict.BOUNCED));
+        }
+    }
+
+    @Test
+    void aRefusedRecipientBesideARefusedContentIsOneVerdictForTheMessageDecidedByTheContent() throws Exception {
+        try (ScriptedSmtpServer relay = ScriptedSmtpServer.replying(Map.of(
+                "RCPT TO:<gone@", "550 5.1.1 <gone@example.org>: user unknown",
+                ".", "451 4.3.0 Temporary content scanner failure"))) {
             DeliveryOutcome outcome = sender(relay.port()).send(outbound(twoRecipients()));
 
-            assertThat(outcome).isInstanceOf(DeliveryOutcome.Rejected.class);
-            assertThat(reason(outcome)).contains("550 5.1.1 <gone@example.org>: user unknown");
-            // All or nothing: the accepted recipient does not get a copy either.
-            assertThat(relay.received("DATA")).as("DATA sent").isFalse();
+            // Nobody got the email, and only for now: ada must not be failed for good with gone.
+            assertThat(outcome).isInstanceOf(DeliveryOutcome.RetryLater.class);
+            assertThat(reason(outcome)).contains("451 4.3.0").contains("end of DATA");
         }
     }
 
