@@ -1,6 +1,7 @@
 package dev.mailroom.server.dispatcher;
 
 import static dev.mailroom.server.support.Timelines.awaitStatus;
+import static dev.mailroom.server.support.Timelines.statuses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -68,17 +69,17 @@ class PerRecipientReportsEndToEndTest {
         String valid = "valid+" + tag + "@example.org";
         String rejected = "Rejected+" + tag + "@example.org";
         String deferred = "deferred+" + tag + "@example.org";
-        // The deferred recipient is the To: the operator does not send a retry to Cc or Bcc recipients alone.
+        // The deferred recipient is a Cc: the retry, with the To done with, sends it the email as its To.
         String id = api.submit(ApiClient.email(
-                deferred,
-                "{\"provider\":\"smtp\",\"cc\":[{\"email\":\"" + valid + "\"}],\"bcc\":[{\"email\":\"" + rejected
+                valid,
+                "{\"provider\":\"smtp\",\"cc\":[{\"email\":\"" + deferred + "\"}],\"bcc\":[{\"email\":\"" + rejected
                         + "\"}],\"sendAt\":\"" + Instant.now().plus(Duration.ofHours(1)) + "\"}"));
         awaitStatus(api, id, "SCHEDULED");
         UUID messageId = UUID.fromString(id);
         Email email = new Email(
                 Address.of("app@example.com"),
-                List.of(Recipient.of(deferred)),
                 List.of(Recipient.of(valid)),
+                List.of(Recipient.of(deferred)),
                 List.of(Recipient.of(rejected)),
                 null,
                 "Hello",
@@ -105,10 +106,11 @@ class PerRecipientReportsEndToEndTest {
                 .untilAsserted(() -> assertThat(recipientStatuses(messageId))
                         .containsEntry(valid, "DISPATCHED")
                         .containsEntry(deferred, "DISPATCHED"));
-        // Not sent to: its BOUNCED (below) stands. (The operator's retry then also marks it SUPPRESSED, as
-        // its bounce put it on the list: which of the two its own status keeps is the operator's choice.)
+        // Not sent to again, and its BOUNCED stands: the retry's look at the suppression list (where the bounce
+        // put it) leaves a recipient done with as it is.
         assertThat(recipientStatuses(messageId).get(Address.normalize(rejected)))
-                .isIn("BOUNCED", "SUPPRESSED");
+                .isEqualTo("BOUNCED");
+        assertThat(statuses(api.message(id))).doesNotContain("SUPPRESSED");
         List<MimeMessage> copies = await().atMost(Duration.ofSeconds(10)).until(() -> copiesOf(id), c -> !c.isEmpty());
         assertThat(greenMail
                         .findReceivedMessages(u -> u.getEmail().equals(deferred), m -> id.equals(header(m)))
