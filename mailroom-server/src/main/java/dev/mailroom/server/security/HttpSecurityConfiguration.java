@@ -97,13 +97,18 @@ class HttpSecurityConfiguration {
                 paths.matcher(HttpMethod.GET, "/api/v1/messages"),
                 paths.matcher(HttpMethod.GET, "/api/v1/messages/**"),
                 paths.matcher(HttpMethod.GET, "/api/v1/members"),
-                paths.matcher(HttpMethod.GET, "/api/v1/members/**"));
+                paths.matcher(HttpMethod.GET, "/api/v1/members/**"),
+                paths.matcher(HttpMethod.GET, "/api/v1/suppressions"),
+                paths.matcher(HttpMethod.GET, "/api/v1/suppressions/**"));
         RequestMatcher admin = new OrRequestMatcher(
                 retry,
                 paths.matcher("/api/v1/users"),
                 paths.matcher("/api/v1/users/**"),
                 paths.matcher("/api/v1/keys"),
-                paths.matcher("/api/v1/keys/**"));
+                paths.matcher("/api/v1/keys/**"),
+                // Reading the suppression list is read's (above); changing it is an administrator's.
+                paths.matcher("/api/v1/suppressions"),
+                paths.matcher("/api/v1/suppressions/**"));
         RequestMatcher anyCaller = new OrRequestMatcher(
                 paths.matcher(HttpMethod.GET, "/api/v1/settings"),
                 paths.matcher(HttpMethod.GET, "/api/v1/organization"),

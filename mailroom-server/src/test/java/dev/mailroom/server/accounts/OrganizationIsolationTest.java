@@ -49,6 +49,7 @@ class OrganizationIsolationTest {
     String keyId;
     String userId;
     String userEmail;
+    String suppressedEmail;
 
     private ApiClient api() {
         return new ApiClient(port);
@@ -89,6 +90,10 @@ class OrganizationIsolationTest {
                 .json()
                 .path("id")
                 .asString();
+        suppressedEmail = "suppressed-" + suffix + "@example.org";
+        ApiClient.Response suppressed =
+                api().post("/api/v1/suppressions", "{\"email\":\"" + suppressedEmail + "\",\"note\":\"ours\"}");
+        assertThat(suppressed.status()).as(suppressed.body()).isEqualTo(201);
     }
 
     record Route(String method, String pattern) {}
@@ -105,11 +110,15 @@ class OrganizationIsolationTest {
         expected.put(new Route("PUT", "/api/v1/users/{userId}"), 404);
         expected.put(new Route("DELETE", "/api/v1/users/{userId}"), 404);
         expected.put(new Route("POST", "/api/v1/keys/{id}/revoke"), 404);
+        expected.put(new Route("GET", "/api/v1/suppressions/{email}"), 404);
+        expected.put(new Route("DELETE", "/api/v1/suppressions/{email}"), 404);
         // Lists: theirs only (checked for our ids below).
         expected.put(new Route("GET", "/api/v1/messages"), 200);
         expected.put(new Route("GET", "/api/v1/members"), 200);
         expected.put(new Route("GET", "/api/v1/users"), 200);
         expected.put(new Route("GET", "/api/v1/keys"), 200);
+        expected.put(new Route("GET", "/api/v1/suppressions"), 200);
+        expected.put(new Route("GET", "/api/v1/suppressions/export"), 200);
         expected.put(new Route("GET", "/api/v1/organization"), 200);
         expected.put(new Route("GET", "/api/v1/usage"), 200);
         expected.put(new Route("GET", "/api/v1/session"), 200);
@@ -121,6 +130,9 @@ class OrganizationIsolationTest {
         expected.put(new Route("POST", "/api/v1/messages/batch"), 422);
         expected.put(new Route("POST", "/api/v1/users"), 422);
         expected.put(new Route("POST", "/api/v1/keys"), 422);
+        expected.put(new Route("POST", "/api/v1/suppressions"), 422);
+        // A JSON body where a CSV file is expected: refused as such, nothing imported.
+        expected.put(new Route("POST", "/api/v1/suppressions/import"), 415);
         expected.put(new Route("PUT", "/api/v1/session/organization"), 422);
         expected.put(new Route("PUT", "/api/v1/session/password"), 422);
         // The platform's: forbidden to an organization's key.
@@ -171,7 +183,8 @@ class OrganizationIsolationTest {
         if (pattern.startsWith("/api/v1/organizations/")) {
             return pattern.replace("{id}", "default");
         }
-        return pattern.replace("{memberId}", memberId)
+        return pattern.replace("{email}", suppressedEmail)
+                .replace("{memberId}", memberId)
                 .replace("{userId}", userId)
                 .replaceAll("\\{[^}]*}", UUID.randomUUID().toString());
     }
@@ -199,7 +212,7 @@ class OrganizationIsolationTest {
             };
             softly.assertThat(answer.status()).as(route + " → " + answer.body()).isEqualTo(expected.get(route));
             // An answer may repeat what was asked (the path, its id); anything else of ours would be a leak.
-            String[] ours = Stream.of(messageId, memberId, keyId, userId, userEmail)
+            String[] ours = Stream.of(messageId, memberId, keyId, userId, userEmail, suppressedEmail)
                     .filter(id -> !path.contains(id))
                     .toArray(String[]::new);
             softly.assertThat(answer.body())
@@ -209,6 +222,8 @@ class OrganizationIsolationTest {
         softly.assertAll();
 
         assertThat(api().message(messageId)).isNotNull();
+        assertThat(api().get("/api/v1/suppressions/" + suppressedEmail).status())
+                .isEqualTo(200);
         assertThat(api().get("/api/v1/keys").body()).contains(keyId);
         assertThat(api().get("/api/v1/users").body()).contains(userEmail);
         assertThat(api().get("/api/v1/organization").json().path("id").asString())

@@ -55,7 +55,8 @@ class RouteAuthorizationTest {
         boolean needsAdminScope() {
             return path.startsWith("/api/v1/users")
                     || path.startsWith("/api/v1/keys")
-                    || (method.equals("POST") && path.startsWith("/api/v1/messages/") && path.endsWith("/retry"));
+                    || (method.equals("POST") && path.startsWith("/api/v1/messages/") && path.endsWith("/retry"))
+                    || (!method.equals("GET") && path.startsWith("/api/v1/suppressions"));
         }
     }
 
