@@ -9,8 +9,9 @@ class SuppressionsUnavailableException extends RuntimeException {
     /** An import whose first chunks were carried out: they stay, and importing the file again is safe. */
     SuppressionsUnavailableException(SuppressionsUnavailableException cause, int rowsDone) {
         super(
-                cause.getMessage().replace("nothing was changed", "the rest of the file was not imported") + " ("
-                        + rowsDone + " rows were imported before that; importing the whole file again is safe)",
+                "the operator did not carry out the rest of the import in time: the first " + rowsDone
+                        + " valid rows were imported, the others were not and will not be later; importing the"
+                        + " whole file again is safe (rows already listed are counted as alreadyListed)",
                 cause);
     }
 }
