@@ -26,6 +26,10 @@ public final class MessageTypes {
     public static final String MESSAGE_REQUEST_V1 = "mailroom.control.message-request.v1";
     /** The operator's answer to a message request, sent to the request's reply-to address. */
     public static final String MESSAGE_DECISION_V1 = "mailroom.control.message-decision.v1";
+    /** A request of the API to the operator to add or remove suppression list entries, on {@value QueueNames#CONTROL}. */
+    public static final String SUPPRESSION_REQUEST_V1 = "mailroom.control.suppression-request.v1";
+    /** The operator's answer to a suppression request, sent to the request's reply-to address. */
+    public static final String SUPPRESSION_DECISION_V1 = "mailroom.control.suppression-decision.v1";
 
     public static final String SETTINGS_V1 = "mailroom.settings.snapshot.v1";
     public static final String DISPATCH_V1 = "mailroom.dispatching.dispatch.v1";
@@ -41,6 +45,8 @@ public final class MessageTypes {
             DeadLetterAction.ENVELOPE,
             MessageRequest.ENVELOPE,
             MessageDecision.ENVELOPE,
+            SuppressionRequest.ENVELOPE,
+            SuppressionDecision.ENVELOPE,
             SettingsSnapshot.ENVELOPE,
             DispatchCommand.ENVELOPE,
             ActivityReport.ENVELOPE,

@@ -17,6 +17,8 @@ public sealed interface QueueMessage
                 DeadLetterAction,
                 MessageRequest,
                 MessageDecision,
+                SuppressionRequest,
+                SuppressionDecision,
                 DispatchCommand,
                 ActivityReport,
                 ActivityBatch,

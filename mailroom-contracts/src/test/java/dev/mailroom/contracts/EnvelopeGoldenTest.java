@@ -91,7 +91,31 @@ class EnvelopeGoldenTest {
         assertThat(MessageTypes.envelopes())
                 .filteredOn(Envelope::isReply)
                 .extracting(Envelope::type)
-                .containsExactly(MessageTypes.MESSAGE_DECISION_V1);
+                .containsExactlyInAnyOrder(MessageTypes.MESSAGE_DECISION_V1, MessageTypes.SUPPRESSION_DECISION_V1);
+    }
+
+    @Test
+    void aSuppressionRequestGoesToTheControlQueueNamedByItsRequest() throws IOException {
+        SuppressionRequest request = ContractJson.read(golden("suppression-request.v1.json"), SuppressionRequest.class);
+
+        assertEnvelope(
+                request,
+                "mailroom.control",
+                "mailroom.control.suppression-request.v1",
+                "suppression-request:7a4f2c1e-9b3d-4e6a-8c5f-1d2e3f4a5b6c");
+    }
+
+    @Test
+    void aSuppressionDecisionIsAReplyNamedByItsRequestWithNoQueueOfItsOwn() throws IOException {
+        SuppressionDecision decision =
+                ContractJson.read(golden("suppression-decision.v1.json"), SuppressionDecision.class);
+
+        assertThat(decision.type()).isEqualTo("mailroom.control.suppression-decision.v1");
+        assertThat(decision.amqpMessageId()).isEqualTo("suppression-decision:7a4f2c1e-9b3d-4e6a-8c5f-1d2e3f4a5b6c");
+        assertThat(decision.envelope().isReply()).isTrue();
+        assertThatThrownBy(() -> decision.envelope().queue())
+                .as("a reply goes where its request says")
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -153,12 +177,15 @@ class EnvelopeGoldenTest {
     }
 
     @Test
-    void onlySettingChangesDeadLetterActionsAndMessageRequestsTravelOnTheControlQueue() {
+    void onlySettingChangesDeadLetterActionsAndMessageAndSuppressionRequestsTravelOnTheControlQueue() {
         assertThat(MessageTypes.envelopes())
                 .filteredOn(e -> e.travelsOn(QueueNames.CONTROL))
                 .extracting(Envelope::type)
                 .containsExactlyInAnyOrder(
-                        MessageTypes.SETTING_V1, MessageTypes.DEAD_LETTER_V1, MessageTypes.MESSAGE_REQUEST_V1);
+                        MessageTypes.SETTING_V1,
+                        MessageTypes.DEAD_LETTER_V1,
+                        MessageTypes.MESSAGE_REQUEST_V1,
+                        MessageTypes.SUPPRESSION_REQUEST_V1);
         assertThat(MessageTypes.envelopes())
                 .filteredOn(e -> e.travelsOn(QueueNames.MAILBOX))
                 .extracting(Envelope::type)

@@ -218,6 +218,32 @@ class GoldenJsonTest {
     }
 
     @Test
+    void suppressionRequestReadsAndWritesItsGoldenFile() throws IOException {
+        byte[] golden = golden("suppression-request.v1.json");
+        SuppressionRequest request = ContractJson.read(golden, SuppressionRequest.class);
+
+        assertThat(request.action()).isEqualTo(SuppressionRequest.ADD);
+        assertThat(request.entries())
+                .containsExactly(
+                        new SuppressionRequest.Entry(
+                                "Bounced@Example.org", "hard-bounce", "bounced at our previous provider"),
+                        new SuppressionRequest.Entry("asked-us@example.org", null, null));
+        assertThat(request.expiresAt()).isEqualTo(Instant.parse("2026-12-06T10:20:10Z"));
+        assertSameJson(ContractJson.write(request), golden);
+    }
+
+    @Test
+    void suppressionDecisionReadsAndWritesItsGoldenFile() throws IOException {
+        byte[] golden = golden("suppression-decision.v1.json");
+        SuppressionDecision decision = ContractJson.read(golden, SuppressionDecision.class);
+
+        assertThat(decision.outcome()).isEqualTo(SuppressionDecision.DONE);
+        assertThat(decision.added()).containsExactly("bounced@example.org");
+        assertThat(decision.removed()).isEmpty();
+        assertSameJson(ContractJson.write(decision), golden);
+    }
+
+    @Test
     void typeNamesMapToTheirRecords() {
         assertThat(MessageTypes.bodyOf("mailroom.mailbox.submit.v1")).isEqualTo(SubmitMessage.class);
         assertThat(MessageTypes.bodyOf("mailroom.dispatching.dispatch.v1")).isEqualTo(DispatchCommand.class);

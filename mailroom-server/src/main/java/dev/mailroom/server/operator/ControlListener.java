@@ -6,6 +6,8 @@ import dev.mailroom.contracts.MessageDecision;
 import dev.mailroom.contracts.MessageRequest;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.SettingChange;
+import dev.mailroom.contracts.SuppressionDecision;
+import dev.mailroom.contracts.SuppressionRequest;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.BatchListenerFactories;
@@ -27,7 +29,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Message requests ({@link MessageRequest}: cancel, reschedule, retry) are answered: each is
  * decided ({@link MessageDecisions}) and the decision sent to the request's reply-to address, after
- * its commit and before the batch is acknowledged.
+ * its commit and before the batch is acknowledged. Suppression requests ({@link SuppressionRequest}: an
+ * administrator adds or removes list entries) are answered the same way ({@link SuppressionRequests}).
  */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
@@ -37,18 +40,21 @@ class ControlListener {
     private final DeadLetterResolver resolver;
     private final MessageDecisions decisions;
     private final RequestReply replies;
+    private final SuppressionRequests suppressions;
 
     ControlListener(
             DeadLetters deadLetters,
             SettingsKeeper settings,
             DeadLetterResolver resolver,
             MessageDecisions decisions,
-            RequestReply replies) {
+            RequestReply replies,
+            SuppressionRequests suppressions) {
         this.deadLetters = deadLetters;
         this.settings = settings;
         this.resolver = resolver;
         this.decisions = decisions;
         this.replies = replies;
+        this.suppressions = suppressions;
     }
 
     @RabbitListener(id = "control", queues = QueueNames.CONTROL, containerFactory = BatchListenerFactories.OPERATOR)
@@ -56,6 +62,7 @@ class ControlListener {
         List<SettingChange> settingChanges = new ArrayList<>();
         List<DeadLetterAction> deadLetterActions = new ArrayList<>();
         List<MessageRequest> requests = new ArrayList<>();
+        List<SuppressionRequest> suppressionRequests = new ArrayList<>();
         Map<Object, Message> origins = new IdentityHashMap<>();
         for (Message message : messages) {
             try {
@@ -68,6 +75,11 @@ class ControlListener {
                     MessageRequest request =
                             MessageDecisions.validated(QueueBodies.read(message, MessageRequest.ENVELOPE));
                     requests.add(request);
+                    origins.put(request, message);
+                } else if (QueueBodies.envelopeOf(message) == SuppressionRequest.ENVELOPE) {
+                    SuppressionRequest request =
+                            SuppressionRequests.validated(QueueBodies.read(message, SuppressionRequest.ENVELOPE));
+                    suppressionRequests.add(request);
                     origins.put(request, message);
                 } else {
                     // A setting change; any other type is refused here as "unexpected message type" and dead-lettered.
@@ -97,6 +109,23 @@ class ControlListener {
                 MessageDecision decision;
                 try {
                     decision = decisions.decide(request);
+                } catch (RuntimeException e) {
+                    if (OperatorFailures.isInfrastructure(e)) {
+                        throw e;
+                    }
+                    refused(origins.get(request), e);
+                    return;
+                }
+                replies.reply(origins.get(request), decision);
+            });
+        }
+        // Likewise one transaction per suppression request; a redelivered one changes nothing the second time
+        // (the addresses are listed, or gone, already) and is answered so.
+        for (SuppressionRequest request : suppressionRequests) {
+            OperatorFailures.pauseOnFailure(() -> {
+                SuppressionDecision decision;
+                try {
+                    decision = suppressions.decide(request);
                 } catch (RuntimeException e) {
                     if (OperatorFailures.isInfrastructure(e)) {
                         throw e;

@@ -100,7 +100,9 @@ class HttpSecurityConfiguration {
                 paths.matcher(HttpMethod.GET, "/api/v1/members/**"),
                 // An endpoint's settings, not its secrets (…/{id}/secret is two segments deep: admin below).
                 paths.matcher(HttpMethod.GET, "/api/v1/webhook-endpoints"),
-                paths.matcher(HttpMethod.GET, "/api/v1/webhook-endpoints/*"));
+                paths.matcher(HttpMethod.GET, "/api/v1/webhook-endpoints/*"),
+                paths.matcher(HttpMethod.GET, "/api/v1/suppressions"),
+                paths.matcher(HttpMethod.GET, "/api/v1/suppressions/**"));
         RequestMatcher admin = new OrRequestMatcher(
                 retry,
                 paths.matcher("/api/v1/users"),
@@ -108,7 +110,10 @@ class HttpSecurityConfiguration {
                 paths.matcher("/api/v1/keys"),
                 paths.matcher("/api/v1/keys/**"),
                 paths.matcher("/api/v1/webhook-endpoints"),
-                paths.matcher("/api/v1/webhook-endpoints/**"));
+                paths.matcher("/api/v1/webhook-endpoints/**"),
+                // Reading the suppression list is read's (above); changing it is an administrator's.
+                paths.matcher("/api/v1/suppressions"),
+                paths.matcher("/api/v1/suppressions/**"));
         RequestMatcher anyCaller = new OrRequestMatcher(
                 paths.matcher(HttpMethod.GET, "/api/v1/settings"),
                 paths.matcher(HttpMethod.GET, "/api/v1/organization"),

@@ -51,6 +51,7 @@ class OrganizationIsolationTest {
     String userEmail;
     String endpointId;
     String endpointSecret;
+    String suppressedEmail;
 
     private ApiClient api() {
         return new ApiClient(port);
@@ -97,6 +98,10 @@ class OrganizationIsolationTest {
         assertThat(endpoint.status()).as(endpoint.body()).isEqualTo(201);
         endpointId = endpoint.json().path("endpoint").path("id").asString();
         endpointSecret = endpoint.json().path("secret").asString();
+        suppressedEmail = "suppressed-" + suffix + "@example.org";
+        ApiClient.Response suppressed =
+                api().post("/api/v1/suppressions", "{\"email\":\"" + suppressedEmail + "\",\"note\":\"ours\"}");
+        assertThat(suppressed.status()).as(suppressed.body()).isEqualTo(201);
     }
 
     record Route(String method, String pattern) {}
@@ -118,12 +123,16 @@ class OrganizationIsolationTest {
         expected.put(new Route("DELETE", "/api/v1/webhook-endpoints/{id}"), 404);
         expected.put(new Route("GET", "/api/v1/webhook-endpoints/{id}/secret"), 404);
         expected.put(new Route("POST", "/api/v1/webhook-endpoints/{id}/secret/rotate"), 404);
+        expected.put(new Route("GET", "/api/v1/suppressions/{email}"), 404);
+        expected.put(new Route("DELETE", "/api/v1/suppressions/{email}"), 404);
         // Lists: theirs only (checked for our ids below).
         expected.put(new Route("GET", "/api/v1/messages"), 200);
         expected.put(new Route("GET", "/api/v1/members"), 200);
         expected.put(new Route("GET", "/api/v1/users"), 200);
         expected.put(new Route("GET", "/api/v1/keys"), 200);
         expected.put(new Route("GET", "/api/v1/webhook-endpoints"), 200);
+        expected.put(new Route("GET", "/api/v1/suppressions"), 200);
+        expected.put(new Route("GET", "/api/v1/suppressions/export"), 200);
         expected.put(new Route("GET", "/api/v1/organization"), 200);
         expected.put(new Route("GET", "/api/v1/usage"), 200);
         expected.put(new Route("GET", "/api/v1/session"), 200);
@@ -136,6 +145,9 @@ class OrganizationIsolationTest {
         expected.put(new Route("POST", "/api/v1/users"), 422);
         expected.put(new Route("POST", "/api/v1/keys"), 422);
         expected.put(new Route("POST", "/api/v1/webhook-endpoints"), 422);
+        expected.put(new Route("POST", "/api/v1/suppressions"), 422);
+        // A JSON body where a CSV file is expected: refused as such, nothing imported.
+        expected.put(new Route("POST", "/api/v1/suppressions/import"), 415);
         expected.put(new Route("PUT", "/api/v1/session/organization"), 422);
         expected.put(new Route("PUT", "/api/v1/session/password"), 422);
         // The platform's: forbidden to an organization's key.
@@ -189,7 +201,8 @@ class OrganizationIsolationTest {
         if (pattern.startsWith("/api/v1/organizations/")) {
             return pattern.replace("{id}", "default");
         }
-        return pattern.replace("{memberId}", memberId)
+        return pattern.replace("{email}", suppressedEmail)
+                .replace("{memberId}", memberId)
                 .replace("{userId}", userId)
                 .replaceAll("\\{[^}]*}", UUID.randomUUID().toString());
     }
@@ -217,7 +230,8 @@ class OrganizationIsolationTest {
             };
             softly.assertThat(answer.status()).as(route + " → " + answer.body()).isEqualTo(expected.get(route));
             // An answer may repeat what was asked (the path, its id); anything else of ours would be a leak.
-            String[] ours = Stream.of(messageId, memberId, keyId, userId, userEmail, endpointId, endpointSecret)
+            String[] ours = Stream.of(
+                            messageId, memberId, keyId, userId, userEmail, endpointId, endpointSecret, suppressedEmail)
                     .filter(id -> !path.contains(id))
                     .toArray(String[]::new);
             softly.assertThat(answer.body())
@@ -227,6 +241,8 @@ class OrganizationIsolationTest {
         softly.assertAll();
 
         assertThat(api().message(messageId)).isNotNull();
+        assertThat(api().get("/api/v1/suppressions/" + suppressedEmail).status())
+                .isEqualTo(200);
         assertThat(api().get("/api/v1/keys").body()).contains(keyId);
         assertThat(api().get("/api/v1/users").body()).contains(userEmail);
         assertThat(api().get("/api/v1/webhook-endpoints/" + endpointId).status())

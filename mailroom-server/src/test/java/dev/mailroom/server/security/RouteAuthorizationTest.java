@@ -58,7 +58,8 @@ class RouteAuthorizationTest {
                     // Webhook endpoints: read may list and get them; their secrets and every change are admin's.
                     || (path.startsWith("/api/v1/webhook-endpoints")
                             && !(method.equals("GET") && path.split("/").length <= 5))
-                    || (method.equals("POST") && path.startsWith("/api/v1/messages/") && path.endsWith("/retry"));
+                    || (method.equals("POST") && path.startsWith("/api/v1/messages/") && path.endsWith("/retry"))
+                    || (!method.equals("GET") && path.startsWith("/api/v1/suppressions"));
         }
     }
 
