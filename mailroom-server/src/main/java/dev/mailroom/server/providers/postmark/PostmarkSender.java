@@ -133,10 +133,10 @@ class PostmarkSender implements EmailSender {
         if (email.replyTo() != null) {
             root.put("ReplyTo", mailbox(email.replyTo()));
         }
-        if (!email.headers().isEmpty()) {
+        if (!outbound.headers().isEmpty()) {
             ArrayNode headers = root.putArray("Headers");
             // Sorted so that the same email always makes the same request.
-            new TreeMap<>(email.headers())
+            new TreeMap<>(outbound.headers())
                     .forEach((name, value) ->
                             headers.addObject().put("Name", name).put("Value", value));
         }
