@@ -50,58 +50,59 @@ class UnsubscribeController {
 
     @PostMapping(path = "/unsubscribe/{token}", produces = MediaType.TEXT_HTML_VALUE)
     ResponseEntity<String> unsubscribeFromPage(@PathVariable String token) {
-        return switch (verify(token)) {
-            case UnsubscribeToken.Valid valid -> {
-                publish(valid.claims());
-                yield html(
-                        HttpStatus.OK,
-                        "Unsubscribed",
-                        "<p>" + HtmlUtils.htmlEscape(valid.claims().recipient())
-                                + " will get no more emails like this one.</p>");
-            }
-            case UnsubscribeToken.Malformed bad ->
-                html(HttpStatus.BAD_REQUEST, "Not an unsubscribe link", para(bad.reason()));
-            case UnsubscribeToken.Refused refused ->
-                html(HttpStatus.FORBIDDEN, "Unsubscribe link not valid", para(refused.reason()));
-        };
+        UnsubscribeToken.Verdict verdict = verify(token);
+        if (verdict instanceof UnsubscribeToken.Valid valid) {
+            publish(valid.claims());
+            return html(
+                    HttpStatus.OK,
+                    "Unsubscribed",
+                    para(valid.claims().recipient() + " will get no more emails like this one."));
+        }
+        return refusedPage(verdict);
     }
 
     @PostMapping("/unsubscribe/{token}")
     ResponseEntity<?> unsubscribe(@PathVariable String token) {
-        return switch (verify(token)) {
-            case UnsubscribeToken.Valid valid -> {
-                publish(valid.claims());
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("unsubscribed", true);
-                body.put("recipient", valid.claims().recipient());
-                yield ResponseEntity.ok(body);
-            }
-            case UnsubscribeToken.Malformed bad ->
-                problem(HttpStatus.BAD_REQUEST, "Invalid unsubscribe link", bad.reason());
-            case UnsubscribeToken.Refused refused ->
-                problem(HttpStatus.FORBIDDEN, "Unsubscribe link not valid", refused.reason());
-        };
+        UnsubscribeToken.Verdict verdict = verify(token);
+        if (verdict instanceof UnsubscribeToken.Valid valid) {
+            publish(valid.claims());
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("unsubscribed", true);
+            body.put("recipient", valid.claims().recipient());
+            return ResponseEntity.ok(body);
+        }
+        if (verdict instanceof UnsubscribeToken.Malformed bad) {
+            return problem(HttpStatus.BAD_REQUEST, "Invalid unsubscribe link", bad.reason());
+        }
+        return problem(
+                HttpStatus.FORBIDDEN, "Unsubscribe link not valid", ((UnsubscribeToken.Refused) verdict).reason());
     }
 
     /** A page with a button: nothing changes until the recipient presses it. */
     @GetMapping("/unsubscribe/{token}")
     ResponseEntity<String> page(@PathVariable String token) {
-        return switch (verify(token)) {
-            case UnsubscribeToken.Valid valid ->
-                html(
-                        HttpStatus.OK,
-                        "Unsubscribe",
-                        "<p>Stop emails like this one to "
-                                + HtmlUtils.htmlEscape(valid.claims().recipient()) + "?</p>"
-                                // An empty action posts to this very URL, whatever proxy path it was reached by.
-                                + "<form method=\"post\" action=\"\">"
-                                + "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">"
-                                + "<button type=\"submit\">Unsubscribe</button></form>");
-            case UnsubscribeToken.Malformed bad ->
-                html(HttpStatus.BAD_REQUEST, "Not an unsubscribe link", para(bad.reason()));
-            case UnsubscribeToken.Refused refused ->
-                html(HttpStatus.FORBIDDEN, "Unsubscribe link not valid", para(refused.reason()));
-        };
+        UnsubscribeToken.Verdict verdict = verify(token);
+        if (verdict instanceof UnsubscribeToken.Valid valid) {
+            return html(
+                    HttpStatus.OK,
+                    "Unsubscribe",
+                    para("Stop emails like this one to " + valid.claims().recipient() + "?")
+                            // An empty action posts to this very URL, whatever proxy path it was reached by.
+                            + "<form method=\"post\" action=\"\">"
+                            + "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">"
+                            + "<button type=\"submit\">Unsubscribe</button></form>");
+        }
+        return refusedPage(verdict);
+    }
+
+    private static ResponseEntity<String> refusedPage(UnsubscribeToken.Verdict verdict) {
+        if (verdict instanceof UnsubscribeToken.Malformed bad) {
+            return html(HttpStatus.BAD_REQUEST, "Not an unsubscribe link", para(bad.reason()));
+        }
+        return html(
+                HttpStatus.FORBIDDEN,
+                "Unsubscribe link not valid",
+                para(((UnsubscribeToken.Refused) verdict).reason()));
     }
 
     private UnsubscribeToken.Verdict verify(String token) {
