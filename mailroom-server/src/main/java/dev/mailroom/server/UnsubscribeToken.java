@@ -100,7 +100,8 @@ public final class UnsubscribeToken {
         // Base64's last character can carry unused bits: only the one spelling Mailroom writes is a token, so that
         // no two strings stand for one token.
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        if (!b64.encodeToString(payload).equals(payloadPart) || !b64.encodeToString(given).equals(macPart)) {
+        if (!b64.encodeToString(payload).equals(payloadPart)
+                || !b64.encodeToString(given).equals(macPart)) {
             return new Malformed("an unsubscribe token is two base64url parts joined by a dot");
         }
         if (!MessageDigest.isEqual(mac(key, payload), given)) {

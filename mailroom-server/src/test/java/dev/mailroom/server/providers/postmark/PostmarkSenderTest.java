@@ -3,6 +3,7 @@ package dev.mailroom.server.providers.postmark;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -146,6 +147,24 @@ class PostmarkSenderTest {
         postmark.verify(postRequestedFor(urlEqualTo("/pm/email")).withRequestBody(equalToJson("""
                 {"From": "app@example.com", "To": "ada@example.org", "Subject": "Hello", "TextBody": "Hi Ada",
                  "Metadata": {"mailroom_id": "%s"}, "MessageStream": "outbound"}""".formatted(ID))));
+    }
+
+    @Test
+    void aBulkEmailsUnsubscribeLinkGoesInTheHeadersForOneClickUnsubscribe() {
+        answer(200, "{\"MessageID\":\"m-1\",\"ErrorCode\":0,\"Message\":\"OK\"}");
+        OutboundEmail plain = simple();
+
+        sender.send(new OutboundEmail(
+                plain.messageId(), 1, plain.email(), "https://mail.example.com/unsubscribe/dGVzdA.c2ln"));
+
+        postmark.verify(
+                postRequestedFor(urlEqualTo("/pm/email"))
+                        .withRequestBody(
+                                matchingJsonPath(
+                                        "$.Headers",
+                                        equalToJson(
+                                                "[{\"Name\": \"List-Unsubscribe\", \"Value\": \"<https://mail.example.com/unsubscribe/dGVzdA.c2ln>\"},"
+                                                        + " {\"Name\": \"List-Unsubscribe-Post\", \"Value\": \"List-Unsubscribe=One-Click\"}]"))));
     }
 
     @Test
