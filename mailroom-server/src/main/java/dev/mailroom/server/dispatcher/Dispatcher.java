@@ -151,6 +151,9 @@ class Dispatcher implements AutoCloseable {
         }
         DeliveryOutcome.Rejected rejected = (DeliveryOutcome.Rejected) outcome;
         details.put("reason", rejected.reason());
+        if (rejected.suppression() != null) {
+            details.put("suppression", rejected.suppression());
+        }
         return ActivityReport.failed(command.messageId(), attempt, provider, clock.instant(), details);
     }
 

@@ -191,6 +191,18 @@ class PostmarkSenderTest {
     }
 
     @Test
+    void anInactiveRecipientIsRejectedAsTheProvidersSuppression() {
+        answer(
+                422,
+                "{\"ErrorCode\":406,\"Message\":\"You tried to send to recipient(s) that have been marked as inactive.\"}");
+
+        assertThat(sender.send(simple())).isInstanceOfSatisfying(DeliveryOutcome.Rejected.class, r -> {
+            assertThat(r.suppression()).isEqualTo("provider");
+            assertThat(r.reason()).contains("ErrorCode 406");
+        });
+    }
+
+    @Test
     void anInvalidEmailIsRejectedWithPostmarksErrorCodeAndMessage() {
         answer(
                 422,
