@@ -108,6 +108,11 @@ class OneClickUnsubscribeTest {
         HttpResponse<String> page = get(adaLink);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<form method=\"post\"").contains(ada.recipient());
+        // The dashboard's policy forbids forms; this page's allows its one form to post back.
+        assertThat(page.headers().allValues("Content-Security-Policy"))
+                .singleElement()
+                .asString()
+                .contains("form-action 'self'");
 
         String adaToken = adaLink.substring(adaLink.lastIndexOf('/') + 1);
         String graceToken = graceLink.substring(graceLink.lastIndexOf('/') + 1);
