@@ -7,6 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.util.GreenMail;
+import dev.mailroom.contracts.Address;
+import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.contracts.DispatchCommand;
+import dev.mailroom.contracts.Email;
+import dev.mailroom.contracts.MessageTypes;
+import dev.mailroom.contracts.QueueNames;
+import dev.mailroom.contracts.Recipient;
 import dev.mailroom.server.UnsubscribeToken;
 import dev.mailroom.server.accounts.InternalKey;
 import dev.mailroom.server.support.ApiClient;
@@ -26,6 +33,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -45,6 +55,9 @@ class OneClickUnsubscribeTest {
 
     @Autowired
     InternalKey internalKey;
+
+    @Autowired
+    RabbitTemplate rabbit;
 
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -187,6 +200,51 @@ class OneClickUnsubscribeTest {
                         "ada@example.org", "{\"headers\":{\"List-Unsubscribe\":\"<https://evil.example/u>\"}}"));
         assertThat(own.status()).isEqualTo(422);
         assertThat(own.body()).contains("headers.List-Unsubscribe");
+    }
+
+    @Test
+    void aDispatchCommandWhoseUnsubscribeUrlCouldInjectAHeaderIsFailedAndReachesNoRelay() {
+        ApiClient api = new ApiClient(port);
+        // A real message waiting for its send time, so the forged command is about a message we know.
+        String recipient = "ada-" + UUID.randomUUID() + "@example.org";
+        String id = api.submit(ApiClient.email(
+                recipient, "{\"bulk\":true,\"sendAt\":\"" + Instant.now().plus(Duration.ofHours(1)) + "\"}"));
+        awaitStatus(api, id, "SCHEDULED");
+        Email email = new Email(
+                Address.of("app@example.com"),
+                List.of(Recipient.of(recipient)),
+                null,
+                null,
+                null,
+                "Hi",
+                "x",
+                null,
+                null,
+                null,
+                null,
+                null,
+                true);
+        MessageProperties props = new MessageProperties();
+        props.setMessageId("forged-unsubscribe-" + id);
+        props.setType(MessageTypes.DISPATCH_V1);
+        rabbit.send(
+                "",
+                QueueNames.DISPATCHING,
+                new Message(
+                        ContractJson.write(new DispatchCommand(
+                                UUID.fromString(id),
+                                "default",
+                                1,
+                                "smtp",
+                                email,
+                                "https://evil.example/u>\r\nBcc: victim@example.com")),
+                        props));
+
+        JsonNode message = awaitStatus(api, id, "FAILED");
+        assertThat(statuses(message)).doesNotContain("DISPATCHED");
+        assertThat(message.toString()).contains("unsubscribeUrl");
+        assertThat(Arrays.stream(greenMail.getReceivedMessages()).map(m -> header(m, "X-Mailroom-Id")))
+                .doesNotContain(id);
     }
 
     private static String header(MimeMessage message, String name) {
