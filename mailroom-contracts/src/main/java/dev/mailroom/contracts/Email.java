@@ -6,7 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What is sent: the content and addressing of one email, as the application gave it. */
+/**
+ * What is sent: the content and addressing of one email, as the application gave it.
+ *
+ * @param bulk true for bulk mail (newsletters, marketing): Mailroom adds a one-click unsubscribe link
+ *             (RFC 8058 {@code List-Unsubscribe}) for its one recipient; null or false for anything else
+ */
 public record Email(
         Address from,
         List<Recipient> to,
@@ -19,7 +24,25 @@ public record Email(
         Map<String, String> headers,
         List<String> tags,
         Map<String, String> metadata,
-        List<Attachment> attachments) {
+        List<Attachment> attachments,
+        Boolean bulk) {
+
+    /** An email that is not bulk mail (the form from before {@code bulk}). */
+    public Email(
+            Address from,
+            List<Recipient> to,
+            List<Recipient> cc,
+            List<Recipient> bcc,
+            Address replyTo,
+            String subject,
+            String text,
+            String html,
+            Map<String, String> headers,
+            List<String> tags,
+            Map<String, String> metadata,
+            List<Attachment> attachments) {
+        this(from, to, cc, bcc, replyTo, subject, text, html, headers, tags, metadata, attachments, null);
+    }
 
     /**
      * Copies are unmodifiable but keep null elements and values ({@code "to": [null]},
@@ -47,7 +70,15 @@ public record Email(
 
     /** This email to other recipients (those left after the suppression list, say); the rest unchanged. */
     public Email withRecipients(List<Recipient> to, List<Recipient> cc, List<Recipient> bcc) {
-        return new Email(from, to, cc, bcc, replyTo, subject, text, html, headers, tags, metadata, attachments);
+        return new Email(from, to, cc, bcc, replyTo, subject, text, html, headers, tags, metadata, attachments, bulk);
+    }
+
+    /**
+     * Whether this is bulk mail ({@code bulk} true). Not named like a getter, so that it is no second JSON
+     * property beside {@code bulk}.
+     */
+    public boolean bulkMail() {
+        return Boolean.TRUE.equals(bulk);
     }
 
     /** Every recipient, in to, cc, bcc order. */

@@ -89,7 +89,10 @@ public final class EmailRules {
             "domainkey-signature",
             "authentication-results",
             // SendGrid's SMTP control header.
-            "x-smtpapi");
+            "x-smtpapi",
+            // One-click unsubscribe (RFC 8058): Mailroom adds them to bulk email, with a link it signed.
+            "list-unsubscribe",
+            "list-unsubscribe-post");
     /**
      * Whole families of reserved headers: MIME's own ({@code Content-*}), resending and ARC
      * trace headers, Mailroom's correlation header, and the control headers of SES, Mailgun and
@@ -131,6 +134,16 @@ public final class EmailRules {
             checkRecipients(problems, "to", email.to());
             checkRecipients(problems, "cc", email.cc());
             checkRecipients(problems, "bcc", email.bcc());
+        }
+        if (email.bulkMail()
+                && (email.to().size() != 1
+                        || !email.cc().isEmpty()
+                        || !email.bcc().isEmpty())) {
+            // The unsubscribe link names one recipient; a shared message would let each unsubscribe the others.
+            problems.add(new Violation(
+                    "bulk",
+                    "a bulk email has exactly one recipient, in to (no cc or bcc): its unsubscribe link is that"
+                            + " recipient's; send one email per recipient"));
         }
         if (email.subject() == null || email.subject().isBlank()) {
             problems.add(new Violation("subject", "is required"));

@@ -63,6 +63,42 @@ class EmailRulesTest {
     }
 
     @Test
+    void aBulkEmailWithOneRecipientInToPasses() {
+        Email bulk = bulk(List.of(Recipient.of("ada@example.org")), null, null);
+        assertThat(bulk.bulkMail()).isTrue();
+        assertThat(EmailRules.check(bulk)).isEmpty();
+    }
+
+    @Test
+    void aBulkEmailToSeveralRecipientsOrWithCcOrBccIsRefusedNamingBulk() {
+        List<Recipient> two = List.of(Recipient.of("ada@example.org"), Recipient.of("grace@example.org"));
+        List<Recipient> one = List.of(Recipient.of("grace@example.org"));
+        assertThat(fields(bulk(two, null, null))).containsExactly("bulk");
+        assertThat(fields(bulk(List.of(Recipient.of("ada@example.org")), one, null)))
+                .containsExactly("bulk");
+        assertThat(fields(bulk(List.of(Recipient.of("ada@example.org")), null, one)))
+                .containsExactly("bulk");
+        assertThat(fields(bulk(null, null, one))).containsExactly("bulk");
+    }
+
+    @Test
+    void theSameRecipientsAreFineWhenTheEmailIsNotBulk() {
+        List<Recipient> two = List.of(Recipient.of("ada@example.org"), Recipient.of("grace@example.org"));
+        Email notBulk = bulk(two, null, null).withRecipients(two, List.of(), List.of());
+        assertThat(notBulk.bulkMail()).as("withRecipients keeps bulk").isTrue();
+        Email plain = new Email(
+                Address.of("app@example.com"), two, null, null, null, "Hi", "hello", null, null, null, null, null);
+        assertThat(plain.bulk()).isNull();
+        assertThat(plain.bulkMail()).isFalse();
+        assertThat(EmailRules.check(plain)).isEmpty();
+    }
+
+    private static Email bulk(List<Recipient> to, List<Recipient> cc, List<Recipient> bcc) {
+        return new Email(
+                Address.of("app@example.com"), to, cc, bcc, null, "News", "hello", null, null, null, null, null, true);
+    }
+
+    @Test
     void anEmailNeedsARecipientAndABody() {
         Email empty = new Email(
                 Address.of("app@example.com"), null, null, null, null, "Hi", null, null, null, null, null, null);
@@ -157,7 +193,9 @@ class EmailRulesTest {
                 "Message-ID",
                 "MIME-Version",
                 "ARC-Seal",
-                "Authentication-Results");
+                "Authentication-Results",
+                "List-Unsubscribe",
+                "list-unsubscribe-post");
         for (String name : reserved) {
             assertThat(fields(withExtras(Map.of(name, "x"), null, null, null)))
                     .as(name)
@@ -167,8 +205,8 @@ class EmailRulesTest {
                         Map.of(
                                 "X-Campaign",
                                 "w1",
-                                "List-Unsubscribe",
-                                "<mailto:u@example.com>",
+                                "List-Id",
+                                "<news.example.com>",
                                 "X-Sesame",
                                 "open",
                                 "In-Reply-To",

@@ -66,6 +66,47 @@ class GoldenJsonTest {
     }
 
     @Test
+    void aBulkSubmissionReadsAndWritesItsGoldenFile() throws IOException {
+        byte[] golden = golden("submit-bulk.v1.json");
+        SubmitMessage message = ContractJson.read(golden, SubmitMessage.class);
+
+        assertThat(message.email().bulk()).isTrue();
+        assertThat(message.email().bulkMail()).isTrue();
+        assertThat(EmailRules.check(message.email())).isEmpty();
+        assertSameJson(ContractJson.write(message), golden);
+    }
+
+    @Test
+    void anEmailOfAnOlderProducerIsNotBulkAndWritesNoBulk() throws IOException {
+        SubmitMessage message = ContractJson.read(golden("submit.v1.json"), SubmitMessage.class);
+
+        assertThat(message.email().bulk()).isNull();
+        assertThat(message.email().bulkMail()).isFalse();
+        assertThat(ContractJson.mapper()
+                        .readTree(ContractJson.write(message))
+                        .path("email")
+                        .has("bulk"))
+                .isFalse();
+    }
+
+    @Test
+    void aBulkDispatchCommandCarriesItsUnsubscribeUrl() throws IOException {
+        byte[] golden = golden("dispatch-bulk.v1.json");
+        DispatchCommand command = ContractJson.read(golden, DispatchCommand.class);
+
+        assertThat(command.unsubscribeUrl()).isEqualTo("https://mail.example.com/unsubscribe/djEuZGVmYXVsdC4wYjZm");
+        assertThat(command.email().bulkMail()).isTrue();
+        assertSameJson(ContractJson.write(command), golden);
+        // An older command has none, and writes none.
+        DispatchCommand older = ContractJson.read(golden("dispatch.v1.json"), DispatchCommand.class);
+        assertThat(older.unsubscribeUrl()).isNull();
+        assertThat(ContractJson.mapper().readTree(ContractJson.write(older)).has("unsubscribeUrl"))
+                .isFalse();
+        assertThat(older.withUnsubscribeUrl("https://x.example/u").unsubscribeUrl())
+                .isEqualTo("https://x.example/u");
+    }
+
+    @Test
     void activityReportReadsAndWritesItsGoldenFile() throws IOException {
         byte[] golden = golden("activity.v1.json");
         ActivityReport report = ContractJson.read(golden, ActivityReport.class);

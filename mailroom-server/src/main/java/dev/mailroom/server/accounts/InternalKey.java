@@ -3,6 +3,7 @@ package dev.mailroom.server.accounts;
 import dev.mailroom.contracts.MailboxProof;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
+import dev.mailroom.server.UnsubscribeToken;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +28,8 @@ public class InternalKey {
     /** The scope word of the internal key (no organization's key has it). */
     public static final String SCOPE = "internal";
 
-    static final UUID ID = UUID.nameUUIDFromBytes("mailroom:internal-key".getBytes());
+    /** Public so that the operator can read the row's hash (the unsubscribe key is derived from it). */
+    public static final UUID ID = UUID.nameUUIDFromBytes("mailroom:internal-key".getBytes());
 
     private final KeyStore keys;
     /** Read once: the row never changes once written. */
@@ -48,6 +50,11 @@ public class InternalKey {
     public Map<String, String> proofOf(String messageId, String type, byte[] body) {
         Signing current = signing();
         return MailboxProof.headers(current.publicId(), current.key(), messageId, type, body);
+    }
+
+    /** The key of one-click unsubscribe tokens ({@link UnsubscribeToken#keyFrom}), derived from this key. */
+    public byte[] unsubscribeKey() {
+        return UnsubscribeToken.keyFrom(signing().key());
     }
 
     /** Writes the row unless it exists (first start; several API processes at once agree on the first). */

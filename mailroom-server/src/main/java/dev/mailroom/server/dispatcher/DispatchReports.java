@@ -47,6 +47,9 @@ final class DispatchReports {
         }
         DeliveryOutcome.Rejected rejected = (DeliveryOutcome.Rejected) outcome;
         details.put("reason", rejected.reason());
+        if (rejected.suppression() != null) {
+            details.put("suppression", rejected.suppression());
+        }
         return List.of(ActivityReport.failed(command.messageId(), attempt, provider, now, details));
     }
 

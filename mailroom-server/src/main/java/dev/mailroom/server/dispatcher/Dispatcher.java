@@ -14,6 +14,7 @@ import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.OutboundEmail;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -85,7 +86,10 @@ class Dispatcher implements AutoCloseable {
         // checks: the rules are checked again here, once for every provider, and an email that
         // breaks them is FAILED with the reason instead of sent. This is the only check before a
         // sender: senders rely on it (no CR/LF in headers, valid addresses) and do not repeat it.
-        List<Violation> problems = EmailRules.check(command.email());
+        List<Violation> problems = new ArrayList<>(EmailRules.check(command.email()));
+        if (command.unsubscribeUrl() != null && !OutboundEmail.isValidUnsubscribeUrl(command.unsubscribeUrl())) {
+            problems.add(new Violation("unsubscribeUrl", "is not an http(s) URL that fits a List-Unsubscribe header"));
+        }
         if (!problems.isEmpty()) {
             String summary = Violation.summary(problems);
             // Bounded: the reason is stored with the FAILED activity.
@@ -110,7 +114,9 @@ class Dispatcher implements AutoCloseable {
         ProviderRouter.Routed routed;
         try {
             routed = router.send(
-                    command.provider(), new OutboundEmail(command.messageId(), command.attempt(), command.email()));
+                    command.provider(),
+                    new OutboundEmail(
+                            command.messageId(), command.attempt(), command.email(), command.unsubscribeUrl()));
         } catch (RuntimeException e) {
             // A bug in a sender; retrying keeps the message alive until it is fixed or attempts run out.
             log.error("Sending message {} threw", command.messageId(), e);

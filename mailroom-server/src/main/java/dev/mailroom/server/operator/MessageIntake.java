@@ -63,6 +63,7 @@ class MessageIntake {
     private final Counter accepted;
     private final Counter queued;
     private final Counter idempotencyConflicts;
+    private final UnsubscribeLinks unsubscribeLinks;
 
     MessageIntake(
             MessageStore store,
@@ -72,7 +73,9 @@ class MessageIntake {
             TransactionTemplate tx,
             Clock clock,
             MeterRegistry meters,
-            Lanes lanes) {
+            Lanes lanes,
+            UnsubscribeLinks unsubscribeLinks) {
+        this.unsubscribeLinks = unsubscribeLinks;
         this.rates = lanes.rates();
         this.accepted = meters.counter("mailroom.operator.accepted");
         this.queued = meters.counter("mailroom.operator.queued");
@@ -177,7 +180,10 @@ class MessageIntake {
      * Publishes dispatch commands: on the bulk lane when they came on it, else per organization by its rate
      * as this operator queues it. Also the releaser's way to queue.
      */
-    void publishOnLanes(List<DispatchCommand> commands, Lane lane) {
+    void publishOnLanes(List<DispatchCommand> built, Lane lane) {
+        // Every command goes out here (intake and releaser): a bulk email's gets its unsubscribe link.
+        List<DispatchCommand> commands =
+                built.stream().map(unsubscribeLinks::withLink).toList();
         if (lane == Lane.BULK) {
             publisher.publishAll(commands, Lane.BULK);
             return;

@@ -32,7 +32,16 @@ public sealed interface DeliveryOutcome {
         }
     }
 
-    record Rejected(String reason) implements DeliveryOutcome {}
+    /**
+     * @param suppression when the provider refused because the address is on its own suppression list: why, as
+     *                    {@code hard-bounce}, {@code complaint}, {@code unsubscribe} or {@code provider}; else null.
+     *                    The FAILED activity carries it in {@code details.suppression}.
+     */
+    record Rejected(String reason, String suppression) implements DeliveryOutcome {
+        public Rejected(String reason) {
+            this(reason, null);
+        }
+    }
 
     /**
      * The provider judged the recipients one by one and not all alike (an SMTP relay answers each

@@ -122,6 +122,9 @@ class HttpSecurityConfiguration {
                 paths.matcher("/api/v1/session/**"));
         RequestMatcher bearer = request -> BearerTokenFilter.bearerToken(request) != null;
         RequestMatcher webhooks = paths.matcher(HttpMethod.POST, "/webhooks/**");
+        // One-click unsubscribe (RFC 8058): the signed token in the path is the capability; no key, session or CSRF.
+        RequestMatcher unsubscribe = new OrRequestMatcher(
+                paths.matcher(HttpMethod.GET, "/unsubscribe/*"), paths.matcher(HttpMethod.POST, "/unsubscribe/*"));
 
         Map<RequestMatcher, String> needs = new LinkedHashMap<>();
         needs.put(platform, NEEDS_PLATFORM);
@@ -155,7 +158,7 @@ class HttpSecurityConfiguration {
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
                         .requireCsrfProtectionMatcher(
                                 new AndRequestMatcher(changes, new OrRequestMatcher(signIn, withSession)))
-                        .ignoringRequestMatchers(bearer, webhooks))
+                        .ignoringRequestMatchers(bearer, webhooks, unsubscribe))
                 // Session management stays Spring Security's default: a new session id at sign-in (fixation),
                 // and no session saved for a request authenticated by its bearer token.
                 .requestCache(AbstractHttpConfigurer::disable)
@@ -207,7 +210,7 @@ class HttpSecurityConfiguration {
                         paths.matcher(HttpMethod.HEAD, "/dashboard/**"),
                         paths.matcher(HttpMethod.GET, "/api/v1/sign-in-options"))
                 .permitAll()
-                .requestMatchers(webhooks)
+                .requestMatchers(webhooks, unsubscribe)
                 .permitAll()
                 .requestMatchers(platform)
                 .hasRole(PLATFORM)

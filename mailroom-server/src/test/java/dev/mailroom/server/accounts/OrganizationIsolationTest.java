@@ -139,6 +139,9 @@ class OrganizationIsolationTest {
         // Not about an organization's data.
         expected.put(new Route("GET", "/api/v1/settings"), 200);
         expected.put(new Route("GET", "/api/v1/sign-in-options"), 200);
+        // Public, the token is the capability: a made-up one is not a token.
+        expected.put(new Route("GET", "/unsubscribe/{token}"), 400);
+        expected.put(new Route("POST", "/unsubscribe/{token}"), 400);
         // Creating in their own organization, with an empty body: refused as invalid, nothing made.
         expected.put(new Route("POST", "/api/v1/messages"), 422);
         expected.put(new Route("POST", "/api/v1/messages/batch"), 422);

@@ -145,10 +145,21 @@ final class MailgunEvents {
         if (reason != null && reason.startsWith(SUPPRESSED)) {
             // bounce, unsubscribe or complaint: which list kept Mailgun from sending.
             put(details, "suppressed", reason.substring(SUPPRESSED.length()));
+            put(details, "suppression", suppression(reason.substring(SUPPRESSED.length())));
             return MessageStatus.DROPPED;
         }
         details.put("bounceType", "bounce".equals(reason) ? "hard" : "soft");
         return MessageStatus.BOUNCED;
+    }
+
+    /** Mailgun's list (suppress-bounce, -unsubscribe, -complaint) in Mailroom's words; another is the provider's. */
+    static String suppression(String list) {
+        return switch (list) {
+            case "bounce" -> "hard-bounce";
+            case "unsubscribe" -> "unsubscribe";
+            case "complaint" -> "complaint";
+            default -> "provider";
+        };
     }
 
     private static void deliveryStatus(JsonNode data, Map<String, Object> details) {

@@ -151,7 +151,7 @@ class MailgunSender implements EmailSender {
         if (email.replyTo() != null) {
             form.add("h:Reply-To", mailbox(email.replyTo()));
         }
-        new TreeMap<>(email.headers()).forEach((name, value) -> form.add("h:" + name, value));
+        new TreeMap<>(outbound.headers()).forEach((name, value) -> form.add("h:" + name, value));
         email.tags().forEach(tag -> form.add("o:tag", tag));
         new TreeMap<>(email.metadata()).forEach((key, value) -> {
             // Ours is added below; an application's own "mailroom_id" must not travel next to it.

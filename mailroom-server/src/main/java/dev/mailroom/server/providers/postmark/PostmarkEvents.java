@@ -205,6 +205,10 @@ final class PostmarkEvents {
         put(details, "bounceId", text(record.get("ID")));
         put(details, "inactive", bool(record.get("Inactive")));
         put(details, "canActivate", bool(record.get("CanActivate")));
+        if ("ManuallyDeactivated".equals(type) || "InactiveRecipient".equals(type)) {
+            // Postmark keeps the address inactive (its suppression), without saying why.
+            put(details, "suppression", "provider");
+        }
         return meaning.status();
     }
 
@@ -229,14 +233,18 @@ final class PostmarkEvents {
         }
         if ("HardBounce".equals(reason)) {
             put(details, "bounceType", "hard");
+            put(details, "suppression", "hard-bounce");
             return MessageStatus.BOUNCED;
         }
         if ("SpamComplaint".equals(reason)) {
+            put(details, "suppression", "complaint");
             return MessageStatus.COMPLAINED;
         }
         if ("ManualSuppression".equals(reason) && (origin == null || "Recipient".equals(origin))) {
+            put(details, "suppression", "unsubscribe");
             return MessageStatus.UNSUBSCRIBED;
         }
+        put(details, "suppression", "provider");
         // Suppressed by the account, or for a reason Postmark adds later: sends to it are refused.
         return MessageStatus.DROPPED;
     }

@@ -55,6 +55,8 @@ class PostmarkSender implements EmailSender {
      * ErrorCode: 429 "Rate limit exceeded" and 100 "Maintenance". Retried, not rejected.
      */
     private static final Set<Integer> TRANSIENT_ERROR_CODES = Set.of(429, 100);
+    /** ErrorCode 406: "You tried to send to recipient(s) that have been marked as inactive." */
+    static final int INACTIVE_RECIPIENT = 406;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -133,10 +135,10 @@ class PostmarkSender implements EmailSender {
         if (email.replyTo() != null) {
             root.put("ReplyTo", mailbox(email.replyTo()));
         }
-        if (!email.headers().isEmpty()) {
+        if (!outbound.headers().isEmpty()) {
             ArrayNode headers = root.putArray("Headers");
             // Sorted so that the same email always makes the same request.
-            new TreeMap<>(email.headers())
+            new TreeMap<>(outbound.headers())
                     .forEach((name, value) ->
                             headers.addObject().put("Name", name).put("Value", value));
         }
@@ -190,6 +192,13 @@ class PostmarkSender implements EmailSender {
                 && TRANSIENT_ERROR_CODES.contains(errorCode)) {
             return new DeliveryOutcome.RetryLater(
                     rejected.reason(), HttpOutcomes.retryAfter(retryAfter, clock.instant()));
+        }
+        if (outcome instanceof DeliveryOutcome.Rejected rejected
+                && errorCode != null
+                && errorCode == INACTIVE_RECIPIENT) {
+            // Postmark's own suppression (it deactivated the address after a hard bounce, complaint or by hand):
+            // the reason is not said, so it is the provider's.
+            return new DeliveryOutcome.Rejected(rejected.reason(), "provider");
         }
         return outcome;
     }

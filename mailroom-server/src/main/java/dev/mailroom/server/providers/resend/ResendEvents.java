@@ -104,6 +104,9 @@ final class ResendEvents {
             case "email.suppressed" -> {
                 put(details, "reason", text(data.get("suppressed"), "message"));
                 put(details, "suppressionType", text(data.get("suppressed"), "type"));
+                // Resend's account-level suppression list; the event does not say whether a bounce or a complaint
+                // put the address there.
+                details.put("suppression", "provider");
             }
             default -> {
                 // The other events carry nothing beyond the common fields.

@@ -53,9 +53,9 @@ final class ResendPayload {
         if (email.text() != null) {
             json.put("text", email.text());
         }
-        if (!email.headers().isEmpty()) {
+        if (!outbound.headers().isEmpty()) {
             ObjectNode headers = json.putObject("headers");
-            new TreeMap<>(email.headers()).forEach(headers::put);
+            new TreeMap<>(outbound.headers()).forEach(headers::put);
         }
         if (!email.attachments().isEmpty()) {
             ArrayNode attachments = json.putArray("attachments");

@@ -128,12 +128,31 @@ final class SendGridEvents {
                 details(event, type));
     }
 
+    /**
+     * Why SendGrid dropped an email because of one of its own suppression lists (its bounces, unsubscribes, spam
+     * reports and invalid emails), in Mailroom's words; null for the other reasons of a drop (content, quota,
+     * headers), which say nothing about the address.
+     */
+    static String suppression(String droppedReason) {
+        if (droppedReason == null) {
+            return null;
+        }
+        return switch (droppedReason.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "bounced address" -> "hard-bounce";
+            case "unsubscribed address" -> "unsubscribe";
+            case "spam reporting address" -> "complaint";
+            case "invalid" -> "provider";
+            default -> null;
+        };
+    }
+
     private static Map<String, Object> details(JsonNode event, String type) {
         Map<String, Object> details = new LinkedHashMap<>();
         switch (type) {
             case "dropped" -> {
                 put(details, "reason", text(event, "reason"));
                 put(details, "status", text(event, "status"));
+                put(details, "suppression", suppression(text(event, "reason")));
             }
             case "delivered" -> put(details, "smtpResponse", text(event, "response"));
             case "deferred" -> {

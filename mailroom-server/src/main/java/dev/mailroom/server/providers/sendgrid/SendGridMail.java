@@ -75,7 +75,7 @@ record SendGridMail(
                 address(email.from()),
                 email.replyTo() == null ? null : address(email.replyTo()),
                 content,
-                email.headers().isEmpty() ? null : email.headers(),
+                outbound.headers().isEmpty() ? null : outbound.headers(),
                 nullIfEmpty(categories),
                 nullIfEmpty(attachments),
                 Map.of(MAILROOM_ID, outbound.messageId().toString()));

@@ -142,9 +142,22 @@ final class SesEvents {
                             "status", text(r, "status"),
                             "action", text(r, "action"),
                             "feedbackId", text(bounce, "feedbackId"),
-                            "reportingMTA", text(bounce, "reportingMTA"))));
+                            "reportingMTA", text(bounce, "reportingMTA"),
+                            "suppression", suppression(text(bounce, "bounceSubType")))));
         }
         return reports;
+    }
+
+    /**
+     * SES did not send because the address is on a suppression list: {@code Suppressed} is SES's global list of
+     * addresses that recently bounced hard; {@code OnAccountSuppressionList} the account's own, whose reason (bounce
+     * or complaint) the event does not say.
+     */
+    static String suppression(String bounceSubType) {
+        if ("Suppressed".equals(bounceSubType)) {
+            return "hard-bounce";
+        }
+        return "OnAccountSuppressionList".equals(bounceSubType) ? "provider" : null;
     }
 
     private static List<ActivityReport> complaint(Event e, JsonNode complaint) {

@@ -61,7 +61,7 @@ final class SesRequests {
                         .bccAddresses(mailboxes(email.bcc()))
                         .build())
                 .emailTags(tags(outbound))
-                .content(needsRaw(email) ? raw(email, now) : simple(email));
+                .content(needsRaw(outbound) ? raw(outbound, now) : simple(email));
         if (email.replyTo() != null) {
             request.replyToAddresses(
                     mailbox(email.replyTo().email(), email.replyTo().name()));
@@ -73,8 +73,8 @@ final class SesRequests {
         return request.build();
     }
 
-    static boolean needsRaw(Email email) {
-        return !email.attachments().isEmpty() || !email.headers().isEmpty();
+    static boolean needsRaw(OutboundEmail outbound) {
+        return !outbound.email().attachments().isEmpty() || !outbound.headers().isEmpty();
     }
 
     /** {@code mailroom_id} first, then the email's tags as {@code <tag>=true} (SES tags are name/value pairs). */
@@ -121,11 +121,12 @@ final class SesRequests {
                 .build();
     }
 
-    private static EmailContent raw(Email email, Instant now) throws MessagingException, UnsupportedEncodingException {
+    private static EmailContent raw(OutboundEmail outbound, Instant now)
+            throws MessagingException, UnsupportedEncodingException {
         MimeMessage message = new MimeMessage(MIME_SESSION);
         // Bcc recipients are only in Destination (the envelope): a Bcc header in the MIME would
         // show them to everyone.
-        MimeContent.write(message, email, now, false);
+        MimeContent.write(message, outbound.email(), outbound.headers(), now, false);
         message.saveChanges();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {

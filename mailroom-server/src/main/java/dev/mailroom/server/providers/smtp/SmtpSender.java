@@ -144,7 +144,7 @@ class SmtpSender implements EmailSender {
     /** The MIME message for an email that passed {@code EmailRules} (the dispatcher checked it). */
     private MimeMessage build(OutboundEmail outbound) throws MessagingException, UnsupportedEncodingException {
         MimeMessage message = new MailroomMimeMessage(session, messageIdFor(outbound));
-        MimeContent.write(message, outbound.email(), clock.instant(), true);
+        MimeContent.write(message, outbound.email(), outbound.headers(), clock.instant(), true);
         // Correlation (Contract): the relay does not report events, but bounces and replies
         // quote the original headers, and this ties them back to our message.
         message.setHeader(MAILROOM_ID_HEADER, outbound.messageId().toString());

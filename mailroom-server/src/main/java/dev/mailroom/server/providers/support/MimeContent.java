@@ -37,6 +37,15 @@ public final class MimeContent {
      */
     public static void write(MimeMessage message, Email email, Instant sentAt, boolean withBcc)
             throws MessagingException, UnsupportedEncodingException {
+        write(message, email, email.headers(), sentAt, withBcc);
+    }
+
+    /**
+     * @param headers the email's headers with what Mailroom adds (OutboundEmail's headers: List-Unsubscribe)
+     */
+    public static void write(
+            MimeMessage message, Email email, Map<String, String> headers, Instant sentAt, boolean withBcc)
+            throws MessagingException, UnsupportedEncodingException {
         boolean hasText = email.text() != null && !email.text().isBlank();
         boolean hasHtml = email.html() != null && !email.html().isBlank();
         boolean multipart = !email.attachments().isEmpty() || (hasText && hasHtml);
@@ -79,7 +88,7 @@ public final class MimeContent {
             byte[] bytes = Base64.getDecoder().decode(a.content().replaceAll("[\\r\\n ]", ""));
             helper.getRootMimeMultipart().addBodyPart(attachmentPart(a.filename(), bytes, parsed.toString()));
         }
-        for (Map.Entry<String, String> header : email.headers().entrySet()) {
+        for (Map.Entry<String, String> header : headers.entrySet()) {
             // EmailRules already refused CR/LF and reserved names; non-ASCII values become RFC 2047
             // encoded words; long ones are folded.
             String value = MimeUtility.encodeText(header.getValue(), CHARSET, null);

@@ -203,6 +203,20 @@ class MailgunSenderTest {
     }
 
     @Test
+    void aBulkEmailsUnsubscribeLinkGoesAsHParametersForOneClickUnsubscribe() {
+        queued();
+        OutboundEmail plain = simple();
+
+        sender.send(new OutboundEmail(
+                plain.messageId(), 1, plain.email(), "https://mail.example.com/unsubscribe/dGVzdA.c2ln"));
+
+        assertThat(textFields(theRequest()))
+                .contains(
+                        List.of("h:List-Unsubscribe", "<https://mail.example.com/unsubscribe/dGVzdA.c2ln>"),
+                        List.of("h:List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
+    }
+
+    @Test
     void aBadRequestIsRejectedWithMailgunsMessage() {
         answer(
                 400,

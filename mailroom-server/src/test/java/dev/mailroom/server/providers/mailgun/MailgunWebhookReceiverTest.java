@@ -237,6 +237,20 @@ class MailgunWebhookReceiverTest {
         assertThat(report.details()).containsEntry(detail, value).containsEntry("failureReason", reason);
     }
 
+    @ParameterizedTest(name = "permanent {0} -> suppression {1}")
+    @CsvSource({
+        "suppress-bounce, hard-bounce",
+        "suppress-unsubscribe, unsubscribe",
+        "suppress-complaint, complaint",
+        "bounce, "
+    })
+    void aFailureBecauseOfMailgunsSuppressionListNamesTheSuppression(String reason, String suppression) {
+        ActivityReport report =
+                receive(failed("permanent", reason, 605, "Not delivering to previously bounced address"));
+
+        assertThat(report.details().get("suppression")).isEqualTo(suppression);
+    }
+
     @Test
     void aClickIsClickedWithItsUrl() {
         ActivityReport report = receive("""

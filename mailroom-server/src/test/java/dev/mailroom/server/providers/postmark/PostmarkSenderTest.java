@@ -3,6 +3,7 @@ package dev.mailroom.server.providers.postmark;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -149,6 +150,24 @@ class PostmarkSenderTest {
     }
 
     @Test
+    void aBulkEmailsUnsubscribeLinkGoesInTheHeadersForOneClickUnsubscribe() {
+        answer(200, "{\"MessageID\":\"m-1\",\"ErrorCode\":0,\"Message\":\"OK\"}");
+        OutboundEmail plain = simple();
+
+        sender.send(new OutboundEmail(
+                plain.messageId(), 1, plain.email(), "https://mail.example.com/unsubscribe/dGVzdA.c2ln"));
+
+        postmark.verify(
+                postRequestedFor(urlEqualTo("/pm/email"))
+                        .withRequestBody(
+                                matchingJsonPath(
+                                        "$.Headers",
+                                        equalToJson(
+                                                "[{\"Name\": \"List-Unsubscribe\", \"Value\": \"<https://mail.example.com/unsubscribe/dGVzdA.c2ln>\"},"
+                                                        + " {\"Name\": \"List-Unsubscribe-Post\", \"Value\": \"List-Unsubscribe=One-Click\"}]"))));
+    }
+
+    @Test
     void anApplicationsOwnMailroomIdMetadataCannotReplaceOurs() {
         answer(200, "{\"MessageID\":\"m-1\",\"ErrorCode\":0,\"Message\":\"OK\"}");
         Email email = new Email(
@@ -169,6 +188,18 @@ class PostmarkSenderTest {
 
         postmark.verify(postRequestedFor(urlEqualTo("/pm/email"))
                 .withRequestBody(equalToJson("{\"Metadata\": {\"mailroom_id\": \"" + ID + "\"}}", false, true)));
+    }
+
+    @Test
+    void anInactiveRecipientIsRejectedAsTheProvidersSuppression() {
+        answer(
+                422,
+                "{\"ErrorCode\":406,\"Message\":\"You tried to send to recipient(s) that have been marked as inactive.\"}");
+
+        assertThat(sender.send(simple())).isInstanceOfSatisfying(DeliveryOutcome.Rejected.class, r -> {
+            assertThat(r.suppression()).isEqualTo("provider");
+            assertThat(r.reason()).contains("ErrorCode 406");
+        });
     }
 
     @Test

@@ -265,6 +265,27 @@ class PostmarkWebhookReceiverTest {
         assertThat(report.details()).containsEntry("suppressSending", suppress).containsEntry("origin", origin);
     }
 
+    @ParameterizedTest(name = "SuppressSending {0}, {1} by {2} -> suppression {3}")
+    @CsvSource({
+        "true, HardBounce, Recipient, hard-bounce",
+        "true, SpamComplaint, Recipient, complaint",
+        "true, ManualSuppression, Recipient, unsubscribe",
+        "true, ManualSuppression, Customer, provider",
+        "false, , Customer, "
+    })
+    void aSubscriptionChangeThatSuppressesNamesWhyForTheSuppressionList(
+            boolean suppress, String reason, String origin, String suppression) {
+        ActivityReport report = receive(subscriptionChange(suppress, reason, origin));
+
+        assertThat(report.details().get("suppression")).isEqualTo(suppression);
+    }
+
+    @Test
+    void anAddressPostmarkKeepsInactiveIsTheProvidersSuppression() {
+        assertThat(receive(bounce("ManuallyDeactivated", 100002)).details()).containsEntry("suppression", "provider");
+        assertThat(receive(bounce("HardBounce", 1)).details()).doesNotContainKey("suppression");
+    }
+
     @Test
     void aRecordTypeMailroomDoesNotKnowIsKeptWithoutMovingTheStatus() {
         ActivityReport report = receive("""

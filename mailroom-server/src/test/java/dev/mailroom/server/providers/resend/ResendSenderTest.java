@@ -3,6 +3,7 @@ package dev.mailroom.server.providers.resend;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -93,6 +94,19 @@ class ResendSenderTest {
                 null,
                 null,
                 null);
+    }
+
+    @Test
+    void aBulkEmailsUnsubscribeLinkGoesInTheHeadersForOneClickUnsubscribe() {
+        answer(200, "{\"id\":\"" + RESEND_ID + "\"}");
+
+        sender.send(new OutboundEmail(ID, 1, simpleEmail(), "https://mail.example.com/unsubscribe/dGVzdA.c2ln"));
+
+        resend.verify(postRequestedFor(urlEqualTo("/resend/emails"))
+                .withRequestBody(matchingJsonPath(
+                        "$.headers",
+                        equalToJson("{\"List-Unsubscribe\": \"<https://mail.example.com/unsubscribe/dGVzdA.c2ln>\","
+                                + " \"List-Unsubscribe-Post\": \"List-Unsubscribe=One-Click\"}"))));
     }
 
     private void answer(int status, String body, String... headers) {

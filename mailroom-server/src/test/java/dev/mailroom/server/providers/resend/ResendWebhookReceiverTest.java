@@ -193,6 +193,7 @@ class ResendWebhookReceiverTest {
         assertThat(report.status()).isEqualTo(MessageStatus.DROPPED);
         assertThat(report.details())
                 .containsEntry("suppressionType", "OnAccountSuppressionList")
+                .containsEntry("suppression", "provider")
                 .hasEntrySatisfying("reason", r -> assertThat((String) r).startsWith("Resend has suppressed sending"));
     }
 

@@ -3,6 +3,7 @@ package dev.mailroom.server.providers.sendgrid;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -148,6 +149,20 @@ class SendGridSenderTest {
                   "content": [{"type": "text/html", "value": "<b>Hi</b>"}],
                   "custom_args": {"mailroom_id": "5b0c3a8e-0d0f-4c61-9d43-2f4b3c9c1a11"}
                 }""")));
+    }
+
+    @Test
+    void aBulkEmailsUnsubscribeLinkGoesInTheHeadersForOneClickUnsubscribe() {
+        answer(202, "", "X-Message-Id", "abc");
+
+        sender.send(new OutboundEmail(
+                ID, 1, simple("ada@example.org"), "https://mail.example.com/unsubscribe/dGVzdA.c2ln"));
+
+        fake.verify(postRequestedFor(urlEqualTo(PATH))
+                .withRequestBody(matchingJsonPath(
+                        "$.headers",
+                        equalToJson("{\"List-Unsubscribe\": \"<https://mail.example.com/unsubscribe/dGVzdA.c2ln>\","
+                                + " \"List-Unsubscribe-Post\": \"List-Unsubscribe=One-Click\"}"))));
     }
 
     @Test

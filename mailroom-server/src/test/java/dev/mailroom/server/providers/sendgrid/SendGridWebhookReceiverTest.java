@@ -78,7 +78,28 @@ class SendGridWebhookReceiverTest {
                         Instant.ofEpochSecond(1600112492),
                         "hello@world.com",
                         "dropped",
-                        Map.of("reason", "Bounced Address")));
+                        Map.of("reason", "Bounced Address", "suppression", "hard-bounce")));
+    }
+
+    @Test
+    void aDropForOneOfSendGridsSuppressionListsNamesTheSuppressionAndOtherDropsDoNot() {
+        String batch = "["
+                + String.join(
+                        ",",
+                        event("dropped", "d-bounced", "\"reason\":\"Bounced Address\""),
+                        event("dropped", "d-unsubscribed", "\"reason\":\"Unsubscribed Address\""),
+                        event("dropped", "d-spam", "\"reason\":\"Spam Reporting Address\""),
+                        event("dropped", "d-invalid", "\"reason\":\"Invalid\""),
+                        event("dropped", "d-content", "\"reason\":\"Spam Content (if spam checker app enabled)\""),
+                        event("dropped", "d-header", "\"reason\":\"Invalid SMTPAPI header\""))
+                + "]";
+
+        List<ActivityReport> reports = receive(batch);
+
+        assertThat(reports).extracting(ActivityReport::status).containsOnly(MessageStatus.DROPPED);
+        assertThat(reports)
+                .extracting(r -> r.details().get("suppression"))
+                .containsExactly("hard-bounce", "unsubscribe", "complaint", "provider", null, null);
     }
 
     @Test
@@ -142,7 +163,10 @@ class SendGridWebhookReceiverTest {
         });
         assertThat(reports.get(0).details()).isEmpty();
         assertThat(reports.get(1).details())
-                .containsOnly(entry("reason", "Unsubscribed Address"), entry("status", "5.0.0"));
+                .containsOnly(
+                        entry("reason", "Unsubscribed Address"),
+                        entry("status", "5.0.0"),
+                        entry("suppression", "unsubscribe"));
         assertThat(reports.get(2).details()).containsOnly(entry("smtpResponse", "250 2.0.0 OK"));
         assertThat(reports.get(3).details())
                 .containsOnly(entry("reason", "421 4.7.0 try again later"), entry("deliveryAttempt", 2L));

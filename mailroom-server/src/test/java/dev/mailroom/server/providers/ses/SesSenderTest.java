@@ -189,6 +189,22 @@ class SesSenderTest {
     }
 
     @Test
+    void aBulkEmailsUnsubscribeLinkMakesItRawMimeWithTheOneClickHeaders() throws Exception {
+        acceptAll();
+
+        sender.send(new OutboundEmail(
+                UUID.randomUUID(), 1, simpleEmail(), "https://mail.example.com/unsubscribe/dGVzdA.c2ln"));
+
+        JsonNode body = onlyRequestBody();
+        assertThat(body.at("/Content/Simple").isMissingNode()).isTrue();
+        byte[] raw = Base64.getDecoder().decode(body.at("/Content/Raw/Data").asString());
+        MimeMessage mime = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
+        assertThat(mime.getHeader("List-Unsubscribe", null))
+                .isEqualTo("<https://mail.example.com/unsubscribe/dGVzdA.c2ln>");
+        assertThat(mime.getHeader("List-Unsubscribe-Post", null)).isEqualTo("List-Unsubscribe=One-Click");
+    }
+
+    @Test
     void throttlingIsRetriedLaterHonouringRetryAfter() {
         ses.stubFor(post(urlEqualTo(PATH))
                 .willReturn(sesError(429, "TooManyRequestsException", "Maximum sending rate exceeded.")

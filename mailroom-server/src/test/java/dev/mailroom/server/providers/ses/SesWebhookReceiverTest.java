@@ -212,6 +212,32 @@ class SesWebhookReceiverTest {
     }
 
     @Test
+    void aBounceBecauseOfASuppressionListNamesTheSuppression() {
+        List<ActivityReport> global = notify(SesEventFixtures.bounce(
+                mail(mailroomId, "gone@example.org"),
+                "Permanent",
+                "Suppressed",
+                "gone@example.org",
+                "Amazon SES has suppressed sending to this address"));
+        List<ActivityReport> account = notify(SesEventFixtures.bounce(
+                mail(mailroomId, "listed@example.org"),
+                "Permanent",
+                "OnAccountSuppressionList",
+                "listed@example.org",
+                "Amazon SES did not send the message to this address because it is on the suppression list"));
+        List<ActivityReport> general = notify(SesEventFixtures.bounce(
+                mail(mailroomId, "nobody@example.org"),
+                "Permanent",
+                "General",
+                "nobody@example.org",
+                "smtp; 550 5.1.1 user unknown"));
+
+        assertThat(global.get(0).details()).containsEntry("suppression", "hard-bounce");
+        assertThat(account.get(0).details()).containsEntry("suppression", "provider");
+        assertThat(general.get(0).details()).doesNotContainKey("suppression");
+    }
+
+    @Test
     void aComplaintIsComplainedWithTheFeedbackType() {
         List<ActivityReport> reports =
                 notify(SesEventFixtures.complaint(mail(mailroomId, "ada@example.org"), "ada@example.org"));

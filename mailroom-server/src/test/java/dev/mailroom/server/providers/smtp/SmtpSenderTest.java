@@ -262,6 +262,25 @@ class SmtpSenderTest {
     }
 
     @Test
+    void aBulkEmailsUnsubscribeLinkArrivesAsTheOneClickHeadersAndOtherEmailsHaveNone() throws Exception {
+        OutboundEmail plain = outbound(plain());
+        send(new OutboundEmail(
+                plain.messageId(), 1, plain.email(), "https://mail.example.com/unsubscribe/dGVzdA.c2ln"));
+
+        MimeMessage received = onlyMessage();
+        assertThat(received.getHeader("List-Unsubscribe", null))
+                .isEqualTo("<https://mail.example.com/unsubscribe/dGVzdA.c2ln>");
+        assertThat(received.getHeader("List-Unsubscribe-Post", null)).isEqualTo("List-Unsubscribe=One-Click");
+    }
+
+    @Test
+    void anEmailWithoutALinkHasNoListUnsubscribeHeader() throws Exception {
+        send(plain());
+
+        assertThat(onlyMessage().getHeader("List-Unsubscribe")).isNull();
+    }
+
+    @Test
     void attachmentsArriveWithTheirFilenameContentTypeAndBytes() throws Exception {
         byte[] pdf = new byte[256];
         for (int i = 0; i < pdf.length; i++) {
