@@ -205,11 +205,14 @@ class MessageQueries {
         }
         if (!filter.recipientStatuses().isEmpty()) {
             // A recipient's current status is its own where it has one (a message of several recipients), else
-            // the message's. An EXISTS by message_id: PostgreSQL walks the organization's messages newest first
-            // (messages_by_org_and_time, as without it) and probes each one's recipients by primary key until
-            // the page is full; nothing is aggregated over the organization's recipients.
-            sql.append(" AND EXISTS (SELECT 1 FROM message_recipients rs WHERE rs.message_id = m.id"
-                    + " AND COALESCE(rs.status, m.status) IN (:recipientStatuses))");
+            // the message's: a message of one recipient (most mail) is decided on its row alone, without a look at
+            // its recipients. PostgreSQL walks the organization's messages newest first (messages_by_org_and_time,
+            // as without this filter) and probes only the several-recipient ones' recipients, by primary key,
+            // until the page is full; nothing is aggregated over the organization's recipients. A status no
+            // message has walks all of them: narrow such searches with since/until.
+            sql.append(" AND (m.recipient_count = 1 AND m.status IN (:recipientStatuses) OR m.recipient_count > 1"
+                    + " AND EXISTS (SELECT 1 FROM message_recipients rs WHERE rs.message_id = m.id"
+                    + " AND COALESCE(rs.status, m.status) IN (:recipientStatuses)))");
             params.addValue(
                     "recipientStatuses",
                     filter.recipientStatuses().stream().map(Enum::name).toList());
