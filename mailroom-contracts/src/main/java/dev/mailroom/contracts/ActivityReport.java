@@ -200,6 +200,11 @@ public record ActivityReport(
             retryAt = r.retryAt;
         }
 
+        public Builder id(UUID value) {
+            id = value;
+            return this;
+        }
+
         public Builder messageId(UUID value) {
             messageId = value;
             return this;

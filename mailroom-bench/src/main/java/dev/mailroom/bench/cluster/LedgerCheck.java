@@ -40,7 +40,16 @@ import java.util.UUID;
 public final class LedgerCheck {
     /** Statuses after which nothing more happens to a message in these runs. */
     public static final Set<String> TERMINAL = Set.of(
-            "DELIVERED", "OPENED", "CLICKED", "BOUNCED", "DROPPED", "COMPLAINED", "UNSUBSCRIBED", "FAILED", "CANCELED");
+            "DELIVERED",
+            "OPENED",
+            "CLICKED",
+            "BOUNCED",
+            "DROPPED",
+            "COMPLAINED",
+            "UNSUBSCRIBED",
+            "FAILED",
+            "SUPPRESSED",
+            "CANCELED");
 
     public static final Set<String> DELIVERED_OR_LATER = Set.of("DELIVERED", "OPENED", "CLICKED");
     private static final Set<String> ONCE_PER_MESSAGE = Set.of("ACCEPTED", "SCHEDULED", "CANCELED", "FAILED");

@@ -1,6 +1,8 @@
 package dev.mailroom.server.operator;
 
 import dev.mailroom.contracts.ActivityReport;
+import dev.mailroom.contracts.Address;
+import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -25,14 +28,21 @@ import org.springframework.transaction.support.TransactionTemplate;
 @ConditionalOnRole(Role.OPERATOR)
 class ActivityRecorder {
     private final MessageStore store;
+    private final AutomaticSuppressions suppressions;
     private final RetryPolicy retries;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final MeterRegistry meters;
 
     ActivityRecorder(
-            MessageStore store, RetryPolicy retries, TransactionTemplate tx, Clock clock, MeterRegistry meters) {
+            MessageStore store,
+            AutomaticSuppressions suppressions,
+            RetryPolicy retries,
+            TransactionTemplate tx,
+            Clock clock,
+            MeterRegistry meters) {
         this.meters = meters;
+        this.suppressions = suppressions;
         this.store = store;
         this.retries = retries;
         this.tx = tx;
@@ -53,12 +63,15 @@ class ActivityRecorder {
         }
     }
 
+    /** What a transaction recorded: the activities (matched, adopted, planned) and the suppressions they added. */
+    record Recorded(List<ActivityReport> activities, List<SuppressionList.Entry> suppressions) {}
+
     /** Records at most {@link #MAX_REPORTS_PER_TRANSACTION} reports in one transaction: all or none. */
-    void recordTogether(List<ActivityReport> reports) {
-        tx.executeWithoutResult(status -> recordInTransaction(reports, clock.instant()));
+    Recorded recordTogether(List<ActivityReport> reports) {
+        return tx.execute(status -> recordInTransaction(reports, clock.instant()));
     }
 
-    private void recordInTransaction(List<ActivityReport> batch, Instant now) {
+    private Recorded recordInTransaction(List<ActivityReport> batch, Instant now) {
         List<MessageStore.Dispatch> dispatches = batch.stream()
                 .filter(r -> r.status() == MessageStatus.DISPATCHED
                         && r.messageId() != null
@@ -66,18 +79,14 @@ class ActivityRecorder {
                 .map(r -> new MessageStore.Dispatch(r.messageId(), r.provider(), r.providerMessageId()))
                 .toList();
         List<ActivityReport> reports = matchToMessages(batch, dispatches);
-        store.lockMessages(reports.stream()
+        Map<UUID, MessageStore.Locked> messages = store.lockForRecording(reports.stream()
                 .map(ActivityReport::messageId)
                 .filter(java.util.Objects::nonNull)
                 .distinct()
                 .toList());
         List<ActivityReport> all = new ArrayList<>(reports.size());
-        Map<UUID, MessageStatus> best = new HashMap<>();
-
-        if (!dispatches.isEmpty()) {
-            store.adoptUnmatchedEvents(dispatches)
-                    .forEach((messageId, statuses) -> statuses.forEach(s -> raise(best, messageId, s)));
-        }
+        // Events that came before their dispatch was recorded join their message now: they count as recorded now.
+        List<ActivityReport> adopted = dispatches.isEmpty() ? List.of() : store.adoptUnmatchedEvents(dispatches);
         for (ActivityReport r : reports) {
             if (r.retryAt() != null && r.messageId() != null && r.attempt() != null) {
                 all.addAll(planRetry(r, now));
@@ -85,18 +94,52 @@ class ActivityRecorder {
                 all.add(r);
             }
         }
+        Set<UUID> newSoftBounces = suppressions.newSoftBounces(all);
         store.insertActivities(all, now);
-        for (ActivityReport r : all) {
-            if (r.messageId() != null) {
-                raise(best, r.messageId(), r.status());
-            }
-        }
-        store.raiseStatuses(best, dispatches, now);
+        List<ActivityReport> recorded = new ArrayList<>(adopted);
+        recorded.addAll(all);
+        raiseStatuses(recorded, messages, dispatches, now);
+        List<SuppressionList.Entry> added = suppressions.record(recorded, messages, newSoftBounces, now);
         all.forEach(r -> meters.counter(
                         "mailroom.operator.activity.reports",
                         "status",
                         r.status().name())
                 .increment());
+        return new Recorded(recorded, added);
+    }
+
+    /**
+     * Raises each message's status, and for messages of several recipients each recipient's own: a recipient's
+     * report raises that recipient, a report without one all of them. A SUPPRESSED recipient does not raise a
+     * message of several: the message's status sums up the recipients that were sent to.
+     */
+    private void raiseStatuses(
+            List<ActivityReport> recorded,
+            Map<UUID, MessageStore.Locked> messages,
+            List<MessageStore.Dispatch> dispatches,
+            Instant now) {
+        Map<UUID, MessageStatus> best = new HashMap<>();
+        Map<List<Object>, MessageStatus> bestPerRecipient = new HashMap<>();
+        for (ActivityReport r : recorded) {
+            if (r.messageId() == null) {
+                continue;
+            }
+            MessageStore.Locked message = messages.get(r.messageId());
+            if (message != null && message.several()) {
+                String email = r.recipient() == null ? null : Address.normalize(r.recipient());
+                bestPerRecipient.merge(
+                        java.util.Arrays.asList(r.messageId(), email), r.status(), (a, b) -> b.outranks(a) ? b : a);
+                if (r.status() == MessageStatus.SUPPRESSED) {
+                    continue;
+                }
+            }
+            raise(best, r.messageId(), r.status());
+        }
+        store.raiseStatuses(best, dispatches, now);
+        List<MessageStore.RecipientRaise> raises = new ArrayList<>();
+        bestPerRecipient.forEach((key, status) ->
+                raises.add(new MessageStore.RecipientRaise((UUID) key.get(0), (String) key.get(1), status)));
+        store.raiseRecipients(raises);
     }
 
     /**
@@ -146,14 +189,24 @@ class ActivityRecorder {
         String why = tooOld
                 ? "gave up after " + attempt + " attempts, the message is older than " + retries.maxAge()
                 : "gave up after " + attempt + " attempts";
-        return List.of(
-                deferred,
-                ActivityReport.pipeline(
-                        deferred.messageId(),
-                        MessageStatus.FAILED,
-                        attempt,
-                        now,
-                        Map.of("reason", why + ": " + reason, "attempts", attempt)));
+        ActivityReport failed = ActivityReport.pipeline(
+                deferred.messageId(),
+                MessageStatus.FAILED,
+                attempt,
+                now,
+                Map.of("reason", why + ": " + reason, "attempts", attempt));
+        if (deferred.recipient() != null) {
+            // One recipient's deferrals: it alone failed; the others of the message went out.
+            failed = failed.toBuilder()
+                    .id(Ids.of(
+                            "recipient-failed",
+                            deferred.messageId().toString(),
+                            String.valueOf(attempt),
+                            Address.normalize(deferred.recipient())))
+                    .recipient(deferred.recipient())
+                    .build();
+        }
+        return List.of(deferred, failed);
     }
 
     private static void raise(Map<UUID, MessageStatus> best, UUID messageId, MessageStatus status) {

@@ -66,7 +66,7 @@ class DecisionStore {
      * attempts go on counting). The one path on which a status goes down, on an administrator's word.
      */
     boolean restartDispatch(UUID messageId, Instant now) {
-        return jdbc.update(
+        boolean restarted = jdbc.update(
                         "UPDATE messages SET status = ?, status_rank = ?, next_attempt_at = ?, updated_at = ?"
                                 + " WHERE id = ? AND status = ?",
                         MessageStatus.QUEUED.name(),
@@ -76,5 +76,15 @@ class DecisionStore {
                         messageId,
                         MessageStatus.FAILED.name())
                 == 1;
+        if (restarted) {
+            // Its recipients that failed go again (those done with, suppressed or bounced, do not).
+            jdbc.update(
+                    "UPDATE message_recipients SET status = ?, status_rank = ? WHERE message_id = ? AND status = ?",
+                    MessageStatus.QUEUED.name(),
+                    MessageStatus.QUEUED.precedence(),
+                    messageId,
+                    MessageStatus.FAILED.name());
+        }
+        return restarted;
     }
 }

@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +35,19 @@ class DueDispatchReleaser {
 
     private final MessageStore store;
     private final SendLimitHolds limits;
+    private final SuppressionCheck suppressions;
     private final MessageIntake intake;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     DueDispatchReleaser(
-            MessageStore store, SendLimitHolds limits, MessageIntake intake, TransactionTemplate tx, Clock clock) {
+            MessageStore store,
+            SendLimitHolds limits,
+            SuppressionCheck suppressions,
+            MessageIntake intake,
+            TransactionTemplate tx,
+            Clock clock) {
+        this.suppressions = suppressions;
         this.store = store;
         this.limits = limits;
         this.intake = intake;
@@ -68,19 +77,38 @@ class DueDispatchReleaser {
             if (due.isEmpty()) {
                 return locked.size();
             }
+            Map<UUID, Email> emails = new HashMap<>();
+            due.forEach(d -> emails.put(
+                    d.id(), ContractJson.read(d.contentJson().getBytes(StandardCharsets.UTF_8), Email.class)));
+            // The suppression lists, before anything is queued; a retry goes only to the recipients not done with.
+            Map<UUID, Email> toSend = suppressions
+                    .apply(
+                            due.stream()
+                                    .map(d -> new SuppressionCheck.Candidate(
+                                            d.id(), d.organizationId(), emails.get(d.id()), d.nextAttempt()))
+                                    .toList(),
+                            now)
+                    .toSend();
             Map<UUID, Integer> attempts = new HashMap<>();
+            Set<UUID> several = new HashSet<>();
             List<DispatchCommand> commands = due.stream()
+                    .filter(d -> toSend.containsKey(d.id()))
                     .map(d -> {
                         attempts.put(d.id(), d.nextAttempt());
-                        Email email = ContractJson.read(d.contentJson().getBytes(StandardCharsets.UTF_8), Email.class);
+                        if (emails.get(d.id()).allRecipients().size() > 1) {
+                            several.add(d.id());
+                        }
                         return new DispatchCommand(
-                                d.id(), d.organizationId(), d.nextAttempt(), d.requestedProvider(), email);
+                                d.id(), d.organizationId(), d.nextAttempt(), d.requestedProvider(), toSend.get(d.id()));
                     })
                     .toList();
+            if (commands.isEmpty()) {
+                return locked.size();
+            }
             Instant queuedAt = clock.instant();
             intake.publishOnLanes(commands, Lane.PROMPT);
             // Joins this transaction: the rows stay locked until QUEUED is recorded.
-            intake.recordQueued(attempts, queuedAt);
+            intake.recordQueued(attempts, several, queuedAt);
             return locked.size();
         });
         return count == null ? 0 : count;

@@ -53,6 +53,7 @@ class MessageIntake {
     private static final Logger log = LoggerFactory.getLogger(MessageIntake.class);
     private final MessageStore store;
     private final SendLimitHolds limits;
+    private final SuppressionCheck suppressions;
     /** What this operator queued per organization, for the dispatching lane. */
     private final Lanes.Rates rates;
 
@@ -66,6 +67,7 @@ class MessageIntake {
     MessageIntake(
             MessageStore store,
             SendLimitHolds limits,
+            SuppressionCheck suppressions,
             ConfirmedPublisher publisher,
             TransactionTemplate tx,
             Clock clock,
@@ -77,6 +79,7 @@ class MessageIntake {
         this.idempotencyConflicts = meters.counter("mailroom.operator.idempotency.conflicts");
         this.store = store;
         this.limits = limits;
+        this.suppressions = suppressions;
         this.publisher = publisher;
         this.tx = tx;
         this.clock = clock;
@@ -114,6 +117,7 @@ class MessageIntake {
         Map<UUID, SendLimitHolds.Hold> holds = holdsOverLimit(byId.values(), countedByApi);
 
         Map<UUID, MessageStatus> statuses = new HashMap<>();
+        Map<UUID, dev.mailroom.contracts.Email> toSend = new HashMap<>();
         Isolation.run(
                 List.copyOf(byId.values()),
                 part -> {
@@ -122,13 +126,21 @@ class MessageIntake {
                         store.insertSubmissions(claims.toRecord(), holds, now);
                         // Only what this transaction recorded is dispatched by it: a duplicate of a keyed
                         // message is dispatched by the intake that recorded it (or the releaser).
-                        return new Recorded(
-                                store.statusesOf(claims.toRecord().stream()
-                                        .map(SubmitMessage::id)
-                                        .toList()),
-                                claims.conflicts());
+                        Map<UUID, MessageStatus> recordedStatuses = store.statusesOf(claims.toRecord().stream()
+                                .map(SubmitMessage::id)
+                                .toList());
+                        // The suppression lists, before anything is queued (a redelivered batch looks again).
+                        SuppressionCheck.Outcome checked = suppressions.apply(
+                                claims.toRecord().stream()
+                                        .filter(s -> recordedStatuses.get(s.id()) == MessageStatus.ACCEPTED)
+                                        .map(s -> new SuppressionCheck.Candidate(
+                                                s.id(), s.organizationId(), s.email(), 1))
+                                        .toList(),
+                                now);
+                        return new Recorded(recordedStatuses, claims.conflicts(), checked.toSend());
                     });
                     statuses.putAll(recorded.statuses());
+                    toSend.putAll(recorded.toSend());
                     conflicts.addAll(recorded.conflicts());
                 },
                 refused);
@@ -137,10 +149,15 @@ class MessageIntake {
 
         List<DispatchCommand> commands = new ArrayList<>();
         Map<UUID, Integer> attempts = new HashMap<>();
+        Set<UUID> several = new java.util.HashSet<>();
         for (SubmitMessage s : byId.values()) {
-            if (statuses.get(s.id()) == MessageStatus.ACCEPTED) {
-                commands.add(new DispatchCommand(s.id(), s.organizationId(), 1, s.provider(), s.email()));
+            dev.mailroom.contracts.Email email = toSend.get(s.id());
+            if (statuses.get(s.id()) == MessageStatus.ACCEPTED && email != null) {
+                commands.add(new DispatchCommand(s.id(), s.organizationId(), 1, s.provider(), email));
                 attempts.put(s.id(), 1);
+                if (s.email().allRecipients().size() > 1) {
+                    several.add(s.id());
+                }
             }
         }
         if (commands.isEmpty()) {
@@ -153,7 +170,7 @@ class MessageIntake {
         queued.increment(commands.size());
         // The commands are out: failing now would redeliver the batch and send these emails twice,
         // so a database that is away (deadlock, lost connection, outage) is waited out right here.
-        OperatorFailures.pauseOnFailure(() -> recordQueued(attempts, queuedAt));
+        OperatorFailures.pauseOnFailure(() -> recordQueued(attempts, several, queuedAt));
     }
 
     /**
@@ -198,7 +215,10 @@ class MessageIntake {
         return limits.holdsFor(uncounted, known);
     }
 
-    private record Recorded(Map<UUID, MessageStatus> statuses, List<SubmitMessage> conflicts) {}
+    private record Recorded(
+            Map<UUID, MessageStatus> statuses,
+            List<SubmitMessage> conflicts,
+            Map<UUID, dev.mailroom.contracts.Email> toSend) {}
 
     /**
      * Two different requests were sent with one Idempotency-Key before the operator recorded either (the
@@ -241,14 +261,15 @@ class MessageIntake {
     }
 
     /** After the broker confirmed the dispatch commands: QUEUED in the timeline and the status. */
-    void recordQueued(Map<UUID, Integer> attempts, Instant now) {
+    /** @param several the messages of several recipients, whose recipients' own statuses go to QUEUED too */
+    void recordQueued(Map<UUID, Integer> attempts, Collection<UUID> several, Instant now) {
         tx.executeWithoutResult(status -> {
             store.lockMessages(attempts.keySet());
             List<ActivityReport> queued = new ArrayList<>();
             attempts.forEach((id, attempt) -> queued.add(
                     ActivityReport.pipeline(id, MessageStatus.QUEUED, attempt, now, Map.of("attempt", attempt))));
             store.insertActivities(queued, now);
-            store.markQueued(attempts, now);
+            store.markQueued(attempts, several, now);
         });
     }
 }

@@ -83,6 +83,7 @@ class MessageStore {
                 Timestamps.of(scheduled ? sendAt : now.plus(stuckAfter)),
                 Timestamps.of(s.sendAt()),
                 hold != null,
+                s.email().allRecipients().size(),
                 Timestamps.of(s.submittedAt() == null ? now : s.submittedAt()),
                 Timestamps.of(now),
                 Timestamps.of(now)
@@ -91,6 +92,8 @@ class MessageStore {
                 s.id(), new String(ContractJson.write(s.email()), java.nio.charset.StandardCharsets.UTF_8)
             });
             int position = 0;
+            // A message of several recipients keeps each one's status too; of one, the message's is the recipient's.
+            boolean several = s.email().allRecipients().size() > 1;
             for (String kind : List.of("to", "cc", "bcc")) {
                 List<Recipient> list = switch (kind) {
                     case "to" -> s.email().to();
@@ -98,7 +101,16 @@ class MessageStore {
                     default -> s.email().bcc();
                 };
                 for (Recipient r : list) {
-                    recipients.add(new Object[] {s.id(), position++, kind, r.email(), r.name(), r.memberId()});
+                    recipients.add(new Object[] {
+                        s.id(),
+                        position++,
+                        kind,
+                        r.email(),
+                        r.name(),
+                        r.memberId(),
+                        several ? status.name() : null,
+                        several ? status.precedence() : null
+                    });
                 }
             }
             s.email().tags().stream().distinct().forEach(tag -> tags.add(new Object[] {s.id(), tag}));
@@ -116,15 +128,15 @@ class MessageStore {
         }
         jdbc.batchUpdate(
                 "INSERT INTO messages (id, organization_id, from_email, subject, requested_provider, status, status_rank,"
-                        + " next_attempt_at, send_at, held_for_limit, submitted_at, created_at, updated_at)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                        + " next_attempt_at, send_at, held_for_limit, recipient_count, submitted_at, created_at,"
+                        + " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                         + " ON CONFLICT DO NOTHING",
                 messages);
         jdbc.batchUpdate(
                 "INSERT INTO message_contents (message_id, content) VALUES (?,?) ON CONFLICT DO NOTHING", contents);
         jdbc.batchUpdate(
-                "INSERT INTO message_recipients (message_id, position, kind, email, name, member_id) VALUES (?,?,?,?,?,?)"
-                        + " ON CONFLICT DO NOTHING",
+                "INSERT INTO message_recipients (message_id, position, kind, email, name, member_id, status, status_rank)"
+                        + " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                 recipients);
         jdbc.batchUpdate("INSERT INTO message_tags (message_id, tag) VALUES (?,?) ON CONFLICT DO NOTHING", tags);
         insertActivities(activities, now);
@@ -283,6 +295,120 @@ class MessageStore {
                 rs -> {});
     }
 
+    /** What recording activities needs to know of a message it has locked. */
+    record Locked(String organizationId, int recipientCount) {
+        boolean several() {
+            return recipientCount > 1;
+        }
+    }
+
+    /** {@link #lockMessages}, telling each message's organization and number of recipients. */
+    Map<UUID, Locked> lockForRecording(Collection<UUID> ids) {
+        Map<UUID, Locked> locked = new HashMap<>();
+        if (ids.isEmpty()) {
+            return locked;
+        }
+        named.query(
+                "SELECT id, organization_id, recipient_count FROM messages WHERE id IN (:ids) ORDER BY id FOR UPDATE",
+                new MapSqlParameterSource("ids", ids),
+                rs -> {
+                    locked.put(
+                            rs.getObject("id", UUID.class),
+                            new Locked(rs.getString("organization_id"), rs.getInt("recipient_count")));
+                });
+        return locked;
+    }
+
+    /** A status for one recipient of a message of several ({@code email} normalized), or for all of them (null). */
+    record RecipientRaise(UUID messageId, String email, MessageStatus status) {}
+
+    /**
+     * Raises recipients' own statuses by precedence (messages of several recipients only: the others have none).
+     * A FAILED or SUPPRESSED recipient is not raised by a later message-wide status but CANCELED.
+     */
+    void raiseRecipients(Collection<RecipientRaise> raises) {
+        List<Object[]> all = new ArrayList<>();
+        List<Object[]> one = new ArrayList<>();
+        for (RecipientRaise r : raises) {
+            int rank = r.status().precedence();
+            if (r.email() == null) {
+                all.add(new Object[] {r.status().name(), rank, r.messageId(), rank});
+            } else {
+                one.add(new Object[] {r.status().name(), rank, r.messageId(), r.email(), rank});
+            }
+        }
+        if (!all.isEmpty()) {
+            jdbc.batchUpdate(
+                    "UPDATE message_recipients SET status = ?, status_rank = ? WHERE message_id = ? AND status_rank < ?",
+                    all);
+        }
+        if (!one.isEmpty()) {
+            jdbc.batchUpdate(
+                    "UPDATE message_recipients SET status = ?, status_rank = ? WHERE message_id = ?"
+                            + " AND LOWER(email) = ? AND status_rank < ?",
+                    one);
+        }
+    }
+
+    /** The normalized addresses of the given messages' recipients, in position order. */
+    Map<UUID, List<String>> recipientsOf(Collection<UUID> ids) {
+        Map<UUID, List<String>> found = new HashMap<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        named.query(
+                "SELECT message_id, email FROM message_recipients WHERE message_id IN (:ids) ORDER BY message_id,"
+                        + " position",
+                new MapSqlParameterSource("ids", ids),
+                rs -> {
+                    found.computeIfAbsent(rs.getObject("message_id", UUID.class), k -> new ArrayList<>())
+                            .add(dev.mailroom.contracts.Address.normalize(rs.getString("email")));
+                });
+        return found;
+    }
+
+    /**
+     * Per message of several recipients, the normalized addresses already done with (their own status at or past
+     * DISPATCHED: sent, bounced, suppressed…; FAILED excepted, which a retry sends again): a retry goes only to the
+     * others.
+     */
+    Map<UUID, Set<String>> recipientsDoneWith(Collection<UUID> ids) {
+        Map<UUID, Set<String>> done = new HashMap<>();
+        if (ids.isEmpty()) {
+            return done;
+        }
+        named.query(
+                "SELECT message_id, email FROM message_recipients WHERE message_id IN (:ids) AND status_rank >= :rank"
+                        + " AND status <> :failed",
+                new MapSqlParameterSource("ids", ids)
+                        .addValue("rank", MessageStatus.DISPATCHED.precedence())
+                        .addValue("failed", MessageStatus.FAILED.name()),
+                rs -> {
+                    done.computeIfAbsent(rs.getObject("message_id", UUID.class), k -> new HashSet<>())
+                            .add(dev.mailroom.contracts.Address.normalize(rs.getString("email")));
+                });
+        return done;
+    }
+
+    /**
+     * A message none of whose recipients is left to send to: SUPPRESSED when every one is suppressed, else (a
+     * retry finding all its recipients done with) unchanged; either way nothing is due any more.
+     */
+    void endWithoutSending(UUID messageId, MessageStatus status, Instant now) {
+        int rank = status == null ? -1 : status.precedence();
+        jdbc.update(
+                "UPDATE messages SET next_attempt_at = NULL, held_for_limit = FALSE,"
+                        + " status = CASE WHEN status_rank < ? THEN ? ELSE status END,"
+                        + " status_rank = CASE WHEN status_rank < ? THEN ? ELSE status_rank END, updated_at = ?"
+                        + " WHERE id = ?",
+                rank,
+                status == null ? "" : status.name(),
+                rank,
+                rank,
+                Timestamps.of(now),
+                messageId);
+    }
+
     /**
      * Our message ids for provider message ids recorded at dispatch, keyed by {@link #providerKey}: a provider's
      * id names a message only among that provider's sends (another provider's event with the same id string,
@@ -390,16 +516,16 @@ class MessageStore {
      * Attaches provider events that arrived before their dispatch was recorded (known then only by
      * the provider's id) to their messages.
      *
-     * @return per message, the statuses of the events adopted
+     * @return the events adopted, with their message id
      */
-    Map<UUID, List<MessageStatus>> adoptUnmatchedEvents(List<Dispatch> dispatches) {
+    List<ActivityReport> adoptUnmatchedEvents(List<Dispatch> dispatches) {
         // Only the same provider's events: its message ids mean nothing to another provider.
         Map<String, UUID> byProviderId = new HashMap<>();
         dispatches.forEach(d -> byProviderId.put(providerKey(d.provider(), d.providerMessageId()), d.messageId()));
-        Map<UUID, List<MessageStatus>> adopted = new HashMap<>();
+        List<ActivityReport> adopted = new ArrayList<>();
         named.query(
-                "SELECT provider, provider_message_id, status FROM activities WHERE message_id IS NULL"
-                        + " AND provider_message_id IN (:ids)",
+                "SELECT id, provider, provider_message_id, status, occurred_at, recipient, provider_event, details"
+                        + " FROM activities WHERE message_id IS NULL AND provider_message_id IN (:ids)",
                 new MapSqlParameterSource(
                         "ids",
                         dispatches.stream().map(Dispatch::providerMessageId).collect(Collectors.toSet())),
@@ -407,14 +533,26 @@ class MessageStore {
                     UUID messageId = byProviderId.get(
                             providerKey(rs.getString("provider"), rs.getString("provider_message_id")));
                     if (messageId != null) {
-                        adopted.computeIfAbsent(messageId, k -> new ArrayList<>())
-                                .add(MessageStatus.valueOf(rs.getString("status")));
+                        String details = rs.getString("details");
+                        adopted.add(ActivityReport.event(
+                                rs.getObject("id", UUID.class),
+                                messageId,
+                                rs.getString("provider_message_id"),
+                                rs.getString("provider"),
+                                MessageStatus.valueOf(rs.getString("status")),
+                                rs.getObject("occurred_at", java.time.OffsetDateTime.class)
+                                        .toInstant(),
+                                rs.getString("recipient"),
+                                rs.getString("provider_event"),
+                                details == null ? Map.of() : detailsOf(details)));
                     }
                 });
         if (!adopted.isEmpty()) {
+            Set<UUID> adoptedMessages =
+                    adopted.stream().map(ActivityReport::messageId).collect(Collectors.toSet());
             List<Object[]> rows = new ArrayList<>();
             dispatches.stream()
-                    .filter(d -> adopted.containsKey(d.messageId()))
+                    .filter(d -> adoptedMessages.contains(d.messageId()))
                     .forEach(d -> rows.add(new Object[] {d.messageId(), d.providerMessageId(), d.provider()}));
             jdbc.batchUpdate(
                     "UPDATE activities SET message_id = ? WHERE message_id IS NULL AND provider_message_id = ?"
@@ -424,12 +562,24 @@ class MessageStore {
         return adopted;
     }
 
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> detailsOf(String json) {
+        try {
+            return ContractJson.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.class);
+        } catch (RuntimeException e) {
+            return Map.of();
+        }
+    }
+
     /**
      * Marks dispatch attempts as handed to the queue: clears the due time and counts the attempt
      * (unless a report of that attempt counted it already), and raises the status to QUEUED by
      * precedence. One UPDATE per message, for what used to take two.
      */
-    void markQueued(Map<UUID, Integer> attempts, Instant now) {
+    void markQueued(Map<UUID, Integer> attempts, Collection<UUID> several, Instant now) {
+        raiseRecipients(several.stream()
+                .map(id -> new RecipientRaise(id, null, MessageStatus.QUEUED))
+                .toList());
         int queued = MessageStatus.QUEUED.precedence();
         List<Object[]> rows = new ArrayList<>(attempts.size());
         attempts.forEach((id, attempt) -> rows.add(new Object[] {
@@ -463,7 +613,7 @@ class MessageStore {
      * @return true when the message was canceled
      */
     boolean cancelScheduled(UUID messageId, String organizationId, Instant now) {
-        return jdbc.update(
+        boolean canceled = jdbc.update(
                         "UPDATE messages SET status = ?, status_rank = ?, next_attempt_at = NULL, updated_at = ?"
                                 + " WHERE id = ? AND organization_id = ? AND status = ?",
                         MessageStatus.CANCELED.name(),
@@ -473,6 +623,10 @@ class MessageStore {
                         organizationId,
                         MessageStatus.SCHEDULED.name())
                 == 1;
+        if (canceled) {
+            raiseRecipients(List.of(new RecipientRaise(messageId, null, MessageStatus.CANCELED)));
+        }
+        return canceled;
     }
 
     /**

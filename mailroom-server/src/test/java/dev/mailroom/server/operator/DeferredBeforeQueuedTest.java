@@ -83,7 +83,7 @@ class DeferredBeforeQueuedTest {
                 Map.of("attempt", 1, "reason", "try later"),
                 1,
                 Instant.now().plusMillis(100))));
-        intake.recordQueued(Map.of(id, 1), queuedAt);
+        intake.recordQueued(Map.of(id, 1), java.util.Set.of(), queuedAt);
 
         // The retry is due in ~0.1 s and the releaser looks every 0.2 s: by now it may already have
         // released (and cleared) it. Either is a planned retry; only "not due and not released" is the bug.
