@@ -9,6 +9,7 @@ import dev.mailroom.server.support.ApiClient.Response;
 import dev.mailroom.server.support.EndToEndTest;
 import dev.mailroom.server.support.TestOrganizations;
 import dev.mailroom.server.support.TestOrganizations.Organization;
+import dev.mailroom.server.support.Timelines;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -76,6 +77,32 @@ class RecipientStatusesApiTest {
         assertThat(message.get("recipientCounts").toString()).isEqualTo("{\"DELIVERED\":1,\"OPENED\":1,\"BOUNCED\":1}");
         // The message's own timeline still holds everything.
         assertThat(activityStatuses(message)).hasSize(7);
+    }
+
+    @Test
+    void anEmailToThreeRecipientsThroughTheSandboxShowsEachOnesOutcome() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String member = "bounced-" + run;
+        String id = api.submit(ApiClient.email(
+                "ok+" + run + "@example.org",
+                "{\"to\":[{\"email\":\"ok+" + run + "@example.org\"}],"
+                        + "\"cc\":[{\"email\":\"bounce+" + run + "@example.org\",\"memberId\":\"" + member + "\"}],"
+                        + "\"bcc\":[{\"email\":\"open+" + run + "@example.org\"}]}"));
+
+        JsonNode message = Timelines.awaitMessage(
+                api, id, m -> texts(m.get("recipients"), "status").equals(List.of("DELIVERED", "BOUNCED", "OPENED")));
+
+        assertThat(message.get("status").asString()).isEqualTo("BOUNCED");
+        assertThat(message.get("recipientCounts").toString()).isEqualTo("{\"DELIVERED\":1,\"OPENED\":1,\"BOUNCED\":1}");
+        JsonNode bounced = message.get("recipients").get(1);
+        assertThat(activityStatuses(bounced))
+                .contains("QUEUED", "DISPATCHED", "BOUNCED")
+                .doesNotContain("DELIVERED");
+        assertThat(activityStatuses(message.get("recipients").get(2))).contains("DELIVERED", "OPENED");
+        assertThat(ids("recipientStatus=BOUNCED")).containsExactly(id);
+        assertThat(ids("recipientStatus=CLICKED")).isEmpty();
+        JsonNode row = api.get("/api/v1/members/" + member).json();
+        assertThat(row.get("statuses").toString()).isEqualTo("{\"BOUNCED\":1}");
     }
 
     @Test
