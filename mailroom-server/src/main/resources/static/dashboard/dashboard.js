@@ -901,7 +901,12 @@
       return 'Waiting for its send time' + (entry.sendAt ? ', ' + localTime(entry.sendAt) : '') + '.'
         + (entry.reason ? ' Held by a send limit: ' + sentence(entry.reason) : '');
     }
-    const text = VERDICTS[email.status] || email.status;
+    const counts = Object.entries(email.recipientCounts || {});
+    // Recipients of one email can fare differently: then the summary status alone would mislead.
+    const text = counts.length > 1
+      ? 'Not the same for every recipient: ' + counts.map(([status, n]) => n + ' ' + status.toLowerCase()).join(', ')
+        + '. The status above is the most advanced of them.'
+      : VERDICTS[email.status] || email.status;
     // A bounce or failure is only useful with its reason.
     const last = (email.activities || []).filter((a) => a.status === email.status && a.details && a.details.reason).pop();
     return last ? text + ' Reason: ' + last.details.reason : text;

@@ -697,7 +697,10 @@ class DashboardBrowserTest {
                 .doesNotContain("DELIVERED", "OPENED");
         assertThat(event("BOUNCED")).contains("550 5.1.1 recipient unknown (sandbox)", bounce);
         assertThat(browser.getCurrentUrl()).contains("recipient=");
+        assertThat(browser.findElement(By.cssSelector(".verdict")).getText())
+                .contains("Not the same for every recipient", "1 delivered", "1 opened", "1 bounced");
         assertNoAccessibilityViolations("an email's page showing one recipient's timeline");
+        screenshot("emails-one-recipient");
 
         // The choice is in the address: a reload keeps it.
         browser.navigate().refresh();
