@@ -1,5 +1,5 @@
 // Mailroom's dashboard: plain JavaScript over the REST API, no build step.
-// Views live in the address's fragment (#/members, #/members/<id>, #/emails, #/emails/<id>, #/scheduled,
+// Views live in the address's fragment (#/members, #/members/<id>, #/emails, #/emails/<id>[?recipient=<address>], #/scheduled,
 // #/usage, #/users, #/keys, and the platform operator's #/organizations, #/plans, #/plans/<organization>,
 // #/settings, #/dead-letters, #/platform-keys).
 // A person signs in with email and password (or single sign-on) into a session cookie the page

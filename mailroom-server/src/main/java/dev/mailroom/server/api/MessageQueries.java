@@ -38,16 +38,16 @@ import tools.jackson.core.type.TypeReference;
 @ConditionalOnRole(Role.API)
 class MessageQueries {
     private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {};
+    /** The message's columns, read in both halves of {@link #find}'s statement. */
+    private static final String MESSAGE_COLUMNS =
+            "m.status, m.from_email, m.subject, m.provider, m.provider_message_id, m.attempts, m.send_at,"
+                    + " m.submitted_at, m.created_at, m.updated_at";
+
     private final NamedParameterJdbcTemplate named;
 
     MessageQueries(JdbcTemplate jdbc) {
         this.named = new NamedParameterJdbcTemplate(jdbc);
     }
-
-    /** The message's columns, read in both halves of {@link #find}'s statement. */
-    private static final String MESSAGE_COLUMNS =
-            "m.status, m.from_email, m.subject, m.provider, m.provider_message_id, m.attempts, m.send_at,"
-                    + " m.submitted_at, m.created_at, m.updated_at";
 
     /**
      * The message row, its recipients (with their current statuses) and its timeline are read in ONE
@@ -155,7 +155,8 @@ class MessageQueries {
      * (the activity's recipient equal to its address, both normalized as the operator compares them). The one
      * recipient of a message of one gets the whole timeline: its status is the message's, raised by all of it.
      */
-    static List<RecipientView> withTheirActivities(List<RecipientView> recipients, List<ActivityView> timeline) {
+    private static List<RecipientView> withTheirActivities(
+            List<RecipientView> recipients, List<ActivityView> timeline) {
         if (recipients.size() == 1) {
             RecipientView only = recipients.get(0);
             return List.of(new RecipientView(
@@ -174,7 +175,7 @@ class MessageQueries {
     }
 
     /** How many recipients are at each status, in precedence order. */
-    static Map<String, Long> countsByStatus(List<RecipientView> recipients) {
+    private static Map<String, Long> countsByStatus(List<RecipientView> recipients) {
         Map<String, Long> counts = new LinkedHashMap<>();
         recipients.stream()
                 .map(r -> MessageStatus.valueOf(r.status()))
