@@ -676,6 +676,8 @@
     await emailsTable(emails, {memberId: member.memberId}, current, {
       caption: 'Emails to ' + member.memberId,
       empty: emptyState('No emails to this member.'),
+      // The member's own status in each email (their recipient's), like the counts above: not the email's summary.
+      statusOf: (email) => ((email.recipients || []).find((r) => r.memberId === member.memberId) || email).status,
     });
   }
 
@@ -688,17 +690,18 @@
       caption: texts.caption,
       columns: ['Subject', 'Status', 'To', 'Tags', 'Sent'],
       fetchPage: (cursor) => api('/api/v1/messages' + query(Object.assign({}, filters, {limit: PAGE_SIZE, cursor}))),
-      row: emailRow,
+      row: (email) => emailRow(email, texts.statusOf),
       countText: (n, more) => plural(n, 'email', 'emails') + (more ? ' shown; there are more.' : '.'),
       empty: texts.empty,
     }, isCurrent);
   }
 
-  function emailRow(email) {
+  /** {@code statusOf}: the status to show for an email (default: its summary status). */
+  function emailRow(email, statusOf) {
     return el('tr', {},
       el('th', {scope: 'row'}, el('a', {href: emailHref(email.id), class: 'strong'}, email.subject || '(no subject)'),
         el('div', {class: 'sub'}, 'from ' + email.from)),
-      el('td', {}, badge(email.status)),
+      el('td', {}, badge(statusOf ? statusOf(email) : email.status)),
       el('td', {}, recipientList(email.recipients || [])),
       el('td', {}, tagList(email.tags || [])),
       el('td', {}, time(email.createdAt)));

@@ -660,9 +660,10 @@ class DashboardBrowserTest {
         String bounce = "bounce+" + run + "@example.org";
         String open = "open+" + run + "@example.org";
         ObjectNode extra = ApiClient.JSON.createObjectNode().put("subject", "Team update " + run);
-        extra.putArray("to").add(ApiClient.JSON.createObjectNode().put("email", ok));
-        extra.putArray("cc")
-                .add(ApiClient.JSON.createObjectNode().put("email", bounce).put("memberId", "dash-bob-" + run));
+        String okMember = "dash-ok-" + run;
+        extra.putArray("to")
+                .add(ApiClient.JSON.createObjectNode().put("email", ok).put("memberId", okMember));
+        extra.putArray("cc").add(ApiClient.JSON.createObjectNode().put("email", bounce));
         extra.putArray("bcc").add(ApiClient.JSON.createObjectNode().put("email", open));
         extra.putArray("tags").add(tag);
         String id = api.submit(ApiClient.email(ok, extra.toString()));
@@ -717,6 +718,16 @@ class DashboardBrowserTest {
                 .click();
         wait.until(ExpectedConditions.textToBe(By.id("timeline-title"), "Timeline"));
         assertThat(timeline()).contains("OPENED", "BOUNCED");
+
+        // The member who received it sees it DELIVERED on their page, not the email's summary BOUNCED.
+        open("#/members/" + okMember, okMember);
+        WebElement row =
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#member-emails tbody tr")));
+        assertThat(row.findElement(By.cssSelector(".badge")).getText()).isEqualTo("DELIVERED");
+        assertThat(browser.findElements(By.cssSelector("ul[aria-label='Emails by status'] .badge")).stream()
+                        .map(WebElement::getText)
+                        .toList())
+                .containsExactly("DELIVERED 1");
 
         // Recent emails by a recipient's status.
         browser.findElement(By.cssSelector("#app-nav a[data-section=emails]")).click();
