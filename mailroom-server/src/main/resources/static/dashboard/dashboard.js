@@ -1,5 +1,5 @@
 // Mailroom's dashboard: plain JavaScript over the REST API, no build step.
-// Views live in the address's fragment (#/members, #/members/<id>, #/emails, #/emails/<id>, #/scheduled,
+// Views live in the address's fragment (#/members, #/members/<id>, #/emails, #/emails/<id>[?recipient=<address>], #/scheduled,
 // #/usage, #/users, #/keys, and the platform operator's #/organizations, #/plans, #/plans/<organization>,
 // #/settings, #/dead-letters, #/platform-keys).
 // A person signs in with email and password (or single sign-on) into a session cookie the page
@@ -10,12 +10,12 @@
   const PAGE_SIZE = 25;
   // The stored statuses of the Contract, in precedence order (SUBMITTED is never stored).
   const STATUSES = ['ACCEPTED', 'SCHEDULED', 'QUEUED', 'DEFERRED', 'DISPATCHED', 'DELIVERED', 'OPENED', 'CLICKED',
-    'UNSUBSCRIBED', 'COMPLAINED', 'BOUNCED', 'DROPPED', 'FAILED', 'CANCELED'];
+    'UNSUBSCRIBED', 'COMPLAINED', 'BOUNCED', 'DROPPED', 'FAILED', 'SUPPRESSED', 'CANCELED'];
   const TONES = {
     DELIVERED: 'good', OPENED: 'good', CLICKED: 'good',
     DEFERRED: 'warn', UNSUBSCRIBED: 'warn',
     BOUNCED: 'bad', DROPPED: 'bad', FAILED: 'bad', COMPLAINED: 'bad',
-    CANCELED: 'muted',
+    CANCELED: 'muted', SUPPRESSED: 'muted',
   };
   // What a status means for the person who asked "did my user get it?".
   const VERDICTS = {
@@ -32,6 +32,7 @@
     BOUNCED: 'Bounced: it did not reach the recipient.',
     DROPPED: 'The provider refused to send it.',
     FAILED: 'Mailroom gave up sending it.',
+    SUPPRESSED: 'Not sent: the address is on your organization’s suppression list.',
     CANCELED: 'Canceled before it was sent.',
   };
   // Still moving through the pipeline: the timeline view refreshes itself for a while.
@@ -472,7 +473,7 @@
         else await page.view(params, current, parts);
       } else if (!hasOrganization()) deniedView({title: 'Members', needs: 'organization'});
       else if (parts[0] === 'members' && parts.length > 1) await memberView(parts[1], current);
-      else if (parts[0] === 'emails' && parts.length > 1) await emailView(parts[1], current, 0);
+      else if (parts[0] === 'emails' && parts.length > 1) await emailView(parts[1], current, 0, params);
       else if (parts[0] === 'emails') await emailsView(params, current);
       else await membersView(params, current);
     } catch (e) {
@@ -641,8 +642,8 @@
       emails.length > shown.length ? el('li', {class: 'sub'}, 'and ' + (emails.length - shown.length) + ' more') : null);
   }
 
-  function statusCounts(statuses) {
-    return el('ul', {class: 'badges', 'aria-label': 'Emails by status'},
+  function statusCounts(statuses, label) {
+    return el('ul', {class: 'badges', 'aria-label': label || 'Emails by status'},
       Object.entries(statuses || {}).map(([status, n]) => el('li', {}, badge(status, n))));
   }
 
@@ -675,6 +676,8 @@
     await emailsTable(emails, {memberId: member.memberId}, current, {
       caption: 'Emails to ' + member.memberId,
       empty: emptyState('No emails to this member.'),
+      // The member's own status in each email (their recipient's), like the counts above: not the email's summary.
+      statusOf: (email) => ((email.recipients || []).find((r) => r.memberId === member.memberId) || email).status,
     });
   }
 
@@ -687,17 +690,18 @@
       caption: texts.caption,
       columns: ['Subject', 'Status', 'To', 'Tags', 'Sent'],
       fetchPage: (cursor) => api('/api/v1/messages' + query(Object.assign({}, filters, {limit: PAGE_SIZE, cursor}))),
-      row: emailRow,
+      row: (email) => emailRow(email, texts.statusOf),
       countText: (n, more) => plural(n, 'email', 'emails') + (more ? ' shown; there are more.' : '.'),
       empty: texts.empty,
     }, isCurrent);
   }
 
-  function emailRow(email) {
+  /** {@code statusOf}: the status to show for an email (default: its summary status). */
+  function emailRow(email, statusOf) {
     return el('tr', {},
       el('th', {scope: 'row'}, el('a', {href: emailHref(email.id), class: 'strong'}, email.subject || '(no subject)'),
         el('div', {class: 'sub'}, 'from ' + email.from)),
-      el('td', {}, badge(email.status)),
+      el('td', {}, badge(statusOf ? statusOf(email) : email.status)),
       el('td', {}, recipientList(email.recipients || [])),
       el('td', {}, tagList(email.tags || [])),
       el('td', {}, time(email.createdAt)));
@@ -720,15 +724,18 @@
     const h1 = heading('Recent emails');
     const status = el('select', {id: 'filter-status'}, el('option', {value: ''}, 'Any status'),
       STATUSES.map((s) => el('option', {value: s, selected: s === params.get('status')}, s)));
+    const recipientStatus = el('select', {id: 'filter-recipient-status'}, el('option', {value: ''}, 'Any'),
+      STATUSES.map((s) => el('option', {value: s, selected: s === params.get('recipientStatus')}, s)));
     const tag = el('input', {id: 'filter-tag', type: 'text', value: params.get('tag') || '', autocomplete: 'off', spellcheck: 'false'});
     const recipient = el('input', {id: 'filter-recipient', type: 'email', value: params.get('recipient') || '',
       autocomplete: 'off', spellcheck: 'false', placeholder: 'ada@example.org'});
     const results = el('div', {id: 'emails'});
-    const filters = () => ({status: status.value, tag: tag.value.trim(), recipient: recipient.value.trim()});
+    const filters = () => ({status: status.value, recipientStatus: recipientStatus.value, tag: tag.value.trim(),
+      recipient: recipient.value.trim()});
     let loads = 0;
     const load = (isCurrent) => {
       const f = filters();
-      const any = f.status || f.tag || f.recipient;
+      const any = f.status || f.recipientStatus || f.tag || f.recipient;
       return emailsTable(results, f, isCurrent, {
         caption: 'Recent emails',
         empty: any
@@ -749,12 +756,14 @@
       });
     }},
     el('div', {class: 'field'}, el('label', {for: 'filter-status'}, 'Status'), status),
+    el('div', {class: 'field'}, el('label', {for: 'filter-recipient-status'}, 'A recipient’s status'), recipientStatus),
     el('div', {class: 'field'}, el('label', {for: 'filter-tag'}, 'Tag'), tag),
     el('div', {class: 'field'}, el('label', {for: 'filter-recipient'}, 'Recipient address'), recipient),
     el('button', {type: 'submit'}, 'Apply filters'),
     el('a', {href: '#/emails', class: 'reset', onclick: (event) => {
       event.preventDefault();
       status.value = '';
+      recipientStatus.value = '';
       tag.value = '';
       recipient.value = '';
       form.requestSubmit();
@@ -767,19 +776,31 @@
     await load(() => current() && first === loads);
   }
 
-  async function emailView(id, current, refreshes) {
+  /**
+   * One email: its summary status, each recipient's own status (an email of several recipients can be delivered
+   * to one and bounce for another) and the timeline, of the whole email or of one recipient.
+   */
+  async function emailView(id, current, refreshes, params) {
     if (refreshes === 0) show(loading('Loading the email…'));
     const email = await api('/api/v1/messages/' + encodeURIComponent(id));
     if (!current()) return;
-    const member = (email.recipients || []).find((r) => r.memberId);
+    const recipients = email.recipients || [];
+    const member = recipients.find((r) => r.memberId);
     const crumbs = member
       ? [{href: '#/members', text: 'Members'}, {href: memberHref(member.memberId), text: member.memberId}]
       : [{href: '#/emails', text: 'Recent emails'}];
     // An email reached from a member belongs under Members, like its breadcrumb says.
     markSection(member ? 'members' : 'emails');
     const h1 = heading(email.subject || '(no subject)');
-    const activities = email.activities || [];
-    const inFlight = IN_FLIGHT.has(email.status) && refreshes < MAX_REFRESHES;
+    // Whose timeline: one recipient's (its index, from the address's ?recipient=) or, with none, the whole email's.
+    const wanted = params && params.get('recipient');
+    const chosen = recipients.length > 1 && wanted
+      ? recipients.findIndex((r) => r.email.toLowerCase() === wanted.toLowerCase()) : -1;
+    const activities = chosen >= 0 ? (recipients[chosen].activities || []) : (email.activities || []);
+    // Until every recipient is past the pipeline: the summary can be final (BOUNCED) while another is still on its way.
+    const inFlight = (IN_FLIGHT.has(email.status) || recipients.some((r) => IN_FLIGHT.has(r.status)))
+      && refreshes < MAX_REFRESHES;
+    const timelineTitle = chosen >= 0 ? 'Timeline of ' + recipients[chosen].email : 'Timeline';
 
     show(
       breadcrumb(...crumbs, {text: email.subject || '(no subject)'}),
@@ -787,7 +808,11 @@
       el('p', {class: 'verdict tone-' + tone(email.status)}, verdict(email)),
       el('dl', {class: 'summary'},
         el('div', {}, el('dt', {}, 'From'), el('dd', {}, email.from)),
-        el('div', {}, el('dt', {}, 'To'), el('dd', {}, recipientList(email.recipients || []))),
+        el('div', {}, el('dt', {}, 'To'), el('dd', {}, recipientList(recipients))),
+        recipients.length > 1
+          ? el('div', {}, el('dt', {}, 'Recipients by status'),
+            el('dd', {}, statusCounts(email.recipientCounts, 'Recipients by status')))
+          : null,
         el('div', {}, el('dt', {}, 'Provider'), el('dd', {}, email.provider || '—')),
         el('div', {}, el('dt', {}, 'Tags'), el('dd', {}, tagList(email.tags || []) || '—')),
         el('div', {}, el('dt', {}, 'Created'), el('dd', {}, time(email.createdAt))),
@@ -795,26 +820,81 @@
           ? el('div', {}, el('dt', {}, 'Sends at'), el('dd', {}, sendTime(scheduledEntry(email).sendAt)))
           : null,
         el('div', {}, el('dt', {}, 'Id'), el('dd', {}, el('code', {}, email.id)))),
+      recipients.length > 1 ? recipientsSection(email, chosen) : null,
       el('div', {class: 'section-head'},
-        el('h2', {id: 'timeline-title'}, 'Timeline'),
+        el('h2', {id: 'timeline-title', tabindex: '-1'}, timelineTitle),
         el('button', {type: 'button', class: 'secondary', onclick: () => route()}, 'Refresh')),
+      recipients.length > 1 ? timelineChooser(email, chosen) : null,
       inFlight ? el('p', {class: 'sub'}, 'Still on its way; this page refreshes by itself.') : null,
       activities.length
         ? el('ol', {class: 'timeline', 'aria-labelledby': 'timeline-title'}, activities.map(activityItem))
         : emptyState('No activity recorded yet.'));
     if (refreshes === 0) {
       enter(email.subject || 'Email', h1);
-      announce('Timeline: ' + plural(activities.length, 'event', 'events') + '.');
+      announce(timelineTitle + ': ' + plural(activities.length, 'event', 'events') + '.');
     }
     if (inFlight) {
       setTimeout(() => {
         if (current()) {
-          emailView(id, current, refreshes + 1).catch((e) => {
+          // The address, not the first load's params: the person may have chosen another recipient since.
+          emailView(id, current, refreshes + 1, parseHash().params).catch((e) => {
             if (!(e instanceof SignedOut) && current()) showError(e.message);
           });
         }
       }, REFRESH_MS);
     }
+  }
+
+  /** The address of an email's page showing one recipient's timeline (or the whole email's, with none). */
+  function emailTimelineHref(email, recipient) {
+    return emailHref(email.id) + (recipient ? query({recipient: recipient.email}) : '');
+  }
+
+  /** Shows another recipient's timeline: the choice lives in the address, so a reload or a refresh keeps it. */
+  function showTimelineOf(email, recipient) {
+    history.replaceState(null, '', emailTimelineHref(email, recipient));
+    route().then(() => {
+      const title = $('timeline-title');
+      if (title) title.focus();
+    });
+  }
+
+  /** Each recipient of an email of several, with its own status and a way to its own timeline. */
+  function recipientsSection(email, chosen) {
+    const rows = email.recipients.map((r, i) => {
+      const own = r.activities || [];
+      const last = own.length ? own[own.length - 1] : null;
+      return el('tr', {'data-recipient': r.email, 'data-status': r.status},
+        el('th', {scope: 'row'}, r.kind !== 'to' ? el('span', {class: 'sub'}, r.kind + ': ') : null, r.email,
+          r.name ? el('div', {class: 'sub'}, r.name) : null),
+        el('td', {}, r.memberId ? el('a', {href: memberHref(r.memberId)}, r.memberId) : '—'),
+        el('td', {}, badge(r.status)),
+        el('td', {}, last ? time(last.occurredAt) : '—'),
+        el('td', {}, i === chosen
+          ? el('span', {class: 'sub'}, 'Shown below')
+          : el('button', {type: 'button', class: 'secondary small', 'aria-label': 'Show the timeline of ' + r.email,
+            onclick: () => showTimelineOf(email, r)}, 'Show timeline')));
+    });
+    return [
+      el('h2', {id: 'recipients-title'}, 'Recipients'),
+      el('div', {class: 'table-wrap'}, el('table', {id: 'recipients', 'aria-labelledby': 'recipients-title'},
+        el('thead', {}, el('tr', {}, ['Recipient', 'Member', 'Status', 'Latest event', 'Timeline']
+          .map((text) => el('th', {scope: 'col'}, text)))),
+        el('tbody', {}, rows))),
+    ];
+  }
+
+  /** Chooses whose timeline shows: the whole email's or one recipient's. */
+  function timelineChooser(email, chosen) {
+    const select = el('select', {id: 'timeline-recipient'},
+      el('option', {value: '', selected: chosen < 0}, 'All recipients'),
+      email.recipients.map((r, i) => el('option', {value: String(i), selected: i === chosen}, r.email + ' (' + r.status + ')')));
+    return el('form', {class: 'toolbar', onsubmit: (event) => {
+      event.preventDefault();
+      showTimelineOf(email, select.value === '' ? null : email.recipients[Number(select.value)]);
+    }},
+    el('div', {class: 'field'}, el('label', {for: 'timeline-recipient'}, 'Show the timeline of'), select),
+    el('button', {type: 'submit', class: 'secondary'}, 'Show'));
   }
 
   function verdict(email) {
@@ -824,7 +904,12 @@
       return 'Waiting for its send time' + (entry.sendAt ? ', ' + localTime(entry.sendAt) : '') + '.'
         + (entry.reason ? ' Held by a send limit: ' + sentence(entry.reason) : '');
     }
-    const text = VERDICTS[email.status] || email.status;
+    const counts = Object.entries(email.recipientCounts || {});
+    // Recipients of one email can fare differently: then the summary status alone would mislead.
+    const text = counts.length > 1
+      ? 'Not the same for every recipient: ' + counts.map(([status, n]) => n + ' ' + status.toLowerCase()).join(', ')
+        + '. The status above is the most advanced of them.'
+      : VERDICTS[email.status] || email.status;
     // A bounce or failure is only useful with its reason.
     const last = (email.activities || []).filter((a) => a.status === email.status && a.details && a.details.reason).pop();
     return last ? text + ' Reason: ' + last.details.reason : text;

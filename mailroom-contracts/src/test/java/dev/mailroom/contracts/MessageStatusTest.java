@@ -25,4 +25,17 @@ class MessageStatusTest {
         assertThat(MessageStatus.ACCEPTED.outranks(null)).isTrue();
         assertThat(MessageStatus.QUEUED.outranks(MessageStatus.QUEUED)).isFalse();
     }
+
+    @Test
+    void aSuppressedRecipientStaysSuppressedWhenTheOthersFail() {
+        assertThat(MessageStatus.SUPPRESSED.outranks(MessageStatus.FAILED)).isTrue();
+        assertThat(MessageStatus.FAILED.outranks(MessageStatus.SUPPRESSED)).isFalse();
+        assertThat(MessageStatus.BOUNCED.outranks(MessageStatus.SUPPRESSED)).isFalse();
+    }
+
+    @Test
+    void aCancelStillOutranksASuppression() {
+        assertThat(MessageStatus.CANCELED.outranks(MessageStatus.SUPPRESSED)).isTrue();
+        assertThat(MessageStatus.SUPPRESSED.outranks(MessageStatus.CANCELED)).isFalse();
+    }
 }

@@ -124,21 +124,26 @@ class MemberQueries {
                             .add(rs.getString("email"));
                 });
 
+        // Counted by the member's own status in each email (the recipient's, which for an email of one recipient
+        // is the message's), not the message's summary: a member whose address bounced in an email that others
+        // received counts a BOUNCED. An email naming the member at two addresses of different statuses counts
+        // under both.
         Map<String, Map<MessageStatus, Long>> statuses = new HashMap<>();
         named.query(
-                "SELECT r.member_id, m.status, COUNT(DISTINCT m.id) AS n" + MEMBER_ROWS
-                        + " AND r.member_id IN (:members)" + " GROUP BY r.member_id, m.status",
+                "SELECT r.member_id, COALESCE(r.status, m.status) AS status, COUNT(DISTINCT m.id) AS n" + MEMBER_ROWS
+                        + " AND r.member_id IN (:members)" + " GROUP BY r.member_id, COALESCE(r.status, m.status)",
                 params,
                 rs -> {
                     statuses.computeIfAbsent(rs.getString("member_id"), k -> new HashMap<>())
                             .put(MessageStatus.valueOf(rs.getString("status")), rs.getLong("n"));
                 });
 
-        // The member's name is the one their newest email gave them.
+        // The member's name is the one their newest email gave them; its status is the member's own in it.
         Map<String, LastMessage> latest = new HashMap<>();
         Map<String, String> names = new HashMap<>();
         named.query(
-                "SELECT member_id, id, subject, status, created_at, name FROM (SELECT r.member_id, m.id, m.subject, m.status,"
+                "SELECT member_id, id, subject, status, created_at, name FROM (SELECT r.member_id, m.id, m.subject,"
+                        + " COALESCE(r.status, m.status) AS status,"
                         + " m.created_at, r.name, ROW_NUMBER() OVER (PARTITION BY r.member_id ORDER BY m.created_at DESC, m.id DESC, r.position) AS rn"
                         + MEMBER_ROWS + " AND r.member_id IN (:members)) newest WHERE rn = 1",
                 params,

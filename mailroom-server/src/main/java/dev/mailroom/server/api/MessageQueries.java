@@ -1,5 +1,6 @@
 package dev.mailroom.server.api;
 
+import dev.mailroom.contracts.Address;
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.MessageStatus;
@@ -37,6 +38,11 @@ import tools.jackson.core.type.TypeReference;
 @ConditionalOnRole(Role.API)
 class MessageQueries {
     private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {};
+    /** The message's columns, read in both halves of {@link #find}'s statement. */
+    private static final String MESSAGE_COLUMNS =
+            "m.status, m.from_email, m.subject, m.provider, m.provider_message_id, m.attempts, m.send_at,"
+                    + " m.submitted_at, m.created_at, m.updated_at";
+
     private final NamedParameterJdbcTemplate named;
 
     MessageQueries(JdbcTemplate jdbc) {
@@ -44,23 +50,39 @@ class MessageQueries {
     }
 
     /**
-     * The message row and its timeline are read in ONE statement: a statement sees one committed
-     * state on PostgreSQL and H2 alike, while two statements do not on H2, even in a REPEATABLE READ
-     * transaction (rows inserted since are visible to the second). Read apart, a DISPATCHED
-     * activity could show beside a message row read before that dispatch was recorded, its
-     * provider still null. The content, recipients and tags never change once stored.
+     * The message row, its recipients (with their current statuses) and its timeline are read in ONE
+     * statement: a statement sees one committed state on PostgreSQL and H2 alike, while two statements do
+     * not on H2, even in a REPEATABLE READ transaction (rows inserted since are visible to the second). Read
+     * apart, a DISPATCHED activity could show beside a message row read before that dispatch was recorded,
+     * its provider still null, or a recipient BOUNCED without the BOUNCED activity that made it so. The
+     * statement is a UNION ALL of the recipient rows and the activity rows (not a join of both, which would
+     * multiply them); the NULL columns of each half are cast so that PostgreSQL can type the union. The
+     * content and tags never change once stored.
      */
     @Transactional(readOnly = true)
     Optional<MessageDetail> find(String organizationId, UUID id) {
         MapSqlParameterSource params = new MapSqlParameterSource("id", id).addValue("org", organizationId);
         MessageDetail[] row = new MessageDetail[1];
         List<ActivityView> activities = new ArrayList<>();
+        List<RecipientView> recipients = new ArrayList<>();
         named.query(
-                "SELECT m.status, m.from_email, m.subject, m.provider, m.provider_message_id, m.attempts, m.send_at,"
-                        + " m.submitted_at, m.created_at, m.updated_at, a.status AS activity_status, a.occurred_at, a.recipient,"
+                "SELECT 'a' AS part, " + MESSAGE_COLUMNS
+                        + ", CAST(NULL AS INT) AS position, CAST(NULL AS VARCHAR(3)) AS kind,"
+                        + " CAST(NULL AS VARCHAR(320)) AS email, CAST(NULL AS VARCHAR(256)) AS name,"
+                        + " CAST(NULL AS VARCHAR(128)) AS member_id, CAST(NULL AS VARCHAR(16)) AS recipient_status,"
+                        + " a.status AS activity_status, a.occurred_at, a.recorded_at, a.recipient,"
                         + " a.provider AS activity_provider, a.provider_event, a.details"
                         + " FROM messages m LEFT JOIN activities a ON a.message_id = m.id"
-                        + " WHERE m.id = :id AND m.organization_id = :org ORDER BY a.occurred_at, a.recorded_at",
+                        + " WHERE m.id = :id AND m.organization_id = :org"
+                        + " UNION ALL"
+                        + " SELECT 'r' AS part, " + MESSAGE_COLUMNS
+                        + ", r.position, r.kind, r.email, r.name, r.member_id, r.status AS recipient_status,"
+                        + " CAST(NULL AS VARCHAR(16)), CAST(NULL AS TIMESTAMP WITH TIME ZONE),"
+                        + " CAST(NULL AS TIMESTAMP WITH TIME ZONE), CAST(NULL AS VARCHAR(320)), CAST(NULL AS VARCHAR(32)),"
+                        + " CAST(NULL AS VARCHAR(64)), CAST(NULL AS TEXT)"
+                        + " FROM messages m JOIN message_recipients r ON r.message_id = m.id"
+                        + " WHERE m.id = :id AND m.organization_id = :org"
+                        + " ORDER BY part, position, occurred_at, recorded_at",
                 params,
                 rs -> {
                     if (row[0] == null) {
@@ -79,9 +101,19 @@ class MessageQueries {
                                 instant(rs, "submitted_at"),
                                 instant(rs, "created_at"),
                                 instant(rs, "updated_at"),
+                                null,
                                 null);
                     }
-                    if (rs.getString("activity_status") != null) {
+                    if ("r".equals(rs.getString("part"))) {
+                        String own = rs.getString("recipient_status");
+                        recipients.add(new RecipientView(
+                                rs.getString("kind"),
+                                rs.getString("email"),
+                                rs.getString("name"),
+                                rs.getString("member_id"),
+                                own != null ? own : rs.getString("status"),
+                                null));
+                    } else if (rs.getString("activity_status") != null) {
                         activities.add(new ActivityView(
                                 rs.getString("activity_status"),
                                 instant(rs, "occurred_at"),
@@ -98,12 +130,13 @@ class MessageQueries {
         String content = named.queryForObject(
                 "SELECT content FROM message_contents WHERE message_id = :id", params, String.class);
         Email email = ContractJson.read(content.getBytes(StandardCharsets.UTF_8), Email.class);
+        List<ActivityView> timeline = inPipelineOrder(activities);
         return Optional.of(new MessageDetail(
                 id,
                 m.status(),
                 m.from(),
                 m.subject(),
-                recipientsOf(List.of(id)).getOrDefault(id, List.of()),
+                withTheirActivities(recipients, timeline),
                 email.tags(),
                 email.metadata(),
                 m.provider(),
@@ -113,7 +146,42 @@ class MessageQueries {
                 m.submittedAt(),
                 m.createdAt(),
                 m.updatedAt(),
-                inPipelineOrder(activities)));
+                timeline,
+                countsByStatus(recipients)));
+    }
+
+    /**
+     * Each recipient with the activities that concern it: the message-wide ones (no recipient) and its own
+     * (the activity's recipient equal to its address, both normalized as the operator compares them). The one
+     * recipient of a message of one gets the whole timeline: its status is the message's, raised by all of it.
+     */
+    private static List<RecipientView> withTheirActivities(
+            List<RecipientView> recipients, List<ActivityView> timeline) {
+        if (recipients.size() == 1) {
+            RecipientView only = recipients.get(0);
+            return List.of(new RecipientView(
+                    only.kind(), only.email(), only.name(), only.memberId(), only.status(), timeline));
+        }
+        return recipients.stream()
+                .map(r -> {
+                    String address = Address.normalize(r.email());
+                    List<ActivityView> own = timeline.stream()
+                            .filter(a -> a.recipient() == null
+                                    || Address.normalize(a.recipient()).equals(address))
+                            .toList();
+                    return new RecipientView(r.kind(), r.email(), r.name(), r.memberId(), r.status(), own);
+                })
+                .toList();
+    }
+
+    /** How many recipients are at each status, in precedence order. */
+    private static Map<String, Long> countsByStatus(List<RecipientView> recipients) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        recipients.stream()
+                .map(r -> MessageStatus.valueOf(r.status()))
+                .sorted(Comparator.comparingInt(MessageStatus::precedence))
+                .forEach(status -> counts.merge(status.name(), 1L, Long::sum));
+        return counts;
     }
 
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
@@ -135,6 +203,20 @@ class MessageQueries {
         if (filter.status() != null) {
             sql.append(" AND m.status = :status");
             params.addValue("status", filter.status().name());
+        }
+        if (!filter.recipientStatuses().isEmpty()) {
+            // A recipient's current status is its own where it has one (a message of several recipients), else
+            // the message's: a message of one recipient (most mail) is decided on its row alone, without a look at
+            // its recipients. PostgreSQL walks the organization's messages newest first (messages_by_org_and_time,
+            // as without this filter) and probes only the several-recipient ones' recipients, by primary key,
+            // until the page is full; nothing is aggregated over the organization's recipients. A status no
+            // message has walks all of them: narrow such searches with since/until.
+            sql.append(" AND (m.recipient_count = 1 AND m.status IN (:recipientStatuses) OR m.recipient_count > 1"
+                    + " AND EXISTS (SELECT 1 FROM message_recipients rs WHERE rs.message_id = m.id"
+                    + " AND COALESCE(rs.status, m.status) IN (:recipientStatuses)))");
+            params.addValue(
+                    "recipientStatuses",
+                    filter.recipientStatuses().stream().map(Enum::name).toList());
         }
         if (filter.tag() != null) {
             sql.append(" AND EXISTS (SELECT 1 FROM message_tags t WHERE t.message_id = m.id AND t.tag = :tag)");
@@ -201,8 +283,9 @@ class MessageQueries {
             return byMessage;
         }
         named.query(
-                "SELECT message_id, kind, email, name, member_id FROM message_recipients WHERE message_id IN (:ids)"
-                        + " ORDER BY message_id, position",
+                "SELECT r.message_id, r.kind, r.email, r.name, r.member_id, COALESCE(r.status, m.status) AS status"
+                        + " FROM message_recipients r JOIN messages m ON m.id = r.message_id WHERE r.message_id IN (:ids)"
+                        + " ORDER BY r.message_id, r.position",
                 new MapSqlParameterSource("ids", ids),
                 rs -> {
                     byMessage
@@ -211,7 +294,9 @@ class MessageQueries {
                                     rs.getString("kind"),
                                     rs.getString("email"),
                                     rs.getString("name"),
-                                    rs.getString("member_id")));
+                                    rs.getString("member_id"),
+                                    rs.getString("status"),
+                                    null));
                 });
         return byMessage;
     }

@@ -1,6 +1,7 @@
 package dev.mailroom.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.mailroom.contracts.MessageStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,18 @@ import java.util.UUID;
 final class MessageViews {
     private MessageViews() {}
 
-    record RecipientView(String kind, String email, String name, String memberId) {}
+    /**
+     * A recipient and its own current status: the message's status for a message of one recipient, else the
+     * recipient's (see {@link MessageStatus}'s precedence). {@code activities} (the message's activities that
+     * concern this recipient: message-wide ones and its own) only in a message's detail, not in lists.
+     */
+    record RecipientView(
+            String kind,
+            String email,
+            String name,
+            String memberId,
+            String status,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<ActivityView> activities) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ActivityView(
@@ -33,6 +45,11 @@ final class MessageViews {
             Instant createdAt,
             Instant updatedAt) {}
 
+    /**
+     * {@code status} is the message's summary: the most advanced status among the recipients it was sent to
+     * (SUPPRESSED only when every recipient is); {@code recipientCounts} says how many recipients are at each
+     * status, in precedence order.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record MessageDetail(
             UUID id,
@@ -49,7 +66,8 @@ final class MessageViews {
             Instant submittedAt,
             Instant createdAt,
             Instant updatedAt,
-            List<ActivityView> activities) {}
+            List<ActivityView> activities,
+            Map<String, Long> recipientCounts) {}
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record Page(List<MessageSummary> items, String nextCursor) {}

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -259,6 +260,7 @@ class MessagesController {
             @RequestParam(required = false) String recipient,
             @RequestParam(required = false) String memberId,
             @RequestParam(required = false) String status,
+            @RequestParam(required = false) List<String> recipientStatus,
             @RequestParam(required = false) String tag,
             @RequestParam(required = false) String since,
             @RequestParam(required = false) String until,
@@ -274,6 +276,7 @@ class MessagesController {
                         "status", "unknown status '" + status + "'; use one of " + List.of(MessageStatus.values())));
             }
         }
+        Set<MessageStatus> recipientStatuses = query.statuses("recipientStatus", recipientStatus);
         Instant from = query.instant("since", since);
         Instant to = query.instant("until", until);
         int pageSize = query.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
@@ -284,6 +287,7 @@ class MessagesController {
                 blankToNull(recipient),
                 blankToNull(memberId),
                 statusFilter,
+                recipientStatuses,
                 blankToNull(tag),
                 from,
                 to,

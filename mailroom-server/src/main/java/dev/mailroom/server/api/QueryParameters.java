@@ -1,12 +1,15 @@
 package dev.mailroom.server.api;
 
+import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.Violation;
 import java.text.ParseException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 import org.springframework.format.datetime.standard.InstantFormatter;
 
@@ -76,6 +79,33 @@ final class QueryParameters {
             problems.add(new Violation("cursor", e.getMessage()));
             return null;
         }
+    }
+
+    /**
+     * Statuses given as a repeated parameter, comma-separated values, or both ({@code ?x=BOUNCED&x=FAILED},
+     * {@code ?x=BOUNCED,FAILED}), ignoring case and blanks; empty when absent. Each unknown one is a problem
+     * naming {@code name}.
+     */
+    Set<MessageStatus> statuses(String name, List<String> texts) {
+        Set<MessageStatus> statuses = EnumSet.noneOf(MessageStatus.class);
+        if (texts == null) {
+            return statuses;
+        }
+        for (String text : texts) {
+            for (String value : text.split(",", -1)) {
+                if (value.isBlank()) {
+                    continue;
+                }
+                try {
+                    statuses.add(MessageStatus.valueOf(value.strip().toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    problems.add(new Violation(
+                            name,
+                            "unknown status '" + value.strip() + "'; use one of " + List.of(MessageStatus.values())));
+                }
+            }
+        }
+        return statuses;
     }
 
     void add(Violation violation) {

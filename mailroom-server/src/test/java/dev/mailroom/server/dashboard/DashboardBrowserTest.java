@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -646,6 +647,98 @@ class DashboardBrowserTest {
         assertThat(browser.getCurrentUrl()).contains("status=BOUNCED", "tag=" + tag);
 
         new Select(browser.findElement(By.id("filter-status"))).selectByValue("CLICKED");
+        browser.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+        wait.until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("emails"), "No emails match these filters."));
+    }
+
+    @Test
+    void anEmailOfSeveralRecipientsShowsEachOnesStatusAndTimeline() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String tag = "dash-several-" + run;
+        String ok = "ok+" + run + "@example.org";
+        String bounce = "bounce+" + run + "@example.org";
+        String open = "open+" + run + "@example.org";
+        ObjectNode extra = ApiClient.JSON.createObjectNode().put("subject", "Team update " + run);
+        String okMember = "dash-ok-" + run;
+        extra.putArray("to")
+                .add(ApiClient.JSON.createObjectNode().put("email", ok).put("memberId", okMember));
+        extra.putArray("cc").add(ApiClient.JSON.createObjectNode().put("email", bounce));
+        extra.putArray("bcc").add(ApiClient.JSON.createObjectNode().put("email", open));
+        extra.putArray("tags").add(tag);
+        String id = api.submit(ApiClient.email(ok, extra.toString()));
+        awaitMessage(api, id, m -> {
+            List<String> statuses = new ArrayList<>();
+            m.get("recipients").forEach(r -> statuses.add(r.get("status").asString()));
+            return statuses.equals(List.of("DELIVERED", "BOUNCED", "OPENED"));
+        });
+
+        signInAsOperator();
+        visit("#/emails/" + id, "Team update " + run, By.cssSelector("#recipients tbody tr"));
+        assertThat(browser.findElements(By.cssSelector("#recipients tbody tr")).stream()
+                        .map(row -> row.getAttribute("data-recipient") + "=" + row.getAttribute("data-status"))
+                        .toList())
+                .containsExactly(ok + "=DELIVERED", bounce + "=BOUNCED", open + "=OPENED");
+        assertThat(browser.findElement(By.cssSelector("#recipients tr[data-recipient='" + bounce + "'] .badge"))
+                        .getText())
+                .isEqualTo("BOUNCED");
+        assertThat(browser.findElements(By.cssSelector("ul[aria-label='Recipients by status'] .badge")).stream()
+                        .map(WebElement::getText)
+                        .toList())
+                .containsExactly("DELIVERED 1", "OPENED 1", "BOUNCED 1");
+        // The whole email's timeline first: everyone's events.
+        assertThat(timeline()).contains("DELIVERED", "OPENED", "BOUNCED");
+
+        // The bounced recipient's own timeline: the message-wide steps and its bounce, nobody else's events.
+        browser.findElement(By.cssSelector("#recipients tr[data-recipient='" + bounce + "'] button"))
+                .click();
+        wait.until(ExpectedConditions.textToBe(By.id("timeline-title"), "Timeline of " + bounce));
+        assertThat(timeline())
+                .containsSubsequence("ACCEPTED", "QUEUED", "DISPATCHED", "BOUNCED")
+                .doesNotContain("DELIVERED", "OPENED");
+        assertThat(event("BOUNCED")).contains("550 5.1.1 recipient unknown (sandbox)", bounce);
+        assertThat(browser.getCurrentUrl()).contains("recipient=");
+        assertThat(browser.findElement(By.cssSelector(".verdict")).getText())
+                .contains("Not the same for every recipient", "1 delivered", "1 opened", "1 bounced");
+        assertNoAccessibilityViolations("an email's page showing one recipient's timeline");
+        screenshot("emails-one-recipient");
+
+        // The choice is in the address: a reload keeps it.
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.textToBe(By.id("timeline-title"), "Timeline of " + bounce));
+
+        // Another recipient through the chooser, then everyone again.
+        new Select(browser.findElement(By.id("timeline-recipient"))).selectByVisibleText(open + " (OPENED)");
+        browser.findElement(By.cssSelector("form:has(#timeline-recipient) button"))
+                .click();
+        wait.until(ExpectedConditions.textToBe(By.id("timeline-title"), "Timeline of " + open));
+        assertThat(timeline()).contains("DELIVERED", "OPENED").doesNotContain("BOUNCED");
+        new Select(browser.findElement(By.id("timeline-recipient"))).selectByVisibleText("All recipients");
+        browser.findElement(By.cssSelector("form:has(#timeline-recipient) button"))
+                .click();
+        wait.until(ExpectedConditions.textToBe(By.id("timeline-title"), "Timeline"));
+        assertThat(timeline()).contains("OPENED", "BOUNCED");
+
+        // The member who received it sees it DELIVERED on their page, not the email's summary BOUNCED.
+        open("#/members/" + okMember, okMember);
+        WebElement row =
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#member-emails tbody tr")));
+        assertThat(row.findElement(By.cssSelector(".badge")).getText()).isEqualTo("DELIVERED");
+        assertThat(browser.findElements(By.cssSelector("ul[aria-label='Emails by status'] .badge")).stream()
+                        .map(WebElement::getText)
+                        .toList())
+                .containsExactly("DELIVERED 1");
+
+        // Recent emails by a recipient's status.
+        browser.findElement(By.cssSelector("#app-nav a[data-section=emails]")).click();
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Recent emails"));
+        new Select(browser.findElement(By.id("filter-recipient-status"))).selectByValue("OPENED");
+        browser.findElement(By.id("filter-tag")).sendKeys(tag);
+        browser.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#emails tbody tr")).size() == 1
+                && d.findElement(By.cssSelector("#emails tbody tr")).getText().contains("Team update " + run));
+        assertThat(browser.getCurrentUrl()).contains("recipientStatus=OPENED", "tag=" + tag);
+        new Select(browser.findElement(By.id("filter-recipient-status"))).selectByValue("CLICKED");
         browser.findElement(By.cssSelector("form.filters button[type=submit]")).click();
         wait.until(
                 ExpectedConditions.textToBePresentInElementLocated(By.id("emails"), "No emails match these filters."));
