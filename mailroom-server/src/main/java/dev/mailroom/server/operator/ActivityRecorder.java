@@ -53,12 +53,16 @@ class ActivityRecorder {
         }
     }
 
-    /** Records at most {@link #MAX_REPORTS_PER_TRANSACTION} reports in one transaction: all or none. */
-    void recordTogether(List<ActivityReport> reports) {
-        tx.executeWithoutResult(status -> recordInTransaction(reports, clock.instant()));
+    /**
+     * Records at most {@link #MAX_REPORTS_PER_TRANSACTION} reports in one transaction: all or none.
+     *
+     * @return the reports recorded, matched to their messages where known (with the FAILED of retries used up)
+     */
+    List<ActivityReport> recordTogether(List<ActivityReport> reports) {
+        return tx.execute(status -> recordInTransaction(reports, clock.instant()));
     }
 
-    private void recordInTransaction(List<ActivityReport> batch, Instant now) {
+    private List<ActivityReport> recordInTransaction(List<ActivityReport> batch, Instant now) {
         List<MessageStore.Dispatch> dispatches = batch.stream()
                 .filter(r -> r.status() == MessageStatus.DISPATCHED
                         && r.messageId() != null
@@ -97,6 +101,7 @@ class ActivityRecorder {
                         "status",
                         r.status().name())
                 .increment());
+        return all;
     }
 
     /**

@@ -59,6 +59,7 @@ class MessageIntake {
     private final ConfirmedPublisher publisher;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final NotificationFeed feed;
     private final Counter accepted;
     private final Counter queued;
     private final Counter idempotencyConflicts;
@@ -70,7 +71,9 @@ class MessageIntake {
             TransactionTemplate tx,
             Clock clock,
             MeterRegistry meters,
-            Lanes lanes) {
+            Lanes lanes,
+            NotificationFeed feed) {
+        this.feed = feed;
         this.rates = lanes.rates();
         this.accepted = meters.counter("mailroom.operator.accepted");
         this.queued = meters.counter("mailroom.operator.queued");
@@ -114,26 +117,30 @@ class MessageIntake {
         Map<UUID, SendLimitHolds.Hold> holds = holdsOverLimit(byId.values(), countedByApi);
 
         Map<UUID, MessageStatus> statuses = new HashMap<>();
+        List<ActivityReport> recordedActivities = new ArrayList<>();
         Isolation.run(
                 List.copyOf(byId.values()),
                 part -> {
                     Recorded recorded = tx.execute(status -> {
                         MessageStore.KeyClaims claims = store.claimIdempotencyKeys(part, now);
-                        store.insertSubmissions(claims.toRecord(), holds, now);
+                        List<ActivityReport> activities = store.insertSubmissions(claims.toRecord(), holds, now);
                         // Only what this transaction recorded is dispatched by it: a duplicate of a keyed
                         // message is dispatched by the intake that recorded it (or the releaser).
                         return new Recorded(
                                 store.statusesOf(claims.toRecord().stream()
                                         .map(SubmitMessage::id)
                                         .toList()),
-                                claims.conflicts());
+                                claims.conflicts(),
+                                activities);
                     });
                     statuses.putAll(recorded.statuses());
+                    recordedActivities.addAll(recorded.activities());
                     conflicts.addAll(recorded.conflicts());
                 },
                 refused);
         conflicts.forEach(this::reportConflict);
         accepted.increment(statuses.size());
+        feed.activitiesRecorded(recordedActivities);
 
         List<DispatchCommand> commands = new ArrayList<>();
         Map<UUID, Integer> attempts = new HashMap<>();
@@ -198,7 +205,8 @@ class MessageIntake {
         return limits.holdsFor(uncounted, known);
     }
 
-    private record Recorded(Map<UUID, MessageStatus> statuses, List<SubmitMessage> conflicts) {}
+    private record Recorded(
+            Map<UUID, MessageStatus> statuses, List<SubmitMessage> conflicts, List<ActivityReport> activities) {}
 
     /**
      * Two different requests were sent with one Idempotency-Key before the operator recorded either (the
@@ -242,13 +250,17 @@ class MessageIntake {
 
     /** After the broker confirmed the dispatch commands: QUEUED in the timeline and the status. */
     void recordQueued(Map<UUID, Integer> attempts, Instant now) {
+        List<ActivityReport> recorded = new ArrayList<>();
         tx.executeWithoutResult(status -> {
+            recorded.clear();
             store.lockMessages(attempts.keySet());
             List<ActivityReport> queued = new ArrayList<>();
             attempts.forEach((id, attempt) -> queued.add(
                     ActivityReport.pipeline(id, MessageStatus.QUEUED, attempt, now, Map.of("attempt", attempt))));
             store.insertActivities(queued, now);
             store.markQueued(attempts, now);
+            recorded.addAll(queued);
         });
+        feed.activitiesRecorded(recorded);
     }
 }
