@@ -103,7 +103,11 @@ class HttpSecurityConfiguration {
                 paths.matcher("/api/v1/users"),
                 paths.matcher("/api/v1/users/**"),
                 paths.matcher("/api/v1/keys"),
-                paths.matcher("/api/v1/keys/**"));
+                paths.matcher("/api/v1/keys/**"),
+                // An endpoint's delivery log (payloads included), replays and test sends.
+                paths.matcher(HttpMethod.GET, "/api/v1/webhook-endpoints/*/deliveries"),
+                paths.matcher(HttpMethod.POST, "/api/v1/webhook-endpoints/*/replay"),
+                paths.matcher(HttpMethod.POST, "/api/v1/webhook-endpoints/*/test"));
         RequestMatcher anyCaller = new OrRequestMatcher(
                 paths.matcher(HttpMethod.GET, "/api/v1/settings"),
                 paths.matcher(HttpMethod.GET, "/api/v1/organization"),
