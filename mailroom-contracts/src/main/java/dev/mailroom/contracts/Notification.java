@@ -1,6 +1,8 @@
 package dev.mailroom.contracts;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -24,7 +26,8 @@ public record Notification(
         UUID id, String organizationId, String type, Instant occurredAt, Map<String, Object> data, UUID endpointId) {
 
     public Notification {
-        data = data == null ? Map.of() : Map.copyOf(data);
+        // In the order given (and read): the body sent is built from it, and a replay must send the same bytes.
+        data = data == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(data));
     }
 
     /** The id of the notification of {@code recipient}'s activity {@code activityId}. */

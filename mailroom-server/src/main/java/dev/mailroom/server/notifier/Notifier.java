@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -394,7 +395,10 @@ class Notifier {
     private static Delivery delivery(Endpoint e, Notification n) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", n.type());
-        body.put("timestamp", n.occurredAt() == null ? null : n.occurredAt().toString());
+        // To the microsecond, as the log keeps it: a replay rebuilds this body from the log and sends the same bytes.
+        Instant occurred =
+                n.occurredAt() == null ? Instant.EPOCH : n.occurredAt().truncatedTo(ChronoUnit.MICROS);
+        body.put("timestamp", occurred.toString());
         body.put("data", n.data());
         return new Delivery(
                 deliveryId(e, n),
@@ -403,6 +407,6 @@ class Notifier {
                 n.webhookId(),
                 n.type(),
                 new String(ContractJson.write(body), StandardCharsets.UTF_8),
-                n.occurredAt() == null ? Instant.EPOCH : n.occurredAt());
+                occurred);
     }
 }

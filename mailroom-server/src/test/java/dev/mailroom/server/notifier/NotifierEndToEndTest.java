@@ -314,6 +314,58 @@ class NotifierEndToEndTest {
         }
     }
 
+    @Test
+    void anEndpointFailingForLongerThanTheLimitIsDisabledWithTheReasonAndItsDeliveriesStay() {
+        TestOrganizations.Organization org = TestOrganizations.create(port, "notify-off-", "send", "read");
+        WebhookReceiver receiver = receiver();
+        UUID endpoint = endpoint(org.id(), receiver.url(), "*", newSecret());
+        ApiClient api = new ApiClient(port).as(org.key());
+        // Its history: 25 failed attempts, the first six days ago (mailroom.notifier.disable-after is P5D, 20
+        // failures).
+        UUID old = UUID.randomUUID();
+        Instant sixDaysAgo = Instant.now().minus(Duration.ofDays(6));
+        jdbc.update(
+                "INSERT INTO webhook_deliveries (id, endpoint_id, organization_id, event_id, event_type, payload,"
+                        + " occurred_at, state, attempts, created_at, updated_at)"
+                        + " VALUES (?,?,?,?,'email.delivered','{}',?,'failed',25,?,?)",
+                old,
+                endpoint,
+                org.id(),
+                "msg_" + old.toString().replace("-", ""),
+                Timestamp.from(sixDaysAgo),
+                Timestamp.from(sixDaysAgo),
+                Timestamp.from(sixDaysAgo));
+        for (int i = 1; i <= 25; i++) {
+            jdbc.update(
+                    "INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, latency_ms, error)"
+                            + " VALUES (?,?,?,NULL,5,'ConnectException: Connection refused')",
+                    old,
+                    i,
+                    Timestamp.from(sixDaysAgo.plus(Duration.ofHours(i))));
+        }
+
+        // And it still fails (never a success since).
+        receiver.answer(r -> 503);
+        awaitSubscribed(api, receiver);
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT enabled FROM webhook_endpoints WHERE id = ?", Boolean.class, endpoint)
+                        .equals(Boolean.FALSE));
+        String reason = jdbc.queryForObject(
+                "SELECT disabled_reason FROM webhook_endpoints WHERE id = ?", String.class, endpoint);
+        assertThat(reason).startsWith("failing since ").contains("last error HTTP 503");
+        assertThat(jdbc.queryForObject(
+                        "SELECT disabled_at FROM webhook_endpoints WHERE id = ?", Timestamp.class, endpoint))
+                .isNotNull();
+        // What it could not deliver stays, pending, for a replay.
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = ? AND state = 'pending'",
+                        Integer.class,
+                        endpoint))
+                .isPositive();
+    }
+
     // --- helpers
 
     private WebhookReceiver receiver() {
