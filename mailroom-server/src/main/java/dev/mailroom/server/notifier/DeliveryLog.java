@@ -91,15 +91,16 @@ class DeliveryLog {
     /** Those of the endpoints with deliveries still pending: new events wait behind them, in order. */
     Set<UUID> endpointsWithPending(Collection<UUID> endpointIds) {
         Set<UUID> found = new HashSet<>();
-        if (endpointIds.isEmpty()) {
-            return found;
+        // One seek per endpoint (index on endpoint_id, state), not a scan of its whole history; a batch names few.
+        for (UUID endpoint : endpointIds) {
+            if (!jdbc.queryForList(
+                            "SELECT 1 FROM webhook_deliveries WHERE endpoint_id = ? AND state = 'pending' LIMIT 1",
+                            Integer.class,
+                            endpoint)
+                    .isEmpty()) {
+                found.add(endpoint);
+            }
         }
-        named.query(
-                "SELECT DISTINCT endpoint_id FROM webhook_deliveries WHERE endpoint_id IN (:ids) AND state = 'pending'",
-                new MapSqlParameterSource("ids", endpointIds),
-                rs -> {
-                    found.add(rs.getObject("endpoint_id", UUID.class));
-                });
         return found;
     }
 
