@@ -261,6 +261,15 @@ class MessageIntake {
             store.markQueued(attempts, now);
             recorded.addAll(queued);
         });
-        feed.activitiesRecorded(recorded);
+        // QUEUED is recorded: a redelivery would not record (or notify) it again, so failing here would only
+        // disturb the caller (intake, releaser) for nothing; the notification is lost, and said so.
+        try {
+            feed.activitiesRecorded(recorded);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "QUEUED of {} message(s) recorded but not notified to webhook endpoints: {}",
+                    attempts.size(),
+                    e.toString());
+        }
     }
 }
