@@ -36,6 +36,8 @@ public final class MessageTypes {
     public static final String ACTIVITY_V1 = "mailroom.tracking.activity.v1";
     /** Several activity reports in one message ({@link ActivityBatch}); consumers take both forms. */
     public static final String ACTIVITIES_V1 = "mailroom.tracking.activities.v1";
+    /** Events for organizations' webhook endpoints ({@link NotificationBatch}), consumed by the notifier. */
+    public static final String NOTIFICATIONS_V1 = "mailroom.notifications.batch.v1";
 
     /** Every queue message's envelope: one per {@link QueueMessage} record. */
     private static final List<Envelope<?>> ENVELOPES = List.of(
@@ -50,7 +52,8 @@ public final class MessageTypes {
             SettingsSnapshot.ENVELOPE,
             DispatchCommand.ENVELOPE,
             ActivityReport.ENVELOPE,
-            ActivityBatch.ENVELOPE);
+            ActivityBatch.ENVELOPE,
+            NotificationBatch.ENVELOPE);
 
     private static final Map<String, Envelope<?>> BY_TYPE =
             ENVELOPES.stream().collect(Collectors.toUnmodifiableMap(Envelope::type, Function.identity()));

@@ -22,7 +22,8 @@ public sealed interface QueueMessage
                 DispatchCommand,
                 ActivityReport,
                 ActivityBatch,
-                SettingsSnapshot {
+                SettingsSnapshot,
+                NotificationBatch {
 
     /** Where this message travels and under which type name: the same for every message of its record. */
     Envelope<? extends QueueMessage> envelope();

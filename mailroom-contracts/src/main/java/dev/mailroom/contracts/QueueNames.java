@@ -28,6 +28,12 @@ public final class QueueNames {
      * RabbitMQ it is bounded and has a dead-letter queue of its own ({@code mailroom.dead-letters.dlq}).
      */
     public static final String DEAD_LETTERS = "mailroom.dead-letters";
+    /**
+     * Events for organizations' own webhook endpoints ({@value MessageTypes#NOTIFICATIONS_V1}): published by the
+     * operator after it recorded them and by the API (test sends, replays), consumed by the notifier role. Mailroom's
+     * own: applications never publish here.
+     */
+    public static final String NOTIFICATIONS = "mailroom.notifications";
     /** Fanout exchange of {@link SettingsSnapshot}s; each dispatcher binds its own temporary queue. */
     public static final String SETTINGS_EXCHANGE = "mailroom.settings";
 

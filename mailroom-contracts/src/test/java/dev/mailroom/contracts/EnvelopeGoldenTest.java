@@ -148,6 +148,19 @@ class EnvelopeGoldenTest {
     }
 
     @Test
+    void aNotificationBatchGoesToTheNotificationsQueueNamedByItsNotificationsAndTheirEndpoints() throws IOException {
+        NotificationBatch batch = ContractJson.read(golden("notifications.v1.json"), NotificationBatch.class);
+
+        // UUID.nameUUIDFromBytes("notification-batch\u001f3f6c1a2b-…\u001f7a8b9c0d-…@5e4d3c2b-…"), computed outside
+        // Java.
+        assertEnvelope(
+                batch,
+                "mailroom.notifications",
+                "mailroom.notifications.batch.v1",
+                "3d4a3368-56c3-3d39-af0d-cbb680d5ddb4");
+    }
+
+    @Test
     void aSettingsSnapshotIsBroadcastOnTheSettingsExchangeNamedByItsVersion() throws IOException {
         SettingsSnapshot snapshot = ContractJson.read(golden("settings-snapshot.v1.json"), SettingsSnapshot.class);
 

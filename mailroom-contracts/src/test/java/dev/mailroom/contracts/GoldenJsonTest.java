@@ -131,6 +131,29 @@ class GoldenJsonTest {
     }
 
     @Test
+    void notificationBatchReadsAndWritesItsGoldenFile() throws IOException {
+        byte[] golden = golden("notifications.v1.json");
+        NotificationBatch batch = ContractJson.read(golden, NotificationBatch.class);
+
+        assertThat(batch.notifications())
+                .extracting(Notification::type)
+                .containsExactly("email.delivered", "webhook.test");
+        assertThat(batch.notifications().get(0).endpointId())
+                .as("every subscribed endpoint")
+                .isNull();
+        assertThat(batch.notifications().get(0).data()).containsEntry("status", "DELIVERED");
+        assertThat(batch.notifications().get(0).webhookId()).isEqualTo("msg_3f6c1a2b4d5e3f608a1b2c3d4e5f6a7b");
+        assertSameJson(ContractJson.write(batch), golden);
+    }
+
+    @Test
+    void aRecipientsNotificationIdIsDerivedFromTheActivityAndTheNormalizedAddress() {
+        // UUID.nameUUIDFromBytes("notification\u001f6c1f1b9e-…\u001fada@example.org"), computed outside Java.
+        assertThat(Notification.ofActivity(UUID.fromString("6c1f1b9e-0d57-3c1e-8b6e-6a9a2d2f3c44"), " Ada@Example.org"))
+                .isEqualTo(UUID.fromString("64f9422f-62f9-38e3-bc15-8498bcb3e070"));
+    }
+
+    @Test
     void anActivityBatchIsNamedByItsReportsSoARepublishKeepsItsMessageId() throws IOException {
         ActivityBatch batch = ContractJson.read(golden("activities.v1.json"), ActivityBatch.class);
         ActivityBatch same = new ActivityBatch(List.copyOf(batch.activities()));

@@ -24,6 +24,8 @@ import org.springframework.core.env.Environment;
 class ReadOnlyDatabase {
     /** The pool of dev.mailroom.server.accounts (AccountsDatabase.POOL). */
     static final String ACCOUNTS_POOL = "accountsDataSource";
+    /** The pool of dev.mailroom.server.notifier (NotifierDatabase.POOL): its delivery log only. */
+    static final String NOTIFIER_POOL = "notifierDataSource";
 
     private static final Logger log = LoggerFactory.getLogger(ReadOnlyDatabase.class);
 
@@ -35,7 +37,7 @@ class ReadOnlyDatabase {
             public Object postProcessAfterInitialization(Object bean, String name) {
                 // After initialization: the pool's properties are bound by then, and it opens no connection before its
                 // first use.
-                if (ACCOUNTS_POOL.equals(name)) {
+                if (ACCOUNTS_POOL.equals(name) || NOTIFIER_POOL.equals(name)) {
                     // The accounts' own pool: the one way such a process writes, its own tables only.
                     return bean;
                 }

@@ -11,7 +11,9 @@ public enum Role {
     API,
     WEBHOOKS,
     OPERATOR,
-    DISPATCHER;
+    DISPATCHER,
+    /** Delivers events to organizations' own webhook endpoints (issue 13); writes only its two tables. */
+    NOTIFIER;
 
     public static final String PROPERTY = "mailroom.roles";
 
@@ -42,8 +44,11 @@ public enum Role {
         return roles;
     }
 
-    /** The database is for the operator (writes) and the API (reads) only. */
+    /**
+     * The database is for the operator (writes), the API (reads) and the notifier (its delivery log, on a pool of its
+     * own).
+     */
     public static boolean needsDatabase(Set<Role> roles) {
-        return roles.contains(OPERATOR) || roles.contains(API);
+        return roles.contains(OPERATOR) || roles.contains(API) || roles.contains(NOTIFIER);
     }
 }

@@ -80,13 +80,14 @@ class ArchitectureTest {
     }
 
     /**
-     * The packages whose code may write the database: the operator (the email history) and the
-     * accounts (organizations, people, keys), each of its own tables only
+     * The packages whose code may write the database: the operator (the email history), the
+     * accounts (organizations, people, keys, webhook endpoints) and the notifier (its delivery log), each of its own
+     * tables only
      * ({@link #eachWriterWritesOnlyItsOwnTables}). Flyway's migrations are Flyway's calls, not ours:
      * Boot runs them, and only in a process with the operator role (EmbeddedDefaults sets
      * spring.flyway.enabled); Spring Session writes its own two tables.
      */
-    private static final String[] WRITERS = {"..server.operator..", "..server.accounts.."};
+    private static final String[] WRITERS = {"..server.operator..", "..server.accounts..", "..server.notifier.."};
 
     /** Which tables each writer's SQL may change. */
     private static final Map<String, Set<String>> OWN_TABLES = Map.of(
@@ -110,7 +111,9 @@ class ArchitectureTest {
                     "api_keys",
                     "send_counts",
                     "webhook_endpoints",
-                    "webhook_secrets"));
+                    "webhook_secrets"),
+            "notifier",
+            Set.of("webhook_deliveries", "webhook_attempts"));
 
     private static final Pattern SQL_WRITE = Pattern.compile(
             "\"[^\"\\n]*?(?<!FOR )\\b(INSERT INTO|DELETE FROM|MERGE INTO|UPDATE)\\s+(?!SET\\b)([A-Za-z_]+)");
@@ -164,8 +167,10 @@ class ArchitectureTest {
                 .resideOutsideOfPackages(WRITERS)
                 .should()
                 .accessTargetWhere(JDBC_WRITE)
-                .because("only the operator (the email history) and the accounts (their own tables) write the database"
-                        + " (DESIGN §1); the API reads through its *Queries classes")
+                .because(
+                        "only the operator (the email history), the accounts and the notifier (their own tables) write the"
+                                + " database"
+                                + " (DESIGN §1); the API reads through its *Queries classes")
                 .check(CLASSES);
     }
 

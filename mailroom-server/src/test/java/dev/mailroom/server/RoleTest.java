@@ -24,14 +24,15 @@ class RoleTest {
         assertThatThrownBy(() -> Role.parse("api,mailman"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("mailman")
-                .hasMessageContaining("api,webhooks,operator,dispatcher");
+                .hasMessageContaining("api,webhooks,operator,dispatcher,notifier");
     }
 
     @Test
-    void onlyTheOperatorAndTheApiNeedTheDatabase() {
+    void onlyTheOperatorTheApiAndTheNotifierNeedTheDatabase() {
         assertThat(Role.needsDatabase(EnumSet.of(Role.DISPATCHER, Role.WEBHOOKS)))
                 .isFalse();
         assertThat(Role.needsDatabase(EnumSet.of(Role.API))).isTrue();
         assertThat(Role.needsDatabase(EnumSet.of(Role.OPERATOR))).isTrue();
+        assertThat(Role.needsDatabase(EnumSet.of(Role.NOTIFIER))).isTrue();
     }
 }

@@ -18,10 +18,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The accounts' own small pool. An API process without the operator role opens its main pool
  * read-only (ReadOnlyDatabase), yet people and keys are created, revoked and signed in there; this
  * pool, which only this package and Spring Session use, is the one way such a process writes.
- * An operator process uses it too, for the send counts ({@link SendAllowance}). Not a default candidate, so nothing else is handed it and Spring Boot still makes the main pool.
+ * An operator process uses it too, for the send counts ({@link SendAllowance}), and a notifier process to disable a
+ * failing webhook endpoint ({@link WebhookEndpointDisabling}). Not a default candidate, so nothing else is handed it and Spring Boot still makes the main pool.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnRole({Role.API, Role.OPERATOR})
+@ConditionalOnRole({Role.API, Role.OPERATOR, Role.NOTIFIER})
 class AccountsDatabase {
     static final String POOL = "accountsDataSource";
     static final String MAX_CONNECTIONS = "4";

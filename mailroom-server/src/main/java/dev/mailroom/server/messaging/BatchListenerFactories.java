@@ -47,7 +47,8 @@ public class BatchListenerFactories {
                 properties.dispatcher().consumers());
     }
 
-    private static SimpleRabbitListenerContainerFactory batchFactory(
+    /** A batch consumer's factory like the operator's and the dispatcher's, for a role with settings of its own. */
+    public static SimpleRabbitListenerContainerFactory batchFactory(
             ConnectionFactory connectionFactory, int batchSize, int consumers) {
         SimpleRabbitListenerContainerFactory factory = new SimpleRabbitListenerContainerFactory();
         factory.setConnectionFactory(connectionFactory);

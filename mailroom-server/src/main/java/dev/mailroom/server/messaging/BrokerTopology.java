@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The queues of the Contract. On RabbitMQ the work queues (mailbox, dispatching, tracking and
- * Mailroom's own control queue) are quorum queues with a delivery limit and a dead-letter queue
+ * Mailroom's own control and notifications queues) are quorum queues with a delivery limit and a dead-letter queue
  * each, so a message that keeps failing is dead-lettered rather than looped; the operator moves what
  * lands in those {@code .dlq} queues into its dead-letter table.
  *
@@ -60,6 +60,7 @@ public class BrokerTopology {
                 QueueNames.DISPATCHING_BULK,
                 QueueNames.TRACKING,
                 QueueNames.CONTROL,
+                QueueNames.NOTIFICATIONS,
                 QueueNames.DEAD_LETTERS)) {
             QueueBuilder builder = QueueBuilder.durable(name);
             if (rabbit) {

@@ -35,7 +35,8 @@ class BrokerDeadLetterListener {
                 QueueNames.DISPATCHING + ".dlq",
                 QueueNames.DISPATCHING_BULK + ".dlq",
                 QueueNames.TRACKING + ".dlq",
-                QueueNames.CONTROL + ".dlq"
+                QueueNames.CONTROL + ".dlq",
+                QueueNames.NOTIFICATIONS + ".dlq"
             })
     void onBatch(List<Message> messages) {
         for (Message message : messages) {

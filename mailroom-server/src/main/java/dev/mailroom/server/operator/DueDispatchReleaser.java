@@ -36,6 +36,7 @@ class DueDispatchReleaser {
     private final MessageStore store;
     private final SendLimitHolds limits;
     private final SuppressionCheck suppressions;
+    private final NotificationFeed feed;
     private final MessageIntake intake;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -44,10 +45,12 @@ class DueDispatchReleaser {
             MessageStore store,
             SendLimitHolds limits,
             SuppressionCheck suppressions,
+            NotificationFeed feed,
             MessageIntake intake,
             TransactionTemplate tx,
             Clock clock) {
         this.suppressions = suppressions;
+        this.feed = feed;
         this.store = store;
         this.limits = limits;
         this.intake = intake;
@@ -67,7 +70,9 @@ class DueDispatchReleaser {
     }
 
     private int releaseBatch() {
+        List<dev.mailroom.contracts.ActivityReport> checked = new java.util.ArrayList<>();
         Integer count = tx.execute(status -> {
+            checked.clear();
             Instant now = clock.instant();
             List<DueDispatch> locked = store.lockDue(now, BATCH);
             if (locked.isEmpty()) {
@@ -81,14 +86,14 @@ class DueDispatchReleaser {
             due.forEach(d -> emails.put(
                     d.id(), ContractJson.read(d.contentJson().getBytes(StandardCharsets.UTF_8), Email.class)));
             // The suppression lists, before anything is queued; a retry goes only to the recipients not done with.
-            Map<UUID, Email> toSend = suppressions
-                    .apply(
-                            due.stream()
-                                    .map(d -> new SuppressionCheck.Candidate(
-                                            d.id(), d.organizationId(), emails.get(d.id()), d.nextAttempt()))
-                                    .toList(),
-                            now)
-                    .toSend();
+            SuppressionCheck.Outcome outcome = suppressions.apply(
+                    due.stream()
+                            .map(d -> new SuppressionCheck.Candidate(
+                                    d.id(), d.organizationId(), emails.get(d.id()), d.nextAttempt()))
+                            .toList(),
+                    now);
+            checked.addAll(outcome.activities());
+            Map<UUID, Email> toSend = outcome.toSend();
             Map<UUID, Integer> attempts = new HashMap<>();
             Set<UUID> several = new HashSet<>();
             List<DispatchCommand> commands = due.stream()
@@ -111,6 +116,8 @@ class DueDispatchReleaser {
             intake.recordQueued(attempts, several, queuedAt);
             return locked.size();
         });
+        // Committed: the SUPPRESSED (and FAILED) this release recorded go to the webhook endpoints.
+        feed.activitiesRecorded(checked);
         return count == null ? 0 : count;
     }
 

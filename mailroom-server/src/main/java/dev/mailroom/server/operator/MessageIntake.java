@@ -60,6 +60,7 @@ class MessageIntake {
     private final ConfirmedPublisher publisher;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final NotificationFeed feed;
     private final Counter accepted;
     private final Counter queued;
     private final Counter idempotencyConflicts;
@@ -74,8 +75,10 @@ class MessageIntake {
             Clock clock,
             MeterRegistry meters,
             Lanes lanes,
-            UnsubscribeLinks unsubscribeLinks) {
+            UnsubscribeLinks unsubscribeLinks,
+            NotificationFeed feed) {
         this.unsubscribeLinks = unsubscribeLinks;
+        this.feed = feed;
         this.rates = lanes.rates();
         this.accepted = meters.counter("mailroom.operator.accepted");
         this.queued = meters.counter("mailroom.operator.queued");
@@ -121,12 +124,13 @@ class MessageIntake {
 
         Map<UUID, MessageStatus> statuses = new HashMap<>();
         Map<UUID, dev.mailroom.contracts.Email> toSend = new HashMap<>();
+        List<ActivityReport> recordedActivities = new ArrayList<>();
         Isolation.run(
                 List.copyOf(byId.values()),
                 part -> {
                     Recorded recorded = tx.execute(status -> {
                         MessageStore.KeyClaims claims = store.claimIdempotencyKeys(part, now);
-                        store.insertSubmissions(claims.toRecord(), holds, now);
+                        List<ActivityReport> activities = store.insertSubmissions(claims.toRecord(), holds, now);
                         // Only what this transaction recorded is dispatched by it: a duplicate of a keyed
                         // message is dispatched by the intake that recorded it (or the releaser).
                         Map<UUID, MessageStatus> recordedStatuses = store.statusesOf(claims.toRecord().stream()
@@ -140,15 +144,19 @@ class MessageIntake {
                                                 s.id(), s.organizationId(), s.email(), 1))
                                         .toList(),
                                 now);
-                        return new Recorded(recordedStatuses, claims.conflicts(), checked.toSend());
+                        List<ActivityReport> all = new ArrayList<>(activities);
+                        all.addAll(checked.activities());
+                        return new Recorded(recordedStatuses, claims.conflicts(), checked.toSend(), all);
                     });
                     statuses.putAll(recorded.statuses());
                     toSend.putAll(recorded.toSend());
+                    recordedActivities.addAll(recorded.activities());
                     conflicts.addAll(recorded.conflicts());
                 },
                 refused);
         conflicts.forEach(this::reportConflict);
         accepted.increment(statuses.size());
+        feed.activitiesRecorded(recordedActivities);
 
         List<DispatchCommand> commands = new ArrayList<>();
         Map<UUID, Integer> attempts = new HashMap<>();
@@ -224,7 +232,8 @@ class MessageIntake {
     private record Recorded(
             Map<UUID, MessageStatus> statuses,
             List<SubmitMessage> conflicts,
-            Map<UUID, dev.mailroom.contracts.Email> toSend) {}
+            Map<UUID, dev.mailroom.contracts.Email> toSend,
+            List<ActivityReport> activities) {}
 
     /**
      * Two different requests were sent with one Idempotency-Key before the operator recorded either (the
@@ -269,13 +278,26 @@ class MessageIntake {
     /** After the broker confirmed the dispatch commands: QUEUED in the timeline and the status. */
     /** @param several the messages of several recipients, whose recipients' own statuses go to QUEUED too */
     void recordQueued(Map<UUID, Integer> attempts, Collection<UUID> several, Instant now) {
+        List<ActivityReport> recorded = new ArrayList<>();
         tx.executeWithoutResult(status -> {
+            recorded.clear();
             store.lockMessages(attempts.keySet());
             List<ActivityReport> queued = new ArrayList<>();
             attempts.forEach((id, attempt) -> queued.add(
                     ActivityReport.pipeline(id, MessageStatus.QUEUED, attempt, now, Map.of("attempt", attempt))));
             store.insertActivities(queued, now);
             store.markQueued(attempts, several, now);
+            recorded.addAll(queued);
         });
+        // QUEUED is recorded: a redelivery would not record (or notify) it again, so failing here would only
+        // disturb the caller (intake, releaser) for nothing; the notification is lost, and said so.
+        try {
+            feed.activitiesRecorded(recorded);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "QUEUED of {} message(s) recorded but not notified to webhook endpoints: {}",
+                    attempts.size(),
+                    e.toString());
+        }
     }
 }

@@ -58,7 +58,8 @@ class MessageStore {
      * Stores new messages; those with a hold (over their organization's send limit) are SCHEDULED for the hold's
      * end (or their own sendAt, if later), marked held, and their timeline says why.
      */
-    void insertSubmissions(List<SubmitMessage> submissions, Map<UUID, SendLimitHolds.Hold> holds, Instant now) {
+    List<ActivityReport> insertSubmissions(
+            List<SubmitMessage> submissions, Map<UUID, SendLimitHolds.Hold> holds, Instant now) {
         List<Object[]> messages = new ArrayList<>();
         List<Object[]> contents = new ArrayList<>();
         List<Object[]> recipients = new ArrayList<>();
@@ -140,6 +141,7 @@ class MessageStore {
                 recipients);
         jdbc.batchUpdate("INSERT INTO message_tags (message_id, tag) VALUES (?,?) ON CONFLICT DO NOTHING", tags);
         insertActivities(activities, now);
+        return activities;
     }
 
     /** The submissions of a batch part sorted by what their idempotency keys say about them. */

@@ -36,8 +36,11 @@ class SuppressionRequests {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final NotificationFeed feed;
 
-    SuppressionRequests(SuppressionList list, TransactionTemplate tx, Clock clock, MeterRegistry meters) {
+    SuppressionRequests(
+            SuppressionList list, TransactionTemplate tx, Clock clock, MeterRegistry meters, NotificationFeed feed) {
+        this.feed = feed;
         this.list = list;
         this.tx = tx;
         this.clock = clock;
@@ -142,7 +145,35 @@ class SuppressionRequests {
      * Called after the commit, only for a request carried out. Deliberately a no-op until then.
      */
     private void changed(SuppressionRequest request, SuppressionDecision decision) {
-        // no-op: notifications of suppression changes are published by the lead's notifier feed.
+        Map<String, SuppressionRequest.Entry> asked = new java.util.HashMap<>();
+        request.entries().forEach(e -> asked.putIfAbsent(dev.mailroom.contracts.Address.normalize(e.email()), e));
+        List<SuppressionList.Entry> added = decision.added().stream()
+                .map(email -> {
+                    SuppressionRequest.Entry e = asked.get(email);
+                    String reason = e == null || e.reason() == null ? SuppressionRequest.MANUAL : e.reason();
+                    return new SuppressionList.Entry(
+                            request.organizationId(),
+                            email,
+                            SuppressionList.Reason.ofCode(reason),
+                            e == null || e.note() == null || e.note().isBlank() ? Map.of() : Map.of("note", e.note()),
+                            null,
+                            null,
+                            decision.decidedAt(),
+                            request.requestedBy());
+                })
+                .toList();
+        List<NotificationFeed.Removal> removed = decision.removed().stream()
+                .map(email -> new NotificationFeed.Removal(request.organizationId(), email, decision.decidedAt()))
+                .toList();
+        try {
+            feed.suppressionsChanged(added, removed);
+        } catch (RuntimeException e) {
+            // Carried out and answered already: the change stands; only its notification is lost, and said so.
+            log.warn(
+                    "Suppression change {} carried out but not notified to webhook endpoints: {}",
+                    request.requestId(),
+                    e.toString());
+        }
     }
 
     private boolean expired(SuppressionRequest request) {

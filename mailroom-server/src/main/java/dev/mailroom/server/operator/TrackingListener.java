@@ -30,10 +30,12 @@ import org.springframework.stereotype.Component;
 class TrackingListener {
     private final ActivityRecorder recorder;
     private final DeadLetters deadLetters;
+    private final NotificationFeed feed;
 
-    TrackingListener(ActivityRecorder recorder, DeadLetters deadLetters) {
+    TrackingListener(ActivityRecorder recorder, DeadLetters deadLetters, NotificationFeed feed) {
         this.recorder = recorder;
         this.deadLetters = deadLetters;
+        this.feed = feed;
     }
 
     /** A report and where it came from: the whole queue message (index -1) or one report of a batch message. */
@@ -67,15 +69,24 @@ class TrackingListener {
             return;
         }
         OperatorFailures.pauseOnFailure(() -> {
+            List<ActivityReport> recorded = new ArrayList<>();
+            List<SuppressionList.Entry> suppressed = new ArrayList<>();
             for (int from = 0; from < reports.size(); from += ActivityRecorder.MAX_REPORTS_PER_TRANSACTION) {
                 List<Pending> chunk = reports.subList(
                         from, Math.min(reports.size(), from + ActivityRecorder.MAX_REPORTS_PER_TRANSACTION));
                 Isolation.run(
                         chunk,
-                        part -> recorder.recordTogether(
-                                part.stream().map(Pending::report).toList()),
+                        part -> {
+                            ActivityRecorder.Recorded done = recorder.recordTogether(
+                                    part.stream().map(Pending::report).toList());
+                            recorded.addAll(done.activities());
+                            suppressed.addAll(done.suppressions());
+                        },
                         (p, e) -> deadLetter(p, "the database refused it: " + Isolation.summary(e)));
             }
+            // Committed, not yet acknowledged: a crash now redelivers, and the notifications go out again.
+            feed.activitiesRecorded(recorded);
+            feed.suppressionsChanged(suppressed, List.of());
         });
     }
 

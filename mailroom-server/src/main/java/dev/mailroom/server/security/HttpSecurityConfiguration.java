@@ -110,6 +110,7 @@ class HttpSecurityConfiguration {
                 paths.matcher("/api/v1/keys"),
                 paths.matcher("/api/v1/keys/**"),
                 paths.matcher("/api/v1/webhook-endpoints"),
+                // Every change, the secrets, the delivery log (payloads included), replays and test sends.
                 paths.matcher("/api/v1/webhook-endpoints/**"),
                 // Reading the suppression list is read's (above); changing it is an administrator's.
                 paths.matcher("/api/v1/suppressions"),

@@ -125,6 +125,9 @@ class OrganizationIsolationTest {
         expected.put(new Route("POST", "/api/v1/webhook-endpoints/{id}/secret/rotate"), 404);
         expected.put(new Route("GET", "/api/v1/suppressions/{email}"), 404);
         expected.put(new Route("DELETE", "/api/v1/suppressions/{email}"), 404);
+        expected.put(new Route("GET", "/api/v1/webhook-endpoints/{id}/deliveries"), 404);
+        expected.put(new Route("POST", "/api/v1/webhook-endpoints/{id}/replay"), 404);
+        expected.put(new Route("POST", "/api/v1/webhook-endpoints/{id}/test"), 404);
         // Lists: theirs only (checked for our ids below).
         expected.put(new Route("GET", "/api/v1/messages"), 200);
         expected.put(new Route("GET", "/api/v1/members"), 200);

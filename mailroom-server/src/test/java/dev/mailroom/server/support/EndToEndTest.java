@@ -48,7 +48,14 @@ import org.springframework.test.context.TestPropertySource;
             "mailroom.dispatcher.circuit-breaker.window=1000",
             // Every test posts from 127.0.0.1 and many post forged webhooks on purpose: not blocked for it
             // (WebhookAttacksTest uses other addresses).
-            "mailroom.webhooks.auth-failures.max=1000"
+            "mailroom.webhooks.auth-failures.max=1000",
+            // The notifier's tests run their customer endpoints on loopback over http, and fail them for seconds.
+            "mailroom.notifier.allow-http=true",
+            "mailroom.notifier.allow-private-addresses=true",
+            "mailroom.notifier.retry-schedule=PT0.2S,PT0.4S,PT0.8S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S",
+            "mailroom.notifier.attempt-timeout=PT2S",
+            "mailroom.notifier.fast-path-wait=PT0.5S",
+            "mailroom.notifier.retry-interval=PT0.1S"
         })
 // Each provider's credentials and fakes come from its own test package (ProviderFixtures).
 @TestPropertySource(locations = ProviderFixtures.PROPERTIES)
