@@ -2,11 +2,9 @@ package dev.mailroom.server.operator;
 
 import dev.mailroom.contracts.DeadLetterAction;
 import dev.mailroom.contracts.MalformedMessageException;
-import dev.mailroom.contracts.MessageDecision;
 import dev.mailroom.contracts.MessageRequest;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.SettingChange;
-import dev.mailroom.contracts.SuppressionDecision;
 import dev.mailroom.contracts.SuppressionRequest;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
@@ -103,29 +101,20 @@ class ControlListener {
         });
         // One transaction per request (each waits for one row lock); the asker waits, so each answer goes
         // out as soon as its decision is committed. A redelivered request is decided again: its state then
-        // answers it (a second cancel finds CANCELED), and the reschedule's timeline entry keeps its id.
-        for (MessageRequest request : requests) {
+        // answers it (a second cancel finds CANCELED, an address added is listed already), and a reschedule's
+        // timeline entry keeps its id.
+        decideEach(requests, decisions::decide, origins);
+        decideEach(suppressionRequests, suppressions::decide, origins);
+    }
+
+    /** Decides each request in turn and answers it; a request the database refuses is dead-lettered, not answered. */
+    private <R, D extends dev.mailroom.contracts.QueueMessage> void decideEach(
+            List<R> requests, java.util.function.Function<R, D> decide, Map<Object, Message> origins) {
+        for (R request : requests) {
             OperatorFailures.pauseOnFailure(() -> {
-                MessageDecision decision;
+                D decision;
                 try {
-                    decision = decisions.decide(request);
-                } catch (RuntimeException e) {
-                    if (OperatorFailures.isInfrastructure(e)) {
-                        throw e;
-                    }
-                    refused(origins.get(request), e);
-                    return;
-                }
-                replies.reply(origins.get(request), decision);
-            });
-        }
-        // Likewise one transaction per suppression request; a redelivered one changes nothing the second time
-        // (the addresses are listed, or gone, already) and is answered so.
-        for (SuppressionRequest request : suppressionRequests) {
-            OperatorFailures.pauseOnFailure(() -> {
-                SuppressionDecision decision;
-                try {
-                    decision = suppressions.decide(request);
+                    decision = decide.apply(request);
                 } catch (RuntimeException e) {
                     if (OperatorFailures.isInfrastructure(e)) {
                         throw e;

@@ -7,7 +7,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.junit.jupiter.api.Test;
 
-class WebhookTargetsTest {
+class DeliveryTargetsTest {
     private final DeliveryTargets production = new DeliveryTargets(false, false);
 
     @Test

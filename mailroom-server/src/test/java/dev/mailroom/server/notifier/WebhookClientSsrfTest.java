@@ -72,12 +72,16 @@ class WebhookClientSsrfTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 java.net.InetAddress.getByName(name).isLoopbackAddress(), "this machine's name resolves to loopback");
         String byName = endpoint.url().replace("127.0.0.1", name);
-        assertThat(settings(true, false).targets().check(byName)).isEmpty();
+        DeliveryTargets production = settings(true, false).targets();
 
+        // The resolver the client connects through refuses the name whatever the URL check said of it.
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> production.resolver().resolve(name))
+                .isInstanceOf(java.net.UnknownHostException.class)
+                .hasMessageContaining("internal address");
         Answer refused = post(settings(true, false), byName);
-
         assertThat(refused.delivered()).isFalse();
-        assertThat(refused.error()).contains("internal address");
+        assertThat(refused.error()).containsAnyOf("internal address", "single-label");
         assertThat(endpoint.received()).isEmpty();
     }
 
