@@ -190,6 +190,10 @@
       body = JSON.stringify(options.json);
     } else if (options && options.form) {
       body = new URLSearchParams(options.form);
+    } else if (options && options.text !== undefined) {
+      // A file as it is (a CSV import): its own content type, no JSON around it.
+      headers['Content-Type'] = options.contentType;
+      body = options.text;
     }
     if (method !== 'GET') {
       // The token changes at sign-in and goes with sign-out: ask for one when none is at hand.
@@ -445,6 +449,7 @@
   const PAGES = {
     scheduled: {needs: 'organization', title: 'Scheduled', view: scheduledView},
     usage: {needs: 'organization', title: 'Usage', view: usageView},
+    suppressions: {needs: 'organization', title: 'Suppressions', view: suppressionsView},
     users: {needs: 'admin', title: 'Users', view: usersView},
     keys: {needs: 'admin', title: 'API keys', view: (params, current) => keysView(ORGANIZATION_KEYS, current)},
     organizations: {needs: 'platform', title: 'Organizations', view: organizationsView},
@@ -1301,6 +1306,149 @@
         el('td', {}, el('span', {class: 'badge tone-' + statusTone}, status), since ? el('div', {class: 'sub'}, time(since)) : null,
           revoke ? el('div', {}, revoke) : null));
     }))];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Suppressions: the addresses the organization's emails are not sent to. Everyone who reads emails
+  // sees the list and exports it; admins add, remove and import (the API decides regardless).
+
+  /** The reasons an entry may carry (SuppressionRequest.REASONS), with what each means. */
+  const SUPPRESSION_REASONS = [
+    ['manual', 'manual: listed by hand'],
+    ['hard-bounce', 'hard-bounce: the address does not exist'],
+    ['complaint', 'complaint: marked an email as spam'],
+    ['unsubscribe', 'unsubscribe: asked for no more email'],
+    ['soft-bounces', 'soft-bounces: too many temporary failures in a row'],
+    ['provider', 'provider: the provider refuses to send to it'],
+  ];
+  const SUPPRESSION_TONES = {'hard-bounce': 'bad', complaint: 'bad', unsubscribe: 'warn', 'soft-bounces': 'warn'};
+
+  async function suppressionsView(params, current) {
+    const h1 = heading('Suppressions');
+    const admin = isAdmin();
+    const results = el('div', {id: 'suppressions'});
+    const outcome = outcomeArea();
+    const search = el('input', {id: 'suppression-search', type: 'search', value: params.get('search') || '',
+      placeholder: 'Part of an email address', autocomplete: 'off', spellcheck: 'false'});
+    const reason = el('select', {id: 'suppression-reason'}, el('option', {value: ''}, 'Any reason'),
+      SUPPRESSION_REASONS.map(([value]) => el('option', {value, selected: value === params.get('reason')}, value)));
+    let loads = 0;
+    const refresh = () => {
+      const text = search.value.trim();
+      history.replaceState(null, '', '#/suppressions' + query({search: text, reason: reason.value}));
+      const mine = ++loads;
+      clearError();
+      return suppressionsTable(results, text, reason.value, admin, outcome, refresh, () => current() && mine === loads)
+        .catch((e) => {
+          if (!(e instanceof SignedOut) && current() && mine === loads) {
+            results.replaceChildren();
+            showError(e.message);
+          }
+        });
+    };
+    const filters = el('form', {role: 'search', class: 'toolbar', id: 'suppression-filters', onsubmit: (event) => {
+      event.preventDefault();
+      refresh();
+    }},
+    el('div', {class: 'field'}, el('label', {for: 'suppression-search'}, 'Search addresses'), search),
+    el('div', {class: 'field'}, el('label', {for: 'suppression-reason'}, 'Reason'), reason),
+    el('button', {type: 'submit'}, 'Search'),
+    // A plain link: the session cookie goes with it, and the API answers with the file to save.
+    el('a', {id: 'suppressions-export', class: 'button secondary', href: '/api/v1/suppressions/export', download: ''},
+      'Export CSV'));
+
+    const adding = admin ? apiForm({id: 'add-suppression', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('email', {label: 'Email address', type: 'email', attrs: {autocomplete: 'off', spellcheck: 'false', required: true}}),
+        field('reason', {label: 'Reason', value: 'manual', options: SUPPRESSION_REASONS}),
+        field('note', {label: 'Note (optional)', hint: 'Why, for whoever reads the list later.', attrs: {autocomplete: 'off', maxlength: 1000}})),
+      submitButton('Add to the list')], async (f) => {
+      const note = f.elements.note.value.trim();
+      const listed = await api('/api/v1/suppressions', {method: 'POST', json: {
+        email: f.elements.email.value.trim(), reason: f.elements.reason.value, note: note || null}});
+      f.reset();
+      announce(listed.email + ' is on the suppression list.');
+      await refresh();
+    }) : null;
+
+    const importStatus = el('div', {class: 'notice', role: 'status', id: 'import-result', hidden: true});
+    const importing = admin ? apiForm({id: 'import-suppressions', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('file', {label: 'CSV file', type: 'file', hint: 'A header row “email,reason,note”; reason and note may be left out (reason then is manual).',
+          attrs: {accept: '.csv,text/csv', required: true}})),
+      submitButton('Import'), importStatus], async (f) => {
+      const file = f.elements.file.files[0];
+      if (!file) throw new ApiError(422, {detail: 'Choose a CSV file to import', errors: [{field: 'file', message: 'choose a CSV file'}]});
+      const result = await api('/api/v1/suppressions/import', {method: 'POST', text: await file.text(), contentType: 'text/csv'});
+      showImportResult(importStatus, result);
+      f.elements.file.value = '';
+      await refresh();
+    }) : null;
+
+    show(h1,
+      el('p', {class: 'lede'}, 'Addresses Mailroom does not send to for ', el('strong', {}, organizationName()),
+        ': an email to one of them ends as SUPPRESSED. Hard bounces, complaints and unsubscribes put addresses here on their own. ',
+        admin ? 'Add or import addresses, or take one off the list.' : 'Your role reads the list; an owner or admin can change it.'),
+      adding ? panel('Add an address', adding) : null,
+      importing ? panel('Import a CSV file', importing) : null,
+      el('h2', {}, 'The list'), filters, outcome, results);
+    enter('Suppressions', h1);
+    const first = ++loads;
+    await suppressionsTable(results, search.value.trim(), reason.value, admin, outcome, refresh, () => current() && first === loads);
+  }
+
+  /** What an import did; each invalid row with its line number (the header is line 1). */
+  function showImportResult(box, result) {
+    const invalid = result.invalid || [];
+    box.replaceChildren(
+      el('p', {}, plural(result.imported, 'address', 'addresses') + ' imported, ' + result.alreadyListed + ' already listed, '
+        + plural(invalid.length, 'row', 'rows') + ' not imported' + (invalid.length ? ':' : '.')),
+      invalid.length ? el('ul', {id: 'import-invalid'}, invalid.map((row) => el('li', {'data-line': row.line},
+        'Line ' + row.line + (row.email ? ' (' + row.email + ')' : '') + ': ' + row.error))) : null);
+    box.hidden = false;
+    announce(box.textContent);
+  }
+
+  function suppressionsTable(container, search, reason, admin, outcome, reload, isCurrent) {
+    const columns = ['Address', 'Reason', 'Note', 'Listed'];
+    return pagedTable(container, {
+      loadingText: 'Loading the suppression list…',
+      caption: 'Suppressed addresses',
+      columns: admin ? [...columns, {text: 'Actions', class: 'actions'}] : columns,
+      fetchPage: (cursor) => api('/api/v1/suppressions' + query({search, reason, limit: PAGE_SIZE, cursor})),
+      row: (entry) => suppressionRow(entry, admin, outcome, reload),
+      countText: (n, more) => plural(n, 'address', 'addresses') + (more ? ' shown; there are more.' : '.'),
+      empty: search || reason
+        ? emptyState('No suppressed address matches.', 'Search looks for part of an address; the reason narrows it down.')
+        : emptyState('Nobody is on the suppression list.', 'Addresses appear here when they bounce hard, complain or unsubscribe, or when an admin adds them.'),
+    }, isCurrent);
+  }
+
+  function suppressionRow(entry, admin, outcome, reload) {
+    const details = Object.entries(entry.details || {}).filter(([, value]) => value !== null && value !== '');
+    const remove = admin ? el('button', {type: 'button', class: 'danger small', onclick: async () => {
+      if (!confirm('Take ' + entry.email + ' off the suppression list? Mailroom will send to it again.')) return;
+      try {
+        await api('/api/v1/suppressions/' + encodeURIComponent(entry.email), {method: 'DELETE'});
+        showOutcome(outcome, '');
+        announce(entry.email + ' is off the suppression list.');
+        await reload();
+      } catch (e) {
+        if (!(e instanceof SignedOut)) showOutcome(outcome, entry.email + ': ' + e.message);
+      }
+    }}, 'Remove', el('span', {class: 'visually-hidden'}, ' ' + entry.email)) : null;
+    return el('tr', {'data-email': entry.email},
+      el('th', {scope: 'row'}, el('span', {class: 'strong'}, entry.email)),
+      el('td', {}, el('span', {class: 'badge tone-' + (SUPPRESSION_TONES[entry.reason] || 'muted')}, entry.reason)),
+      el('td', {}, entry.note || '—',
+        details.length ? el('details', {}, el('summary', {}, 'Details'),
+          el('dl', {class: 'facts'}, details.map(([name, value]) =>
+            el('div', {}, el('dt', {}, detailLabel(name)), el('dd', {}, detailValue(name, value)))))) : null),
+      el('td', {}, time(entry.createdAt),
+        el('div', {class: 'sub'}, entry.createdBy ? 'by ' + entry.createdBy
+          : entry.sourceMessageId ? ['by Mailroom, from ', el('a', {href: emailHref(entry.sourceMessageId)}, 'an email')]
+            : 'by Mailroom')),
+      admin ? el('td', {class: 'actions'}, remove) : null);
   }
 
   // ---------------------------------------------------------------------------------------------

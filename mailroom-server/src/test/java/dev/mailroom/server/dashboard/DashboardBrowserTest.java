@@ -220,6 +220,7 @@ class DashboardBrowserTest {
                         "Recent emails",
                         "Scheduled",
                         "Usage",
+                        "Suppressions",
                         "Users",
                         "API keys",
                         "Organizations",
@@ -321,6 +322,92 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void anAdminAddsSearchesImportsAndRemovesSuppressedAddressesAndABadImportRowIsReportedByLine() throws IOException {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String listed = "listed-" + run + "@example.org";
+        String imported = "imported-" + run + "@example.org";
+        signInAsOperator();
+        visit("#/suppressions", "Suppressions", By.cssSelector("#suppressions table, #suppressions .empty"));
+
+        // A refused address is named beside its field, and nothing is listed.
+        browser.findElement(By.cssSelector("#add-suppression input[name=email]"))
+                .sendKeys("not-an-address");
+        browser.findElement(By.cssSelector("#add-suppression button[type=submit]"))
+                .click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(
+                                By.cssSelector("#add-suppression [data-field=email] .field-error")))
+                        .getText())
+                .contains("not a valid email address");
+        assertNoAccessibilityViolations("the suppressions page with a refused address");
+
+        WebElement address = browser.findElement(By.cssSelector("#add-suppression input[name=email]"));
+        address.clear();
+        address.sendKeys(listed);
+        new Select(browser.findElement(By.cssSelector("#add-suppression select[name=reason]")))
+                .selectByValue("complaint");
+        browser.findElement(By.cssSelector("#add-suppression input[name=note]")).sendKeys("asked by phone " + run);
+        browser.findElement(By.cssSelector("#add-suppression button[type=submit]"))
+                .click();
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#suppressions tr[data-email='" + listed + "']")));
+        assertThat(row.getText()).contains("complaint", "asked by phone " + run, OPERATOR);
+        assertThat(api.get("/api/v1/suppressions/" + listed).status()).isEqualTo(200);
+
+        // A CSV of two rows, the second of which (line 3: the header is line 1) is no address.
+        Path csv = Files.createTempFile("suppressions-", ".csv");
+        Files.writeString(
+                csv, "email,reason,note\n" + imported + ",unsubscribe,from the old system\nnot-an-address,,\n");
+        browser.findElement(By.cssSelector("#import-suppressions input[name=file]"))
+                .sendKeys(csv.toAbsolutePath().toString());
+        browser.findElement(By.cssSelector("#import-suppressions button[type=submit]"))
+                .click();
+        WebElement result = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("import-result")));
+        assertThat(result.getText()).contains("1 address imported", "0 already listed", "1 row not imported");
+        assertThat(browser.findElement(By.cssSelector("#import-invalid li[data-line='3']"))
+                        .getText())
+                .startsWith("Line 3")
+                .contains("not-an-address");
+        Files.delete(csv);
+        assertThat(api.get("/api/v1/suppressions/" + imported).status()).isEqualTo(200);
+
+        // Search: only this run's two addresses; then one reason narrows it to one.
+        WebElement search = browser.findElement(By.id("suppression-search"));
+        search.clear();
+        search.sendKeys(run);
+        browser.findElement(By.cssSelector("#suppression-filters button[type=submit]"))
+                .click();
+        wait.until(d -> d.findElements(By.cssSelector("#suppressions tbody tr")).stream()
+                .map(r -> r.getAttribute("data-email"))
+                .sorted()
+                .toList()
+                .equals(List.of(imported, listed)));
+        new Select(browser.findElement(By.id("suppression-reason"))).selectByValue("unsubscribe");
+        browser.findElement(By.cssSelector("#suppression-filters button[type=submit]"))
+                .click();
+        wait.until(d -> d.findElements(By.cssSelector("#suppressions tbody tr")).stream()
+                .map(r -> r.getAttribute("data-email"))
+                .toList()
+                .equals(List.of(imported)));
+        assertThat(browser.getCurrentUrl()).contains("search=" + run, "reason=unsubscribe");
+        assertNoAccessibilityViolations("the suppressions page after an import and a search");
+        screenshot("suppressions-import");
+
+        new Select(browser.findElement(By.id("suppression-reason"))).selectByValue("");
+        browser.findElement(By.cssSelector("#suppression-filters button[type=submit]"))
+                .click();
+        row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#suppressions tr[data-email='" + listed + "']")));
+        row.findElement(By.xpath(".//button[starts-with(normalize-space(.), 'Remove')]"))
+                .click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(
+                By.cssSelector("#suppressions tr[data-email='" + listed + "']")));
+        assertThat(api.get("/api/v1/suppressions/" + listed).status()).isEqualTo(404);
+        assertThat(browser.findElements(By.cssSelector("#suppressions tr[data-email='" + imported + "']")))
+                .hasSize(1);
+    }
+
+    @Test
     void anOrganizationAdminAddsChangesAndRemovesPeopleButNoOwnerAndSeesNoPlatformPage() {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String admin = "admin-" + run + "@example.org";
@@ -401,8 +488,16 @@ class DashboardBrowserTest {
 
         signIn(viewer, password);
         wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
-        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Scheduled", "Usage");
+        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
         assertThat(browser.findElement(By.id("person")).getText()).isEqualTo("Vera Viewer");
+
+        // The suppression list reads, and exports, but offers no change.
+        visit("#/suppressions", "Suppressions", By.cssSelector("#suppressions table, #suppressions .empty"));
+        assertThat(browser.findElements(
+                        By.cssSelector("#add-suppression, #import-suppressions, #suppressions button.danger")))
+                .isEmpty();
+        assertThat(browser.findElement(By.id("suppressions-export")).getAttribute("href"))
+                .endsWith("/api/v1/suppressions/export");
 
         for (String page : List.of("#/users", "#/keys")) {
             browser.get(base() + "/dashboard/" + page);
