@@ -1,6 +1,7 @@
 // Mailroom's dashboard: plain JavaScript over the REST API, no build step.
 // Views live in the address's fragment (#/members, #/members/<id>, #/emails, #/emails/<id>[?recipient=<address>], #/scheduled,
-// #/usage, #/users, #/keys, and the platform operator's #/organizations, #/plans, #/plans/<organization>,
+// #/usage, #/suppressions, #/users, #/keys, #/webhooks, #/webhooks/<id>, and the platform operator's #/organizations,
+// #/plans, #/plans/<organization>,
 // #/settings, #/dead-letters, #/platform-keys).
 // A person signs in with email and password (or single sign-on) into a session cookie the page
 // cannot read; nothing secret is kept in the page, in storage or in an address.
@@ -451,6 +452,7 @@
     usage: {needs: 'organization', title: 'Usage', view: usageView},
     suppressions: {needs: 'organization', title: 'Suppressions', view: suppressionsView},
     users: {needs: 'admin', title: 'Users', view: usersView},
+    webhooks: {needs: 'admin', title: 'Webhooks', view: webhooksView},
     keys: {needs: 'admin', title: 'API keys', view: (params, current) => keysView(ORGANIZATION_KEYS, current)},
     organizations: {needs: 'platform', title: 'Organizations', view: organizationsView},
     plans: {needs: 'platform', title: 'Plans & limits', view: plansView},
@@ -1449,6 +1451,236 @@
           : entry.sourceMessageId ? ['by Mailroom, from ', el('a', {href: emailHref(entry.sourceMessageId)}, 'an email')]
             : 'by Mailroom')),
       admin ? el('td', {class: 'actions'}, remove) : null);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Webhooks: the organization's own endpoints that Mailroom sends its events to (admins). The list,
+  // and one endpoint's page (#/webhooks/<id>) for changing it, its signing secret and deleting it.
+
+  /** Every event type an endpoint may subscribe to (contracts.NotificationTypes, in its order). */
+  const NOTIFICATION_TYPES = [...STATUSES.map((status) => 'email.' + status.toLowerCase()),
+    'suppression.created', 'suppression.deleted', 'webhook.test'];
+  const ALL_TYPES = '*';
+  /** Grace periods offered when rotating a secret (the API takes any ISO-8601 duration up to P7D). */
+  const GRACE_PERIODS = [['PT0S', 'none: the old secret stops at once'], ['PT1H', '1 hour'], ['PT24H', '24 hours'],
+    ['P3D', '3 days'], ['P7D', '7 days']];
+
+  function webhookHref(id) {
+    return '#/webhooks/' + encodeURIComponent(id);
+  }
+
+  /** Event type checkboxes; "all" (the API's "*") also covers types added later, so it greys out the others. */
+  function eventTypesField(selected) {
+    const all = (selected || []).includes(ALL_TYPES);
+    const boxes = NOTIFICATION_TYPES.map((type) => el('input', {type: 'checkbox', name: 'eventTypes', value: type,
+      checked: all || (selected || []).includes(type), disabled: all}));
+    const everything = el('input', {type: 'checkbox', name: 'allEventTypes', value: ALL_TYPES, checked: all,
+      onchange: () => boxes.forEach((box) => {
+        // Ticked and greyed under "all"; unticking "all" leaves the types to pick one by one.
+        box.disabled = everything.checked;
+        box.checked = everything.checked;
+      })});
+    return el('fieldset', {class: 'field event-types', 'data-field': 'eventTypes'},
+      el('legend', {}, 'Event types'),
+      el('label', {class: 'check strong'}, everything, ' All events, including types added later'),
+      el('div', {class: 'type-grid'}, boxes.map((box) => el('label', {class: 'check'}, box, ' ', el('code', {}, box.value)))),
+      el('p', {class: 'field-error', id: 'event-types-error-' + (++fieldSeq), hidden: true}));
+  }
+
+  function chosenEventTypes(form) {
+    if (form.elements.allEventTypes.checked) return [ALL_TYPES];
+    return [...form.querySelectorAll('input[name=eventTypes]:checked')].map((box) => box.value);
+  }
+
+  function eventTypeTags(types) {
+    if ((types || []).includes(ALL_TYPES)) return el('span', {class: 'tag'}, 'all events');
+    return el('ul', {class: 'badges'}, (types || []).map((type) => el('li', {}, el('span', {class: 'tag'}, type))));
+  }
+
+  function endpointStatus(endpoint) {
+    if (endpoint.enabled) return [el('span', {class: 'badge tone-good'}, 'Enabled')];
+    return [el('span', {class: 'badge tone-' + (endpoint.disabledReason ? 'bad' : 'muted')}, 'Disabled'),
+      endpoint.disabledReason
+        ? el('div', {class: 'sub disabled-reason'}, 'By Mailroom: ' + endpoint.disabledReason,
+          endpoint.disabledAt ? [' (', time(endpoint.disabledAt), ')'] : null)
+        : el('div', {class: 'sub'}, 'By an admin')];
+  }
+
+  async function webhooksView(params, current, parts) {
+    if (parts.length > 1) {
+      await webhookView(parts[1], current);
+      return;
+    }
+    const h1 = heading('Webhooks');
+    const list = el('div', {id: 'webhook-endpoints'}, loading('Loading webhook endpoints…'));
+    const outcome = outcomeArea();
+    const reveal = el('div', {id: 'new-endpoint', class: 'reveal', hidden: true, tabindex: '-1'});
+    const reload = () => refreshInto(list, () => webhooksTable(outcome, reload), current);
+    const form = apiForm({id: 'create-endpoint', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('url', {label: 'URL', type: 'url', hint: 'An https address of your own that receives the events (POST, JSON, signed).',
+          attrs: {autocomplete: 'off', spellcheck: 'false', required: true}}),
+        field('description', {label: 'Description (optional)', attrs: {autocomplete: 'off'}}),
+        eventTypesField([ALL_TYPES])),
+      submitButton('Add endpoint')], async (f) => {
+      const description = f.elements.description.value.trim();
+      const created = await api('/api/v1/webhook-endpoints', {method: 'POST', json: {
+        url: f.elements.url.value.trim(), description: description || null, eventTypes: chosenEventTypes(f)}});
+      f.reset();
+      f.elements.allEventTypes.dispatchEvent(new Event('change'));
+      showEndpointReveal(reveal, created);
+      await reload();
+    });
+    show(h1,
+      el('p', {class: 'lede'}, 'Mailroom sends the events of ', el('strong', {}, organizationName()),
+        ' (an email delivered, bounced, opened…; an address suppressed) to these addresses, each request signed with the endpoint’s secret.'),
+      reveal, panel('Add an endpoint', form), el('h2', {}, 'Endpoints'), outcome, list);
+    enter('Webhooks', h1);
+    await reload();
+  }
+
+  /** A new endpoint's secret: shown now, and later on the endpoint's page to an admin who asks. */
+  function showEndpointReveal(reveal, created) {
+    const secret = el('input', {id: 'new-endpoint-secret', type: 'text', readonly: true, value: created.secret,
+      spellcheck: 'false', 'aria-describedby': 'new-endpoint-hint', class: 'secret'});
+    reveal.replaceChildren(
+      el('h2', {}, 'Endpoint added: its signing secret'),
+      el('p', {id: 'new-endpoint-hint'}, 'Give it to the receiver at ', el('code', {}, created.endpoint.url),
+        ': it verifies each request’s signature with it. Its ', el('a', {href: webhookHref(created.endpoint.id)}, 'endpoint’s page'),
+        ' shows it again and rotates it.'),
+      el('div', {class: 'field-row'},
+        el('label', {for: 'new-endpoint-secret', class: 'visually-hidden'}, 'Signing secret'),
+        secret,
+        copyButton(secret),
+        el('button', {type: 'button', class: 'secondary', onclick: () => {
+          reveal.hidden = true;
+          reveal.replaceChildren();
+        }}, 'Done')));
+    reveal.hidden = false;
+    reveal.focus();
+    secret.select();
+  }
+
+  /** Copies a read-only field's value; says so in a live region (or how to copy by hand). */
+  function copyButton(input) {
+    const said = el('span', {class: 'sub', role: 'status'});
+    return [el('button', {type: 'button', onclick: async () => {
+      input.select();
+      try {
+        await navigator.clipboard.writeText(input.value);
+        said.textContent = 'Copied.';
+      } catch (e) {
+        said.textContent = 'Select it and copy (Ctrl+C or ⌘C).';
+      }
+    }}, 'Copy', el('span', {class: 'visually-hidden'}, ' ' + (input.labels && input.labels[0] ? input.labels[0].textContent : 'secret'))), said];
+  }
+
+  async function webhooksTable(outcome, reload) {
+    const {items} = await api('/api/v1/webhook-endpoints');
+    if (items.length === 0) return emptyState('No webhook endpoints yet.', 'Add one above to receive Mailroom’s events.');
+    return simpleTable('Webhook endpoints', ['Endpoint', 'Event types', 'Status', 'Created', {text: 'Actions', class: 'actions'}],
+      items.map((endpoint) => {
+        const name = endpoint.description || endpoint.url;
+        const toggle = el('button', {type: 'button', class: 'secondary small', onclick: async () => {
+          try {
+            await api('/api/v1/webhook-endpoints/' + encodeURIComponent(endpoint.id), {method: 'PATCH', json: {enabled: !endpoint.enabled}});
+            showOutcome(outcome, '');
+            announce(name + (endpoint.enabled ? ' is disabled.' : ' is enabled.'));
+            await reload();
+          } catch (e) {
+            if (!(e instanceof SignedOut)) showOutcome(outcome, name + ': ' + e.message);
+          }
+        }}, endpoint.enabled ? 'Disable' : 'Enable', el('span', {class: 'visually-hidden'}, ' ' + name));
+        return el('tr', {'data-endpoint': endpoint.url},
+          el('th', {scope: 'row'}, el('a', {href: webhookHref(endpoint.id), class: 'strong'}, el('code', {}, endpoint.url)),
+            endpoint.description ? el('div', {class: 'sub'}, endpoint.description) : null),
+          el('td', {}, eventTypeTags(endpoint.eventTypes)),
+          el('td', {}, endpointStatus(endpoint)),
+          el('td', {}, time(endpoint.createdAt)),
+          el('td', {class: 'actions'}, toggle));
+      }));
+  }
+
+  async function webhookView(id, current) {
+    const path = '/api/v1/webhook-endpoints/' + encodeURIComponent(id);
+    show(loading('Loading the endpoint…'));
+    const endpoint = await api(path);
+    if (!current()) return;
+    const h1 = heading('Webhook endpoint');
+    const secrets = el('div', {id: 'endpoint-secrets'});
+    const edit = apiForm({id: 'edit-endpoint', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('url', {label: 'URL', type: 'url', value: endpoint.url, attrs: {autocomplete: 'off', spellcheck: 'false', required: true}}),
+        field('description', {label: 'Description', value: endpoint.description || '', hint: 'Empty it to remove it.', attrs: {autocomplete: 'off'}}),
+        el('div', {class: 'field', 'data-field': 'enabled'},
+          el('label', {class: 'check'}, el('input', {type: 'checkbox', name: 'enabled', checked: endpoint.enabled}),
+            ' Enabled (enabling clears why Mailroom disabled it)')),
+        eventTypesField(endpoint.eventTypes)),
+      submitButton('Save changes')], async (f) => {
+      await api(path, {method: 'PATCH', json: {url: f.elements.url.value.trim(), description: f.elements.description.value.trim(),
+        eventTypes: chosenEventTypes(f), enabled: f.elements.enabled.checked}});
+      announce('Saved the endpoint.');
+      await route();
+    });
+    const rotate = apiForm({id: 'rotate-secret', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('gracePeriod', {label: 'The current secret stays valid for', value: 'PT24H', options: GRACE_PERIODS,
+          hint: 'Requests are signed with both secrets meanwhile, so the receiver can switch without losing one.'})),
+      submitButton('Rotate the secret')], async (f) => {
+      if (!confirm('Make a new signing secret? The receiver must use it once the grace period ends.')) return;
+      const rotated = await api(path + '/secret/rotate', {method: 'POST', json: {gracePeriod: f.elements.gracePeriod.value}});
+      showSecrets(secrets, rotated);
+      announce('The secret was rotated.');
+    });
+    const showButton = el('button', {type: 'button', class: 'secondary', id: 'show-secret', onclick: async () => {
+      try {
+        showSecrets(secrets, await api(path + '/secret'));
+      } catch (e) {
+        if (!(e instanceof SignedOut)) showError(e.message);
+      }
+    }}, 'Show the secret');
+    const remove = el('button', {type: 'button', class: 'danger', id: 'delete-endpoint', onclick: async () => {
+      if (!confirm('Delete the endpoint ' + endpoint.url + '? Mailroom stops sending it events; this cannot be undone.')) return;
+      try {
+        await api(path, {method: 'DELETE'});
+        announce('Deleted the endpoint ' + endpoint.url + '.');
+        location.hash = '#/webhooks';
+      } catch (e) {
+        if (!(e instanceof SignedOut)) showError(e.message);
+      }
+    }}, 'Delete this endpoint');
+    show(breadcrumb({href: '#/webhooks', text: 'Webhooks'}, {text: endpoint.description || endpoint.url}),
+      h1,
+      el('dl', {class: 'summary', id: 'endpoint-summary'},
+        el('div', {}, el('dt', {}, 'URL'), el('dd', {}, el('code', {}, endpoint.url))),
+        el('div', {}, el('dt', {}, 'Description'), el('dd', {}, endpoint.description || '—')),
+        el('div', {}, el('dt', {}, 'Event types'), el('dd', {}, eventTypeTags(endpoint.eventTypes))),
+        el('div', {}, el('dt', {}, 'Status'), el('dd', {}, endpointStatus(endpoint))),
+        el('div', {}, el('dt', {}, 'Created'), el('dd', {}, time(endpoint.createdAt))),
+        el('div', {}, el('dt', {}, 'Changed'), el('dd', {}, time(endpoint.updatedAt)))),
+      panel('Signing secret', el('p', {}, 'Each request carries a signature made with this secret; during a rotation’s grace period, one per valid secret.'),
+        showButton, secrets, rotate),
+      panel('Change the endpoint', edit),
+      // The delivery log, replays and test events of this endpoint go here once their routes exist.
+      el('section', {id: 'endpoint-deliveries', hidden: true}),
+      panel('Delete', el('p', {}, 'Deleting the endpoint also deletes its secrets.'), remove));
+    enter('Webhook endpoint', h1);
+  }
+
+  /** The secrets requests are signed with now: the current one, and previous ones until their grace ends. */
+  function showSecrets(box, view) {
+    const current = el('input', {id: 'secret-current', type: 'text', readonly: true, value: view.current.secret,
+      spellcheck: 'false', class: 'secret'});
+    const previous = (view.previous || []).map((secret, i) => ({secret, input: el('input', {id: 'secret-previous-' + i,
+      type: 'text', readonly: true, value: secret.secret, spellcheck: 'false', class: 'secret'})}));
+    box.replaceChildren(el('div', {class: 'reveal', tabindex: '-1'},
+      el('h3', {}, previous.length ? 'Valid secrets (' + previous.length + ' in their grace period)' : 'The secret'),
+      el('div', {class: 'field'}, el('label', {for: 'secret-current'}, 'Current secret, since ', localTime(view.current.createdAt)),
+        el('div', {class: 'field-row'}, current, copyButton(current))),
+      previous.map(({secret, input}) => el('div', {class: 'field previous-secret'},
+        el('label', {for: input.id}, 'Previous secret, valid until ', localTime(secret.expiresAt)),
+        el('div', {class: 'field-row'}, input, copyButton(input))))));
+    box.firstChild.focus();
   }
 
   // ---------------------------------------------------------------------------------------------

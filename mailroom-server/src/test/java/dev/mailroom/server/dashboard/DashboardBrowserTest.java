@@ -223,6 +223,7 @@ class DashboardBrowserTest {
                         "Suppressions",
                         "Users",
                         "API keys",
+                        "Webhooks",
                         "Organizations",
                         "Plans & limits",
                         "Settings",
@@ -405,6 +406,116 @@ class DashboardBrowserTest {
         assertThat(api.get("/api/v1/suppressions/" + listed).status()).isEqualTo(404);
         assertThat(browser.findElements(By.cssSelector("#suppressions tr[data-email='" + imported + "']")))
                 .hasSize(1);
+    }
+
+    @Test
+    void anAdminAddsAWebhookEndpointSeesItsSecretRotatesItWithAGraceAndDeletesIt() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String url = "https://hooks-" + run + ".example.org/mailroom";
+        signInAsOperator();
+        visit("#/webhooks", "Webhooks", By.cssSelector("#webhook-endpoints table, #webhook-endpoints .empty"));
+
+        // http is refused beside the URL field (the test server does not allow it).
+        WebElement address = browser.findElement(By.cssSelector("#create-endpoint input[name=url]"));
+        address.sendKeys("http://hooks-" + run + ".example.org/mailroom");
+        browser.findElement(By.cssSelector("#create-endpoint button[type=submit]"))
+                .click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(
+                                By.cssSelector("#create-endpoint [data-field=url] .field-error")))
+                        .getText())
+                .contains("https");
+        assertNoAccessibilityViolations("the webhooks page with a refused URL");
+
+        address.clear();
+        address.sendKeys(url);
+        browser.findElement(By.cssSelector("#create-endpoint input[name=description]"))
+                .sendKeys("CRM " + run);
+        // "All" is the default: untick it and pick two types.
+        browser.findElement(By.cssSelector("#create-endpoint input[name=allEventTypes]"))
+                .click();
+        browser.findElement(By.cssSelector("#create-endpoint input[name=eventTypes][value='email.delivered']"))
+                .click();
+        browser.findElement(By.cssSelector("#create-endpoint input[name=eventTypes][value='email.bounced']"))
+                .click();
+        browser.findElement(By.cssSelector("#create-endpoint button[type=submit]"))
+                .click();
+        String secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-endpoint-secret")))
+                .getAttribute("value");
+        assertThat(secret).startsWith("whsec_");
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#webhook-endpoints tr[data-endpoint='" + url + "']")));
+        assertThat(row.getText()).contains("CRM " + run, "email.delivered", "email.bounced", "Enabled");
+        JsonNode created = endpointNamed(url);
+        assertThat(created.path("eventTypes").toString()).isEqualTo("[\"email.delivered\",\"email.bounced\"]");
+        String id = created.path("id").asString();
+        assertNoAccessibilityViolations("the webhooks page showing a new endpoint's secret");
+        screenshot("webhooks");
+
+        // Disabled from the list, by an admin (no reason of Mailroom's).
+        row.findElement(By.xpath(".//button[starts-with(normalize-space(.), 'Disable')]"))
+                .click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#webhook-endpoints tr[data-endpoint='" + url + "']"), "By an admin"));
+        assertThat(endpointNamed(url).path("enabled").asBoolean()).isFalse();
+
+        browser.findElement(By.cssSelector("#webhook-endpoints tr[data-endpoint='" + url + "'] th a"))
+                .click();
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Webhook endpoint"));
+        browser.findElement(By.id("show-secret")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret-current")))
+                        .getAttribute("value"))
+                .isEqualTo(secret);
+        assertThat(browser.findElements(By.id("secret-previous-0"))).isEmpty();
+
+        // Rotated with a grace of three days: both secrets are shown, the old one as previous.
+        new Select(browser.findElement(By.cssSelector("#rotate-secret select[name=gracePeriod]"))).selectByValue("P3D");
+        browser.findElement(By.cssSelector("#rotate-secret button[type=submit]"))
+                .click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        WebElement previous = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret-previous-0")));
+        assertThat(previous.getAttribute("value")).isEqualTo(secret);
+        String rotated = browser.findElement(By.id("secret-current")).getAttribute("value");
+        assertThat(rotated).startsWith("whsec_").isNotEqualTo(secret);
+        JsonNode secrets =
+                api.get("/api/v1/webhook-endpoints/" + id + "/secret").json();
+        assertThat(secrets.path("current").path("secret").asString()).isEqualTo(rotated);
+        assertThat(secrets.path("previous").path(0).path("secret").asString()).isEqualTo(secret);
+        assertThat(Instant.parse(
+                        secrets.path("previous").path(0).path("expiresAt").asString()))
+                .isAfter(Instant.now().plus(Duration.ofDays(3)).minus(Duration.ofMinutes(5)));
+        assertNoAccessibilityViolations("an endpoint's page with two valid secrets");
+        screenshot("webhooks-one");
+
+        // Enabled again, with another description, from its page.
+        WebElement description = browser.findElement(By.cssSelector("#edit-endpoint input[name=description]"));
+        description.clear();
+        description.sendKeys("CRM v2 " + run);
+        browser.findElement(By.cssSelector("#edit-endpoint input[name=enabled]"))
+                .click();
+        browser.findElement(By.cssSelector("#edit-endpoint button[type=submit]"))
+                .click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("endpoint-summary"), "CRM v2 " + run));
+        assertThat(browser.findElement(By.id("endpoint-summary")).getText()).contains("Enabled");
+        assertThat(endpointNamed(url).path("enabled").asBoolean()).isTrue();
+
+        browser.findElement(By.id("delete-endpoint")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Webhooks"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#webhook-endpoints table, #webhook-endpoints .empty")));
+        assertThat(browser.findElements(By.cssSelector("#webhook-endpoints tr[data-endpoint='" + url + "']")))
+                .isEmpty();
+        assertThat(api.get("/api/v1/webhook-endpoints/" + id).status()).isEqualTo(404);
+    }
+
+    /** The organization's endpoint at this URL, as the API lists it. */
+    private JsonNode endpointNamed(String url) {
+        for (JsonNode endpoint : api.get("/api/v1/webhook-endpoints").json().path("items")) {
+            if (endpoint.path("url").asString().equals(url)) {
+                return endpoint;
+            }
+        }
+        throw new AssertionError("no endpoint " + url);
     }
 
     @Test
