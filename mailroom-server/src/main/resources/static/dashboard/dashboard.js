@@ -1551,7 +1551,7 @@
       el('div', {class: 'field-row'},
         el('label', {for: 'new-endpoint-secret', class: 'visually-hidden'}, 'Signing secret'),
         secret,
-        copyButton(secret),
+        copyButton(secret, 'the signing secret'),
         el('button', {type: 'button', class: 'secondary', onclick: () => {
           reveal.hidden = true;
           reveal.replaceChildren();
@@ -1562,7 +1562,7 @@
   }
 
   /** Copies a read-only field's value; says so in a live region (or how to copy by hand). */
-  function copyButton(input) {
+  function copyButton(input, name) {
     const said = el('span', {class: 'sub', role: 'status'});
     return [el('button', {type: 'button', onclick: async () => {
       input.select();
@@ -1572,7 +1572,7 @@
       } catch (e) {
         said.textContent = 'Select it and copy (Ctrl+C or ⌘C).';
       }
-    }}, 'Copy', el('span', {class: 'visually-hidden'}, ' ' + (input.labels && input.labels[0] ? input.labels[0].textContent : 'secret'))), said];
+    }}, 'Copy', el('span', {class: 'visually-hidden'}, ' ' + name)), said];
   }
 
   async function webhooksTable(outcome, reload) {
@@ -1676,10 +1676,10 @@
     box.replaceChildren(el('div', {class: 'reveal', tabindex: '-1'},
       el('h3', {}, previous.length ? 'Valid secrets (' + previous.length + ' in their grace period)' : 'The secret'),
       el('div', {class: 'field'}, el('label', {for: 'secret-current'}, 'Current secret, since ', localTime(view.current.createdAt)),
-        el('div', {class: 'field-row'}, current, copyButton(current))),
-      previous.map(({secret, input}) => el('div', {class: 'field previous-secret'},
+        el('div', {class: 'field-row'}, current, copyButton(current, 'the current secret'))),
+      previous.map(({secret, input}, i) => el('div', {class: 'field previous-secret'},
         el('label', {for: input.id}, 'Previous secret, valid until ', localTime(secret.expiresAt)),
-        el('div', {class: 'field-row'}, input, copyButton(input))))));
+        el('div', {class: 'field-row'}, input, copyButton(input, 'the previous secret ' + (i + 1)))))));
     box.firstChild.focus();
   }
 
