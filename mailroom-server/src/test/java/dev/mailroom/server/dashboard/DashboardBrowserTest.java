@@ -538,7 +538,15 @@ class DashboardBrowserTest {
         signIn(admin, password);
         wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
         assertThat(navigationLinks())
-                .containsExactly("Members", "Recent emails", "Scheduled", "Usage", "Users", "API keys");
+                .containsExactly(
+                        "Members",
+                        "Recent emails",
+                        "Scheduled",
+                        "Usage",
+                        "Suppressions",
+                        "Users",
+                        "API keys",
+                        "Webhooks");
         open("#/users", "Users");
 
         // An admin may not make owners: refused, said beside the role.
@@ -702,7 +710,7 @@ class DashboardBrowserTest {
         browser.findElement(By.id("sign-out")).click();
         signIn(owner, password);
         wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
-        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Scheduled", "Usage");
+        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
 
         Select switcher =
                 new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("organization-choice"))));
@@ -1002,7 +1010,15 @@ class DashboardBrowserTest {
         signIn(org.owner(), org.password());
         wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
         assertThat(navigationLinks())
-                .containsExactly("Members", "Recent emails", "Scheduled", "Usage", "Users", "API keys");
+                .containsExactly(
+                        "Members",
+                        "Recent emails",
+                        "Scheduled",
+                        "Usage",
+                        "Suppressions",
+                        "Users",
+                        "API keys",
+                        "Webhooks");
         visit("#/scheduled", "Scheduled", By.cssSelector("#scheduled tr[data-message='" + held + "']"));
         assertThat(browser.findElements(By.cssSelector("#scheduled tbody tr"))).hasSize(3);
         WebElement toCancel = browser.findElement(scheduledRow(cancel));
@@ -1046,7 +1062,7 @@ class DashboardBrowserTest {
         browser.findElement(By.id("sign-out")).click();
         signIn(viewer, "viewer-pass-" + org.run() + "-x");
         wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
-        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Scheduled", "Usage");
+        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
         visit("#/scheduled", "Scheduled", By.cssSelector("#scheduled tr[data-message='" + keep + "']"));
         assertThat(browser.findElements(By.cssSelector("#scheduled tbody tr"))).hasSize(2);
         assertThat(browser.findElements(By.cssSelector("#scheduled form, #scheduled td button")))
