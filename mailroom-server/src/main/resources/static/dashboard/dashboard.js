@@ -1,6 +1,7 @@
 // Mailroom's dashboard: plain JavaScript over the REST API, no build step.
 // Views live in the address's fragment (#/members, #/members/<id>, #/emails, #/emails/<id>[?recipient=<address>], #/scheduled,
-// #/usage, #/users, #/keys, and the platform operator's #/organizations, #/plans, #/plans/<organization>,
+// #/usage, #/suppressions, #/users, #/keys, #/webhooks, #/webhooks/<id>, and the platform operator's #/organizations,
+// #/plans, #/plans/<organization>,
 // #/settings, #/dead-letters, #/platform-keys).
 // A person signs in with email and password (or single sign-on) into a session cookie the page
 // cannot read; nothing secret is kept in the page, in storage or in an address.
@@ -190,6 +191,10 @@
       body = JSON.stringify(options.json);
     } else if (options && options.form) {
       body = new URLSearchParams(options.form);
+    } else if (options && options.text !== undefined) {
+      // A file as it is (a CSV import): its own content type, no JSON around it.
+      headers['Content-Type'] = options.contentType;
+      body = options.text;
     }
     if (method !== 'GET') {
       // The token changes at sign-in and goes with sign-out: ask for one when none is at hand.
@@ -445,7 +450,9 @@
   const PAGES = {
     scheduled: {needs: 'organization', title: 'Scheduled', view: scheduledView},
     usage: {needs: 'organization', title: 'Usage', view: usageView},
+    suppressions: {needs: 'organization', title: 'Suppressions', view: suppressionsView},
     users: {needs: 'admin', title: 'Users', view: usersView},
+    webhooks: {needs: 'admin', title: 'Webhooks', view: webhooksView},
     keys: {needs: 'admin', title: 'API keys', view: (params, current) => keysView(ORGANIZATION_KEYS, current)},
     organizations: {needs: 'platform', title: 'Organizations', view: organizationsView},
     plans: {needs: 'platform', title: 'Plans & limits', view: plansView},
@@ -1301,6 +1308,379 @@
         el('td', {}, el('span', {class: 'badge tone-' + statusTone}, status), since ? el('div', {class: 'sub'}, time(since)) : null,
           revoke ? el('div', {}, revoke) : null));
     }))];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Suppressions: the addresses the organization's emails are not sent to. Everyone who reads emails
+  // sees the list and exports it; admins add, remove and import (the API decides regardless).
+
+  /** The reasons an entry may carry (SuppressionRequest.REASONS), with what each means. */
+  const SUPPRESSION_REASONS = [
+    ['manual', 'manual: listed by hand'],
+    ['hard-bounce', 'hard-bounce: the address does not exist'],
+    ['complaint', 'complaint: marked an email as spam'],
+    ['unsubscribe', 'unsubscribe: asked for no more email'],
+    ['soft-bounces', 'soft-bounces: too many temporary failures in a row'],
+    ['provider', 'provider: the provider refuses to send to it'],
+  ];
+  const SUPPRESSION_TONES = {'hard-bounce': 'bad', complaint: 'bad', unsubscribe: 'warn', 'soft-bounces': 'warn'};
+
+  async function suppressionsView(params, current) {
+    const h1 = heading('Suppressions');
+    const admin = isAdmin();
+    const results = el('div', {id: 'suppressions'});
+    const outcome = outcomeArea();
+    const search = el('input', {id: 'suppression-search', type: 'search', value: params.get('search') || '',
+      placeholder: 'Part of an email address', autocomplete: 'off', spellcheck: 'false'});
+    const reason = el('select', {id: 'suppression-reason'}, el('option', {value: ''}, 'Any reason'),
+      SUPPRESSION_REASONS.map(([value]) => el('option', {value, selected: value === params.get('reason')}, value)));
+    let loads = 0;
+    const refresh = () => {
+      const text = search.value.trim();
+      history.replaceState(null, '', '#/suppressions' + query({search: text, reason: reason.value}));
+      const mine = ++loads;
+      clearError();
+      return suppressionsTable(results, text, reason.value, admin, outcome, refresh, () => current() && mine === loads)
+        .catch((e) => {
+          if (!(e instanceof SignedOut) && current() && mine === loads) {
+            results.replaceChildren();
+            showError(e.message);
+          }
+        });
+    };
+    const filters = el('form', {role: 'search', class: 'toolbar', id: 'suppression-filters', onsubmit: (event) => {
+      event.preventDefault();
+      refresh();
+    }},
+    el('div', {class: 'field'}, el('label', {for: 'suppression-search'}, 'Search addresses'), search),
+    el('div', {class: 'field'}, el('label', {for: 'suppression-reason'}, 'Reason'), reason),
+    el('button', {type: 'submit'}, 'Search'),
+    // A plain link: the session cookie goes with it, and the API answers with the file to save.
+    el('a', {id: 'suppressions-export', class: 'button secondary', href: '/api/v1/suppressions/export', download: ''},
+      'Export CSV'));
+
+    const adding = admin ? apiForm({id: 'add-suppression', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('email', {label: 'Email address', type: 'email', attrs: {autocomplete: 'off', spellcheck: 'false', required: true}}),
+        field('reason', {label: 'Reason', value: 'manual', options: SUPPRESSION_REASONS}),
+        field('note', {label: 'Note (optional)', hint: 'Why, for whoever reads the list later.', attrs: {autocomplete: 'off', maxlength: 1000}})),
+      submitButton('Add to the list')], async (f) => {
+      const note = f.elements.note.value.trim();
+      const listed = await api('/api/v1/suppressions', {method: 'POST', json: {
+        email: f.elements.email.value.trim(), reason: f.elements.reason.value, note: note || null}});
+      f.reset();
+      announce(listed.email + ' is on the suppression list.');
+      await refresh();
+    }) : null;
+
+    const importStatus = el('div', {class: 'notice', role: 'status', id: 'import-result', hidden: true});
+    const importing = admin ? apiForm({id: 'import-suppressions', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('file', {label: 'CSV file', type: 'file', hint: 'A header row “email,reason,note”; reason and note may be left out (reason then is manual).',
+          attrs: {accept: '.csv,text/csv', required: true}})),
+      submitButton('Import'), importStatus], async (f) => {
+      const file = f.elements.file.files[0];
+      if (!file) throw new ApiError(422, {detail: 'Choose a CSV file to import', errors: [{field: 'file', message: 'choose a CSV file'}]});
+      const result = await api('/api/v1/suppressions/import', {method: 'POST', text: await file.text(), contentType: 'text/csv'});
+      showImportResult(importStatus, result);
+      f.elements.file.value = '';
+      await refresh();
+    }) : null;
+
+    show(h1,
+      el('p', {class: 'lede'}, 'Addresses Mailroom does not send to for ', el('strong', {}, organizationName()),
+        ': an email to one of them ends as SUPPRESSED. Hard bounces, complaints and unsubscribes put addresses here on their own. ',
+        admin ? 'Add or import addresses, or take one off the list.' : 'Your role reads the list; an owner or admin can change it.'),
+      adding ? panel('Add an address', adding) : null,
+      importing ? panel('Import a CSV file', importing) : null,
+      el('h2', {}, 'The list'), filters, outcome, results);
+    enter('Suppressions', h1);
+    const first = ++loads;
+    await suppressionsTable(results, search.value.trim(), reason.value, admin, outcome, refresh, () => current() && first === loads);
+  }
+
+  /** What an import did; each invalid row with its line number (the header is line 1). */
+  function showImportResult(box, result) {
+    const invalid = result.invalid || [];
+    box.replaceChildren(
+      el('p', {}, plural(result.imported, 'address', 'addresses') + ' imported, ' + result.alreadyListed + ' already listed, '
+        + plural(invalid.length, 'row', 'rows') + ' not imported' + (invalid.length ? ':' : '.')),
+      invalid.length ? el('ul', {id: 'import-invalid'}, invalid.map((row) => el('li', {'data-line': row.line},
+        'Line ' + row.line + (row.email ? ' (' + row.email + ')' : '') + ': ' + row.error))) : null);
+    box.hidden = false;
+    announce(box.textContent);
+  }
+
+  function suppressionsTable(container, search, reason, admin, outcome, reload, isCurrent) {
+    const columns = ['Address', 'Reason', 'Note', 'Listed'];
+    return pagedTable(container, {
+      loadingText: 'Loading the suppression list…',
+      caption: 'Suppressed addresses',
+      columns: admin ? [...columns, {text: 'Actions', class: 'actions'}] : columns,
+      fetchPage: (cursor) => api('/api/v1/suppressions' + query({search, reason, limit: PAGE_SIZE, cursor})),
+      row: (entry) => suppressionRow(entry, admin, outcome, reload),
+      countText: (n, more) => plural(n, 'address', 'addresses') + (more ? ' shown; there are more.' : '.'),
+      empty: search || reason
+        ? emptyState('No suppressed address matches.', 'Search looks for part of an address; the reason narrows it down.')
+        : emptyState('Nobody is on the suppression list.', 'Addresses appear here when they bounce hard, complain or unsubscribe, or when an admin adds them.'),
+    }, isCurrent);
+  }
+
+  function suppressionRow(entry, admin, outcome, reload) {
+    const details = Object.entries(entry.details || {}).filter(([, value]) => value !== null && value !== '');
+    const remove = admin ? el('button', {type: 'button', class: 'danger small', onclick: async () => {
+      if (!confirm('Take ' + entry.email + ' off the suppression list? Mailroom will send to it again.')) return;
+      try {
+        await api('/api/v1/suppressions/' + encodeURIComponent(entry.email), {method: 'DELETE'});
+        showOutcome(outcome, '');
+        announce(entry.email + ' is off the suppression list.');
+        await reload();
+      } catch (e) {
+        if (!(e instanceof SignedOut)) showOutcome(outcome, entry.email + ': ' + e.message);
+      }
+    }}, 'Remove', el('span', {class: 'visually-hidden'}, ' ' + entry.email)) : null;
+    return el('tr', {'data-email': entry.email},
+      el('th', {scope: 'row'}, el('span', {class: 'strong'}, entry.email)),
+      el('td', {}, el('span', {class: 'badge tone-' + (SUPPRESSION_TONES[entry.reason] || 'muted')}, entry.reason)),
+      el('td', {}, entry.note || '—',
+        details.length ? el('details', {}, el('summary', {}, 'Details'),
+          el('dl', {class: 'facts'}, details.map(([name, value]) =>
+            el('div', {}, el('dt', {}, detailLabel(name)), el('dd', {}, detailValue(name, value)))))) : null),
+      el('td', {}, time(entry.createdAt),
+        el('div', {class: 'sub'}, entry.createdBy ? 'by ' + entry.createdBy
+          : entry.sourceMessageId ? ['by Mailroom, from ', el('a', {href: emailHref(entry.sourceMessageId)}, 'an email')]
+            : 'by Mailroom')),
+      admin ? el('td', {class: 'actions'}, remove) : null);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Webhooks: the organization's own endpoints that Mailroom sends its events to (admins). The list,
+  // and one endpoint's page (#/webhooks/<id>) for changing it, its signing secret and deleting it.
+
+  /** Every event type an endpoint may subscribe to (contracts.NotificationTypes, in its order). */
+  const NOTIFICATION_TYPES = [...STATUSES.map((status) => 'email.' + status.toLowerCase()),
+    'suppression.created', 'suppression.deleted', 'webhook.test'];
+  const ALL_TYPES = '*';
+  /** Grace periods offered when rotating a secret (the API takes any ISO-8601 duration up to P7D). */
+  const GRACE_PERIODS = [['PT0S', 'none: the old secret stops at once'], ['PT1H', '1 hour'], ['PT24H', '24 hours'],
+    ['P3D', '3 days'], ['P7D', '7 days']];
+
+  function webhookHref(id) {
+    return '#/webhooks/' + encodeURIComponent(id);
+  }
+
+  /** Event type checkboxes; "all" (the API's "*") also covers types added later, so it greys out the others. */
+  function eventTypesField(selected) {
+    const all = (selected || []).includes(ALL_TYPES);
+    const boxes = NOTIFICATION_TYPES.map((type) => el('input', {type: 'checkbox', name: 'eventTypes', value: type,
+      checked: all || (selected || []).includes(type), disabled: all}));
+    const everything = el('input', {type: 'checkbox', name: 'allEventTypes', value: ALL_TYPES, checked: all,
+      onchange: () => boxes.forEach((box) => {
+        // Ticked and greyed under "all"; unticking "all" leaves the types to pick one by one.
+        box.disabled = everything.checked;
+        box.checked = everything.checked;
+      })});
+    return el('fieldset', {class: 'field event-types', 'data-field': 'eventTypes'},
+      el('legend', {}, 'Event types'),
+      el('label', {class: 'check strong'}, everything, ' All events, including types added later'),
+      el('div', {class: 'type-grid'}, boxes.map((box) => el('label', {class: 'check'}, box, ' ', el('code', {}, box.value)))),
+      el('p', {class: 'field-error', id: 'event-types-error-' + (++fieldSeq), hidden: true}));
+  }
+
+  function chosenEventTypes(form) {
+    if (form.elements.allEventTypes.checked) return [ALL_TYPES];
+    return [...form.querySelectorAll('input[name=eventTypes]:checked')].map((box) => box.value);
+  }
+
+  function eventTypeTags(types) {
+    if ((types || []).includes(ALL_TYPES)) return el('span', {class: 'tag'}, 'all events');
+    return el('ul', {class: 'badges'}, (types || []).map((type) => el('li', {}, el('span', {class: 'tag'}, type))));
+  }
+
+  function endpointStatus(endpoint) {
+    if (endpoint.enabled) return [el('span', {class: 'badge tone-good'}, 'Enabled')];
+    return [el('span', {class: 'badge tone-' + (endpoint.disabledReason ? 'bad' : 'muted')}, 'Disabled'),
+      endpoint.disabledReason
+        ? el('div', {class: 'sub disabled-reason'}, 'By Mailroom: ' + endpoint.disabledReason,
+          endpoint.disabledAt ? [' (', time(endpoint.disabledAt), ')'] : null)
+        : el('div', {class: 'sub'}, 'By an admin')];
+  }
+
+  async function webhooksView(params, current, parts) {
+    if (parts.length > 1) {
+      await webhookView(parts[1], current);
+      return;
+    }
+    const h1 = heading('Webhooks');
+    const list = el('div', {id: 'webhook-endpoints'}, loading('Loading webhook endpoints…'));
+    const outcome = outcomeArea();
+    const reveal = el('div', {id: 'new-endpoint', class: 'reveal', hidden: true, tabindex: '-1'});
+    const reload = () => refreshInto(list, () => webhooksTable(outcome, reload), current);
+    const form = apiForm({id: 'create-endpoint', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('url', {label: 'URL', type: 'url', hint: 'An https address of your own that receives the events (POST, JSON, signed).',
+          attrs: {autocomplete: 'off', spellcheck: 'false', required: true}}),
+        field('description', {label: 'Description (optional)', attrs: {autocomplete: 'off'}}),
+        eventTypesField([ALL_TYPES])),
+      submitButton('Add endpoint')], async (f) => {
+      const description = f.elements.description.value.trim();
+      const created = await api('/api/v1/webhook-endpoints', {method: 'POST', json: {
+        url: f.elements.url.value.trim(), description: description || null, eventTypes: chosenEventTypes(f)}});
+      f.reset();
+      f.elements.allEventTypes.dispatchEvent(new Event('change'));
+      showEndpointReveal(reveal, created);
+      await reload();
+    });
+    show(h1,
+      el('p', {class: 'lede'}, 'Mailroom sends the events of ', el('strong', {}, organizationName()),
+        ' (an email delivered, bounced, opened…; an address suppressed) to these addresses, each request signed with the endpoint’s secret.'),
+      reveal, panel('Add an endpoint', form), el('h2', {}, 'Endpoints'), outcome, list);
+    enter('Webhooks', h1);
+    await reload();
+  }
+
+  /** A new endpoint's secret: shown now, and later on the endpoint's page to an admin who asks. */
+  function showEndpointReveal(reveal, created) {
+    const secret = el('input', {id: 'new-endpoint-secret', type: 'text', readonly: true, value: created.secret,
+      spellcheck: 'false', 'aria-describedby': 'new-endpoint-hint', class: 'secret'});
+    reveal.replaceChildren(
+      el('h2', {}, 'Endpoint added: its signing secret'),
+      el('p', {id: 'new-endpoint-hint'}, 'Give it to the receiver at ', el('code', {}, created.endpoint.url),
+        ': it verifies each request’s signature with it. Its ', el('a', {href: webhookHref(created.endpoint.id)}, 'endpoint’s page'),
+        ' shows it again and rotates it.'),
+      el('div', {class: 'field-row'},
+        el('label', {for: 'new-endpoint-secret', class: 'visually-hidden'}, 'Signing secret'),
+        secret,
+        copyButton(secret, 'the signing secret'),
+        el('button', {type: 'button', class: 'secondary', onclick: () => {
+          reveal.hidden = true;
+          reveal.replaceChildren();
+        }}, 'Done')));
+    reveal.hidden = false;
+    reveal.focus();
+    secret.select();
+  }
+
+  /** Copies a read-only field's value; says so in a live region (or how to copy by hand). */
+  function copyButton(input, name) {
+    const said = el('span', {class: 'sub', role: 'status'});
+    return [el('button', {type: 'button', onclick: async () => {
+      input.select();
+      try {
+        await navigator.clipboard.writeText(input.value);
+        said.textContent = 'Copied.';
+      } catch (e) {
+        said.textContent = 'Select it and copy (Ctrl+C or ⌘C).';
+      }
+    }}, 'Copy', el('span', {class: 'visually-hidden'}, ' ' + name)), said];
+  }
+
+  async function webhooksTable(outcome, reload) {
+    const {items} = await api('/api/v1/webhook-endpoints');
+    if (items.length === 0) return emptyState('No webhook endpoints yet.', 'Add one above to receive Mailroom’s events.');
+    return simpleTable('Webhook endpoints', ['Endpoint', 'Event types', 'Status', 'Created', {text: 'Actions', class: 'actions'}],
+      items.map((endpoint) => {
+        const name = endpoint.description || endpoint.url;
+        const toggle = el('button', {type: 'button', class: 'secondary small', onclick: async () => {
+          try {
+            await api('/api/v1/webhook-endpoints/' + encodeURIComponent(endpoint.id), {method: 'PATCH', json: {enabled: !endpoint.enabled}});
+            showOutcome(outcome, '');
+            announce(name + (endpoint.enabled ? ' is disabled.' : ' is enabled.'));
+            await reload();
+          } catch (e) {
+            if (!(e instanceof SignedOut)) showOutcome(outcome, name + ': ' + e.message);
+          }
+        }}, endpoint.enabled ? 'Disable' : 'Enable', el('span', {class: 'visually-hidden'}, ' ' + name));
+        return el('tr', {'data-endpoint': endpoint.url},
+          el('th', {scope: 'row'}, el('a', {href: webhookHref(endpoint.id), class: 'strong'}, el('code', {}, endpoint.url)),
+            endpoint.description ? el('div', {class: 'sub'}, endpoint.description) : null),
+          el('td', {}, eventTypeTags(endpoint.eventTypes)),
+          el('td', {}, endpointStatus(endpoint)),
+          el('td', {}, time(endpoint.createdAt)),
+          el('td', {class: 'actions'}, toggle));
+      }));
+  }
+
+  async function webhookView(id, current) {
+    const path = '/api/v1/webhook-endpoints/' + encodeURIComponent(id);
+    show(loading('Loading the endpoint…'));
+    const endpoint = await api(path);
+    if (!current()) return;
+    const h1 = heading('Webhook endpoint');
+    const secrets = el('div', {id: 'endpoint-secrets'});
+    const edit = apiForm({id: 'edit-endpoint', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('url', {label: 'URL', type: 'url', value: endpoint.url, attrs: {autocomplete: 'off', spellcheck: 'false', required: true}}),
+        field('description', {label: 'Description', value: endpoint.description || '', hint: 'Empty it to remove it.', attrs: {autocomplete: 'off'}}),
+        el('div', {class: 'field', 'data-field': 'enabled'},
+          el('label', {class: 'check'}, el('input', {type: 'checkbox', name: 'enabled', checked: endpoint.enabled}),
+            ' Enabled (enabling clears why Mailroom disabled it)')),
+        eventTypesField(endpoint.eventTypes)),
+      submitButton('Save changes')], async (f) => {
+      await api(path, {method: 'PATCH', json: {url: f.elements.url.value.trim(), description: f.elements.description.value.trim(),
+        eventTypes: chosenEventTypes(f), enabled: f.elements.enabled.checked}});
+      announce('Saved the endpoint.');
+      await route();
+    });
+    const rotate = apiForm({id: 'rotate-secret', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'},
+        field('gracePeriod', {label: 'The current secret stays valid for', value: 'PT24H', options: GRACE_PERIODS,
+          hint: 'Requests are signed with both secrets meanwhile, so the receiver can switch without losing one.'})),
+      submitButton('Rotate the secret')], async (f) => {
+      if (!confirm('Make a new signing secret? The receiver must use it once the grace period ends.')) return;
+      const rotated = await api(path + '/secret/rotate', {method: 'POST', json: {gracePeriod: f.elements.gracePeriod.value}});
+      showSecrets(secrets, rotated);
+      announce('The secret was rotated.');
+    });
+    const showButton = el('button', {type: 'button', class: 'secondary', id: 'show-secret', onclick: async () => {
+      try {
+        showSecrets(secrets, await api(path + '/secret'));
+      } catch (e) {
+        if (!(e instanceof SignedOut)) showError(e.message);
+      }
+    }}, 'Show the secret');
+    const remove = el('button', {type: 'button', class: 'danger', id: 'delete-endpoint', onclick: async () => {
+      if (!confirm('Delete the endpoint ' + endpoint.url + '? Mailroom stops sending it events; this cannot be undone.')) return;
+      try {
+        await api(path, {method: 'DELETE'});
+        announce('Deleted the endpoint ' + endpoint.url + '.');
+        location.hash = '#/webhooks';
+      } catch (e) {
+        if (!(e instanceof SignedOut)) showError(e.message);
+      }
+    }}, 'Delete this endpoint');
+    show(breadcrumb({href: '#/webhooks', text: 'Webhooks'}, {text: endpoint.description || endpoint.url}),
+      h1,
+      el('dl', {class: 'summary', id: 'endpoint-summary'},
+        el('div', {}, el('dt', {}, 'URL'), el('dd', {}, el('code', {}, endpoint.url))),
+        el('div', {}, el('dt', {}, 'Description'), el('dd', {}, endpoint.description || '—')),
+        el('div', {}, el('dt', {}, 'Event types'), el('dd', {}, eventTypeTags(endpoint.eventTypes))),
+        el('div', {}, el('dt', {}, 'Status'), el('dd', {}, endpointStatus(endpoint))),
+        el('div', {}, el('dt', {}, 'Created'), el('dd', {}, time(endpoint.createdAt))),
+        el('div', {}, el('dt', {}, 'Changed'), el('dd', {}, time(endpoint.updatedAt)))),
+      panel('Signing secret', el('p', {}, 'Each request carries a signature made with this secret; during a rotation’s grace period, one per valid secret.'),
+        showButton, secrets, rotate),
+      panel('Change the endpoint', edit),
+      // The delivery log, replays and test events of this endpoint go here once their routes exist.
+      el('section', {id: 'endpoint-deliveries', hidden: true}),
+      panel('Delete', el('p', {}, 'Deleting the endpoint also deletes its secrets.'), remove));
+    enter('Webhook endpoint', h1);
+  }
+
+  /** The secrets requests are signed with now: the current one, and previous ones until their grace ends. */
+  function showSecrets(box, view) {
+    const current = el('input', {id: 'secret-current', type: 'text', readonly: true, value: view.current.secret,
+      spellcheck: 'false', class: 'secret'});
+    const previous = (view.previous || []).map((secret, i) => ({secret, input: el('input', {id: 'secret-previous-' + i,
+      type: 'text', readonly: true, value: secret.secret, spellcheck: 'false', class: 'secret'})}));
+    box.replaceChildren(el('div', {class: 'reveal', tabindex: '-1'},
+      el('h3', {}, previous.length ? 'Valid secrets (' + previous.length + ' in their grace period)' : 'The secret'),
+      el('div', {class: 'field'}, el('label', {for: 'secret-current'}, 'Current secret, since ', localTime(view.current.createdAt)),
+        el('div', {class: 'field-row'}, current, copyButton(current, 'the current secret'))),
+      previous.map(({secret, input}, i) => el('div', {class: 'field previous-secret'},
+        el('label', {for: input.id}, 'Previous secret, valid until ', localTime(secret.expiresAt)),
+        el('div', {class: 'field-row'}, input, copyButton(input, 'the previous secret ' + (i + 1)))))));
+    box.firstChild.focus();
   }
 
   // ---------------------------------------------------------------------------------------------

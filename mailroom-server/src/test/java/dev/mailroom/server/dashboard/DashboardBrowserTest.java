@@ -220,8 +220,10 @@ class DashboardBrowserTest {
                         "Recent emails",
                         "Scheduled",
                         "Usage",
+                        "Suppressions",
                         "Users",
                         "API keys",
+                        "Webhooks",
                         "Organizations",
                         "Plans & limits",
                         "Settings",
@@ -321,6 +323,202 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void anAdminAddsSearchesImportsAndRemovesSuppressedAddressesAndABadImportRowIsReportedByLine() throws IOException {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String listed = "listed-" + run + "@example.org";
+        String imported = "imported-" + run + "@example.org";
+        signInAsOperator();
+        visit("#/suppressions", "Suppressions", By.cssSelector("#suppressions table, #suppressions .empty"));
+
+        // A refused address is named beside its field, and nothing is listed.
+        browser.findElement(By.cssSelector("#add-suppression input[name=email]"))
+                .sendKeys("not-an-address");
+        browser.findElement(By.cssSelector("#add-suppression button[type=submit]"))
+                .click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(
+                                By.cssSelector("#add-suppression [data-field=email] .field-error")))
+                        .getText())
+                .contains("not a valid email address");
+        assertNoAccessibilityViolations("the suppressions page with a refused address");
+
+        WebElement address = browser.findElement(By.cssSelector("#add-suppression input[name=email]"));
+        address.clear();
+        address.sendKeys(listed);
+        new Select(browser.findElement(By.cssSelector("#add-suppression select[name=reason]")))
+                .selectByValue("complaint");
+        browser.findElement(By.cssSelector("#add-suppression input[name=note]")).sendKeys("asked by phone " + run);
+        browser.findElement(By.cssSelector("#add-suppression button[type=submit]"))
+                .click();
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#suppressions tr[data-email='" + listed + "']")));
+        assertThat(row.getText()).contains("complaint", "asked by phone " + run, OPERATOR);
+        assertThat(api.get("/api/v1/suppressions/" + listed).status()).isEqualTo(200);
+
+        // A CSV of two rows, the second of which (line 3: the header is line 1) is no address.
+        Path csv = Files.createTempFile("suppressions-", ".csv");
+        Files.writeString(
+                csv, "email,reason,note\n" + imported + ",unsubscribe,from the old system\nnot-an-address,,\n");
+        browser.findElement(By.cssSelector("#import-suppressions input[name=file]"))
+                .sendKeys(csv.toAbsolutePath().toString());
+        browser.findElement(By.cssSelector("#import-suppressions button[type=submit]"))
+                .click();
+        WebElement result = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("import-result")));
+        assertThat(result.getText()).contains("1 address imported", "0 already listed", "1 row not imported");
+        assertThat(browser.findElement(By.cssSelector("#import-invalid li[data-line='3']"))
+                        .getText())
+                .startsWith("Line 3")
+                .contains("not-an-address");
+        Files.delete(csv);
+        assertThat(api.get("/api/v1/suppressions/" + imported).status()).isEqualTo(200);
+
+        // Search: only this run's two addresses; then one reason narrows it to one.
+        WebElement search = browser.findElement(By.id("suppression-search"));
+        search.clear();
+        search.sendKeys(run);
+        browser.findElement(By.cssSelector("#suppression-filters button[type=submit]"))
+                .click();
+        wait.until(d -> d.findElements(By.cssSelector("#suppressions tbody tr")).stream()
+                .map(r -> r.getAttribute("data-email"))
+                .sorted()
+                .toList()
+                .equals(List.of(imported, listed)));
+        new Select(browser.findElement(By.id("suppression-reason"))).selectByValue("unsubscribe");
+        browser.findElement(By.cssSelector("#suppression-filters button[type=submit]"))
+                .click();
+        wait.until(d -> d.findElements(By.cssSelector("#suppressions tbody tr")).stream()
+                .map(r -> r.getAttribute("data-email"))
+                .toList()
+                .equals(List.of(imported)));
+        assertThat(browser.getCurrentUrl()).contains("search=" + run, "reason=unsubscribe");
+        assertNoAccessibilityViolations("the suppressions page after an import and a search");
+        screenshot("suppressions-import");
+
+        new Select(browser.findElement(By.id("suppression-reason"))).selectByValue("");
+        browser.findElement(By.cssSelector("#suppression-filters button[type=submit]"))
+                .click();
+        row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#suppressions tr[data-email='" + listed + "']")));
+        row.findElement(By.xpath(".//button[starts-with(normalize-space(.), 'Remove')]"))
+                .click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(
+                By.cssSelector("#suppressions tr[data-email='" + listed + "']")));
+        assertThat(api.get("/api/v1/suppressions/" + listed).status()).isEqualTo(404);
+        assertThat(browser.findElements(By.cssSelector("#suppressions tr[data-email='" + imported + "']")))
+                .hasSize(1);
+    }
+
+    @Test
+    void anAdminAddsAWebhookEndpointSeesItsSecretRotatesItWithAGraceAndDeletesIt() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String url = "https://hooks-" + run + ".example.org/mailroom";
+        signInAsOperator();
+        visit("#/webhooks", "Webhooks", By.cssSelector("#webhook-endpoints table, #webhook-endpoints .empty"));
+
+        // http is refused beside the URL field (the test server does not allow it).
+        WebElement address = browser.findElement(By.cssSelector("#create-endpoint input[name=url]"));
+        address.sendKeys("http://hooks-" + run + ".example.org/mailroom");
+        browser.findElement(By.cssSelector("#create-endpoint button[type=submit]"))
+                .click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(
+                                By.cssSelector("#create-endpoint [data-field=url] .field-error")))
+                        .getText())
+                .contains("https");
+        assertNoAccessibilityViolations("the webhooks page with a refused URL");
+
+        address.clear();
+        address.sendKeys(url);
+        browser.findElement(By.cssSelector("#create-endpoint input[name=description]"))
+                .sendKeys("CRM " + run);
+        // "All" is the default: untick it and pick two types.
+        browser.findElement(By.cssSelector("#create-endpoint input[name=allEventTypes]"))
+                .click();
+        browser.findElement(By.cssSelector("#create-endpoint input[name=eventTypes][value='email.delivered']"))
+                .click();
+        browser.findElement(By.cssSelector("#create-endpoint input[name=eventTypes][value='email.bounced']"))
+                .click();
+        browser.findElement(By.cssSelector("#create-endpoint button[type=submit]"))
+                .click();
+        String secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-endpoint-secret")))
+                .getAttribute("value");
+        assertThat(secret).startsWith("whsec_");
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#webhook-endpoints tr[data-endpoint='" + url + "']")));
+        assertThat(row.getText()).contains("CRM " + run, "email.delivered", "email.bounced", "Enabled");
+        JsonNode created = endpointNamed(url);
+        assertThat(created.path("eventTypes").toString()).isEqualTo("[\"email.delivered\",\"email.bounced\"]");
+        String id = created.path("id").asString();
+        assertNoAccessibilityViolations("the webhooks page showing a new endpoint's secret");
+        screenshot("webhooks");
+
+        // Disabled from the list, by an admin (no reason of Mailroom's).
+        row.findElement(By.xpath(".//button[starts-with(normalize-space(.), 'Disable')]"))
+                .click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#webhook-endpoints tr[data-endpoint='" + url + "']"), "By an admin"));
+        assertThat(endpointNamed(url).path("enabled").asBoolean()).isFalse();
+
+        browser.findElement(By.cssSelector("#webhook-endpoints tr[data-endpoint='" + url + "'] th a"))
+                .click();
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Webhook endpoint"));
+        browser.findElement(By.id("show-secret")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret-current")))
+                        .getAttribute("value"))
+                .isEqualTo(secret);
+        assertThat(browser.findElements(By.id("secret-previous-0"))).isEmpty();
+
+        // Rotated with a grace of three days: both secrets are shown, the old one as previous.
+        new Select(browser.findElement(By.cssSelector("#rotate-secret select[name=gracePeriod]"))).selectByValue("P3D");
+        browser.findElement(By.cssSelector("#rotate-secret button[type=submit]"))
+                .click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        WebElement previous = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret-previous-0")));
+        assertThat(previous.getAttribute("value")).isEqualTo(secret);
+        String rotated = browser.findElement(By.id("secret-current")).getAttribute("value");
+        assertThat(rotated).startsWith("whsec_").isNotEqualTo(secret);
+        JsonNode secrets =
+                api.get("/api/v1/webhook-endpoints/" + id + "/secret").json();
+        assertThat(secrets.path("current").path("secret").asString()).isEqualTo(rotated);
+        assertThat(secrets.path("previous").path(0).path("secret").asString()).isEqualTo(secret);
+        assertThat(Instant.parse(
+                        secrets.path("previous").path(0).path("expiresAt").asString()))
+                .isAfter(Instant.now().plus(Duration.ofDays(3)).minus(Duration.ofMinutes(5)));
+        assertNoAccessibilityViolations("an endpoint's page with two valid secrets");
+        screenshot("webhooks-one");
+
+        // Enabled again, with another description, from its page.
+        WebElement description = browser.findElement(By.cssSelector("#edit-endpoint input[name=description]"));
+        description.clear();
+        description.sendKeys("CRM v2 " + run);
+        browser.findElement(By.cssSelector("#edit-endpoint input[name=enabled]"))
+                .click();
+        browser.findElement(By.cssSelector("#edit-endpoint button[type=submit]"))
+                .click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("endpoint-summary"), "CRM v2 " + run));
+        assertThat(browser.findElement(By.id("endpoint-summary")).getText()).contains("Enabled");
+        assertThat(endpointNamed(url).path("enabled").asBoolean()).isTrue();
+
+        browser.findElement(By.id("delete-endpoint")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Webhooks"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#webhook-endpoints table, #webhook-endpoints .empty")));
+        assertThat(browser.findElements(By.cssSelector("#webhook-endpoints tr[data-endpoint='" + url + "']")))
+                .isEmpty();
+        assertThat(api.get("/api/v1/webhook-endpoints/" + id).status()).isEqualTo(404);
+    }
+
+    /** The organization's endpoint at this URL, as the API lists it. */
+    private JsonNode endpointNamed(String url) {
+        for (JsonNode endpoint : api.get("/api/v1/webhook-endpoints").json().path("items")) {
+            if (endpoint.path("url").asString().equals(url)) {
+                return endpoint;
+            }
+        }
+        throw new AssertionError("no endpoint " + url);
+    }
+
+    @Test
     void anOrganizationAdminAddsChangesAndRemovesPeopleButNoOwnerAndSeesNoPlatformPage() {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String admin = "admin-" + run + "@example.org";
@@ -340,7 +538,15 @@ class DashboardBrowserTest {
         signIn(admin, password);
         wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
         assertThat(navigationLinks())
-                .containsExactly("Members", "Recent emails", "Scheduled", "Usage", "Users", "API keys");
+                .containsExactly(
+                        "Members",
+                        "Recent emails",
+                        "Scheduled",
+                        "Usage",
+                        "Suppressions",
+                        "Users",
+                        "API keys",
+                        "Webhooks");
         open("#/users", "Users");
 
         // An admin may not make owners: refused, said beside the role.
@@ -401,8 +607,16 @@ class DashboardBrowserTest {
 
         signIn(viewer, password);
         wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
-        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Scheduled", "Usage");
+        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
         assertThat(browser.findElement(By.id("person")).getText()).isEqualTo("Vera Viewer");
+
+        // The suppression list reads, and exports, but offers no change.
+        visit("#/suppressions", "Suppressions", By.cssSelector("#suppressions table, #suppressions .empty"));
+        assertThat(browser.findElements(
+                        By.cssSelector("#add-suppression, #import-suppressions, #suppressions button.danger")))
+                .isEmpty();
+        assertThat(browser.findElement(By.id("suppressions-export")).getAttribute("href"))
+                .endsWith("/api/v1/suppressions/export");
 
         for (String page : List.of("#/users", "#/keys")) {
             browser.get(base() + "/dashboard/" + page);
@@ -496,7 +710,7 @@ class DashboardBrowserTest {
         browser.findElement(By.id("sign-out")).click();
         signIn(owner, password);
         wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
-        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Scheduled", "Usage");
+        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
 
         Select switcher =
                 new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("organization-choice"))));
@@ -796,7 +1010,15 @@ class DashboardBrowserTest {
         signIn(org.owner(), org.password());
         wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
         assertThat(navigationLinks())
-                .containsExactly("Members", "Recent emails", "Scheduled", "Usage", "Users", "API keys");
+                .containsExactly(
+                        "Members",
+                        "Recent emails",
+                        "Scheduled",
+                        "Usage",
+                        "Suppressions",
+                        "Users",
+                        "API keys",
+                        "Webhooks");
         visit("#/scheduled", "Scheduled", By.cssSelector("#scheduled tr[data-message='" + held + "']"));
         assertThat(browser.findElements(By.cssSelector("#scheduled tbody tr"))).hasSize(3);
         WebElement toCancel = browser.findElement(scheduledRow(cancel));
@@ -840,7 +1062,7 @@ class DashboardBrowserTest {
         browser.findElement(By.id("sign-out")).click();
         signIn(viewer, "viewer-pass-" + org.run() + "-x");
         wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
-        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Scheduled", "Usage");
+        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
         visit("#/scheduled", "Scheduled", By.cssSelector("#scheduled tr[data-message='" + keep + "']"));
         assertThat(browser.findElements(By.cssSelector("#scheduled tbody tr"))).hasSize(2);
         assertThat(browser.findElements(By.cssSelector("#scheduled form, #scheduled td button")))

@@ -63,6 +63,16 @@ class DashboardPagesTest {
     }
 
     @Test
+    void theNavigationOffersSuppressionsToMembersAndWebhooksToAdmins() {
+        String page = http.getWith("/dashboard/").body();
+
+        assertThat(page)
+                .contains(
+                        "<a href=\"#/suppressions\" data-section=\"suppressions\" data-needs=\"organization\">Suppressions</a>",
+                        "<a href=\"#/webhooks\" data-section=\"webhooks\" data-needs=\"admin\">Webhooks</a>");
+    }
+
+    @Test
     void theDashboardAllowsOnlyItsOwnScriptsAndIsNeverFramed() {
         Response page = http.getWith("/dashboard/");
         Response script = http.getWith("/dashboard/dashboard.js");
