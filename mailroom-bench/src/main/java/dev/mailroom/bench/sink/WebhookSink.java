@@ -1,0 +1,276 @@
+package dev.mailroom.bench.sink;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.mailroom.bench.fake.SendsPerSecond;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A customer's webhook endpoint in the bench JVM, on 127.0.0.1: answers 204 at once, and records each request's
+ * {@code webhook-id}, its event (type, message, recipient, status, occurredAt), whether its Standard Webhooks
+ * signature verifies with the endpoint's secret, and the delivery lag (occurredAt to arrival). For the fault suite it
+ * can answer 503 for a while, or stop listening (connections refused) and listen again on the same port.
+ */
+public final class WebhookSink implements AutoCloseable {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The first arrival of one {@code webhook-id}. */
+    public record Event(
+            String webhookId,
+            String type,
+            String messageId,
+            String recipient,
+            String status,
+            Instant occurredAt,
+            Instant receivedAt) {}
+
+    private final int port;
+    private final int verifyEvery;
+    private final ExecutorService threads = Executors.newFixedThreadPool(16);
+    private volatile StandardWebhooks verifier;
+    private volatile HttpServer server;
+    private volatile boolean unavailable;
+
+    private final Map<String, Event> firstArrivals = new ConcurrentHashMap<>();
+    /** Bodies by webhook-id, to tell a retry (same bytes or same event) from one id reused for another event. */
+    private final Map<String, String> eventKeys = new ConcurrentHashMap<>();
+
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder refused503 = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
+    private final LongAdder idReusedForOtherEvent = new LongAdder();
+    private final LongAdder verified = new LongAdder();
+    private final Map<StandardWebhooks.Verdict, LongAdder> verdicts = new EnumMap<>(StandardWebhooks.Verdict.class);
+    private final LongAdder unreadable = new LongAdder();
+    private final SendsPerSecond perSecond = new SendsPerSecond();
+    private final Object lagLock = new Object();
+    private long[] lagMillis = new long[1024];
+    private int lags;
+    private final AtomicLong requestCounter = new AtomicLong();
+
+    private WebhookSink(int port, int verifyEvery) throws IOException {
+        this.verifyEvery = Math.max(1, verifyEvery);
+        for (StandardWebhooks.Verdict v : StandardWebhooks.Verdict.values()) {
+            verdicts.put(v, new LongAdder());
+        }
+        this.server = listen(port);
+        this.port = server.getAddress().getPort();
+    }
+
+    /**
+     * Starts listening on a free loopback port. {@code verifyEvery}: check the signature of one request in this many
+     * (1: every request). Set the secret with {@link #secret} once the endpoint is registered; until then nothing is
+     * verified.
+     */
+    public static WebhookSink start(int verifyEvery) throws IOException {
+        return new WebhookSink(0, verifyEvery);
+    }
+
+    /** The endpoint's {@code whsec_} secret, which the signatures are checked with. */
+    public void secret(String whsec) {
+        this.verifier = new StandardWebhooks(whsec);
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port + "/hooks";
+    }
+
+    /** While set, every request is answered 503 (and counted as refused, not recorded). */
+    public void unavailable(boolean unavailable) {
+        this.unavailable = unavailable;
+    }
+
+    /** Stops listening: connections are refused until {@link #listenAgain}. */
+    public synchronized void stopListening() {
+        if (server != null) {
+            server.stop(0);
+            server = null;
+        }
+    }
+
+    /** Listens again on the same port (retrying a bound port for up to {@code timeout}). */
+    public synchronized void listenAgain(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (server == null) {
+            try {
+                server = listen(port);
+            } catch (BindException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private HttpServer listen(int onPort) throws IOException {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 512);
+        s.createContext("/", this::onRequest);
+        s.setExecutor(threads);
+        s.start();
+        return s;
+    }
+
+    private void onRequest(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            Instant now = Instant.now();
+            requests.increment();
+            if (unavailable) {
+                refused503.increment();
+                exchange.sendResponseHeaders(503, -1);
+                return;
+            }
+            record(exchange, body, now);
+            exchange.sendResponseHeaders(204, -1);
+        }
+    }
+
+    private void record(HttpExchange exchange, byte[] body, Instant now) {
+        String id = exchange.getRequestHeaders().getFirst("webhook-id");
+        StandardWebhooks v = verifier;
+        if (v != null && requestCounter.incrementAndGet() % verifyEvery == 0) {
+            verified.increment();
+            verdicts.get(v.verify(
+                            id,
+                            exchange.getRequestHeaders().getFirst("webhook-timestamp"),
+                            exchange.getRequestHeaders().getFirst("webhook-signature"),
+                            body,
+                            now))
+                    .increment();
+        }
+        Event event;
+        try {
+            JsonNode root = JSON.readTree(body);
+            JsonNode data = root.path("data");
+            String occurred = text(data, "occurredAt");
+            event = new Event(
+                    id,
+                    text(root, "type"),
+                    text(data, "messageId"),
+                    text(data, "recipient"),
+                    text(data, "status"),
+                    occurred == null ? null : Instant.parse(occurred),
+                    now);
+        } catch (RuntimeException e) {
+            unreadable.increment();
+            return;
+        }
+        if (id == null) {
+            return;
+        }
+        String key = event.type() + "|" + event.messageId() + "|" + event.recipient() + "|" + event.occurredAt();
+        String earlier = eventKeys.putIfAbsent(id, key);
+        if (earlier != null) {
+            duplicates.increment();
+            if (!earlier.equals(key)) {
+                idReusedForOtherEvent.increment();
+            }
+            return;
+        }
+        firstArrivals.put(id, event);
+        perSecond.count(now.toEpochMilli());
+        if (event.occurredAt() != null) {
+            long lag = Duration.between(event.occurredAt(), now).toMillis();
+            synchronized (lagLock) {
+                if (lags == lagMillis.length) {
+                    lagMillis = Arrays.copyOf(lagMillis, lags * 2);
+                }
+                lagMillis[lags++] = lag;
+            }
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    /** What arrived so far. */
+    public record Stats(
+            long requests,
+            long refused503,
+            long events,
+            long duplicates,
+            long idReusedForOtherEvent,
+            long verified,
+            Map<StandardWebhooks.Verdict, Long> verdicts,
+            long unreadable) {
+        public long invalidSignatures() {
+            return verdicts.entrySet().stream()
+                    .filter(e -> e.getKey() != StandardWebhooks.Verdict.VALID)
+                    .mapToLong(Map.Entry::getValue)
+                    .sum();
+        }
+    }
+
+    public Stats stats() {
+        Map<StandardWebhooks.Verdict, Long> counts = new EnumMap<>(StandardWebhooks.Verdict.class);
+        verdicts.forEach((k, n) -> counts.put(k, n.sum()));
+        return new Stats(
+                requests.sum(),
+                refused503.sum(),
+                firstArrivals.size(),
+                duplicates.sum(),
+                idReusedForOtherEvent.sum(),
+                verified.sum(),
+                counts,
+                unreadable.sum());
+    }
+
+    /** The distinct {@code webhook-id}s received, with their first arrival. */
+    public Map<String, Event> events() {
+        return Map.copyOf(firstArrivals);
+    }
+
+    public boolean received(String webhookId) {
+        return firstArrivals.containsKey(webhookId);
+    }
+
+    /** First arrivals per wall-clock second (epoch seconds). */
+    public SendsPerSecond perSecond() {
+        return perSecond;
+    }
+
+    /** The delivery lags (occurredAt to first arrival) in milliseconds, unsorted. */
+    public long[] lagMillis() {
+        synchronized (lagLock) {
+            return Arrays.copyOf(lagMillis, lags);
+        }
+    }
+
+    /** The first arrivals that came in {@code [from, to)}. */
+    public List<Event> arrivedBetween(Instant from, Instant to) {
+        List<Event> found = new ArrayList<>();
+        for (Event e : firstArrivals.values()) {
+            if (!e.receivedAt().isBefore(from) && e.receivedAt().isBefore(to)) {
+                found.add(e);
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public synchronized void close() {
+        stopListening();
+        threads.shutdownNow();
+    }
+}
