@@ -264,6 +264,30 @@ final class BenchRun {
             progress.close();
             sampler.close();
 
+            BenchReport.Webhooks webhookFigures = null;
+            if (mailroom.sink != null) {
+                double settled = awaitWebhooksSettled(mailroom, drainEnd);
+                webhookFigures = WebhookFigures.of(
+                        mailroom.sink,
+                        mailroom.endpoints,
+                        instant(load.startMicros()),
+                        instant(load.endMicros()),
+                        settled);
+                out.printf(
+                        "  webhooks: %,d events at the endpoint, %.1f/s steady, lag p50 %.0f ms p99 %.0f ms, %d of %d"
+                                + " sampled signatures failed%n",
+                        webhookFigures.eventsReceived(),
+                        webhookFigures.steadyEventsPerSecond(),
+                        webhookFigures.lag().p50(),
+                        webhookFigures.lag().p99(),
+                        webhookFigures.signatureFailures(),
+                        webhookFigures.signaturesChecked());
+                if (webhookFigures.signatureFailures() > 0) {
+                    notes.add(webhookFigures.signatureFailures() + " webhook requests to the customer's endpoint failed"
+                            + " the Standard Webhooks check.");
+                }
+            }
+
             // After the database's last counter reading: the check's own reads are not the run's cost. Before Mailroom
             // stops: the embedded H2 is read through the auto-server of the Mailroom holding it.
             out.printf("Ledger check (DESIGN §2) over %,d confirmed emails...%n", warmupLog.size() + log.size());
@@ -303,7 +327,7 @@ final class BenchRun {
                         "%,d of %,d submitted emails were not fully tracked at the end.",
                         pipeline.submitted() - pipeline.fullyTracked(), pipeline.submitted()));
             }
-            return new BenchReport(
+            BenchReport report = new BenchReport(
                     runId,
                     startedAt.toString(),
                     o.label(),
@@ -322,7 +346,39 @@ final class BenchRun {
                     profiles,
                     series,
                     List.copyOf(notes));
+            return webhookFigures == null ? report : report.withWebhooks(webhookFigures);
         }
+    }
+
+    private static Instant instant(long epochMicros) {
+        return Instant.ofEpochSecond(epochMicros / 1_000_000, (epochMicros % 1_000_000) * 1_000);
+    }
+
+    /**
+     * Waits until the customer's endpoint has received nothing new for 3 s (the notifier delivers after the operator
+     * recorded, so its last events may come after the pipeline's drain), at most the drain timeout.
+     *
+     * @return seconds from the drain's end to the last arrival, -1 if the sink never went quiet
+     */
+    private double awaitWebhooksSettled(MailroomUnderTest mailroom, long drainEndMicros) throws InterruptedException {
+        long deadline = System.nanoTime() + o.drainTimeout().toNanos();
+        long seen = -1;
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long now = mailroom.sink.stats().requests();
+            if (now != seen) {
+                seen = now;
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince >= 3_000_000_000L) {
+                Instant last = mailroom.sink.events().values().stream()
+                        .map(dev.mailroom.bench.sink.WebhookSink.Event::receivedAt)
+                        .max(Instant::compareTo)
+                        .orElse(instant(drainEndMicros));
+                return Math.max(0, (Clocks.micros(last) - drainEndMicros) / 1e6);
+            }
+            Thread.sleep(250);
+        }
+        return -1;
     }
 
     private static String ledgerLine(BenchReport.Ledger l) {

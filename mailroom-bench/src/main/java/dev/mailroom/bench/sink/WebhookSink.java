@@ -44,7 +44,9 @@ public final class WebhookSink implements AutoCloseable {
     private final int port;
     private final int verifyEvery;
     private final ExecutorService threads = Executors.newFixedThreadPool(16);
-    private volatile StandardWebhooks verifier;
+    /** By request path: each endpoint registered on the sink has a path and a secret of its own. */
+    private final Map<String, StandardWebhooks> verifiers = new ConcurrentHashMap<>();
+
     private volatile HttpServer server;
     private volatile boolean unavailable;
 
@@ -83,13 +85,23 @@ public final class WebhookSink implements AutoCloseable {
         return new WebhookSink(0, verifyEvery);
     }
 
-    /** The endpoint's {@code whsec_} secret, which the signatures are checked with. */
+    /** The endpoint's {@code whsec_} secret, which the signatures of requests to {@link #url()} are checked with. */
     public void secret(String whsec) {
-        this.verifier = new StandardWebhooks(whsec);
+        verifiers.put("/hooks", new StandardWebhooks(whsec));
+    }
+
+    /** The secret of the endpoint registered on {@link #url(String) url(name)}. */
+    public void secret(String name, String whsec) {
+        verifiers.put("/hooks/" + name, new StandardWebhooks(whsec));
     }
 
     public String url() {
         return "http://127.0.0.1:" + port + "/hooks";
+    }
+
+    /** Another endpoint on the same sink (another organization's, with its own secret). */
+    public String url(String name) {
+        return url() + "/" + name;
     }
 
     /** While set, every request is answered 503 (and counted as refused, not recorded). */
@@ -146,7 +158,7 @@ public final class WebhookSink implements AutoCloseable {
 
     private void record(HttpExchange exchange, byte[] body, Instant now) {
         String id = exchange.getRequestHeaders().getFirst("webhook-id");
-        StandardWebhooks v = verifier;
+        StandardWebhooks v = verifiers.get(exchange.getRequestURI().getPath());
         if (v != null && requestCounter.incrementAndGet() % verifyEvery == 0) {
             verified.increment();
             verdicts.get(v.verify(
