@@ -447,7 +447,8 @@ final class BenchRun {
     private String keys(MailroomUnderTest mailroom) {
         String which;
         if (o.provisionsOrganizations()) {
-            which = "one send+read key per organization, created through the REST API by its owner after signing in";
+            which = "one " + (o.webhookEndpoint() ? "send+read+admin" : "send+read")
+                    + " key per organization, created through the REST API by its owner after signing in";
         } else if (o.startsMailroom()) {
             which = "the bootstrap key of organization default";
         } else if (!o.orgKeys().isEmpty()) {
