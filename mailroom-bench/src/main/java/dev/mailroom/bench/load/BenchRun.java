@@ -242,6 +242,9 @@ final class BenchRun {
             PublishedMessages publishes = new PublishedMessages(watched);
             PublishedMessages.Reading publishedBefore = publishes.read();
             progress.phase("load");
+            if (mailroom.sink != null) {
+                mailroom.sink.measureFrom();
+            }
             LoadGenerator.Outcome load = new LoadGenerator(submitter, emails, log)
                     .run(o.rate(), o.count(), o.duration(), o.maxBacklog(), queues::total);
             progress.phase("drain");
@@ -370,10 +373,8 @@ final class BenchRun {
                 seen = now;
                 quietSince = System.nanoTime();
             } else if (System.nanoTime() - quietSince >= 3_000_000_000L) {
-                Instant last = mailroom.sink.events().values().stream()
-                        .map(dev.mailroom.bench.sink.WebhookSink.Event::receivedAt)
-                        .max(Instant::compareTo)
-                        .orElse(instant(drainEndMicros));
+                Instant last =
+                        mailroom.sink.lastArrival() == null ? instant(drainEndMicros) : mailroom.sink.lastArrival();
                 return Math.max(0, (Clocks.micros(last) - drainEndMicros) / 1e6);
             }
             Thread.sleep(250);

@@ -192,7 +192,7 @@ final class MailroomUnderTest implements AutoCloseable {
      * (each key is its organization's admin key), then gives the operators a moment to notice the endpoints.
      */
     private void registerEndpoints() throws IOException, InterruptedException {
-        sink = WebhookSink.start(VERIFY_EVERY);
+        sink = WebhookSink.startCounting(VERIFY_EVERY);
         for (String key : submitKeys) {
             String name = "org-" + (endpoints + 1);
             WebhookEndpoints.Registered endpoint = WebhookEndpoints.register(apiUrl, key, sink.url(name));

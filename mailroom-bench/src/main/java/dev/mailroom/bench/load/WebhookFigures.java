@@ -4,13 +4,13 @@ import dev.mailroom.bench.report.BenchReport;
 import dev.mailroom.bench.sink.WebhookSink;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 
 /** The figures of --webhook-endpoint, from what the sink received. */
 final class WebhookFigures {
     private WebhookFigures() {}
 
     /**
+     * @param sink            told {@link WebhookSink#measureFrom()} when the measured load began
      * @param loadStart       when the measured load began
      * @param loadEnd         when it ended
      * @param settledSeconds  how long after the drain the last event came, -1 if the sink never went quiet
@@ -18,25 +18,17 @@ final class WebhookFigures {
     static BenchReport.Webhooks of(
             WebhookSink sink, int endpoints, Instant loadStart, Instant loadEnd, double settledSeconds) {
         WebhookSink.Stats stats = sink.stats();
-        List<WebhookSink.Event> measured = sink.arrivedBetween(loadStart, Instant.MAX);
-        Instant last = measured.stream()
-                .map(WebhookSink.Event::receivedAt)
-                .max(Instant::compareTo)
-                .orElse(loadStart);
+        Instant last = sink.lastArrival() == null ? loadStart : sink.lastArrival();
         double overallSeconds = Math.max(1e-3, (last.toEpochMilli() - loadStart.toEpochMilli()) / 1000.0);
-        long[] lagMicros = measured.stream()
-                .filter(e -> e.occurredAt() != null)
-                .mapToLong(e -> 1000
-                        * Math.max(
-                                0,
-                                e.receivedAt().toEpochMilli() - e.occurredAt().toEpochMilli()))
+        long[] lagMicros = Arrays.stream(sink.lagMillis())
+                .map(ms -> 1000 * Math.max(0, ms))
                 .toArray();
         return new BenchReport.Webhooks(
                 endpoints,
                 stats.events(),
                 stats.requests(),
                 stats.duplicates(),
-                Round.one(measured.size() / overallSeconds),
+                Round.one(sink.measuredEvents() / overallSeconds),
                 Round.one(steadyPerSecond(sink, loadStart, loadEnd)),
                 Percentiles.of("webhook occurredAt -> received", lagMicros),
                 stats.verified(),

@@ -9,10 +9,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -43,6 +41,7 @@ public final class WebhookSink implements AutoCloseable {
 
     private final int port;
     private final int verifyEvery;
+    private final boolean keepEvents;
     private final ExecutorService threads = Executors.newFixedThreadPool(16);
     /** By request path: each endpoint registered on the sink has a path and a secret of its own. */
     private final Map<String, StandardWebhooks> verifiers = new ConcurrentHashMap<>();
@@ -50,9 +49,19 @@ public final class WebhookSink implements AutoCloseable {
     private volatile HttpServer server;
     private volatile boolean unavailable;
 
+    /** Every event's first arrival, when the sink keeps them (the fault suite); empty otherwise. */
     private final Map<String, Event> firstArrivals = new ConcurrentHashMap<>();
-    /** Bodies by webhook-id, to tell a retry (same bytes or same event) from one id reused for another event. */
+    /**
+     * The event each webhook-id was first received for, to tell a retry from one id reused for another event; without
+     * kept events, only the ids (a long benchmark must not hold every event).
+     */
     private final Map<String, String> eventKeys = new ConcurrentHashMap<>();
+
+    private final LongAdder events = new LongAdder();
+    /** First arrivals since {@link #measureFrom()}. */
+    private final LongAdder measuredEvents = new LongAdder();
+
+    private final AtomicLong lastArrivalMillis = new AtomicLong();
 
     private final LongAdder requests = new LongAdder();
     private final LongAdder refused503 = new LongAdder();
@@ -67,8 +76,9 @@ public final class WebhookSink implements AutoCloseable {
     private int lags;
     private final AtomicLong requestCounter = new AtomicLong();
 
-    private WebhookSink(int port, int verifyEvery) throws IOException {
+    private WebhookSink(int port, int verifyEvery, boolean keepEvents) throws IOException {
         this.verifyEvery = Math.max(1, verifyEvery);
+        this.keepEvents = keepEvents;
         for (StandardWebhooks.Verdict v : StandardWebhooks.Verdict.values()) {
             verdicts.put(v, new LongAdder());
         }
@@ -82,7 +92,23 @@ public final class WebhookSink implements AutoCloseable {
      * verified.
      */
     public static WebhookSink start(int verifyEvery) throws IOException {
-        return new WebhookSink(0, verifyEvery);
+        return new WebhookSink(0, verifyEvery, true);
+    }
+
+    /**
+     * As {@link #start(int)}, keeping only the ids, counts and lags rather than every event ({@link #events()} stays
+     * empty): for a benchmark of any length.
+     */
+    public static WebhookSink startCounting(int verifyEvery) throws IOException {
+        return new WebhookSink(0, verifyEvery, false);
+    }
+
+    /** From now on, {@link #measuredEvents()} and {@link #lagMillis()} count only what arrives from here. */
+    public void measureFrom() {
+        synchronized (lagLock) {
+            lags = 0;
+            measuredEvents.reset();
+        }
     }
 
     /** The endpoint's {@code whsec_} secret, which the signatures of requests to {@link #url()} are checked with. */
@@ -189,7 +215,9 @@ public final class WebhookSink implements AutoCloseable {
         if (id == null) {
             return;
         }
-        String key = event.type() + "|" + event.messageId() + "|" + event.recipient() + "|" + event.occurredAt();
+        String key = keepEvents
+                ? event.type() + "|" + event.messageId() + "|" + event.recipient() + "|" + event.occurredAt()
+                : "";
         String earlier = eventKeys.putIfAbsent(id, key);
         if (earlier != null) {
             duplicates.increment();
@@ -198,15 +226,19 @@ public final class WebhookSink implements AutoCloseable {
             }
             return;
         }
-        firstArrivals.put(id, event);
+        if (keepEvents) {
+            firstArrivals.put(id, event);
+        }
+        events.increment();
         perSecond.count(now.toEpochMilli());
-        if (event.occurredAt() != null) {
-            long lag = Duration.between(event.occurredAt(), now).toMillis();
-            synchronized (lagLock) {
+        lastArrivalMillis.accumulateAndGet(now.toEpochMilli(), Math::max);
+        synchronized (lagLock) {
+            measuredEvents.increment();
+            if (event.occurredAt() != null) {
                 if (lags == lagMillis.length) {
                     lagMillis = Arrays.copyOf(lagMillis, lags * 2);
                 }
-                lagMillis[lags++] = lag;
+                lagMillis[lags++] = Duration.between(event.occurredAt(), now).toMillis();
             }
         }
     }
@@ -240,7 +272,7 @@ public final class WebhookSink implements AutoCloseable {
         return new Stats(
                 requests.sum(),
                 refused503.sum(),
-                firstArrivals.size(),
+                events.sum(),
                 duplicates.sum(),
                 idReusedForOtherEvent.sum(),
                 verified.sum(),
@@ -248,13 +280,24 @@ public final class WebhookSink implements AutoCloseable {
                 unreadable.sum());
     }
 
-    /** The distinct {@code webhook-id}s received, with their first arrival. */
+    /** Distinct webhook-ids received since {@link #measureFrom()} (since the start without it). */
+    public long measuredEvents() {
+        return measuredEvents.sum();
+    }
+
+    /** When the last first arrival came, or null before any. */
+    public Instant lastArrival() {
+        long millis = lastArrivalMillis.get();
+        return millis == 0 ? null : Instant.ofEpochMilli(millis);
+    }
+
+    /** The distinct {@code webhook-id}s received, with their first arrival (empty for a counting sink). */
     public Map<String, Event> events() {
         return Map.copyOf(firstArrivals);
     }
 
     public boolean received(String webhookId) {
-        return firstArrivals.containsKey(webhookId);
+        return eventKeys.containsKey(webhookId);
     }
 
     /** First arrivals per wall-clock second (epoch seconds). */
@@ -262,22 +305,11 @@ public final class WebhookSink implements AutoCloseable {
         return perSecond;
     }
 
-    /** The delivery lags (occurredAt to first arrival) in milliseconds, unsorted. */
+    /** The delivery lags (occurredAt to first arrival) since {@link #measureFrom()}, in milliseconds, unsorted. */
     public long[] lagMillis() {
         synchronized (lagLock) {
             return Arrays.copyOf(lagMillis, lags);
         }
-    }
-
-    /** The first arrivals that came in {@code [from, to)}. */
-    public List<Event> arrivedBetween(Instant from, Instant to) {
-        List<Event> found = new ArrayList<>();
-        for (Event e : firstArrivals.values()) {
-            if (!e.receivedAt().isBefore(from) && e.receivedAt().isBefore(to)) {
-                found.add(e);
-            }
-        }
-        return found;
     }
 
     @Override

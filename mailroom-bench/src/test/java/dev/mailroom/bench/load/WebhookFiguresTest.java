@@ -21,10 +21,15 @@ class WebhookFiguresTest {
     @Test
     void countsEventsAndLagsOfTheMeasuredLoadAndTheSampledSignatures() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        try (WebhookSink sink = WebhookSink.start(2)) {
+        try (WebhookSink sink = WebhookSink.startCounting(2)) {
             sink.secret("org-1", SECRET);
-            Instant loadStart = Instant.now();
-            for (int i = 0; i < 10; i++) {
+            // Index 10 is the warm-up's: before the measured load, counted in the total only.
+            Instant loadStart = null;
+            for (int i = 10; i >= 0; i--) {
+                if (i == 9) {
+                    sink.measureFrom();
+                    loadStart = Instant.now();
+                }
                 String occurred = Instant.now().minusMillis(200).toString();
                 String body = "{\"type\":\"email.delivered\",\"data\":{\"messageId\":\"m" + i
                         + "\",\"recipient\":\"a@example.com\",\"occurredAt\":\"" + occurred + "\"}}";
@@ -45,12 +50,13 @@ class WebhookFiguresTest {
 
             BenchReport.Webhooks figures = WebhookFigures.of(sink, 1, loadStart, Instant.now(), 0.5);
 
-            assertThat(figures.eventsReceived()).isEqualTo(10);
-            assertThat(figures.requests()).isEqualTo(11);
+            assertThat(figures.eventsReceived()).isEqualTo(11);
+            assertThat(figures.requests()).isEqualTo(12);
             assertThat(figures.duplicates()).isEqualTo(1);
             assertThat(figures.lag().count()).isEqualTo(10);
+            assertThat(sink.events()).isEmpty();
             assertThat(figures.lag().p50()).isBetween(150.0, 60_000.0);
-            assertThat(figures.signaturesChecked()).isEqualTo(5);
+            assertThat(figures.signaturesChecked()).isEqualTo(6);
             assertThat(figures.signatureFailures()).isZero();
             assertThat(figures.eventsPerSecond()).isPositive();
         }
