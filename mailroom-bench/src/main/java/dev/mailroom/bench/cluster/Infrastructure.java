@@ -71,7 +71,7 @@ public record Infrastructure(Broker broker, Database database) {
     }
 
     static boolean needsDatabase(String roles) {
-        return roles.contains("operator") || roles.contains("api");
+        return roles.contains("operator") || roles.contains("api") || roles.contains("notifier");
     }
 
     private static String get(Map<String, String> env, String name, String fallback) {

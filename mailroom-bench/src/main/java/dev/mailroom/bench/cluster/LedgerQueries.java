@@ -75,6 +75,25 @@ public final class LedgerQueries {
         return rows;
     }
 
+    /** Each message's recipient addresses (to, cc, bcc) as stored, in their order. */
+    public static Map<UUID, List<String>> recipients(Connection db, Collection<UUID> ids) throws SQLException {
+        Map<UUID, List<String>> recipients = new java.util.HashMap<>();
+        for (List<UUID> chunk : chunks(ids)) {
+            try (PreparedStatement st = db.prepareStatement(
+                    "SELECT message_id, email FROM message_recipients WHERE message_id = ANY(?) ORDER BY message_id, position")) {
+                st.setArray(1, uuidArray(db, chunk));
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        recipients
+                                .computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+                                .add(rs.getString(2));
+                    }
+                }
+            }
+        }
+        return recipients;
+    }
+
     /** Current status → count, over the given ids; ids not recorded yet are not counted. */
     public static Map<String, Long> statusCounts(Connection db, Collection<UUID> ids) throws SQLException {
         Map<String, Long> counts = new TreeMap<>();

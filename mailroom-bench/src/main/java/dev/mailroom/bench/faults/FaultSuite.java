@@ -35,7 +35,8 @@ public final class FaultSuite {
             5, ProviderRefusals::new,
             6, PoisonMessages::new,
             7, WebhookChaos::new,
-            8, QuotaHolderKill::new);
+            8, QuotaHolderKill::new,
+            9, NotifierKills::new);
 
     private FaultSuite() {}
 

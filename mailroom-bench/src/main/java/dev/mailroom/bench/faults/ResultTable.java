@@ -5,7 +5,7 @@ import java.util.List;
 
 /** Prints the scenarios' figures as one table, then each scenario's notes and failed assertions. */
 final class ResultTable {
-    private static final String ROW = "%-2s %-36s %7s %9s %5s %9s %15s %8s %8s  %s%n";
+    private static final String ROW = "%-2s %-36s %7s %9s %5s %9s %15s %8s %8s  %-6s %s%n";
 
     private ResultTable() {}
 
@@ -22,7 +22,8 @@ final class ResultTable {
                 "dup sends (max)",
                 "drain s",
                 "total s",
-                "result");
+                "result",
+                "webhooks: arrived/expected lost dup bad-sig");
         out.printf(
                 ROW,
                 "--",
@@ -34,7 +35,8 @@ final class ResultTable {
                 "-".repeat(15),
                 "-".repeat(8),
                 "-".repeat(8),
-                "------");
+                "------",
+                "-".repeat(43));
         for (ScenarioResult r : results) {
             String sends = r.duplicateSends + (r.duplicateSendBound == null ? "" : " (" + r.duplicateSendBound + ")");
             out.printf(
@@ -48,7 +50,8 @@ final class ResultTable {
                     sends,
                     Double.isNaN(r.drainSeconds) ? "-" : String.format("%.1f", r.drainSeconds),
                     String.format("%.0f", r.totalSeconds),
-                    r.passed() ? "PASS" : "FAIL");
+                    r.passed() ? "PASS" : "FAIL",
+                    r.webhooks == null ? "" : r.webhooks.toString());
         }
         for (ScenarioResult r : results) {
             out.printf("%n%d. %s: %s%n", r.number, r.title, r.passed() ? "PASS" : "FAIL");

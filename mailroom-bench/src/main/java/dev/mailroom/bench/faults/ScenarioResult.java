@@ -17,6 +17,17 @@ final class ScenarioResult {
     /** Seconds from the end of the fault (and of the submissions) until everything was terminal; NaN if it never drained. */
     double drainSeconds = Double.NaN;
 
+    /** Webhooks to the customer's endpoint (scenario 9), or null when the scenario has none. */
+    Webhooks webhooks;
+
+    /** Events the database calls for, those that arrived, those lost, repeated deliveries and bad signatures. */
+    record Webhooks(long expected, long arrived, long lost, long duplicates, long invalidSignatures) {
+        @Override
+        public String toString() {
+            return arrived + "/" + expected + " " + lost + " " + duplicates + " " + invalidSignatures;
+        }
+    }
+
     double totalSeconds;
     final List<String> notes = new ArrayList<>();
     final List<String> failures = new ArrayList<>();

@@ -65,6 +65,9 @@ final class ScenarioRun implements AutoCloseable {
     MailroomProcess api;
     final List<MailroomProcess> operators = new ArrayList<>();
     final List<MailroomProcess> dispatchers = new ArrayList<>();
+    /** Processes of the notifier role alone (scenario 9); none otherwise. */
+    final List<MailroomProcess> notifiers = new ArrayList<>();
+
     ConfirmedSubmissions submitter;
     /** The API process's bootstrap key: signs what the scenario puts in the mailbox. */
     final String apiKey = "faults-" + UUID.randomUUID();
@@ -96,6 +99,11 @@ final class ScenarioRun implements AutoCloseable {
      * waits until every process is ready.
      */
     void startCluster(FakeSendGrid.Options fakeOptions, List<String> extraArgs) throws Exception {
+        startCluster(fakeOptions, extraArgs, 0);
+    }
+
+    /** As {@link #startCluster(FakeSendGrid.Options, List)}, with {@code notifierCount} processes of the notifier role alone. */
+    void startCluster(FakeSendGrid.Options fakeOptions, List<String> extraArgs, int notifierCount) throws Exception {
         long purged = suite.rabbit().purge(ALL_QUEUES);
         int apiPort = MailroomCluster.freePort();
         String apiUrl = "http://127.0.0.1:" + apiPort;
@@ -123,6 +131,9 @@ final class ScenarioRun implements AutoCloseable {
         api = cluster.add("api-webhooks", "api,webhooks", apiPort, List.of());
         dispatchers.add(cluster.add("dispatcher-1", "dispatcher", List.of()));
         dispatchers.add(cluster.add("dispatcher-2", "dispatcher", List.of()));
+        for (int i = 1; i <= notifierCount; i++) {
+            notifiers.add(cluster.add("notifier-" + i, "notifier", List.of()));
+        }
         startSeconds.putAll(cluster.startAll(START_TIMEOUT));
         log(
                 "%d queued messages purged; fake SendGrid on %s; ready after %s s: %s",

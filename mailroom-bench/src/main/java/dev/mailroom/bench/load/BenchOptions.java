@@ -57,7 +57,9 @@ record BenchOptions(
         int restBatch,
         int fairRate,
         int quota,
-        int clientBulkAbove) {
+        int clientBulkAbove,
+        boolean webhookEndpoint,
+        int notifiers) {
 
     /** Where the Mailroom under test comes from. */
     enum Setup {
@@ -195,9 +197,17 @@ record BenchOptions(
                                          each); N > 1: POST /api/v1/messages/batch with up to N (at most 500)
               --ingest-concurrency N     webhook calls in flight for --mode ingest (default 8)
               --results DIR              default mailroom-bench/results
+
+            Webhooks to the customer's application (pipeline mode, setups the benchmark starts)
+              --webhook-endpoint         run the notifier role and register, for every organization, an endpoint
+                                         subscribed to * on a sink in the benchmark's JVM (answers 204 at once, counts
+                                         the events, verifies the signature of one request in 100); the report adds
+                                         events received, events/s at the endpoint and the delivery lag
+              --notifiers N              notifier processes in split (default 1); single and embedded add the role to
+                                         their one process
             """;
 
-    private static final Set<String> FLAGS = Set.of("profile", "help");
+    private static final Set<String> FLAGS = Set.of("profile", "help", "webhook-endpoint");
 
     static BenchOptions parse(String[] args) {
         Map<String, List<String>> values = CommandLineOptions.parse(args, FLAGS);
@@ -270,7 +280,9 @@ record BenchOptions(
                 (int) r.number("rest-batch", 1),
                 (int) r.number("fair-rate", 5),
                 (int) r.number("quota", 50),
-                (int) r.number("client-bulk-above", -1));
+                (int) r.number("client-bulk-above", -1),
+                r.flag("webhook-endpoint"),
+                (int) r.number("notifiers", 1));
         r.rejectUnknown();
         options.check();
         return options;
@@ -302,6 +314,13 @@ record BenchOptions(
         }
         if (mode == Mode.FAIRNESS || mode == Mode.QUOTA) {
             checkTraffic();
+        }
+        if (webhookEndpoint && (mode != Mode.PIPELINE || setup == Setup.RUNNING)) {
+            throw new IllegalArgumentException(
+                    "--webhook-endpoint is for --mode pipeline on a Mailroom the benchmark starts (not --setup running)");
+        }
+        if (notifiers < 1 || notifiers > 8) {
+            throw new IllegalArgumentException("--notifiers must be 1..8");
         }
         if (organizations < 1 || organizations > MAX_ORGANIZATIONS) {
             throw new IllegalArgumentException("--organizations must be 1.." + MAX_ORGANIZATIONS);

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Creates the organizations a run spreads its load over, the way a platform and its customers
  * would, through the real REST API: the platform key creates organization {@code bench-i} with an
  * owner; the owner signs in as a browser does (CSRF cookie, form login, session cookie) and
- * creates a key with the scopes send and read. Each owner has an HTTP client and cookie jar of its
+ * creates a key with the scopes send and read (and admin, when the run registers webhook endpoints). Each owner has an HTTP client and cookie jar of its
  * own, so that no session or CSRF token leaks from one organization to the next.
  */
 final class BenchOrganizations {
@@ -37,10 +37,17 @@ final class BenchOrganizations {
 
     private final URI api;
     private final String platformKey;
+    private final List<String> scopes;
 
     BenchOrganizations(String apiUrl, String platformKey) {
+        this(apiUrl, platformKey, false);
+    }
+
+    /** @param admin whether the keys also get the admin scope (registering webhook endpoints needs it) */
+    BenchOrganizations(String apiUrl, String platformKey, boolean admin) {
         this.api = URI.create(apiUrl);
         this.platformKey = platformKey;
+        this.scopes = admin ? List.of("send", "read", "admin") : List.of("send", "read");
     }
 
     /** The id of the i-th organization (from 1). */
@@ -95,7 +102,7 @@ final class BenchOrganizations {
         expect(browser, get("/api/v1/session"), 200);
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("name", "bench");
-        key.put("scopes", List.of("send", "read"));
+        key.put("scopes", scopes);
         JsonNode createdKey = JSON.readTree(expect(
                 browser,
                 json("/api/v1/keys", key)

@@ -242,6 +242,9 @@ final class BenchRun {
             PublishedMessages publishes = new PublishedMessages(watched);
             PublishedMessages.Reading publishedBefore = publishes.read();
             progress.phase("load");
+            if (mailroom.sink != null) {
+                mailroom.sink.measureFrom();
+            }
             LoadGenerator.Outcome load = new LoadGenerator(submitter, emails, log)
                     .run(o.rate(), o.count(), o.duration(), o.maxBacklog(), queues::total);
             progress.phase("drain");
@@ -263,6 +266,30 @@ final class BenchRun {
             Map<String, Long> peakRss = sampler.peakRss();
             progress.close();
             sampler.close();
+
+            BenchReport.Webhooks webhookFigures = null;
+            if (mailroom.sink != null) {
+                double settled = awaitWebhooksSettled(mailroom, drainEnd);
+                webhookFigures = WebhookFigures.of(
+                        mailroom.sink,
+                        mailroom.endpoints,
+                        instant(load.startMicros()),
+                        instant(load.endMicros()),
+                        settled);
+                out.printf(
+                        "  webhooks: %,d events at the endpoint, %.1f/s steady, lag p50 %.0f ms p99 %.0f ms, %d of %d"
+                                + " sampled signatures failed%n",
+                        webhookFigures.eventsReceived(),
+                        webhookFigures.steadyEventsPerSecond(),
+                        webhookFigures.lag().p50(),
+                        webhookFigures.lag().p99(),
+                        webhookFigures.signatureFailures(),
+                        webhookFigures.signaturesChecked());
+                if (webhookFigures.signatureFailures() > 0) {
+                    notes.add(webhookFigures.signatureFailures() + " webhook requests to the customer's endpoint failed"
+                            + " the Standard Webhooks check.");
+                }
+            }
 
             // After the database's last counter reading: the check's own reads are not the run's cost. Before Mailroom
             // stops: the embedded H2 is read through the auto-server of the Mailroom holding it.
@@ -303,7 +330,7 @@ final class BenchRun {
                         "%,d of %,d submitted emails were not fully tracked at the end.",
                         pipeline.submitted() - pipeline.fullyTracked(), pipeline.submitted()));
             }
-            return new BenchReport(
+            BenchReport report = new BenchReport(
                     runId,
                     startedAt.toString(),
                     o.label(),
@@ -322,7 +349,37 @@ final class BenchRun {
                     profiles,
                     series,
                     List.copyOf(notes));
+            return webhookFigures == null ? report : report.withWebhooks(webhookFigures);
         }
+    }
+
+    private static Instant instant(long epochMicros) {
+        return Instant.ofEpochSecond(epochMicros / 1_000_000, (epochMicros % 1_000_000) * 1_000);
+    }
+
+    /**
+     * Waits until the customer's endpoint has received nothing new for 3 s (the notifier delivers after the operator
+     * recorded, so its last events may come after the pipeline's drain), at most the drain timeout.
+     *
+     * @return seconds from the drain's end to the last arrival, -1 if the sink never went quiet
+     */
+    private double awaitWebhooksSettled(MailroomUnderTest mailroom, long drainEndMicros) throws InterruptedException {
+        long deadline = System.nanoTime() + o.drainTimeout().toNanos();
+        long seen = -1;
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long now = mailroom.sink.stats().requests();
+            if (now != seen) {
+                seen = now;
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince >= 3_000_000_000L) {
+                Instant last =
+                        mailroom.sink.lastArrival() == null ? instant(drainEndMicros) : mailroom.sink.lastArrival();
+                return Math.max(0, (Clocks.micros(last) - drainEndMicros) / 1e6);
+            }
+            Thread.sleep(250);
+        }
+        return -1;
     }
 
     private static String ledgerLine(BenchReport.Ledger l) {
@@ -391,7 +448,8 @@ final class BenchRun {
     private String keys(MailroomUnderTest mailroom) {
         String which;
         if (o.provisionsOrganizations()) {
-            which = "one send+read key per organization, created through the REST API by its owner after signing in";
+            which = "one " + (o.webhookEndpoint() ? "send+read+admin" : "send+read")
+                    + " key per organization, created through the REST API by its owner after signing in";
         } else if (o.startsMailroom()) {
             which = "the bootstrap key of organization default";
         } else if (!o.orgKeys().isEmpty()) {

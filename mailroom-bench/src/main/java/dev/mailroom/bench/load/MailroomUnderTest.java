@@ -6,6 +6,8 @@ import dev.mailroom.bench.cluster.Infrastructure;
 import dev.mailroom.bench.cluster.MailroomCluster;
 import dev.mailroom.bench.cluster.MailroomProcess;
 import dev.mailroom.bench.fake.FakeSendGrid;
+import dev.mailroom.bench.sink.WebhookEndpoints;
+import dev.mailroom.bench.sink.WebhookSink;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -21,6 +23,15 @@ import java.util.UUID;
  */
 final class MailroomUnderTest implements AutoCloseable {
     private static final String ALL_ROLES = "api,webhooks,operator,dispatcher";
+    /** --webhook-endpoint: the notifier delivers to the sink in this JVM, on loopback over http. */
+    static final List<String> NOTIFIER_ARGS = List.of(
+            "--mailroom.notifier.allow-http=true",
+            "--mailroom.notifier.allow-private-addresses=true",
+            // The operators see the new endpoints within a second (they look up which organizations have one).
+            "--mailroom.accounts.key-recheck=PT1S");
+    /** --webhook-endpoint: one request in this many has its signature verified (the sink must answer at once). */
+    static final int VERIFY_EVERY = 100;
+
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
     final BenchOptions.Setup setup;
@@ -39,6 +50,10 @@ final class MailroomUnderTest implements AutoCloseable {
     final FakeSendGrid fake;
     /** Null when the Mailroom was already running. */
     private final MailroomCluster cluster;
+    /** The customer's endpoint (--webhook-endpoint), null otherwise. */
+    WebhookSink sink;
+    /** Endpoints registered on the sink, one per organization. */
+    int endpoints;
 
     private boolean closed;
 
@@ -115,6 +130,9 @@ final class MailroomUnderTest implements AutoCloseable {
             // Every process gets it; only the dispatchers send.
             args.add(o.quotaServerArg());
         }
+        if (o.webhookEndpoint()) {
+            args.addAll(NOTIFIER_ARGS);
+        }
         args.addAll(o.serverArgs());
         List<String> jvmArgs = new ArrayList<>();
         jvmArgs.add("-Xmx" + o.heap());
@@ -141,24 +159,47 @@ final class MailroomUnderTest implements AutoCloseable {
                 for (int i = 1; i <= o.dispatchers(); i++) {
                     cluster.add("dispatcher-" + i, "dispatcher", List.of());
                 }
+                if (o.webhookEndpoint()) {
+                    for (int i = 1; i <= o.notifiers(); i++) {
+                        cluster.add("notifier-" + i, "notifier", List.of());
+                    }
+                }
                 cluster.add(apiName, "api,webhooks", apiPort, List.of());
             } else {
-                cluster.add(apiName, ALL_ROLES, apiPort, List.of());
+                cluster.add(apiName, o.webhookEndpoint() ? ALL_ROLES + ",notifier" : ALL_ROLES, apiPort, List.of());
             }
             cluster.startAll(READY_TIMEOUT);
             if (o.provisionsOrganizations()) {
-                List<String> keys = new BenchOrganizations(apiUrl, platformKey)
+                List<String> keys = new BenchOrganizations(apiUrl, platformKey, o.webhookEndpoint())
                         .create(o.organizations()).stream()
                                 .map(BenchOrganizations.Organization::key)
                                 .toList();
-                return new MailroomUnderTest(
+                mailroom = new MailroomUnderTest(
                         o.setup(), infrastructure, apiUrl, apiKey, keys, metricsToken, fake, cluster);
+            }
+            if (o.webhookEndpoint()) {
+                mailroom.registerEndpoints();
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             mailroom.close();
             throw e;
         }
         return mailroom;
+    }
+
+    /**
+     * Starts the sink and registers it, subscribed to {@code *}, for every organization the load is submitted for
+     * (each key is its organization's admin key), then gives the operators a moment to notice the endpoints.
+     */
+    private void registerEndpoints() throws IOException, InterruptedException {
+        sink = WebhookSink.startCounting(VERIFY_EVERY);
+        for (String key : submitKeys) {
+            String name = "org-" + (endpoints + 1);
+            WebhookEndpoints.Registered endpoint = WebhookEndpoints.register(apiUrl, key, sink.url(name));
+            sink.secret(name, endpoint.secret());
+            endpoints++;
+        }
+        Thread.sleep(2000);
     }
 
     private static MailroomUnderTest attach(BenchOptions o) throws IOException {
@@ -221,6 +262,9 @@ final class MailroomUnderTest implements AutoCloseable {
         closed = true;
         if (cluster != null) {
             cluster.close();
+        }
+        if (sink != null) {
+            sink.close();
         }
         if (fake != null) {
             fake.close();

@@ -28,7 +28,8 @@ public record BenchReport(
         List<Second> series,
         List<String> notes,
         Fairness fairness,
-        Quota quota) {
+        Quota quota,
+        Webhooks webhooks) {
 
     /** A run of --mode pipeline or ingest: no fairness or quota figures. */
     public BenchReport(
@@ -52,8 +53,71 @@ public record BenchReport(
             List<String> notes) {
         this(
                 runId, startedAt, label, mode, config, machine, processes, ceilings, pipeline, ingest, ledger, usage,
-                costs, fractions, targets, profiles, series, notes, null, null);
+                costs, fractions, targets, profiles, series, notes, null, null, null);
     }
+
+    /** A run without webhooks to a customer's endpoint. */
+    public BenchReport(
+            String runId,
+            String startedAt,
+            String label,
+            String mode,
+            Config config,
+            Machine machine,
+            List<StartedProcess> processes,
+            Ceilings ceilings,
+            Pipeline pipeline,
+            Ingest ingest,
+            Ledger ledger,
+            List<Usage> usage,
+            Costs costs,
+            Fractions fractions,
+            List<Target> targets,
+            List<HotMethods> profiles,
+            List<Second> series,
+            List<String> notes,
+            Fairness fairness,
+            Quota quota) {
+        this(
+                runId, startedAt, label, mode, config, machine, processes, ceilings, pipeline, ingest, ledger, usage,
+                costs, fractions, targets, profiles, series, notes, fairness, quota, null);
+    }
+
+    /** This report with the figures of --webhook-endpoint. */
+    public BenchReport withWebhooks(Webhooks figures) {
+        return new BenchReport(
+                runId, startedAt, label, mode, config, machine, processes, ceilings, pipeline, ingest, ledger, usage,
+                costs, fractions, targets, profiles, series, notes, fairness, quota, figures);
+    }
+
+    /**
+     * --webhook-endpoint: what the customer's endpoint (a sink in the benchmark's JVM answering 204 at once) received
+     * from the notifier. Rates count first arrivals of a {@code webhook-id}; the lag is from the event's
+     * {@code occurredAt} to its first arrival.
+     *
+     * @param endpoints              endpoints registered on the sink (one per organization)
+     * @param eventsReceived         distinct webhook-ids received, warm-up included
+     * @param requests               requests received (retries and duplicates included)
+     * @param duplicates             requests repeating a webhook-id already received
+     * @param eventsPerSecond        events received from the start of the load until the last one arrived, per second
+     * @param steadyEventsPerSecond  mean events per second over the steady part of the load (its first tenth left out)
+     * @param lag                    occurredAt → received, over the events of the measured load
+     * @param signaturesChecked      requests whose signature was verified (a sample)
+     * @param signatureFailures      of those, not valid (bad signature, stale timestamp, missing headers)
+     * @param settledSeconds         how long after the pipeline's drain the last event arrived (the sink was quiet for
+     *                               {@code settledSeconds} < drain timeout), -1 if it never went quiet
+     */
+    public record Webhooks(
+            int endpoints,
+            long eventsReceived,
+            long requests,
+            long duplicates,
+            double eventsPerSecond,
+            double steadyEventsPerSecond,
+            Latency lag,
+            long signaturesChecked,
+            long signatureFailures,
+            double settledSeconds) {}
 
     /**
      * --mode fairness: organization A floods the mailbox while organization B submits a few emails a

@@ -66,6 +66,9 @@ public final class MarkdownReport {
         if (r.pipeline() != null) {
             pipeline(r.pipeline());
         }
+        if (r.webhooks() != null) {
+            webhooks(r.webhooks());
+        }
         if (r.fairness() != null) {
             fairness(r.fairness());
         }
@@ -351,6 +354,57 @@ public final class MarkdownReport {
                 f.bDistribution().stream()
                         .map(b -> List.of(b.range(), Long.toString(b.count())))
                         .toList());
+    }
+
+    private void webhooks(BenchReport.Webhooks w) {
+        section("Webhooks to the customer's endpoint");
+        line(String.format(
+                Locale.ROOT,
+                "The notifier role delivered every event of the emails to %d endpoint(s) subscribed to `*` on a sink in the"
+                        + " benchmark's JVM (204 at once). An event is counted at the first arrival of its `webhook-id`.",
+                w.endpoints()));
+        line("");
+        table(
+                List.of("figure", "value"),
+                List.of(
+                        List.of(
+                                "events received",
+                                String.format(
+                                        Locale.ROOT,
+                                        "%,d (%,d requests, %,d repeating a webhook-id)",
+                                        w.eventsReceived(),
+                                        w.requests(),
+                                        w.duplicates())),
+                        List.of(
+                                "**events/s at the endpoint**",
+                                String.format(
+                                        Locale.ROOT,
+                                        "**%.1f** steady; %.1f from the load's start to the last arrival",
+                                        w.steadyEventsPerSecond(),
+                                        w.eventsPerSecond())),
+                        List.of(
+                                "delivery lag (occurredAt → received)",
+                                w.lag().count() == 0
+                                        ? "—"
+                                        : String.format(
+                                                Locale.ROOT,
+                                                "p50 %s ms, p99 %s ms, max %s ms over %,d events",
+                                                f1(w.lag().p50()),
+                                                f1(w.lag().p99()),
+                                                f1(w.lag().max()),
+                                                w.lag().count())),
+                        List.of(
+                                "signatures verified (sample)",
+                                String.format(
+                                        Locale.ROOT,
+                                        "%,d checked, %d failed",
+                                        w.signaturesChecked(),
+                                        w.signatureFailures())),
+                        List.of(
+                                "last event after the drain",
+                                w.settledSeconds() < 0
+                                        ? "the sink did not go quiet"
+                                        : String.format(Locale.ROOT, "%.1f s", w.settledSeconds()))));
     }
 
     private void quota(BenchReport.Quota q) {

@@ -38,6 +38,9 @@ class InfrastructureTest {
                 .contains("--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/d");
         assertThat(infra.mailroomArgs("api,webhooks"))
                 .contains("--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/d");
+        // The notifier records its deliveries and attempts.
+        assertThat(infra.mailroomArgs("notifier"))
+                .contains("--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/d");
         assertThat(infra.mailroomArgs("dispatcher")).noneMatch(a -> a.startsWith("--spring.datasource"));
         assertThat(infra.mailroomArgs("webhooks")).noneMatch(a -> a.startsWith("--spring.datasource"));
         assertThat(infra.mailroomArgs("dispatcher")).contains("--spring.rabbitmq.virtual-host=v");

@@ -14,7 +14,7 @@ class SuiteOptionsTest {
     void defaultsRunEveryScenarioBesideTheBuiltJars() {
         SuiteOptions options = SuiteOptions.parse(new String[0], TARGET);
 
-        assertThat(options.scenarios()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(options.scenarios()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
         assertThat(options.messages()).isNull();
         assertThat(options.kills()).isEqualTo(5);
         assertThat(options.databaseOutage()).isEqualTo(Duration.ofSeconds(60));
@@ -36,8 +36,8 @@ class SuiteOptionsTest {
 
     @Test
     void refusesWhatItDoesNotKnow() {
-        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--scenario", "9"}, TARGET))
-                .hasMessageContaining("no scenario 9");
+        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--scenario", "10"}, TARGET))
+                .hasMessageContaining("no scenario 10");
         assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--mesages", "5"}, TARGET))
                 .hasMessageContaining("mesages");
         assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--kills", "0"}, TARGET))

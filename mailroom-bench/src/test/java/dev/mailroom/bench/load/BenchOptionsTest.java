@@ -221,4 +221,18 @@ class BenchOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--quota");
     }
+
+    @Test
+    void webhooksToACustomerEndpointAreOffUnlessAskedForInThePipelineOfAStartedMailroom() {
+        BenchOptions plain = BenchOptions.parse(new String[0]);
+        BenchOptions hooks = BenchOptions.parse(new String[] {"--webhook-endpoint", "--notifiers", "2"});
+
+        assertThat(plain.webhookEndpoint()).isFalse();
+        assertThat(hooks.webhookEndpoint()).isTrue();
+        assertThat(hooks.notifiers()).isEqualTo(2);
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--webhook-endpoint", "--mode", "ingest"}))
+                .hasMessageContaining("--webhook-endpoint");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--webhook-endpoint", "--notifiers", "0"}))
+                .hasMessageContaining("--notifiers");
+    }
 }

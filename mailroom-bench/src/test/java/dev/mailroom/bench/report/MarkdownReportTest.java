@@ -172,6 +172,34 @@ class MarkdownReportTest {
                 .contains("Sends per second: 151 150 149 0.");
     }
 
+    @Test
+    void theWebhooksSectionGivesTheEndpointsFiguresOnlyWhenThereAreAny() {
+        BenchReport.Ledger ledger = new BenchReport.Ledger(
+                null, "every confirmed email", 0, 100, 100, 100, 0, 0, 0, 0, 0, 0, 0, Map.of(), List.of(), true, 0.1);
+        BenchReport plain = report(ledger);
+        BenchReport.Webhooks figures = new BenchReport.Webhooks(
+                2,
+                1_500,
+                1_520,
+                20,
+                48.4,
+                52.25,
+                new BenchReport.Latency("webhook occurredAt -> received", 1_200, 35.5, 80, 150.25, 900),
+                15,
+                0,
+                1.5);
+
+        assertThat(MarkdownReport.render(plain, "run.svg")).doesNotContain("Webhooks to the customer's endpoint");
+        String md = MarkdownReport.render(plain.withWebhooks(figures), "run.svg");
+        assertThat(md.substring(md.indexOf("## Webhooks to the customer's endpoint")))
+                .contains("to 2 endpoint(s)")
+                .contains("| events received | 1,500 (1,520 requests, 20 repeating a webhook-id) |")
+                .contains("**52.3** steady; 48.4 from the load's start")
+                .contains("p50 35.5 ms, p99 150.3 ms, max 900.0 ms over 1,200 events")
+                .contains("| signatures verified (sample) | 15 checked, 0 failed |")
+                .contains("| last event after the drain | 1.5 s |");
+    }
+
     private static BenchReport withTraffic(
             BenchReport r, String mode, BenchReport.Fairness fairness, BenchReport.Quota quota) {
         return new BenchReport(
