@@ -45,9 +45,16 @@ class MessageDecisions {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final NotificationFeed feed;
 
     MessageDecisions(
-            DecisionStore decisions, MessageStore store, TransactionTemplate tx, Clock clock, MeterRegistry meters) {
+            DecisionStore decisions,
+            MessageStore store,
+            TransactionTemplate tx,
+            Clock clock,
+            MeterRegistry meters,
+            NotificationFeed feed) {
+        this.feed = feed;
         this.decisions = decisions;
         this.store = store;
         this.tx = tx;
@@ -77,7 +84,14 @@ class MessageDecisions {
     }
 
     MessageDecision decide(MessageRequest request) {
-        MessageDecision decision = tx.execute(status -> decideLocked(request, status));
+        List<ActivityReport> recorded = new java.util.ArrayList<>();
+        MessageDecision decision = tx.execute(status -> {
+            recorded.clear();
+            return decideLocked(request, status, recorded);
+        });
+        if (MessageDecision.DONE.equals(decision.outcome())) {
+            notifyRecorded(request, recorded);
+        }
         meters.counter("mailroom.operator.message.decisions", "action", request.action(), "outcome", decision.outcome())
                 .increment();
         if (MessageDecision.EXPIRED.equals(decision.outcome())) {
@@ -91,7 +105,22 @@ class MessageDecisions {
         return decision;
     }
 
-    private MessageDecision decideLocked(MessageRequest request, TransactionStatus status) {
+    /** Committed and about to be answered: a failure to notify loses the notification, not the decision. */
+    private void notifyRecorded(MessageRequest request, List<ActivityReport> recorded) {
+        try {
+            feed.activitiesRecorded(recorded);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Request {} ({} of message {}) carried out but not notified to webhook endpoints: {}",
+                    request.requestId(),
+                    request.action(),
+                    request.messageId(),
+                    e.toString());
+        }
+    }
+
+    private MessageDecision decideLocked(
+            MessageRequest request, TransactionStatus status, List<ActivityReport> recorded) {
         if (expired(request)) {
             return answer(request, MessageDecision.EXPIRED, null);
         }
@@ -108,24 +137,28 @@ class MessageDecisions {
         DecisionStore.Locked message = locked.get();
         Instant now = clock.instant();
         return switch (request.action()) {
-            case MessageRequest.CANCEL -> cancel(request, message, now);
-            case MessageRequest.RESCHEDULE -> reschedule(request, message, now);
-            default -> retry(request, message, now);
+            case MessageRequest.CANCEL -> cancel(request, message, now, recorded);
+            case MessageRequest.RESCHEDULE -> reschedule(request, message, now, recorded);
+            default -> retry(request, message, now, recorded);
         };
     }
 
-    private MessageDecision cancel(MessageRequest request, DecisionStore.Locked message, Instant now) {
+    private MessageDecision cancel(
+            MessageRequest request, DecisionStore.Locked message, Instant now, List<ActivityReport> recorded) {
         if (message.status() != MessageStatus.SCHEDULED
                 || !store.cancelScheduled(request.messageId(), request.organizationId(), now)) {
             return answer(request, MessageDecision.REFUSED, message.status());
         }
         // The same activity id as a cancel from the mailbox: a message is canceled once.
-        store.insertActivities(
-                List.of(ActivityReport.pipeline(request.messageId(), MessageStatus.CANCELED, 0, now, null)), now);
+        record(
+                List.of(ActivityReport.pipeline(request.messageId(), MessageStatus.CANCELED, 0, now, null)),
+                now,
+                recorded);
         return answer(request, MessageDecision.DONE, MessageStatus.CANCELED);
     }
 
-    private MessageDecision reschedule(MessageRequest request, DecisionStore.Locked message, Instant now) {
+    private MessageDecision reschedule(
+            MessageRequest request, DecisionStore.Locked message, Instant now, List<ActivityReport> recorded) {
         Instant dueAt = request.sendAt().isAfter(now) ? request.sendAt() : now;
         if (message.status() != MessageStatus.SCHEDULED
                 || !decisions.reschedule(request.messageId(), dueAt, dueAt, now)) {
@@ -139,11 +172,12 @@ class MessageDecisions {
         if (!dueAt.equals(request.sendAt())) {
             details.put("requestedSendAt", request.sendAt().toString());
         }
-        store.insertActivities(List.of(timelineEntry(request, MessageStatus.SCHEDULED, now, details)), now);
+        record(List.of(timelineEntry(request, MessageStatus.SCHEDULED, now, details)), now, recorded);
         return answer(request, MessageDecision.DONE, MessageStatus.SCHEDULED);
     }
 
-    private MessageDecision retry(MessageRequest request, DecisionStore.Locked message, Instant now) {
+    private MessageDecision retry(
+            MessageRequest request, DecisionStore.Locked message, Instant now, List<ActivityReport> recorded) {
         if (message.status() != MessageStatus.FAILED || !decisions.restartDispatch(request.messageId(), now)) {
             return answer(request, MessageDecision.REFUSED, message.status());
         }
@@ -153,10 +187,16 @@ class MessageDecisions {
         details.put("retriedBy", request.requestedBy() == null ? "unknown" : request.requestedBy());
         // The QUEUED of the new attempt, under the id the releaser's own QUEUED of that attempt takes: one
         // entry on the timeline, saying who asked for it.
-        store.insertActivities(
+        record(
                 List.of(ActivityReport.pipeline(request.messageId(), MessageStatus.QUEUED, attempt, now, details)),
-                now);
+                now,
+                recorded);
         return answer(request, MessageDecision.DONE, MessageStatus.QUEUED);
+    }
+
+    private void record(List<ActivityReport> activities, Instant now, List<ActivityReport> recorded) {
+        store.insertActivities(activities, now);
+        recorded.addAll(activities);
     }
 
     /** A timeline entry of this request: its id derives from the request, so a redelivery records it once. */

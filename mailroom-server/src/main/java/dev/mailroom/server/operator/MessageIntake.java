@@ -258,21 +258,37 @@ class MessageIntake {
      */
     void cancel(List<CancelMessage> cancels, BiConsumer<CancelMessage, RuntimeException> refused) {
         Instant now = clock.instant();
+        List<ActivityReport> canceled = new ArrayList<>();
         Isolation.run(
                 cancels,
-                part -> tx.executeWithoutResult(status -> {
-                    for (CancelMessage c : part) {
-                        if (store.cancelScheduled(c.messageId(), c.organizationId(), now)) {
-                            store.insertActivities(
-                                    List.of(ActivityReport.pipeline(
-                                            c.messageId(), MessageStatus.CANCELED, 0, now, null)),
-                                    now);
-                        } else {
-                            log.info("Cancel of message {} ignored: it is not (or no longer) scheduled", c.messageId());
+                part -> {
+                    // Only what a committed transaction recorded: a part rolled back (and halved) adds nothing.
+                    List<ActivityReport> committed = new ArrayList<>();
+                    tx.executeWithoutResult(status -> {
+                        committed.clear();
+                        for (CancelMessage c : part) {
+                            if (store.cancelScheduled(c.messageId(), c.organizationId(), now)) {
+                                ActivityReport entry =
+                                        ActivityReport.pipeline(c.messageId(), MessageStatus.CANCELED, 0, now, null);
+                                store.insertActivities(List.of(entry), now);
+                                committed.add(entry);
+                            } else {
+                                log.info(
+                                        "Cancel of message {} ignored: it is not (or no longer) scheduled",
+                                        c.messageId());
+                            }
                         }
-                    }
-                }),
+                    });
+                    canceled.addAll(committed);
+                },
                 refused);
+        // Committed, not yet acknowledged: a failure here gives the batch back, and the cancel, done, is not
+        // notified again (the message is CANCELED already): notified once here, or logged.
+        try {
+            feed.activitiesRecorded(canceled);
+        } catch (RuntimeException e) {
+            log.warn("{} cancel(s) recorded but not notified to webhook endpoints: {}", canceled.size(), e.toString());
+        }
     }
 
     /** After the broker confirmed the dispatch commands: QUEUED in the timeline and the status. */
