@@ -1649,6 +1649,7 @@
         if (!(e instanceof SignedOut)) showError(e.message);
       }
     }}, 'Delete this endpoint');
+    const deliveries = deliveriesSection(path, current);
     show(breadcrumb({href: '#/webhooks', text: 'Webhooks'}, {text: endpoint.description || endpoint.url}),
       h1,
       el('dl', {class: 'summary', id: 'endpoint-summary'},
@@ -1661,10 +1662,10 @@
       panel('Signing secret', el('p', {}, 'Each request carries a signature made with this secret; during a rotation’s grace period, one per valid secret.'),
         showButton, secrets, rotate),
       panel('Change the endpoint', edit),
-      // The delivery log, replays and test events of this endpoint go here once their routes exist.
-      el('section', {id: 'endpoint-deliveries', hidden: true}),
+      deliveries.section,
       panel('Delete', el('p', {}, 'Deleting the endpoint also deletes its secrets.'), remove));
     enter('Webhook endpoint', h1);
+    await deliveries.refresh();
   }
 
   /** The secrets requests are signed with now: the current one, and previous ones until their grace ends. */
@@ -1681,6 +1682,150 @@
         el('label', {for: input.id}, 'Previous secret, valid until ', localTime(secret.expiresAt)),
         el('div', {class: 'field-row'}, input, copyButton(input, 'the previous secret ' + (i + 1)))))));
     box.firstChild.focus();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // An endpoint's delivery log (newest first), each delivery's attempts, replays and test events.
+
+  const DELIVERY_STATES = [['pending', 'pending: being sent or waiting for a retry'], ['delivered', 'delivered'],
+    ['failed', 'failed: retries used up']];
+  const DELIVERY_TONES = {pending: 'info', delivered: 'good', failed: 'bad'};
+  /** How long the page waits for the notifier's answer to a test or a replay before saying it is still going. */
+  const DELIVERY_WAIT_MS = 15000;
+
+  function deliveriesSection(path, current) {
+    const results = el('div', {id: 'deliveries'});
+    const outcome = outcomeArea();
+    // The answer to a test or a replay: polite, so it does not interrupt; it changes as the endpoint answers.
+    const said = el('p', {class: 'notice', role: 'status', id: 'delivery-result', hidden: true});
+    const say = (...parts) => {
+      said.replaceChildren(...parts);
+      said.hidden = false;
+    };
+    const state = el('select', {id: 'delivery-state'}, el('option', {value: ''}, 'Any state'),
+      DELIVERY_STATES.map(([value, text]) => el('option', {value}, text)));
+    let loads = 0;
+    const refresh = () => {
+      const mine = ++loads;
+      showOutcome(outcome, '');
+      return pagedTable(results, {
+        loadingText: 'Loading deliveries…',
+        caption: 'Deliveries to this endpoint, newest first',
+        columns: ['Event', 'State', 'Last attempt', 'Attempts', {text: 'Actions', class: 'actions'}],
+        empty: emptyState(state.value ? 'No ' + state.value + ' deliveries.' : 'No deliveries yet.',
+          'Send a test event to see one.'),
+        countText: (shown, more) => plural(shown, 'delivery', 'deliveries') + (more ? ' shown, more below' : ''),
+        fetchPage: (cursor) => api(path + '/deliveries' + query({state: state.value, limit: 50, cursor})),
+        row: (delivery) => deliveryRow(delivery, replay),
+      }, () => current() && mine === loads).catch((e) => {
+        if (!(e instanceof SignedOut) && current() && mine === loads) {
+          results.replaceChildren();
+          showOutcome(outcome, e.message);
+        }
+      });
+    };
+
+    /** The delivery of an event once it has at least `attempts` attempts; null if it has not within the wait. */
+    const awaitAttempt = async (eventId, attempts, range) => {
+      const until = Date.now() + DELIVERY_WAIT_MS;
+      while (current() && Date.now() < until) {
+        const {items} = await api(path + '/deliveries' + query({limit: 50, ...range}));
+        const found = items.find((d) => d.eventId === eventId);
+        if (found && found.attemptCount >= attempts && found.attempts.length >= attempts) return found;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      return null;
+    };
+    const answered = async (what, eventId, attempts, range) => {
+      const delivery = await awaitAttempt(eventId, attempts, range);
+      if (!current()) return;
+      if (!delivery) {
+        say(what, ' ', el('code', {}, eventId), ': no answer yet; Mailroom keeps trying. Show the log again later.');
+      } else {
+        const last = delivery.attempts[delivery.attempts.length - 1];
+        say(what, ' ', el('code', {}, eventId), ': attempt ', String(last.attempt), ' ',
+          last.statusCode !== null && last.statusCode !== undefined ? 'answered HTTP ' + last.statusCode : 'got no answer (' + (last.error || 'no response') + ')',
+          ' in ' + last.latencyMs + ' ms; the delivery is ' + delivery.state + '.');
+      }
+      await refresh();
+    };
+
+    const test = el('button', {type: 'button', id: 'send-test-event', onclick: async () => {
+      test.disabled = true;
+      try {
+        const sent = await api(path + '/test', {method: 'POST'});
+        say('Test event ', el('code', {}, sent.eventId), ' is on its way; waiting for the endpoint’s answer…');
+        await answered('Test event', sent.eventId, 1, {});
+      } catch (e) {
+        if (!(e instanceof SignedOut)) showOutcome(outcome, 'The test event was not sent: ' + e.message);
+      } finally {
+        test.disabled = false;
+      }
+    }}, 'Send a test event');
+
+    async function replay(delivery, button) {
+      button.disabled = true;
+      try {
+        const answer = await api(path + '/replay', {method: 'POST', json: {eventId: delivery.eventId}});
+        say('Replaying ', el('code', {}, delivery.eventId), ' (' + plural(answer.replayed, 'event', 'events') + '); waiting for the endpoint’s answer…');
+        // Only this delivery's own row: a replay keeps the row (and its place in the log), and adds an attempt.
+        const createdAt = new Date(delivery.createdAt);
+        await answered('Replay of', delivery.eventId, delivery.attemptCount + 1,
+          {since: delivery.createdAt, until: new Date(createdAt.getTime() + 1).toISOString()});
+      } catch (e) {
+        if (!(e instanceof SignedOut)) showOutcome(outcome, 'The replay of ' + delivery.eventId + ' was refused: ' + e.message);
+      } finally {
+        button.disabled = false;
+      }
+    }
+
+    const filters = el('form', {class: 'toolbar', id: 'delivery-filters', 'aria-label': 'Filter the deliveries', onsubmit: (event) => {
+      event.preventDefault();
+      refresh();
+    }},
+    el('div', {class: 'field'}, el('label', {for: 'delivery-state'}, 'State'), state),
+    el('button', {type: 'submit', class: 'secondary'}, 'Show deliveries'));
+    const section = panel('Deliveries',
+      el('p', {}, 'Every event Mailroom sent to this endpoint, newest first, with each attempt’s answer. A replay sends an event again with the same ',
+        el('code', {}, 'webhook-id'), ' and body, whatever its state; a test event (', el('code', {}, 'webhook.test'),
+        ') goes to this endpoint alone, whatever types it subscribes to.'),
+      el('div', {class: 'field-row'}, test), said, filters, outcome, results);
+    section.id = 'endpoint-deliveries';
+    return {section, refresh};
+  }
+
+  function deliveryRow(delivery, replay) {
+    const button = el('button', {type: 'button', class: 'secondary small', onclick: () => replay(delivery, button)},
+      'Replay', el('span', {class: 'visually-hidden'}, ' ' + delivery.eventType + ' ' + delivery.eventId));
+    const last = delivery.attempts.length ? delivery.attempts[delivery.attempts.length - 1] : null;
+    return el('tr', {'data-event': delivery.eventId, 'data-state': delivery.state},
+      el('th', {scope: 'row'}, el('code', {class: 'strong'}, delivery.eventType),
+        el('div', {class: 'sub'}, el('code', {}, delivery.eventId)),
+        el('div', {class: 'sub'}, 'occurred ', time(delivery.occurredAt))),
+      el('td', {}, el('span', {class: 'badge tone-' + (DELIVERY_TONES[delivery.state] || 'muted')}, delivery.state),
+        delivery.state === 'pending' && delivery.nextAttemptAt
+          ? el('div', {class: 'sub'}, 'next attempt ', el('time', {datetime: delivery.nextAttemptAt, title: delivery.nextAttemptAt},
+            localTime(delivery.nextAttemptAt)))
+          : null),
+      el('td', {}, last ? [attemptAnswer(last), el('div', {class: 'sub'}, time(delivery.lastAttemptAt || last.attemptedAt))] : '—'),
+      el('td', {}, delivery.attempts.length
+        ? el('details', {class: 'attempts'}, el('summary', {}, plural(delivery.attempts.length, 'attempt', 'attempts'),
+          el('span', {class: 'visually-hidden'}, ' of ' + delivery.eventId)),
+          el('ol', {class: 'plain'}, delivery.attempts.map((attempt) => el('li', {'data-attempt': attempt.attempt},
+            el('span', {class: 'strong'}, 'Attempt ' + attempt.attempt), ' · ', time(attempt.attemptedAt, true), ' · ',
+            attemptAnswer(attempt), ' · ' + attempt.latencyMs + ' ms',
+            attempt.error ? el('div', {class: 'sub attempt-error'}, attempt.error) : null,
+            attempt.responseExcerpt ? el('pre', {class: 'preview'}, attempt.responseExcerpt) : null))),
+          el('details', {}, el('summary', {}, 'Payload'), el('pre', {class: 'preview'}, JSON.stringify(delivery.payload, null, 2))))
+        : 'none yet'),
+      el('td', {class: 'actions'}, button));
+  }
+
+  /** An attempt's HTTP status, or that none came (refused, timed out). */
+  function attemptAnswer(attempt) {
+    if (attempt.statusCode === null || attempt.statusCode === undefined) return el('span', {class: 'badge tone-bad'}, 'no answer');
+    const ok = attempt.statusCode >= 200 && attempt.statusCode < 300;
+    return el('span', {class: 'badge tone-' + (ok ? 'good' : 'bad'), 'data-status-code': attempt.statusCode}, 'HTTP ' + attempt.statusCode);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.mailroom.client.MailroomClient;
 import dev.mailroom.contracts.Address;
 import dev.mailroom.contracts.Email;
@@ -20,6 +21,8 @@ import dev.mailroom.server.support.SignedInClient;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,6 +37,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -415,9 +419,9 @@ class DashboardBrowserTest {
         signInAsOperator();
         visit("#/webhooks", "Webhooks", By.cssSelector("#webhook-endpoints table, #webhook-endpoints .empty"));
 
-        // http is refused beside the URL field (the test server does not allow it).
+        // A scheme other than https (or http, which the test server allows) is refused beside the URL field.
         WebElement address = browser.findElement(By.cssSelector("#create-endpoint input[name=url]"));
-        address.sendKeys("http://hooks-" + run + ".example.org/mailroom");
+        address.sendKeys("ftp://hooks-" + run + ".example.org/mailroom");
         browser.findElement(By.cssSelector("#create-endpoint button[type=submit]"))
                 .click();
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(
@@ -506,6 +510,78 @@ class DashboardBrowserTest {
         assertThat(browser.findElements(By.cssSelector("#webhook-endpoints tr[data-endpoint='" + url + "']")))
                 .isEmpty();
         assertThat(api.get("/api/v1/webhook-endpoints/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void anAdminSendsATestEventSeesItDeliveredInTheLogAndReplaysItAsASecondAttempt() throws IOException {
+        // The customer's receiver: a loopback server of the test's own that takes every event (204) and keeps its
+        // webhook-id.
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/hooks", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            received.add(exchange.getRequestHeaders().getFirst("webhook-id"));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        String id = null;
+        try {
+            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks";
+            ApiClient.Response created = api.post(
+                    "/api/v1/webhook-endpoints",
+                    "{\"url\":\"" + url + "\",\"description\":\"Receiver " + UUID.randomUUID()
+                            + "\",\"eventTypes\":[\"email.delivered\"]}");
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            id = created.json().path("endpoint").path("id").asString();
+            signInAsOperator();
+            visit("#/webhooks/" + id, "Webhook endpoint", By.cssSelector("#deliveries table, #deliveries .empty"));
+            assertThat(browser.findElement(By.id("deliveries")).getText()).contains("No deliveries yet.");
+
+            // A test event goes to this endpoint although it subscribes to email.delivered only; the page waits for
+            // the endpoint's answer and shows it, and the log shows the delivery delivered.
+            browser.findElement(By.id("send-test-event")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("delivery-result"), "HTTP 204"));
+            WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#deliveries tr[data-state=delivered]")));
+            String eventId = row.getAttribute("data-event");
+            assertThat(eventId).matches("msg_[0-9a-f]{32}");
+            assertThat(row.getText()).contains("webhook.test", eventId, "HTTP 204", "1 attempt");
+            assertThat(browser.findElement(By.id("delivery-result")).getText())
+                    .contains(eventId, "attempt 1", "delivered");
+            assertThat(received).containsExactly(eventId);
+
+            // Replayed: the same webhook-id again, a second attempt on the same delivery (no new row).
+            row.findElement(By.xpath(".//button[starts-with(normalize-space(.), 'Replay')]"))
+                    .click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("delivery-result"), "attempt 2"));
+            WebElement replayed = wait.until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("#deliveries tr[data-event='" + eventId + "']")));
+            assertThat(browser.findElements(By.cssSelector("#deliveries tbody tr")))
+                    .hasSize(1);
+            replayed.findElement(By.cssSelector("details.attempts summary")).click();
+            assertThat(replayed.findElements(By.cssSelector("details.attempts li[data-attempt]")))
+                    .extracting(WebElement::getText)
+                    .satisfiesExactly(
+                            first -> assertThat(first).startsWith("Attempt 1").contains("HTTP 204", " ms"),
+                            second -> assertThat(second).startsWith("Attempt 2").contains("HTTP 204", " ms"));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(received).containsExactly(eventId, eventId));
+            assertNoAccessibilityViolations("an endpoint's page with its delivery log and a delivery's attempts open");
+            screenshot("webhooks-deliveries");
+
+            // The state filter: nothing has failed.
+            new Select(browser.findElement(By.id("delivery-state"))).selectByValue("failed");
+            browser.findElement(By.cssSelector("#delivery-filters button[type=submit]"))
+                    .click();
+            wait.until(
+                    ExpectedConditions.textToBePresentInElementLocated(By.id("deliveries"), "No failed deliveries."));
+        } finally {
+            receiver.stop(0);
+            if (id != null) {
+                api.delete("/api/v1/webhook-endpoints/" + id);
+            }
+        }
     }
 
     /** The organization's endpoint at this URL, as the API lists it. */
