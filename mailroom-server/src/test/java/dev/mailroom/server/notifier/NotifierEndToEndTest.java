@@ -149,6 +149,58 @@ class NotifierEndToEndTest {
     }
 
     @Test
+    void suppressionsAndCancelsAreNotifiedWithTheStatusChangesThatCausedThem() {
+        TestOrganizations.Organization org = TestOrganizations.create(port, "notify-more-", "send", "read", "admin");
+        WebhookReceiver receiver = receiver();
+        endpoint(org.id(), receiver.url(), "*", newSecret());
+        ApiClient api = new ApiClient(port).as(org.key());
+        awaitSubscribed(api, receiver);
+        String address = "bounce+" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+
+        String bounced = api.submit(ApiClient.email(address));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> typesAbout(receiver, bounced).contains("email.bounced"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> suppressionEvents(receiver, address).contains("suppression.created"));
+        Received created = receiver.received().stream()
+                .filter(r -> r.type().equals("suppression.created")
+                        && address.equals(r.json().path("data").path("email").asString()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(created.json().path("data").path("reason").asString()).isEqualTo("hard-bounce");
+
+        String suppressed = api.submit(ApiClient.email(address));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> typesAbout(receiver, suppressed).contains("email.suppressed"));
+        assertThat(typesAbout(receiver, suppressed)).doesNotContain("email.queued", "email.dispatched");
+
+        String scheduled = api.submit(ApiClient.email(
+                "later@example.org", "{\"sendAt\":\"" + Instant.now().plus(Duration.ofHours(1)) + "\"}"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> typesAbout(receiver, scheduled).contains("email.scheduled"));
+        assertThat(api.post("/api/v1/messages/" + scheduled + "/cancel", "").status())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> typesAbout(receiver, scheduled).contains("email.canceled"));
+
+        assertThat(api.delete("/api/v1/suppressions/" + address).status()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> suppressionEvents(receiver, address).contains("suppression.deleted"));
+    }
+
+    private static Set<String> typesAbout(WebhookReceiver receiver, String messageId) {
+        return receiver.about(messageId).stream().map(Received::type).collect(Collectors.toSet());
+    }
+
+    private static Set<String> suppressionEvents(WebhookReceiver receiver, String email) {
+        return receiver.received().stream()
+                .filter(r -> r.type().startsWith("suppression.")
+                        && email.equals(r.json().path("data").path("email").asString()))
+                .map(Received::type)
+                .collect(Collectors.toSet());
+    }
+
+    @Test
     void duringARotationBothSecretsSignAndEitherVerifies() {
         TestOrganizations.Organization org = TestOrganizations.create(port, "notify-rot-", "send", "read");
         WebhookReceiver receiver = receiver();
