@@ -9,10 +9,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -51,10 +49,18 @@ class DeliveryLog {
     /**
      * A delivery's state after this pass, and the attempt made in it (if any).
      *
-     * @param force whether it may change a delivered row (a replay's outcome); otherwise a delivered row stays so
+     * @param force  whether it may change a delivered row (a replay's outcome); otherwise a delivered row stays so
+     * @param logged whether the delivery's row was in the log before this pass: a new one is only inserted (if another
+     *               notifier inserted it meanwhile, that one's outcome stands), a logged one only updated
      */
     record Update(
-            Delivery delivery, String state, int attempts, Instant nextAttemptAt, Attempt attempt, boolean force) {}
+            Delivery delivery,
+            String state,
+            int attempts,
+            Instant nextAttemptAt,
+            Attempt attempt,
+            boolean force,
+            boolean logged) {}
 
     /** A due delivery taken by this notifier, and the attempts made so far. */
     record Claimed(Delivery delivery, int attempts) {}
@@ -88,22 +94,6 @@ class DeliveryLog {
         return known;
     }
 
-    /** Those of the endpoints with deliveries still pending: new events wait behind them, in order. */
-    Set<UUID> endpointsWithPending(Collection<UUID> endpointIds) {
-        Set<UUID> found = new HashSet<>();
-        // One seek per endpoint (index on endpoint_id, state), not a scan of its whole history; a batch names few.
-        for (UUID endpoint : endpointIds) {
-            if (!jdbc.queryForList(
-                            "SELECT 1 FROM webhook_deliveries WHERE endpoint_id = ? AND state = 'pending' LIMIT 1",
-                            Integer.class,
-                            endpoint)
-                    .isEmpty()) {
-                found.add(endpoint);
-            }
-        }
-        return found;
-    }
-
     /** Writes every delivery's state and every attempt of a pass in one transaction. */
     void write(List<Update> updates, Instant now) {
         if (updates.isEmpty()) {
@@ -116,23 +106,35 @@ class DeliveryLog {
         for (Update u : updates) {
             Delivery d = u.delivery();
             Attempt a = u.attempt();
-            inserts.add(new Object[] {
-                d.id(),
-                d.endpointId(),
-                d.organizationId(),
-                d.eventId(),
-                d.eventType(),
-                d.payload(),
-                at(d.occurredAt()),
-                u.state(),
-                u.attempts(),
-                at(u.nextAttemptAt()),
-                a == null ? null : at(a.at()),
-                a == null ? null : a.answer().status(),
-                at(now),
-                at(now)
-            });
-            if (a == null) {
+            if (a != null) {
+                attempts.add(new Object[] {
+                    d.id(),
+                    a.number(),
+                    at(a.at()),
+                    a.answer().status(),
+                    a.answer().latencyMillis(),
+                    a.answer().excerpt(),
+                    a.answer().error()
+                });
+            }
+            if (!u.logged()) {
+                inserts.add(new Object[] {
+                    d.id(),
+                    d.endpointId(),
+                    d.organizationId(),
+                    d.eventId(),
+                    d.eventType(),
+                    d.payload(),
+                    at(d.occurredAt()),
+                    u.state(),
+                    u.attempts(),
+                    at(u.nextAttemptAt()),
+                    a == null ? null : at(a.at()),
+                    a == null ? null : a.answer().status(),
+                    at(now),
+                    at(now)
+                });
+            } else if (a == null) {
                 withoutAttempt.add(
                         new Object[] {u.state(), u.attempts(), at(u.nextAttemptAt()), at(now), d.id(), u.force()});
             } else {
@@ -146,23 +148,16 @@ class DeliveryLog {
                     d.id(),
                     u.force()
                 });
-                attempts.add(new Object[] {
-                    d.id(),
-                    a.number(),
-                    at(a.at()),
-                    a.answer().status(),
-                    a.answer().latencyMillis(),
-                    a.answer().excerpt(),
-                    a.answer().error()
-                });
             }
         }
         tx.executeWithoutResult(status -> {
-            jdbc.batchUpdate(
-                    "INSERT INTO webhook_deliveries (id, endpoint_id, organization_id, event_id, event_type, payload,"
-                            + " occurred_at, state, attempts, next_attempt_at, last_attempt_at, last_status, created_at,"
-                            + " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-                    inserts);
+            if (!inserts.isEmpty()) {
+                jdbc.batchUpdate(
+                        "INSERT INTO webhook_deliveries (id, endpoint_id, organization_id, event_id, event_type, payload,"
+                                + " occurred_at, state, attempts, next_attempt_at, last_attempt_at, last_status, created_at,"
+                                + " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                        inserts);
+            }
             // A delivered row stays delivered (a late answer, a second notifier), but for a replay's own outcome.
             if (!withAttempt.isEmpty()) {
                 jdbc.batchUpdate(

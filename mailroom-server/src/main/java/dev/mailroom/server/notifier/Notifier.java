@@ -46,11 +46,13 @@ import org.springframework.stereotype.Service;
 
 /**
  * Delivers notifications to endpoints. A queue batch ({@link #deliver}): every (notification, subscribed endpoint)
- * becomes a delivery; those not known yet are attempted at once, at most {@code max-in-flight-per-endpoint} per
- * endpoint (what gets no permit at once, and what is for an endpoint that still has pending deliveries, waits as
- * pending: in order, for the retry loop); after at most {@code fast-path-wait} every delivery and attempt of the batch
- * is written in one transaction, and only then is the batch acknowledged. Attempts still under way then are written
- * pending, held past their deadline, and record their own outcome when it comes.
+ * becomes a delivery; those not known yet are attempted at once, in passes of at most {@value
+ * #MAX_DELIVERIES_PER_PASS}, with at most {@code max-in-flight-per-endpoint} under way per endpoint (an attempt waits
+ * briefly for a permit; what gets none, for an endpoint that is slow, waits as pending for the retry loop); after at
+ * most {@code fast-path-wait} every delivery and attempt of the pass is written in one transaction, and once every pass
+ * is written the batch is acknowledged. Attempts still under way then are written pending, held past their deadline,
+ * and record their own outcome when it comes. Events are not held back behind an endpoint's pending retries: each
+ * carries its {@code occurredAt} and status, which order them.
  *
  * <p>The retry loop ({@link #retryDue}) takes due pending deliveries ({@code FOR UPDATE SKIP LOCKED}, so notifiers
  * share them), oldest event first, and attempts them the same way. A failed attempt waits the next step of
@@ -65,6 +67,10 @@ class Notifier {
     private static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
     /** How long a delivery that got no permit waits before the retry loop tries it. */
     private static final Duration NO_PERMIT_WAIT = Duration.ofSeconds(1);
+    /** How long an attempt waits for a permit of its endpoint (one is usually back within a few milliseconds). */
+    private static final Duration PERMIT_WAIT = Duration.ofMillis(100);
+    /** Deliveries attempted and written together, at most. */
+    static final int MAX_DELIVERIES_PER_PASS = 500;
 
     private final EndpointDirectory directory;
     private final DeliveryLog deliveries;
@@ -75,6 +81,8 @@ class Notifier {
     private final MeterRegistry meters;
     private final Timer latency;
     private final Map<UUID, Semaphore> permits = new ConcurrentHashMap<>();
+    /** Endpoints that recently kept every permit for {@link #PERMIT_WAIT}: until when they count as slow. */
+    private final Map<UUID, Instant> slow = new ConcurrentHashMap<>();
     /** When each failing endpoint was last checked for disabling. */
     private final Map<UUID, Instant> disableChecks = new ConcurrentHashMap<>();
     /** Writes the outcomes of attempts that outlived their batch, off the HTTP client's threads. */
@@ -116,14 +124,13 @@ class Notifier {
     }
 
     /** One attempt to make: the delivery, its endpoint, its number, whether a replay asked for it. */
-    private record Launch(Delivery delivery, Endpoint endpoint, int number, boolean force) {}
+    private record Launch(Delivery delivery, Endpoint endpoint, int number, boolean force, boolean logged) {}
 
     /** An attempt under way. */
     private record Running(Launch launch, Instant startedAt, CompletableFuture<Answer> answer) {}
 
     /** Delivers a queue batch of notifications; returns once every delivery of it is written. */
     void deliver(List<Notification> notifications) {
-        Instant now = clock.instant();
         List<Notification> ordered = notifications.stream()
                 .sorted(Comparator.comparing(Notification::occurredAt, Comparator.nullsLast(Comparator.naturalOrder())))
                 .toList();
@@ -144,11 +151,11 @@ class Notifier {
                 directory
                         .byId(n.endpointId())
                         .filter(e -> e.organizationId().equals(n.organizationId()))
-                        .ifPresent(e -> planned.put(deliveryId(e, n), new Launch(delivery(e, n), e, 0, true)));
+                        .ifPresent(e -> planned.put(deliveryId(e, n), new Launch(delivery(e, n), e, 0, true, false)));
             } else {
                 for (Endpoint e : subscribed.getOrDefault(n.organizationId(), List.of())) {
                     if (e.wants(n.type())) {
-                        planned.putIfAbsent(deliveryId(e, n), new Launch(delivery(e, n), e, 0, false));
+                        planned.putIfAbsent(deliveryId(e, n), new Launch(delivery(e, n), e, 0, false, false));
                     }
                 }
             }
@@ -156,30 +163,28 @@ class Notifier {
         if (planned.isEmpty()) {
             return;
         }
-        Map<UUID, Known> known = deliveries.known(planned.keySet());
-        Set<UUID> backlogged = deliveries.endpointsWithPending(planned.values().stream()
-                .filter(l -> !l.force())
-                .map(l -> l.endpoint().id())
-                .distinct()
-                .toList());
-        List<Update> updates = new ArrayList<>();
+        List<Launch> all = new ArrayList<>(planned.values());
+        // In passes of a bounded size: each pass waits for its own attempts and writes its own transaction, so a
+        // large queue batch does not hold thousands of answers in memory nor go past the fast-path bound as a whole.
+        for (int from = 0; from < all.size(); from += MAX_DELIVERIES_PER_PASS) {
+            deliverPass(all.subList(from, Math.min(all.size(), from + MAX_DELIVERIES_PER_PASS)));
+        }
+    }
+
+    private void deliverPass(List<Launch> planned) {
+        Map<UUID, Known> known =
+                deliveries.known(planned.stream().map(l -> l.delivery().id()).toList());
         List<Launch> launches = new ArrayList<>();
-        for (Launch l : planned.values()) {
+        for (Launch l : planned) {
             Known k = known.get(l.delivery().id());
             if (k != null && !l.force()) {
                 // Delivered already, or pending (the retry loop has it), or failed for good: not again.
                 continue;
             }
             int done = k == null ? 0 : k.attempts();
-            if (!l.force() && backlogged.contains(l.endpoint().id())) {
-                // Earlier events of this endpoint are still pending: this one goes after them.
-                updates.add(new Update(l.delivery(), DeliveryLog.PENDING, done, now, null, false));
-                count("queued");
-                continue;
-            }
-            launches.add(new Launch(l.delivery(), l.endpoint(), done + 1, l.force()));
+            launches.add(new Launch(l.delivery(), l.endpoint(), done + 1, l.force(), k != null));
         }
-        attempt(launches, updates, now);
+        attempt(launches, new ArrayList<>(), clock.instant());
     }
 
     /**
@@ -199,10 +204,10 @@ class Notifier {
             Optional<Endpoint> endpoint = directory.byId(c.delivery().endpointId());
             if (endpoint.isEmpty()) {
                 // Its endpoint was deleted: nobody to deliver to.
-                updates.add(new Update(c.delivery(), DeliveryLog.FAILED, c.attempts(), null, null, false));
+                updates.add(new Update(c.delivery(), DeliveryLog.FAILED, c.attempts(), null, null, false, true));
                 continue;
             }
-            launches.add(new Launch(c.delivery(), endpoint.get(), c.attempts() + 1, false));
+            launches.add(new Launch(c.delivery(), endpoint.get(), c.attempts() + 1, false, true));
         }
         attempt(launches, updates, now);
         return due.size();
@@ -214,9 +219,15 @@ class Notifier {
         for (Launch l : launches) {
             Semaphore permit = permits.computeIfAbsent(
                     l.endpoint().id(), id -> new Semaphore(properties.maxInFlightPerEndpoint()));
-            if (!permit.tryAcquire()) {
+            if (!acquire(permit, l.endpoint().id())) {
                 updates.add(new Update(
-                        l.delivery(), DeliveryLog.PENDING, l.number() - 1, now.plus(NO_PERMIT_WAIT), null, l.force()));
+                        l.delivery(),
+                        DeliveryLog.PENDING,
+                        l.number() - 1,
+                        now.plus(NO_PERMIT_WAIT),
+                        null,
+                        l.force(),
+                        l.logged()));
                 count("no-permit");
                 continue;
             }
@@ -261,13 +272,24 @@ class Notifier {
                         l.number(),
                         r.startedAt().plus(lease()),
                         null,
-                        l.force()));
+                        l.force(),
+                        l.logged()));
                 late.add(r);
             }
         }
         deliveries.write(updates, after);
         for (Running r : late) {
-            r.answer().thenAcceptAsync(a -> writeLate(r, a), lateWriter);
+            // Its row is written now (pending, held): the late outcome updates it.
+            Running logged = new Running(
+                    new Launch(
+                            r.launch().delivery(),
+                            r.launch().endpoint(),
+                            r.launch().number(),
+                            r.launch().force(),
+                            true),
+                    r.startedAt(),
+                    r.answer());
+            r.answer().thenAcceptAsync(a -> writeLate(logged, a), lateWriter);
         }
         failing.forEach(this::disableIfFailingTooLong);
     }
@@ -294,7 +316,7 @@ class Notifier {
         Attempt attempt = new Attempt(l.number(), r.startedAt(), answer);
         if (answer.delivered()) {
             count("delivered");
-            return new Update(l.delivery(), DeliveryLog.DELIVERED, l.number(), null, attempt, l.force());
+            return new Update(l.delivery(), DeliveryLog.DELIVERED, l.number(), null, attempt, l.force(), l.logged());
         }
         List<Duration> schedule = properties.retrySchedule();
         if (l.number() > schedule.size()) {
@@ -306,7 +328,7 @@ class Notifier {
                     l.endpoint().id(),
                     l.number(),
                     LogSafe.escape(answer.problem()));
-            return new Update(l.delivery(), DeliveryLog.FAILED, l.number(), null, attempt, l.force());
+            return new Update(l.delivery(), DeliveryLog.FAILED, l.number(), null, attempt, l.force(), l.logged());
         }
         count("retry");
         return new Update(
@@ -315,7 +337,8 @@ class Notifier {
                 l.number(),
                 now.plus(backoff(schedule, l.number())),
                 attempt,
-                l.force());
+                l.force(),
+                l.logged());
     }
 
     /** The wait after failed attempt {@code number}: its step of the schedule, jittered between half and whole. */
@@ -378,6 +401,31 @@ class Notifier {
         } catch (RuntimeException e) {
             log.warn("Could not check webhook endpoint {} for disabling: {}", endpointId, e.toString());
         }
+    }
+
+    /**
+     * A permit for one more attempt to the endpoint: waits up to {@link #PERMIT_WAIT} for one to free up (a fast
+     * endpoint answers well within it), unless the endpoint recently had none for that long: then it is slow, and
+     * what finds no permit at once waits as pending for the retry loop rather than holding other endpoints' events.
+     */
+    private boolean acquire(Semaphore permit, UUID endpointId) {
+        if (permit.tryAcquire()) {
+            return true;
+        }
+        Instant slowUntil = slow.get(endpointId);
+        if (slowUntil != null && slowUntil.isAfter(clock.instant())) {
+            return false;
+        }
+        try {
+            if (permit.tryAcquire(PERMIT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        slow.put(endpointId, clock.instant().plus(NO_PERMIT_WAIT));
+        return false;
     }
 
     private Duration lease() {
