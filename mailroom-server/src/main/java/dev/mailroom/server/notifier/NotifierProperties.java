@@ -22,7 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param attemptTimeout         one attempt at most (the answer included)
  * @param retryInterval          how often due retries are looked for
  * @param retryBatchSize         due deliveries taken at once by one notifier
- * @param batchSize              queue messages per batch
+ * @param batchSize              queue messages per batch; each carries up to 500 notifications (the operator's
+ *                               batches), and twice this many are prefetched per consumer: a few keep the notifier
+ *                               busy without holding a backlog in its heap
  * @param consumers              queue consumers of this process
  */
 @ConfigurationProperties("mailroom.notifier")
@@ -39,7 +41,7 @@ public record NotifierProperties(
         @DefaultValue("PT15S") Duration attemptTimeout,
         @DefaultValue("PT1S") Duration retryInterval,
         @DefaultValue("200") int retryBatchSize,
-        @DefaultValue("100") int batchSize,
+        @DefaultValue("4") int batchSize,
         @DefaultValue("2") int consumers) {
 
     public NotifierProperties {
