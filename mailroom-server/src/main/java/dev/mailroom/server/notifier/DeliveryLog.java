@@ -182,7 +182,8 @@ class DeliveryLog {
     }
 
     /**
-     * Takes up to {@code limit} due pending deliveries of enabled endpoints, oldest event first, and holds them until
+     * Takes up to {@code limit} due pending deliveries of enabled endpoints, longest due first (the due index's order:
+     * the scan stops at the limit however many are due), and holds them until
      * {@code leaseUntil} (their attempt's outcome sets the next time): rows another notifier holds are skipped, so
      * several notifiers share the retries.
      */
@@ -192,7 +193,7 @@ class DeliveryLog {
                     "SELECT d.id, d.endpoint_id, d.organization_id, d.event_id, d.event_type, d.payload, d.occurred_at,"
                             + " d.attempts FROM webhook_deliveries d WHERE d.next_attempt_at <= ? AND d.state = 'pending'"
                             + " AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = d.endpoint_id AND e.enabled)"
-                            + " ORDER BY d.occurred_at LIMIT ? FOR UPDATE SKIP LOCKED",
+                            + " ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED",
                     (rs, n) -> new Claimed(
                             new Delivery(
                                     rs.getObject("id", UUID.class),

@@ -55,7 +55,7 @@ import org.springframework.stereotype.Service;
  * carries its {@code occurredAt} and status, which order them.
  *
  * <p>The retry loop ({@link #retryDue}) takes due pending deliveries ({@code FOR UPDATE SKIP LOCKED}, so notifiers
- * share them), oldest event first, and attempts them the same way. A failed attempt waits the next step of
+ * share them), longest due first, and attempts them the same way. A failed attempt waits the next step of
  * {@code retry-schedule} (drawn between half the step and the whole), and after the last step the delivery is
  * {@code failed}. A 2xx is delivered; nothing else is.
  */
