@@ -9,11 +9,13 @@ import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
 import dev.mailroom.server.messaging.Lane;
+import dev.mailroom.server.messaging.PublishFailedException;
 import dev.mailroom.server.messaging.TrackingMessages;
 import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.OutboundEmail;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
 import org.springframework.stereotype.Service;
 
 /**
@@ -76,9 +80,21 @@ class Dispatcher implements AutoCloseable {
         List<CompletableFuture<List<ActivityReport>>> outcomes = commands.stream()
                 .map(c -> CompletableFuture.supplyAsync(() -> sendOne(c), senders))
                 .toList();
-        publisher.publishAll(TrackingMessages.of(
-                outcomes.stream().flatMap(f -> f.join().stream()).toList()));
+        var reports = TrackingMessages.of(
+                outcomes.stream().flatMap(f -> f.join().stream()).toList());
+        // The emails are sent: if the broker does not confirm their outcomes in time, publishing them again is
+        // harmless (each report's id is deterministic and the operator records it once), whereas letting the batch
+        // go back to the queue would send every email of it a second time.
+        REPUBLISH_OUTCOMES.invoke(() -> publisher.publishAll(reports));
     }
+
+    private static final RetryTemplate REPUBLISH_OUTCOMES = new RetryTemplate(RetryPolicy.builder()
+            .includes(PublishFailedException.class)
+            .maxRetries(4)
+            .delay(Duration.ofMillis(200))
+            .multiplier(2)
+            .maxDelay(Duration.ofSeconds(2))
+            .build());
 
     private List<ActivityReport> sendOne(DispatchCommand command) {
         ProviderRouter.Routed routed;
