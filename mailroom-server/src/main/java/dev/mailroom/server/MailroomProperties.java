@@ -20,8 +20,6 @@ import org.springframework.boot.context.properties.bind.Name;
  * @param dispatcher batching and concurrency of the dispatcher
  * @param broker     how queue messages are published and bounded on the broker
  * @param providers  which provider sends when a message names none, and which take over when it fails
- * @param notifier   what the organizations' own webhook endpoints may point at (checked when one is
- *                   registered, and by the notifier when it delivers)
  */
 @ConfigurationProperties("mailroom")
 public record MailroomProperties(
@@ -32,26 +30,10 @@ public record MailroomProperties(
         @DefaultValue Operator operator,
         @DefaultValue Dispatcher dispatcher,
         @DefaultValue Broker broker,
-        @DefaultValue Providers providers,
-        @DefaultValue Notifier notifier) {
+        @DefaultValue Providers providers) {
 
     @ConstructorBinding
-    public MailroomProperties {
-        notifier = notifier == null ? Notifier.PRODUCTION : notifier;
-    }
-
-    /** The default notifier rules (https to public addresses only). */
-    public MailroomProperties(
-            String publicUrl,
-            Path dataDir,
-            Api api,
-            Webhooks webhooks,
-            Operator operator,
-            Dispatcher dispatcher,
-            Broker broker,
-            Providers providers) {
-        this(publicUrl, dataDir, api, webhooks, operator, dispatcher, broker, providers, Notifier.PRODUCTION);
-    }
+    public MailroomProperties {}
 
     /** The defaults for the broker and the providers. */
     public MailroomProperties(
@@ -65,22 +47,6 @@ public record MailroomProperties(
                 dispatcher,
                 new Broker("rabbitmq", Duration.ofSeconds(15), 10),
                 new Providers(null, List.of()));
-    }
-
-    /**
-     * Where the organizations' webhook endpoints may point (issue 13). Both are off in production: an endpoint
-     * is an {@code https} URL of a public host, so that no organization can make Mailroom call into the network it
-     * runs in (SSRF). Tests and local development turn them on to deliver to a server on loopback.
-     *
-     * @param allowHttp             {@code http} URLs are accepted too
-     * @param allowPrivateAddresses hosts that are loopback, private, link-local or otherwise internal addresses
-     *                              (and single-label names such as {@code localhost}) are accepted too
-     */
-    public record Notifier(
-            @DefaultValue("false") boolean allowHttp,
-            @DefaultValue("false") boolean allowPrivateAddresses) {
-        /** The defaults: https to public hosts only. */
-        public static final Notifier PRODUCTION = new Notifier(false, false);
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * What an organization's webhook endpoint may point at ({@link MailroomProperties.Notifier}): an absolute
+ * What an organization's webhook endpoint may point at ({@link Rules}, from {@link NotifierProperties}): an absolute
  * {@code https} URL (http only when allowed) without user info or fragment, whose host is not an internal
  * address (unless allowed). Here because two roles need it: the API checks a URL when it is registered, the
  * notifier checks the address it actually connects to (a public name can resolve to an internal address, and
@@ -28,8 +28,19 @@ public final class WebhookTargets {
 
     private WebhookTargets() {}
 
+    /**
+     * Which targets are allowed beyond {@code https} to public hosts.
+     *
+     * @param allowHttp             {@code http} URLs are accepted too
+     * @param allowPrivateAddresses internal addresses (and names internal by their form) are accepted too
+     */
+    public record Rules(boolean allowHttp, boolean allowPrivateAddresses) {
+        /** https to public hosts only: the defaults. */
+        public static final Rules PRODUCTION = new Rules(false, false);
+    }
+
     /** Why {@code url} cannot be an endpoint under these rules, or empty when it can. */
-    public static Optional<String> problemWith(String url, MailroomProperties.Notifier rules) {
+    public static Optional<String> problemWith(String url, Rules rules) {
         if (url == null || url.isBlank()) {
             return Optional.of("is required");
         }

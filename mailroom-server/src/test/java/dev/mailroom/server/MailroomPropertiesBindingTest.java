@@ -32,12 +32,17 @@ class MailroomPropertiesBindingTest {
 
     @Test
     void webhookEndpointsMustBeHttpsToPublicHostsUnlessAllowed() {
-        assertThat(bind(Map.of()).notifier()).isEqualTo(new MailroomProperties.Notifier(false, false));
-        assertThat(bind(Map.of(
+        assertThat(bindNotifier(Map.of()).targets()).isEqualTo(WebhookTargets.Rules.PRODUCTION);
+        assertThat(bindNotifier(Map.of(
                                 "mailroom.notifier.allow-http", "true",
                                 "mailroom.notifier.allow-private-addresses", "true"))
-                        .notifier())
-                .isEqualTo(new MailroomProperties.Notifier(true, true));
+                        .targets())
+                .isEqualTo(new WebhookTargets.Rules(true, true));
+    }
+
+    private static NotifierProperties bindNotifier(Map<String, String> values) {
+        return new Binder(new MapConfigurationPropertySource(values))
+                .bindOrCreate("mailroom.notifier", NotifierProperties.class);
     }
 
     @Test

@@ -8,10 +8,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Where an organization's webhook endpoint may point, under the production rules and with each allowance. */
 class WebhookTargetsTest {
-    static final MailroomProperties.Notifier PRODUCTION = MailroomProperties.Notifier.PRODUCTION;
-    static final MailroomProperties.Notifier HTTP = new MailroomProperties.Notifier(true, false);
-    static final MailroomProperties.Notifier PRIVATE = new MailroomProperties.Notifier(false, true);
-    static final MailroomProperties.Notifier TESTS = new MailroomProperties.Notifier(true, true);
+    static final WebhookTargets.Rules PRODUCTION = WebhookTargets.Rules.PRODUCTION;
+    static final WebhookTargets.Rules HTTP = new WebhookTargets.Rules(true, false);
+    static final WebhookTargets.Rules PRIVATE = new WebhookTargets.Rules(false, true);
+    static final WebhookTargets.Rules TESTS = new WebhookTargets.Rules(true, true);
 
     @ParameterizedTest
     @ValueSource(

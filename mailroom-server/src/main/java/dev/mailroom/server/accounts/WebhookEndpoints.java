@@ -3,7 +3,7 @@ package dev.mailroom.server.accounts;
 import dev.mailroom.contracts.NotificationTypes;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.ConditionalOnRole;
-import dev.mailroom.server.MailroomProperties;
+import dev.mailroom.server.NotifierProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.WebhookTargets;
 import dev.mailroom.server.accounts.WebhookEndpointRequests.EndpointChange;
@@ -59,17 +59,17 @@ public class WebhookEndpoints {
     private final WebhookEndpointStore store;
     private final TransactionTemplate transactions;
     private final Clock clock;
-    private final MailroomProperties.Notifier rules;
+    private final WebhookTargets.Rules rules;
 
     WebhookEndpoints(
             WebhookEndpointStore store,
             @Qualifier(AccountsDatabase.POOL) TransactionTemplate transactions,
             Clock clock,
-            MailroomProperties properties) {
+            NotifierProperties properties) {
         this.store = store;
         this.transactions = transactions;
         this.clock = clock;
-        this.rules = properties.notifier();
+        this.rules = properties.targets();
     }
 
     public List<EndpointView> list(Caller caller) {

@@ -27,7 +27,7 @@ public final class DeliveryTargets {
     }
 
     /** The rule of this installation's settings. */
-    public static DeliveryTargets of(dev.mailroom.server.MailroomProperties.Notifier properties) {
+    public static DeliveryTargets of(dev.mailroom.server.NotifierProperties properties) {
         return new DeliveryTargets(properties.allowHttp(), properties.allowPrivateAddresses());
     }
 
@@ -39,7 +39,7 @@ public final class DeliveryTargets {
     public Optional<String> check(String url) {
         // One rule of which URLs may be endpoints, the one registration applies.
         return dev.mailroom.server.WebhookTargets.problemWith(
-                url, new dev.mailroom.server.MailroomProperties.Notifier(allowHttp, allowPrivateAddresses));
+                url, new dev.mailroom.server.WebhookTargets.Rules(allowHttp, allowPrivateAddresses));
     }
 
     /**

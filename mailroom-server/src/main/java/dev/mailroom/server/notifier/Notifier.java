@@ -5,6 +5,7 @@ import dev.mailroom.contracts.Ids;
 import dev.mailroom.contracts.Notification;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.LogSafe;
+import dev.mailroom.server.NotifierProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.accounts.WebhookEndpointDisabling;
 import dev.mailroom.server.notifier.DeliveryLog.Attempt;
@@ -97,7 +98,6 @@ class Notifier {
             DeliveryLog deliveries,
             WebhookEndpointDisabling disabling,
             NotifierProperties properties,
-            dev.mailroom.server.MailroomProperties mailroom,
             Clock clock,
             MeterRegistry meters) {
         this.directory = directory;
@@ -106,7 +106,7 @@ class Notifier {
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
-        this.client = new WebhookClient(DeliveryTargets.of(mailroom.notifier()), properties);
+        this.client = new WebhookClient(DeliveryTargets.of(properties), properties);
         this.latency = Timer.builder("mailroom.notifier.attempt.latency")
                 .description("Webhook attempts, from the request to the end of the answer (or the error)")
                 .register(meters);

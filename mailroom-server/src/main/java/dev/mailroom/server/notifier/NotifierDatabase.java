@@ -2,6 +2,7 @@ package dev.mailroom.server.notifier;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.NotifierProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.BatchListenerFactories;
 import javax.sql.DataSource;

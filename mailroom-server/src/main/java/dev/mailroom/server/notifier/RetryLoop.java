@@ -1,6 +1,7 @@
 package dev.mailroom.server.notifier;
 
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.NotifierProperties;
 import dev.mailroom.server.Role;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;

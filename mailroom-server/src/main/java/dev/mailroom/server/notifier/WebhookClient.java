@@ -1,5 +1,6 @@
 package dev.mailroom.server.notifier;
 
+import dev.mailroom.server.NotifierProperties;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package dev.mailroom.server.notifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailroom.server.NotifierProperties;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

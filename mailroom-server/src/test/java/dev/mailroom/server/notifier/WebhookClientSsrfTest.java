@@ -2,6 +2,7 @@ package dev.mailroom.server.notifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailroom.server.NotifierProperties;
 import dev.mailroom.server.notifier.WebhookClient.Answer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,6 +31,8 @@ class WebhookClientSsrfTest {
 
     private static NotifierProperties settings() {
         return new NotifierProperties(
+                false,
+                false,
                 16,
                 List.of(Duration.ofSeconds(1)),
                 Duration.ofDays(5),

@@ -1,4 +1,4 @@
-package dev.mailroom.server.notifier;
+package dev.mailroom.server;
 
 import java.time.Duration;
 import java.util.List;
@@ -6,8 +6,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The notifier's settings ({@code mailroom.notifier.*}).
+ * The settings of webhooks to the organizations' own endpoints ({@code mailroom.notifier.*}): where an endpoint may
+ * point (checked when one is registered, by {@code accounts}, and again by the notifier when it connects), and how
+ * the notifier delivers.
  *
+ * @param allowHttp              {@code http} endpoint URLs are accepted too. Off in production: an endpoint is an
+ *                               {@code https} URL of a public host, so that no organization can make Mailroom call
+ *                               into the network it runs in (SSRF); tests and local development turn both on
+ * @param allowPrivateAddresses  hosts that are loopback, private, link-local or otherwise internal addresses (and
+ *                               single-label names such as {@code localhost}) are accepted too
  * @param maxInFlightPerEndpoint attempts to one endpoint under way at once, in this process: one slow endpoint takes
  *                               no more than this of the notifier
  * @param retrySchedule          the wait before each retry of a failed delivery; each wait is drawn at random
@@ -29,6 +36,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("mailroom.notifier")
 public record NotifierProperties(
+        @DefaultValue("false") boolean allowHttp,
+        @DefaultValue("false") boolean allowPrivateAddresses,
         @DefaultValue("16") int maxInFlightPerEndpoint,
 
         @DefaultValue({"PT5S", "PT5M", "PT30M", "PT2H", "PT5H", "PT10H", "PT10H", "PT10H", "PT12H"})
@@ -56,5 +65,10 @@ public record NotifierProperties(
             throw new IllegalArgumentException(
                     "mailroom.notifier.{disable-after-failures,batch-size,consumers,retry-batch-size} must be at least 1");
         }
+    }
+
+    /** Where endpoints may point. */
+    public WebhookTargets.Rules targets() {
+        return new WebhookTargets.Rules(allowHttp, allowPrivateAddresses);
     }
 }
