@@ -1,9 +1,16 @@
 package dev.mailroom.server.api;
 
+import dev.mailroom.contracts.Address;
+import dev.mailroom.contracts.Recipient;
 import dev.mailroom.server.accounts.AccountException;
 import dev.mailroom.server.messaging.PublishFailedException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.MethodParameter;
@@ -18,6 +25,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Turns the API's failures into problem+json (RFC 9457) a person can act on, each titled by what
@@ -55,11 +63,59 @@ class ApiExceptionHandler {
             return problem;
         }
         // A value of the wrong shape (a date that is no date, a list that is a string): say which field.
-        String message = json.getOriginalMessage();
+        String message = explain(json);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field + ": " + message);
         problem.setTitle("Unreadable body");
         problem.setProperty("errors", List.of(Map.of("field", field, "message", message)));
         return problem;
+    }
+
+    /**
+     * What a value of the wrong shape should have been, in words the caller can act on; Jackson's own message names
+     * Java classes and constructors ("Cannot construct instance of `dev.mailroom.contracts.Address`…").
+     */
+    static String explain(JacksonException e) {
+        if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            String expected = expected(mismatch.getTargetType());
+            if (expected != null) {
+                return "must be " + expected;
+            }
+        }
+        return e.getOriginalMessage();
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == Address.class || type == Recipient.class) {
+            return "an object such as {\"email\": \"ada@example.org\", \"name\": \"Ada\"}";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == Instant.class) {
+            return "an ISO-8601 instant such as 2026-01-31T12:00:00Z";
+        }
+        if (type == UUID.class) {
+            return "a UUID such as 5b0c2a8e-7f1d-4c3b-9a6e-0d4f8e2b1c7a";
+        }
+        if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
+            return "a number";
+        }
+        if (type.isEnum()) {
+            return "one of "
+                    + Arrays.stream(type.getEnumConstants())
+                            .map(String::valueOf)
+                            .collect(Collectors.joining(", "));
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list (a JSON array)";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "an object (a JSON object)";
+        }
+        return null;
     }
 
     private static JacksonException jsonFailure(Throwable e) {

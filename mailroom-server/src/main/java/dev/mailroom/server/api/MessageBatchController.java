@@ -138,7 +138,8 @@ class MessageBatchController {
                 requests[i] = json.treeToValue(item, SubmissionRequest.class);
             } catch (JacksonException e) {
                 String field = ApiExceptionHandler.fieldOf(e);
-                results[i] = refused(i, 400, "Unreadable body", List.of(new Violation(field, e.getOriginalMessage())));
+                results[i] = refused(
+                        i, 400, "Unreadable body", List.of(new Violation(field, ApiExceptionHandler.explain(e))));
                 continue;
             }
             List<Violation> problems = rules.check(requests[i], now);

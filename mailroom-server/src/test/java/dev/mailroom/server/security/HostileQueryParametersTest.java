@@ -125,6 +125,42 @@ class HostileQueryParametersTest {
         assertThat(body.json().get("title").asString()).isEqualTo("Unreadable body");
     }
 
+    @Test
+    void aValueOfTheWrongShapeIsNamedWithWhatItShouldBeAndNoJavaClass() {
+        Response from = api.post(
+                "/api/v1/messages",
+                "{\"from\":\"app@example.org\",\"to\":[{\"email\":\"ada@example.org\"}],\"subject\":\"s\",\"text\":\"t\"}");
+        Response sendAt = api.post(
+                "/api/v1/messages",
+                "{\"from\":{\"email\":\"app@example.org\"},\"to\":[{\"email\":\"ada@example.org\"}],\"subject\":\"s\","
+                        + "\"text\":\"t\",\"sendAt\":\"tomorrow\"}");
+        Response batchItem = api.post(
+                "/api/v1/messages/batch",
+                "{\"messages\":[{\"from\":{\"email\":\"app@example.org\"},\"to\":\"ada@example.org\",\"subject\":\"s\","
+                        + "\"text\":\"t\"}]}");
+
+        assertThat(from.status()).isEqualTo(400);
+        assertThat(from.json().get("errors").get(0).get("field").asString()).isEqualTo("from");
+        assertThat(from.json().get("errors").get(0).get("message").asString())
+                .startsWith("must be an object such as {\"email\"");
+        assertThat(sendAt.status()).isEqualTo(400);
+        assertThat(sendAt.json().get("errors").get(0).get("field").asString()).isEqualTo("sendAt");
+        assertThat(sendAt.json().get("errors").get(0).get("message").asString()).contains("ISO-8601");
+        assertThat(batchItem.status()).isEqualTo(207);
+        assertThat(batchItem
+                        .json()
+                        .get("results")
+                        .get(0)
+                        .get("errors")
+                        .get(0)
+                        .get("message")
+                        .asString())
+                .isEqualTo("must be a list (a JSON array)");
+        for (Response r : List.of(from, sendAt, batchItem)) {
+            assertThat(r.json().toString()).doesNotContain("dev.mailroom", "java.", "Cannot construct");
+        }
+    }
+
     private static String cursor(String raw) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
