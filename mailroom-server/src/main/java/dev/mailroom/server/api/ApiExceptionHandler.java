@@ -25,6 +25,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
@@ -78,10 +79,19 @@ class ApiExceptionHandler {
         if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
             String expected = expected(mismatch.getTargetType());
             if (expected != null) {
-                return "must be " + expected;
+                // The value given, when there was one of the right JSON kind but the wrong form (a date that is no
+                // date), bounded: it is the caller's own input, echoed to help them find it.
+                String given = e instanceof InvalidFormatException invalid && invalid.getValue() != null
+                        ? " (got '" + bounded(String.valueOf(invalid.getValue())) + "')"
+                        : "";
+                return "must be " + expected + given;
             }
         }
         return e.getOriginalMessage();
+    }
+
+    private static String bounded(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 64) + "…";
     }
 
     private static String expected(Class<?> type) {
