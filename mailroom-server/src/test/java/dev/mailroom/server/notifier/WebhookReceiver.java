@@ -92,21 +92,23 @@ final class WebhookReceiver implements AutoCloseable {
                 } catch (RuntimeException e) {
                     status = 500;
                 }
+                // Recorded before the answer leaves, so that whoever has seen the answer finds the request here.
+                Received answered = new Received(
+                        request.id(),
+                        request.timestamp(),
+                        request.signature(),
+                        request.contentType(),
+                        request.userAgent(),
+                        body,
+                        request.at(),
+                        status);
+                received.add(answered);
                 try {
                     exchange.sendResponseHeaders(status, -1);
                     exchange.close();
-                    received.add(new Received(
-                            request.id(),
-                            request.timestamp(),
-                            request.signature(),
-                            request.contentType(),
-                            request.userAgent(),
-                            body,
-                            request.at(),
-                            status));
                 } catch (IOException e) {
                     // The notifier gave up waiting: not answered.
-                    received.add(request);
+                    received.replaceAll(r -> r == answered ? request : r);
                 }
             });
             s.setExecutor(threads);
