@@ -84,9 +84,10 @@ public final class WebhookVerifier {
             }
             return key;
         } catch (IllegalArgumentException e) {
-            // The secret itself is not echoed: it may land in a log.
+            // Neither the secret nor the decoder's message (which quotes a character of it) is echoed: it may
+            // land in a log.
             throw new IllegalArgumentException(
-                    "secrets[" + index + "]: must be whsec_ followed by base64, as Mailroom shows it", e);
+                    "secrets[" + index + "]: must be whsec_ followed by base64, as Mailroom shows it");
         }
     }
 
