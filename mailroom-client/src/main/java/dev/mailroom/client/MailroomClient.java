@@ -245,13 +245,14 @@ public final class MailroomClient implements AutoCloseable {
     }
 
     private void requireRest(String what) {
+        boolean restSubmission = what.equals("a batch") || what.equals("an Idempotency-Key");
+        if (transport == Transport.AMQP && restSubmission) {
+            throw new UnsupportedOperationException(
+                    what + " is a REST submission; this client submits over AMQP (submitAll publishes a list)");
+        }
         if (rest == null) {
             throw new UnsupportedOperationException(what + " needs the REST API: build the client with a baseUrl"
                     + " (MailroomClient.rest(baseUrl, apiKey), or builder().baseUrl(…) beside amqp(…))");
-        }
-        if (transport == Transport.AMQP && (what.equals("a batch") || what.equals("an Idempotency-Key"))) {
-            throw new UnsupportedOperationException(
-                    what + " is a REST submission; this client submits over AMQP (submitAll publishes a list)");
         }
     }
 

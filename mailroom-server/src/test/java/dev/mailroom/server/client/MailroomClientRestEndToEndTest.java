@@ -19,6 +19,7 @@ import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.contracts.Violation;
 import dev.mailroom.server.support.ApiClient;
+import dev.mailroom.server.support.BrokerUri;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -28,13 +29,18 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
 
 /** The Java client over REST against a whole Mailroom: submit, replay by Idempotency-Key, read, members, problems. */
 @dev.mailroom.server.support.EndToEndTest
 class MailroomClientRestEndToEndTest {
     @LocalServerPort
     int port;
+
+    @Autowired
+    Environment env;
 
     MailroomClient client;
 
@@ -102,6 +108,29 @@ class MailroomClientRestEndToEndTest {
         assertThat(ada.memberId()).isEqualTo("user-42");
         assertThat(ada.activities()).extracting(a -> a.status()).contains("DELIVERED");
         assertThat(message.recipientCounts()).isNotEmpty();
+    }
+
+    @Test
+    void aClientThatSubmitsOverAmqpReadsOverRest() throws Exception {
+        String tag = "amqp-rest-" + UUID.randomUUID();
+        try (MailroomClient both = MailroomClient.builder()
+                .apiKey(ApiClient.TEST_KEY)
+                .amqp(BrokerUri.of(env))
+                .baseUrl(baseUrl())
+                .build()) {
+            assertThat(both.transport()).isEqualTo(MailroomClient.Transport.AMQP);
+
+            UUID id = both.submit(email("ada@example.org", null, tag));
+
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> both.listMessages(MessageQuery.all().tag(tag)).items().stream()
+                            .anyMatch(m -> m.id().equals(id)));
+            assertThat(awaitActivity(id, "DELIVERED").tags()).containsExactly(tag);
+            assertThatThrownBy(() -> both.submit(email("ada@example.org", null, tag), null, null, "a-key"))
+                    .isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("AMQP");
+        }
     }
 
     @Test
