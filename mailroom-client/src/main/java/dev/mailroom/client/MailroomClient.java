@@ -1,77 +1,89 @@
 package dev.mailroom.client;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.Return;
-import dev.mailroom.contracts.BulkRate;
-import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.Email;
-import dev.mailroom.contracts.EmailRules;
-import dev.mailroom.contracts.Envelope;
-import dev.mailroom.contracts.MailboxProof;
-import dev.mailroom.contracts.QueueNames;
-import dev.mailroom.contracts.SubmitMessage;
-import dev.mailroom.contracts.Violation;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletionException;
 
 /**
- * Posts emails straight to Mailroom's mailbox queue over AMQP, the way an application that
- * already runs next to the broker avoids an HTTP hop. Each submission is published persistent,
- * mandatory (an unroutable publish is an error, not a silent drop) and confirmed by the broker
- * before {@link #submit} returns. Thread-safe; one instance per application is enough.
+ * Mailroom's Java client: submits emails over REST or straight to the mailbox queue over AMQP, reads messages
+ * (with their timeline and per-recipient statuses) and members over REST. Thread-safe; one instance per
+ * application is enough. Close it when done (it holds the AMQP connection).
  *
- * <p>Every message is signed with an API key of the organization it is sent for ({@link MailboxProof}:
- * the key's public id and an HMAC of the message); Mailroom takes the organization from the key and
- * refuses (dead-letters) what is unsigned or signed wrongly. The key needs the {@code send} scope;
- * the key itself never leaves the application.
+ * <p>Over REST ({@link #rest(URI, String)}), the API key is sent as {@code Authorization: Bearer}. Every submit
+ * gets an {@code Idempotency-Key} (a random one, or the caller's) that is REUSED on each retry, so retrying a
+ * connection error, a timeout, 429 (after its {@code Retry-After}), 502, 503 or 504 cannot send the email twice.
+ * Attempts are bounded (4 by default, exponential back-off with jitter). Any other error is a
+ * {@link MailroomApiException} holding Mailroom's problem+json (status, title, detail, the fields at fault).
  *
  * <pre>{@code
- * try (MailroomClient client = MailroomClient.connect("amqp://mailroom:" + password + "@localhost:5673", apiKey)) {
+ * try (MailroomClient client = MailroomClient.rest(URI.create("http://localhost:8080"), apiKey)) {
  *     UUID id = client.submit(email);
+ *     MessageDetails message = client.getMessage(id); // status, recipients, activities
  * }
+ * }</pre>
+ *
+ * <p>Over AMQP ({@link #amqp(String, String)}), each submission is published persistent and mandatory to the
+ * mailbox queue and confirmed by the broker before {@code submit} returns; it is signed with the API key
+ * (the key never leaves the application) and checked against the Contract's rules first
+ * ({@link InvalidEmailException}). To read over REST as well, give both:
+ *
+ * <pre>{@code
+ * MailroomClient client = MailroomClient.builder()
+ *         .apiKey(apiKey)
+ *         .amqp("amqp://app:secret@broker:5672/mailroom") // submits over AMQP
+ *         .baseUrl(URI.create("https://mailroom.example.com")) // reads over REST
+ *         .build();
  * }</pre>
  */
 public final class MailroomClient implements AutoCloseable {
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** How {@code submit} reaches Mailroom. */
+    public enum Transport {
+        /** {@code POST /api/v1/messages} (and {@code /batch}) with an Idempotency-Key. */
+        REST,
+        /** The mailbox queue, with publisher confirms. */
+        AMQP
+    }
 
-    private final Connection connection;
-    private final Channel channel;
-    private final String keyId;
-    private final byte[] signingKey;
-    private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
-    private volatile Duration maxScheduleAhead = EmailRules.DEFAULT_MAX_SCHEDULE_AHEAD;
-    private volatile int bulkAbove = BulkRate.DEFAULT_BULK_ABOVE;
-    // This client's submissions over the last second (guarded by the channel's lock).
-    private final BulkRate rate = new BulkRate();
+    private final Transport transport;
+    /** Null when no base URL was given: then only AMQP submits work. */
+    private final RestApi rest;
+    /** Null unless submitting over AMQP. */
+    private final AmqpSubmitter amqp;
 
-    private record Pending(UUID id, CompletableFuture<UUID> result) {}
+    private MailroomClient(Transport transport, RestApi rest, AmqpSubmitter amqp) {
+        this.transport = transport;
+        this.rest = rest;
+        this.amqp = amqp;
+    }
 
-    private MailroomClient(Connection connection, String apiKey) throws IOException {
-        this.connection = connection;
-        // Only what signing needs is kept, not the key.
-        this.keyId = MailboxProof.keyId(apiKey);
-        this.signingKey = MailboxProof.signingKey(apiKey);
-        this.channel = connection.createChannel();
-        channel.confirmSelect();
-        channel.addConfirmListener(
-                (seq, multiple) -> settle(seq, multiple, null),
-                (seq, multiple) -> settle(seq, multiple, "the broker refused (nack) the message"));
-        channel.addReturnListener(this::onReturn);
-        channel.addShutdownListener(cause -> failAll("the AMQP channel closed: " + cause.getMessage()));
+    /** A client that submits and reads over REST, with the defaults ({@link Builder}). */
+    public static MailroomClient rest(URI baseUrl, String apiKey) {
+        try {
+            return builder().baseUrl(baseUrl).apiKey(apiKey).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // REST connects nothing at build time
+        }
+    }
+
+    /**
+     * A client that submits over AMQP: connects to the broker Mailroom uses ({@code amqp://user:pass@host:5672/vhost})
+     * and signs every submission with {@code apiKey} (scope {@code send}); the messages are recorded under the key's
+     * organization. It cannot read: use {@link #builder()} with a {@code baseUrl} too for that.
+     */
+    public static MailroomClient amqp(String amqpUri, String apiKey) throws IOException {
+        return builder().amqp(amqpUri).apiKey(apiKey).build();
+    }
+
+    /** The same as {@link #amqp(String, String)}, its name from before the REST transport. */
+    public static MailroomClient connect(String amqpUri, String apiKey) throws IOException {
+        return amqp(amqpUri, apiKey);
     }
 
     /**
@@ -87,213 +99,303 @@ public final class MailroomClient implements AutoCloseable {
                         + " an API key of your organization with the 'send' scope");
     }
 
-    /**
-     * Connects to the broker Mailroom uses, e.g. {@code amqp://user:pass@host:5672/vhost}, and signs every
-     * submission with {@code apiKey}: the messages are recorded under the key's organization. (The second
-     * argument used to be an organization id that the client claimed; it is the key now.)
-     *
-     * @param apiKey an API key with the {@code send} scope, as the REST API takes it
-     */
-    public static MailroomClient connect(String amqpUri, String apiKey) throws IOException {
-        if (apiKey == null || apiKey.isBlank()) {
-            throw new IllegalArgumentException("an API key (scope 'send') is needed to sign what is sent to Mailroom");
-        }
-        ConnectionFactory factory = new ConnectionFactory();
-        try {
-            factory.setUri(amqpUri);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("not an AMQP URI (amqp://user:pass@host:port/vhost): " + amqpUri, e);
-        }
-        try {
-            return new MailroomClient(factory.newConnection("mailroom-client"), apiKey);
-        } catch (TimeoutException e) {
-            throw new IOException("timed out connecting to " + factory.getHost() + ":" + factory.getPort(), e);
-        }
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /**
-     * How far ahead a {@code sendAt} may be; set it to the server's
-     * {@code mailroom.limits.max-schedule-ahead} when that is not the default (365 days). A later
-     * {@code sendAt} is refused with {@link InvalidEmailException}, as the server would refuse it.
-     */
-    public void setMaxScheduleAhead(Duration maxScheduleAhead) {
-        if (maxScheduleAhead == null || maxScheduleAhead.isNegative()) {
-            throw new IllegalArgumentException("maxScheduleAhead must be zero or positive");
-        }
-        this.maxScheduleAhead = maxScheduleAhead;
+    /** How {@code submit} reaches Mailroom. */
+    public Transport transport() {
+        return transport;
     }
 
-    /**
-     * Above how many submissions a second this client publishes to the mailbox's bulk lane
-     * ({@code mailroom.mailbox.bulk}) instead of the prompt one (default 50): a newsletter sent through this client
-     * then waits behind itself, not in front of everyone else's occasional email. 0 sends everything in bulk.
-     */
-    public void setBulkAbove(int perSecond) {
-        if (perSecond < 0) {
-            throw new IllegalArgumentException("bulkAbove must be zero or positive");
-        }
-        this.bulkAbove = perSecond;
-    }
-
-    /** Submits an email to be sent now with the default provider; returns its id once the broker has it. */
+    /** Submits an email to be sent now with the default provider; returns its id once Mailroom has it. */
     public UUID submit(Email email) throws IOException {
-        return await(submitAsync(email, null, null));
+        return submit(email, null, null);
     }
 
     /** Submits with a send time ({@code null}: now) and a provider override ({@code null}: default). */
     public UUID submit(Email email, Instant sendAt, String provider) throws IOException {
-        return await(submitAsync(email, sendAt, provider));
+        if (transport == Transport.AMQP) {
+            return amqp.submit(email, sendAt, provider);
+        }
+        return rest.submit(email, sendAt, provider, UUID.randomUUID().toString());
     }
 
     /**
-     * Submits several emails to be sent now with the default provider: all are published, then the broker's
-     * confirms of all are awaited; returns their ids in the order of {@code emails}. Every email is checked
-     * first: if one breaks a rule, {@link InvalidEmailException} names it ({@code [index].field}) and
-     * nothing is published. If the broker does not confirm one of them, an {@link IOException} says so and
-     * the others may have been taken (each is its own message, recorded at most once).
+     * Submits over REST under the caller's {@code Idempotency-Key} (1–255 characters): within Mailroom's
+     * idempotency window (24 h), the same key with the same email answers the same id and sends nothing again;
+     * the same key with another email is a 409 {@link MailroomApiException}. Use a key that names the reason for
+     * the email in your application ({@code "welcome-" + userId}) to make a resubmission after a crash safe.
+     *
+     * @throws UnsupportedOperationException over AMQP, which has no Idempotency-Key
+     */
+    public UUID submit(Email email, Instant sendAt, String provider, String idempotencyKey) throws IOException {
+        requireRest("an Idempotency-Key");
+        if (idempotencyKey == null || idempotencyKey.isEmpty()) {
+            throw new IllegalArgumentException("idempotencyKey must not be empty");
+        }
+        return rest.submit(email, sendAt, provider, idempotencyKey);
+    }
+
+    /**
+     * Submits several emails, to be sent now with the default provider; returns their ids in the order of
+     * {@code emails}.
+     *
+     * <p>Over AMQP every email is checked first: if one breaks a rule, {@link InvalidEmailException} names it
+     * ({@code [index].field}) and nothing is published. Over REST they are one {@code POST /api/v1/messages/batch}
+     * (at most 500) under one Idempotency-Key: if Mailroom refuses some, the others are still accepted and a
+     * {@link BatchRefusedException} says which is which; use {@link #submitBatch} to get the per-email results
+     * without an exception.
      */
     public List<UUID> submitAll(List<Email> emails) throws IOException {
-        Instant now = Instant.now();
-        List<SubmitMessage> messages = new ArrayList<>(emails.size());
-        List<Violation> problems = new ArrayList<>();
-        for (int i = 0; i < emails.size(); i++) {
-            if (emails.get(i) == null) {
-                problems.add(new Violation("[" + i + "]", "must be an email, not null"));
-                continue;
-            }
-            SubmitMessage message = new SubmitMessage(UUID.randomUUID(), null, now, emails.get(i), null, null);
-            for (Violation v : EmailRules.check(message, now, maxScheduleAhead)) {
-                problems.add(new Violation("[" + i + "]." + v.field(), v.message()));
-            }
-            messages.add(message);
+        if (transport == Transport.AMQP) {
+            return amqp.submitAll(emails);
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidEmailException(problems);
+        BatchResult result = submitBatch(emails, UUID.randomUUID().toString());
+        if (result.rejected() > 0) {
+            throw new BatchRefusedException(result);
         }
-        // Published one after another without waiting, so the confirms of the whole list arrive together.
-        List<CompletableFuture<UUID>> confirms = new ArrayList<>(messages.size());
-        for (SubmitMessage message : messages) {
-            confirms.add(publish(message));
-        }
-        // One deadline for the whole list, not one per email.
-        long deadline = System.nanoTime() + DEFAULT_TIMEOUT.toNanos();
-        List<UUID> ids = new ArrayList<>(confirms.size());
-        for (CompletableFuture<UUID> confirm : confirms) {
-            ids.add(await(confirm, Math.max(0, deadline - System.nanoTime())));
-        }
-        return ids;
+        return result.ids();
     }
 
     /**
-     * Publishes without waiting; the future completes with the message id when the broker
-     * confirms, or exceptionally when it refuses, returns it as unroutable, or the channel closes.
-     * Invalid emails, and a {@code sendAt} beyond the schedule horizon, are refused at once with
-     * {@link InvalidEmailException}.
+     * {@code POST /api/v1/messages/batch} (REST only): up to 500 emails under one {@code Idempotency-Key} (1–251
+     * characters; null: a random one), answered with one result per email. Sending the same batch with the same
+     * key again answers the same ids and sends nothing twice.
+     */
+    public BatchResult submitBatch(List<Email> emails, String idempotencyKey) throws IOException {
+        requireRest("a batch");
+        return rest.submitBatch(
+                emails, idempotencyKey == null ? UUID.randomUUID().toString() : idempotencyKey);
+    }
+
+    /**
+     * Submits without blocking the caller; the future completes with the message id. Over AMQP it completes
+     * when the broker confirms (an invalid email fails it at once with {@link InvalidEmailException}); over
+     * REST the request and its retries run on the common pool and an error completes it with the
+     * {@link IOException} {@code submit} would throw.
      */
     public CompletableFuture<UUID> submitAsync(Email email, Instant sendAt, String provider) {
-        UUID id = UUID.randomUUID();
-        Instant now = Instant.now();
-        // No organization in the body: Mailroom takes the key's.
-        SubmitMessage message = new SubmitMessage(id, null, now, email, sendAt, provider);
-        // The operator checks the same rules; refusing here says why at once, instead of a FAILED later.
-        List<Violation> problems = EmailRules.check(message, now, maxScheduleAhead);
-        if (!problems.isEmpty()) {
-            return CompletableFuture.failedFuture(new InvalidEmailException(problems));
+        if (transport == Transport.AMQP) {
+            return amqp.submitAsync(email, sendAt, provider);
         }
-        return publish(message);
+        String key = UUID.randomUUID().toString();
+        return CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return rest.submit(email, sendAt, provider, key);
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
+                    }
+                })
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                        e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
     }
 
-    /** Publishes a checked submission; the future completes with its id once the broker confirmed it. */
-    private CompletableFuture<UUID> publish(SubmitMessage message) {
-        UUID id = message.id();
-        byte[] body = ContractJson.write(message);
-        // Queue, type and message_id as the contract declares them for a submission (its envelope).
-        Envelope<SubmitMessage> envelope = message.envelope();
-        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
-                .messageId(message.amqpMessageId())
-                .type(envelope.type())
-                .contentType("application/json")
-                .deliveryMode(2)
-                .timestamp(new java.util.Date())
-                .headers(Map.copyOf(
-                        MailboxProof.headers(keyId, signingKey, message.amqpMessageId(), envelope.type(), body)))
-                .build();
-        CompletableFuture<UUID> result = new CompletableFuture<>();
-        // Sequence number and publish must pair up, so publishing is serialized on the channel.
-        synchronized (channel) {
-            long seq = channel.getNextPublishSeqNo();
-            pending.put(seq, new Pending(id, result));
-            String queue = inBulk() ? QueueNames.bulkLaneOf(envelope.routingKey()) : envelope.routingKey();
-            try {
-                channel.basicPublish(envelope.exchange(), queue, true, props, body);
-            } catch (IOException | RuntimeException e) {
-                pending.remove(seq);
-                result.completeExceptionally(e);
-            }
+    /**
+     * {@code GET /api/v1/messages/{id}}: the message with its recipients (each with its own status and
+     * timeline), its status and its activities in time order. A message of another organization, or none, is a
+     * 404 {@link MailroomApiException}.
+     */
+    public MessageDetails getMessage(UUID id) throws IOException {
+        requireRest("reading messages");
+        return rest.getMessage(id);
+    }
+
+    /** {@code GET /api/v1/messages}: one page, newest first; follow {@link Page#nextCursor()} for more. */
+    public Page<MessageSummary> listMessages(MessageQuery query) throws IOException {
+        requireRest("reading messages");
+        return rest.listMessages(query == null ? MessageQuery.all() : query);
+    }
+
+    /** {@code GET /api/v1/members}: one page, most recently emailed first. */
+    public Page<Member> listMembers(MemberQuery query) throws IOException {
+        requireRest("reading members");
+        return rest.listMembers(query == null ? MemberQuery.all() : query);
+    }
+
+    /** {@code GET /api/v1/members/{memberId}}; 404 {@link MailroomApiException} if no email named them. */
+    public Member getMember(String memberId) throws IOException {
+        requireRest("reading members");
+        if (memberId == null || memberId.isEmpty()) {
+            throw new IllegalArgumentException("memberId must not be empty");
         }
-        return result;
+        return rest.getMember(memberId);
     }
 
-    /** Counts one submission and says whether this client sends in bulk now (more than bulkAbove a second). */
-    private boolean inBulk() {
-        return rate.add(System.currentTimeMillis(), 1) > bulkAbove;
-    }
-
-    private void settle(long seq, boolean multiple, String refusal) {
-        Map<Long, Pending> settled = multiple ? pending.headMap(seq, true) : subMapOf(seq);
-        for (Pending p : List.copyOf(settled.values())) {
-            if (refusal == null) {
-                p.result().complete(p.id());
-            } else {
-                p.result().completeExceptionally(new IOException(refusal + " for message " + p.id()));
-            }
+    /**
+     * How far ahead a {@code sendAt} may be (AMQP): set it to the server's {@code mailroom.limits.max-schedule-ahead}
+     * when that is not the default (365 days). A later {@code sendAt} is refused with {@link InvalidEmailException},
+     * as the server would refuse it. Over REST the server checks.
+     */
+    public void setMaxScheduleAhead(Duration maxScheduleAhead) {
+        if (amqp != null) {
+            amqp.setMaxScheduleAhead(maxScheduleAhead);
         }
-        settled.clear();
     }
 
-    private Map<Long, Pending> subMapOf(long seq) {
-        return pending.subMap(seq, true, seq, true);
+    /**
+     * Above how many submissions a second this client publishes to the mailbox's bulk lane (AMQP;
+     * {@code mailroom.mailbox.bulk}) instead of the prompt one (default 50): a newsletter sent through this client
+     * then waits behind itself, not in front of everyone else's occasional email. 0 sends everything in bulk.
+     */
+    public void setBulkAbove(int perSecond) {
+        if (amqp != null) {
+            amqp.setBulkAbove(perSecond);
+        }
     }
 
-    /** A returned message arrives before its confirm; fail it now so the confirm cannot succeed it. */
-    private void onReturn(Return returned) {
-        String messageId = returned.getProperties().getMessageId();
-        pending.values().stream()
-                .filter(p -> p.id().toString().equals(messageId))
-                .findFirst()
-                .ifPresent(p -> p.result()
-                        .completeExceptionally(new IOException("message " + messageId + " was unroutable ("
-                                + returned.getReplyText() + "): is Mailroom running and has it declared "
-                                + SubmitMessage.ENVELOPE.queue() + "?")));
-    }
-
-    private void failAll(String reason) {
-        pending.values().forEach(p -> p.result().completeExceptionally(new IOException(reason)));
-        pending.clear();
-    }
-
-    private static UUID await(CompletableFuture<UUID> future) throws IOException {
-        return await(future, DEFAULT_TIMEOUT.toNanos());
-    }
-
-    private static UUID await(CompletableFuture<UUID> future, long timeoutNanos) throws IOException {
-        try {
-            return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the broker's confirm", e);
-        } catch (TimeoutException e) {
-            throw new IOException("no broker confirm within " + DEFAULT_TIMEOUT, e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof InvalidEmailException invalid) {
-                throw invalid;
-            }
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    private void requireRest(String what) {
+        boolean restSubmission = what.equals("a batch") || what.equals("an Idempotency-Key");
+        if (transport == Transport.AMQP && restSubmission) {
+            throw new UnsupportedOperationException(
+                    what + " is a REST submission; this client submits over AMQP (submitAll publishes a list)");
+        }
+        if (rest == null) {
+            throw new UnsupportedOperationException(what + " needs the REST API: build the client with a baseUrl"
+                    + " (MailroomClient.rest(baseUrl, apiKey), or builder().baseUrl(…) beside amqp(…))");
         }
     }
 
     @Override
     public void close() throws IOException {
-        connection.close();
+        if (amqp != null) {
+            amqp.close();
+        }
+    }
+
+    /**
+     * Builds a {@link MailroomClient}. An API key is always needed. {@link #baseUrl} enables REST (submits and
+     * reads); {@link #amqp} makes submits go over AMQP. With neither, {@link #build} says so.
+     */
+    public static final class Builder {
+        private URI baseUrl;
+        private String amqpUri;
+        private String apiKey;
+        private Transport transport;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private int maxAttempts = RetryPolicy.DEFAULT.maxAttempts();
+        private Duration initialBackoff = RetryPolicy.DEFAULT.initialBackoff();
+        private Duration maxBackoff = RetryPolicy.DEFAULT.maxBackoff();
+        private Duration maxRetryAfter = RetryPolicy.DEFAULT.maxRetryAfter();
+        private Integer bulkAbove;
+        private Duration maxScheduleAhead;
+
+        private Builder() {}
+
+        /** Mailroom's URL, e.g. {@code https://mailroom.example.com} (the API is under {@code /api/v1}). */
+        public Builder baseUrl(URI baseUrl) {
+            this.baseUrl = baseUrl;
+            return this;
+        }
+
+        /** An API key of the organization; {@code send} to submit, {@code read} to read. */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /** Submit over AMQP to this broker ({@code amqp://user:pass@host:port/vhost}). */
+        public Builder amqp(String amqpUri) {
+            this.amqpUri = amqpUri;
+            return this;
+        }
+
+        /** The transport of submits; by default AMQP when {@link #amqp} is given, else REST. */
+        public Builder transport(Transport transport) {
+            this.transport = transport;
+            return this;
+        }
+
+        /** How long to wait for a TCP (and TLS) connection to Mailroom's API (default 10 s). */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /** How long one HTTP attempt may take to answer (default 30 s); a timeout is retried. */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /** HTTP attempts in all, the first included (default 4; 1 = no retry). */
+        public Builder maxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /** The wait before the first retry (default 200 ms); doubles per attempt, with jitter, up to maxBackoff. */
+        public Builder initialBackoff(Duration initialBackoff) {
+            this.initialBackoff = initialBackoff;
+            return this;
+        }
+
+        /** The longest wait between two attempts (default 5 s). */
+        public Builder maxBackoff(Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+            return this;
+        }
+
+        /**
+         * The longest {@code Retry-After} the client waits out (default 60 s); a longer one fails the call at
+         * once with {@link MailroomApiException#retryAfter()} saying when to come back.
+         */
+        public Builder maxRetryAfter(Duration maxRetryAfter) {
+            this.maxRetryAfter = maxRetryAfter;
+            return this;
+        }
+
+        /** AMQP: see {@link MailroomClient#setBulkAbove}. */
+        public Builder bulkAbove(int perSecond) {
+            this.bulkAbove = perSecond;
+            return this;
+        }
+
+        /** AMQP: see {@link MailroomClient#setMaxScheduleAhead}. */
+        public Builder maxScheduleAhead(Duration maxScheduleAhead) {
+            this.maxScheduleAhead = maxScheduleAhead;
+            return this;
+        }
+
+        /**
+         * The client; connects to the broker when submitting over AMQP (hence the {@link IOException}).
+         *
+         * @throws IllegalArgumentException when a setting is missing or wrong, naming it
+         */
+        public MailroomClient build() throws IOException {
+            if (apiKey == null || apiKey.isBlank()) {
+                throw new IllegalArgumentException("apiKey: an API key of your organization is needed (scope 'send'"
+                        + " to submit, 'read' to read)");
+            }
+            Transport chosen = transport != null ? transport : amqpUri != null ? Transport.AMQP : Transport.REST;
+            if (chosen == Transport.REST && baseUrl == null) {
+                throw new IllegalArgumentException("baseUrl: Mailroom's URL is needed to submit over REST");
+            }
+            if (chosen == Transport.AMQP && (amqpUri == null || amqpUri.isBlank())) {
+                throw new IllegalArgumentException("amqp: the broker's URI is needed to submit over AMQP");
+            }
+            requirePositive("connectTimeout", connectTimeout);
+            requirePositive("requestTimeout", requestTimeout);
+            RetryPolicy retry = new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, maxRetryAfter);
+            RestApi rest = baseUrl == null ? null : new RestApi(baseUrl, apiKey, connectTimeout, requestTimeout, retry);
+            AmqpSubmitter amqp = null;
+            if (chosen == Transport.AMQP) {
+                amqp = AmqpSubmitter.connect(amqpUri, apiKey);
+                if (bulkAbove != null) {
+                    amqp.setBulkAbove(bulkAbove);
+                }
+                if (maxScheduleAhead != null) {
+                    amqp.setMaxScheduleAhead(maxScheduleAhead);
+                }
+            }
+            return new MailroomClient(chosen, rest, amqp);
+        }
+
+        private static void requirePositive(String name, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive (got " + value + ")");
+            }
+        }
     }
 }
