@@ -13,11 +13,13 @@ by hand:
         --user mailroom --password "$(cat mailroom-data/broker/amqp-password)" --api-key "$MAILROOM_KEY" \
         --to ada@example.org
 
-Prints one JSON line: {"messageId": ..., "routingKey": ..., "type": ..., "keyId": ...}.
+Prints one JSON line: {"messageId": ..., "routingKey": ..., "type": ..., "keyId": ...}. With --cancel ID it publishes
+the document's cancel message for that email instead.
 """
 
 import argparse
 import base64
+import datetime
 import hashlib
 import hmac
 import json
@@ -97,7 +99,9 @@ def main():
     parser.add_argument("--password", required=True)
     parser.add_argument("--vhost", default="/")
     parser.add_argument("--api-key", required=True, help="an API key of the organization, scope send")
-    parser.add_argument("--to", required=True, help="the recipient")
+    parser.add_argument("--to", help="the recipient of the email submitted")
+    parser.add_argument("--send-at", default=None, help="an ISO-8601 instant to send the email at")
+    parser.add_argument("--cancel", default=None, metavar="MESSAGE_ID", help="publish a cancel of this email instead")
     parser.add_argument("--subject", default="Hello from Python")
     parser.add_argument("--provider", default=None)
     parser.add_argument("--channel", default="mailbox", help="the document's channel: mailbox or mailboxBulk")
@@ -108,7 +112,9 @@ def main():
     )
     args = parser.parse_args()
 
-    doc, channel, message = load_contract(args.asyncapi, args.channel, "submit")
+    if (args.to is None) == (args.cancel is None):
+        parser.error("give --to (submit an email) or --cancel (cancel one)")
+    doc, channel, message = load_contract(args.asyncapi, args.channel, "cancel" if args.cancel else "submit")
     publish = channel["x-mailroom-publish"]
     exchange = publish["exchange"]
     routing_key = channel["address"]
@@ -128,18 +134,26 @@ def main():
     if set(header_schema["required"]) != {proof.key_id_header, proof.signature_header}:
         raise SystemExit(f"unexpected required headers {header_schema['required']}")
 
-    payload = {
-        "id": str(uuid.uuid4()),
-        "email": {
-            "from": {"email": "python@example.com", "name": "Python publisher"},
-            "to": [{"email": args.to, "memberId": "python-1"}],
-            "subject": args.subject,
-            "text": "Sent from Python with python3-amqp, knowing only asyncapi.yaml.",
-            "tags": ["asyncapi"],
-        },
-    }
-    if args.provider:
-        payload["provider"] = args.provider
+    if args.cancel:
+        payload = {
+            "messageId": args.cancel,
+            "requestedAt": datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z"),
+        }
+    else:
+        payload = {
+            "id": str(uuid.uuid4()),
+            "email": {
+                "from": {"email": "python@example.com", "name": "Python publisher"},
+                "to": [{"email": args.to, "memberId": "python-1"}],
+                "subject": args.subject,
+                "text": "Sent from Python with python3-amqp, knowing only asyncapi.yaml.",
+                "tags": ["asyncapi"],
+            },
+        }
+        if args.provider:
+            payload["provider"] = args.provider
+        if args.send_at:
+            payload["sendAt"] = args.send_at
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     message_id = message_id_for(message["x-mailroom-message-id"], payload)
 

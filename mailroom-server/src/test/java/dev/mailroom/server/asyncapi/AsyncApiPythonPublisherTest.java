@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.sun.net.httpserver.HttpServer;
+import dev.mailroom.contracts.MessageTypes;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.EndToEndTest;
 import dev.mailroom.server.support.TestOrganizations;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -140,7 +142,7 @@ class AsyncApiPythonPublisherTest {
         for (String channel : List.of("mailbox", "mailboxBulk")) {
             String to = "python-" + channel.toLowerCase() + "@example.org";
 
-            JsonNode published = publish(channel, to, "--provider", "smtp");
+            JsonNode published = publish(channel, "--to", to, "--provider", "smtp");
 
             String id = published.get("messageId").asString();
             assertThat(published.get("routingKey").asString())
@@ -162,7 +164,7 @@ class AsyncApiPythonPublisherTest {
 
     @Test
     void aMessageWhoseSignatureDoesNotHoldIsDeadLetteredWithTheReasonAndNothingIsSent() throws Exception {
-        JsonNode published = publish("mailbox", "python-forged@example.org", "--provider", "smtp", "--forge");
+        JsonNode published = publish("mailbox", "--to", "python-forged@example.org", "--provider", "smtp", "--forge");
 
         String id = published.get("messageId").asString();
         String reason = awaitDeadLettered(id);
@@ -175,6 +177,24 @@ class AsyncApiPythonPublisherTest {
                 .isZero();
         assertThat(api().get("/api/v1/messages/" + id).status()).isEqualTo(404);
         assertThat(sentWithMailroomId(id)).as("nothing sent").isNull();
+    }
+
+    @Test
+    void aScheduledEmailIsCanceledByTheDocumentsCancelMessageFromPython() throws Exception {
+        String sendAt = Instant.now().plus(Duration.ofHours(1)).toString();
+        String id = publish("mailbox", "--to", "python-later@example.org", "--send-at", sendAt)
+                .get("messageId")
+                .asString();
+        awaitStatus(api(), id, "SCHEDULED");
+
+        JsonNode cancel = publish("mailbox", "--cancel", id);
+
+        assertThat(cancel.get("type").asString()).isEqualTo(MessageTypes.CANCEL_V1);
+        assertThat(cancel.get("messageId").asString()).isEqualTo("cancel:" + id);
+        awaitStatus(api(), id, "CANCELED");
+        Received canceled =
+                await().atMost(Duration.ofSeconds(30)).until(() -> event(id, "email.canceled"), r -> r != null);
+        assertIsTheDocumentsWebhook(canceled, "/components/schemas/EmailEvent");
     }
 
     @Test
@@ -230,7 +250,7 @@ class AsyncApiPythonPublisherTest {
     }
 
     /** Runs the Python publisher against this Mailroom's broker with the organization's key; its JSON line. */
-    private JsonNode publish(String channel, String to, String... extra) throws Exception {
+    private JsonNode publish(String channel, String... arguments) throws Exception {
         String vhost = env.getProperty("spring.rabbitmq.virtual-host");
         List<String> command = new ArrayList<>(List.of(
                 PYTHON.toString(),
@@ -249,11 +269,9 @@ class AsyncApiPythonPublisherTest {
                 vhost == null || vhost.isEmpty() ? "/" : vhost,
                 "--api-key",
                 organization.key(),
-                "--to",
-                to,
                 "--channel",
                 channel));
-        command.addAll(List.of(extra));
+        command.addAll(List.of(arguments));
         Process python = new ProcessBuilder(command).start();
         // Read both streams before waiting: a full pipe would block the script.
         byte[] out = python.getInputStream().readAllBytes();
