@@ -114,8 +114,14 @@ class AsyncApiPythonPublisherTest {
         endpoint.start();
     }
 
+    /** Disables the endpoint once the class is done, so that the shared Mailroom stops retrying to it. */
+    private static ApiClient admin;
+
     @AfterAll
-    static void stopEndpoint() {
+    static void disableAndStopEndpoint() {
+        if (admin != null && endpointId != null) {
+            admin.patch("/api/v1/webhook-endpoints/" + endpointId, "{\"enabled\":false}");
+        }
         if (endpoint != null) {
             endpoint.stop(0);
         }
@@ -134,6 +140,7 @@ class AsyncApiPythonPublisherTest {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         endpointSecret = created.json().path("secret").asString();
         endpointId = created.json().path("endpoint").path("id").asString();
+        admin = api();
         awaitOperatorKnowsTheEndpoint();
     }
 
