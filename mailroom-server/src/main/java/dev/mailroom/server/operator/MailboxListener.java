@@ -4,6 +4,7 @@ import dev.mailroom.contracts.CancelMessage;
 import dev.mailroom.contracts.EmailRules;
 import dev.mailroom.contracts.Envelope;
 import dev.mailroom.contracts.MalformedMessageException;
+import dev.mailroom.contracts.QueueMessage;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.contracts.Violation;
@@ -87,7 +88,7 @@ class MailboxListener {
                 Envelope<?> envelope = QueueBodies.envelopeOf(message);
                 if (envelope == CancelMessage.ENVELOPE) {
                     MailboxProofs.Proven proof = proofs.check(message);
-                    CancelMessage read = QueueBodies.read(message, CancelMessage.ENVELOPE);
+                    CancelMessage read = ownMessageId(message, QueueBodies.read(message, CancelMessage.ENVELOPE));
                     CancelMessage cancel = validated(new CancelMessage(
                             read.messageId(), proof.organizationFor(read.organizationId()), read.requestedAt()));
                     cancels.add(cancel);
@@ -128,7 +129,7 @@ class MailboxListener {
 
     /** The submission under the organization its proof gives it (the key's, never only the body's claim). */
     private static SubmitMessage attributed(MailboxProofs.Proven proof, Message message) {
-        SubmitMessage s = QueueBodies.read(message, SubmitMessage.ENVELOPE);
+        SubmitMessage s = ownMessageId(message, QueueBodies.read(message, SubmitMessage.ENVELOPE));
         String organization = proof.organizationFor(s.organizationId());
         return organization.equals(s.organizationId())
                 ? s
@@ -141,6 +142,22 @@ class MailboxListener {
                         s.provider(),
                         s.idempotencyKey(),
                         s.requestHash());
+    }
+
+    /**
+     * The AMQP {@code message_id} must be the one the contract derives from the body (the submission's id,
+     * {@code cancel:<messageId>}): it is what the signature covers and what brokers and tools show, so a message
+     * whose id says one email and whose body another is refused rather than recorded under either.
+     */
+    private static <T extends QueueMessage> T ownMessageId(Message message, T read) {
+        String given = message.getMessageProperties().getMessageId();
+        String own = read.amqpMessageId();
+        if (!own.equals(given)) {
+            throw new MalformedMessageException("message_id "
+                    + (given == null ? "is missing" : "'" + DeadLetters.fit(given, 64) + "' is not this message's own")
+                    + ": a " + read.envelope().type() + " must carry message_id '" + own + "'");
+        }
+        return read;
     }
 
     private static CancelMessage validated(CancelMessage cancel) {

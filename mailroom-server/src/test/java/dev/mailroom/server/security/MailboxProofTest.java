@@ -157,6 +157,22 @@ class MailboxProofTest {
     }
 
     @Test
+    void aSignedSubmissionWhoseMessageIdIsNotItsOwnIsDeadLetteredAndNotRecorded() {
+        UUID id = UUID.randomUUID();
+        Message message = submission(id, "default");
+        // Signed properly, but under a message_id that names another email than its body.
+        String otherId = UUID.randomUUID().toString();
+        message.getMessageProperties().setMessageId(otherId);
+
+        rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(message));
+
+        assertThat(awaitDeadLettered(otherId))
+                .contains("message_id '" + otherId + "' is not this message's own")
+                .contains("must carry message_id '" + id + "'");
+        assertThat(organizationOf(id)).isNull();
+    }
+
+    @Test
     void aBodyChangedAfterSigningIsDeadLettered() {
         UUID id = UUID.randomUUID();
         Message signed = MailboxSigning.signed(submission(id, "default"));
