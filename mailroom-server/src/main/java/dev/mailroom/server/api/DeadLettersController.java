@@ -5,6 +5,8 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ import org.springframework.web.server.ResponseStatusException;
 @RestController
 @RequestMapping("/api/v1/dead-letters")
 @ConditionalOnRole(Role.API)
+@Tag(name = "Dead letters")
 class DeadLettersController {
     private final DeadLetterQueries queries;
     private final ConfirmedPublisher publisher;
@@ -39,6 +42,7 @@ class DeadLettersController {
         this.clock = clock;
     }
 
+    @Operation(operationId = "listDeadLetters", summary = "List open dead letters")
     @GetMapping
     Map<String, Object> list(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "50") int limit) {
         requirePlatform(caller);
@@ -46,11 +50,13 @@ class DeadLettersController {
         return Map.of("items", items);
     }
 
+    @Operation(operationId = "replayDeadLetter", summary = "Replay a dead letter")
     @PostMapping("/{id}/replay")
     ResponseEntity<Map<String, Object>> replay(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         return decide(caller, id, DeadLetterAction.REPLAY);
     }
 
+    @Operation(operationId = "discardDeadLetter", summary = "Discard a dead letter")
     @PostMapping("/{id}/discard")
     ResponseEntity<Map<String, Object>> discard(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         return decide(caller, id, DeadLetterAction.DISCARD);

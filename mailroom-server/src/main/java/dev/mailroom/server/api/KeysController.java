@@ -7,6 +7,8 @@ import dev.mailroom.server.accounts.AccountViews.CreatedKey;
 import dev.mailroom.server.accounts.AccountViews.KeyView;
 import dev.mailroom.server.accounts.Accounts;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @ConditionalOnRole(Role.API)
+@Tag(name = "API keys")
 class KeysController {
     private final Accounts accounts;
 
@@ -32,11 +35,13 @@ class KeysController {
         this.accounts = accounts;
     }
 
+    @Operation(operationId = "listKeys", summary = "List the organization's API keys")
     @GetMapping("/api/v1/keys")
     Map<String, List<KeyView>> list(@AuthenticationPrincipal Caller caller) {
         return Map.of("items", accounts.keys(caller));
     }
 
+    @Operation(operationId = "createKey", summary = "Create an API key")
     @PostMapping("/api/v1/keys")
     ResponseEntity<CreatedKey> create(
             @AuthenticationPrincipal Caller caller, @RequestBody AccountRequests.NewKey request) {
@@ -45,16 +50,19 @@ class KeysController {
                 .body(created);
     }
 
+    @Operation(operationId = "revokeKey", summary = "Revoke an API key")
     @PostMapping("/api/v1/keys/{id}/revoke")
     KeyView revoke(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         return accounts.revokeKey(caller, id);
     }
 
+    @Operation(operationId = "listPlatformKeys", summary = "List platform keys")
     @GetMapping("/api/v1/platform/keys")
     Map<String, List<KeyView>> listPlatform() {
         return Map.of("items", accounts.platformKeys());
     }
 
+    @Operation(operationId = "createPlatformKey", summary = "Create a platform key")
     @PostMapping("/api/v1/platform/keys")
     ResponseEntity<CreatedKey> createPlatform(
             @AuthenticationPrincipal Caller caller, @RequestBody AccountRequests.NewKey request) {
@@ -64,6 +72,7 @@ class KeysController {
                 .body(created);
     }
 
+    @Operation(operationId = "revokePlatformKey", summary = "Revoke a platform key")
     @PostMapping("/api/v1/platform/keys/{id}/revoke")
     KeyView revokePlatform(@PathVariable UUID id) {
         return accounts.revokePlatformKey(id);

@@ -6,6 +6,8 @@ import dev.mailroom.server.Role;
 import dev.mailroom.server.api.MemberViews.MemberPage;
 import dev.mailroom.server.api.MemberViews.MemberSummary;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,6 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/members")
 @ConditionalOnRole(Role.API)
+@Tag(name = "Members")
 class MembersController {
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 200;
@@ -33,6 +36,7 @@ class MembersController {
         this.queries = queries;
     }
 
+    @Operation(operationId = "listMembers", summary = "List members")
     @GetMapping
     MemberPage list(
             @AuthenticationPrincipal Caller caller,
@@ -57,6 +61,7 @@ class MembersController {
     }
 
     /** One member; ids with a '/' cannot travel in a path, {@code ?memberId=} takes any id. */
+    @Operation(operationId = "getMember", summary = "Get a member")
     @GetMapping("/{memberId}")
     MemberSummary get(@AuthenticationPrincipal Caller caller, @PathVariable String memberId) {
         return queries.find(caller.organizationId(), memberId).orElseThrow(() -> new MemberNotFoundException(memberId));

@@ -8,6 +8,8 @@ import dev.mailroom.server.InputLimits;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.api.MessageBatchController.BatchResult.ItemResult;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
@@ -51,6 +53,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 @ConditionalOnRole(Role.API)
+@Tag(name = "Messages")
 class MessageBatchController {
     static final String PATH = "/api/v1/messages/batch";
     static final int MAX_ITEMS = 500;
@@ -111,6 +114,7 @@ class MessageBatchController {
                 List<Map<String, String>> errors) {}
     }
 
+    @Operation(operationId = "submitMessageBatch", summary = "Submit up to a batch of emails in one request")
     @PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<BatchResult> submitBatch(
             @AuthenticationPrincipal Caller caller,

@@ -13,6 +13,8 @@ import dev.mailroom.server.api.MessageViews.MessageDetail;
 import dev.mailroom.server.api.MessageViews.Page;
 import dev.mailroom.server.api.MessageViews.Submitted;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,6 +40,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/messages")
 @ConditionalOnRole(Role.API)
+@Tag(name = "Messages")
 class MessagesController {
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 200;
@@ -69,6 +72,7 @@ class MessagesController {
         this.clock = clock;
     }
 
+    @Operation(operationId = "submitMessage", summary = "Submit an email")
     @PostMapping
     ResponseEntity<Submitted> submit(
             @AuthenticationPrincipal Caller caller,
@@ -143,6 +147,7 @@ class MessagesController {
                 .body(new Submitted(id, MessageStatus.SUBMITTED.name(), location.toString()));
     }
 
+    @Operation(operationId = "getMessage", summary = "Get a message and its timeline")
     @GetMapping("/{id}")
     ResponseEntity<MessageDetail> get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         return queries.find(caller.organizationId(), id)
@@ -155,6 +160,7 @@ class MessagesController {
      * email is canceled and will not be sent; 409 names the status that stopped it; already CANCELED
      * is 200.
      */
+    @Operation(operationId = "cancelMessage", summary = "Cancel a scheduled message")
     @PostMapping("/{id}/cancel")
     ResponseEntity<Submitted> cancel(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         MessageDetail message =
@@ -177,6 +183,7 @@ class MessagesController {
      * Changes a scheduled message's send time: {@code {"sendAt": "<instant>"}}, nothing else; a past
      * or present time means "send now". Decided by the operator like a cancel; answers the message.
      */
+    @Operation(operationId = "rescheduleMessage", summary = "Reschedule a scheduled message")
     @PatchMapping("/{id}")
     ResponseEntity<MessageDetail> reschedule(
             @AuthenticationPrincipal Caller caller, @PathVariable UUID id, @RequestBody Map<String, Object> body) {
@@ -232,6 +239,7 @@ class MessagesController {
      * Dispatches a FAILED message again (admin scope): the operator starts a new attempt, the status goes
      * back to QUEUED and the timeline says who retried. 409 for any other status.
      */
+    @Operation(operationId = "retryMessage", summary = "Retry a failed message")
     @PostMapping("/{id}/retry")
     ResponseEntity<Submitted> retry(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         queries.find(caller.organizationId(), id).orElseThrow(() -> new MessageNotFoundException(id));
@@ -254,6 +262,7 @@ class MessagesController {
         return decision;
     }
 
+    @Operation(operationId = "listMessages", summary = "List messages")
     @GetMapping
     Page list(
             @AuthenticationPrincipal Caller caller,

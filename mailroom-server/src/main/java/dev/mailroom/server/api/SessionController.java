@@ -8,6 +8,8 @@ import dev.mailroom.server.accounts.AccountViews.SessionView;
 import dev.mailroom.server.accounts.Accounts;
 import dev.mailroom.server.security.Caller;
 import dev.mailroom.server.security.SingleSignOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.util.LinkedHashMap;
@@ -28,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @ConditionalOnRole(Role.API)
+@Tag(name = "Session")
 class SessionController {
     private final Accounts accounts;
     private final ObjectProvider<SingleSignOn> singleSignOn;
@@ -38,6 +41,7 @@ class SessionController {
     }
 
     /** Public: what the sign-in page offers. Also sets the CSRF cookie the sign-in form sends back. */
+    @Operation(operationId = "getSignInOptions", summary = "List the ways to sign in")
     @GetMapping("/api/v1/sign-in-options")
     Map<String, Object> signInOptions(CsrfToken csrf) {
         csrf.getToken();
@@ -49,6 +53,7 @@ class SessionController {
         return options;
     }
 
+    @Operation(operationId = "getSession", summary = "Get the caller and their session")
     @GetMapping("/api/v1/session")
     SessionView session(@AuthenticationPrincipal Caller caller, CsrfToken csrf) {
         csrf.getToken();
@@ -56,6 +61,7 @@ class SessionController {
     }
 
     /** 204; the next request acts for the organization chosen (GET /api/v1/session shows it). */
+    @Operation(operationId = "chooseSessionOrganization", summary = "Switch the session to another organization")
     @PutMapping("/api/v1/session/organization")
     ResponseEntity<Void> chooseOrganization(
             @AuthenticationPrincipal Caller caller,
@@ -65,6 +71,7 @@ class SessionController {
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(operationId = "changePassword", summary = "Change the signed-in person's password")
     @PutMapping("/api/v1/session/password")
     ResponseEntity<Void> changePassword(
             @AuthenticationPrincipal Caller caller,
@@ -75,6 +82,7 @@ class SessionController {
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(operationId = "getCurrentOrganization", summary = "Get the caller's organization")
     @GetMapping("/api/v1/organization")
     OrganizationView organization(@AuthenticationPrincipal Caller caller) {
         return accounts.organization(caller);

@@ -12,6 +12,8 @@ import dev.mailroom.server.api.SuppressionsViews.InvalidRow;
 import dev.mailroom.server.api.SuppressionsViews.Suppression;
 import dev.mailroom.server.api.SuppressionsViews.SuppressionPage;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -53,6 +55,7 @@ import tools.jackson.databind.SequenceWriter;
 @RestController
 @RequestMapping(SuppressionsController.PATH)
 @ConditionalOnRole(Role.API)
+@Tag(name = "Suppressions")
 class SuppressionsController {
     static final String PATH = "/api/v1/suppressions";
     private static final int DEFAULT_LIMIT = 50;
@@ -69,6 +72,7 @@ class SuppressionsController {
         this.changes = changes;
     }
 
+    @Operation(operationId = "listSuppressions", summary = "List suppressed addresses")
     @GetMapping
     SuppressionPage list(
             @AuthenticationPrincipal Caller caller,
@@ -95,6 +99,7 @@ class SuppressionsController {
      * Every entry, newest first, as CSV ({@link SuppressionsCsv#EXPORT_COLUMNS}), streamed as it is read: the
      * answer's size does not depend on the server's memory.
      */
+    @Operation(operationId = "exportSuppressions", summary = "Export the suppression list as CSV")
     @GetMapping("/export")
     void export(@AuthenticationPrincipal Caller caller, HttpServletResponse response) throws IOException {
         response.setStatus(HttpStatus.OK.value());
@@ -111,6 +116,7 @@ class SuppressionsController {
         }
     }
 
+    @Operation(operationId = "getSuppression", summary = "Get a suppressed address")
     @GetMapping("/{email}")
     Suppression get(@AuthenticationPrincipal Caller caller, @PathVariable String email) {
         String address = pathAddress(email);
@@ -122,6 +128,7 @@ class SuppressionsController {
      * Lists one address: {@code {"email", "reason"?, "note"?}}. 201 with the new entry; 200 with the existing one
      * when the address was listed already (its first reason is kept).
      */
+    @Operation(operationId = "addSuppression", summary = "Suppress an address")
     @PostMapping
     ResponseEntity<Suppression> add(
             @AuthenticationPrincipal Caller caller, @RequestBody(required = false) Map<String, Object> body) {
@@ -141,6 +148,7 @@ class SuppressionsController {
     }
 
     /** Takes an address off the list: 204, or 404 when it was not on it. */
+    @Operation(operationId = "removeSuppression", summary = "Remove an address from the suppression list")
     @DeleteMapping("/{email}")
     ResponseEntity<Void> remove(@AuthenticationPrincipal Caller caller, @PathVariable String email) {
         String address = pathAddress(email);
@@ -161,6 +169,7 @@ class SuppressionsController {
      * and the others imported, sent to the operator {@value SuppressionRequest#MAX_ENTRIES} at a time. A file
      * that is not CSV, or none of whose rows is valid, changes nothing (422).
      */
+    @Operation(operationId = "importSuppressions", summary = "Import suppressions from CSV")
     @PostMapping(path = "/import", consumes = CSV)
     ImportResult importCsv(@AuthenticationPrincipal Caller caller, HttpServletRequest request) throws IOException {
         List<SuppressionsCsv.Row> rows;

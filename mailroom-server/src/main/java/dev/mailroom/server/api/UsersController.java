@@ -6,6 +6,8 @@ import dev.mailroom.server.accounts.AccountRequests;
 import dev.mailroom.server.accounts.AccountViews.MemberView;
 import dev.mailroom.server.accounts.Accounts;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/users")
 @ConditionalOnRole(Role.API)
+@Tag(name = "Users")
 class UsersController {
     private final Accounts accounts;
 
@@ -32,11 +35,13 @@ class UsersController {
         this.accounts = accounts;
     }
 
+    @Operation(operationId = "listUsers", summary = "List the organization's people")
     @GetMapping
     Map<String, List<MemberView>> list(@AuthenticationPrincipal Caller caller) {
         return Map.of("items", accounts.members(caller));
     }
 
+    @Operation(operationId = "addUser", summary = "Add a person to the organization")
     @PostMapping
     ResponseEntity<MemberView> add(
             @AuthenticationPrincipal Caller caller, @RequestBody AccountRequests.NewMember request) {
@@ -44,6 +49,7 @@ class UsersController {
         return ResponseEntity.created(URI.create("/api/v1/users/" + added.id())).body(added);
     }
 
+    @Operation(operationId = "changeUserRole", summary = "Change a person's role")
     @PutMapping("/{userId}")
     MemberView changeRole(
             @AuthenticationPrincipal Caller caller,
@@ -52,6 +58,7 @@ class UsersController {
         return accounts.changeRole(caller, userId, change);
     }
 
+    @Operation(operationId = "removeUser", summary = "Remove a person from the organization")
     @DeleteMapping("/{userId}")
     ResponseEntity<Void> remove(@AuthenticationPrincipal Caller caller, @PathVariable UUID userId) {
         accounts.removeMember(caller, userId);

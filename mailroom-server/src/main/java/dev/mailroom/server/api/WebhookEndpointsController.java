@@ -8,6 +8,8 @@ import dev.mailroom.server.accounts.WebhookEndpointViews.EndpointView;
 import dev.mailroom.server.accounts.WebhookEndpointViews.SecretsView;
 import dev.mailroom.server.accounts.WebhookEndpoints;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/webhook-endpoints")
 @ConditionalOnRole(Role.API)
+@Tag(name = "Webhook endpoints")
 class WebhookEndpointsController {
     private final WebhookEndpoints endpoints;
 
@@ -38,11 +41,13 @@ class WebhookEndpointsController {
         this.endpoints = endpoints;
     }
 
+    @Operation(operationId = "listWebhookEndpoints", summary = "List webhook endpoints")
     @GetMapping
     Map<String, List<EndpointView>> list(@AuthenticationPrincipal Caller caller) {
         return Map.of("items", endpoints.list(caller));
     }
 
+    @Operation(operationId = "createWebhookEndpoint", summary = "Create a webhook endpoint")
     @PostMapping
     ResponseEntity<CreatedEndpoint> create(
             @AuthenticationPrincipal Caller caller, @RequestBody WebhookEndpointRequests.NewEndpoint request) {
@@ -52,11 +57,13 @@ class WebhookEndpointsController {
                 .body(created);
     }
 
+    @Operation(operationId = "getWebhookEndpoint", summary = "Get a webhook endpoint")
     @GetMapping("/{id}")
     EndpointView get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         return endpoints.get(caller, id);
     }
 
+    @Operation(operationId = "updateWebhookEndpoint", summary = "Change a webhook endpoint")
     @PatchMapping("/{id}")
     EndpointView update(
             @AuthenticationPrincipal Caller caller,
@@ -65,18 +72,21 @@ class WebhookEndpointsController {
         return endpoints.update(caller, id, change);
     }
 
+    @Operation(operationId = "deleteWebhookEndpoint", summary = "Delete a webhook endpoint")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         endpoints.delete(caller, id);
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(operationId = "getWebhookEndpointSecrets", summary = "Get an endpoint's signing secrets")
     @GetMapping("/{id}/secret")
     SecretsView secret(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         return endpoints.secrets(caller, id);
     }
 
     /** The body is optional: without it the previous secret keeps the default grace period. */
+    @Operation(operationId = "rotateWebhookEndpointSecret", summary = "Rotate an endpoint's signing secret")
     @PostMapping("/{id}/secret/rotate")
     SecretsView rotate(
             @AuthenticationPrincipal Caller caller,
