@@ -7,7 +7,7 @@ const messages = new MessagesApi(new Configuration({
 }));
 
 async function main() {
-  const submitted = await messages.submit({
+  const submitted = await messages.submitMessage({
     submissionRequest: {
       from: { email: "app@example.com", name: "Example" },
       to: [{ email: "click+ada@example.org", name: "Ada", memberId: "user-42" }],

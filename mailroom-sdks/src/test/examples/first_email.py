@@ -10,7 +10,7 @@ config = mailroom_client.Configuration(
 
 with mailroom_client.ApiClient(config) as api:
     messages = mailroom_client.MessagesApi(api)
-    submitted = messages.submit(mailroom_client.SubmissionRequest.from_dict({
+    submitted = messages.submit_message(mailroom_client.SubmissionRequest.from_dict({
         "from": {"email": "app@example.com", "name": "Example"},
         "to": [{"email": "click+ada@example.org", "name": "Ada", "memberId": "user-42"}],
         "subject": "Welcome", "text": "Hello Ada", "tags": ["welcome"]}))

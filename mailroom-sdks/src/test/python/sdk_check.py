@@ -49,9 +49,9 @@ def problem_of(call):
     return {"httpStatus": 0, "error": "no error raised"}
 
 
-submitted = messages.submit(email(0))
+submitted = messages.submit_message(email(0))
 
-batch = messages.submit_batch(mailroom_client.BatchRequest(messages=[email(1), email(2)]))
+batch = messages.submit_message_batch(mailroom_client.BatchRequest(messages=[email(1), email(2)]))
 
 # The sandbox reports DELIVERED a moment after dispatch: wait for it (bounded), not for a fixed time.
 deadline = time.monotonic() + 60
@@ -66,7 +66,7 @@ while time.monotonic() < deadline:
 
 page = members.list_members(member_id=member_id)
 
-invalid = problem_of(lambda: messages.submit(email(3, to=[{"email": "not-an-address"}])))
+invalid = problem_of(lambda: messages.submit_message(email(3, to=[{"email": "not-an-address"}])))
 
 strangers = mailroom_client.MessagesApi(client("mr_not-a-key"))
 unauthorized = problem_of(lambda: strangers.get_message(str(submitted.id)))

@@ -48,9 +48,9 @@ async function problemOf(call: () => Promise<unknown>) {
 }
 
 async function main() {
-    const submitted = await messages.submit({ submissionRequest: email(0) });
+    const submitted = await messages.submitMessage({ submissionRequest: email(0) });
 
-    const batch = await messages.submitBatch({ batchRequest: { messages: [email(1), email(2)] } });
+    const batch = await messages.submitMessageBatch({ batchRequest: { messages: [email(1), email(2)] } });
 
     // The sandbox reports DELIVERED a moment after dispatch: wait for it (bounded), not for a fixed time.
     const deadline = Date.now() + 60_000;
@@ -67,7 +67,7 @@ async function main() {
     const page = await members.listMembers({ memberId });
 
     const invalid = await problemOf(() =>
-        messages.submit({ submissionRequest: { ...email(3), to: [{ email: "not-an-address" }] } }),
+        messages.submitMessage({ submissionRequest: { ...email(3), to: [{ email: "not-an-address" }] } }),
     );
 
     const strangers = new MessagesApi(new Configuration({ basePath, accessToken: "mr_not-a-key" }));
