@@ -29,7 +29,11 @@ final class Toolchains {
     static final Path EXAMPLES = TEST_SOURCES.resolve("examples");
 
     /** Debian's interpreter, where python3-pydantic & co. are installed (not a pyenv one on PATH). */
-    static final String PYTHON = "/usr/bin/python3";
+    static final String PYTHON = System.getProperty("sdks.python", "/usr/bin/python3");
+
+    // Overridable to see the skips happen (-Dsdks.node=/nowhere) on a machine that has the tools.
+    static final String NODE = System.getProperty("sdks.node", "node");
+    static final String NPM = System.getProperty("sdks.npm", "npm");
 
     private static Path compiledTypeScript;
 
@@ -95,11 +99,11 @@ final class Toolchains {
             return compiledTypeScript;
         }
         assumeTrue(
-                works("node", "-e", "if (typeof fetch !== 'function') process.exit(1)"),
+                works(NODE, "-e", "if (typeof fetch !== 'function') process.exit(1)"),
                 "SKIPPED: Node.js 18+ (global fetch) is not installed (apt-get install nodejs npm):"
                         + " the generated TypeScript client is not tested");
         assumeTrue(
-                works("npm", "--version"),
+                works(NPM, "--version"),
                 "SKIPPED: npm is not installed (apt-get install npm): the generated TypeScript client is not tested");
         Path tools = TARGET.resolve("node-tools");
         Path tsc = tools.resolve("node_modules/typescript/bin/tsc");
@@ -109,7 +113,7 @@ final class Toolchains {
             Files.createDirectories(tools);
             Result install = run(
                     List.of(
-                            "npm",
+                            NPM,
                             "install",
                             "--no-save",
                             "--no-audit",
@@ -148,7 +152,7 @@ final class Toolchains {
                 }
                 """.formatted(
                         tools.resolve("node_modules/@types").toString().replace("\\", "/")));
-        run(List.of("node", tsc.toString(), "-p", work.toString()), work, Map.of(), Duration.ofMinutes(3))
+        run(List.of(NODE, tsc.toString(), "-p", work.toString()), work, Map.of(), Duration.ofMinutes(3))
                 .assertSucceeded("tsc (the generated client, sdk-check.ts and first-email.ts)");
         compiledTypeScript = work.resolve("out");
         return compiledTypeScript;
@@ -156,7 +160,7 @@ final class Toolchains {
 
     /** Runs compiled JavaScript from {@link #compiledTypeScript()}. */
     static Result node(Path script, Map<String, String> env) {
-        return run(List.of("node", script.toString()), script.getParent(), env, Duration.ofMinutes(2));
+        return run(List.of(NODE, script.toString()), script.getParent(), env, Duration.ofMinutes(2));
     }
 
     /** Skips the test unless Debian's python3 has every module the generated client imports. */
