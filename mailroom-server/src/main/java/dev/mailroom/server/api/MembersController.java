@@ -36,7 +36,11 @@ class MembersController {
         this.queries = queries;
     }
 
-    @Operation(operationId = "listMembers", summary = "List members")
+    @Operation(
+            operationId = "listMembers",
+            summary = "List members",
+            description =
+                    "One row per `memberId` the organization's emails named, most recently emailed first: their addresses, how many emails, the newest one and how many are at each status. `search` matches part of the id, an address or a name; `memberId` is exact. Follow `nextCursor` for the next page. Scope `read`.")
     @GetMapping
     MemberPage list(
             @AuthenticationPrincipal Caller caller,
@@ -61,7 +65,11 @@ class MembersController {
     }
 
     /** One member; ids with a '/' cannot travel in a path, {@code ?memberId=} takes any id. */
-    @Operation(operationId = "getMember", summary = "Get a member")
+    @Operation(
+            operationId = "getMember",
+            summary = "Get a member",
+            description =
+                    "One member, with the same fields as in the list. An id with a `/` cannot travel in a path: use `GET /api/v1/members?memberId=`. Scope `read`.")
     @GetMapping("/{memberId}")
     MemberSummary get(@AuthenticationPrincipal Caller caller, @PathVariable String memberId) {
         return queries.find(caller.organizationId(), memberId).orElseThrow(() -> new MemberNotFoundException(memberId));
