@@ -51,7 +51,7 @@ def problem_of(call):
 
 submitted = messages.submit_message(email(0))
 
-batch = messages.submit_message_batch(mailroom_client.SubmitMessageBatchRequest(messages=[email(1), email(2)]))
+batch = messages.submit_message_batch(mailroom_client.MessageBatch(messages=[email(1), email(2)]))
 
 # The sandbox reports DELIVERED a moment after dispatch: wait for it (bounded), not for a fixed time.
 deadline = time.monotonic() + 60

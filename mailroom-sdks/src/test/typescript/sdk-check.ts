@@ -50,7 +50,7 @@ async function problemOf(call: () => Promise<unknown>) {
 async function main() {
     const submitted = await messages.submitMessage({ submissionRequest: email(0) });
 
-    const batch = await messages.submitMessageBatch({ submitMessageBatchRequest: { messages: [email(1), email(2)] } });
+    const batch = await messages.submitMessageBatch({ messageBatch: { messages: [email(1), email(2)] } });
 
     // The sandbox reports DELIVERED a moment after dispatch: wait for it (bounded), not for a fixed time.
     const deadline = Date.now() + 60_000;
