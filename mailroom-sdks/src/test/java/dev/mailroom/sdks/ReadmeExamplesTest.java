@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,6 +37,14 @@ class ReadmeExamplesTest {
                         "README.md must show %s verbatim as a fenced code block (the tested example):%n```%n%s%n```",
                         example, text)
                 .contains(text);
+    }
+
+    @Test
+    void aFencedBlockIsReadWholeAndOnlyUntilItsOwnFence() {
+        String markdown = "text\n```bash\necho one\n```\n\n````md\n```js\nx\n```\n````\n~~~\nlast\n";
+
+        assertThat(fencedBlocks(markdown)).containsExactly("echo one", "```js\nx\n```");
+        assertThat(fencedBlocks(markdown)).doesNotContain("echo");
     }
 
     /** The content of every ``` / ~~~ fenced block (CommonMark: closed by the same fence, at least as long). */
