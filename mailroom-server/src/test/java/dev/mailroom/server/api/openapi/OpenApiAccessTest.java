@@ -2,8 +2,10 @@ package dev.mailroom.server.api.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailroom.server.dashboard.DashboardHeaders;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.EndToEndTest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -27,6 +29,18 @@ class OpenApiAccessTest {
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).contains("swagger-ui");
         assertThat(anonymous.getWith("/v3/api-docs/swagger-config").status()).isEqualTo(200);
+    }
+
+    @Test
+    void onlySwaggerUiGetsItsRelaxedPolicy() {
+        ApiClient anonymous = new ApiClient(port);
+        assertThat(anonymous.getWith("/swagger-ui/index.html").headers().get("content-security-policy"))
+                .containsExactly(DashboardHeaders.SWAGGER_UI_POLICY);
+        for (String path : List.of("/v3/api-docs", "/api/v1/messages", "/dashboard/", "/swagger-ui.html")) {
+            assertThat(anonymous.getWith(path).headers().get("content-security-policy"))
+                    .as(path)
+                    .containsExactly(DashboardHeaders.CONTENT_SECURITY_POLICY);
+        }
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * docs/api/openapi.json is the description the API serves, so a review shows every contract change.
@@ -20,6 +22,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @EndToEndTest
 class OpenApiDocumentTest {
     static final Path COMMITTED = Path.of("..", "docs", "api", "openapi.json");
+    static final Path SERVED = Path.of("target", "openapi-served.json");
     static final String WRITE = "mailroom.openapi.write";
     static final String REGENERATE = "./mvnw -pl mailroom-server -am verify -Dtest=OpenApiDocumentTest"
             + " -Dsurefire.failIfNoSpecifiedTests=false -DskipITs -D" + WRITE + "=true";
@@ -31,7 +34,7 @@ class OpenApiDocumentTest {
     void theServedDescriptionIsTheCommittedOne() throws Exception {
         ApiClient.Response served = new ApiClient(port).getWith("/v3/api-docs");
         assertThat(served.status()).isEqualTo(200);
-        String document = served.body().endsWith("\n") ? served.body() : served.body() + "\n";
+        String document = canonical(served.body());
         String committed = Files.exists(COMMITTED) ? Files.readString(COMMITTED, StandardCharsets.UTF_8) : null;
         if (document.equals(committed)) {
             return;
@@ -51,17 +54,34 @@ class OpenApiDocumentTest {
             Files.writeString(COMMITTED, document, StandardCharsets.UTF_8);
             return;
         }
+        // The served one beside the build's output, for a diff with the committed one.
+        Files.writeString(SERVED, document, StandardCharsets.UTF_8);
         assertThat(document)
                 .as(
                         "docs/api/openapi.json is not the description the API serves%s. If the change is meant,"
-                                + " regenerate it with\n  %s\nand commit it (the review then shows the contract change).",
+                                + " regenerate it with\n  %s\nand commit it (the review then shows the contract change). The served one is in %s.",
                         breaking.isEmpty()
                                 ? ""
                                 : "; the change BREAKS clients (a new major version and /api/v2 needed):\n  "
                                         + String.join("\n  ", breaking) + "\n",
-                        REGENERATE)
+                        REGENERATE,
+                        SERVED.toAbsolutePath())
                 .isEqualTo(committed);
     }
+
+    /**
+     * Keys sorted at every level, pretty-printed: springdoc's own sorting depends on what its mapper
+     * serialized first, and the committed file must not.
+     */
+    static String canonical(String json) {
+        Object tree = CANONICAL.readValue(json, Object.class);
+        return CANONICAL.writeValueAsString(tree) + "\n";
+    }
+
+    private static final JsonMapper CANONICAL = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
 
     static String major(String document) {
         String version =
