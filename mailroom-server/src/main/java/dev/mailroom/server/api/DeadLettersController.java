@@ -5,6 +5,9 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +31,7 @@ import org.springframework.web.server.ResponseStatusException;
 @RestController
 @RequestMapping("/api/v1/dead-letters")
 @ConditionalOnRole(Role.API)
+@Tag(name = "Dead letters")
 class DeadLettersController {
     private final DeadLetterQueries queries;
     private final ConfirmedPublisher publisher;
@@ -39,6 +43,11 @@ class DeadLettersController {
         this.clock = clock;
     }
 
+    @Operation(
+            operationId = "listDeadLetters",
+            summary = "List open dead letters",
+            description =
+                    "Queue messages Mailroom could not process (dead-lettered), newest first, up to `limit`. Platform operator only.")
     @GetMapping
     Map<String, Object> list(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "50") int limit) {
         requirePlatform(caller);
@@ -46,11 +55,23 @@ class DeadLettersController {
         return Map.of("items", items);
     }
 
+    @Operation(
+            operationId = "replayDeadLetter",
+            summary = "Replay a dead letter",
+            description = "Puts an open dead letter back on the queue it came from. Platform operator only.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "503", description = "The broker did not take the message; retry")
     @PostMapping("/{id}/replay")
     ResponseEntity<Map<String, Object>> replay(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         return decide(caller, id, DeadLetterAction.REPLAY);
     }
 
+    @Operation(
+            operationId = "discardDeadLetter",
+            summary = "Discard a dead letter",
+            description = "Drops an open dead letter for good. Platform operator only.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "503", description = "The broker did not take the decision; retry")
     @PostMapping("/{id}/discard")
     ResponseEntity<Map<String, Object>> discard(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         return decide(caller, id, DeadLetterAction.DISCARD);

@@ -7,6 +7,8 @@ import dev.mailroom.server.accounts.AccountViews.CreatedKey;
 import dev.mailroom.server.accounts.AccountViews.KeyView;
 import dev.mailroom.server.accounts.Accounts;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @ConditionalOnRole(Role.API)
+@Tag(name = "API keys")
 class KeysController {
     private final Accounts accounts;
 
@@ -32,11 +35,21 @@ class KeysController {
         this.accounts = accounts;
     }
 
+    @Operation(
+            operationId = "listKeys",
+            summary = "List the organization's API keys",
+            description =
+                    "The organization's API keys: prefix, scopes, `lastUsedAt`, `expiresAt`, `revokedAt`; never the key itself. Scope `admin`.")
     @GetMapping("/api/v1/keys")
     Map<String, List<KeyView>> list(@AuthenticationPrincipal Caller caller) {
         return Map.of("items", accounts.keys(caller));
     }
 
+    @Operation(
+            operationId = "createKey",
+            summary = "Create an API key",
+            description =
+                    "Creates an API key with `scopes` ⊆ `send`, `read`, `admin` and an optional `expiresAt`. The answer's `secret` is the key, shown this once. Scope `admin`.")
     @PostMapping("/api/v1/keys")
     ResponseEntity<CreatedKey> create(
             @AuthenticationPrincipal Caller caller, @RequestBody AccountRequests.NewKey request) {
@@ -45,16 +58,28 @@ class KeysController {
                 .body(created);
     }
 
+    @Operation(
+            operationId = "revokeKey",
+            summary = "Revoke an API key",
+            description = "Revokes a key of the organization: it stops working at once. Scope `admin`.")
     @PostMapping("/api/v1/keys/{id}/revoke")
     KeyView revoke(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         return accounts.revokeKey(caller, id);
     }
 
+    @Operation(
+            operationId = "listPlatformKeys",
+            summary = "List platform keys",
+            description = "The platform's own keys (settings, dead letters, organizations). Platform operator only.")
     @GetMapping("/api/v1/platform/keys")
     Map<String, List<KeyView>> listPlatform() {
         return Map.of("items", accounts.platformKeys());
     }
 
+    @Operation(
+            operationId = "createPlatformKey",
+            summary = "Create a platform key",
+            description = "Creates a platform key; the answer's `secret` is shown this once. Platform operator only.")
     @PostMapping("/api/v1/platform/keys")
     ResponseEntity<CreatedKey> createPlatform(
             @AuthenticationPrincipal Caller caller, @RequestBody AccountRequests.NewKey request) {
@@ -64,6 +89,10 @@ class KeysController {
                 .body(created);
     }
 
+    @Operation(
+            operationId = "revokePlatformKey",
+            summary = "Revoke a platform key",
+            description = "Revokes a platform key. Platform operator only.")
     @PostMapping("/api/v1/platform/keys/{id}/revoke")
     KeyView revokePlatform(@PathVariable UUID id) {
         return accounts.revokePlatformKey(id);

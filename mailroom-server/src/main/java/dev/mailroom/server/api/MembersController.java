@@ -6,6 +6,8 @@ import dev.mailroom.server.Role;
 import dev.mailroom.server.api.MemberViews.MemberPage;
 import dev.mailroom.server.api.MemberViews.MemberSummary;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,6 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/members")
 @ConditionalOnRole(Role.API)
+@Tag(name = "Members")
 class MembersController {
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 200;
@@ -33,6 +36,11 @@ class MembersController {
         this.queries = queries;
     }
 
+    @Operation(
+            operationId = "listMembers",
+            summary = "List members",
+            description =
+                    "One row per `memberId` the organization's emails named, most recently emailed first: their addresses, how many emails, the newest one and how many are at each status. `search` matches part of the id, an address or a name; `memberId` is exact. Follow `nextCursor` for the next page. Scope `read`.")
     @GetMapping
     MemberPage list(
             @AuthenticationPrincipal Caller caller,
@@ -57,6 +65,11 @@ class MembersController {
     }
 
     /** One member; ids with a '/' cannot travel in a path, {@code ?memberId=} takes any id. */
+    @Operation(
+            operationId = "getMember",
+            summary = "Get a member",
+            description =
+                    "One member, with the same fields as in the list. An id with a `/` cannot travel in a path: use `GET /api/v1/members?memberId=`. Scope `read`.")
     @GetMapping("/{memberId}")
     MemberSummary get(@AuthenticationPrincipal Caller caller, @PathVariable String memberId) {
         return queries.find(caller.organizationId(), memberId).orElseThrow(() -> new MemberNotFoundException(memberId));

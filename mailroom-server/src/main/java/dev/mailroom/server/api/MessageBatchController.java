@@ -8,6 +8,9 @@ import dev.mailroom.server.InputLimits;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.api.MessageBatchController.BatchResult.ItemResult;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
@@ -51,6 +54,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 @ConditionalOnRole(Role.API)
+@Tag(name = "Messages")
 class MessageBatchController {
     static final String PATH = "/api/v1/messages/batch";
     static final int MAX_ITEMS = 500;
@@ -111,6 +115,16 @@ class MessageBatchController {
                 List<Map<String, String>> errors) {}
     }
 
+    @Operation(
+            operationId = "submitMessageBatch",
+            summary = "Submit up to a batch of emails in one request",
+            description =
+                    "Submits up to 500 emails, each checked by the rules of `submitMessage`. A readable batch answers 207 with one result per item, in order: valid items are accepted even when others are refused, so check each item's `status`. A problem with the whole request (no or too many `messages`, unreadable JSON, a bad `Idempotency-Key`, a body over `mailroom.limits.max-batch-body`) is one problem+json and accepts nothing. The `Idempotency-Key` covers the whole batch. Scope `send`.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "The Idempotency-Key was used for a different batch")
+    @ApiResponse(
+            responseCode = "503",
+            description = "The broker did not confirm the emails; retry with the same Idempotency-Key")
     @PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<BatchResult> submitBatch(
             @AuthenticationPrincipal Caller caller,

@@ -13,6 +13,9 @@ import dev.mailroom.server.api.MessageViews.MessageDetail;
 import dev.mailroom.server.api.MessageViews.Page;
 import dev.mailroom.server.api.MessageViews.Submitted;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,6 +41,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/messages")
 @ConditionalOnRole(Role.API)
+@Tag(name = "Messages")
 class MessagesController {
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 200;
@@ -69,6 +73,19 @@ class MessagesController {
         this.clock = clock;
     }
 
+    @Operation(
+            operationId = "submitMessage",
+            summary = "Submit an email",
+            description =
+                    "Puts an email in the mailbox and answers its id at once; the email is then recorded, scheduled or dispatched, and its timeline grows (`getMessage`). With an `Idempotency-Key`, the same request again answers the same id and nothing is sent twice. Scope `send`.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "The Idempotency-Key was used for a different request")
+    @ApiResponse(
+            responseCode = "429",
+            description = "A send limit of the organization is reached; `Retry-After` says when there is room")
+    @ApiResponse(
+            responseCode = "503",
+            description = "The broker did not confirm the email; retry with the same Idempotency-Key")
     @PostMapping
     ResponseEntity<Submitted> submit(
             @AuthenticationPrincipal Caller caller,
@@ -143,6 +160,11 @@ class MessagesController {
                 .body(new Submitted(id, MessageStatus.SUBMITTED.name(), location.toString()));
     }
 
+    @Operation(
+            operationId = "getMessage",
+            summary = "Get a message and its timeline",
+            description =
+                    "The message, its recipients (each with its own `status` and `activities`), `recipientCounts` and the whole timeline in time order. The message's `status` is a summary: the most advanced status of its recipients. Scope `read`.")
     @GetMapping("/{id}")
     ResponseEntity<MessageDetail> get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         return queries.find(caller.organizationId(), id)
@@ -155,6 +177,17 @@ class MessagesController {
      * email is canceled and will not be sent; 409 names the status that stopped it; already CANCELED
      * is 200.
      */
+    @Operation(
+            operationId = "cancelMessage",
+            summary = "Cancel a scheduled message",
+            description =
+                    "Cancels a SCHEDULED message. The operator decides under the lock with which it releases due emails: 202 with status CANCELED means it will not be sent; 409 names the status that stopped it; 200 when it was canceled already. Scope `send`.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "Not SCHEDULED any more; `messageStatus` says what it is")
+    @ApiResponse(
+            responseCode = "503",
+            description =
+                    "The operator did not decide in time (`Retry-After`); the request never takes effect later, so retrying is safe")
     @PostMapping("/{id}/cancel")
     ResponseEntity<Submitted> cancel(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         MessageDetail message =
@@ -177,6 +210,16 @@ class MessagesController {
      * Changes a scheduled message's send time: {@code {"sendAt": "<instant>"}}, nothing else; a past
      * or present time means "send now". Decided by the operator like a cancel; answers the message.
      */
+    @Operation(
+            operationId = "rescheduleMessage",
+            summary = "Reschedule a scheduled message",
+            description =
+                    "Moves a SCHEDULED message to a new `sendAt` (a past or present time sends it now). Only `sendAt` may change. Scope `send`.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "Not SCHEDULED any more; `messageStatus` says what it is")
+    @ApiResponse(
+            responseCode = "503",
+            description = "The operator did not decide in time (`Retry-After`); retrying is safe")
     @PatchMapping("/{id}")
     ResponseEntity<MessageDetail> reschedule(
             @AuthenticationPrincipal Caller caller, @PathVariable UUID id, @RequestBody Map<String, Object> body) {
@@ -232,6 +275,16 @@ class MessagesController {
      * Dispatches a FAILED message again (admin scope): the operator starts a new attempt, the status goes
      * back to QUEUED and the timeline says who retried. 409 for any other status.
      */
+    @Operation(
+            operationId = "retryMessage",
+            summary = "Retry a failed message",
+            description =
+                    "Dispatches a FAILED message again, as its next attempt; the timeline gets QUEUED with who retried it. Scope `admin`.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "Not FAILED; `messageStatus` says what it is")
+    @ApiResponse(
+            responseCode = "503",
+            description = "The operator did not decide in time (`Retry-After`); retrying is safe")
     @PostMapping("/{id}/retry")
     ResponseEntity<Submitted> retry(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         queries.find(caller.organizationId(), id).orElseThrow(() -> new MessageNotFoundException(id));
@@ -254,6 +307,11 @@ class MessagesController {
         return decision;
     }
 
+    @Operation(
+            operationId = "listMessages",
+            summary = "List messages",
+            description =
+                    "The organization's messages, newest first; follow `nextCursor` for the next page. `status` filters on the message's summary, `recipientStatus` (repeatable or comma-separated) on any recipient's status. Scope `read`.")
     @GetMapping
     Page list(
             @AuthenticationPrincipal Caller caller,

@@ -5,6 +5,9 @@ import dev.mailroom.server.Role;
 import dev.mailroom.server.accounts.AccountRequests;
 import dev.mailroom.server.accounts.AccountViews.OrganizationView;
 import dev.mailroom.server.accounts.Accounts;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/organizations")
 @ConditionalOnRole(Role.API)
+@Tag(name = "Organizations")
 class OrganizationsController {
     private final Accounts accounts;
 
@@ -27,16 +31,31 @@ class OrganizationsController {
         this.accounts = accounts;
     }
 
+    @Operation(
+            operationId = "listOrganizations",
+            summary = "List organizations",
+            description = "Every organization of this Mailroom. Platform operator only.")
     @GetMapping
     Map<String, List<OrganizationView>> list() {
         return Map.of("items", accounts.organizations());
     }
 
+    @Operation(
+            operationId = "getOrganization",
+            summary = "Get an organization",
+            description = "One organization. Platform operator only.")
     @GetMapping("/{id}")
     OrganizationView get(@PathVariable String id) {
         return accounts.platformOrganization(id);
     }
 
+    @Operation(
+            operationId = "createOrganization",
+            summary = "Create an organization and its owner",
+            description =
+                    "Creates an organization with its first owner (`email`, `displayName`, `password`), who can then sign in and create keys. Platform operator only.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "An organization with this id exists")
     @PostMapping
     ResponseEntity<OrganizationView> create(@RequestBody AccountRequests.NewOrganization request) {
         OrganizationView created = accounts.createOrganization(request);

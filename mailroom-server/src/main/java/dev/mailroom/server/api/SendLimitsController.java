@@ -8,6 +8,8 @@ import dev.mailroom.server.accounts.SendAllowance;
 import dev.mailroom.server.accounts.SendLimits;
 import dev.mailroom.server.accounts.SendWindow;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @ConditionalOnRole(Role.API)
+@Tag(name = "Send limits")
 class SendLimitsController {
     private final Accounts accounts;
     private final SendAllowance allowance;
@@ -50,22 +53,42 @@ class SendLimitsController {
         }
     }
 
+    @Operation(
+            operationId = "getUsage",
+            summary = "Get the caller's organization's send limits and usage",
+            description =
+                    "The caller's organization's plan and, per send window, `limit`, `used`, `remaining`, `resetAt` and `source`; `limits` is empty when it has none. Any caller.")
     @GetMapping("/api/v1/usage")
     UsageView usage(@AuthenticationPrincipal Caller caller) {
         return UsageView.of(accounts.usage(caller));
     }
 
+    @Operation(
+            operationId = "getOrganizationUsage",
+            summary = "Get an organization's send limits and usage",
+            description =
+                    "An organization's plan, send limits and usage, as `getUsage` answers it. Platform operator only.")
     @GetMapping("/api/v1/organizations/{id}/usage")
     UsageView usageOf(@PathVariable String id) {
         return UsageView.of(accounts.platformUsage(id));
     }
 
+    @Operation(
+            operationId = "setOrganizationLimits",
+            summary = "Change an organization's plan or send limits",
+            description =
+                    "Sets an organization's plan and its own limits per window (null: the plan's). Platform operator only.")
     @PutMapping("/api/v1/organizations/{id}/limits")
     UsageView setLimits(@PathVariable String id, @RequestBody AccountRequests.SendLimitsChange change) {
         return UsageView.of(accounts.setSendLimits(id, change));
     }
 
     /** The plans configured, by name: each window's limit (absent: none). */
+    @Operation(
+            operationId = "listPlans",
+            summary = "List the send-limit plans",
+            description =
+                    "The send-limit plans this Mailroom is configured with (`mailroom.accounts.plans.*`). Platform operator only.")
     @GetMapping("/api/v1/platform/plans")
     Map<String, Object> plans() {
         Map<String, Map<String, Integer>> plans = new TreeMap<>();

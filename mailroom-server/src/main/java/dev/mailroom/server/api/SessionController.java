@@ -8,6 +8,9 @@ import dev.mailroom.server.accounts.AccountViews.SessionView;
 import dev.mailroom.server.accounts.Accounts;
 import dev.mailroom.server.security.Caller;
 import dev.mailroom.server.security.SingleSignOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.util.LinkedHashMap;
@@ -28,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @ConditionalOnRole(Role.API)
+@Tag(name = "Session")
 class SessionController {
     private final Accounts accounts;
     private final ObjectProvider<SingleSignOn> singleSignOn;
@@ -38,6 +42,11 @@ class SessionController {
     }
 
     /** Public: what the sign-in page offers. Also sets the CSRF cookie the sign-in form sends back. */
+    @Operation(
+            operationId = "getSignInOptions",
+            summary = "List the ways to sign in",
+            description =
+                    "How a person signs in to the dashboard: with a password (`POST /login`) and through any single sign-on provider. Public; sets the CSRF cookie.")
     @GetMapping("/api/v1/sign-in-options")
     Map<String, Object> signInOptions(CsrfToken csrf) {
         csrf.getToken();
@@ -49,6 +58,11 @@ class SessionController {
         return options;
     }
 
+    @Operation(
+            operationId = "getSession",
+            summary = "Get the caller and their session",
+            description =
+                    "Who the caller is (an API key or a signed-in person), the organization they act for, the ones they may choose, and their scopes. Any caller.")
     @GetMapping("/api/v1/session")
     SessionView session(@AuthenticationPrincipal Caller caller, CsrfToken csrf) {
         csrf.getToken();
@@ -56,6 +70,10 @@ class SessionController {
     }
 
     /** 204; the next request acts for the organization chosen (GET /api/v1/session shows it). */
+    @Operation(
+            operationId = "chooseSessionOrganization",
+            summary = "Switch the session to another organization",
+            description = "Makes the signed-in person act for another of their organizations. A person's session only.")
     @PutMapping("/api/v1/session/organization")
     ResponseEntity<Void> chooseOrganization(
             @AuthenticationPrincipal Caller caller,
@@ -65,6 +83,13 @@ class SessionController {
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(
+            operationId = "changePassword",
+            summary = "Change the signed-in person's password",
+            description =
+                    "Changes the signed-in person's password (`currentPassword`, `newPassword`). A person's session only.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "429", description = "Too many wrong passwords: the sign-in is locked for a while")
     @PutMapping("/api/v1/session/password")
     ResponseEntity<Void> changePassword(
             @AuthenticationPrincipal Caller caller,
@@ -75,6 +100,10 @@ class SessionController {
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(
+            operationId = "getCurrentOrganization",
+            summary = "Get the caller's organization",
+            description = "The caller's organization: `id`, `name`, `plan`. Any caller.")
     @GetMapping("/api/v1/organization")
     OrganizationView organization(@AuthenticationPrincipal Caller caller) {
         return accounts.organization(caller);

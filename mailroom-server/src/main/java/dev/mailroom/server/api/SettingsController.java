@@ -9,6 +9,9 @@ import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,6 +36,7 @@ import org.springframework.web.server.ResponseStatusException;
 @RestController
 @RequestMapping("/api/v1/settings")
 @ConditionalOnRole(Role.API)
+@Tag(name = "Settings")
 class SettingsController {
     private final ConfirmedPublisher publisher;
     private final SettingsQueries queries;
@@ -57,6 +61,10 @@ class SettingsController {
 
     record FailoverRequest(List<String> providers) {}
 
+    @Operation(
+            operationId = "getSettings",
+            summary = "Get the settings",
+            description = "The providers this Mailroom runs, the default provider and the failover order. Any caller.")
     @GetMapping
     Map<String, Object> current() {
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -66,6 +74,13 @@ class SettingsController {
         return settings;
     }
 
+    @Operation(
+            operationId = "setDefaultProvider",
+            summary = "Change the default provider",
+            description =
+                    "Changes the provider used for messages that name none. Every dispatcher follows within seconds, without a restart. Platform operator only.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "503", description = "The broker did not take the change; retry")
     @PutMapping("/default-provider")
     ResponseEntity<Map<String, Object>> changeDefaultProvider(
             @AuthenticationPrincipal Caller caller, @RequestBody DefaultProviderRequest request) {
@@ -89,6 +104,13 @@ class SettingsController {
      * The providers tried, in order, while the default one's circuit breaker is open; empty turns
      * failover off. Each must be enabled here (what no dispatcher could send through is refused).
      */
+    @Operation(
+            operationId = "setFailover",
+            summary = "Change the failover order",
+            description =
+                    "Changes the ordered providers that take over while the current one fails (`[]`: no failover). Every dispatcher follows within seconds. Platform operator only.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "503", description = "The broker did not take the change; retry")
     @PutMapping("/failover")
     ResponseEntity<Map<String, Object>> changeFailover(
             @AuthenticationPrincipal Caller caller, @RequestBody(required = false) FailoverRequest request) {

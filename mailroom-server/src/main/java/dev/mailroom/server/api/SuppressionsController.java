@@ -12,6 +12,9 @@ import dev.mailroom.server.api.SuppressionsViews.InvalidRow;
 import dev.mailroom.server.api.SuppressionsViews.Suppression;
 import dev.mailroom.server.api.SuppressionsViews.SuppressionPage;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -53,6 +56,7 @@ import tools.jackson.databind.SequenceWriter;
 @RestController
 @RequestMapping(SuppressionsController.PATH)
 @ConditionalOnRole(Role.API)
+@Tag(name = "Suppressions")
 class SuppressionsController {
     static final String PATH = "/api/v1/suppressions";
     private static final int DEFAULT_LIMIT = 50;
@@ -69,6 +73,11 @@ class SuppressionsController {
         this.changes = changes;
     }
 
+    @Operation(
+            operationId = "listSuppressions",
+            summary = "List suppressed addresses",
+            description =
+                    "The organization's suppression list, newest first: addresses Mailroom will not send to. `search` matches any part of the address; `reason` filters. Scope `read`.")
     @GetMapping
     SuppressionPage list(
             @AuthenticationPrincipal Caller caller,
@@ -95,6 +104,11 @@ class SuppressionsController {
      * Every entry, newest first, as CSV ({@link SuppressionsCsv#EXPORT_COLUMNS}), streamed as it is read: the
      * answer's size does not depend on the server's memory.
      */
+    @Operation(
+            operationId = "exportSuppressions",
+            summary = "Export the suppression list as CSV",
+            description =
+                    "The whole list as `text/csv` (`email,reason,created_at,source_message_id,note`); values a spreadsheet would run are prefixed with `'`. It imports as it is. Scope `read`.")
     @GetMapping("/export")
     void export(@AuthenticationPrincipal Caller caller, HttpServletResponse response) throws IOException {
         response.setStatus(HttpStatus.OK.value());
@@ -111,6 +125,10 @@ class SuppressionsController {
         }
     }
 
+    @Operation(
+            operationId = "getSuppression",
+            summary = "Get a suppressed address",
+            description = "One suppressed address and why it is listed. Scope `read`.")
     @GetMapping("/{email}")
     Suppression get(@AuthenticationPrincipal Caller caller, @PathVariable String email) {
         String address = pathAddress(email);
@@ -122,6 +140,15 @@ class SuppressionsController {
      * Lists one address: {@code {"email", "reason"?, "note"?}}. 201 with the new entry; 200 with the existing one
      * when the address was listed already (its first reason is kept).
      */
+    @Operation(
+            operationId = "addSuppression",
+            summary = "Suppress an address",
+            description =
+                    "Adds an address (`email`, optional `reason` and `note`). When it is listed already the first entry is kept and answered with 200. Scope `admin`.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(
+            responseCode = "503",
+            description = "The operator did not answer in time (`Retry-After`); adding again is safe")
     @PostMapping
     ResponseEntity<Suppression> add(
             @AuthenticationPrincipal Caller caller, @RequestBody(required = false) Map<String, Object> body) {
@@ -141,6 +168,14 @@ class SuppressionsController {
     }
 
     /** Takes an address off the list: 204, or 404 when it was not on it. */
+    @Operation(
+            operationId = "removeSuppression",
+            summary = "Remove an address from the suppression list",
+            description = "Takes an address off the list: Mailroom sends to it again. Scope `admin`.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(
+            responseCode = "503",
+            description = "The operator did not answer in time (`Retry-After`); removing again is safe")
     @DeleteMapping("/{email}")
     ResponseEntity<Void> remove(@AuthenticationPrincipal Caller caller, @PathVariable String email) {
         String address = pathAddress(email);
@@ -161,6 +196,15 @@ class SuppressionsController {
      * and the others imported, sent to the operator {@value SuppressionRequest#MAX_ENTRIES} at a time. A file
      * that is not CSV, or none of whose rows is valid, changes nothing (422).
      */
+    @Operation(
+            operationId = "importSuppressions",
+            summary = "Import suppressions from CSV",
+            description =
+                    "Imports a `text/csv` body with the header `email[,reason][,note]` (an export imports as it is), up to 100,000 rows. Bad rows are reported by row number (the header is row 1), the others imported. Scope `admin`.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(
+            responseCode = "503",
+            description = "The operator did not answer in time (`Retry-After`); importing again is safe")
     @PostMapping(path = "/import", consumes = CSV)
     ImportResult importCsv(@AuthenticationPrincipal Caller caller, HttpServletRequest request) throws IOException {
         List<SuppressionsCsv.Row> rows;

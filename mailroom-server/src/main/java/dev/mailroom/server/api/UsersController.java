@@ -6,6 +6,9 @@ import dev.mailroom.server.accounts.AccountRequests;
 import dev.mailroom.server.accounts.AccountViews.MemberView;
 import dev.mailroom.server.accounts.Accounts;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/users")
 @ConditionalOnRole(Role.API)
+@Tag(name = "Users")
 class UsersController {
     private final Accounts accounts;
 
@@ -32,11 +36,22 @@ class UsersController {
         this.accounts = accounts;
     }
 
+    @Operation(
+            operationId = "listUsers",
+            summary = "List the organization's people",
+            description = "The organization's people and their roles (`owner`, `admin`, `viewer`). Scope `admin`.")
     @GetMapping
     Map<String, List<MemberView>> list(@AuthenticationPrincipal Caller caller) {
         return Map.of("items", accounts.members(caller));
     }
 
+    @Operation(
+            operationId = "addUser",
+            summary = "Add a person to the organization",
+            description =
+                    "Adds a person with a role; `password` for someone Mailroom does not know yet. Only an owner (a person) makes owners. Scope `admin`.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "The person is in the organization already")
     @PostMapping
     ResponseEntity<MemberView> add(
             @AuthenticationPrincipal Caller caller, @RequestBody AccountRequests.NewMember request) {
@@ -44,6 +59,13 @@ class UsersController {
         return ResponseEntity.created(URI.create("/api/v1/users/" + added.id())).body(added);
     }
 
+    @Operation(
+            operationId = "changeUserRole",
+            summary = "Change a person's role",
+            description =
+                    "Changes a person's role. Only an owner (a person) makes or unmakes owners; the last owner stays. Scope `admin`.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "The change would leave the organization without an owner")
     @PutMapping("/{userId}")
     MemberView changeRole(
             @AuthenticationPrincipal Caller caller,
@@ -52,6 +74,12 @@ class UsersController {
         return accounts.changeRole(caller, userId, change);
     }
 
+    @Operation(
+            operationId = "removeUser",
+            summary = "Remove a person from the organization",
+            description = "Removes a person from the organization; the last owner stays. Scope `admin`.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "The last owner cannot be removed")
     @DeleteMapping("/{userId}")
     ResponseEntity<Void> remove(@AuthenticationPrincipal Caller caller, @PathVariable UUID userId) {
         accounts.removeMember(caller, userId);

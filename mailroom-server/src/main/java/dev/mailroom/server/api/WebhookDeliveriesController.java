@@ -8,6 +8,9 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
 import dev.mailroom.server.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +40,7 @@ import org.springframework.web.server.ResponseStatusException;
 @RestController
 @RequestMapping("/api/v1/webhook-endpoints/{id}")
 @ConditionalOnRole(Role.API)
+@Tag(name = "Webhook endpoints")
 class WebhookDeliveriesController {
     static final int MAX_PAGE = 200;
     /** Deliveries one replay of a time range sends again at most; a longer range is refused, naming this. */
@@ -58,6 +62,11 @@ class WebhookDeliveriesController {
     /** A replay: one event ({@code eventId}, the webhook-id) or the events that occurred in [since, until). */
     record ReplayRequest(String eventId, Instant since, Instant until) {}
 
+    @Operation(
+            operationId = "listWebhookDeliveries",
+            summary = "List an endpoint's deliveries",
+            description =
+                    "An endpoint's delivery log, newest first: per event its `eventId` (the `webhook-id`), `eventType`, `state` (`pending`, `delivered`, `failed`), `payload`, `nextAttemptAt` and every attempt. Scope `admin`.")
     @GetMapping("/deliveries")
     Map<String, Object> deliveries(
             @AuthenticationPrincipal Caller caller,
@@ -92,6 +101,13 @@ class WebhookDeliveriesController {
         return page;
     }
 
+    @Operation(
+            operationId = "replayWebhookEvents",
+            summary = "Send events to an endpoint again",
+            description =
+                    "Sends events to the endpoint again, with their `webhook-id`: one (`eventId`) or those that occurred in a range (`since`, `until`; at most 10,000). Scope `admin`.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "503", description = "The broker did not take the events; retry")
     @PostMapping("/replay")
     ResponseEntity<Map<String, Object>> replay(
             @AuthenticationPrincipal Caller caller, @PathVariable UUID id, @RequestBody ReplayRequest request) {
@@ -142,6 +158,12 @@ class WebhookDeliveriesController {
         return ResponseEntity.accepted().body(answer);
     }
 
+    @Operation(
+            operationId = "sendWebhookTest",
+            summary = "Send a test event to an endpoint",
+            description = "Sends a `webhook.test` event to the endpoint. Scope `admin`.")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "503", description = "The broker did not take the event; retry")
     @PostMapping("/test")
     ResponseEntity<Map<String, Object>> test(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         String organization = ownEndpoint(caller, id);

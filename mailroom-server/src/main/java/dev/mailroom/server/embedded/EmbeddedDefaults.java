@@ -93,6 +93,9 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
         defaults.put(
                 "management.endpoint.health.group.readiness.include",
                 Role.needsDatabase(roles) ? "readinessState,rabbit,db" : "readinessState,rabbit");
+        // The OpenAPI description and Swagger UI describe the REST API: served where it runs, nowhere else.
+        defaults.put("springdoc.api-docs.enabled", Boolean.toString(roles.contains(Role.API)));
+        defaults.put("springdoc.swagger-ui.enabled", Boolean.toString(roles.contains(Role.API)));
 
         // Added last: lowest precedence, so anything the user configured wins.
         env.getPropertySources().addLast(new MapPropertySource("mailroomEmbeddedDefaults", defaults));

@@ -213,6 +213,15 @@ class HttpSecurityConfiguration {
                 .permitAll()
                 .requestMatchers(webhooks, unsubscribe)
                 .permitAll()
+                // The OpenAPI description and Swagger UI are public: the same text is committed to the
+                // repository (docs/api/openapi.json), holds no organization's data, and code generators
+                // must fetch it without a secret. "Try it out" sends the caller's own key. GET only.
+                .requestMatchers(
+                        paths.matcher(HttpMethod.GET, "/v3/api-docs"),
+                        paths.matcher(HttpMethod.GET, "/v3/api-docs/**"),
+                        paths.matcher(HttpMethod.GET, "/swagger-ui.html"),
+                        paths.matcher(HttpMethod.GET, "/swagger-ui/**"))
+                .permitAll()
                 .requestMatchers(platform)
                 .hasRole(PLATFORM)
                 .requestMatchers(send)

@@ -1,0 +1,234 @@
+package dev.mailroom.server.api;
+
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BooleanSchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MapSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.RequestBody;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import java.util.List;
+
+/**
+ * The shapes of requests and answers that handlers read or write without a Java type springdoc can see
+ * (a raw body, a {@code Map} built by hand), by operationId. A handler that changes such a shape changes
+ * it here too; OpenApiProbeTest and the clients' tests against the running server catch a mismatch.
+ */
+final class OpenApiShapes {
+    private OpenApiShapes() {}
+
+    static void apply(Operation operation) {
+        String id = operation.getOperationId();
+        switch (id) {
+            case "submitMessageBatch" ->
+                body(
+                        operation,
+                        new ObjectSchema()
+                                .addProperty(
+                                        "messages",
+                                        new ArraySchema()
+                                                .items(ref("SubmissionRequest"))
+                                                .minItems(1)
+                                                .maxItems(500)
+                                                .description("The emails, each the body of submitMessage"))
+                                .required(List.of("messages")));
+            case "rescheduleMessage" ->
+                body(
+                        operation,
+                        new ObjectSchema()
+                                .addProperty(
+                                        "sendAt",
+                                        dateTime("The new send time; a past or present one sends the email now"))
+                                .required(List.of("sendAt")));
+            case "addSuppression" ->
+                body(
+                        operation,
+                        new ObjectSchema()
+                                .addProperty("email", new StringSchema().description("The address to suppress"))
+                                .addProperty(
+                                        "reason",
+                                        new StringSchema()
+                                                ._enum(List.of(
+                                                        "hard-bounce",
+                                                        "complaint",
+                                                        "unsubscribe",
+                                                        "soft-bounces",
+                                                        "provider",
+                                                        "manual"))
+                                                .description("Why; default manual"))
+                                .addProperty("note", new StringSchema().description("The administrator's note"))
+                                .required(List.of("email")));
+            case "importSuppressions" ->
+                operation.setRequestBody(new RequestBody()
+                        .required(true)
+                        .description("CSV with the header `email[,reason][,note]`; an export imports as it is")
+                        .content(new Content().addMediaType("text/csv", new MediaType().schema(new StringSchema()))));
+            case "exportSuppressions" ->
+                answer(
+                        operation,
+                        "200",
+                        "text/csv",
+                        new StringSchema().description("email,reason,created_at,source_message_id,note"));
+            case "listKeys", "listPlatformKeys" -> items(operation, "200", ref("KeyView"));
+            case "listOrganizations" -> items(operation, "200", ref("OrganizationView"));
+            case "listUsers" -> items(operation, "200", ref("MemberView"));
+            case "listWebhookEndpoints" -> items(operation, "200", ref("EndpointView"));
+            case "listDeadLetters" ->
+                items(
+                        operation,
+                        "200",
+                        new ObjectSchema()
+                                .addProperty("id", uuid("The dead letter's id"))
+                                .addProperty("queue", new StringSchema().description("The queue it came from"))
+                                .addProperty("type", new StringSchema().description("The queue message's type"))
+                                .addProperty("messageId", new StringSchema().description("The queue message's id"))
+                                .addProperty("reason", new StringSchema().description("Why it was dead-lettered"))
+                                .addProperty("createdAt", dateTime("When it was dead-lettered"))
+                                .addProperty("bodyPreview", new StringSchema().description("The body's beginning")));
+            case "replayDeadLetter", "discardDeadLetter" ->
+                answer(
+                        operation,
+                        "202",
+                        "application/json",
+                        new ObjectSchema()
+                                .addProperty("id", uuid("The dead letter"))
+                                .addProperty("action", new StringSchema()._enum(List.of("REPLAY", "DISCARD"))));
+            case "listPlans" ->
+                answer(
+                        operation,
+                        "200",
+                        "application/json",
+                        new ObjectSchema()
+                                .addProperty(
+                                        "defaultPlan", new StringSchema().description("The plan of a new organization"))
+                                .addProperty(
+                                        "plans",
+                                        new MapSchema()
+                                                .additionalProperties(
+                                                        new MapSchema().additionalProperties(new IntegerSchema()))
+                                                .description("Per plan, each window's limit (absent: none)")));
+            case "getSettings" ->
+                answer(
+                        operation,
+                        "200",
+                        "application/json",
+                        new ObjectSchema()
+                                .addProperty(
+                                        "defaultProvider", new StringSchema().description("For messages naming none"))
+                                .addProperty("failover", strings("The providers that take over, in order"))
+                                .addProperty("providers", strings("The providers this Mailroom runs")));
+            case "setDefaultProvider" ->
+                answer(
+                        operation,
+                        "202",
+                        "application/json",
+                        new ObjectSchema().addProperty("defaultProvider", new StringSchema()));
+            case "setFailover" ->
+                answer(operation, "202", "application/json", new ObjectSchema().addProperty("failover", strings(null)));
+            case "getSignInOptions" ->
+                answer(
+                        operation,
+                        "200",
+                        "application/json",
+                        new ObjectSchema()
+                                .addProperty("password", new BooleanSchema().description("Sign-in with a password"))
+                                .addProperty(
+                                        "singleSignOn",
+                                        new ArraySchema()
+                                                .items(new ObjectSchema())
+                                                .description("The single sign-on providers")));
+            case "listWebhookDeliveries" -> answer(operation, "200", "application/json", deliveries());
+            case "replayWebhookEvents" ->
+                answer(
+                        operation,
+                        "202",
+                        "application/json",
+                        new ObjectSchema()
+                                .addProperty("endpointId", uuid(null))
+                                .addProperty("replayed", new IntegerSchema().description("How many events")));
+            case "sendWebhookTest" ->
+                answer(
+                        operation,
+                        "202",
+                        "application/json",
+                        new ObjectSchema()
+                                .addProperty("endpointId", uuid(null))
+                                .addProperty("eventId", new StringSchema().description("The test event's webhook-id")));
+            default -> {}
+        }
+    }
+
+    private static Schema<?> deliveries() {
+        Schema<?> attempt = new ObjectSchema()
+                .addProperty("attempt", new IntegerSchema())
+                .addProperty("attemptedAt", dateTime(null))
+                .addProperty("statusCode", new IntegerSchema().description("The endpoint's status; absent: none"))
+                .addProperty("latencyMs", new IntegerSchema())
+                .addProperty("responseExcerpt", new StringSchema())
+                .addProperty("error", new StringSchema());
+        Schema<?> delivery = new ObjectSchema()
+                .addProperty("id", uuid(null))
+                .addProperty("eventId", new StringSchema().description("The webhook-id"))
+                .addProperty("eventType", new StringSchema())
+                .addProperty("occurredAt", dateTime(null))
+                .addProperty("state", new StringSchema()._enum(List.of("pending", "delivered", "failed")))
+                .addProperty("attemptCount", new IntegerSchema())
+                .addProperty("nextAttemptAt", dateTime(null))
+                .addProperty("lastAttemptAt", dateTime(null))
+                .addProperty("lastStatus", new IntegerSchema())
+                .addProperty("createdAt", dateTime(null))
+                .addProperty("payload", new ObjectSchema().description("The event as delivered"))
+                .addProperty("attempts", new ArraySchema().items(attempt));
+        return new ObjectSchema()
+                .addProperty("endpointId", uuid(null))
+                .addProperty("organizationId", new StringSchema())
+                .addProperty("items", new ArraySchema().items(delivery))
+                .addProperty("nextCursor", new StringSchema().description("The next page; absent on the last"));
+    }
+
+    private static void body(Operation operation, Schema<?> schema) {
+        operation.setRequestBody(new RequestBody()
+                .required(true)
+                .content(new Content().addMediaType("application/json", new MediaType().schema(schema))));
+    }
+
+    private static void items(Operation operation, String code, Schema<?> item) {
+        answer(
+                operation,
+                code,
+                "application/json",
+                new ObjectSchema()
+                        .addProperty("items", new ArraySchema().items(item))
+                        .required(List.of("items")));
+    }
+
+    private static void answer(Operation operation, String code, String mediaType, Schema<?> schema) {
+        ApiResponse response = operation.getResponses().get(code);
+        if (response == null) {
+            response = new ApiResponse().description("OK");
+            operation.getResponses().addApiResponse(code, response);
+        }
+        response.setContent(new Content().addMediaType(mediaType, new MediaType().schema(schema)));
+    }
+
+    private static Schema<?> ref(String name) {
+        return new Schema<>().$ref("#/components/schemas/" + name);
+    }
+
+    private static Schema<?> uuid(String description) {
+        return new StringSchema().format("uuid").description(description);
+    }
+
+    private static Schema<?> dateTime(String description) {
+        return new StringSchema().format("date-time").description(description);
+    }
+
+    private static Schema<?> strings(String description) {
+        return new ArraySchema().items(new StringSchema()).description(description);
+    }
+}
