@@ -15,9 +15,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The README's "Your first email" shows only examples a test runs: each example file must appear in
  * README.md verbatim as the whole content of a fenced code block (GeneratedClientsIT runs the files).
- * Another module's example is added by listing its path (from the repository root) here.
+ * Another module's example is added by listing its path (from the repository root) here. A file that marks a
+ * region with {@code README:begin} and {@code README:end} comment lines (a Java example inside a test class) is shown
+ * by its region: the region, without its common indentation, must appear in one block, which may say more around it
+ * (the closing brace of a {@code try}, say).
  *
- * <p>Fails until README.md holds the blocks (the lead adds them; the exact text is in the sdks report).
  */
 class ReadmeExamplesTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
@@ -27,16 +29,63 @@ class ReadmeExamplesTest {
             strings = {
                 "mailroom-sdks/src/test/examples/first-email.sh",
                 "mailroom-sdks/src/test/examples/first-email.ts",
-                "mailroom-sdks/src/test/examples/first_email.py"
+                "mailroom-sdks/src/test/examples/first_email.py",
+                "mailroom-server/src/test/java/dev/mailroom/server/client/FirstEmailExample.java"
             })
     void theReadmeShowsTheTestedExampleVerbatimInAFencedBlock(String example) throws IOException {
-        String text = normalized(Files.readString(ROOT.resolve(example), StandardCharsets.UTF_8));
+        String file = normalized(Files.readString(ROOT.resolve(example), StandardCharsets.UTF_8));
         List<String> blocks = fencedBlocks(Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8));
-        assertThat(blocks)
-                .as(
-                        "README.md must show %s verbatim as a fenced code block (the tested example):%n```%n%s%n```",
-                        example, text)
-                .contains(text);
+        String region = markedRegion(file);
+        if (region == null) {
+            assertThat(blocks)
+                    .as(
+                            "README.md must show %s verbatim as a fenced code block (the tested example):%n```%n%s%n```",
+                            example, file)
+                    .contains(file);
+        } else {
+            assertThat(blocks)
+                    .as(
+                            "README.md must show the README region of %s verbatim in a fenced code block:%n%s",
+                            example, region)
+                    .anyMatch(block -> block.contains(region));
+        }
+    }
+
+    @Test
+    void aMarkedRegionIsTheLinesBetweenTheMarkersWithoutTheirCommonIndentation() {
+        String java = "class A {\n    void a() {\n        // README:begin\n        try (X x = x()) {\n"
+                + "            x.go();\n        // README:end\n    }\n}\n";
+
+        assertThat(markedRegion(java)).isEqualTo("try (X x = x()) {\n    x.go();");
+        assertThat(markedRegion("echo one")).isNull();
+    }
+
+    /** The lines between {@code README:begin} and {@code README:end}, dedented; null when the file has no markers. */
+    static String markedRegion(String file) {
+        List<String> lines = List.of(normalized(file).split("\n", -1));
+        int begin = -1;
+        int end = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("README:begin")) {
+                begin = i;
+            } else if (lines.get(i).contains("README:end")) {
+                end = i;
+            }
+        }
+        if (begin < 0 || end <= begin) {
+            return null;
+        }
+        List<String> region = lines.subList(begin + 1, end);
+        int indent = region.stream()
+                .filter(line -> !line.isBlank())
+                .mapToInt(line -> line.length() - line.stripLeading().length())
+                .min()
+                .orElse(0);
+        return normalized(String.join(
+                "\n",
+                region.stream()
+                        .map(line -> line.isBlank() ? "" : line.substring(indent))
+                        .toList()));
     }
 
     @Test
