@@ -3,6 +3,9 @@ package dev.mailroom.client;
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.Violation;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -22,6 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,12 +40,14 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The REST path of {@link MailroomClient}: Mailroom's {@code /api/v1} over the JDK's HTTP client, with the API key
  * as a bearer token. What may succeed later (a connection error, 429, 502, 503, 504) is retried within
- * {@link RetryPolicy}; a submission carries one Idempotency-Key on every attempt, so a retry after an answer that
- * was lost on the way cannot send the email twice. Anything else that is not 2xx is a {@link MailroomApiException}.
+ * {@link RetryPolicy} by resilience4j-retry; a submission carries one Idempotency-Key on every attempt, so a retry
+ * after an answer that was lost on the way cannot send the email twice. Anything else that is not 2xx is a
+ * {@link MailroomApiException}.
  */
 final class RestApi {
     private static final Logger log = LoggerFactory.getLogger(RestApi.class);
     private static final Set<Integer> RETRIED = Set.of(429, 502, 503, 504);
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(10);
     private static final JsonMapper JSON = ContractJson.mapper();
     private static final TypeReference<Page<MessageSummary>> MESSAGE_PAGE = new TypeReference<>() {};
     private static final TypeReference<Page<Member>> MEMBER_PAGE = new TypeReference<>() {};
@@ -49,7 +56,7 @@ final class RestApi {
     private final String baseUrl;
     private final String authorization;
     private final Duration requestTimeout;
-    private final RetryPolicy retry;
+    private final Retry retry;
 
     RestApi(URI baseUrl, String apiKey, Duration connectTimeout, Duration requestTimeout, RetryPolicy retry) {
         String scheme = baseUrl.getScheme();
@@ -61,7 +68,7 @@ final class RestApi {
         this.baseUrl = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         this.authorization = "Bearer " + apiKey;
         this.requestTimeout = requestTimeout;
-        this.retry = retry;
+        this.retry = retry(retry);
         this.http = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -122,40 +129,98 @@ final class RestApi {
     private byte[] call(String method, String path, Map<String, String> query, byte[] body, String idempotencyKey)
             throws IOException {
         HttpRequest request = request(method, path, query, body, idempotencyKey);
-        for (int attempt = 1; ; attempt++) {
-            HttpResponse<byte[]> response;
-            try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted during " + method + " " + path);
-            } catch (IOException e) {
-                // Connection refused or reset, timeout: the request may or may not have arrived; the same
-                // Idempotency-Key makes the retry safe either way.
-                if (attempt >= retry.maxAttempts()) {
-                    throw new IOException(method + " " + path + " failed after " + attempt + " attempts: " + e, e);
-                }
-                Duration wait = retry.backoff(attempt);
-                log.debug("{} {} failed ({}); attempt {} in {}", method, path, e.toString(), attempt + 1, wait);
-                sleep(wait);
-                continue;
+        AtomicInteger attempts = new AtomicInteger();
+        HttpResponse<byte[]> response;
+        try {
+            response = retry.executeCheckedSupplier(() -> send(request, method, path, attempts.incrementAndGet()));
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // resilience4j, interrupted while waiting to retry a failed attempt, rethrows that attempt's error.
+                throw interrupted(method, path, e);
             }
-            int status = response.statusCode();
-            if (status >= 200 && status < 300) {
-                return response.body();
-            }
-            MailroomApiException problem = problem(response);
-            if (!RETRIED.contains(status) || attempt >= retry.maxAttempts()) {
-                throw problem;
-            }
-            Duration wait = problem.retryAfter() != null ? problem.retryAfter() : retry.backoff(attempt);
-            if (wait.compareTo(retry.maxRetryAfter()) > 0) {
-                // Mailroom asks for a longer wait than the caller should be blocked for: say so at once.
-                throw problem;
-            }
-            log.debug("{} {} answered {}; attempt {} in {}", method, path, status, attempt + 1, wait);
-            sleep(wait);
+            // Connection refused or reset, timeout, on every attempt.
+            throw new IOException(method + " " + path + " failed after " + attempts.get() + " attempts: " + e, e);
+        } catch (CancellationException e) {
+            // resilience4j's answer to an interrupt while waiting to retry a retried status (429, 503, ...).
+            throw interrupted(method, path, e);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            // send throws nothing else; the Throwable comes from resilience4j's CheckedSupplier signature.
+            throw new IllegalStateException(e);
         }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return response.body();
+        }
+        // Not retried, or a Retry-After longer than maxRetryAfter, or the attempts are spent: the exception says
+        // what came back (and when to come back).
+        throw problem(response);
+    }
+
+    /** One attempt: Mailroom's answer, whatever its status (the retry decides on it), or the I/O error. */
+    private HttpResponse<byte[]> send(HttpRequest request, String method, String path, int attempt) throws IOException {
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() >= 300) {
+                log.debug("{} {} answered {} (attempt {})", method, path, response.statusCode(), attempt);
+            }
+            return response;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted during " + method + " " + path);
+        } catch (IOException e) {
+            // Connection refused or reset, timeout: the request may or may not have arrived; the same
+            // Idempotency-Key makes the retry safe either way.
+            log.debug("{} {} failed (attempt {}): {}", method, path, attempt, e.toString());
+            throw e;
+        }
+    }
+
+    private static InterruptedIOException interrupted(String method, String path, Exception cause) {
+        InterruptedIOException e =
+                new InterruptedIOException("interrupted while waiting to retry " + method + " " + path);
+        e.initCause(cause);
+        return e;
+    }
+
+    /**
+     * The policy as a resilience4j {@link Retry}: connection errors and timeouts ({@link IOException}s, but not an
+     * interrupt) and the retried statuses are tried again, up to {@code maxAttempts} in all, after the answer's
+     * Retry-After when it has one, else after an exponential back-off with jitter. A Retry-After longer than
+     * {@code maxRetryAfter} is not retried: the caller learns at once when to come back, rather than being blocked.
+     */
+    static Retry retry(RetryPolicy policy) {
+        // resilience4j refuses intervals under 10 ms; shorter waits are not worth telling apart.
+        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(
+                atLeast(policy.initialBackoff(), MIN_BACKOFF),
+                2.0,
+                0.5, // between half and one and a half times the exponential wait: clients that failed together
+                //      do not all come back together.
+                atLeast(policy.maxBackoff(), MIN_BACKOFF));
+        RetryConfig config = RetryConfig.<HttpResponse<byte[]>>custom()
+                .maxAttempts(policy.maxAttempts())
+                .retryExceptions(IOException.class)
+                .ignoreExceptions(InterruptedIOException.class)
+                .retryOnResult(response -> RETRIED.contains(response.statusCode())
+                        && retryAfter(response)
+                                .map(wait -> wait.compareTo(policy.maxRetryAfter()) <= 0)
+                                .orElse(true))
+                .intervalBiFunction((attempt, outcome) -> outcome.isRight()
+                        ? retryAfter(outcome.get()).map(Duration::toMillis).orElseGet(() -> backoff.apply(attempt))
+                        : backoff.apply(attempt))
+                .build();
+        return Retry.of("mailroom-rest", config);
+    }
+
+    private static Duration atLeast(Duration value, Duration floor) {
+        return value.compareTo(floor) < 0 ? floor : value;
+    }
+
+    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").flatMap(RestApi::retryAfter);
     }
 
     private HttpRequest request(
@@ -185,10 +250,7 @@ final class RestApi {
     /** The error answer as a typed exception: its problem+json when it has one, else status and an excerpt. */
     static MailroomApiException problem(HttpResponse<byte[]> response) {
         int status = response.statusCode();
-        Duration retryAfter = response.headers()
-                .firstValue("Retry-After")
-                .flatMap(RestApi::retryAfter)
-                .orElse(null);
+        Duration retryAfter = retryAfter(response).orElse(null);
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         byte[] body = response.body() == null ? new byte[0] : response.body();
         if (contentType.contains("json") && body.length > 0) {
@@ -258,14 +320,5 @@ final class RestApi {
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static void sleep(Duration wait) throws InterruptedIOException {
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting to retry");
-        }
     }
 }

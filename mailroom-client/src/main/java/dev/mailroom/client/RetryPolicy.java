@@ -1,14 +1,15 @@
 package dev.mailroom.client;
 
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * How the REST path retries what may succeed later: a connection error or timeout, 429, 502, 503, 504. Safe for
- * submissions because every attempt of one submit carries the same Idempotency-Key.
+ * submissions because every attempt of one submit carries the same Idempotency-Key. A value only: {@link RestApi}
+ * turns it into a resilience4j {@code Retry}, which runs the attempts.
  *
  * @param maxAttempts    attempts in all, the first included (1: no retry)
- * @param initialBackoff the wait before the second attempt; it doubles per attempt, with jitter
+ * @param initialBackoff the wait before the second attempt; it doubles per attempt, with jitter (half to one and a
+ *                       half times it); waits under 10 ms are 10 ms
  * @param maxBackoff     the longest wait between two attempts
  * @param maxRetryAfter  the longest {@code Retry-After} honoured; a longer one is answered at once (the exception
  *                       says when to come back), rather than blocking the caller for it
@@ -30,15 +31,5 @@ record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff
         if (value == null || value.isNegative()) {
             throw new IllegalArgumentException(name + " must be zero or positive (got " + value + ")");
         }
-    }
-
-    /** The wait after failed attempt {@code attempt} (from 1): exponential, capped, between half and all of it. */
-    Duration backoff(int attempt) {
-        long base = initialBackoff.toMillis() << Math.min(attempt - 1, 20);
-        long capped = Math.min(Math.max(base, 0), maxBackoff.toMillis());
-        // Jitter keeps many clients that failed together from retrying together.
-        long half = capped / 2;
-        return Duration.ofMillis(
-                half + (half == 0 ? 0 : ThreadLocalRandom.current().nextLong(half + 1)));
     }
 }

@@ -5,16 +5,20 @@ import static dev.mailroom.client.FakeMailroom.json;
 import static dev.mailroom.client.FakeMailroom.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.contracts.Address;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.contracts.Violation;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -168,6 +172,77 @@ class RestClientTest {
                     assertThat(e.status()).isEqualTo(429);
                     assertThat(e.retryAfter()).isEqualTo(Duration.ofHours(1));
                 });
+        assertThat(mailroom.requests).hasSize(1);
+    }
+
+    @Test
+    void aRetryAfterOnA503IsWaitedOutRatherThanTheBackoff() throws Exception {
+        mailroom.answer(problem(503, UNAVAILABLE, "Retry-After", "1"), json(202, SUBMITTED));
+
+        assertThat(client(4).submit(welcome("ada@example.org"))).isEqualTo(ID);
+
+        assertThat(mailroom.requests).hasSize(2);
+        long waited =
+                mailroom.requests.get(1).atNanos() - mailroom.requests.get(0).atNanos();
+        assertThat(Duration.ofNanos(waited)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void givesUpOnLostAnswersAfterTheLastAttemptSayingHowManyWereMade() throws Exception {
+        mailroom.answer(dropConnection());
+
+        assertThatThrownBy(() -> client(3).submit(welcome("ada@example.org")))
+                .isExactlyInstanceOf(IOException.class)
+                .hasMessageStartingWith("POST /api/v1/messages failed after 3 attempts")
+                .hasCauseInstanceOf(IOException.class);
+        assertThat(mailroom.requests).hasSize(3);
+        assertThat(mailroom.requests)
+                .extracting(r -> r.header("Idempotency-Key"))
+                .containsOnly(mailroom.requests.get(0).header("Idempotency-Key"));
+    }
+
+    @Test
+    void anInterruptWhileWaitingOutARetryAfterEndsTheCallAtOnce() throws Exception {
+        mailroom.answer(problem(429, "{\"title\":\"Send limit reached\",\"status\":429}", "Retry-After", "50"));
+
+        assertInterruptEndsTheCall(client(4));
+    }
+
+    @Test
+    void anInterruptWhileBackingOffAfterALostAnswerEndsTheCallAtOnce() throws Exception {
+        mailroom.answer(dropConnection());
+        MailroomClient patient = MailroomClient.builder()
+                .baseUrl(mailroom.baseUrl())
+                .apiKey(KEY)
+                .maxAttempts(4)
+                .initialBackoff(Duration.ofSeconds(40))
+                .maxBackoff(Duration.ofSeconds(40))
+                .build();
+
+        assertInterruptEndsTheCall(patient);
+    }
+
+    /** Interrupted after its first attempt, a submit ends with an InterruptedIOException, the flag kept set. */
+    private void assertInterruptEndsTheCall(MailroomClient client) throws InterruptedException {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread caller = new Thread(() -> {
+            try {
+                client.submit(welcome("ada@example.org"));
+            } catch (Throwable e) {
+                thrown.set(e);
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        caller.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> mailroom.requests.size() == 1);
+
+        caller.interrupt();
+
+        // Far below the 20 s or more the client would otherwise wait before its second attempt.
+        await().atMost(Duration.ofSeconds(5)).until(() -> !caller.isAlive());
+        assertThat(thrown.get()).isInstanceOf(InterruptedIOException.class);
+        assertThat(stillInterrupted).isTrue();
         assertThat(mailroom.requests).hasSize(1);
     }
 
