@@ -211,6 +211,7 @@ class OpenApiConfiguration {
         return openApi -> {
             // Here rather than on the OpenAPI bean: springdoc builds the components' schemas itself.
             openApi.getComponents().addSchemas(PROBLEM, problemSchema());
+            OpenApiShapes.describeFields(openApi.getComponents().getSchemas());
             openApi.getPaths()
                     .forEach((path, item) -> item.readOperationsMap()
                             .forEach((method, operation) -> complete(path, method, operation, examples)));
@@ -277,7 +278,7 @@ class OpenApiConfiguration {
         }
         for (Parameter parameter : parameters) {
             if ("Idempotency-Key".equals(parameter.getName()) && parameter.getDescription() == null) {
-                parameter.setDescription(IDEMPOTENCY_KEY);
+                parameter.setDescription("submitMessageBatch".equals(id) ? BATCH_IDEMPOTENCY_KEY : IDEMPOTENCY_KEY);
             }
         }
         // Every error answer is problem+json.
@@ -299,6 +300,11 @@ class OpenApiConfiguration {
             "Makes the submission safe to retry: the same key with the same body answers the first result"
                     + " (header `Idempotent-Replayed: true`) for `mailroom.api.idempotency-window`; the same key"
                     + " with another body is 409. At most 255 printable ASCII characters.";
+
+    static final String BATCH_IDEMPOTENCY_KEY =
+            "Makes the batch safe to retry: the same key with the same batch answers the same ids (each with"
+                    + " `replayed: true` once recorded) and sends nothing twice; the same key with a different batch"
+                    + " is 409. At most 251 characters; the items are recorded under `<key>#0`, `<key>#1`, …";
 
     private static void addIfAbsent(ApiResponses responses, String code) {
         if (!responses.containsKey(code)) {
