@@ -6,6 +6,7 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
@@ -211,6 +212,7 @@ class OpenApiConfiguration {
         return openApi -> {
             // Here rather than on the OpenAPI bean: springdoc builds the components' schemas itself.
             openApi.getComponents().addSchemas(PROBLEM, problemSchema());
+            OpenApiShapes.describeFields(openApi.getComponents().getSchemas());
             openApi.getPaths()
                     .forEach((path, item) -> item.readOperationsMap()
                             .forEach((method, operation) -> complete(path, method, operation, examples)));
@@ -277,7 +279,7 @@ class OpenApiConfiguration {
         }
         for (Parameter parameter : parameters) {
             if ("Idempotency-Key".equals(parameter.getName()) && parameter.getDescription() == null) {
-                parameter.setDescription(IDEMPOTENCY_KEY);
+                parameter.setDescription("submitMessageBatch".equals(id) ? BATCH_IDEMPOTENCY_KEY : IDEMPOTENCY_KEY);
             }
         }
         // Every error answer is problem+json.
@@ -289,6 +291,7 @@ class OpenApiConfiguration {
                                 new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
             }
         });
+        headers(id, responses);
         ApiResponses ordered = new ApiResponses();
         new TreeMap<>(responses).forEach(ordered::addApiResponse);
         operation.setResponses(ordered);
@@ -299,6 +302,50 @@ class OpenApiConfiguration {
             "Makes the submission safe to retry: the same key with the same body answers the first result"
                     + " (header `Idempotent-Replayed: true`) for `mailroom.api.idempotency-window`; the same key"
                     + " with another body is 409. At most 255 printable ASCII characters.";
+
+    static final String BATCH_IDEMPOTENCY_KEY =
+            "Makes the batch safe to retry: the same key with the same batch answers the same ids (each with"
+                    + " `replayed: true` once recorded) and sends nothing twice; the same key with a different batch"
+                    + " is 409. At most 251 characters; the items are recorded under `<key>#0`, `<key>#1`, …";
+
+    /** The response headers a client acts on: when to retry, whether a submission was a replay, the send limits. */
+    private static void headers(String id, ApiResponses responses) {
+        responses.forEach((code, response) -> {
+            String description = response.getDescription() == null ? "" : response.getDescription();
+            // A batch over a send limit is answered 207 with the items beyond it refused, and Retry-After.
+            if (code.equals("429")
+                    || description.contains("`Retry-After`")
+                    || ("submitMessageBatch".equals(id) && code.equals("207"))) {
+                response.addHeaderObject(
+                        "Retry-After",
+                        new Header()
+                                .description("Seconds to wait before trying again")
+                                .schema(new IntegerSchema()));
+            }
+            boolean submission = "submitMessage".equals(id) || "submitMessageBatch".equals(id);
+            if (submission && code.startsWith("2")) {
+                response.addHeaderObject(
+                        MessagesController.IDEMPOTENT_REPLAYED,
+                        new Header()
+                                .description("true when the Idempotency-Key named what was recorded already:"
+                                        + " nothing was sent again")
+                                .schema(new StringSchema()._enum(List.of("true"))));
+            }
+            if (submission && (code.startsWith("2") || code.equals("429"))) {
+                response.addHeaderObject(
+                        SendLimitHeaders.POLICY,
+                        new Header()
+                                .description("The organization's send limits (IETF draft RateLimit header fields),"
+                                        + " when it has any")
+                                .schema(new StringSchema()));
+                response.addHeaderObject(
+                        SendLimitHeaders.STATE,
+                        new Header()
+                                .description("What is left of each send limit and when it resets, when it has any")
+                                .schema(new StringSchema()));
+            }
+        });
+    }
 
     private static void addIfAbsent(ApiResponses responses, String code) {
         if (!responses.containsKey(code)) {

@@ -13,6 +13,7 @@ import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The shapes of requests and answers that handlers read or write without a Java type springdoc can see
@@ -21,6 +22,89 @@ import java.util.List;
  */
 final class OpenApiShapes {
     private OpenApiShapes() {}
+
+    /**
+     * What the fields of the main schemas mean. Several come from mailroom-contracts (Email, Address,
+     * Recipient, Attachment: the queue's records, without any OpenAPI dependency), so they are described
+     * here rather than on the records.
+     */
+    static final Map<String, Map<String, String>> FIELDS = Map.of(
+            "SubmissionRequest",
+            Map.ofEntries(
+                    Map.entry("from", "The sender; its domain must be one the provider may send for"),
+                    Map.entry("to", "Recipients (at least one of to, cc, bcc); each may name a memberId"),
+                    Map.entry("cc", "Carbon-copy recipients"),
+                    Map.entry("bcc", "Blind carbon-copy recipients"),
+                    Map.entry("replyTo", "Where replies go"),
+                    Map.entry("subject", "The subject line"),
+                    Map.entry("text", "The plain-text body (text or html, or both)"),
+                    Map.entry("html", "The HTML body"),
+                    Map.entry("headers", "Extra headers (X-…); Mailroom sets the standard ones"),
+                    Map.entry("tags", "Labels to filter messages by (listMessages ?tag=)"),
+                    Map.entry("metadata", "Your own key/values, kept with the message and sent in webhooks"),
+                    Map.entry("attachments", "Files: filename, contentType, base64 content"),
+                    Map.entry(
+                            "bulk",
+                            "true for bulk mail (newsletters, marketing): a one-click unsubscribe link is added;"
+                                    + " exactly one to and no cc/bcc"),
+                    Map.entry("sendAt", "When to send (ISO-8601 instant); absent or past: now"),
+                    Map.entry("provider", "The provider to send through; absent: the default provider")),
+            "Submitted",
+            Map.of(
+                    "id", "The message's id",
+                    "status", "Its status: SUBMITTED, or its current one when an Idempotency-Key named it already",
+                    "location", "Where to read it (getMessage)"),
+            "MessageDetail",
+            Map.ofEntries(
+                    Map.entry("id", "The message's id"),
+                    Map.entry("status", "The summary: the most advanced status of its recipients"),
+                    Map.entry("from", "The sender as written in the email"),
+                    Map.entry("recipients", "Each recipient with its own status and activities"),
+                    Map.entry("attempts", "How many times it was handed to a provider"),
+                    Map.entry("sendAt", "When it is scheduled to be sent (scheduled messages)"),
+                    Map.entry("submittedAt", "When the API took it"),
+                    Map.entry("provider", "The provider that sent it"),
+                    Map.entry("providerMessageId", "The provider's id of it"),
+                    Map.entry("activities", "The timeline, in time order"),
+                    Map.entry("recipientCounts", "How many recipients are at each status")),
+            "RecipientView",
+            Map.of(
+                    "kind", "to, cc or bcc",
+                    "status", "This recipient's own status",
+                    "memberId", "Your application's id of the person, as submitted",
+                    "activities", "The activities concerning this recipient (message detail only)"),
+            "ActivityView",
+            Map.of(
+                    "status", "The status the message (or recipient) reached",
+                    "occurredAt", "When",
+                    "recipient", "The recipient it concerns; absent: the whole message",
+                    "providerEvent", "The provider's name of the event",
+                    "details", "What else is known (bounce reply, schedule, who retried...)"),
+            "MemberSummary",
+            Map.of(
+                    "memberId", "Your application's id of the person",
+                    "emails", "Every address they were sent to, most recently used first",
+                    "messages", "How many emails they received",
+                    "statuses", "How many of those are at each status (their own recipient status)",
+                    "lastMessage", "Their newest email"),
+            "Page",
+            Map.of("nextCursor", "Pass as ?cursor= for the next page; null on the last"),
+            "MemberPage",
+            Map.of("nextCursor", "Pass as ?cursor= for the next page; null on the last"),
+            "SuppressionPage",
+            Map.of("nextCursor", "Pass as ?cursor= for the next page; null on the last"));
+
+    /** Describes the fields of {@link #FIELDS}; a field that is gone fails loudly, not silently. */
+    @SuppressWarnings("rawtypes")
+    static void describeFields(Map<String, Schema> schemas) {
+        FIELDS.forEach((schema, fields) -> fields.forEach((field, description) -> {
+            Schema<?> property = (Schema<?>) schemas.get(schema).getProperties().get(field);
+            if (property == null) {
+                throw new IllegalStateException("no field " + field + " in schema " + schema);
+            }
+            property.setDescription(description);
+        }));
+    }
 
     static void apply(Operation operation) {
         String id = operation.getOperationId();

@@ -22,8 +22,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Every status the API actually answers is in its description: each operation is called without
- * credentials, with a key lacking its scope, with ids nobody has, and with a malformed and an empty
- * body, and each answer's status must be one the description lists for that operation. Nothing here
+ * credentials, with ids nobody has, and with a malformed and an empty body, and each answer's status
+ * must be one the description lists for that operation. A key lacking the scope the description names
+ * must get 403: the scope described is the one demanded. Nothing here
  * changes anything (unknown ids, refused or unreadable requests).
  */
 @EndToEndTest
@@ -67,7 +68,15 @@ class OpenApiProbeTest {
                         default -> null;
                     };
                     if (lacking != null) {
-                        probes.add(new Probe("a key without '" + scope + "'", lacking, body ? "{}" : null, bodyType));
+                        calls++;
+                        Probe probe = new Probe("a key without '" + scope + "'", lacking, body ? "{}" : null, bodyType);
+                        int status = call(method, url, probe);
+                        // The scope the description names is the one the route demands: without it, 403.
+                        if (status != 403) {
+                            undocumented.add(method + " " + path.getKey() + " ("
+                                    + operation.path("operationId").asString() + ") is described as needing '"
+                                    + scope + "', but " + probe.what() + " got " + status);
+                        }
                     }
                 }
                 boolean pathIds = !url.equals(path.getKey());
