@@ -156,6 +156,11 @@ class OrganizationIsolationTest {
         expected.put(new Route("POST", "/api/v1/suppressions/import"), 415);
         expected.put(new Route("PUT", "/api/v1/session/organization"), 422);
         expected.put(new Route("PUT", "/api/v1/session/password"), 422);
+        // The API description and Swagger UI: public and the same for everyone, no organization's data in them.
+        expected.put(new Route("GET", "/v3/api-docs"), 200);
+        expected.put(new Route("GET", "/v3/api-docs.yaml"), 200);
+        expected.put(new Route("GET", "/v3/api-docs/swagger-config"), 200);
+        expected.put(new Route("GET", "/swagger-ui.html"), 302);
         // The platform's: forbidden to an organization's key.
         for (String platform : List.of(
                 "GET /api/v1/dead-letters",

@@ -153,7 +153,9 @@ class MailroomClientRestEndToEndTest {
     @Test
     void theSameIdempotencyKeyWithAnotherEmailIsA409NamingTheKey() throws Exception {
         String key = "reuse-" + UUID.randomUUID();
-        client.submit(email("ada@example.org", null, "a"), null, null, key);
+        UUID first = client.submit(email("ada@example.org", null, "a"), null, null, key);
+        // The key counts from the moment the operator has recorded the first email (as the README says).
+        awaitActivity(first, "ACCEPTED");
 
         assertThatThrownBy(() -> client.submit(email("bob@example.org", null, "a"), null, null, key))
                 .isInstanceOfSatisfying(MailroomApiException.class, e -> {
