@@ -45,6 +45,10 @@ class StartupBanner {
                     .append(publicUrl.get())
                     .append("/dashboard/")
                     .append('\n');
+            text.append("  API docs: ")
+                    .append(publicUrl.get())
+                    .append("/swagger-ui.html (OpenAPI: /v3/api-docs)")
+                    .append('\n');
             signInHints.stream()
                     .map(SignInHint::signInForDisplay)
                     .flatMap(java.util.Optional::stream)
