@@ -53,15 +53,20 @@ submitted = messages.submit_message(email(0))
 
 batch = messages.submit_message_batch(mailroom_client.MessageBatch(messages=[email(1), email(2)]))
 
-# The sandbox reports DELIVERED a moment after dispatch: wait for it (bounded), not for a fixed time.
+# The message is readable once the operator has recorded it (404 until then), and the sandbox reports
+# DELIVERED a moment after dispatch: wait for both (bounded), not for a fixed time.
 deadline = time.monotonic() + 60
 timeline, status = [], None
 while time.monotonic() < deadline:
-    message = messages.get_message(str(submitted.id))
-    timeline = [activity.status for activity in (message.activities or [])]
-    status = message.status
-    if "DELIVERED" in timeline:
-        break
+    try:
+        message = messages.get_message(str(submitted.id))
+        timeline = [activity.status for activity in (message.activities or [])]
+        status = message.status
+        if "DELIVERED" in timeline:
+            break
+    except ApiException as e:
+        if e.status != 404:
+            raise
     time.sleep(0.2)
 
 page = members.list_members(member_id=member_id)

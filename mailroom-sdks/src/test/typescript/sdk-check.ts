@@ -52,15 +52,20 @@ async function main() {
 
     const batch = await messages.submitMessageBatch({ messageBatch: { messages: [email(1), email(2)] } });
 
-    // The sandbox reports DELIVERED a moment after dispatch: wait for it (bounded), not for a fixed time.
+    // The message is readable once the operator has recorded it (404 until then), and the sandbox reports
+    // DELIVERED a moment after dispatch: wait for both (bounded), not for a fixed time.
     const deadline = Date.now() + 60_000;
     let timeline: string[] = [];
     let status = "";
     while (Date.now() < deadline) {
-        const message = await messages.getMessage({ id: submitted.id! });
-        timeline = (message.activities ?? []).map((activity) => activity.status!);
-        status = message.status!;
-        if (timeline.includes("DELIVERED")) break;
+        try {
+            const message = await messages.getMessage({ id: submitted.id! });
+            timeline = (message.activities ?? []).map((activity) => activity.status!);
+            status = message.status!;
+            if (timeline.includes("DELIVERED")) break;
+        } catch (e) {
+            if (!(e instanceof ResponseError && e.response.status === 404)) throw e;
+        }
         await new Promise((resolve) => setTimeout(resolve, 200));
     }
 

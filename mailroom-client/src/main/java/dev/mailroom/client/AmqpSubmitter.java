@@ -77,13 +77,25 @@ final class AmqpSubmitter implements AutoCloseable {
         try {
             factory.setUri(amqpUri);
         } catch (Exception e) {
-            throw new IllegalArgumentException("not an AMQP URI (amqp://user:pass@host:port/vhost): " + amqpUri, e);
+            // Neither the URI's user information nor the cause (whose message repeats the URI): it holds the password.
+            throw new IllegalArgumentException("not an AMQP URI (amqp://user:pass@host:port/vhost): "
+                    + withoutUserInfo(amqpUri) + " (" + e.getClass().getSimpleName() + ")");
         }
         try {
             return new AmqpSubmitter(factory.newConnection("mailroom-client"), apiKey);
         } catch (TimeoutException e) {
             throw new IOException("timed out connecting to " + factory.getHost() + ":" + factory.getPort(), e);
         }
+    }
+
+    /** The URI with its user information (the broker password) left out. */
+    static String withoutUserInfo(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        int scheme = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        return scheme >= 0 && at > scheme ? uri.substring(0, scheme + 3) + "…@" + uri.substring(at + 1) : uri;
     }
 
     /**

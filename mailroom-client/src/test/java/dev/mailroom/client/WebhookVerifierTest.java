@@ -95,6 +95,17 @@ class WebhookVerifierTest {
     }
 
     @Test
+    void aTimestampChosenToOverflowIsRefusedNotThrown() {
+        for (String timestamp : List.of("99999999999999999", "-99999999999999999", "9223372036854775807")) {
+            assertThatThrownBy(() -> verifier(at(VECTOR_TIMESTAMP), VECTOR_SECRET)
+                            .verify(VECTOR_ID, timestamp, VECTOR_SIGNATURE, VECTOR_BODY))
+                    .as(timestamp)
+                    .isInstanceOf(WebhookVerificationException.class)
+                    .hasMessageContaining("webhook-timestamp is too");
+        }
+    }
+
+    @Test
     void acceptsATimestampJustWithinTheTolerance() throws Exception {
         assertThat(verifier(at(VECTOR_TIMESTAMP + 300), VECTOR_SECRET)
                         .verify(VECTOR_ID, Long.toString(VECTOR_TIMESTAMP), VECTOR_SIGNATURE, VECTOR_BODY))

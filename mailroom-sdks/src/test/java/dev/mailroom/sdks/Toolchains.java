@@ -98,11 +98,11 @@ final class Toolchains {
         if (compiledTypeScript != null) {
             return compiledTypeScript;
         }
-        assumeTrue(
+        need(
                 works(NODE, "-e", "if (typeof fetch !== 'function') process.exit(1)"),
                 "SKIPPED: Node.js 18+ (global fetch) is not installed (apt-get install nodejs npm):"
                         + " the generated TypeScript client is not tested");
-        assumeTrue(
+        need(
                 works(NPM, "--version"),
                 "SKIPPED: npm is not installed (apt-get install npm): the generated TypeScript client is not tested");
         Path tools = TARGET.resolve("node-tools");
@@ -125,7 +125,7 @@ final class Toolchains {
                     tools,
                     Map.of(),
                     Duration.ofMinutes(3));
-            assumeTrue(
+            need(
                     install.exitCode() == 0,
                     () -> "SKIPPED: npm could not install " + typescript + " and " + nodeTypes
                             + " from the npm registry: " + install.stderr().strip());
@@ -165,7 +165,7 @@ final class Toolchains {
 
     /** Skips the test unless Debian's python3 has every module the generated client imports. */
     static void assumePython() {
-        assumeTrue(
+        need(
                 Files.isExecutable(Path.of(PYTHON)),
                 "SKIPPED: " + PYTHON + " is not installed: the generated Python client is not tested");
         Result check = run(
@@ -176,7 +176,7 @@ final class Toolchains {
                 MODULE,
                 Map.of(),
                 Duration.ofSeconds(30));
-        assumeTrue(
+        need(
                 check.exitCode() == 0,
                 () -> "SKIPPED: the generated Python client needs Debian's pydantic 1, urllib3 and dateutil"
                         + " (apt-get install python3-pydantic python3-urllib3 python3-dateutil): "
@@ -192,7 +192,7 @@ final class Toolchains {
     }
 
     static void assumeCurl() {
-        assumeTrue(
+        need(
                 works("bash", "-c", "command -v curl && command -v sed"),
                 "SKIPPED: bash, curl or sed is missing: the curl example is not run");
     }
@@ -219,5 +219,22 @@ final class Toolchains {
                 Files.delete(file);
             }
         }
+    }
+
+    /**
+     * Where {@code MAILROOM_TOOLS_REQUIRED=true} (set by .ci/run, which installs every tool), a missing tool fails the
+     * test instead of skipping it, so that CI cannot go green without running the generated clients.
+     */
+    static final boolean TOOLS_REQUIRED = "true".equalsIgnoreCase(System.getenv("MAILROOM_TOOLS_REQUIRED"));
+
+    static void need(boolean present, String message) {
+        need(present, () -> message);
+    }
+
+    static void need(boolean present, java.util.function.Supplier<String> message) {
+        if (TOOLS_REQUIRED && !present) {
+            throw new AssertionError("MAILROOM_TOOLS_REQUIRED is set, but: " + message.get());
+        }
+        assumeTrue(present, message);
     }
 }

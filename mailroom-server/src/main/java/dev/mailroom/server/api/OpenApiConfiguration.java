@@ -75,11 +75,12 @@ class OpenApiConfiguration {
     OpenAPI mailroomOpenApi() {
         return new OpenAPI()
                 .info(new Info().title("Mailroom API").version(API_VERSION).description(DESCRIPTION))
-                // A fixed server, not the address this process happens to listen on: the document is the
-                // same everywhere, and a client sets its own base URL.
+                // Relative, not the address this process happens to listen on: the document is the same
+                // everywhere, Swagger UI's "Try it out" calls the Mailroom that served it, and a generated client
+                // is given its own base URL.
                 .servers(List.of(new Server()
-                        .url("http://localhost:8080")
-                        .description("A Mailroom on this machine (the default port); use your own address")))
+                        .url("/")
+                        .description("The Mailroom that serves this description (a client sets its own base URL)")))
                 .tags(TAGS)
                 .components(new Components()
                         .addSecuritySchemes(

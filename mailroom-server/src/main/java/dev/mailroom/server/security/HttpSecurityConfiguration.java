@@ -219,6 +219,7 @@ class HttpSecurityConfiguration {
                 .requestMatchers(
                         paths.matcher(HttpMethod.GET, "/v3/api-docs"),
                         paths.matcher(HttpMethod.GET, "/v3/api-docs/**"),
+                        paths.matcher(HttpMethod.GET, "/v3/api-docs.yaml"),
                         paths.matcher(HttpMethod.GET, "/swagger-ui.html"),
                         paths.matcher(HttpMethod.GET, "/swagger-ui/**"))
                 .permitAll()

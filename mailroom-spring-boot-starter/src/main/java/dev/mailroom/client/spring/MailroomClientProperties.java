@@ -59,6 +59,14 @@ public record MailroomClientProperties(
         positive("request-timeout", requestTimeout);
     }
 
+    /** Without the key: a bean's settings end up in logs and debug dumps. */
+    @Override
+    public String toString() {
+        return "MailroomClientProperties[baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? null : "(set)")
+                + ", transport=" + transport + ", amqp=" + amqp + ", connectTimeout=" + connectTimeout
+                + ", requestTimeout=" + requestTimeout + ", retry=" + retry + ", webhook=" + webhook + "]";
+    }
+
     private static void positive(String name, Duration value) {
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException("mailroom.client." + name + " must be positive (got " + value + ")");
@@ -79,6 +87,12 @@ public record MailroomClientProperties(
                 throw new IllegalArgumentException(
                         "mailroom.client.amqp.bulk-above must be zero or positive (got " + bulkAbove + ")");
             }
+        }
+
+        @Override
+        public String toString() {
+            return "Amqp[uri=" + (uri == null ? null : "(set: it may hold the broker password)") + ", bulkAbove="
+                    + bulkAbove + ", maxScheduleAhead=" + maxScheduleAhead + "]";
         }
     }
 
@@ -110,6 +124,11 @@ public record MailroomClientProperties(
             List<String> secrets, @DefaultValue("5m") Duration tolerance) {
         public Webhook {
             secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        }
+
+        @Override
+        public String toString() {
+            return "Webhook[secrets=(" + secrets.size() + " set), tolerance=" + tolerance + "]";
         }
     }
 }

@@ -94,6 +94,22 @@ class MailroomClientAutoConfigurationTest {
     }
 
     @Test
+    void theBoundSettingsPrintNoKeyNoBrokerPasswordAndNoSecret() {
+        runner.withPropertyValues(
+                        "mailroom.client.base-url=http://127.0.0.1:1",
+                        "mailroom.client.api-key=mr_secret-key-value",
+                        "mailroom.client.amqp.uri=amqp://app:broker-password@127.0.0.1:1/vhost",
+                        "mailroom.client.webhook.secrets=" + SECRET)
+                .run(context -> {
+                    String printed =
+                            context.getBean(MailroomClientProperties.class).toString();
+                    assertThat(printed)
+                            .doesNotContain("mr_secret-key-value", "broker-password", SECRET)
+                            .contains("apiKey=(set)", "secrets=(1 set)", "http://127.0.0.1:1");
+                });
+    }
+
+    @Test
     void bindsEveryPropertyWithItsDefaults() {
         runner.withPropertyValues("mailroom.client.base-url=https://mailroom.example.com", "mailroom.client.api-key=k")
                 .run(context -> {
