@@ -13,7 +13,7 @@ by hand:
         --user mailroom --password "$(cat mailroom-data/broker/amqp-password)" --api-key "$MAILROOM_KEY" \
         --to ada@example.org
 
-Prints one JSON line: {"messageId": ..., "routingKey": ..., "type": ..., "keyId": ...}. With --cancel ID it publishes
+Prints one JSON line: {"messageId": ..., "exchange": ..., "routingKey": ..., "type": ..., "keyId": ...}. With --cancel ID it publishes
 the document's cancel message for that email instead.
 """
 
@@ -191,7 +191,8 @@ def main():
             raise SystemExit(f"the broker returned the message as unroutable: {returned[0][0]}")
         ch.close()
 
-    print(json.dumps({"messageId": message_id, "routingKey": routing_key, "type": message_type, "keyId": key_id}))
+    print(json.dumps({"messageId": message_id, "exchange": exchange, "routingKey": routing_key, "type": message_type,
+                      "keyId": key_id}))
     return 0
 
 

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Return;
+import com.rabbitmq.client.ShutdownSignalException;
 import dev.mailroom.contracts.BulkRate;
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.Email;
@@ -32,6 +33,10 @@ import java.util.concurrent.TimeoutException;
  * The AMQP path of {@link MailroomClient}: publishes submissions straight to Mailroom's mailbox queue, persistent,
  * mandatory (an unroutable publish is an error, not a silent drop) and confirmed by the broker. Every message is
  * signed with the API key ({@link MailboxProof}); only what signing needs is kept, not the key.
+ *
+ * <p>It publishes through the mailbox's own exchange ({@value QueueNames#MAILBOX_EXCHANGE}), so the broker user needs
+ * write permission on that exchange only. Against a Mailroom from before that exchange (the exchange is not there
+ * when the client connects) it publishes through the default exchange, as before.
  */
 final class AmqpSubmitter implements AutoCloseable {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -40,6 +45,9 @@ final class AmqpSubmitter implements AutoCloseable {
     private final Channel channel;
     private final String keyId;
     private final byte[] signingKey;
+    // Whether the mailbox is reached through its own exchange (QueueNames.exchangeOf); false on an older Mailroom,
+    // which has only the default exchange.
+    private final boolean ownExchange;
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
     private volatile Duration maxScheduleAhead = EmailRules.DEFAULT_MAX_SCHEDULE_AHEAD;
     private volatile int bulkAbove = BulkRate.DEFAULT_BULK_ABOVE;
@@ -53,6 +61,7 @@ final class AmqpSubmitter implements AutoCloseable {
         // Only what signing needs is kept, not the key.
         this.keyId = MailboxProof.keyId(apiKey);
         this.signingKey = MailboxProof.signingKey(apiKey);
+        this.ownExchange = hasMailboxExchange(connection);
         this.channel = connection.createChannel();
         channel.confirmSelect();
         channel.addConfirmListener(
@@ -86,6 +95,37 @@ final class AmqpSubmitter implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IOException("timed out connecting to " + factory.getHost() + ":" + factory.getPort(), e);
         }
+    }
+
+    /**
+     * Whether the mailbox is reached through its own exchange: yes when Mailroom has declared it; no when the broker
+     * says there is no such exchange (a Mailroom from before it), and then the default exchange takes the mailbox's
+     * messages as before. Asked on a channel of its own, since the broker closes the channel that asks for a missing
+     * exchange. Any other answer keeps the mailbox's exchange, whose publish then fails with the broker's own reason.
+     */
+    private static boolean hasMailboxExchange(Connection connection) throws IOException {
+        Channel probe = connection.createChannel();
+        try {
+            probe.exchangeDeclarePassive(QueueNames.MAILBOX_EXCHANGE);
+            return true;
+        } catch (IOException e) {
+            return !(e.getCause() instanceof ShutdownSignalException closed
+                    && closed.getReason() instanceof AMQP.Channel.Close close
+                    && close.getReplyCode() == AMQP.NOT_FOUND);
+        } finally {
+            if (probe.isOpen()) {
+                try {
+                    probe.close();
+                } catch (IOException | TimeoutException | ShutdownSignalException ignored) {
+                    // Closing a probe that is of no further use; nothing to do.
+                }
+            }
+        }
+    }
+
+    /** Through which exchange this client publishes to {@code queue}. */
+    String exchangeFor(String queue) {
+        return ownExchange ? QueueNames.exchangeOf(queue) : "";
     }
 
     /** The URI with its user information (the broker password) left out. */
@@ -194,7 +234,8 @@ final class AmqpSubmitter implements AutoCloseable {
     private CompletableFuture<UUID> publish(SubmitMessage message) {
         UUID id = message.id();
         byte[] body = ContractJson.write(message);
-        // Queue, type and message_id as the contract declares them for a submission (its envelope).
+        // Queue, type and message_id as the contract declares them for a submission (its envelope); the exchange is
+        // the envelope's too unless this Mailroom predates it.
         Envelope<SubmitMessage> envelope = message.envelope();
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .messageId(message.amqpMessageId())
@@ -212,7 +253,7 @@ final class AmqpSubmitter implements AutoCloseable {
             pending.put(seq, new Pending(id, result));
             String queue = inBulk() ? QueueNames.bulkLaneOf(envelope.routingKey()) : envelope.routingKey();
             try {
-                channel.basicPublish(envelope.exchange(), queue, true, props, body);
+                channel.basicPublish(exchangeFor(queue), queue, true, props, body);
             } catch (IOException | RuntimeException e) {
                 pending.remove(seq);
                 result.completeExceptionally(e);
@@ -251,7 +292,7 @@ final class AmqpSubmitter implements AutoCloseable {
                 .ifPresent(p -> p.result()
                         .completeExceptionally(new IOException("message " + messageId + " was unroutable ("
                                 + returned.getReplyText() + "): is Mailroom running and has it declared "
-                                + SubmitMessage.ENVELOPE.queue() + "?")));
+                                + returned.getRoutingKey() + "?")));
     }
 
     private void failAll(String reason) {

@@ -10,9 +10,10 @@ import java.util.Objects;
  *
  * @param type       the versioned type name, carried in the AMQP {@code type} property
  * @param body       the record its JSON body reads as ({@link ContractJson})
- * @param exchange   {@code ""} (the default exchange) for a message sent to one queue; a fanout
- *                   exchange's name for a broadcast
- * @param routingKey the queue's name on the default exchange; {@code ""} on a fanout exchange
+ * @param exchange   for a message sent to one queue, the exchange {@link QueueNames#exchangeOf} names for it
+ *                   ({@value QueueNames#MAILBOX_EXCHANGE} for the mailbox, {@code ""}, the default exchange, for
+ *                   the others); a fanout exchange's name for a broadcast
+ * @param routingKey the queue's name for a message sent to one queue; {@code ""} on a fanout exchange
  * @param <T>        the message record
  */
 public record Envelope<T extends QueueMessage>(String type, Class<T> body, String exchange, String routingKey) {
@@ -23,9 +24,9 @@ public record Envelope<T extends QueueMessage>(String type, Class<T> body, Strin
         Objects.requireNonNull(routingKey, "routingKey");
     }
 
-    /** A message sent to {@code queue} through the default exchange (routing key = queue name). */
+    /** A message sent to {@code queue} through the queue's exchange ({@link QueueNames#exchangeOf}), routing key = queue name. */
     static <T extends QueueMessage> Envelope<T> onQueue(String queue, String type, Class<T> body) {
-        return new Envelope<>(type, body, "", queue);
+        return new Envelope<>(type, body, QueueNames.exchangeOf(queue), queue);
     }
 
     /** A message broadcast on a fanout {@code exchange}: every bound queue gets a copy. */
@@ -47,9 +48,9 @@ public record Envelope<T extends QueueMessage>(String type, Class<T> body, Strin
         return exchange.isEmpty() && routingKey.isEmpty();
     }
 
-    /** Whether this kind of message is sent to {@code queue} (through the default exchange). */
+    /** Whether this kind of message is sent to {@code queue} (through that queue's exchange). */
     public boolean travelsOn(String queue) {
-        return exchange.isEmpty() && routingKey.equals(queue);
+        return routingKey.equals(queue) && exchange.equals(QueueNames.exchangeOf(queue));
     }
 
     /**
@@ -62,7 +63,7 @@ public record Envelope<T extends QueueMessage>(String type, Class<T> body, Strin
         if (isReply()) {
             throw new IllegalStateException(type + " is a reply, sent to its request's reply-to address");
         }
-        if (!exchange.isEmpty()) {
+        if (!exchange.equals(QueueNames.exchangeOf(routingKey))) {
             throw new IllegalStateException(
                     type + " is broadcast on the exchange " + exchange + ", not sent to a queue");
         }

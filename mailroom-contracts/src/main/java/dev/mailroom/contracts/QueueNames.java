@@ -1,6 +1,10 @@
 package dev.mailroom.contracts;
 
-/** The queues of the Contract (AMQP 0-9-1, default exchange, routing key = queue name). */
+/**
+ * The queues of the Contract (AMQP 0-9-1, routing key = queue name). The mailbox's two lanes are published to
+ * through the mailbox's own exchange ({@link #MAILBOX_EXCHANGE}), every other queue through the default exchange:
+ * {@link #exchangeOf} says which.
+ */
 public final class QueueNames {
     public static final String MAILBOX = "mailroom.mailbox";
     public static final String DISPATCHING = "mailroom.dispatching";
@@ -19,7 +23,7 @@ public final class QueueNames {
      * Mailroom's own control messages: setting changes ({@value MessageTypes#SETTING_V1}) and
      * dead-letter actions ({@value MessageTypes#DEAD_LETTER_V1}), published by the API and
      * consumed by the operator. Applications never publish here (grant their broker user write
-     * access to {@link #MAILBOX} only); the operator dead-letters those types found on the mailbox.
+     * access to {@link #MAILBOX_EXCHANGE} only); the operator dead-letters those types found on the mailbox.
      */
     public static final String CONTROL = "mailroom.control";
     /**
@@ -34,10 +38,30 @@ public final class QueueNames {
      * own: applications never publish here.
      */
     public static final String NOTIFICATIONS = "mailroom.notifications";
+    /**
+     * The mailbox's own direct exchange (exchanges and queues have separate names, so it shares the queue's): bound to
+     * {@link #MAILBOX} with routing key {@value #MAILBOX} and to {@link #MAILBOX_BULK} with {@value #MAILBOX_BULK}.
+     * RabbitMQ authorizes a publish by its exchange only; through the default exchange, a broker user allowed to put
+     * mail on the mailbox could publish to every queue of the vhost, including those Mailroom trusts
+     * ({@link #DISPATCHING}, {@link #TRACKING}). Publishing through this exchange, an application needs write
+     * permission on it alone ({@code rabbitmqctl set_permissions -p <vhost> app '^$' '^mailroom\.mailbox$' '^$'}).
+     * Messages that still come through the default exchange (older clients) land on the same queues and are read
+     * the same.
+     */
+    public static final String MAILBOX_EXCHANGE = "mailroom.mailbox";
     /** Fanout exchange of {@link SettingsSnapshot}s; each dispatcher binds its own temporary queue. */
     public static final String SETTINGS_EXCHANGE = "mailroom.settings";
 
     private QueueNames() {}
+
+    /**
+     * The exchange a message for {@code queue} is published to, with the queue's name as routing key:
+     * {@link #MAILBOX_EXCHANGE} for the mailbox's lanes, {@code ""} (the default exchange) for every other queue.
+     * The one place that says so; envelopes and publishers ask here.
+     */
+    public static String exchangeOf(String queue) {
+        return MAILBOX.equals(queue) || MAILBOX_BULK.equals(queue) ? MAILBOX_EXCHANGE : "";
+    }
 
     /** The bulk lane of a queue that has one ({@link #MAILBOX}, {@link #DISPATCHING}). */
     public static String bulkLaneOf(String queue) {

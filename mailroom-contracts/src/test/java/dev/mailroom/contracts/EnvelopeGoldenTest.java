@@ -205,8 +205,28 @@ class EnvelopeGoldenTest {
                 .containsExactlyInAnyOrder(MessageTypes.SUBMIT_V1, MessageTypes.CANCEL_V1);
     }
 
+    @Test
+    void mailboxMessagesArePublishedThroughTheMailboxsOwnExchangeAndOthersThroughTheDefaultOne() {
+        for (Envelope<?> envelope : List.of(SubmitMessage.ENVELOPE, CancelMessage.ENVELOPE)) {
+            assertThat(envelope.exchange()).isEqualTo("mailroom.mailbox");
+            assertThat(envelope.routingKey()).isEqualTo("mailroom.mailbox");
+            assertThat(envelope.queue()).isEqualTo("mailroom.mailbox");
+            assertThat(envelope.travelsOn("mailroom.mailbox")).isTrue();
+        }
+        assertThat(QueueNames.exchangeOf("mailroom.mailbox.bulk")).isEqualTo("mailroom.mailbox");
+        assertThat(QueueNames.exchangeOf("mailroom.dispatching")).isEmpty();
+        assertThat(QueueNames.exchangeOf("mailroom.dispatching.bulk")).isEmpty();
+        assertThat(QueueNames.exchangeOf("mailroom.tracking")).isEmpty();
+        assertThat(QueueNames.exchangeOf("mailroom.control")).isEmpty();
+        assertThat(DispatchCommand.ENVELOPE.exchange()).isEmpty();
+        assertThat(ActivityReport.ENVELOPE.exchange()).isEmpty();
+    }
+
     private static void assertEnvelope(QueueMessage message, String queue, String type, String messageId) {
-        assertThat(message.envelope().exchange()).as("exchange").isEmpty();
+        // The mailbox's lanes have an exchange of their own (broker permissions); every other queue the default one.
+        assertThat(message.envelope().exchange())
+                .as("exchange")
+                .isEqualTo(queue.startsWith("mailroom.mailbox") ? "mailroom.mailbox" : "");
         assertThat(message.envelope().queue()).as("queue").isEqualTo(queue);
         assertThat(message.envelope().routingKey()).as("routing key").isEqualTo(queue);
         assertThat(message.type()).as("type").isEqualTo(type);

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import dev.mailroom.contracts.QueueNames;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -205,7 +206,10 @@ public final class RabbitMqNode {
         return seen;
     }
 
-    /** Publishes a raw message to a queue (default exchange), persistent and confirmed. */
+    /**
+     * Publishes a raw message to a queue, persistent and confirmed, through the exchange an application uses for it
+     * (the mailbox's own for the mailbox's lanes, the default exchange for the others).
+     */
     public void publish(String queue, String type, String messageId, byte[] body)
             throws IOException, TimeoutException, InterruptedException {
         publish(queue, type, messageId, body, Map.of());
@@ -226,7 +230,7 @@ public final class RabbitMqNode {
                 if (type != null) {
                     props.type(type);
                 }
-                channel.basicPublish("", queue, true, props.build(), body);
+                channel.basicPublish(QueueNames.exchangeOf(queue), queue, true, props.build(), body);
                 channel.waitForConfirmsOrDie(10_000);
             } finally {
                 closeQuietly(channel);

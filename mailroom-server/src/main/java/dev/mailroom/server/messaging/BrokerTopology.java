@@ -31,6 +31,13 @@ import org.springframework.context.annotation.Configuration;
  * stores it. So a flood of poison cannot grow the dead-letter queue without end, and nothing is
  * dropped ({@code drop-head} would drop the oldest; a length limit without reject would too).
  *
+ * <p>The mailbox's lanes are reached through an exchange of their own, {@value QueueNames#MAILBOX_EXCHANGE}
+ * (direct, durable; routing key = queue name), so that a broker user confined to writing on it can reach nothing
+ * else (RabbitMQ authorizes a publish by its exchange only). It has no alternate exchange: a publish with a wrong
+ * routing key is returned to a mandatory publisher (every Mailroom publisher and the Java client publish mandatory)
+ * rather than routed to a queue a confined application could then fill; the default exchange still reaches the
+ * mailbox for older clients. Declared the same on both brokers.
+ *
  * <p>The embedded Qpid broker gets plain durable queues: it does not know those arguments.
  */
 @Configuration(proxyBeanMethods = false)
@@ -53,6 +60,7 @@ public class BrokerTopology {
         if (rabbit) {
             declarables.add(deadLetters);
         }
+        declarables.add(new DirectExchange(QueueNames.MAILBOX_EXCHANGE, true, false));
         for (String name : List.of(
                 QueueNames.MAILBOX,
                 QueueNames.MAILBOX_BULK,
@@ -78,6 +86,12 @@ public class BrokerTopology {
             }
             Queue queue = builder.build();
             declarables.add(queue);
+            // Queues published to through an exchange of their own (the mailbox's lanes) are bound to it under
+            // their name; the default exchange reaches every queue anyway.
+            String exchange = QueueNames.exchangeOf(name);
+            if (!exchange.isEmpty()) {
+                declarables.add(new Binding(name, Binding.DestinationType.QUEUE, exchange, name, null));
+            }
         }
         declarables.add(new FanoutExchange(QueueNames.SETTINGS_EXCHANGE, true, false));
         declarables.add(new FanoutExchange(DISPATCHERS_EXCHANGE, true, false));

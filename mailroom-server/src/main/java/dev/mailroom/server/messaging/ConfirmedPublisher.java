@@ -125,7 +125,7 @@ public class ConfirmedPublisher {
             rabbit.invoke(channel -> {
                 for (OutgoingMessage m : messages) {
                     CorrelationData correlation = new CorrelationData(m.messageId());
-                    channel.send("", m.queue(), toAmqp(m), correlation);
+                    channel.send(m.exchange(), m.queue(), toAmqp(m), correlation);
                     pending.add(correlation);
                 }
                 return null;

@@ -21,15 +21,23 @@ public record OutgoingMessage(String queue, String messageId, String type, byte[
     }
 
     /**
-     * The message's own envelope and its JSON.
-     *
-     * @throws IllegalStateException for a broadcast (settings snapshot), which goes to an exchange, not a queue
+     * The exchange it is published to, with {@link #queue} as routing key: the mailbox's own for the mailbox's
+     * lanes (a dead-lettered submission replayed goes the way an application's does), the default one otherwise.
      */
+    public String exchange() {
+        return QueueNames.exchangeOf(queue);
+    }
+
     /** This message on the bulk lane of its queue ({@link QueueNames#bulkLaneOf}). */
     public OutgoingMessage onBulkLane() {
         return new OutgoingMessage(QueueNames.bulkLaneOf(queue), messageId, type, body, headers);
     }
 
+    /**
+     * The message's own envelope and its JSON.
+     *
+     * @throws IllegalStateException for a broadcast (settings snapshot), which goes to an exchange, not a queue
+     */
     public static OutgoingMessage of(QueueMessage message) {
         return new OutgoingMessage(
                 message.envelope().queue(), message.amqpMessageId(), message.type(), ContractJson.write(message));

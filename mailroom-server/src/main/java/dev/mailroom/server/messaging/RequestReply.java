@@ -51,7 +51,7 @@ public class RequestReply implements DisposableBean {
         try {
             // The timeout is per template; set before each call, all calls of one process use one value anyway.
             template.setReplyTimeout(wait.toMillis());
-            reply = template.sendAndReceive("", wire.queue(), new Message(wire.body(), props));
+            reply = template.sendAndReceive(wire.exchange(), wire.queue(), new Message(wire.body(), props));
         } catch (AmqpException e) {
             throw new PublishFailedException("cannot ask the operator through the broker: " + e.getMessage(), e);
         }

@@ -281,7 +281,10 @@ class IdempotencyEndToEndTest {
         MessageProperties props = new MessageProperties();
         props.setMessageId(submission.amqpMessageId());
         props.setType(MessageTypes.SUBMIT_V1);
-        rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(new Message(ContractJson.write(submission), props)));
+        rabbit.send(
+                QueueNames.MAILBOX_EXCHANGE,
+                QueueNames.MAILBOX,
+                MailboxSigning.signed(new Message(ContractJson.write(submission), props)));
     }
 
     private double conflicts() {

@@ -97,7 +97,10 @@ class MessageDecisionsApiTest {
         props.setMessageId(cancel.amqpMessageId());
         props.setType(cancel.type());
 
-        rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(new Message(ContractJson.write(cancel), props)));
+        rabbit.send(
+                QueueNames.MAILBOX_EXCHANGE,
+                QueueNames.MAILBOX,
+                MailboxSigning.signed(new Message(ContractJson.write(cancel), props)));
 
         JsonNode canceled = awaitStatus(api, id, "CANCELED");
         assertThat(statuses(canceled)).containsExactly("ACCEPTED", "SCHEDULED", "CANCELED");

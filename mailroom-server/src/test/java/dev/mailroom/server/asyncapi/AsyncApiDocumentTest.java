@@ -45,6 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.Exchange;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
@@ -80,7 +81,7 @@ class AsyncApiDocumentTest {
     }
 
     @Test
-    void theMailboxChannelsAreTheContractsQueuesOnTheDefaultExchange() {
+    void theMailboxChannelsAreTheContractsQueuesReachedThroughTheMailboxsOwnExchange() {
         for (Envelope<?> envelope : List.of(SubmitMessage.ENVELOPE, CancelMessage.ENVELOPE)) {
             assertThat(DOC.at("/channels/mailbox/address").asString()).isEqualTo(envelope.routingKey());
             assertThat(DOC.at("/channels/mailbox/x-mailroom-publish/exchange").asString())
@@ -97,6 +98,82 @@ class AsyncApiDocumentTest {
                     .isEqualTo(DOC.at(base + "/address").asString());
             assertThat(DOC.at(base + "/x-mailroom-publish/deliveryMode").asInt())
                     .isEqualTo(MessageDeliveryMode.toInt(MessageDeliveryMode.PERSISTENT));
+            assertThat(DOC.at(base + "/x-mailroom-publish/exchange").asString())
+                    .isEqualTo(QueueNames.MAILBOX_EXCHANGE)
+                    .isEqualTo(QueueNames.exchangeOf(DOC.at(base + "/address").asString()));
+        }
+    }
+
+    @Test
+    void theMailboxExchangeIsDeclaredAsDocumentedAndBoundToBothLanesOnBothBrokers() throws Exception {
+        int deliveryLimit = defaultDeliveryLimit();
+        for (String kind : List.of("rabbitmq", "qpid")) {
+            Declarables topology = topology(new MailroomProperties.Broker(kind, Duration.ofSeconds(15), deliveryLimit));
+            for (String channel : List.of("mailbox", "mailboxBulk")) {
+                String base = "/channels/" + channel + "/x-mailroom-publish";
+                String exchange = DOC.at(base + "/exchange").asString();
+                assertThat(topology.getDeclarablesByType(Exchange.class))
+                        .as(kind)
+                        .filteredOn(e -> e.getName().equals(exchange))
+                        .singleElement()
+                        .satisfies(e -> {
+                            assertThat(e.getType())
+                                    .isEqualTo(DOC.at(base + "/exchangeType").asString());
+                            assertThat(e.isDurable())
+                                    .isEqualTo(DOC.at(base + "/exchangeDurable").asBoolean());
+                            assertThat(e.isAutoDelete())
+                                    .isEqualTo(
+                                            DOC.at(base + "/exchangeAutoDelete").asBoolean());
+                            // No alternate exchange: a wrong routing key is returned to a mandatory publisher.
+                            assertThat(e.getArguments()).doesNotContainKey("alternate-exchange");
+                        });
+                String routingKey = DOC.at(base + "/routingKey").asString();
+                assertThat(topology.getDeclarablesByType(Binding.class))
+                        .as(kind + ": " + channel + " bound to " + exchange)
+                        .anySatisfy(b -> {
+                            assertThat(b.getExchange()).isEqualTo(exchange);
+                            assertThat(b.getDestination())
+                                    .isEqualTo(DOC.at("/channels/" + channel + "/address")
+                                            .asString());
+                            assertThat(b.getRoutingKey()).isEqualTo(routingKey);
+                            assertThat(b.isDestinationQueue()).isTrue();
+                        });
+            }
+            // The exchange reaches the mailbox's lanes and nothing else.
+            assertThat(topology.getDeclarablesByType(Binding.class))
+                    .filteredOn(b -> b.getExchange().equals(QueueNames.MAILBOX_EXCHANGE))
+                    .extracting(Binding::getDestination)
+                    .containsExactlyInAnyOrder(QueueNames.MAILBOX, QueueNames.MAILBOX_BULK);
+        }
+    }
+
+    @Test
+    void theDocumentedPermissionLetsAnApplicationWriteOnTheMailboxExchangeAndNothingElse() throws Exception {
+        JsonNode permissions = DOC.at("/x-mailroom-broker-permissions");
+        Pattern configure = Pattern.compile(permissions.get("configure").asString());
+        Pattern write = Pattern.compile(permissions.get("write").asString());
+        Pattern read = Pattern.compile(permissions.get("read").asString());
+        assertThat(permissions.get("rabbitmqctl").asString())
+                .isEqualTo("rabbitmqctl set_permissions -p <vhost> <user> '" + configure.pattern() + "' '"
+                        + write.pattern() + "' '" + read.pattern() + "'");
+
+        // RabbitMQ matches a resource name against the expression with re:run, a search anywhere in the name.
+        assertThat(write.matcher(QueueNames.MAILBOX_EXCHANGE).find()).isTrue();
+        Declarables topology =
+                topology(new MailroomProperties.Broker("rabbitmq", Duration.ofSeconds(15), defaultDeliveryLimit()));
+        List<String> others = new ArrayList<>(List.of("", "amq.default", "amq.direct", "amq.topic"));
+        topology.getDeclarablesByType(Exchange.class).stream()
+                .map(Exchange::getName)
+                .filter(name -> !name.equals(QueueNames.MAILBOX_EXCHANGE))
+                .forEach(others::add);
+        topology.getDeclarablesByType(Queue.class).stream().map(Queue::getName).forEach(others::add);
+        assertThat(others).contains(QueueNames.DISPATCHING, QueueNames.TRACKING, QueueNames.SETTINGS_EXCHANGE);
+        for (String name : others) {
+            assertThat(write.matcher(name).find()).as("write on " + name).isFalse();
+        }
+        for (String name : List.of(QueueNames.MAILBOX_EXCHANGE, QueueNames.MAILBOX, QueueNames.MAILBOX_BULK)) {
+            assertThat(configure.matcher(name).find()).as("configure " + name).isFalse();
+            assertThat(read.matcher(name).find()).as("read " + name).isFalse();
         }
     }
 

@@ -165,6 +165,8 @@ class AsyncApiPythonPublisherTest {
             String id = published.get("messageId").asString();
             assertThat(published.get("routingKey").asString())
                     .isEqualTo(DOC.at("/channels/" + channel + "/address").asString());
+            // Through the mailbox's own exchange, the only one an application's broker user may write on.
+            assertThat(published.get("exchange").asString()).isEqualTo("mailroom.mailbox");
             JsonNode message = awaitStatus(api(), id, "DISPATCHED");
             assertThat(message.at("/recipients/0/email").asString()).isEqualTo(to);
             MimeMessage sent =

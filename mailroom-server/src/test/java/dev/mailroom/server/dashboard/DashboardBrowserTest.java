@@ -809,7 +809,10 @@ class DashboardBrowserTest {
         MessageProperties props = new MessageProperties();
         props.setMessageId(poisonId);
         props.setType(MessageTypes.SUBMIT_V1);
-        rabbit.send("", QueueNames.MAILBOX, new Message("not json at all".getBytes(StandardCharsets.UTF_8), props));
+        rabbit.send(
+                QueueNames.MAILBOX_EXCHANGE,
+                QueueNames.MAILBOX,
+                new Message("not json at all".getBytes(StandardCharsets.UTF_8), props));
         String id = await().atMost(Duration.ofSeconds(15)).until(() -> deadLetterId(poisonId), found -> found != null);
 
         signInAsOperator();

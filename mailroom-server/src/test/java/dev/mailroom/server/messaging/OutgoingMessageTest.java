@@ -66,6 +66,24 @@ class OutgoingMessageTest {
     }
 
     @Test
+    void mailboxMessagesGoThroughTheMailboxsOwnExchangeOnBothLanesAndOthersThroughTheDefaultOne() {
+        OutgoingMessage cancel = OutgoingMessage.of(new CancelMessage(ID, "default", AT));
+        OutgoingMessage replayed =
+                new OutgoingMessage("mailroom.mailbox", "x", "mailroom.mailbox.submit.v1", new byte[0]);
+        OutgoingMessage control = OutgoingMessage.of(new DeadLetterAction(ID, DeadLetterAction.DISCARD, AT));
+
+        assertThat(cancel.exchange()).isEqualTo("mailroom.mailbox");
+        assertThat(cancel.onBulkLane().exchange()).isEqualTo("mailroom.mailbox");
+        assertThat(cancel.onBulkLane().queue()).isEqualTo("mailroom.mailbox.bulk");
+        assertThat(replayed.exchange())
+                .as("a dead letter replayed onto the mailbox")
+                .isEqualTo("mailroom.mailbox");
+        assertThat(control.exchange()).isEmpty();
+        assertThat(new OutgoingMessage("mailroom.dispatching", "x", "t", new byte[0]).exchange())
+                .isEmpty();
+    }
+
+    @Test
     void aBroadcastIsNotSentToAQueue() {
         SettingsSnapshot snapshot = new SettingsSnapshot(7, Map.of("default-provider", "sandbox"), AT);
 

@@ -103,7 +103,7 @@ class RecoveryEndToEndTest {
         props.setMessageId(poisonId);
         props.setType(MessageTypes.SUBMIT_V1);
         rabbit.send(
-                "",
+                QueueNames.MAILBOX_EXCHANGE,
                 QueueNames.MAILBOX,
                 MailboxSigning.signed(new Message("not json at all".getBytes(StandardCharsets.UTF_8), props)));
 
@@ -191,7 +191,10 @@ class RecoveryEndToEndTest {
         MessageProperties props = new MessageProperties();
         props.setMessageId(submission.id().toString());
         props.setType(MessageTypes.SUBMIT_V1);
-        rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(new Message(ContractJson.write(submission), props)));
+        rabbit.send(
+                QueueNames.MAILBOX_EXCHANGE,
+                QueueNames.MAILBOX,
+                MailboxSigning.signed(new Message(ContractJson.write(submission), props)));
     }
 
     private JsonNode awaitDeadLetter(String messageId) {

@@ -246,7 +246,7 @@ class TrackingEndToEndTest {
         props.setMessageId(id.toString());
         props.setType(MessageTypes.SUBMIT_V1);
         rabbit.send(
-                "",
+                QueueNames.MAILBOX_EXCHANGE,
                 QueueNames.MAILBOX,
                 MailboxSigning.signed(new Message(
                         ContractJson.write(new dev.mailroom.contracts.SubmitMessage(
@@ -263,7 +263,10 @@ class TrackingEndToEndTest {
         MessageProperties props = new MessageProperties();
         props.setMessageId(poisonId);
         props.setType(MessageTypes.SUBMIT_V1);
-        rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(new Message("{this is not json".getBytes(), props)));
+        rabbit.send(
+                QueueNames.MAILBOX_EXCHANGE,
+                QueueNames.MAILBOX,
+                MailboxSigning.signed(new Message("{this is not json".getBytes(), props)));
         UUID healthy = client.submit(email("ada@example.org"));
 
         await().atMost(Duration.ofSeconds(10))

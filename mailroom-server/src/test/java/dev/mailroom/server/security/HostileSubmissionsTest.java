@@ -435,7 +435,7 @@ class HostileSubmissionsTest {
         String body = "{\"id\":\"" + UUID.randomUUID() + "\",\"organizationId\":\"default\",\"extra\":"
                 + "[".repeat(100) + "]".repeat(100) + "}";
         rabbit.send(
-                "",
+                QueueNames.MAILBOX_EXCHANGE,
                 QueueNames.MAILBOX,
                 MailboxSigning.signed(new Message(body.getBytes(StandardCharsets.UTF_8), props)));
 

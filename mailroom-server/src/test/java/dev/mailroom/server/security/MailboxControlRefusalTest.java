@@ -120,7 +120,7 @@ class MailboxControlRefusalTest {
         props.setMessageId(messageId);
         props.setType(type);
         // Signed with a key that may send: a control message is refused on the mailbox even so.
-        rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(new Message(body, props)));
+        rabbit.send(QueueNames.MAILBOX_EXCHANGE, QueueNames.MAILBOX, MailboxSigning.signed(new Message(body, props)));
     }
 
     private String awaitDeadLettered(String messageId) {

@@ -82,6 +82,16 @@ class MailboxProofTest {
     void aSubmissionSignedWithTheOrganizationsKeyIsDeliveredUnderThatOrganization() {
         UUID id = UUID.randomUUID();
 
+        rabbit.send(QueueNames.MAILBOX_EXCHANGE, QueueNames.MAILBOX, MailboxSigning.signed(submission(id, "default")));
+
+        awaitStatus(api, id.toString(), "DELIVERED");
+        assertThat(organizationOf(id)).isEqualTo("default");
+    }
+
+    @Test
+    void aSubmissionThroughTheDefaultExchangeAsOlderClientsPublishItIsStillDelivered() {
+        UUID id = UUID.randomUUID();
+
         rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(submission(id, "default")));
 
         awaitStatus(api, id.toString(), "DELIVERED");
@@ -92,7 +102,10 @@ class MailboxProofTest {
     void aSubmissionNamingNoOrganizationTakesItsKeys() {
         UUID id = UUID.randomUUID();
 
-        rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(submission(id, null), other.key()));
+        rabbit.send(
+                QueueNames.MAILBOX_EXCHANGE,
+                QueueNames.MAILBOX,
+                MailboxSigning.signed(submission(id, null), other.key()));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> organizationOf(id) != null);
         assertThat(organizationOf(id)).isEqualTo(other.id());
@@ -131,7 +144,7 @@ class MailboxProofTest {
     void anUnsignedSubmissionIsDeadLetteredWithTheReasonAndNotRecorded() {
         UUID id = UUID.randomUUID();
 
-        rabbit.send("", QueueNames.MAILBOX, submission(id, "default"));
+        rabbit.send(QueueNames.MAILBOX_EXCHANGE, QueueNames.MAILBOX, submission(id, "default"));
 
         assertThat(awaitDeadLettered(id.toString())).contains("no proof of organization");
         assertThat(organizationOf(id)).isNull();
@@ -150,7 +163,7 @@ class MailboxProofTest {
                 message.getBody());
         forged.forEach(message.getMessageProperties()::setHeader);
 
-        rabbit.send("", QueueNames.MAILBOX, message);
+        rabbit.send(QueueNames.MAILBOX_EXCHANGE, QueueNames.MAILBOX, message);
 
         assertThat(awaitDeadLettered(id.toString())).contains("signature").contains("does not match");
         assertThat(organizationOf(id)).isNull();
@@ -164,7 +177,7 @@ class MailboxProofTest {
         String otherId = UUID.randomUUID().toString();
         message.getMessageProperties().setMessageId(otherId);
 
-        rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(message));
+        rabbit.send(QueueNames.MAILBOX_EXCHANGE, QueueNames.MAILBOX, MailboxSigning.signed(message));
 
         assertThat(awaitDeadLettered(otherId))
                 .contains("message_id '" + otherId + "' is not this message's own")
@@ -181,7 +194,7 @@ class MailboxProofTest {
                         new SubmitMessage(id, "default", Instant.now(), email("eve@example.org"), null, null)),
                 signed.getMessageProperties());
 
-        rabbit.send("", QueueNames.MAILBOX, tampered);
+        rabbit.send(QueueNames.MAILBOX_EXCHANGE, QueueNames.MAILBOX, tampered);
 
         assertThat(awaitDeadLettered(id.toString())).contains("does not match");
         assertThat(organizationOf(id)).isNull();
@@ -191,7 +204,10 @@ class MailboxProofTest {
     void anUnknownKeyIdIsDeadLetteredWithTheReason() {
         UUID id = UUID.randomUUID();
 
-        rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(submission(id, "default"), "nobody's-key"));
+        rabbit.send(
+                QueueNames.MAILBOX_EXCHANGE,
+                QueueNames.MAILBOX,
+                MailboxSigning.signed(submission(id, "default"), "nobody's-key"));
 
         assertThat(awaitDeadLettered(id.toString())).contains("unknown key id");
         assertThat(organizationOf(id)).isNull();
@@ -201,7 +217,10 @@ class MailboxProofTest {
     void anotherOrganizationsKeyCannotPutAMessageInTheFirstOrganization() {
         UUID id = UUID.randomUUID();
 
-        rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(submission(id, "default"), other.key()));
+        rabbit.send(
+                QueueNames.MAILBOX_EXCHANGE,
+                QueueNames.MAILBOX,
+                MailboxSigning.signed(submission(id, "default"), other.key()));
 
         assertThat(awaitDeadLettered(id.toString()))
                 .contains("names organization 'default'")
@@ -218,7 +237,7 @@ class MailboxProofTest {
         UUID id = UUID.randomUUID();
 
         rabbit.send(
-                "",
+                QueueNames.MAILBOX_EXCHANGE,
                 QueueNames.MAILBOX,
                 MailboxSigning.signed(
                         submission(id, null), created.json().path("secret").asString()));
@@ -242,7 +261,7 @@ class MailboxProofTest {
         UUID id = UUID.randomUUID();
 
         rabbit.send(
-                "",
+                QueueNames.MAILBOX_EXCHANGE,
                 QueueNames.MAILBOX,
                 MailboxSigning.signed(
                         submission(id, null), created.json().path("secret").asString()));
@@ -258,7 +277,7 @@ class MailboxProofTest {
         UUID id = UUID.randomUUID();
 
         rabbit.send(
-                "",
+                QueueNames.MAILBOX_EXCHANGE,
                 QueueNames.MAILBOX,
                 MailboxSigning.signed(
                         submission(id, null), created.json().path("secret").asString()));
@@ -274,7 +293,7 @@ class MailboxProofTest {
         awaitStatus(api, scheduled, "SCHEDULED");
         Message foreignCancel = MailboxSigning.signed(cancel(UUID.fromString(scheduled), "default"), other.key());
 
-        rabbit.send("", QueueNames.MAILBOX, foreignCancel);
+        rabbit.send(QueueNames.MAILBOX_EXCHANGE, QueueNames.MAILBOX, foreignCancel);
 
         assertThat(awaitDeadLettered("cancel:" + scheduled)).contains("names organization 'default'");
         assertThat(api.message(scheduled).get("status").asString()).isEqualTo("SCHEDULED");
@@ -292,7 +311,10 @@ class MailboxProofTest {
             for (int i = 0; i < 20; i++) {
                 UUID ok = UUID.randomUUID();
                 good.add(ok);
-                rabbit.send("", QueueNames.MAILBOX, MailboxSigning.signed(submission(ok, "default")));
+                rabbit.send(
+                        QueueNames.MAILBOX_EXCHANGE,
+                        QueueNames.MAILBOX,
+                        MailboxSigning.signed(submission(ok, "default")));
                 if (i % 5 == 0) {
                     publishBad(bad, "no proof of organization", m -> m);
                     publishBad(bad, "names organization 'default'", m -> MailboxSigning.signed(m, other.key()));
@@ -311,7 +333,7 @@ class MailboxProofTest {
     private void publishBad(Map<UUID, String> bad, String reason, UnaryOperator<Message> proof) {
         UUID id = UUID.randomUUID();
         bad.put(id, reason);
-        rabbit.send("", QueueNames.MAILBOX, proof.apply(submission(id, "default")));
+        rabbit.send(QueueNames.MAILBOX_EXCHANGE, QueueNames.MAILBOX, proof.apply(submission(id, "default")));
     }
 
     private static Message submission(UUID id, String organizationId) {

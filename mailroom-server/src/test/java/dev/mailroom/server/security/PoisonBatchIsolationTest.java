@@ -466,7 +466,8 @@ class PoisonBatchIsolationTest {
         AbstractMessageListenerContainer container = container(listenerId);
         container.stop();
         try {
-            messages.accept(m -> rabbit.send("", queue, m));
+            // The way an application (mailbox) or Mailroom's own process (the other queues) publishes there.
+            messages.accept(m -> rabbit.send(QueueNames.exchangeOf(queue), queue, m));
         } finally {
             container.start();
         }
