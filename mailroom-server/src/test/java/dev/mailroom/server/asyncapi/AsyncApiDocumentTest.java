@@ -166,7 +166,12 @@ class AsyncApiDocumentTest {
                 .map(Exchange::getName)
                 .filter(name -> !name.equals(QueueNames.MAILBOX_EXCHANGE))
                 .forEach(others::add);
-        topology.getDeclarablesByType(Queue.class).stream().map(Queue::getName).forEach(others::add);
+        // The queue named like the exchange matches too: write on a queue only lets a user bind it (queue.bind), which
+        // also needs read on the exchange, and read is nothing.
+        topology.getDeclarablesByType(Queue.class).stream()
+                .map(Queue::getName)
+                .filter(name -> !name.equals(QueueNames.MAILBOX))
+                .forEach(others::add);
         assertThat(others).contains(QueueNames.DISPATCHING, QueueNames.TRACKING, QueueNames.SETTINGS_EXCHANGE);
         for (String name : others) {
             assertThat(write.matcher(name).find()).as("write on " + name).isFalse();
