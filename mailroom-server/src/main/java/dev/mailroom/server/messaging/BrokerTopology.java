@@ -36,7 +36,9 @@ import org.springframework.context.annotation.Configuration;
  * else (RabbitMQ authorizes a publish by its exchange only). It has no alternate exchange: a publish with a wrong
  * routing key is returned to a mandatory publisher (every Mailroom publisher and the Java client publish mandatory)
  * rather than routed to a queue a confined application could then fill; the default exchange still reaches the
- * mailbox for older clients. Declared the same on both brokers.
+ * mailbox for older clients. Declared on both brokers; on the embedded one the prompt lane is bound with the routing
+ * key {@code ""} as well, since Qpid's default exchange hands a publish to "mailroom.mailbox" to the exchange of that
+ * name with that key.
  *
  * <p>The embedded Qpid broker gets plain durable queues: it does not know those arguments.
  */
@@ -91,6 +93,12 @@ public class BrokerTopology {
             String exchange = QueueNames.exchangeOf(name);
             if (!exchange.isEmpty()) {
                 declarables.add(new Binding(name, Binding.DestinationType.QUEUE, exchange, name, null));
+                if (!rabbit && exchange.equals(name)) {
+                    // Qpid's default exchange reads a routing key as an exchange's name before a queue's, and then
+                    // routes with the key "": an older client's publish through the default exchange to the mailbox
+                    // reaches the exchange of the same name with "", and would be dropped without this binding.
+                    declarables.add(new Binding(name, Binding.DestinationType.QUEUE, exchange, "", null));
+                }
             }
         }
         declarables.add(new FanoutExchange(QueueNames.SETTINGS_EXCHANGE, true, false));
