@@ -16,7 +16,7 @@
 # Needs: bash, ldd, the JDK's jlink (JAVA_HOME or the java on PATH). Runs in ~20 s.
 set -euo pipefail
 
-out=${1:?usage: runtime-rootfs.sh <output directory>}
+out=$(realpath -m "${1:?usage: runtime-rootfs.sh <output directory>}")
 java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 jlink="$java_home/bin/jlink"
 [ -x "$jlink" ] || { echo "runtime-rootfs: no jlink in $java_home (install a JDK with jmods)" >&2; exit 1; }
@@ -40,7 +40,7 @@ done
 # libgcc_s (glibc loads it at a thread's cancellation) and the dynamic loader.
 libs=$( { find "$out/opt/java" -type f \( -name '*.so' -o -perm -u+x \) -print0 \
           | xargs -0 ldd 2>/dev/null || true; } \
-        | awk '/=> \//{print $3} /^\s*\/[^ ]+ \(/{print $1}' | sort -u)
+        | awk '/=> \//{print $3} /^[ \t]*\/[^ ]+ \(/{print $1}' | sort -u)
 libs="$libs $(ls /lib/x86_64-linux-gnu/libgcc_s.so.1 /usr/lib/x86_64-linux-gnu/libgcc_s.so.1 2>/dev/null | head -n1)"
 for lib in $libs; do
   case "$lib" in "$out"/*) continue ;; esac   # the runtime's own libraries
