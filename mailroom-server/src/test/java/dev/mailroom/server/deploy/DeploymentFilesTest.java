@@ -102,8 +102,9 @@ class DeploymentFilesTest {
             if (!file.toString().endsWith(".yaml")) {
                 continue;
             }
-            List<JsonNode> documents =
-                    yaml.readerFor(JsonNode.class).<JsonNode>readValues(Files.readString(file)).readAll();
+            List<JsonNode> documents = yaml.readerFor(JsonNode.class)
+                    .<JsonNode>readValues(Files.readString(file))
+                    .readAll();
             for (JsonNode document : documents) {
                 manifest(findings, file, document);
             }
