@@ -40,13 +40,13 @@ print("user=" + shlex.quote(config["User"]))
 print("envs=(" + " ".join(shlex.quote(e) for e in config.get("Env", [])) + ")")
 PY
 )"
-for layer in "${layers[@]}"; do tar -xzf "$layer" -C "$root"; done
+for layer in "${layers[@]}"; do tar --warning=no-unknown-keyword -xzf "$layer" -C "$root"; done
 mkdir -p "$root/proc" "$root/dev"
 mount --bind /proc "$root/proc"
 mount --bind /dev "$root/dev"
 
 echo "smoke-test: starting ${entrypoint[0]} as $user on port $port"
-env -i "${envs[@]}" chroot --userspec="$user" "$root" "${entrypoint[@]}" \
+env -i "${envs[@]}" "$(command -v chroot)" --userspec="$user" "$root" "${entrypoint[@]}" \
   --server.port="$port" --mailroom.embedded.amqp-port=0 > "$work/mailroom.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 180); do
