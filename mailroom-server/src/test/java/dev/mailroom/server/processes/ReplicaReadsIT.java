@@ -26,7 +26,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -81,7 +84,8 @@ class ReplicaReadsIT {
     private static Path workDir;
     private static Path standbyDir;
     private static int standbyPort;
-    private static Long standbyPid;
+    private static volatile Long standbyPid;
+    private static CompletableFuture<Void> standbyStarting;
     private static ApiClient api;
     private static boolean vhostCreated;
     private static boolean databaseCreated;
@@ -160,6 +164,15 @@ class ReplicaReadsIT {
                         ".*"),
                 false);
 
+        // The replica is copied while the operator starts: the schema it migrates and the grants below reach the
+        // replica by streaming, like everything after them.
+        standbyStarting = CompletableFuture.runAsync(() -> {
+            try {
+                startStandby();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
         // The operator migrates the schema (as the owner), then the API's users get the grants of docs/deployment.md.
         ChildMailroom operator = start(
                 "operator",
@@ -178,7 +191,11 @@ class ReplicaReadsIT {
                         + " webhook_endpoints, webhook_secrets, spring_session, spring_session_attributes TO "
                         + ACCOUNTS);
 
-        startStandby();
+        try {
+            standbyStarting.get(3, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the replica did not start: " + e.getCause(), e.getCause());
+        }
         System.out.printf(
                 "[replica] streaming replica on 127.0.0.1:%d (pid %d) after %.1f s%n",
                 standbyPort, standbyPid, seconds(t0));
@@ -219,6 +236,14 @@ class ReplicaReadsIT {
             }
         }
         children.clear();
+        if (standbyStarting != null) {
+            try {
+                // A copy still being made when the start failed: let it end, so that its replica is stopped too.
+                standbyStarting.get(3, TimeUnit.MINUTES);
+            } catch (Exception e) {
+                System.out.println("[replica] starting the replica: " + e);
+            }
+        }
         stopStandby();
         try {
             if (databaseCreated) {
