@@ -20,6 +20,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * pool, which only this package and Spring Session use, is the one way such a process writes.
  * An operator process uses it too, for the send counts ({@link SendAllowance}), and a notifier process to disable a
  * failing webhook endpoint ({@link WebhookEndpointDisabling}). Not a default candidate, so nothing else is handed it and Spring Boot still makes the main pool.
+ *
+ * <p>It connects where {@code mailroom.accounts.datasource.*} says ({@link AccountsDataSourceProperties}), else as
+ * {@code spring.datasource}: always to the primary, since what it writes is read back at once (a key created is
+ * usable in the next request, a session in the next page), and never through a replica.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnRole({Role.API, Role.OPERATOR, Role.NOTIFIER})
@@ -30,12 +34,10 @@ class AccountsDatabase {
     @Bean(name = POOL, defaultCandidate = false)
     @SpringSessionDataSource
     @Qualifier(POOL)
-    HikariDataSource accountsDataSource(DataSourceProperties properties) {
-        HikariDataSource pool = properties
-                .initializeDataSourceBuilder()
-                .type(HikariDataSource.class)
-                .build();
-        pool.setPoolName("accounts");
+    HikariDataSource accountsDataSource(DataSourceProperties main, AccountsDataSourceProperties own) {
+        // mailroom.accounts.datasource: a user of its own, so that the main pool's user (the API's reads) may be
+        // one that cannot write at all; unset, the main datasource's settings.
+        HikariDataSource pool = own.pool(main, "accounts");
         pool.setMaximumPoolSize(Integer.parseInt(MAX_CONNECTIONS));
         pool.setMinimumIdle(0);
         return pool;

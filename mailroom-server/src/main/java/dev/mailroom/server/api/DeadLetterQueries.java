@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -20,7 +21,7 @@ class DeadLetterQueries {
 
     private final JdbcTemplate jdbc;
 
-    DeadLetterQueries(JdbcTemplate jdbc) {
+    DeadLetterQueries(@Qualifier(HistoryReads.JDBC) JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -42,7 +43,7 @@ class MemberQueries {
 
     private final NamedParameterJdbcTemplate named;
 
-    MemberQueries(JdbcTemplate jdbc) {
+    MemberQueries(@Qualifier(HistoryReads.JDBC) JdbcTemplate jdbc) {
         this.named = new NamedParameterJdbcTemplate(jdbc);
     }
 
@@ -51,7 +52,10 @@ class MemberQueries {
      * matches a part of the member id, of any address they were sent to, or of any name they
      * were given, ignoring case. Null means no filter.
      */
-    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    @Transactional(
+            transactionManager = HistoryReads.TRANSACTIONS,
+            readOnly = true,
+            isolation = Isolation.REPEATABLE_READ)
     MemberPage list(String organizationId, String memberId, String search, int limit, MemberCursor after) {
         MapSqlParameterSource params = new MapSqlParameterSource("org", organizationId);
         String where = "";
@@ -93,7 +97,10 @@ class MemberQueries {
     }
 
     /** One member, or empty when no email of the organization names them. */
-    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    @Transactional(
+            transactionManager = HistoryReads.TRANSACTIONS,
+            readOnly = true,
+            isolation = Isolation.REPEATABLE_READ)
     Optional<MemberSummary> find(String organizationId, String memberId) {
         List<Row> rows = named.query(
                 "SELECT COUNT(DISTINCT m.id) AS messages, MAX(m.created_at) AS last_at" + MEMBER_ROWS

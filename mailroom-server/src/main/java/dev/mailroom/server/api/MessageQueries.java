@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -45,7 +46,7 @@ class MessageQueries {
 
     private final NamedParameterJdbcTemplate named;
 
-    MessageQueries(JdbcTemplate jdbc) {
+    MessageQueries(@Qualifier(HistoryReads.JDBC) JdbcTemplate jdbc) {
         this.named = new NamedParameterJdbcTemplate(jdbc);
     }
 
@@ -59,7 +60,7 @@ class MessageQueries {
      * multiply them); the NULL columns of each half are cast so that PostgreSQL can type the union. The
      * content and tags never change once stored.
      */
-    @Transactional(readOnly = true)
+    @Transactional(transactionManager = HistoryReads.TRANSACTIONS, readOnly = true)
     Optional<MessageDetail> find(String organizationId, UUID id) {
         MapSqlParameterSource params = new MapSqlParameterSource("id", id).addValue("org", organizationId);
         MessageDetail[] row = new MessageDetail[1];
@@ -184,7 +185,10 @@ class MessageQueries {
         return counts;
     }
 
-    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    @Transactional(
+            transactionManager = HistoryReads.TRANSACTIONS,
+            readOnly = true,
+            isolation = Isolation.REPEATABLE_READ)
     Page list(MessageFilter filter) {
         StringBuilder sql = new StringBuilder(
                 "SELECT m.id, m.status, m.from_email, m.subject, m.provider, m.created_at, m.updated_at"

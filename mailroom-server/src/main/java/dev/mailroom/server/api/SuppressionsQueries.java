@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -35,7 +36,7 @@ class SuppressionsQueries {
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
 
-    SuppressionsQueries(JdbcTemplate jdbc) {
+    SuppressionsQueries(@Qualifier(HistoryReads.JDBC) JdbcTemplate jdbc) {
         this.jdbc = jdbc;
         this.named = new NamedParameterJdbcTemplate(jdbc);
     }
@@ -90,7 +91,7 @@ class SuppressionsQueries {
      * Every entry of the organization, newest first, handed to {@code each} as it is read: a cursor of
      * {@value #EXPORT_FETCH_SIZE} rows at a time (PostgreSQL streams only inside a transaction).
      */
-    @Transactional(readOnly = true)
+    @Transactional(transactionManager = HistoryReads.TRANSACTIONS, readOnly = true)
     void export(String organizationId, Consumer<Suppression> each) {
         JdbcTemplate streaming = new JdbcTemplate(jdbc.getDataSource());
         streaming.setFetchSize(EXPORT_FETCH_SIZE);

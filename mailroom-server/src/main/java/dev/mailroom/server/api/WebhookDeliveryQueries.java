@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -41,15 +42,22 @@ class WebhookDeliveryQueries {
 
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
+    private final JdbcTemplate primary;
 
-    WebhookDeliveryQueries(JdbcTemplate jdbc) {
+    /**
+     * @param jdbc    the delivery log (history: a replica for GET requests, HistoryReads)
+     * @param primary the main datasource, for the endpoint itself: an accounts' row, created by this API a moment
+     *                before its log is asked for, which a replica may not have yet
+     */
+    WebhookDeliveryQueries(@Qualifier(HistoryReads.JDBC) JdbcTemplate jdbc, JdbcTemplate primary) {
         this.jdbc = jdbc;
         this.named = new NamedParameterJdbcTemplate(jdbc);
+        this.primary = primary;
     }
 
-    /** The endpoint's organization, if the endpoint exists. */
+    /** The endpoint's organization, if the endpoint exists (read from the primary). */
     Optional<String> organizationOf(UUID endpointId) {
-        return jdbc
+        return primary
                 .queryForList("SELECT organization_id FROM webhook_endpoints WHERE id = ?", String.class, endpointId)
                 .stream()
                 .findFirst();
