@@ -97,7 +97,8 @@ class ProviderRouterTest {
                 new MailroomProperties.Providers(null, failover));
         failoverOrder = new FailoverOrder(properties);
         quotas = time.quotasAlone(dispatcher, meters);
-        return new ProviderRouter(List.of(primary, backup), defaultProvider, failoverOrder, properties, CLOCK, quotas);
+        return new ProviderRouter(
+                List.of(primary, backup), defaultProvider, failoverOrder, properties, CLOCK, quotas, meters);
     }
 
     private final FakeTime time = new FakeTime();
