@@ -82,6 +82,13 @@ class MonitoringFilesTest {
         byQuery.forEach((query, names) -> assertThat(names).as(query).isNotEmpty());
 
         Scrape scrape = scrape();
+        // For the log: what the queue, stage and backlog metrics said after one email.
+        scrape.samples().entrySet().stream()
+                .filter(e -> e.getKey()
+                        .matches("mailroom_(queue_(depth|consumers|oldest_age_seconds)|operator_backlog.*"
+                                + "|notifier_pending.*|dead_letters_open|stage_latency_seconds_(count|sum))"))
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> e.getValue().forEach(v -> System.out.println(e.getKey() + v.labels() + " " + v.value())));
         List<String> missing = new ArrayList<>();
         byQuery.forEach((query, names) -> names.stream()
                 .filter(name -> !scrape.has(name))
