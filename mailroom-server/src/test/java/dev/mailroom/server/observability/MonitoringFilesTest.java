@@ -143,6 +143,25 @@ class MonitoringFilesTest {
     }
 
     @Test
+    void aScheduledEmailCountsInTheOperatorsBacklogUntilItIsCanceled() {
+        double before = scrape().value("mailroom_operator_backlog", "kind", "scheduled");
+        String id = api.submit(ApiClient.email(
+                "ada@example.org", "{\"sendAt\":\"" + Instant.now().plus(Duration.ofDays(1)) + "\"}"));
+
+        // Counted on the operator's schedule (mailroom.metrics.database-sample-interval, 15 s).
+        double[] counted = new double[1];
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            counted[0] = scrape().value("mailroom_operator_backlog", "kind", "scheduled");
+            assertThat(counted[0]).isGreaterThan(before);
+        });
+        ApiClient.Response canceled = api.post("/api/v1/messages/" + id + "/cancel", "");
+        assertThat(canceled.status()).as(canceled.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(scrape().value("mailroom_operator_backlog", "kind", "scheduled"))
+                        .isLessThan(counted[0]));
+    }
+
+    @Test
     void aRefusedWebhookIsCountedByWhyItWasRefused() {
         byte[] body = "{\"events\":[]}".getBytes(StandardCharsets.UTF_8);
         long now = Instant.now().getEpochSecond();
