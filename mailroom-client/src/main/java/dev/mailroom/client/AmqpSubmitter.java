@@ -237,14 +237,17 @@ final class AmqpSubmitter implements AutoCloseable {
         // Queue, type and message_id as the contract declares them for a submission (its envelope); the exchange is
         // the envelope's too unless this Mailroom predates it.
         Envelope<SubmitMessage> envelope = message.envelope();
+        Map<String, Object> headers = new java.util.HashMap<>(
+                MailboxProof.headers(keyId, signingKey, message.amqpMessageId(), envelope.type(), body));
+        // The operator measures the mailbox's consumer lag from it (AMQP's timestamp has whole seconds only).
+        headers.put(QueueNames.PUBLISHED_AT_HEADER, System.currentTimeMillis());
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .messageId(message.amqpMessageId())
                 .type(envelope.type())
                 .contentType("application/json")
                 .deliveryMode(2)
                 .timestamp(new java.util.Date())
-                .headers(Map.copyOf(
-                        MailboxProof.headers(keyId, signingKey, message.amqpMessageId(), envelope.type(), body)))
+                .headers(Map.copyOf(headers))
                 .build();
         CompletableFuture<UUID> result = new CompletableFuture<>();
         // Sequence number and publish must pair up, so publishing is serialized on the channel.

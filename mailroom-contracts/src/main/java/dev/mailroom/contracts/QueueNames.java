@@ -51,6 +51,12 @@ public final class QueueNames {
     public static final String MAILBOX_EXCHANGE = "mailroom.mailbox";
     /** Fanout exchange of {@link SettingsSnapshot}s; each dispatcher binds its own temporary queue. */
     public static final String SETTINGS_EXCHANGE = "mailroom.settings";
+    /**
+     * AMQP header set by Mailroom's publishers and the Java client: when the message was published, in milliseconds
+     * since the epoch (a long). AMQP's own {@code timestamp} property has whole seconds only; consumers measure their
+     * lag (publish to take) with this. Optional: a message without it is simply not measured.
+     */
+    public static final String PUBLISHED_AT_HEADER = "x-mailroom-published-at";
 
     private QueueNames() {}
 

@@ -4,6 +4,8 @@ import dev.mailroom.server.MailroomProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 
 /**
@@ -17,7 +19,12 @@ class ProviderGuards {
     private final Duration openFor;
     private final ProviderQuotas quotas;
 
-    ProviderGuards(MailroomProperties.Dispatcher settings, ProviderQuotas quotas) {
+    /**
+     * @param meters where Resilience4j's own meters of the breakers go ({@code resilience4j_circuitbreaker_state
+     *     {name=<provider>,state}}, {@code resilience4j_circuitbreaker_calls_seconds{name,kind}},
+     *     {@code resilience4j_circuitbreaker_failure_rate{name}}, ...), each breaker's as soon as it exists
+     */
+    ProviderGuards(MailroomProperties.Dispatcher settings, ProviderQuotas quotas, MeterRegistry meters) {
         MailroomProperties.CircuitBreaker cb = settings.circuitBreaker();
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -28,6 +35,7 @@ class ProviderGuards {
                 .permittedNumberOfCallsInHalfOpenState(Math.max(1, cb.minimumCalls() / 4))
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .build());
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
         this.openFor = cb.openFor();
         this.quotas = quotas;
     }

@@ -97,6 +97,38 @@ final class ProviderQuotas {
         return peers;
     }
 
+    /**
+     * Registers the quota meters of the providers configured on this dispatcher, at 0, so that they are there before
+     * anything waits: {@code mailroom_dispatch_quota_waited_total}, {@code mailroom_dispatch_quota_wait_seconds}
+     * (how long sends waited for their turn, a histogram), {@code mailroom_dispatch_quota_deferred_total{cause}} and
+     * {@code mailroom_dispatch_quota_backoffs_total}.
+     */
+    void registerMeters(java.util.Collection<String> providers) {
+        for (String provider : providers) {
+            meters.counter("mailroom.dispatch.quota.waited", "provider", provider);
+            waitTimer(provider);
+            meters.counter("mailroom.dispatch.quota.deferred", "provider", provider, "cause", "limit");
+            meters.counter("mailroom.dispatch.quota.deferred", "provider", provider, "cause", "backoff");
+            meters.counter("mailroom.dispatch.quota.backoffs", "provider", provider);
+        }
+    }
+
+    private io.micrometer.core.instrument.Timer waitTimer(String provider) {
+        return io.micrometer.core.instrument.Timer.builder("mailroom.dispatch.quota.wait")
+                .description("How long a send waited for its turn under the provider's rate limit or back-off")
+                .tag("provider", provider)
+                .serviceLevelObjectives(
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(250),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(5))
+                .register(meters);
+    }
+
     /** Where a back-off this dispatcher decided goes (the broker, to every dispatcher including this one). */
     void broadcastWith(BiConsumer<String, Duration> broadcast) {
         this.broadcast = broadcast;
@@ -192,6 +224,7 @@ final class ProviderQuotas {
             if (waited) {
                 meters.counter("mailroom.dispatch.quota.waited", "provider", provider)
                         .increment();
+                waitTimer(provider).record(Math.max(0, ticker.nanos() - start), TimeUnit.NANOSECONDS);
             }
         }
     }

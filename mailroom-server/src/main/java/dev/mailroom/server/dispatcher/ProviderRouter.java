@@ -7,6 +7,7 @@ import dev.mailroom.server.providers.DeliveryOutcome;
 import dev.mailroom.server.providers.EmailSender;
 import dev.mailroom.server.providers.OutboundEmail;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ class ProviderRouter {
     private final DefaultProvider defaultProvider;
     private final FailoverOrder failover;
     private final ProviderGuards guards;
+    private final ProviderCalls calls;
     private final Clock clock;
 
     ProviderRouter(
@@ -52,11 +54,17 @@ class ProviderRouter {
             FailoverOrder failover,
             MailroomProperties properties,
             Clock clock,
-            ProviderQuotas quotas) {
+            ProviderQuotas quotas,
+            MeterRegistry meters) {
         this.senders = senders.stream().collect(Collectors.toUnmodifiableMap(EmailSender::name, Function.identity()));
         this.defaultProvider = defaultProvider;
         this.failover = failover;
-        this.guards = new ProviderGuards(properties.dispatcher(), quotas);
+        this.guards = new ProviderGuards(properties.dispatcher(), quotas, meters);
+        this.calls = new ProviderCalls(meters, this.senders.keySet());
+        // Every configured provider's breaker and quota meters exist from the start (state CLOSED, nothing waited),
+        // so dashboards and alerts see them before the first send.
+        this.senders.keySet().forEach(guards::breaker);
+        quotas.registerMeters(this.senders.keySet());
         this.clock = clock;
         // The configured order is checked at start; a run-time order was checked by the API against
         // the enabled providers, and one this dispatcher has not got is skipped when sending.
@@ -142,10 +150,13 @@ class ProviderRouter {
         try {
             outcome = sender.send(email);
         } catch (RuntimeException e) {
-            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            long took = System.nanoTime() - start;
+            calls.record(sender.name(), "error", took);
+            breaker.onError(took, TimeUnit.NANOSECONDS, e);
             throw e;
         }
         long took = System.nanoTime() - start;
+        calls.record(sender.name(), ProviderCalls.outcomeOf(outcome), took);
         if (outcome instanceof DeliveryOutcome.RetryLater later && later.rateLimited()) {
             // "Too fast" says the provider is up: every dispatcher holds off it instead.
             breaker.releasePermission();

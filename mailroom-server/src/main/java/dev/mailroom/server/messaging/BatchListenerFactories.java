@@ -31,20 +31,33 @@ public class BatchListenerFactories {
 
     @Bean(OPERATOR)
     SimpleRabbitListenerContainerFactory operatorBatchFactory(
-            ConnectionFactory connectionFactory, MailroomProperties properties) {
+            ConnectionFactory connectionFactory, MailroomProperties properties, QueueMetrics queueMetrics) {
         return batchFactory(
                 connectionFactory,
                 properties.operator().batchSize(),
-                properties.operator().consumers());
+                properties.operator().consumers(),
+                queueMetrics);
     }
 
     @Bean(DISPATCHER)
     SimpleRabbitListenerContainerFactory dispatcherBatchFactory(
-            ConnectionFactory connectionFactory, MailroomProperties properties) {
+            ConnectionFactory connectionFactory, MailroomProperties properties, QueueMetrics queueMetrics) {
         return batchFactory(
                 connectionFactory,
                 properties.dispatcher().batchSize(),
-                properties.dispatcher().consumers());
+                properties.dispatcher().consumers(),
+                queueMetrics);
+    }
+
+    /**
+     * A batch consumer's factory like the operator's and the dispatcher's, for a role with settings of its own; its
+     * consumers' lag is measured by {@code queueMetrics}.
+     */
+    public static SimpleRabbitListenerContainerFactory batchFactory(
+            ConnectionFactory connectionFactory, int batchSize, int consumers, QueueMetrics queueMetrics) {
+        SimpleRabbitListenerContainerFactory factory = batchFactory(connectionFactory, batchSize, consumers);
+        factory.setAfterReceivePostProcessors(queueMetrics);
+        return factory;
     }
 
     /** A batch consumer's factory like the operator's and the dispatcher's, for a role with settings of its own. */

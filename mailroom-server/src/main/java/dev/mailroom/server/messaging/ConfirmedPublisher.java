@@ -1,6 +1,7 @@
 package dev.mailroom.server.messaging;
 
 import dev.mailroom.contracts.QueueMessage;
+import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.server.MailroomProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -173,6 +174,8 @@ public class ConfirmedPublisher {
         props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
         m.headers().forEach(props::setHeader);
+        // After the message's own headers: a dead letter published again is measured from now (QueueMetrics).
+        props.setHeader(QueueNames.PUBLISHED_AT_HEADER, System.currentTimeMillis());
         return new Message(m.body(), props);
     }
 }

@@ -5,6 +5,7 @@ import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.NotifierProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.BatchListenerFactories;
+import dev.mailroom.server.messaging.QueueMetrics;
 import javax.sql.DataSource;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
@@ -56,7 +57,8 @@ class NotifierDatabase {
 
     @Bean(LISTENER_FACTORY)
     SimpleRabbitListenerContainerFactory notifierBatchFactory(
-            ConnectionFactory connectionFactory, NotifierProperties properties) {
-        return BatchListenerFactories.batchFactory(connectionFactory, properties.batchSize(), properties.consumers());
+            ConnectionFactory connectionFactory, NotifierProperties properties, QueueMetrics queueMetrics) {
+        return BatchListenerFactories.batchFactory(
+                connectionFactory, properties.batchSize(), properties.consumers(), queueMetrics);
     }
 }

@@ -32,7 +32,11 @@ class ActivityRecorder {
     private final RetryPolicy retries;
     private final TransactionTemplate tx;
     private final Clock clock;
-    private final MeterRegistry meters;
+    /** {@code mailroom_operator_activity_reports_total{status}}, built up front: every status is there at 0. */
+    private final Map<MessageStatus, io.micrometer.core.instrument.Counter> reportCounters =
+            new java.util.EnumMap<>(MessageStatus.class);
+
+    private final StageLatencies stages;
 
     ActivityRecorder(
             MessageStore store,
@@ -40,8 +44,12 @@ class ActivityRecorder {
             RetryPolicy retries,
             TransactionTemplate tx,
             Clock clock,
-            MeterRegistry meters) {
-        this.meters = meters;
+            MeterRegistry meters,
+            StageLatencies stages) {
+        for (MessageStatus status : MessageStatus.values()) {
+            reportCounters.put(status, meters.counter("mailroom.operator.activity.reports", "status", status.name()));
+        }
+        this.stages = stages;
         this.suppressions = suppressions;
         this.store = store;
         this.retries = retries;
@@ -63,12 +71,22 @@ class ActivityRecorder {
         }
     }
 
-    /** What a transaction recorded: the activities (matched, adopted, planned) and the suppressions they added. */
-    record Recorded(List<ActivityReport> activities, List<SuppressionList.Entry> suppressions) {}
+    /**
+     * What a transaction recorded: the activities (matched, adopted, planned), the suppressions they added and the
+     * stages their messages reached (for {@link StageLatencies}, once committed).
+     */
+    record Recorded(
+            List<ActivityReport> activities,
+            List<SuppressionList.Entry> suppressions,
+            List<StageLatencies.Reached> reached) {}
 
     /** Records at most {@link #MAX_REPORTS_PER_TRANSACTION} reports in one transaction: all or none. */
     Recorded recordTogether(List<ActivityReport> reports) {
-        return tx.execute(status -> recordInTransaction(reports, clock.instant()));
+        Recorded recorded = tx.execute(status -> recordInTransaction(reports, clock.instant()));
+        if (recorded != null) {
+            stages.record(recorded.reached());
+        }
+        return recorded;
     }
 
     private Recorded recordInTransaction(List<ActivityReport> batch, Instant now) {
@@ -100,12 +118,41 @@ class ActivityRecorder {
         recorded.addAll(all);
         raiseStatuses(recorded, messages, dispatches, now);
         List<SuppressionList.Entry> added = suppressions.record(recorded, messages, newSoftBounces, now);
-        all.forEach(r -> meters.counter(
-                        "mailroom.operator.activity.reports",
-                        "status",
-                        r.status().name())
-                .increment());
-        return new Recorded(recorded, added);
+        all.forEach(r -> reportCounters.get(r.status()).increment());
+        return new Recorded(recorded, added, stagesReached(recorded, messages, now));
+    }
+
+    /**
+     * The first attempt's DISPATCHED of a message not yet past QUEUED, and the first provider event that takes a
+     * message past DISPATCHED (delivered, bounced, dropped, opened...), each once per message; judged by the status
+     * the message had before this batch, so a redelivered report counts nothing. Scheduled messages are left out.
+     */
+    private static List<StageLatencies.Reached> stagesReached(
+            List<ActivityReport> recorded, Map<UUID, MessageStore.Locked> messages, Instant now) {
+        List<StageLatencies.Reached> reached = new ArrayList<>();
+        Set<UUID> dispatched = new java.util.HashSet<>();
+        Set<UUID> evented = new java.util.HashSet<>();
+        int dispatchedRank = MessageStatus.DISPATCHED.precedence();
+        for (ActivityReport r : recorded) {
+            MessageStore.Locked message = r.messageId() == null ? null : messages.get(r.messageId());
+            if (message == null || message.scheduled() || message.submittedAt() == null || r.status() == null) {
+                continue;
+            }
+            boolean providerEvent = r.attempt() == null && r.provider() != null;
+            if (r.status() == MessageStatus.DISPATCHED
+                    && r.attempt() != null
+                    && r.attempt() == 1
+                    && message.statusRank() < dispatchedRank
+                    && dispatched.add(r.messageId())) {
+                reached.add(new StageLatencies.Reached(StageLatencies.Stage.DISPATCHED, message.submittedAt(), now));
+            } else if (providerEvent
+                    && r.status().precedence() > dispatchedRank
+                    && message.statusRank() <= dispatchedRank
+                    && evented.add(r.messageId())) {
+                reached.add(new StageLatencies.Reached(StageLatencies.Stage.FIRST_EVENT, message.submittedAt(), now));
+            }
+        }
+        return reached;
     }
 
     /**

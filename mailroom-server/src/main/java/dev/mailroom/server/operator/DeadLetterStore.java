@@ -2,19 +2,52 @@ package dev.mailroom.server.operator;
 
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** The operator's writes to dead-lettered messages (the {@code dead_letters} table); callers own the transactions. */
 @Repository
 @ConditionalOnRole(Role.OPERATOR)
 class DeadLetterStore {
     private final JdbcTemplate jdbc;
+    /** Dead letters stored (new, or opened again), by the queue they came from: one counter per known queue. */
+    private final java.util.Map<String, Counter> stored = new java.util.HashMap<>();
 
-    DeadLetterStore(JdbcTemplate jdbc) {
+    DeadLetterStore(JdbcTemplate jdbc, MeterRegistry meters) {
         this.jdbc = jdbc;
+        for (String queue : BacklogGauges.DEAD_LETTER_QUEUES) {
+            stored.put(
+                    queue,
+                    Counter.builder("mailroom.dead.letters.stored")
+                            .description("Dead letters stored (new, or opened again by a failed replay), by the"
+                                    + " queue they came from")
+                            .tag("queue", queue)
+                            .register(meters));
+        }
+    }
+
+    /**
+     * Counts a dead letter once its transaction committed: a rolled-back one is stored again later (and counted
+     * then). Rows inserted or opened again only; a redelivery of the same dead letter counts nothing.
+     */
+    private void count(String queue) {
+        Counter counter = stored.getOrDefault(queue, stored.get("other"));
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    counter.increment();
+                }
+            });
+        } else {
+            counter.increment();
+        }
     }
 
     /**
@@ -23,7 +56,7 @@ class DeadLetterStore {
      * it was resolved (a replay that failed the same way), its row is opened again.
      */
     void insert(UUID id, String queue, String type, String messageId, String reason, String bodyBase64, Instant now) {
-        jdbc.update(
+        int inserted = jdbc.update(
                 "INSERT INTO dead_letters (id, queue, message_type, message_id, reason, body_base64, created_at)"
                         + " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                 id,
@@ -33,12 +66,15 @@ class DeadLetterStore {
                 reason,
                 bodyBase64,
                 Timestamps.of(now));
-        jdbc.update(
+        int reopened = jdbc.update(
                 "UPDATE dead_letters SET resolved_at = NULL, resolution = NULL, reason = ?, created_at = ?"
                         + " WHERE id = ? AND resolved_at IS NOT NULL",
                 reason,
                 Timestamps.of(now),
                 id);
+        if (inserted + reopened > 0) {
+            count(queue);
+        }
     }
 
     /** The proof headers of a dead-lettered mailbox message (V8), sent again with it on a replay. */

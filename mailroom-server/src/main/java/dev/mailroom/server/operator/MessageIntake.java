@@ -65,6 +65,7 @@ class MessageIntake {
     private final Counter queued;
     private final Counter idempotencyConflicts;
     private final UnsubscribeLinks unsubscribeLinks;
+    private final StageLatencies stages;
 
     MessageIntake(
             MessageStore store,
@@ -76,7 +77,9 @@ class MessageIntake {
             MeterRegistry meters,
             Lanes lanes,
             UnsubscribeLinks unsubscribeLinks,
-            NotificationFeed feed) {
+            NotificationFeed feed,
+            StageLatencies stages) {
+        this.stages = stages;
         this.unsubscribeLinks = unsubscribeLinks;
         this.feed = feed;
         this.rates = lanes.rates();
@@ -156,6 +159,13 @@ class MessageIntake {
                 refused);
         conflicts.forEach(this::reportConflict);
         accepted.increment(statuses.size());
+        Instant recordedAt = clock.instant();
+        for (SubmitMessage s : byId.values()) {
+            MessageStatus status = statuses.get(s.id());
+            if (status == MessageStatus.ACCEPTED || status == MessageStatus.SCHEDULED) {
+                stages.record(StageLatencies.Stage.ACCEPTED, s.submittedAt(), recordedAt);
+            }
+        }
         feed.activitiesRecorded(recordedActivities);
 
         List<DispatchCommand> commands = new ArrayList<>();

@@ -298,7 +298,12 @@ class MessageStore {
     }
 
     /** What recording activities needs to know of a message it has locked. */
-    record Locked(String organizationId, int recipientCount) {
+    /**
+     * @param submittedAt when it was submitted; with {@code scheduled} and {@code statusRank} (its status's precedence
+     *                    before this batch), for the stage latencies
+     * @param scheduled   it has a {@code sendAt} or was held by a send limit: its wait was chosen
+     */
+    record Locked(String organizationId, int recipientCount, Instant submittedAt, boolean scheduled, int statusRank) {
         boolean several() {
             return recipientCount > 1;
         }
@@ -311,12 +316,19 @@ class MessageStore {
             return locked;
         }
         named.query(
-                "SELECT id, organization_id, recipient_count FROM messages WHERE id IN (:ids) ORDER BY id FOR UPDATE",
+                "SELECT id, organization_id, recipient_count, submitted_at, send_at, held_for_limit, status_rank"
+                        + " FROM messages WHERE id IN (:ids) ORDER BY id FOR UPDATE",
                 new MapSqlParameterSource("ids", ids),
                 rs -> {
+                    java.time.OffsetDateTime submitted = rs.getObject("submitted_at", java.time.OffsetDateTime.class);
                     locked.put(
                             rs.getObject("id", UUID.class),
-                            new Locked(rs.getString("organization_id"), rs.getInt("recipient_count")));
+                            new Locked(
+                                    rs.getString("organization_id"),
+                                    rs.getInt("recipient_count"),
+                                    submitted == null ? null : submitted.toInstant(),
+                                    rs.getObject("send_at") != null || rs.getBoolean("held_for_limit"),
+                                    rs.getInt("status_rank")));
                 });
         return locked;
     }

@@ -61,6 +61,7 @@ class WebhookController {
     private final InFlightBytes inFlight;
     private final FailedAuthThrottle throttle;
     private final ReportSanitizer sanitizer;
+    private final VerificationFailures verificationFailures;
 
     WebhookController(
             List<WebhookReceiver> receivers,
@@ -80,6 +81,7 @@ class WebhookController {
         this.inFlight = new InFlightBytes(webhooks.maxInFlightBytes());
         this.throttle = new FailedAuthThrottle(webhooks.authFailures(), clock);
         this.sanitizer = new ReportSanitizer(webhooks.maxEventAge(), webhooks.maxEventAhead());
+        this.verificationFailures = new VerificationFailures(meters, this.receivers.keySet());
     }
 
     @PostMapping("/webhooks/{provider}")
@@ -169,6 +171,7 @@ class WebhookController {
                 // Only failures count towards a source's block: valid calls never slow anyone down.
                 throttle.recordFailure(source);
             }
+            verificationFailures.count(provider, e);
             log.info(
                     "Rejected {} webhook from {} ({}): {}",
                     provider,

@@ -97,7 +97,8 @@ class ProviderRouterTest {
                 new MailroomProperties.Providers(null, failover));
         failoverOrder = new FailoverOrder(properties);
         quotas = time.quotasAlone(dispatcher, meters);
-        return new ProviderRouter(List.of(primary, backup), defaultProvider, failoverOrder, properties, CLOCK, quotas);
+        return new ProviderRouter(
+                List.of(primary, backup), defaultProvider, failoverOrder, properties, CLOCK, quotas, meters);
     }
 
     private final FakeTime time = new FakeTime();
@@ -299,5 +300,52 @@ class ProviderRouterTest {
     @Test
     void aFailoverListNamingAnUnconfiguredProviderStopsTheStart() {
         assertThatThrownBy(() -> router(List.of("ses"), Map.of())).hasMessageContaining("ses");
+    }
+
+    @Test
+    void eachProviderCallIsTimedUnderItsProviderAndOutcome() {
+        ProviderRouter router = router(List.of(), Map.of());
+        // Every configured provider's meters exist before any send: the breaker closed, no call counted.
+        assertThat(meters.get("resilience4j.circuitbreaker.state")
+                        .tags("name", "postmark", "state", "closed")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
+        assertThat(meters.get("mailroom.dispatch.quota.waited")
+                        .tags("provider", "postmark")
+                        .counter()
+                        .count())
+                .isZero();
+
+        router.send("sendgrid", EMAIL);
+        primary.answer =
+                new DeliveryOutcome.RetryLater("sendgrid unreachable: HttpTimeoutException: request timed out", null);
+        router.send("sendgrid", EMAIL);
+        primary.answer = new DeliveryOutcome.Rejected("sendgrid answered 400: bad address");
+        router.send("sendgrid", EMAIL);
+        // Last: a 429 holds every dispatcher off sendgrid, and the next send would not reach it.
+        primary.answer = new DeliveryOutcome.RetryLater("sendgrid answered 429", null, true);
+        router.send("sendgrid", EMAIL);
+        router.send("postmark", EMAIL);
+
+        for (var expected : Map.of(
+                        "unavailable", "sendgrid",
+                        "timeout", "sendgrid",
+                        "rate-limited", "sendgrid",
+                        "refused", "sendgrid",
+                        "accepted", "postmark")
+                .entrySet()) {
+            assertThat(meters.get("mailroom.dispatch.provider.calls")
+                            .tags("provider", expected.getValue(), "outcome", expected.getKey())
+                            .timer()
+                            .count())
+                    .as(expected.toString())
+                    .isEqualTo(1);
+        }
+        assertThat(meters.get("mailroom.dispatch.provider.calls")
+                        .tags("provider", "sendgrid", "outcome", "accepted")
+                        .timer()
+                        .count())
+                .isZero();
     }
 }
