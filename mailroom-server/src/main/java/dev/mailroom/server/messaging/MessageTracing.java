@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.MDC;
 import org.springframework.amqp.core.Message;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -60,6 +61,7 @@ public class MessageTracing {
     private final Tracer tracer;
     private final Propagator propagator;
 
+    @Autowired
     MessageTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
         this(tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
     }
