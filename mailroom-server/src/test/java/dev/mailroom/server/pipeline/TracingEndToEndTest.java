@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
@@ -49,6 +48,9 @@ import tools.jackson.databind.JsonNode;
  * line about an email with its message id, organization, role and trace id.
  */
 @dev.mailroom.server.support.EndToEndTest
+// A context of its own (it exports to this class's receiver): closed after the class rather than kept in the cache,
+// exporting to a receiver nobody reads. The receiver lives as long as the JVM, so the context's last spans still land.
+@org.springframework.test.annotation.DirtiesContext
 class TracingEndToEndTest {
     static final OtlpReceiver RECEIVER = new OtlpReceiver();
 
@@ -57,11 +59,6 @@ class TracingEndToEndTest {
         registry.add("management.opentelemetry.tracing.export.otlp.endpoint", RECEIVER::tracesUrl);
         // Exported within a fraction of a second rather than every 5 s.
         registry.add("management.opentelemetry.tracing.export.schedule-delay", () -> "200ms");
-    }
-
-    @AfterAll
-    static void stopReceiver() {
-        RECEIVER.close();
     }
 
     @LocalServerPort
