@@ -13,6 +13,7 @@ import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,11 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class MessageTracing {
-    /** For a message about several emails: {@code <email id> <traceparent>} pairs separated by {@code ;}. */
+    /**
+     * For a message about several emails: a table of each email's {@code traceparent} by its id. A table of short
+     * values rather than one long string: a header string longer than Spring AMQP's long-string limit (1 KiB) would
+     * reach the consumer as a stream, not as text.
+     */
     public static final String EMAILS_HEADER = "x-mailroom-traces";
 
     public static final String MDC_MESSAGE_ID = "messageId";
@@ -283,7 +288,7 @@ public class MessageTracing {
     List<Span> inject(String queue, List<UUID> emails, Map<String, Object> headers) {
         Batch batch = CURRENT.get();
         List<Span> spans = new ArrayList<>(1);
-        StringBuilder perEmail = new StringBuilder();
+        Map<String, Object> perEmail = emails.size() > 1 ? new LinkedHashMap<>() : Map.of();
         for (UUID email : emails) {
             Span parent = batch == null ? null : batch.spanOf(email);
             if (parent == null) {
@@ -295,10 +300,7 @@ public class MessageTracing {
             }
             spans.add(span);
             if (emails.size() > 1) {
-                perEmail.append(perEmail.length() == 0 ? "" : ";")
-                        .append(email)
-                        .append(' ')
-                        .append(traceParent(span.context()));
+                perEmail.put(email.toString(), traceParent(span.context()));
             }
         }
         if (spans.isEmpty()) {
@@ -308,8 +310,8 @@ public class MessageTracing {
                 propagator.inject(span.context(), headers, Map::put);
                 spans.add(span);
             }
-        } else if (perEmail.length() > 0) {
-            headers.put(EMAILS_HEADER, perEmail.toString());
+        } else if (!perEmail.isEmpty()) {
+            headers.put(EMAILS_HEADER, perEmail);
         }
         return spans;
     }
@@ -357,14 +359,12 @@ public class MessageTracing {
     private Map<String, String> carrierFor(Message message, UUID messageId) {
         Map<String, String> carrier = new HashMap<>();
         Map<String, Object> headers = message.getMessageProperties().getHeaders();
-        Object perEmail = headers.get(EMAILS_HEADER);
-        if (perEmail != null && messageId != null) {
-            String wanted = messageId + " ";
-            for (String pair : String.valueOf(perEmail).split(";")) {
-                if (pair.startsWith(wanted)) {
-                    carrier.put(TRACEPARENT, pair.substring(wanted.length()));
-                    return carrier;
-                }
+        if (messageId != null && headers.get(EMAILS_HEADER) instanceof Map<?, ?> perEmail) {
+            // Its values arrive as text, or as the client's LongString, whose toString is the text.
+            Object own = perEmail.get(messageId.toString());
+            if (own != null) {
+                carrier.put(TRACEPARENT, String.valueOf(own));
+                return carrier;
             }
         }
         for (String field : propagator.fields()) {

@@ -9,6 +9,8 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import dev.mailroom.client.MailroomClient;
+import dev.mailroom.contracts.ActivityBatch;
+import dev.mailroom.contracts.ActivityReport;
 import dev.mailroom.contracts.Address;
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.DispatchCommand;
@@ -23,8 +25,10 @@ import dev.mailroom.server.support.OtlpReceiver.ReceivedSpan;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -169,6 +173,40 @@ class TracingEndToEndTest {
                 .isEqualTo(QueueNames.DISPATCHING + " publish");
         assertThat(parentName(trace, QueueNames.MAILBOX + " process")).isEqualTo(QueueNames.MAILBOX + " publish");
         assertThat(parentName(trace, "provider send")).isEqualTo(QueueNames.DISPATCHING + " process");
+    }
+
+    @Autowired
+    dev.mailroom.server.messaging.MessageTracing tracing;
+
+    @Autowired
+    dev.mailroom.server.messaging.ConfirmedPublisher publisher;
+
+    @Test
+    void aTrackingMessageAboutManyEmailsContinuesEachEmailsOwnTrace() {
+        // As a dispatcher reports a batch: one ActivityBatch for 40 emails, each of its own trace (their contexts
+        // together are far over Spring AMQP's 1 KiB long-string limit for one header value).
+        Map<UUID, String> traces = new java.util.LinkedHashMap<>();
+        List<ActivityReport> reports = new ArrayList<>();
+        try (dev.mailroom.server.messaging.MessageTracing.Batch batch = tracing.batch("dispatcher")) {
+            for (int i = 0; i < 40; i++) {
+                UUID id = UUID.randomUUID();
+                String trace = randomHex(32);
+                traces.put(id, trace);
+                MessageProperties props = new MessageProperties();
+                props.setHeader("traceparent", "00-" + trace + "-" + randomHex(16) + "-01");
+                batch.consumed(new Message(new byte[0], props), id, id, "default", "test process");
+                reports.add(ActivityReport.dispatched(id, 1, "sandbox", "many-" + id, Instant.now(), Map.of()));
+            }
+            publisher.publishAll(List.of(new ActivityBatch(reports)));
+        }
+
+        // The operator's span for each report is in that report's email's trace.
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> traces.forEach((id, trace) -> assertThat(RECEIVER.spansOf(trace))
+                        .as("email %s", id)
+                        .extracting(ReceivedSpan::name)
+                        .contains(QueueNames.TRACKING + " publish", QueueNames.TRACKING + " process")));
     }
 
     @Test
