@@ -930,6 +930,8 @@
     for (const [name, value] of Object.entries(activity.details || {})) {
       facts.push([detailLabel(name, activity.status), detailValue(name, value)]);
     }
+    // The email's trace (one per email, across every hop): the id to look up in the tracing backend.
+    if (activity.traceId) facts.push(['Trace ID', el('code', {class: 'trace-id'}, activity.traceId)]);
     return el('li', {class: 'event tone-' + tone(activity.status), 'data-status': activity.status},
       el('div', {class: 'event-head'}, badge(activity.status), time(activity.occurredAt, true)),
       facts.length ? el('dl', {class: 'facts'}, facts.map(([name, value]) => el('div', {}, el('dt', {}, name), el('dd', {}, value)))) : null);

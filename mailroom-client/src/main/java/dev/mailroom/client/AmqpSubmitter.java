@@ -53,6 +53,8 @@ final class AmqpSubmitter implements AutoCloseable {
     private volatile int bulkAbove = BulkRate.DEFAULT_BULK_ABOVE;
     // This client's submissions over the last second (guarded by the channel's lock).
     private final BulkRate rate = new BulkRate();
+    /** The caller's trace context, put on each submission ({@link TraceParent}); null: none. */
+    private volatile java.util.function.Supplier<String> traceParent;
 
     private record Pending(UUID id, CompletableFuture<UUID> result) {}
 
@@ -230,6 +232,25 @@ final class AmqpSubmitter implements AutoCloseable {
         return publish(message);
     }
 
+    void setTraceParent(java.util.function.Supplier<String> traceParent) {
+        this.traceParent = traceParent;
+    }
+
+    /**
+     * The mailbox proof's headers, when it was published (the operator measures the mailbox's consumer lag from it:
+     * AMQP's timestamp has whole seconds only), and the caller's {@code traceparent} when it has one.
+     */
+    private Map<String, Object> headers(String messageId, String type, byte[] body) {
+        Map<String, Object> headers =
+                new java.util.HashMap<>(MailboxProof.headers(keyId, signingKey, messageId, type, body));
+        headers.put(QueueNames.PUBLISHED_AT_HEADER, System.currentTimeMillis());
+        String trace = TraceParent.of(traceParent);
+        if (trace != null) {
+            headers.put(TraceParent.HEADER, trace);
+        }
+        return Map.copyOf(headers);
+    }
+
     /** Publishes a checked submission; the future completes with its id once the broker confirmed it. */
     private CompletableFuture<UUID> publish(SubmitMessage message) {
         UUID id = message.id();
@@ -237,17 +258,13 @@ final class AmqpSubmitter implements AutoCloseable {
         // Queue, type and message_id as the contract declares them for a submission (its envelope); the exchange is
         // the envelope's too unless this Mailroom predates it.
         Envelope<SubmitMessage> envelope = message.envelope();
-        Map<String, Object> headers = new java.util.HashMap<>(
-                MailboxProof.headers(keyId, signingKey, message.amqpMessageId(), envelope.type(), body));
-        // The operator measures the mailbox's consumer lag from it (AMQP's timestamp has whole seconds only).
-        headers.put(QueueNames.PUBLISHED_AT_HEADER, System.currentTimeMillis());
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .messageId(message.amqpMessageId())
                 .type(envelope.type())
                 .contentType("application/json")
                 .deliveryMode(2)
                 .timestamp(new java.util.Date())
-                .headers(Map.copyOf(headers))
+                .headers(headers(message.amqpMessageId(), envelope.type(), body))
                 .build();
         CompletableFuture<UUID> result = new CompletableFuture<>();
         // Sequence number and publish must pair up, so publishing is serialized on the channel.

@@ -280,8 +280,19 @@ public final class MailroomClient implements AutoCloseable {
         private Duration maxRetryAfter = RetryPolicy.DEFAULT.maxRetryAfter();
         private Integer bulkAbove;
         private Duration maxScheduleAhead;
+        private java.util.function.Supplier<String> traceParent;
 
         private Builder() {}
+
+        /**
+         * Your application's current W3C {@code traceparent} (null when there is none), asked for on each submission
+         * and sent with it (an HTTP header over REST, an AMQP header over AMQP): Mailroom's trace of the email then
+         * continues yours. A malformed value is not sent. Default: none.
+         */
+        public Builder traceParent(java.util.function.Supplier<String> traceParent) {
+            this.traceParent = traceParent;
+            return this;
+        }
 
         /** Mailroom's URL, e.g. {@code https://mailroom.example.com} (the API is under {@code /api/v1}). */
         public Builder baseUrl(URI baseUrl) {
@@ -379,9 +390,13 @@ public final class MailroomClient implements AutoCloseable {
             requirePositive("requestTimeout", requestTimeout);
             RetryPolicy retry = new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, maxRetryAfter);
             RestApi rest = baseUrl == null ? null : new RestApi(baseUrl, apiKey, connectTimeout, requestTimeout, retry);
+            if (rest != null) {
+                rest.setTraceParent(traceParent);
+            }
             AmqpSubmitter amqp = null;
             if (chosen == Transport.AMQP) {
                 amqp = AmqpSubmitter.connect(amqpUri, apiKey);
+                amqp.setTraceParent(traceParent);
                 if (bulkAbove != null) {
                     amqp.setBulkAbove(bulkAbove);
                 }

@@ -57,6 +57,12 @@ final class RestApi {
     private final String authorization;
     private final Duration requestTimeout;
     private final Retry retry;
+    /** The caller's trace context, sent with each request ({@link TraceParent}); null: none. */
+    private volatile java.util.function.Supplier<String> traceParent;
+
+    void setTraceParent(java.util.function.Supplier<String> traceParent) {
+        this.traceParent = traceParent;
+    }
 
     RestApi(URI baseUrl, String apiKey, Duration connectTimeout, Duration requestTimeout, RetryPolicy retry) {
         String scheme = baseUrl.getScheme();
@@ -237,6 +243,10 @@ final class RestApi {
                 .header("User-Agent", "mailroom-client-java");
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
+        }
+        String trace = TraceParent.of(traceParent);
+        if (trace != null) {
+            request.header(TraceParent.HEADER, trace);
         }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());

@@ -120,6 +120,30 @@ class RestClientTest {
     }
 
     @Test
+    void sendsTheCallersTraceparentAndNothingWhenItIsMissingOrMalformed() throws Exception {
+        mailroom.answer(json(202, SUBMITTED));
+        String[] current = {"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"};
+        MailroomClient client = MailroomClient.builder()
+                .baseUrl(mailroom.baseUrl())
+                .apiKey(KEY)
+                .traceParent(() -> current[0])
+                .build();
+
+        client.submit(welcome("ada@example.org"));
+        current[0] = null;
+        client.submit(welcome("ada@example.org"));
+        // A value that is not a traceparent (here one that would smuggle a header in) is not sent.
+        current[0] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\r\nX-Evil: 1";
+        client.submit(welcome("ada@example.org"));
+
+        assertThat(mailroom.requests.get(0).header("traceparent"))
+                .isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        assertThat(mailroom.requests.get(1).header("traceparent")).isNull();
+        assertThat(mailroom.requests.get(2).header("traceparent")).isNull();
+        assertThat(mailroom.requests.get(2).header("X-Evil")).isNull();
+    }
+
+    @Test
     void eachLogicalSubmitHasAKeyOfItsOwn() throws Exception {
         mailroom.answer(json(202, SUBMITTED));
         MailroomClient client = client(4);

@@ -12,9 +12,22 @@ public final class BenchCommand {
 
     public static int run(String[] args) {
         BenchOptions options;
+        OtlpCounter otlp = null;
         try {
-            options = BenchOptions.parse(args);
+            // --otlp: a local OTLP receiver, and every Mailroom process told to export its traces to it.
+            java.util.List<String> given = new java.util.ArrayList<>(java.util.Arrays.asList(args));
+            if (given.remove("--otlp")) {
+                otlp = new OtlpCounter();
+                given.add("--server-arg=" + otlp.serverArg());
+            }
+            options = BenchOptions.parse(given.toArray(String[]::new));
+        } catch (java.io.IOException e) {
+            System.err.println("Cannot start the OTLP receiver of --otlp: " + e.getMessage());
+            return 2;
         } catch (IllegalArgumentException e) {
+            if (otlp != null) {
+                otlp.close();
+            }
             System.err.print(BenchOptions.USAGE);
             if (!e.getMessage().isEmpty()) {
                 System.err.println();
@@ -30,6 +43,9 @@ public final class BenchCommand {
                     MarkdownReport.render(report, files.get(2).getFileName().toString()));
             System.out.println();
             System.out.println("Report: " + files.get(0) + " (and .json, .svg)");
+            if (otlp != null) {
+                System.out.println(otlp.summary());
+            }
             return 0;
         } catch (Exception e) {
             System.err.println("The benchmark failed: " + e.getMessage());
@@ -39,6 +55,10 @@ public final class BenchCommand {
             }
             e.printStackTrace();
             return 1;
+        } finally {
+            if (otlp != null) {
+                otlp.close();
+            }
         }
     }
 }

@@ -165,6 +165,8 @@ record BenchOptions(
               --heap SIZE                -Xmx of each process (default 512m)
               --server-arg ARG           passed to every Mailroom process (repeatable), e.g. --server-arg=--mailroom.operator.batch-size=500
               --jvm-arg ARG              passed to every Mailroom JVM (repeatable)
+              --otlp                     tracing export on: starts a local OTLP/HTTP receiver that counts spans and
+                                         points every Mailroom process at it (the count is printed after the report)
 
             Infrastructure
               --amqp-uri URI             default amqp://mailroom:mailroom@127.0.0.1:5672/mailroom-bench (a vhost of its own)

@@ -72,7 +72,7 @@ class MessageQueries {
                         + " CAST(NULL AS VARCHAR(320)) AS email, CAST(NULL AS VARCHAR(256)) AS name,"
                         + " CAST(NULL AS VARCHAR(128)) AS member_id, CAST(NULL AS VARCHAR(16)) AS recipient_status,"
                         + " a.status AS activity_status, a.occurred_at, a.recorded_at, a.recipient,"
-                        + " a.provider AS activity_provider, a.provider_event, a.details"
+                        + " a.provider AS activity_provider, a.provider_event, a.details, a.trace_id"
                         + " FROM messages m LEFT JOIN activities a ON a.message_id = m.id"
                         + " WHERE m.id = :id AND m.organization_id = :org"
                         + " UNION ALL"
@@ -80,7 +80,7 @@ class MessageQueries {
                         + ", r.position, r.kind, r.email, r.name, r.member_id, r.status AS recipient_status,"
                         + " CAST(NULL AS VARCHAR(16)), CAST(NULL AS TIMESTAMP WITH TIME ZONE),"
                         + " CAST(NULL AS TIMESTAMP WITH TIME ZONE), CAST(NULL AS VARCHAR(320)), CAST(NULL AS VARCHAR(32)),"
-                        + " CAST(NULL AS VARCHAR(64)), CAST(NULL AS TEXT)"
+                        + " CAST(NULL AS VARCHAR(64)), CAST(NULL AS TEXT), CAST(NULL AS VARCHAR(32))"
                         + " FROM messages m JOIN message_recipients r ON r.message_id = m.id"
                         + " WHERE m.id = :id AND m.organization_id = :org"
                         + " ORDER BY part, position, occurred_at, recorded_at",
@@ -121,7 +121,8 @@ class MessageQueries {
                                 rs.getString("recipient"),
                                 rs.getString("activity_provider"),
                                 rs.getString("provider_event"),
-                                details(rs.getString("details"))));
+                                details(rs.getString("details")),
+                                rs.getString("trace_id")));
                     }
                 });
         if (row[0] == null) {

@@ -31,7 +31,10 @@ final class MessageViews {
             String recipient,
             String provider,
             String providerEvent,
-            Map<String, Object> details) {}
+            Map<String, Object> details,
+            // The W3C trace id (32 hex digits) of the email's trace, the same on every activity of it; absent for
+            // activities recorded before tracing (and for events never matched to the message).
+            String traceId) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record MessageSummary(

@@ -8,6 +8,7 @@ import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.BatchListenerFactories;
 import dev.mailroom.server.messaging.DeadLetterQueue;
 import dev.mailroom.server.messaging.Lane;
+import dev.mailroom.server.messaging.MessageTracing;
 import dev.mailroom.server.messaging.QueueBodies;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,10 @@ import org.springframework.stereotype.Component;
 class DispatchListener {
     private final Dispatcher dispatcher;
     private final DeadLetterQueue deadLetterQueue;
+    private final MessageTracing tracing;
 
-    DispatchListener(Dispatcher dispatcher, DeadLetterQueue deadLetterQueue) {
+    DispatchListener(Dispatcher dispatcher, DeadLetterQueue deadLetterQueue, MessageTracing tracing) {
+        this.tracing = tracing;
         this.dispatcher = dispatcher;
         this.deadLetterQueue = deadLetterQueue;
     }
@@ -45,6 +48,13 @@ class DispatchListener {
     }
 
     private void dispatch(List<Message> messages, String queue, Lane lane) {
+        // A span per email, each in its own trace (MessageTracing); ended when the batch's outcomes are confirmed.
+        try (MessageTracing.Batch batch = tracing.batch("dispatcher")) {
+            dispatch(messages, queue, lane, batch);
+        }
+    }
+
+    private void dispatch(List<Message> messages, String queue, Lane lane, MessageTracing.Batch batch) {
         List<DispatchCommand> commands = new ArrayList<>(messages.size());
         for (Message message : messages) {
             try {
@@ -53,6 +63,12 @@ class DispatchListener {
                     throw new MalformedMessageException("a dispatch command needs a messageId and an email");
                 }
                 commands.add(command);
+                batch.consumed(
+                        message,
+                        command.messageId(),
+                        command.messageId(),
+                        command.organizationId(),
+                        queue + " process");
             } catch (MalformedMessageException e) {
                 deadLetterQueue.send(queue, message, e.getMessage());
             }

@@ -9,6 +9,7 @@ import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
 import dev.mailroom.server.messaging.Lane;
+import dev.mailroom.server.messaging.MessageTracing;
 import dev.mailroom.server.messaging.PublishFailedException;
 import dev.mailroom.server.messaging.TrackingMessages;
 import dev.mailroom.server.providers.DeliveryOutcome;
@@ -48,13 +49,16 @@ class Dispatcher implements AutoCloseable {
     private final ExecutorService bulkSends;
 
     private final MeterRegistry meters;
+    private final MessageTracing tracing;
 
     Dispatcher(
             ProviderRouter router,
             ConfirmedPublisher publisher,
             Clock clock,
             MailroomProperties properties,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            MessageTracing tracing) {
+        this.tracing = tracing;
         this.router = router;
         this.meters = meters;
         this.publisher = publisher;
@@ -77,8 +81,19 @@ class Dispatcher implements AutoCloseable {
 
     void dispatch(List<DispatchCommand> commands, Lane lane) {
         ExecutorService senders = lane == Lane.BULK ? bulkSends : sends;
+        // Each send runs in its email's span, on a sender thread: the batch is the listener thread's.
+        MessageTracing.Batch batch = MessageTracing.currentBatch();
         List<CompletableFuture<List<ActivityReport>>> outcomes = commands.stream()
-                .map(c -> CompletableFuture.supplyAsync(() -> sendOne(c), senders))
+                .map(c -> CompletableFuture.supplyAsync(
+                        () -> {
+                            if (batch == null) {
+                                return sendOne(c);
+                            }
+                            try (MessageTracing.Handling handling = batch.handle(c.messageId())) {
+                                return sendOne(c);
+                            }
+                        },
+                        senders))
                 .toList();
         var reports = TrackingMessages.of(
                 outcomes.stream().flatMap(f -> f.join().stream()).toList());
@@ -128,7 +143,7 @@ class Dispatcher implements AutoCloseable {
 
     private ProviderRouter.Routed send(DispatchCommand command) {
         ProviderRouter.Routed routed;
-        try {
+        try (MessageTracing.Handling call = tracing.call("provider send", command.provider())) {
             routed = router.send(
                     command.provider(),
                     new OutboundEmail(

@@ -4,10 +4,12 @@ import dev.mailroom.contracts.QueueMessage;
 import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.server.MailroomProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,9 +33,12 @@ public class ConfirmedPublisher {
     private final RabbitTemplate rabbit;
     private final long confirmTimeoutMillis;
     private final MeterRegistry meters;
+    private final MessageTracing tracing;
 
-    ConfirmedPublisher(RabbitTemplate rabbit, MailroomProperties properties, MeterRegistry meters) {
+    ConfirmedPublisher(
+            RabbitTemplate rabbit, MailroomProperties properties, MeterRegistry meters, MessageTracing tracing) {
         this.rabbit = rabbit;
+        this.tracing = tracing;
         this.meters = meters;
         this.rabbit.setMandatory(true);
         this.confirmTimeoutMillis = properties.broker().confirmTimeout().toMillis();
@@ -72,23 +77,27 @@ public class ConfirmedPublisher {
     public void publishAll(
             List<? extends QueueMessage> messages, Function<OutgoingMessage, Map<String, String>> headers, Lane lane) {
         List<OutgoingMessage> wires = new ArrayList<>(messages.size());
+        List<List<UUID>> emails = new ArrayList<>(messages.size());
         for (QueueMessage message : messages) {
             OutgoingMessage wire = OutgoingMessage.of(message);
             Map<String, Object> all = new HashMap<>(wire.headers());
             all.putAll(headers.apply(wire));
             OutgoingMessage signed = new OutgoingMessage(wire.queue(), wire.messageId(), wire.type(), wire.body(), all);
             wires.add(lane == Lane.BULK ? signed.onBulkLane() : signed);
+            emails.add(MessageTracing.emailsOf(message));
         }
-        send(wires);
+        send(wires, emails);
     }
 
     /** Publishes every message on the given lane of its queue and returns once all are confirmed. */
     public void publishAll(List<? extends QueueMessage> messages, Lane lane) {
         List<OutgoingMessage> wire = new ArrayList<>(messages.size());
+        List<List<UUID>> emails = new ArrayList<>(messages.size());
         for (QueueMessage m : messages) {
             wire.add(lane == Lane.BULK ? OutgoingMessage.of(m).onBulkLane() : OutgoingMessage.of(m));
+            emails.add(MessageTracing.emailsOf(m));
         }
-        send(wire);
+        send(wire, emails);
     }
 
     /**
@@ -99,10 +108,12 @@ public class ConfirmedPublisher {
      */
     public void publishAll(List<? extends QueueMessage> messages) {
         List<OutgoingMessage> wire = new ArrayList<>(messages.size());
+        List<List<UUID>> emails = new ArrayList<>(messages.size());
         for (QueueMessage m : messages) {
             wire.add(OutgoingMessage.of(m));
+            emails.add(MessageTracing.emailsOf(m));
         }
-        send(wire);
+        send(wire, emails);
     }
 
     /**
@@ -113,10 +124,33 @@ public class ConfirmedPublisher {
      * @throws PublishFailedException if it was not confirmed
      */
     public void publishRaw(OutgoingMessage message) {
-        send(List.of(message));
+        send(List.of(message), List.of(List.of()));
     }
 
-    private void send(List<OutgoingMessage> messages) {
+    /**
+     * @param emails per message, the emails it is about: its trace context is theirs ({@link MessageTracing});
+     *     the spans end once the broker answered
+     */
+    private void send(List<OutgoingMessage> messages, List<List<UUID>> emails) {
+        List<Span> spans = new ArrayList<>(messages.size());
+        try {
+            List<OutgoingMessage> traced = new ArrayList<>(messages.size());
+            for (int i = 0; i < messages.size(); i++) {
+                OutgoingMessage m = messages.get(i);
+                Map<String, Object> headers = new HashMap<>(m.headers());
+                spans.addAll(tracing.inject(m.queue(), emails.get(i), headers));
+                traced.add(new OutgoingMessage(m.queue(), m.messageId(), m.type(), m.body(), headers));
+            }
+            sendTraced(traced);
+        } catch (RuntimeException e) {
+            spans.forEach(span -> span.error(e));
+            throw e;
+        } finally {
+            spans.forEach(Span::end);
+        }
+    }
+
+    private void sendTraced(List<OutgoingMessage> messages) {
         List<CorrelationData> pending = new ArrayList<>(messages.size());
         try {
             // One channel for the whole batch. Sent one by one through the template, each message

@@ -112,6 +112,7 @@ class ActivityRecorder {
                 all.add(r);
             }
         }
+        linkToEmails(reports, messages);
         Set<UUID> newSoftBounces = suppressions.newSoftBounces(all);
         store.insertActivities(all, now);
         List<ActivityReport> recorded = new ArrayList<>(adopted);
@@ -153,6 +154,21 @@ class ActivityRecorder {
             }
         }
         return reached;
+    }
+
+    /** A report that arrived in another trace than its email's (a webhook's) is linked to the email's. */
+    private static void linkToEmails(List<ActivityReport> reports, Map<UUID, MessageStore.Locked> messages) {
+        dev.mailroom.server.messaging.MessageTracing.Batch batch =
+                dev.mailroom.server.messaging.MessageTracing.currentBatch();
+        if (batch == null) {
+            return;
+        }
+        for (ActivityReport r : reports) {
+            MessageStore.Locked message = r.messageId() == null ? null : messages.get(r.messageId());
+            if (message != null && message.traceParent() != null) {
+                batch.linkToEmail(r.id(), message.traceParent());
+            }
+        }
     }
 
     /**

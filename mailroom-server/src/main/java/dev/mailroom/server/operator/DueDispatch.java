@@ -7,4 +7,10 @@ import java.util.UUID;
  * waited for its organization's send limit (it is counted when released).
  */
 record DueDispatch(
-        UUID id, String organizationId, String requestedProvider, String contentJson, int nextAttempt, boolean held) {}
+        UUID id,
+        String organizationId,
+        String requestedProvider,
+        String contentJson,
+        int nextAttempt,
+        boolean held,
+        String traceParent) {}

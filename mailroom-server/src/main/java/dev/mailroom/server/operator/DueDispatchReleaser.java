@@ -6,6 +6,7 @@ import dev.mailroom.contracts.Email;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.Lane;
+import dev.mailroom.server.messaging.MessageTracing;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,6 +41,7 @@ class DueDispatchReleaser {
     private final MessageIntake intake;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final MessageTracing tracing;
 
     DueDispatchReleaser(
             MessageStore store,
@@ -48,7 +50,9 @@ class DueDispatchReleaser {
             NotificationFeed feed,
             MessageIntake intake,
             TransactionTemplate tx,
-            Clock clock) {
+            Clock clock,
+            MessageTracing tracing) {
+        this.tracing = tracing;
         this.suppressions = suppressions;
         this.feed = feed;
         this.store = store;
@@ -70,6 +74,13 @@ class DueDispatchReleaser {
     }
 
     private int releaseBatch() {
+        // A scheduled send or a retry continues its email's trace from the traceparent stored with it.
+        try (MessageTracing.Batch batch = tracing.batch("operator")) {
+            return releaseBatch(batch);
+        }
+    }
+
+    private int releaseBatch(MessageTracing.Batch batch) {
         List<dev.mailroom.contracts.ActivityReport> checked = new java.util.ArrayList<>();
         Integer count = tx.execute(status -> {
             checked.clear();
@@ -110,6 +121,7 @@ class DueDispatchReleaser {
             if (commands.isEmpty()) {
                 return locked.size();
             }
+            due.forEach(d -> batch.resumed(d.id(), d.organizationId(), d.traceParent(), "release due dispatch"));
             Instant queuedAt = clock.instant();
             intake.publishOnLanes(commands, Lane.PROMPT);
             // Joins this transaction: the rows stay locked until QUEUED is recorded.

@@ -13,6 +13,7 @@ import dev.mailroom.server.InputLimits;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.BatchListenerFactories;
 import dev.mailroom.server.messaging.Lane;
+import dev.mailroom.server.messaging.MessageTracing;
 import dev.mailroom.server.messaging.QueueBodies;
 import java.time.Clock;
 import java.time.Instant;
@@ -50,9 +51,16 @@ class MailboxListener {
     private final DeadLetters deadLetters;
     private final InputLimits limits;
     private final Clock clock;
+    private final MessageTracing tracing;
 
     MailboxListener(
-            MessageIntake intake, MailboxProofs proofs, DeadLetters deadLetters, InputLimits limits, Clock clock) {
+            MessageIntake intake,
+            MailboxProofs proofs,
+            DeadLetters deadLetters,
+            InputLimits limits,
+            Clock clock,
+            MessageTracing tracing) {
+        this.tracing = tracing;
         this.intake = intake;
         this.proofs = proofs;
         this.deadLetters = deadLetters;
@@ -75,6 +83,13 @@ class MailboxListener {
     }
 
     private void onBatch(List<Message> messages, Lane lane) {
+        // A span per email, each in its own trace (MessageTracing); ended when the batch is done.
+        try (MessageTracing.Batch batch = tracing.batch("operator")) {
+            onBatch(messages, lane, batch);
+        }
+    }
+
+    private void onBatch(List<Message> messages, Lane lane, MessageTracing.Batch batch) {
         String queue = lane == Lane.BULK ? QueueNames.MAILBOX_BULK : QueueNames.MAILBOX;
         List<SubmitMessage> submissions = new ArrayList<>(messages.size());
         List<CancelMessage> cancels = new ArrayList<>();
@@ -93,6 +108,8 @@ class MailboxListener {
                             read.messageId(), proof.organizationFor(read.organizationId()), read.requestedAt()));
                     cancels.add(cancel);
                     origins.put(cancel, message);
+                    batch.consumed(
+                            message, cancel.messageId(), cancel.messageId(), cancel.organizationId(), name(queue));
                 } else if (envelope != null && envelope.travelsOn(QueueNames.CONTROL)) {
                     deadLetters.add(queue, message, CONTROL_REFUSED);
                 } else {
@@ -100,6 +117,7 @@ class MailboxListener {
                     MailboxProofs.Proven proof = proofs.check(message);
                     SubmitMessage submission = validated(attributed(proof, message));
                     submissions.add(submission);
+                    batch.consumed(message, submission.id(), submission.id(), submission.organizationId(), name(queue));
                     if (proof.byMailroom()) {
                         countedByApi.add(submission.id());
                     }
@@ -121,6 +139,10 @@ class MailboxListener {
                 intake.cancel(cancels, (c, e) -> refused(queue, origins.get(c), e));
             }
         });
+    }
+
+    private static String name(String queue) {
+        return queue + " process";
     }
 
     private void refused(String queue, Message message, RuntimeException failure) {

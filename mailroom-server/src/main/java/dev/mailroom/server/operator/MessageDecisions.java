@@ -9,6 +9,7 @@ import dev.mailroom.contracts.MessageRequest;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
+import dev.mailroom.server.messaging.MessageTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -84,6 +85,13 @@ class MessageDecisions {
     }
 
     MessageDecision decide(MessageRequest request) {
+        try (MessageTracing.Handling logging =
+                MessageTracing.logging("operator", request.messageId(), request.organizationId())) {
+            return decideLogged(request);
+        }
+    }
+
+    private MessageDecision decideLogged(MessageRequest request) {
         List<ActivityReport> recorded = new java.util.ArrayList<>();
         MessageDecision decision = tx.execute(status -> {
             recorded.clear();

@@ -11,6 +11,7 @@ import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
 import dev.mailroom.server.messaging.Lane;
 import dev.mailroom.server.messaging.Lanes;
+import dev.mailroom.server.messaging.MessageTracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -157,7 +158,14 @@ class MessageIntake {
                     conflicts.addAll(recorded.conflicts());
                 },
                 refused);
-        conflicts.forEach(this::reportConflict);
+        conflicts.forEach(s -> {
+            MessageTracing.Batch traces = MessageTracing.currentBatch();
+            if (traces == null) {
+                reportConflict(s);
+            } else {
+                traces.handling(s.id(), () -> reportConflict(s));
+            }
+        });
         accepted.increment(statuses.size());
         Instant recordedAt = clock.instant();
         for (SubmitMessage s : byId.values()) {
@@ -283,9 +291,15 @@ class MessageIntake {
                                 store.insertActivities(List.of(entry), now);
                                 committed.add(entry);
                             } else {
-                                log.info(
+                                MessageTracing.Batch traces = MessageTracing.currentBatch();
+                                Runnable ignored = () -> log.info(
                                         "Cancel of message {} ignored: it is not (or no longer) scheduled",
                                         c.messageId());
+                                if (traces == null) {
+                                    ignored.run();
+                                } else {
+                                    traces.handling(c.messageId(), ignored);
+                                }
                             }
                         }
                     });

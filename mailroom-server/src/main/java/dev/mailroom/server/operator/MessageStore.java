@@ -65,6 +65,9 @@ class MessageStore {
         List<Object[]> recipients = new ArrayList<>();
         List<Object[]> tags = new ArrayList<>();
         List<ActivityReport> activities = new ArrayList<>();
+        // The email's trace, as the operator's span that recorded it: later hops and its activities refer to it.
+        dev.mailroom.server.messaging.MessageTracing.Batch traces =
+                dev.mailroom.server.messaging.MessageTracing.currentBatch();
         for (SubmitMessage s : submissions) {
             SendLimitHolds.Hold hold = holds.get(s.id());
             Instant sendAt = s.sendAt();
@@ -87,7 +90,8 @@ class MessageStore {
                 s.email().allRecipients().size(),
                 Timestamps.of(s.submittedAt() == null ? now : s.submittedAt()),
                 Timestamps.of(now),
-                Timestamps.of(now)
+                Timestamps.of(now),
+                traces == null ? null : traces.traceParentOf(s.id())
             });
             contents.add(new Object[] {
                 s.id(), new String(ContractJson.write(s.email()), java.nio.charset.StandardCharsets.UTF_8)
@@ -130,7 +134,7 @@ class MessageStore {
         jdbc.batchUpdate(
                 "INSERT INTO messages (id, organization_id, from_email, subject, requested_provider, status, status_rank,"
                         + " next_attempt_at, send_at, held_for_limit, recipient_count, submitted_at, created_at,"
-                        + " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                        + " updated_at, trace_parent) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                         + " ON CONFLICT DO NOTHING",
                 messages);
         jdbc.batchUpdate(
@@ -302,8 +306,15 @@ class MessageStore {
      * @param submittedAt when it was submitted; with {@code scheduled} and {@code statusRank} (its status's precedence
      *                    before this batch), for the stage latencies
      * @param scheduled   it has a {@code sendAt} or was held by a send limit: its wait was chosen
+     * @param traceParent the operator span that recorded it, whose trace its activities continue
      */
-    record Locked(String organizationId, int recipientCount, Instant submittedAt, boolean scheduled, int statusRank) {
+    record Locked(
+            String organizationId,
+            int recipientCount,
+            Instant submittedAt,
+            boolean scheduled,
+            int statusRank,
+            String traceParent) {
         boolean several() {
             return recipientCount > 1;
         }
@@ -316,8 +327,8 @@ class MessageStore {
             return locked;
         }
         named.query(
-                "SELECT id, organization_id, recipient_count, submitted_at, send_at, held_for_limit, status_rank"
-                        + " FROM messages WHERE id IN (:ids) ORDER BY id FOR UPDATE",
+                "SELECT id, organization_id, recipient_count, submitted_at, send_at, held_for_limit, status_rank,"
+                        + " trace_parent FROM messages WHERE id IN (:ids) ORDER BY id FOR UPDATE",
                 new MapSqlParameterSource("ids", ids),
                 rs -> {
                     java.time.OffsetDateTime submitted = rs.getObject("submitted_at", java.time.OffsetDateTime.class);
@@ -328,7 +339,8 @@ class MessageStore {
                                     rs.getInt("recipient_count"),
                                     submitted == null ? null : submitted.toInstant(),
                                     rs.getObject("send_at") != null || rs.getBoolean("held_for_limit"),
-                                    rs.getInt("status_rank")));
+                                    rs.getInt("status_rank"),
+                                    rs.getString("trace_parent")));
                 });
         return locked;
     }
@@ -464,12 +476,17 @@ class MessageStore {
                 r.providerEvent(),
                 r.details().isEmpty()
                         ? null
-                        : new String(ContractJson.write(r.details()), java.nio.charset.StandardCharsets.UTF_8)
+                        : new String(ContractJson.write(r.details()), java.nio.charset.StandardCharsets.UTF_8),
+                r.messageId()
             });
         }
+        // Every activity carries its email's trace id, whoever reported it (a dispatcher, a provider's webhook):
+        // the one the operator stored with the message.
         jdbc.batchUpdate(
                 "INSERT INTO activities (id, message_id, status, occurred_at, recorded_at, recipient, provider,"
-                        + " provider_message_id, provider_event, details) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                        + " provider_message_id, provider_event, details, trace_id) VALUES (?,?,?,?,?,?,?,?,?,?,"
+                        + " (SELECT SUBSTRING(m.trace_parent, 4, 32) FROM messages m WHERE m.id = ?))"
+                        + " ON CONFLICT DO NOTHING",
                 rows);
     }
 
@@ -567,10 +584,12 @@ class MessageStore {
             List<Object[]> rows = new ArrayList<>();
             dispatches.stream()
                     .filter(d -> adoptedMessages.contains(d.messageId()))
-                    .forEach(d -> rows.add(new Object[] {d.messageId(), d.providerMessageId(), d.provider()}));
+                    .forEach(d ->
+                            rows.add(new Object[] {d.messageId(), d.messageId(), d.providerMessageId(), d.provider()}));
             jdbc.batchUpdate(
-                    "UPDATE activities SET message_id = ? WHERE message_id IS NULL AND provider_message_id = ?"
-                            + " AND provider = ?",
+                    "UPDATE activities SET message_id = ?,"
+                            + " trace_id = (SELECT SUBSTRING(m.trace_parent, 4, 32) FROM messages m WHERE m.id = ?)"
+                            + " WHERE message_id IS NULL AND provider_message_id = ? AND provider = ?",
                     rows);
         }
         return adopted;
@@ -663,16 +682,23 @@ class MessageStore {
      * operators skip the locked rows, so each due message is released by one operator.
      */
     List<DueDispatch> lockDue(Instant now, int limit) {
-        record Due(UUID id, String organizationId, String requestedProvider, int nextAttempt, boolean held) {}
+        record Due(
+                UUID id,
+                String organizationId,
+                String requestedProvider,
+                int nextAttempt,
+                boolean held,
+                String traceParent) {}
         List<Due> due = jdbc.query(
-                "SELECT id, organization_id, requested_provider, attempts, held_for_limit FROM messages"
+                "SELECT id, organization_id, requested_provider, attempts, held_for_limit, trace_parent FROM messages"
                         + " WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED",
                 (rs, i) -> new Due(
                         rs.getObject("id", UUID.class),
                         rs.getString("organization_id"),
                         rs.getString("requested_provider"),
                         rs.getInt("attempts") + 1,
-                        rs.getBoolean("held_for_limit")),
+                        rs.getBoolean("held_for_limit"),
+                        rs.getString("trace_parent")),
                 Timestamps.of(now),
                 limit);
         if (due.isEmpty()) {
@@ -695,7 +721,8 @@ class MessageStore {
                         d.requestedProvider(),
                         contents.get(d.id()),
                         d.nextAttempt(),
-                        d.held()))
+                        d.held(),
+                        d.traceParent()))
                 .toList();
     }
 

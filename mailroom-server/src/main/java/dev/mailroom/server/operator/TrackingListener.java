@@ -9,6 +9,7 @@ import dev.mailroom.contracts.QueueNames;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.BatchListenerFactories;
+import dev.mailroom.server.messaging.MessageTracing;
 import dev.mailroom.server.messaging.QueueBodies;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +32,11 @@ class TrackingListener {
     private final ActivityRecorder recorder;
     private final DeadLetters deadLetters;
     private final NotificationFeed feed;
+    private final MessageTracing tracing;
 
-    TrackingListener(ActivityRecorder recorder, DeadLetters deadLetters, NotificationFeed feed) {
+    TrackingListener(
+            ActivityRecorder recorder, DeadLetters deadLetters, NotificationFeed feed, MessageTracing tracing) {
+        this.tracing = tracing;
         this.recorder = recorder;
         this.deadLetters = deadLetters;
         this.feed = feed;
@@ -43,6 +47,13 @@ class TrackingListener {
 
     @RabbitListener(id = "tracking", queues = QueueNames.TRACKING, containerFactory = BatchListenerFactories.OPERATOR)
     void onBatch(List<Message> messages) {
+        // A span per report, in its email's trace (or the webhook's that reported it): MessageTracing.
+        try (MessageTracing.Batch traces = tracing.batch("operator")) {
+            onBatch(messages, traces);
+        }
+    }
+
+    private void onBatch(List<Message> messages, MessageTracing.Batch traces) {
         List<Pending> reports = new ArrayList<>(messages.size());
         for (Message message : messages) {
             try {
@@ -67,6 +78,10 @@ class TrackingListener {
         }
         if (reports.isEmpty()) {
             return;
+        }
+        for (Pending p : reports) {
+            traces.consumed(
+                    p.origin(), p.report().id(), p.report().messageId(), null, QueueNames.TRACKING + " process");
         }
         OperatorFailures.pauseOnFailure(() -> {
             List<ActivityReport> recorded = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.mailroom.server.providers.support;
 
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -8,6 +9,7 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
@@ -34,9 +36,15 @@ public class ProviderHttpClients {
     }
 
     /** A builder per use: each provider sets its own base URL and credentials on it. */
+    /**
+     * Observed: each call to a provider is a CLIENT span, child of the email's send span, and sends a
+     * {@code traceparent} (providers ignore it); the call's timing is an {@code http.client.requests} metric too.
+     */
     @Bean
-    RestClient.Builder providerRestClient(CloseableHttpClient providerHttpClient) {
-        return restClientOn(providerHttpClient);
+    RestClient.Builder providerRestClient(
+            CloseableHttpClient providerHttpClient, ObjectProvider<ObservationRegistry> observations) {
+        return restClientOn(providerHttpClient)
+                .observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     /**
