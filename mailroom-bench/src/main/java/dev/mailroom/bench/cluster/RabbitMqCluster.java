@@ -238,7 +238,8 @@ public final class RabbitMqCluster implements AutoCloseable {
     public Map<Long, Set<Node>> connectionsByPid() {
         Shell.Result ss = Shell.run(Duration.ofSeconds(10), "ss", "-Htnp", "state", "established");
         Map<Long, Set<Node>> byPid = new HashMap<>();
-        Pattern peer = Pattern.compile(Pattern.quote(SUBNET + ".") + "(\\d+):" + AMQP_PORT + "\\b.*?pid=(\\d+)");
+        // Java's sockets show as IPv4-mapped: [::ffff:10.213.77.2]:5672.
+        Pattern peer = Pattern.compile(Pattern.quote(SUBNET + ".") + "(\\d+)\\]?:" + AMQP_PORT + "\\b.*?pid=(\\d+)");
         for (String line : ss.output().lines().toList()) {
             Matcher m = peer.matcher(line);
             if (m.find()) {

@@ -26,8 +26,9 @@ import java.util.Set;
  *   <li>11: stop a follower ({@code rabbitmqctl stop}; c3, which leads none of them and has no client), start it
  *       again after {@link #DOWN_FOR}.
  *   <li>12: {@code kill -9} the node that the bench's client and dispatcher-1 are connected to (c2: dispatcher-1 is
- *       given c2 first, the client is connected again until its random pick is c2); both must reconnect to the others
- *       by themselves (the client with no help from the bench's reconnect).
+ *       given c2 first and started after the others, so that c2 leads no queue; the client is connected again until
+ *       its random pick is c2); both must reconnect to the others by themselves (the client with no help from the
+ *       bench's reconnect), restarted after {@link #DOWN_FOR}.
  *   <li>13: cut c1's link (leader, every process connected) for {@link #PARTITION_FOR}, then restore it; with
  *       {@code pause_minority} c1 stops serving while it sees only itself, and resumes when the link is back.
  * </ul>
@@ -106,6 +107,9 @@ final class ClusterFaults extends FaultScenario {
         Node c3 = cluster.node(3);
         if (kind == Kind.CONNECTED_NODE_KILL) {
             run.ownArgs.put("dispatcher-1", List.of(Broker.addressesArg(cluster.addressesStartingWith(c2))));
+            // After the others have declared the queues on c1: c2 then leads none of them, and its death is about
+            // reconnecting alone (scenario 10 is about losing the leader).
+            run.startLast.add("dispatcher-1");
         }
         run.startCluster(healthyProvider(), List.of());
         Map<String, Node> leaders = cluster.leaders(SharedCluster.VHOST);
