@@ -82,7 +82,11 @@ public record Broker(
         String uri = "/".equals(vhost) ? base : base + "/" + encode(vhost);
         // On a cluster, heartbeats notice a node cut off by a partition (its TCP connections just go quiet) within
         // about two of them, instead of the client's default 60 s.
-        return addresses.isEmpty() ? uri : uri + "?heartbeat=" + CLUSTER_HEARTBEAT_SECONDS;
+        // A connection attempt to a cut-off node (no answer at all) gives up after 5 s and the next node is tried,
+        // instead of after the client's default 60 s.
+        return addresses.isEmpty()
+                ? uri
+                : uri + "?heartbeat=" + CLUSTER_HEARTBEAT_SECONDS + "&connection_timeout=" + CLUSTER_CONNECT_TIMEOUT_MS;
     }
 
     /** The arguments that point a Mailroom process at this broker (or, embedded, make it run this one). */
@@ -106,6 +110,8 @@ public record Broker(
         }
         if (!addresses.isEmpty()) {
             args.add("--spring.rabbitmq.requested-heartbeat=" + CLUSTER_HEARTBEAT_SECONDS + "s");
+            // The nodes are tried in order: a cut-off first node must not hold up the others for Spring's 60 s.
+            args.add("--spring.rabbitmq.connection-timeout=" + CLUSTER_CONNECT_TIMEOUT_MS + "ms");
         }
         return args;
     }
@@ -130,6 +136,9 @@ public record Broker(
 
     /** The AMQP heartbeat of every connection to a cluster (Mailroom's processes and the bench's client), in seconds. */
     public static final int CLUSTER_HEARTBEAT_SECONDS = 5;
+
+    /** How long a connection attempt to one node of a cluster may take before the next is tried, in milliseconds. */
+    public static final int CLUSTER_CONNECT_TIMEOUT_MS = 5000;
 
     /** A connection to the first of its nodes that answers, in order. */
     public Connection connect(String connectionName) throws IOException {

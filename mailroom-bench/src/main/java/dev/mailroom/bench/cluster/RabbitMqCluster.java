@@ -187,24 +187,31 @@ public final class RabbitMqCluster implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            for (Node node : nodes) {
-                Shell.Result status = ctl(node, "cluster_status", "--formatter", "json");
-                if (status.ok()) {
-                    last = status.output();
-                    Matcher running = Pattern.compile("\"running_nodes\"\\s*:\\s*\\[([^\\]]*)\\]")
-                            .matcher(last);
-                    if (running.find()
-                            && running.group(1).split(",").length >= count
-                            && !running.group(1).isBlank()) {
-                        return;
-                    }
-                    break;
+            // Every node's own app running (a node paused by pause_minority answers ping but not this), and the
+            // cluster seen whole.
+            Node down = nodes.stream().filter(n -> !appRunning(n)).findFirst().orElse(null);
+            if (down != null) {
+                last = down + " is not running its app yet";
+            } else {
+                Shell.Result status = ctl(nodes.get(0), "cluster_status", "--formatter", "json");
+                last = status.output();
+                Matcher running = Pattern.compile("\"running_nodes\"\\s*:\\s*\\[([^\\]]*)\\]")
+                        .matcher(last);
+                if (status.ok()
+                        && running.find()
+                        && !running.group(1).isBlank()
+                        && running.group(1).split(",").length >= count) {
+                    return;
                 }
             }
             Thread.sleep(1000);
         }
         throw new IllegalStateException(
-                "not " + count + " running nodes within " + timeout.toSeconds() + " s; last cluster_status: " + last);
+                "not " + count + " running nodes within " + timeout.toSeconds() + " s; last: " + last);
+    }
+
+    private boolean appRunning(Node node) {
+        return ctl(node, "-q", "await_startup", "--timeout", "5").ok();
     }
 
     /** The node leading each quorum queue of the vhost, by queue name (as a running node reports it). */
@@ -408,7 +415,7 @@ public final class RabbitMqCluster implements AutoCloseable {
 
     private Node anyRunning() {
         for (Node node : nodes) {
-            if (ctl(node, "-q", "ping").ok()) {
+            if (appRunning(node)) {
                 return node;
             }
         }

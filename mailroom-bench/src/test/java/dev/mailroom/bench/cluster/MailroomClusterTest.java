@@ -66,7 +66,10 @@ class MailroomClusterTest {
             // Spring would join two values of one property into one list: the process's own order is the only one.
             assertThat(own.command().stream().filter(a -> a.startsWith("--spring.rabbitmq.addresses=")))
                     .containsExactly("--spring.rabbitmq.addresses=10.0.0.2:5672,10.0.0.3:5672,10.0.0.1:5672");
-            assertThat(nodes.uri()).isEqualTo("amqp://u:p@10.0.0.1:5672/v?heartbeat=5");
+            assertThat(nodes.uri()).isEqualTo("amqp://u:p@10.0.0.1:5672/v?heartbeat=5&connection_timeout=5000");
+            assertThat(inOrder.command())
+                    .contains(
+                            "--spring.rabbitmq.requested-heartbeat=5s", "--spring.rabbitmq.connection-timeout=5000ms");
         }
     }
 
