@@ -1,6 +1,7 @@
 package dev.mailroom.client;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -81,6 +83,17 @@ final class AmqpSubmitter implements AutoCloseable {
      * @param apiKey an API key with the {@code send} scope, as the REST API takes it
      */
     static AmqpSubmitter connect(String amqpUri, String apiKey) throws IOException {
+        return connect(amqpUri, List.of(), apiKey);
+    }
+
+    /**
+     * As {@link #connect(String, String)}, to the first of {@code addresses} ({@code host} or {@code host:port}, the
+     * nodes of a RabbitMQ cluster) that answers, in random order, instead of the URI's host and port; the URI still
+     * gives the user, password, virtual host and TLS ({@code amqps}). The connection recovers by itself (the RabbitMQ
+     * client's automatic recovery, every 5 s), to whichever of the addresses answers then: a node that dies moves
+     * the client to another. Submissions unconfirmed when the connection dropped fail; submit them again.
+     */
+    static AmqpSubmitter connect(String amqpUri, List<String> addresses, String apiKey) throws IOException {
         if (apiKey == null || apiKey.isBlank()) {
             throw new IllegalArgumentException("an API key (scope 'send') is needed to sign what is sent to Mailroom");
         }
@@ -92,11 +105,63 @@ final class AmqpSubmitter implements AutoCloseable {
             throw new IllegalArgumentException("not an AMQP URI (amqp://user:pass@host:port/vhost): "
                     + withoutUserInfo(amqpUri) + " (" + e.getClass().getSimpleName() + ")");
         }
+        List<Address> nodes = parseAddresses(addresses, factory.getPort());
+        // Automatic recovery is the RabbitMQ client's default; said here because failing over to another node
+        // depends on it.
+        factory.setAutomaticRecoveryEnabled(true);
         try {
-            return new AmqpSubmitter(factory.newConnection("mailroom-client"), apiKey);
+            Connection connection = nodes.isEmpty()
+                    ? factory.newConnection("mailroom-client")
+                    : factory.newConnection(shuffled(nodes), "mailroom-client");
+            return new AmqpSubmitter(connection, apiKey);
         } catch (TimeoutException e) {
-            throw new IOException("timed out connecting to " + factory.getHost() + ":" + factory.getPort(), e);
+            throw new IOException(
+                    "timed out connecting to "
+                            + (nodes.isEmpty() ? factory.getHost() + ":" + factory.getPort() : nodes.toString()),
+                    e);
         }
+    }
+
+    /**
+     * {@code host} or {@code host:port} each ({@code [v6]:port} too); a missing port is the URI's. Blank entries are
+     * skipped; anything else unreadable is refused, naming it.
+     */
+    static List<Address> parseAddresses(List<String> addresses, int defaultPort) {
+        List<Address> parsed = new ArrayList<>();
+        if (addresses == null) {
+            return parsed;
+        }
+        for (String raw : addresses) {
+            if (raw == null || raw.isBlank()) {
+                continue;
+            }
+            String address = raw.trim();
+            Address a;
+            try {
+                a = Address.parseAddress(address);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("amqpAddresses: '" + address + "' is not host or host:port");
+            }
+            if (a.getHost() == null
+                    || a.getHost().isBlank()
+                    || a.getHost().contains("/")
+                    || a.getHost().contains("@")) {
+                throw new IllegalArgumentException("amqpAddresses: '" + address + "' is not host or host:port");
+            }
+            int port = a.getPort() == -1 ? defaultPort : a.getPort();
+            if (port < 1 || port > 65_535) {
+                throw new IllegalArgumentException("amqpAddresses: '" + address + "' has no valid port (1-65535)");
+            }
+            parsed.add(new Address(a.getHost(), port));
+        }
+        return parsed;
+    }
+
+    /** A random order, so that many clients given the same list spread over the nodes. */
+    private static List<Address> shuffled(List<Address> nodes) {
+        List<Address> copy = new ArrayList<>(nodes);
+        Collections.shuffle(copy);
+        return copy;
     }
 
     /**

@@ -270,6 +270,7 @@ public final class MailroomClient implements AutoCloseable {
     public static final class Builder {
         private URI baseUrl;
         private String amqpUri;
+        private List<String> amqpAddresses = List.of();
         private String apiKey;
         private Transport transport;
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -310,6 +311,23 @@ public final class MailroomClient implements AutoCloseable {
         public Builder amqp(String amqpUri) {
             this.amqpUri = amqpUri;
             return this;
+        }
+
+        /**
+         * AMQP: the broker's nodes ({@code host} or {@code host:port} each, e.g. the three nodes of a RabbitMQ
+         * cluster), tried in random order instead of the host and port of the {@link #amqp} URI, which still gives
+         * the user, password, virtual host and TLS. The connection recovers by itself to whichever node answers, so
+         * a node that dies moves the client to another; a submission unconfirmed when its node died fails with an
+         * {@link IOException} and may be submitted again. Empty (the default): the URI's host and port.
+         */
+        public Builder amqpAddresses(List<String> addresses) {
+            this.amqpAddresses = addresses == null ? List.of() : List.copyOf(addresses);
+            return this;
+        }
+
+        /** AMQP: as {@link #amqpAddresses(List)}. */
+        public Builder amqpAddresses(String... addresses) {
+            return amqpAddresses(List.of(addresses));
         }
 
         /** The transport of submits; by default AMQP when {@link #amqp} is given, else REST. */
@@ -395,7 +413,7 @@ public final class MailroomClient implements AutoCloseable {
             }
             AmqpSubmitter amqp = null;
             if (chosen == Transport.AMQP) {
-                amqp = AmqpSubmitter.connect(amqpUri, apiKey);
+                amqp = AmqpSubmitter.connect(amqpUri, amqpAddresses, apiKey);
                 amqp.setTraceParent(traceParent);
                 if (bulkAbove != null) {
                     amqp.setBulkAbove(bulkAbove);

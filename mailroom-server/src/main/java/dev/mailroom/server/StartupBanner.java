@@ -56,10 +56,18 @@ class StartupBanner {
                     .ifPresent(
                             signIn -> text.append("  Sign in:  ").append(signIn).append('\n'));
         }
+        // With spring.rabbitmq.addresses (the nodes of a cluster), those, without any user:password@ they may hold;
+        // host and port are then not used.
+        String addresses = env.getProperty("spring.rabbitmq.addresses");
+        if (addresses != null) {
+            addresses = addresses.replaceAll("[^,@]*@", "").replace(" ", "");
+        }
         text.append("  AMQP:     amqp://")
-                .append(env.getProperty("spring.rabbitmq.host"))
-                .append(':')
-                .append(env.getProperty("spring.rabbitmq.port"))
+                .append(
+                        addresses != null && !addresses.isBlank()
+                                ? addresses
+                                : env.getProperty("spring.rabbitmq.host") + ":"
+                                        + env.getProperty("spring.rabbitmq.port"))
                 .append(
                         "true".equals(env.getProperty("mailroom.embedded.broker"))
                                 ? " (embedded broker, user " + env.getProperty("spring.rabbitmq.username")

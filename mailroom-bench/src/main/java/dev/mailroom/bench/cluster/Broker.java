@@ -1,5 +1,6 @@
 package dev.mailroom.bench.cluster;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
@@ -16,10 +17,29 @@ import java.util.concurrent.TimeoutException;
  * The AMQP broker under Mailroom: RabbitMQ (quorum queues) or Mailroom's embedded Qpid (plain
  * durable queues), where it is, and how a Mailroom process and the bench's own connections reach it.
  *
- * @param vhost    the virtual host; {@code "/"} is the default one
- * @param rabbitMq false for Mailroom's embedded broker
+ * @param vhost     the virtual host; {@code "/"} is the default one
+ * @param rabbitMq  false for Mailroom's embedded broker
+ * @param addresses the nodes of a RabbitMQ cluster ({@code host:port} each), in the order a Mailroom process tries
+ *                  them ({@code spring.rabbitmq.addresses}); empty: the one node at host and port
  */
-public record Broker(String host, int port, String user, String password, String vhost, boolean rabbitMq) {
+public record Broker(
+        String host, int port, String user, String password, String vhost, boolean rabbitMq, List<String> addresses) {
+
+    public Broker {
+        addresses = addresses == null ? List.of() : List.copyOf(addresses);
+    }
+
+    /** One node. */
+    public Broker(String host, int port, String user, String password, String vhost, boolean rabbitMq) {
+        this(host, port, user, password, vhost, rabbitMq, List.of());
+    }
+
+    /** Every node this broker has: its addresses, or its one host and port. */
+    public List<Address> nodes() {
+        return addresses.isEmpty()
+                ? List.of(new Address(host, port))
+                : addresses.stream().map(Address::parseAddress).toList();
+    }
 
     /** A RabbitMQ at {@code amqp://user:password@host:port[/vhost]} (guest/guest and port 5672 when left out). */
     public static Broker rabbitMq(String amqpUri) {
@@ -48,18 +68,25 @@ public record Broker(String host, int port, String user, String password, String
 
     /** The same broker, another virtual host: its queues are not anybody else's. */
     public Broker withVhost(String otherVhost) {
-        return new Broker(host, port, user, password, otherVhost, rabbitMq);
+        return new Broker(host, port, user, password, otherVhost, rabbitMq, addresses);
     }
 
     /** The same broker, which is (or is not) RabbitMQ: known only once connected, for a Mailroom someone else started. */
     public Broker withRabbitMq(boolean isRabbitMq) {
-        return new Broker(host, port, user, password, vhost, isRabbitMq);
+        return new Broker(host, port, user, password, vhost, isRabbitMq, addresses);
     }
 
     /** For the Java client: {@code amqp://user:pass@host:port[/vhost]} (no trailing slash: that would mean the vhost ""). */
     public String uri() {
         String base = "amqp://" + encode(user) + ":" + encode(password) + "@" + host + ":" + port;
-        return "/".equals(vhost) ? base : base + "/" + encode(vhost);
+        String uri = "/".equals(vhost) ? base : base + "/" + encode(vhost);
+        // On a cluster, heartbeats notice a node cut off by a partition (its TCP connections just go quiet) within
+        // about two of them, instead of the client's default 60 s.
+        // A connection attempt to a cut-off node (no answer at all) gives up after 5 s and the next node is tried,
+        // instead of after the client's default 60 s.
+        return addresses.isEmpty()
+                ? uri
+                : uri + "?heartbeat=" + CLUSTER_HEARTBEAT_SECONDS + "&connection_timeout=" + CLUSTER_CONNECT_TIMEOUT_MS;
     }
 
     /** The arguments that point a Mailroom process at this broker (or, embedded, make it run this one). */
@@ -70,13 +97,21 @@ public record Broker(String host, int port, String user, String password, String
                     "--spring.rabbitmq.username=" + user,
                     "--spring.rabbitmq.password=" + password);
         }
-        List<String> args = new ArrayList<>(List.of(
-                "--spring.rabbitmq.host=" + host,
-                "--spring.rabbitmq.port=" + port,
-                "--spring.rabbitmq.username=" + user,
-                "--spring.rabbitmq.password=" + password));
+        List<String> args = new ArrayList<>();
+        if (addresses.isEmpty()) {
+            args.add("--spring.rabbitmq.host=" + host);
+            args.add("--spring.rabbitmq.port=" + port);
+        } else {
+            args.add(addressesArg(addresses));
+        }
+        args.addAll(List.of("--spring.rabbitmq.username=" + user, "--spring.rabbitmq.password=" + password));
         if (!"/".equals(vhost)) {
             args.add("--spring.rabbitmq.virtual-host=" + vhost);
+        }
+        if (!addresses.isEmpty()) {
+            args.add("--spring.rabbitmq.requested-heartbeat=" + CLUSTER_HEARTBEAT_SECONDS + "s");
+            // The nodes are tried in order: a cut-off first node must not hold up the others for Spring's 60 s.
+            args.add("--spring.rabbitmq.connection-timeout=" + CLUSTER_CONNECT_TIMEOUT_MS + "ms");
         }
         return args;
     }
@@ -92,16 +127,33 @@ public record Broker(String host, int port, String user, String password, String
         return factory;
     }
 
+    /** The argument that gives a Mailroom process these nodes, tried in this order (Spring Boot's default). */
+    public static String addressesArg(List<String> nodes) {
+        return ADDRESSES_ARG + String.join(",", nodes);
+    }
+
+    public static final String ADDRESSES_ARG = "--spring.rabbitmq.addresses=";
+
+    /** The AMQP heartbeat of every connection to a cluster (Mailroom's processes and the bench's client), in seconds. */
+    public static final int CLUSTER_HEARTBEAT_SECONDS = 5;
+
+    /** How long a connection attempt to one node of a cluster may take before the next is tried, in milliseconds. */
+    public static final int CLUSTER_CONNECT_TIMEOUT_MS = 5000;
+
+    /** A connection to the first of its nodes that answers, in order. */
     public Connection connect(String connectionName) throws IOException {
         try {
-            return connectionFactory().newConnection(connectionName);
+            return connectionFactory().newConnection(nodes(), connectionName);
         } catch (TimeoutException e) {
             throw new IOException("timed out connecting to AMQP " + host + ":" + port, e);
         }
     }
 
     public String describe() {
-        return rabbitMq ? "RabbitMQ " + host + ":" + port + " vhost " + vhost : "embedded Qpid " + host + ":" + port;
+        return rabbitMq
+                ? "RabbitMQ " + (addresses.isEmpty() ? host + ":" + port : String.join(",", addresses)) + " vhost "
+                        + vhost
+                : "embedded Qpid " + host + ":" + port;
     }
 
     private static String encode(String s) {

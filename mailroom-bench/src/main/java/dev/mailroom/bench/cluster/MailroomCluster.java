@@ -94,7 +94,11 @@ public final class MailroomCluster implements AutoCloseable {
         command.add("--server.address=127.0.0.1");
         command.add("--mailroom.roles=" + roles);
         command.add("--mailroom.data-dir=" + dataDir(workDir, name));
-        command.addAll(infrastructure.mailroomArgs(roles));
+        // A process given its own order of the broker's nodes gets only that one: Spring would join two values.
+        boolean ownAddresses = extraArgs.stream().anyMatch(a -> a.startsWith(Broker.ADDRESSES_ARG));
+        infrastructure.mailroomArgs(roles).stream()
+                .filter(a -> !(ownAddresses && a.startsWith(Broker.ADDRESSES_ARG)))
+                .forEach(command::add);
         command.addAll(commonArgs);
         command.addAll(extraArgs);
         return command;

@@ -131,7 +131,8 @@ public final class RabbitMqNode {
         ConnectionFactory factory = infrastructure.broker().connectionFactory();
         factory.setAutomaticRecoveryEnabled(false);
         factory.setConnectionTimeout(5000);
-        return factory.newConnection("mailroom-bench-admin");
+        // A cluster's nodes in turn: a look-up works while one of them is down.
+        return factory.newConnection(infrastructure.broker().nodes(), "mailroom-bench-admin");
     }
 
     /** Messages ready in a queue (not counting those delivered and not yet acknowledged); -1 when it does not exist. */

@@ -71,8 +71,19 @@ final class ConfirmedSubmissions implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    void start() throws IOException {
+    /** Connects the client (again, if it was connected): before {@link #start}, a scenario may want another node. */
+    void connect() throws IOException {
+        AmqpSubmitter old = submitter;
+        if (old != null) {
+            old.close();
+        }
         submitter = new AmqpSubmitter(broker, apiKey, MAX_IN_FLIGHT);
+    }
+
+    void start() throws IOException {
+        if (submitter == null) {
+            connect();
+        }
         startNanos = System.nanoTime();
         synchronized (this) {
             anchorNanos = startNanos;

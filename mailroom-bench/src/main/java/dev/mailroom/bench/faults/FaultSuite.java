@@ -27,16 +27,21 @@ import java.util.function.Supplier;
  */
 public final class FaultSuite {
     private static final int TAIL_LINES = 40;
-    private static final Map<Integer, Supplier<FaultScenario>> SCENARIOS = Map.of(
-            1, KillScenario::dispatchers,
-            2, KillScenario::operators,
-            3, BrokerRestart::new,
-            4, DatabaseOutage::new,
-            5, ProviderRefusals::new,
-            6, PoisonMessages::new,
-            7, WebhookChaos::new,
-            8, QuotaHolderKill::new,
-            9, NotifierKills::new);
+    private static final Map<Integer, Supplier<FaultScenario>> SCENARIOS = Map.ofEntries(
+            Map.entry(1, KillScenario::dispatchers),
+            Map.entry(2, KillScenario::operators),
+            Map.entry(3, BrokerRestart::new),
+            Map.entry(4, DatabaseOutage::new),
+            Map.entry(5, ProviderRefusals::new),
+            Map.entry(6, PoisonMessages::new),
+            Map.entry(7, WebhookChaos::new),
+            Map.entry(8, QuotaHolderKill::new),
+            Map.entry(9, NotifierKills::new),
+            // Issue 15 (its items 8 to 11): on a 3-node cluster the suite starts itself.
+            Map.entry(10, ClusterFaults::leaderKill),
+            Map.entry(11, ClusterFaults::followerRestart),
+            Map.entry(12, ClusterFaults::connectedNodeKill),
+            Map.entry(13, ClusterFaults::partition));
 
     private FaultSuite() {}
 
@@ -68,7 +73,24 @@ public final class FaultSuite {
         rabbit.ensureVhost();
         postgres.ensureDatabase();
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("MMddHHmmss"));
-        SuiteContext suite = new SuiteContext(options, infrastructure, rabbit, postgres, runId, out);
+        SharedCluster cluster = new SharedCluster(
+                options.workDir().resolve("rabbitmq-cluster"),
+                infrastructure.broker().user(),
+                infrastructure.broker().password(),
+                out);
+        SuiteContext suite = new SuiteContext(options, infrastructure, rabbit, postgres, runId, out, cluster);
+        try {
+            return runScenarios(suite);
+        } finally {
+            cluster.close();
+        }
+    }
+
+    private static int runScenarios(SuiteContext suite) throws Exception {
+        SuiteOptions options = suite.options();
+        Infrastructure infrastructure = suite.infrastructure();
+        PrintStream out = suite.out();
+        String runId = suite.runId();
 
         out.printf(
                 "Fault-injection suite %s: scenarios %s, RabbitMQ %s:%d vhost '%s', PostgreSQL %s, Mailroom %s, logs under %s%n",

@@ -1,10 +1,13 @@
 package dev.mailroom.bench.faults;
 
+import dev.mailroom.bench.cluster.Broker;
+import dev.mailroom.bench.cluster.Infrastructure;
 import dev.mailroom.bench.cluster.LedgerCheck;
 import dev.mailroom.bench.cluster.LedgerQueries;
 import dev.mailroom.bench.cluster.LedgerReport;
 import dev.mailroom.bench.cluster.MailroomCluster;
 import dev.mailroom.bench.cluster.MailroomProcess;
+import dev.mailroom.bench.cluster.RabbitMqNode;
 import dev.mailroom.bench.fake.FakeSendGrid;
 import dev.mailroom.contracts.QueueNames;
 import java.io.IOException;
@@ -51,6 +54,15 @@ final class ScenarioRun implements AutoCloseable {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
     final SuiteContext suite;
+    /** The broker and database of this run: the suite's, or a cluster's broker ({@link #onCluster}). */
+    Infrastructure infrastructure;
+    /** Look-ups (depths, purges) on this run's broker. */
+    RabbitMqNode rabbit;
+    /** Arguments of single processes, by name, added after the common ones (a cluster scenario's own node order). */
+    final Map<String, List<String>> ownArgs = new LinkedHashMap<>();
+    /** Processes started once the others are ready (only dispatcher-1 is supported). */
+    final Set<String> startLast = new HashSet<>();
+
     final ScenarioResult result;
     final Path dir;
     /** Carried by every email of this run, so that its messages can be found by tag. */
@@ -76,12 +88,20 @@ final class ScenarioRun implements AutoCloseable {
 
     ScenarioRun(SuiteContext suite, int number, String slug, String title) throws IOException {
         this.suite = suite;
+        this.infrastructure = suite.infrastructure();
+        this.rabbit = suite.rabbit();
         this.number = number;
         this.result = new ScenarioResult(number, title);
         this.dir = suite.options().workDir().resolve("s" + number + "-" + slug);
         this.tag = "faults-" + suite.runId() + "-s" + number;
         deleteRecursively(dir);
         Files.createDirectories(dir);
+    }
+
+    /** From now on this run's processes, client and look-ups use {@code broker} (a cluster's), with the suite's database. */
+    void onCluster(Broker broker) {
+        infrastructure = new Infrastructure(broker, suite.infrastructure().database());
+        rabbit = new RabbitMqNode(infrastructure);
     }
 
     void log(String format, Object... args) {
@@ -104,7 +124,7 @@ final class ScenarioRun implements AutoCloseable {
 
     /** As {@link #startCluster(FakeSendGrid.Options, List)}, with {@code notifierCount} processes of the notifier role alone. */
     void startCluster(FakeSendGrid.Options fakeOptions, List<String> extraArgs, int notifierCount) throws Exception {
-        long purged = suite.rabbit().purge(ALL_QUEUES);
+        long purged = rabbit.purge(ALL_QUEUES);
         int apiPort = MailroomCluster.freePort();
         String apiUrl = "http://127.0.0.1:" + apiPort;
         fake = FakeSendGrid.start(0, fakeOptions.withWebhookUrl(apiUrl + "/webhooks/sendgrid"));
@@ -124,17 +144,23 @@ final class ScenarioRun implements AutoCloseable {
                 // before the API process has written the key's row.
                 "--mailroom.api.bootstrap-key=" + apiKey));
         common.addAll(extraArgs);
-        cluster = new MailroomCluster(
-                options.mailroomJar(), dir, suite.infrastructure(), MailroomCluster.SMALL_JVM, common);
-        operators.add(cluster.add("operator-1", "operator", List.of()));
-        operators.add(cluster.add("operator-2", "operator", List.of()));
-        api = cluster.add("api-webhooks", "api,webhooks", apiPort, List.of());
-        dispatchers.add(cluster.add("dispatcher-1", "dispatcher", List.of()));
-        dispatchers.add(cluster.add("dispatcher-2", "dispatcher", List.of()));
+        cluster = new MailroomCluster(options.mailroomJar(), dir, infrastructure, MailroomCluster.SMALL_JVM, common);
+        operators.add(cluster.add("operator-1", "operator", own("operator-1")));
+        operators.add(cluster.add("operator-2", "operator", own("operator-2")));
+        api = cluster.add("api-webhooks", "api,webhooks", apiPort, own("api-webhooks"));
+        if (!startLast.contains("dispatcher-1")) {
+            dispatchers.add(cluster.add("dispatcher-1", "dispatcher", own("dispatcher-1")));
+        }
+        dispatchers.add(cluster.add("dispatcher-2", "dispatcher", own("dispatcher-2")));
         for (int i = 1; i <= notifierCount; i++) {
-            notifiers.add(cluster.add("notifier-" + i, "notifier", List.of()));
+            notifiers.add(cluster.add("notifier-" + i, "notifier", own("notifier-" + i)));
         }
         startSeconds.putAll(cluster.startAll(START_TIMEOUT));
+        if (startLast.contains("dispatcher-1")) {
+            // Once the others have declared the queues (so that their leaders are where the others connected).
+            dispatchers.add(0, cluster.add("dispatcher-1", "dispatcher", own("dispatcher-1")));
+            startSeconds.putAll(cluster.startAll(START_TIMEOUT));
+        }
         log(
                 "%d queued messages purged; fake SendGrid on %s; ready after %s s: %s",
                 purged,
@@ -148,6 +174,10 @@ final class ScenarioRun implements AutoCloseable {
                         .collect(Collectors.joining(", ")));
     }
 
+    private List<String> own(String process) {
+        return ownArgs.getOrDefault(process, List.of());
+    }
+
     /** The slowest start-up among {@code processes} when the cluster started. */
     double slowestStart(List<MailroomProcess> processes) {
         return processes.stream()
@@ -157,7 +187,20 @@ final class ScenarioRun implements AutoCloseable {
     }
 
     void submit(int messages, double ratePerSecond) throws IOException {
-        submitter = new ConfirmedSubmissions(suite.infrastructure().broker(), apiKey, tag, messages, ratePerSecond);
+        prepareSubmitter(messages, ratePerSecond);
+        startSubmitter();
+    }
+
+    /** The submitter, connected but not submitting yet ({@link #startSubmitter}). */
+    ConfirmedSubmissions prepareSubmitter(int messages, double ratePerSecond) throws IOException {
+        submitter = new ConfirmedSubmissions(infrastructure.broker(), apiKey, tag, messages, ratePerSecond);
+        submitter.connect();
+        return submitter;
+    }
+
+    void startSubmitter() throws IOException {
+        int messages = submitter.messages();
+        double ratePerSecond = submitter.rate();
         submitter.start();
         log(
                 "submitting %d emails through the Java client at %s, tagged %s",
@@ -212,7 +255,7 @@ final class ScenarioRun implements AutoCloseable {
                 String dbState;
                 try {
                     if (db == null || db.isClosed()) {
-                        db = suite.infrastructure().database().connect();
+                        db = infrastructure.database().connect();
                     }
                     counts = LedgerQueries.statusCounts(db, ids);
                     dbState = counts.toString();
@@ -283,7 +326,7 @@ final class ScenarioRun implements AutoCloseable {
         for (String q : queues) {
             long depth;
             try {
-                depth = suite.rabbit().depth(q);
+                depth = rabbit.depth(q);
             } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
                 depth = -1;
             }
@@ -293,7 +336,7 @@ final class ScenarioRun implements AutoCloseable {
     }
 
     LedgerReport ledger() throws SQLException {
-        try (Connection db = suite.infrastructure().database().connect()) {
+        try (Connection db = infrastructure.database().connect()) {
             return LedgerQueries.check(db, submitter.confirmedIds(), fake.stats().acceptedPerMessage);
         }
     }
@@ -336,7 +379,7 @@ final class ScenarioRun implements AutoCloseable {
     long orphans() throws SQLException {
         Set<UUID> confirmed = new HashSet<>(submitter.confirmedIds());
         long orphans = 0;
-        try (Connection db = suite.infrastructure().database().connect();
+        try (Connection db = infrastructure.database().connect();
                 PreparedStatement st = db.prepareStatement("SELECT message_id FROM message_tags WHERE tag = ?")) {
             st.setString(1, tag);
             try (ResultSet rs = st.executeQuery()) {

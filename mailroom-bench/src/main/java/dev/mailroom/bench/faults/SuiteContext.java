@@ -5,11 +5,12 @@ import dev.mailroom.bench.cluster.PostgresServer;
 import dev.mailroom.bench.cluster.RabbitMqNode;
 import java.io.PrintStream;
 
-/** What every scenario shares: the options, the services and where to print. */
+/** What every scenario shares: the options, the services, where to print, and the cluster of scenarios 10-13. */
 record SuiteContext(
         SuiteOptions options,
         Infrastructure infrastructure,
         RabbitMqNode rabbit,
         PostgresServer postgres,
         String runId,
-        PrintStream out) {}
+        PrintStream out,
+        SharedCluster cluster) {}

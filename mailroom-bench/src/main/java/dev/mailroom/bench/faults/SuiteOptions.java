@@ -34,9 +34,12 @@ record SuiteOptions(
             "defaults: user/password mailroom on 127.0.0.1), injects faults, and checks the ledger. Needs root (it restarts",
             "RabbitMQ and stops PostgreSQL). Exits 0 only if every scenario passes.",
             "",
-            "  --scenario N[,N...]       scenarios to run (1-9; default: all)",
+            "  --scenario N[,N...]       scenarios to run (1-13; default: 1-9)",
+            "  --cluster                 scenarios 10-13: a 3-node RabbitMQ cluster started by the suite (network namespaces,",
+            "                            10.213.77.0/24; needs root) loses a node: 10 kill -9 the queues' leader, 11 stop and",
+            "                            restart a follower, 12 kill -9 the node a client and a dispatcher use, 13 a 30 s partition",
             "  --messages N              emails per scenario (default per scenario: 10000, 5000, 3000, 3000, 1000, 1000, 2000, 1500,",
-            "                            2000)",
+            "                            2000; 5000, 1500, 1500, 2000 for 10-13)",
             "  --kills N                 kill -9s in scenarios 1 and 2 (default 5); at least as many notifier kills in 9",
             "  --db-outage-seconds N     how long PostgreSQL is stopped in scenario 4 (default 60)",
             "  --drain-timeout-seconds N how long a scenario may take to drain after its fault (default 180)",
@@ -54,15 +57,16 @@ record SuiteOptions(
                 .map(a -> a.equals("-h") ? "--help" : a)
                 .toArray(String[]::new);
         Map<String, String> values = new LinkedHashMap<>();
-        CommandLineOptions.parse(given, Set.of("help"))
+        CommandLineOptions.parse(given, Set.of("help", "cluster"))
                 .forEach((name, all) -> values.put(name, all.get(all.size() - 1)));
         boolean help = values.remove("help") != null;
+        boolean cluster = values.remove("cluster") != null;
         Path moduleTarget = benchJarDir;
         Path defaultJar = moduleTarget
                 .resolve("../../mailroom-server/target/mailroom.jar")
                 .normalize();
         SuiteOptions options = new SuiteOptions(
-                scenarios(values.remove("scenario")),
+                scenarios(values.remove("scenario"), cluster),
                 values.containsKey("messages") ? positive("messages", values.remove("messages")) : null,
                 positive("kills", values.getOrDefault("kills", "5")),
                 Duration.ofSeconds(positive("db-outage-seconds", values.getOrDefault("db-outage-seconds", "60"))),
@@ -99,18 +103,33 @@ record SuiteOptions(
         return options;
     }
 
-    private static List<Integer> scenarios(String value) {
-        List<Integer> all = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9);
-        if (value == null || value.equals("all")) {
-            return all;
+    /** Scenarios on the suite's own 3-node RabbitMQ cluster. */
+    static final List<Integer> CLUSTER_SCENARIOS = List.of(10, 11, 12, 13);
+
+    private static List<Integer> scenarios(String value, boolean cluster) {
+        List<Integer> single = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9);
+        if (value == null) {
+            return cluster ? CLUSTER_SCENARIOS : single;
         }
         List<Integer> chosen = new ArrayList<>();
         for (String part : value.split(",")) {
-            int n = Integer.parseInt(part.trim());
-            if (!all.contains(n)) {
-                throw new IllegalArgumentException("no scenario " + n + " (1-9)");
+            if (part.trim().equals("all")) {
+                chosen.addAll(single);
+                continue;
+            }
+            int n;
+            try {
+                n = Integer.parseInt(part.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--scenario takes numbers 1-13, got '" + part.trim() + "'");
+            }
+            if (n < 1 || n > 13) {
+                throw new IllegalArgumentException("no scenario " + n + " (1-13)");
             }
             chosen.add(n);
+        }
+        if (cluster) {
+            CLUSTER_SCENARIOS.stream().filter(n -> !chosen.contains(n)).forEach(chosen::add);
         }
         return chosen;
     }

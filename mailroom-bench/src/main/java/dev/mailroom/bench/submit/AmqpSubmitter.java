@@ -63,7 +63,7 @@ public final class AmqpSubmitter implements Submitter {
         List<SigningClient> connected = new ArrayList<>();
         try {
             for (String key : apiKeys) {
-                connected.add(new SigningClient(broker.uri(), key, bulkAbove));
+                connected.add(new SigningClient(broker.uri(), broker.addresses(), key, bulkAbove));
             }
         } catch (IOException | RuntimeException e) {
             connected.forEach(SigningClient::close);
@@ -125,6 +125,9 @@ public final class AmqpSubmitter implements Submitter {
     /** One key's client, replaced by a new one when it keeps failing. */
     private static final class SigningClient {
         private final String amqpUri;
+        /** host:port of each node of a cluster; empty: the URI's. */
+        private final List<String> addresses;
+
         private final String apiKey;
         private final AtomicLong lastSuccessNanos = new AtomicLong(System.nanoTime());
         private final AtomicInteger consecutiveFailures = new AtomicInteger();
@@ -135,15 +138,21 @@ public final class AmqpSubmitter implements Submitter {
 
         private final int bulkAbove;
 
-        SigningClient(String amqpUri, String apiKey, int bulkAbove) throws IOException {
+        SigningClient(String amqpUri, List<String> addresses, String apiKey, int bulkAbove) throws IOException {
             this.amqpUri = amqpUri;
+            this.addresses = addresses;
             this.apiKey = apiKey;
             this.bulkAbove = bulkAbove;
             this.client = connect();
         }
 
         private MailroomClient connect() throws IOException {
-            MailroomClient connected = MailroomClient.connect(amqpUri, apiKey);
+            // A cluster's nodes: the client tries them in random order and recovers to another when its node dies.
+            MailroomClient connected = MailroomClient.builder()
+                    .amqp(amqpUri)
+                    .amqpAddresses(addresses)
+                    .apiKey(apiKey)
+                    .build();
             if (bulkAbove >= 0) {
                 connected.setBulkAbove(bulkAbove);
             }

@@ -48,6 +48,32 @@ class MailroomClusterTest {
     }
 
     @Test
+    void aClustersNodesAreGivenAsOneAddressListAndAProcessMayHaveItsOwnOrder(@TempDir Path workDir) {
+        Broker nodes = new Broker(
+                "10.0.0.1", 5672, "u", "p", "v", true, List.of("10.0.0.1:5672", "10.0.0.2:5672", "10.0.0.3:5672"));
+        Infrastructure infra = new Infrastructure(nodes, INFRA.database());
+        try (MailroomCluster cluster =
+                new MailroomCluster(Path.of("mailroom.jar"), workDir, infra, List.of(), List.of())) {
+            MailroomProcess inOrder = cluster.add("operator-1", "operator", List.of());
+            MailroomProcess own = cluster.add(
+                    "dispatcher-1",
+                    "dispatcher",
+                    List.of(Broker.addressesArg(List.of("10.0.0.2:5672", "10.0.0.3:5672", "10.0.0.1:5672"))));
+
+            assertThat(inOrder.command())
+                    .contains("--spring.rabbitmq.addresses=10.0.0.1:5672,10.0.0.2:5672,10.0.0.3:5672")
+                    .noneMatch(a -> a.startsWith("--spring.rabbitmq.host") || a.startsWith("--spring.rabbitmq.port"));
+            // Spring would join two values of one property into one list: the process's own order is the only one.
+            assertThat(own.command().stream().filter(a -> a.startsWith("--spring.rabbitmq.addresses=")))
+                    .containsExactly("--spring.rabbitmq.addresses=10.0.0.2:5672,10.0.0.3:5672,10.0.0.1:5672");
+            assertThat(nodes.uri()).isEqualTo("amqp://u:p@10.0.0.1:5672/v?heartbeat=5&connection_timeout=5000");
+            assertThat(inOrder.command())
+                    .contains(
+                            "--spring.rabbitmq.requested-heartbeat=5s", "--spring.rabbitmq.connection-timeout=5000ms");
+        }
+    }
+
+    @Test
     void twoProcessesCannotShareAName(@TempDir Path workDir) {
         try (MailroomCluster cluster =
                 new MailroomCluster(Path.of("mailroom.jar"), workDir, INFRA, List.of(), List.of())) {

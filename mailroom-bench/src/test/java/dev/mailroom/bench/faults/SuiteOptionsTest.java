@@ -35,9 +35,23 @@ class SuiteOptionsTest {
     }
 
     @Test
+    void theClusterScenariosRunOnlyWhenAskedFor() {
+        assertThat(SuiteOptions.parse(new String[] {"--cluster"}, TARGET).scenarios())
+                .containsExactly(10, 11, 12, 13);
+        assertThat(SuiteOptions.parse(new String[] {"--scenario", "12,10"}, TARGET)
+                        .scenarios())
+                .containsExactly(12, 10);
+        assertThat(SuiteOptions.parse(new String[] {"--scenario", "1", "--cluster"}, TARGET)
+                        .scenarios())
+                .containsExactly(1, 10, 11, 12, 13);
+    }
+
+    @Test
     void refusesWhatItDoesNotKnow() {
-        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--scenario", "10"}, TARGET))
-                .hasMessageContaining("no scenario 10");
+        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--scenario", "14"}, TARGET))
+                .hasMessageContaining("no scenario 14");
+        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--scenario", "x"}, TARGET))
+                .hasMessageContaining("'x'");
         assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--mesages", "5"}, TARGET))
                 .hasMessageContaining("mesages");
         assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--kills", "0"}, TARGET))

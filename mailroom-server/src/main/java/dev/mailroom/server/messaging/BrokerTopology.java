@@ -5,7 +5,6 @@ import dev.mailroom.server.MailroomProperties;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.amqp.core.Binding;
-import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.DirectExchange;
@@ -40,6 +39,16 @@ import org.springframework.context.annotation.Configuration;
  * key {@code ""} as well, since Qpid's default exchange hands a publish to "mailroom.mailbox" to the exchange of that
  * name with that key.
  *
+ * <p>Every {@code .dlq} is a quorum queue with the same explicit delivery limit, dead-lettering in turn to
+ * {@code mailroom.dead-letters.dlq} (a {@code .dlq} message the operator cannot store, delivery after delivery), so
+ * no queue is left to a broker default: RabbitMQ 4.x gives a quorum queue without {@code x-delivery-limit} a limit of
+ * 20 and drops what passes it unless a dead-letter route is set. See {@link #deadLetterQueueOf}.
+ *
+ * <p>Not every queue is durable: each dispatcher's presence queue and settings queue (dispatcher.QuotaBeans,
+ * dispatcher.SettingsListener) are exclusive, auto-delete classic queues, which a quorum queue cannot be. They hold
+ * no accepted mail, only broadcasts that are repeated every few seconds (heartbeats, back-offs, settings snapshots),
+ * and are declared again on the node a dispatcher reconnects to.
+ *
  * <p>The embedded Qpid broker gets plain durable queues: it does not know those arguments.
  */
 @Configuration(proxyBeanMethods = false)
@@ -52,6 +61,10 @@ public class BrokerTopology {
 
     static final String DEAD_LETTER_EXCHANGE = "mailroom.dead-letter";
     static final int DEAD_LETTERS_MAX_LENGTH = 100_000;
+    /** Where every {@code .dlq} dead-letters in turn; nobody consumes it (see {@link #deadLetterQueueOf}). */
+    static final String LAST_RESORT = QueueNames.DEAD_LETTERS + ".dlq";
+
+    static final int LAST_RESORT_DELIVERY_LIMIT = 1_000_000;
 
     @Bean
     Declarables mailroomQueues(MailroomProperties properties) {
@@ -81,10 +94,9 @@ public class BrokerTopology {
                 if (QueueNames.DEAD_LETTERS.equals(name)) {
                     builder.maxLength(DEAD_LETTERS_MAX_LENGTH).overflow(QueueBuilder.Overflow.rejectPublish);
                 }
-                Queue dlq = QueueBuilder.durable(name + ".dlq").quorum().build();
-                declarables.add(dlq);
-                Binding binding = BindingBuilder.bind(dlq).to(deadLetters).with(name + ".dlq");
-                declarables.add(binding);
+                declarables.add(deadLetterQueueOf(name, deliveryLimit));
+                declarables.add(new Binding(
+                        name + ".dlq", Binding.DestinationType.QUEUE, DEAD_LETTER_EXCHANGE, name + ".dlq", null));
             }
             Queue queue = builder.build();
             declarables.add(queue);
@@ -104,5 +116,27 @@ public class BrokerTopology {
         declarables.add(new FanoutExchange(QueueNames.SETTINGS_EXCHANGE, true, false));
         declarables.add(new FanoutExchange(DISPATCHERS_EXCHANGE, true, false));
         return new Declarables(declarables);
+    }
+
+    /**
+     * The {@code .dlq} of {@code queue} on RabbitMQ: quorum, with the same explicit delivery limit, dead-lettering to
+     * the last resort {@value #LAST_RESORT}. The last resort itself has no dead-letter route (it is the end of every
+     * route: one back to itself would be a cycle, which RabbitMQ drops) and a delivery limit no consumer reaches
+     * ({@value #LAST_RESORT_DELIVERY_LIMIT}): nobody consumes it, and a person who reads it with requeue returns each
+     * message once per look. The limit is explicit because RabbitMQ 4 gives a quorum queue without one a limit of 20,
+     * and drops what passes it where no dead-letter route is set; RabbitMQ 3.x has no default limit, and refuses
+     * {@code -1} (4.x's "unlimited"), so a large explicit number is what both accept.
+     */
+    static Queue deadLetterQueueOf(String queue, int deliveryLimit) {
+        String name = queue + ".dlq";
+        QueueBuilder dlq = QueueBuilder.durable(name).quorum();
+        if (LAST_RESORT.equals(name)) {
+            dlq.deliveryLimit(LAST_RESORT_DELIVERY_LIMIT);
+        } else {
+            dlq.deliveryLimit(deliveryLimit)
+                    .deadLetterExchange(DEAD_LETTER_EXCHANGE)
+                    .deadLetterRoutingKey(LAST_RESORT);
+        }
+        return dlq.build();
     }
 }

@@ -43,6 +43,7 @@ public class MailroomClientAutoConfiguration {
                 .maxRetryAfter(properties.retry().maxRetryAfter());
         if (properties.transport() == MailroomClient.Transport.AMQP) {
             builder.amqp(properties.amqp().uri())
+                    .amqpAddresses(properties.amqp().addresses())
                     .bulkAbove(properties.amqp().bulkAbove())
                     .maxScheduleAhead(properties.amqp().maxScheduleAhead());
         }

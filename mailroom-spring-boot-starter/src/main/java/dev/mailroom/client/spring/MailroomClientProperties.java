@@ -75,14 +75,24 @@ public record MailroomClientProperties(
 
     /**
      * @param uri              the broker Mailroom uses, amqp://user:pass@host:5672/vhost
+     * @param addresses        the broker's nodes (host or host:port each, e.g. the three nodes of a RabbitMQ
+     *                         cluster), tried in random order instead of the URI's host and port; the connection
+     *                         recovers to another of them when its node dies. Empty: the URI's host and port
      * @param bulkAbove        above how many submissions a second the client publishes to the mailbox's bulk lane
      * @param maxScheduleAhead how far ahead a sendAt may be (set it to the server's mailroom.limits.max-schedule-ahead)
      */
     public record Amqp(
             String uri,
+            List<String> addresses,
             @DefaultValue("50") int bulkAbove,
             @DefaultValue("365d") Duration maxScheduleAhead) {
         public Amqp {
+            addresses = addresses == null
+                    ? List.of()
+                    : addresses.stream()
+                            .map(String::trim)
+                            .filter(a -> !a.isEmpty())
+                            .toList();
             if (bulkAbove < 0) {
                 throw new IllegalArgumentException(
                         "mailroom.client.amqp.bulk-above must be zero or positive (got " + bulkAbove + ")");
@@ -91,7 +101,8 @@ public record MailroomClientProperties(
 
         @Override
         public String toString() {
-            return "Amqp[uri=" + (uri == null ? null : "(set: it may hold the broker password)") + ", bulkAbove="
+            return "Amqp[uri=" + (uri == null ? null : "(set: it may hold the broker password)") + ", addresses="
+                    + addresses + ", bulkAbove="
                     + bulkAbove + ", maxScheduleAhead=" + maxScheduleAhead + "]";
         }
     }

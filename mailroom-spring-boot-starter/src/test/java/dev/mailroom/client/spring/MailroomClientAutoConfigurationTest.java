@@ -122,6 +122,7 @@ class MailroomClientAutoConfigurationTest {
                     assertThat(p.retry().initialBackoff()).isEqualTo(Duration.ofMillis(200));
                     assertThat(p.retry().maxBackoff()).isEqualTo(Duration.ofSeconds(5));
                     assertThat(p.retry().maxRetryAfter()).isEqualTo(Duration.ofSeconds(60));
+                    assertThat(p.amqp().addresses()).isEmpty();
                     assertThat(p.amqp().bulkAbove()).isEqualTo(50);
                     assertThat(p.amqp().maxScheduleAhead()).isEqualTo(Duration.ofDays(365));
                     assertThat(p.webhook().secrets()).isEmpty();
@@ -199,6 +200,31 @@ class MailroomClientAutoConfigurationTest {
                         "mailroom.client.transport=amqp",
                         "mailroom.client.amqp.uri=amqp://guest:guest@127.0.0.1:1/")
                 .run(context -> assertThat(context).getFailure().hasMessageContaining("mailroomClient"));
+    }
+
+    @Test
+    void theBrokersAddressListBindsFromOneCommaSeparatedValue() {
+        runner.withPropertyValues(
+                        "mailroom.client.base-url=http://127.0.0.1:1",
+                        "mailroom.client.api-key=k",
+                        "mailroom.client.amqp.addresses=node-1:5672, node-2:5673 ,node-3")
+                .run(context -> assertThat(context.getBean(MailroomClientProperties.class)
+                                .amqp()
+                                .addresses())
+                        .containsExactly("node-1:5672", "node-2:5673", "node-3"));
+    }
+
+    @Test
+    void anUnreadableBrokerAddressStopsTheStartNamingIt() {
+        runner.withPropertyValues(
+                        "mailroom.client.api-key=k",
+                        "mailroom.client.transport=amqp",
+                        "mailroom.client.amqp.uri=amqp://guest:guest@127.0.0.1:1/",
+                        "mailroom.client.amqp.addresses=127.0.0.1:1,node-2:notaport")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("'node-2:notaport' is not host or host:port"));
     }
 
     @Test
