@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.MDC;
 import org.springframework.amqp.core.Message;
 import org.springframework.beans.factory.ObjectProvider;
@@ -99,11 +100,15 @@ public class MessageTracing {
 
     private record Entry(Span span, UUID messageId, String organization) {}
 
+    /** A report's span not started yet: it waits to know the email's trace ({@link Batch#reported}). */
+    private record Pending(Map<String, String> carrier, UUID messageId, String name, String queue, long startMicros) {}
+
     /** The emails a consumer handles together, each with its span; confined to the thread that opened it, except {@link #handle}. */
     public final class Batch implements AutoCloseable {
         private final String role;
         private final Batch outer;
         private final Map<UUID, Entry> entries = new ConcurrentHashMap<>();
+        private final Map<UUID, Pending> pending = new ConcurrentHashMap<>();
 
         private Batch(String role, Batch outer) {
             this.role = role;
@@ -139,6 +144,26 @@ public class MessageTracing {
         }
 
         /**
+         * Like {@link #consumed}, for an activity report, whose span starts (back-dated to now) once the email's trace
+         * is known ({@link #ofEmail}): a provider's webhook reports in a trace of its own, and the span of the report
+         * belongs in the email's. Until then, or if the email's trace is never told, it is the reporter's (as
+         * {@link #consumed}'s), started when first used or when the batch closes.
+         */
+        public void reported(Message message, UUID key, UUID messageId, String name) {
+            if (key == null || entries.containsKey(key)) {
+                return;
+            }
+            pending.putIfAbsent(
+                    key,
+                    new Pending(
+                            carrierFor(message, messageId),
+                            messageId,
+                            name,
+                            String.valueOf(message.getMessageProperties().getConsumerQueue()),
+                            nowMicros()));
+        }
+
+        /**
          * Continues an email's trace from a {@code traceparent} Mailroom stored (a scheduled send or a retry released
          * later): the span is a child of the one that recorded the email.
          */
@@ -165,7 +190,7 @@ public class MessageTracing {
          * until closed. For a key the batch does not know, only the MDC keys it can tell.
          */
         public Handling handle(UUID key) {
-            Entry entry = key == null ? null : entries.get(key);
+            Entry entry = entryOf(key);
             Tracer.SpanInScope scope = entry == null ? null : tracer.withSpan(entry.span());
             UUID messageId = entry == null ? key : entry.messageId();
             putOrRemove(MDC_MESSAGE_ID, messageId == null ? null : messageId.toString());
@@ -190,40 +215,69 @@ public class MessageTracing {
 
         /** The handling's span context as a {@code traceparent}, or null. */
         public String traceParentOf(UUID key) {
-            Entry entry = key == null ? null : entries.get(key);
+            Entry entry = entryOf(key);
             return entry == null || entry.span().context().traceId().isEmpty()
                     ? null
                     : traceParent(entry.span().context());
         }
 
         /**
-         * Where an activity arrived in a trace other than its email's (a provider's webhook starts one of its own):
-         * a span in the webhook's trace, linked to the email's, so that either leads to the other.
+         * Starts the span of a {@link #reported} report in its email's trace, told by the {@code traceparent} stored
+         * with the email: the child of that span. Where the report came in another trace (a provider's webhook starts
+         * one of its own), the span links to the reporter's, so that either trace leads to the other: one span per
+         * report, whichever way it came.
          */
-        public void linkToEmail(UUID key, String emailTraceParent) {
-            Entry entry = key == null ? null : entries.get(key);
-            TraceContext email = contextOf(emailTraceParent);
-            if (entry == null
-                    || email == null
-                    || email.traceId().equals(entry.span().context().traceId())) {
+        public void ofEmail(UUID key, String emailTraceParent) {
+            Pending p = key == null ? null : pending.remove(key);
+            if (p == null) {
                 return;
             }
-            tracer.spanBuilder()
-                    .setParent(entry.span().context())
-                    .name("activity of email")
-                    .addLink(new Link(email))
-                    .start()
-                    .end();
+            TraceContext email = contextOf(emailTraceParent);
+            TraceContext reporter = contextOf(p.carrier().get(TRACEPARENT));
+            if (email == null || (reporter != null && reporter.traceId().equals(email.traceId()))) {
+                entries.putIfAbsent(key, start(p, propagator.extract(p.carrier(), Map::get)));
+                return;
+            }
+            Span.Builder builder = tracer.spanBuilder().setParent(email);
+            if (reporter != null) {
+                builder.addLink(new Link(reporter));
+            }
+            entries.putIfAbsent(key, start(p, builder));
+        }
+
+        private Entry start(Pending p, Span.Builder builder) {
+            builder.name(p.name())
+                    .kind(Span.Kind.CONSUMER)
+                    .startTimestamp(p.startMicros(), TimeUnit.MICROSECONDS)
+                    .tag("messaging.system", "rabbitmq")
+                    .tag("messaging.destination.name", p.queue());
+            if (p.messageId() != null) {
+                builder.tag("mailroom.message_id", p.messageId().toString());
+            }
+            return new Entry(builder.start(), p.messageId(), null);
+        }
+
+        /** The handling's entry; a {@link #reported} one still waiting for its email's trace starts as it came. */
+        private Entry entryOf(UUID key) {
+            if (key == null) {
+                return null;
+            }
+            Pending p = pending.remove(key);
+            if (p != null) {
+                entries.putIfAbsent(key, start(p, propagator.extract(p.carrier(), Map::get)));
+            }
+            return entries.get(key);
         }
 
         private Span spanOf(UUID key) {
-            Entry entry = key == null ? null : entries.get(key);
+            Entry entry = entryOf(key);
             return entry == null ? null : entry.span();
         }
 
         /** Ends the spans of the batch's emails. */
         @Override
         public void close() {
+            List.copyOf(pending.keySet()).forEach(this::entryOf);
             entries.values().forEach(e -> e.span().end());
             if (outer == null) {
                 CURRENT.remove();
@@ -390,6 +444,11 @@ public class MessageTracing {
                 .spanId(traceParent.substring(36, 52))
                 .sampled(traceParent.endsWith("01"))
                 .build();
+    }
+
+    private static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
     private static void putOrRemove(String key, String value) {

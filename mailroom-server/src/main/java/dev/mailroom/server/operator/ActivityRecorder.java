@@ -112,9 +112,9 @@ class ActivityRecorder {
                 all.add(r);
             }
         }
-        linkToEmails(reports, messages);
+        joinEmailTraces(reports, messages);
         Set<UUID> newSoftBounces = suppressions.newSoftBounces(all);
-        store.insertActivities(all, now);
+        store.insertActivities(all, now, traceParentsOf(messages));
         List<ActivityReport> recorded = new ArrayList<>(adopted);
         recorded.addAll(all);
         raiseStatuses(recorded, messages, dispatches, now);
@@ -156,8 +156,22 @@ class ActivityRecorder {
         return reached;
     }
 
-    /** A report that arrived in another trace than its email's (a webhook's) is linked to the email's. */
-    private static void linkToEmails(List<ActivityReport> reports, Map<UUID, MessageStore.Locked> messages) {
+    /** The {@code traceparent} stored with each locked message that has one: its activities' trace. */
+    private static Map<UUID, String> traceParentsOf(Map<UUID, MessageStore.Locked> messages) {
+        Map<UUID, String> traceParents = new HashMap<>(messages.size());
+        messages.forEach((id, m) -> {
+            if (m.traceParent() != null) {
+                traceParents.put(id, m.traceParent());
+            }
+        });
+        return traceParents;
+    }
+
+    /**
+     * Each report's span starts in its email's trace, now that the lock told it (a webhook's report links to the
+     * webhook's trace): {@link dev.mailroom.server.messaging.MessageTracing.Batch#ofEmail}.
+     */
+    private static void joinEmailTraces(List<ActivityReport> reports, Map<UUID, MessageStore.Locked> messages) {
         dev.mailroom.server.messaging.MessageTracing.Batch batch =
                 dev.mailroom.server.messaging.MessageTracing.currentBatch();
         if (batch == null) {
@@ -165,8 +179,8 @@ class ActivityRecorder {
         }
         for (ActivityReport r : reports) {
             MessageStore.Locked message = r.messageId() == null ? null : messages.get(r.messageId());
-            if (message != null && message.traceParent() != null) {
-                batch.linkToEmail(r.id(), message.traceParent());
+            if (message != null) {
+                batch.ofEmail(r.id(), message.traceParent());
             }
         }
     }

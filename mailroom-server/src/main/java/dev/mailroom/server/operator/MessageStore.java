@@ -461,10 +461,34 @@ class MessageStore {
         return provider + "\u0000" + providerMessageId;
     }
 
+    private static final String INSERT_ACTIVITY = "INSERT INTO activities (id, message_id, status, occurred_at,"
+            + " recorded_at, recipient, provider, provider_message_id, provider_event, details, trace_id)"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
+    private static final String INSERT_ACTIVITY_LOOKING_UP_TRACE = "INSERT INTO activities (id, message_id, status,"
+            + " occurred_at, recorded_at, recipient, provider, provider_message_id, provider_event, details, trace_id)"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?, (SELECT SUBSTRING(m.trace_parent, 4, 32) FROM messages m WHERE m.id = ?))"
+            + " ON CONFLICT DO NOTHING";
+
+    /** {@link #insertActivities(List, Instant, Map)} knowing no message's trace but those of this thread's batch. */
     void insertActivities(List<ActivityReport> reports, Instant now) {
-        List<Object[]> rows = new ArrayList<>(reports.size());
+        insertActivities(reports, now, Map.of());
+    }
+
+    /**
+     * Inserts activities (once each: a redelivered report adds nothing). Every activity carries its email's trace id,
+     * whoever reported it (a dispatcher, a provider's webhook): the one the operator stored with the message. Where the
+     * caller or this thread's batch knows it (the message was just recorded, or locked with its trace), it is written
+     * as it is; only the others look it up, a sub-select per row that most of the pipeline's inserts thus avoid.
+     *
+     * @param traceParents the {@code traceparent} stored with messages the caller has read, by message id
+     */
+    void insertActivities(List<ActivityReport> reports, Instant now, Map<UUID, String> traceParents) {
+        dev.mailroom.server.messaging.MessageTracing.Batch batch =
+                dev.mailroom.server.messaging.MessageTracing.currentBatch();
+        List<Object[]> known = new ArrayList<>(reports.size());
+        List<Object[]> lookedUp = new ArrayList<>();
         for (ActivityReport r : reports) {
-            rows.add(new Object[] {
+            Object[] row = {
                 r.id(),
                 r.messageId(),
                 r.status().name(),
@@ -477,17 +501,37 @@ class MessageStore {
                 r.details().isEmpty()
                         ? null
                         : new String(ContractJson.write(r.details()), java.nio.charset.StandardCharsets.UTF_8),
-                r.messageId()
-            });
+                null
+            };
+            String traceId = r.messageId() == null ? null : knownTraceId(r.messageId(), traceParents, batch);
+            if (r.messageId() == null || traceId != null) {
+                row[10] = traceId;
+                known.add(row);
+            } else {
+                row[10] = r.messageId();
+                lookedUp.add(row);
+            }
         }
-        // Every activity carries its email's trace id, whoever reported it (a dispatcher, a provider's webhook):
-        // the one the operator stored with the message.
-        jdbc.batchUpdate(
-                "INSERT INTO activities (id, message_id, status, occurred_at, recorded_at, recipient, provider,"
-                        + " provider_message_id, provider_event, details, trace_id) VALUES (?,?,?,?,?,?,?,?,?,?,"
-                        + " (SELECT SUBSTRING(m.trace_parent, 4, 32) FROM messages m WHERE m.id = ?))"
-                        + " ON CONFLICT DO NOTHING",
-                rows);
+        if (!known.isEmpty()) {
+            jdbc.batchUpdate(INSERT_ACTIVITY, known);
+        }
+        if (!lookedUp.isEmpty()) {
+            jdbc.batchUpdate(INSERT_ACTIVITY_LOOKING_UP_TRACE, lookedUp);
+        }
+    }
+
+    /**
+     * The email's trace id as the caller read it with the message, else as this thread's batch handles the email
+     * (a span of the email's trace, keyed by its id: the intake that stored it, the releaser that resumed it), else
+     * null.
+     */
+    private static String knownTraceId(
+            UUID messageId, Map<UUID, String> traceParents, dev.mailroom.server.messaging.MessageTracing.Batch batch) {
+        String traceParent = traceParents.get(messageId);
+        if (traceParent == null && batch != null) {
+            traceParent = batch.traceParentOf(messageId);
+        }
+        return dev.mailroom.server.messaging.MessageTracing.traceIdOf(traceParent);
     }
 
     /** A dispatch a provider accepted: which provider, and its id for the message. */

@@ -47,7 +47,7 @@ class TrackingListener {
 
     @RabbitListener(id = "tracking", queues = QueueNames.TRACKING, containerFactory = BatchListenerFactories.OPERATOR)
     void onBatch(List<Message> messages) {
-        // A span per report, in its email's trace (or the webhook's that reported it): MessageTracing.
+        // A span per report, in its email's trace (linked to the webhook's that reported it): MessageTracing.
         try (MessageTracing.Batch traces = tracing.batch("operator")) {
             onBatch(messages, traces);
         }
@@ -80,8 +80,7 @@ class TrackingListener {
             return;
         }
         for (Pending p : reports) {
-            traces.consumed(
-                    p.origin(), p.report().id(), p.report().messageId(), null, QueueNames.TRACKING + " process");
+            traces.reported(p.origin(), p.report().id(), p.report().messageId(), QueueNames.TRACKING + " process");
         }
         OperatorFailures.pauseOnFailure(() -> {
             List<ActivityReport> recorded = new ArrayList<>();

@@ -48,7 +48,7 @@ import tools.jackson.databind.JsonNode;
  * One trace per email across every hop, exported for real: Mailroom's OTLP exporter sends its spans to a receiver
  * started here, and the email's REST submit, mailbox consume, operator, dispatching publish and consume, provider
  * send and tracking all land in one trace, whose id is the one stored on each of the email's activities; the
- * provider's webhook, a trace of its own, links to it. And logs a machine can read: Boot's JSON (ECS) format gives a
+ * activities the provider's webhook reports are spans of it too, each linked to the webhook's own trace. And logs a machine can read: Boot's JSON (ECS) format gives a
  * line about an email with its message id, organization, role and trace id.
  */
 @dev.mailroom.server.support.EndToEndTest
@@ -130,7 +130,7 @@ class TracingEndToEndTest {
     }
 
     @Test
-    void anEmailIsOneTraceFromTheRestCallToTheProviderAndItsWebhookLinksToIt() {
+    void anEmailIsOneTraceFromTheRestCallToTheProviderToItsWebhookEventsLinkedToTheWebhooksTrace() {
         ApiClient api = new ApiClient(port);
         String id = api.submit(ApiClient.email("trace-" + UUID.randomUUID() + "@example.org"));
         JsonNode message = awaitActivity(api, id, "DELIVERED");
@@ -162,10 +162,14 @@ class TracingEndToEndTest {
                         assertThat(s.kind()).isEqualTo(OtlpReceiver.SERVER);
                         assertThat(s.parentSpanId()).isEmpty();
                     });
-                    // The webhook (a trace of its own, as a provider's is) links to the email's.
-                    assertThat(RECEIVER.spans()).anySatisfy(s -> {
-                        assertThat(s.traceId()).isNotEqualTo(traceId);
-                        assertThat(s.linkedTraceIds()).contains(traceId);
+                    // The webhook's DELIVERED is a span of the email's trace, linked to the webhook's own trace (a
+                    // provider's call starts one), whose HTTP server span is there.
+                    assertThat(trace).as(OtlpReceiver.describe(trace)).anySatisfy(s -> {
+                        assertThat(s.name()).isEqualTo(QueueNames.TRACKING + " process");
+                        assertThat(s.linkedTraceIds()).isNotEmpty().doesNotContain(traceId);
+                        String webhookTrace = s.linkedTraceIds().get(0);
+                        assertThat(RECEIVER.spansOf(webhookTrace))
+                                .anySatisfy(w -> assertThat(w.kind()).isEqualTo(OtlpReceiver.SERVER));
                     });
                 });
 
