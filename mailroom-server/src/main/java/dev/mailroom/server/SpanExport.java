@@ -4,6 +4,7 @@ import io.micrometer.tracing.exporter.SpanExportingPredicate;
 import io.micrometer.tracing.exporter.SpanFilter;
 import io.micrometer.tracing.exporter.SpanReporter;
 import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessorBuilder;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -12,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingProperties;
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SpanExporters;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SpanProcessors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -47,5 +49,19 @@ class SpanExport {
                 .setScheduleDelay(export.getScheduleDelay());
         meterProvider.ifAvailable(builder::setMeterProvider);
         return builder.build();
+    }
+
+    /**
+     * The span processors: with no exporter configured (the zero-configuration run), none of the batch processors,
+     * so that finished spans are dropped at once rather than queued for an export that does nothing. Spans are still
+     * made: their trace ids go to the activities and the log lines.
+     */
+    @Bean
+    SpanProcessors spanProcessors(SpanExporters exporters, ObjectProvider<SpanProcessor> processors) {
+        boolean exporting = !exporters.list().isEmpty();
+        return SpanProcessors.of(processors
+                .orderedStream()
+                .filter(p -> exporting || !(p instanceof BatchSpanProcessor))
+                .toList());
     }
 }

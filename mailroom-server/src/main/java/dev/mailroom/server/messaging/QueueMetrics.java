@@ -53,7 +53,8 @@ import org.springframework.stereotype.Component;
  *
  * <p><b>Consumer lag</b> is the time from publication ({@link QueueNames#PUBLISHED_AT_HEADER}, set by Mailroom's
  * publishers and the Java client; clocks of different hosts add their skew) to when a consumer of this process
- * took the message, per queue, as a histogram. Messages without the header (other publishers) are not measured.
+ * took the message, per queue, as a histogram. Messages without the header (other publishers), or with a time more than
+ * a day old or a minute ahead, are not measured ({@link #plausible}).
  * This post-processor is on every batch consumer's container ({@link BatchListenerFactories}): a map lookup, a
  * header read and a timer update per message, with the timers built up front.
  */
@@ -165,11 +166,29 @@ public class QueueMetrics implements MessagePostProcessor, SmartLifecycle {
         String queue = properties.getConsumerQueue();
         Watched watched = queue == null ? null : consumed.get(queue);
         if (watched != null && properties.getHeader(QueueNames.PUBLISHED_AT_HEADER) instanceof Number at) {
+            long now = System.currentTimeMillis();
             long publishedAt = at.longValue();
-            watched.lag.record(Math.max(0, System.currentTimeMillis() - publishedAt), TimeUnit.MILLISECONDS);
-            watched.lastTakenPublishedAt = publishedAt;
+            if (plausible(publishedAt, now)) {
+                watched.lag.record(Math.max(0, now - publishedAt), TimeUnit.MILLISECONDS);
+                watched.lastTakenPublishedAt = publishedAt;
+            }
         }
         return message;
+    }
+
+    /** The oldest publication time believed: older is a forged or broken header, not a message waiting a day. */
+    static final long MAX_LAG_MILLIS = TimeUnit.DAYS.toMillis(1);
+
+    /** How far ahead of this host's clock a publisher's may be (skew between hosts). */
+    static final long MAX_SKEW_MILLIS = TimeUnit.MINUTES.toMillis(1);
+
+    /**
+     * Whether a publication time can be believed: the header comes from whoever published (an application on the
+     * mailbox too), and one forged value (year 1970, or 2100) must not become the lag of the queue or the age of its
+     * oldest message, and so page someone. Such a message is consumed as usual, only not measured.
+     */
+    static boolean plausible(long publishedAt, long now) {
+        return publishedAt >= now - MAX_LAG_MILLIS && publishedAt <= now + MAX_SKEW_MILLIS;
     }
 
     /** Asks the broker for every reported queue's depth and consumers. */
