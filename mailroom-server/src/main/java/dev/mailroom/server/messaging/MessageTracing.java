@@ -223,14 +223,18 @@ public class MessageTracing {
 
         /**
          * Starts the span of a {@link #reported} report in its email's trace, told by the {@code traceparent} stored
-         * with the email: the child of that span. Where the report came in another trace (a provider's webhook starts
+         * with the email ({@code messageId}): the child of that span. Where the report came in another trace (a provider's webhook starts
          * one of its own), the span links to the reporter's, so that either trace leads to the other: one span per
          * report, whichever way it came.
          */
-        public void ofEmail(UUID key, String emailTraceParent) {
+        public void ofEmail(UUID key, UUID messageId, String emailTraceParent) {
             Pending p = key == null ? null : pending.remove(key);
             if (p == null) {
                 return;
+            }
+            if (p.messageId() == null && messageId != null) {
+                // A provider's event names the email by the provider's id; the operator has matched it since.
+                p = new Pending(p.carrier(), messageId, p.name(), p.queue(), p.startMicros());
             }
             TraceContext email = contextOf(emailTraceParent);
             TraceContext reporter = contextOf(p.carrier().get(TRACEPARENT));
@@ -324,7 +328,9 @@ public class MessageTracing {
 
     /** The trace id stored with what Mailroom records of an email, from its {@code traceparent}. */
     public static String traceIdOf(String traceParent) {
-        return traceParent == null || traceParent.length() < 35 ? null : traceParent.substring(3, 35);
+        return traceParent == null || !TRACEPARENT_FORMAT.matcher(traceParent).matches()
+                ? null
+                : traceParent.substring(3, 35);
     }
 
     /** The trace id of the span in scope, or null. */
@@ -435,8 +441,13 @@ public class MessageTracing {
                 + (Boolean.FALSE.equals(context.sampled()) ? "00" : "01");
     }
 
+    /** A W3C {@code traceparent} of version 00, as Mailroom writes and reads it. */
+    private static final java.util.regex.Pattern TRACEPARENT_FORMAT =
+            java.util.regex.Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+
+    /** The context a {@code traceparent} names, or null for anything else (a header is whatever its sender wrote). */
     private TraceContext contextOf(String traceParent) {
-        if (traceParent == null || traceParent.length() < 55) {
+        if (traceParent == null || !TRACEPARENT_FORMAT.matcher(traceParent).matches()) {
             return null;
         }
         return tracer.traceContextBuilder()

@@ -124,9 +124,10 @@ class ActivityRecorder {
     }
 
     /**
-     * The first attempt's DISPATCHED of a message not yet past QUEUED, and the first provider event that takes a
-     * message past DISPATCHED (delivered, bounced, dropped, opened...), each once per message; judged by the status
-     * the message had before this batch, so a redelivered report counts nothing. Scheduled messages are left out.
+     * The first attempt's DISPATCHED of a message not yet past QUEUED (or past it by a provider's event that overtook
+     * the dispatcher's report, the dispatch itself not recorded yet), and the first provider event that takes a
+     * message past DISPATCHED (delivered, bounced, dropped, opened...), each once per message; judged by what the
+     * message had before this batch, so a redelivered report counts nothing. Scheduled messages are left out.
      */
     private static List<StageLatencies.Reached> stagesReached(
             List<ActivityReport> recorded, Map<UUID, MessageStore.Locked> messages, Instant now) {
@@ -143,7 +144,8 @@ class ActivityRecorder {
             if (r.status() == MessageStatus.DISPATCHED
                     && r.attempt() != null
                     && r.attempt() == 1
-                    && message.statusRank() < dispatchedRank
+                    && (message.statusRank() < dispatchedRank
+                            || (!message.dispatchRecorded() && r.providerMessageId() != null))
                     && dispatched.add(r.messageId())) {
                 reached.add(new StageLatencies.Reached(StageLatencies.Stage.DISPATCHED, message.submittedAt(), now));
             } else if (providerEvent
@@ -180,7 +182,7 @@ class ActivityRecorder {
         for (ActivityReport r : reports) {
             MessageStore.Locked message = r.messageId() == null ? null : messages.get(r.messageId());
             if (message != null) {
-                batch.ofEmail(r.id(), message.traceParent());
+                batch.ofEmail(r.id(), r.messageId(), message.traceParent());
             }
         }
     }

@@ -307,6 +307,9 @@ class MessageStore {
      *                    before this batch), for the stage latencies
      * @param scheduled   it has a {@code sendAt} or was held by a send limit: its wait was chosen
      * @param traceParent the operator span that recorded it, whose trace its activities continue
+     * @param dispatchRecorded a provider's acceptance was recorded before this batch (its id for the message is
+     *                    known): a provider's event may overtake the dispatcher's report and raise the status first,
+     *                    so the status alone does not tell whether the email's dispatch is recorded yet
      */
     record Locked(
             String organizationId,
@@ -314,7 +317,8 @@ class MessageStore {
             Instant submittedAt,
             boolean scheduled,
             int statusRank,
-            String traceParent) {
+            String traceParent,
+            boolean dispatchRecorded) {
         boolean several() {
             return recipientCount > 1;
         }
@@ -328,7 +332,7 @@ class MessageStore {
         }
         named.query(
                 "SELECT id, organization_id, recipient_count, submitted_at, send_at, held_for_limit, status_rank,"
-                        + " trace_parent FROM messages WHERE id IN (:ids) ORDER BY id FOR UPDATE",
+                        + " trace_parent, provider_message_id FROM messages WHERE id IN (:ids) ORDER BY id FOR UPDATE",
                 new MapSqlParameterSource("ids", ids),
                 rs -> {
                     java.time.OffsetDateTime submitted = rs.getObject("submitted_at", java.time.OffsetDateTime.class);
@@ -340,7 +344,8 @@ class MessageStore {
                                     submitted == null ? null : submitted.toInstant(),
                                     rs.getObject("send_at") != null || rs.getBoolean("held_for_limit"),
                                     rs.getInt("status_rank"),
-                                    rs.getString("trace_parent")));
+                                    rs.getString("trace_parent"),
+                                    rs.getString("provider_message_id") != null));
                 });
         return locked;
     }
