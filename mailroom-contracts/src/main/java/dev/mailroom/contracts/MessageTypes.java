@@ -30,6 +30,11 @@ public final class MessageTypes {
     public static final String SUPPRESSION_REQUEST_V1 = "mailroom.control.suppression-request.v1";
     /** The operator's answer to a suppression request, sent to the request's reply-to address. */
     public static final String SUPPRESSION_DECISION_V1 = "mailroom.control.suppression-decision.v1";
+    /**
+     * A request of the API to the operator to erase an address's personal data ({@link ErasureRequest}), on
+     * {@value QueueNames#CONTROL}; not answered (its state is read back by id).
+     */
+    public static final String ERASURE_REQUEST_V1 = "mailroom.control.erasure-request.v1";
 
     public static final String SETTINGS_V1 = "mailroom.settings.snapshot.v1";
     public static final String DISPATCH_V1 = "mailroom.dispatching.dispatch.v1";
@@ -49,6 +54,7 @@ public final class MessageTypes {
             MessageDecision.ENVELOPE,
             SuppressionRequest.ENVELOPE,
             SuppressionDecision.ENVELOPE,
+            ErasureRequest.ENVELOPE,
             SettingsSnapshot.ENVELOPE,
             DispatchCommand.ENVELOPE,
             ActivityReport.ENVELOPE,

@@ -19,6 +19,7 @@ public sealed interface QueueMessage
                 MessageDecision,
                 SuppressionRequest,
                 SuppressionDecision,
+                ErasureRequest,
                 DispatchCommand,
                 ActivityReport,
                 ActivityBatch,

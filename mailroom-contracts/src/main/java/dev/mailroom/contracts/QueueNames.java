@@ -20,9 +20,9 @@ public final class QueueNames {
 
     public static final String DISPATCHING_BULK = "mailroom.dispatching.bulk";
     /**
-     * Mailroom's own control messages: setting changes ({@value MessageTypes#SETTING_V1}) and
-     * dead-letter actions ({@value MessageTypes#DEAD_LETTER_V1}), published by the API and
-     * consumed by the operator. Applications never publish here (grant their broker user write
+     * Mailroom's own control messages: setting changes ({@value MessageTypes#SETTING_V1}),
+     * dead-letter actions ({@value MessageTypes#DEAD_LETTER_V1}), message, suppression and erasure requests,
+     * published by the API and consumed by the operator. Applications never publish here (grant their broker user write
      * access to {@link #MAILBOX_EXCHANGE} only); the operator dead-letters those types found on the mailbox.
      */
     public static final String CONTROL = "mailroom.control";

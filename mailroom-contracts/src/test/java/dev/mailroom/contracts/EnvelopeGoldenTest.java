@@ -106,6 +106,17 @@ class EnvelopeGoldenTest {
     }
 
     @Test
+    void anErasureRequestGoesToTheControlQueueNamedByItsErasure() throws IOException {
+        ErasureRequest request = ContractJson.read(golden("erasure-request.v1.json"), ErasureRequest.class);
+
+        assertEnvelope(
+                request,
+                "mailroom.control",
+                "mailroom.control.erasure-request.v1",
+                "erasure-request:4e2d8c1a-7b3f-4a6e-9d05-2c1b0a9f8e7d");
+    }
+
+    @Test
     void aSuppressionDecisionIsAReplyNamedByItsRequestWithNoQueueOfItsOwn() throws IOException {
         SuppressionDecision decision =
                 ContractJson.read(golden("suppression-decision.v1.json"), SuppressionDecision.class);
@@ -190,7 +201,7 @@ class EnvelopeGoldenTest {
     }
 
     @Test
-    void onlySettingChangesDeadLetterActionsAndMessageAndSuppressionRequestsTravelOnTheControlQueue() {
+    void onlySettingChangesDeadLetterActionsAndMessageSuppressionAndErasureRequestsTravelOnTheControlQueue() {
         assertThat(MessageTypes.envelopes())
                 .filteredOn(e -> e.travelsOn(QueueNames.CONTROL))
                 .extracting(Envelope::type)
@@ -198,7 +209,8 @@ class EnvelopeGoldenTest {
                         MessageTypes.SETTING_V1,
                         MessageTypes.DEAD_LETTER_V1,
                         MessageTypes.MESSAGE_REQUEST_V1,
-                        MessageTypes.SUPPRESSION_REQUEST_V1);
+                        MessageTypes.SUPPRESSION_REQUEST_V1,
+                        MessageTypes.ERASURE_REQUEST_V1);
         assertThat(MessageTypes.envelopes())
                 .filteredOn(e -> e.travelsOn(QueueNames.MAILBOX))
                 .extracting(Envelope::type)

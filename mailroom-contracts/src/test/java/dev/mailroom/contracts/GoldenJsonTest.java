@@ -297,6 +297,19 @@ class GoldenJsonTest {
     }
 
     @Test
+    void erasureRequestReadsAndWritesItsGoldenFile() throws IOException {
+        byte[] golden = golden("erasure-request.v1.json");
+        ErasureRequest request = ContractJson.read(golden, ErasureRequest.class);
+
+        assertThat(request.erasureId()).isEqualTo(UUID.fromString("4e2d8c1a-7b3f-4a6e-9d05-2c1b0a9f8e7d"));
+        assertThat(request.organizationId()).isEqualTo("default");
+        assertThat(request.email()).isEqualTo("Ada.Lovelace@Example.org");
+        assertThat(request.requestedBy()).isEqualTo("user:3f6c2a1b-8d9e-4f0a-b1c2-d3e4f5a6b7c8");
+        assertThat(request.requestedAt()).isEqualTo(Instant.parse("2026-12-10T09:15:00Z"));
+        assertSameJson(ContractJson.write(request), golden);
+    }
+
+    @Test
     void suppressionDecisionReadsAndWritesItsGoldenFile() throws IOException {
         byte[] golden = golden("suppression-decision.v1.json");
         SuppressionDecision decision = ContractJson.read(golden, SuppressionDecision.class);
