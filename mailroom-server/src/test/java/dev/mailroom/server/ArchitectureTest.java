@@ -102,7 +102,12 @@ class ArchitectureTest {
                     "settings",
                     "idempotency_keys",
                     "suppressions",
-                    "soft_bounce_streaks"),
+                    "soft_bounce_streaks",
+                    "members",
+                    "member_search_terms",
+                    "erasures",
+                    "erasure_work",
+                    "erased_addresses"),
             "accounts",
             Set.of(
                     "organizations",
@@ -113,7 +118,7 @@ class ArchitectureTest {
                     "webhook_endpoints",
                     "webhook_secrets"),
             "notifier",
-            Set.of("webhook_deliveries", "webhook_attempts"));
+            Set.of("webhook_deliveries", "webhook_attempts", "webhook_erasures"));
 
     private static final Pattern SQL_WRITE = Pattern.compile(
             "\"[^\"\\n]*?(?<!FOR )\\b(INSERT INTO|DELETE FROM|MERGE INTO|UPDATE)\\s+(?!SET\\b)([A-Za-z_]+)");

@@ -37,9 +37,11 @@ class ActivityRecorder {
             new java.util.EnumMap<>(MessageStatus.class);
 
     private final StageLatencies stages;
+    private final ErasedActivities erased;
 
     ActivityRecorder(
             MessageStore store,
+            ErasedActivities erased,
             AutomaticSuppressions suppressions,
             RetryPolicy retries,
             TransactionTemplate tx,
@@ -50,6 +52,7 @@ class ActivityRecorder {
             reportCounters.put(status, meters.counter("mailroom.operator.activity.reports", "status", status.name()));
         }
         this.stages = stages;
+        this.erased = erased;
         this.suppressions = suppressions;
         this.store = store;
         this.retries = retries;
@@ -113,6 +116,8 @@ class ActivityRecorder {
             }
         }
         joinEmailTraces(reports, messages);
+        // An erased recipient's later events are recorded (and notified) without what identifies the person.
+        all = erased.scrub(all, messages);
         Set<UUID> newSoftBounces = suppressions.newSoftBounces(all);
         store.insertActivities(all, now, traceParentsOf(messages));
         List<ActivityReport> recorded = new ArrayList<>(adopted);

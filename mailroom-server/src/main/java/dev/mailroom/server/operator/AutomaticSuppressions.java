@@ -114,6 +114,10 @@ class AutomaticSuppressions {
                     ? List.of(Address.normalize(r.recipient()))
                     : recipients.getOrDefault(r.messageId(), List.of());
             for (String email : addresses) {
+                if (dev.mailroom.contracts.ErasureRequest.ERASED_ADDRESS.equals(email)) {
+                    // An erased recipient is suppressed by its hash already; the placeholder is nobody's address.
+                    continue;
+                }
                 Key key = new Key(organization, email);
                 SuppressionList.Reason reason = reasonOf(r);
                 if (reason != null) {

@@ -1,6 +1,7 @@
 package dev.mailroom.server.operator;
 
 import dev.mailroom.contracts.DeadLetterAction;
+import dev.mailroom.contracts.ErasureRequest;
 import dev.mailroom.contracts.MalformedMessageException;
 import dev.mailroom.contracts.MessageRequest;
 import dev.mailroom.contracts.QueueNames;
@@ -28,7 +29,9 @@ import org.springframework.stereotype.Component;
  * <p>Message requests ({@link MessageRequest}: cancel, reschedule, retry) are answered: each is
  * decided ({@link MessageDecisions}) and the decision sent to the request's reply-to address, after
  * its commit and before the batch is acknowledged. Suppression requests ({@link SuppressionRequest}: an
- * administrator adds or removes list entries) are answered the same way ({@link SuppressionRequests}).
+ * administrator adds or removes list entries) are answered the same way ({@link SuppressionRequests}). Erasure
+ * requests ({@link ErasureRequest}) are recorded here and carried out by the {@link ErasureWorker} on a thread of
+ * its own: an erasure of a long history never holds back this queue.
  */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
@@ -39,6 +42,7 @@ class ControlListener {
     private final MessageDecisions decisions;
     private final RequestReply replies;
     private final SuppressionRequests suppressions;
+    private final ErasureRequests erasures;
 
     ControlListener(
             DeadLetters deadLetters,
@@ -46,13 +50,15 @@ class ControlListener {
             DeadLetterResolver resolver,
             MessageDecisions decisions,
             RequestReply replies,
-            SuppressionRequests suppressions) {
+            SuppressionRequests suppressions,
+            ErasureRequests erasures) {
         this.deadLetters = deadLetters;
         this.settings = settings;
         this.resolver = resolver;
         this.decisions = decisions;
         this.replies = replies;
         this.suppressions = suppressions;
+        this.erasures = erasures;
     }
 
     @RabbitListener(id = "control", queues = QueueNames.CONTROL, containerFactory = BatchListenerFactories.OPERATOR)
@@ -61,6 +67,7 @@ class ControlListener {
         List<DeadLetterAction> deadLetterActions = new ArrayList<>();
         List<MessageRequest> requests = new ArrayList<>();
         List<SuppressionRequest> suppressionRequests = new ArrayList<>();
+        List<ErasureRequest> erasureRequests = new ArrayList<>();
         Map<Object, Message> origins = new IdentityHashMap<>();
         for (Message message : messages) {
             try {
@@ -78,6 +85,11 @@ class ControlListener {
                     SuppressionRequest request =
                             SuppressionRequests.validated(QueueBodies.read(message, SuppressionRequest.ENVELOPE));
                     suppressionRequests.add(request);
+                    origins.put(request, message);
+                } else if (QueueBodies.envelopeOf(message) == ErasureRequest.ENVELOPE) {
+                    ErasureRequest request =
+                            ErasureRequests.validated(QueueBodies.read(message, ErasureRequest.ENVELOPE));
+                    erasureRequests.add(request);
                     origins.put(request, message);
                 } else {
                     // A setting change; any other type is refused here as "unexpected message type" and dead-lettered.
@@ -98,6 +110,7 @@ class ControlListener {
         OperatorFailures.pauseOnFailure(() -> {
             Isolation.run(settingChanges, settings::apply, (c, e) -> refused(origins.get(c), e));
             Isolation.run(deadLetterActions, resolver::resolve, (a, e) -> refused(origins.get(a), e));
+            Isolation.run(erasureRequests, erasures::record, (r, e) -> refused(origins.get(r), e));
         });
         // One transaction per request (each waits for one row lock); the asker waits, so each answer goes
         // out as soon as its decision is committed. A redelivered request is decided again: its state then

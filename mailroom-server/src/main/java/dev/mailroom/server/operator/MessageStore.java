@@ -310,6 +310,8 @@ class MessageStore {
      * @param dispatchRecorded a provider's acceptance was recorded before this batch (its id for the message is
      *                    known): a provider's event may overtake the dispatcher's report and raise the status first,
      *                    so the status alone does not tell whether the email's dispatch is recorded yet
+     * @param erasedRecipients how many of its recipient rows were erased ({@link ErasureSteps}): its later events are
+     *                    scrubbed before they are recorded ({@link ErasedActivities})
      */
     record Locked(
             String organizationId,
@@ -318,7 +320,8 @@ class MessageStore {
             boolean scheduled,
             int statusRank,
             String traceParent,
-            boolean dispatchRecorded) {
+            boolean dispatchRecorded,
+            int erasedRecipients) {
         boolean several() {
             return recipientCount > 1;
         }
@@ -332,7 +335,8 @@ class MessageStore {
         }
         named.query(
                 "SELECT id, organization_id, recipient_count, submitted_at, send_at, held_for_limit, status_rank,"
-                        + " trace_parent, provider_message_id FROM messages WHERE id IN (:ids) ORDER BY id FOR UPDATE",
+                        + " trace_parent, provider_message_id, erased_recipients FROM messages WHERE id IN (:ids)"
+                        + " ORDER BY id FOR UPDATE",
                 new MapSqlParameterSource("ids", ids),
                 rs -> {
                     java.time.OffsetDateTime submitted = rs.getObject("submitted_at", java.time.OffsetDateTime.class);
@@ -345,7 +349,8 @@ class MessageStore {
                                     rs.getObject("send_at") != null || rs.getBoolean("held_for_limit"),
                                     rs.getInt("status_rank"),
                                     rs.getString("trace_parent"),
-                                    rs.getString("provider_message_id") != null));
+                                    rs.getString("provider_message_id") != null,
+                                    rs.getInt("erased_recipients")));
                 });
         return locked;
     }

@@ -43,10 +43,12 @@ class SuppressionCheck {
     record Outcome(Map<UUID, Email> toSend, List<ActivityReport> activities) {}
 
     private final SuppressionList list;
+    private final ErasedAddresses erased;
     private final MessageStore store;
 
-    SuppressionCheck(SuppressionList list, MessageStore store) {
+    SuppressionCheck(SuppressionList list, ErasedAddresses erased, MessageStore store) {
         this.list = list;
+        this.erased = erased;
         this.store = store;
     }
 
@@ -64,6 +66,11 @@ class SuppressionCheck {
                             .add(r.email()));
         }
         Map<String, Map<String, SuppressionList.Entry>> suppressed = list.find(asked);
+        // Erased addresses are listed by their hash only (and the erased placeholder always): suppressed all the same.
+        erased.find(asked)
+                .forEach((organization, emails) -> emails.forEach(email -> suppressed
+                        .computeIfAbsent(organization, o -> new HashMap<>())
+                        .putIfAbsent(email, SuppressionList.Entry.erased(organization, email))));
         // Only a retry of a message of several recipients can have some done with already.
         Map<UUID, Set<String>> done = store.recipientsDoneWith(candidates.stream()
                 .filter(c -> c.attempt() > 1 && c.email().allRecipients().size() > 1)
@@ -147,7 +154,9 @@ class SuppressionCheck {
             UUID messageId, String recipient, SuppressionList.Entry entry, Instant now) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("reason", entry.reason().code());
-        details.put("suppressedAt", entry.createdAt().toString());
+        if (entry.createdAt() != null) {
+            details.put("suppressedAt", entry.createdAt().toString());
+        }
         if (entry.sourceMessageId() != null) {
             details.put("sourceMessageId", entry.sourceMessageId().toString());
         }

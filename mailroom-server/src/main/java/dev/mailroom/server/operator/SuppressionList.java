@@ -34,7 +34,12 @@ class SuppressionList {
         UNSUBSCRIBE("unsubscribe"),
         SOFT_BOUNCES("soft-bounces"),
         PROVIDER("provider"),
-        MANUAL("manual");
+        MANUAL("manual"),
+        /**
+         * An erased address ({@link ErasedAddresses}): never a {@code suppressions} row (that would keep the address),
+         * only what the suppression check reports when a recipient's hash is listed.
+         */
+        ERASED("erased");
 
         private final String code;
 
@@ -69,6 +74,11 @@ class SuppressionList {
         Entry {
             email = Address.normalize(email);
             details = details == null ? Map.of() : Map.copyOf(details);
+        }
+
+        /** An erased address found by its hash: suppressed, with nothing else known of it. */
+        static Entry erased(String organizationId, String email) {
+            return new Entry(organizationId, email, Reason.ERASED, Map.of(), null, null, null, null);
         }
     }
 

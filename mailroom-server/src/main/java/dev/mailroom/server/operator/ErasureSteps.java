@@ -1,0 +1,168 @@
+package dev.mailroom.server.operator;
+
+import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.ErasureProperties;
+import dev.mailroom.server.Role;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Carries out one erasure, step by step, each step in short transactions that first lock the erasure's work row and
+ * add the rows they changed to its audit row: the suppression (first, so that nothing is sent to the address from
+ * here on), the member read model (while the recipients still tell which names went with the address), the emails
+ * a batch at a time, the per-address tables, the dead letters a page at a time; then the notifier's part where the
+ * organization has webhook deliveries; then done, the address deleted with the work row. Every step changes only
+ * what still mentions the address, so a step run again (an operator died, another took over) changes nothing twice
+ * and the counts stay exact.
+ */
+@Component
+@ConditionalOnRole(Role.OPERATOR)
+class ErasureSteps {
+    private static final Logger log = LoggerFactory.getLogger(ErasureSteps.class);
+    /** Emails looked up at a time: each lookup reads the organization's recipients once. */
+    private static final int CANDIDATES = 10_000;
+    /** Dead letters read at a time. */
+    private static final int DEAD_LETTER_PAGE = 200;
+    /** How long an operator holds an erasure without renewing. */
+    static final Duration LEASE = Duration.ofMinutes(2);
+
+    private final ErasureStore store;
+    private final ErasedAddresses erased;
+    private final MemberErasure members;
+    private final MessageErasure messages;
+    private final AddressErasure addresses;
+    private final DeadLetterErasure deadLetters;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final int batchSize;
+
+    ErasureSteps(
+            ErasureStore store,
+            ErasedAddresses erased,
+            MemberErasure members,
+            MessageErasure messages,
+            AddressErasure addresses,
+            DeadLetterErasure deadLetters,
+            TransactionTemplate tx,
+            Clock clock,
+            ErasureProperties properties) {
+        this.store = store;
+        this.erased = erased;
+        this.members = members;
+        this.messages = messages;
+        this.addresses = addresses;
+        this.deadLetters = deadLetters;
+        this.tx = tx;
+        this.clock = clock;
+        this.batchSize = properties.batchSize();
+    }
+
+    /**
+     * Carries the erasure (leased by the caller) as far as it can go now.
+     *
+     * @return whether it is done
+     */
+    boolean carryOut(ErasureStore.Work work) {
+        if (ErasureStore.HISTORY.equals(work.stage()) && !history(work)) {
+            return false;
+        }
+        return deliveriesDone(work.erasureId());
+    }
+
+    /** The operator's own tables. @return false when the erasure went away meanwhile (done by another operator) */
+    private boolean history(ErasureStore.Work work) {
+        String org = work.organizationId();
+        String address = work.email();
+        if (!step(work.erasureId(), w -> {
+            erased.add(org, address);
+            return members.erase(org, address);
+        })) {
+            return false;
+        }
+        List<UUID> ids;
+        while (!(ids = messages.candidates(org, address, CANDIDATES)).isEmpty()) {
+            for (int from = 0; from < ids.size(); from += batchSize) {
+                List<UUID> batch = ids.subList(from, Math.min(ids.size(), from + batchSize));
+                if (!step(work.erasureId(), w -> messages.erase(org, address, batch))) {
+                    return false;
+                }
+            }
+            if (ids.size() < CANDIDATES) {
+                break;
+            }
+        }
+        if (!step(work.erasureId(), w -> addresses.erase(org, address))) {
+            return false;
+        }
+        UUID after = null;
+        while (true) {
+            DeadLetterErasure.Page page = deadLetters.look(org, address, after, DEAD_LETTER_PAGE);
+            if (!page.toErase().isEmpty()
+                    && !step(
+                            work.erasureId(),
+                            w -> Map.of("dead_letters", deadLetters.erase(address, page.toErase(), clock.instant())))) {
+                return false;
+            }
+            if (page.last() == null) {
+                break;
+            }
+            after = page.last();
+        }
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            if (store.lock(work.erasureId()).isEmpty()) {
+                return false;
+            }
+            store.toStage(work.erasureId(), ErasureStore.DELIVERIES);
+            return true;
+        }));
+    }
+
+    /**
+     * Completes the erasure once the notifier has erased its delivery log, or at once where the organization has no
+     * webhook deliveries at all. @return whether it is done
+     */
+    private boolean deliveriesDone(UUID erasureId) {
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            ErasureStore.Work work = store.lock(erasureId).orElse(null);
+            if (work == null) {
+                return true;
+            }
+            Map<String, Integer> notifier = store.notifierPart(erasureId).orElse(null);
+            if (notifier == null && store.hasWebhookDeliveries(work.organizationId())) {
+                return false;
+            }
+            if (notifier != null) {
+                store.addCounts(erasureId, notifier);
+            }
+            store.complete(erasureId, clock.instant());
+            log.info("Erasure {} of organization {} done", erasureId, work.organizationId());
+            return true;
+        }));
+    }
+
+    /**
+     * One transaction of an erasure: locks its work row (empty when done: nothing to do), renews the lease, runs the
+     * step and adds what it changed to the audit row.
+     *
+     * @return false when the erasure is gone
+     */
+    private boolean step(UUID erasureId, Function<ErasureStore.Work, Map<String, Integer>> change) {
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            ErasureStore.Work work = store.lock(erasureId).orElse(null);
+            if (work == null) {
+                return false;
+            }
+            store.renew(erasureId, clock.instant().plus(LEASE));
+            store.addCounts(erasureId, change.apply(work));
+            return true;
+        }));
+    }
+}
