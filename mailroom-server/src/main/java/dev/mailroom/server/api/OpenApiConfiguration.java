@@ -58,7 +58,7 @@ class OpenApiConfiguration {
      * path ({@code /api/v2}) served beside {@code /api/v1}; OpenApiDocumentTest refuses to record a
      * breaking change while the major stays.
      */
-    static final String API_VERSION = "1.0.0";
+    static final String API_VERSION = "1.1.0";
 
     static final String API_KEY = "apiKey";
     static final String SESSION = "session";
@@ -128,6 +128,10 @@ class OpenApiConfiguration {
             new Tag().name("Members").description("The recipients an organization has sent to, by member id."),
             new Tag().name("Suppressions").description("Addresses the organization never sends to."),
             new Tag()
+                    .name("Erasures")
+                    .description("Erasing a recipient's personal data (the right to erasure), and the audit log of"
+                            + " erasures."),
+            new Tag()
                     .name("Webhook endpoints")
                     .description("The organization's own endpoints, where Mailroom posts its events (Standard"
                             + " Webhooks), their deliveries and signing secrets."),
@@ -196,7 +200,8 @@ class OpenApiConfiguration {
             Map.entry("replayWebhookEvents", Map.of("202", "The events are queued for the endpoint again")),
             Map.entry("sendWebhookTest", Map.of("202", "A test event is queued for the endpoint")),
             Map.entry("createWebhookEndpoint", Map.of("201", "Created; the signing secret is shown this once")),
-            Map.entry("deleteWebhookEndpoint", Map.of("204", "Deleted")));
+            Map.entry("deleteWebhookEndpoint", Map.of("204", "Deleted")),
+            Map.entry("eraseRecipient", Map.of("202", "Requested: follow `location` for its state and counts")));
 
     private static final Map<String, String> COMMON = Map.of(
             "400", "Malformed: unreadable JSON, a value of the wrong type or form, or an invalid parameter",
@@ -409,7 +414,14 @@ class OpenApiConfiguration {
                             || path.startsWith("/api/v1/suppressions"))) {
                 return "read";
             }
-            if (Set.of("/api/v1/users", "/api/v1/keys", "/api/v1/webhook-endpoints", "/api/v1/suppressions").stream()
+            if (Set.of(
+                            "/api/v1/users",
+                            "/api/v1/keys",
+                            "/api/v1/webhook-endpoints",
+                            "/api/v1/suppressions",
+                            "/api/v1/recipients",
+                            "/api/v1/erasures")
+                    .stream()
                     .anyMatch(p -> path.equals(p) || path.startsWith(p + "/"))) {
                 return "admin";
             }

@@ -102,10 +102,32 @@ final class OpenApiShapes {
             "SuppressionPage",
             Map.of("nextCursor", "Pass as ?cursor= for the next page; null on the last"));
 
+    /** The erasure routes' schemas (a map of their own: {@code Map.of} takes at most ten entries). */
+    static final Map<String, Map<String, String>> ERASURE_FIELDS = Map.of(
+            "Requested",
+            Map.of(
+                    "id", "The erasure's id",
+                    "state", "requested",
+                    "location", "Where to follow it (getErasure)"),
+            "Erasure",
+            Map.of(
+                    "id", "The erasure's id",
+                    "state", "requested (being carried out) or done",
+                    "requestedAt", "When it was asked for",
+                    "requestedBy", "Who asked: a key's prefix, or user:<id> for a signed-in person",
+                    "completedAt", "When it was done; absent until then",
+                    "counts",
+                            "Rows changed per table (rows kept with the address replaced, and rows deleted); never the"
+                                    + " address"),
+            "ErasurePage",
+            Map.of("nextCursor", "Pass as ?cursor= for the next page; null on the last"));
+
     /** Describes the fields of {@link #FIELDS}; a field that is gone fails loudly, not silently. */
     @SuppressWarnings("rawtypes")
     static void describeFields(Map<String, Schema> schemas) {
-        FIELDS.forEach((schema, fields) -> fields.forEach((field, description) -> {
+        Map<String, Map<String, String>> all = new java.util.LinkedHashMap<>(FIELDS);
+        all.putAll(ERASURE_FIELDS);
+        all.forEach((schema, fields) -> fields.forEach((field, description) -> {
             Schema<?> property = (Schema<?>) schemas.get(schema).getProperties().get(field);
             if (property == null) {
                 throw new IllegalStateException("no field " + field + " in schema " + schema);
@@ -137,6 +159,17 @@ final class OpenApiShapes {
                                         "sendAt",
                                         dateTime("The new send time; a past or present one sends the email now"))
                                 .required(List.of("sendAt")));
+            case "eraseRecipient" ->
+                body(
+                        operation,
+                        new ObjectSchema()
+                                .addProperty(
+                                        "email",
+                                        new StringSchema()
+                                                .format("email")
+                                                .description("The address to erase, in any spelling (compared in"
+                                                        + " lower case)"))
+                                .required(List.of("email")));
             case "addSuppression" ->
                 body(
                         operation,

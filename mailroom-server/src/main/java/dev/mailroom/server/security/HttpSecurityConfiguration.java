@@ -114,7 +114,11 @@ class HttpSecurityConfiguration {
                 paths.matcher("/api/v1/webhook-endpoints/**"),
                 // Reading the suppression list is read's (above); changing it is an administrator's.
                 paths.matcher("/api/v1/suppressions"),
-                paths.matcher("/api/v1/suppressions/**"));
+                paths.matcher("/api/v1/suppressions/**"),
+                // Erasing a recipient's data, and the erasures' audit log.
+                paths.matcher("/api/v1/recipients/**"),
+                paths.matcher("/api/v1/erasures"),
+                paths.matcher("/api/v1/erasures/**"));
         RequestMatcher anyCaller = new OrRequestMatcher(
                 paths.matcher(HttpMethod.GET, "/api/v1/settings"),
                 paths.matcher(HttpMethod.GET, "/api/v1/organization"),

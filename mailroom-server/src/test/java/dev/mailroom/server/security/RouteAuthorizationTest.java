@@ -61,7 +61,10 @@ class RouteAuthorizationTest {
                     || (path.startsWith("/api/v1/webhook-endpoints")
                             && !(method.equals("GET") && path.split("/").length <= 5))
                     || (method.equals("POST") && path.startsWith("/api/v1/messages/") && path.endsWith("/retry"))
-                    || (!method.equals("GET") && path.startsWith("/api/v1/suppressions"));
+                    || (!method.equals("GET") && path.startsWith("/api/v1/suppressions"))
+                    // Erasing a recipient's data and the erasures' audit log.
+                    || path.startsWith("/api/v1/recipients/")
+                    || path.startsWith("/api/v1/erasures");
         }
     }
 
