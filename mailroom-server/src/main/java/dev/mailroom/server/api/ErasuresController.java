@@ -77,6 +77,11 @@ class ErasuresController {
     @PostMapping(ERASE)
     ResponseEntity<Requested> erase(
             @AuthenticationPrincipal Caller caller, @RequestBody(required = false) Map<String, Object> body) {
+        if (caller.organizationId() == null) {
+            // A platform caller acting for no organization: there is no history to erase.
+            throw new ResponseStatusException(
+                    HttpStatus.FORBIDDEN, "an erasure is made within an organization: act for one first");
+        }
         String email = addressOf(body);
         UUID id = UUID.randomUUID();
         publisher.publish(new ErasureRequest(id, caller.organizationId(), email, requestedBy(caller), clock.instant()));

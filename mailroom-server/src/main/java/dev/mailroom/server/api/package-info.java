@@ -1,5 +1,5 @@
 /**
- * The REST API ({@code /api/v1/...}): takes submissions, cancels, setting changes and dead-letter
- * actions and publishes them to the operator; answers reads with read-only queries. It never writes the database.
+ * The REST API ({@code /api/v1/...}): takes submissions, cancels, setting changes, dead-letter
+ * actions and erasure requests and publishes them to the operator; answers reads with read-only queries. It never writes the database.
  */
 package dev.mailroom.server.api;

@@ -187,6 +187,23 @@ class ErasureApiTest {
     }
 
     @Test
+    void aScheduledEmailToAnErasedAddressIsNeverSent() {
+        String address = "later-" + tag() + "@example.org";
+        String id = admin.submit(
+                ApiClient.email(address, "{\"sendAt\":\"" + Instant.now().plusSeconds(3600) + "\"}"));
+        awaitStatus(admin, id, "SCHEDULED");
+        awaitDone(admin, erase(admin, address));
+
+        assertThat(admin.patch("/api/v1/messages/" + id, "{\"sendAt\":\"" + Instant.now() + "\"}")
+                        .status())
+                .isEqualTo(200);
+
+        JsonNode message = awaitStatus(admin, id, "SUPPRESSED");
+        assertThat(dev.mailroom.server.support.Timelines.statuses(message)).doesNotContain("QUEUED", "DISPATCHED");
+        assertThat(message.get("recipients").get(0).get("email").asString()).isEqualTo(ErasureRequest.ERASED_ADDRESS);
+    }
+
+    @Test
     void anotherOrganizationsHistoryOfTheSameAddressIsNotTouched() {
         String address = "shared-" + tag() + "@example.org";
         TestOrganizations.Organization other = TestOrganizations.create(port, "erase-other-", "send", "read", "admin");

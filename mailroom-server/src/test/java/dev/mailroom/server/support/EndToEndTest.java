@@ -55,7 +55,10 @@ import org.springframework.test.context.TestPropertySource;
             "mailroom.notifier.retry-schedule=PT0.2S,PT0.4S,PT0.8S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S,PT1S",
             "mailroom.notifier.attempt-timeout=PT2S",
             "mailroom.notifier.fast-path-wait=PT0.5S",
-            "mailroom.notifier.retry-interval=PT0.1S"
+            "mailroom.notifier.retry-interval=PT0.1S",
+            // Erasures of a few emails still take several batches, as a long history's do.
+            "mailroom.erasure.batch-size=2",
+            "mailroom.erasure.poll-interval=PT0.2S"
         })
 // Each provider's credentials and fakes come from its own test package (ProviderFixtures).
 @TestPropertySource(locations = ProviderFixtures.PROPERTIES)
