@@ -106,8 +106,13 @@ class ErasedAddresses {
 
     /** The stored form of an address of an organization. */
     static String hash(Key key, String organizationId, String email) {
-        return HexFormat.of()
-                .formatHex(hmac(key.secret(), "v1\u0000" + organizationId + "\u0000" + Address.normalize(email)));
+        return hash(mac(key.secret()), organizationId, email);
+    }
+
+    /** The same with a MAC made once for many addresses ({@code doFinal} leaves it ready for the next). */
+    private static String hash(Mac mac, String organizationId, String email) {
+        String text = "v1\u0000" + organizationId + "\u0000" + Address.normalize(email);
+        return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -138,7 +143,7 @@ class ErasedAddresses {
     Map<String, Set<String>> find(Map<String, ? extends Collection<String>> emailsByOrganization) {
         Map<String, Set<String>> found = new HashMap<>();
         Map<String, String[]> byHash = new HashMap<>();
-        Key k = null;
+        Mac mac = null;
         for (Map.Entry<String, ? extends Collection<String>> e : emailsByOrganization.entrySet()) {
             for (String email : e.getValue()) {
                 String normalized = Address.normalize(email);
@@ -146,14 +151,15 @@ class ErasedAddresses {
                     found.computeIfAbsent(e.getKey(), o -> new HashSet<>()).add(normalized);
                     continue;
                 }
-                if (k == null) {
-                    k = key();
+                if (mac == null) {
+                    Key k = key();
                     if (k == null) {
                         // No key, no erasure could have been carried out: nothing is hashed.
                         return found;
                     }
+                    mac = mac(k.secret());
                 }
-                byHash.put(hash(k, e.getKey(), normalized), new String[] {e.getKey(), normalized});
+                byHash.put(hash(mac, e.getKey(), normalized), new String[] {e.getKey(), normalized});
             }
         }
         if (byHash.isEmpty()) {
@@ -175,10 +181,14 @@ class ErasedAddresses {
     }
 
     private static byte[] hmac(byte[] key, String text) {
+        return mac(key).doFinal(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Mac mac(byte[] key) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(new SecretKeySpec(key, ALGORITHM));
-            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(ALGORITHM + " is part of every JDK", e);
         }

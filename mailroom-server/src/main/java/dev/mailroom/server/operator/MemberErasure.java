@@ -31,15 +31,24 @@ class MemberErasure {
         this.jdbc = jdbc;
     }
 
-    /** In the caller's transaction. @return rows changed per table */
-    Map<String, Integer> erase(String organizationId, String address) {
+    /**
+     * In the caller's transaction.
+     *
+     * @param known   the members whose recipients hold the address, as the caller found them (null: read them here)
+     * @return rows changed per table
+     */
+    Map<String, Integer> erase(String organizationId, String address, Set<String> known) {
         String erased = Address.normalize(address);
-        Set<String> members = new TreeSet<>(jdbc.queryForList(
-                "SELECT DISTINCT r.member_id FROM message_recipients r JOIN messages m ON m.id = r.message_id"
-                        + " WHERE m.organization_id = ? AND LOWER(TRIM(r.email)) = ? AND r.member_id IS NOT NULL",
-                String.class,
-                organizationId,
-                erased));
+        Set<String> members = new TreeSet<>(
+                known != null
+                        ? known
+                        : jdbc.queryForList(
+                                "SELECT DISTINCT r.member_id FROM message_recipients r JOIN messages m"
+                                        + " ON m.id = r.message_id WHERE m.organization_id = ?"
+                                        + " AND LOWER(TRIM(r.email)) = ? AND r.member_id IS NOT NULL",
+                                String.class,
+                                organizationId,
+                                erased));
         members.addAll(jdbc.queryForList(
                 "SELECT member_id FROM member_search_terms WHERE organization_id = ? AND term = ?",
                 String.class,
