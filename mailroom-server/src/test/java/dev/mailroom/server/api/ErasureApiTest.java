@@ -5,6 +5,7 @@ import static dev.mailroom.server.support.Timelines.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.mailroom.contracts.ErasureRequest;
 import dev.mailroom.server.messaging.ConfirmedPublisher;
 import dev.mailroom.server.support.ApiClient;
@@ -12,6 +13,8 @@ import dev.mailroom.server.support.ApiClient.Response;
 import dev.mailroom.server.support.EndToEndTest;
 import dev.mailroom.server.support.TestOrganizations;
 import dev.mailroom.server.support.TestSockets;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Timestamp;
@@ -169,6 +172,65 @@ class ErasureApiTest {
         assertThat(counts.get("member_search_terms")).isEqualTo(3);
         assertThat(done.get("requestedBy").asString()).startsWith("mr_");
         theAuditRowHoldsNoHashOf(address, done.get("id").asString());
+    }
+
+    @Test
+    void theNotifierErasesTheAddressFromItsDeliveriesAndTheirAnswers() throws Exception {
+        TestOrganizations.Organization org = TestOrganizations.create(port, "erase-hooks-", "send", "read", "admin");
+        ApiClient api = admin.as(org.key());
+        String address = "hooked-" + tag() + "@example.org";
+        // The organization's endpoint answers with what it was sent: the answer's excerpt holds the address too.
+        HttpServer endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        endpoint.createContext("/hook", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        endpoint.start();
+        String endpointId = null;
+        try {
+            Response created = api.post(
+                    "/api/v1/webhook-endpoints",
+                    "{\"url\":\"http://127.0.0.1:" + endpoint.getAddress().getPort()
+                            + "/hook\",\"eventTypes\":[\"*\"]}");
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            endpointId = created.json().get("endpoint").get("id").asString();
+            // Operators learn of a new endpoint within seconds: probe until one email's events are delivered.
+            List<String> probes = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        probes.add(api.submit(ApiClient.email("probe@example.org")));
+                        return deliveriesAbout(org.id(), probes) > 0;
+                    });
+            String id = api.submit(ApiClient.email(address));
+            awaitStatus(api, id, "DELIVERED");
+            // ACCEPTED, QUEUED, DISPATCHED, DELIVERED: one event each, delivered and logged.
+            await().atMost(Duration.ofSeconds(30)).until(() -> deliveriesAbout(org.id(), List.of(id)) == 4);
+            assertThat(mentions(address))
+                    .contains("webhook_deliveries.payload (4)", "webhook_attempts.response_excerpt (4)");
+
+            JsonNode done = awaitDone(api, erase(api, address));
+
+            assertThat(mentions(address)).isEmpty();
+            assertThat(counts(done)).containsEntry("webhook_deliveries", 4).containsEntry("webhook_attempts", 4);
+            JsonNode log = api.get("/api/v1/webhook-endpoints/" + endpointId + "/deliveries?limit=200")
+                    .json();
+            List<String> recipients = new ArrayList<>();
+            log.get("items").forEach(d -> {
+                if (d.path("payload").path("data").path("messageId").asString().equals(id)) {
+                    recipients.add(
+                            d.path("payload").path("data").path("recipient").asString());
+                }
+            });
+            assertThat(recipients).hasSize(4).containsOnly(ErasureRequest.ERASED_ADDRESS);
+        } finally {
+            if (endpointId != null) {
+                api.delete("/api/v1/webhook-endpoints/" + endpointId);
+            }
+            endpoint.stop(0);
+        }
     }
 
     @Test
@@ -461,6 +523,21 @@ class ErasureApiTest {
                 delivery,
                 now,
                 "{\"received\":\"" + address + "\"}");
+    }
+
+    /** Webhook deliveries, delivered and logged with their attempt, of events about these emails. */
+    private int deliveriesAbout(String organizationId, List<String> messageIds) {
+        int n = 0;
+        for (String id : messageIds) {
+            n += jdbc.queryForObject(
+                    "SELECT COUNT(*) FROM webhook_deliveries d WHERE d.organization_id = ? AND d.payload LIKE ?"
+                            + " AND d.state = 'delivered' AND EXISTS (SELECT 1 FROM webhook_attempts a"
+                            + " WHERE a.delivery_id = d.id)",
+                    Integer.class,
+                    organizationId,
+                    "%" + id + "%");
+        }
+        return n;
     }
 
     private void deadLetter(String json) {
