@@ -153,7 +153,9 @@ class SuppressionCheck {
     private static ActivityReport suppressedActivity(
             UUID messageId, String recipient, SuppressionList.Entry entry, Instant now) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("reason", entry.reason().code());
+        details.put(
+                "reason",
+                entry.reason() == null ? SuppressionList.ERASED : entry.reason().code());
         if (entry.createdAt() != null) {
             details.put("suppressedAt", entry.createdAt().toString());
         }

@@ -34,12 +34,7 @@ class SuppressionList {
         UNSUBSCRIBE("unsubscribe"),
         SOFT_BOUNCES("soft-bounces"),
         PROVIDER("provider"),
-        MANUAL("manual"),
-        /**
-         * An erased address ({@link ErasedAddresses}): never a {@code suppressions} row (that would keep the address),
-         * only what the suppression check reports when a recipient's hash is listed.
-         */
-        ERASED("erased");
+        MANUAL("manual");
 
         private final String code;
 
@@ -61,6 +56,9 @@ class SuppressionList {
         }
     }
 
+    /** The reason a SUPPRESSED activity gives for an erased address. */
+    static final String ERASED = "erased";
+
     /** One entry. {@code email} is normalized by the constructor. */
     record Entry(
             String organizationId,
@@ -76,9 +74,13 @@ class SuppressionList {
             details = details == null ? Map.of() : Map.copyOf(details);
         }
 
-        /** An erased address found by its hash: suppressed, with nothing else known of it. */
+        /**
+         * An erased address found by its hash ({@link ErasedAddresses}): suppressed, with nothing else known of it. Its
+         * reason is null: it is never a {@code suppressions} row (that would keep the address), only what the
+         * suppression check reports ({@link #ERASED}).
+         */
         static Entry erased(String organizationId, String email) {
-            return new Entry(organizationId, email, Reason.ERASED, Map.of(), null, null, null, null);
+            return new Entry(organizationId, email, null, Map.of(), null, null, null, null);
         }
     }
 
