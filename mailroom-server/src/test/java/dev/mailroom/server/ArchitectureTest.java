@@ -102,7 +102,9 @@ class ArchitectureTest {
                     "settings",
                     "idempotency_keys",
                     "suppressions",
-                    "soft_bounce_streaks"),
+                    "soft_bounce_streaks",
+                    "members",
+                    "member_search_terms"),
             "accounts",
             Set.of(
                     "organizations",
