@@ -11,7 +11,8 @@ CREATE TABLE members (
     last_message_at TIMESTAMP WITH TIME ZONE NOT NULL,
     PRIMARY KEY (organization_id, member_id)
 );
-CREATE INDEX members_by_recency ON members (organization_id, last_message_at, member_id);
+-- Newest first, ties by member id: the order the list pages in, so a page is the next rows of this index.
+CREATE INDEX members_by_recency ON members (organization_id, last_message_at DESC, member_id);
 
 -- What a member search matches besides the member id: every address a member was sent to and every name they were
 -- given, in lower case, once each.

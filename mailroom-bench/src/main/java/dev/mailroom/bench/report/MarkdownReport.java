@@ -194,7 +194,10 @@ public final class MarkdownReport {
                                 "organizations",
                                 organizations(c.organizations())
                                         + (c.keys() == null || c.keys().isBlank() ? "" : " — " + c.keys())),
-                        List.of("emails", "1 recipient, " + c.bodyBytes() + "-byte text, 1 tag"),
+                        List.of(
+                                "emails",
+                                "1 recipient (in turn one of 10,000 members, each with one address and name), "
+                                        + c.bodyBytes() + "-byte text, 1 tag"),
                         List.of(
                                 "fake provider",
                                 String.format(

@@ -29,10 +29,10 @@ import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Read-only queries for members: the distinct {@code member_id}s of the organization's
- * recipients. There is no members table; a member is whatever the recipients say, grouped.
- * Every query joins {@code messages} for its {@code organization_id}, so member ids that two
- * organizations share never mix.
+ * Read-only queries for members: the {@code member_id}s of the organization's recipients. A page of members comes
+ * from the read model the operator keeps ({@code members}, newest email first; {@code member_search_terms});
+ * what is shown of each (addresses, counts, statuses, newest email) is computed from the recipients, for that page
+ * only. Every query is scoped by {@code organization_id}, so member ids that two organizations share never mix.
  */
 @Repository
 @ConditionalOnRole(Role.API)
@@ -58,32 +58,28 @@ class MemberQueries {
             isolation = Isolation.REPEATABLE_READ)
     MemberPage list(String organizationId, String memberId, String search, int limit, MemberCursor after) {
         MapSqlParameterSource params = new MapSqlParameterSource("org", organizationId);
-        String where = "";
+        StringBuilder sql = new StringBuilder(
+                "SELECT mb.member_id, mb.last_message_at FROM members mb WHERE mb.organization_id = :org");
         if (memberId != null) {
-            where = " AND r.member_id = :member";
+            sql.append(" AND mb.member_id = :member");
             params.addValue("member", memberId);
         }
-        List<String> having = new ArrayList<>();
         if (search != null) {
-            // In HAVING, not WHERE: a member found by one address still counts all their emails.
-            having.add(
-                    "MAX(CASE WHEN LOWER(r.member_id) LIKE :pattern ESCAPE '\\' OR LOWER(r.email) LIKE :pattern ESCAPE '\\'"
-                            + " OR LOWER(r.name) LIKE :pattern ESCAPE '\\' THEN 1 ELSE 0 END) = 1");
+            sql.append(
+                    " AND (LOWER(mb.member_id) LIKE :pattern ESCAPE '\\' OR mb.member_id IN (SELECT t.member_id"
+                            + " FROM member_search_terms t WHERE t.organization_id = :org AND t.term LIKE :pattern ESCAPE '\\'))");
             params.addValue("pattern", "%" + likeLiteral(search.toLowerCase(Locale.ROOT)) + "%");
         }
         if (after != null) {
-            having.add("(MAX(m.created_at) < :afterAt OR (MAX(m.created_at) = :afterAt AND r.member_id > :afterId))");
+            // The first condition lets the index start at the cursor; the second breaks the tie by member id.
+            sql.append(" AND mb.last_message_at <= :afterAt"
+                    + " AND (mb.last_message_at < :afterAt OR mb.member_id > :afterId)");
             params.addValue("afterAt", utc(after.lastMessageAt())).addValue("afterId", after.memberId());
         }
-        String sql = "SELECT r.member_id, COUNT(DISTINCT m.id) AS messages, MAX(m.created_at) AS last_at" + MEMBER_ROWS
-                + where
-                + " GROUP BY r.member_id" + (having.isEmpty() ? "" : " HAVING " + String.join(" AND ", having))
-                + " ORDER BY last_at DESC, r.member_id LIMIT :limit";
+        sql.append(" ORDER BY mb.last_message_at DESC, mb.member_id LIMIT :limit");
         params.addValue("limit", limit + 1);
         List<Row> rows = named.query(
-                sql,
-                params,
-                (rs, i) -> new Row(rs.getString("member_id"), rs.getLong("messages"), instant(rs, "last_at")));
+                sql.toString(), params, (rs, i) -> new Row(rs.getString("member_id"), instant(rs, "last_message_at")));
 
         boolean more = rows.size() > limit;
         List<Row> page = more ? rows.subList(0, limit) : rows;
@@ -103,22 +99,33 @@ class MemberQueries {
             isolation = Isolation.REPEATABLE_READ)
     Optional<MemberSummary> find(String organizationId, String memberId) {
         List<Row> rows = named.query(
-                "SELECT COUNT(DISTINCT m.id) AS messages, MAX(m.created_at) AS last_at" + MEMBER_ROWS
-                        + " AND r.member_id = :member HAVING COUNT(*) > 0",
+                "SELECT last_message_at FROM members WHERE organization_id = :org AND member_id = :member",
                 new MapSqlParameterSource("org", organizationId).addValue("member", memberId),
-                (rs, i) -> new Row(memberId, rs.getLong("messages"), instant(rs, "last_at")));
+                (rs, i) -> new Row(memberId, instant(rs, "last_message_at")));
         return summaries(organizationId, rows).stream().findFirst();
     }
 
-    private record Row(String memberId, long messages, Instant lastAt) {}
+    private record Row(String memberId, Instant lastAt) {}
 
-    /** Adds addresses, status counts and the newest email to a page of members, in three queries for the whole page. */
+    /**
+     * Adds addresses, email counts, status counts and the newest email to a page of members, in four queries for
+     * the whole page.
+     */
     private List<MemberSummary> summaries(String organizationId, List<Row> rows) {
         if (rows.isEmpty()) {
             return List.of();
         }
         MapSqlParameterSource params = new MapSqlParameterSource("org", organizationId)
                 .addValue("members", rows.stream().map(Row::memberId).toList());
+
+        Map<String, Long> messages = new HashMap<>();
+        named.query(
+                "SELECT r.member_id, COUNT(DISTINCT m.id) AS n" + MEMBER_ROWS + " AND r.member_id IN (:members)"
+                        + " GROUP BY r.member_id",
+                params,
+                rs -> {
+                    messages.put(rs.getString("member_id"), rs.getLong("n"));
+                });
 
         Map<String, List<String>> emails = new HashMap<>();
         named.query(
@@ -173,7 +180,7 @@ class MemberQueries {
                         row.memberId(),
                         names.get(row.memberId()),
                         emails.getOrDefault(row.memberId(), List.of()),
-                        row.messages(),
+                        messages.getOrDefault(row.memberId(), 0L),
                         row.lastAt(),
                         inPrecedenceOrder(statuses.getOrDefault(row.memberId(), Map.of())),
                         latest.get(row.memberId())))

@@ -127,20 +127,15 @@ public class MessageTracing {
             if (key == null) {
                 return;
             }
-            entries.computeIfAbsent(key, k -> {
-                Span.Builder builder = propagator
-                        .extract(carrierFor(message, messageId), Map::get)
-                        .name(name)
-                        .kind(Span.Kind.CONSUMER)
-                        .tag("messaging.system", "rabbitmq")
-                        .tag(
-                                "messaging.destination.name",
-                                String.valueOf(message.getMessageProperties().getConsumerQueue()));
-                if (messageId != null) {
-                    builder.tag("mailroom.message_id", messageId.toString());
-                }
-                return new Entry(builder.start(), messageId, organization);
-            });
+            entries.computeIfAbsent(
+                    key,
+                    k -> start(
+                            propagator.extract(carrierFor(message, messageId), Map::get),
+                            name,
+                            String.valueOf(message.getMessageProperties().getConsumerQueue()),
+                            messageId,
+                            organization,
+                            null));
         }
 
         /**
@@ -250,15 +245,28 @@ public class MessageTracing {
         }
 
         private Entry start(Pending p, Span.Builder builder) {
-            builder.name(p.name())
+            return start(builder, p.name(), p.queue(), p.messageId(), null, p.startMicros());
+        }
+
+        /** The CONSUMER span of one email's handling from a queue; started now, or back-dated to {@code startMicros}. */
+        private Entry start(
+                Span.Builder builder,
+                String name,
+                String queue,
+                UUID messageId,
+                String organization,
+                Long startMicros) {
+            builder.name(name)
                     .kind(Span.Kind.CONSUMER)
-                    .startTimestamp(p.startMicros(), TimeUnit.MICROSECONDS)
                     .tag("messaging.system", "rabbitmq")
-                    .tag("messaging.destination.name", p.queue());
-            if (p.messageId() != null) {
-                builder.tag("mailroom.message_id", p.messageId().toString());
+                    .tag("messaging.destination.name", queue);
+            if (startMicros != null) {
+                builder.startTimestamp(startMicros, TimeUnit.MICROSECONDS);
             }
-            return new Entry(builder.start(), p.messageId(), null);
+            if (messageId != null) {
+                builder.tag("mailroom.message_id", messageId.toString());
+            }
+            return new Entry(builder.start(), messageId, organization);
         }
 
         /** The handling's entry; a {@link #reported} one still waiting for its email's trace starts as it came. */

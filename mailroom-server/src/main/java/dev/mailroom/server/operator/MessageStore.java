@@ -35,6 +35,7 @@ import org.springframework.stereotype.Repository;
 class MessageStore {
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
+    private final MemberReadModel members;
     /**
      * An ACCEPTED message is due for dispatch this long after it was stored (default 5 min: longer than a
      * database outage, during which the intake holds its batch and records QUEUED afterwards), unless recording
@@ -46,6 +47,7 @@ class MessageStore {
     MessageStore(JdbcTemplate jdbc, dev.mailroom.server.MailroomProperties properties) {
         this.jdbc = jdbc;
         this.named = new NamedParameterJdbcTemplate(jdbc);
+        this.members = new MemberReadModel(jdbc);
         this.stuckAfter = properties.operator().requeueAcceptedAfter();
     }
 
@@ -144,6 +146,7 @@ class MessageStore {
                         + " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                 recipients);
         jdbc.batchUpdate("INSERT INTO message_tags (message_id, tag) VALUES (?,?) ON CONFLICT DO NOTHING", tags);
+        members.emailsStored(submissions, now);
         insertActivities(activities, now);
         return activities;
     }
@@ -471,13 +474,14 @@ class MessageStore {
         return provider + "\u0000" + providerMessageId;
     }
 
-    private static final String INSERT_ACTIVITY = "INSERT INTO activities (id, message_id, status, occurred_at,"
+    /** The activity's columns and its values but the trace id, which the two statements below take differently. */
+    private static final String INSERT_ACTIVITY_INTO = "INSERT INTO activities (id, message_id, status, occurred_at,"
             + " recorded_at, recipient, provider, provider_message_id, provider_event, details, trace_id)"
-            + " VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
-    private static final String INSERT_ACTIVITY_LOOKING_UP_TRACE = "INSERT INTO activities (id, message_id, status,"
-            + " occurred_at, recorded_at, recipient, provider, provider_message_id, provider_event, details, trace_id)"
-            + " VALUES (?,?,?,?,?,?,?,?,?,?, (SELECT SUBSTRING(m.trace_parent, 4, 32) FROM messages m WHERE m.id = ?))"
-            + " ON CONFLICT DO NOTHING";
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,";
+
+    private static final String INSERT_ACTIVITY = INSERT_ACTIVITY_INTO + "?) ON CONFLICT DO NOTHING";
+    private static final String INSERT_ACTIVITY_LOOKING_UP_TRACE = INSERT_ACTIVITY_INTO
+            + " (SELECT SUBSTRING(m.trace_parent, 4, 32) FROM messages m WHERE m.id = ?)) ON CONFLICT DO NOTHING";
 
     /** {@link #insertActivities(List, Instant, Map)} knowing no message's trace but those of this thread's batch. */
     void insertActivities(List<ActivityReport> reports, Instant now) {

@@ -157,6 +157,14 @@ class MembersApiTest {
                 theirs,
                 "eve@other.example.org",
                 member);
+        jdbc.update(
+                "INSERT INTO members (organization_id, member_id, last_message_at) VALUES ('other-org', ?, ?)",
+                member,
+                now);
+        jdbc.update(
+                "INSERT INTO member_search_terms (organization_id, member_id, term) VALUES ('other-org', ?, ?)",
+                member,
+                "eve@other.example.org");
 
         JsonNode row = onlyItem("/api/v1/members?search=" + member);
 

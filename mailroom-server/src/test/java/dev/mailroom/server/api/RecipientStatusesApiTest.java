@@ -267,6 +267,22 @@ class RecipientStatusesApiTest {
                 member,
                 status,
                 status == null ? null : MessageStatus.valueOf(status).precedence());
+        if (member != null) {
+            // The member list's read model, as the operator keeps it.
+            jdbc.update(
+                    "INSERT INTO members (organization_id, member_id, last_message_at)"
+                            + " SELECT organization_id, ?, created_at FROM messages WHERE id = ? ON CONFLICT DO NOTHING",
+                    member,
+                    id);
+            jdbc.update(
+                    "UPDATE members SET last_message_at = (SELECT created_at FROM messages WHERE id = ?)"
+                            + " WHERE organization_id = ? AND member_id = ?"
+                            + " AND last_message_at < (SELECT created_at FROM messages WHERE id = ?)",
+                    id,
+                    org.id(),
+                    member,
+                    id);
+        }
     }
 
     private void activity(UUID id, String status, String recipient, Instant at, String details) {

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -646,15 +647,17 @@ class DashboardBrowserTest {
                         .getAttribute("value"))
                 .isEmpty();
 
-        new Select(browser.findElement(row).findElement(By.tagName("select"))).selectByValue("admin");
-        browser.findElement(row)
-                .findElement(By.cssSelector("button[type=submit]"))
-                .click();
+        // The table is drawn anew after every change, so each step finds the row as it is now.
+        inCurrentRow(row, current -> {
+            new Select(current.findElement(By.tagName("select"))).selectByValue("admin");
+            current.findElement(By.cssSelector("button[type=submit]")).click();
+        });
         await().atMost(Duration.ofSeconds(10)).until(() -> roleOf(newcomer), "admin"::equals);
 
-        browser.findElement(row)
-                .findElement(By.xpath(".//button[starts-with(normalize-space(.), 'Remove')]"))
-                .click();
+        inCurrentRow(
+                row,
+                current -> current.findElement(By.xpath(".//button[starts-with(normalize-space(.), 'Remove')]"))
+                        .click());
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(ExpectedConditions.invisibilityOfElementLocated(row));
         assertThat(roleOf(newcomer)).isNull();
@@ -1390,6 +1393,19 @@ class DashboardBrowserTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Acts on a table row that the page may be redrawing: an element of the row it replaced goes stale, and the
+     * action is tried again on the row found afresh (a stale element was never acted on).
+     */
+    private void inCurrentRow(By row, java.util.function.Consumer<WebElement> action) {
+        new WebDriverWait(browser, Duration.ofSeconds(15))
+                .ignoring(StaleElementReferenceException.class)
+                .until(driver -> {
+                    action.accept(driver.findElement(row));
+                    return true;
+                });
     }
 
     /** The role of this person in the default organization, or null when they are not a member. */

@@ -1,0 +1,101 @@
+package dev.mailroom.server.operator;
+
+import dev.mailroom.contracts.Recipient;
+import dev.mailroom.contracts.SubmitMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Keeps the member list's read model ({@code members}, {@code member_search_terms}) as emails are stored: the
+ * members an email names get its time as their newest, and its addresses and names become their search terms.
+ * Idempotent, and written in one order (organization, member) in every transaction, so two batches that name the
+ * same members wait for each other instead of deadlocking. No counts are kept: a redelivered submission can only
+ * move a member's newest time to the redelivery's, never count an email twice.
+ */
+final class MemberReadModel {
+    private static final int MAX_TERM = 320;
+
+    private final JdbcTemplate jdbc;
+
+    MemberReadModel(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Records the members of emails stored at {@code now} (their {@code created_at}). */
+    void emailsStored(List<SubmitMessage> submissions, Instant now) {
+        TreeMap<Key, Instant> newest = new TreeMap<>();
+        TreeSet<Term> terms = new TreeSet<>();
+        for (SubmitMessage s : submissions) {
+            for (Recipient r : s.email().allRecipients()) {
+                if (r.memberId() == null) {
+                    continue;
+                }
+                Key member = new Key(s.organizationId(), r.memberId());
+                newest.put(member, now);
+                terms.add(new Term(member, term(r.email())));
+                if (r.name() != null && !r.name().isBlank()) {
+                    terms.add(new Term(member, term(r.name())));
+                }
+            }
+        }
+        if (newest.isEmpty()) {
+            return;
+        }
+        List<Object[]> inserts = new ArrayList<>();
+        List<Object[]> raises = new ArrayList<>();
+        newest.forEach((member, at) -> {
+            inserts.add(new Object[] {member.organizationId(), member.memberId(), Timestamps.of(at)});
+            raises.add(new Object[] {Timestamps.of(at), member.organizationId(), member.memberId(), Timestamps.of(at)});
+        });
+        jdbc.batchUpdate(
+                "INSERT INTO members (organization_id, member_id, last_message_at) VALUES (?,?,?)"
+                        + " ON CONFLICT DO NOTHING",
+                inserts);
+        jdbc.batchUpdate(
+                "UPDATE members SET last_message_at = ? WHERE organization_id = ? AND member_id = ?"
+                        + " AND last_message_at < ?",
+                raises);
+        jdbc.batchUpdate(
+                "INSERT INTO member_search_terms (organization_id, member_id, term) VALUES (?,?,?)"
+                        + " ON CONFLICT DO NOTHING",
+                terms.stream()
+                        .map(t -> new Object[] {
+                            t.member().organizationId(), t.member().memberId(), t.text()
+                        })
+                        .toList());
+    }
+
+    /**
+     * In lower case, as searches are; cut to the column's length, which lower case can exceed (one 'İ' is two
+     * characters in lower case): a term too long to store must not keep its email from being stored.
+     */
+    static String term(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (lower.length() <= MAX_TERM) {
+            return lower;
+        }
+        int end = Character.isHighSurrogate(lower.charAt(MAX_TERM - 1)) ? MAX_TERM - 1 : MAX_TERM;
+        return lower.substring(0, end);
+    }
+
+    private record Key(String organizationId, String memberId) implements Comparable<Key> {
+        @Override
+        public int compareTo(Key other) {
+            int byOrganization = organizationId.compareTo(other.organizationId);
+            return byOrganization != 0 ? byOrganization : memberId.compareTo(other.memberId);
+        }
+    }
+
+    private record Term(Key member, String text) implements Comparable<Term> {
+        @Override
+        public int compareTo(Term other) {
+            int byMember = member.compareTo(other.member);
+            return byMember != 0 ? byMember : text.compareTo(other.text);
+        }
+    }
+}
