@@ -1,5 +1,6 @@
 package dev.mailroom.server.notifier;
 
+import dev.mailroom.server.BackgroundThread;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.ErasedData;
 import dev.mailroom.server.ErasureProperties;
@@ -15,11 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -38,7 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 @ConditionalOnRole(Role.NOTIFIER)
-class DeliveryErasures implements SmartLifecycle {
+class DeliveryErasures extends BackgroundThread {
     private static final Logger log = LoggerFactory.getLogger(DeliveryErasures.class);
     private static final int BATCH = 200;
 
@@ -49,13 +48,13 @@ class DeliveryErasures implements SmartLifecycle {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Duration pollInterval;
-    private volatile Thread thread;
 
     DeliveryErasures(
             @Qualifier(NotifierDatabase.POOL) JdbcTemplate jdbc,
             @Qualifier(NotifierDatabase.POOL) TransactionTemplate tx,
             Clock clock,
             ErasureProperties properties) {
+        super("notifier-erasures");
         this.jdbc = jdbc;
         this.named = new NamedParameterJdbcTemplate(jdbc);
         this.tx = tx;
@@ -180,34 +179,8 @@ class DeliveryErasures implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        Thread t = new Thread(this::run, "notifier-erasures");
-        t.setDaemon(true);
-        thread = t;
-        t.start();
-    }
-
-    @Override
-    public void stop() {
-        Thread t = thread;
-        thread = null;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return thread != null;
-    }
-
-    private void run() {
-        while (thread == Thread.currentThread()) {
+    protected void runUntilStopped() {
+        while (running()) {
             try {
                 erasePending();
             } catch (RuntimeException e) {

@@ -1,12 +1,11 @@
 package dev.mailroom.server.notifier;
 
+import dev.mailroom.server.BackgroundThread;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.NotifierProperties;
 import dev.mailroom.server.Role;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,47 +14,21 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnRole(Role.NOTIFIER)
-class RetryLoop implements SmartLifecycle {
+class RetryLoop extends BackgroundThread {
     private static final Logger log = LoggerFactory.getLogger(RetryLoop.class);
 
     private final Notifier notifier;
     private final NotifierProperties properties;
-    private volatile Thread thread;
 
     RetryLoop(Notifier notifier, NotifierProperties properties) {
+        super("notifier-retries");
         this.notifier = notifier;
         this.properties = properties;
     }
 
     @Override
-    public void start() {
-        Thread t = new Thread(this::run, "notifier-retries");
-        t.setDaemon(true);
-        thread = t;
-        t.start();
-    }
-
-    @Override
-    public void stop() {
-        Thread t = thread;
-        thread = null;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return thread != null;
-    }
-
-    private void run() {
-        while (thread == Thread.currentThread()) {
+    protected void runUntilStopped() {
+        while (running()) {
             try {
                 int due = notifier.retryDue();
                 if (due >= properties.retryBatchSize()) {

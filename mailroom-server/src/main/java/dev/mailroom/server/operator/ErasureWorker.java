@@ -1,5 +1,6 @@
 package dev.mailroom.server.operator;
 
+import dev.mailroom.server.BackgroundThread;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.ErasureProperties;
 import dev.mailroom.server.LogSafe;
@@ -11,7 +12,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
-class ErasureWorker implements SmartLifecycle {
+class ErasureWorker extends BackgroundThread {
     private static final Logger log = LoggerFactory.getLogger(ErasureWorker.class);
 
     private final ErasureStore store;
@@ -31,9 +31,9 @@ class ErasureWorker implements SmartLifecycle {
     private final Clock clock;
     private final Duration pollInterval;
     private final Semaphore wakeUp = new Semaphore(0);
-    private volatile Thread thread;
 
     ErasureWorker(ErasureStore store, ErasureSteps steps, Clock clock, ErasureProperties properties) {
+        super("operator-erasures");
         this.store = store;
         this.steps = steps;
         this.clock = clock;
@@ -46,38 +46,12 @@ class ErasureWorker implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        Thread t = new Thread(this::run, "operator-erasures");
-        t.setDaemon(true);
-        thread = t;
-        t.start();
-    }
-
-    @Override
-    public void stop() {
-        Thread t = thread;
-        thread = null;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return thread != null;
-    }
-
-    private void run() {
-        while (thread == Thread.currentThread()) {
+    protected void runUntilStopped() {
+        while (running()) {
             wakeUp.drainPermits();
             try {
                 for (UUID id : store.unleased(clock.instant())) {
-                    if (thread != Thread.currentThread()) {
+                    if (!running()) {
                         return;
                     }
                     carryOut(id);
