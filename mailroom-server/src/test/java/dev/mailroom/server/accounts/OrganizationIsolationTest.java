@@ -52,6 +52,7 @@ class OrganizationIsolationTest {
     String endpointId;
     String endpointSecret;
     String suppressedEmail;
+    String erasureId;
 
     private ApiClient api() {
         return new ApiClient(port);
@@ -102,6 +103,12 @@ class OrganizationIsolationTest {
         ApiClient.Response suppressed =
                 api().post("/api/v1/suppressions", "{\"email\":\"" + suppressedEmail + "\",\"note\":\"ours\"}");
         assertThat(suppressed.status()).as(suppressed.body()).isEqualTo(201);
+        ApiClient.Response erasure =
+                api().post("/api/v1/recipients/erase", "{\"email\":\"erased-" + suffix + "@example.org\"}");
+        assertThat(erasure.status()).as(erasure.body()).isEqualTo(202);
+        erasureId = erasure.json().path("id").asString();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> api().get("/api/v1/erasures/" + erasureId).status() == 200);
     }
 
     record Route(String method, String pattern) {}
@@ -128,6 +135,7 @@ class OrganizationIsolationTest {
         expected.put(new Route("GET", "/api/v1/webhook-endpoints/{id}/deliveries"), 404);
         expected.put(new Route("POST", "/api/v1/webhook-endpoints/{id}/replay"), 404);
         expected.put(new Route("POST", "/api/v1/webhook-endpoints/{id}/test"), 404);
+        expected.put(new Route("GET", "/api/v1/erasures/{id}"), 404);
         // Lists: theirs only (checked for our ids below).
         expected.put(new Route("GET", "/api/v1/messages"), 200);
         expected.put(new Route("GET", "/api/v1/members"), 200);
@@ -136,6 +144,7 @@ class OrganizationIsolationTest {
         expected.put(new Route("GET", "/api/v1/webhook-endpoints"), 200);
         expected.put(new Route("GET", "/api/v1/suppressions"), 200);
         expected.put(new Route("GET", "/api/v1/suppressions/export"), 200);
+        expected.put(new Route("GET", "/api/v1/erasures"), 200);
         expected.put(new Route("GET", "/api/v1/organization"), 200);
         expected.put(new Route("GET", "/api/v1/usage"), 200);
         expected.put(new Route("GET", "/api/v1/session"), 200);
@@ -152,6 +161,7 @@ class OrganizationIsolationTest {
         expected.put(new Route("POST", "/api/v1/keys"), 422);
         expected.put(new Route("POST", "/api/v1/webhook-endpoints"), 422);
         expected.put(new Route("POST", "/api/v1/suppressions"), 422);
+        expected.put(new Route("POST", "/api/v1/recipients/erase"), 422);
         // A JSON body where a CSV file is expected: refused as such, nothing imported.
         expected.put(new Route("POST", "/api/v1/suppressions/import"), 415);
         expected.put(new Route("PUT", "/api/v1/session/organization"), 422);
@@ -206,6 +216,9 @@ class OrganizationIsolationTest {
         if (pattern.startsWith("/api/v1/webhook-endpoints/")) {
             return pattern.replace("{id}", endpointId);
         }
+        if (pattern.startsWith("/api/v1/erasures/")) {
+            return pattern.replace("{id}", erasureId);
+        }
         if (pattern.startsWith("/api/v1/keys/")) {
             return pattern.replace("{id}", keyId);
         }
@@ -242,7 +255,15 @@ class OrganizationIsolationTest {
             softly.assertThat(answer.status()).as(route + " → " + answer.body()).isEqualTo(expected.get(route));
             // An answer may repeat what was asked (the path, its id); anything else of ours would be a leak.
             String[] ours = Stream.of(
-                            messageId, memberId, keyId, userId, userEmail, endpointId, endpointSecret, suppressedEmail)
+                            messageId,
+                            memberId,
+                            keyId,
+                            userId,
+                            userEmail,
+                            endpointId,
+                            endpointSecret,
+                            suppressedEmail,
+                            erasureId)
                     .filter(id -> !path.contains(id))
                     .toArray(String[]::new);
             softly.assertThat(answer.body())
