@@ -213,7 +213,7 @@ record BenchOptions(
 
     static BenchOptions parse(String[] args) {
         Map<String, List<String>> values = CommandLineOptions.parse(args, FLAGS);
-        Reader r = new Reader(values);
+        CommandLineOptions.Values r = new CommandLineOptions.Values(values);
         if (r.flag("help")) {
             throw new IllegalArgumentException("");
         }
@@ -291,7 +291,7 @@ record BenchOptions(
     }
 
     /** The default depends on the setup: a running Mailroom's organizations are those whose keys were given. */
-    private static int organizations(Reader r, Setup setup, Mode mode) {
+    private static int organizations(CommandLineOptions.Values r, Setup setup, Mode mode) {
         List<String> orgKeys = r.all("org-key");
         long fallback = mode == Mode.FAIRNESS
                 ? 2
@@ -403,53 +403,6 @@ record BenchOptions(
         if (mode == Mode.QUOTA && serverArgs.stream().anyMatch(a -> a.contains("rate-limits.sendgrid"))) {
             throw new IllegalArgumentException(
                     name + " sets mailroom.dispatcher.rate-limits.sendgrid itself: use --quota, not --server-arg");
-        }
-    }
-
-    /** Reads named values once each, so that a misspelt option is an error rather than ignored. */
-    private static final class Reader {
-        private final Map<String, List<String>> values;
-        private final Set<String> read = new java.util.HashSet<>();
-
-        Reader(Map<String, List<String>> values) {
-            this.values = values;
-        }
-
-        String text(String name, String fallback) {
-            read.add(name);
-            List<String> v = values.get(name);
-            return v == null ? fallback : v.get(v.size() - 1);
-        }
-
-        long number(String name, long fallback) {
-            String v = text(name, null);
-            try {
-                return v == null ? fallback : Long.parseLong(v.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + name + " must be a whole number, not '" + v + "'");
-            }
-        }
-
-        double decimal(String name, double fallback) {
-            String v = text(name, null);
-            return v == null ? fallback : Double.parseDouble(v);
-        }
-
-        boolean flag(String name) {
-            return Boolean.parseBoolean(text(name, "false"));
-        }
-
-        List<String> all(String name) {
-            read.add(name);
-            return List.copyOf(values.getOrDefault(name, List.of()));
-        }
-
-        void rejectUnknown() {
-            for (String name : values.keySet()) {
-                if (!read.contains(name)) {
-                    throw new IllegalArgumentException("unknown option --" + name);
-                }
-            }
         }
     }
 }

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * itself, and — read-only, from /proc — RabbitMQ's and PostgreSQL's processes, which share the
  * same two cores. The machine's busy and steal time show whether anything else was competing.
  */
-final class ProcessSampler implements AutoCloseable {
+public final class ProcessSampler implements AutoCloseable {
     static final String BENCH = "bench";
     static final String RABBITMQ = "rabbitmq";
     static final String POSTGRES = "postgres";
@@ -367,7 +367,7 @@ final class ProcessSampler implements AutoCloseable {
     }
 
     /** The whole machine's CPU use over a short while (100% = one core), e.g. before the run starts anything. */
-    static double machineBusyOver(Duration duration) throws InterruptedException {
+    public static double machineBusyOver(Duration duration) throws InterruptedException {
         long[] before = machineTicks();
         Thread.sleep(duration.toMillis());
         long[] after = machineTicks();
