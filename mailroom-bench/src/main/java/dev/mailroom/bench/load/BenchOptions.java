@@ -120,7 +120,7 @@ record BenchOptions(
             usage: java -jar mailroom-bench.jar bench [options]
 
             What to measure
-              --mode pipeline|ingest|fairness|quota
+              --mode pipeline|ingest|fairness|quota|history
                                          pipeline: emails through every step (default); ingest: webhook batches only;
                                          fairness: organization A submits --count emails through the mailbox as fast as
                                          it can while organization B submits --fair-rate emails/s through REST (a request
@@ -129,7 +129,9 @@ record BenchOptions(
                                          0 lost;
                                          quota: --count emails at --rate with a send-rate limit of --quota/s for the
                                          provider on every dispatcher; verdicts: the fake provider receives at most
-                                         --quota x 1.10 sends in every wall-clock second, 0 lost, 0 FAILED
+                                         --quota x 1.10 sends in every wall-clock second, 0 lost, 0 FAILED;
+                                         history: the history command (java -jar mailroom-bench.jar history --help):
+                                         an email history filled into PostgreSQL, its reads measured
               --setup split|single|embedded|running
                                          split: operator(s), dispatcher(s), api+webhooks as separate JVMs on RabbitMQ +
                                          PostgreSQL (default); single: one JVM, all roles, on RabbitMQ + PostgreSQL;
