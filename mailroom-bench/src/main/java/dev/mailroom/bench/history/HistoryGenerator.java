@@ -155,7 +155,8 @@ final class HistoryGenerator {
          * The member an email goes to. Members join over the whole period (a new one with the probability that
          * keeps the organization on course for its count by its last email), so that every member has at least
          * one email; the others are drawn from those who joined: 60% evenly, 40% favouring the oldest (the
-         * regulars).
+         * regulars: {@code joined * u^1.5}, so that the most emailed member of a large organization gets a few hundred
+         * emails in 90 days, not thousands).
          */
         int nextMember(SplittableRandom r) {
             int members = lastAt.length;
@@ -169,7 +170,7 @@ final class HistoryGenerator {
 
         int existingMember(SplittableRandom r) {
             double u = r.nextDouble();
-            return r.nextDouble() < 0.6 ? (int) (u * joined) : (int) (joined * u * u * u);
+            return r.nextDouble() < 0.6 ? (int) (u * joined) : (int) (joined * u * Math.sqrt(u));
         }
     }
 
