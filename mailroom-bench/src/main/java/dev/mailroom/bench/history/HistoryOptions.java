@@ -52,7 +52,7 @@ record HistoryOptions(
 
             The reads (the largest organization and the smallest)
               --readers N              concurrent readers (default 4)
-              --requests N             at most N requests of each kind per organization (default 200)
+              --requests N             at most N requests of each kind per organization (default 500)
               --kind-seconds S         at most S seconds of each kind per organization (default 15)
               --page-depth N           message list pages walked by cursor (default 100)
               --member-page-depth N    member list pages walked by cursor (default 20)
@@ -94,7 +94,7 @@ record HistoryOptions(
                 (int) r.number("organizations", 10),
                 r.number("seed", 1),
                 (int) r.number("readers", 4),
-                (int) r.number("requests", 200),
+                (int) r.number("requests", 500),
                 Duration.ofSeconds(r.number("kind-seconds", 15)),
                 (int) r.number("page-depth", 100),
                 (int) r.number("member-page-depth", 20),

@@ -1,6 +1,7 @@
 package dev.mailroom.bench.history;
 
 import dev.mailroom.bench.load.Percentiles;
+import dev.mailroom.bench.load.ProcessSampler;
 import dev.mailroom.bench.report.BenchReport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,7 +40,9 @@ final class HistoryReaders {
     /**
      * What one kind of request measured for one organization.
      *
-     * @param itemsPerAnswer the mean number of list items a 200 answered (1 for one message or member)
+     * @param itemsPerAnswer   the mean number of list items a 200 answered (1 for one message or member)
+     * @param machineBusyPercent the whole machine's CPU use meanwhile (100% = one core): Mailroom, PostgreSQL, the
+     *                           readers themselves and anything else running
      */
     record KindResult(
             QueryKind kind,
@@ -48,7 +51,12 @@ final class HistoryReaders {
             int errors,
             String lastError,
             double itemsPerAnswer,
-            double seconds) {
+            double seconds,
+            double machineBusyPercent) {
+
+        double perSecond() {
+            return seconds <= 0 ? 0 : latency.count() / seconds;
+        }
 
         boolean met() {
             return latency.count() > 0 && errors == 0 && latency.p99() < kind.targetP99Millis;
@@ -97,11 +105,12 @@ final class HistoryReaders {
             KindResult r = run(target, kind, readers, requests, kindTime, walkDepth(kind));
             results.add(r);
             out.printf(
-                    "  %-9s %-40s %4d in %5.1f s  p50 %8.1f  p95 %8.1f  p99 %8.1f  max %8.1f ms%s%n",
+                    "  %-9s %-40s %4d in %5.1f s (CPU %3.0f%%)  p50 %7.1f  p95 %7.1f  p99 %7.1f  max %7.1f ms%s%n",
                     target.sample().organizationId,
                     kind.title,
                     r.latency().count(),
                     r.seconds(),
+                    r.machineBusyPercent(),
                     r.latency().p50(),
                     r.latency().p95(),
                     r.latency().p99(),
@@ -114,7 +123,7 @@ final class HistoryReaders {
     /** A few requests of every kind, not measured: the JIT's and the caches' first encounter. */
     void warmUp(Target target, int each, Duration perKind) throws Exception {
         for (QueryKind kind : QueryKind.values()) {
-            run(target, kind, 1, each, perKind, Math.min(3, walkDepth(kind)));
+            run(target, kind, readers, each, perKind, Math.min(5, walkDepth(kind)));
         }
     }
 
@@ -134,6 +143,7 @@ final class HistoryReaders {
     private KindResult run(Target target, QueryKind kind, int threads, int budget, Duration time, int depth)
             throws Exception {
         AtomicInteger left = new AtomicInteger(budget);
+        long[] ticks = ProcessSampler.machineTicks();
         long start = System.nanoTime();
         long deadline = start + time.toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -158,7 +168,8 @@ final class HistoryReaders {
                     all.errors,
                     all.lastError,
                     all.count == 0 ? 0 : (double) all.items / all.count,
-                    seconds);
+                    seconds,
+                    ProcessSampler.machineBusySince(ticks));
         } finally {
             pool.shutdownNow();
         }

@@ -9,6 +9,7 @@ record HistoryReport(
         Instant startedAt,
         String label,
         String commandLine,
+        String mailroom,
         Machine machine,
         Fill fill,
         List<Organization> organizations,

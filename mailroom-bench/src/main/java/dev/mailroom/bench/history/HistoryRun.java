@@ -90,7 +90,7 @@ final class HistoryRun {
         HistoryShape shape = new HistoryShape(o.seed(), o.emails(), o.organizations());
         Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         HistoryFill.Result fill = new HistoryFill(db, out).fill(shape, o.emails(), o.days(), end, SAMPLE_SIZE);
-        Storage.Sizes sizes = Storage.measure(db, HistoryFill.TABLES);
+        Storage.Sizes sizes = Storage.measure(db, HistoryFill.TABLES, rowCounts(fill.counts()));
         List<HistorySample> samples = fill.samples();
 
         // 3. The reads, Mailroom in the api role only.
@@ -114,7 +114,7 @@ final class HistoryRun {
                 HistoryReaders readers = readers(url);
                 out.println("  warming up (a few requests of every kind, not measured)...");
                 for (HistoryReaders.Target t : targets) {
-                    readers.warmUp(t, 10, Duration.ofSeconds(10));
+                    readers.warmUp(t, Math.min(50, o.requests()), Duration.ofSeconds(5));
                 }
                 out.printf(
                         "  measuring: %d readers, at most %d requests or %d s per kind and organization%n",
@@ -152,8 +152,8 @@ final class HistoryRun {
                 runId,
                 startedAt,
                 o.label(),
-                "java -jar mailroom-bench.jar history"
-                        + (o.commandLine().isEmpty() ? "" : " " + String.join(" ", o.commandLine())),
+                commandLine(o.commandLine()),
+                mailroom(),
                 machine(busy, sizes),
                 fillFigures(fill, schemaSeconds),
                 orgs,
@@ -162,6 +162,57 @@ final class HistoryRun {
                 plans,
                 plansHow,
                 notes);
+    }
+
+    /** The rows the fill wrote in each table (exact; the planner's reltuples are estimates). */
+    static Map<String, Long> rowCounts(HistoryGenerator.Counts c) {
+        return Map.of(
+                "messages", c.emails(),
+                "message_contents", c.emails(),
+                "message_recipients", c.recipients(),
+                "message_tags", c.tags(),
+                "activities", c.activities(),
+                "members", c.members(),
+                "member_search_terms", c.terms());
+    }
+
+    /** The command line as a shell would take it again. */
+    static String commandLine(List<String> args) {
+        StringBuilder line = new StringBuilder("java -jar mailroom-bench.jar history");
+        for (String arg : args) {
+            line.append(' ')
+                    .append(arg.matches("[A-Za-z0-9_@%+=:,./-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+        }
+        return line.toString();
+    }
+
+    /** Which Mailroom was measured: the jar, when it was built, and the commit of the checkout it was run from. */
+    private String mailroom() {
+        String built;
+        try {
+            built = Files.getLastModifiedTime(o.jar())
+                    .toInstant()
+                    .truncatedTo(ChronoUnit.SECONDS)
+                    .toString();
+        } catch (IOException e) {
+            built = "?";
+        }
+        String commit = "?";
+        try {
+            Process git = new ProcessBuilder("git", "describe", "--always", "--dirty", "--abbrev=7")
+                    .redirectErrorStream(true)
+                    .start();
+            String text =
+                    new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            if (git.waitFor() == 0) {
+                commit = text;
+            }
+        } catch (IOException e) {
+            // No git here: unknown.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return o.jar() + ", built " + built + ", from a checkout at " + commit;
     }
 
     private MailroomCluster cluster(Path runDir, Infrastructure infrastructure, List<String> extra) {

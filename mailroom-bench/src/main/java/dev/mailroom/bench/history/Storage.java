@@ -37,20 +37,22 @@ final class Storage {
         }
     }
 
-    static Sizes measure(Database db, List<String> tables) throws SQLException {
+    /** @param rows each table's row count, as the caller knows it exactly */
+    static Sizes measure(Database db, List<String> tables, java.util.Map<String, Long> rows) throws SQLException {
         List<Table> result = new ArrayList<>();
         try (Connection c = db.connect()) {
             Array names = c.createArrayOf("text", tables.toArray());
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT c.relname, c.reltuples::bigint, pg_table_size(c.oid), pg_indexes_size(c.oid),"
+            try (PreparedStatement s =
+                    c.prepareStatement("SELECT c.relname, pg_table_size(c.oid), pg_indexes_size(c.oid),"
                             + " pg_total_relation_size(c.oid) FROM pg_class c"
                             + " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
                             + " AND c.relname = ANY (?)")) {
                 s.setArray(1, names);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        result.add(
-                                new Table(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+                        String name = rs.getString(1);
+                        result.add(new Table(
+                                name, rows.getOrDefault(name, -1L), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
                     }
                 }
             }

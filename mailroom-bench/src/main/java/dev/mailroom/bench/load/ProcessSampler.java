@@ -370,6 +370,11 @@ public final class ProcessSampler implements AutoCloseable {
     public static double machineBusyOver(Duration duration) throws InterruptedException {
         long[] before = machineTicks();
         Thread.sleep(duration.toMillis());
+        return machineBusySince(before);
+    }
+
+    /** The machine's CPU use (100% = one core) since {@code before}, a reading of {@link #machineTicks()}. */
+    public static double machineBusySince(long[] before) {
         long[] after = machineTicks();
         long total = after[0] - before[0];
         return total <= 0
@@ -378,7 +383,7 @@ public final class ProcessSampler implements AutoCloseable {
     }
 
     /** {total, busy, steal} jiffies of the whole machine, from the first line of /proc/stat. */
-    private static long[] machineTicks() {
+    public static long[] machineTicks() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long user = Long.parseLong(f[1]);
