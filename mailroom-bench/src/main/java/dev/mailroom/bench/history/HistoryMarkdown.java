@@ -7,8 +7,10 @@ import java.util.Locale;
 
 /** The report of a history run as Markdown: command line, machine, fill, reads against their targets, storage, plans. */
 final class HistoryMarkdown {
-    /** Plans shown in full: those of the slowest statements. */
+    /** Plans shown in full: those of the slowest statements of the largest organization, and of each other. */
     static final int PLANS_SHOWN = 6;
+
+    static final int PLANS_SHOWN_OTHERS = 2;
 
     private HistoryMarkdown() {}
 
@@ -267,27 +269,43 @@ final class HistoryMarkdown {
         if (r.plans().isEmpty()) {
             return;
         }
-        List<QueryPlans.Plan> ordered = new ArrayList<>(r.plans());
-        ordered.sort(
-                java.util.Comparator.comparingDouble(QueryPlans.Plan::millis).reversed());
-        md.append("Each kind's slowest statement in the explain pass, slowest first; the plans of the ")
-                .append(PLANS_SHOWN)
-                .append(" slowest follow.\n\n");
-        md.append("| query | slowest statement | ms | statements |\n|---|---|---|---|\n");
-        for (QueryPlans.Plan p : ordered) {
-            md.append("| ")
-                    .append(p.kind().title)
-                    .append(" | `")
-                    .append(abbreviate(p.query()))
-                    .append("` | ")
-                    .append(ms(p.millis()))
-                    .append(" | ")
-                    .append(p.statements())
-                    .append(" |\n");
-        }
-        md.append("\n");
-        for (QueryPlans.Plan p : ordered.subList(0, Math.min(PLANS_SHOWN, ordered.size()))) {
+        List<String> organizations = r.plans().stream()
+                .map(QueryPlans.Plan::organizationId)
+                .distinct()
+                .toList();
+        List<QueryPlans.Plan> shown = new ArrayList<>();
+        for (int o = 0; o < organizations.size(); o++) {
+            String organization = organizations.get(o);
+            List<QueryPlans.Plan> ordered = new ArrayList<>(r.plans().stream()
+                    .filter(p -> p.organizationId().equals(organization))
+                    .toList());
+            ordered.sort(java.util.Comparator.comparingDouble(QueryPlans.Plan::millis)
+                    .reversed());
+            int show = o == 0 ? PLANS_SHOWN : PLANS_SHOWN_OTHERS;
+            shown.addAll(ordered.subList(0, Math.min(show, ordered.size())));
             md.append("### ")
+                    .append(organization)
+                    .append(": each kind's slowest statement, slowest first (the plans of the ")
+                    .append(show)
+                    .append(" slowest below)\n\n");
+            md.append("| query | slowest statement | ms | statements |\n|---|---|---|---|\n");
+            for (QueryPlans.Plan p : ordered) {
+                md.append("| ")
+                        .append(p.kind().title)
+                        .append(" | `")
+                        .append(abbreviate(p.query()))
+                        .append("` | ")
+                        .append(ms(p.millis()))
+                        .append(" | ")
+                        .append(p.statements())
+                        .append(" |\n");
+            }
+            md.append("\n");
+        }
+        for (QueryPlans.Plan p : shown) {
+            md.append("### ")
+                    .append(p.organizationId())
+                    .append(", ")
                     .append(p.kind().title)
                     .append(": ")
                     .append(ms(p.millis()))

@@ -130,7 +130,7 @@ final class HistoryRun {
                 }
             }
             if (o.explain()) {
-                PlansOutcome outcome = plans(runDir, infrastructure, targets.get(0));
+                PlansOutcome outcome = plans(runDir, infrastructure, targets);
                 plans = outcome.plans();
                 plansHow = outcome.how();
             }
@@ -242,9 +242,9 @@ final class HistoryRun {
 
     /**
      * auto_explain for the database, a new api process (its sessions load it), each kind of request three times one
-     * after the other for the largest organization, the plans read from PostgreSQL's log; auto_explain off again.
+     * after the other for each organization measured, the plans read from PostgreSQL's log; auto_explain off again.
      */
-    private PlansOutcome plans(Path runDir, Infrastructure infrastructure, HistoryReaders.Target target)
+    private PlansOutcome plans(Path runDir, Infrastructure infrastructure, List<HistoryReaders.Target> targets)
             throws Exception {
         Database db = infrastructure.database();
         if (!isSetAside(db.name())) {
@@ -260,34 +260,35 @@ final class HistoryRun {
             return new PlansOutcome(List.of(), "none: " + unavailable);
         }
         out.println("  query plans: auto_explain on for " + db.name() + ", a new api process, each kind 3 times...");
-        Map<QueryKind, QueryPlans.Plan> found;
+        List<QueryPlans.Plan> found;
         plans.enable();
         try {
             long from = plans.logSize();
             try (MailroomCluster cluster = cluster(runDir, infrastructure, List.of());
                     Connection marker = db.connect()) {
                 HistoryReaders readers = readers(startApi(cluster, "api-explain"));
-                for (QueryKind kind : QueryKind.values()) {
-                    readers.sequential(target, kind, 3, k -> plans.mark(marker, k));
+                for (HistoryReaders.Target target : targets) {
+                    String org = target.sample().organizationId;
+                    for (QueryKind kind : QueryKind.values()) {
+                        readers.sequential(target, kind, 3, k -> plans.mark(marker, k, org));
+                    }
                 }
-                try (Statement s = marker.createStatement()) {
-                    s.execute("SELECT '" + QueryPlans.MARKER + "END'");
-                }
+                plans.endMarks(marker);
             }
             Thread.sleep(1000);
-            found = QueryPlans.slowestPerKind(plans.readFrom(from), db.name());
+            found = QueryPlans.slowest(plans.readFrom(from), db.name());
         } finally {
             plans.disable();
         }
-        out.println("  auto_explain off again; plans found for " + found.size() + " of " + QueryKind.values().length
-                + " kinds");
+        out.println("  auto_explain off again; plans found for " + found.size() + " kinds of " + targets.size()
+                + " organization(s)");
         return new PlansOutcome(
-                new ArrayList<>(found.values()),
+                found,
                 "auto_explain (log_min_duration 0, log_analyze, log_buffers, log_timing) switched on for database "
                         + db.name() + " only, with ALTER DATABASE ... SET session_preload_libraries = 'auto_explain'"
                         + " as the postgres user; a new api process (whose pool's sessions load it) answered each kind"
-                        + " of request 3 times, one request at a time, for " + target.sample().organizationId
-                        + "; each kind's statements told apart by a marker statement the benchmark ran before them;"
+                        + " of request 3 times, one request at a time, for each organization measured;"
+                        + " each kind's statements told apart by a marker statement the benchmark ran before them;"
                         + " the slowest statement of each kind read back from " + plans.log() + ". Then every setting"
                         + " was reset: the measured reads ran without auto_explain.");
     }

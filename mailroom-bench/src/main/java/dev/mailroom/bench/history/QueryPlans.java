@@ -13,7 +13,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
  * {@code log_analyze}, {@code log_buffers} and timing: {@code EXPLAIN (ANALYZE, BUFFERS)} of each), as the postgres
  * user with psql (it is a superuser's setting), so that new sessions of the API's pool load it. The plans are read
  * back from PostgreSQL's log; each kind of request is told apart by a marker statement the benchmark runs before
- * it ({@code SELECT 'mailroom-history-explain:KIND'}), since a request runs several statements. Switched off
+ * it ({@code SELECT 'mailroom-history-explain:KIND:organization'}), since a request runs several statements. Switched off
  * (every setting reset) afterwards: the measured run never has it.
  */
 final class QueryPlans {
@@ -42,14 +43,15 @@ final class QueryPlans {
             "auto_explain.log_format = 'text'");
     private static final Pattern ENTRY =
             Pattern.compile("^\\S+ \\S+ \\S+ \\[(\\d+)\\] (\\S*)@(\\S*) LOG:  duration: ([0-9.]+) ms  plan:\\s*$");
+    private static final Pattern MARK = Pattern.compile(Pattern.quote(MARKER) + "([A-Z_]+)(?::([^']*))?");
     private static final Pattern TIMESTAMPED = Pattern.compile("^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}.*");
 
     /**
-     * The slowest statement run for one kind of request.
+     * The slowest statement run for one kind of request of one organization.
      *
      * @param statements how many statements that kind's requests ran in all
      */
-    record Plan(QueryKind kind, double millis, String query, String plan, int statements) {}
+    record Plan(String organizationId, QueryKind kind, double millis, String query, String plan, int statements) {}
 
     private final Database db;
     private final Path log;
@@ -105,10 +107,22 @@ final class QueryPlans {
         return Files.size(log);
     }
 
-    /** Runs the marker of a kind on a session of its own (opened after {@link #enable()}, so it is logged too). */
-    void mark(Connection c, QueryKind kind) {
+    /**
+     * Runs the marker of a kind and organization on a session of its own (opened after {@link #enable()}, so that it
+     * is logged too): the statements logged after it, up to the next marker, are that kind's.
+     */
+    void mark(Connection c, QueryKind kind, String organizationId) {
         try (Statement s = c.createStatement()) {
-            s.execute("SELECT '" + MARKER + kind.name() + "'");
+            s.execute("SELECT '" + MARKER + kind.name() + ":" + organizationId.replace("'", "") + "'");
+        } catch (SQLException e) {
+            throw new IllegalStateException("the plan marker failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Ends the last kind's statements. */
+    void endMarks(Connection c) {
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT '" + MARKER + "END'");
         } catch (SQLException e) {
             throw new IllegalStateException("the plan marker failed: " + e.getMessage(), e);
         }
@@ -128,21 +142,27 @@ final class QueryPlans {
         }
     }
 
-    /** Per kind, the slowest statement of this database logged after its marker and before the next one. */
-    static Map<QueryKind, Plan> slowestPerKind(String logText, String database) {
-        Map<QueryKind, Plan> slowest = new EnumMap<>(QueryKind.class);
-        Map<QueryKind, Integer> counts = new EnumMap<>(QueryKind.class);
-        QueryKind current = null;
+    /**
+     * Per kind and organization, the slowest statement of this database logged after its marker and before the next
+     * one, in the order of the markers.
+     */
+    static List<Plan> slowest(String logText, String database) {
+        Map<String, Plan> slowest = new LinkedHashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
+        String current = null;
+        QueryKind kind = null;
+        String organization = null;
         for (Entry e : entries(logText)) {
             if (!e.database().equals(database)) {
                 continue;
             }
-            int marker = e.query().indexOf(MARKER);
-            if (marker >= 0) {
-                String name = e.query().substring(marker + MARKER.length()).replaceAll("[^A-Z_].*$", "");
+            Matcher marker = MARK.matcher(e.query());
+            if (marker.find()) {
                 try {
-                    current = QueryKind.valueOf(name);
-                } catch (IllegalArgumentException unknown) {
+                    kind = QueryKind.valueOf(marker.group(1));
+                    organization = marker.group(2);
+                    current = kind + ":" + organization;
+                } catch (IllegalArgumentException end) {
                     current = null;
                 }
                 continue;
@@ -153,12 +173,12 @@ final class QueryPlans {
             counts.merge(current, 1, Integer::sum);
             Plan best = slowest.get(current);
             if (best == null || e.millis() > best.millis()) {
-                slowest.put(current, new Plan(current, e.millis(), e.query(), e.plan(), 0));
+                slowest.put(current, new Plan(organization, kind, e.millis(), e.query(), e.plan(), 0));
             }
         }
-        Map<QueryKind, Plan> result = new EnumMap<>(QueryKind.class);
-        slowest.forEach((kind, p) ->
-                result.put(kind, new Plan(kind, p.millis(), p.query(), p.plan(), counts.getOrDefault(kind, 0))));
+        List<Plan> result = new ArrayList<>();
+        slowest.forEach((key, p) -> result.add(
+                new Plan(p.organizationId(), p.kind(), p.millis(), p.query(), p.plan(), counts.getOrDefault(key, 0))));
         return result;
     }
 

@@ -2,7 +2,7 @@ package dev.mailroom.bench.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The plans are read back from PostgreSQL's log as Debian's cluster writes it (stderr, log_line_prefix '%m [%p] %q%u@%d '). */
@@ -10,7 +10,7 @@ class QueryPlansTest {
     private static final String LOG = String.join(
             "\n",
             "2026-12-07 07:53:04.381 UTC [25233] mailroom@mailroom_history LOG:  duration: 0.011 ms  plan:",
-            "\tQuery Text: SELECT 'mailroom-history-explain:MESSAGE'",
+            "\tQuery Text: SELECT 'mailroom-history-explain:MESSAGE:bench-1'",
             "\tResult  (cost=0.00..0.01 rows=1 width=32) (actual time=0.002..0.003 rows=1 loops=1)",
             "2026-12-07 07:53:04.556 UTC [25481] mailroom@mailroom_history LOG:  duration: 0.059 ms  plan:",
             "\tQuery Text: SELECT id FROM api_keys WHERE secret_hash = $1",
@@ -25,7 +25,7 @@ class QueryPlansTest {
             "\t  ->  Index Scan using messages_pkey on messages m  (cost=0.29..8.31 rows=1 width=180)",
             "2026-12-07 07:53:05.400 UTC [23982] LOG:  checkpoint starting: time",
             "2026-12-07 07:53:06.000 UTC [25233] mailroom@mailroom_history LOG:  duration: 0.010 ms  plan:",
-            "\tQuery Text: SELECT 'mailroom-history-explain:MEMBERS'",
+            "\tQuery Text: SELECT 'mailroom-history-explain:MEMBERS:bench-10'",
             "\tResult  (cost=0.00..0.01 rows=1 width=32)",
             "2026-12-07 07:53:06.500 UTC [25554] mailroom@mailroom_history LOG:  duration: 310.400 ms  plan:",
             "\tQuery Text: SELECT r.member_id FROM message_recipients r GROUP BY r.member_id",
@@ -34,17 +34,21 @@ class QueryPlansTest {
 
     @Test
     void findsEachKindsSlowestStatementOfTheDatabaseBetweenTheMarkers() {
-        Map<QueryKind, QueryPlans.Plan> plans = QueryPlans.slowestPerKind(LOG, "mailroom_history");
+        List<QueryPlans.Plan> plans = QueryPlans.slowest(LOG, "mailroom_history");
 
-        assertThat(plans).containsOnlyKeys(QueryKind.MESSAGE, QueryKind.MEMBERS);
-        QueryPlans.Plan message = plans.get(QueryKind.MESSAGE);
+        assertThat(plans)
+                .extracting(QueryPlans.Plan::kind, QueryPlans.Plan::organizationId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(QueryKind.MESSAGE, "bench-1"),
+                        org.assertj.core.groups.Tuple.tuple(QueryKind.MEMBERS, "bench-10"));
+        QueryPlans.Plan message = plans.get(0);
         assertThat(message.millis()).isEqualTo(0.830);
         assertThat(message.statements()).isEqualTo(2);
         assertThat(message.query()).isEqualTo("SELECT 'a' AS part, m.status FROM messages m WHERE m.id = $1");
         assertThat(message.plan())
                 .isEqualTo("Sort  (cost=53.03..53.05 rows=7 width=1679) (actual time=0.793..0.797 rows=5 loops=1)\n"
                         + "  ->  Index Scan using messages_pkey on messages m  (cost=0.29..8.31 rows=1 width=180)\n");
-        assertThat(plans.get(QueryKind.MEMBERS).millis()).isEqualTo(310.4);
+        assertThat(plans.get(1).millis()).isEqualTo(310.4);
     }
 
     @Test
