@@ -39,4 +39,52 @@ public final class CommandLineOptions {
         }
         return values;
     }
+
+    /** Reads named values once each, so that a misspelt option is an error rather than ignored. */
+    public static final class Values {
+        private final Map<String, List<String>> values;
+        private final Set<String> read = new java.util.HashSet<>();
+
+        public Values(Map<String, List<String>> values) {
+            this.values = values;
+        }
+
+        public String text(String name, String fallback) {
+            read.add(name);
+            List<String> v = values.get(name);
+            return v == null ? fallback : v.get(v.size() - 1);
+        }
+
+        public long number(String name, long fallback) {
+            String v = text(name, null);
+            try {
+                return v == null ? fallback : Long.parseLong(v.replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + " must be a whole number, not '" + v + "'");
+            }
+        }
+
+        public double decimal(String name, double fallback) {
+            String v = text(name, null);
+            return v == null ? fallback : Double.parseDouble(v);
+        }
+
+        public boolean flag(String name) {
+            return Boolean.parseBoolean(text(name, "false"));
+        }
+
+        public List<String> all(String name) {
+            read.add(name);
+            return List.copyOf(values.getOrDefault(name, List.of()));
+        }
+
+        /** @throws IllegalArgumentException naming the first option given that nothing read */
+        public void rejectUnknown() {
+            for (String name : values.keySet()) {
+                if (!read.contains(name)) {
+                    throw new IllegalArgumentException("unknown option --" + name);
+                }
+            }
+        }
+    }
 }

@@ -11,6 +11,17 @@ public final class BenchCommand {
     private BenchCommand() {}
 
     public static int run(String[] args) {
+        // bench --mode history is the history command (its own options: see HistoryOptions).
+        java.util.List<String> modeless = new java.util.ArrayList<>(java.util.Arrays.asList(args));
+        int mode = modeless.indexOf("--mode");
+        if (modeless.remove("--mode=history")
+                || (mode >= 0
+                        && mode + 1 < modeless.size()
+                        && modeless.get(mode + 1).equals("history")
+                        && modeless.remove(mode + 1) != null
+                        && modeless.remove(mode) != null)) {
+            return dev.mailroom.bench.history.HistoryCommand.run(modeless.toArray(String[]::new));
+        }
         BenchOptions options;
         OtlpCounter otlp = null;
         try {

@@ -120,7 +120,7 @@ record BenchOptions(
             usage: java -jar mailroom-bench.jar bench [options]
 
             What to measure
-              --mode pipeline|ingest|fairness|quota
+              --mode pipeline|ingest|fairness|quota|history
                                          pipeline: emails through every step (default); ingest: webhook batches only;
                                          fairness: organization A submits --count emails through the mailbox as fast as
                                          it can while organization B submits --fair-rate emails/s through REST (a request
@@ -129,7 +129,9 @@ record BenchOptions(
                                          0 lost;
                                          quota: --count emails at --rate with a send-rate limit of --quota/s for the
                                          provider on every dispatcher; verdicts: the fake provider receives at most
-                                         --quota x 1.10 sends in every wall-clock second, 0 lost, 0 FAILED
+                                         --quota x 1.10 sends in every wall-clock second, 0 lost, 0 FAILED;
+                                         history: the history command (java -jar mailroom-bench.jar history --help):
+                                         an email history filled into PostgreSQL, its reads measured
               --setup split|single|embedded|running
                                          split: operator(s), dispatcher(s), api+webhooks as separate JVMs on RabbitMQ +
                                          PostgreSQL (default); single: one JVM, all roles, on RabbitMQ + PostgreSQL;
@@ -213,7 +215,7 @@ record BenchOptions(
 
     static BenchOptions parse(String[] args) {
         Map<String, List<String>> values = CommandLineOptions.parse(args, FLAGS);
-        Reader r = new Reader(values);
+        CommandLineOptions.Values r = new CommandLineOptions.Values(values);
         if (r.flag("help")) {
             throw new IllegalArgumentException("");
         }
@@ -291,7 +293,7 @@ record BenchOptions(
     }
 
     /** The default depends on the setup: a running Mailroom's organizations are those whose keys were given. */
-    private static int organizations(Reader r, Setup setup, Mode mode) {
+    private static int organizations(CommandLineOptions.Values r, Setup setup, Mode mode) {
         List<String> orgKeys = r.all("org-key");
         long fallback = mode == Mode.FAIRNESS
                 ? 2
@@ -403,53 +405,6 @@ record BenchOptions(
         if (mode == Mode.QUOTA && serverArgs.stream().anyMatch(a -> a.contains("rate-limits.sendgrid"))) {
             throw new IllegalArgumentException(
                     name + " sets mailroom.dispatcher.rate-limits.sendgrid itself: use --quota, not --server-arg");
-        }
-    }
-
-    /** Reads named values once each, so that a misspelt option is an error rather than ignored. */
-    private static final class Reader {
-        private final Map<String, List<String>> values;
-        private final Set<String> read = new java.util.HashSet<>();
-
-        Reader(Map<String, List<String>> values) {
-            this.values = values;
-        }
-
-        String text(String name, String fallback) {
-            read.add(name);
-            List<String> v = values.get(name);
-            return v == null ? fallback : v.get(v.size() - 1);
-        }
-
-        long number(String name, long fallback) {
-            String v = text(name, null);
-            try {
-                return v == null ? fallback : Long.parseLong(v.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + name + " must be a whole number, not '" + v + "'");
-            }
-        }
-
-        double decimal(String name, double fallback) {
-            String v = text(name, null);
-            return v == null ? fallback : Double.parseDouble(v);
-        }
-
-        boolean flag(String name) {
-            return Boolean.parseBoolean(text(name, "false"));
-        }
-
-        List<String> all(String name) {
-            read.add(name);
-            return List.copyOf(values.getOrDefault(name, List.of()));
-        }
-
-        void rejectUnknown() {
-            for (String name : values.keySet()) {
-                if (!read.contains(name)) {
-                    throw new IllegalArgumentException("unknown option --" + name);
-                }
-            }
         }
     }
 }

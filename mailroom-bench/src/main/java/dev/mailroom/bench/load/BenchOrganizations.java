@@ -27,36 +27,36 @@ import tools.jackson.databind.json.JsonMapper;
  * creates a key with the scopes send and read (and admin, when the run registers webhook endpoints). Each owner has an HTTP client and cookie jar of its
  * own, so that no session or CSRF token leaks from one organization to the next.
  */
-final class BenchOrganizations {
+public final class BenchOrganizations {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One organization the benchmark created, and the secret of its send+read key. */
-    record Organization(String id, String ownerEmail, String key) {}
+    public record Organization(String id, String ownerEmail, String key) {}
 
     private final URI api;
     private final String platformKey;
     private final List<String> scopes;
 
-    BenchOrganizations(String apiUrl, String platformKey) {
+    public BenchOrganizations(String apiUrl, String platformKey) {
         this(apiUrl, platformKey, false);
     }
 
     /** @param admin whether the keys also get the admin scope (registering webhook endpoints needs it) */
-    BenchOrganizations(String apiUrl, String platformKey, boolean admin) {
+    public BenchOrganizations(String apiUrl, String platformKey, boolean admin) {
         this.api = URI.create(apiUrl);
         this.platformKey = platformKey;
         this.scopes = admin ? List.of("send", "read", "admin") : List.of("send", "read");
     }
 
     /** The id of the i-th organization (from 1). */
-    static String organizationId(int i) {
+    public static String organizationId(int i) {
         return "bench-" + i;
     }
 
     /** Creates organizations bench-1 .. bench-n, each with its owner and key. */
-    List<Organization> create(int n) throws IOException, InterruptedException {
+    public List<Organization> create(int n) throws IOException, InterruptedException {
         List<Organization> created = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
             created.add(createOne(i));

@@ -18,8 +18,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,8 +34,6 @@ import java.util.stream.Collectors;
  * stop everything it started, and put the figures together.
  */
 final class BenchRun {
-    private static final DateTimeFormatter RUN_ID =
-            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     /** PostgreSQL backends publish their statistics at most once a second; give them time before the last reading. */
     private static final Duration STATS_FLUSH = Duration.ofMillis(2_500);
 
@@ -52,7 +48,7 @@ final class BenchRun {
     BenchRun(BenchOptions options, PrintStream out) throws IOException {
         this.o = options;
         this.out = out;
-        this.runId = RUN_ID.format(startedAt);
+        this.runId = dev.mailroom.bench.report.ReportFiles.runId(startedAt);
         this.runDir = Files.createTempDirectory("mailroom-bench-" + runId + "-");
     }
 

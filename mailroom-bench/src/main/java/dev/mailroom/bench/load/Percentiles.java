@@ -4,10 +4,10 @@ import dev.mailroom.bench.report.BenchReport;
 import java.util.Arrays;
 
 /** Nearest-rank percentiles of latencies given in microseconds, reported in milliseconds. */
-final class Percentiles {
+public final class Percentiles {
     private Percentiles() {}
 
-    static BenchReport.Latency of(String step, long[] micros) {
+    public static BenchReport.Latency of(String step, long[] micros) {
         if (micros.length == 0) {
             return new BenchReport.Latency(step, 0, -1, -1, -1, -1);
         }

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * itself, and — read-only, from /proc — RabbitMQ's and PostgreSQL's processes, which share the
  * same two cores. The machine's busy and steal time show whether anything else was competing.
  */
-final class ProcessSampler implements AutoCloseable {
+public final class ProcessSampler implements AutoCloseable {
     static final String BENCH = "bench";
     static final String RABBITMQ = "rabbitmq";
     static final String POSTGRES = "postgres";
@@ -367,9 +367,14 @@ final class ProcessSampler implements AutoCloseable {
     }
 
     /** The whole machine's CPU use over a short while (100% = one core), e.g. before the run starts anything. */
-    static double machineBusyOver(Duration duration) throws InterruptedException {
+    public static double machineBusyOver(Duration duration) throws InterruptedException {
         long[] before = machineTicks();
         Thread.sleep(duration.toMillis());
+        return machineBusySince(before);
+    }
+
+    /** The machine's CPU use (100% = one core) since {@code before}, a reading of {@link #machineTicks()}. */
+    public static double machineBusySince(long[] before) {
         long[] after = machineTicks();
         long total = after[0] - before[0];
         return total <= 0
@@ -378,7 +383,7 @@ final class ProcessSampler implements AutoCloseable {
     }
 
     /** {total, busy, steal} jiffies of the whole machine, from the first line of /proc/stat. */
-    private static long[] machineTicks() {
+    public static long[] machineTicks() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long user = Long.parseLong(f[1]);

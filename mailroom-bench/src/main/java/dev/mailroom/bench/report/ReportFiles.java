@@ -12,7 +12,15 @@ public final class ReportFiles {
     private static final JsonMapper JSON =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
+    private static final java.time.format.DateTimeFormatter RUN_ID =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC);
+
     private ReportFiles() {}
+
+    /** A run's id, and its reports' file name: its start in UTC, {@code yyyyMMdd-HHmmss}. */
+    public static String runId(java.time.Instant startedAt) {
+        return RUN_ID.format(startedAt);
+    }
 
     /** @return the files written: Markdown, JSON, SVG */
     public static List<Path> write(BenchReport report, Path directory) throws IOException {
