@@ -2,6 +2,7 @@ package dev.mailroom.server.api;
 
 import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.LikePattern;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.api.SuppressionsViews.Suppression;
 import dev.mailroom.server.api.SuppressionsViews.SuppressionPage;
@@ -53,8 +54,7 @@ class SuppressionsQueries {
         if (search != null) {
             // Addresses are stored normalized (lower case), so the lower-cased text is all the case-folding needed.
             sql.append(" AND email LIKE :pattern ESCAPE '\\'");
-            params.addValue(
-                    "pattern", "%" + MemberQueries.likeLiteral(search.toLowerCase(java.util.Locale.ROOT)) + "%");
+            params.addValue("pattern", LikePattern.containing(search.toLowerCase(java.util.Locale.ROOT)));
         }
         if (reason != null) {
             sql.append(" AND reason = :reason");

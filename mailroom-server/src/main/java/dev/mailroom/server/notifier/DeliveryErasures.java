@@ -4,6 +4,7 @@ import dev.mailroom.server.BackgroundThread;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.ErasedData;
 import dev.mailroom.server.ErasureProperties;
+import dev.mailroom.server.LikePattern;
 import dev.mailroom.server.LogSafe;
 import dev.mailroom.server.Role;
 import java.time.Clock;
@@ -82,7 +83,7 @@ class DeliveryErasures extends BackgroundThread {
                 "INSERT INTO webhook_erasures (erasure_id, deliveries, attempts) VALUES (?, 0, 0) ON CONFLICT DO NOTHING",
                 work.erasureId());
         ErasedData erasing = ErasedData.of(work.email());
-        String pattern = "%" + likeLiteral(erasing.address()) + "%";
+        String pattern = LikePattern.containing(erasing.address());
         UUID after = null;
         while (true) {
             // Read without locks; each batch locks what it changes and looks again.
@@ -172,10 +173,6 @@ class DeliveryErasures extends BackgroundThread {
             n += c == java.sql.Statement.SUCCESS_NO_INFO ? 1 : Math.max(c, 0);
         }
         return n;
-    }
-
-    private static String likeLiteral(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     @Override

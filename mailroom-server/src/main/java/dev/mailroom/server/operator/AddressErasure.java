@@ -4,6 +4,7 @@ import dev.mailroom.contracts.Address;
 import dev.mailroom.contracts.ErasureRequest;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.ErasedData;
+import dev.mailroom.server.LikePattern;
 import dev.mailroom.server.Role;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ class AddressErasure {
                         + " AND LOWER(idempotency_key) LIKE ? ESCAPE '\\'",
                 String.class,
                 organizationId,
-                "%" + likeLiteral(erased) + "%");
+                LikePattern.containing(erased));
         int deleted = 0;
         for (String key : keys) {
             if (erasing.mentions(key)) {
@@ -63,10 +64,5 @@ class AddressErasure {
         }
         changed.put("idempotency_keys", deleted);
         return changed;
-    }
-
-    /** {@code text} for a LIKE pattern with {@code ESCAPE '\'}: its wildcards taken literally. */
-    static String likeLiteral(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 }
