@@ -82,8 +82,23 @@ public final class PostgresServer {
                 || !infrastructure.database().user().matches("[A-Za-z0-9_]+")) {
             throw new IllegalArgumentException("database and user names must be letters, digits and _: " + database);
         }
-        Shell.Result result = Shell.run(
+        Shell.Result result = psqlAsPostgres(
                 CTL_TIMEOUT,
+                "CREATE DATABASE \"" + database + "\" OWNER \""
+                        + infrastructure.database().user() + "\"");
+        if (!result.ok()) {
+            throw new IllegalStateException("could not create database " + database
+                    + " (run as root, or create it yourself): " + result.output());
+        }
+    }
+
+    /**
+     * Runs one SQL command with psql as the postgres superuser (on the local cluster, through its socket), stopping
+     * at the first error: for what only a superuser may do (creating databases, database-wide settings).
+     */
+    public static Shell.Result psqlAsPostgres(Duration timeout, String sql) {
+        return Shell.run(
+                timeout,
                 "runuser",
                 "-u",
                 "postgres",
@@ -96,11 +111,6 @@ public final class PostgresServer {
                 "-d",
                 "postgres",
                 "-c",
-                "CREATE DATABASE \"" + database + "\" OWNER \""
-                        + infrastructure.database().user() + "\"");
-        if (!result.ok()) {
-            throw new IllegalStateException("could not create database " + database
-                    + " (run as root, or create it yourself): " + result.output());
-        }
+                sql);
     }
 }

@@ -1,6 +1,7 @@
 package dev.mailroom.bench.history;
 
 import dev.mailroom.bench.cluster.Database;
+import dev.mailroom.bench.cluster.PostgresServer;
 import dev.mailroom.bench.cluster.Shell;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -212,21 +213,7 @@ final class QueryPlans {
     }
 
     private static void psql(String sql) {
-        Shell.Result result = Shell.run(
-                PSQL_TIMEOUT,
-                "runuser",
-                "-u",
-                "postgres",
-                "--",
-                "psql",
-                "-X",
-                "-q",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-d",
-                "postgres",
-                "-c",
-                sql);
+        Shell.Result result = PostgresServer.psqlAsPostgres(PSQL_TIMEOUT, sql);
         if (!result.ok()) {
             throw new IllegalStateException("psql as postgres failed: " + sql + ": " + result.output());
         }
