@@ -1,7 +1,9 @@
 package dev.mailroom.server.api;
 
+import dev.mailroom.contracts.ErasureRequest;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.LikePattern;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.api.MemberViews.LastMessage;
 import dev.mailroom.server.api.MemberViews.MemberPage;
@@ -11,14 +13,16 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -68,7 +72,7 @@ class MemberQueries {
             sql.append(
                     " AND (LOWER(mb.member_id) LIKE :pattern ESCAPE '\\' OR mb.member_id IN (SELECT t.member_id"
                             + " FROM member_search_terms t WHERE t.organization_id = :org AND t.term LIKE :pattern ESCAPE '\\'))");
-            params.addValue("pattern", "%" + likeLiteral(search.toLowerCase(Locale.ROOT)) + "%");
+            params.addValue("pattern", LikePattern.containing(search.toLowerCase(Locale.ROOT)));
         }
         if (after != null) {
             // The first condition lets the index start at the cursor; the second breaks the tie by member id.
@@ -108,8 +112,9 @@ class MemberQueries {
     private record Row(String memberId, Instant lastAt) {}
 
     /**
-     * Adds addresses, email counts, status counts and the newest email to a page of members, in four queries for
-     * the whole page.
+     * Adds addresses, email counts, status counts and the newest email to a page of members, from one pass over the
+     * page's recipient rows, newest email first (four aggregate queries over the same rows cost four times the
+     * reads: report 20261207-085114).
      */
     private List<MemberSummary> summaries(String organizationId, List<Row> rows) {
         if (rows.isEmpty()) {
@@ -117,74 +122,69 @@ class MemberQueries {
         }
         MapSqlParameterSource params = new MapSqlParameterSource("org", organizationId)
                 .addValue("members", rows.stream().map(Row::memberId).toList());
-
-        Map<String, Long> messages = new HashMap<>();
+        Map<String, MemberEmails> byMember = new HashMap<>();
         named.query(
-                "SELECT r.member_id, COUNT(DISTINCT m.id) AS n" + MEMBER_ROWS + " AND r.member_id IN (:members)"
-                        + " GROUP BY r.member_id",
+                "SELECT r.member_id, m.id, m.subject, COALESCE(r.status, m.status) AS status, m.created_at, r.email,"
+                        + " r.name" + MEMBER_ROWS + " AND r.member_id IN (:members)"
+                        + " ORDER BY r.member_id, m.created_at DESC, m.id DESC, r.position",
                 params,
                 rs -> {
-                    messages.put(rs.getString("member_id"), rs.getLong("n"));
+                    byMember.computeIfAbsent(rs.getString("member_id"), k -> new MemberEmails())
+                            .add(
+                                    rs.getObject("id", UUID.class),
+                                    rs.getString("subject"),
+                                    rs.getString("status"),
+                                    instant(rs, "created_at"),
+                                    rs.getString("email"),
+                                    rs.getString("name"));
                 });
+        return rows.stream()
+                .map(row -> byMember.getOrDefault(row.memberId(), new MemberEmails())
+                        .summary(row.memberId(), row.lastAt()))
+                .toList();
+    }
 
-        Map<String, List<String>> emails = new HashMap<>();
-        named.query(
-                "SELECT r.member_id, r.email, MAX(m.created_at) AS last_at" + MEMBER_ROWS
-                        + " AND r.member_id IN (:members)"
-                        + " GROUP BY r.member_id, r.email ORDER BY r.member_id, last_at DESC, r.email",
-                params,
-                rs -> {
-                    emails.computeIfAbsent(rs.getString("member_id"), k -> new ArrayList<>())
-                            .add(rs.getString("email"));
-                });
-
+    /**
+     * One member's recipient rows, added newest email first: the first row is their newest email (whose name and
+     * status are the member's), addresses are listed by the newest email that used them.
+     */
+    private static final class MemberEmails {
+        private final Set<UUID> messages = new HashSet<>();
         // Counted by the member's own status in each email (the recipient's, which for an email of one recipient
         // is the message's), not the message's summary: a member whose address bounced in an email that others
         // received counts a BOUNCED. An email naming the member at two addresses of different statuses counts
         // under both.
-        Map<String, Map<MessageStatus, Long>> statuses = new HashMap<>();
-        named.query(
-                "SELECT r.member_id, COALESCE(r.status, m.status) AS status, COUNT(DISTINCT m.id) AS n" + MEMBER_ROWS
-                        + " AND r.member_id IN (:members)" + " GROUP BY r.member_id, COALESCE(r.status, m.status)",
-                params,
-                rs -> {
-                    statuses.computeIfAbsent(rs.getString("member_id"), k -> new HashMap<>())
-                            .put(MessageStatus.valueOf(rs.getString("status")), rs.getLong("n"));
-                });
+        private final Map<MessageStatus, Set<UUID>> byStatus = new EnumMap<>(MessageStatus.class);
+        private final Map<String, Instant> addresses = new LinkedHashMap<>();
+        private LastMessage latest;
+        private String name;
 
-        // The member's name is the one their newest email gave them; its status is the member's own in it.
-        Map<String, LastMessage> latest = new HashMap<>();
-        Map<String, String> names = new HashMap<>();
-        named.query(
-                "SELECT member_id, id, subject, status, created_at, name FROM (SELECT r.member_id, m.id, m.subject,"
-                        + " COALESCE(r.status, m.status) AS status,"
-                        + " m.created_at, r.name, ROW_NUMBER() OVER (PARTITION BY r.member_id ORDER BY m.created_at DESC, m.id DESC, r.position) AS rn"
-                        + MEMBER_ROWS + " AND r.member_id IN (:members)) newest WHERE rn = 1",
-                params,
-                rs -> {
-                    String member = rs.getString("member_id");
-                    latest.put(
-                            member,
-                            new LastMessage(
-                                    rs.getObject("id", UUID.class),
-                                    rs.getString("subject"),
-                                    rs.getString("status"),
-                                    instant(rs, "created_at")));
-                    if (rs.getString("name") != null) {
-                        names.put(member, rs.getString("name"));
-                    }
-                });
+        void add(UUID id, String subject, String status, Instant createdAt, String email, String givenName) {
+            if (latest == null) {
+                latest = new LastMessage(id, subject, status, createdAt);
+                name = givenName;
+            }
+            messages.add(id);
+            byStatus.computeIfAbsent(MessageStatus.valueOf(status), k -> new HashSet<>())
+                    .add(id);
+            // An erased address of a member who was also sent to at others: the email still counts, the placeholder
+            // is nobody's address.
+            if (!ErasureRequest.ERASED_ADDRESS.equals(email)) {
+                addresses.putIfAbsent(email, createdAt);
+            }
+        }
 
-        return rows.stream()
-                .map(row -> new MemberSummary(
-                        row.memberId(),
-                        names.get(row.memberId()),
-                        emails.getOrDefault(row.memberId(), List.of()),
-                        messages.getOrDefault(row.memberId(), 0L),
-                        row.lastAt(),
-                        inPrecedenceOrder(statuses.getOrDefault(row.memberId(), Map.of())),
-                        latest.get(row.memberId())))
-                .toList();
+        MemberSummary summary(String memberId, Instant lastAt) {
+            Map<MessageStatus, Long> counts = new EnumMap<>(MessageStatus.class);
+            byStatus.forEach((status, ids) -> counts.put(status, (long) ids.size()));
+            List<String> emails = addresses.entrySet().stream()
+                    .sorted(Map.Entry.<String, Instant>comparingByValue(Comparator.reverseOrder())
+                            .thenComparing(Map.Entry.comparingByKey()))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            return new MemberSummary(
+                    memberId, name, emails, messages.size(), lastAt, inPrecedenceOrder(counts), latest);
+        }
     }
 
     private static Map<String, Long> inPrecedenceOrder(Map<MessageStatus, Long> counts) {
@@ -193,11 +193,6 @@ class MemberQueries {
                 .sorted(Map.Entry.comparingByKey(Comparator.comparingInt(MessageStatus::precedence)))
                 .forEach(e -> ordered.put(e.getKey().name(), e.getValue()));
         return ordered;
-    }
-
-    /** The text with LIKE's wildcards escaped, so a search for "100%" or "a_b" means just that. */
-    static String likeLiteral(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

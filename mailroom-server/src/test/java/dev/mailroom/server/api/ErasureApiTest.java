@@ -151,6 +151,9 @@ class ErasureApiTest {
         JsonNode memberAfter = api.get("/api/v1/members/" + member).json();
         assertThat(memberAfter.get("messages")).isEqualTo(memberBefore.get("messages"));
         assertThat(memberAfter.get("statuses")).isEqualTo(memberBefore.get("statuses"));
+        assertThat(memberAfter.get("emails").toString())
+                .as("the member's addresses: the erased one gone, and no placeholder in its place")
+                .isEqualTo("[\"" + otherAddress + "\"]");
         assertThat(api.get("/api/v1/members/" + onlyThisAddress).status()).isEqualTo(404);
         assertThat(api.get("/api/v1/messages?recipient=" + address).json().get("items"))
                 .isEmpty();
