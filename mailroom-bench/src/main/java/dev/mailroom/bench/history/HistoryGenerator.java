@@ -43,7 +43,8 @@ final class HistoryGenerator {
             + " provider_message_id, status, status_rank, attempts, next_attempt_at, send_at, submitted_at, created_at,"
             + " updated_at, held_for_limit, recipient_count, trace_parent";
     static final String CONTENT_COLUMNS = "message_id, content";
-    static final String RECIPIENT_COLUMNS = "message_id, position, kind, email, name, member_id, status, status_rank";
+    static final String RECIPIENT_COLUMNS =
+            "message_id, position, kind, email, name, member_id, status, status_rank, organization_id";
     static final String TAG_COLUMNS = "message_id, tag";
     static final String ACTIVITY_COLUMNS = "id, message_id, status, occurred_at, recorded_at, recipient, provider,"
             + " provider_message_id, provider_event, details, trace_id";
@@ -372,7 +373,7 @@ final class HistoryGenerator {
             } else {
                 out.recipients().number(own.precedence());
             }
-            out.recipients().endRow();
+            out.recipients().text(org.id()).endRow();
             recipients++;
             if (t.memberId() != null) {
                 recipientsWithMember++;

@@ -43,7 +43,7 @@ import org.springframework.transaction.annotation.Transactional;
 class MemberQueries {
     /** Recipient rows of this organization's messages that name a member. */
     private static final String MEMBER_ROWS = " FROM message_recipients r JOIN messages m ON m.id = r.message_id"
-            + " WHERE m.organization_id = :org AND r.member_id IS NOT NULL";
+            + " WHERE r.organization_id = :org AND r.member_id IS NOT NULL";
 
     private final NamedParameterJdbcTemplate named;
 

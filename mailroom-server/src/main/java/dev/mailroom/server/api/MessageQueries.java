@@ -201,8 +201,8 @@ class MessageQueries {
             params.addValue("recipient", filter.recipient());
         }
         if (filter.memberId() != null) {
-            sql.append(
-                    " AND EXISTS (SELECT 1 FROM message_recipients r WHERE r.message_id = m.id AND r.member_id = :member)");
+            sql.append(" AND EXISTS (SELECT 1 FROM message_recipients r WHERE r.message_id = m.id"
+                    + " AND r.organization_id = :org AND r.member_id = :member)");
             params.addValue("member", filter.memberId());
         }
         if (filter.status() != null) {

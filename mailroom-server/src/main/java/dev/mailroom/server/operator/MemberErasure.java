@@ -67,8 +67,7 @@ class MemberErasure {
             Set<String> namesWithOthers = new HashSet<>();
             Set<String> otherAddresses = new HashSet<>();
             jdbc.query(
-                    "SELECT r.email, r.name FROM message_recipients r JOIN messages m ON m.id = r.message_id"
-                            + " WHERE m.organization_id = ? AND r.member_id = ?",
+                    "SELECT r.email, r.name FROM message_recipients r WHERE r.organization_id = ? AND r.member_id = ?",
                     rs -> {
                         String email = Address.normalize(rs.getString("email"));
                         String name = rs.getString("name");

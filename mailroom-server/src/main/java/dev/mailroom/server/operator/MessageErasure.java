@@ -197,8 +197,8 @@ class MessageErasure {
             return Set.of();
         }
         return new HashSet<>(named.queryForList(
-                "SELECT DISTINCT r.member_id FROM message_recipients r JOIN messages m ON m.id = r.message_id"
-                        + " WHERE m.organization_id = :org AND r.member_id IN (:members)"
+                "SELECT DISTINCT r.member_id FROM message_recipients r"
+                        + " WHERE r.organization_id = :org AND r.member_id IN (:members)"
                         + " AND LOWER(TRIM(r.email)) NOT IN (:erased)",
                 new MapSqlParameterSource("org", organizationId)
                         .addValue("members", members)

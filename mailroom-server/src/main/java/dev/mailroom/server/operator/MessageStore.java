@@ -116,7 +116,8 @@ class MessageStore {
                         r.name(),
                         r.memberId(),
                         several ? status.name() : null,
-                        several ? status.precedence() : null
+                        several ? status.precedence() : null,
+                        s.organizationId()
                     });
                 }
             }
@@ -142,8 +143,8 @@ class MessageStore {
         jdbc.batchUpdate(
                 "INSERT INTO message_contents (message_id, content) VALUES (?,?) ON CONFLICT DO NOTHING", contents);
         jdbc.batchUpdate(
-                "INSERT INTO message_recipients (message_id, position, kind, email, name, member_id, status, status_rank)"
-                        + " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                "INSERT INTO message_recipients (message_id, position, kind, email, name, member_id, status, status_rank,"
+                        + " organization_id) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                 recipients);
         jdbc.batchUpdate("INSERT INTO message_tags (message_id, tag) VALUES (?,?) ON CONFLICT DO NOTHING", tags);
         members.emailsStored(submissions, now);

@@ -153,10 +153,11 @@ class MembersApiTest {
                 now);
         jdbc.update("INSERT INTO message_contents (message_id, content) VALUES (?, '{}')", theirs);
         jdbc.update(
-                "INSERT INTO message_recipients (message_id, position, kind, email, name, member_id) VALUES (?, 0, 'to', ?, 'Eve', ?)",
-                theirs,
+                "INSERT INTO message_recipients (message_id, position, kind, email, name, member_id, organization_id)"
+                        + " SELECT id, 0, 'to', ?, 'Eve', ?, organization_id FROM messages WHERE id = ?",
                 "eve@other.example.org",
-                member);
+                member,
+                theirs);
         jdbc.update(
                 "INSERT INTO members (organization_id, member_id, last_message_at) VALUES ('other-org', ?, ?)",
                 member,

@@ -258,15 +258,16 @@ class RecipientStatusesApiTest {
 
     private void recipient(UUID id, int position, String kind, String email, String member, String status) {
         jdbc.update(
-                "INSERT INTO message_recipients (message_id, position, kind, email, member_id, status, status_rank)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO message_recipients (message_id, position, kind, email, member_id, status, status_rank,"
+                        + " organization_id) VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT organization_id FROM messages WHERE id = ?))",
                 id,
                 position,
                 kind,
                 email,
                 member,
                 status,
-                status == null ? null : MessageStatus.valueOf(status).precedence());
+                status == null ? null : MessageStatus.valueOf(status).precedence(),
+                id);
         if (member != null) {
             // The member list's read model, as the operator keeps it.
             jdbc.update(

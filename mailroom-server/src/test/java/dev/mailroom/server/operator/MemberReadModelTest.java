@@ -165,7 +165,7 @@ class MemberReadModelTest {
     }
 
     @Test
-    void migrationV17FillsTheModelFromTheRecipientsStoredBeforeIt() {
+    void migrationsV17AndV22FillTheModelAndTheRecipientsOrganizationFromWhatWasStoredBeforeThem() {
         migrate("16");
         UUID older = storedBeforeV17("org-a", T1, "m-1", "ada@example.org", "Ada");
         storedBeforeV17("org-a", T2, "m-1", "ADA@work.example", null);
@@ -180,6 +180,14 @@ class MemberReadModelTest {
         assertThat(terms("org-a", "m-1")).containsExactly("ada", "ada@example.org", "ada@work.example");
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM members", Integer.class))
                 .isEqualTo(2);
+        // V22: each recipient row carries its email's organization, for the (organization, member) index.
+        assertThat(jdbc.queryForList(
+                        "SELECT r.organization_id FROM message_recipients r JOIN messages m ON m.id = r.message_id"
+                                + " WHERE r.organization_id <> m.organization_id OR r.organization_id IS NULL"))
+                .isEmpty();
+        assertThat(jdbc.queryForObject(
+                        "SELECT organization_id FROM message_recipients WHERE message_id = ?", String.class, older))
+                .isEqualTo("org-a");
     }
 
     private void migrate(String target) {

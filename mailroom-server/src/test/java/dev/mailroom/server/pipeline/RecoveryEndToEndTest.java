@@ -85,7 +85,8 @@ class RecoveryEndToEndTest {
                 id,
                 new String(ContractJson.write(email("ada@example.org")), StandardCharsets.UTF_8));
         jdbc.update(
-                "INSERT INTO message_recipients (message_id, position, kind, email) VALUES (?, 0, 'to', 'ada@example.org')",
+                "INSERT INTO message_recipients (message_id, position, kind, email, organization_id)"
+                        + " SELECT id, 0, 'to', 'ada@example.org', organization_id FROM messages WHERE id = ?",
                 id);
         // Due last: the operator commits all of these at once, the test one statement at a time.
         jdbc.update("UPDATE messages SET next_attempt_at = ? WHERE id = ?", longAgo.plusSeconds(30), id);
