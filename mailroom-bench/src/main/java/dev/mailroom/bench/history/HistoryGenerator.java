@@ -769,7 +769,7 @@ final class HistoryGenerator {
 
     /**
      * The member read model of V17 as the operator keeps it: one {@code members} row per organization and member
-     * with the time of their newest email, and their lower-cased addresses and name, once each, in
+     * with the time of their newest email, and their lower-cased addresses, name and id, once each, in
      * {@code member_search_terms}.
      */
     void writeMembers(CopyText members, CopyText terms) {
@@ -806,6 +806,12 @@ final class HistoryGenerator {
                             .endRow();
                     termRows++;
                 }
+                // Their id too (V23): a search matches a part of it. Ids here are never a name or an address.
+                terms.text(state.org.id())
+                        .text(member.id())
+                        .text(lower(member.id()))
+                        .endRow();
+                termRows++;
             }
             state.sample.commonSurname = HistoryShape.LAST_NAMES[0].toLowerCase(Locale.ROOT);
             state.sample.first = Instant.EPOCH.plusNanos(start * 1000);

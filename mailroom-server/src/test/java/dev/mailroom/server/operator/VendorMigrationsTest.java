@@ -10,7 +10,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Mailroom's migrations come from {@code db/migration} and from its database's own folder ({@code db/vendor/{vendor}}):
- * on PostgreSQL the storage tuning of V18 is in place, on H2 its empty twin counts the same version.
+ * on PostgreSQL the storage tuning of V18 and the trigram index of V24 are in place, on H2 their empty twins count
+ * the same versions.
  */
 @EndToEndTest
 class VendorMigrationsTest {
@@ -37,6 +38,13 @@ class VendorMigrationsTest {
             List<String> options = jdbc.queryForList(
                     "SELECT unnest(reloptions) FROM pg_class WHERE relname = 'messages'", String.class);
             assertThat(options).contains("fillfactor=70");
+            assertThat(jdbc.queryForList(
+                            "SELECT indexdef FROM pg_indexes WHERE tablename = 'member_search_terms'"
+                                    + " AND indexname = 'member_search_terms_by_trigram'",
+                            String.class))
+                    .singleElement()
+                    .asString()
+                    .contains("gin_trgm_ops");
         }
     }
 }
