@@ -107,7 +107,8 @@ class ArchitectureTest {
                     "member_search_terms",
                     "erasures",
                     "erasure_work",
-                    "erased_addresses"),
+                    "erased_addresses",
+                    "retention_progress"),
             "accounts",
             Set.of(
                     "organizations",

@@ -37,6 +37,8 @@ public final class FaultSuite {
             Map.entry(7, WebhookChaos::new),
             Map.entry(8, QuotaHolderKill::new),
             Map.entry(9, NotifierKills::new),
+            // Issue 16 (retention): operators killed during retention runs.
+            Map.entry(14, RetentionKills::new),
             // Issue 15 (its items 8 to 11): on a 3-node cluster the suite starts itself.
             Map.entry(10, ClusterFaults::leaderKill),
             Map.entry(11, ClusterFaults::followerRestart),

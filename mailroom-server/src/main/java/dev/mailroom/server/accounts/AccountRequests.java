@@ -18,6 +18,12 @@ public final class AccountRequests {
         }
     }
 
+    /**
+     * The caller's organization's retention, in days: {@code {"contentDays":30,"historyDays":400}}. Both are required
+     * (a PUT states the whole setting).
+     */
+    public record RetentionChange(Integer contentDays, Integer historyDays) {}
+
     public record NewOrganization(String id, String name, String plan, NewMember owner) {}
 
     /** @param password required for a person Mailroom does not know yet; ignored for one it knows */

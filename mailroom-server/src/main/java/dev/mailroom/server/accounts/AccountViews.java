@@ -14,6 +14,13 @@ public final class AccountViews {
         }
     }
 
+    /** An organization's retention: its emails' content and history are kept that many days. */
+    public record RetentionView(String organizationId, int contentDays, int historyDays) {
+        static RetentionView of(String organizationId, RetentionSettings settings) {
+            return new RetentionView(organizationId, settings.contentDays(), settings.historyDays());
+        }
+    }
+
     /** A person in the caller's organization. */
     public record MemberView(UUID id, String email, String displayName, String role, Instant joinedAt) {
         static MemberView of(UserStore.MemberRow row) {

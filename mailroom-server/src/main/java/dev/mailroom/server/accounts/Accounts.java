@@ -253,6 +253,58 @@ public class Accounts {
         return revoke(null, id);
     }
 
+    // The caller's organization's retention (read: any caller of it with scope read; change: scope admin).
+
+    public AccountViews.RetentionView retention(Caller caller) {
+        String organization = requireOrganization(caller);
+        return organizations
+                .retention(organization)
+                .map(r -> AccountViews.RetentionView.of(organization, r))
+                .orElseThrow(() -> AccountException.notFound("organization", "organization"));
+    }
+
+    /**
+     * Sets how long the caller's organization's emails keep their content and their history. Both are whole days
+     * between {@link RetentionSettings#MIN_DAYS} and {@link RetentionSettings#MAX_DAYS}, and the content is kept at
+     * most as long as the history (an email's content goes with it). Shortening takes effect at the operator's next
+     * retention run: what is older is deleted then, for good.
+     */
+    public AccountViews.RetentionView setRetention(Caller caller, AccountRequests.RetentionChange change) {
+        String organization = requireOrganization(caller);
+        List<Violation> problems = new ArrayList<>();
+        String range = "must be a whole number of days between " + RetentionSettings.MIN_DAYS + " and "
+                + RetentionSettings.MAX_DAYS;
+        Integer content = change == null ? null : change.contentDays();
+        Integer history = change == null ? null : change.historyDays();
+        if (content == null) {
+            problems.add(new Violation(
+                    "contentDays",
+                    "is required: " + range + " (default " + RetentionSettings.DEFAULT_CONTENT_DAYS + ")"));
+        } else if (content < RetentionSettings.MIN_DAYS || content > RetentionSettings.MAX_DAYS) {
+            problems.add(new Violation("contentDays", range));
+        }
+        if (history == null) {
+            problems.add(new Violation(
+                    "historyDays",
+                    "is required: " + range + " (default " + RetentionSettings.DEFAULT_HISTORY_DAYS + ")"));
+        } else if (history < RetentionSettings.MIN_DAYS || history > RetentionSettings.MAX_DAYS) {
+            problems.add(new Violation("historyDays", range));
+        }
+        if (problems.isEmpty() && content > history) {
+            // An email's content goes with the email: kept longer than the history, it would not be kept at all.
+            problems.add(new Violation(
+                    "contentDays", "must not exceed historyDays (" + history + "): the content goes with the email"));
+        }
+        if (!problems.isEmpty()) {
+            throw AccountException.invalid(problems);
+        }
+        RetentionSettings settings = new RetentionSettings(content, history);
+        if (!organizations.updateRetention(organization, settings)) {
+            throw AccountException.notFound("organization", "organization");
+        }
+        return AccountViews.RetentionView.of(organization, settings);
+    }
+
     // Organizations (platform).
 
     public List<OrganizationView> organizations() {

@@ -42,6 +42,21 @@ class OrganizationStore {
                 .optional();
     }
 
+    Optional<RetentionSettings> retention(String id) {
+        return jdbc.sql("SELECT content_retention_days, history_retention_days FROM organizations WHERE id = ?")
+                .param(id)
+                .query((rs, n) -> new RetentionSettings(rs.getInt(1), rs.getInt(2)))
+                .optional();
+    }
+
+    /** @return false when there is no such organization */
+    boolean updateRetention(String id, RetentionSettings settings) {
+        return jdbc.sql("UPDATE organizations SET content_retention_days = ?, history_retention_days = ? WHERE id = ?")
+                        .params(settings.contentDays(), settings.historyDays(), id)
+                        .update()
+                > 0;
+    }
+
     List<Row> all() {
         return jdbc.sql("SELECT id, name, plan, created_at FROM organizations ORDER BY id")
                 .query((rs, n) -> new Row(

@@ -4,7 +4,9 @@
  * {@code memberships}, {@code api_keys}, {@code send_counts}, {@code webhook_endpoints}, {@code webhook_secrets})
  * and writes nothing else (the notifier disables a failing endpoint through
  * {@link dev.mailroom.server.accounts.WebhookEndpoints}); the operator stays the only writer of the email
- * history. It runs in processes with the API role, on a small pool of its own
+ * history. An organization's retention settings ({@link dev.mailroom.server.accounts.RetentionSettings}: how long its
+ * emails keep their content and their history) are columns of {@code organizations}, written here and read by the
+ * operator, which deletes what is older. It runs in processes with the API role, on a small pool of its own
  * ({@link dev.mailroom.server.accounts.AccountsDatabase}) because the API's main pool is read-only.
  *
  * <p>It owns: who a bearer key is (a hash lookup, re-checked every few seconds so that a revoked key

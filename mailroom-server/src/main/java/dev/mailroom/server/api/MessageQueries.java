@@ -129,9 +129,21 @@ class MessageQueries {
             return Optional.empty();
         }
         MessageDetail m = row[0];
-        String content = named.queryForObject(
-                "SELECT content FROM message_contents WHERE message_id = :id", params, String.class);
-        Email email = ContractJson.read(content.getBytes(StandardCharsets.UTF_8), Email.class);
+        List<String> content =
+                named.queryForList("SELECT content FROM message_contents WHERE message_id = :id", params, String.class);
+        List<String> tags;
+        Map<String, String> metadata;
+        if (content.isEmpty()) {
+            // Past the organization's content retention: the tags are kept with the history, the metadata went
+            // with the content.
+            tags = named.queryForList(
+                    "SELECT tag FROM message_tags WHERE message_id = :id ORDER BY tag", params, String.class);
+            metadata = Map.of();
+        } else {
+            Email email = ContractJson.read(content.get(0).getBytes(StandardCharsets.UTF_8), Email.class);
+            tags = email.tags();
+            metadata = email.metadata();
+        }
         List<ActivityView> timeline = inPipelineOrder(activities);
         return Optional.of(new MessageDetail(
                 id,
@@ -139,8 +151,8 @@ class MessageQueries {
                 m.from(),
                 m.subject(),
                 withTheirActivities(recipients, timeline),
-                email.tags(),
-                email.metadata(),
+                tags,
+                metadata,
                 m.provider(),
                 m.providerMessageId(),
                 m.attempts(),

@@ -281,7 +281,10 @@ class MessagesController {
             description =
                     "Dispatches a FAILED message again, as its next attempt; the timeline gets QUEUED with who retried it. Scope `admin`.")
     @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
-    @ApiResponse(responseCode = "409", description = "Not FAILED; `messageStatus` says what it is")
+    @ApiResponse(
+            responseCode = "409",
+            description = "Not FAILED (`messageStatus` says what it is), or its content is past the organization's"
+                    + " content retention")
     @ApiResponse(
             responseCode = "503",
             description = "The operator did not decide in time (`Retry-After`); retrying is safe")
@@ -290,7 +293,14 @@ class MessagesController {
         queries.find(caller.organizationId(), id).orElseThrow(() -> new MessageNotFoundException(id));
         MessageDecision decision = decided(id, operator.retry(caller, id));
         if (!MessageDecision.DONE.equals(decision.outcome())) {
-            throw new WrongStatusException(id, decision.status(), "only a FAILED message can be retried");
+            // Refused while FAILED: its content went with the organization's content retention.
+            throw new WrongStatusException(
+                    id,
+                    decision.status(),
+                    "FAILED".equals(decision.status())
+                            ? "its content is past the organization's content retention (GET /api/v1/retention):"
+                                    + " there is nothing left to send"
+                            : "only a FAILED message can be retried");
         }
         return ResponseEntity.accepted().body(new Submitted(id, decision.status(), "/api/v1/messages/" + id));
     }

@@ -58,7 +58,7 @@ class OpenApiConfiguration {
      * path ({@code /api/v2}) served beside {@code /api/v1}; OpenApiDocumentTest refuses to record a
      * breaking change while the major stays.
      */
-    static final String API_VERSION = "1.1.0";
+    static final String API_VERSION = "1.2.0";
 
     static final String API_KEY = "apiKey";
     static final String SESSION = "session";
@@ -131,6 +131,9 @@ class OpenApiConfiguration {
                     .name("Erasures")
                     .description("Erasing a recipient's personal data (the right to erasure), and the audit log of"
                             + " erasures."),
+            new Tag()
+                    .name("Retention")
+                    .description("How long the organization's emails keep their content and their history."),
             new Tag()
                     .name("Webhook endpoints")
                     .description("The organization's own endpoints, where Mailroom posts its events (Standard"
@@ -411,7 +414,8 @@ class OpenApiConfiguration {
                     && (path.startsWith("/api/v1/members")
                             || path.equals("/api/v1/webhook-endpoints")
                             || path.matches("/api/v1/webhook-endpoints/[^/]+")
-                            || path.startsWith("/api/v1/suppressions"))) {
+                            || path.startsWith("/api/v1/suppressions")
+                            || path.equals("/api/v1/retention"))) {
                 return "read";
             }
             if (Set.of(
@@ -420,7 +424,8 @@ class OpenApiConfiguration {
                             "/api/v1/webhook-endpoints",
                             "/api/v1/suppressions",
                             "/api/v1/recipients",
-                            "/api/v1/erasures")
+                            "/api/v1/erasures",
+                            "/api/v1/retention")
                     .stream()
                     .anyMatch(p -> path.equals(p) || path.startsWith(p + "/"))) {
                 return "admin";

@@ -122,11 +122,26 @@ final class OpenApiShapes {
             "ErasurePage",
             Map.of("nextCursor", "Pass as ?cursor= for the next page; null on the last"));
 
+    /** The retention routes' schemas. */
+    static final Map<String, Map<String, String>> RETENTION_FIELDS = Map.of(
+            "RetentionView",
+            Map.of(
+                    "organizationId", "The caller's organization",
+                    "contentDays", "Days an email keeps its content (bodies, attachments, metadata); default 30",
+                    "historyDays",
+                            "Days an email is kept at all (recipients, tags, timeline; then gone from every listing);"
+                                    + " default 400"),
+            "RetentionChange",
+            Map.of(
+                    "contentDays", "Days an email keeps its content: 1 to 3650, at most historyDays",
+                    "historyDays", "Days an email is kept at all: 1 to 3650"));
+
     /** Describes the fields of {@link #FIELDS}; a field that is gone fails loudly, not silently. */
     @SuppressWarnings("rawtypes")
     static void describeFields(Map<String, Schema> schemas) {
         Map<String, Map<String, String>> all = new java.util.LinkedHashMap<>(FIELDS);
         all.putAll(ERASURE_FIELDS);
+        all.putAll(RETENTION_FIELDS);
         all.forEach((schema, fields) -> fields.forEach((field, description) -> {
             Schema<?> property = (Schema<?>) schemas.get(schema).getProperties().get(field);
             if (property == null) {

@@ -68,7 +68,9 @@ class DecisionStore {
     boolean restartDispatch(UUID messageId, Instant now) {
         boolean restarted = jdbc.update(
                         "UPDATE messages SET status = ?, status_rank = ?, next_attempt_at = ?, updated_at = ?"
-                                + " WHERE id = ? AND status = ?",
+                                + " WHERE id = ? AND status = ?"
+                                // Its content past the organization's retention, there is nothing left to send.
+                                + " AND EXISTS (SELECT 1 FROM message_contents c WHERE c.message_id = messages.id)",
                         MessageStatus.QUEUED.name(),
                         MessageStatus.QUEUED.precedence(),
                         Timestamps.of(now),

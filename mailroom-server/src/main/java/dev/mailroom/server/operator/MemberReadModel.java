@@ -55,14 +55,27 @@ final class MemberReadModel {
             inserts.add(new Object[] {member.organizationId(), member.memberId(), Timestamps.of(at)});
             raises.add(new Object[] {Timestamps.of(at), member.organizationId(), member.memberId(), Timestamps.of(at)});
         });
-        jdbc.batchUpdate(
-                "INSERT INTO members (organization_id, member_id, last_message_at) VALUES (?,?,?)"
-                        + " ON CONFLICT DO NOTHING",
-                inserts);
-        jdbc.batchUpdate(
+        String insert = "INSERT INTO members (organization_id, member_id, last_message_at) VALUES (?,?,?)"
+                + " ON CONFLICT DO NOTHING";
+        int[] inserted = jdbc.batchUpdate(insert, inserts);
+        int[] raised = jdbc.batchUpdate(
                 "UPDATE members SET last_message_at = ? WHERE organization_id = ? AND member_id = ?"
                         + " AND last_message_at < ?",
                 raises);
+        // A member row neither inserted nor raised was there already, newer, or deleted in between by retention (its
+        // newest email was past the organization's history): written again if absent, so that a member with a new
+        // email is never missing. A driver may answer SUCCESS_NO_INFO (-2) for an insert: then it is tried again too.
+        List<Object[]> again = new ArrayList<>();
+        for (int i = 0; i < inserts.size(); i++) {
+            if (inserted[i] != 1 && raised[i] == 0) {
+                again.add(inserts.get(i));
+            }
+        }
+        if (!again.isEmpty()) {
+            jdbc.batchUpdate(insert, again);
+        }
+        // The terms after the members: a retention run that deleted a member (and its terms, in one transaction) did
+        // so before the raise above, which waited for it; these are then written afresh.
         jdbc.batchUpdate(
                 "INSERT INTO member_search_terms (organization_id, member_id, term) VALUES (?,?,?)"
                         + " ON CONFLICT DO NOTHING",

@@ -102,7 +102,8 @@ class HttpSecurityConfiguration {
                 paths.matcher(HttpMethod.GET, "/api/v1/webhook-endpoints"),
                 paths.matcher(HttpMethod.GET, "/api/v1/webhook-endpoints/*"),
                 paths.matcher(HttpMethod.GET, "/api/v1/suppressions"),
-                paths.matcher(HttpMethod.GET, "/api/v1/suppressions/**"));
+                paths.matcher(HttpMethod.GET, "/api/v1/suppressions/**"),
+                paths.matcher(HttpMethod.GET, "/api/v1/retention"));
         RequestMatcher admin = new OrRequestMatcher(
                 retry,
                 paths.matcher("/api/v1/users"),
@@ -118,7 +119,9 @@ class HttpSecurityConfiguration {
                 // Erasing a recipient's data, and the erasures' audit log.
                 paths.matcher("/api/v1/recipients/**"),
                 paths.matcher("/api/v1/erasures"),
-                paths.matcher("/api/v1/erasures/**"));
+                paths.matcher("/api/v1/erasures/**"),
+                // Reading the retention is read's (above); changing it, which deletes history, an administrator's.
+                paths.matcher("/api/v1/retention"));
         RequestMatcher anyCaller = new OrRequestMatcher(
                 paths.matcher(HttpMethod.GET, "/api/v1/settings"),
                 paths.matcher(HttpMethod.GET, "/api/v1/organization"),

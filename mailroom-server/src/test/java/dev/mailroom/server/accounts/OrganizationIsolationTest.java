@@ -147,6 +147,7 @@ class OrganizationIsolationTest {
         expected.put(new Route("GET", "/api/v1/erasures"), 200);
         expected.put(new Route("GET", "/api/v1/organization"), 200);
         expected.put(new Route("GET", "/api/v1/usage"), 200);
+        expected.put(new Route("GET", "/api/v1/retention"), 200);
         expected.put(new Route("GET", "/api/v1/session"), 200);
         // Not about an organization's data.
         expected.put(new Route("GET", "/api/v1/settings"), 200);
@@ -162,6 +163,8 @@ class OrganizationIsolationTest {
         expected.put(new Route("POST", "/api/v1/webhook-endpoints"), 422);
         expected.put(new Route("POST", "/api/v1/suppressions"), 422);
         expected.put(new Route("POST", "/api/v1/recipients/erase"), 422);
+        // Changing their own organization's retention, with an empty body: refused as invalid, nothing changed.
+        expected.put(new Route("PUT", "/api/v1/retention"), 422);
         // A JSON body where a CSV file is expected: refused as such, nothing imported.
         expected.put(new Route("POST", "/api/v1/suppressions/import"), 415);
         expected.put(new Route("PUT", "/api/v1/session/organization"), 422);
@@ -235,6 +238,7 @@ class OrganizationIsolationTest {
     void everyRouteWithAnotherOrganizationsKeyFindsNothingOfOursAndChangesNothing() {
         Map<Route, Integer> expected = expectedAnswers();
         ApiClient foreign = api().as(foreignKey);
+        String ourRetention = api().get("/api/v1/retention").body();
         SoftAssertions softly = new SoftAssertions();
         for (Route route : routes()) {
             softly.assertThat(expected)
@@ -286,6 +290,12 @@ class OrganizationIsolationTest {
                         .asString())
                 .isEqualTo(endpointSecret);
         api().delete("/api/v1/webhook-endpoints/" + endpointId);
+        assertThat(api().get("/api/v1/retention").body()).isEqualTo(ourRetention);
+        assertThat(foreign.get("/api/v1/retention")
+                        .json()
+                        .path("organizationId")
+                        .asString())
+                .isEqualTo(foreignOrganization);
         assertThat(api().get("/api/v1/organization").json().path("id").asString())
                 .isEqualTo("default");
         assertThat(foreign.get("/api/v1/organization").json().path("id").asString())

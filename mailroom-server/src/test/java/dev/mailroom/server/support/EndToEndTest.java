@@ -58,7 +58,9 @@ import org.springframework.test.context.TestPropertySource;
             "mailroom.notifier.retry-interval=PT0.1S",
             // Erasures of a few emails still take several batches, as a long history's do.
             "mailroom.erasure.batch-size=2",
-            "mailroom.erasure.poll-interval=PT0.2S"
+            "mailroom.erasure.poll-interval=PT0.2S",
+            // Retention of a few emails still takes several batches, as a long history's does (RetentionTest).
+            "mailroom.retention.batch-size=2"
         })
 // Each provider's credentials and fakes come from its own test package (ProviderFixtures).
 @TestPropertySource(locations = ProviderFixtures.PROPERTIES)
