@@ -241,8 +241,8 @@ class RetentionStore {
                 named.update(
                         "DELETE FROM members WHERE organization_id = :org AND member_id IN (:ids)"
                                 + " AND last_message_at < :cutoff AND NOT EXISTS (SELECT 1 FROM message_recipients r"
-                                + " JOIN messages m ON m.id = r.message_id WHERE r.member_id = members.member_id"
-                                + " AND m.organization_id = members.organization_id)",
+                                + " WHERE r.organization_id = members.organization_id"
+                                + " AND r.member_id = members.member_id)",
                         params));
         deleted.put(
                 "member_search_terms",
