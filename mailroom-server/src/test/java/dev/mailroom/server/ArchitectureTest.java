@@ -105,6 +105,7 @@ class ArchitectureTest {
                     "soft_bounce_streaks",
                     "members",
                     "member_search_terms",
+                    "overview_counts",
                     "erasures",
                     "erasure_work",
                     "erased_addresses",

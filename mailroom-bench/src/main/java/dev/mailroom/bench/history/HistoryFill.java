@@ -22,7 +22,8 @@ import org.postgresql.copy.PGCopyOutputStream;
 
 /**
  * Fills the history tables of a database whose schema Mailroom's own migrations created, with COPY, bypassing the
- * pipeline: the tables' primary keys, foreign keys and indexes are set aside first (their definitions read from the
+ * pipeline (and the read models the operator keeps as it records: the members of V17 by COPY, the overview counts of
+ * V21 by the GROUP BY its backfill runs): the tables' primary keys, foreign keys and indexes are set aside first (their definitions read from the
  * catalog) and built again, exactly as they were, once the rows are in. Each table is written by one COPY FREEZE
  * after a TRUNCATE in the same transaction, then {@code VACUUM (ANALYZE)}: the readers meet tables as a long-lived
  * database has them (statistics, visibility map, hint bits set), not the fresh writes of a bulk load.
@@ -37,6 +38,9 @@ final class HistoryFill {
             "activities",
             "members",
             "member_search_terms");
+
+    /** The overview's read model (V21): a few rows per organization and day, written by one INSERT … SELECT. */
+    static final String OVERVIEW_COUNTS = "overview_counts";
 
     private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
@@ -122,7 +126,7 @@ final class HistoryFill {
             throw e;
         }
         double copySeconds = (System.nanoTime() - t0) / 1e9;
-        out.printf("  rows written in %.1f s; the member read model next...%n", copySeconds);
+        out.printf("  rows written in %.1f s; the read models next...%n", copySeconds);
 
         long membersStart = System.nanoTime();
         List<Copy> memberCopies = new ArrayList<>();
@@ -135,11 +139,13 @@ final class HistoryFill {
             closeQuietly(memberCopies);
             throw e;
         }
+        long overviewRows = fillOverviewCounts();
         double membersSeconds = (System.nanoTime() - membersStart) / 1e9;
         HistoryGenerator.Counts counts = generator.counts();
         out.printf(
-                "  %,d members, %,d search terms in %.1f s; building the constraints and indexes again...%n",
-                counts.members(), counts.terms(), membersSeconds);
+                "  %,d members, %,d search terms, %,d overview counts in %.1f s; building the constraints and indexes"
+                        + " again...%n",
+                counts.members(), counts.terms(), overviewRows, membersSeconds);
 
         long indexStart = System.nanoTime();
         rebuild(definitions);
@@ -147,7 +153,10 @@ final class HistoryFill {
         out.printf("  constraints and indexes built in %.1f s; VACUUM (ANALYZE)...%n", indexSeconds);
 
         long vacuumStart = System.nanoTime();
-        parallel(TABLES.stream().map(t -> "VACUUM (ANALYZE) " + t).toList(), 2);
+        List<String> vacuums = new ArrayList<>(
+                TABLES.stream().map(t -> "VACUUM (ANALYZE) " + t).toList());
+        vacuums.add("VACUUM (ANALYZE) " + OVERVIEW_COUNTS);
+        parallel(vacuums, 2);
         double vacuumSeconds = (System.nanoTime() - vacuumStart) / 1e9;
         double total = (System.nanoTime() - t0) / 1e9;
         out.printf("  vacuumed and analyzed in %.1f s; the fill took %.1f s%n", vacuumSeconds, total);
@@ -162,6 +171,21 @@ final class HistoryFill {
                 vacuumSeconds,
                 total,
                 definitions.stream().map(Definition::sql).toList());
+    }
+
+    /**
+     * The overview's counts of V21 as the operator keeps them once compacted: one row per organization, UTC day of
+     * creation and status, holding how many messages are there. The same GROUP BY as V21's backfill, over the messages
+     * just written (one scan of the table).
+     */
+    private long fillOverviewCounts() throws SQLException {
+        try (Connection c = db.connect();
+                Statement s = c.createStatement()) {
+            s.execute("TRUNCATE " + OVERVIEW_COUNTS);
+            return s.executeUpdate("INSERT INTO " + OVERVIEW_COUNTS + " (organization_id, created_on, status, delta)"
+                    + " SELECT organization_id, CAST(created_at AT TIME ZONE 'UTC' AS DATE), status, COUNT(*)"
+                    + " FROM messages GROUP BY organization_id, CAST(created_at AT TIME ZONE 'UTC' AS DATE), status");
+        }
     }
 
     /** Reads the tables' constraints and indexes from the catalog, then drops them: foreign keys first. */

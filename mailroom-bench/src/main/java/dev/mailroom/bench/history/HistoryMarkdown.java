@@ -143,7 +143,7 @@ final class HistoryMarkdown {
                                 " — %,.0f emails/s, %,.0f rows/s",
                                 c.emails() / f.copySeconds(),
                                 f.rowsPerSecond()));
-        row(md, "member read model (COPY)", secs(f.membersSeconds()));
+        row(md, "read models (members by COPY, overview counts by INSERT … SELECT)", secs(f.membersSeconds()));
         row(md, f.definitionsRebuilt() + " keys and indexes built", secs(f.indexSeconds()));
         row(md, "VACUUM (ANALYZE)", secs(f.vacuumSeconds()));
         row(

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole {@code history} command at a small size against a real PostgreSQL and RabbitMQ: Mailroom's jar migrates a
  * throw-away schema and creates the organizations, the generator fills it, Mailroom in the api role answers every kind
  * of read. Then the rows are checked against what they must be: counts, each message's status the highest of its
- * activities, the member read model what V17's GROUP BY over the recipients gives. Runs with
+ * activities, the member read model what V17's GROUP BY over the recipients gives, the overview counts each day's
+ * messages per status. Runs with
  * {@code MAILROOM_IT_EXTERNAL=true} and {@code SPRING_DATASOURCE_*}/{@code SPRING_RABBITMQ_*}, as {@code .ci/run}'s
  * second verify sets them, after mailroom-server's jar is built (the reactor builds it first).
  */
@@ -107,6 +108,7 @@ class HistoryBenchTest {
                 everyStatusIsTheHighestOfItsActivities(c);
                 timestampsAndCountsAgree(c);
                 theMemberReadModelIsWhatV17AndV23Give(c);
+                theOverviewCountsAreEachDaysMessagesPerStatus(c);
                 contentsAreTheEmailsOfTheirRecipients(c);
                 theKeysAndIndexesAreBackAsTheMigrationsMadeThem(c);
             }
@@ -247,6 +249,19 @@ class HistoryBenchTest {
                 .isZero();
         // One member per ten emails, give or take the last few joins.
         assertThat(single(c, "SELECT COUNT(*) FROM members")).isBetween(EMAILS / 10L - 30, EMAILS / 10L + 3);
+    }
+
+    /** The overview's counts (V21) hold, per organization, UTC day and status, how many messages are there. */
+    private static void theOverviewCountsAreEachDaysMessagesPerStatus(Connection c) throws SQLException {
+        String counted = "SELECT organization_id, (created_at AT TIME ZONE 'UTC')::date, status, COUNT(*)"
+                + " FROM messages GROUP BY 1, 2, 3";
+        String kept = "SELECT organization_id, created_on, status, SUM(delta) FROM overview_counts GROUP BY 1, 2, 3";
+        assertThat(single(
+                        c,
+                        "SELECT COUNT(*) FROM ((" + kept + " EXCEPT " + counted + ") UNION ALL (" + counted + " EXCEPT "
+                                + kept + ")) d"))
+                .isZero();
+        assertThat(single(c, "SELECT SUM(delta) FROM overview_counts")).isEqualTo(EMAILS);
     }
 
     private static void contentsAreTheEmailsOfTheirRecipients(Connection c) throws SQLException {

@@ -58,7 +58,7 @@ class OpenApiConfiguration {
      * path ({@code /api/v2}) served beside {@code /api/v1}; OpenApiDocumentTest refuses to record a
      * breaking change while the major stays.
      */
-    static final String API_VERSION = "1.2.0";
+    static final String API_VERSION = "1.3.0";
 
     static final String API_KEY = "apiKey";
     static final String SESSION = "session";
@@ -126,6 +126,9 @@ class OpenApiConfiguration {
     private static final List<Tag> TAGS = List.of(
             new Tag().name("Messages").description("Submit emails and follow each one's timeline."),
             new Tag().name("Members").description("The recipients an organization has sent to, by member id."),
+            new Tag()
+                    .name("Overview")
+                    .description("How many emails the organization sent and what became of them, per day."),
             new Tag().name("Suppressions").description("Addresses the organization never sends to."),
             new Tag()
                     .name("Erasures")
@@ -412,6 +415,7 @@ class OpenApiConfiguration {
             }
             if (method.equals("GET")
                     && (path.startsWith("/api/v1/members")
+                            || path.equals("/api/v1/overview")
                             || path.equals("/api/v1/webhook-endpoints")
                             || path.matches("/api/v1/webhook-endpoints/[^/]+")
                             || path.startsWith("/api/v1/suppressions")

@@ -136,12 +136,51 @@ final class OpenApiShapes {
                     "contentDays", "Days an email keeps its content: 1 to 3650, at most historyDays",
                     "historyDays", "Days an email is kept at all: 1 to 3650"));
 
+    /** The overview's schemas (getOverview): what each figure counts and each rate divides. */
+    static final Map<String, Map<String, String>> OVERVIEW_FIELDS = Map.of(
+            "Overview",
+            Map.of(
+                    "days", "How many UTC days the window has, today included",
+                    "since", "Midnight UTC of the window's first day",
+                    "until", "Midnight UTC after today: the window's end, excluded",
+                    "totals", "The window's emails, by what became of them",
+                    "rates", "Rates between the totals",
+                    "statuses", "How many of the window's emails are at each status (none: left out)",
+                    "daily", "Every day of the window, oldest first, days without emails included"),
+            "OverviewDay",
+            Map.of("day", "The UTC day (YYYY-MM-DD) the emails were stored", "figures", "That day's emails"),
+            "OverviewFigures",
+            Map.ofEntries(
+                    Map.entry("sent", "Every email stored, whatever became of it"),
+                    Map.entry("inFlight", "ACCEPTED, QUEUED, DEFERRED or DISPATCHED: not done with yet"),
+                    Map.entry("scheduled", "SCHEDULED: waiting for their send time (or a send limit)"),
+                    Map.entry(
+                            "delivered", "Reached the mailbox: DELIVERED, OPENED, CLICKED, UNSUBSCRIBED or COMPLAINED"),
+                    Map.entry("opened", "OPENED or CLICKED (part of delivered)"),
+                    Map.entry("clicked", "CLICKED (part of opened)"),
+                    Map.entry("bounced", "BOUNCED"),
+                    Map.entry("complained", "COMPLAINED: marked as spam (part of delivered)"),
+                    Map.entry("unsubscribed", "UNSUBSCRIBED (part of delivered)"),
+                    Map.entry("failed", "FAILED (Mailroom gave up) or DROPPED (the provider refused it)"),
+                    Map.entry("suppressed", "SUPPRESSED: every recipient on the suppression list, not sent"),
+                    Map.entry("canceled", "CANCELED before their send time")),
+            "OverviewRates",
+            Map.of(
+                    "delivered", "delivered / sent",
+                    "opened", "opened / delivered",
+                    "clicked", "clicked / delivered",
+                    "bounced", "bounced / sent",
+                    "complained", "complained / delivered",
+                    "failed", "failed / sent"));
+
     /** Describes the fields of {@link #FIELDS}; a field that is gone fails loudly, not silently. */
     @SuppressWarnings("rawtypes")
     static void describeFields(Map<String, Schema> schemas) {
         Map<String, Map<String, String>> all = new java.util.LinkedHashMap<>(FIELDS);
         all.putAll(ERASURE_FIELDS);
         all.putAll(RETENTION_FIELDS);
+
+        all.putAll(OVERVIEW_FIELDS);
         all.forEach((schema, fields) -> fields.forEach((field, description) -> {
             Schema<?> property = (Schema<?>) schemas.get(schema).getProperties().get(field);
             if (property == null) {

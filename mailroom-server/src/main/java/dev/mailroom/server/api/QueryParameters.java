@@ -68,6 +68,23 @@ final class QueryParameters {
         return fallback;
     }
 
+    /** A number of days: {@code fallback} when absent, else a whole number in 1..{@code max}, named {@code name}. */
+    int days(String name, String text, int fallback, int max) {
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            int days = Integer.parseInt(text.trim());
+            if (days >= 1 && days <= max) {
+                return days;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below, like an out-of-range number.
+        }
+        problems.add(new Violation(name, "must be a whole number of days between 1 and " + max));
+        return fallback;
+    }
+
     /** A cursor decoded by {@code decode}, which throws IllegalArgumentException with the message to show; null when absent. */
     <T> T cursor(String text, Function<String, T> decode) {
         if (text == null) {

@@ -219,7 +219,7 @@ class ActivityRecorder {
             }
             raise(best, r.messageId(), r.status());
         }
-        store.raiseStatuses(best, dispatches, now);
+        store.raiseStatuses(best, dispatches, messages, now);
         List<MessageStore.RecipientRaise> raises = new ArrayList<>();
         bestPerRecipient.forEach((key, status) ->
                 raises.add(new MessageStore.RecipientRaise((UUID) key.get(0), (String) key.get(1), status)));

@@ -21,9 +21,11 @@ import org.springframework.stereotype.Repository;
 @ConditionalOnRole(Role.OPERATOR)
 class DecisionStore {
     private final JdbcTemplate jdbc;
+    private final OverviewRollup overview;
 
     DecisionStore(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.overview = new OverviewRollup(jdbc);
     }
 
     /** A message as a decision sees it, its row locked until the transaction ends. */
@@ -79,6 +81,20 @@ class DecisionStore {
                         MessageStatus.FAILED.name())
                 == 1;
         if (restarted) {
+            // The row is ours until commit, and was FAILED a moment ago, as the UPDATE's condition says.
+            jdbc.query(
+                    "SELECT organization_id, created_at FROM messages WHERE id = ?",
+                    rs -> {
+                        overview.changed(
+                                new OverviewRollup.Counted(
+                                        rs.getString("organization_id"),
+                                        rs.getObject("created_at", OffsetDateTime.class)
+                                                .toInstant(),
+                                        MessageStatus.FAILED.name(),
+                                        MessageStatus.FAILED.precedence()),
+                                MessageStatus.QUEUED);
+                    },
+                    messageId);
             // Its recipients that failed go again (those done with, suppressed or bounced, do not).
             jdbc.update(
                     "UPDATE message_recipients SET status = ?, status_rank = ? WHERE message_id = ? AND status = ?",

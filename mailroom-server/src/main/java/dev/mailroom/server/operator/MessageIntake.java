@@ -321,12 +321,12 @@ class MessageIntake {
         List<ActivityReport> recorded = new ArrayList<>();
         tx.executeWithoutResult(status -> {
             recorded.clear();
-            store.lockMessages(attempts.keySet());
+            Map<UUID, OverviewRollup.Counted> locked = store.lockMessages(attempts.keySet());
             List<ActivityReport> queued = new ArrayList<>();
             attempts.forEach((id, attempt) -> queued.add(
                     ActivityReport.pipeline(id, MessageStatus.QUEUED, attempt, now, Map.of("attempt", attempt))));
             store.insertActivities(queued, now);
-            store.markQueued(attempts, several, now);
+            store.markQueued(attempts, several, locked, now);
             recorded.addAll(queued);
         });
         // QUEUED is recorded: a redelivery would not record (or notify) it again, so failing here would only

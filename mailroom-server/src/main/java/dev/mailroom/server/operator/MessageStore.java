@@ -36,6 +36,7 @@ class MessageStore {
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
     private final MemberReadModel members;
+    private final OverviewRollup overview;
     /**
      * An ACCEPTED message is due for dispatch this long after it was stored (default 5 min: longer than a
      * database outage, during which the intake holds its batch and records QUEUED afterwards), unless recording
@@ -48,6 +49,7 @@ class MessageStore {
         this.jdbc = jdbc;
         this.named = new NamedParameterJdbcTemplate(jdbc);
         this.members = new MemberReadModel(jdbc);
+        this.overview = new OverviewRollup(jdbc);
         this.stuckAfter = properties.operator().requeueAcceptedAfter();
     }
 
@@ -134,12 +136,7 @@ class MessageStore {
                                 : Map.of("sendAt", sendAt.toString(), "limit", hold.limit(), "reason", hold.reason())));
             }
         }
-        jdbc.batchUpdate(
-                "INSERT INTO messages (id, organization_id, from_email, subject, requested_provider, status, status_rank,"
-                        + " next_attempt_at, send_at, held_for_limit, recipient_count, submitted_at, created_at,"
-                        + " updated_at, trace_parent) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                        + " ON CONFLICT DO NOTHING",
-                messages);
+        insertMessages(messages, now);
         jdbc.batchUpdate(
                 "INSERT INTO message_contents (message_id, content) VALUES (?,?) ON CONFLICT DO NOTHING", contents);
         jdbc.batchUpdate(
@@ -150,6 +147,69 @@ class MessageStore {
         members.emailsStored(submissions, now);
         insertActivities(activities, now);
         return activities;
+    }
+
+    private static final String INSERT_MESSAGES =
+            "INSERT INTO messages (id, organization_id, from_email, subject, requested_provider, status, status_rank,"
+                    + " next_attempt_at, send_at, held_for_limit, recipient_count, submitted_at, created_at,"
+                    + " updated_at, trace_parent) VALUES ";
+    private static final String MESSAGE_VALUES = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    /** The SQL type of each column of {@link #INSERT_MESSAGES}, for its null values. */
+    private static final int[] MESSAGE_COLUMN_TYPES = {
+        java.sql.Types.OTHER,
+        java.sql.Types.VARCHAR,
+        java.sql.Types.VARCHAR,
+        java.sql.Types.VARCHAR,
+        java.sql.Types.VARCHAR,
+        java.sql.Types.VARCHAR,
+        java.sql.Types.INTEGER,
+        java.sql.Types.TIMESTAMP_WITH_TIMEZONE,
+        java.sql.Types.TIMESTAMP_WITH_TIMEZONE,
+        java.sql.Types.BOOLEAN,
+        java.sql.Types.INTEGER,
+        java.sql.Types.TIMESTAMP_WITH_TIMEZONE,
+        java.sql.Types.TIMESTAMP_WITH_TIMEZONE,
+        java.sql.Types.TIMESTAMP_WITH_TIMEZONE,
+        java.sql.Types.VARCHAR
+    };
+    /** Rows per INSERT of messages: 15 parameters each, far below PostgreSQL's 32,767 per statement. */
+    static final int MESSAGES_PER_INSERT = 500;
+
+    /**
+     * Inserts message rows (as built by {@link #insertSubmissions}), those of an existing id skipped, and counts in
+     * the overview the ones stored. One multi-row INSERT per organization and status (and per
+     * {@link #MESSAGES_PER_INSERT}): its row count says how many rows THIS transaction stored, which a JDBC batch's
+     * counts do not say with PostgreSQL's rewritten batch inserts ({@code reWriteBatchedInserts}), and which reading
+     * the rows before or after cannot tell from a redelivery another operator is storing at the same moment.
+     */
+    private void insertMessages(List<Object[]> messages, Instant now) {
+        Map<List<Object>, List<Object[]>> byGroup = new java.util.LinkedHashMap<>();
+        for (Object[] row : messages) {
+            byGroup.computeIfAbsent(List.of(row[1], row[5]), k -> new ArrayList<>())
+                    .add(row);
+        }
+        byGroup.forEach((group, rows) -> {
+            for (int from = 0; from < rows.size(); from += MESSAGES_PER_INSERT) {
+                List<Object[]> part = rows.subList(from, Math.min(rows.size(), from + MESSAGES_PER_INSERT));
+                String sql = INSERT_MESSAGES
+                        + String.join(",", java.util.Collections.nCopies(part.size(), MESSAGE_VALUES))
+                        + " ON CONFLICT DO NOTHING";
+                Object[] values = new Object[part.size() * MESSAGE_COLUMN_TYPES.length];
+                for (int row = 0; row < part.size(); row++) {
+                    for (int column = 0; column < MESSAGE_COLUMN_TYPES.length; column++) {
+                        Object value = part.get(row)[column];
+                        // A typed null: an untyped one would have the driver describe this long statement once per
+                        // null to learn the column's type.
+                        values[row * MESSAGE_COLUMN_TYPES.length + column] = value == null
+                                ? new org.springframework.jdbc.core.SqlParameterValue(
+                                        MESSAGE_COLUMN_TYPES[column], null)
+                                : value;
+                    }
+                }
+                int stored = jdbc.update(sql, values);
+                overview.stored((String) group.get(0), now, MessageStatus.valueOf((String) group.get(1)), stored);
+            }
+        });
     }
 
     /** The submissions of a batch part sorted by what their idempotency keys say about them. */
@@ -294,15 +354,31 @@ class MessageStore {
      * Locks the rows of the given messages, in id order. Every transaction that updates several
      * messages calls this first, so all of them take their row locks in the same order and two
      * operators (or two consumers of one) cannot deadlock on overlapping batches.
+     *
+     * @return each locked message as the overview counts it, before this transaction changes it
      */
-    void lockMessages(Collection<UUID> ids) {
+    Map<UUID, OverviewRollup.Counted> lockMessages(Collection<UUID> ids) {
+        Map<UUID, OverviewRollup.Counted> locked = new HashMap<>();
         if (ids.isEmpty()) {
-            return;
+            return locked;
         }
         named.query(
-                "SELECT id FROM messages WHERE id IN (:ids) ORDER BY id FOR UPDATE",
+                "SELECT id, organization_id, created_at, status, status_rank FROM messages WHERE id IN (:ids)"
+                        + " ORDER BY id FOR UPDATE",
                 new MapSqlParameterSource("ids", ids),
-                rs -> {});
+                rs -> {
+                    locked.put(rs.getObject("id", UUID.class), counted(rs));
+                });
+        return locked;
+    }
+
+    /** The overview's view of a message row read with its lock (columns organization_id, created_at, status…). */
+    private static OverviewRollup.Counted counted(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new OverviewRollup.Counted(
+                rs.getString("organization_id"),
+                rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant(),
+                rs.getString("status"),
+                rs.getInt("status_rank"));
     }
 
     /** What recording activities needs to know of a message it has locked. */
@@ -316,6 +392,7 @@ class MessageStore {
      *                    so the status alone does not tell whether the email's dispatch is recorded yet
      * @param erasedRecipients how many of its recipient rows were erased ({@link ErasureSteps}): its later events are
      *                    scrubbed before they are recorded ({@link ErasedActivities})
+     * @param counted     where the overview counts it before this batch: its day and status
      */
     record Locked(
             String organizationId,
@@ -325,7 +402,8 @@ class MessageStore {
             int statusRank,
             String traceParent,
             boolean dispatchRecorded,
-            int erasedRecipients) {
+            int erasedRecipients,
+            OverviewRollup.Counted counted) {
         boolean several() {
             return recipientCount > 1;
         }
@@ -339,7 +417,8 @@ class MessageStore {
         }
         named.query(
                 "SELECT id, organization_id, recipient_count, submitted_at, send_at, held_for_limit, status_rank,"
-                        + " trace_parent, provider_message_id, erased_recipients FROM messages WHERE id IN (:ids)"
+                        + " trace_parent, provider_message_id, erased_recipients, created_at, status FROM messages"
+                        + " WHERE id IN (:ids)"
                         + " ORDER BY id FOR UPDATE",
                 new MapSqlParameterSource("ids", ids),
                 rs -> {
@@ -354,7 +433,8 @@ class MessageStore {
                                     rs.getInt("status_rank"),
                                     rs.getString("trace_parent"),
                                     rs.getString("provider_message_id") != null,
-                                    rs.getInt("erased_recipients")));
+                                    rs.getInt("erased_recipients"),
+                                    counted(rs)));
                 });
         return locked;
     }
@@ -436,6 +516,13 @@ class MessageStore {
      */
     void endWithoutSending(UUID messageId, MessageStatus status, Instant now) {
         int rank = status == null ? -1 : status.precedence();
+        if (status != null) {
+            // Locked by the caller already (stored in this transaction, or released under its lock): read as it is.
+            OverviewRollup.Counted before = lockMessages(List.of(messageId)).get(messageId);
+            if (before != null && before.statusRank() < rank) {
+                overview.changed(before, status);
+            }
+        }
         jdbc.update(
                 "UPDATE messages SET next_attempt_at = NULL, held_for_limit = FALSE,"
                         + " status = CASE WHEN status_rank < ? THEN ? ELSE status END,"
@@ -563,13 +650,21 @@ class MessageStore {
      * Raises each message's status to the given one unless it already has a higher rank, and
      * records which provider took each dispatched message and under what id (for matching its
      * later events): one UPDATE per message, each message row written once per batch.
+     *
+     * @param locked the messages as {@link #lockForRecording} read them in this transaction: a status raised is
+     *               counted in the overview when it outranks the locked one, exactly the rows the UPDATEs change
      */
-    void raiseStatuses(Map<UUID, MessageStatus> statuses, List<Dispatch> dispatches, Instant now) {
+    void raiseStatuses(
+            Map<UUID, MessageStatus> statuses, List<Dispatch> dispatches, Map<UUID, Locked> locked, Instant now) {
         Map<UUID, Dispatch> dispatched = new HashMap<>();
         dispatches.forEach(d -> dispatched.put(d.messageId(), d));
         List<Object[]> raises = new ArrayList<>(statuses.size());
         List<Object[]> raisesWithDispatch = new ArrayList<>(dispatched.size());
         statuses.forEach((id, status) -> {
+            Locked before = locked.get(id);
+            if (before != null && status.precedence() > before.statusRank()) {
+                overview.changed(before.counted(), status);
+            }
             Dispatch d = dispatched.remove(id);
             if (d == null) {
                 raises.add(
@@ -667,12 +762,25 @@ class MessageStore {
      * Marks dispatch attempts as handed to the queue: clears the due time and counts the attempt
      * (unless a report of that attempt counted it already), and raises the status to QUEUED by
      * precedence. One UPDATE per message, for what used to take two.
+     *
+     * @param locked the messages as {@link #lockMessages} read them in this transaction, for the overview: those
+     *               below QUEUED go to QUEUED
      */
-    void markQueued(Map<UUID, Integer> attempts, Collection<UUID> several, Instant now) {
+    void markQueued(
+            Map<UUID, Integer> attempts,
+            Collection<UUID> several,
+            Map<UUID, OverviewRollup.Counted> locked,
+            Instant now) {
         raiseRecipients(several.stream()
                 .map(id -> new RecipientRaise(id, null, MessageStatus.QUEUED))
                 .toList());
         int queued = MessageStatus.QUEUED.precedence();
+        attempts.keySet().forEach(id -> {
+            OverviewRollup.Counted before = locked.get(id);
+            if (before != null && before.statusRank() < queued) {
+                overview.changed(before, MessageStatus.QUEUED);
+            }
+        });
         List<Object[]> rows = new ArrayList<>(attempts.size());
         attempts.forEach((id, attempt) -> rows.add(new Object[] {
             attempt,
@@ -717,6 +825,14 @@ class MessageStore {
                 == 1;
         if (canceled) {
             raiseRecipients(List.of(new RecipientRaise(messageId, null, MessageStatus.CANCELED)));
+            // The row is ours until commit: it was SCHEDULED a moment ago, as the UPDATE's condition says.
+            overview.changed(
+                    new OverviewRollup.Counted(
+                            organizationId,
+                            createdAt(messageId),
+                            MessageStatus.SCHEDULED.name(),
+                            MessageStatus.SCHEDULED.precedence()),
+                    MessageStatus.CANCELED);
         }
         return canceled;
     }
@@ -797,6 +913,13 @@ class MessageStore {
                 Timestamps.of(until),
                 organizationId,
                 Timestamps.of(now));
+    }
+
+    /** When the operator stored the message: the day the overview counts it on. */
+    private Instant createdAt(UUID messageId) {
+        return jdbc.queryForObject(
+                        "SELECT created_at FROM messages WHERE id = ?", java.time.OffsetDateTime.class, messageId)
+                .toInstant();
     }
 
     /** When the message was submitted, for the retry age limit. */

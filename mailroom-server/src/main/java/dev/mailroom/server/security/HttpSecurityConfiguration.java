@@ -98,6 +98,7 @@ class HttpSecurityConfiguration {
                 paths.matcher(HttpMethod.GET, "/api/v1/messages/**"),
                 paths.matcher(HttpMethod.GET, "/api/v1/members"),
                 paths.matcher(HttpMethod.GET, "/api/v1/members/**"),
+                paths.matcher(HttpMethod.GET, "/api/v1/overview"),
                 // An endpoint's settings, not its secrets (…/{id}/secret is two segments deep: admin below).
                 paths.matcher(HttpMethod.GET, "/api/v1/webhook-endpoints"),
                 paths.matcher(HttpMethod.GET, "/api/v1/webhook-endpoints/*"),

@@ -139,6 +139,8 @@ class OrganizationIsolationTest {
         // Lists: theirs only (checked for our ids below).
         expected.put(new Route("GET", "/api/v1/messages"), 200);
         expected.put(new Route("GET", "/api/v1/members"), 200);
+        // Their figures: none of our emails counted (checked below).
+        expected.put(new Route("GET", "/api/v1/overview"), 200);
         expected.put(new Route("GET", "/api/v1/users"), 200);
         expected.put(new Route("GET", "/api/v1/keys"), 200);
         expected.put(new Route("GET", "/api/v1/webhook-endpoints"), 200);
@@ -277,6 +279,19 @@ class OrganizationIsolationTest {
         softly.assertAll();
 
         assertThat(api().message(messageId)).isNotNull();
+        // Our email counts in our figures, never in theirs (their organization has sent nothing).
+        assertThat(api().get("/api/v1/overview?days=2")
+                        .json()
+                        .path("totals")
+                        .path("sent")
+                        .asLong())
+                .isPositive();
+        assertThat(foreign.get("/api/v1/overview?days=2")
+                        .json()
+                        .path("totals")
+                        .path("sent")
+                        .asLong())
+                .isZero();
         assertThat(api().get("/api/v1/suppressions/" + suppressedEmail).status())
                 .isEqualTo(200);
         assertThat(api().get("/api/v1/keys").body()).contains(keyId);

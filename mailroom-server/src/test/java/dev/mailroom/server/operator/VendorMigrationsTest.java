@@ -11,7 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Mailroom's migrations come from {@code db/migration} and from its database's own folder ({@code db/vendor/{vendor}}):
  * on PostgreSQL the storage tuning of V18 and the trigram index of V24 are in place, on H2 their empty twins count
- * the same versions.
+ * the same versions; both have their own backfill of the overview's counts (V21.1).
  */
 @EndToEndTest
 class VendorMigrationsTest {
@@ -26,6 +26,13 @@ class VendorMigrationsTest {
                 .singleElement()
                 .asString()
                 .startsWith("V18__hot_status_updates");
+        // The overview's backfill (V21.1) is each database's own too: the UTC day is spelled differently.
+        assertThat(jdbc.queryForList(
+                        "SELECT script FROM \"flyway_schema_history\" WHERE \"version\" = '21.1' AND \"success\"",
+                        String.class))
+                .singleElement()
+                .asString()
+                .startsWith("V21_1__overview_rollup_backfill");
         String product = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName());
         if ("PostgreSQL".equals(product)) {
             assertThat(jdbc.queryForList(
