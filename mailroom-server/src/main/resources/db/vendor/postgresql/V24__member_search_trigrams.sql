@@ -4,4 +4,18 @@
 -- contain a part of three characters or more. Terms are written once per member and address, so the index costs the
 -- pipeline little.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
-CREATE INDEX member_search_terms_by_trigram ON member_search_terms USING gin (term gin_trgm_ops);
+
+-- The extension lives in one schema of the database (the first to create it); Mailroom's schema may be another, not
+-- on its search path (currentSchema=...), so the operator class is named with the extension's schema.
+DO $$
+DECLARE
+    trigram_schema TEXT;
+BEGIN
+    SELECT n.nspname INTO trigram_schema
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname = 'pg_trgm';
+    EXECUTE format(
+        'CREATE INDEX member_search_terms_by_trigram ON member_search_terms USING gin (term %I.gin_trgm_ops)',
+        trigram_schema);
+END
+$$;
