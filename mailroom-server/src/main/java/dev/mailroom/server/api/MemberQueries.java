@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -45,10 +46,24 @@ class MemberQueries {
     private static final String MEMBER_ROWS = " FROM message_recipients r JOIN messages m ON m.id = r.message_id"
             + " WHERE r.organization_id = :org AND r.member_id IS NOT NULL";
 
-    private final NamedParameterJdbcTemplate named;
+    /**
+     * Recipient rows a page's one pass reads at most (a page of 50 members averaging 200 emails each): a member with a
+     * longer history is summed up by the database instead, so what the API holds for a page is bounded whatever a
+     * member's history.
+     */
+    static final int ROWS_PER_PAGE = 10_000;
 
+    private final NamedParameterJdbcTemplate named;
+    private final int rowsPerPage;
+
+    @Autowired
     MemberQueries(@Qualifier(HistoryReads.JDBC) JdbcTemplate jdbc) {
+        this(jdbc, ROWS_PER_PAGE);
+    }
+
+    MemberQueries(JdbcTemplate jdbc, int rowsPerPage) {
         this.named = new NamedParameterJdbcTemplate(jdbc);
+        this.rowsPerPage = rowsPerPage;
     }
 
     /**
@@ -114,30 +129,47 @@ class MemberQueries {
     /**
      * Adds addresses, email counts, status counts and the newest email to a page of members, from one pass over the
      * page's recipient rows, newest email first (four aggregate queries over the same rows cost four times the
-     * reads: report 20261207-085114).
+     * reads: report 20261207-085114). The pass reads at most {@link #rowsPerPage} rows; members it did not read to the
+     * end are summed up by aggregate queries instead ({@link #aggregated}).
      */
     private List<MemberSummary> summaries(String organizationId, List<Row> rows) {
         if (rows.isEmpty()) {
             return List.of();
         }
+        List<String> ids = rows.stream().map(Row::memberId).toList();
         MapSqlParameterSource params = new MapSqlParameterSource("org", organizationId)
-                .addValue("members", rows.stream().map(Row::memberId).toList());
-        Map<String, MemberEmails> byMember = new HashMap<>();
-        named.query(
+                .addValue("members", ids)
+                .addValue("rows", rowsPerPage + 1);
+        Map<String, Summarized> byMember = new LinkedHashMap<>();
+        int[] read = {0};
+        String lastRead = named.query(
                 "SELECT r.member_id, m.id, m.subject, COALESCE(r.status, m.status) AS status, m.created_at, r.email,"
                         + " r.name" + MEMBER_ROWS + " AND r.member_id IN (:members)"
-                        + " ORDER BY r.member_id, m.created_at DESC, m.id DESC, r.position",
+                        + " ORDER BY r.member_id, m.created_at DESC, m.id DESC, r.position LIMIT :rows",
                 params,
                 rs -> {
-                    byMember.computeIfAbsent(rs.getString("member_id"), k -> new MemberEmails())
-                            .add(
-                                    rs.getObject("id", UUID.class),
-                                    rs.getString("subject"),
-                                    rs.getString("status"),
-                                    instant(rs, "created_at"),
-                                    rs.getString("email"),
-                                    rs.getString("name"));
+                    String member = null;
+                    while (rs.next()) {
+                        read[0]++;
+                        member = rs.getString("member_id");
+                        ((MemberEmails) byMember.computeIfAbsent(member, k -> new MemberEmails()))
+                                .add(
+                                        rs.getObject("id", UUID.class),
+                                        rs.getString("subject"),
+                                        rs.getString("status"),
+                                        instant(rs, "created_at"),
+                                        rs.getString("email"),
+                                        rs.getString("name"));
+                    }
+                    return member;
                 });
+        if (read[0] > rowsPerPage) {
+            // The rows come member by member: the last member read may have more, and the ones after it none read.
+            byMember.remove(lastRead);
+            List<String> unfinished =
+                    ids.stream().filter(id -> !byMember.containsKey(id)).toList();
+            byMember.putAll(aggregated(organizationId, unfinished));
+        }
         return rows.stream()
                 .map(row -> byMember.getOrDefault(row.memberId(), new MemberEmails())
                         .summary(row.memberId(), row.lastAt()))
@@ -145,10 +177,70 @@ class MemberQueries {
     }
 
     /**
+     * Members with long histories, summed up by the database: three aggregates over their recipient rows, and their
+     * newest email one member at a time. The rows are read by the database, never held by the API.
+     */
+    private Map<String, Summarized> aggregated(String organizationId, List<String> members) {
+        Map<String, MemberTotals> totals = new HashMap<>();
+        if (members.isEmpty()) {
+            return Map.of();
+        }
+        MapSqlParameterSource params = new MapSqlParameterSource("org", organizationId).addValue("members", members);
+        named.query(
+                "SELECT r.member_id, COUNT(DISTINCT r.message_id) AS emails FROM message_recipients r"
+                        + " WHERE r.organization_id = :org AND r.member_id IN (:members) GROUP BY r.member_id",
+                params,
+                rs -> {
+                    totals.computeIfAbsent(rs.getString("member_id"), k -> new MemberTotals()).messages =
+                            rs.getLong("emails");
+                });
+        named.query(
+                "SELECT r.member_id, COALESCE(r.status, m.status) AS status, COUNT(DISTINCT m.id) AS emails"
+                        + MEMBER_ROWS + " AND r.member_id IN (:members)"
+                        + " GROUP BY r.member_id, COALESCE(r.status, m.status)",
+                params,
+                rs -> {
+                    totals.computeIfAbsent(rs.getString("member_id"), k -> new MemberTotals())
+                            .counts
+                            .put(MessageStatus.valueOf(rs.getString("status")), rs.getLong("emails"));
+                });
+        named.query(
+                "SELECT r.member_id, r.email, MAX(m.created_at) AS newest" + MEMBER_ROWS
+                        + " AND r.member_id IN (:members) GROUP BY r.member_id, r.email",
+                params,
+                rs -> {
+                    String email = rs.getString("email");
+                    if (!ErasureRequest.ERASED_ADDRESS.equals(email)) {
+                        totals.computeIfAbsent(rs.getString("member_id"), k -> new MemberTotals())
+                                .addresses
+                                .put(email, instant(rs, "newest"));
+                    }
+                });
+        totals.forEach((member, t) -> named.query(
+                "SELECT m.id, m.subject, COALESCE(r.status, m.status) AS status, m.created_at, r.name" + MEMBER_ROWS
+                        + " AND r.member_id = :member ORDER BY m.created_at DESC, m.id DESC, r.position LIMIT 1",
+                new MapSqlParameterSource("org", organizationId).addValue("member", member),
+                rs -> {
+                    t.latest = new LastMessage(
+                            rs.getObject("id", UUID.class),
+                            rs.getString("subject"),
+                            rs.getString("status"),
+                            instant(rs, "created_at"));
+                    t.name = rs.getString("name");
+                }));
+        return new HashMap<>(totals);
+    }
+
+    /** What a member's row shows, from whichever way their recipient rows were read. */
+    private interface Summarized {
+        MemberSummary summary(String memberId, Instant lastAt);
+    }
+
+    /**
      * One member's recipient rows, added newest email first: the first row is their newest email (whose name and
      * status are the member's), addresses are listed by the newest email that used them.
      */
-    private static final class MemberEmails {
+    private static final class MemberEmails implements Summarized {
         private final Set<UUID> messages = new HashSet<>();
         // Counted by the member's own status in each email (the recipient's, which for an email of one recipient
         // is the message's), not the message's summary: a member whose address bounced in an email that others
@@ -174,16 +266,42 @@ class MemberQueries {
             }
         }
 
-        MemberSummary summary(String memberId, Instant lastAt) {
+        @Override
+        public MemberSummary summary(String memberId, Instant lastAt) {
             Map<MessageStatus, Long> counts = new EnumMap<>(MessageStatus.class);
             byStatus.forEach((status, ids) -> counts.put(status, (long) ids.size()));
+            return MemberTotals.summary(memberId, name, addresses, messages.size(), lastAt, counts, latest);
+        }
+    }
+
+    /** One member's figures as the database summed them up ({@link #aggregated}), the same as {@link MemberEmails}'. */
+    private static final class MemberTotals implements Summarized {
+        private long messages;
+        private final Map<MessageStatus, Long> counts = new EnumMap<>(MessageStatus.class);
+        private final Map<String, Instant> addresses = new HashMap<>();
+        private LastMessage latest;
+        private String name;
+
+        @Override
+        public MemberSummary summary(String memberId, Instant lastAt) {
+            return summary(memberId, name, addresses, messages, lastAt, counts, latest);
+        }
+
+        /** Addresses newest first (by the newest email that used each), then by address. */
+        static MemberSummary summary(
+                String memberId,
+                String name,
+                Map<String, Instant> addresses,
+                long messages,
+                Instant lastAt,
+                Map<MessageStatus, Long> counts,
+                LastMessage latest) {
             List<String> emails = addresses.entrySet().stream()
                     .sorted(Map.Entry.<String, Instant>comparingByValue(Comparator.reverseOrder())
                             .thenComparing(Map.Entry.comparingByKey()))
                     .map(Map.Entry::getKey)
                     .toList();
-            return new MemberSummary(
-                    memberId, name, emails, messages.size(), lastAt, inPrecedenceOrder(counts), latest);
+            return new MemberSummary(memberId, name, emails, messages, lastAt, inPrecedenceOrder(counts), latest);
         }
     }
 

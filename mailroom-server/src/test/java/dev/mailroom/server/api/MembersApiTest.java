@@ -2,6 +2,7 @@ package dev.mailroom.server.api;
 
 import static dev.mailroom.server.support.Timelines.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.ApiClient.Response;
@@ -174,6 +175,44 @@ class MembersApiTest {
         assertThat(row.get("statuses").toString()).isEqualTo("{\"DELIVERED\":1}");
         assertThat(row.get("lastMessage").get("id").asString()).isEqualTo(ours);
         assertThat(memberIds("/api/v1/members?search=eve%40other")).isEmpty();
+    }
+
+    @Test
+    void membersWithMoreRecipientRowsThanAPageReadsAreSummedUpTheSameByTheDatabase() {
+        String tag = "long-" + UUID.randomUUID().toString().substring(0, 8);
+        String first = tag + "-a";
+        String second = tag + "-b";
+        List<String> ids = new ArrayList<>();
+        ids.add(api.submit(to(first, "click+" + tag + "@example.org", "Ada Byron", "{}")));
+        ids.add(api.submit(to(first, "bounce+" + tag + "@example.org", "Ada Lovelace", "{\"subject\":\"Late\"}")));
+        ids.add(api.submit(ApiClient.email(
+                "one@example.org",
+                "{\"to\":[{\"email\":\"one+" + tag + "@example.org\",\"memberId\":\"" + second + "\"}],"
+                        + "\"cc\":[{\"email\":\"two+" + tag + "@example.org\",\"memberId\":\"" + second + "\"}]}")));
+        ids.add(api.submit(to(second, "bounce+" + tag + "@example.org", null, "{}")));
+        awaitStatus(api, ids.get(0), "CLICKED");
+        awaitStatus(api, ids.get(1), "BOUNCED");
+        awaitStatus(api, ids.get(2), "DELIVERED");
+        awaitStatus(api, ids.get(3), "BOUNCED");
+        String organization = jdbc.queryForObject(
+                "SELECT organization_id FROM messages WHERE id = ?", String.class, UUID.fromString(ids.get(0)));
+
+        // Every member's rows read in the one pass; then too few rows for the pass to finish a member (1), to finish
+        // one and not the other (2, 3: the rows come member by member), or both but not know it (4: one row more).
+        MemberViews.MemberPage onePass = new MemberQueries(jdbc, 10_000).list(organization, null, tag, 50, null);
+        assertThat(onePass.items())
+                .extracting(MemberViews.MemberSummary::memberId, MemberViews.MemberSummary::messages)
+                .containsExactlyInAnyOrder(tuple(first, 2L), tuple(second, 2L));
+        assertThat(onePass.items())
+                .extracting(summary -> summary.emails().size())
+                .containsExactlyInAnyOrder(2, 3);
+        for (int rows = 1; rows <= 5; rows++) {
+            assertThat(new MemberQueries(jdbc, rows).list(organization, null, tag, 50, null))
+                    .as("at most %d rows in one pass", rows)
+                    .isEqualTo(onePass);
+            assertThat(new MemberQueries(jdbc, rows).find(organization, second))
+                    .isEqualTo(new MemberQueries(jdbc, 10_000).find(organization, second));
+        }
     }
 
     @Test

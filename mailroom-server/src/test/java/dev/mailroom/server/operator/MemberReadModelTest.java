@@ -2,17 +2,16 @@ package dev.mailroom.server.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailroom.contracts.Address;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.contracts.SubmitMessage;
+import dev.mailroom.server.support.TestEmails;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -238,19 +237,7 @@ class MemberReadModelTest {
     }
 
     private static SubmitMessage email(String org, Recipient to) {
-        Email email = new Email(
-                new Address("app@example.com", null),
-                List.of(to),
-                List.of(),
-                List.of(),
-                null,
-                "Hello",
-                "Hi",
-                null,
-                Map.of(),
-                List.of(),
-                Map.of(),
-                List.of());
+        Email email = TestEmails.to(to);
         return new SubmitMessage(UUID.randomUUID(), org, T1, email, null, null);
     }
 }

@@ -2,13 +2,13 @@ package dev.mailroom.server.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailroom.contracts.Address;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.contracts.Recipient;
 import dev.mailroom.contracts.SubmitMessage;
 import dev.mailroom.server.MailroomProperties;
 import dev.mailroom.server.OverviewProperties;
+import dev.mailroom.server.support.TestEmails;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -409,19 +409,7 @@ class OverviewRollupTest {
     }
 
     private static SubmitMessage scheduled(String organization, Instant now) {
-        Email email = new Email(
-                new Address("app@example.com", null),
-                List.of(Recipient.of("ada@example.org")),
-                List.of(),
-                List.of(),
-                null,
-                "Hello",
-                "Hi",
-                null,
-                Map.of(),
-                List.of(),
-                Map.of(),
-                List.of());
+        Email email = TestEmails.to(Recipient.of("ada@example.org"));
         return new SubmitMessage(
                 UUID.randomUUID(), organization, LATE, email, now == null ? null : now.plus(NEVER_DUE), null);
     }
