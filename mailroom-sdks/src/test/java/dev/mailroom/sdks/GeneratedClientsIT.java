@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -22,6 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
  * README. The TypeScript and Python tests are skipped, saying what is missing, where Node.js/npm or
  * Debian's Python packages are not installed.
  */
+// On its own embedded Mailroom whatever the environment: .ci/run runs it once (the server tests'
+// SameOnAnyInfrastructure).
+@Tag("same-on-any-infrastructure")
 class GeneratedClientsIT {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static MailroomProcess mailroom;

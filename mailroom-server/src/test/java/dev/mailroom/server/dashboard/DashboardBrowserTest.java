@@ -17,6 +17,7 @@ import dev.mailroom.contracts.Recipient;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.BrokerUri;
 import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.SameOnAnyInfrastructure;
 import dev.mailroom.server.support.SignedInClient;
 import java.io.File;
 import java.io.IOException;
@@ -71,6 +72,7 @@ import tools.jackson.databind.node.ObjectNode;
  * chromedriver; Selenium Manager is never asked to find or download anything. Skipped where they
  * are not installed, so {@code ./mvnw verify} needs nothing; {@code .ci/run} installs them.
  */
+@SameOnAnyInfrastructure
 @EndToEndTest
 class DashboardBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");

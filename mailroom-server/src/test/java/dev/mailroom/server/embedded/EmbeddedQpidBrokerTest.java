@@ -8,6 +8,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
+import dev.mailroom.server.support.SameOnAnyInfrastructure;
 import dev.mailroom.server.support.TestDataDir;
 import dev.mailroom.server.support.TestSockets;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The embedded broker on its own: a disk store, its own credentials, a start that fails loudly. */
+@SameOnAnyInfrastructure
 class EmbeddedQpidBrokerTest {
     private static final String USER = "mailroom";
     private static final String PASSWORD = "s3cret-of-this-installation";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.mailroom.contracts.ContractJson;
+import dev.mailroom.server.support.SameOnAnyInfrastructure;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -43,6 +44,7 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Needs nothing installed; runs in {@code ./mvnw verify} (failsafe, after the jar is built).
  */
+@SameOnAnyInfrastructure
 class EmbeddedKillRestartIT {
     private static final int EMAILS = 300;
     /** If the jar recorded every email before the kill, the kill missed the window: submit again. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import dev.mailroom.server.MailroomApplication;
+import dev.mailroom.server.support.SameOnAnyInfrastructure;
 import dev.mailroom.server.support.TestDataDir;
 import dev.mailroom.server.support.TestSockets;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import org.springframework.core.env.StandardEnvironment;
  * first's port and must not go on with the first's broker; nobody but an installation's own
  * processes can connect to its broker; its data directory is closed to other users.
  */
+@SameOnAnyInfrastructure
 class EmbeddedInstallationsIsolationTest {
     private final List<ConfigurableApplicationContext> running = new ArrayList<>();
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.SameOnAnyInfrastructure;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * Swagger UI works under the Content-Security-Policy the app sends: it shows every operation, and the
  * browser refuses nothing. Skipped where Debian's Chromium is missing (as DashboardBrowserTest).
  */
+@SameOnAnyInfrastructure
 @EndToEndTest
 class SwaggerUiBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
