@@ -59,7 +59,8 @@ record BenchOptions(
         int quota,
         int clientBulkAbove,
         boolean webhookEndpoint,
-        int notifiers) {
+        int notifiers,
+        boolean keepDatabase) {
 
     /** Where the Mailroom under test comes from. */
     enum Setup {
@@ -176,6 +177,10 @@ record BenchOptions(
               --db-user U --db-password P   default mailroom / mailroom
               Setups that start Mailroom reset the schema of that database and purge the vhost's queues first,
               so they refuse a database whose name does not contain "bench".
+              --keep-database            split and single: run on top of what the database holds (e.g. the history
+                                         benchmark's, --jdbc-url jdbc:postgresql://127.0.0.1:5432/mailroom_history),
+                                         its schema migrated, not reset; the run's emails are counted among its own
+                                         organizations' (created for it, --organizations >= 2)
 
             An already running Mailroom (--setup running)
               --api-url URL --api-key KEY   its REST API (for --submit rest and health)
@@ -211,7 +216,7 @@ record BenchOptions(
                                          their one process
             """;
 
-    private static final Set<String> FLAGS = Set.of("profile", "help", "webhook-endpoint");
+    private static final Set<String> FLAGS = Set.of("profile", "help", "webhook-endpoint", "keep-database");
 
     static BenchOptions parse(String[] args) {
         Map<String, List<String>> values = CommandLineOptions.parse(args, FLAGS);
@@ -286,7 +291,8 @@ record BenchOptions(
                 (int) r.number("quota", 50),
                 (int) r.number("client-bulk-above", -1),
                 r.flag("webhook-endpoint"),
-                (int) r.number("notifiers", 1));
+                (int) r.number("notifiers", 1),
+                r.flag("keep-database"));
         r.rejectUnknown();
         options.check();
         return options;
@@ -322,6 +328,11 @@ record BenchOptions(
         if (webhookEndpoint && (mode != Mode.PIPELINE || setup == Setup.RUNNING)) {
             throw new IllegalArgumentException(
                     "--webhook-endpoint is for --mode pipeline on a Mailroom the benchmark starts (not --setup running)");
+        }
+        if (keepDatabase && (setup == Setup.EMBEDDED || setup == Setup.RUNNING || organizations < 2)) {
+            throw new IllegalArgumentException("--keep-database is for --setup split or single with --organizations 2"
+                    + " or more: the run's emails are told from the database's others by the organizations the"
+                    + " benchmark creates for it");
         }
         if (notifiers < 1 || notifiers > 8) {
             throw new IllegalArgumentException("--notifiers must be 1..8");

@@ -69,6 +69,12 @@ final class BenchRun {
                     "Before the benchmark started anything, the machine was already %.0f%% busy (others' work).",
                     busyBeforeRun));
         }
+        if (o.keepDatabase()) {
+            String kept = DatabaseCounters.keptEmails(o.infrastructure().database());
+            out.println("  on a database kept from before (--keep-database): " + kept);
+            notes.add("On a database kept from before (--keep-database), its schema migrated, not reset: " + kept
+                    + ". The run's emails are counted among the organizations the benchmark created for it.");
+        }
         try (MailroomUnderTest mailroom = MailroomUnderTest.start(o, runDir)) {
             for (MailroomProcess s : mailroom.processes()) {
                 out.println("  started " + s.name() + " (" + s.roles() + ") pid " + s.pid() + " on " + s.url());
@@ -294,7 +300,7 @@ final class BenchRun {
                     BenchLedger.check(mailroom.database(), warmupLog, log, BenchLedger.sendsPerMessage(fake), drained);
             out.println("  " + ledgerLine(ledger));
             out.println("Reading the recorded timelines...");
-            List<Timelines.Timeline> timelines = Timelines.read(mailroom.database(), emails.from());
+            List<Timelines.Timeline> timelines = Timelines.read(mailroom.database(), mailroom.runEmails(emails.from()));
             spreadOverOrganizations(mailroom, emails.from());
             ToIntFunction<UUID> expected = expectedEvents(fake);
             PipelineAnalysis analysis =
@@ -307,8 +313,8 @@ final class BenchRun {
             long ownMailboxMessages = o.submitVia() == BenchOptions.SubmitVia.REST ? 0 : log.confirmed.sum();
             PublishedMessages.Count published =
                     PublishedMessages.between(publishedBefore, publishedAfter, ownMailboxMessages);
-            BenchReport.Costs costs =
-                    EmailCosts.measure(mailroom.database(), emails.from(), before, after, eventsPosted, published);
+            BenchReport.Costs costs = EmailCosts.measure(
+                    mailroom.database(), mailroom.runEmails(emails.from()), before, after, eventsPosted, published);
             BenchReport.Fractions fractions =
                     EmailCosts.fractions(ceilings, costs, pipeline.sustainedTrackedPerSecond());
             List<BenchReport.Usage> usage = usage(
@@ -421,7 +427,8 @@ final class BenchRun {
     private void spreadOverOrganizations(MailroomUnderTest mailroom, String fromEmail) {
         Map<String, Long> perOrganization;
         try {
-            perOrganization = DatabaseCounters.messagesPerOrganization(mailroom.database(), fromEmail);
+            perOrganization =
+                    DatabaseCounters.messagesPerOrganization(mailroom.database(), mailroom.runEmails(fromEmail));
         } catch (SQLException e) {
             // A figure for the report, not the ledger: the run's results stand without it.
             notes.add("Messages per organization could not be read: " + e.getMessage());
@@ -487,7 +494,7 @@ final class BenchRun {
             if (allSent && quiet) {
                 long expectedActivities = PipelineAnalysis.PIPELINE_ACTIVITIES * messages
                         + log.ids().stream().mapToLong(expected::applyAsInt).sum();
-                long[] counts = Timelines.counts(mailroom.database(), from);
+                long[] counts = Timelines.counts(mailroom.database(), mailroom.runEmails(from));
                 if (counts[0] >= messages && counts[1] >= expectedActivities) {
                     return true;
                 }

@@ -72,29 +72,46 @@ final class DatabaseCounters {
         return delta;
     }
 
+    /**
+     * What a kept database held before the run, from the planner's statistics (counting ten million rows would take a
+     * while): emails, activities and the size of the database.
+     */
+    static String keptEmails(Database db) throws SQLException {
+        try (Connection c = db.connect();
+                PreparedStatement s = c.prepareStatement("SELECT"
+                        + " (SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('messages')),"
+                        + " (SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('activities')),"
+                        + " pg_size_pretty(pg_database_size(current_database()))");
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return String.format(
+                    "about %,d emails and %,d activities, %s", rs.getLong(1), rs.getLong(2), rs.getString(3));
+        }
+    }
+
     /** Activities of a run's messages by status, and its messages, recipients and tags: the rows it inserted. */
-    static Map<String, Long> recordedRows(Database db, String fromEmail) throws SQLException {
+    static Map<String, Long> recordedRows(Database db, RunEmails run) throws SQLException {
         Map<String, Long> rows = new LinkedHashMap<>();
         try (Connection c = db.connect()) {
-            rows.put("messages", count(c, "SELECT COUNT(*) FROM messages WHERE from_email = ?", fromEmail));
+            rows.put("messages", count(c, "SELECT COUNT(*) FROM messages m WHERE " + run.where("m"), run));
             rows.put(
                     "message_recipients",
                     count(
                             c,
                             "SELECT COUNT(*) FROM message_recipients r JOIN messages m ON m.id = r.message_id"
-                                    + " WHERE m.from_email = ?",
-                            fromEmail));
+                                    + " WHERE " + run.where("m"),
+                            run));
             rows.put(
                     "message_tags",
                     count(
                             c,
-                            "SELECT COUNT(*) FROM message_tags t JOIN messages m ON m.id = t.message_id"
-                                    + " WHERE m.from_email = ?",
-                            fromEmail));
+                            "SELECT COUNT(*) FROM message_tags t JOIN messages m ON m.id = t.message_id" + " WHERE "
+                                    + run.where("m"),
+                            run));
             try (PreparedStatement s = c.prepareStatement(
-                    "SELECT a.status, COUNT(*) FROM activities a JOIN messages m ON m.id = a.message_id"
-                            + " WHERE m.from_email = ? GROUP BY a.status")) {
-                s.setString(1, fromEmail);
+                    "SELECT a.status, COUNT(*) FROM activities a JOIN messages m ON m.id = a.message_id" + " WHERE "
+                            + run.where("m") + " GROUP BY a.status")) {
+                run.bind(c, s);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         rows.put("activities:" + rs.getString(1), rs.getLong(2));
@@ -110,12 +127,12 @@ final class DatabaseCounters {
      * submitters take turns over one key per organization, so the counts differ by one at most,
      * give or take an email lost).
      */
-    static Map<String, Long> messagesPerOrganization(Database db, String fromEmail) throws SQLException {
+    static Map<String, Long> messagesPerOrganization(Database db, RunEmails run) throws SQLException {
         Map<String, Long> counts = new TreeMap<>();
         try (Connection c = db.connect();
-                PreparedStatement s = c.prepareStatement(
-                        "SELECT organization_id, COUNT(*) FROM messages WHERE from_email = ? GROUP BY organization_id")) {
-            s.setString(1, fromEmail);
+                PreparedStatement s = c.prepareStatement("SELECT m.organization_id, COUNT(*) FROM messages m WHERE "
+                        + run.where("m") + " GROUP BY m.organization_id")) {
+            run.bind(c, s);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     counts.put(rs.getString(1), rs.getLong(2));
@@ -125,9 +142,9 @@ final class DatabaseCounters {
         return counts;
     }
 
-    private static long count(Connection c, String sql, String fromEmail) throws SQLException {
+    private static long count(Connection c, String sql, RunEmails run) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, fromEmail);
+            run.bind(c, s);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

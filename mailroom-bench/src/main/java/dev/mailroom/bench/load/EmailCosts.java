@@ -20,13 +20,13 @@ final class EmailCosts {
      */
     static BenchReport.Costs measure(
             Database db,
-            String from,
+            RunEmails run,
             DatabaseCounters.Snapshot before,
             DatabaseCounters.Snapshot after,
             long eventsPosted,
             PublishedMessages.Count published)
             throws SQLException {
-        Map<String, Long> recorded = DatabaseCounters.recordedRows(db, from);
+        Map<String, Long> recorded = DatabaseCounters.recordedRows(db, run);
         double emails = Math.max(1, recorded.getOrDefault("messages", 0L));
         Map<String, Double> queues = published.counted()
                 ? perEmail(published.byQueue(), emails)

@@ -121,12 +121,12 @@ final class FairnessRun {
                     mailroom.database(), warmupLog, measured, BenchLedger.sendsPerMessage(fake), drained);
             out.println("  lost " + ledger.lost() + ", present " + ledger.present() + " of " + ledger.submitted());
             out.println("Reading the recorded timelines...");
-            List<Timelines.Timeline> aWithB =
-                    Timelines.read(mailroom.database(), withB.aEmails().from());
-            List<Timelines.Timeline> bTimelines =
-                    Timelines.read(mailroom.database(), withB.bEmails().from());
-            List<Timelines.Timeline> aAlone =
-                    Timelines.read(mailroom.database(), alone.aEmails().from());
+            List<Timelines.Timeline> aWithB = Timelines.read(
+                    mailroom.database(), mailroom.runEmails(withB.aEmails().from()));
+            List<Timelines.Timeline> bTimelines = Timelines.read(
+                    mailroom.database(), mailroom.runEmails(withB.bEmails().from()));
+            List<Timelines.Timeline> aAlone = Timelines.read(
+                    mailroom.database(), mailroom.runEmails(alone.aEmails().from()));
 
             BenchReport.FairnessRun runWithB = aFigures(withB, aWithB);
             BenchReport.FairnessRun runAlone = aFigures(alone, aAlone);

@@ -54,6 +54,11 @@ final class MailroomUnderTest implements AutoCloseable {
     WebhookSink sink;
     /** Endpoints registered on the sink, one per organization. */
     int endpoints;
+    /**
+     * The organizations the load is submitted for, when the database holds others' emails too (--keep-database):
+     * the run's emails are counted among theirs only. Empty otherwise: the run's sender address tells them apart.
+     */
+    private List<String> runOrganizations = List.of();
 
     private boolean closed;
 
@@ -88,6 +93,11 @@ final class MailroomUnderTest implements AutoCloseable {
         return infrastructure.database();
     }
 
+    /** The emails the run sent from {@code from}, as the benchmark's reads of the database find them. */
+    RunEmails runEmails(String from) {
+        return new RunEmails(from, runOrganizations);
+    }
+
     /** The processes the benchmark started, in the order they were started (none for a running Mailroom). */
     List<MailroomProcess> processes() {
         return cluster == null ? List.of() : cluster.processes();
@@ -104,7 +114,9 @@ final class MailroomUnderTest implements AutoCloseable {
                     Infrastructure.embedded(MailroomCluster.freePort(), MailroomCluster.dataDir(runDir, apiName));
         } else {
             infrastructure = o.infrastructure();
-            ServiceReset.resetDatabase(infrastructure.database());
+            if (!o.keepDatabase()) {
+                ServiceReset.resetDatabase(infrastructure.database());
+            }
             ServiceReset.deleteQueues(infrastructure.broker());
         }
         int apiPort = MailroomCluster.freePort();
@@ -170,12 +182,18 @@ final class MailroomUnderTest implements AutoCloseable {
             }
             cluster.startAll(READY_TIMEOUT);
             if (o.provisionsOrganizations()) {
-                List<String> keys = new BenchOrganizations(apiUrl, platformKey, o.webhookEndpoint())
-                        .create(o.organizations()).stream()
-                                .map(BenchOrganizations.Organization::key)
-                                .toList();
+                List<BenchOrganizations.Organization> organizations =
+                        new BenchOrganizations(apiUrl, platformKey, o.webhookEndpoint()).create(o.organizations());
+                List<String> keys = organizations.stream()
+                        .map(BenchOrganizations.Organization::key)
+                        .toList();
                 mailroom = new MailroomUnderTest(
                         o.setup(), infrastructure, apiUrl, apiKey, keys, metricsToken, fake, cluster);
+                if (o.keepDatabase()) {
+                    mailroom.runOrganizations = organizations.stream()
+                            .map(BenchOrganizations.Organization::id)
+                            .toList();
+                }
             }
             if (o.webhookEndpoint()) {
                 mailroom.registerEndpoints();

@@ -42,20 +42,20 @@ final class Timelines {
                    COUNT(a.id) AS activities,
                    SUM(CASE WHEN a.provider_event IS NOT NULL THEN 1 ELSE 0 END) AS provider_events
             FROM messages m LEFT JOIN activities a ON a.message_id = m.id
-            WHERE m.from_email = ?
+            WHERE %s
             GROUP BY m.id, m.submitted_at
             """;
 
     private Timelines() {}
 
-    static List<Timeline> read(Database db, String fromEmail) throws SQLException {
+    static List<Timeline> read(Database db, RunEmails run) throws SQLException {
         List<Timeline> timelines = new ArrayList<>();
         try (Connection c = db.connect()) {
             // PostgreSQL streams with a fetch size only inside a transaction.
             c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement(QUERY)) {
+            try (PreparedStatement s = c.prepareStatement(QUERY.formatted(run.where("m")))) {
                 s.setFetchSize(5_000);
-                s.setString(1, fromEmail);
+                run.bind(c, s);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         timelines.add(new Timeline(
@@ -77,11 +77,12 @@ final class Timelines {
     }
 
     /** Messages of this sender that Mailroom has recorded, and their activities: a cheap progress check. */
-    static long[] counts(Database db, String fromEmail) throws SQLException {
+    static long[] counts(Database db, RunEmails run) throws SQLException {
         try (Connection c = db.connect();
                 PreparedStatement s = c.prepareStatement(
-                        "SELECT COUNT(DISTINCT m.id), COUNT(a.id) FROM messages m LEFT JOIN activities a ON a.message_id = m.id WHERE m.from_email = ?")) {
-            s.setString(1, fromEmail);
+                        "SELECT COUNT(DISTINCT m.id), COUNT(a.id) FROM messages m LEFT JOIN activities a ON a.message_id = m.id WHERE "
+                                + run.where("m"))) {
+            run.bind(c, s);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return new long[] {rs.getLong(1), rs.getLong(2)};

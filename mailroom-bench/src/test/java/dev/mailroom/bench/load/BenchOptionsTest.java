@@ -40,6 +40,19 @@ class BenchOptionsTest {
     }
 
     @Test
+    void aKeptDatabaseNeedsOrganizationsOfTheRunsOwnToTellItsEmailsApart() {
+        assertThat(BenchOptions.parse(new String[] {"--keep-database"}).keepDatabase())
+                .isTrue();
+        assertThat(BenchOptions.parse(new String[0]).keepDatabase()).isFalse();
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--keep-database", "--organizations", "1"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--keep-database");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--keep-database", "--setup", "embedded"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--keep-database");
+    }
+
+    @Test
     void aMisspeltOptionIsAnErrorNotIgnored() {
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--rtae", "100"}))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -28,13 +28,19 @@ class DatabaseCountersTest {
             insert(c, "bench-10", "run@bench.example", 3);
             insert(c, "default", "another-run@bench.example", 5);
 
-            assertThat(DatabaseCounters.messagesPerOrganization(db, "run@bench.example"))
+            assertThat(DatabaseCounters.messagesPerOrganization(
+                            db, new RunEmails("run@bench.example", java.util.List.of())))
                     .containsExactly(
                             java.util.Map.entry("bench-1", 4L),
                             java.util.Map.entry("bench-10", 3L),
                             java.util.Map.entry("bench-2", 3L));
-            assertThat(DatabaseCounters.messagesPerOrganization(db, "nobody@bench.example"))
+            assertThat(DatabaseCounters.messagesPerOrganization(
+                            db, new RunEmails("nobody@bench.example", java.util.List.of())))
                     .isEmpty();
+            // On a database kept from before, only the run's own organizations are looked at.
+            assertThat(DatabaseCounters.messagesPerOrganization(
+                            db, new RunEmails("run@bench.example", java.util.List.of("bench-1", "bench-2", "default"))))
+                    .containsExactly(java.util.Map.entry("bench-1", 4L), java.util.Map.entry("bench-2", 3L));
             ddl.execute("DROP ALL OBJECTS");
         }
     }
