@@ -38,6 +38,8 @@ public final class BenchOrganizations {
     private final URI api;
     private final String platformKey;
     private final List<String> scopes;
+    /** What the ids and owners' addresses start with: "bench", or a run's own on a database kept from before. */
+    private String prefix = "bench";
 
     public BenchOrganizations(String apiUrl, String platformKey) {
         this(apiUrl, platformKey, false);
@@ -55,6 +57,15 @@ public final class BenchOrganizations {
         return "bench-" + i;
     }
 
+    /**
+     * Organizations {@code <prefix>-1 .. <prefix>-n} instead, owned by {@code owner-i@<prefix>.bench.example}: on a
+     * database that holds another run's organizations (bench --keep-database on the history benchmark's).
+     */
+    public BenchOrganizations prefixed(String prefix) {
+        this.prefix = prefix;
+        return this;
+    }
+
     /** Creates organizations bench-1 .. bench-n, each with its owner and key. */
     public List<Organization> create(int n) throws IOException, InterruptedException {
         List<Organization> created = new ArrayList<>();
@@ -65,8 +76,8 @@ public final class BenchOrganizations {
     }
 
     private Organization createOne(int i) throws IOException, InterruptedException {
-        String id = organizationId(i);
-        String email = "owner-" + i + "@bench.example";
+        String id = prefix + "-" + i;
+        String email = "owner-" + i + "@" + (prefix.equals("bench") ? "" : prefix + ".") + "bench.example";
         String password = randomPassword();
 
         HttpClient platform = client(null);

@@ -182,8 +182,12 @@ final class MailroomUnderTest implements AutoCloseable {
             }
             cluster.startAll(READY_TIMEOUT);
             if (o.provisionsOrganizations()) {
-                List<BenchOrganizations.Organization> organizations =
-                        new BenchOrganizations(apiUrl, platformKey, o.webhookEndpoint()).create(o.organizations());
+                BenchOrganizations provisioning = new BenchOrganizations(apiUrl, platformKey, o.webhookEndpoint());
+                if (o.keepDatabase()) {
+                    // Ids of this run's own: the kept database has organizations bench-1 … already.
+                    provisioning.prefixed("run" + Long.toString(System.currentTimeMillis(), 36));
+                }
+                List<BenchOrganizations.Organization> organizations = provisioning.create(o.organizations());
                 List<String> keys = organizations.stream()
                         .map(BenchOrganizations.Organization::key)
                         .toList();
