@@ -108,6 +108,7 @@ class ArchitectureTest {
                     "members",
                     "member_search_terms",
                     "overview_counts",
+                    "message_outcomes",
                     "erasures",
                     "erasure_work",
                     "erased_addresses",

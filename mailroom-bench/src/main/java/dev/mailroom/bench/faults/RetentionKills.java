@@ -38,7 +38,8 @@ final class RetentionKills extends FaultScenario {
             "message_tags", "message_id",
             "message_contents", "message_id",
             "activities", "message_id",
-            "idempotency_keys", "message_id");
+            "idempotency_keys", "message_id",
+            "message_outcomes", "message_id");
 
     RetentionKills() {
         super(14, "retention-kills", "kill -9 operators during retention runs", 3_000);

@@ -37,7 +37,8 @@ final class HistoryFill {
             "message_tags",
             "activities",
             "members",
-            "member_search_terms");
+            "member_search_terms",
+            "message_outcomes");
 
     /** The overview's read model (V21): a few rows per organization and day, written by one INSERT … SELECT. */
     static final String OVERVIEW_COUNTS = "overview_counts";
@@ -59,7 +60,8 @@ final class HistoryFill {
             double indexSeconds,
             double vacuumSeconds,
             double totalSeconds,
-            List<String> definitions) {
+            List<String> definitions,
+            long outcomeRows) {
 
         /** Rows written, in every table. */
         long rows() {
@@ -140,6 +142,7 @@ final class HistoryFill {
             throw e;
         }
         long overviewRows = fillOverviewCounts();
+        long outcomeRows = fillOutcomes();
         double membersSeconds = (System.nanoTime() - membersStart) / 1e9;
         HistoryGenerator.Counts counts = generator.counts();
         out.printf(
@@ -170,7 +173,21 @@ final class HistoryFill {
                 indexSeconds,
                 vacuumSeconds,
                 total,
-                definitions.stream().map(Definition::sql).toList());
+                definitions.stream().map(Definition::sql).toList(),
+                outcomeRows);
+    }
+
+    /**
+     * The emails at a status of the server's OutcomeStatuses, as the operator lists them (V25): the same INSERT …
+     * SELECT as V25's backfill, over the messages just written.
+     */
+    private long fillOutcomes() throws SQLException {
+        try (Connection c = db.connect();
+                Statement s = c.createStatement()) {
+            return s.executeUpdate("INSERT INTO message_outcomes (message_id, organization_id, status, created_at)"
+                    + " SELECT id, organization_id, status, created_at FROM messages WHERE status IN ('SCHEDULED',"
+                    + " 'UNSUBSCRIBED', 'COMPLAINED', 'BOUNCED', 'DROPPED', 'FAILED', 'SUPPRESSED', 'CANCELED')");
+        }
     }
 
     /**

@@ -45,7 +45,7 @@ final class HistoryGenerator {
     static final String CONTENT_COLUMNS = "message_id, content";
     static final String RECIPIENT_COLUMNS =
             "message_id, position, kind, email, name, member_id, status, status_rank, organization_id";
-    static final String TAG_COLUMNS = "message_id, tag";
+    static final String TAG_COLUMNS = "message_id, tag, organization_id, created_at";
     static final String ACTIVITY_COLUMNS = "id, message_id, status, occurred_at, recorded_at, recipient, provider,"
             + " provider_message_id, provider_event, details, trace_id";
     static final String MEMBER_COLUMNS = "organization_id, member_id, last_message_at";
@@ -380,7 +380,7 @@ final class HistoryGenerator {
             }
         }
         for (String tag : tags) {
-            out.tags().uuid(id).text(tag).endRow();
+            out.tags().uuid(id).text(tag).text(org.id()).time(t0).endRow();
             tagRows++;
             state.sample.tag(tag);
         }

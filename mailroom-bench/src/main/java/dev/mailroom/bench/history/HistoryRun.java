@@ -90,7 +90,9 @@ final class HistoryRun {
         HistoryShape shape = new HistoryShape(o.seed(), o.emails(), o.organizations());
         Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         HistoryFill.Result fill = new HistoryFill(db, out).fill(shape, o.emails(), o.days(), end, SAMPLE_SIZE);
-        Storage.Sizes sizes = Storage.measure(db, HistoryFill.TABLES, rowCounts(fill.counts()));
+        Map<String, Long> rows = new java.util.HashMap<>(rowCounts(fill.counts()));
+        rows.put("message_outcomes", fill.outcomeRows());
+        Storage.Sizes sizes = Storage.measure(db, HistoryFill.TABLES, rows);
         List<HistorySample> samples = fill.samples();
 
         // 3. The reads, Mailroom in the api role only.

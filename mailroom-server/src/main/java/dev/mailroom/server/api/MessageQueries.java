@@ -5,6 +5,7 @@ import dev.mailroom.contracts.ContractJson;
 import dev.mailroom.contracts.Email;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.OutcomeStatuses;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.api.MessageViews.ActivityView;
 import dev.mailroom.server.api.MessageViews.MessageDetail;
@@ -203,9 +204,27 @@ class MessageQueries {
             readOnly = true,
             isolation = Isolation.REPEATABLE_READ)
     Page list(MessageFilter filter) {
+        // The walk, newest first, starts from the narrowest index there is: a status few emails reach has its own
+        // (message_outcomes, V25), a tag its own (tags_by_organization, V26); else the organization's emails
+        // (messages_by_org_and_time). The order and the cursor are the driving index's columns, which hold the
+        // message's created_at and id.
+        boolean outcome = filter.status() != null && OutcomeStatuses.kept(filter.status());
+        boolean tagged = !outcome && filter.tag() != null;
+        String driver = outcome ? "o" : tagged ? "t" : "m";
+        String at = driver + ".created_at";
+        String id = outcome || tagged ? driver + ".message_id" : "m.id";
         StringBuilder sql = new StringBuilder(
-                "SELECT m.id, m.status, m.from_email, m.subject, m.provider, m.created_at, m.updated_at"
-                        + " FROM messages m WHERE m.organization_id = :org");
+                "SELECT m.id, m.status, m.from_email, m.subject, m.provider, m.created_at, m.updated_at");
+        if (outcome) {
+            sql.append(" FROM message_outcomes o JOIN messages m ON m.id = o.message_id"
+                    + " WHERE o.organization_id = :org AND o.status = :status AND");
+        } else if (tagged) {
+            sql.append(" FROM message_tags t JOIN messages m ON m.id = t.message_id"
+                    + " WHERE t.organization_id = :org AND t.tag = :tag AND");
+        } else {
+            sql.append(" FROM messages m WHERE");
+        }
+        sql.append(" m.organization_id = :org");
         MapSqlParameterSource params = new MapSqlParameterSource("org", filter.organizationId());
         if (filter.recipient() != null) {
             sql.append(
@@ -236,23 +255,25 @@ class MessageQueries {
                     filter.recipientStatuses().stream().map(Enum::name).toList());
         }
         if (filter.tag() != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM message_tags t WHERE t.message_id = m.id AND t.tag = :tag)");
+            if (!tagged) {
+                sql.append(" AND EXISTS (SELECT 1 FROM message_tags t WHERE t.message_id = m.id AND t.tag = :tag)");
+            }
             params.addValue("tag", filter.tag());
         }
         if (filter.since() != null) {
-            sql.append(" AND m.created_at >= :since");
+            sql.append(" AND " + at + " >= :since");
             params.addValue("since", utc(filter.since()));
         }
         if (filter.until() != null) {
-            sql.append(" AND m.created_at < :until");
+            sql.append(" AND " + at + " < :until");
             params.addValue("until", utc(filter.until()));
         }
         if (filter.after() != null) {
-            sql.append(" AND (m.created_at < :afterAt OR (m.created_at = :afterAt AND m.id < :afterId))");
+            sql.append(" AND (" + at + " < :afterAt OR (" + at + " = :afterAt AND " + id + " < :afterId))");
             params.addValue("afterAt", utc(filter.after().createdAt()))
                     .addValue("afterId", filter.after().id());
         }
-        sql.append(" ORDER BY m.created_at DESC, m.id DESC LIMIT :limit");
+        sql.append(" ORDER BY " + at + " DESC, " + id + " DESC LIMIT :limit");
         params.addValue("limit", filter.limit() + 1);
 
         List<MessageSummary> rows = named.query(

@@ -87,6 +87,7 @@ class DecisionStore {
                     rs -> {
                         overview.changed(
                                 new OverviewRollup.Counted(
+                                        messageId,
                                         rs.getString("organization_id"),
                                         rs.getObject("created_at", OffsetDateTime.class)
                                                 .toInstant(),

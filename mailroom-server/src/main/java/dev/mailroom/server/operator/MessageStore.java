@@ -123,7 +123,9 @@ class MessageStore {
                     });
                 }
             }
-            s.email().tags().stream().distinct().forEach(tag -> tags.add(new Object[] {s.id(), tag}));
+            s.email().tags().stream()
+                    .distinct()
+                    .forEach(tag -> tags.add(new Object[] {s.id(), tag, s.organizationId(), Timestamps.of(now)}));
             activities.add(ActivityReport.pipeline(s.id(), MessageStatus.ACCEPTED, 0, now, null));
             if (scheduled) {
                 activities.add(ActivityReport.pipeline(
@@ -143,7 +145,11 @@ class MessageStore {
                 "INSERT INTO message_recipients (message_id, position, kind, email, name, member_id, status, status_rank,"
                         + " organization_id) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                 recipients);
-        jdbc.batchUpdate("INSERT INTO message_tags (message_id, tag) VALUES (?,?) ON CONFLICT DO NOTHING", tags);
+        // With the email's organization and time (the message row's created_at): the tag filter's index (V26).
+        jdbc.batchUpdate(
+                "INSERT INTO message_tags (message_id, tag, organization_id, created_at) VALUES (?,?,?,?)"
+                        + " ON CONFLICT DO NOTHING",
+                tags);
         members.emailsStored(submissions, now);
         insertActivities(activities, now);
         return activities;
@@ -207,7 +213,12 @@ class MessageStore {
                     }
                 }
                 int stored = jdbc.update(sql, values);
-                overview.stored((String) group.get(0), now, MessageStatus.valueOf((String) group.get(1)), stored);
+                overview.stored(
+                        (String) group.get(0),
+                        now,
+                        MessageStatus.valueOf((String) group.get(1)),
+                        stored,
+                        part.stream().map(r -> (UUID) r[0]).toList());
             }
         });
     }
@@ -375,6 +386,7 @@ class MessageStore {
     /** The overview's view of a message row read with its lock (columns organization_id, created_at, status…). */
     private static OverviewRollup.Counted counted(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new OverviewRollup.Counted(
+                rs.getObject("id", UUID.class),
                 rs.getString("organization_id"),
                 rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant(),
                 rs.getString("status"),
@@ -828,6 +840,7 @@ class MessageStore {
             // The row is ours until commit: it was SCHEDULED a moment ago, as the UPDATE's condition says.
             overview.changed(
                     new OverviewRollup.Counted(
+                            messageId,
                             organizationId,
                             createdAt(messageId),
                             MessageStatus.SCHEDULED.name(),

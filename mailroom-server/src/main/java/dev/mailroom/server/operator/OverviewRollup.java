@@ -1,12 +1,17 @@
 package dev.mailroom.server.operator;
 
 import dev.mailroom.contracts.MessageStatus;
+import dev.mailroom.server.OutcomeStatuses;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -25,36 +30,71 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <p>Idempotent because callers report only what their own statements changed: an email their INSERT stored (its
  * row count), a status their UPDATE raised, judged from the row they hold locked (so the UPDATE changes exactly the
  * rows they report). A redelivered submission or report stores and raises nothing, so it counts nothing.
+ *
+ * <p>Seeing every status change, it also has {@link MessageOutcomes} keep the rows of the emails that reach or leave
+ * one of {@link OutcomeStatuses}, at the same moment: just before the transaction commits.
  */
 final class OverviewRollup {
     private static final String INSERT =
             "INSERT INTO overview_counts (organization_id, created_on, status, delta) VALUES (?,?,?,?)";
 
     private final JdbcTemplate jdbc;
+    private final MessageOutcomes outcomes;
 
     OverviewRollup(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.outcomes = new MessageOutcomes(jdbc);
     }
 
     /**
-     * What the overview needs of a message a transaction holds locked: its organization, when it was stored, and its
-     * status (name and rank) before the transaction changes it.
+     * What the overview needs of a message a transaction holds locked: its id, organization, when it was stored, and
+     * its status (name and rank) before the transaction changes it.
      */
-    record Counted(String organizationId, Instant createdAt, String status, int statusRank) {}
+    record Counted(UUID messageId, String organizationId, Instant createdAt, String status, int statusRank) {}
 
-    /** {@code count} emails of an organization stored at {@code createdAt} at {@code status}. */
-    void stored(String organizationId, Instant createdAt, MessageStatus status, long count) {
+    /**
+     * {@code count} emails of an organization stored at {@code createdAt} at {@code status}, by an INSERT of the
+     * messages {@code ids} (some of which may have been there already: {@code count} says how many were not).
+     */
+    void stored(String organizationId, Instant createdAt, MessageStatus status, long count, Collection<UUID> ids) {
+        PendingDeltas pending = pending();
         if (count != 0) {
-            add(new Deltas().add(organizationId, createdAt, status.name(), count));
+            Deltas deltas = new Deltas().add(organizationId, createdAt, status.name(), count);
+            if (pending == null) {
+                write(deltas);
+            } else {
+                pending.deltas.addAll(deltas);
+            }
+        }
+        if (OutcomeStatuses.kept(status)) {
+            if (pending == null) {
+                outcomes.stored(ids);
+            } else {
+                pending.stored.addAll(ids);
+            }
         }
     }
 
     /** A message went from the status it had (as locked) to {@code after}. */
     void changed(Counted before, MessageStatus after) {
-        if (!before.status().equals(after.name())) {
-            add(new Deltas()
-                    .add(before.organizationId(), before.createdAt(), before.status(), -1)
-                    .add(before.organizationId(), before.createdAt(), after.name(), 1));
+        if (before.status().equals(after.name())) {
+            return;
+        }
+        Deltas deltas = new Deltas()
+                .add(before.organizationId(), before.createdAt(), before.status(), -1)
+                .add(before.organizationId(), before.createdAt(), after.name(), 1);
+        boolean outcome = OutcomeStatuses.kept(before.status()) || OutcomeStatuses.kept(after);
+        PendingDeltas pending = pending();
+        if (pending == null) {
+            write(deltas);
+            if (outcome) {
+                outcomes.changed(List.of(before.messageId()));
+            }
+        } else {
+            pending.deltas.addAll(deltas);
+            if (outcome) {
+                pending.changed.add(before.messageId());
+            }
         }
     }
 
@@ -64,28 +104,24 @@ final class OverviewRollup {
     }
 
     /**
-     * Adds to the transaction's deltas, written once just before it commits (a transaction that changes hundreds of
-     * statuses in several statements writes one row per organization, day and status); written at once outside a
-     * transaction. A transaction that rolls back writes none.
+     * The transaction's pending writes, written once just before it commits (a transaction that changes hundreds of
+     * statuses in several statements writes one row per organization, day and status); null outside a transaction,
+     * where each is written at once. A transaction that rolls back writes none.
      */
-    private void add(Deltas deltas) {
+    private PendingDeltas pending() {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            write(deltas);
-            return;
+            return null;
         }
         // Looked up among the transaction's synchronizations (not bound as a resource): a transaction started
         // inside this one suspends them, so it keeps deltas of its own.
-        PendingDeltas pending = null;
         for (TransactionSynchronization s : TransactionSynchronizationManager.getSynchronizations()) {
             if (s instanceof PendingDeltas p) {
-                pending = p;
+                return p;
             }
         }
-        if (pending == null) {
-            pending = new PendingDeltas();
-            TransactionSynchronizationManager.registerSynchronization(pending);
-        }
-        pending.deltas.addAll(deltas);
+        PendingDeltas pending = new PendingDeltas();
+        TransactionSynchronizationManager.registerSynchronization(pending);
+        return pending;
     }
 
     /** Inserts the non-zero deltas, in (organization, day, status) order. */
@@ -103,10 +139,16 @@ final class OverviewRollup {
 
     private final class PendingDeltas implements TransactionSynchronization {
         private final Deltas deltas = new Deltas();
+        // In id order, so that two transactions write the rows of the messages they share in one order.
+        private final Set<UUID> changed = new TreeSet<>();
+        private final Set<UUID> stored = new TreeSet<>();
 
         @Override
         public void beforeCommit(boolean readOnly) {
             write(deltas);
+            outcomes.changed(changed);
+            stored.removeAll(changed);
+            outcomes.stored(stored);
         }
     }
 

@@ -46,6 +46,7 @@ class RetentionStore {
             "message_tags", "DELETE FROM message_tags WHERE message_id IN (:ids)",
             "message_contents", "DELETE FROM message_contents WHERE message_id IN (:ids)",
             "idempotency_keys", "DELETE FROM idempotency_keys WHERE message_id IN (:ids) AND organization_id = :org",
+            "message_outcomes", "DELETE FROM message_outcomes WHERE message_id IN (:ids)",
             "messages", "DELETE FROM messages WHERE id IN (:ids) AND organization_id = :org");
 
     private static Map<String, String> orderedOf(String... tablesAndStatements) {

@@ -40,11 +40,14 @@ class MembersApiTest {
     @Test
     void aMemberSumsUpTheirAddressesEmailsAndCurrentStatuses() {
         String member = "sum-" + UUID.randomUUID();
-        String clicked = api.submit(to(member, "click+sum@example.org", "Ada Byron", "{}"));
+        // Addresses of this run's own: a bounce suppresses its address, and the suite may run again on one database.
+        String run = member.substring(4, 12);
+        String clickedAddress = "click+sum-" + run + "@example.org";
+        String bouncedAddress = "bounce+sum-" + run + "@example.org";
+        String clicked = api.submit(to(member, clickedAddress, "Ada Byron", "{}"));
         awaitStatus(api, clicked, "CLICKED");
         // A later email to another address, with a newer name: the member's newest email and name.
-        String bounced =
-                api.submit(to(member, "bounce+sum@example.org", "Ada Lovelace", "{\"subject\":\"Your invoice\"}"));
+        String bounced = api.submit(to(member, bouncedAddress, "Ada Lovelace", "{\"subject\":\"Your invoice\"}"));
         awaitStatus(api, bounced, "BOUNCED");
         api.submit(ApiClient.email("not-a-member@example.org"));
 
@@ -52,7 +55,7 @@ class MembersApiTest {
 
         assertThat(row.get("memberId").asString()).isEqualTo(member);
         assertThat(row.get("name").asString()).isEqualTo("Ada Lovelace");
-        assertThat(texts(row.get("emails"))).containsExactly("bounce+sum@example.org", "click+sum@example.org");
+        assertThat(texts(row.get("emails"))).containsExactly(bouncedAddress, clickedAddress);
         assertThat(row.get("messages").asLong()).isEqualTo(2);
         assertThat(row.get("statuses").toString()).isEqualTo("{\"CLICKED\":1,\"BOUNCED\":1}");
         assertThat(row.get("lastMessage").get("id").asString()).isEqualTo(bounced);

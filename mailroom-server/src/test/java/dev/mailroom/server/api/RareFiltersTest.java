@@ -1,0 +1,177 @@
+package dev.mailroom.server.api;
+
+import static dev.mailroom.server.support.Timelines.awaitStatus;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailroom.server.support.ApiClient;
+import dev.mailroom.server.support.EndToEndTest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The message list filtered by a status few emails reach (V25's {@code message_outcomes}: the operator keeps a row for
+ * each email while it is at such a status) or by a tag (V26: tags carry their email's organization and time): each
+ * walks an index of its own, and finds exactly the emails it should, newest first, page by page.
+ */
+@EndToEndTest
+class RareFiltersTest {
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    ApiClient api;
+
+    @BeforeEach
+    void connect() {
+        api = new ApiClient(port);
+    }
+
+    @Test
+    void aFilterByABounceListsExactlyTheBouncedEmailsNewestFirstAcrossPages() {
+        String tag = "outcome-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> bounced = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            bounced.add(api.submit(ApiClient.email("bounce+" + tag + "@example.org", tagged(tag))));
+        }
+        String delivered = api.submit(ApiClient.email("ada+" + tag + "@example.org", tagged(tag)));
+        bounced.forEach(id -> awaitStatus(api, id, "BOUNCED"));
+        awaitStatus(api, delivered, "DELIVERED");
+
+        List<String> seen = new ArrayList<>();
+        List<Instant> times = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = api.get("/api/v1/messages?status=BOUNCED&limit=2&tag=" + tag
+                            + (cursor == null ? "" : "&cursor=" + cursor))
+                    .json();
+            page.get("items").forEach(item -> {
+                seen.add(item.get("id").asString());
+                times.add(Instant.parse(item.get("createdAt").asString()));
+                assertThat(item.get("status").asString()).isEqualTo("BOUNCED");
+            });
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").asString();
+            pages++;
+        } while (cursor != null && pages < 10);
+
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(bounced);
+        assertThat(pages).isEqualTo(2);
+        assertThat(times).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(outcome(delivered)).isNull();
+        bounced.forEach(id -> assertThat(outcome(id)).isEqualTo("BOUNCED"));
+    }
+
+    @Test
+    void aTagFilterListsTheOrganizationsTaggedEmailsNewestFirstAcrossPagesWithinTheTimeAsked() {
+        String tag = "tagged-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant before = Instant.now().minusSeconds(1);
+        List<String> tagged = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            tagged.add(api.submit(ApiClient.email("ada@example.org", tagged(tag))));
+        }
+        String other = api.submit(ApiClient.email("ada@example.org", tagged(tag + "-other")));
+        tagged.forEach(id -> awaitStatus(api, id, "DELIVERED"));
+        awaitStatus(api, other, "DELIVERED");
+
+        List<String> seen = new ArrayList<>();
+        List<Instant> times = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = api.get("/api/v1/messages?limit=2&tag=" + tag + "&since=" + before
+                            + (cursor == null ? "" : "&cursor=" + cursor))
+                    .json();
+            page.get("items").forEach(item -> {
+                seen.add(item.get("id").asString());
+                times.add(Instant.parse(item.get("createdAt").asString()));
+            });
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").asString();
+            pages++;
+        } while (cursor != null && pages < 10);
+
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(tagged);
+        assertThat(pages).isEqualTo(2);
+        assertThat(times).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(api.get("/api/v1/messages?tag=" + tag + "&until=" + before)
+                        .json()
+                        .get("items"))
+                .isEmpty();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM message_tags t JOIN messages m ON m.id = t.message_id"
+                                + " WHERE t.tag = ? AND t.organization_id = m.organization_id"
+                                + " AND t.created_at = m.created_at",
+                        Long.class,
+                        tag))
+                .isEqualTo(3L);
+    }
+
+    @Test
+    void aScheduledEmailIsListedWhileScheduledThenAsCanceledOrNotAtAllOnceSent() {
+        String canceled = api.submit(ApiClient.email(
+                "ada@example.org", "{\"sendAt\":\"" + Instant.now().plusSeconds(600) + "\"}"));
+        String sent = api.submit(ApiClient.email(
+                "ada@example.org", "{\"sendAt\":\"" + Instant.now().plusSeconds(2) + "\"}"));
+        awaitStatus(api, canceled, "SCHEDULED");
+        assertThat(outcome(canceled)).isEqualTo("SCHEDULED");
+        assertThat(listed("SCHEDULED", canceled)).isTrue();
+
+        assertThat(api.post("/api/v1/messages/" + canceled + "/cancel", "").status())
+                .isEqualTo(202);
+        awaitStatus(api, sent, "DELIVERED");
+
+        assertThat(outcome(canceled)).isEqualTo("CANCELED");
+        assertThat(listed("SCHEDULED", canceled)).isFalse();
+        assertThat(listed("CANCELED", canceled)).isTrue();
+        assertThat(outcome(sent)).isNull();
+        assertThat(listed("SCHEDULED", sent)).isFalse();
+    }
+
+    @Test
+    void aRowThatNoLongerSaysTheEmailsStatusHidesNothingAndShowsNothing() {
+        String id = api.submit(ApiClient.email("ada@example.org"));
+        awaitStatus(api, id, "DELIVERED");
+        // As if an operator had died between a status change and its row: the message's own status decides.
+        jdbc.update(
+                "INSERT INTO message_outcomes (message_id, organization_id, status, created_at)"
+                        + " SELECT id, organization_id, 'COMPLAINED', created_at FROM messages WHERE id = ?",
+                UUID.fromString(id));
+
+        assertThat(listed("COMPLAINED", id)).isFalse();
+        assertThat(listed("DELIVERED", id)).isTrue();
+    }
+
+    private boolean listed(String status, String id) {
+        JsonNode page = api.get("/api/v1/messages?limit=200&status=" + status).json();
+        for (JsonNode item : page.get("items")) {
+            if (item.get("id").asString().equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String outcome(String id) {
+        return jdbc.query(
+                "SELECT status FROM message_outcomes WHERE message_id = ?",
+                rs -> rs.next() ? rs.getString(1) : null,
+                UUID.fromString(id));
+    }
+
+    private static String tagged(String tag) {
+        return "{\"tags\":[\"" + tag + "\"]}";
+    }
+}
