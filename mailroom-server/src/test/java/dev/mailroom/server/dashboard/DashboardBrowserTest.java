@@ -696,7 +696,8 @@ class DashboardBrowserTest {
 
         signIn(viewer, password);
         wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Overview"));
-        assertThat(navigationLinks()).containsExactly("Overview", "Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
+        assertThat(navigationLinks())
+                .containsExactly("Overview", "Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
         assertThat(browser.findElement(By.id("person")).getText()).isEqualTo("Vera Viewer");
 
         // The suppression list reads, and exports, but offers no change.
@@ -799,7 +800,8 @@ class DashboardBrowserTest {
         browser.findElement(By.id("sign-out")).click();
         signIn(owner, password);
         wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Overview"));
-        assertThat(navigationLinks()).containsExactly("Overview", "Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
+        assertThat(navigationLinks())
+                .containsExactly("Overview", "Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
 
         Select switcher =
                 new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("organization-choice"))));
@@ -809,7 +811,8 @@ class DashboardBrowserTest {
                 .click();
         wait.until(d -> navigationLinks().contains("Users"));
         // A new organization's first page: nothing sent there yet.
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("overview"), "No emails in the last 30 days."));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("overview"), "No emails in the last 30 days."));
         open("#/users", "Users");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users"), owner));
         assertThat(browser.findElement(By.id("users")).getText()).doesNotContain(OPERATOR);
@@ -1157,7 +1160,8 @@ class DashboardBrowserTest {
         browser.findElement(By.id("sign-out")).click();
         signIn(viewer, "viewer-pass-" + org.run() + "-x");
         wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Overview"));
-        assertThat(navigationLinks()).containsExactly("Overview", "Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
+        assertThat(navigationLinks())
+                .containsExactly("Overview", "Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
         visit("#/scheduled", "Scheduled", By.cssSelector("#scheduled tr[data-message='" + keep + "']"));
         assertThat(browser.findElements(By.cssSelector("#scheduled tbody tr"))).hasSize(2);
         assertThat(browser.findElements(By.cssSelector("#scheduled form, #scheduled td button")))
@@ -1489,7 +1493,8 @@ class DashboardBrowserTest {
 
     /** The window of days the overview's chooser marks as shown. */
     private String windowChosen() {
-        return browser.findElement(By.cssSelector(".windows a[aria-current=true]")).getText();
+        return browser.findElement(By.cssSelector(".windows a[aria-current=true]"))
+                .getText();
     }
 
     /** An organization of a test's own, made through the API: its owner's sign-in and an API key (send, read). */
