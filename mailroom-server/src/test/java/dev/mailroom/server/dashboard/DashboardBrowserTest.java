@@ -901,6 +901,8 @@ class DashboardBrowserTest {
         awaitStatus(api, bounced, "BOUNCED");
 
         signInAsOperator();
+        browser.findElement(By.cssSelector("#app-nav a[data-section=members]")).click();
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
         search("dash-" + run);
         assertThat(browser.findElements(By.cssSelector("#members tbody tr"))).hasSize(2);
 
