@@ -1,6 +1,7 @@
 // Mailroom's dashboard: plain JavaScript over the REST API, no build step.
-// Views live in the address's fragment (#/members, #/members/<id>, #/emails, #/emails/<id>[?recipient=<address>], #/scheduled,
-// #/usage, #/suppressions, #/users, #/keys, #/webhooks, #/webhooks/<id>, and the platform operator's #/organizations,
+// Views live in the address's fragment (#/overview[?days=<n>], the first page, #/members, #/members/<id>, #/emails,
+// #/emails/<id>[?recipient=<address>], #/scheduled, #/usage, #/suppressions, #/users, #/keys, #/webhooks, #/webhooks/<id>,
+// #/retention, and the platform operator's #/organizations,
 // #/plans, #/plans/<organization>,
 // #/settings, #/dead-letters, #/platform-keys).
 // A person signs in with email and password (or single sign-on) into a session cookie the page
@@ -414,9 +415,10 @@
       await api('/api/v1/session/organization', {method: 'PUT', json: {organizationId}});
       await loadSession();
       announce('Now working in ' + organizationName() + '.');
-      // What one organization's pages showed means nothing in another's.
-      if (location.hash === '#/members' || location.hash === '') route();
-      else location.hash = '#/members';
+      // What one organization's pages showed means nothing in another's: start again on its first page.
+      const first = '#' + defaultPath();
+      if (location.hash === first || location.hash === '') route();
+      else location.hash = first;
     } catch (e) {
       if (!(e instanceof SignedOut)) showError(e.message);
     }
@@ -443,16 +445,18 @@
   }
 
   function defaultPath() {
-    return !hasOrganization() && isPlatform() ? '/organizations' : '/members';
+    return !hasOrganization() && isPlatform() ? '/organizations' : '/overview';
   }
 
   /** The pages beyond members and emails: what each needs, and the view that shows it. */
   const PAGES = {
+    overview: {needs: 'organization', title: 'Overview', view: overviewView},
     scheduled: {needs: 'organization', title: 'Scheduled', view: scheduledView},
     usage: {needs: 'organization', title: 'Usage', view: usageView},
     suppressions: {needs: 'organization', title: 'Suppressions', view: suppressionsView},
     users: {needs: 'admin', title: 'Users', view: usersView},
     webhooks: {needs: 'admin', title: 'Webhooks', view: webhooksView},
+    retention: {needs: 'admin', title: 'Retention', view: retentionView},
     keys: {needs: 'admin', title: 'API keys', view: (params, current) => keysView(ORGANIZATION_KEYS, current)},
     organizations: {needs: 'platform', title: 'Organizations', view: organizationsView},
     plans: {needs: 'platform', title: 'Plans & limits', view: plansView},
@@ -2084,6 +2088,222 @@
         el('td', {}, w.used > 0 && w.resetAt ? sendTime(w.resetAt) : el('span', {class: 'sub'}, 'now (nothing counted)')),
         el('td', {}, w.source === 'organization' ? 'its own limit' : 'the plan “' + usage.plan + '”'));
     }));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Overview (any member): the organization's emails of its last days and what became of them, in total and per
+  // UTC day, as GET /api/v1/overview counts them (each email once, under its current status, on the day it was stored).
+
+  const OVERVIEW_WINDOWS = [7, 30, 90];
+  const OVERVIEW_DEFAULT_DAYS = 30;
+  /** The totals: the API's figure, its name here, and the rate the API gives for it with what that rate is of. */
+  const FIGURES = [
+    ['sent', 'Sent', null, null],
+    ['delivered', 'Delivered', 'delivered', 'sent'],
+    ['opened', 'Opened', 'opened', 'delivered'],
+    ['clicked', 'Clicked', 'clicked', 'delivered'],
+    ['bounced', 'Bounced', 'bounced', 'sent'],
+    ['complained', 'Complained (spam)', 'complained', 'delivered'],
+    ['unsubscribed', 'Unsubscribed', null, null],
+    ['failed', 'Failed', 'failed', 'sent'],
+    ['inFlight', 'On their way', null, null],
+    ['scheduled', 'Scheduled', null, null],
+    ['suppressed', 'Suppressed', null, null],
+    ['canceled', 'Canceled', null, null],
+  ];
+  /** The columns of the per-day table: the figures that say most, so the table fits without scrolling. */
+  const DAILY_FIGURES = ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained', 'failed'];
+  const SVG = 'http://www.w3.org/2000/svg';
+
+  function overviewHref(days) {
+    return '#/overview?days=' + encodeURIComponent(days);
+  }
+
+  /** A rate of the API (0 to 1) as a percentage; null when it has none (nothing to divide by). */
+  function percent(rate) {
+    if (rate === null || rate === undefined) return null;
+    return Number(rate).toLocaleString(undefined, {style: 'percent', maximumFractionDigits: 1});
+  }
+
+  /** A UTC day ("2026-12-07", or an instant at its midnight UTC), as that day wherever the reader is. */
+  function utcDay(iso) {
+    return el('time', {datetime: iso.slice(0, 10)},
+      new Date(iso.slice(0, 10) + 'T00:00:00Z').toLocaleDateString(undefined, {timeZone: 'UTC', dateStyle: 'medium'}));
+  }
+
+  async function overviewView(params, current) {
+    const h1 = heading('Overview');
+    const results = el('div', {id: 'overview'}, loading('Loading the figures…'));
+    let days = params.get('days') || String(OVERVIEW_DEFAULT_DAYS);
+    let loads = 0;
+    // Links, so a window can be bookmarked or opened apart; here they reload the figures without leaving the chooser.
+    const links = OVERVIEW_WINDOWS.map((n) => el('a', {href: overviewHref(n), 'data-days': n, onclick: (event) => {
+      event.preventDefault();
+      choose(String(n));
+    }}, 'Last ' + n + ' days'));
+    const mark = () => links.forEach((link) => {
+      if (link.dataset.days === days) link.setAttribute('aria-current', 'true');
+      else link.removeAttribute('aria-current');
+    });
+    const load = async (isCurrent) => {
+      const overview = await api('/api/v1/overview' + query({days}));
+      if (!isCurrent()) return;
+      results.replaceChildren(...overviewContent(overview));
+      announce(overviewSummary(overview));
+    };
+    const choose = (n) => {
+      days = n;
+      mark();
+      history.replaceState(null, '', overviewHref(n));
+      clearError();
+      const mine = ++loads;
+      results.replaceChildren(loading('Loading the figures…'));
+      load(() => current() && mine === loads).catch((e) => {
+        if (!(e instanceof SignedOut) && current() && mine === loads) {
+          results.replaceChildren();
+          showError(e.message);
+        }
+      });
+    };
+    mark();
+    show(h1,
+      el('p', {class: 'lede'}, 'What became of the emails ', el('strong', {}, organizationName()),
+        ' sent: each email counted once, under its current status, on the day (UTC) Mailroom stored it.'),
+      el('nav', {class: 'windows', 'aria-label': 'Days shown'}, el('ul', {}, links.map((link) => el('li', {}, link)))),
+      results);
+    enter('Overview', h1);
+    // Counted like a window chosen: one chosen while this first load runs must not be overwritten by it.
+    const first = ++loads;
+    await load(() => current() && first === loads);
+  }
+
+  function overviewSummary(overview) {
+    const t = overview.totals;
+    return plural(t.sent, 'email', 'emails') + ' in the last ' + plural(overview.days, 'day', 'days')
+      + (t.sent ? ', ' + number(t.delivered) + ' delivered.' : '.');
+  }
+
+  function overviewContent(overview) {
+    const t = overview.totals;
+    const daily = overview.daily || [];
+    const range = el('p', {class: 'sub', id: 'overview-range'}, 'The last ' + plural(overview.days, 'day', 'days') + ': ',
+      daily.length ? [utcDay(daily[0].day), ' to ', utcDay(daily[daily.length - 1].day), ' (UTC), today included.'] : null);
+    if (!t.sent) {
+      return [range, emptyState('No emails in the last ' + plural(overview.days, 'day', 'days') + '.',
+        'Submit one with POST /api/v1/messages and it counts here within a moment.')];
+    }
+    return [range,
+      el('h2', {}, 'Totals'),
+      el('dl', {class: 'summary figures', id: 'overview-totals'}, FIGURES.map(([key, label, rate, of]) => {
+        const share = rate ? percent(overview.rates[rate]) : null;
+        return el('div', {'data-figure': key},
+          el('dt', {}, label),
+          el('dd', {}, el('span', {class: 'figure'}, number(t[key])),
+            share === null ? null : el('span', {class: 'sub rate', 'data-rate': rate}, share + ' of ' + of)));
+      })),
+      el('h2', {}, 'By status'),
+      el('div', {id: 'overview-statuses'}, statusCounts(overview.statuses, 'Emails by current status')),
+      el('h2', {}, 'Per day'),
+      dailyChart(overview),
+      el('div', {id: 'overview-daily'}, simpleTable('Emails per day, newest first',
+        [{text: 'Day (UTC)'}].concat(DAILY_FIGURES.map((key) => ({text: FIGURES.find(([k]) => k === key)[1], class: 'num'}))),
+        daily.slice().reverse().map((d) => el('tr', {'data-day': d.day},
+          el('th', {scope: 'row'}, utcDay(d.day)),
+          DAILY_FIGURES.map((key) => el('td', {class: 'num', 'data-figure': key}, number(d.figures[key]))))))),
+    ];
+  }
+
+  /** Emails sent per day, as bars: a picture of the table below it, which says the same in figures. */
+  function dailyChart(overview) {
+    const daily = overview.daily || [];
+    const most = Math.max(1, ...daily.map((d) => d.figures.sent));
+    const width = 720;
+    const height = 120;
+    const step = width / Math.max(1, daily.length);
+    const svg = document.createElementNS(SVG, 'svg');
+    const busiest = daily.reduce((best, d) => (!best || d.figures.sent > best.figures.sent ? d : best), null);
+    svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
+    svg.setAttribute('preserveAspectRatio', 'none');
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', 'Emails sent per day over the last ' + plural(overview.days, 'day', 'days') + ': '
+      + number(overview.totals.sent) + ' in all, at most ' + number(most) + ' on one day'
+      + (busiest ? ' (' + utcDay(busiest.day).textContent + ')' : '') + '. The table below gives every day’s figures.');
+    daily.forEach((d, i) => {
+      const tall = d.figures.sent ? Math.max(2, (d.figures.sent / most) * height) : 0;
+      const bar = document.createElementNS(SVG, 'rect');
+      bar.setAttribute('class', 'bar');
+      bar.setAttribute('x', String(i * step + step * 0.1));
+      bar.setAttribute('width', String(step * 0.8));
+      bar.setAttribute('y', String(height - tall));
+      bar.setAttribute('height', String(tall));
+      svg.append(bar);
+    });
+    return el('div', {class: 'chart', id: 'overview-chart'}, svg);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Retention (admin): how long the organization's emails keep their content and their history; the operator's
+  // retention run deletes what is older.
+
+  const RETENTION_FIELDS = [
+    ['contentDays', 'Email content, in days',
+      'Bodies and attachments. After that the email keeps its timeline, recipients and tags. 1 to 3,650, at most the history’s days.'],
+    ['historyDays', 'History, in days',
+      'The email itself, its recipients, tags and timeline. After that all of it is deleted. 1 to 3,650.'],
+  ];
+
+  async function retentionView(params, current) {
+    const h1 = heading('Retention');
+    show(h1, loading('Loading retention…'));
+    enter('Retention', h1);
+    const retention = await api('/api/v1/retention');
+    if (!current()) return;
+    let kept = retention;
+    const summary = el('dl', {class: 'summary', id: 'retention'});
+    const showKept = () => summary.replaceChildren(
+      el('div', {}, el('dt', {}, 'Email content kept'), el('dd', {},
+        el('span', {id: 'retention-content', class: 'strong'}, plural(kept.contentDays, 'day', 'days')),
+        el('div', {class: 'sub'}, 'Then its bodies and attachments are deleted; the email and its timeline stay.'))),
+      el('div', {}, el('dt', {}, 'History kept'), el('dd', {},
+        el('span', {id: 'retention-history', class: 'strong'}, plural(kept.historyDays, 'day', 'days')),
+        el('div', {class: 'sub'}, 'Then the email and its timeline are deleted, for good.'))));
+    showKept();
+    const status = el('p', {class: 'notice', role: 'status', hidden: true});
+    const form = apiForm({id: 'retention-form', class: 'panel-form'}, [
+      el('div', {class: 'form-grid'}, RETENTION_FIELDS.map(([name, label, hint]) => field(name, {label, type: 'number',
+        value: retention[name], hint, attrs: {min: 1, max: 3650, step: 1, inputmode: 'numeric', autocomplete: 'off'}}))),
+      submitButton('Save retention'), status], async (f) => {
+      const body = {};
+      const wrong = [];
+      for (const [name] of RETENTION_FIELDS) {
+        const input = f.elements[name];
+        const text = input.value.trim();
+        // Empty goes as null, which Mailroom names as required; what is no whole number never leaves the page.
+        if (input.validity.badInput || (text && !/^[0-9]+$/.test(text))) {
+          wrong.push({field: name, message: 'must be a whole number of days'});
+        }
+        body[name] = text ? Number(text) : null;
+      }
+      if (wrong.length) throw new ApiError(422, {detail: 'Not saved.', errors: wrong});
+      const shorter = (body.contentDays !== null && body.contentDays < kept.contentDays)
+        || (body.historyDays !== null && body.historyDays < kept.historyDays);
+      if (shorter && !confirm('Keep emails for less time? At the next retention run, what is older than the new '
+        + 'setting is deleted, for good.')) return;
+      const saved = await api('/api/v1/retention', {method: 'PUT', json: body});
+      kept = saved;
+      showKept();
+      status.textContent = 'Saved: email content is kept ' + plural(saved.contentDays, 'day', 'days') + ' and history '
+        + plural(saved.historyDays, 'day', 'days') + '. What is older goes at the next retention run.';
+      status.hidden = false;
+      announce(status.textContent);
+    });
+    show(h1,
+      el('p', {class: 'lede'}, 'How long the emails of ', el('strong', {}, organizationName()),
+        ' are kept. Mailroom’s retention run deletes what is older, for good; content an email still needs (scheduled,'
+        + ' waiting for a retry) is kept until it no longer does.'),
+      summary,
+      panel('Change the retention', form));
+    enter('Retention', h1);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -65,8 +65,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The dashboard in a real browser (Debian's headless Chromium): people sign in with email and
  * password, find a member, open their email and read its timeline; owners and admins cancel and
- * reschedule scheduled emails (a viewer only reads them) and every member sees the organization's usage
- * of its send limits; admins manage users and keys, the platform operator organizations, plans and
+ * reschedule scheduled emails (a viewer only reads them) and every member sees the organization's overview
+ * (what became of its emails, per window of days) and usage of its send limits; admins manage users, keys and
+ * the retention, the platform operator organizations, plans and
  * limits, settings and dead letters; a viewer cannot reach the admin pages. Every page is checked with axe-core (the copy bundled in Deque's axe-core Selenium jar,
  * run through Selenium directly) and must have no violation. Uses only the installed Chromium and
  * chromedriver; Selenium Manager is never asked to find or download anything. Skipped where they
@@ -223,6 +224,7 @@ class DashboardBrowserTest {
         signInAsOperator();
         assertThat(navigationLinks())
                 .containsExactly(
+                        "Overview",
                         "Members",
                         "Recent emails",
                         "Scheduled",
@@ -231,6 +233,7 @@ class DashboardBrowserTest {
                         "Users",
                         "API keys",
                         "Webhooks",
+                        "Retention",
                         "Organizations",
                         "Plans & limits",
                         "Settings",
@@ -244,9 +247,12 @@ class DashboardBrowserTest {
         visit("#/emails/" + id, "Accessible", By.cssSelector("ol.timeline li"));
         visit("#/scheduled", "Scheduled", By.cssSelector("#scheduled table, #scheduled .empty"));
         visit("#/usage", "Usage", By.cssSelector("#usage table, #usage .empty"));
+        // After another page: the overview the operator signed in on must not pass for the one this opens.
+        visit("#/overview", "Overview", By.id("overview-totals"));
         visit("#/users", "Users", By.cssSelector("#users tbody tr"));
         assertThat(browser.findElement(By.id("users")).getText()).contains(OPERATOR, "(you)");
         visit("#/keys", "API keys", By.cssSelector("#keys table, #keys .empty"));
+        visit("#/retention", "Retention", By.id("retention-form"));
         visit("#/organizations", "Organizations", By.cssSelector("#organizations tbody tr[data-organization=default]"));
         visit("#/plans", "Plans & limits", By.cssSelector("#organization-limits tr[data-organization=default]"));
         visit("#/settings", "Settings", By.id("current-default-provider"));
@@ -615,9 +621,10 @@ class DashboardBrowserTest {
         assertThat(added.status()).as(added.body()).isEqualTo(201);
 
         signIn(admin, password);
-        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Overview"));
         assertThat(navigationLinks())
                 .containsExactly(
+                        "Overview",
                         "Members",
                         "Recent emails",
                         "Scheduled",
@@ -625,7 +632,8 @@ class DashboardBrowserTest {
                         "Suppressions",
                         "Users",
                         "API keys",
-                        "Webhooks");
+                        "Webhooks",
+                        "Retention");
         open("#/users", "Users");
 
         // An admin may not make owners: refused, said beside the role.
@@ -687,8 +695,9 @@ class DashboardBrowserTest {
         assertThat(added.status()).as(added.body()).isEqualTo(201);
 
         signIn(viewer, password);
-        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
-        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Overview"));
+        assertThat(navigationLinks())
+                .containsExactly("Overview", "Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
         assertThat(browser.findElement(By.id("person")).getText()).isEqualTo("Vera Viewer");
 
         // The suppression list reads, and exports, but offers no change.
@@ -699,7 +708,7 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.id("suppressions-export")).getAttribute("href"))
                 .endsWith("/api/v1/suppressions/export");
 
-        for (String page : List.of("#/users", "#/keys")) {
+        for (String page : List.of("#/users", "#/keys", "#/retention")) {
             browser.get(base() + "/dashboard/" + page);
             WebElement denied = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("denied")));
             assertThat(denied.getText()).as(page).contains("You need the admin role", "viewer");
@@ -738,7 +747,7 @@ class DashboardBrowserTest {
                 By.cssSelector("#change-password [role=status]"), "changed"));
         browser.findElement(By.id("sign-out")).click();
         signIn(viewer, password + "-new");
-        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Overview"));
     }
 
     @Test
@@ -790,8 +799,9 @@ class DashboardBrowserTest {
         assertThat(added.status()).as(added.body()).isEqualTo(201);
         browser.findElement(By.id("sign-out")).click();
         signIn(owner, password);
-        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
-        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Overview"));
+        assertThat(navigationLinks())
+                .containsExactly("Overview", "Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
 
         Select switcher =
                 new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("organization-choice"))));
@@ -800,7 +810,9 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("#organization-switcher button[type=submit]"))
                 .click();
         wait.until(d -> navigationLinks().contains("Users"));
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("members"), "No members yet."));
+        // A new organization's first page: nothing sent there yet.
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("overview"), "No emails in the last 30 days."));
         open("#/users", "Users");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users"), owner));
         assertThat(browser.findElement(By.id("users")).getText()).doesNotContain(OPERATOR);
@@ -889,6 +901,8 @@ class DashboardBrowserTest {
         awaitStatus(api, bounced, "BOUNCED");
 
         signInAsOperator();
+        browser.findElement(By.cssSelector("#app-nav a[data-section=members]")).click();
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
         search("dash-" + run);
         assertThat(browser.findElements(By.cssSelector("#members tbody tr"))).hasSize(2);
 
@@ -1047,7 +1061,7 @@ class DashboardBrowserTest {
         signInAsOperator();
 
         browser.navigate().refresh();
-        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Overview"));
         assertThat(browser.manage().getCookieNamed("SESSION").isHttpOnly()).isTrue();
         browser.findElement(By.id("sign-out")).click();
 
@@ -1092,9 +1106,10 @@ class DashboardBrowserTest {
         }
 
         signIn(org.owner(), org.password());
-        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Overview"));
         assertThat(navigationLinks())
                 .containsExactly(
+                        "Overview",
                         "Members",
                         "Recent emails",
                         "Scheduled",
@@ -1102,7 +1117,8 @@ class DashboardBrowserTest {
                         "Suppressions",
                         "Users",
                         "API keys",
-                        "Webhooks");
+                        "Webhooks",
+                        "Retention");
         visit("#/scheduled", "Scheduled", By.cssSelector("#scheduled tr[data-message='" + held + "']"));
         assertThat(browser.findElements(By.cssSelector("#scheduled tbody tr"))).hasSize(3);
         WebElement toCancel = browser.findElement(scheduledRow(cancel));
@@ -1145,8 +1161,9 @@ class DashboardBrowserTest {
         assertThat(added.status()).as(added.body()).isEqualTo(201);
         browser.findElement(By.id("sign-out")).click();
         signIn(viewer, "viewer-pass-" + org.run() + "-x");
-        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
-        assertThat(navigationLinks()).containsExactly("Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Overview"));
+        assertThat(navigationLinks())
+                .containsExactly("Overview", "Members", "Recent emails", "Scheduled", "Usage", "Suppressions");
         visit("#/scheduled", "Scheduled", By.cssSelector("#scheduled tr[data-message='" + keep + "']"));
         assertThat(browser.findElements(By.cssSelector("#scheduled tbody tr"))).hasSize(2);
         assertThat(browser.findElements(By.cssSelector("#scheduled form, #scheduled td button")))
@@ -1173,7 +1190,7 @@ class DashboardBrowserTest {
         awaitStatus(org.api(), gone, "SCHEDULED");
 
         signIn(org.owner(), org.password());
-        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Overview"));
         visit("#/scheduled", "Scheduled", By.cssSelector("#scheduled tr[data-message='" + gone + "']"));
         WebElement row = browser.findElement(scheduledRow(moved));
         WebElement input = row.findElement(By.cssSelector("input[name=sendAt]"));
@@ -1289,7 +1306,7 @@ class DashboardBrowserTest {
         org.api().submit(ApiClient.email("counted@example.org"));
         browser.findElement(By.id("sign-out")).click();
         signIn(org.owner(), org.password());
-        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Overview"));
         visit("#/usage", "Usage", By.cssSelector("#usage tr[data-window=per-minute]"));
         assertThat(browser.findElement(By.id("usage-plan")).getText()).isEqualTo("test-tiny");
         WebElement perMinute = browser.findElement(By.cssSelector("#usage tr[data-window=per-minute]"));
@@ -1305,6 +1322,181 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.cssSelector("#usage tr[data-window=per-day]"))
                         .getText())
                 .contains("1 / 1,000", "the plan “test-tiny”");
+    }
+
+    @Test
+    void theOverviewCountsWhatBecameOfTheEmailsSentInEachWindowOfDays() {
+        Organization org = organization("zz-overview-");
+        String run = org.run();
+
+        // A member signs in on the overview; nothing sent yet.
+        signIn(org.owner(), org.password());
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Overview"));
+        assertThat(browser.findElement(By.cssSelector("#app-nav a[data-section=overview]"))
+                        .getAttribute("aria-current"))
+                .isEqualTo("page");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#overview .empty"), "No emails in the last 30 days."));
+        assertNoAccessibilityViolations("the overview of an organization that sent nothing");
+
+        String delivered = org.api().submit(ApiClient.email("ada+" + run + "@example.org"));
+        String clicked = org.api().submit(ApiClient.email("click+" + run + "@example.org"));
+        String bounced = org.api().submit(ApiClient.email("bounce+" + run + "@example.org"));
+        String complained = org.api().submit(ApiClient.email("complaint+" + run + "@example.org"));
+        awaitStatus(org.api(), delivered, "DELIVERED");
+        awaitStatus(org.api(), clicked, "CLICKED");
+        awaitStatus(org.api(), bounced, "BOUNCED");
+        awaitStatus(org.api(), complained, "COMPLAINED");
+        // The counts follow the statuses: wait until the API gives all four as they are now.
+        await().atMost(Duration.ofSeconds(15))
+                .until(
+                        () -> org.api().get("/api/v1/overview?days=7").json().path("totals"),
+                        totals -> totals.path("sent").asLong() == 4
+                                && totals.path("delivered").asLong() == 3
+                                && totals.path("clicked").asLong() == 1
+                                && totals.path("bounced").asLong() == 1
+                                && totals.path("complained").asLong() == 1);
+
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("overview-totals")));
+        assertThat(figure("sent")).isEqualTo("4");
+        assertThat(figure("delivered")).isEqualTo("3");
+        assertThat(rate("delivered")).isEqualTo("75% of sent");
+        assertThat(figure("opened")).isEqualTo("1");
+        assertThat(rate("opened")).isEqualTo("33.3% of delivered");
+        assertThat(figure("clicked")).isEqualTo("1");
+        assertThat(rate("clicked")).isEqualTo("33.3% of delivered");
+        assertThat(figure("bounced")).isEqualTo("1");
+        assertThat(rate("bounced")).isEqualTo("25% of sent");
+        assertThat(figure("complained")).isEqualTo("1");
+        assertThat(rate("complained")).isEqualTo("33.3% of delivered");
+        assertThat(figure("failed")).isEqualTo("0");
+        assertThat(rate("failed")).isEqualTo("0% of sent");
+        assertThat(browser.findElement(By.id("overview-statuses")).getText())
+                .contains("DELIVERED 1", "CLICKED 1", "COMPLAINED 1", "BOUNCED 1");
+        assertThat(dailyRows()).hasSize(30);
+        assertThat(dailySum("sent")).isEqualTo(4);
+        assertThat(dailySum("bounced")).isEqualTo(1);
+        assertThat(browser.findElement(By.cssSelector("#overview-chart svg")).getAttribute("aria-label"))
+                .contains("4 in all");
+        assertThat(windowChosen()).isEqualTo("Last 30 days");
+        assertNoAccessibilityViolations("the overview with figures");
+        screenshot("overview");
+
+        // Another window: the same emails, a week of days, and the address keeps it.
+        browser.findElement(By.cssSelector(".windows a[data-days='7']")).click();
+        wait.until(d -> dailyRows().size() == 7);
+        assertThat(browser.getCurrentUrl()).endsWith("#/overview?days=7");
+        assertThat(windowChosen()).isEqualTo("Last 7 days");
+        assertThat(browser.findElement(By.id("overview-range")).getText()).contains("last 7 days");
+        assertThat(figure("sent")).isEqualTo("4");
+        assertThat(dailySum("sent")).isEqualTo(4);
+        assertNoAccessibilityViolations("the overview of the last 7 days");
+
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("overview-totals")));
+        assertThat(dailyRows()).hasSize(7);
+        assertThat(windowChosen()).isEqualTo("Last 7 days");
+        open("#/overview?days=90", "Overview");
+        wait.until(d -> dailyRows().size() == 90);
+        assertThat(windowChosen()).isEqualTo("Last 90 days");
+        assertThat(figure("sent")).isEqualTo("4");
+    }
+
+    @Test
+    void anAdminChangesTheRetentionAndARefusedChangeIsExplainedBesideItsFieldAndChangesNothing() {
+        // An organization of the test's own: the retention of the shared one stays as it is.
+        Organization org = organization("zz-retention-");
+        signIn(org.owner(), org.password());
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Overview"));
+        browser.findElement(By.cssSelector("#app-nav a[data-section=retention]"))
+                .click();
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Retention"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("retention-content")));
+        assertThat(browser.findElement(By.id("retention-content")).getText()).isEqualTo("30 days");
+        assertThat(browser.findElement(By.id("retention-history")).getText()).isEqualTo("400 days");
+        assertThat(browser.findElement(By.id("retention")).getText())
+                .contains("bodies and attachments", "the email and its timeline are deleted");
+        By content = By.cssSelector("#retention-form input[name=contentDays]");
+        By history = By.cssSelector("#retention-form input[name=historyDays]");
+        By save = By.cssSelector("#retention-form button[type=submit]");
+        assertThat(browser.findElement(content).getAttribute("value")).isEqualTo("30");
+        assertThat(browser.findElement(history).getAttribute("value")).isEqualTo("400");
+        assertNoAccessibilityViolations("the retention page");
+        screenshot("retention");
+
+        // Shorter: asked first, then saved.
+        browser.findElement(content).clear();
+        browser.findElement(content).sendKeys("20");
+        browser.findElement(history).clear();
+        browser.findElement(history).sendKeys("200");
+        browser.findElement(save).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(
+                                By.cssSelector("#retention-form [role=status]")))
+                        .getText())
+                .contains("Saved", "20 days", "200 days");
+        assertThat(browser.findElement(By.id("retention-content")).getText()).isEqualTo("20 days");
+        assertThat(browser.findElement(By.id("retention-history")).getText()).isEqualTo("200 days");
+        assertRetention(org, 20, 200);
+
+        // Content kept longer than the history: refused beside the content field, and nothing changes.
+        browser.findElement(content).clear();
+        browser.findElement(content).sendKeys("300");
+        browser.findElement(save).click();
+        WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#retention-form [data-field=contentDays] .field-error")));
+        assertThat(error.getText()).containsIgnoringCase("must not exceed historyDays (200)");
+        assertThat(browser.findElement(content).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.findElement(By.cssSelector("#retention-form > .alert"))
+                        .getText())
+                .isEqualTo("Not done: see the marked field.");
+        assertThat(browser.findElement(By.cssSelector("#retention-form [role=status]"))
+                        .isDisplayed())
+                .isFalse();
+        assertThat(browser.findElement(By.id("retention-content")).getText()).isEqualTo("20 days");
+        assertNoAccessibilityViolations("the retention page with a refused field");
+        assertRetention(org, 20, 200);
+
+        // After a reload the page shows what Mailroom keeps.
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.textToBe(By.id("retention-content"), "20 days"));
+        assertThat(browser.findElement(history).getAttribute("value")).isEqualTo("200");
+    }
+
+    private void assertRetention(Organization org, int contentDays, int historyDays) {
+        JsonNode retention = org.api().get("/api/v1/retention").json();
+        assertThat(retention.path("contentDays").asInt()).isEqualTo(contentDays);
+        assertThat(retention.path("historyDays").asInt()).isEqualTo(historyDays);
+    }
+
+    /** A total of the overview, as shown. */
+    private String figure(String name) {
+        return browser.findElement(By.cssSelector("#overview-totals [data-figure=" + name + "] .figure"))
+                .getText();
+    }
+
+    /** The rate shown under a total of the overview. */
+    private String rate(String name) {
+        return browser.findElement(By.cssSelector("#overview-totals [data-figure=" + name + "] .rate"))
+                .getText();
+    }
+
+    private List<WebElement> dailyRows() {
+        return browser.findElements(By.cssSelector("#overview-daily tbody tr"));
+    }
+
+    /** A figure of the per-day table, summed over its days. */
+    private long dailySum(String name) {
+        return browser.findElements(By.cssSelector("#overview-daily td[data-figure=" + name + "]")).stream()
+                .mapToLong(cell -> Long.parseLong(cell.getText().replace(",", "")))
+                .sum();
+    }
+
+    /** The window of days the overview's chooser marks as shown. */
+    private String windowChosen() {
+        return browser.findElement(By.cssSelector(".windows a[aria-current=true]"))
+                .getText();
     }
 
     /** An organization of a test's own, made through the API: its owner's sign-in and an API key (send, read). */
@@ -1453,7 +1645,7 @@ class DashboardBrowserTest {
 
     private void signInAsOperator() {
         signIn(OPERATOR, ApiClient.TEST_OPERATOR_PASSWORD);
-        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Members"));
+        wait.until(ExpectedConditions.textToBe(VIEW_TITLE, "Overview"));
     }
 
     /** The main navigation's visible links, in order. */
