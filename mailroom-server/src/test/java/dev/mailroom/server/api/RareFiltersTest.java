@@ -47,28 +47,12 @@ class RareFiltersTest {
         bounced.forEach(id -> awaitStatus(api, id, "BOUNCED"));
         awaitStatus(api, delivered, "DELIVERED");
 
-        List<String> seen = new ArrayList<>();
-        List<Instant> times = new ArrayList<>();
-        String cursor = null;
-        int pages = 0;
-        do {
-            JsonNode page = api.get("/api/v1/messages?status=BOUNCED&limit=2&tag=" + tag
-                            + (cursor == null ? "" : "&cursor=" + cursor))
-                    .json();
-            page.get("items").forEach(item -> {
-                seen.add(item.get("id").asString());
-                times.add(Instant.parse(item.get("createdAt").asString()));
-                assertThat(item.get("status").asString()).isEqualTo("BOUNCED");
-            });
-            cursor = page.get("nextCursor").isNull()
-                    ? null
-                    : page.get("nextCursor").asString();
-            pages++;
-        } while (cursor != null && pages < 10);
+        Pages pages = pagesOf("/api/v1/messages?status=BOUNCED&limit=2&tag=" + tag);
 
-        assertThat(seen).containsExactlyInAnyOrderElementsOf(bounced);
-        assertThat(pages).isEqualTo(2);
-        assertThat(times).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(pages.ids()).containsExactlyInAnyOrderElementsOf(bounced);
+        assertThat(pages.statuses()).containsOnly("BOUNCED");
+        assertThat(pages.count()).isEqualTo(2);
+        assertThat(pages.times()).isSortedAccordingTo(java.util.Comparator.reverseOrder());
         assertThat(outcome(delivered)).isNull();
         bounced.forEach(id -> assertThat(outcome(id)).isEqualTo("BOUNCED"));
     }
@@ -85,27 +69,11 @@ class RareFiltersTest {
         tagged.forEach(id -> awaitStatus(api, id, "DELIVERED"));
         awaitStatus(api, other, "DELIVERED");
 
-        List<String> seen = new ArrayList<>();
-        List<Instant> times = new ArrayList<>();
-        String cursor = null;
-        int pages = 0;
-        do {
-            JsonNode page = api.get("/api/v1/messages?limit=2&tag=" + tag + "&since=" + before
-                            + (cursor == null ? "" : "&cursor=" + cursor))
-                    .json();
-            page.get("items").forEach(item -> {
-                seen.add(item.get("id").asString());
-                times.add(Instant.parse(item.get("createdAt").asString()));
-            });
-            cursor = page.get("nextCursor").isNull()
-                    ? null
-                    : page.get("nextCursor").asString();
-            pages++;
-        } while (cursor != null && pages < 10);
+        Pages pages = pagesOf("/api/v1/messages?limit=2&tag=" + tag + "&since=" + before);
 
-        assertThat(seen).containsExactlyInAnyOrderElementsOf(tagged);
-        assertThat(pages).isEqualTo(2);
-        assertThat(times).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(pages.ids()).containsExactlyInAnyOrderElementsOf(tagged);
+        assertThat(pages.count()).isEqualTo(2);
+        assertThat(pages.times()).isSortedAccordingTo(java.util.Comparator.reverseOrder());
         assertThat(api.get("/api/v1/messages?tag=" + tag + "&until=" + before)
                         .json()
                         .get("items"))
@@ -152,6 +120,31 @@ class RareFiltersTest {
 
         assertThat(listed("COMPLAINED", id)).isFalse();
         assertThat(listed("DELIVERED", id)).isTrue();
+    }
+
+    /** What a list's pages held, followed by cursor to the end (at most 10 pages). */
+    private record Pages(List<String> ids, List<String> statuses, List<Instant> times, int count) {}
+
+    private Pages pagesOf(String path) {
+        List<String> ids = new ArrayList<>();
+        List<String> statuses = new ArrayList<>();
+        List<Instant> times = new ArrayList<>();
+        String cursor = null;
+        int count = 0;
+        do {
+            JsonNode page =
+                    api.get(path + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            page.get("items").forEach(item -> {
+                ids.add(item.get("id").asString());
+                statuses.add(item.get("status").asString());
+                times.add(Instant.parse(item.get("createdAt").asString()));
+            });
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").asString();
+            count++;
+        } while (cursor != null && count < 10);
+        return new Pages(ids, statuses, times, count);
     }
 
     private boolean listed(String status, String id) {
