@@ -20,6 +20,8 @@ public final class OutcomeStatuses {
             MessageStatus.FAILED,
             MessageStatus.SUPPRESSED,
             MessageStatus.CANCELED);
+    /** Their names, once: the operator asks of every status change, as the messages table spells it. */
+    private static final List<String> NAMES = KEPT.stream().map(Enum::name).toList();
 
     private OutcomeStatuses() {}
 
@@ -28,11 +30,11 @@ public final class OutcomeStatuses {
     }
 
     public static boolean kept(String status) {
-        return KEPT.stream().anyMatch(s -> s.name().equals(status));
+        return NAMES.contains(status);
     }
 
     /** Their names, for SQL's {@code status IN (...)}. */
     public static List<String> names() {
-        return KEPT.stream().map(Enum::name).toList();
+        return NAMES;
     }
 }

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -57,21 +58,16 @@ final class OverviewRollup {
      * messages {@code ids} (some of which may have been there already: {@code count} says how many were not).
      */
     void stored(String organizationId, Instant createdAt, MessageStatus status, long count, Collection<UUID> ids) {
-        PendingDeltas pending = pending();
-        if (count != 0) {
-            Deltas deltas = new Deltas().add(organizationId, createdAt, status.name(), count);
-            if (pending == null) {
-                write(deltas);
-            } else {
-                pending.deltas.addAll(deltas);
-            }
-        }
-        if (OutcomeStatuses.kept(status)) {
-            if (pending == null) {
-                outcomes.stored(ids);
-            } else {
-                pending.stored.addAll(ids);
-            }
+        boolean outcome = OutcomeStatuses.kept(status);
+        if (count != 0 || outcome) {
+            record(pending -> {
+                if (count != 0) {
+                    pending.deltas.add(organizationId, createdAt, status.name(), count);
+                }
+                if (outcome) {
+                    pending.stored.addAll(ids);
+                }
+            });
         }
     }
 
@@ -80,22 +76,14 @@ final class OverviewRollup {
         if (before.status().equals(after.name())) {
             return;
         }
-        Deltas deltas = new Deltas()
-                .add(before.organizationId(), before.createdAt(), before.status(), -1)
-                .add(before.organizationId(), before.createdAt(), after.name(), 1);
-        boolean outcome = OutcomeStatuses.kept(before.status()) || OutcomeStatuses.kept(after);
-        PendingDeltas pending = pending();
-        if (pending == null) {
-            write(deltas);
-            if (outcome) {
-                outcomes.changed(List.of(before.messageId()));
-            }
-        } else {
-            pending.deltas.addAll(deltas);
-            if (outcome) {
+        record(pending -> {
+            pending.deltas
+                    .add(before.organizationId(), before.createdAt(), before.status(), -1)
+                    .add(before.organizationId(), before.createdAt(), after.name(), 1);
+            if (OutcomeStatuses.kept(before.status()) || OutcomeStatuses.kept(after)) {
                 pending.changed.add(before.messageId());
             }
-        }
+        });
     }
 
     /** The UTC day an email stored at {@code createdAt} counts on. */
@@ -104,24 +92,28 @@ final class OverviewRollup {
     }
 
     /**
-     * The transaction's pending writes, written once just before it commits (a transaction that changes hundreds of
-     * statuses in several statements writes one row per organization, day and status); null outside a transaction,
-     * where each is written at once. A transaction that rolls back writes none.
+     * Adds to the transaction's pending writes, written once just before it commits (a transaction that changes
+     * hundreds of statuses in several statements writes one row per organization, day and status); written at once
+     * outside a transaction. A transaction that rolls back writes none.
      */
-    private PendingDeltas pending() {
+    private void record(Consumer<PendingDeltas> change) {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            return null;
+            PendingDeltas now = new PendingDeltas();
+            change.accept(now);
+            now.beforeCommit(false);
+            return;
         }
         // Looked up among the transaction's synchronizations (not bound as a resource): a transaction started
         // inside this one suspends them, so it keeps deltas of its own.
         for (TransactionSynchronization s : TransactionSynchronizationManager.getSynchronizations()) {
             if (s instanceof PendingDeltas p) {
-                return p;
+                change.accept(p);
+                return;
             }
         }
         PendingDeltas pending = new PendingDeltas();
         TransactionSynchronizationManager.registerSynchronization(pending);
-        return pending;
+        change.accept(pending);
     }
 
     /** Inserts the non-zero deltas, in (organization, day, status) order. */
@@ -170,10 +162,6 @@ final class OverviewRollup {
         Deltas add(String organizationId, Instant createdAt, String status, long delta) {
             sums.merge(new Key(organizationId, dayOf(createdAt), status), delta, Long::sum);
             return this;
-        }
-
-        void addAll(Deltas other) {
-            other.sums.forEach((key, delta) -> sums.merge(key, delta, Long::sum));
         }
     }
 }
