@@ -1,8 +1,10 @@
 package dev.mailroom.bench.faults;
 
 import dev.mailroom.bench.cluster.Infrastructure;
+import dev.mailroom.bench.cluster.MailroomCluster;
 import dev.mailroom.bench.cluster.PostgresServer;
 import dev.mailroom.bench.cluster.RabbitMqNode;
+import dev.mailroom.bench.cluster.StartupArchive;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +82,14 @@ public final class FaultSuite {
                 infrastructure.broker().user(),
                 infrastructure.broker().password(),
                 out);
-        SuiteContext suite = new SuiteContext(options, infrastructure, rabbit, postgres, runId, out, cluster);
+        StartupArchive launch = options.startupArchive()
+                ? StartupArchive.prepare(
+                        options.mailroomJar(),
+                        options.workDir().resolve("startup-archive"),
+                        MailroomCluster.SMALL_JVM,
+                        out)
+                : StartupArchive.none(options.mailroomJar(), MailroomCluster.SMALL_JVM);
+        SuiteContext suite = new SuiteContext(options, infrastructure, rabbit, postgres, runId, out, cluster, launch);
         try {
             return runScenarios(suite);
         } finally {

@@ -144,7 +144,8 @@ final class ScenarioRun implements AutoCloseable {
                 // before the API process has written the key's row.
                 "--mailroom.api.bootstrap-key=" + apiKey));
         common.addAll(extraArgs);
-        cluster = new MailroomCluster(options.mailroomJar(), dir, infrastructure, MailroomCluster.SMALL_JVM, common);
+        cluster = new MailroomCluster(
+                suite.launch().jar(), dir, infrastructure, suite.launch().jvmOptions(), common);
         operators.add(cluster.add("operator-1", "operator", own("operator-1")));
         operators.add(cluster.add("operator-2", "operator", own("operator-2")));
         api = cluster.add("api-webhooks", "api,webhooks", apiPort, own("api-webhooks"));

@@ -24,6 +24,7 @@ record SuiteOptions(
         String pgCluster,
         int dispatcherBatchSize,
         int dispatcherConsumers,
+        boolean startupArchive,
         boolean help) {
 
     static final String USAGE = String.join(
@@ -49,7 +50,9 @@ record SuiteOptions(
             "  --work-dir PATH           logs and data (default: mailroom-bench/target/faults)",
             "  --pg-version V --pg-cluster C   the cluster pg_ctlcluster stops and starts (default 15 main)",
             "  --dispatcher-batch-size N --dispatcher-consumers N   dispatcher settings (default 50 and 2;",
-            "                            they set the duplicate-send bound of scenario 1)");
+            "                            they set the duplicate-send bound of scenario 1)",
+            "  --no-startup-archive      start the jar as it is, not extracted with its classes archived (class data",
+            "                            sharing, trained once per suite: it halves each process's start)");
 
     static SuiteOptions parse(String[] args, Path benchJarDir) {
         // "-h" is the one short option: the same as --help.
@@ -57,10 +60,11 @@ record SuiteOptions(
                 .map(a -> a.equals("-h") ? "--help" : a)
                 .toArray(String[]::new);
         Map<String, String> values = new LinkedHashMap<>();
-        CommandLineOptions.parse(given, Set.of("help", "cluster"))
+        CommandLineOptions.parse(given, Set.of("help", "cluster", "no-startup-archive"))
                 .forEach((name, all) -> values.put(name, all.get(all.size() - 1)));
         boolean help = values.remove("help") != null;
         boolean cluster = values.remove("cluster") != null;
+        boolean startupArchive = values.remove("no-startup-archive") == null;
         Path moduleTarget = benchJarDir;
         Path defaultJar = moduleTarget
                 .resolve("../../mailroom-server/target/mailroom.jar")
@@ -83,6 +87,7 @@ record SuiteOptions(
                 values.getOrDefault("pg-cluster", "main"),
                 positive("dispatcher-batch-size", values.getOrDefault("dispatcher-batch-size", "50")),
                 positive("dispatcher-consumers", values.getOrDefault("dispatcher-consumers", "2")),
+                startupArchive,
                 help);
         List.of(
                         "kills",

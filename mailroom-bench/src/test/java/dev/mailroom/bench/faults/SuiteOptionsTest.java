@@ -22,6 +22,10 @@ class SuiteOptionsTest {
         assertThat(options.workDir()).isEqualTo(Path.of("/repo/mailroom-bench/target/faults"));
         assertThat(options.vhost()).isEqualTo("mailroom-faults");
         assertThat(options.database()).isEqualTo("mailroom_faults");
+        assertThat(options.startupArchive()).isTrue();
+        assertThat(SuiteOptions.parse(new String[] {"--no-startup-archive"}, TARGET)
+                        .startupArchive())
+                .isFalse();
     }
 
     @Test
