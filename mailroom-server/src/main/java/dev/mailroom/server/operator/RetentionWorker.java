@@ -32,7 +32,16 @@ class RetentionWorker extends BackgroundThread {
     protected void runUntilStopped() {
         while (running()) {
             try {
-                expiry.expireAll(() -> running() && !Thread.currentThread().isInterrupted());
+                long start = System.nanoTime();
+                HistoryExpiry.Outcome outcome = expiry.expireAll(
+                        () -> running() && !Thread.currentThread().isInterrupted());
+                if (outcome.deleted().values().stream().anyMatch(rows -> rows > 0)) {
+                    // How long a run took, beside what it deleted: what an operator compares with the pipeline's pace.
+                    log.info(
+                            "Retention run done in {} ms: rows deleted {}",
+                            Duration.ofNanos(System.nanoTime() - start).toMillis(),
+                            outcome.deleted());
+                }
             } catch (RuntimeException e) {
                 // The database away, a deadlock with the pipeline: whole batches are done, the next run goes on.
                 log.warn("Retention run stopped, to go on in {}: {}", interval, LogSafe.escape(Isolation.summary(e)));
