@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 /**
  * Runs retention ({@link HistoryExpiry}) at the operator's start and every {@code mailroom.retention.interval} after
  * the previous run ended, on a thread of its own: a run over a long history takes many transactions, and must hold
- * neither a listener of the pipeline nor the releaser's scheduler. Stopping interrupts it between two batches.
+ * neither a listener of the pipeline nor the releaser's scheduler. It keeps to {@code mailroom.retention.max-share} of
+ * its time ({@link RetentionPace}). Stopping interrupts it between two batches.
  */
 @Component
 @ConditionalOnRole(Role.OPERATOR)
@@ -21,11 +22,13 @@ class RetentionWorker extends BackgroundThread {
 
     private final HistoryExpiry expiry;
     private final Duration interval;
+    private final double maxShare;
 
     RetentionWorker(HistoryExpiry expiry, RetentionProperties properties) {
         super("operator-retention");
         this.expiry = expiry;
         this.interval = properties.interval();
+        this.maxShare = properties.maxShare();
     }
 
     @Override
@@ -33,8 +36,8 @@ class RetentionWorker extends BackgroundThread {
         while (running()) {
             try {
                 long start = System.nanoTime();
-                HistoryExpiry.Outcome outcome = expiry.expireAll(
-                        () -> running() && !Thread.currentThread().isInterrupted());
+                HistoryExpiry.Outcome outcome = expiry.expireAll(RetentionPace.of(
+                        maxShare, () -> running() && !Thread.currentThread().isInterrupted()));
                 if (outcome.deleted().values().stream().anyMatch(rows -> rows > 0)) {
                     // How long a run took, beside what it deleted: what an operator compares with the pipeline's pace.
                     log.info(
