@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.ApiClient.Response;
 import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.RunAddresses;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,8 @@ import tools.jackson.databind.JsonNode;
 /** The REST contract: authentication, validation as problem+json, reads, filters and paging. */
 @EndToEndTest
 class MessagesApiTest {
+    private static final String BOUNCE_F = RunAddresses.of("bounce+f");
+
     @LocalServerPort
     int port;
 
@@ -181,8 +184,7 @@ class MessagesApiTest {
                 "{\"to\":[{\"email\":\"ada@example.org\",\"memberId\":\"" + member + "\"}],\"tags\":[\"" + tag
                         + "\"]}"));
         String bounced = api.submit(ApiClient.email(
-                "bounce+f@example.org",
-                "{\"to\":[{\"email\":\"bounce+f@example.org\",\"memberId\":\"" + member + "\"}]}"));
+                BOUNCE_F, "{\"to\":[{\"email\":\"" + BOUNCE_F + "\",\"memberId\":\"" + member + "\"}]}"));
         api.submit(ApiClient.email("someone-else@example.org", "{\"tags\":[\"" + tag + "\"]}"));
         awaitStatus(api, delivered, "DELIVERED");
         awaitStatus(api, bounced, "BOUNCED");
@@ -191,7 +193,7 @@ class MessagesApiTest {
         assertThat(ids("/api/v1/messages?memberId=" + member + "&status=BOUNCED"))
                 .containsExactly(bounced);
         assertThat(ids("/api/v1/messages?memberId=" + member + "&tag=" + tag)).containsExactly(delivered);
-        assertThat(ids("/api/v1/messages?recipient=bounce%2Bf@example.org&memberId=" + member))
+        assertThat(ids("/api/v1/messages?recipient=" + BOUNCE_F.replace("+", "%2B") + "&memberId=" + member))
                 .containsExactly(bounced);
         assertThat(ids("/api/v1/messages?memberId=" + member + "&since="
                         + Instant.now().plusSeconds(60)))

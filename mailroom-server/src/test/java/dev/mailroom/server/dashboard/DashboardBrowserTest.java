@@ -17,6 +17,7 @@ import dev.mailroom.contracts.Recipient;
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.BrokerUri;
 import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.RunAddresses;
 import dev.mailroom.server.support.SameOnAnyInfrastructure;
 import dev.mailroom.server.support.SignedInClient;
 import java.io.File;
@@ -76,6 +77,8 @@ import tools.jackson.databind.node.ObjectNode;
 @SameOnAnyInfrastructure
 @EndToEndTest
 class DashboardBrowserTest {
+    private static final String BOUNCE_FILTER = RunAddresses.of("bounce+filter");
+
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
@@ -942,7 +945,7 @@ class DashboardBrowserTest {
     @Test
     void recentEmailsFilterByStatusAndTag() {
         String tag = "dash-" + UUID.randomUUID().toString().substring(0, 8);
-        String bounced = api.submit(email(null, "bounce+filter@example.org", null, "Filtered bounce", tag));
+        String bounced = api.submit(email(null, BOUNCE_FILTER, null, "Filtered bounce", tag));
         String delivered = api.submit(email(null, "ada@example.org", null, "Filtered delivery", tag));
         awaitStatus(api, bounced, "BOUNCED");
         awaitStatus(api, delivered, "DELIVERED");

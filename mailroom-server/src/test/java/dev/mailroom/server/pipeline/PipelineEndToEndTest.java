@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.RunAddresses;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,10 @@ import tools.jackson.databind.JsonNode;
  */
 @EndToEndTest
 class PipelineEndToEndTest {
+    private static final String BOUNCE_BCC = RunAddresses.of("bounce+bcc");
+    private static final String BOUNCE_X = RunAddresses.of("bounce+x");
+    private static final String COMPLAINT_X = RunAddresses.of("complaint+x");
+
     @LocalServerPort
     int port;
 
@@ -75,7 +80,7 @@ class PipelineEndToEndTest {
 
     @Test
     void aBouncingRecipientEndsBouncedWithTheBounceDetails() {
-        String id = api.submit(ApiClient.email("bounce+x@example.org"));
+        String id = api.submit(ApiClient.email(BOUNCE_X));
 
         JsonNode message = awaitStatus(api, id, "BOUNCED");
 
@@ -97,7 +102,7 @@ class PipelineEndToEndTest {
 
     @Test
     void aComplaintFollowsTheDelivery() {
-        String id = api.submit(ApiClient.email("complaint+x@example.org"));
+        String id = api.submit(ApiClient.email(COMPLAINT_X));
 
         JsonNode message = awaitStatus(api, id, "COMPLAINED");
 
@@ -108,7 +113,7 @@ class PipelineEndToEndTest {
     void everyRecipientGetsItsOwnEvents() {
         String id = api.submit(ApiClient.email(
                 "ada@example.org",
-                "{\"cc\":[{\"email\":\"open+cc@example.org\"}],\"bcc\":[{\"email\":\"bounce+bcc@example.org\"}]}"));
+                "{\"cc\":[{\"email\":\"open+cc@example.org\"}],\"bcc\":[{\"email\":\"" + BOUNCE_BCC + "\"}]}"));
 
         JsonNode message = awaitMessageWithEvents(id, 4);
 
@@ -124,7 +129,7 @@ class PipelineEndToEndTest {
                         "ada@example.org DELIVERED",
                         "open+cc@example.org DELIVERED",
                         "open+cc@example.org OPENED",
-                        "bounce+bcc@example.org BOUNCED");
+                        BOUNCE_BCC + " BOUNCED");
         // The bounce of one recipient outranks the others' events: the status follows precedence.
         assertThat(message.get("status").asString()).isEqualTo("BOUNCED");
         assertThat(message.get("recipients")).hasSize(3);
