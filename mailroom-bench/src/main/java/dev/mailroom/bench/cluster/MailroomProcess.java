@@ -100,9 +100,7 @@ public final class MailroomProcess {
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        // Exactly the configuration on the command line, not whatever this JVM's environment holds
-        // (a dispatcher, in particular, must have no database).
-        builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("MAILROOM_"));
+        withoutInheritedSettings(builder);
         Process started = builder.start();
         LIVE.add(started);
         started.onExit().thenRun(() -> LIVE.remove(started));
@@ -231,5 +229,15 @@ public final class MailroomProcess {
         for (Process p : List.copyOf(LIVE)) {
             p.destroyForcibly();
         }
+    }
+
+    /**
+     * Gives a Mailroom started by {@code builder} exactly the configuration on its command line, none of the
+     * {@code SPRING_*} and {@code MAILROOM_*} this JVM's environment holds (a dispatcher, in particular, must have no
+     * database; the startup archive's training must be the zero-configuration run).
+     */
+    public static ProcessBuilder withoutInheritedSettings(ProcessBuilder builder) {
+        builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("MAILROOM_"));
+        return builder;
     }
 }

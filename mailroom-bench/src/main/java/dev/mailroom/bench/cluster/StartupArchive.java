@@ -103,8 +103,7 @@ public record StartupArchive(Path jar, List<String> jvmOptions) {
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        // The training must be the zero-configuration run, whatever broker and database the caller was given.
-        builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("MAILROOM_"));
+        MailroomProcess.withoutInheritedSettings(builder);
         Process process = builder.start();
         if (!process.waitFor(TRAINING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -63,7 +63,7 @@ class StartupArchiveTest {
         Path log = dir.resolve("run.log");
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("MAILROOM_"));
+        MailroomProcess.withoutInheritedSettings(builder);
         Process process = builder.start();
         assertThat(process.waitFor(3, TimeUnit.MINUTES))
                 .as("the run exits once refreshed")
