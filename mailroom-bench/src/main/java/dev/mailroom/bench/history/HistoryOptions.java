@@ -16,6 +16,7 @@ record HistoryOptions(
         int readers,
         int requests,
         Duration kindTime,
+        Duration warmup,
         int pageDepth,
         int memberPageDepth,
         boolean measure,
@@ -54,6 +55,9 @@ record HistoryOptions(
               --readers N              concurrent readers (default 4)
               --requests N             at most N requests of each kind per organization (default 500)
               --kind-seconds S         at most S seconds of each kind per organization (default 15)
+              --warmup S               unmeasured reads first, every kind of both organizations in turn, again
+                                       until S seconds have passed (default 60): the JITs' warm-up, so that the
+                                       kind measured first does not pay for it (0: one round only)
               --page-depth N           message list pages walked by cursor (default 100)
               --member-page-depth N    member list pages walked by cursor (default 20)
               --no-measure             fill only
@@ -96,6 +100,7 @@ record HistoryOptions(
                 (int) r.number("readers", 4),
                 (int) r.number("requests", 500),
                 Duration.ofSeconds(r.number("kind-seconds", 15)),
+                Duration.ofSeconds(r.number("warmup", 60)),
                 (int) r.number("page-depth", 100),
                 (int) r.number("member-page-depth", 20),
                 !r.flag("no-measure"),
@@ -139,6 +144,9 @@ record HistoryOptions(
         }
         if (kindTime.isNegative() || kindTime.isZero() || kindTime.toMinutes() > 10) {
             throw new IllegalArgumentException("--kind-seconds must be 1..600");
+        }
+        if (warmup.isNegative() || warmup.toMinutes() > 10) {
+            throw new IllegalArgumentException("--warmup must be 0..600 seconds");
         }
         if (pageDepth < 2 || pageDepth > 10_000 || memberPageDepth < 2 || memberPageDepth > 10_000) {
             throw new IllegalArgumentException("--page-depth and --member-page-depth must be 2..10,000");

@@ -114,10 +114,20 @@ final class HistoryRun {
             try (MailroomCluster cluster = cluster(runDir, infrastructure, List.of())) {
                 String url = startApi(cluster, "api");
                 HistoryReaders readers = readers(url);
-                out.println("  warming up (a few requests of every kind, not measured)...");
-                for (HistoryReaders.Target t : targets) {
-                    readers.warmUp(t, Math.min(50, o.requests()), Duration.ofSeconds(5));
-                }
+                out.printf(
+                        "  warming up for %d s (every kind in turn, not measured)...%n",
+                        o.warmup().toSeconds());
+                long warmStart = System.nanoTime();
+                int rounds = readers.warmUp(targets, Math.min(100, o.requests()), Duration.ofSeconds(2), o.warmup());
+                long warmedFor = Math.round((System.nanoTime() - warmStart) / 1e9);
+                out.printf("  warmed up: %d rounds of every kind in %d s%n", rounds, warmedFor);
+                notes.add(String.format(
+                        "Before the reads were measured, %d rounds of every kind for both organizations (%d s, at most"
+                                + " %d requests or 2 s of each) warmed the JITs up, unmeasured (--warmup %d).",
+                        rounds,
+                        warmedFor,
+                        Math.min(100, o.requests()),
+                        o.warmup().toSeconds()));
                 out.printf(
                         "  measuring: %d readers, at most %d requests or %d s per kind and organization%n",
                         o.readers(), o.requests(), o.kindTime().toSeconds());
