@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -46,9 +48,11 @@ class MessageQueries {
                     + " m.submitted_at, m.created_at, m.updated_at";
 
     private final NamedParameterJdbcTemplate named;
+    private final StatusDays statusDays;
 
     MessageQueries(@Qualifier(HistoryReads.JDBC) JdbcTemplate jdbc) {
         this.named = new NamedParameterJdbcTemplate(jdbc);
+        this.statusDays = new StatusDays(named);
     }
 
     /**
@@ -210,6 +214,14 @@ class MessageQueries {
         // message's created_at and id.
         boolean outcome = filter.status() != null && OutcomeStatuses.kept(filter.status());
         boolean tagged = !outcome && filter.tag() != null;
+        // A status on the main path with nothing narrower to drive: the walk is limited to the days on which the
+        // organization has emails at that status (StatusDays). A recipient's or member's filter drives by its own
+        // index and reads few emails already.
+        boolean byStatusDays = filter.status() != null
+                && !outcome
+                && !tagged
+                && filter.recipient() == null
+                && filter.memberId() == null;
         String driver = outcome ? "o" : tagged ? "t" : "m";
         String at = driver + ".created_at";
         String id = outcome || tagged ? driver + ".message_id" : "m.id";
@@ -273,22 +285,24 @@ class MessageQueries {
             params.addValue("afterAt", utc(filter.after().createdAt()))
                     .addValue("afterId", filter.after().id());
         }
-        sql.append(" ORDER BY " + at + " DESC, " + id + " DESC LIMIT :limit");
-        params.addValue("limit", filter.limit() + 1);
-
-        List<MessageSummary> rows = named.query(
-                sql.toString(),
-                params,
-                (rs, i) -> new MessageSummary(
-                        rs.getObject("id", UUID.class),
-                        rs.getString("status"),
-                        rs.getString("from_email"),
-                        rs.getString("subject"),
-                        null,
-                        null,
-                        rs.getString("provider"),
-                        instant(rs, "created_at"),
-                        instant(rs, "updated_at")));
+        String order = " ORDER BY " + at + " DESC, " + id + " DESC LIMIT :limit";
+        RowMapper<MessageSummary> summary = (rs, i) -> new MessageSummary(
+                rs.getObject("id", UUID.class),
+                rs.getString("status"),
+                rs.getString("from_email"),
+                rs.getString("subject"),
+                null,
+                null,
+                rs.getString("provider"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+        List<MessageSummary> rows;
+        if (byStatusDays) {
+            rows = onStatusDays(filter, sql.toString(), order, params, summary);
+        } else {
+            params.addValue("limit", filter.limit() + 1);
+            rows = named.query(sql + order, params, summary);
+        }
         boolean more = rows.size() > filter.limit();
         List<MessageSummary> page = more ? rows.subList(0, filter.limit()) : rows;
         List<UUID> ids = page.stream().map(MessageSummary::id).toList();
@@ -313,6 +327,39 @@ class MessageQueries {
                         .encode()
                 : null;
         return new Page(items, next);
+    }
+
+    /**
+     * The page's rows (and one more, if there is one) from the days on which the organization has emails at the
+     * filter's status, newest first: each run of such days is one walk of the organization's time index, until the
+     * page is full. The days are bounded by {@code since}, {@code until} and the cursor, as the rows are.
+     */
+    private List<MessageSummary> onStatusDays(
+            MessageFilter filter,
+            String where,
+            String order,
+            MapSqlParameterSource params,
+            RowMapper<MessageSummary> summary) {
+        LocalDate first = filter.since() == null ? null : StatusDays.dayOf(filter.since());
+        LocalDate last = earlier(
+                filter.until() == null ? null : StatusDays.dayOf(filter.until().minusNanos(1)),
+                filter.after() == null ? null : StatusDays.dayOf(filter.after().createdAt()));
+        List<MessageSummary> rows = new ArrayList<>();
+        for (StatusDays.Range range : statusDays.newestFirst(filter.organizationId(), filter.status(), first, last)) {
+            params.addValue("daysFrom", utc(range.from()))
+                    .addValue("daysTo", utc(range.to()))
+                    .addValue("limit", filter.limit() + 1 - rows.size());
+            rows.addAll(named.query(
+                    where + " AND m.created_at >= :daysFrom AND m.created_at < :daysTo" + order, params, summary));
+            if (rows.size() > filter.limit()) {
+                break;
+            }
+        }
+        return rows;
+    }
+
+    private static LocalDate earlier(LocalDate a, LocalDate b) {
+        return a == null ? b : b == null || a.isBefore(b) ? a : b;
     }
 
     private Map<UUID, List<RecipientView>> recipientsOf(List<UUID> ids) {

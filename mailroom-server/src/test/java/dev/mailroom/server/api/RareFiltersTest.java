@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.server.support.ApiClient;
 import dev.mailroom.server.support.EndToEndTest;
+import dev.mailroom.server.support.TestOrganizations;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -122,10 +127,81 @@ class RareFiltersTest {
         assertThat(listed("DELIVERED", id)).isTrue();
     }
 
+    @Test
+    void aFilterByAStatusOnTheMainPathReadsTheDaysThatHaveEmailsAtItAndFindsEachOneAcrossDaysAndPages() {
+        TestOrganizations.Organization org = TestOrganizations.create(port, "status-days-", "send", "read");
+        ApiClient client = new ApiClient(port).as(org.key());
+        List<String> opened = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            opened.add(client.submit(ApiClient.email("open+" + i + "@example.org")));
+        }
+        String delivered = client.submit(ApiClient.email("ada@example.org"));
+        opened.forEach(id -> awaitStatus(client, id, "OPENED"));
+        awaitStatus(client, delivered, "DELIVERED");
+        Instant fiveDaysAgo = Instant.now().minus(5, ChronoUnit.DAYS);
+        storedDaysAgo(opened.get(1), 3);
+        storedDaysAgo(opened.get(2), 10);
+
+        Pages pages = pagesOf(client, "/api/v1/messages?status=OPENED&limit=2");
+
+        assertThat(pages.ids()).containsExactlyElementsOf(opened);
+        assertThat(pages.count()).isEqualTo(2);
+        assertThat(pagesOf(client, "/api/v1/messages?status=OPENED&limit=1&until=" + fiveDaysAgo)
+                        .ids())
+                .containsExactly(opened.get(2));
+        assertThat(pagesOf(client, "/api/v1/messages?status=OPENED&limit=1&since=" + fiveDaysAgo)
+                        .ids())
+                .containsExactly(opened.get(0), opened.get(1));
+        assertThat(pagesOf(client, "/api/v1/messages?status=DELIVERED").ids()).containsExactly(delivered);
+        assertThat(pagesOf(client, "/api/v1/messages?status=DISPATCHED").ids()).isEmpty();
+
+        // The walk reads the days the counts name and no others. Were a day's count wrong (never so: the operator
+        // writes it in the transaction that changes the status), its emails would not be read.
+        jdbc.update(
+                "INSERT INTO overview_counts (organization_id, created_on, status, delta) VALUES (?,?,?,?)",
+                org.id(),
+                LocalDate.ofInstant(Instant.now().minus(10, ChronoUnit.DAYS), ZoneOffset.UTC),
+                "OPENED",
+                -1);
+        assertThat(pagesOf(client, "/api/v1/messages?status=OPENED").ids())
+                .containsExactly(opened.get(0), opened.get(1));
+    }
+
+    /**
+     * As if the email had been stored {@code days} earlier: its time and its count in the overview move together, as
+     * the operator would have written them then.
+     */
+    private void storedDaysAgo(String id, int days) {
+        UUID message = UUID.fromString(id);
+        String organization =
+                jdbc.queryForObject("SELECT organization_id FROM messages WHERE id = ?", String.class, message);
+        String status = jdbc.queryForObject("SELECT status FROM messages WHERE id = ?", String.class, message);
+        OffsetDateTime stored =
+                jdbc.queryForObject("SELECT created_at FROM messages WHERE id = ?", OffsetDateTime.class, message);
+        OffsetDateTime earlier = stored.minusDays(days);
+        jdbc.update("UPDATE messages SET created_at = ? WHERE id = ?", earlier, message);
+        jdbc.update(
+                "INSERT INTO overview_counts (organization_id, created_on, status, delta) VALUES (?,?,?,?)",
+                organization,
+                LocalDate.ofInstant(stored.toInstant(), ZoneOffset.UTC),
+                status,
+                -1);
+        jdbc.update(
+                "INSERT INTO overview_counts (organization_id, created_on, status, delta) VALUES (?,?,?,?)",
+                organization,
+                LocalDate.ofInstant(earlier.toInstant(), ZoneOffset.UTC),
+                status,
+                1);
+    }
+
     /** What a list's pages held, followed by cursor to the end (at most 10 pages). */
     private record Pages(List<String> ids, List<String> statuses, List<Instant> times, int count) {}
 
     private Pages pagesOf(String path) {
+        return pagesOf(api, path);
+    }
+
+    private static Pages pagesOf(ApiClient api, String path) {
         List<String> ids = new ArrayList<>();
         List<String> statuses = new ArrayList<>();
         List<Instant> times = new ArrayList<>();
