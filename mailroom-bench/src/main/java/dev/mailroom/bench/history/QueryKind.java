@@ -18,6 +18,11 @@ enum QueryKind {
     MESSAGES_NEXT_PAGES("message list, next pages by cursor", 100),
     STATUS_COMMON("messages by status, the most common", 100),
     STATUS_RARE("messages by status, the rarest", 100),
+    /**
+     * The on-call question "which emails never heard from their provider?": a status on the main path, so no index of
+     * its own; few emails (or none) stay there.
+     */
+    STATUS_DISPATCHED("messages by status, DISPATCHED (no provider event)", 100),
     RECIPIENT("messages by recipient", 100),
     MEMBER_EMAILS("one member's emails", 100),
     TAG_COMMON("messages by tag, the most common", 100),
@@ -56,6 +61,7 @@ enum QueryKind {
             case MESSAGES_NEXT_PAGES -> "GET /api/v1/messages?cursor=<nextCursor>";
             case STATUS_COMMON -> "GET /api/v1/messages?status=" + s.commonStatus();
             case STATUS_RARE -> "GET /api/v1/messages?status=" + s.rareStatus();
+            case STATUS_DISPATCHED -> "GET /api/v1/messages?status=DISPATCHED";
             case RECIPIENT -> "GET /api/v1/messages?recipient=<address>";
             case MEMBER_EMAILS -> "GET /api/v1/messages?memberId=<id>";
             case TAG_COMMON -> "GET /api/v1/messages?tag=" + s.commonTag();
@@ -77,6 +83,7 @@ enum QueryKind {
             case MESSAGES, MESSAGES_NEXT_PAGES -> "/api/v1/messages";
             case STATUS_COMMON -> "/api/v1/messages?status=" + s.commonStatus();
             case STATUS_RARE -> "/api/v1/messages?status=" + s.rareStatus();
+            case STATUS_DISPATCHED -> "/api/v1/messages?status=DISPATCHED";
             case RECIPIENT ->
                 "/api/v1/messages?recipient=" + encode(any(s.emails, r).recipient());
             case MEMBER_EMAILS ->

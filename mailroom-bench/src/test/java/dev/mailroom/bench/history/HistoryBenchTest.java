@@ -68,6 +68,8 @@ class HistoryBenchTest {
                 "4",
                 "--kind-seconds",
                 "10",
+                "--warmup",
+                "0",
                 "--page-depth",
                 "3",
                 "--member-page-depth",
