@@ -154,6 +154,13 @@ class RareFiltersTest {
                 .containsExactly(opened.get(0), opened.get(1));
         assertThat(pagesOf(client, "/api/v1/messages?status=DELIVERED").ids()).containsExactly(delivered);
         assertThat(pagesOf(client, "/api/v1/messages?status=DISPATCHED").ids()).isEmpty();
+        // The edges of the times the API accepts: nothing there, and no error.
+        assertThat(pagesOf(client, "/api/v1/messages?status=OPENED&until=0001-01-01T00:00:00Z")
+                        .ids())
+                .isEmpty();
+        assertThat(pagesOf(client, "/api/v1/messages?status=OPENED&since=9999-12-31T23:59:59Z")
+                        .ids())
+                .isEmpty();
 
         // The walk reads the days the counts name and no others. Were a day's count wrong (never so: the operator
         // writes it in the transaction that changes the status), its emails would not be read.
