@@ -34,6 +34,10 @@ import java.util.regex.Pattern;
 final class HistoryRun {
     static final int SAMPLE_SIZE = 2_000;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    /** Each kind's share of one warm-up round: enough calls to compile its path, short enough to cycle often. */
+    private static final int WARMUP_REQUESTS = 100;
+
+    private static final Duration WARMUP_KIND_TIME = Duration.ofSeconds(2);
     private static final Pattern CURRENT_SCHEMA = Pattern.compile("[?&]currentSchema=([^&]+)");
 
     private final HistoryOptions o;
@@ -118,15 +122,17 @@ final class HistoryRun {
                         "  warming up for %d s (every kind in turn, not measured)...%n",
                         o.warmup().toSeconds());
                 long warmStart = System.nanoTime();
-                int rounds = readers.warmUp(targets, Math.min(100, o.requests()), Duration.ofSeconds(2), o.warmup());
+                int rounds =
+                        readers.warmUp(targets, Math.min(WARMUP_REQUESTS, o.requests()), WARMUP_KIND_TIME, o.warmup());
                 long warmedFor = Math.round((System.nanoTime() - warmStart) / 1e9);
                 out.printf("  warmed up: %d rounds of every kind in %d s%n", rounds, warmedFor);
                 notes.add(String.format(
                         "Before the reads were measured, %d rounds of every kind for both organizations (%d s, at most"
-                                + " %d requests or 2 s of each) warmed the JITs up, unmeasured (--warmup %d).",
+                                + " %d requests or %d s of each) warmed the JITs up, unmeasured (--warmup %d).",
                         rounds,
                         warmedFor,
-                        Math.min(100, o.requests()),
+                        Math.min(WARMUP_REQUESTS, o.requests()),
+                        WARMUP_KIND_TIME.toSeconds(),
                         o.warmup().toSeconds()));
                 out.printf(
                         "  measuring: %d readers, at most %d requests or %d s per kind and organization%n",

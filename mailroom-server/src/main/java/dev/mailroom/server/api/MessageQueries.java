@@ -7,6 +7,7 @@ import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.OutcomeStatuses;
 import dev.mailroom.server.Role;
+import dev.mailroom.server.UtcDay;
 import dev.mailroom.server.api.MessageViews.ActivityView;
 import dev.mailroom.server.api.MessageViews.MessageDetail;
 import dev.mailroom.server.api.MessageViews.MessageSummary;
@@ -340,10 +341,10 @@ class MessageQueries {
             String order,
             MapSqlParameterSource params,
             RowMapper<MessageSummary> summary) {
-        LocalDate first = filter.since() == null ? null : StatusDays.dayOf(filter.since());
+        LocalDate first = filter.since() == null ? null : UtcDay.of(filter.since());
         LocalDate last = earlier(
-                filter.until() == null ? null : StatusDays.dayOf(filter.until().minusNanos(1)),
-                filter.after() == null ? null : StatusDays.dayOf(filter.after().createdAt()));
+                filter.until() == null ? null : UtcDay.of(filter.until().minusNanos(1)),
+                filter.after() == null ? null : UtcDay.of(filter.after().createdAt()));
         List<MessageSummary> rows = new ArrayList<>();
         for (StatusDays.Range range : statusDays.newestFirst(filter.organizationId(), filter.status(), first, last)) {
             params.addValue("daysFrom", utc(range.from()))

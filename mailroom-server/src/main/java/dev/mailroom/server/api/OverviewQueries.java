@@ -3,12 +3,12 @@ package dev.mailroom.server.api;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
+import dev.mailroom.server.UtcDay;
 import dev.mailroom.server.api.OverviewViews.Overview;
 import dev.mailroom.server.api.OverviewViews.OverviewDay;
 import dev.mailroom.server.api.OverviewViews.OverviewFigures;
 import dev.mailroom.server.api.OverviewViews.OverviewRates;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -71,8 +71,8 @@ class OverviewQueries {
         OverviewFigures totals = OverviewFigures.of(total);
         return new Overview(
                 daily.size(),
-                first.atStartOfDay(ZoneOffset.UTC).toInstant(),
-                last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+                UtcDay.startOf(first),
+                UtcDay.startOf(last.plusDays(1)),
                 totals,
                 OverviewRates.of(totals),
                 statuses,

@@ -1,9 +1,9 @@
 package dev.mailroom.server.api;
 
 import dev.mailroom.contracts.MessageStatus;
+import dev.mailroom.server.UtcDay;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -74,14 +74,7 @@ final class StatusDays {
         return ranges;
     }
 
-    /** The UTC day of an instant, as the operator counts an email stored then. */
-    static LocalDate dayOf(Instant at) {
-        return LocalDate.ofInstant(at, ZoneOffset.UTC);
-    }
-
     private static Range range(LocalDate oldest, LocalDate newest) {
-        return new Range(
-                oldest.atStartOfDay(ZoneOffset.UTC).toInstant(),
-                newest.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+        return new Range(UtcDay.startOf(oldest), UtcDay.startOf(newest.plusDays(1)));
     }
 }

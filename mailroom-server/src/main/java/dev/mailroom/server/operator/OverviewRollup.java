@@ -2,9 +2,9 @@ package dev.mailroom.server.operator;
 
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.server.OutcomeStatuses;
+import dev.mailroom.server.UtcDay;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -86,11 +86,6 @@ final class OverviewRollup {
         });
     }
 
-    /** The UTC day an email stored at {@code createdAt} counts on. */
-    static LocalDate dayOf(Instant createdAt) {
-        return LocalDate.ofInstant(createdAt, ZoneOffset.UTC);
-    }
-
     /**
      * Adds to the transaction's pending writes, written once just before it commits (a transaction that changes
      * hundreds of statuses in several statements writes one row per organization, day and status); written at once
@@ -160,7 +155,7 @@ final class OverviewRollup {
         private final TreeMap<Key, Long> sums = new TreeMap<>();
 
         Deltas add(String organizationId, Instant createdAt, String status, long delta) {
-            sums.merge(new Key(organizationId, dayOf(createdAt), status), delta, Long::sum);
+            sums.merge(new Key(organizationId, UtcDay.of(createdAt), status), delta, Long::sum);
             return this;
         }
     }

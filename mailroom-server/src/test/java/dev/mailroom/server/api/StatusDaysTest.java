@@ -2,6 +2,7 @@ package dev.mailroom.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailroom.server.UtcDay;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -30,7 +31,7 @@ class StatusDaysTest {
 
     @Test
     void theDayOfAnInstantIsItsUtcDay() {
-        assertThat(StatusDays.dayOf(Instant.parse("2026-12-07T23:59:59.999Z"))).isEqualTo(DEC_7);
-        assertThat(StatusDays.dayOf(Instant.parse("2026-12-08T00:00:00Z"))).isEqualTo(DEC_7.plusDays(1));
+        assertThat(UtcDay.of(Instant.parse("2026-12-07T23:59:59.999Z"))).isEqualTo(DEC_7);
+        assertThat(UtcDay.of(Instant.parse("2026-12-08T00:00:00Z"))).isEqualTo(DEC_7.plusDays(1));
     }
 }

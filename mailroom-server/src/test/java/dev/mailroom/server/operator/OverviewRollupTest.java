@@ -396,7 +396,7 @@ class OverviewRollupTest {
         jdbc.query(
                 "SELECT created_at, status FROM messages WHERE organization_id = ?",
                 rs -> {
-                    LocalDate day = OverviewRollup.dayOf(
+                    LocalDate day = dev.mailroom.server.UtcDay.of(
                             rs.getObject("created_at", OffsetDateTime.class).toInstant());
                     counted.computeIfAbsent(day, d -> new TreeMap<>()).merge(rs.getString("status"), 1L, Long::sum);
                 },
