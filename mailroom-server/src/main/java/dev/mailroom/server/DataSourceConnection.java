@@ -35,6 +35,7 @@ public interface DataSourceConnection {
                 .password(password() != null ? password() : main.determinePassword())
                 .build();
         pool.setPoolName(poolName);
+        PostgresSessions.apply(pool);
         return pool;
     }
 

@@ -55,7 +55,7 @@ class ReadOnlyDatabase {
 
     static void readOnly(HikariDataSource pool) {
         pool.setReadOnly(true);
-        if (pool.getJdbcUrl() != null && pool.getJdbcUrl().startsWith("jdbc:postgresql:")) {
+        if (PostgresSessions.isPostgres(pool.getJdbcUrl())) {
             pool.addDataSourceProperty("readOnlyMode", "always");
         }
     }

@@ -2,6 +2,7 @@ package dev.mailroom.server.api;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.PostgresSessions;
 import dev.mailroom.server.Role;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -69,7 +70,7 @@ class HistoryReads {
         HikariDataSource pool = replica.pool(mainProperties, REPLICA_POOL);
         // Reads only, whatever roles the process has (a hot standby refuses writes anyway: this says so first).
         pool.setReadOnly(true);
-        if (pool.getJdbcUrl() != null && pool.getJdbcUrl().startsWith("jdbc:postgresql:")) {
+        if (PostgresSessions.isPostgres(pool.getJdbcUrl())) {
             pool.addDataSourceProperty("readOnlyMode", "always");
         }
         meters.ifAvailable(pool::setMetricRegistry);

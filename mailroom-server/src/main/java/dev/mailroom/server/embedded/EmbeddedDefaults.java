@@ -1,6 +1,7 @@
 package dev.mailroom.server.embedded;
 
 import dev.mailroom.server.DataDirectory;
+import dev.mailroom.server.PostgresSessions;
 import dev.mailroom.server.Role;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -78,8 +79,13 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
         }
         // PostgreSQL sends a JDBC batch as one multi-row statement only when asked; the operator's
         // batched inserts are most of its database work.
-        if (env.getProperty("spring.datasource.url", "").startsWith("jdbc:postgresql:")) {
+        // And every session starts without JIT and parallel plans (PostgresSessions says why); options in the URL win.
+        String url = env.getProperty("spring.datasource.url", "");
+        if (PostgresSessions.isPostgres(url)) {
             defaults.put("spring.datasource.hikari.data-source-properties.reWriteBatchedInserts", "true");
+            if (!url.contains("options=")) {
+                defaults.put("spring.datasource.hikari.data-source-properties.options", PostgresSessions.OPTIONS);
+            }
         }
         // The sandbox reports every email delivered without sending it: on only in the newcomer's
         // run, where neither broker nor database is configured, never silently in a deployment.

@@ -3,6 +3,7 @@ package dev.mailroom.server.notifier;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.NotifierProperties;
+import dev.mailroom.server.PostgresSessions;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.messaging.BatchListenerFactories;
 import dev.mailroom.server.messaging.QueueMetrics;
@@ -38,6 +39,7 @@ class NotifierDatabase {
                 .type(HikariDataSource.class)
                 .build();
         pool.setPoolName("notifier");
+        PostgresSessions.apply(pool);
         pool.setMaximumPoolSize(MAX_CONNECTIONS);
         pool.setMinimumIdle(0);
         return pool;
