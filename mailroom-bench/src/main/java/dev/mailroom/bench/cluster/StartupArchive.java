@@ -46,7 +46,7 @@ public record StartupArchive(Path jar, List<String> jvmOptions) {
         Path archive = root.resolve("mailroom.jsa");
         Path log = root.resolve("training.log");
         try {
-            deleteRecursively(root);
+            dev.mailroom.bench.Directories.deleteTree(root);
             Files.createDirectories(root);
             int extractExit = run(
                     List.of(
@@ -114,16 +114,5 @@ public record StartupArchive(Path jar, List<String> jvmOptions) {
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

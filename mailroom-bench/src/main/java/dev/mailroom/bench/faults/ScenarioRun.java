@@ -11,7 +11,6 @@ import dev.mailroom.bench.cluster.RabbitMqNode;
 import dev.mailroom.bench.fake.FakeSendGrid;
 import dev.mailroom.contracts.QueueNames;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,7 +20,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +92,7 @@ final class ScenarioRun implements AutoCloseable {
         this.result = new ScenarioResult(number, title);
         this.dir = suite.options().workDir().resolve("s" + number + "-" + slug);
         this.tag = "faults-" + suite.runId() + "-s" + number;
-        deleteRecursively(dir);
+        dev.mailroom.bench.Directories.deleteTree(dir);
         Files.createDirectories(dir);
     }
 
@@ -438,21 +436,6 @@ final class ScenarioRun implements AutoCloseable {
             } catch (SQLException ignored) {
                 // Gone with the database.
             }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
         }
     }
 }

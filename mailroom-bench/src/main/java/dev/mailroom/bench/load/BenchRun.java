@@ -97,12 +97,8 @@ final class BenchRun {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
+        try {
+            dev.mailroom.bench.Directories.deleteTree(dir);
         } catch (IOException e) {
             // Left in the temporary directory: harmless.
         }
