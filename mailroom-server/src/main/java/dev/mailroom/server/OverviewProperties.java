@@ -18,6 +18,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record OverviewProperties(
         @DefaultValue("PT1M") Duration compactionInterval,
         @DefaultValue("10000") int compactionBatch) {
+    /**
+     * The most UTC days one overview shows ({@code days}, today included): retention keeps the counts of that many
+     * days even where the organization's history is shorter.
+     */
+    public static final int MAX_DAYS = 400;
+
     public OverviewProperties {
         if (compactionInterval == null || compactionInterval.isNegative() || compactionInterval.isZero()) {
             throw new IllegalArgumentException("mailroom.overview.compaction-interval must be a positive duration");

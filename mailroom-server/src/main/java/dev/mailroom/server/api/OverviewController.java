@@ -1,6 +1,7 @@
 package dev.mailroom.server.api;
 
 import dev.mailroom.server.ConditionalOnRole;
+import dev.mailroom.server.OverviewProperties;
 import dev.mailroom.server.Role;
 import dev.mailroom.server.api.OverviewViews.Overview;
 import dev.mailroom.server.security.Caller;
@@ -28,7 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 class OverviewController {
     static final int DEFAULT_DAYS = 30;
     /** A year and a month: last year's same month against this one. */
-    static final int MAX_DAYS = 400;
+    static final int MAX_DAYS = OverviewProperties.MAX_DAYS;
 
     private final OverviewQueries queries;
     private final Clock clock;

@@ -2,11 +2,14 @@ package dev.mailroom.server.operator;
 
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.MailroomProperties;
+import dev.mailroom.server.OverviewProperties;
 import dev.mailroom.server.Role;
+import dev.mailroom.server.UtcDay;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +99,38 @@ class HistoryExpiry {
         expireEmails(organization.id(), historyCutoff, retryHorizon, goOn, deleted);
         expireContents(organization.id(), historyCutoff, contentCutoff, retryHorizon, now, goOn, deleted);
         expireMembers(organization.id(), historyCutoff, goOn, deleted);
+        expireOverviewDays(organization.id(), historyCutoff, now, goOn, deleted);
         return deleted;
+    }
+
+    /**
+     * The overview's counts of days that neither the overview may show ({@link OverviewProperties#MAX_DAYS}) nor the
+     * history still holds: those days' counts would only grow the table and make the status list walk empty days.
+     * A day on which any email of the organization is left (one the pipeline still needs, however old) keeps them. A
+     * compaction folding such a day at the same moment may write its sum back; the next run takes it.
+     */
+    private void expireOverviewDays(
+            String organization, Instant historyCutoff, Instant now, BooleanSupplier goOn, Map<String, Integer> total) {
+        LocalDate overviewFirst = UtcDay.of(now).minusDays(OverviewProperties.MAX_DAYS - 1L);
+        LocalDate historyFirst = UtcDay.of(historyCutoff);
+        LocalDate before = overviewFirst.isBefore(historyFirst) ? overviewFirst : historyFirst;
+        LocalDate after = null;
+        while (goOn.getAsBoolean()) {
+            List<LocalDate> days = store.countedDaysBefore(organization, before, after, batchSize);
+            if (days.isEmpty()) {
+                return;
+            }
+            List<LocalDate> empty = days.stream()
+                    .filter(day -> !store.anyEmailStoredOn(organization, day))
+                    .toList();
+            if (!empty.isEmpty()) {
+                count(Map.of("overview_counts", store.deleteCountsOf(organization, empty)), total);
+            }
+            after = days.get(days.size() - 1);
+            if (days.size() < batchSize) {
+                return;
+            }
+        }
     }
 
     private void expireEmails(

@@ -3,7 +3,9 @@ package dev.mailroom.server.operator;
 import dev.mailroom.contracts.MessageStatus;
 import dev.mailroom.server.ConditionalOnRole;
 import dev.mailroom.server.Role;
+import dev.mailroom.server.UtcDay;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,6 +105,40 @@ class RetentionStore {
                 params,
                 (rs, n) -> new EmailKey(
                         rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getObject("id", UUID.class)));
+    }
+
+    /** The days before {@code before} after {@code after} (null: from the first) on which the overview counts emails. */
+    List<LocalDate> countedDaysBefore(String organizationId, LocalDate before, LocalDate after, int limit) {
+        MapSqlParameterSource params = new MapSqlParameterSource("org", organizationId)
+                .addValue("before", before)
+                .addValue("after", after)
+                .addValue("limit", limit);
+        return named.queryForList(
+                "SELECT DISTINCT created_on FROM overview_counts WHERE organization_id = :org AND created_on < :before"
+                        + (after == null ? "" : " AND created_on > :after")
+                        + " ORDER BY created_on LIMIT :limit",
+                params,
+                LocalDate.class);
+    }
+
+    /** Whether any email of the organization stored on that UTC day is left. */
+    boolean anyEmailStoredOn(String organizationId, LocalDate day) {
+        MapSqlParameterSource params = new MapSqlParameterSource("org", organizationId)
+                .addValue("from", Timestamps.of(UtcDay.startOf(day)))
+                .addValue("to", Timestamps.of(UtcDay.startOf(day.plusDays(1))));
+        return !named.queryForList(
+                        "SELECT id FROM messages WHERE organization_id = :org AND created_at >= :from"
+                                + " AND created_at < :to LIMIT 1",
+                        params,
+                        UUID.class)
+                .isEmpty();
+    }
+
+    /** Deletes the overview's counts of those days. */
+    int deleteCountsOf(String organizationId, List<LocalDate> days) {
+        return named.update(
+                "DELETE FROM overview_counts WHERE organization_id = :org AND created_on IN (:days)",
+                new MapSqlParameterSource("org", organizationId).addValue("days", days));
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.mailroom.server.support.TestOrganizations;
 import dev.mailroom.server.support.Timelines;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -41,6 +42,10 @@ class RetentionTest {
             "activities",
             "idempotency_keys",
             "message_outcomes");
+
+    private static final int DAY_WITHOUT_EMAILS = 500;
+    private static final int DAY_OF_THE_SCHEDULED_EMAIL = 450;
+    private static final int DAY_INSIDE_THE_OVERVIEW = 100;
 
     @LocalServerPort
     int port;
@@ -96,7 +101,7 @@ class RetentionTest {
         makeOlder(aInsideHistory, Duration.ofDays(29));
         makeOlder(aInsideContent, Duration.ofDays(9));
         makeOlder(aOldOfMemberWithNewerEmail, Duration.ofDays(31));
-        makeOlder(aScheduled, Duration.ofDays(31));
+        makeOlder(aScheduled, Duration.ofDays(450));
         makeOlder(aNotYetDispatched, Duration.ofDays(31));
         // As if its dispatch command were still in the dispatching queue: QUEUED, nothing due.
         jdbc.update(
@@ -107,6 +112,11 @@ class RetentionTest {
         makeOlder(bInsideContent, Duration.ofDays(19));
         membersFollowTheirEmails(a.id());
         membersFollowTheirEmails(b.id());
+        // The overview's counts of three old days of A: one with no email left and outside the overview's 400 days,
+        // one as old with an email the pipeline still needs (aScheduled), one past A's history but inside the window.
+        countOn(a, DAY_WITHOUT_EMAILS, "DELIVERED", 3);
+        countOn(a, DAY_OF_THE_SCHEDULED_EMAIL, "SCHEDULED", 1);
+        countOn(a, DAY_INSIDE_THE_OVERVIEW, "DELIVERED", 2);
         // Made older behind its back: content expiry starts again from the history cutoff, not from where a run since
         // the organizations were created left it.
         jdbc.update("DELETE FROM retention_progress WHERE organization_id IN (?, ?)", a.id(), b.id());
@@ -145,6 +155,19 @@ class RetentionTest {
         first.join();
         second.join();
         expiry.expireAll(() -> true);
+    }
+
+    @Test
+    void theOverviewForgetsOnlyDaysOutsideItsWindowWithNoEmailLeft() {
+        assertThat(countsOn(a, DAY_WITHOUT_EMAILS))
+                .as("500 days ago, no email left")
+                .isZero();
+        assertThat(countsOn(a, DAY_OF_THE_SCHEDULED_EMAIL))
+                .as("450 days ago, an email still scheduled")
+                .isOne();
+        assertThat(countsOn(a, DAY_INSIDE_THE_OVERVIEW))
+                .as("100 days ago: past the 30-day history, inside the overview's 400 days")
+                .isOne();
     }
 
     @Test
@@ -281,6 +304,24 @@ class RetentionTest {
                         at,
                         UUID.fromString(id)))
                 .isOne();
+    }
+
+    /** A row of the overview's counts on the UTC day {@code daysAgo} days before today. */
+    private void countOn(TestOrganizations.Organization org, int daysAgo, String status, int delta) {
+        jdbc.update(
+                "INSERT INTO overview_counts (organization_id, created_on, status, delta) VALUES (?, ?, ?, ?)",
+                org.id(),
+                LocalDate.now(ZoneOffset.UTC).minusDays(daysAgo),
+                status,
+                delta);
+    }
+
+    private int countsOn(TestOrganizations.Organization org, int daysAgo) {
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM overview_counts WHERE organization_id = ? AND created_on = ?",
+                Integer.class,
+                org.id(),
+                LocalDate.now(ZoneOffset.UTC).minusDays(daysAgo));
     }
 
     /** The member read model as the operator would have kept it: each member's newest email. */
