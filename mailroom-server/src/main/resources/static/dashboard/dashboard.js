@@ -2252,6 +2252,15 @@
       'The email itself, its recipients, tags and timeline. After that all of it is deleted. 1 to 3,650.'],
   ];
 
+  // A number field's whole number, null when empty. What it cannot read (a number input hands over '' for that, which
+  // must not pass for empty) or what is no whole number is added to `wrong` under the field's name and never leaves
+  // the page.
+  function wholeNumberOf(input, field, message, wrong) {
+    const text = input.value.trim();
+    if (input.validity.badInput || (text && !/^[0-9]+$/.test(text))) wrong.push({field, message});
+    return text ? Number(text) : null;
+  }
+
   async function retentionView(params, current) {
     const h1 = heading('Retention');
     show(h1, loading('Loading retention…'));
@@ -2276,13 +2285,8 @@
       const body = {};
       const wrong = [];
       for (const [name] of RETENTION_FIELDS) {
-        const input = f.elements[name];
-        const text = input.value.trim();
-        // Empty goes as null, which Mailroom names as required; what is no whole number never leaves the page.
-        if (input.validity.badInput || (text && !/^[0-9]+$/.test(text))) {
-          wrong.push({field: name, message: 'must be a whole number of days'});
-        }
-        body[name] = text ? Number(text) : null;
+        // Empty goes as null, which Mailroom names as required.
+        body[name] = wholeNumberOf(f.elements[name], name, 'must be a whole number of days', wrong);
       }
       if (wrong.length) throw new ApiError(422, {detail: 'Not saved.', errors: wrong});
       const shorter = (body.contentDays !== null && body.contentDays < kept.contentDays)
@@ -2431,13 +2435,9 @@
       const body = {plan: f.elements.plan.value};
       const wrong = [];
       for (const [key, property] of WINDOWS) {
-        const input = f.elements[key];
-        const text = input.value.trim();
-        // A number input hands over '' for what it cannot read: that must not silently mean "the plan's".
-        if (input.validity.badInput || (text && !/^[0-9]+$/.test(text))) {
-          wrong.push({field: key, message: 'must be a whole number, or empty for the plan’s limit'});
-        }
-        body[property] = text ? Number(text) : null;
+        // Empty means the plan's limit.
+        body[property] = wholeNumberOf(f.elements[key], key, 'must be a whole number, or empty for the plan’s limit',
+          wrong);
       }
       if (wrong.length) throw new ApiError(422, {detail: 'Not saved.', errors: wrong});
       const saved = await api('/api/v1/organizations/' + encodeURIComponent(id) + '/limits', {method: 'PUT', json: body});

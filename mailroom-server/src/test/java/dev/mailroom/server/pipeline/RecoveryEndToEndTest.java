@@ -1,6 +1,7 @@
 package dev.mailroom.server.pipeline;
 
 import static dev.mailroom.server.support.Timelines.awaitStatus;
+import static dev.mailroom.server.support.Timelines.pipelineStatuses;
 import static dev.mailroom.server.support.Timelines.statuses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -93,7 +94,7 @@ class RecoveryEndToEndTest {
 
         JsonNode message = awaitStatus(api, id.toString(), "DELIVERED");
 
-        assertThat(statuses(message)).containsExactly("QUEUED", "DISPATCHED", "DELIVERED");
+        assertThat(pipelineStatuses(message)).containsExactly("QUEUED", "DISPATCHED", "DELIVERED");
         assertThat(message.get("attempts").asInt()).isEqualTo(1);
     }
 
