@@ -5,17 +5,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mailroom.server.api.ApiDataSourceProperties;
-import dev.mailroom.server.support.TestDataDir;
+import dev.mailroom.server.support.EmbeddedContexts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.StandardEnvironment;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -107,18 +105,7 @@ class PostgresSessionsTest {
     }
 
     private ConfigurableApplicationContext start(List<String> more) {
-        // On the embedded broker whatever SPRING_* of a CI run says: this test is about the database alone.
-        StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-        List<String> args = new ArrayList<>(List.of(
-                "--mailroom.roles=api",
-                "--mailroom.data-dir=" + TestDataDir.create(),
-                "--mailroom.embedded.amqp-port=0",
-                "--server.port=0"));
-        args.addAll(more);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(MailroomApplication.class)
-                .environment(environment)
-                .run(args.toArray(String[]::new));
+        ConfigurableApplicationContext context = EmbeddedContexts.start("api", more);
         running.add(context);
         return context;
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.mailroom.server.support.TestDataDir;
+import dev.mailroom.server.support.EmbeddedContexts;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -14,9 +14,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.StandardEnvironment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -128,17 +126,7 @@ class ReadOnlyPoolTest {
 
     private ConfigurableApplicationContext start(String roles, List<String> more) {
         // On the embedded broker, whatever SPRING_* of a CI run says: this test is about the database alone.
-        StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-        List<String> args = new ArrayList<>(List.of(
-                "--mailroom.roles=" + roles,
-                "--mailroom.data-dir=" + TestDataDir.create(),
-                "--mailroom.embedded.amqp-port=0",
-                "--server.port=0"));
-        args.addAll(more);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(MailroomApplication.class)
-                .environment(environment)
-                .run(args.toArray(String[]::new));
+        ConfigurableApplicationContext context = EmbeddedContexts.start(roles, more);
         running.add(context);
         return context;
     }

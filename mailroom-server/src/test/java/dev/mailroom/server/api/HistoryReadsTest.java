@@ -3,19 +3,16 @@ package dev.mailroom.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.mailroom.server.MailroomApplication;
 import dev.mailroom.server.support.ApiClient;
-import dev.mailroom.server.support.TestDataDir;
+import dev.mailroom.server.support.EmbeddedContexts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.StandardEnvironment;
 
 /**
  * Where the API reads the email history (HistoryReads). A real replica is ReplicaReadsIT's (PostgreSQL, processes);
@@ -68,18 +65,9 @@ class HistoryReadsTest {
 
     private ConfigurableApplicationContext start(List<String> more) {
         // The embedded broker and database, whatever SPRING_* of a CI run says.
-        StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-        List<String> args = new ArrayList<>(List.of(
-                "--mailroom.roles=api,operator",
-                "--mailroom.data-dir=" + TestDataDir.create(),
-                "--mailroom.embedded.amqp-port=0",
-                "--mailroom.api.bootstrap-key=" + ApiClient.TEST_KEY,
-                "--server.port=0"));
+        List<String> args = new ArrayList<>(List.of("--mailroom.api.bootstrap-key=" + ApiClient.TEST_KEY));
         args.addAll(more);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(MailroomApplication.class)
-                .environment(environment)
-                .run(args.toArray(String[]::new));
+        ConfigurableApplicationContext context = EmbeddedContexts.start("api,operator", args);
         running.add(context);
         return context;
     }
