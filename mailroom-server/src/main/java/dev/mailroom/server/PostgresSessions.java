@@ -27,10 +27,14 @@ public final class PostgresSessions {
         return jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:");
     }
 
-    /** Sets {@link #OPTIONS} on a pool of Mailroom's own, unless it is not PostgreSQL or its URL names options. */
+    /** Whether a pool of this URL gets {@link #OPTIONS}: PostgreSQL, and the URL names no options of its own. */
+    public static boolean takesOptions(String jdbcUrl) {
+        return isPostgres(jdbcUrl) && !jdbcUrl.contains("options=");
+    }
+
+    /** Sets {@link #OPTIONS} on a pool of Mailroom's own where {@link #takesOptions} says so. */
     public static void apply(HikariDataSource pool) {
-        String url = pool.getJdbcUrl();
-        if (isPostgres(url) && !url.contains("options=")) {
+        if (takesOptions(pool.getJdbcUrl())) {
             pool.addDataSourceProperty("options", OPTIONS);
         }
     }

@@ -83,7 +83,7 @@ class EmbeddedDefaults implements EnvironmentPostProcessor {
         String url = env.getProperty("spring.datasource.url", "");
         if (PostgresSessions.isPostgres(url)) {
             defaults.put("spring.datasource.hikari.data-source-properties.reWriteBatchedInserts", "true");
-            if (!url.contains("options=")) {
+            if (PostgresSessions.takesOptions(url)) {
                 defaults.put("spring.datasource.hikari.data-source-properties.options", PostgresSessions.OPTIONS);
             }
         }

@@ -918,9 +918,8 @@ class DashboardBrowserTest {
                 .contains("Welcome aboard", "CLICKED");
         browser.findElement(By.linkText("Welcome aboard")).click();
         List<String> adaTimeline = timeline();
-        // In each activity's own time: the dispatcher's DISPATCHED and the sandbox's events come from two clocks, and
-        // on a
-        // loaded machine the first event may carry the earlier time (Timelines.pipelineStatuses says why).
+        // In each activity's own time: the dispatcher's DISPATCHED and the sandbox's events come from two clocks,
+        // and on a loaded machine the first event may carry the earlier time (Timelines.pipelineStatuses says why).
         assertThat(adaTimeline).containsSubsequence("ACCEPTED", "QUEUED", "DISPATCHED");
         assertThat(adaTimeline).containsSubsequence("QUEUED", "DELIVERED", "OPENED", "CLICKED");
         assertThat(event("CLICKED"))
