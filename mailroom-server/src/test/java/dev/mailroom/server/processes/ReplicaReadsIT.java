@@ -119,7 +119,13 @@ class ReplicaReadsIT {
         Path jar = Path.of(System.getProperty("mailroom.jar", "target/mailroom.jar"))
                 .toAbsolutePath();
         assertThat(jar).as("the repackaged jar").isRegularFile();
-        workDir = jar.getParent().resolve("replica-it");
+        // Under the system's temporary directory, not target/: pg_basebackup and the standby run as postgres, who must
+        // be able to walk down to the directory, and a clone may sit under a directory only root can enter (mktemp -d
+        // makes it 0700). One directory per clone, the same on every run, so that a standby a killed run left behind is
+        // found and stopped.
+        workDir = Path.of(System.getProperty("java.io.tmpdir"))
+                .resolve("mailroom-replica-it-"
+                        + Integer.toHexString(jar.getParent().toString().hashCode()));
         standbyDir = workDir.resolve("standby");
         stopStaleStandby();
         deleteRecursively(workDir);
